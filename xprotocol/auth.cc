@@ -1,0 +1,116 @@
+#include "xprotocol/auth.h"
+
+#include <openssl/crypto.h>
+#include <cctype>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+#include "codec/coding.h"
+
+namespace xp {
+namespace {
+
+std::string Sha1(std::string_view a, std::string_view b = {}) {
+  SHA_CTX c;
+  SHA1_Init(&c);
+  SHA1_Update(&c, a.data(), a.size());
+  SHA1_Update(&c, b.data(), b.size());
+  unsigned char out[SHA_DIGEST_LENGTH];
+  SHA1_Final(out, &c);
+  return std::string(reinterpret_cast<char*>(out), sizeof(out));
+}
+
+std::string Sha256(std::string_view a, std::string_view b = {}) {
+  SHA256_CTX c;
+  SHA256_Init(&c);
+  SHA256_Update(&c, a.data(), a.size());
+  SHA256_Update(&c, b.data(), b.size());
+  unsigned char out[SHA256_DIGEST_LENGTH];
+  SHA256_Final(out, &c);
+  return std::string(reinterpret_cast<char*>(out), sizeof(out));
+}
+
+std::string Xor(std::string_view a, std::string_view b) {
+  std::string out(a.size(), '\0');
+  for (size_t i = 0; i < a.size(); ++i) out[i] = a[i] ^ b[i];
+  return out;
+}
+
+bool ConstantTimeEqual(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace
+
+UserRecord MakeUserRecord(std::string_view password) {
+  UserRecord r;
+  r.mysql41_hash = Sha1(Sha1(password));
+  r.sha256_hash = Sha256(Sha256(password));
+  r.empty_password = password.empty();
+  return r;
+}
+
+std::optional<UserRecord> InMemoryUserStore::Find(std::string_view user) const {
+  auto it = users_.find(std::string(user));
+  if (it == users_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::string MakeNonce() {
+  unsigned char buf[kAuthNonceBytes];
+  RAND_bytes(buf, sizeof(buf));
+  // Printable nonce bytes, as MySQL does, so no byte is \0.
+  for (unsigned char& c : buf) c = static_cast<unsigned char>(0x21 + (c % 94));
+  return std::string(reinterpret_cast<char*>(buf), sizeof(buf));
+}
+
+std::string Mysql41Response(std::string_view password, std::string_view nonce) {
+  if (password.empty()) return "";
+  const std::string h1 = Sha1(password);
+  const std::string scramble = Xor(h1, Sha1(nonce, Sha1(h1)));
+  std::string hex = ToHex(scramble);
+  for (char& c : hex) c = static_cast<char>(std::toupper(c));
+  return "*" + hex;
+}
+
+std::string Sha256MemoryResponse(std::string_view password,
+                                 std::string_view nonce) {
+  const std::string h1 = Sha256(password);
+  return ToHex(Xor(Sha256(Sha256(h1), nonce), h1));
+}
+
+bool VerifyMysql41(const UserRecord& u, std::string_view nonce,
+                   std::string_view response) {
+  if (response.empty()) return u.empty_password;
+  if (response[0] == '*') response.remove_prefix(1);
+  std::string scramble;
+  if (!FromHex(response, &scramble) || scramble.size() != 20) return false;
+  if (u.mysql41_hash.size() != 20) return false;
+  const std::string candidate = Xor(scramble, Sha1(nonce, u.mysql41_hash));
+  return ConstantTimeEqual(Sha1(candidate), u.mysql41_hash);
+}
+
+bool VerifySha256Memory(const UserRecord& u, std::string_view nonce,
+                        std::string_view response) {
+  std::string scramble;
+  if (!FromHex(response, &scramble) || scramble.size() != 32) return false;
+  if (u.sha256_hash.size() != 32) return false;
+  const std::string candidate = Xor(scramble, Sha256(u.sha256_hash, nonce));
+  return ConstantTimeEqual(Sha256(candidate), u.sha256_hash);
+}
+
+bool ParseAuthData(std::string_view data, AuthData* out) {
+  size_t a = data.find('\0');
+  if (a == std::string_view::npos) return false;
+  size_t b = data.find('\0', a + 1);
+  if (b == std::string_view::npos) return false;
+  out->schema = std::string(data.substr(0, a));
+  out->user = std::string(data.substr(a + 1, b - a - 1));
+  std::string_view rest = data.substr(b + 1);
+  if (!rest.empty() && rest.back() == '\0') rest.remove_suffix(1);
+  if (rest.find('\0') != std::string_view::npos) return false;
+  out->response = std::string(rest);
+  return !out->user.empty();
+}
+
+}  // namespace xp

@@ -1,0 +1,71 @@
+// Authentication: password hashes kept by the server, the MYSQL41 and
+// SHA256_MEMORY challenge-response computations, and the user-store seam.
+// docs/PROTOCOL.md §4.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace xp {
+
+inline constexpr size_t kAuthNonceBytes = 20;
+
+// What a server keeps per account: hashes only, never the password.
+struct UserRecord {
+  std::string mysql41_hash;  // SHA1(SHA1(password)), 20 bytes
+  std::string sha256_hash;   // SHA256(SHA256(password)), 32 bytes
+  bool empty_password = false;
+};
+
+UserRecord MakeUserRecord(std::string_view password);
+
+// Looks up accounts. Implementations must be thread-safe for Find().
+class UserStore {
+ public:
+  virtual ~UserStore() = default;
+  virtual std::optional<UserRecord> Find(std::string_view user) const = 0;
+};
+
+// A fixed set of accounts. Add() before the server starts; Find() is then
+// safe from any thread.
+class InMemoryUserStore : public UserStore {
+ public:
+  void Add(std::string_view user, std::string_view password) {
+    users_[std::string(user)] = MakeUserRecord(password);
+  }
+  void AddRecord(std::string_view user, UserRecord r) {
+    users_[std::string(user)] = std::move(r);
+  }
+  std::optional<UserRecord> Find(std::string_view user) const override;
+
+ private:
+  std::unordered_map<std::string, UserRecord> users_;
+};
+
+// A fresh random nonce of kAuthNonceBytes bytes (OpenSSL RAND_bytes).
+std::string MakeNonce();
+
+// Client side. Return the hex scramble for the AuthenticateContinue message
+// (MYSQL41: "*" + 40 hex digits, or "" for an empty password).
+std::string Mysql41Response(std::string_view password, std::string_view nonce);
+std::string Sha256MemoryResponse(std::string_view password,
+                                 std::string_view nonce);
+
+// Server side. `response` is the third part of the client's auth data.
+bool VerifyMysql41(const UserRecord& u, std::string_view nonce,
+                   std::string_view response);
+bool VerifySha256Memory(const UserRecord& u, std::string_view nonce,
+                        std::string_view response);
+
+// The client's AuthenticateContinue data: schema \0 user \0 response.
+struct AuthData {
+  std::string schema;
+  std::string user;
+  std::string response;
+};
+// Parses auth data; tolerates one trailing \0. False when malformed.
+bool ParseAuthData(std::string_view data, AuthData* out);
+
+}  // namespace xp

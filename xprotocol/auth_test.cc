@@ -1,0 +1,83 @@
+#include "xprotocol/auth.h"
+
+#include <gtest/gtest.h>
+
+#include "codec/coding.h"
+
+namespace xp {
+namespace {
+
+TEST(AuthTest, StoredHashesAreNotThePassword) {
+  UserRecord r = MakeUserRecord("secret");
+  EXPECT_EQ(r.mysql41_hash.size(), 20u);
+  EXPECT_EQ(r.sha256_hash.size(), 32u);
+  EXPECT_FALSE(r.empty_password);
+  // MySQL's PASSWORD('secret') is *14E65567ABDB5135D0CFD9A70B3032C179A49EE7.
+  EXPECT_EQ(ToHex(r.mysql41_hash), "14e65567abdb5135d0cfd9a70b3032c179a49ee7");
+}
+
+TEST(AuthTest, Mysql41RoundTrip) {
+  UserRecord r = MakeUserRecord("pw");
+  std::string nonce = MakeNonce();
+  ASSERT_EQ(nonce.size(), kAuthNonceBytes);
+  EXPECT_EQ(nonce.find('\0'), std::string::npos);
+  std::string resp = Mysql41Response("pw", nonce);
+  EXPECT_EQ(resp.size(), 41u);
+  EXPECT_EQ(resp[0], '*');
+  EXPECT_TRUE(VerifyMysql41(r, nonce, resp));
+  // Lower-case hex without '*' (what @mysql/xdevapi sends) is accepted too.
+  std::string lower = resp.substr(1);
+  for (char& c : lower) c = static_cast<char>(std::tolower(c));
+  EXPECT_TRUE(VerifyMysql41(r, nonce, lower));
+  EXPECT_FALSE(VerifyMysql41(r, nonce, Mysql41Response("wrong", nonce)));
+  EXPECT_FALSE(VerifyMysql41(r, MakeNonce(), resp));
+  EXPECT_FALSE(VerifyMysql41(r, nonce, ""));
+  EXPECT_FALSE(VerifyMysql41(r, nonce, "*zz"));
+}
+
+TEST(AuthTest, Mysql41EmptyPassword) {
+  UserRecord r = MakeUserRecord("");
+  std::string nonce = MakeNonce();
+  EXPECT_EQ(Mysql41Response("", nonce), "");
+  EXPECT_TRUE(VerifyMysql41(r, nonce, ""));
+  EXPECT_FALSE(VerifyMysql41(MakeUserRecord("x"), nonce, ""));
+}
+
+TEST(AuthTest, Sha256MemoryRoundTrip) {
+  UserRecord r = MakeUserRecord("pässword");
+  std::string nonce = MakeNonce();
+  std::string resp = Sha256MemoryResponse("pässword", nonce);
+  EXPECT_EQ(resp.size(), 64u);
+  EXPECT_TRUE(VerifySha256Memory(r, nonce, resp));
+  EXPECT_FALSE(VerifySha256Memory(r, nonce, Sha256MemoryResponse("x", nonce)));
+  EXPECT_FALSE(VerifySha256Memory(r, nonce, resp.substr(2)));
+  // Empty passwords still send a scramble with SHA256_MEMORY.
+  UserRecord e = MakeUserRecord("");
+  EXPECT_TRUE(VerifySha256Memory(e, nonce, Sha256MemoryResponse("", nonce)));
+}
+
+TEST(AuthTest, ParseAuthData) {
+  AuthData d;
+  ASSERT_TRUE(ParseAuthData(std::string("db\0root\0*ABC", 12), &d));
+  EXPECT_EQ(d.schema, "db");
+  EXPECT_EQ(d.user, "root");
+  EXPECT_EQ(d.response, "*ABC");
+  ASSERT_TRUE(ParseAuthData(std::string("\0u\0abcd\0", 8), &d));  // trailing \0
+  EXPECT_EQ(d.schema, "");
+  EXPECT_EQ(d.response, "abcd");
+  ASSERT_TRUE(ParseAuthData(std::string("\0u\0", 3), &d));
+  EXPECT_EQ(d.response, "");
+  EXPECT_FALSE(ParseAuthData("no-separators", &d));
+  EXPECT_FALSE(ParseAuthData(std::string("\0\0x", 3), &d));  // empty user
+  EXPECT_FALSE(ParseAuthData(std::string("a\0u\0x\0y", 8), &d));
+}
+
+TEST(AuthTest, UserStore) {
+  InMemoryUserStore s;
+  s.Add("alice", "pw");
+  EXPECT_TRUE(s.Find("alice").has_value());
+  EXPECT_FALSE(s.Find("bob").has_value());
+}
+
+}  // namespace
+}  // namespace xp

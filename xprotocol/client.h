@@ -1,0 +1,155 @@
+// Blocking XProtocol client (docs/PROTOCOL.md §4-§7): connect, negotiate
+// capabilities (compression, multiplexing), authenticate with MYSQL41 or
+// SHA256_MEMORY, run SQL with bound arguments, pipeline requests, and read
+// typed results with their notices. Not thread-safe: one thread per Client.
+#pragma once
+
+#include <google/protobuf/message_lite.h>
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "codec/buffer.h"
+#include "codec/frame.h"
+#include "codec/status.h"
+#include "xprotocol/proto/mysqlx_connection.pb.h"
+#include "xprotocol/proto/mysqlx_resultset.pb.h"
+#include "xprotocol/values.h"
+
+namespace xp {
+
+struct ClientOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 33060;
+  std::string user;
+  std::string password;
+  std::string schema;
+  enum class Auth { kAuto, kMysql41, kSha256Memory };
+  // kAuto: MYSQL41, then SHA256_MEMORY after an access-denied error (as the
+  // MySQL connectors do).
+  Auth auth = Auth::kAuto;
+  bool compression = false;  // negotiate lz4_message
+  bool multiplex = false;    // negotiate 13-byte multiplexed frames
+  uint32_t max_frame_bytes = frame::kDefaultMaxFrameBytes;
+  // Requests of at least this many bytes go out compressed.
+  size_t compression_threshold = 512;
+  // Socket send/receive timeout; a server silent for longer is an IOError.
+  std::chrono::milliseconds timeout{30'000};
+};
+
+// An error reply from the server.
+struct ServerError {
+  uint32_t code = 0;
+  std::string sql_state;
+  std::string msg;
+  bool fatal = false;
+};
+
+struct ResultSet {
+  std::vector<Mysqlx::Resultset::ColumnMetaData> columns;
+  // Raw field encodings (codec/xrow.h); an empty string is NULL.
+  std::vector<std::vector<std::string>> rows;
+};
+
+struct NoticeWarning {
+  uint32_t level = 0;
+  uint32_t code = 0;
+  std::string msg;
+};
+
+struct StmtResult {
+  std::vector<ResultSet> sets;
+  std::optional<uint64_t> rows_affected;
+  std::optional<uint64_t> last_insert_id;
+  std::vector<NoticeWarning> warnings;
+};
+
+struct Message {
+  uint64_t session_id = 0;
+  uint8_t type = 0;
+  std::string payload;
+};
+
+class Client {
+ public:
+  // Connects, negotiates and authenticates. On a server error the Status is
+  // Aborted and *error (if given) holds the server's answer.
+  static Result<std::unique_ptr<Client>> Connect(const ClientOptions& options,
+                                                 ServerError* error = nullptr);
+  ~Client();
+
+  // The id from the CLIENT_ID_ASSIGNED notice.
+  uint64_t client_id() const { return client_id_; }
+  // The last error reply received (valid after a call returned Aborted).
+  const ServerError& last_error() const { return last_error_; }
+
+  Result<Mysqlx::Connection::Capabilities> GetCapabilities();
+  // Sends CapabilitiesSet and waits for Ok.
+  Status SetCapabilities(const std::vector<std::pair<std::string, Any>>& caps);
+
+  // Runs one SQL statement; `args` bind to its '?' placeholders in order.
+  Result<StmtResult> Execute(std::string_view sql,
+                             const std::vector<Any>& args = {},
+                             uint64_t session_id = 0);
+  // Pipelining: queue requests with SendExecute, then read their results in
+  // the same order with ReadResult.
+  Status SendExecute(std::string_view sql, const std::vector<Any>& args = {},
+                     uint64_t session_id = 0);
+  Result<StmtResult> ReadResult(uint64_t session_id = 0);
+
+  // Multiplexed connections only: opens logical session `session_id`.
+  Status OpenSession(uint64_t session_id, std::string_view schema = {});
+  Status CloseSession(uint64_t session_id);
+  // Session.Reset; keep_open=false requires authenticating again.
+  Status Reset(bool keep_open = true, uint64_t session_id = 0);
+
+  // Raw access for tools and conformance tests.
+  Status Send(uint8_t type, const google::protobuf::MessageLite& msg,
+              uint64_t session_id = 0);
+  Status SendBytes(std::string_view bytes);
+  // The next message of `session_id` (others are queued); Compression
+  // messages are unwrapped transparently.
+  Result<Message> Read(uint64_t session_id = 0);
+  // Waits for Ok (or fails with the Error received).
+  Status ReadOk(uint64_t session_id = 0);
+
+  // Connection.Close, waiting for the Ok; the socket is closed after.
+  Status Close();
+
+  bool multiplexed() const { return framing_ == frame::Framing::kMultiplexed; }
+  bool compressed() const { return compression_; }
+  uint64_t compressed_messages_received() const { return compressed_in_; }
+
+  struct Io;  // socket; defined in client.cc
+
+ private:
+  explicit Client(const ClientOptions& options);
+  Status Open();
+  Status Authenticate(const char* mech);
+  Status ReadSocketMessage();
+  Status ServerFailure(const std::string& payload);
+
+  const ClientOptions options_;
+  std::unique_ptr<Io> io_;
+  frame::Framing framing_ = frame::Framing::kPlain;
+  bool compression_ = false;
+  bool broken_ = false;
+  uint64_t client_id_ = 0;
+  uint64_t compressed_in_ = 0;
+  ServerError last_error_;
+  Buffer in_;
+  Buffer out_;
+  std::map<uint64_t, std::deque<Message>> queues_;
+};
+
+// "ERROR 1146 (42S02): Table 't' doesn't exist".
+std::string FormatServerError(const ServerError& e);
+
+}  // namespace xp
