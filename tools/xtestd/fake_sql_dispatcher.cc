@@ -89,8 +89,7 @@ void TypesTable(const Session& s, Reply& reply) {
       MakeCol(Col::ENUM, "enum_col", 6, kUtf8mb4),
       MakeCol(Col::BIT, "bit_col", 8),
   };
-  cols[4].set_fractional_digits(31);
-  cols[5].set_fractional_digits(31);
+  // DOUBLE/FLOAT without a declared scale carry no fractional_digits.
   cols[6].set_fractional_digits(2);
   cols[9].set_content_type(Mysqlx::Resultset::DATE);
   cols[10].set_content_type(Mysqlx::Resultset::DATETIME);
@@ -180,12 +179,10 @@ void Echo(const Mysqlx::Sql::StmtExecute& stmt, Reply& reply) {
         break;
       case Scalar::V_DOUBLE:
         c = MakeCol(Col::DOUBLE, name.c_str(), 22);
-        c.set_fractional_digits(31);
         xrow::PutDouble(&v, s.v_double());
         break;
       case Scalar::V_FLOAT:
         c = MakeCol(Col::FLOAT, name.c_str(), 12);
-        c.set_fractional_digits(31);
         xrow::PutFloat(&v, s.v_float());
         break;
       case Scalar::V_STRING:
