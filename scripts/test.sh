@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# README "test" command (and what .ci/run calls): installs what is missing,
+# builds, runs a bounded libFuzzer smoke run, then every CTest suite
+# (unit, conformance vectors, loopback, flood, the @mysql/xdevapi client).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+
+echo "== build (Release)"
+scripts/build.sh
+
+echo "== fuzz smoke (clang, libFuzzer + ASan/UBSan)"
+if [ ! -f build-fuzz/build.ninja ]; then
+  CC=clang CXX=clang++ cmake -G Ninja -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DXP_FUZZ=ON -DXP_BUILD_TESTS=OFF -DXP_BUILD_BENCH=OFF -DXP_BUILD_TOOLS=OFF . >/dev/null
+fi
+cmake --build build-fuzz -j2 --target frame_fuzz
+seeds=$(mktemp -d)
+trap 'rm -rf "$seeds"' EXIT
+for f in tests/conformance/vectors/*.vec; do
+  sed -n 's/^hex: //p' "$f" | perl -ne 'chomp; print pack("H*", $_)' >"$seeds/$(basename "$f" .vec)"
+done
+build-fuzz/bin/frame_fuzz -runs="${XP_FUZZ_RUNS:-100000}" -max_len=4096 -seed=1 \
+  "$seeds" 2>&1 | tail -n 2
+
+echo "== tests"
+ctest --test-dir build --output-on-failure -j2

@@ -1,0 +1,184 @@
+// xcli: a command-line XProtocol client. Runs SQL given with -e (or one
+// statement per line on stdin) against any XProtocol server and prints the
+// results as tables, with notices and errors as the server sent them.
+#include <gflags/gflags.h>
+
+#include <cstdio>
+#include <iostream>
+#include <string>
+
+#include "codec/coding.h"
+#include "codec/xrow.h"
+#include "xprotocol/client.h"
+#include "xprotocol/proto/mysqlx_resultset.pb.h"
+
+DEFINE_string(host, "127.0.0.1", "Server address");
+DEFINE_int32(port, 33060, "Server port");
+DEFINE_string(user, "root", "Account");
+DEFINE_string(password, "", "Password");
+DEFINE_string(schema, "", "Default schema (sent as the authzid)");
+DEFINE_string(auth, "auto", "auto | MYSQL41 | SHA256_MEMORY");
+DEFINE_bool(compression, false, "Negotiate lz4_message compression");
+DEFINE_string(e, "", "Statement to run; without it, one statement per stdin line");
+
+namespace {
+
+using Col = Mysqlx::Resultset::ColumnMetaData;
+
+// Text form of one field, as the mysql CLI would print it.
+std::string FieldText(const Col& col, const std::string& f) {
+  if (f.empty()) return "NULL";
+  std::string out;
+  xp::Status st;
+  switch (col.type()) {
+    case Col::SINT: {
+      int64_t v;
+      st = xp::xrow::GetSint(f, &v);
+      out = std::to_string(v);
+      break;
+    }
+    case Col::UINT:
+    case Col::BIT: {
+      uint64_t v;
+      st = xp::xrow::GetUint(f, &v);
+      out = std::to_string(v);
+      break;
+    }
+    case Col::DOUBLE: {
+      double v;
+      st = xp::xrow::GetDouble(f, &v);
+      char buf[64];
+      std::snprintf(buf, sizeof(buf), "%.17g", v);
+      out = buf;
+      break;
+    }
+    case Col::FLOAT: {
+      float v;
+      st = xp::xrow::GetFloat(f, &v);
+      char buf[64];
+      std::snprintf(buf, sizeof(buf), "%.9g", v);
+      out = buf;
+      break;
+    }
+    case Col::BYTES:
+    case Col::ENUM: {
+      std::string_view v;
+      st = xp::xrow::GetBytes(f, &v);
+      // Binary collation (63): print as hex, like the mysql CLI's --binary-as-hex.
+      out = col.collation() == 63 ? "0x" + xp::ToHex(v) : std::string(v);
+      break;
+    }
+    case Col::TIME: {
+      xp::xrow::Time t;
+      st = xp::xrow::GetTime(f, &t);
+      out = xp::xrow::TimeToString(t);
+      break;
+    }
+    case Col::DATETIME: {
+      xp::xrow::DateTime d;
+      bool has_time = false;
+      st = xp::xrow::GetDateTime(f, &d, &has_time);
+      out = xp::xrow::DateTimeToString(
+          d, has_time || col.content_type() == Mysqlx::Resultset::DATETIME);
+      break;
+    }
+    case Col::DECIMAL:
+      st = xp::xrow::GetDecimal(f, &out);
+      break;
+    case Col::SET: {
+      std::vector<std::string> e;
+      st = xp::xrow::GetSet(f, &e);
+      for (size_t i = 0; i < e.size(); ++i) out += (i ? "," : "") + e[i];
+      break;
+    }
+  }
+  return st.ok() ? out : "<" + st.ToString() + ">";
+}
+
+void PrintSet(const xp::ResultSet& rs) {
+  std::vector<size_t> width(rs.columns.size());
+  std::vector<std::vector<std::string>> text;
+  for (size_t i = 0; i < rs.columns.size(); ++i) width[i] = rs.columns[i].name().size();
+  for (const auto& row : rs.rows) {
+    text.emplace_back();
+    for (size_t i = 0; i < row.size(); ++i) {
+      text.back().push_back(FieldText(rs.columns[i], row[i]));
+      width[i] = std::max(width[i], text.back().back().size());
+    }
+  }
+  auto rule = [&] {
+    std::string s = "+";
+    for (size_t w : width) s += std::string(w + 2, '-') + "+";
+    std::puts(s.c_str());
+  };
+  auto line = [&](const std::vector<std::string>& cells) {
+    std::string s = "|";
+    for (size_t i = 0; i < cells.size(); ++i) {
+      s += " " + cells[i] + std::string(width[i] - cells[i].size(), ' ') + " |";
+    }
+    std::puts(s.c_str());
+  };
+  rule();
+  std::vector<std::string> names;
+  for (const auto& c : rs.columns) names.push_back(c.name());
+  line(names);
+  rule();
+  for (const auto& r : text) line(r);
+  rule();
+  std::printf("%zu row%s in set\n", rs.rows.size(), rs.rows.size() == 1 ? "" : "s");
+}
+
+bool Run(xp::Client& c, const std::string& sql) {
+  auto r = c.Execute(sql);
+  if (!r.ok()) {
+    std::fprintf(stderr, "%s\n", r.status().message().c_str());
+    return false;
+  }
+  for (const auto& rs : r->sets) PrintSet(rs);
+  if (r->rows_affected) std::printf("Query OK, %llu rows affected\n",
+                                    static_cast<unsigned long long>(*r->rows_affected));
+  if (r->last_insert_id) std::printf("Last insert id: %llu\n",
+                                     static_cast<unsigned long long>(*r->last_insert_id));
+  for (const auto& w : r->warnings) std::printf("Warning %u: %s\n", w.code, w.msg.c_str());
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  gflags::SetUsageMessage(
+      "Command-line XProtocol client.\n"
+      "Usage: xcli [--host H --port P --user U --password W] -e 'SELECT ...'\n"
+      "       echo 'SELECT 1' | xcli --port 33060");
+  gflags::ParseCommandLineFlags(&argc, &argv, true);
+  xp::ClientOptions o;
+  o.host = FLAGS_host;
+  o.port = static_cast<uint16_t>(FLAGS_port);
+  o.user = FLAGS_user;
+  o.password = FLAGS_password;
+  o.schema = FLAGS_schema;
+  o.compression = FLAGS_compression;
+  if (FLAGS_auth == "MYSQL41") o.auth = xp::ClientOptions::Auth::kMysql41;
+  else if (FLAGS_auth == "SHA256_MEMORY") o.auth = xp::ClientOptions::Auth::kSha256Memory;
+  else if (FLAGS_auth != "auto") {
+    std::fprintf(stderr, "xcli: --auth must be auto, MYSQL41 or SHA256_MEMORY\n");
+    return 2;
+  }
+  auto c = xp::Client::Connect(o);
+  if (!c.ok()) {
+    std::fprintf(stderr, "xcli: %s\n", c.status().message().c_str());
+    return 1;
+  }
+  bool ok = true;
+  if (!FLAGS_e.empty()) {
+    ok = Run(**c, FLAGS_e);
+  } else {
+    std::string line;
+    while (std::getline(std::cin, line)) {
+      if (line.find_first_not_of(" \t") == std::string::npos) continue;
+      ok = Run(**c, line) && ok;
+    }
+  }
+  (void)(*c)->Close();
+  return ok ? 0 : 1;
+}
