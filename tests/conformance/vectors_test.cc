@@ -139,3 +139,38 @@ TEST(FrameVectors, CorruptFrames) {
 
 }  // namespace
 }  // namespace xp
+
+namespace xp {
+namespace {
+
+// Every byte example in docs/PROTOCOL.md ("# vector: NAME" blocks) must equal
+// the golden vector of that name, so the spec cannot drift from the code.
+TEST(ProtocolDoc, ByteExamplesMatchVectors) {
+  std::ifstream doc(XP_PROTOCOL_DOC);
+  ASSERT_TRUE(doc.good()) << XP_PROTOCOL_DOC;
+  std::string line, name, hex;
+  int checked = 0;
+  auto finish = [&] {
+    if (name.empty()) return;
+    Vector v = Load(std::string(XP_VECTORS_DIR) + "/" + name + ".vec");
+    EXPECT_EQ(hex, v.fields["hex"]) << "docs/PROTOCOL.md example " << name;
+    ++checked;
+    name.clear();
+    hex.clear();
+  };
+  while (std::getline(doc, line)) {
+    if (line.rfind("# vector: ", 0) == 0) {
+      name = line.substr(10);
+    } else if (!name.empty() && line.rfind("```", 0) == 0) {
+      finish();
+    } else if (!name.empty()) {
+      for (char c : line) {
+        if (c != ' ') hex.push_back(c);
+      }
+    }
+  }
+  EXPECT_GE(checked, 10);
+}
+
+}  // namespace
+}  // namespace xp
