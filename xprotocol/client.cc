@@ -6,11 +6,8 @@
 #include <algorithm>
 #include <boost/asio.hpp>
 
-#include "codec/lz4.h"
-#include "xprotocol/auth.h"
 #include "xprotocol/errors.h"
 #include "xprotocol/messages.h"
-#include "xprotocol/proto/mysqlx_notice.pb.h"
 #include "xprotocol/proto/mysqlx_session.pb.h"
 #include "xprotocol/proto/mysqlx_sql.pb.h"
 #include "xprotocol/proto/xprotocol_session.pb.h"
@@ -25,12 +22,10 @@ struct Client::Io {
   tcp::socket socket{ctx};
 };
 
-std::string FormatServerError(const ServerError& e) {
-  return "ERROR " + std::to_string(e.code) + " (" + e.sql_state + "): " + e.msg;
-}
-
 Client::Client(const ClientOptions& options)
-    : options_(options), io_(std::make_unique<Io>()) {}
+    : options_(options),
+      io_(std::make_unique<Io>()),
+      decoder_(options.max_frame_bytes) {}
 
 Client::~Client() {
   boost::system::error_code ec;
@@ -67,17 +62,12 @@ Status Client::Open() {
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
   setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 
-  std::vector<std::pair<std::string, Any>> caps;
-  caps.emplace_back("session_connect_attrs",
-                    AnyObject({{"_client_name", AnyString("xprotocol")}}));
-  if (options_.compression) {
-    caps.emplace_back("compression",
-                      AnyObject({{"algorithm", AnyString("lz4_message")}}));
-  }
-  if (options_.multiplex) caps.emplace_back("xprotocol.multiplex", AnyBool(true));
-  XP_RETURN_IF_ERROR(SetCapabilities(caps));
+  XP_RETURN_IF_ERROR(SetCapabilities(HandshakeCapabilities(options_)));
   if (options_.compression) compression_ = true;
-  if (options_.multiplex) framing_ = frame::Framing::kMultiplexed;
+  if (options_.multiplex) {
+    framing_ = frame::Framing::kMultiplexed;
+    decoder_.set_framing(framing_);
+  }
 
   switch (options_.auth) {
     case ClientOptions::Auth::kMysql41:
@@ -105,32 +95,15 @@ Status Client::Authenticate(const char* mech) {
     return Status::Corruption("expected AuthenticateContinue, got " +
                               MessageTypeName(Direction::kServerToClient, m.type));
   }
-  const std::string& nonce = challenge.auth_data();
-  std::string data = options_.schema;
-  data.push_back('\0');
-  data += options_.user;
-  data.push_back('\0');
-  data += std::string_view(mech) == "MYSQL41"
-              ? Mysql41Response(options_.password, nonce)
-              : Sha256MemoryResponse(options_.password, nonce);
   Mysqlx::Session::AuthenticateContinue cont;
-  cont.set_auth_data(data);
+  cont.set_auth_data(ClientAuthData(options_, mech, challenge.auth_data()));
   XP_RETURN_IF_ERROR(Send(ClientMsg::SESS_AUTHENTICATE_CONTINUE, cont));
   for (;;) {
     XP_ASSIGN_OR_RETURN(Message r, Read());
     if (r.type == ServerMsg::ERROR) return ServerFailure(r.payload);
     if (r.type == ServerMsg::SESS_AUTHENTICATE_OK) return Status::OK();
     if (r.type == ServerMsg::NOTICE) {
-      Mysqlx::Notice::Frame f;
-      Mysqlx::Notice::SessionStateChanged ch;
-      if (f.ParseFromString(r.payload) &&
-          f.type() == Mysqlx::Notice::Frame::SESSION_STATE_CHANGED &&
-          ch.ParseFromString(f.payload()) &&
-          ch.param() ==
-              Mysqlx::Notice::SessionStateChanged::CLIENT_ID_ASSIGNED &&
-          ch.value_size() > 0) {
-        client_id_ = ch.value(0).v_unsigned_int();
-      }
+      if (auto id = ClientIdFromNotice(r.payload)) client_id_ = *id;
       continue;
     }
     return Status::Corruption(
@@ -139,32 +112,17 @@ Status Client::Authenticate(const char* mech) {
   }
 }
 
-Status Client::ServerFailure(const std::string& payload) {
-  Mysqlx::Error e;
-  if (!e.ParseFromString(payload)) {
-    broken_ = true;
-    return Status::Corruption("unparsable Error message from server");
-  }
-  last_error_.code = e.code();
-  last_error_.sql_state = e.sql_state();
-  last_error_.msg = e.msg();
-  last_error_.fatal = e.severity() == Mysqlx::Error::FATAL;
-  if (last_error_.fatal) broken_ = true;
-  return Status::Aborted(FormatServerError(last_error_));
+Status Client::ServerFailure(std::string_view payload) {
+  Status st = ParseServerError(payload, &last_error_);
+  if (st.IsCorruption() || last_error_.fatal) broken_ = true;
+  return st;
 }
 
 Status Client::Send(uint8_t type, const google::protobuf::MessageLite& msg,
                     uint64_t session_id) {
-  out_.Clear();
-  FrameWriter w(&out_, framing_);
-  WriteMessage(&w, type, msg, session_id);
-  if (compression_ && out_.size() >= options_.compression_threshold) {
-    Mysqlx::Connection::Compression c;
-    c.set_uncompressed_size(out_.size());
-    XP_RETURN_IF_ERROR(lz4::CompressFrame(out_.view(), c.mutable_payload()));
-    out_.Clear();
-    WriteMessage(&w, ClientMsg::COMPRESSION, c, 0);
-  }
+  XP_RETURN_IF_ERROR(EncodeRequest(&out_, framing_, type, msg, session_id,
+                                   compression_,
+                                   options_.compression_threshold));
   return SendBytes(out_.view());
 }
 
@@ -180,50 +138,19 @@ Status Client::SendBytes(std::string_view bytes) {
 }
 
 Status Client::ReadSocketMessage() {
-  FrameParser parser(framing_, options_.max_frame_bytes);
   for (;;) {
-    Frame f;
-    auto outcome = parser.Parse(in_.data(), in_.size(), &f);
-    if (outcome == FrameParser::Outcome::kCorrupt) {
+    bool got = false;
+    Status st = decoder_.Drain(&in_, [this, &got](Message&& m) {
+      queues_[m.session_id].push_back(std::move(m));
+      got = true;
+    });
+    if (!st.ok()) {
       broken_ = true;
-      return Status::Corruption("bad frame from server: " + parser.error());
+      return st;
     }
-    if (outcome == FrameParser::Outcome::kFrame) {
-      if (f.type == ServerMsg::COMPRESSION) {
-        Mysqlx::Connection::Compression c;
-        std::string plain;
-        if (!c.ParseFromArray(f.payload.data(), static_cast<int>(f.payload.size()))) {
-          broken_ = true;
-          return Status::Corruption("unparsable Compression message");
-        }
-        Status st = lz4::DecompressFrame(c.payload(), options_.max_frame_bytes,
-                                         &plain);
-        if (!st.ok()) {
-          broken_ = true;
-          return st;
-        }
-        ++compressed_in_;
-        FrameParser inner(framing_, options_.max_frame_bytes);
-        std::string_view rest = plain;
-        while (!rest.empty()) {
-          Frame g;
-          if (inner.Parse(rest, &g) != FrameParser::Outcome::kFrame) {
-            broken_ = true;
-            return Status::Corruption("Compression payload holds a partial frame");
-          }
-          queues_[g.session_id].push_back(
-              Message{g.session_id, g.type, std::string(g.payload)});
-          rest.remove_prefix(g.wire_size);
-        }
-      } else {
-        queues_[f.session_id].push_back(
-            Message{f.session_id, f.type, std::string(f.payload)});
-      }
-      in_.Consume(f.wire_size);
-      return Status::OK();
-    }
+    if (got) return Status::OK();
     if (broken_) return Status::IOError("connection is closed");
-    in_.Reserve(std::max(parser.needed(), in_.size() + 64 * 1024));
+    in_.Reserve(std::max(decoder_.needed(), in_.size() + 64 * 1024));
     boost::system::error_code ec;
     size_t n = io_->socket.read_some(
         asio::buffer(in_.data() + in_.size(), in_.capacity() - in_.size()), ec);
@@ -296,74 +223,17 @@ Status Client::SendExecute(std::string_view sql, const std::vector<Any>& args,
 }
 
 Result<StmtResult> Client::ReadResult(uint64_t session_id) {
-  StmtResult r;
-  ResultSet cur;
+  ResultAssembler assembler;
   for (;;) {
     XP_ASSIGN_OR_RETURN(Message m, Read(session_id));
-    switch (m.type) {
-      case ServerMsg::NOTICE: {
-        Mysqlx::Notice::Frame f;
-        if (!f.ParseFromString(m.payload)) {
-          return Status::Corruption("unparsable notice");
-        }
-        if (f.type() == Mysqlx::Notice::Frame::WARNING) {
-          Mysqlx::Notice::Warning w;
-          if (w.ParseFromString(f.payload())) {
-            r.warnings.push_back({static_cast<uint32_t>(w.level()), w.code(), w.msg()});
-          }
-        } else if (f.type() == Mysqlx::Notice::Frame::SESSION_STATE_CHANGED) {
-          Mysqlx::Notice::SessionStateChanged ch;
-          if (ch.ParseFromString(f.payload()) && ch.value_size() > 0) {
-            auto v = AnyAsUint(AnyOf(ch.value(0)));
-            if (ch.param() == Mysqlx::Notice::SessionStateChanged::ROWS_AFFECTED) {
-              r.rows_affected = v;
-            } else if (ch.param() ==
-                       Mysqlx::Notice::SessionStateChanged::GENERATED_INSERT_ID) {
-              r.last_insert_id = v;
-            }
-          }
-        }
+    switch (assembler.Add(m.type, m.payload)) {
+      case ResultAssembler::Step::kMore:
         break;
-      }
-      case ServerMsg::RESULTSET_COLUMN_META_DATA: {
-        Mysqlx::Resultset::ColumnMetaData col;
-        if (!col.ParseFromString(m.payload)) {
-          return Status::Corruption("unparsable ColumnMetaData");
-        }
-        cur.columns.push_back(std::move(col));
-        break;
-      }
-      case ServerMsg::RESULTSET_ROW: {
-        RowReader reader(m.payload);
-        std::vector<std::string> row;
-        row.reserve(cur.columns.size());
-        std::string_view field;
-        while (reader.Next(&field)) row.emplace_back(field);
-        if (!reader.ok() || row.size() != cur.columns.size()) {
-          return Status::Corruption("row with " + std::to_string(row.size()) +
-                                    " fields for " +
-                                    std::to_string(cur.columns.size()) +
-                                    " columns");
-        }
-        cur.rows.push_back(std::move(row));
-        break;
-      }
-      case ServerMsg::RESULTSET_FETCH_DONE:
-      case ServerMsg::RESULTSET_FETCH_DONE_MORE_RESULTSETS:
-      case ServerMsg::RESULTSET_FETCH_DONE_MORE_OUT_PARAMS:
-      case ServerMsg::RESULTSET_FETCH_SUSPENDED:
-        r.sets.push_back(std::move(cur));
-        cur = ResultSet();
-        break;
-      case ServerMsg::SQL_STMT_EXECUTE_OK:
-      case ServerMsg::OK:
-        return r;
-      case ServerMsg::ERROR:
-        return ServerFailure(m.payload);
-      default:
-        return Status::Corruption(
-            "unexpected " + MessageTypeName(Direction::kServerToClient, m.type) +
-            " in a statement result");
+      case ResultAssembler::Step::kDone:
+        return std::move(assembler.result());
+      case ResultAssembler::Step::kFailed:
+        if (m.type == ServerMsg::ERROR) return ServerFailure(m.payload);
+        return assembler.status();
     }
   }
 }

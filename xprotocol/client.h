@@ -21,6 +21,7 @@
 #include "codec/status.h"
 #include "xprotocol/proto/mysqlx_connection.pb.h"
 #include "xprotocol/proto/mysqlx_resultset.pb.h"
+#include "xprotocol/client_codec.h"
 #include "xprotocol/values.h"
 
 namespace xp {
@@ -42,39 +43,6 @@ struct ClientOptions {
   size_t compression_threshold = 512;
   // Socket send/receive timeout; a server silent for longer is an IOError.
   std::chrono::milliseconds timeout{30'000};
-};
-
-// An error reply from the server.
-struct ServerError {
-  uint32_t code = 0;
-  std::string sql_state;
-  std::string msg;
-  bool fatal = false;
-};
-
-struct ResultSet {
-  std::vector<Mysqlx::Resultset::ColumnMetaData> columns;
-  // Raw field encodings (codec/xrow.h); an empty string is NULL.
-  std::vector<std::vector<std::string>> rows;
-};
-
-struct NoticeWarning {
-  uint32_t level = 0;
-  uint32_t code = 0;
-  std::string msg;
-};
-
-struct StmtResult {
-  std::vector<ResultSet> sets;
-  std::optional<uint64_t> rows_affected;
-  std::optional<uint64_t> last_insert_id;
-  std::vector<NoticeWarning> warnings;
-};
-
-struct Message {
-  uint64_t session_id = 0;
-  uint8_t type = 0;
-  std::string payload;
 };
 
 class Client {
@@ -125,7 +93,9 @@ class Client {
 
   bool multiplexed() const { return framing_ == frame::Framing::kMultiplexed; }
   bool compressed() const { return compression_; }
-  uint64_t compressed_messages_received() const { return compressed_in_; }
+  uint64_t compressed_messages_received() const {
+    return decoder_.compressed_messages();
+  }
 
   struct Io;  // socket; defined in client.cc
 
@@ -134,7 +104,7 @@ class Client {
   Status Open();
   Status Authenticate(const char* mech);
   Status ReadSocketMessage();
-  Status ServerFailure(const std::string& payload);
+  Status ServerFailure(std::string_view payload);
 
   const ClientOptions options_;
   std::unique_ptr<Io> io_;
@@ -142,14 +112,11 @@ class Client {
   bool compression_ = false;
   bool broken_ = false;
   uint64_t client_id_ = 0;
-  uint64_t compressed_in_ = 0;
   ServerError last_error_;
+  InboundDecoder decoder_;
   Buffer in_;
   Buffer out_;
   std::map<uint64_t, std::deque<Message>> queues_;
 };
-
-// "ERROR 1146 (42S02): Table 't' doesn't exist".
-std::string FormatServerError(const ServerError& e);
 
 }  // namespace xp

@@ -9,6 +9,7 @@
 
 #include "codec/coding.h"
 #include "codec/xrow.h"
+#include "xprotocol/async_client.h"
 #include "xprotocol/client.h"
 #include "xprotocol/errors.h"
 #include "xprotocol/messages.h"
@@ -445,6 +446,68 @@ TEST_F(ServerTest, IdleTimeout) {
   Mysqlx::Error e;
   ASSERT_TRUE(e.ParseFromString(m->payload));
   EXPECT_EQ(e.code(), 4031u);
+}
+
+TEST_F(ServerTest, AsyncClientPipelinesAndMultiplexes) {
+  boost::asio::io_context io;
+  ClientOptions o = Opts();
+  o.multiplex = true;
+  o.compression = true;
+  o.schema = "db";
+  auto c = AsyncClient::Create(io.get_executor(), o);
+  std::vector<std::string> got;
+  Status connected, closed;
+  uint32_t error_code = 0;
+  c->Connect([&](Status st) {
+    connected = st;
+    if (!st.ok()) return;
+    c->OpenSession(5, [&](Status st) {
+      ASSERT_TRUE(st.ok()) << st.ToString();
+      // Three requests in flight at once, over two sessions.
+      c->Execute("first", {}, [&](Result<StmtResult> r) {
+        ASSERT_TRUE(r.ok()) << r.status().ToString();
+        got.push_back(FirstValue(*r));
+      });
+      c->Execute("rows 5000", {}, [&](Result<StmtResult> r) {
+        ASSERT_TRUE(r.ok());
+        got.push_back(std::to_string(r->sets.at(0).rows.size()));
+      }, 5);
+      c->Execute("fail", {}, [&](Result<StmtResult> r) {
+        EXPECT_FALSE(r.ok());
+        error_code = c->last_error().code;
+        c->Execute("second", {}, [&](Result<StmtResult> r) {
+          ASSERT_TRUE(r.ok());
+          got.push_back(FirstValue(*r));
+          c->Close([&](Status st) { closed = st; });
+        });
+      });
+    });
+  });
+  io.run();
+  EXPECT_TRUE(connected.ok()) << connected.ToString();
+  EXPECT_GT(c->client_id(), 0u);
+  EXPECT_EQ(error_code, 1064u);
+  EXPECT_TRUE(closed.ok()) << closed.ToString();
+  ASSERT_EQ(got.size(), 3u);
+  EXPECT_EQ(got[0], "first@db");
+  EXPECT_EQ(got[2], "second@db");
+  EXPECT_TRUE(std::find(got.begin(), got.end(), "5000") != got.end());
+  EXPECT_GT(c->compressed_messages_received(), 0u);
+}
+
+TEST_F(ServerTest, AsyncClientWrongPassword) {
+  boost::asio::io_context io;
+  auto c = AsyncClient::Create(io.get_executor(), Opts("alice", "bad"));
+  Status st;
+  Status closed;
+  c->Connect([&](Status s) {
+    st = s;
+    c->Close([&](Status s2) { closed = s2; });  // the connection survived
+  });
+  io.run_for(std::chrono::seconds(5));
+  EXPECT_TRUE(closed.ok()) << closed.ToString();
+  EXPECT_FALSE(st.ok());
+  EXPECT_EQ(c->last_error().code, 1045u);
 }
 
 TEST_F(ServerTest, ConnectionCloseSaysOk) {

@@ -1,0 +1,86 @@
+// Asynchronous XProtocol client on Boost.Asio: the same protocol as Client
+// (client.h) with completion callbacks instead of blocking calls. Requests
+// are pipelined: Execute() may be called again before earlier results have
+// arrived; each session's results complete in request order.
+//
+// Threading: call every method on the client's executor and expect every
+// callback there (give it a strand if the io_context runs on several
+// threads). Keep the shared_ptr alive until Close() completes.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "xprotocol/client.h"
+#include "xprotocol/client_codec.h"
+
+namespace xp {
+
+class AsyncClient : public std::enable_shared_from_this<AsyncClient> {
+ public:
+  using Done = std::function<void(Status)>;
+  using ResultDone = std::function<void(Result<StmtResult>)>;
+
+  static std::shared_ptr<AsyncClient> Create(boost::asio::any_io_executor ex,
+                                             ClientOptions options);
+  ~AsyncClient();
+
+  // Connects, negotiates capabilities and authenticates.
+  void Connect(Done done);
+  // Runs one statement; `args` bind to its '?' placeholders.
+  void Execute(std::string sql, std::vector<Any> args, ResultDone done,
+               uint64_t session_id = 0);
+  // Multiplexed connections only: SESS_NEW for `session_id`.
+  void OpenSession(uint64_t session_id, Done done);
+  // Connection.Close, then the socket is closed.
+  void Close(Done done);
+
+  uint64_t client_id() const { return client_id_; }
+  const ServerError& last_error() const { return last_error_; }
+  uint64_t compressed_messages_received() const {
+    return decoder_.compressed_messages();
+  }
+
+  struct Io;
+
+ private:
+  // Consumes replies for one request, in order. on_message returns true when
+  // the message was the request's last; on_fail runs if the connection dies.
+  struct Pending {
+    std::function<bool(Message&)> on_message;
+    std::function<void(Status)> on_fail;
+  };
+
+  AsyncClient(boost::asio::any_io_executor ex, ClientOptions options);
+  void Authenticate(std::string mech, Done done);
+  void Request(uint8_t type, const google::protobuf::MessageLite& msg,
+               uint64_t session_id, Pending pending);
+  // Sends `msg` and completes `done` on Ok / Error.
+  void RequestOk(uint8_t type, const google::protobuf::MessageLite& msg,
+                 uint64_t session_id, Done done);
+  void StartRead();
+  void StartWrite();
+  void FailAll(const Status& st);
+  Status ServerFailure(std::string_view payload);
+
+  const ClientOptions options_;
+  std::unique_ptr<Io> io_;
+  frame::Framing framing_ = frame::Framing::kPlain;
+  bool compression_ = false;
+  bool failed_ = false;
+  bool writing_ = false;
+  uint64_t client_id_ = 0;
+  ServerError last_error_;
+  InboundDecoder decoder_;
+  Buffer in_;
+  Buffer scratch_;
+  std::deque<std::string> outbox_;
+  std::map<uint64_t, std::deque<Pending>> pending_;
+};
+
+}  // namespace xp
