@@ -33,13 +33,15 @@ void BM_SmallMessageEncodeDecode(benchmark::State& state) {
     Frame f;
     while (parser.Parse(buf.data() + off, buf.size() - off, &f) ==
            FrameParser::Outcome::kFrame) {
-      decoded.ParseFromArray(f.payload.data(), static_cast<int>(f.payload.size()));
+      decoded.ParseFromArray(f.payload.data(),
+                             static_cast<int>(f.payload.size()));
       off += f.wire_size;
     }
     benchmark::DoNotOptimize(decoded);
   }
-  state.counters["msgs/s"] = benchmark::Counter(
-      static_cast<double>(state.iterations()) * kBatch, benchmark::Counter::kIsRate);
+  state.counters["msgs/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()) * kBatch,
+                         benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_SmallMessageEncodeDecode);
 
@@ -51,7 +53,8 @@ void BM_EmptyFrameEncodeDecode(benchmark::State& state) {
   FrameParser parser;
   for (auto _ : state) {
     buf.Clear();
-    for (int i = 0; i < kBatch; ++i) w.Append(ServerMsg::SQL_STMT_EXECUTE_OK, {});
+    for (int i = 0; i < kBatch; ++i)
+      w.Append(ServerMsg::SQL_STMT_EXECUTE_OK, {});
     size_t off = 0;
     Frame f;
     while (parser.Parse(buf.data() + off, buf.size() - off, &f) ==
@@ -60,8 +63,9 @@ void BM_EmptyFrameEncodeDecode(benchmark::State& state) {
     }
     benchmark::DoNotOptimize(off);
   }
-  state.counters["msgs/s"] = benchmark::Counter(
-      static_cast<double>(state.iterations()) * kBatch, benchmark::Counter::kIsRate);
+  state.counters["msgs/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()) * kBatch,
+                         benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_EmptyFrameEncodeDecode);
 
@@ -112,8 +116,8 @@ void BM_RowValueEncode(benchmark::State& state) {
     xrow::PutDateTime(&out, {2026, 11, 22, 10, 30, 5, 0}, true);
     benchmark::DoNotOptimize(out.data());
   }
-  state.counters["rows/s"] =
-      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["rows/s"] = benchmark::Counter(
+      static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_RowValueEncode);
 
@@ -139,7 +143,8 @@ void BM_Lz4MessageCompress(benchmark::State& state) {
     xrow::PutSint(&v, r);
     row.Field(v);
     v.clear();
-    xrow::PutBytes(&v, "row " + std::to_string(r) + " of a compressible result");
+    xrow::PutBytes(&v,
+                   "row " + std::to_string(r) + " of a compressible result");
     row.Field(v);
     row.End();
   }
@@ -149,7 +154,8 @@ void BM_Lz4MessageCompress(benchmark::State& state) {
     (void)lz4::CompressFrame(buf.view(), &out);
     benchmark::DoNotOptimize(out.data());
   }
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * buf.size()));
+  state.SetBytesProcessed(
+      static_cast<int64_t>(state.iterations() * buf.size()));
   state.counters["ratio"] = static_cast<double>(out.size()) / buf.size();
 }
 BENCHMARK(BM_Lz4MessageCompress);

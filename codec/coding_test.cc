@@ -66,8 +66,8 @@ TEST(CodingTest, ZigZag) {
   EXPECT_EQ(ZigZagEncode64(-1), 1u);
   EXPECT_EQ(ZigZagEncode64(1), 2u);
   EXPECT_EQ(ZigZagEncode64(-2), 3u);
-  for (int64_t v : {std::numeric_limits<int64_t>::min(), int64_t{-5}, int64_t{0},
-                    std::numeric_limits<int64_t>::max()}) {
+  for (int64_t v : {std::numeric_limits<int64_t>::min(), int64_t{-5},
+                    int64_t{0}, std::numeric_limits<int64_t>::max()}) {
     EXPECT_EQ(ZigZagDecode64(ZigZagEncode64(v)), v);
   }
 }

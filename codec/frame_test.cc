@@ -15,16 +15,20 @@ using frame::Framing;
 TEST(FrameTest, PlainHeaderBytes) {
   Buffer buf;
   FrameWriter w(&buf);
-  w.Append(1, "");       // CapabilitiesGet: empty payload
+  w.Append(1, "");  // CapabilitiesGet: empty payload
   w.Append(12, "\x0a\x01x");
-  EXPECT_EQ(ToHex(buf.view()), "0100000001" "040000000c0a0178");
+  EXPECT_EQ(ToHex(buf.view()),
+            "0100000001"
+            "040000000c0a0178");
 }
 
 TEST(FrameTest, MultiplexedHeaderBytes) {
   Buffer buf;
   FrameWriter w(&buf, Framing::kMultiplexed);
   w.Append(0, "", 0x0102030405060708ull);
-  EXPECT_EQ(ToHex(buf.view()), "0807060504030201" "0100000000");
+  EXPECT_EQ(ToHex(buf.view()),
+            "0807060504030201"
+            "0100000000");
 }
 
 TEST(FrameTest, BeginEndBackfillsLength) {
@@ -71,7 +75,8 @@ TEST(FrameTest, ParseSplitsStreamAtEveryByte) {
 TEST(FrameTest, ZeroLengthIsCorrupt) {
   FrameParser p;
   Frame f;
-  EXPECT_EQ(p.Parse(std::string_view("\0\0\0\0\x01", 5), &f), Outcome::kCorrupt);
+  EXPECT_EQ(p.Parse(std::string_view("\0\0\0\0\x01", 5), &f),
+            Outcome::kCorrupt);
   EXPECT_NE(p.error().find("length 0"), std::string::npos);
 }
 

@@ -13,8 +13,8 @@ Status CompressFrame(std::string_view in, std::string* out) {
   const size_t bound = LZ4F_compressFrameBound(in.size(), &prefs);
   const size_t old = out->size();
   out->resize(old + bound);
-  const size_t n =
-      LZ4F_compressFrame(out->data() + old, bound, in.data(), in.size(), &prefs);
+  const size_t n = LZ4F_compressFrame(out->data() + old, bound, in.data(),
+                                      in.size(), &prefs);
   if (LZ4F_isError(n)) {
     out->resize(old);
     return Status::Internal(std::string("lz4 frame compression failed: ") +
@@ -52,9 +52,8 @@ Status DecompressFrame(std::string_view in, size_t max_out, std::string* out) {
     src += src_size;
     src_left -= src_size;
     if (out->size() + dst_size > max_out) {
-      return Status::ResourceExhausted(
-          "lz4 frame decompresses to more than " + std::to_string(max_out) +
-          " bytes");
+      return Status::ResourceExhausted("lz4 frame decompresses to more than " +
+                                       std::to_string(max_out) + " bytes");
     }
     out->append(chunk, dst_size);
     if (hint == 0) {  // frame complete
@@ -81,9 +80,9 @@ void CompressBlock(std::string_view in, std::string* out) {
 Status DecompressBlock(std::string_view in, size_t decompressed_size,
                        std::string* out) {
   out->resize(decompressed_size);
-  const int n = LZ4_decompress_safe(in.data(), out->data(),
-                                    static_cast<int>(in.size()),
-                                    static_cast<int>(decompressed_size));
+  const int n =
+      LZ4_decompress_safe(in.data(), out->data(), static_cast<int>(in.size()),
+                          static_cast<int>(decompressed_size));
   if (n < 0 || static_cast<size_t>(n) != decompressed_size) {
     out->clear();
     return Status::Corruption("lz4 block: malformed or wrong size");

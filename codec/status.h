@@ -14,8 +14,8 @@ class Status {
  public:
   enum class Code : unsigned char {
     kOk = 0,
-    kInvalidArgument,    // caller passed something malformed
-    kCorruption,         // bytes from the wire or disk do not parse
+    kInvalidArgument,  // caller passed something malformed
+    kCorruption,       // bytes from the wire or disk do not parse
     kNotFound,
     kNotSupported,
     kResourceExhausted,  // a configured limit was hit
@@ -35,17 +35,27 @@ class Status {
   static Status Corruption(std::string_view m) {
     return Status(Code::kCorruption, m);
   }
-  static Status NotFound(std::string_view m) { return Status(Code::kNotFound, m); }
+  static Status NotFound(std::string_view m) {
+    return Status(Code::kNotFound, m);
+  }
   static Status NotSupported(std::string_view m) {
     return Status(Code::kNotSupported, m);
   }
   static Status ResourceExhausted(std::string_view m) {
     return Status(Code::kResourceExhausted, m);
   }
-  static Status IOError(std::string_view m) { return Status(Code::kIOError, m); }
-  static Status Aborted(std::string_view m) { return Status(Code::kAborted, m); }
-  static Status TimedOut(std::string_view m) { return Status(Code::kTimedOut, m); }
-  static Status Internal(std::string_view m) { return Status(Code::kInternal, m); }
+  static Status IOError(std::string_view m) {
+    return Status(Code::kIOError, m);
+  }
+  static Status Aborted(std::string_view m) {
+    return Status(Code::kAborted, m);
+  }
+  static Status TimedOut(std::string_view m) {
+    return Status(Code::kTimedOut, m);
+  }
+  static Status Internal(std::string_view m) {
+    return Status(Code::kInternal, m);
+  }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }
@@ -70,7 +80,7 @@ class Status {
 template <typename T>
 class Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}        // NOLINT: implicit by design
   Result(Status status) : v_(std::move(status)) {  // NOLINT
     assert(!std::get<Status>(v_).ok());
   }
@@ -95,17 +105,17 @@ class Result {
 }  // namespace xp
 
 // Returns the Status of `expr` from the enclosing function when it failed.
-#define XP_RETURN_IF_ERROR(expr)          \
-  do {                                    \
-    ::xp::Status _xp_st = (expr);         \
-    if (!_xp_st.ok()) return _xp_st;      \
+#define XP_RETURN_IF_ERROR(expr)     \
+  do {                               \
+    ::xp::Status _xp_st = (expr);    \
+    if (!_xp_st.ok()) return _xp_st; \
   } while (0)
 
 #define XP_CONCAT_INNER(a, b) a##b
 #define XP_CONCAT(a, b) XP_CONCAT_INNER(a, b)
 // Declares `lhs` from a Result, returning its Status on failure.
-#define XP_ASSIGN_OR_RETURN(lhs, expr)                                  \
-  auto XP_CONCAT(_xp_res_, __LINE__) = (expr);                          \
-  if (!XP_CONCAT(_xp_res_, __LINE__).ok())                              \
-    return XP_CONCAT(_xp_res_, __LINE__).status();                      \
+#define XP_ASSIGN_OR_RETURN(lhs, expr)             \
+  auto XP_CONCAT(_xp_res_, __LINE__) = (expr);     \
+  if (!XP_CONCAT(_xp_res_, __LINE__).ok())         \
+    return XP_CONCAT(_xp_res_, __LINE__).status(); \
   lhs = std::move(XP_CONCAT(_xp_res_, __LINE__)).value()

@@ -7,7 +7,9 @@
 
 namespace xp::xrow {
 
-void PutSint(std::string* out, int64_t v) { PutVarint64(out, ZigZagEncode64(v)); }
+void PutSint(std::string* out, int64_t v) {
+  PutVarint64(out, ZigZagEncode64(v));
+}
 void PutUint(std::string* out, uint64_t v) { PutVarint64(out, v); }
 void PutBit(std::string* out, uint64_t v) { PutVarint64(out, v); }
 
@@ -81,8 +83,8 @@ Status PutDecimal(std::string* out, std::string_view text) {
   out->push_back(static_cast<char>(scale));
   size_t i = 0;
   for (; i + 1 < digits.size(); i += 2) {
-    out->push_back(static_cast<char>(((digits[i] - '0') << 4) |
-                                     (digits[i + 1] - '0')));
+    out->push_back(
+        static_cast<char>(((digits[i] - '0') << 4) | (digits[i + 1] - '0')));
   }
   if (i < digits.size()) {
     out->push_back(static_cast<char>(((digits[i] - '0') << 4) | sign));
@@ -208,7 +210,8 @@ Status GetDecimal(std::string_view field, std::string* text) {
     for (int k = 0; k < 2; ++k) {
       if (sign >= 0) {
         // Only a zero pad nibble may follow the sign, and only at the end.
-        if (nibbles[k] != 0 || i + 1 != field.size()) return Malformed("DECIMAL");
+        if (nibbles[k] != 0 || i + 1 != field.size())
+          return Malformed("DECIMAL");
         continue;
       }
       if (nibbles[k] <= 9) {
@@ -230,8 +233,8 @@ Status GetDecimal(std::string_view field, std::string* text) {
   int_part = nz == std::string::npos ? "0" : int_part.substr(nz);
   std::string frac = digits.substr(digits.size() - scale);
   text->clear();
-  const bool is_zero = int_part == "0" &&
-                       frac.find_first_not_of('0') == std::string::npos;
+  const bool is_zero =
+      int_part == "0" && frac.find_first_not_of('0') == std::string::npos;
   if (sign == 1 && !is_zero) text->push_back('-');
   text->append(int_part);
   if (scale > 0) {
@@ -247,7 +250,8 @@ Status GetSet(std::string_view field, std::vector<std::string>* elements) {
   if (field.size() == 1 && field[0] == '\x01') return Status::OK();
   while (!field.empty()) {
     uint64_t len;
-    if (!GetVarint64(&field, &len) || len > field.size()) return Malformed("SET");
+    if (!GetVarint64(&field, &len) || len > field.size())
+      return Malformed("SET");
     elements->emplace_back(field.substr(0, len));
     field.remove_prefix(len);
   }
@@ -268,8 +272,8 @@ std::string TimeToString(const Time& t) {
 
 std::string DateTimeToString(const DateTime& d, bool with_time) {
   char buf[64];
-  int n = std::snprintf(buf, sizeof(buf), "%04u-%02u-%02u", d.year, d.month,
-                        d.day);
+  int n =
+      std::snprintf(buf, sizeof(buf), "%04u-%02u-%02u", d.year, d.month, d.day);
   std::string s(buf, n);
   if (with_time) {
     n = std::snprintf(buf, sizeof(buf), " %02u:%02u:%02u", d.hour, d.minute,

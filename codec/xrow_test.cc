@@ -74,7 +74,8 @@ TEST(XRowTest, Time) {
   ASSERT_TRUE(GetTime(s, &got).ok());
   EXPECT_EQ(TimeToString(got), "01:00:00");
   EXPECT_FALSE(GetTime(std::string_view("\x02\x01", 2), &got).ok());
-  EXPECT_FALSE(GetTime(std::string_view("\x00\x01\x3c", 3), &got).ok());  // 60 min
+  EXPECT_FALSE(
+      GetTime(std::string_view("\x00\x01\x3c", 3), &got).ok());  // 60 min
 }
 
 TEST(XRowTest, DateAndDateTime) {
@@ -96,8 +97,10 @@ TEST(XRowTest, DateAndDateTime) {
   EXPECT_EQ(got, dt);
   EXPECT_TRUE(has_time);
   EXPECT_EQ(DateTimeToString(got, true), "1999-12-31 23:59:00.000005");
-  EXPECT_FALSE(GetDateTime(std::string_view("\x01\x02", 2), &got, nullptr).ok());
-  EXPECT_FALSE(GetDateTime(std::string_view("\x01\x0d\x01", 3), &got, nullptr).ok());
+  EXPECT_FALSE(
+      GetDateTime(std::string_view("\x01\x02", 2), &got, nullptr).ok());
+  EXPECT_FALSE(
+      GetDateTime(std::string_view("\x01\x0d\x01", 3), &got, nullptr).ok());
 }
 
 TEST(XRowTest, DecimalKnownBytes) {
@@ -114,15 +117,17 @@ TEST(XRowTest, DecimalKnownBytes) {
 }
 
 TEST(XRowTest, DecimalRoundTrip) {
-  for (const char* text : {"0", "-1", "0.05", "-0.50", "123456789012345678901234567890.12345678",
-                           "99999999999999999999999999999999999999"}) {
+  for (const char* text :
+       {"0", "-1", "0.05", "-0.50", "123456789012345678901234567890.12345678",
+        "99999999999999999999999999999999999999"}) {
     std::string s, out;
     ASSERT_TRUE(PutDecimal(&s, text).ok()) << text;
     ASSERT_TRUE(GetDecimal(s, &out).ok()) << text;
     EXPECT_EQ(out, text);
   }
   std::string out;
-  EXPECT_FALSE(GetDecimal(std::string_view("\x00\x12", 2), &out).ok());  // no sign
+  EXPECT_FALSE(
+      GetDecimal(std::string_view("\x00\x12", 2), &out).ok());  // no sign
   EXPECT_FALSE(GetDecimal(std::string_view("\x00\xc1\x23", 3), &out).ok());
 }
 

@@ -11,7 +11,7 @@ packages=(
   liblz4-dev librocksdb-dev
   libgflags-dev libgoogle-glog-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  clang libclang-rt-14-dev
+  clang clang-format libclang-rt-14-dev git
 )
 
 missing=()

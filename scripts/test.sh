@@ -6,6 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 
+echo "== format"
+scripts/check-format.sh
+
 echo "== build (Release)"
 scripts/build.sh
 

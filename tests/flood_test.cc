@@ -38,14 +38,15 @@ class ServerProcess {
   ServerProcess() {
     const char* bin = std::getenv("XP_TESTSERVER");
     EXPECT_NE(bin, nullptr) << "XP_TESTSERVER must name xp-testserver";
-    port_file_ = ::testing::TempDir() + "/flood_port_" + std::to_string(getpid());
+    port_file_ =
+        ::testing::TempDir() + "/flood_port_" + std::to_string(getpid());
     std::remove(port_file_.c_str());
     pid_ = fork();
     if (pid_ == 0) {
       std::string pf = "--port_file=" + port_file_;
-      execl(bin, bin, "--port=0", pf.c_str(), "--user=alice", "--password=secret",
-            "--max_frame_bytes=65536", "--read_timeout_ms=300",
-            "--connect_timeout_ms=1000", "--threads=2",
+      execl(bin, bin, "--port=0", pf.c_str(), "--user=alice",
+            "--password=secret", "--max_frame_bytes=65536",
+            "--read_timeout_ms=300", "--connect_timeout_ms=1000", "--threads=2",
             static_cast<char*>(nullptr));
       _exit(127);
     }
@@ -61,7 +62,9 @@ class ServerProcess {
     waitpid(pid_, &status, 0);
     std::remove(port_file_.c_str());
   }
-  bool Alive() const { return kill(pid_, 0) == 0 && waitpid(pid_, nullptr, WNOHANG) == 0; }
+  bool Alive() const {
+    return kill(pid_, 0) == 0 && waitpid(pid_, nullptr, WNOHANG) == 0;
+  }
   pid_t pid() const { return pid_; }
   uint16_t port() const { return port_; }
 
@@ -109,7 +112,8 @@ std::string MakeBadInput(std::mt19937& rng, int kind) {
       Mysqlx::Session::AuthenticateStart s;
       s.set_mech_name("MYSQL41");
       return Frame5(ClientMsg::SESS_AUTHENTICATE_START, s.SerializeAsString()) +
-             Frame5(ClientMsg::SESS_AUTHENTICATE_CONTINUE, random_bytes(rng() % 80));
+             Frame5(ClientMsg::SESS_AUTHENTICATE_CONTINUE,
+                    random_bytes(rng() % 80));
     }
     case 6: {
       std::string mux(8, '\0');
@@ -186,7 +190,8 @@ TEST(FloodTest, TenThousandBadFramesLeaveServerHealthy) {
   const long rss_end = RssKb(server.pid());
   std::printf("xp-testserver RSS: %ld kB before, %ld kB after %d bad inputs\n",
               rss_start, rss_end, kInputs);
-  EXPECT_LT(rss_end - rss_start, 64 * 1024) << "memory grew by more than 64 MiB";
+  EXPECT_LT(rss_end - rss_start, 64 * 1024)
+      << "memory grew by more than 64 MiB";
 }
 
 }  // namespace

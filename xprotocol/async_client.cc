@@ -39,10 +39,12 @@ void AsyncClient::Connect(Done done) {
       options_.host, std::to_string(options_.port),
       [self, done](const boost::system::error_code& ec,
                    tcp::resolver::results_type endpoints) {
-        if (ec) return done(Status::IOError("cannot resolve " + self->options_.host));
+        if (ec)
+          return done(Status::IOError("cannot resolve " + self->options_.host));
         asio::async_connect(
             self->io_->socket, endpoints,
-            [self, done](const boost::system::error_code& ec, const tcp::endpoint&) {
+            [self, done](const boost::system::error_code& ec,
+                         const tcp::endpoint&) {
               if (ec) {
                 return done(Status::IOError("cannot connect: " + ec.message()));
               }
@@ -50,13 +52,15 @@ void AsyncClient::Connect(Done done) {
               self->io_->socket.set_option(tcp::no_delay(true), ignored);
               self->StartRead();
               Mysqlx::Connection::CapabilitiesSet set;
-              for (const auto& [name, value] : HandshakeCapabilities(self->options_)) {
+              for (const auto& [name, value] :
+                   HandshakeCapabilities(self->options_)) {
                 auto* c = set.mutable_capabilities()->add_capabilities();
                 c->set_name(name);
                 *c->mutable_value() = value;
               }
               self->RequestOk(
-                  ClientMsg::CON_CAPABILITIES_SET, set, 0, [self, done](Status st) {
+                  ClientMsg::CON_CAPABILITIES_SET, set, 0,
+                  [self, done](Status st) {
                     if (!st.ok()) return done(st);
                     // The Ok arrived in the old form; what follows is new.
                     if (self->options_.compression) self->compression_ = true;
@@ -68,7 +72,8 @@ void AsyncClient::Connect(Done done) {
                     const Auth a = self->options_.auth;
                     if (a != Auth::kAuto) {
                       return self->Authenticate(
-                          a == Auth::kMysql41 ? "MYSQL41" : "SHA256_MEMORY", done);
+                          a == Auth::kMysql41 ? "MYSQL41" : "SHA256_MEMORY",
+                          done);
                     }
                     self->Authenticate("MYSQL41", [self, done](Status st) {
                       if (st.ok() || self->failed_ ||
@@ -86,44 +91,46 @@ void AsyncClient::Authenticate(std::string mech, Done done) {
   auto self = shared_from_this();
   Mysqlx::Session::AuthenticateStart start;
   start.set_mech_name(mech);
-  Request(ClientMsg::SESS_AUTHENTICATE_START, start, 0,
-          Pending{[self, mech, done](Message& m) {
-                    if (m.type == ServerMsg::ERROR) {
-                      done(self->ServerFailure(m.payload));
-                      return true;
-                    }
-                    Mysqlx::Session::AuthenticateContinue challenge;
-                    if (m.type != ServerMsg::SESS_AUTHENTICATE_CONTINUE ||
-                        !challenge.ParseFromString(m.payload)) {
-                      done(Status::Corruption("expected AuthenticateContinue"));
-                      return true;
-                    }
-                    Mysqlx::Session::AuthenticateContinue cont;
-                    cont.set_auth_data(ClientAuthData(self->options_, mech,
-                                                      challenge.auth_data()));
-                    self->Request(
-                        ClientMsg::SESS_AUTHENTICATE_CONTINUE, cont, 0,
-                        Pending{[self, done](Message& r) {
-                                  if (r.type == ServerMsg::NOTICE) {
-                                    if (auto id = ClientIdFromNotice(r.payload)) {
-                                      self->client_id_ = *id;
-                                    }
-                                    return false;
-                                  }
-                                  if (r.type == ServerMsg::SESS_AUTHENTICATE_OK) {
-                                    done(Status::OK());
-                                  } else if (r.type == ServerMsg::ERROR) {
-                                    done(self->ServerFailure(r.payload));
-                                  } else {
-                                    done(Status::Corruption(
-                                        "unexpected message during authentication"));
-                                  }
-                                  return true;
-                                },
-                                done});
-                    return true;
-                  },
-                  done});
+  Request(
+      ClientMsg::SESS_AUTHENTICATE_START, start, 0,
+      Pending{
+          [self, mech, done](Message& m) {
+            if (m.type == ServerMsg::ERROR) {
+              done(self->ServerFailure(m.payload));
+              return true;
+            }
+            Mysqlx::Session::AuthenticateContinue challenge;
+            if (m.type != ServerMsg::SESS_AUTHENTICATE_CONTINUE ||
+                !challenge.ParseFromString(m.payload)) {
+              done(Status::Corruption("expected AuthenticateContinue"));
+              return true;
+            }
+            Mysqlx::Session::AuthenticateContinue cont;
+            cont.set_auth_data(
+                ClientAuthData(self->options_, mech, challenge.auth_data()));
+            self->Request(
+                ClientMsg::SESS_AUTHENTICATE_CONTINUE, cont, 0,
+                Pending{[self, done](Message& r) {
+                          if (r.type == ServerMsg::NOTICE) {
+                            if (auto id = ClientIdFromNotice(r.payload)) {
+                              self->client_id_ = *id;
+                            }
+                            return false;
+                          }
+                          if (r.type == ServerMsg::SESS_AUTHENTICATE_OK) {
+                            done(Status::OK());
+                          } else if (r.type == ServerMsg::ERROR) {
+                            done(self->ServerFailure(r.payload));
+                          } else {
+                            done(Status::Corruption(
+                                "unexpected message during authentication"));
+                          }
+                          return true;
+                        },
+                        done});
+            return true;
+          },
+          done});
 }
 
 void AsyncClient::Execute(std::string sql, std::vector<Any> args,
@@ -157,7 +164,8 @@ void AsyncClient::Execute(std::string sql, std::vector<Any> args,
 
 void AsyncClient::OpenSession(uint64_t session_id, Done done) {
   if (framing_ != frame::Framing::kMultiplexed) {
-    return done(Status::InvalidArgument("OpenSession needs a multiplexed connection"));
+    return done(
+        Status::InvalidArgument("OpenSession needs a multiplexed connection"));
   }
   RequestOk(ClientMsg::SESS_NEW, Xp::Session::NewSession(), session_id,
             std::move(done));

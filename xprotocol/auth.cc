@@ -1,9 +1,10 @@
 #include "xprotocol/auth.h"
 
 #include <openssl/crypto.h>
-#include <cctype>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
+
+#include <cctype>
 
 #include "codec/coding.h"
 
@@ -37,7 +38,8 @@ std::string Xor(std::string_view a, std::string_view b) {
 }
 
 bool ConstantTimeEqual(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+  return a.size() == b.size() &&
+         CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 }  // namespace

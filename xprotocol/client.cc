@@ -76,7 +76,8 @@ Status Client::Open() {
       return Authenticate("SHA256_MEMORY");
     case ClientOptions::Auth::kAuto: {
       Status st = Authenticate("MYSQL41");
-      if (st.ok() || last_error_.code != err::kAccessDenied || broken_) return st;
+      if (st.ok() || last_error_.code != err::kAccessDenied || broken_)
+        return st;
       return Authenticate("SHA256_MEMORY");
     }
   }
@@ -92,8 +93,9 @@ Status Client::Authenticate(const char* mech) {
   Mysqlx::Session::AuthenticateContinue challenge;
   if (m.type != ServerMsg::SESS_AUTHENTICATE_CONTINUE ||
       !challenge.ParseFromString(m.payload)) {
-    return Status::Corruption("expected AuthenticateContinue, got " +
-                              MessageTypeName(Direction::kServerToClient, m.type));
+    return Status::Corruption(
+        "expected AuthenticateContinue, got " +
+        MessageTypeName(Direction::kServerToClient, m.type));
   }
   Mysqlx::Session::AuthenticateContinue cont;
   cont.set_auth_data(ClientAuthData(options_, mech, challenge.auth_data()));
@@ -158,7 +160,8 @@ Status Client::ReadSocketMessage() {
       broken_ = true;
       if (ec == asio::error::would_block || ec == asio::error::try_again) {
         return Status::TimedOut("no reply from server within " +
-                                std::to_string(options_.timeout.count()) + " ms");
+                                std::to_string(options_.timeout.count()) +
+                                " ms");
       }
       return Status::IOError("read failed: " + ec.message());
     }
@@ -184,18 +187,20 @@ Status Client::ReadOk(uint64_t session_id) {
     if (m.type == ServerMsg::OK) return Status::OK();
     if (m.type == ServerMsg::ERROR) return ServerFailure(m.payload);
     if (m.type == ServerMsg::NOTICE) continue;
-    return Status::Corruption("expected Ok, got " +
-                              MessageTypeName(Direction::kServerToClient, m.type));
+    return Status::Corruption(
+        "expected Ok, got " +
+        MessageTypeName(Direction::kServerToClient, m.type));
   }
 }
 
 Result<Mysqlx::Connection::Capabilities> Client::GetCapabilities() {
-  XP_RETURN_IF_ERROR(
-      Send(ClientMsg::CON_CAPABILITIES_GET, Mysqlx::Connection::CapabilitiesGet()));
+  XP_RETURN_IF_ERROR(Send(ClientMsg::CON_CAPABILITIES_GET,
+                          Mysqlx::Connection::CapabilitiesGet()));
   XP_ASSIGN_OR_RETURN(Message m, Read());
   if (m.type == ServerMsg::ERROR) return ServerFailure(m.payload);
   Mysqlx::Connection::Capabilities caps;
-  if (m.type != ServerMsg::CONN_CAPABILITIES || !caps.ParseFromString(m.payload)) {
+  if (m.type != ServerMsg::CONN_CAPABILITIES ||
+      !caps.ParseFromString(m.payload)) {
     return Status::Corruption("expected Capabilities");
   }
   return caps;
@@ -247,7 +252,8 @@ Result<StmtResult> Client::Execute(std::string_view sql,
 
 Status Client::OpenSession(uint64_t session_id, std::string_view schema) {
   if (!multiplexed()) {
-    return Status::InvalidArgument("OpenSession needs a multiplexed connection");
+    return Status::InvalidArgument(
+        "OpenSession needs a multiplexed connection");
   }
   Xp::Session::NewSession req;
   if (!schema.empty()) req.set_schema(std::string(schema));

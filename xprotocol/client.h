@@ -19,9 +19,9 @@
 #include "codec/buffer.h"
 #include "codec/frame.h"
 #include "codec/status.h"
+#include "xprotocol/client_codec.h"
 #include "xprotocol/proto/mysqlx_connection.pb.h"
 #include "xprotocol/proto/mysqlx_resultset.pb.h"
-#include "xprotocol/client_codec.h"
 #include "xprotocol/values.h"
 
 namespace xp {

@@ -61,7 +61,8 @@ ResultAssembler::Step ResultAssembler::Add(uint8_t type,
         Mysqlx::Notice::SessionStateChanged ch;
         if (ch.ParseFromString(f.payload()) && ch.value_size() > 0) {
           auto v = AnyAsUint(AnyOf(ch.value(0)));
-          if (ch.param() == Mysqlx::Notice::SessionStateChanged::ROWS_AFFECTED) {
+          if (ch.param() ==
+              Mysqlx::Notice::SessionStateChanged::ROWS_AFFECTED) {
             result_.rows_affected = v;
           } else if (ch.param() ==
                      Mysqlx::Notice::SessionStateChanged::GENERATED_INSERT_ID) {
@@ -73,7 +74,8 @@ ResultAssembler::Step ResultAssembler::Add(uint8_t type,
     }
     case ServerMsg::RESULTSET_COLUMN_META_DATA: {
       Mysqlx::Resultset::ColumnMetaData col;
-      if (!col.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
+      if (!col.ParseFromArray(payload.data(),
+                              static_cast<int>(payload.size()))) {
         return corrupt("unparsable ColumnMetaData");
       }
       current_.columns.push_back(std::move(col));
@@ -87,8 +89,8 @@ ResultAssembler::Step ResultAssembler::Add(uint8_t type,
       while (reader.Next(&field)) row.emplace_back(field);
       if (!reader.ok() || row.size() != current_.columns.size()) {
         return corrupt("row with " + std::to_string(row.size()) +
-                       " fields for " + std::to_string(current_.columns.size()) +
-                       " columns");
+                       " fields for " +
+                       std::to_string(current_.columns.size()) + " columns");
       }
       current_.rows.push_back(std::move(row));
       return Step::kMore;
@@ -122,7 +124,8 @@ std::vector<std::pair<std::string, Any>> HandshakeCapabilities(
     caps.emplace_back("compression",
                       AnyObject({{"algorithm", AnyString("lz4_message")}}));
   }
-  if (options.multiplex) caps.emplace_back("xprotocol.multiplex", AnyBool(true));
+  if (options.multiplex)
+    caps.emplace_back("xprotocol.multiplex", AnyBool(true));
   return caps;
 }
 

@@ -7,13 +7,13 @@
 namespace xp::err {
 
 // MySQL server errors.
-inline constexpr uint32_t kConCount = 1040;          // 08004
-inline constexpr uint32_t kAccessDenied = 1045;      // 28000
-inline constexpr uint32_t kUnknownCom = 1047;        // 08S01
-inline constexpr uint32_t kNetPacketTooLarge = 1153;  // 08S01
-inline constexpr uint32_t kNetReadInterrupted = 1159;  // 08S01
+inline constexpr uint32_t kConCount = 1040;              // 08004
+inline constexpr uint32_t kAccessDenied = 1045;          // 28000
+inline constexpr uint32_t kUnknownCom = 1047;            // 08S01
+inline constexpr uint32_t kNetPacketTooLarge = 1153;     // 08S01
+inline constexpr uint32_t kNetReadInterrupted = 1159;    // 08S01
 inline constexpr uint32_t kNotSupportedAuthMode = 1251;  // 08004
-inline constexpr uint32_t kIdleTimeout = 4031;       // HY000
+inline constexpr uint32_t kIdleTimeout = 4031;           // HY000
 
 // X Plugin errors (SQLSTATE HY000).
 inline constexpr uint32_t kXBadMessage = 5000;

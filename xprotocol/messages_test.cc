@@ -18,21 +18,26 @@ TEST(MessagesTest, WriteMessageEncodesInPlace) {
   s.set_stmt("SELECT 1");
   WriteMessage(&w, ClientMsg::SQL_STMT_EXECUTE, s);
   // len 11 = type + 10 payload bytes; payload: field 1 "SELECT 1".
-  EXPECT_EQ(ToHex(buf.view()), "0b0000000c" "0a0853454c4543542031");
+  EXPECT_EQ(ToHex(buf.view()),
+            "0b0000000c"
+            "0a0853454c4543542031");
 }
 
 TEST(MessagesTest, Names) {
-  EXPECT_EQ(MessageTypeName(Direction::kClientToServer, 12), "SQL_STMT_EXECUTE");
+  EXPECT_EQ(MessageTypeName(Direction::kClientToServer, 12),
+            "SQL_STMT_EXECUTE");
   EXPECT_EQ(MessageTypeName(Direction::kServerToClient, 19), "COMPRESSION");
   EXPECT_EQ(MessageTypeName(Direction::kClientToServer, 100), "EXEC_PLAN_READ");
-  EXPECT_EQ(MessageTypeName(Direction::kServerToClient, 100), "RESULTSET_CHUNK");
+  EXPECT_EQ(MessageTypeName(Direction::kServerToClient, 100),
+            "RESULTSET_CHUNK");
   EXPECT_EQ(MessageTypeName(Direction::kClientToServer, 99), "UNKNOWN(99)");
-  EXPECT_NE(NewMessage(Direction::kServerToClient, ServerMsg::RESULTSET_ROW), nullptr);
+  EXPECT_NE(NewMessage(Direction::kServerToClient, ServerMsg::RESULTSET_ROW),
+            nullptr);
   EXPECT_EQ(NewMessage(Direction::kClientToServer, 99), nullptr);
 }
 
 TEST(MessagesTest, ClientFieldExists) {
-  EXPECT_TRUE(ClientFieldExists("6.1"));    // Session.Reset.keep_open
+  EXPECT_TRUE(ClientFieldExists("6.1"));     // Session.Reset.keep_open
   EXPECT_TRUE(ClientFieldExists("12.2.1"));  // StmtExecute.args.type
   EXPECT_FALSE(ClientFieldExists("6.2"));
   EXPECT_FALSE(ClientFieldExists("6"));
@@ -75,7 +80,10 @@ TEST(MessagesTest, RowWriterMatchesProtobuf) {
 }
 
 TEST(MessagesTest, RowReaderRejectsTruncated) {
-  RowReader r(std::string_view("\x0a\x05" "ab", 4));
+  RowReader r(
+      std::string_view("\x0a\x05"
+                       "ab",
+                       4));
   std::string_view f;
   EXPECT_FALSE(r.Next(&f));
   EXPECT_FALSE(r.ok());
@@ -85,7 +93,8 @@ TEST(MessagesTest, RowReaderRejectsTruncated) {
 }
 
 TEST(MessagesTest, Values) {
-  Any obj = AnyObject({{"algorithm", AnyString("lz4_message")}, {"n", AnyUint(3)}});
+  Any obj =
+      AnyObject({{"algorithm", AnyString("lz4_message")}, {"n", AnyUint(3)}});
   ASSERT_NE(ObjectField(obj, "algorithm"), nullptr);
   EXPECT_EQ(AnyAsString(*ObjectField(obj, "algorithm")), "lz4_message");
   EXPECT_EQ(AnyAsUint(*ObjectField(obj, "n")), 3u);

@@ -146,7 +146,8 @@ void Reply::Send(uint8_t type, const google::protobuf::MessageLite& msg) {
   WriteMessage(&conn_->writer_, type, msg, session_id_);
 }
 
-void Reply::Notice(uint32_t type, const google::protobuf::MessageLite& payload) {
+void Reply::Notice(uint32_t type,
+                   const google::protobuf::MessageLite& payload) {
   Mysqlx::Notice::Frame f;
   f.set_type(type);
   f.set_scope(Mysqlx::Notice::Frame::LOCAL);
@@ -288,8 +289,7 @@ void Connection::DoWrite() {
   timer_.cancel();
   asio::async_write(
       socket_, asio::buffer(out_.data(), out_.size()),
-      [self = shared_from_this()](const boost::system::error_code& ec,
-                                  size_t) {
+      [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
         self->writing_ = false;
         self->out_.Clear();
         self->out_.ShrinkIfEmpty(kMaxPendingOutput);
@@ -320,9 +320,8 @@ void Connection::SealOutput() {
   c.set_uncompressed_size(n);
   std::string* payload = c.mutable_payload();
   Status st = lz4::CompressFrame(
-      std::string_view(reinterpret_cast<const char*>(out_.data()) +
-                           out_compress_from_,
-                       n),
+      std::string_view(
+          reinterpret_cast<const char*>(out_.data()) + out_compress_from_, n),
       payload);
   if (!st.ok()) return;  // send uncompressed; always legal
   out_.Truncate(out_compress_from_);
@@ -403,8 +402,8 @@ void Connection::HandleCompression(std::string_view payload, bool inner) {
   Mysqlx::Connection::Compression c;
   if (!Decode(payload, &c, 0)) return;
   std::string plain;
-  Status st = lz4::DecompressFrame(c.payload(), server_->opts.max_frame_bytes,
-                                   &plain);
+  Status st =
+      lz4::DecompressFrame(c.payload(), server_->opts.max_frame_bytes, &plain);
   if (!st.ok()) {
     Fatal(err::kXpCompression, "HY000",
           "Cannot decompress Compression payload: " + st.ToString());
@@ -459,12 +458,12 @@ void Connection::HandlePreAuth(uint64_t sid, uint8_t type,
     default:
       break;
   }
-  reply.Error(err::kUnknownCom, "08S01",
-              "Unexpected message " +
-                  MessageTypeName(Direction::kClientToServer, type) +
-                  (state_ == State::kAuthenticating
-                       ? " during authentication"
-                       : " before authentication"));
+  reply.Error(
+      err::kUnknownCom, "08S01",
+      "Unexpected message " +
+          MessageTypeName(Direction::kClientToServer, type) +
+          (state_ == State::kAuthenticating ? " during authentication"
+                                            : " before authentication"));
 }
 
 void Connection::SendCapabilities(Reply& reply) {
@@ -712,9 +711,9 @@ void Connection::HandleExpectOpen(SessionState& s, std::string_view payload,
   Mysqlx::Expect::Open open;
   if (!Decode(payload, &open, reply.session_id())) return;
   if (s.expects.size() >= kMaxExpectDepth) {
-    reply.Error(err::kXpExpectTooDeep, "HY000",
-                "Expect blocks nested deeper than " +
-                    std::to_string(kMaxExpectDepth));
+    reply.Error(
+        err::kXpExpectTooDeep, "HY000",
+        "Expect blocks nested deeper than " + std::to_string(kMaxExpectDepth));
     return;
   }
   ExpectBlock block;
@@ -739,9 +738,9 @@ void Connection::HandleExpectOpen(SessionState& s, std::string_view payload,
       case Mysqlx::Expect::Open::Condition::EXPECT_DOCID_GENERATED:
         break;
       default:
-        reply.Error(err::kXExpectBadCondition, "HY000",
-                    "Unknown condition key " +
-                        std::to_string(c.condition_key()));
+        reply.Error(
+            err::kXExpectBadCondition, "HY000",
+            "Unknown condition key " + std::to_string(c.condition_key()));
         return;
     }
   }
@@ -751,7 +750,8 @@ void Connection::HandleExpectOpen(SessionState& s, std::string_view payload,
 
 void Connection::HandleExpectClose(SessionState& s, Reply& reply) {
   if (s.expects.empty()) {
-    reply.Error(err::kXExpectNotOpen, "HY000", "Expect block currently not open");
+    reply.Error(err::kXExpectNotOpen, "HY000",
+                "Expect block currently not open");
     return;
   }
   ExpectBlock b = s.expects.back();
@@ -801,9 +801,9 @@ void Connection::HandleSessKill(uint64_t sid, std::string_view payload,
   if (!Decode(payload, &kill, sid)) return;
   auto target = sessions_.find(kill.session_id());
   if (target == sessions_.end()) {
-    reply.Error(err::kXpUnknownSession, "HY000",
-                "Session " + std::to_string(kill.session_id()) +
-                    " does not exist");
+    reply.Error(
+        err::kXpUnknownSession, "HY000",
+        "Session " + std::to_string(kill.session_id()) + " does not exist");
     return;
   }
   if (kill.kind() == Xp::Session::KillSession::SESSION) {
@@ -869,7 +869,8 @@ Status Server::Start() {
   Impl& s = *impl_;
   boost::system::error_code ec;
   auto addr = asio::ip::make_address(s.opts.bind_address, ec);
-  if (ec) return Status::InvalidArgument("bad bind address " + s.opts.bind_address);
+  if (ec)
+    return Status::InvalidArgument("bad bind address " + s.opts.bind_address);
   tcp::endpoint ep(addr, s.opts.port);
   s.acceptor.emplace(s.io);
   s.acceptor->open(ep.protocol(), ec);

@@ -30,12 +30,14 @@ class EchoDispatcher : public Dispatcher {
                 Reply& reply) override {
     if (type != ClientMsg::SQL_STMT_EXECUTE) return reply.Unsupported(type);
     Mysqlx::Sql::StmtExecute stmt;
-    if (!stmt.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
+    if (!stmt.ParseFromArray(payload.data(),
+                             static_cast<int>(payload.size()))) {
       return reply.Error(err::kXBadMessage, "HY000", "bad StmtExecute", true);
     }
     if (stmt.stmt() == "fail") return reply.Error(1064, "42000", "syntax");
     int rows = 1;
-    if (stmt.stmt().rfind("rows ", 0) == 0) rows = std::stoi(stmt.stmt().substr(5));
+    if (stmt.stmt().rfind("rows ", 0) == 0)
+      rows = std::stoi(stmt.stmt().substr(5));
     Mysqlx::Resultset::ColumnMetaData col;
     col.set_type(Mysqlx::Resultset::ColumnMetaData::BYTES);
     col.set_name("v");
@@ -100,8 +102,8 @@ class ServerTest : public ::testing::Test {
 };
 
 TEST_F(ServerTest, LoginBothMechanismsAndQuery) {
-  for (auto mech : {ClientOptions::Auth::kMysql41,
-                    ClientOptions::Auth::kSha256Memory}) {
+  for (auto mech :
+       {ClientOptions::Auth::kMysql41, ClientOptions::Auth::kSha256Memory}) {
     ClientOptions o = Opts();
     o.auth = mech;
     o.schema = "shop";
@@ -122,7 +124,8 @@ TEST_F(ServerTest, CapabilitiesAdvertised) {
   auto caps = c->GetCapabilities();
   ASSERT_TRUE(caps.ok());
   std::map<std::string, std::string> m;
-  for (const auto& cap : caps->capabilities()) m[cap.name()] = AnyToString(cap.value());
+  for (const auto& cap : caps->capabilities())
+    m[cap.name()] = AnyToString(cap.value());
   EXPECT_EQ(m["authentication.mechanisms"], "['MYSQL41', 'SHA256_MEMORY']");
   EXPECT_EQ(m["compression"], "{algorithm: ['lz4_message']}");
   EXPECT_EQ(m["xprotocol.version"], "1");
@@ -155,7 +158,8 @@ TEST_F(ServerTest, WrongPasswordThenRetryThenLockout) {
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(e.code, 1045u);
   EXPECT_EQ(e.sql_state, "28000");
-  EXPECT_EQ(e.msg, "Access denied for user 'alice'@'localhost' (using password: YES)");
+  EXPECT_EQ(e.msg,
+            "Access denied for user 'alice'@'localhost' (using password: YES)");
 
   // Same connection: fail, fail (ERROR, connection open), then succeed.
   ClientOptions o = Opts("alice", "nope");
@@ -230,7 +234,8 @@ TEST_F(ServerTest, UnsupportedMessageIsErrorNotFatal) {
 
 TEST_F(ServerTest, DecodeFailureIsFatal) {
   auto c = Connect(Opts());
-  ASSERT_TRUE(c->SendBytes(std::string("\x03\x00\x00\x00\x02\xff\xff", 7)).ok());
+  ASSERT_TRUE(
+      c->SendBytes(std::string("\x03\x00\x00\x00\x02\xff\xff", 7)).ok());
   auto m = c->Read();
   ASSERT_TRUE(m.ok());
   ASSERT_EQ(m->type, ServerMsg::ERROR);
@@ -238,7 +243,7 @@ TEST_F(ServerTest, DecodeFailureIsFatal) {
   ASSERT_TRUE(e.ParseFromString(m->payload));
   EXPECT_EQ(e.code(), 5000u);
   EXPECT_EQ(e.severity(), Mysqlx::Error::FATAL);
-  EXPECT_FALSE(c->Read().ok());  // closed
+  EXPECT_FALSE(c->Read().ok());         // closed
   EXPECT_NE(Connect(Opts()), nullptr);  // others still served
 }
 
@@ -310,7 +315,8 @@ TEST_F(ServerTest, ResetAndReauthenticate) {
 
 TEST_F(ServerTest, PipelinedRequestsAnswerInOrder) {
   auto c = Connect(Opts());
-  for (int i = 0; i < 50; ++i) ASSERT_TRUE(c->SendExecute("q" + std::to_string(i)).ok());
+  for (int i = 0; i < 50; ++i)
+    ASSERT_TRUE(c->SendExecute("q" + std::to_string(i)).ok());
   ASSERT_TRUE(c->SendExecute("fail").ok());
   ASSERT_TRUE(c->SendExecute("last").ok());
   for (int i = 0; i < 50; ++i) {
@@ -468,10 +474,13 @@ TEST_F(ServerTest, AsyncClientPipelinesAndMultiplexes) {
         ASSERT_TRUE(r.ok()) << r.status().ToString();
         got.push_back(FirstValue(*r));
       });
-      c->Execute("rows 5000", {}, [&](Result<StmtResult> r) {
-        ASSERT_TRUE(r.ok());
-        got.push_back(std::to_string(r->sets.at(0).rows.size()));
-      }, 5);
+      c->Execute(
+          "rows 5000", {},
+          [&](Result<StmtResult> r) {
+            ASSERT_TRUE(r.ok());
+            got.push_back(std::to_string(r->sets.at(0).rows.size()));
+          },
+          5);
       c->Execute("fail", {}, [&](Result<StmtResult> r) {
         EXPECT_FALSE(r.ok());
         error_code = c->last_error().code;

@@ -166,7 +166,8 @@ std::string AnyToString(const Any& a) {
       std::string out = "{";
       for (int i = 0; i < a.obj().fld_size(); ++i) {
         if (i) out += ", ";
-        out += a.obj().fld(i).key() + ": " + AnyToString(a.obj().fld(i).value());
+        out +=
+            a.obj().fld(i).key() + ": " + AnyToString(a.obj().fld(i).value());
       }
       return out + "}";
     }

@@ -64,8 +64,9 @@ TEST_P(VectorTest, BothDirections) {
   const Direction dir = v.fields["direction"] == "client"
                             ? Direction::kClientToServer
                             : Direction::kServerToClient;
-  const auto framing = v.fields["framing"] == "mux" ? frame::Framing::kMultiplexed
-                                                    : frame::Framing::kPlain;
+  const auto framing = v.fields["framing"] == "mux"
+                           ? frame::Framing::kMultiplexed
+                           : frame::Framing::kPlain;
   const uint64_t session = std::stoull(v.fields["session"]);
   const auto* enum_desc = dir == Direction::kClientToServer
                               ? Mysqlx::ClientMessages::Type_descriptor()
@@ -110,15 +111,15 @@ TEST_P(VectorTest, BothDirections) {
   auto decoded = NewMessage(dir, type);
   ASSERT_TRUE(decoded->ParseFromArray(f.payload.data(),
                                       static_cast<int>(f.payload.size())));
-  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(*decoded, *msg))
+  EXPECT_TRUE(
+      google::protobuf::util::MessageDifferencer::Equals(*decoded, *msg))
       << decoded->ShortDebugString() << " vs " << msg->ShortDebugString();
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Golden, VectorTest, ::testing::ValuesIn(VectorFiles()),
-    [](const ::testing::TestParamInfo<std::string>& info) {
-      return fs::path(info.param).stem().string();
-    });
+INSTANTIATE_TEST_SUITE_P(Golden, VectorTest, ::testing::ValuesIn(VectorFiles()),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           return fs::path(info.param).stem().string();
+                         });
 
 // Frame-level vectors that are not messages: what a parser must reject.
 TEST(FrameVectors, CorruptFrames) {

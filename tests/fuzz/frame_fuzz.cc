@@ -34,26 +34,32 @@ void DecodeValues(std::string_view field) {
   (void)xp::xrow::GetSet(field, &set);
 }
 
-void DecodeStream(std::string_view data, xp::frame::Framing framing, int depth) {
+void DecodeStream(std::string_view data, xp::frame::Framing framing,
+                  int depth) {
   xp::FrameParser parser(framing, 1 << 20);
   while (!data.empty()) {
     xp::Frame f;
     if (parser.Parse(data, &f) != xp::FrameParser::Outcome::kFrame) return;
     data.remove_prefix(f.wire_size);
-    for (auto dir : {xp::Direction::kClientToServer, xp::Direction::kServerToClient}) {
+    for (auto dir :
+         {xp::Direction::kClientToServer, xp::Direction::kServerToClient}) {
       auto msg = xp::NewMessage(dir, f.type);
-      if (msg) msg->ParseFromArray(f.payload.data(), static_cast<int>(f.payload.size()));
+      if (msg)
+        msg->ParseFromArray(f.payload.data(),
+                            static_cast<int>(f.payload.size()));
     }
     if (f.type == xp::ServerMsg::RESULTSET_ROW) {
       xp::RowReader r(f.payload);
       std::string_view field;
       while (r.Next(&field)) DecodeValues(field);
     }
-    if ((f.type == xp::ClientMsg::COMPRESSION || f.type == xp::ServerMsg::COMPRESSION) &&
+    if ((f.type == xp::ClientMsg::COMPRESSION ||
+         f.type == xp::ServerMsg::COMPRESSION) &&
         depth == 0) {
       Mysqlx::Connection::Compression c;
       std::string plain;
-      if (c.ParseFromArray(f.payload.data(), static_cast<int>(f.payload.size())) &&
+      if (c.ParseFromArray(f.payload.data(),
+                           static_cast<int>(f.payload.size())) &&
           xp::lz4::DecompressFrame(c.payload(), 1 << 20, &plain).ok()) {
         DecodeStream(plain, framing, depth + 1);
       }

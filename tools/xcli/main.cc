@@ -19,7 +19,8 @@ DEFINE_string(password, "", "Password");
 DEFINE_string(schema, "", "Default schema (sent as the authzid)");
 DEFINE_string(auth, "auto", "auto | MYSQL41 | SHA256_MEMORY");
 DEFINE_bool(compression, false, "Negotiate lz4_message compression");
-DEFINE_string(e, "", "Statement to run; without it, one statement per stdin line");
+DEFINE_string(e, "",
+              "Statement to run; without it, one statement per stdin line");
 
 namespace {
 
@@ -64,7 +65,8 @@ std::string FieldText(const Col& col, const std::string& f) {
     case Col::ENUM: {
       std::string_view v;
       st = xp::xrow::GetBytes(f, &v);
-      // Binary collation (63): print as hex, like the mysql CLI's --binary-as-hex.
+      // Binary collation (63): print as hex, like the mysql CLI's
+      // --binary-as-hex.
       out = col.collation() == 63 ? "0x" + xp::ToHex(v) : std::string(v);
       break;
     }
@@ -98,7 +100,8 @@ std::string FieldText(const Col& col, const std::string& f) {
 void PrintSet(const xp::ResultSet& rs) {
   std::vector<size_t> width(rs.columns.size());
   std::vector<std::vector<std::string>> text;
-  for (size_t i = 0; i < rs.columns.size(); ++i) width[i] = rs.columns[i].name().size();
+  for (size_t i = 0; i < rs.columns.size(); ++i)
+    width[i] = rs.columns[i].name().size();
   for (const auto& row : rs.rows) {
     text.emplace_back();
     for (size_t i = 0; i < row.size(); ++i) {
@@ -125,7 +128,8 @@ void PrintSet(const xp::ResultSet& rs) {
   rule();
   for (const auto& r : text) line(r);
   rule();
-  std::printf("%zu row%s in set\n", rs.rows.size(), rs.rows.size() == 1 ? "" : "s");
+  std::printf("%zu row%s in set\n", rs.rows.size(),
+              rs.rows.size() == 1 ? "" : "s");
 }
 
 bool Run(xp::Client& c, const std::string& sql) {
@@ -135,11 +139,14 @@ bool Run(xp::Client& c, const std::string& sql) {
     return false;
   }
   for (const auto& rs : r->sets) PrintSet(rs);
-  if (r->rows_affected) std::printf("Query OK, %llu rows affected\n",
-                                    static_cast<unsigned long long>(*r->rows_affected));
-  if (r->last_insert_id) std::printf("Last insert id: %llu\n",
-                                     static_cast<unsigned long long>(*r->last_insert_id));
-  for (const auto& w : r->warnings) std::printf("Warning %u: %s\n", w.code, w.msg.c_str());
+  if (r->rows_affected)
+    std::printf("Query OK, %llu rows affected\n",
+                static_cast<unsigned long long>(*r->rows_affected));
+  if (r->last_insert_id)
+    std::printf("Last insert id: %llu\n",
+                static_cast<unsigned long long>(*r->last_insert_id));
+  for (const auto& w : r->warnings)
+    std::printf("Warning %u: %s\n", w.code, w.msg.c_str());
   return true;
 }
 
@@ -158,10 +165,13 @@ int main(int argc, char** argv) {
   o.password = FLAGS_password;
   o.schema = FLAGS_schema;
   o.compression = FLAGS_compression;
-  if (FLAGS_auth == "MYSQL41") o.auth = xp::ClientOptions::Auth::kMysql41;
-  else if (FLAGS_auth == "SHA256_MEMORY") o.auth = xp::ClientOptions::Auth::kSha256Memory;
+  if (FLAGS_auth == "MYSQL41")
+    o.auth = xp::ClientOptions::Auth::kMysql41;
+  else if (FLAGS_auth == "SHA256_MEMORY")
+    o.auth = xp::ClientOptions::Auth::kSha256Memory;
   else if (FLAGS_auth != "auto") {
-    std::fprintf(stderr, "xcli: --auth must be auto, MYSQL41 or SHA256_MEMORY\n");
+    std::fprintf(stderr,
+                 "xcli: --auth must be auto, MYSQL41 or SHA256_MEMORY\n");
     return 2;
   }
   auto c = xp::Client::Connect(o);

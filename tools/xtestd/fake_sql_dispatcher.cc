@@ -49,7 +49,8 @@ std::string Normalize(std::string_view sql) {
     }
     if (space && !out.empty()) out.push_back(' ');
     space = false;
-    out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
+    out.push_back(
+        static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
   }
   while (!out.empty() && out.back() == ';') out.pop_back();
   return out;
@@ -115,8 +116,12 @@ void TypesTable(const Session& s, Reply& reply) {
   field([](std::string* o) { xrow::PutFloat(o, -1.25f); });
   field([](std::string* o) { (void)xrow::PutDecimal(o, "-12345.67"); });
   field([](std::string* o) { xrow::PutBytes(o, "héllo wörld"); });
-  field([](std::string* o) { xrow::PutBytes(o, std::string_view("\x00\x01\xfe\xff", 4)); });
-  field([](std::string* o) { xrow::PutDateTime(o, {2026, 11, 22, 0, 0, 0, 0}, false); });
+  field([](std::string* o) {
+    xrow::PutBytes(o, std::string_view("\x00\x01\xfe\xff", 4));
+  });
+  field([](std::string* o) {
+    xrow::PutDateTime(o, {2026, 11, 22, 0, 0, 0, 0}, false);
+  });
   field([](std::string* o) {
     xrow::PutDateTime(o, {1999, 12, 31, 23, 59, 58, 123456}, true);
   });
@@ -136,8 +141,12 @@ void TypesTable(const Session& s, Reply& reply) {
   field([](std::string* o) { (void)xrow::PutDecimal(o, "0.05"); });
   field([](std::string* o) { xrow::PutBytes(o, ""); });
   field([](std::string* o) { xrow::PutBytes(o, ""); });
-  field([](std::string* o) { xrow::PutDateTime(o, {1970, 1, 1, 0, 0, 0, 0}, false); });
-  field([](std::string* o) { xrow::PutDateTime(o, {2000, 2, 29, 12, 0, 0, 0}, true); });
+  field([](std::string* o) {
+    xrow::PutDateTime(o, {1970, 1, 1, 0, 0, 0, 0}, false);
+  });
+  field([](std::string* o) {
+    xrow::PutDateTime(o, {2000, 2, 29, 12, 0, 0, 0}, true);
+  });
   field([](std::string* o) { xrow::PutTime(o, {false, 1, 2, 3, 0}); });
   field([](std::string* o) { xrow::PutSet(o, {}); });
   field([](std::string* o) { xrow::PutEnum(o, "small"); });
@@ -300,7 +309,8 @@ void FakeSqlDispatcher::Dispatch(Session& session, uint8_t type,
     return;
   }
   if (sql == "select * from types") return TypesTable(session, reply);
-  if (sql == "select * from people") return People(session, std::nullopt, reply);
+  if (sql == "select * from people")
+    return People(session, std::nullopt, reply);
   if (sql == "select * from people where id = ?") {
     auto id = AnyAsUint(stmt.args(0));
     return People(session, id ? std::optional<int64_t>(*id) : std::nullopt,
@@ -352,7 +362,8 @@ void FakeSqlDispatcher::Dispatch(Session& session, uint8_t type,
     std::string table = sql.substr(14);
     table = table.substr(0, table.find(' '));
     reply.Error(1146, "42S02",
-                "Table '" + (session.schema().empty() ? "test" : session.schema()) +
+                "Table '" +
+                    (session.schema().empty() ? "test" : session.schema()) +
                     "." + table + "' doesn't exist");
     return;
   }
@@ -360,7 +371,8 @@ void FakeSqlDispatcher::Dispatch(Session& session, uint8_t type,
   reply.Error(1064, "42000",
               "You have an error in your SQL syntax; check the manual that "
               "corresponds to your MySQL server version for the right syntax "
-              "to use near '" + near + "' at line 1");
+              "to use near '" +
+                  near + "' at line 1");
 }
 
 }  // namespace xp::testing

@@ -12,17 +12,22 @@
 
 DEFINE_string(bind, "127.0.0.1", "Address to listen on");
 DEFINE_int32(port, 33060, "TCP port; 0 picks a free one (see --port_file)");
-DEFINE_string(port_file, "", "Write the bound port to this file once listening");
+DEFINE_string(port_file, "",
+              "Write the bound port to this file once listening");
 DEFINE_string(user, "root", "Account name clients log in with");
 DEFINE_string(password, "", "Password of --user (kept only as hashes)");
 DEFINE_int32(threads, 2, "I/O threads");
-DEFINE_uint32(max_frame_bytes, 64u << 20,
-              "Largest frame accepted (type byte + payload); larger is FATAL 1153");
+DEFINE_uint32(
+    max_frame_bytes, 64u << 20,
+    "Largest frame accepted (type byte + payload); larger is FATAL 1153");
 DEFINE_uint64(max_connections, 1024, "Connections beyond this get error 1040");
-DEFINE_int32(read_timeout_ms, 30000,
-             "A frame begun but not finished within this time closes the connection");
-DEFINE_int32(idle_timeout_ms, 28800000, "Idle connections are closed after this");
-DEFINE_int32(connect_timeout_ms, 30000, "Authentication must finish within this");
+DEFINE_int32(
+    read_timeout_ms, 30000,
+    "A frame begun but not finished within this time closes the connection");
+DEFINE_int32(idle_timeout_ms, 28800000,
+             "Idle connections are closed after this");
+DEFINE_int32(connect_timeout_ms, 30000,
+             "Authentication must finish within this");
 
 static volatile sig_atomic_t g_stop = 0;
 static void OnSignal(int) { g_stop = 1; }
