@@ -101,7 +101,7 @@ void AsyncClient::Authenticate(std::string mech, Done done) {
             }
             Mysqlx::Session::AuthenticateContinue challenge;
             if (m.type != ServerMsg::SESS_AUTHENTICATE_CONTINUE ||
-                !challenge.ParseFromString(m.payload)) {
+                !ParseMessage(m.payload, &challenge)) {
               done(Status::Corruption("expected AuthenticateContinue"));
               return true;
             }

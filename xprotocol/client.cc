@@ -92,7 +92,7 @@ Status Client::Authenticate(const char* mech) {
   if (m.type == ServerMsg::ERROR) return ServerFailure(m.payload);
   Mysqlx::Session::AuthenticateContinue challenge;
   if (m.type != ServerMsg::SESS_AUTHENTICATE_CONTINUE ||
-      !challenge.ParseFromString(m.payload)) {
+      !ParseMessage(m.payload, &challenge)) {
     return Status::Corruption(
         "expected AuthenticateContinue, got " +
         MessageTypeName(Direction::kServerToClient, m.type));
@@ -200,7 +200,7 @@ Result<Mysqlx::Connection::Capabilities> Client::GetCapabilities() {
   if (m.type == ServerMsg::ERROR) return ServerFailure(m.payload);
   Mysqlx::Connection::Capabilities caps;
   if (m.type != ServerMsg::CONN_CAPABILITIES ||
-      !caps.ParseFromString(m.payload)) {
+      !ParseMessage(m.payload, &caps)) {
     return Status::Corruption("expected Capabilities");
   }
   return caps;

@@ -29,7 +29,7 @@ std::string FormatServerError(const ServerError& e) {
 
 Status ParseServerError(std::string_view payload, ServerError* e) {
   Mysqlx::Error m;
-  if (!m.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
+  if (!ParseMessage(payload, &m)) {
     return Status::Corruption("unparsable Error message from server");
   }
   e->code = m.code();
@@ -48,18 +48,18 @@ ResultAssembler::Step ResultAssembler::Add(uint8_t type,
   switch (type) {
     case ServerMsg::NOTICE: {
       Mysqlx::Notice::Frame f;
-      if (!f.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
+      if (!ParseMessage(payload, &f)) {
         return corrupt("unparsable notice");
       }
       if (f.type() == Mysqlx::Notice::Frame::WARNING) {
         Mysqlx::Notice::Warning w;
-        if (w.ParseFromString(f.payload())) {
+        if (ParseMessage(f.payload(), &w)) {
           result_.warnings.push_back(
               {static_cast<uint32_t>(w.level()), w.code(), w.msg()});
         }
       } else if (f.type() == Mysqlx::Notice::Frame::SESSION_STATE_CHANGED) {
         Mysqlx::Notice::SessionStateChanged ch;
-        if (ch.ParseFromString(f.payload()) && ch.value_size() > 0) {
+        if (ParseMessage(f.payload(), &ch) && ch.value_size() > 0) {
           auto v = AnyAsUint(AnyOf(ch.value(0)));
           if (ch.param() ==
               Mysqlx::Notice::SessionStateChanged::ROWS_AFFECTED) {
@@ -74,8 +74,7 @@ ResultAssembler::Step ResultAssembler::Add(uint8_t type,
     }
     case ServerMsg::RESULTSET_COLUMN_META_DATA: {
       Mysqlx::Resultset::ColumnMetaData col;
-      if (!col.ParseFromArray(payload.data(),
-                              static_cast<int>(payload.size()))) {
+      if (!ParseMessage(payload, &col)) {
         return corrupt("unparsable ColumnMetaData");
       }
       current_.columns.push_back(std::move(col));
@@ -143,10 +142,9 @@ std::string ClientAuthData(const ClientOptions& options, std::string_view mech,
 std::optional<uint64_t> ClientIdFromNotice(std::string_view frame_payload) {
   Mysqlx::Notice::Frame f;
   Mysqlx::Notice::SessionStateChanged ch;
-  if (f.ParseFromArray(frame_payload.data(),
-                       static_cast<int>(frame_payload.size())) &&
+  if (ParseMessage(frame_payload, &f) &&
       f.type() == Mysqlx::Notice::Frame::SESSION_STATE_CHANGED &&
-      ch.ParseFromString(f.payload()) &&
+      ParseMessage(f.payload(), &ch) &&
       ch.param() == Mysqlx::Notice::SessionStateChanged::CLIENT_ID_ASSIGNED &&
       ch.value_size() > 0) {
     return ch.value(0).v_unsigned_int();

@@ -69,7 +69,7 @@ class InboundDecoder {
   template <class Sink>
   Status Unwrap(std::string_view payload, Sink& sink) {
     Mysqlx::Connection::Compression c;
-    if (!c.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
+    if (!ParseMessage(payload, &c)) {
       return Status::Corruption("unparsable Compression message");
     }
     std::string plain;

@@ -14,6 +14,13 @@
 
 namespace xp {
 
+bool ParseMessage(std::string_view payload,
+                  google::protobuf::MessageLite* msg) {
+  return msg->ParsePartialFromArray(payload.data(),
+                                    static_cast<int>(payload.size())) &&
+         msg->IsInitialized();
+}
+
 void WriteMessage(FrameWriter* w, uint8_t type,
                   const google::protobuf::MessageLite& msg,
                   uint64_t session_id) {

@@ -19,6 +19,11 @@ using ServerMsg = Mysqlx::ServerMessages;
 
 enum class Direction { kClientToServer, kServerToClient };
 
+// Parses `payload` into *msg; false when it is malformed or lacks a required
+// field. Unlike MessageLite::ParseFromArray it never logs, so hostile input
+// cannot flood the log.
+bool ParseMessage(std::string_view payload, google::protobuf::MessageLite* msg);
+
 // Serialises `msg` straight into the frame's payload space: one size
 // computation, no intermediate string.
 void WriteMessage(FrameWriter* w, uint8_t type,

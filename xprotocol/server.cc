@@ -339,7 +339,7 @@ void Connection::Fatal(uint32_t code, std::string_view sql_state,
 
 template <class M>
 bool Connection::Decode(std::string_view payload, M* m, uint64_t sid) {
-  if (m->ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
+  if (ParseMessage(payload, m)) {
     return true;
   }
   Fatal(err::kXBadMessage, "HY000",

@@ -44,9 +44,7 @@ void DecodeStream(std::string_view data, xp::frame::Framing framing,
     for (auto dir :
          {xp::Direction::kClientToServer, xp::Direction::kServerToClient}) {
       auto msg = xp::NewMessage(dir, f.type);
-      if (msg)
-        msg->ParseFromArray(f.payload.data(),
-                            static_cast<int>(f.payload.size()));
+      if (msg) xp::ParseMessage(f.payload, msg.get());
     }
     if (f.type == xp::ServerMsg::RESULTSET_ROW) {
       xp::RowReader r(f.payload);
@@ -58,8 +56,7 @@ void DecodeStream(std::string_view data, xp::frame::Framing framing,
         depth == 0) {
       Mysqlx::Connection::Compression c;
       std::string plain;
-      if (c.ParseFromArray(f.payload.data(),
-                           static_cast<int>(f.payload.size())) &&
+      if (xp::ParseMessage(f.payload, &c) &&
           xp::lz4::DecompressFrame(c.payload(), 1 << 20, &plain).ok()) {
         DecodeStream(plain, framing, depth + 1);
       }

@@ -290,7 +290,7 @@ void FakeSqlDispatcher::Dispatch(Session& session, uint8_t type,
     return;
   }
   Mysqlx::Sql::StmtExecute stmt;
-  if (!stmt.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
+  if (!ParseMessage(payload, &stmt)) {
     reply.Error(err::kXBadMessage, "HY000",
                 "Invalid message: cannot parse Mysqlx.Sql.StmtExecute", true);
     return;
