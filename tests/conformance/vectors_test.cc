@@ -15,7 +15,9 @@
 
 #include "codec/coding.h"
 #include "codec/frame.h"
+#include "codec/lz4.h"
 #include "xprotocol/messages.h"
+#include "xprotocol/proto/mysqlx_connection.pb.h"
 
 namespace xp {
 namespace {
@@ -91,8 +93,10 @@ TEST_P(VectorTest, BothDirections) {
     std::stringstream all;
     all << in.rdbuf();
     std::string text = all.str();
-    size_t at = text.rfind("hex:");
-    text = text.substr(0, at) + "hex: " + encoded_hex + "\n";
+    size_t at = text.find("\nhex:");
+    size_t eol = text.find('\n', at + 1);
+    text = text.substr(0, at) + "\nhex: " + encoded_hex +
+           (eol == std::string::npos ? "\n" : text.substr(eol));
     std::ofstream(v.path) << text;
     hex = encoded_hex;
   }
