@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # README "test" command (and what .ci/run calls): installs what is missing,
-# builds, runs a bounded libFuzzer smoke run, then every CTest suite
-# (unit, conformance vectors, loopback, flood, the @mysql/xdevapi client).
+# checks formatting, builds, runs a bounded libFuzzer smoke run, the unit
+# tests under ASan+UBSan and TSan (scripts/sanitize.sh), then every CTest
+# suite (unit, conformance vectors, loopback, flood, the @mysql/xdevapi client).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -25,6 +26,10 @@ for f in tests/conformance/vectors/*.vec; do
 done
 build-fuzz/bin/frame_fuzz -runs="${XP_FUZZ_RUNS:-100000}" -max_len=4096 -seed=1 \
   "$seeds" 2>&1 | tail -n 2
+
+if [ "${XP_SKIP_SANITIZERS:-0}" != 1 ]; then
+  scripts/sanitize.sh
+fi
 
 echo "== tests"
 ctest --test-dir build --output-on-failure -j2
