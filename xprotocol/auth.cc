@@ -1,8 +1,8 @@
 #include "xprotocol/auth.h"
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <openssl/rand.h>
-#include <openssl/sha.h>
 
 #include <cctype>
 
@@ -11,24 +11,24 @@
 namespace xp {
 namespace {
 
+std::string Digest(const EVP_MD* md, std::string_view a, std::string_view b) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  EVP_MD_CTX* c = EVP_MD_CTX_new();
+  EVP_DigestInit_ex(c, md, nullptr);
+  EVP_DigestUpdate(c, a.data(), a.size());
+  EVP_DigestUpdate(c, b.data(), b.size());
+  EVP_DigestFinal_ex(c, out, &n);
+  EVP_MD_CTX_free(c);
+  return std::string(reinterpret_cast<char*>(out), n);
+}
+
 std::string Sha1(std::string_view a, std::string_view b = {}) {
-  SHA_CTX c;
-  SHA1_Init(&c);
-  SHA1_Update(&c, a.data(), a.size());
-  SHA1_Update(&c, b.data(), b.size());
-  unsigned char out[SHA_DIGEST_LENGTH];
-  SHA1_Final(out, &c);
-  return std::string(reinterpret_cast<char*>(out), sizeof(out));
+  return Digest(EVP_sha1(), a, b);
 }
 
 std::string Sha256(std::string_view a, std::string_view b = {}) {
-  SHA256_CTX c;
-  SHA256_Init(&c);
-  SHA256_Update(&c, a.data(), a.size());
-  SHA256_Update(&c, b.data(), b.size());
-  unsigned char out[SHA256_DIGEST_LENGTH];
-  SHA256_Final(out, &c);
-  return std::string(reinterpret_cast<char*>(out), sizeof(out));
+  return Digest(EVP_sha256(), a, b);
 }
 
 std::string Xor(std::string_view a, std::string_view b) {
