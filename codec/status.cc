@@ -34,6 +34,9 @@ std::string Status::ToString() const {
     case Code::kInternal:
       name = "Internal";
       break;
+    case Code::kSqlError:
+      return "ERROR " + std::to_string(sql_code_) + " (" + sql_state_ +
+             "): " + message_;
   }
   std::string out(name);
   out += ": ";

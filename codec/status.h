@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cassert>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -23,6 +24,7 @@ class Status {
     kAborted,
     kTimedOut,
     kInternal,
+    kSqlError,  // a MySQL error: sql_code() and sql_state() are set
   };
 
   // Success. Cheap: no allocation.
@@ -56,6 +58,15 @@ class Status {
   static Status Internal(std::string_view m) {
     return Status(Code::kInternal, m);
   }
+  // A MySQL-compatible error: `code` as in MySQL (1064, 1146, ...) and its
+  // five-character SQLSTATE ("42000").
+  static Status SqlError(uint32_t code, std::string_view sql_state,
+                         std::string_view m) {
+    Status s(Code::kSqlError, m);
+    s.sql_code_ = code;
+    s.sql_state_ = std::string(sql_state);
+    return s;
+  }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }
@@ -65,6 +76,10 @@ class Status {
   bool IsResourceExhausted() const { return code_ == Code::kResourceExhausted; }
   bool IsIOError() const { return code_ == Code::kIOError; }
   bool IsTimedOut() const { return code_ == Code::kTimedOut; }
+  bool IsSqlError() const { return code_ == Code::kSqlError; }
+  // For kSqlError: the MySQL error code and SQLSTATE; 0 / "" otherwise.
+  uint32_t sql_code() const { return sql_code_; }
+  const std::string& sql_state() const { return sql_state_; }
 
   // "Corruption: <message>", or "OK".
   std::string ToString() const;
@@ -73,7 +88,9 @@ class Status {
   Status(Code code, std::string_view m) : code_(code), message_(m) {}
 
   Code code_ = Code::kOk;
+  uint32_t sql_code_ = 0;
   std::string message_;
+  std::string sql_state_;
 };
 
 // Result<T> holds either a value or a non-OK Status.
@@ -109,6 +126,15 @@ class Result {
   do {                               \
     ::xp::Status _xp_st = (expr);    \
     if (!_xp_st.ok()) return _xp_st; \
+  } while (0)
+
+// Assigns a Result's value to an existing lvalue, or returns its Status. A
+// single statement, so it may follow an unbraced `if`.
+#define XP_SET_OR_RETURN(lvalue, expr)          \
+  do {                                          \
+    auto _xp_res = (expr);                      \
+    if (!_xp_res.ok()) return _xp_res.status(); \
+    lvalue = std::move(_xp_res).value();        \
   } while (0)
 
 #define XP_CONCAT_INNER(a, b) a##b

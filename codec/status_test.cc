@@ -25,6 +25,11 @@ TEST(StatusTest, OkAndErrors) {
   EXPECT_TRUE(s.IsCorruption());
   EXPECT_EQ(s.ToString(), "Corruption: bad frame");
   EXPECT_TRUE(Status::ResourceExhausted("x").IsResourceExhausted());
+  Status sql = Status::SqlError(1146, "42S02", "Table 't.x' doesn't exist");
+  EXPECT_TRUE(sql.IsSqlError());
+  EXPECT_EQ(sql.sql_code(), 1146u);
+  EXPECT_EQ(sql.sql_state(), "42S02");
+  EXPECT_EQ(sql.ToString(), "ERROR 1146 (42S02): Table 't.x' doesn't exist");
 }
 
 TEST(StatusTest, ResultPropagates) {

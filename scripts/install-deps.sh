@@ -10,7 +10,7 @@ packages=(
   libboost-dev libboost-system-dev
   liblz4-dev librocksdb-dev
   libgflags-dev libgoogle-glog-dev libssl-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev
   clang clang-format libclang-rt-14-dev git
 )
 

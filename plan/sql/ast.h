@@ -1,0 +1,427 @@
+// Abstract syntax tree of the MySQL dialect, produced by plan/sql/parser.h.
+// The AST is syntax only: names are unresolved, literals keep their text,
+// and nothing here knows a catalog. The binder (plan/) gives it meaning.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace xp::sql {
+
+struct Expr;
+struct SelectStmt;
+using ExprPtr = std::unique_ptr<Expr>;
+using SelectPtr = std::unique_ptr<SelectStmt>;
+
+// A column or CAST type as written: INT(11) UNSIGNED, DECIMAL(10,2),
+// VARCHAR(20) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin, ENUM('a','b') ...
+struct TypeName {
+  std::string name;  // upper case: INT, BIGINT, DECIMAL, VARCHAR, SIGNED, ...
+  int64_t length = -1;  // precision / display width / length; -1 if absent
+  int64_t scale = -1;   // DECIMAL scale; -1 if absent
+  bool is_unsigned = false;
+  bool zerofill = false;
+  std::string charset;
+  std::string collation;
+  std::vector<std::string> values;  // ENUM / SET members
+};
+
+enum class ExprKind : uint8_t {
+  kLiteral,   // lit, text
+  kColumn,    // [schema.][table.]name
+  kStar,      // * or table.* (select lists and COUNT(*))
+  kParam,     // ?; param_index
+  kUserVar,   // @name
+  kSysVar,    // @@[scope.]name
+  kUnary,     // uop, args[0]
+  kBinary,    // bop, args[0], args[1]
+  kFunction,  // name(args...); distinct; separator/order_by for GROUP_CONCAT
+  kCase,      // [operand] WHEN.. THEN.. [ELSE]: see has_operand / has_else
+  kBetween,   // args = {expr, low, high}; negated
+  kIn,        // args[0] IN (args[1..]) or IN (subquery); negated
+  kLike,      // args = {expr, pattern[, escape]}; negated; regexp for REGEXP
+  kIsNull,    // args[0] IS [NOT] NULL; negated
+  kIsBool,    // args[0] IS [NOT] TRUE|FALSE|UNKNOWN; truth; negated
+  kExists,    // [NOT] EXISTS (subquery)
+  kSubquery,  // scalar subquery
+  kQuantified,  // args[0] <bop> ANY|ALL (subquery); all
+  kCast,      // CAST(args[0] AS cast_type), CONVERT(args[0], type)
+  kInterval,  // INTERVAL args[0] unit
+  kCollate,   // args[0] COLLATE text
+  kDefault,   // DEFAULT (in INSERT values / UPDATE SET)
+  kRow,       // (a, b, ...) row constructor
+};
+
+enum class LiteralKind : uint8_t {
+  kNull,
+  kInteger,   // text: digits
+  kDecimal,   // text: digits with '.'
+  kFloat,     // text: with exponent
+  kString,    // text: the unescaped value; binary for _binary'..'
+  kHex,       // text: the bytes
+  kBit,       // text: the binary digits
+  kBool,      // text: "1" or "0"
+  kDate,      // DATE 'text'
+  kTime,      // TIME 'text'
+  kTimestamp, // TIMESTAMP 'text'
+};
+
+enum class UnaryOp : uint8_t { kMinus, kPlus, kNot, kBitNot, kBinary };
+
+enum class BinaryOp : uint8_t {
+  kAdd, kSub, kMul, kDiv, kIntDiv, kMod,
+  kEq, kNullSafeEq, kNe, kLt, kLe, kGt, kGe,
+  kAnd, kOr, kXor,
+  kBitAnd, kBitOr, kBitXor, kShiftLeft, kShiftRight,
+};
+
+enum class IntervalUnit : uint8_t {
+  kMicrosecond, kSecond, kMinute, kHour, kDay, kWeek, kMonth, kQuarter, kYear,
+  kSecondMicrosecond, kMinuteMicrosecond, kMinuteSecond, kHourMicrosecond,
+  kHourSecond, kHourMinute, kDayMicrosecond, kDaySecond, kDayMinute, kDayHour,
+  kYearMonth,
+};
+
+struct OrderItem {
+  ExprPtr expr;
+  bool desc = false;
+};
+
+// One expression node. Which fields are meaningful depends on `kind` (see
+// ExprKind); the rest stay default.
+struct Expr {
+  ExprKind kind = ExprKind::kLiteral;
+  uint32_t offset = 0;  // byte offset in the statement, for error messages
+
+  LiteralKind lit = LiteralKind::kNull;
+  bool binary_string = false;  // _binary'..' / X'..' literals
+  std::string text;    // literal value, column/function/variable name
+  std::string table;   // column / star qualifier
+  std::string schema;  // column / star qualifier
+  UnaryOp uop = UnaryOp::kMinus;
+  BinaryOp bop = BinaryOp::kEq;
+  bool negated = false;
+  bool distinct = false;   // aggregate DISTINCT
+  bool all = false;        // kQuantified: ALL (else ANY/SOME)
+  bool regexp = false;     // kLike: REGEXP / RLIKE
+  bool has_operand = false;  // kCase: CASE <operand> WHEN ...
+  bool has_else = false;     // kCase: last arg is ELSE
+  std::optional<bool> truth;  // kIsBool: true / false / nullopt = UNKNOWN
+  int param_index = -1;    // kParam: 0-based position
+  IntervalUnit unit = IntervalUnit::kDay;
+  std::vector<ExprPtr> args;
+  SelectPtr subquery;      // kIn (subquery form), kExists, kSubquery, kQuantified
+  TypeName cast_type;      // kCast
+  std::string separator = ",";      // GROUP_CONCAT
+  std::vector<OrderItem> order_by;  // GROUP_CONCAT(... ORDER BY ...)
+};
+
+struct SelectItem {
+  ExprPtr expr;
+  std::string alias;  // empty: none
+};
+
+enum class JoinType : uint8_t { kInner, kLeft, kRight, kCross };
+
+struct TableRef {
+  enum class Kind : uint8_t { kTable, kJoin, kSubquery };
+  Kind kind = Kind::kTable;
+  uint32_t offset = 0;
+  // kTable
+  std::string schema;
+  std::string name;
+  std::string alias;
+  // kJoin
+  JoinType join = JoinType::kInner;
+  bool natural = false;
+  std::unique_ptr<TableRef> left, right;
+  ExprPtr on;
+  std::vector<std::string> using_columns;
+  // kSubquery (derived table): alias and optional column list
+  SelectPtr subquery;
+  std::vector<std::string> column_aliases;
+};
+using TableRefPtr = std::unique_ptr<TableRef>;
+
+struct CommonTableExpr {
+  std::string name;
+  std::vector<std::string> columns;
+  SelectPtr query;
+};
+
+enum class SetOpKind : uint8_t { kUnion, kIntersect, kExcept };
+
+// A query expression: a SELECT block, or a set operation of two, plus the
+// WITH, ORDER BY and LIMIT that apply to the whole.
+struct SelectStmt {
+  enum class Kind : uint8_t { kSelect, kSetOp };
+  Kind kind = Kind::kSelect;
+  uint32_t offset = 0;
+
+  std::vector<CommonTableExpr> with;
+  bool recursive = false;
+
+  // kSelect
+  bool distinct = false;
+  std::vector<SelectItem> items;
+  TableRefPtr from;  // null: no FROM (or FROM DUAL)
+  ExprPtr where;
+  std::vector<ExprPtr> group_by;
+  bool with_rollup = false;
+  ExprPtr having;
+
+  // kSetOp
+  SetOpKind op = SetOpKind::kUnion;
+  bool all = false;  // UNION ALL etc.
+  SelectPtr left, right;
+
+  std::vector<OrderItem> order_by;
+  ExprPtr limit;   // null: none
+  ExprPtr offset_expr;
+  bool for_update = false;
+};
+
+// ---------------------------------------------------------------- statements
+
+enum class StmtKind : uint8_t {
+  kSelect, kInsert, kUpdate, kDelete,
+  kCreateDatabase, kDropDatabase, kCreateTable, kDropTable, kTruncate,
+  kAlterTable, kCreateIndex, kDropIndex, kCreateView, kDropView,
+  kShow, kUse, kSet, kTransaction, kXa, kExplain,
+  kCreateUser, kDropUser, kGrant, kRevoke,
+  kCreateTrigger, kDropTrigger,
+};
+
+struct Statement {
+  explicit Statement(StmtKind k) : kind(k) {}
+  virtual ~Statement() = default;
+  const StmtKind kind;
+  uint32_t param_count = 0;  // number of ? placeholders
+};
+using StmtPtr = std::unique_ptr<Statement>;
+
+struct SelectStatement : Statement {
+  SelectStatement() : Statement(StmtKind::kSelect) {}
+  SelectPtr query;
+};
+
+struct QualifiedName {
+  std::string schema;  // empty: the current schema
+  std::string name;
+};
+
+struct InsertStatement : Statement {
+  InsertStatement() : Statement(StmtKind::kInsert) {}
+  bool replace = false;
+  bool ignore = false;
+  QualifiedName table;
+  std::vector<std::string> columns;  // empty: all, in table order
+  std::vector<std::vector<ExprPtr>> rows;  // VALUES
+  SelectPtr select;                        // INSERT ... SELECT
+  std::vector<std::pair<std::string, ExprPtr>> on_duplicate;  // col = expr
+};
+
+struct Assignment {
+  std::string table;  // optional qualifier
+  std::string column;
+  ExprPtr value;
+};
+
+struct UpdateStatement : Statement {
+  UpdateStatement() : Statement(StmtKind::kUpdate) {}
+  TableRefPtr table;
+  std::vector<Assignment> set;
+  ExprPtr where;
+  std::vector<OrderItem> order_by;
+  ExprPtr limit;
+};
+
+struct DeleteStatement : Statement {
+  DeleteStatement() : Statement(StmtKind::kDelete) {}
+  QualifiedName table;
+  std::string alias;
+  ExprPtr where;
+  std::vector<OrderItem> order_by;
+  ExprPtr limit;
+};
+
+struct DatabaseStatement : Statement {  // CREATE / DROP DATABASE
+  explicit DatabaseStatement(StmtKind k) : Statement(k) {}
+  std::string name;
+  bool if_exists = false;      // DROP ... IF EXISTS / CREATE ... IF NOT EXISTS
+};
+
+struct ColumnDef {
+  std::string name;
+  TypeName type;
+  bool not_null = false;
+  bool explicit_null = false;
+  ExprPtr default_value;
+  bool auto_increment = false;
+  bool primary_key = false;
+  bool unique = false;
+  std::string comment;
+  ExprPtr on_update;  // ON UPDATE CURRENT_TIMESTAMP
+};
+
+struct IndexDef {
+  enum class Kind : uint8_t { kPrimary, kUnique, kIndex };
+  Kind kind = Kind::kIndex;
+  std::string name;  // empty: derived later
+  std::vector<OrderItem> columns;  // expr is a kColumn; DESC kept
+};
+
+struct PartitionSpec {
+  enum class Kind : uint8_t { kNone, kHash, kKey, kBroadcast, kSingle };
+  Kind kind = Kind::kNone;
+  std::vector<std::string> columns;
+  int64_t partitions = 0;  // 0: not given
+};
+
+struct CreateTableStatement : Statement {
+  CreateTableStatement() : Statement(StmtKind::kCreateTable) {}
+  QualifiedName table;
+  bool if_not_exists = false;
+  bool temporary = false;
+  std::vector<ColumnDef> columns;
+  std::vector<IndexDef> indexes;
+  PartitionSpec partition;
+  SelectPtr as_select;      // CREATE TABLE ... AS SELECT
+  QualifiedName like;       // CREATE TABLE ... LIKE other (name empty: none)
+};
+
+struct DropTableStatement : Statement {
+  DropTableStatement() : Statement(StmtKind::kDropTable) {}
+  std::vector<QualifiedName> tables;
+  bool if_exists = false;
+};
+
+struct TruncateStatement : Statement {
+  TruncateStatement() : Statement(StmtKind::kTruncate) {}
+  QualifiedName table;
+};
+
+struct AlterAction {
+  enum class Kind : uint8_t { kAddColumn, kDropColumn, kAddIndex, kDropIndex };
+  Kind kind = Kind::kAddColumn;
+  ColumnDef column;   // kAddColumn
+  std::string name;   // kDropColumn / kDropIndex
+  IndexDef index;     // kAddIndex
+};
+
+struct AlterTableStatement : Statement {
+  AlterTableStatement() : Statement(StmtKind::kAlterTable) {}
+  QualifiedName table;
+  std::vector<AlterAction> actions;
+};
+
+struct CreateIndexStatement : Statement {
+  CreateIndexStatement() : Statement(StmtKind::kCreateIndex) {}
+  IndexDef index;
+  QualifiedName table;
+};
+
+struct DropIndexStatement : Statement {
+  DropIndexStatement() : Statement(StmtKind::kDropIndex) {}
+  std::string name;
+  QualifiedName table;
+};
+
+struct CreateViewStatement : Statement {
+  CreateViewStatement() : Statement(StmtKind::kCreateView) {}
+  bool or_replace = false;
+  QualifiedName view;
+  std::vector<std::string> columns;
+  SelectPtr query;
+};
+
+struct DropViewStatement : Statement {
+  DropViewStatement() : Statement(StmtKind::kDropView) {}
+  std::vector<QualifiedName> views;
+  bool if_exists = false;
+};
+
+struct ShowStatement : Statement {
+  enum class What : uint8_t {
+    kDatabases, kTables, kColumns, kCreateTable, kIndex, kVariables, kWarnings,
+    kStatus, kProcesslist, kCreateView,
+  };
+  ShowStatement() : Statement(StmtKind::kShow) {}
+  What what = What::kDatabases;
+  bool full = false;
+  QualifiedName table;  // COLUMNS / CREATE TABLE / INDEX
+  std::string database; // FROM db
+  std::string like;     // LIKE 'pattern'
+  ExprPtr where;
+};
+
+struct UseStatement : Statement {
+  UseStatement() : Statement(StmtKind::kUse) {}
+  std::string database;
+};
+
+struct SetStatement : Statement {
+  struct Item {
+    enum class Scope : uint8_t { kSession, kGlobal, kUser };
+    Scope scope = Scope::kSession;
+    std::string name;  // lower case for system variables
+    ExprPtr value;     // kColumn "ON"/"OFF"-style words arrive as kColumn
+  };
+  SetStatement() : Statement(StmtKind::kSet) {}
+  std::vector<Item> items;
+  bool names = false;  // SET NAMES charset [COLLATE c]
+  std::string charset;
+  std::string collation;
+  bool transaction = false;  // SET [SESSION] TRANSACTION ...
+  std::string transaction_text;
+};
+
+struct TransactionStatement : Statement {
+  enum class Op : uint8_t { kBegin, kCommit, kRollback };
+  TransactionStatement() : Statement(StmtKind::kTransaction) {}
+  Op op = Op::kBegin;
+  bool read_only = false;
+  bool consistent_snapshot = false;
+};
+
+struct XaStatement : Statement {
+  enum class Op : uint8_t { kStart, kEnd, kPrepare, kCommit, kRollback, kRecover };
+  XaStatement() : Statement(StmtKind::kXa) {}
+  Op op = Op::kStart;
+  std::string gtrid;
+  std::string bqual;
+  int64_t format_id = 1;
+  bool one_phase = false;
+};
+
+struct ExplainStatement : Statement {
+  ExplainStatement() : Statement(StmtKind::kExplain) {}
+  bool analyze = false;
+  std::string format;  // TREE, JSON, TRADITIONAL; empty: default
+  StmtPtr statement;
+};
+
+struct AccountStatement : Statement {  // CREATE/DROP USER, GRANT, REVOKE
+  explicit AccountStatement(StmtKind k) : Statement(k) {}
+  std::vector<std::string> users;     // 'user'@'host' as user@host
+  std::string password;               // IDENTIFIED BY
+  bool if_exists = false;
+  std::vector<std::string> privileges;  // upper case; "ALL"
+  QualifiedName on;                     // schema.* : name "*"
+};
+
+struct TriggerStatement : Statement {  // CREATE / DROP TRIGGER
+  explicit TriggerStatement(StmtKind k) : Statement(k) {}
+  QualifiedName trigger;
+  bool if_exists = false;  // DROP ... IF EXISTS / CREATE ... IF NOT EXISTS
+  bool before = false;     // BEFORE (else AFTER)
+  std::string event;       // INSERT, UPDATE, DELETE
+  QualifiedName table;
+  std::string body;        // source text of the body; "BEGIN END" when empty
+  bool empty_body = false; // BEGIN END with nothing inside
+};
+
+}  // namespace xp::sql

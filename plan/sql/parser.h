@@ -1,0 +1,23 @@
+// Recursive-descent parser for the MySQL dialect: one statement (an optional
+// trailing ';' allowed) -> AST (plan/sql/ast.h). Operator precedence follows
+// MySQL 8's table. Errors are SqlErrors 1064 / 42000 in MySQL's form
+// ("... near '<rest of statement>' at line N"). Nesting deeper than
+// kMaxParseDepth is refused the same way, so no input can exhaust the stack.
+#pragma once
+
+#include <string_view>
+
+#include "codec/status.h"
+#include "plan/sql/ast.h"
+
+namespace xp::sql {
+
+// Nesting limit: parenthesised expressions, subqueries, NOT/unary chains.
+inline constexpr int kMaxParseDepth = 500;
+
+Result<StmtPtr> Parse(std::string_view sql);
+
+// Parses a statement list separated by ';' (multi-statement text, scripts).
+Result<std::vector<StmtPtr>> ParseScript(std::string_view sql);
+
+}  // namespace xp::sql

@@ -1,0 +1,28 @@
+// AST -> SQL text in a canonical form: keywords upper case, identifiers
+// back-quoted, every compound expression parenthesised, so precedence is
+// explicit and the output parses back to the same tree. Used for tests,
+// EXPLAIN, and for shipping SQL fragments to data nodes.
+#pragma once
+
+#include <string>
+
+#include "plan/sql/ast.h"
+
+namespace xp::sql {
+
+std::string ToSql(const Expr& e);
+std::string ToSql(const SelectStmt& q);
+std::string ToSql(const TableRef& t);
+std::string ToSql(const TypeName& t);
+// Every statement kind; DDL table options that the parser ignores are not
+// reproduced.
+std::string ToSql(const Statement& s);
+
+// `name` back-quoted with ` doubled; 'text' quoted with ' and \ escaped.
+std::string QuoteIdent(std::string_view name);
+std::string QuoteString(std::string_view text);
+
+const char* BinaryOpSql(BinaryOp op);
+const char* IntervalUnitSql(IntervalUnit u);
+
+}  // namespace xp::sql
