@@ -120,7 +120,7 @@ Status GetOneVarint(std::string_view field, uint64_t* v, const char* type) {
 }  // namespace
 
 Status GetSint(std::string_view field, int64_t* v) {
-  uint64_t u;
+  uint64_t u = 0;
   XP_RETURN_IF_ERROR(GetOneVarint(field, &u, "SINT"));
   *v = ZigZagDecode64(u);
   return Status::OK();

@@ -16,7 +16,9 @@ std::string Canon(std::string_view sql) {
   std::string printed = ToSql(**r);
   auto again = Parse(printed);
   EXPECT_TRUE(again.ok()) << printed << "\n" << again.status().ToString();
-  if (again.ok()) EXPECT_EQ(ToSql(**again), printed);
+  if (again.ok()) {
+    EXPECT_EQ(ToSql(**again), printed);
+  }
   return printed;
 }
 
