@@ -30,58 +30,91 @@ struct TypeName {
 };
 
 enum class ExprKind : uint8_t {
-  kLiteral,   // lit, text
-  kColumn,    // [schema.][table.]name
-  kStar,      // * or table.* (select lists and COUNT(*))
-  kParam,     // ?; param_index
-  kUserVar,   // @name
-  kSysVar,    // @@[scope.]name
-  kUnary,     // uop, args[0]
-  kBinary,    // bop, args[0], args[1]
-  kFunction,  // name(args...); distinct; separator/order_by for GROUP_CONCAT
-  kCase,      // [operand] WHEN.. THEN.. [ELSE]: see has_operand / has_else
-  kBetween,   // args = {expr, low, high}; negated
-  kIn,        // args[0] IN (args[1..]) or IN (subquery); negated
-  kLike,      // args = {expr, pattern[, escape]}; negated; regexp for REGEXP
-  kIsNull,    // args[0] IS [NOT] NULL; negated
-  kIsBool,    // args[0] IS [NOT] TRUE|FALSE|UNKNOWN; truth; negated
-  kExists,    // [NOT] EXISTS (subquery)
-  kSubquery,  // scalar subquery
+  kLiteral,     // lit, text
+  kColumn,      // [schema.][table.]name
+  kStar,        // * or table.* (select lists and COUNT(*))
+  kParam,       // ?; param_index
+  kUserVar,     // @name
+  kSysVar,      // @@[scope.]name
+  kUnary,       // uop, args[0]
+  kBinary,      // bop, args[0], args[1]
+  kFunction,    // name(args...); distinct; separator/order_by for GROUP_CONCAT
+  kCase,        // [operand] WHEN.. THEN.. [ELSE]: see has_operand / has_else
+  kBetween,     // args = {expr, low, high}; negated
+  kIn,          // args[0] IN (args[1..]) or IN (subquery); negated
+  kLike,        // args = {expr, pattern[, escape]}; negated; regexp for REGEXP
+  kIsNull,      // args[0] IS [NOT] NULL; negated
+  kIsBool,      // args[0] IS [NOT] TRUE|FALSE|UNKNOWN; truth; negated
+  kExists,      // [NOT] EXISTS (subquery)
+  kSubquery,    // scalar subquery
   kQuantified,  // args[0] <bop> ANY|ALL (subquery); all
-  kCast,      // CAST(args[0] AS cast_type), CONVERT(args[0], type)
-  kInterval,  // INTERVAL args[0] unit
-  kCollate,   // args[0] COLLATE text
-  kDefault,   // DEFAULT (in INSERT values / UPDATE SET)
-  kRow,       // (a, b, ...) row constructor
+  kCast,        // CAST(args[0] AS cast_type), CONVERT(args[0], type)
+  kInterval,    // INTERVAL args[0] unit
+  kCollate,     // args[0] COLLATE text
+  kDefault,     // DEFAULT (in INSERT values / UPDATE SET)
+  kRow,         // (a, b, ...) row constructor
 };
 
 enum class LiteralKind : uint8_t {
   kNull,
-  kInteger,   // text: digits
-  kDecimal,   // text: digits with '.'
-  kFloat,     // text: with exponent
-  kString,    // text: the unescaped value; binary for _binary'..'
-  kHex,       // text: the bytes
-  kBit,       // text: the binary digits
-  kBool,      // text: "1" or "0"
-  kDate,      // DATE 'text'
-  kTime,      // TIME 'text'
-  kTimestamp, // TIMESTAMP 'text'
+  kInteger,    // text: digits
+  kDecimal,    // text: digits with '.'
+  kFloat,      // text: with exponent
+  kString,     // text: the unescaped value; binary for _binary'..'
+  kHex,        // text: the bytes
+  kBit,        // text: the binary digits
+  kBool,       // text: "1" or "0"
+  kDate,       // DATE 'text'
+  kTime,       // TIME 'text'
+  kTimestamp,  // TIMESTAMP 'text'
 };
 
 enum class UnaryOp : uint8_t { kMinus, kPlus, kNot, kBitNot, kBinary };
 
 enum class BinaryOp : uint8_t {
-  kAdd, kSub, kMul, kDiv, kIntDiv, kMod,
-  kEq, kNullSafeEq, kNe, kLt, kLe, kGt, kGe,
-  kAnd, kOr, kXor,
-  kBitAnd, kBitOr, kBitXor, kShiftLeft, kShiftRight,
+  kAdd,
+  kSub,
+  kMul,
+  kDiv,
+  kIntDiv,
+  kMod,
+  kEq,
+  kNullSafeEq,
+  kNe,
+  kLt,
+  kLe,
+  kGt,
+  kGe,
+  kAnd,
+  kOr,
+  kXor,
+  kBitAnd,
+  kBitOr,
+  kBitXor,
+  kShiftLeft,
+  kShiftRight,
 };
 
 enum class IntervalUnit : uint8_t {
-  kMicrosecond, kSecond, kMinute, kHour, kDay, kWeek, kMonth, kQuarter, kYear,
-  kSecondMicrosecond, kMinuteMicrosecond, kMinuteSecond, kHourMicrosecond,
-  kHourSecond, kHourMinute, kDayMicrosecond, kDaySecond, kDayMinute, kDayHour,
+  kMicrosecond,
+  kSecond,
+  kMinute,
+  kHour,
+  kDay,
+  kWeek,
+  kMonth,
+  kQuarter,
+  kYear,
+  kSecondMicrosecond,
+  kMinuteMicrosecond,
+  kMinuteSecond,
+  kHourMicrosecond,
+  kHourSecond,
+  kHourMinute,
+  kDayMicrosecond,
+  kDaySecond,
+  kDayMinute,
+  kDayHour,
   kYearMonth,
 };
 
@@ -98,23 +131,23 @@ struct Expr {
 
   LiteralKind lit = LiteralKind::kNull;
   bool binary_string = false;  // _binary'..' / X'..' literals
-  std::string text;    // literal value, column/function/variable name
-  std::string table;   // column / star qualifier
-  std::string schema;  // column / star qualifier
+  std::string text;            // literal value, column/function/variable name
+  std::string table;           // column / star qualifier
+  std::string schema;          // column / star qualifier
   UnaryOp uop = UnaryOp::kMinus;
   BinaryOp bop = BinaryOp::kEq;
   bool negated = false;
-  bool distinct = false;   // aggregate DISTINCT
-  bool all = false;        // kQuantified: ALL (else ANY/SOME)
-  bool regexp = false;     // kLike: REGEXP / RLIKE
-  bool has_operand = false;  // kCase: CASE <operand> WHEN ...
-  bool has_else = false;     // kCase: last arg is ELSE
+  bool distinct = false;      // aggregate DISTINCT
+  bool all = false;           // kQuantified: ALL (else ANY/SOME)
+  bool regexp = false;        // kLike: REGEXP / RLIKE
+  bool has_operand = false;   // kCase: CASE <operand> WHEN ...
+  bool has_else = false;      // kCase: last arg is ELSE
   std::optional<bool> truth;  // kIsBool: true / false / nullopt = UNKNOWN
-  int param_index = -1;    // kParam: 0-based position
+  int param_index = -1;       // kParam: 0-based position
   IntervalUnit unit = IntervalUnit::kDay;
   std::vector<ExprPtr> args;
-  SelectPtr subquery;      // kIn (subquery form), kExists, kSubquery, kQuantified
-  TypeName cast_type;      // kCast
+  SelectPtr subquery;  // kIn (subquery form), kExists, kSubquery, kQuantified
+  TypeName cast_type;  // kCast
   std::string separator = ",";      // GROUP_CONCAT
   std::vector<OrderItem> order_by;  // GROUP_CONCAT(... ORDER BY ...)
 };
@@ -179,7 +212,7 @@ struct SelectStmt {
   SelectPtr left, right;
 
   std::vector<OrderItem> order_by;
-  ExprPtr limit;   // null: none
+  ExprPtr limit;  // null: none
   ExprPtr offset_expr;
   bool for_update = false;
 };
@@ -187,12 +220,32 @@ struct SelectStmt {
 // ---------------------------------------------------------------- statements
 
 enum class StmtKind : uint8_t {
-  kSelect, kInsert, kUpdate, kDelete,
-  kCreateDatabase, kDropDatabase, kCreateTable, kDropTable, kTruncate,
-  kAlterTable, kCreateIndex, kDropIndex, kCreateView, kDropView,
-  kShow, kUse, kSet, kTransaction, kXa, kExplain,
-  kCreateUser, kDropUser, kGrant, kRevoke,
-  kCreateTrigger, kDropTrigger,
+  kSelect,
+  kInsert,
+  kUpdate,
+  kDelete,
+  kCreateDatabase,
+  kDropDatabase,
+  kCreateTable,
+  kDropTable,
+  kTruncate,
+  kAlterTable,
+  kCreateIndex,
+  kDropIndex,
+  kCreateView,
+  kDropView,
+  kShow,
+  kUse,
+  kSet,
+  kTransaction,
+  kXa,
+  kExplain,
+  kCreateUser,
+  kDropUser,
+  kGrant,
+  kRevoke,
+  kCreateTrigger,
+  kDropTrigger,
 };
 
 struct Statement {
@@ -218,7 +271,7 @@ struct InsertStatement : Statement {
   bool replace = false;
   bool ignore = false;
   QualifiedName table;
-  std::vector<std::string> columns;  // empty: all, in table order
+  std::vector<std::string> columns;        // empty: all, in table order
   std::vector<std::vector<ExprPtr>> rows;  // VALUES
   SelectPtr select;                        // INSERT ... SELECT
   std::vector<std::pair<std::string, ExprPtr>> on_duplicate;  // col = expr
@@ -251,7 +304,7 @@ struct DeleteStatement : Statement {
 struct DatabaseStatement : Statement {  // CREATE / DROP DATABASE
   explicit DatabaseStatement(StmtKind k) : Statement(k) {}
   std::string name;
-  bool if_exists = false;      // DROP ... IF EXISTS / CREATE ... IF NOT EXISTS
+  bool if_exists = false;  // DROP ... IF EXISTS / CREATE ... IF NOT EXISTS
 };
 
 struct ColumnDef {
@@ -270,7 +323,7 @@ struct ColumnDef {
 struct IndexDef {
   enum class Kind : uint8_t { kPrimary, kUnique, kIndex };
   Kind kind = Kind::kIndex;
-  std::string name;  // empty: derived later
+  std::string name;                // empty: derived later
   std::vector<OrderItem> columns;  // expr is a kColumn; DESC kept
 };
 
@@ -289,8 +342,8 @@ struct CreateTableStatement : Statement {
   std::vector<ColumnDef> columns;
   std::vector<IndexDef> indexes;
   PartitionSpec partition;
-  SelectPtr as_select;      // CREATE TABLE ... AS SELECT
-  QualifiedName like;       // CREATE TABLE ... LIKE other (name empty: none)
+  SelectPtr as_select;  // CREATE TABLE ... AS SELECT
+  QualifiedName like;   // CREATE TABLE ... LIKE other (name empty: none)
 };
 
 struct DropTableStatement : Statement {
@@ -307,9 +360,9 @@ struct TruncateStatement : Statement {
 struct AlterAction {
   enum class Kind : uint8_t { kAddColumn, kDropColumn, kAddIndex, kDropIndex };
   Kind kind = Kind::kAddColumn;
-  ColumnDef column;   // kAddColumn
-  std::string name;   // kDropColumn / kDropIndex
-  IndexDef index;     // kAddIndex
+  ColumnDef column;  // kAddColumn
+  std::string name;  // kDropColumn / kDropIndex
+  IndexDef index;    // kAddIndex
 };
 
 struct AlterTableStatement : Statement {
@@ -346,15 +399,23 @@ struct DropViewStatement : Statement {
 
 struct ShowStatement : Statement {
   enum class What : uint8_t {
-    kDatabases, kTables, kColumns, kCreateTable, kIndex, kVariables, kWarnings,
-    kStatus, kProcesslist, kCreateView,
+    kDatabases,
+    kTables,
+    kColumns,
+    kCreateTable,
+    kIndex,
+    kVariables,
+    kWarnings,
+    kStatus,
+    kProcesslist,
+    kCreateView,
   };
   ShowStatement() : Statement(StmtKind::kShow) {}
   What what = What::kDatabases;
   bool full = false;
-  QualifiedName table;  // COLUMNS / CREATE TABLE / INDEX
-  std::string database; // FROM db
-  std::string like;     // LIKE 'pattern'
+  QualifiedName table;   // COLUMNS / CREATE TABLE / INDEX
+  std::string database;  // FROM db
+  std::string like;      // LIKE 'pattern'
   ExprPtr where;
 };
 
@@ -388,7 +449,14 @@ struct TransactionStatement : Statement {
 };
 
 struct XaStatement : Statement {
-  enum class Op : uint8_t { kStart, kEnd, kPrepare, kCommit, kRollback, kRecover };
+  enum class Op : uint8_t {
+    kStart,
+    kEnd,
+    kPrepare,
+    kCommit,
+    kRollback,
+    kRecover
+  };
   XaStatement() : Statement(StmtKind::kXa) {}
   Op op = Op::kStart;
   std::string gtrid;
@@ -406,8 +474,8 @@ struct ExplainStatement : Statement {
 
 struct AccountStatement : Statement {  // CREATE/DROP USER, GRANT, REVOKE
   explicit AccountStatement(StmtKind k) : Statement(k) {}
-  std::vector<std::string> users;     // 'user'@'host' as user@host
-  std::string password;               // IDENTIFIED BY
+  std::vector<std::string> users;  // 'user'@'host' as user@host
+  std::string password;            // IDENTIFIED BY
   bool if_exists = false;
   std::vector<std::string> privileges;  // upper case; "ALL"
   QualifiedName on;                     // schema.* : name "*"
@@ -420,8 +488,8 @@ struct TriggerStatement : Statement {  // CREATE / DROP TRIGGER
   bool before = false;     // BEFORE (else AFTER)
   std::string event;       // INSERT, UPDATE, DELETE
   QualifiedName table;
-  std::string body;        // source text of the body; "BEGIN END" when empty
-  bool empty_body = false; // BEGIN END with nothing inside
+  std::string body;         // source text of the body; "BEGIN END" when empty
+  bool empty_body = false;  // BEGIN END with nothing inside
 };
 
 }  // namespace xp::sql

@@ -1,6 +1,9 @@
 #include "plan/sql/lexer.h"
 
 #include <cctype>
+#include <string>
+
+#include "codec/coding.h"
 
 namespace xp::sql {
 
@@ -11,30 +14,18 @@ bool IsIdentStart(unsigned char c) {
 }
 bool IsIdentChar(unsigned char c) { return IsIdentStart(c) || std::isdigit(c); }
 
-int HexVal(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
+bool IsHexDigit(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+         (c >= 'A' && c <= 'F');
 }
 
 // Hex digits to bytes; an odd count gets a leading zero nibble (MySQL).
 bool HexToBytes(std::string_view digits, std::string* out) {
-  out->clear();
-  size_t i = 0;
-  int high = -1;
-  if (digits.size() % 2 == 1) high = 0;
-  for (; i < digits.size(); ++i) {
-    int v = HexVal(digits[i]);
-    if (v < 0) return false;
-    if (high < 0) {
-      high = v;
-    } else {
-      out->push_back(static_cast<char>((high << 4) | v));
-      high = -1;
-    }
+  for (char c : digits) {
+    if (!IsHexDigit(c)) return false;
   }
-  return true;
+  if (digits.size() % 2 == 1) return FromHex("0" + std::string(digits), out);
+  return FromHex(digits, out);
 }
 
 class Lexer {
@@ -98,7 +89,8 @@ class Lexer {
           // as SQL too only for '!'): skip the marker and the version digits.
           if (Peek(2) == '!') {
             pos_ += 3;
-            while (pos_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[pos_]))) {
+            while (pos_ < s_.size() &&
+                   std::isdigit(static_cast<unsigned char>(s_[pos_]))) {
               ++pos_;
             }
             ++exec_depth_;
@@ -107,7 +99,8 @@ class Lexer {
           }
         }
         pos_ += 2;
-        while (pos_ + 1 < s_.size() && !(s_[pos_] == '*' && s_[pos_ + 1] == '/')) {
+        while (pos_ + 1 < s_.size() &&
+               !(s_[pos_] == '*' && s_[pos_ + 1] == '/')) {
           Advance();
         }
         if (pos_ + 1 >= s_.size()) return ErrorAt(start, start_line);
@@ -127,17 +120,20 @@ class Lexer {
     const char c = s_[pos_];
     const unsigned char uc = static_cast<unsigned char>(c);
     // Hex / bit literals with a quote: X'..' x'..' B'..' b'..'
-    if ((c == 'x' || c == 'X') && Peek(1) == '\'') return QuotedHexOrBit(t, true);
-    if ((c == 'b' || c == 'B') && Peek(1) == '\'') return QuotedHexOrBit(t, false);
+    if ((c == 'x' || c == 'X') && Peek(1) == '\'')
+      return QuotedHexOrBit(t, true);
+    if ((c == 'b' || c == 'B') && Peek(1) == '\'')
+      return QuotedHexOrBit(t, false);
     // National string N'..' is a plain string here.
     if ((c == 'n' || c == 'N') && Peek(1) == '\'') {
       ++pos_;
       return String(t);
     }
-    if (c == '0' && (Peek(1) == 'x' || Peek(1) == 'X') && HexVal(Peek(2)) >= 0) {
+    if (c == '0' && (Peek(1) == 'x' || Peek(1) == 'X') && IsHexDigit(Peek(2))) {
       size_t start = pos_ + 2, end = start;
-      while (end < s_.size() && HexVal(s_[end]) >= 0) ++end;
-      if (end >= s_.size() || !IsIdentChar(static_cast<unsigned char>(s_[end]))) {
+      while (end < s_.size() && IsHexDigit(s_[end])) ++end;
+      if (end >= s_.size() ||
+          !IsIdentChar(static_cast<unsigned char>(s_[end]))) {
         t->kind = TokenKind::kHex;
         HexToBytes(s_.substr(start, end - start), &t->value);
         pos_ = end;
@@ -147,18 +143,22 @@ class Lexer {
     if (c == '0' && (Peek(1) == 'b') && (Peek(2) == '0' || Peek(2) == '1')) {
       size_t start = pos_ + 2, end = start;
       while (end < s_.size() && (s_[end] == '0' || s_[end] == '1')) ++end;
-      if (end >= s_.size() || !IsIdentChar(static_cast<unsigned char>(s_[end]))) {
+      if (end >= s_.size() ||
+          !IsIdentChar(static_cast<unsigned char>(s_[end]))) {
         t->kind = TokenKind::kBit;
         t->value = std::string(s_.substr(start, end - start));
         pos_ = end;
         return Status::OK();
       }
     }
-    if (std::isdigit(uc) || (c == '.' && std::isdigit(static_cast<unsigned char>(Peek(1))))) {
+    if (std::isdigit(uc) ||
+        (c == '.' && std::isdigit(static_cast<unsigned char>(Peek(1))))) {
       return Number(t);
     }
     if (IsIdentStart(uc)) {
-      while (pos_ < s_.size() && IsIdentChar(static_cast<unsigned char>(s_[pos_]))) ++pos_;
+      while (pos_ < s_.size() &&
+             IsIdentChar(static_cast<unsigned char>(s_[pos_])))
+        ++pos_;
       t->kind = TokenKind::kIdent;
       return Status::OK();
     }
@@ -195,11 +195,15 @@ class Lexer {
     // `1abc` is an identifier in MySQL when letters follow digits directly.
     if (!dot && !exp && pos_ < s_.size() &&
         IsIdentStart(static_cast<unsigned char>(s_[pos_]))) {
-      while (pos_ < s_.size() && IsIdentChar(static_cast<unsigned char>(s_[pos_]))) ++pos_;
+      while (pos_ < s_.size() &&
+             IsIdentChar(static_cast<unsigned char>(s_[pos_])))
+        ++pos_;
       t->kind = TokenKind::kIdent;
       return Status::OK();
     }
-    t->kind = exp ? TokenKind::kFloat : dot ? TokenKind::kDecimal : TokenKind::kInteger;
+    t->kind = exp   ? TokenKind::kFloat
+              : dot ? TokenKind::kDecimal
+                    : TokenKind::kInteger;
     return Status::OK();
   }
 
@@ -269,16 +273,34 @@ class Lexer {
       if (c == '\\' && pos_ + 1 < s_.size()) {
         const char e = s_[pos_ + 1];
         switch (e) {
-          case '0': t->value.push_back('\0'); break;
-          case 'b': t->value.push_back('\b'); break;
-          case 'n': t->value.push_back('\n'); break;
-          case 'r': t->value.push_back('\r'); break;
-          case 't': t->value.push_back('\t'); break;
-          case 'Z': t->value.push_back('\x1a'); break;
+          case '0':
+            t->value.push_back('\0');
+            break;
+          case 'b':
+            t->value.push_back('\b');
+            break;
+          case 'n':
+            t->value.push_back('\n');
+            break;
+          case 'r':
+            t->value.push_back('\r');
+            break;
+          case 't':
+            t->value.push_back('\t');
+            break;
+          case 'Z':
+            t->value.push_back('\x1a');
+            break;
           // \% and \_ keep the backslash so LIKE sees an escaped wildcard.
-          case '%': t->value += "\\%"; break;
-          case '_': t->value += "\\_"; break;
-          default: t->value.push_back(e); break;
+          case '%':
+            t->value += "\\%";
+            break;
+          case '_':
+            t->value += "\\_";
+            break;
+          default:
+            t->value.push_back(e);
+            break;
         }
         if (e == '\n') ++line_;
         pos_ += 2;
@@ -295,7 +317,8 @@ class Lexer {
     if (Peek(1) == '@') {
       pos_ += 2;
       while (pos_ < s_.size() &&
-             (IsIdentChar(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '.')) {
+             (IsIdentChar(static_cast<unsigned char>(s_[pos_])) ||
+              s_[pos_] == '.')) {
         ++pos_;
       }
       t->kind = TokenKind::kSysVar;
@@ -309,7 +332,8 @@ class Lexer {
     } else {
       size_t begin = pos_;
       while (pos_ < s_.size() &&
-             (IsIdentChar(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '.')) {
+             (IsIdentChar(static_cast<unsigned char>(s_[pos_])) ||
+              s_[pos_] == '.')) {
         ++pos_;
       }
       t->value = std::string(s_.substr(begin, pos_ - begin));
@@ -320,8 +344,8 @@ class Lexer {
 
   Status Operator(Token* t) {
     static constexpr std::string_view kOps3[] = {"<=>"};
-    static constexpr std::string_view kOps2[] = {"<=", ">=", "<>", "!=", ":=", "||",
-                                                 "&&", "<<", ">>", "->"};
+    static constexpr std::string_view kOps2[] = {
+        "<=", ">=", "<>", "!=", ":=", "||", "&&", "<<", ">>", "->"};
     std::string_view rest = s_.substr(pos_);
     for (auto op : kOps3) {
       if (rest.substr(0, op.size()) == op) {
@@ -355,17 +379,22 @@ class Lexer {
 }  // namespace
 
 bool Token::IsWord(std::string_view upper_keyword) const {
-  if (kind != TokenKind::kIdent || text.size() != upper_keyword.size()) return false;
+  if (kind != TokenKind::kIdent || text.size() != upper_keyword.size())
+    return false;
   for (size_t i = 0; i < text.size(); ++i) {
-    if (std::toupper(static_cast<unsigned char>(text[i])) != upper_keyword[i]) return false;
+    if (std::toupper(static_cast<unsigned char>(text[i])) != upper_keyword[i])
+      return false;
   }
   return true;
 }
 
-Result<std::vector<Token>> Tokenize(std::string_view sql) { return Lexer(sql).Run(); }
+Result<std::vector<Token>> Tokenize(std::string_view sql) {
+  return Lexer(sql).Run();
+}
 
 Status SyntaxErrorAt(std::string_view sql, uint32_t offset, uint32_t line) {
-  std::string_view near = offset < sql.size() ? sql.substr(offset) : std::string_view();
+  std::string_view near =
+      offset < sql.size() ? sql.substr(offset) : std::string_view();
   if (near.size() > 80) near = near.substr(0, 80);
   return Status::SqlError(
       1064, "42000",

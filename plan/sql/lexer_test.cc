@@ -15,19 +15,45 @@ std::string Kinds(std::string_view sql) {
   std::string out;
   for (const Token& t : Lex(sql)) {
     switch (t.kind) {
-      case TokenKind::kEnd: out += "$"; break;
-      case TokenKind::kIdent: out += "w"; break;
-      case TokenKind::kQuotedIdent: out += "q"; break;
-      case TokenKind::kString: out += "s"; break;
-      case TokenKind::kInteger: out += "i"; break;
-      case TokenKind::kDecimal: out += "d"; break;
-      case TokenKind::kFloat: out += "f"; break;
-      case TokenKind::kHex: out += "x"; break;
-      case TokenKind::kBit: out += "b"; break;
-      case TokenKind::kParam: out += "?"; break;
-      case TokenKind::kUserVar: out += "@"; break;
-      case TokenKind::kSysVar: out += "S"; break;
-      case TokenKind::kOp: out += std::string("[") + std::string(t.text) + "]"; break;
+      case TokenKind::kEnd:
+        out += "$";
+        break;
+      case TokenKind::kIdent:
+        out += "w";
+        break;
+      case TokenKind::kQuotedIdent:
+        out += "q";
+        break;
+      case TokenKind::kString:
+        out += "s";
+        break;
+      case TokenKind::kInteger:
+        out += "i";
+        break;
+      case TokenKind::kDecimal:
+        out += "d";
+        break;
+      case TokenKind::kFloat:
+        out += "f";
+        break;
+      case TokenKind::kHex:
+        out += "x";
+        break;
+      case TokenKind::kBit:
+        out += "b";
+        break;
+      case TokenKind::kParam:
+        out += "?";
+        break;
+      case TokenKind::kUserVar:
+        out += "@";
+        break;
+      case TokenKind::kSysVar:
+        out += "S";
+        break;
+      case TokenKind::kOp:
+        out += std::string("[") + std::string(t.text) + "]";
+        break;
     }
   }
   return out;
@@ -65,7 +91,9 @@ TEST(LexerTest, QuotedIdentifiers) {
 }
 
 TEST(LexerTest, Numbers) {
-  EXPECT_EQ(Kinds("1 1.5 .5 1. 1e3 1.5E-2 2e+1"), "iddd" "fff$");
+  EXPECT_EQ(Kinds("1 1.5 .5 1. 1e3 1.5E-2 2e+1"),
+            "iddd"
+            "fff$");
   EXPECT_EQ(Kinds("1abc"), "w$");  // identifier starting with digits
 }
 
@@ -90,7 +118,7 @@ TEST(LexerTest, ParamsVariablesOperators) {
 
 TEST(LexerTest, ErrorsCarryPosition) {
   for (const char* bad : {"SELECT 'unterminated", "SELECT `x", "SELECT /* open",
-                          "SELECT x'1'", "SELECT b'12'", "SELECT \x01"}) {
+                          "SELECT x'1'", "SELECT x'0a 0b'", "SELECT b'12'", "SELECT \x01"}) {
     auto r = Tokenize(bad);
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_EQ(r.status().sql_code(), 1064u);
@@ -98,7 +126,8 @@ TEST(LexerTest, ErrorsCarryPosition) {
     EXPECT_NE(r.status().message().find("at line 1"), std::string::npos);
   }
   auto r = Tokenize("SELECT 1,\n\n 'oops");
-  EXPECT_NE(r.status().message().find("near ''oops' at line 3"), std::string::npos)
+  EXPECT_NE(r.status().message().find("near ''oops' at line 3"),
+            std::string::npos)
       << r.status().message();
 }
 

@@ -14,13 +14,15 @@ namespace {
 
 std::string Upper(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char& c : out)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return out;
 }
 
 std::string Lower(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : out)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
 
@@ -28,19 +30,105 @@ std::string Lower(std::string_view s) {
 // MySQL 8's reserved words this grammar relies on).
 bool IsReserved(std::string_view upper) {
   static const std::unordered_set<std::string_view> kReserved = {
-      "ADD", "ALL", "ALTER", "AND", "AS", "ASC", "BETWEEN", "BINARY", "BOTH",
-      "BY", "CASE", "CHECK", "COLLATE", "COLUMN", "CONSTRAINT", "CONVERT",
-      "CREATE", "CROSS", "CURRENT_DATE", "CURRENT_TIME", "CURRENT_TIMESTAMP",
-      "CURRENT_USER", "DATABASE", "DATABASES", "DEFAULT", "DELETE", "DESC",
-      "DISTINCT", "DIV", "DROP", "DUAL", "ELSE", "EXCEPT", "EXISTS", "EXPLAIN",
-      "FALSE", "FOR", "FOREIGN", "FROM", "FULLTEXT", "GRANT", "GROUP", "HAVING",
-      "IF", "IGNORE", "IN", "INDEX", "INNER", "INSERT", "INTERSECT", "INTERVAL",
-      "INTO", "IS", "JOIN", "KEY", "KEYS", "KILL", "LEADING", "LEFT", "LIKE",
-      "LIMIT", "LOCK", "MOD", "NATURAL", "NOT", "NULL", "ON", "OR", "ORDER",
-      "OUTER", "PRIMARY", "REFERENCES", "REGEXP", "RENAME", "REPLACE", "REVOKE",
-      "RIGHT", "RLIKE", "SCHEMA", "SELECT", "SET", "SHOW", "STRAIGHT_JOIN",
-      "TABLE", "THEN", "TO", "TRAILING", "TRUE", "UNION", "UNIQUE", "UNSIGNED",
-      "UPDATE", "USE", "USING", "VALUES", "WHEN", "WHERE", "WITH", "XOR",
+      "ADD",
+      "ALL",
+      "ALTER",
+      "AND",
+      "AS",
+      "ASC",
+      "BETWEEN",
+      "BINARY",
+      "BOTH",
+      "BY",
+      "CASE",
+      "CHECK",
+      "COLLATE",
+      "COLUMN",
+      "CONSTRAINT",
+      "CONVERT",
+      "CREATE",
+      "CROSS",
+      "CURRENT_DATE",
+      "CURRENT_TIME",
+      "CURRENT_TIMESTAMP",
+      "CURRENT_USER",
+      "DATABASE",
+      "DATABASES",
+      "DEFAULT",
+      "DELETE",
+      "DESC",
+      "DISTINCT",
+      "DIV",
+      "DROP",
+      "DUAL",
+      "ELSE",
+      "EXCEPT",
+      "EXISTS",
+      "EXPLAIN",
+      "FALSE",
+      "FOR",
+      "FOREIGN",
+      "FROM",
+      "FULLTEXT",
+      "GRANT",
+      "GROUP",
+      "HAVING",
+      "IF",
+      "IGNORE",
+      "IN",
+      "INDEX",
+      "INNER",
+      "INSERT",
+      "INTERSECT",
+      "INTERVAL",
+      "INTO",
+      "IS",
+      "JOIN",
+      "KEY",
+      "KEYS",
+      "KILL",
+      "LEADING",
+      "LEFT",
+      "LIKE",
+      "LIMIT",
+      "LOCK",
+      "MOD",
+      "NATURAL",
+      "NOT",
+      "NULL",
+      "ON",
+      "OR",
+      "ORDER",
+      "OUTER",
+      "PRIMARY",
+      "REFERENCES",
+      "REGEXP",
+      "RENAME",
+      "REPLACE",
+      "REVOKE",
+      "RIGHT",
+      "RLIKE",
+      "SCHEMA",
+      "SELECT",
+      "SET",
+      "SHOW",
+      "STRAIGHT_JOIN",
+      "TABLE",
+      "THEN",
+      "TO",
+      "TRAILING",
+      "TRUE",
+      "UNION",
+      "UNIQUE",
+      "UNSIGNED",
+      "UPDATE",
+      "USE",
+      "USING",
+      "VALUES",
+      "WHEN",
+      "WHERE",
+      "WITH",
+      "XOR",
   };
   return kReserved.count(upper) > 0;
 }
@@ -104,7 +192,9 @@ class Parser {
     if (pos_ + 1 < toks_.size()) ++pos_;
     return t;
   }
-  bool PeekWord(std::string_view w, size_t k = 0) const { return Peek(k).IsWord(w); }
+  bool PeekWord(std::string_view w, size_t k = 0) const {
+    return Peek(k).IsWord(w);
+  }
   bool AcceptWord(std::string_view w) {
     if (!Peek().IsWord(w)) return false;
     ++pos_;
@@ -119,8 +209,12 @@ class Parser {
     const Token& t = Peek();
     return SyntaxErrorAt(sql_, t.offset, t.line);
   }
-  Status ExpectWord(std::string_view w) { return AcceptWord(w) ? Status::OK() : Error(); }
-  Status ExpectOp(std::string_view op) { return AcceptOp(op) ? Status::OK() : Error(); }
+  Status ExpectWord(std::string_view w) {
+    return AcceptWord(w) ? Status::OK() : Error();
+  }
+  Status ExpectOp(std::string_view op) {
+    return AcceptOp(op) ? Status::OK() : Error();
+  }
 
   // An identifier: unreserved word or `quoted`.
   bool PeekIdent(size_t k = 0) const {
@@ -278,11 +372,13 @@ class Parser {
   Result<StmtPtr> Insert() {
     auto s = std::make_unique<InsertStatement>();
     s->replace = Take().IsWord("REPLACE");
-    AcceptWord("LOW_PRIORITY") || AcceptWord("DELAYED") || AcceptWord("HIGH_PRIORITY");
+    AcceptWord("LOW_PRIORITY") || AcceptWord("DELAYED") ||
+        AcceptWord("HIGH_PRIORITY");
     s->ignore = AcceptWord("IGNORE");
     AcceptWord("INTO");
     XP_SET_OR_RETURN(s->table, QualName());
-    if (Peek().IsOp("(") && !(Peek(1).IsWord("SELECT") || Peek(1).IsWord("WITH"))) {
+    if (Peek().IsOp("(") &&
+        !(Peek(1).IsWord("SELECT") || Peek(1).IsWord("WITH"))) {
       ++pos_;
       if (!AcceptOp(")")) {
         XP_SET_OR_RETURN(s->columns, IdentList());
@@ -314,7 +410,8 @@ class Parser {
         row.push_back(std::move(e));
       } while (AcceptOp(","));
       s->rows.push_back(std::move(row));
-    } else if (Peek().IsWord("SELECT") || Peek().IsWord("WITH") || Peek().IsOp("(")) {
+    } else if (Peek().IsWord("SELECT") || Peek().IsWord("WITH") ||
+               Peek().IsOp("(")) {
       XP_SET_OR_RETURN(s->select, QueryExpr());
     } else {
       return Error();
@@ -394,7 +491,8 @@ class Parser {
 
   Result<StmtPtr> Create() {
     ++pos_;
-    const bool or_replace = AcceptWord("OR") ? (AcceptWord("REPLACE"), true) : false;
+    const bool or_replace =
+        AcceptWord("OR") ? (AcceptWord("REPLACE"), true) : false;
     if (AcceptWord("DATABASE") || AcceptWord("SCHEMA")) {
       auto s = std::make_unique<DatabaseStatement>(StmtKind::kCreateDatabase);
       if (AcceptWord("IF")) {
@@ -485,25 +583,29 @@ class Parser {
     } else {
       XP_RETURN_IF_ERROR(ExpectWord("AFTER"));
     }
-    if (!PeekWord("INSERT") && !PeekWord("UPDATE") && !PeekWord("DELETE")) return Error();
+    if (!PeekWord("INSERT") && !PeekWord("UPDATE") && !PeekWord("DELETE"))
+      return Error();
     s->event = Upper(Take().text);
     XP_RETURN_IF_ERROR(ExpectWord("ON"));
     XP_SET_OR_RETURN(s->table, QualName());
     XP_RETURN_IF_ERROR(ExpectWord("FOR"));
     XP_RETURN_IF_ERROR(ExpectWord("EACH"));
     XP_RETURN_IF_ERROR(ExpectWord("ROW"));
-    if (AcceptWord("FOLLOWS") || AcceptWord("PRECEDES")) XP_RETURN_IF_ERROR(Ident().status());
+    if (AcceptWord("FOLLOWS") || AcceptWord("PRECEDES"))
+      XP_RETURN_IF_ERROR(Ident().status());
     const Token& first = Peek();
     if (first.Is(TokenKind::kEnd)) return Error();
     size_t last = pos_;
     while (!Peek(last - pos_ + 1).Is(TokenKind::kEnd)) ++last;
-    if (toks_[last].IsOp(";") && last > pos_) --last;  // the statement's own ';'
+    if (toks_[last].IsOp(";") && last > pos_)
+      --last;  // the statement's own ';'
     if (first.IsWord("BEGIN")) {
       if (!toks_[last].IsWord("END") || last == pos_) return Error();
       s->empty_body = last == pos_ + 1;
     }
     const Token& end = toks_[last];
-    s->body = std::string(sql_.substr(first.offset, end.offset + end.text.size() - first.offset));
+    s->body = std::string(
+        sql_.substr(first.offset, end.offset + end.text.size() - first.offset));
     pos_ = last + 1;
     return StmtPtr(std::move(s));
   }
@@ -562,9 +664,11 @@ class Parser {
           t.IsWord("PARTITION") || t.IsOp("(") || t.IsWord("LIKE")) {
         return;
       }
-      if (partition != nullptr && (t.IsWord("BROADCAST") || t.IsWord("SINGLE"))) {
-        partition->kind = t.IsWord("BROADCAST") ? PartitionSpec::Kind::kBroadcast
-                                                : PartitionSpec::Kind::kSingle;
+      if (partition != nullptr &&
+          (t.IsWord("BROADCAST") || t.IsWord("SINGLE"))) {
+        partition->kind = t.IsWord("BROADCAST")
+                              ? PartitionSpec::Kind::kBroadcast
+                              : PartitionSpec::Kind::kSingle;
         ++pos_;
         continue;
       }
@@ -605,7 +709,8 @@ class Parser {
       XP_RETURN_IF_ERROR(ExpectOp(")"));
       return StmtPtr(std::move(s));
     }
-    if (Peek().IsOp("(") && !(Peek(1).IsWord("SELECT") || Peek(1).IsWord("WITH"))) {
+    if (Peek().IsOp("(") &&
+        !(Peek(1).IsWord("SELECT") || Peek(1).IsWord("WITH"))) {
       ++pos_;
       do {
         XP_RETURN_IF_ERROR(TableElement(s.get()));
@@ -624,13 +729,16 @@ class Parser {
         return Error();
       }
       XP_RETURN_IF_ERROR(ExpectOp("("));
-      if (!Peek().IsOp(")")) XP_SET_OR_RETURN(s->partition.columns, IdentList());
+      if (!Peek().IsOp(")"))
+        XP_SET_OR_RETURN(s->partition.columns, IdentList());
       XP_RETURN_IF_ERROR(ExpectOp(")"));
-      if (AcceptWord("PARTITIONS")) XP_SET_OR_RETURN(s->partition.partitions, IntLit());
+      if (AcceptWord("PARTITIONS"))
+        XP_SET_OR_RETURN(s->partition.partitions, IntLit());
       SkipTableOptions(&s->partition);
     }
     AcceptWord("IGNORE") || AcceptWord("REPLACE");
-    if (AcceptWord("AS") || PeekWord("SELECT") || PeekWord("WITH") || Peek().IsOp("(")) {
+    if (AcceptWord("AS") || PeekWord("SELECT") || PeekWord("WITH") ||
+        Peek().IsOp("(")) {
       XP_SET_OR_RETURN(s->as_select, QueryExpr());
     }
     if (s->columns.empty() && !s->as_select) return Error();
@@ -735,8 +843,10 @@ class Parser {
       } else if (AcceptWord("COLLATE")) {
         XP_SET_OR_RETURN(col->type.collation, NameOrString());
       } else if (PeekWord("CHARACTER") || PeekWord("CHARSET")) {
-        if (AcceptWord("CHARACTER")) XP_RETURN_IF_ERROR(ExpectWord("SET"));
-        else ++pos_;
+        if (AcceptWord("CHARACTER"))
+          XP_RETURN_IF_ERROR(ExpectWord("SET"));
+        else
+          ++pos_;
         XP_SET_OR_RETURN(col->type.charset, NameOrString());
       } else if (AcceptWord("ON")) {
         XP_RETURN_IF_ERROR(ExpectWord("UPDATE"));
@@ -765,15 +875,18 @@ class Parser {
     ++pos_;
     if (t.name == "DOUBLE") AcceptWord("PRECISION");
     if (t.name == "NATIONAL") {
-      if (!PeekWord("CHAR") && !PeekWord("VARCHAR") && !PeekWord("CHARACTER")) return Error();
+      if (!PeekWord("CHAR") && !PeekWord("VARCHAR") && !PeekWord("CHARACTER"))
+        return Error();
       t.name = Upper(Take().text);
     }
     if (t.name == "CHARACTER") t.name = "CHAR";
-    if ((t.name == "CHAR" || t.name == "NCHAR") && AcceptWord("VARYING")) t.name = "VARCHAR";
+    if ((t.name == "CHAR" || t.name == "NCHAR") && AcceptWord("VARYING"))
+      t.name = "VARCHAR";
     if (t.name == "NCHAR") t.name = "CHAR";
     if (t.name == "NVARCHAR") t.name = "VARCHAR";
     if (t.name == "LONG") {  // LONG VARCHAR / LONG VARBINARY
-      t.name = AcceptWord("VARBINARY") ? "MEDIUMBLOB" : (AcceptWord("VARCHAR"), "MEDIUMTEXT");
+      t.name = AcceptWord("VARBINARY") ? "MEDIUMBLOB"
+                                       : (AcceptWord("VARCHAR"), "MEDIUMTEXT");
     }
     if (cast && (t.name == "SIGNED" || t.name == "UNSIGNED")) {
       t.is_unsigned = t.name == "UNSIGNED";
@@ -804,8 +917,10 @@ class Parser {
         ++pos_;
         t.collation = "binary";
       } else if (PeekWord("CHARACTER") || PeekWord("CHARSET")) {
-        if (AcceptWord("CHARACTER")) XP_RETURN_IF_ERROR(ExpectWord("SET"));
-        else ++pos_;
+        if (AcceptWord("CHARACTER"))
+          XP_RETURN_IF_ERROR(ExpectWord("SET"));
+        else
+          ++pos_;
         XP_SET_OR_RETURN(t.charset, NameOrString());
       } else if (!cast && AcceptWord("COLLATE")) {
         XP_SET_OR_RETURN(t.collation, NameOrString());
@@ -937,7 +1052,8 @@ class Parser {
       s->what = W::kDatabases;
     } else if (AcceptWord("TABLES")) {
       s->what = W::kTables;
-      if (AcceptWord("FROM") || AcceptWord("IN")) XP_SET_OR_RETURN(s->database, Ident());
+      if (AcceptWord("FROM") || AcceptWord("IN"))
+        XP_SET_OR_RETURN(s->database, Ident());
     } else if (AcceptWord("COLUMNS") || AcceptWord("FIELDS")) {
       s->what = W::kColumns;
       if (!AcceptWord("FROM")) XP_RETURN_IF_ERROR(ExpectWord("IN"));
@@ -954,15 +1070,16 @@ class Parser {
       }
       XP_SET_OR_RETURN(s->table, QualName());
       return StmtPtr(std::move(s));
-    } else if (AcceptWord("INDEX") || AcceptWord("INDEXES") || AcceptWord("KEYS")) {
+    } else if (AcceptWord("INDEX") || AcceptWord("INDEXES") ||
+               AcceptWord("KEYS")) {
       s->what = W::kIndex;
       if (!AcceptWord("FROM")) XP_RETURN_IF_ERROR(ExpectWord("IN"));
       XP_SET_OR_RETURN(s->table, QualName());
       if (AcceptWord("FROM") || AcceptWord("IN")) {
         XP_SET_OR_RETURN(s->table.schema, Ident());
       }
-    } else if (AcceptWord("SESSION") || AcceptWord("GLOBAL") || PeekWord("VARIABLES") ||
-               PeekWord("STATUS")) {
+    } else if (AcceptWord("SESSION") || AcceptWord("GLOBAL") ||
+               PeekWord("VARIABLES") || PeekWord("STATUS")) {
       if (AcceptWord("VARIABLES")) {
         s->what = W::kVariables;
       } else {
@@ -997,12 +1114,14 @@ class Parser {
       return StmtPtr(std::move(s));
     }
     if (PeekWord("TRANSACTION") ||
-        ((PeekWord("SESSION") || PeekWord("GLOBAL")) && PeekWord("TRANSACTION", 1))) {
+        ((PeekWord("SESSION") || PeekWord("GLOBAL")) &&
+         PeekWord("TRANSACTION", 1))) {
       if (!AcceptWord("TRANSACTION")) pos_ += 2;
       s->transaction = true;
       const uint32_t start = Peek().offset;
       while (!AtEnd() && !Peek().IsOp(";")) ++pos_;
-      s->transaction_text = std::string(sql_.substr(start, Peek().offset - start));
+      s->transaction_text =
+          std::string(sql_.substr(start, Peek().offset - start));
       return StmtPtr(std::move(s));
     }
     do {
@@ -1139,7 +1258,8 @@ class Parser {
 
   Result<StmtPtr> GrantRevoke() {
     const bool grant = Take().IsWord("GRANT");
-    auto s = std::make_unique<AccountStatement>(grant ? StmtKind::kGrant : StmtKind::kRevoke);
+    auto s = std::make_unique<AccountStatement>(grant ? StmtKind::kGrant
+                                                      : StmtKind::kRevoke);
     do {
       std::string priv;
       while (Peek().Is(TokenKind::kIdent) && !PeekWord("ON")) {
@@ -1233,7 +1353,8 @@ class Parser {
     return wrap;
   }
 
-  Status OrderLimit(std::vector<OrderItem>* order, ExprPtr* limit, ExprPtr* offset) {
+  Status OrderLimit(std::vector<OrderItem>* order, ExprPtr* limit,
+                    ExprPtr* offset) {
     if (AcceptWord("ORDER")) {
       XP_RETURN_IF_ERROR(ExpectWord("BY"));
       XP_SET_OR_RETURN(*order, OrderList());
@@ -1303,7 +1424,8 @@ class Parser {
   Result<SelectPtr> IntersectExpr() {
     XP_ASSIGN_OR_RETURN(SelectPtr left, QueryPrimary());
     while (AcceptWord("INTERSECT")) {
-      XP_SET_OR_RETURN(left, SetOp(SetOpKind::kIntersect, std::move(left), true));
+      XP_SET_OR_RETURN(left,
+                       SetOp(SetOpKind::kIntersect, std::move(left), true));
     }
     return left;
   }
@@ -1346,9 +1468,11 @@ class Parser {
       if (AcceptWord("DISTINCT") || AcceptWord("DISTINCTROW")) {
         s->distinct = true;
       } else if (AcceptWord("ALL") || AcceptWord("STRAIGHT_JOIN") ||
-                 AcceptWord("SQL_CALC_FOUND_ROWS") || AcceptWord("SQL_NO_CACHE") ||
-                 AcceptWord("SQL_CACHE") || AcceptWord("HIGH_PRIORITY") ||
-                 AcceptWord("SQL_SMALL_RESULT") || AcceptWord("SQL_BIG_RESULT")) {
+                 AcceptWord("SQL_CALC_FOUND_ROWS") ||
+                 AcceptWord("SQL_NO_CACHE") || AcceptWord("SQL_CACHE") ||
+                 AcceptWord("HIGH_PRIORITY") ||
+                 AcceptWord("SQL_SMALL_RESULT") ||
+                 AcceptWord("SQL_BIG_RESULT")) {
       } else {
         break;
       }
@@ -1410,19 +1534,24 @@ class Parser {
       return NewExpr(ExprKind::kStar, t.offset);
     }
     // t.* and s.t.*
-    if ((t.Is(TokenKind::kIdent) || t.Is(TokenKind::kQuotedIdent)) && Peek(1).IsOp(".")) {
+    if ((t.Is(TokenKind::kIdent) || t.Is(TokenKind::kQuotedIdent)) &&
+        Peek(1).IsOp(".")) {
       if (Peek(2).IsOp("*")) {
         auto e = NewExpr(ExprKind::kStar, t.offset);
-        e->table = t.Is(TokenKind::kQuotedIdent) ? t.value : std::string(t.text);
+        e->table =
+            t.Is(TokenKind::kQuotedIdent) ? t.value : std::string(t.text);
         pos_ += 3;
         return e;
       }
-      if ((Peek(2).Is(TokenKind::kIdent) || Peek(2).Is(TokenKind::kQuotedIdent)) &&
+      if ((Peek(2).Is(TokenKind::kIdent) ||
+           Peek(2).Is(TokenKind::kQuotedIdent)) &&
           Peek(3).IsOp(".") && Peek(4).IsOp("*")) {
         auto e = NewExpr(ExprKind::kStar, t.offset);
-        e->schema = t.Is(TokenKind::kQuotedIdent) ? t.value : std::string(t.text);
+        e->schema =
+            t.Is(TokenKind::kQuotedIdent) ? t.value : std::string(t.text);
         const Token& tt = Peek(2);
-        e->table = tt.Is(TokenKind::kQuotedIdent) ? tt.value : std::string(tt.text);
+        e->table =
+            tt.Is(TokenKind::kQuotedIdent) ? tt.value : std::string(tt.text);
         pos_ += 5;
         return e;
       }
@@ -1543,7 +1672,8 @@ class Parser {
     XP_SET_OR_RETURN(t->subquery, QueryExpr());
     XP_RETURN_IF_ERROR(ExpectOp(")"));
     if (!AcceptWord("AS") && !PeekIdent()) {
-      return Status::SqlError(1248, "42000", "Every derived table must have its own alias");
+      return Status::SqlError(1248, "42000",
+                              "Every derived table must have its own alias");
     }
     XP_SET_OR_RETURN(t->alias, Ident());
     if (Peek().IsOp("(")) XP_SET_OR_RETURN(t->column_aliases, ParenIdentList());
@@ -1607,20 +1737,28 @@ class Parser {
 
   static bool ComparisonOp(const Token& t, BinaryOp* op) {
     if (t.kind != TokenKind::kOp) return false;
-    if (t.text == "=") *op = BinaryOp::kEq;
-    else if (t.text == "<=>") *op = BinaryOp::kNullSafeEq;
-    else if (t.text == "<>" || t.text == "!=") *op = BinaryOp::kNe;
-    else if (t.text == "<") *op = BinaryOp::kLt;
-    else if (t.text == "<=") *op = BinaryOp::kLe;
-    else if (t.text == ">") *op = BinaryOp::kGt;
-    else if (t.text == ">=") *op = BinaryOp::kGe;
-    else return false;
+    if (t.text == "=")
+      *op = BinaryOp::kEq;
+    else if (t.text == "<=>")
+      *op = BinaryOp::kNullSafeEq;
+    else if (t.text == "<>" || t.text == "!=")
+      *op = BinaryOp::kNe;
+    else if (t.text == "<")
+      *op = BinaryOp::kLt;
+    else if (t.text == "<=")
+      *op = BinaryOp::kLe;
+    else if (t.text == ">")
+      *op = BinaryOp::kGt;
+    else if (t.text == ">=")
+      *op = BinaryOp::kGe;
+    else
+      return false;
     return true;
   }
 
   // Comparison level: IS, [NOT] IN / BETWEEN / LIKE / REGEXP, =, <, ...
   Result<ExprPtr> Predicate() {
-    XP_ASSIGN_OR_RETURN(ExprPtr left, BitOr());
+    XP_ASSIGN_OR_RETURN(ExprPtr left, BitExpr());
     for (;;) {
       const uint32_t off = left->offset;
       BinaryOp op;
@@ -1631,7 +1769,8 @@ class Parser {
           e->negated = negated;
           e->args.push_back(std::move(left));
           left = std::move(e);
-        } else if (PeekWord("TRUE") || PeekWord("FALSE") || PeekWord("UNKNOWN")) {
+        } else if (PeekWord("TRUE") || PeekWord("FALSE") ||
+                   PeekWord("UNKNOWN")) {
           auto e = NewExpr(ExprKind::kIsBool, off);
           const Token& t = Take();
           if (!t.IsWord("UNKNOWN")) e->truth = t.IsWord("TRUE");
@@ -1644,9 +1783,9 @@ class Parser {
         continue;
       }
       bool negated = false;
-      if (PeekWord("NOT") && (PeekWord("IN", 1) || PeekWord("BETWEEN", 1) ||
-                              PeekWord("LIKE", 1) || PeekWord("REGEXP", 1) ||
-                              PeekWord("RLIKE", 1))) {
+      if (PeekWord("NOT") &&
+          (PeekWord("IN", 1) || PeekWord("BETWEEN", 1) || PeekWord("LIKE", 1) ||
+           PeekWord("REGEXP", 1) || PeekWord("RLIKE", 1))) {
         ++pos_;
         negated = true;
       }
@@ -1670,7 +1809,7 @@ class Parser {
         auto e = NewExpr(ExprKind::kBetween, off);
         e->negated = negated;
         e->args.push_back(std::move(left));
-        XP_ASSIGN_OR_RETURN(ExprPtr low, BitOr());
+        XP_ASSIGN_OR_RETURN(ExprPtr low, BitExpr());
         XP_RETURN_IF_ERROR(ExpectWord("AND"));
         XP_ASSIGN_OR_RETURN(ExprPtr high, Predicate());
         e->args.push_back(std::move(low));
@@ -1680,7 +1819,7 @@ class Parser {
         auto e = NewExpr(ExprKind::kLike, off);
         e->negated = negated;
         e->args.push_back(std::move(left));
-        XP_ASSIGN_OR_RETURN(ExprPtr pattern, BitOr());
+        XP_ASSIGN_OR_RETURN(ExprPtr pattern, BitExpr());
         e->args.push_back(std::move(pattern));
         if (AcceptWord("ESCAPE")) {
           XP_ASSIGN_OR_RETURN(ExprPtr esc, Primary());
@@ -1692,7 +1831,7 @@ class Parser {
         e->negated = negated;
         e->regexp = true;
         e->args.push_back(std::move(left));
-        XP_ASSIGN_OR_RETURN(ExprPtr pattern, BitOr());
+        XP_ASSIGN_OR_RETURN(ExprPtr pattern, BitExpr());
         e->args.push_back(std::move(pattern));
         left = std::move(e);
       } else if (negated) {
@@ -1709,7 +1848,7 @@ class Parser {
           XP_RETURN_IF_ERROR(ExpectOp(")"));
           left = std::move(e);
         } else {
-          XP_ASSIGN_OR_RETURN(ExprPtr right, BitOr());
+          XP_ASSIGN_OR_RETURN(ExprPtr right, BitExpr());
           left = Binary(op, std::move(left), std::move(right));
         }
       } else {
@@ -1718,73 +1857,71 @@ class Parser {
     }
   }
 
-  Result<ExprPtr> BitOr() {
-    XP_ASSIGN_OR_RETURN(ExprPtr left, BitAnd());
-    while (Peek().IsOp("|")) {
-      ++pos_;
-      XP_ASSIGN_OR_RETURN(ExprPtr right, BitAnd());
-      left = Binary(BinaryOp::kBitOr, std::move(left), std::move(right));
+  // Binary operators between the comparison level and the unary level, one
+  // precedence level each, loosest first: | & << >> + - * / DIV % MOD ^.
+  static constexpr int kBitExprLevels = 6;
+  bool MatchBitExprOp(int level, BinaryOp* op) const {
+    const Token& t = Peek();
+    switch (level) {
+      case 0:
+        if (t.IsOp("|"))
+          *op = BinaryOp::kBitOr;
+        else
+          return false;
+        return true;
+      case 1:
+        if (t.IsOp("&"))
+          *op = BinaryOp::kBitAnd;
+        else
+          return false;
+        return true;
+      case 2:
+        if (t.IsOp("<<"))
+          *op = BinaryOp::kShiftLeft;
+        else if (t.IsOp(">>"))
+          *op = BinaryOp::kShiftRight;
+        else
+          return false;
+        return true;
+      case 3:
+        if (t.IsOp("+"))
+          *op = BinaryOp::kAdd;
+        else if (t.IsOp("-"))
+          *op = BinaryOp::kSub;
+        else
+          return false;
+        return true;
+      case 4:
+        if (t.IsOp("*"))
+          *op = BinaryOp::kMul;
+        else if (t.IsOp("/"))
+          *op = BinaryOp::kDiv;
+        else if (t.IsOp("%") || t.IsWord("MOD"))
+          *op = BinaryOp::kMod;
+        else if (t.IsWord("DIV"))
+          *op = BinaryOp::kIntDiv;
+        else
+          return false;
+        return true;
+      case 5:
+        if (t.IsOp("^"))
+          *op = BinaryOp::kBitXor;
+        else
+          return false;
+        return true;
     }
-    return left;
+    return false;
   }
 
-  Result<ExprPtr> BitAnd() {
-    XP_ASSIGN_OR_RETURN(ExprPtr left, Shift());
-    while (Peek().IsOp("&")) {
+  // Left-associative binary operators at `level` and tighter.
+  Result<ExprPtr> BitExpr(int level = 0) {
+    if (level == kBitExprLevels) return Unary();
+    XP_ASSIGN_OR_RETURN(ExprPtr left, BitExpr(level + 1));
+    BinaryOp op;
+    while (MatchBitExprOp(level, &op)) {
       ++pos_;
-      XP_ASSIGN_OR_RETURN(ExprPtr right, Shift());
-      left = Binary(BinaryOp::kBitAnd, std::move(left), std::move(right));
-    }
-    return left;
-  }
-
-  Result<ExprPtr> Shift() {
-    XP_ASSIGN_OR_RETURN(ExprPtr left, Additive());
-    for (;;) {
-      BinaryOp op;
-      if (Peek().IsOp("<<")) op = BinaryOp::kShiftLeft;
-      else if (Peek().IsOp(">>")) op = BinaryOp::kShiftRight;
-      else return left;
-      ++pos_;
-      XP_ASSIGN_OR_RETURN(ExprPtr right, Additive());
+      XP_ASSIGN_OR_RETURN(ExprPtr right, BitExpr(level + 1));
       left = Binary(op, std::move(left), std::move(right));
-    }
-  }
-
-  Result<ExprPtr> Additive() {
-    XP_ASSIGN_OR_RETURN(ExprPtr left, Multiplicative());
-    for (;;) {
-      BinaryOp op;
-      if (Peek().IsOp("+")) op = BinaryOp::kAdd;
-      else if (Peek().IsOp("-")) op = BinaryOp::kSub;
-      else return left;
-      ++pos_;
-      XP_ASSIGN_OR_RETURN(ExprPtr right, Multiplicative());
-      left = Binary(op, std::move(left), std::move(right));
-    }
-  }
-
-  Result<ExprPtr> Multiplicative() {
-    XP_ASSIGN_OR_RETURN(ExprPtr left, BitXor());
-    for (;;) {
-      BinaryOp op;
-      if (Peek().IsOp("*")) op = BinaryOp::kMul;
-      else if (Peek().IsOp("/")) op = BinaryOp::kDiv;
-      else if (Peek().IsOp("%") || PeekWord("MOD")) op = BinaryOp::kMod;
-      else if (PeekWord("DIV")) op = BinaryOp::kIntDiv;
-      else return left;
-      ++pos_;
-      XP_ASSIGN_OR_RETURN(ExprPtr right, BitXor());
-      left = Binary(op, std::move(left), std::move(right));
-    }
-  }
-
-  Result<ExprPtr> BitXor() {
-    XP_ASSIGN_OR_RETURN(ExprPtr left, Unary());
-    while (Peek().IsOp("^")) {
-      ++pos_;
-      XP_ASSIGN_OR_RETURN(ExprPtr right, Unary());
-      left = Binary(BinaryOp::kBitXor, std::move(left), std::move(right));
     }
     return left;
   }
@@ -1792,10 +1929,14 @@ class Parser {
   Result<ExprPtr> Unary() {
     const Token& t = Peek();
     UnaryOp op;
-    if (t.IsOp("-")) op = UnaryOp::kMinus;
-    else if (t.IsOp("+")) op = UnaryOp::kPlus;
-    else if (t.IsOp("!")) op = UnaryOp::kNot;
-    else if (t.IsOp("~")) op = UnaryOp::kBitNot;
+    if (t.IsOp("-"))
+      op = UnaryOp::kMinus;
+    else if (t.IsOp("+"))
+      op = UnaryOp::kPlus;
+    else if (t.IsOp("!"))
+      op = UnaryOp::kNot;
+    else if (t.IsOp("~"))
+      op = UnaryOp::kBitNot;
     else if (t.IsWord("BINARY") && !Peek(1).IsOp("(") && !Peek(1).IsOp(")") &&
              !Peek(1).IsOp(",") && !Peek(1).Is(TokenKind::kEnd)) {
       op = UnaryOp::kBinary;
@@ -1808,7 +1949,8 @@ class Parser {
     XP_ASSIGN_OR_RETURN(ExprPtr operand, Unary());
     // Fold a minus into a numeric literal so -9223372036854775808 fits.
     if (op == UnaryOp::kMinus && operand->kind == ExprKind::kLiteral &&
-        (operand->lit == LiteralKind::kInteger || operand->lit == LiteralKind::kDecimal ||
+        (operand->lit == LiteralKind::kInteger ||
+         operand->lit == LiteralKind::kDecimal ||
          operand->lit == LiteralKind::kFloat) &&
         operand->text[0] != '-') {
       operand->text.insert(0, "-");
@@ -1912,7 +2054,8 @@ class Parser {
 
   Result<ExprPtr> Parenthesized() {
     const uint32_t off = Take().offset;
-    if (PeekWord("SELECT") || PeekWord("WITH") || (Peek().IsOp("(") && LooksLikeQuery())) {
+    if (PeekWord("SELECT") || PeekWord("WITH") ||
+        (Peek().IsOp("(") && LooksLikeQuery())) {
       auto e = NewExpr(ExprKind::kSubquery, off);
       XP_SET_OR_RETURN(e->subquery, QueryExpr());
       XP_RETURN_IF_ERROR(ExpectOp(")"));
@@ -1946,7 +2089,8 @@ class Parser {
         ++pos_;
         return Literal(LiteralKind::kBool, t, w == "TRUE" ? "1" : "0");
       }
-      if ((w == "DATE" || w == "TIME" || w == "TIMESTAMP") && Peek(1).Is(TokenKind::kString)) {
+      if ((w == "DATE" || w == "TIME" || w == "TIMESTAMP") &&
+          Peek(1).Is(TokenKind::kString)) {
         pos_ += 2;
         return Literal(w == "DATE"   ? LiteralKind::kDate
                        : w == "TIME" ? LiteralKind::kTime
@@ -1956,7 +2100,8 @@ class Parser {
       // Character set introducers: _binary'x', _utf8mb4'x'.
       if (w.size() > 1 && w[0] == '_' && Peek(1).Is(TokenKind::kString)) {
         pos_ += 2;
-        XP_ASSIGN_OR_RETURN(ExprPtr e, Literal(LiteralKind::kString, t, toks_[pos_ - 1].value));
+        XP_ASSIGN_OR_RETURN(
+            ExprPtr e, Literal(LiteralKind::kString, t, toks_[pos_ - 1].value));
         e->binary_string = w == "_BINARY";
         return e;
       }
@@ -2013,9 +2158,9 @@ class Parser {
         return NewExpr(ExprKind::kDefault, off);
       }
       // Niladic functions usable without parentheses.
-      if ((w == "CURRENT_TIMESTAMP" || w == "CURRENT_DATE" || w == "CURRENT_TIME" ||
-           w == "CURRENT_USER" || w == "LOCALTIME" || w == "LOCALTIMESTAMP" ||
-           w == "UTC_TIMESTAMP" || w == "UTC_DATE") &&
+      if ((w == "CURRENT_TIMESTAMP" || w == "CURRENT_DATE" ||
+           w == "CURRENT_TIME" || w == "CURRENT_USER" || w == "LOCALTIME" ||
+           w == "LOCALTIMESTAMP" || w == "UTC_TIMESTAMP" || w == "UTC_DATE") &&
           !Peek(1).IsOp("(")) {
         ++pos_;
         auto e = NewExpr(ExprKind::kFunction, off);
@@ -2078,9 +2223,10 @@ class Parser {
       return e;
     }
     static const std::unordered_set<std::string_view> kAggregates = {
-        "COUNT", "SUM", "AVG", "MIN", "MAX", "GROUP_CONCAT", "BIT_AND", "BIT_OR",
-        "BIT_XOR", "STD", "STDDEV", "STDDEV_POP", "STDDEV_SAMP", "VARIANCE",
-        "VAR_POP", "VAR_SAMP", "JSON_ARRAYAGG", "ANY_VALUE"};
+        "COUNT",        "SUM",           "AVG",         "MIN",      "MAX",
+        "GROUP_CONCAT", "BIT_AND",       "BIT_OR",      "BIT_XOR",  "STD",
+        "STDDEV",       "STDDEV_POP",    "STDDEV_SAMP", "VARIANCE", "VAR_POP",
+        "VAR_SAMP",     "JSON_ARRAYAGG", "ANY_VALUE"};
     if (kAggregates.count(name)) {
       if (AcceptWord("DISTINCT")) {
         e->distinct = true;
@@ -2123,7 +2269,7 @@ class Parser {
       return e;
     }
     if (name == "POSITION") {
-      XP_ASSIGN_OR_RETURN(ExprPtr sub, BitOr());
+      XP_ASSIGN_OR_RETURN(ExprPtr sub, BitExpr());
       XP_RETURN_IF_ERROR(ExpectWord("IN"));
       XP_ASSIGN_OR_RETURN(ExprPtr str, Expression());
       e->text = "LOCATE";
@@ -2134,7 +2280,8 @@ class Parser {
     }
     XP_ASSIGN_OR_RETURN(ExprPtr first, Expression());
     e->args.push_back(std::move(first));
-    if ((name == "SUBSTRING" || name == "SUBSTR" || name == "MID") && AcceptWord("FROM")) {
+    if ((name == "SUBSTRING" || name == "SUBSTR" || name == "MID") &&
+        AcceptWord("FROM")) {
       XP_ASSIGN_OR_RETURN(ExprPtr from, Expression());
       e->args.push_back(std::move(from));
       if (AcceptWord("FOR")) {
@@ -2155,7 +2302,8 @@ class Parser {
       }
       if (AcceptWord("SEPARATOR")) XP_SET_OR_RETURN(e->separator, StringLit());
     }
-    if (name == "CHAR" && AcceptWord("USING")) XP_RETURN_IF_ERROR(NameOrString().status());
+    if (name == "CHAR" && AcceptWord("USING"))
+      XP_RETURN_IF_ERROR(NameOrString().status());
     XP_RETURN_IF_ERROR(ExpectOp(")"));
     return e;
   }
@@ -2172,7 +2320,8 @@ class Parser {
 Result<StmtPtr> Parse(std::string_view sql) {
   XP_ASSIGN_OR_RETURN(std::vector<Token> tokens, Tokenize(sql));
   Parser p(sql, std::move(tokens));
-  if (p.AtStatementEnd()) return Status::SqlError(1065, "42000", "Query was empty");
+  if (p.AtStatementEnd())
+    return Status::SqlError(1065, "42000", "Query was empty");
   XP_ASSIGN_OR_RETURN(StmtPtr stmt, p.Statement());
   p.AcceptSemicolon();
   if (!p.AtEnd()) return p.ErrorHere();

@@ -18,13 +18,26 @@ std::string QuoteString(std::string_view text) {
   std::string out = "'";
   for (char c : text) {
     switch (c) {
-      case '\'': out += "\\'"; break;
-      case '\\': out += "\\\\"; break;
-      case '\0': out += "\\0"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\x1a': out += "\\Z"; break;
-      default: out.push_back(c);
+      case '\'':
+        out += "\\'";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\0':
+        out += "\\0";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\x1a':
+        out += "\\Z";
+        break;
+      default:
+        out.push_back(c);
     }
   }
   out.push_back('\'');
@@ -33,53 +46,94 @@ std::string QuoteString(std::string_view text) {
 
 const char* BinaryOpSql(BinaryOp op) {
   switch (op) {
-    case BinaryOp::kAdd: return "+";
-    case BinaryOp::kSub: return "-";
-    case BinaryOp::kMul: return "*";
-    case BinaryOp::kDiv: return "/";
-    case BinaryOp::kIntDiv: return "DIV";
-    case BinaryOp::kMod: return "%";
-    case BinaryOp::kEq: return "=";
-    case BinaryOp::kNullSafeEq: return "<=>";
-    case BinaryOp::kNe: return "<>";
-    case BinaryOp::kLt: return "<";
-    case BinaryOp::kLe: return "<=";
-    case BinaryOp::kGt: return ">";
-    case BinaryOp::kGe: return ">=";
-    case BinaryOp::kAnd: return "AND";
-    case BinaryOp::kOr: return "OR";
-    case BinaryOp::kXor: return "XOR";
-    case BinaryOp::kBitAnd: return "&";
-    case BinaryOp::kBitOr: return "|";
-    case BinaryOp::kBitXor: return "^";
-    case BinaryOp::kShiftLeft: return "<<";
-    case BinaryOp::kShiftRight: return ">>";
+    case BinaryOp::kAdd:
+      return "+";
+    case BinaryOp::kSub:
+      return "-";
+    case BinaryOp::kMul:
+      return "*";
+    case BinaryOp::kDiv:
+      return "/";
+    case BinaryOp::kIntDiv:
+      return "DIV";
+    case BinaryOp::kMod:
+      return "%";
+    case BinaryOp::kEq:
+      return "=";
+    case BinaryOp::kNullSafeEq:
+      return "<=>";
+    case BinaryOp::kNe:
+      return "<>";
+    case BinaryOp::kLt:
+      return "<";
+    case BinaryOp::kLe:
+      return "<=";
+    case BinaryOp::kGt:
+      return ">";
+    case BinaryOp::kGe:
+      return ">=";
+    case BinaryOp::kAnd:
+      return "AND";
+    case BinaryOp::kOr:
+      return "OR";
+    case BinaryOp::kXor:
+      return "XOR";
+    case BinaryOp::kBitAnd:
+      return "&";
+    case BinaryOp::kBitOr:
+      return "|";
+    case BinaryOp::kBitXor:
+      return "^";
+    case BinaryOp::kShiftLeft:
+      return "<<";
+    case BinaryOp::kShiftRight:
+      return ">>";
   }
   return "?";
 }
 
 const char* IntervalUnitSql(IntervalUnit u) {
   switch (u) {
-    case IntervalUnit::kMicrosecond: return "MICROSECOND";
-    case IntervalUnit::kSecond: return "SECOND";
-    case IntervalUnit::kMinute: return "MINUTE";
-    case IntervalUnit::kHour: return "HOUR";
-    case IntervalUnit::kDay: return "DAY";
-    case IntervalUnit::kWeek: return "WEEK";
-    case IntervalUnit::kMonth: return "MONTH";
-    case IntervalUnit::kQuarter: return "QUARTER";
-    case IntervalUnit::kYear: return "YEAR";
-    case IntervalUnit::kSecondMicrosecond: return "SECOND_MICROSECOND";
-    case IntervalUnit::kMinuteMicrosecond: return "MINUTE_MICROSECOND";
-    case IntervalUnit::kMinuteSecond: return "MINUTE_SECOND";
-    case IntervalUnit::kHourMicrosecond: return "HOUR_MICROSECOND";
-    case IntervalUnit::kHourSecond: return "HOUR_SECOND";
-    case IntervalUnit::kHourMinute: return "HOUR_MINUTE";
-    case IntervalUnit::kDayMicrosecond: return "DAY_MICROSECOND";
-    case IntervalUnit::kDaySecond: return "DAY_SECOND";
-    case IntervalUnit::kDayMinute: return "DAY_MINUTE";
-    case IntervalUnit::kDayHour: return "DAY_HOUR";
-    case IntervalUnit::kYearMonth: return "YEAR_MONTH";
+    case IntervalUnit::kMicrosecond:
+      return "MICROSECOND";
+    case IntervalUnit::kSecond:
+      return "SECOND";
+    case IntervalUnit::kMinute:
+      return "MINUTE";
+    case IntervalUnit::kHour:
+      return "HOUR";
+    case IntervalUnit::kDay:
+      return "DAY";
+    case IntervalUnit::kWeek:
+      return "WEEK";
+    case IntervalUnit::kMonth:
+      return "MONTH";
+    case IntervalUnit::kQuarter:
+      return "QUARTER";
+    case IntervalUnit::kYear:
+      return "YEAR";
+    case IntervalUnit::kSecondMicrosecond:
+      return "SECOND_MICROSECOND";
+    case IntervalUnit::kMinuteMicrosecond:
+      return "MINUTE_MICROSECOND";
+    case IntervalUnit::kMinuteSecond:
+      return "MINUTE_SECOND";
+    case IntervalUnit::kHourMicrosecond:
+      return "HOUR_MICROSECOND";
+    case IntervalUnit::kHourSecond:
+      return "HOUR_SECOND";
+    case IntervalUnit::kHourMinute:
+      return "HOUR_MINUTE";
+    case IntervalUnit::kDayMicrosecond:
+      return "DAY_MICROSECOND";
+    case IntervalUnit::kDaySecond:
+      return "DAY_SECOND";
+    case IntervalUnit::kDayMinute:
+      return "DAY_MINUTE";
+    case IntervalUnit::kDayHour:
+      return "DAY_HOUR";
+    case IntervalUnit::kYearMonth:
+      return "YEAR_MONTH";
   }
   return "?";
 }
@@ -95,7 +149,8 @@ std::string Qualified(const std::string& schema, const std::string& table,
 }
 
 std::string Name(const QualifiedName& q) {
-  return q.schema.empty() ? QuoteIdent(q.name) : QuoteIdent(q.schema) + "." + QuoteIdent(q.name);
+  return q.schema.empty() ? QuoteIdent(q.name)
+                          : QuoteIdent(q.schema) + "." + QuoteIdent(q.name);
 }
 
 std::string List(const std::vector<ExprPtr>& v, size_t from = 0) {
@@ -129,16 +184,22 @@ std::string Order(const std::vector<OrderItem>& v) {
 // Operators that associate left within one precedence level.
 int PrecedenceClass(BinaryOp op) {
   switch (op) {
-    case BinaryOp::kOr: return 1;
-    case BinaryOp::kXor: return 2;
-    case BinaryOp::kAnd: return 3;
+    case BinaryOp::kOr:
+      return 1;
+    case BinaryOp::kXor:
+      return 2;
+    case BinaryOp::kAnd:
+      return 3;
     case BinaryOp::kAdd:
-    case BinaryOp::kSub: return 4;
+    case BinaryOp::kSub:
+      return 4;
     case BinaryOp::kMul:
     case BinaryOp::kDiv:
     case BinaryOp::kIntDiv:
-    case BinaryOp::kMod: return 5;
-    default: return 0;  // not flattened
+    case BinaryOp::kMod:
+      return 5;
+    default:
+      return 0;  // not flattened
   }
 }
 
@@ -148,18 +209,26 @@ bool SameClass(BinaryOp a, BinaryOp b) {
 
 std::string Literal(const Expr& e) {
   switch (e.lit) {
-    case LiteralKind::kNull: return "NULL";
+    case LiteralKind::kNull:
+      return "NULL";
     case LiteralKind::kInteger:
     case LiteralKind::kDecimal:
-    case LiteralKind::kFloat: return e.text;
+    case LiteralKind::kFloat:
+      return e.text;
     case LiteralKind::kString:
       return (e.binary_string ? "_binary" : "") + QuoteString(e.text);
-    case LiteralKind::kHex: return "X'" + ToHex(e.text) + "'";
-    case LiteralKind::kBit: return "b'" + e.text + "'";
-    case LiteralKind::kBool: return e.text == "1" ? "TRUE" : "FALSE";
-    case LiteralKind::kDate: return "DATE " + QuoteString(e.text);
-    case LiteralKind::kTime: return "TIME " + QuoteString(e.text);
-    case LiteralKind::kTimestamp: return "TIMESTAMP " + QuoteString(e.text);
+    case LiteralKind::kHex:
+      return "X'" + ToHex(e.text) + "'";
+    case LiteralKind::kBit:
+      return "b'" + e.text + "'";
+    case LiteralKind::kBool:
+      return e.text == "1" ? "TRUE" : "FALSE";
+    case LiteralKind::kDate:
+      return "DATE " + QuoteString(e.text);
+    case LiteralKind::kTime:
+      return "TIME " + QuoteString(e.text);
+    case LiteralKind::kTimestamp:
+      return "TIMESTAMP " + QuoteString(e.text);
   }
   return "?";
 }
@@ -203,19 +272,24 @@ std::string ToSql(const Expr& e) {
       return "@@" + e.text;
     case ExprKind::kUnary:
       switch (e.uop) {
-        case UnaryOp::kMinus: return "(-" + ToSql(*e.args[0]) + ")";
-        case UnaryOp::kPlus: return "(+" + ToSql(*e.args[0]) + ")";
-        case UnaryOp::kNot: return "(NOT " + ToSql(*e.args[0]) + ")";
-        case UnaryOp::kBitNot: return "(~" + ToSql(*e.args[0]) + ")";
-        case UnaryOp::kBinary: return "(BINARY " + ToSql(*e.args[0]) + ")";
+        case UnaryOp::kMinus:
+          return "(-" + ToSql(*e.args[0]) + ")";
+        case UnaryOp::kPlus:
+          return "(+" + ToSql(*e.args[0]) + ")";
+        case UnaryOp::kNot:
+          return "(NOT " + ToSql(*e.args[0]) + ")";
+        case UnaryOp::kBitNot:
+          return "(~" + ToSql(*e.args[0]) + ")";
+        case UnaryOp::kBinary:
+          return "(BINARY " + ToSql(*e.args[0]) + ")";
       }
       return "?";
     case ExprKind::kBinary: {
       // Left-deep chains of one precedence class print flat, "(a AND b AND
       // c)", which parses back to the same left-deep tree.
       if (PrecedenceClass(e.bop) == 0) {
-        return "(" + ToSql(*e.args[0]) + " " + BinaryOpSql(e.bop) + " " + ToSql(*e.args[1]) +
-               ")";
+        return "(" + ToSql(*e.args[0]) + " " + BinaryOpSql(e.bop) + " " +
+               ToSql(*e.args[1]) + ")";
       }
       std::vector<const Expr*> spine;
       const Expr* cur = &e;
@@ -225,21 +299,24 @@ std::string ToSql(const Expr& e) {
       }
       std::string out = "(" + ToSql(*cur);
       for (auto it = spine.rbegin(); it != spine.rend(); ++it) {
-        out += std::string(" ") + BinaryOpSql((*it)->bop) + " " + ToSql(*(*it)->args[1]);
+        out += std::string(" ") + BinaryOpSql((*it)->bop) + " " +
+               ToSql(*(*it)->args[1]);
       }
       return out + ")";
     }
     case ExprKind::kFunction: {
       std::string out = e.text;
-      const bool niladic = e.args.empty() &&
-                           (e.text == "CURRENT_TIMESTAMP" || e.text == "CURRENT_DATE" ||
-                            e.text == "CURRENT_TIME" || e.text == "CURRENT_USER" ||
-                            e.text == "LOCALTIME" || e.text == "LOCALTIMESTAMP" ||
-                            e.text == "UTC_TIMESTAMP" || e.text == "UTC_DATE");
+      const bool niladic =
+          e.args.empty() &&
+          (e.text == "CURRENT_TIMESTAMP" || e.text == "CURRENT_DATE" ||
+           e.text == "CURRENT_TIME" || e.text == "CURRENT_USER" ||
+           e.text == "LOCALTIME" || e.text == "LOCALTIMESTAMP" ||
+           e.text == "UTC_TIMESTAMP" || e.text == "UTC_DATE");
       if (niladic) return out;
       out += "(";
       if (e.text == "EXTRACT") {
-        return out + IntervalUnitSql(e.unit) + " FROM " + ToSql(*e.args[0]) + ")";
+        return out + IntervalUnitSql(e.unit) + " FROM " + ToSql(*e.args[0]) +
+               ")";
       }
       if (e.distinct) out += "DISTINCT ";
       out += List(e.args);
@@ -273,17 +350,22 @@ std::string ToSql(const Expr& e) {
       return out + ")";
     }
     case ExprKind::kIsNull:
-      return "(" + ToSql(*e.args[0]) + (e.negated ? " IS NOT NULL)" : " IS NULL)");
+      return "(" + ToSql(*e.args[0]) +
+             (e.negated ? " IS NOT NULL)" : " IS NULL)");
     case ExprKind::kIsBool:
       return "(" + ToSql(*e.args[0]) + (e.negated ? " IS NOT " : " IS ") +
-             (!e.truth ? "UNKNOWN" : *e.truth ? "TRUE" : "FALSE") + ")";
+             (!e.truth   ? "UNKNOWN"
+              : *e.truth ? "TRUE"
+                         : "FALSE") +
+             ")";
     case ExprKind::kExists:
-      return std::string(e.negated ? "(NOT EXISTS (" : "(EXISTS (") + ToSql(*e.subquery) + "))";
+      return std::string(e.negated ? "(NOT EXISTS (" : "(EXISTS (") +
+             ToSql(*e.subquery) + "))";
     case ExprKind::kSubquery:
       return "(" + ToSql(*e.subquery) + ")";
     case ExprKind::kQuantified:
-      return "(" + ToSql(*e.args[0]) + " " + BinaryOpSql(e.bop) + (e.all ? " ALL (" : " ANY (") +
-             ToSql(*e.subquery) + "))";
+      return "(" + ToSql(*e.args[0]) + " " + BinaryOpSql(e.bop) +
+             (e.all ? " ALL (" : " ANY (") + ToSql(*e.subquery) + "))";
     case ExprKind::kCast:
       return "CAST(" + ToSql(*e.args[0]) + " AS " + ToSql(e.cast_type) + ")";
     case ExprKind::kInterval:
@@ -301,14 +383,17 @@ std::string ToSql(const Expr& e) {
 std::string ToSql(const TableRef& t) {
   switch (t.kind) {
     case TableRef::Kind::kTable: {
-      std::string out = t.schema.empty() ? QuoteIdent(t.name)
-                                         : QuoteIdent(t.schema) + "." + QuoteIdent(t.name);
+      std::string out = t.schema.empty()
+                            ? QuoteIdent(t.name)
+                            : QuoteIdent(t.schema) + "." + QuoteIdent(t.name);
       if (!t.alias.empty()) out += " AS " + QuoteIdent(t.alias);
       return out;
     }
     case TableRef::Kind::kSubquery: {
-      std::string out = "(" + ToSql(*t.subquery) + ") AS " + QuoteIdent(t.alias);
-      if (!t.column_aliases.empty()) out += " (" + IdentList(t.column_aliases) + ")";
+      std::string out =
+          "(" + ToSql(*t.subquery) + ") AS " + QuoteIdent(t.alias);
+      if (!t.column_aliases.empty())
+        out += " (" + IdentList(t.column_aliases) + ")";
       return out;
     }
     case TableRef::Kind::kJoin: {
@@ -316,9 +401,11 @@ std::string ToSql(const TableRef& t) {
                        : t.join == JoinType::kLeft  ? " LEFT JOIN "
                        : t.join == JoinType::kRight ? " RIGHT JOIN "
                                                     : " CROSS JOIN ";
-      std::string out = "(" + ToSql(*t.left) + (t.natural ? " NATURAL" : "") + kw + ToSql(*t.right);
+      std::string out = "(" + ToSql(*t.left) + (t.natural ? " NATURAL" : "") +
+                        kw + ToSql(*t.right);
       if (t.on) out += " ON " + ToSql(*t.on);
-      if (!t.using_columns.empty()) out += " USING (" + IdentList(t.using_columns) + ")";
+      if (!t.using_columns.empty())
+        out += " USING (" + IdentList(t.using_columns) + ")";
       return out + ")";
     }
   }
@@ -332,7 +419,8 @@ std::string ToSql(const SelectStmt& q) {
     for (size_t i = 0; i < q.with.size(); ++i) {
       if (i) out += ", ";
       out += QuoteIdent(q.with[i].name);
-      if (!q.with[i].columns.empty()) out += " (" + IdentList(q.with[i].columns) + ")";
+      if (!q.with[i].columns.empty())
+        out += " (" + IdentList(q.with[i].columns) + ")";
       out += " AS (" + ToSql(*q.with[i].query) + ")";
     }
     out += " ";
@@ -341,14 +429,16 @@ std::string ToSql(const SelectStmt& q) {
     const char* op = q.op == SetOpKind::kUnion       ? " UNION "
                      : q.op == SetOpKind::kIntersect ? " INTERSECT "
                                                      : " EXCEPT ";
-    out += "(" + ToSql(*q.left) + ")" + op + (q.all ? "ALL " : "") + "(" + ToSql(*q.right) + ")";
+    out += "(" + ToSql(*q.left) + ")" + op + (q.all ? "ALL " : "") + "(" +
+           ToSql(*q.right) + ")";
   } else {
     out += "SELECT ";
     if (q.distinct) out += "DISTINCT ";
     for (size_t i = 0; i < q.items.size(); ++i) {
       if (i) out += ", ";
       out += ToSql(*q.items[i].expr);
-      if (!q.items[i].alias.empty()) out += " AS " + QuoteIdent(q.items[i].alias);
+      if (!q.items[i].alias.empty())
+        out += " AS " + QuoteIdent(q.items[i].alias);
     }
     if (q.from) out += " FROM " + ToSql(*q.from);
     if (q.where) out += " WHERE " + ToSql(*q.where);
@@ -385,7 +475,8 @@ std::string IndexSql(const IndexDef& i) {
   std::string out = i.kind == IndexDef::Kind::kPrimary  ? "PRIMARY KEY"
                     : i.kind == IndexDef::Kind::kUnique ? "UNIQUE KEY"
                                                         : "KEY";
-  if (!i.name.empty() && i.kind != IndexDef::Kind::kPrimary) out += " " + QuoteIdent(i.name);
+  if (!i.name.empty() && i.kind != IndexDef::Kind::kPrimary)
+    out += " " + QuoteIdent(i.name);
   return out + " (" + Order(i.columns) + ")";
 }
 
@@ -414,7 +505,8 @@ std::string ToSql(const Statement& s) {
         out += " ON DUPLICATE KEY UPDATE ";
         for (size_t k = 0; k < i.on_duplicate.size(); ++k) {
           if (k) out += ", ";
-          out += QuoteIdent(i.on_duplicate[k].first) + " = " + ToSql(*i.on_duplicate[k].second);
+          out += QuoteIdent(i.on_duplicate[k].first) + " = " +
+                 ToSql(*i.on_duplicate[k].second);
         }
       }
       return out;
@@ -445,15 +537,17 @@ std::string ToSql(const Statement& s) {
     case StmtKind::kDropDatabase: {
       const auto& d = static_cast<const DatabaseStatement&>(s);
       if (s.kind == StmtKind::kCreateDatabase) {
-        return std::string("CREATE DATABASE ") + (d.if_exists ? "IF NOT EXISTS " : "") +
-               QuoteIdent(d.name);
+        return std::string("CREATE DATABASE ") +
+               (d.if_exists ? "IF NOT EXISTS " : "") + QuoteIdent(d.name);
       }
-      return std::string("DROP DATABASE ") + (d.if_exists ? "IF EXISTS " : "") + QuoteIdent(d.name);
+      return std::string("DROP DATABASE ") + (d.if_exists ? "IF EXISTS " : "") +
+             QuoteIdent(d.name);
     }
     case StmtKind::kCreateTable: {
       const auto& c = static_cast<const CreateTableStatement&>(s);
-      std::string out = std::string("CREATE ") + (c.temporary ? "TEMPORARY " : "") + "TABLE " +
-                        (c.if_not_exists ? "IF NOT EXISTS " : "") + Name(c.table);
+      std::string out =
+          std::string("CREATE ") + (c.temporary ? "TEMPORARY " : "") +
+          "TABLE " + (c.if_not_exists ? "IF NOT EXISTS " : "") + Name(c.table);
       if (!c.like.name.empty()) return out + " LIKE " + Name(c.like);
       if (!c.columns.empty()) {
         out += " (";
@@ -466,13 +560,19 @@ std::string ToSql(const Statement& s) {
         out += ")";
       }
       switch (c.partition.kind) {
-        case PartitionSpec::Kind::kNone: break;
-        case PartitionSpec::Kind::kBroadcast: out += " BROADCAST"; break;
-        case PartitionSpec::Kind::kSingle: out += " SINGLE"; break;
+        case PartitionSpec::Kind::kNone:
+          break;
+        case PartitionSpec::Kind::kBroadcast:
+          out += " BROADCAST";
+          break;
+        case PartitionSpec::Kind::kSingle:
+          out += " SINGLE";
+          break;
         case PartitionSpec::Kind::kHash:
         case PartitionSpec::Kind::kKey:
-          out += c.partition.kind == PartitionSpec::Kind::kHash ? " PARTITION BY HASH("
-                                                                : " PARTITION BY KEY(";
+          out += c.partition.kind == PartitionSpec::Kind::kHash
+                     ? " PARTITION BY HASH("
+                     : " PARTITION BY KEY(";
           out += IdentList(c.partition.columns) + ")";
           if (c.partition.partitions > 0) {
             out += " PARTITIONS " + std::to_string(c.partition.partitions);
@@ -484,12 +584,15 @@ std::string ToSql(const Statement& s) {
     }
     case StmtKind::kDropTable: {
       const auto& d = static_cast<const DropTableStatement&>(s);
-      std::string out = std::string("DROP TABLE ") + (d.if_exists ? "IF EXISTS " : "");
-      for (size_t i = 0; i < d.tables.size(); ++i) out += (i ? ", " : "") + Name(d.tables[i]);
+      std::string out =
+          std::string("DROP TABLE ") + (d.if_exists ? "IF EXISTS " : "");
+      for (size_t i = 0; i < d.tables.size(); ++i)
+        out += (i ? ", " : "") + Name(d.tables[i]);
       return out;
     }
     case StmtKind::kTruncate:
-      return "TRUNCATE TABLE " + Name(static_cast<const TruncateStatement&>(s).table);
+      return "TRUNCATE TABLE " +
+             Name(static_cast<const TruncateStatement&>(s).table);
     case StmtKind::kAlterTable: {
       const auto& a = static_cast<const AlterTableStatement&>(s);
       std::string out = "ALTER TABLE " + Name(a.table) + " ";
@@ -497,19 +600,28 @@ std::string ToSql(const Statement& s) {
         if (i) out += ", ";
         const AlterAction& act = a.actions[i];
         switch (act.kind) {
-          case AlterAction::Kind::kAddColumn: out += "ADD COLUMN " + ColumnSql(act.column); break;
-          case AlterAction::Kind::kDropColumn: out += "DROP COLUMN " + QuoteIdent(act.name); break;
-          case AlterAction::Kind::kAddIndex: out += "ADD " + IndexSql(act.index); break;
-          case AlterAction::Kind::kDropIndex: out += "DROP INDEX " + QuoteIdent(act.name); break;
+          case AlterAction::Kind::kAddColumn:
+            out += "ADD COLUMN " + ColumnSql(act.column);
+            break;
+          case AlterAction::Kind::kDropColumn:
+            out += "DROP COLUMN " + QuoteIdent(act.name);
+            break;
+          case AlterAction::Kind::kAddIndex:
+            out += "ADD " + IndexSql(act.index);
+            break;
+          case AlterAction::Kind::kDropIndex:
+            out += "DROP INDEX " + QuoteIdent(act.name);
+            break;
         }
       }
       return out;
     }
     case StmtKind::kCreateIndex: {
       const auto& c = static_cast<const CreateIndexStatement&>(s);
-      return std::string("CREATE ") + (c.index.kind == IndexDef::Kind::kUnique ? "UNIQUE " : "") +
-             "INDEX " + QuoteIdent(c.index.name) + " ON " + Name(c.table) + " (" +
-             Order(c.index.columns) + ")";
+      return std::string("CREATE ") +
+             (c.index.kind == IndexDef::Kind::kUnique ? "UNIQUE " : "") +
+             "INDEX " + QuoteIdent(c.index.name) + " ON " + Name(c.table) +
+             " (" + Order(c.index.columns) + ")";
     }
     case StmtKind::kDropIndex: {
       const auto& d = static_cast<const DropIndexStatement&>(s);
@@ -517,15 +629,18 @@ std::string ToSql(const Statement& s) {
     }
     case StmtKind::kCreateView: {
       const auto& v = static_cast<const CreateViewStatement&>(s);
-      std::string out = std::string("CREATE ") + (v.or_replace ? "OR REPLACE " : "") + "VIEW " +
+      std::string out = std::string("CREATE ") +
+                        (v.or_replace ? "OR REPLACE " : "") + "VIEW " +
                         Name(v.view);
       if (!v.columns.empty()) out += " (" + IdentList(v.columns) + ")";
       return out + " AS " + ToSql(*v.query);
     }
     case StmtKind::kDropView: {
       const auto& d = static_cast<const DropViewStatement&>(s);
-      std::string out = std::string("DROP VIEW ") + (d.if_exists ? "IF EXISTS " : "");
-      for (size_t i = 0; i < d.views.size(); ++i) out += (i ? ", " : "") + Name(d.views[i]);
+      std::string out =
+          std::string("DROP VIEW ") + (d.if_exists ? "IF EXISTS " : "");
+      for (size_t i = 0; i < d.views.size(); ++i)
+        out += (i ? ", " : "") + Name(d.views[i]);
       return out;
     }
     case StmtKind::kUse:
@@ -538,33 +653,39 @@ std::string ToSql(const Statement& s) {
     }
     case StmtKind::kExplain: {
       const auto& e = static_cast<const ExplainStatement&>(s);
-      return std::string("EXPLAIN ") + (e.analyze ? "ANALYZE " : "") + ToSql(*e.statement);
+      return std::string("EXPLAIN ") + (e.analyze ? "ANALYZE " : "") +
+             ToSql(*e.statement);
     }
     case StmtKind::kSet: {
       const auto& st = static_cast<const SetStatement&>(s);
       if (st.names) {
-        return "SET NAMES " + st.charset + (st.collation.empty() ? "" : " COLLATE " + st.collation);
+        return "SET NAMES " + st.charset +
+               (st.collation.empty() ? "" : " COLLATE " + st.collation);
       }
       if (st.transaction) return "SET TRANSACTION " + st.transaction_text;
       std::string out = "SET ";
       for (size_t i = 0; i < st.items.size(); ++i) {
         if (i) out += ", ";
         const auto& it = st.items[i];
-        out += it.scope == SetStatement::Item::Scope::kUser     ? "@" + QuoteIdent(it.name)
-               : it.scope == SetStatement::Item::Scope::kGlobal ? "@@global." + it.name
-                                                                 : "@@session." + it.name;
+        out += it.scope == SetStatement::Item::Scope::kUser
+                   ? "@" + QuoteIdent(it.name)
+               : it.scope == SetStatement::Item::Scope::kGlobal
+                   ? "@@global." + it.name
+                   : "@@session." + it.name;
         out += " = " + ToSql(*it.value);
       }
       return out;
     }
     case StmtKind::kCreateTrigger: {
       const auto& t = static_cast<const TriggerStatement&>(s);
-      return "CREATE TRIGGER " + Name(t.trigger) + (t.before ? " BEFORE " : " AFTER ") + t.event +
-             " ON " + Name(t.table) + " FOR EACH ROW " + t.body;
+      return "CREATE TRIGGER " + Name(t.trigger) +
+             (t.before ? " BEFORE " : " AFTER ") + t.event + " ON " +
+             Name(t.table) + " FOR EACH ROW " + t.body;
     }
     case StmtKind::kDropTrigger: {
       const auto& t = static_cast<const TriggerStatement&>(s);
-      return std::string("DROP TRIGGER ") + (t.if_exists ? "IF EXISTS " : "") + Name(t.trigger);
+      return std::string("DROP TRIGGER ") + (t.if_exists ? "IF EXISTS " : "") +
+             Name(t.trigger);
     }
     case StmtKind::kShow:
     case StmtKind::kXa:
@@ -572,7 +693,8 @@ std::string ToSql(const Statement& s) {
     case StmtKind::kDropUser:
     case StmtKind::kGrant:
     case StmtKind::kRevoke:
-      return "/* statement kind " + std::to_string(static_cast<int>(s.kind)) + " */";
+      return "/* statement kind " + std::to_string(static_cast<int>(s.kind)) +
+             " */";
   }
   return "?";
 }

@@ -26,16 +26,18 @@ enum class TokenKind : uint8_t {
 struct Token {
   TokenKind kind = TokenKind::kEnd;
   std::string_view text;  // the source bytes of the token
-  std::string value;      // unescaped value for quoted/string/hex/bit/var tokens
-  uint32_t offset = 0;    // byte offset in the statement
-  uint32_t line = 1;      // 1-based line
+  std::string value;    // unescaped value for quoted/string/hex/bit/var tokens
+  uint32_t offset = 0;  // byte offset in the statement
+  uint32_t line = 1;    // 1-based line
   // True when whitespace or a comment precedes the token (for `'a' 'b'`
   // concatenation and `_charset'x'` introducers it does not matter; for
   // `t.c` qualification no space is required either).
   bool space_before = false;
 
   bool Is(TokenKind k) const { return kind == k; }
-  bool IsOp(std::string_view op) const { return kind == TokenKind::kOp && text == op; }
+  bool IsOp(std::string_view op) const {
+    return kind == TokenKind::kOp && text == op;
+  }
   // Case-insensitive keyword test on an unquoted word.
   bool IsWord(std::string_view upper_keyword) const;
 };

@@ -39,7 +39,8 @@ Result<std::string> ReadFile(const std::string& path) {
   return ss.str();
 }
 
-Result<std::vector<Record>> ParseRecords(const std::string& text, const std::string& engine) {
+Result<std::vector<Record>> ParseRecords(const std::string& text,
+                                         const std::string& engine) {
   std::vector<std::string> lines;
   {
     std::istringstream in(text);
@@ -87,7 +88,7 @@ Result<std::vector<Record>> ParseRecords(const std::string& text, const std::str
     }
     if (w[0] == "statement") {
       r.kind = (w.size() > 1 && w[1] == "error") ? Record::Kind::kStatementError
-                                                  : Record::Kind::kStatementOk;
+                                                 : Record::Kind::kStatementOk;
       ++i;
       while (i < lines.size() && !lines[i].empty()) {
         if (!r.sql.empty()) r.sql += "\n";
@@ -108,7 +109,8 @@ Result<std::vector<Record>> ParseRecords(const std::string& text, const std::str
         while (i < lines.size() && !lines[i].empty()) {
           const std::string& v = lines[i++];
           std::vector<std::string> vw = Words(v);
-          if (vw.size() == 5 && vw[1] == "values" && vw[2] == "hashing" && vw[3] == "to") {
+          if (vw.size() == 5 && vw[1] == "values" && vw[2] == "hashing" &&
+              vw[3] == "to") {
             r.hashed = true;
             r.hash_count = std::stoull(vw[0]);
             r.hash = vw[4];
@@ -118,8 +120,8 @@ Result<std::vector<Record>> ParseRecords(const std::string& text, const std::str
         }
       }
     } else {
-      return Status::Corruption("line " + std::to_string(i + 1) + ": unknown record '" + line +
-                                "'");
+      return Status::Corruption("line " + std::to_string(i + 1) +
+                                ": unknown record '" + line + "'");
     }
     if (!skip) out.push_back(std::move(r));
     skip = false;

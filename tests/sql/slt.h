@@ -13,20 +13,21 @@ namespace xp::slt {
 struct Record {
   enum class Kind { kStatementOk, kStatementError, kQuery, kHashThreshold };
   Kind kind = Kind::kStatementOk;
-  int line = 0;             // 1-based line of the record's first line
-  std::string sql;          // lines joined with '\n'
-  std::string types;        // query: one letter per column (I, R, T)
-  std::string sort;         // query: nosort, rowsort, valuesort
-  std::string label;        // query: optional label
+  int line = 0;                       // 1-based line of the record's first line
+  std::string sql;                    // lines joined with '\n'
+  std::string types;                  // query: one letter per column (I, R, T)
+  std::string sort;                   // query: nosort, rowsort, valuesort
+  std::string label;                  // query: optional label
   std::vector<std::string> expected;  // query: values, one per line
-  bool hashed = false;      // expected is "N values hashing to H"
+  bool hashed = false;                // expected is "N values hashing to H"
   uint64_t hash_count = 0;
   std::string hash;
-  uint64_t threshold = 0;   // kHashThreshold
+  uint64_t threshold = 0;  // kHashThreshold
 };
 
 // Parses `text` keeping only records that run on `engine` (e.g. "mysql").
-Result<std::vector<Record>> ParseRecords(const std::string& text, const std::string& engine);
+Result<std::vector<Record>> ParseRecords(const std::string& text,
+                                         const std::string& engine);
 
 // Reads a file, transparently gunzipping names ending in ".gz".
 Result<std::string> ReadFile(const std::string& path);

@@ -1,8 +1,8 @@
 // Parses every statement and query of the sqllogictest corpus that runs on
 // MySQL (../shared/corpora/sqllogictest) with plan/sql, checks that the
 // canonical print of each parses back to the same print, and prints
-// per-file counts. Statements the corpus expects to fail are not required to parse.
-// Corpus root: $XP_SLT_CORPUS, default ../shared/corpora/sqllogictest.
+// per-file counts. Statements the corpus expects to fail are not required to
+// parse. Corpus root: $XP_SLT_CORPUS, default ../shared/corpora/sqllogictest.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -26,7 +26,8 @@ TEST(SltParse, EveryMysqlStatementParses) {
   if (!fs::exists(root)) GTEST_FAIL() << "corpus not found at " << root;
   std::vector<std::string> files;
   for (const auto& e : fs::recursive_directory_iterator(root)) {
-    if (e.is_regular_file() && e.path().string().find(".test") != std::string::npos) {
+    if (e.is_regular_file() &&
+        e.path().string().find(".test") != std::string::npos) {
       files.push_back(e.path().string());
     }
   }
@@ -53,8 +54,10 @@ TEST(SltParse, EveryMysqlStatementParses) {
           ++bad;
           if (bad <= 3) {
             ADD_FAILURE() << fs::relative(f, root).string() << ":" << r.line
-                          << ": round trip failed for " << r.sql << "\n  printed: " << printed
-                          << "\n  " << (again.ok() ? sql::ToSql(**again) : again.status().ToString());
+                          << ": round trip failed for " << r.sql
+                          << "\n  printed: " << printed << "\n  "
+                          << (again.ok() ? sql::ToSql(**again)
+                                         : again.status().ToString());
           }
         }
         continue;
@@ -62,14 +65,15 @@ TEST(SltParse, EveryMysqlStatementParses) {
       {
         ++bad;
         if (bad <= 3) {
-          ADD_FAILURE() << fs::relative(f, root).string() << ":" << r.line << ": " << r.sql
-                        << "\n  " << p.status().ToString();
+          ADD_FAILURE() << fs::relative(f, root).string() << ":" << r.line
+                        << ": " << r.sql << "\n  " << p.status().ToString();
         }
       }
     }
     total += n;
     failed += bad;
-    std::printf("%-60s %7zu parsed %5zu failed\n", fs::relative(f, root).c_str(), n - bad, bad);
+    std::printf("%-60s %7zu parsed %5zu failed\n",
+                fs::relative(f, root).c_str(), n - bad, bad);
   }
   std::printf("TOTAL %zu statements, %zu failed to parse\n", total, failed);
   EXPECT_EQ(failed, 0u);
