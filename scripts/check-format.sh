@@ -3,7 +3,7 @@
 # .clang-format). With --fix, formats them in place instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mapfile -t files < <(git ls-files '*.cc' '*.h' '*.proto')
+mapfile -t files < <(git ls-files --cached --others --exclude-standard '*.cc' '*.h' '*.proto')
 if [ "${1:-}" = "--fix" ]; then
   clang-format -i "${files[@]}"
   exit 0

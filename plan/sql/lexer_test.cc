@@ -117,8 +117,9 @@ TEST(LexerTest, ParamsVariablesOperators) {
 }
 
 TEST(LexerTest, ErrorsCarryPosition) {
-  for (const char* bad : {"SELECT 'unterminated", "SELECT `x", "SELECT /* open",
-                          "SELECT x'1'", "SELECT x'0a 0b'", "SELECT b'12'", "SELECT \x01"}) {
+  for (const char* bad :
+       {"SELECT 'unterminated", "SELECT `x", "SELECT /* open", "SELECT x'1'",
+        "SELECT x'0a 0b'", "SELECT b'12'", "SELECT \x01"}) {
     auto r = Tokenize(bad);
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_EQ(r.status().sql_code(), 1064u);
