@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the unit tests (codec, xprotocol incl. loopback server tests) with
+# Builds the unit tests (codec, xprotocol incl. loopback server tests, plan) with
 # ASan+UBSan and with TSan, and runs them. Part of scripts/test.sh; set
 # XP_SKIP_SANITIZERS=1 to skip there.
 set -euo pipefail
@@ -12,7 +12,8 @@ run() {
     cmake -G Ninja -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DXP_SANITIZE="$flags" \
       -DXP_BUILD_BENCH=OFF . >/dev/null
   fi
-  cmake --build "$dir" -j2 --target codec_test xprotocol_test
+  cmake --build "$dir" -j2 --target codec_test xprotocol_test plan_sql_test plan_types_test \
+    plan_exec_test
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     TSAN_OPTIONS=halt_on_error=1 \
     ctest --test-dir "$dir" -L unit --output-on-failure -j2 | tail -n 3
