@@ -6,20 +6,6 @@
 
 namespace xp::exec {
 
-size_t PhysTypeWidth(PhysType t) {
-  switch (t) {
-    case PhysType::kInt64:
-    case PhysType::kUInt64:
-    case PhysType::kDouble:
-      return 8;
-    case PhysType::kInt128:
-      return 16;
-    case PhysType::kString:
-      return sizeof(std::string_view);
-  }
-  return 8;
-}
-
 std::string_view StringArena::Store(std::string_view s) {
   if (s.empty()) return std::string_view();
   char* p = Allocate(s.size());

@@ -16,21 +16,14 @@
 #include <string_view>
 #include <vector>
 
+#include "plan/types/phys_type.h"
+
 namespace xp::exec {
 
 inline constexpr size_t kBatchSize = 2048;
 
-// How values are laid out; the SQL type (plan/types) maps onto one of these.
-enum class PhysType : uint8_t {
-  kInt64,   // signed integers, DATE (days), DATETIME/TIMESTAMP/TIME
-            // (microseconds)
-  kUInt64,  // unsigned integers, BIT
-  kDouble,  // DOUBLE and FLOAT
-  kInt128,  // DECIMAL unscaled values (the scale lives in the SQL type)
-  kString,  // CHAR/VARCHAR/TEXT/BLOB/ENUM/SET as std::string_view
-};
-
-size_t PhysTypeWidth(PhysType t);
+using plan::PhysType;
+using plan::PhysTypeWidth;
 
 // Bump allocator for string bytes. Chunks are never moved, so views stay
 // valid until Reset(). Not thread-safe.

@@ -1,0 +1,849 @@
+#include "plan/exec/evaluator.h"
+
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+namespace xp::exec {
+
+using plan::BoundExpr;
+using plan::DataType;
+using plan::ExprOp;
+using plan::TypeId;
+using int128 = __int128;
+
+struct ExpressionEvaluator::Node {
+  const BoundExpr* expr = nullptr;
+  Vector out;
+  std::vector<std::unique_ptr<Node>> children;
+  // Conversion buffers, allocated on the first batch and reused; held by
+  // pointer so references stay valid while more are added.
+  std::vector<std::unique_ptr<Vector>> scratch;
+
+  Node(const BoundExpr* e, size_t capacity)
+      : expr(e), out(e->type.phys(), capacity) {}
+
+  // Buffer `i` with layout `type`.
+  Vector& Scratch(size_t i, PhysType type) {
+    while (scratch.size() <= i) scratch.push_back(nullptr);
+    if (!scratch[i] || scratch[i]->type() != type) {
+      scratch[i] = std::make_unique<Vector>(type, out.capacity());
+    }
+    return *scratch[i];
+  }
+};
+
+namespace {
+
+using Node = ExpressionEvaluator::Node;
+
+constexpr int128 kMaxDecimalUnscaled = [] {
+  int128 p = 1;
+  for (int i = 0; i < 38; ++i) p *= 10;
+  return p - 1;
+}();
+
+// ---------------------------------------------------------------- NULLs
+
+// out's NULL bitmap = union of the inputs' bitmaps over `rows`.
+void UnionNulls(std::initializer_list<const Vector*> ins, size_t rows,
+                Vector* out) {
+  const size_t words = (rows + 63) / 64;
+  bool any = false;
+  for (const Vector* v : ins) any |= v->may_have_nulls();
+  if (!any) return;
+  uint64_t* dst = out->mutable_null_words();
+  std::memset(dst, 0, words * sizeof(uint64_t));
+  for (const Vector* v : ins) {
+    if (!v->may_have_nulls()) continue;
+    const uint64_t* src = v->null_words();
+    for (size_t w = 0; w < words; ++w) dst[w] |= src[w];
+  }
+}
+
+void StartOutput(Vector* out, size_t rows) {
+  out->Reset();
+  out->Resize(rows);
+}
+
+// ---------------------------------------------------------------- conversions
+
+// MySQL's string-to-number: leading space, the longest numeric prefix, 0 if
+// there is none.
+double StringToDouble(std::string_view s) {
+  char buf[128];
+  const size_t n = s.size() < sizeof(buf) - 1 ? s.size() : sizeof(buf) - 1;
+  std::memcpy(buf, s.data(), n);
+  buf[n] = '\0';
+  char* end = nullptr;
+  double d = std::strtod(buf, &end);
+  if (end == buf) return 0.0;
+  // strtod accepts hex, inf and nan; MySQL does not.
+  for (const char* p = buf; p < end; ++p) {
+    if (*p == 'x' || *p == 'X' || *p == 'n' || *p == 'N' || *p == 'i' ||
+        *p == 'I')
+      return 0.0;
+  }
+  return d;
+}
+
+Status OutOfRange(const DataType& t, const BoundExpr& e) {
+  const char* what = t.id == TypeId::kUInt      ? "BIGINT UNSIGNED"
+                     : t.id == TypeId::kDecimal ? "DECIMAL"
+                                                : "BIGINT";
+  return Status::SqlError(1690, "22003",
+                          std::string(what) + " value is out of range in '" +
+                              plan::ToString(e) + "'");
+}
+
+// Values of v as int128 at decimal `scale` into dst. REQUIRES: v is an
+// integer, DECIMAL or NULL column.
+Status ToInt128(const Vector& v, const DataType& t, int scale, size_t rows,
+                Vector* dst, const BoundExpr& e) {
+  StartOutput(dst, rows);
+  UnionNulls({&v}, rows, dst);
+  int128* out = dst->data<int128>();
+  const int from = t.id == TypeId::kDecimal ? t.scale : 0;
+  const int up = scale - from;
+  const int128 mul = plan::Pow10(up < 0 ? 0 : up);
+  switch (t.id) {
+    case TypeId::kInt: {
+      const int64_t* in = v.data<int64_t>();
+      for (size_t i = 0; i < rows; ++i) out[i] = in[i];
+      break;
+    }
+    case TypeId::kUInt: {
+      const uint64_t* in = v.data<uint64_t>();
+      for (size_t i = 0; i < rows; ++i) out[i] = in[i];
+      break;
+    }
+    case TypeId::kDecimal:
+      std::memcpy(out, v.data<int128>(), rows * sizeof(int128));
+      break;
+    case TypeId::kNull:
+      for (size_t i = 0; i < rows; ++i) dst->SetNull(i);
+      std::memset(out, 0, rows * sizeof(int128));
+      return Status::OK();
+    default:
+      return Status::Internal("ToInt128 on a non-exact column");
+  }
+  if (up > 0) {
+    for (size_t i = 0; i < rows; ++i) {
+      if (__builtin_mul_overflow(out[i], mul, &out[i])) {
+        if (!dst->IsNull(i)) return OutOfRange(DataType::Decimal(38, scale), e);
+      }
+    }
+  } else if (up < 0) {
+    const int128 div = plan::Pow10(-up);
+    for (size_t i = 0; i < rows; ++i) out[i] /= div;
+  }
+  return Status::OK();
+}
+
+void ToDouble(const Vector& v, const DataType& t, size_t rows, Vector* dst) {
+  StartOutput(dst, rows);
+  UnionNulls({&v}, rows, dst);
+  double* out = dst->data<double>();
+  switch (t.id) {
+    case TypeId::kInt: {
+      const int64_t* in = v.data<int64_t>();
+      for (size_t i = 0; i < rows; ++i) out[i] = static_cast<double>(in[i]);
+      break;
+    }
+    case TypeId::kUInt: {
+      const uint64_t* in = v.data<uint64_t>();
+      for (size_t i = 0; i < rows; ++i) out[i] = static_cast<double>(in[i]);
+      break;
+    }
+    case TypeId::kDouble:
+      std::memcpy(out, v.data<double>(), rows * sizeof(double));
+      break;
+    case TypeId::kDecimal: {
+      const int128* in = v.data<int128>();
+      for (size_t i = 0; i < rows; ++i) {
+        out[i] = v.IsNull(i)
+                     ? 0
+                     : plan::DecimalToDouble(plan::Decimal{in[i], t.scale});
+      }
+      break;
+    }
+    case TypeId::kString: {
+      const std::string_view* in = v.data<std::string_view>();
+      for (size_t i = 0; i < rows; ++i)
+        out[i] = v.IsNull(i) ? 0 : StringToDouble(in[i]);
+      break;
+    }
+    default:
+      for (size_t i = 0; i < rows; ++i) dst->SetNull(i);
+  }
+}
+
+// Narrows int128 results into the result vector's type with range checks.
+Status StoreExact(const int128* r, const Vector& nulls_from, const DataType& t,
+                  size_t rows, Vector* out, const BoundExpr& e) {
+  switch (t.id) {
+    case TypeId::kInt: {
+      int64_t* o = out->data<int64_t>();
+      for (size_t i = 0; i < rows; ++i) {
+        if ((r[i] > INT64_MAX || r[i] < INT64_MIN) && !nulls_from.IsNull(i)) {
+          return OutOfRange(t, e);
+        }
+        o[i] = static_cast<int64_t>(r[i]);
+      }
+      return Status::OK();
+    }
+    case TypeId::kUInt: {
+      uint64_t* o = out->data<uint64_t>();
+      for (size_t i = 0; i < rows; ++i) {
+        if ((r[i] < 0 || r[i] > static_cast<int128>(UINT64_MAX)) &&
+            !nulls_from.IsNull(i)) {
+          return OutOfRange(t, e);
+        }
+        o[i] = static_cast<uint64_t>(r[i]);
+      }
+      return Status::OK();
+    }
+    case TypeId::kDecimal: {
+      int128* o = out->data<int128>();
+      for (size_t i = 0; i < rows; ++i) {
+        if ((r[i] > kMaxDecimalUnscaled || r[i] < -kMaxDecimalUnscaled) &&
+            !nulls_from.IsNull(i)) {
+          return OutOfRange(t, e);
+        }
+        o[i] = r[i];
+      }
+      return Status::OK();
+    }
+    default:
+      return Status::Internal("StoreExact into a non-exact type");
+  }
+}
+
+int128 DivRound(int128 n, int128 d) {
+  int128 q = n / d;
+  int128 r = n % d;
+  if (r < 0) r = -r;
+  const int128 ad = d < 0 ? -d : d;
+  if (r >= ad - r) q += ((n < 0) != (d < 0)) ? -1 : 1;
+  return q;
+}
+
+// Converts any column to `to` (for CASE / COALESCE branches); `tmp` is an
+// int128 buffer for exact conversions.
+Status ConvertTo(const Vector& v, const DataType& from, const DataType& to,
+                 size_t rows, Vector* dst, Vector* tmp, const BoundExpr& e) {
+  if (to.phys() == PhysType::kString) {
+    StartOutput(dst, rows);
+    UnionNulls({&v}, rows, dst);
+    std::string_view* out = dst->data<std::string_view>();
+    char buf[64];
+    for (size_t i = 0; i < rows; ++i) {
+      if (v.IsNull(i)) {
+        out[i] = {};
+        continue;
+      }
+      switch (from.id) {
+        case TypeId::kString:
+          out[i] = v.data<std::string_view>()[i];
+          break;
+        case TypeId::kInt:
+          out[i] = dst->arena().Store(std::to_string(v.data<int64_t>()[i]));
+          break;
+        case TypeId::kUInt:
+          out[i] = dst->arena().Store(std::to_string(v.data<uint64_t>()[i]));
+          break;
+        case TypeId::kDouble: {
+          int n = std::snprintf(buf, sizeof(buf), "%.15g", v.data<double>()[i]);
+          out[i] = dst->arena().Store(std::string_view(buf, n));
+          break;
+        }
+        case TypeId::kDecimal:
+          out[i] = dst->arena().Store(plan::DecimalToString(
+              plan::Decimal{v.data<int128>()[i], from.scale}));
+          break;
+        default:
+          out[i] = {};
+      }
+    }
+    return Status::OK();
+  }
+  if (to.id == TypeId::kDouble) {
+    ToDouble(v, from, rows, dst);
+    return Status::OK();
+  }
+  if (from.id == TypeId::kDouble || from.id == TypeId::kString) {
+    return Status::NotSupported(
+        "converting DOUBLE/string to an exact type in CASE");
+  }
+  // Exact to exact: through int128 at the target scale.
+  XP_RETURN_IF_ERROR(ToInt128(v, from, to.id == TypeId::kDecimal ? to.scale : 0,
+                              rows, tmp, e));
+  StartOutput(dst, rows);
+  UnionNulls({&v}, rows, dst);
+  return StoreExact(tmp->data<int128>(), *tmp, to, rows, dst, e);
+}
+
+bool IsExact(const DataType& t) {
+  return t.id == TypeId::kInt || t.id == TypeId::kUInt ||
+         t.id == TypeId::kDecimal || t.id == TypeId::kNull;
+}
+
+int ScaleOf(const DataType& t) {
+  return t.id == TypeId::kDecimal ? t.scale : 0;
+}
+
+// Case-insensitive (simple ASCII folding) or binary string comparison.
+int CompareStrings(std::string_view a, std::string_view b, bool binary) {
+  if (!binary) {
+    // PAD SPACE semantics: trailing spaces do not count.
+    while (!a.empty() && a.back() == ' ') a.remove_suffix(1);
+    while (!b.empty() && b.back() == ' ') b.remove_suffix(1);
+    const size_t n = a.size() < b.size() ? a.size() : b.size();
+    for (size_t i = 0; i < n; ++i) {
+      const int x = std::tolower(static_cast<unsigned char>(a[i]));
+      const int y = std::tolower(static_cast<unsigned char>(b[i]));
+      if (x != y) return x < y ? -1 : 1;
+    }
+    return a.size() == b.size() ? 0 : a.size() < b.size() ? -1 : 1;
+  }
+  const int c = a.compare(b);
+  return c < 0 ? -1 : c > 0 ? 1 : 0;
+}
+
+bool CompareResult(ExprOp op, int c) {
+  switch (op) {
+    case ExprOp::kEq:
+    case ExprOp::kNullSafeEq:
+      return c == 0;
+    case ExprOp::kNe:
+      return c != 0;
+    case ExprOp::kLt:
+      return c < 0;
+    case ExprOp::kLe:
+      return c <= 0;
+    case ExprOp::kGt:
+      return c > 0;
+    case ExprOp::kGe:
+      return c >= 0;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+void ToTruth(const Vector& v, const DataType& type, size_t rows, Vector* out) {
+  StartOutput(out, rows);
+  UnionNulls({&v}, rows, out);
+  int64_t* o = out->data<int64_t>();
+  switch (type.id) {
+    case TypeId::kInt:
+    case TypeId::kDate:
+    case TypeId::kDateTime:
+    case TypeId::kTime: {
+      const int64_t* in = v.data<int64_t>();
+      for (size_t i = 0; i < rows; ++i) o[i] = in[i] != 0;
+      break;
+    }
+    case TypeId::kUInt: {
+      const uint64_t* in = v.data<uint64_t>();
+      for (size_t i = 0; i < rows; ++i) o[i] = in[i] != 0;
+      break;
+    }
+    case TypeId::kDouble: {
+      const double* in = v.data<double>();
+      for (size_t i = 0; i < rows; ++i) o[i] = in[i] != 0.0;
+      break;
+    }
+    case TypeId::kDecimal: {
+      const int128* in = v.data<int128>();
+      for (size_t i = 0; i < rows; ++i) o[i] = in[i] != 0;
+      break;
+    }
+    case TypeId::kString: {
+      const std::string_view* in = v.data<std::string_view>();
+      for (size_t i = 0; i < rows; ++i)
+        o[i] = !v.IsNull(i) && StringToDouble(in[i]) != 0.0;
+      break;
+    }
+    case TypeId::kNull:
+      for (size_t i = 0; i < rows; ++i) {
+        o[i] = 0;
+        out->SetNull(i);
+      }
+      break;
+  }
+}
+
+namespace {
+
+Result<const Vector*> Eval(Node& n, const Batch& in);
+
+Status EvalConst(Node& n, size_t rows) {
+  Vector& out = n.out;
+  StartOutput(&out, rows);
+  const plan::Value& v = n.expr->value;
+  switch (v.index()) {
+    case 0:
+      for (size_t i = 0; i < rows; ++i) out.SetNull(i);
+      break;
+    case 1:
+      std::fill_n(out.data<int64_t>(), rows, std::get<int64_t>(v));
+      break;
+    case 2:
+      std::fill_n(out.data<uint64_t>(), rows, std::get<uint64_t>(v));
+      break;
+    case 3:
+      std::fill_n(out.data<double>(), rows, std::get<double>(v));
+      break;
+    case 4: {
+      const plan::Decimal& d = std::get<plan::Decimal>(v);
+      auto r = plan::DecimalRescale(d, n.expr->type.scale);
+      if (!r.ok()) return r.status();
+      std::fill_n(out.data<int128>(), rows, r->unscaled);
+      break;
+    }
+    default: {
+      std::string_view s = out.arena().Store(std::get<std::string>(v));
+      std::fill_n(out.data<std::string_view>(), rows, s);
+      break;
+    }
+  }
+  return Status::OK();
+}
+
+Status EvalArithmetic(Node& n, const Vector& a, const Vector& b, size_t rows) {
+  const BoundExpr& e = *n.expr;
+  const DataType& ta = e.args[0]->type;
+  const DataType& tb = e.args[1]->type;
+  Vector& out = n.out;
+  StartOutput(&out, rows);
+  UnionNulls({&a, &b}, rows, &out);
+  const bool exact = IsExact(ta) && IsExact(tb);
+  if (!exact) {
+    Vector& x = n.Scratch(0, PhysType::kDouble);
+    Vector& y = n.Scratch(1, PhysType::kDouble);
+    ToDouble(a, ta, rows, &x);
+    ToDouble(b, tb, rows, &y);
+    const double* p = x.data<double>();
+    const double* q = y.data<double>();
+    if (e.op == ExprOp::kIntDiv) {
+      int64_t* o = out.data<int64_t>();
+      for (size_t i = 0; i < rows; ++i) {
+        if (q[i] == 0.0) {
+          out.SetNull(i);
+          o[i] = 0;
+          continue;
+        }
+        const double t = std::trunc(p[i] / q[i]);
+        if ((t >= 9.3e18 || t <= -9.3e18) && !out.IsNull(i))
+          return OutOfRange(e.type, e);
+        o[i] = static_cast<int64_t>(t);
+      }
+      return Status::OK();
+    }
+    double* o = out.data<double>();
+    switch (e.op) {
+      case ExprOp::kAdd:
+        for (size_t i = 0; i < rows; ++i) o[i] = p[i] + q[i];
+        break;
+      case ExprOp::kSub:
+        for (size_t i = 0; i < rows; ++i) o[i] = p[i] - q[i];
+        break;
+      case ExprOp::kMul:
+        for (size_t i = 0; i < rows; ++i) o[i] = p[i] * q[i];
+        break;
+      case ExprOp::kDiv:
+      case ExprOp::kMod:
+        for (size_t i = 0; i < rows; ++i) {
+          if (q[i] == 0.0) {
+            out.SetNull(i);
+            o[i] = 0;
+          } else {
+            o[i] = e.op == ExprOp::kDiv ? p[i] / q[i] : std::fmod(p[i], q[i]);
+          }
+        }
+        break;
+      default:
+        return Status::Internal("bad arithmetic operator");
+    }
+    for (size_t i = 0; i < rows; ++i) {
+      if (!std::isfinite(o[i]) && !out.IsNull(i)) {
+        return Status::SqlError(
+            1690, "22003",
+            "DOUBLE value is out of range in '" + plan::ToString(e) + "'");
+      }
+    }
+    return Status::OK();
+  }
+
+  // Exact: int128 domain. Multiplication and division keep each side at
+  // its own scale; the others align both sides to the larger scale.
+  const int sa = ScaleOf(ta), sb = ScaleOf(tb);
+  const bool aligned = e.op != ExprOp::kMul && e.op != ExprOp::kDiv;
+  const int common = sa > sb ? sa : sb;
+  Vector& x = n.Scratch(0, PhysType::kInt128);
+  Vector& y = n.Scratch(1, PhysType::kInt128);
+  Vector& r = n.Scratch(2, PhysType::kInt128);
+  XP_RETURN_IF_ERROR(ToInt128(a, ta, aligned ? common : sa, rows, &x, e));
+  XP_RETURN_IF_ERROR(ToInt128(b, tb, aligned ? common : sb, rows, &y, e));
+  StartOutput(&r, rows);
+  const int128* p = x.data<int128>();
+  const int128* q = y.data<int128>();
+  int128* o = r.data<int128>();
+  const int rs = ScaleOf(e.type);
+  switch (e.op) {
+    case ExprOp::kAdd:
+      for (size_t i = 0; i < rows; ++i) o[i] = p[i] + q[i];
+      break;
+    case ExprOp::kSub:
+      for (size_t i = 0; i < rows; ++i) o[i] = p[i] - q[i];
+      break;
+    case ExprOp::kMul: {
+      const int extra = sa + sb - rs;  // > 0 when the scale was capped
+      const int128 div = plan::Pow10(extra < 0 ? 0 : extra);
+      for (size_t i = 0; i < rows; ++i) {
+        if (__builtin_mul_overflow(p[i], q[i], &o[i])) {
+          if (!out.IsNull(i)) return OutOfRange(e.type, e);
+          o[i] = 0;
+        } else if (extra > 0) {
+          o[i] = DivRound(o[i], div);
+        }
+      }
+      break;
+    }
+    case ExprOp::kDiv: {
+      // a/b at scale rs: A * 10^(sb + rs - sa) / B, rounded half up.
+      const int shift = sb + rs - sa;
+      const int128 mul = plan::Pow10(shift < 0 ? 0 : shift);
+      for (size_t i = 0; i < rows; ++i) {
+        if (q[i] == 0) {
+          out.SetNull(i);
+          o[i] = 0;
+          continue;
+        }
+        int128 num;
+        if (__builtin_mul_overflow(p[i], mul, &num)) {
+          if (!out.IsNull(i)) return OutOfRange(e.type, e);
+          o[i] = 0;
+          continue;
+        }
+        o[i] = DivRound(num, q[i]);
+      }
+      break;
+    }
+    case ExprOp::kIntDiv:
+    case ExprOp::kMod:
+      for (size_t i = 0; i < rows; ++i) {
+        if (q[i] == 0) {
+          out.SetNull(i);
+          o[i] = 0;
+        } else {
+          o[i] = e.op == ExprOp::kIntDiv ? p[i] / q[i] : p[i] % q[i];
+        }
+      }
+      break;
+    default:
+      return Status::Internal("bad arithmetic operator");
+  }
+  return StoreExact(o, out, e.type, rows, &out, e);
+}
+
+Status EvalNeg(Node& n, const Vector& a, size_t rows) {
+  const BoundExpr& e = *n.expr;
+  const DataType& ta = e.args[0]->type;
+  Vector& out = n.out;
+  StartOutput(&out, rows);
+  UnionNulls({&a}, rows, &out);
+  if (!IsExact(ta)) {
+    Vector& x = n.Scratch(0, PhysType::kDouble);
+    ToDouble(a, ta, rows, &x);
+    const double* p = x.data<double>();
+    double* o = out.data<double>();
+    for (size_t i = 0; i < rows; ++i) o[i] = -p[i];
+    return Status::OK();
+  }
+  Vector& x = n.Scratch(0, PhysType::kInt128);
+  XP_RETURN_IF_ERROR(ToInt128(a, ta, ScaleOf(ta), rows, &x, e));
+  int128* p = x.data<int128>();
+  for (size_t i = 0; i < rows; ++i) p[i] = -p[i];
+  return StoreExact(p, out, e.type, rows, &out, e);
+}
+
+Status EvalCompare(Node& n, const Vector& a, const Vector& b, size_t rows) {
+  const BoundExpr& e = *n.expr;
+  const DataType& ta = e.args[0]->type;
+  const DataType& tb = e.args[1]->type;
+  Vector& out = n.out;
+  StartOutput(&out, rows);
+  const bool null_safe = e.op == ExprOp::kNullSafeEq;
+  if (!null_safe) UnionNulls({&a, &b}, rows, &out);
+  int64_t* o = out.data<int64_t>();
+  auto finish_null_safe = [&](size_t i, int cmp) {
+    const bool na = a.IsNull(i), nb = b.IsNull(i);
+    if (na || nb) return static_cast<int64_t>(na && nb);
+    return static_cast<int64_t>(cmp == 0);
+  };
+  if (ta.id == TypeId::kString && tb.id == TypeId::kString) {
+    const bool binary = ta.binary || tb.binary;
+    const std::string_view* p = a.data<std::string_view>();
+    const std::string_view* q = b.data<std::string_view>();
+    for (size_t i = 0; i < rows; ++i) {
+      const int c =
+          (a.IsNull(i) || b.IsNull(i)) ? 0 : CompareStrings(p[i], q[i], binary);
+      o[i] = null_safe ? finish_null_safe(i, c) : CompareResult(e.op, c);
+    }
+    return Status::OK();
+  }
+  if (IsExact(ta) && IsExact(tb)) {
+    const int common = ScaleOf(ta) > ScaleOf(tb) ? ScaleOf(ta) : ScaleOf(tb);
+    Vector& x = n.Scratch(0, PhysType::kInt128);
+    Vector& y = n.Scratch(1, PhysType::kInt128);
+    XP_RETURN_IF_ERROR(ToInt128(a, ta, common, rows, &x, e));
+    XP_RETURN_IF_ERROR(ToInt128(b, tb, common, rows, &y, e));
+    const int128* p = x.data<int128>();
+    const int128* q = y.data<int128>();
+    for (size_t i = 0; i < rows; ++i) {
+      const int c = p[i] < q[i] ? -1 : p[i] > q[i] ? 1 : 0;
+      o[i] = null_safe ? finish_null_safe(i, c) : CompareResult(e.op, c);
+    }
+    return Status::OK();
+  }
+  Vector& x = n.Scratch(0, PhysType::kDouble);
+  Vector& y = n.Scratch(1, PhysType::kDouble);
+  ToDouble(a, ta, rows, &x);
+  ToDouble(b, tb, rows, &y);
+  const double* p = x.data<double>();
+  const double* q = y.data<double>();
+  for (size_t i = 0; i < rows; ++i) {
+    const int c = p[i] < q[i] ? -1 : p[i] > q[i] ? 1 : 0;
+    o[i] = null_safe ? finish_null_safe(i, c) : CompareResult(e.op, c);
+  }
+  return Status::OK();
+}
+
+Status EvalLogic(Node& n, const std::vector<const Vector*>& args, size_t rows) {
+  const BoundExpr& e = *n.expr;
+  Vector& out = n.out;
+  StartOutput(&out, rows);
+  int64_t* o = out.data<int64_t>();
+  if (e.op == ExprOp::kIsNull || e.op == ExprOp::kIsNotNull) {
+    const bool want = e.op == ExprOp::kIsNull;
+    for (size_t i = 0; i < rows; ++i) o[i] = args[0]->IsNull(i) == want;
+    return Status::OK();
+  }
+  Vector& x = n.Scratch(0, PhysType::kInt64);
+  ToTruth(*args[0], e.args[0]->type, rows, &x);
+  const int64_t* p = x.data<int64_t>();
+  if (e.op == ExprOp::kNot) {
+    UnionNulls({&x}, rows, &out);
+    for (size_t i = 0; i < rows; ++i) o[i] = !p[i];
+    return Status::OK();
+  }
+  Vector& y = n.Scratch(1, PhysType::kInt64);
+  ToTruth(*args[1], e.args[1]->type, rows, &y);
+  const int64_t* q = y.data<int64_t>();
+  for (size_t i = 0; i < rows; ++i) {
+    const bool na = x.IsNull(i), nb = y.IsNull(i);
+    switch (e.op) {
+      case ExprOp::kAnd:
+        if ((!na && !p[i]) || (!nb && !q[i])) {
+          o[i] = 0;
+        } else if (na || nb) {
+          o[i] = 0;
+          out.SetNull(i);
+        } else {
+          o[i] = 1;
+        }
+        break;
+      case ExprOp::kOr:
+        if ((!na && p[i]) || (!nb && q[i])) {
+          o[i] = 1;
+        } else if (na || nb) {
+          o[i] = 0;
+          out.SetNull(i);
+        } else {
+          o[i] = 0;
+        }
+        break;
+      default:  // XOR
+        if (na || nb) {
+          o[i] = 0;
+          out.SetNull(i);
+        } else {
+          o[i] = p[i] != q[i];
+        }
+    }
+  }
+  return Status::OK();
+}
+
+// Copies row i of `src` (already converted to out's layout) into out.
+void CopyRow(const Vector& src, size_t i, Vector* out) {
+  if (src.IsNull(i)) {
+    out->SetNull(i);
+    return;
+  }
+  switch (out->type()) {
+    case PhysType::kInt64:
+      out->data<int64_t>()[i] = src.data<int64_t>()[i];
+      break;
+    case PhysType::kUInt64:
+      out->data<uint64_t>()[i] = src.data<uint64_t>()[i];
+      break;
+    case PhysType::kDouble:
+      out->data<double>()[i] = src.data<double>()[i];
+      break;
+    case PhysType::kInt128:
+      out->data<int128>()[i] = src.data<int128>()[i];
+      break;
+    case PhysType::kString:
+      out->data<std::string_view>()[i] = src.data<std::string_view>()[i];
+      break;
+  }
+}
+
+Status EvalChoice(Node& n, const std::vector<const Vector*>& args,
+                  size_t rows) {
+  const BoundExpr& e = *n.expr;
+  Vector& out = n.out;
+  StartOutput(&out, rows);
+  // Branch values converted to the result type.
+  std::vector<const Vector*> values;
+  std::vector<const Vector*> conds;
+  size_t scratch = 0;
+  auto convert = [&](size_t k) -> Result<const Vector*> {
+    const DataType& from = e.args[k]->type;
+    if (from == e.type ||
+        (from.phys() == e.type.phys() && from.id == e.type.id &&
+         from.scale == e.type.scale)) {
+      return args[k];
+    }
+    Vector& dst = n.Scratch(scratch++, e.type.phys());
+    Vector& tmp = n.Scratch(scratch++, PhysType::kInt128);
+    XP_RETURN_IF_ERROR(ConvertTo(*args[k], from, e.type, rows, &dst, &tmp, e));
+    return &dst;
+  };
+  if (e.op == ExprOp::kCoalesce) {
+    for (size_t k = 0; k < args.size(); ++k) {
+      XP_ASSIGN_OR_RETURN(const Vector* v, convert(k));
+      values.push_back(v);
+    }
+    for (size_t i = 0; i < rows; ++i) {
+      size_t k = 0;
+      while (k < values.size() && values[k]->IsNull(i)) ++k;
+      if (k == values.size()) {
+        out.SetNull(i);
+      } else {
+        CopyRow(*values[k], i, &out);
+      }
+    }
+    return Status::OK();
+  }
+  const size_t pairs = (args.size() - (e.has_else ? 1 : 0)) / 2;
+  for (size_t p = 0; p < pairs; ++p) {
+    Vector& t = n.Scratch(scratch++, PhysType::kInt64);
+    ToTruth(*args[2 * p], e.args[2 * p]->type, rows, &t);
+    conds.push_back(&t);
+    XP_ASSIGN_OR_RETURN(const Vector* v, convert(2 * p + 1));
+    values.push_back(v);
+  }
+  const Vector* other = nullptr;
+  if (e.has_else) XP_SET_OR_RETURN(other, convert(args.size() - 1));
+  for (size_t i = 0; i < rows; ++i) {
+    size_t p = 0;
+    while (p < pairs && (conds[p]->IsNull(i) || !conds[p]->data<int64_t>()[i]))
+      ++p;
+    if (p < pairs) {
+      CopyRow(*values[p], i, &out);
+    } else if (other != nullptr) {
+      CopyRow(*other, i, &out);
+    } else {
+      out.SetNull(i);
+    }
+  }
+  return Status::OK();
+}
+
+Result<const Vector*> Eval(Node& n, const Batch& in) {
+  const BoundExpr& e = *n.expr;
+  const size_t rows = in.num_rows();
+  if (e.op == ExprOp::kColumn) {
+    if (e.column < 0 || static_cast<size_t>(e.column) >= in.num_columns()) {
+      return Status::Internal("column reference out of range");
+    }
+    return &in.column(static_cast<size_t>(e.column));
+  }
+  if (e.op == ExprOp::kConst) {
+    XP_RETURN_IF_ERROR(EvalConst(n, rows));
+    return &n.out;
+  }
+  std::vector<const Vector*> args;
+  args.reserve(n.children.size());
+  for (auto& c : n.children) {
+    XP_ASSIGN_OR_RETURN(const Vector* v, Eval(*c, in));
+    args.push_back(v);
+  }
+  switch (e.op) {
+    case ExprOp::kAdd:
+    case ExprOp::kSub:
+    case ExprOp::kMul:
+    case ExprOp::kDiv:
+    case ExprOp::kIntDiv:
+    case ExprOp::kMod:
+      XP_RETURN_IF_ERROR(EvalArithmetic(n, *args[0], *args[1], rows));
+      break;
+    case ExprOp::kNeg:
+      XP_RETURN_IF_ERROR(EvalNeg(n, *args[0], rows));
+      break;
+    case ExprOp::kEq:
+    case ExprOp::kNe:
+    case ExprOp::kLt:
+    case ExprOp::kLe:
+    case ExprOp::kGt:
+    case ExprOp::kGe:
+    case ExprOp::kNullSafeEq:
+      XP_RETURN_IF_ERROR(EvalCompare(n, *args[0], *args[1], rows));
+      break;
+    case ExprOp::kAnd:
+    case ExprOp::kOr:
+    case ExprOp::kXor:
+    case ExprOp::kNot:
+    case ExprOp::kIsNull:
+    case ExprOp::kIsNotNull:
+      XP_RETURN_IF_ERROR(EvalLogic(n, args, rows));
+      break;
+    case ExprOp::kCase:
+    case ExprOp::kCoalesce:
+      XP_RETURN_IF_ERROR(EvalChoice(n, args, rows));
+      break;
+    default:
+      return Status::Internal("unhandled operator");
+  }
+  return &n.out;
+}
+
+std::unique_ptr<Node> Build(const BoundExpr& e, size_t capacity) {
+  auto n = std::make_unique<Node>(&e, capacity);
+  for (const auto& a : e.args) n->children.push_back(Build(*a, capacity));
+  return n;
+}
+
+}  // namespace
+
+ExpressionEvaluator::ExpressionEvaluator(const BoundExpr& expr, size_t capacity)
+    : root_(Build(expr, capacity)), capacity_(capacity) {}
+
+ExpressionEvaluator::~ExpressionEvaluator() = default;
+
+Result<const Vector*> ExpressionEvaluator::Evaluate(const Batch& input) {
+  if (input.num_rows() > capacity_) {
+    return Status::InvalidArgument(
+        "batch larger than the evaluator's capacity");
+  }
+  return Eval(*root_, input);
+}
+
+}  // namespace xp::exec

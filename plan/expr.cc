@@ -1,0 +1,235 @@
+#include "plan/expr.h"
+
+#include <cstdio>
+
+namespace xp::plan {
+
+namespace {
+
+bool IsComparison(ExprOp op) {
+  return op == ExprOp::kEq || op == ExprOp::kNe || op == ExprOp::kLt ||
+         op == ExprOp::kLe || op == ExprOp::kGt || op == ExprOp::kGe ||
+         op == ExprOp::kNullSafeEq;
+}
+
+bool Doubleish(const DataType& t) {
+  return t.id == TypeId::kDouble || t.id == TypeId::kString;
+}
+
+int Digits(const DataType& t) {
+  switch (t.id) {
+    case TypeId::kDecimal:
+      return t.precision;
+    case TypeId::kInt:
+    case TypeId::kUInt:
+      return 20;
+    default:
+      return 0;
+  }
+}
+
+DataType DecimalOf(int int_digits, int scale) {
+  int precision = int_digits + scale;
+  if (precision > kMaxDecimalDigits) precision = kMaxDecimalDigits;
+  if (scale > kMaxDecimalScale) scale = kMaxDecimalScale;
+  return DataType::Decimal(precision, scale);
+}
+
+}  // namespace
+
+DataType DeriveType(ExprOp op, const std::vector<DataType>& a) {
+  if (IsComparison(op) || op == ExprOp::kAnd || op == ExprOp::kOr ||
+      op == ExprOp::kXor || op == ExprOp::kNot || op == ExprOp::kIsNull ||
+      op == ExprOp::kIsNotNull) {
+    return DataType::Int(1);
+  }
+  switch (op) {
+    case ExprOp::kNeg:
+      if (a[0].id == TypeId::kUInt) return DataType::Int();
+      if (a[0].id == TypeId::kString || a[0].id == TypeId::kNull)
+        return DataType::Double();
+      return a[0].id == TypeId::kInt ? DataType::Int() : a[0];
+    case ExprOp::kIntDiv:
+      return (a[0].id == TypeId::kUInt || a[1].id == TypeId::kUInt)
+                 ? DataType::UInt()
+                 : DataType::Int();
+    case ExprOp::kAdd:
+    case ExprOp::kSub:
+    case ExprOp::kMul:
+    case ExprOp::kMod:
+    case ExprOp::kDiv: {
+      const DataType& x = a[0];
+      const DataType& y = a[1];
+      if (x.id == TypeId::kNull || y.id == TypeId::kNull) {
+        return op == ExprOp::kDiv ? DataType::Decimal(kMaxDecimalDigits,
+                                                      kDivPrecisionIncrement)
+                                  : DataType::Int();
+      }
+      if (Doubleish(x) || Doubleish(y)) return DataType::Double();
+      const int sx = x.id == TypeId::kDecimal ? x.scale : 0;
+      const int sy = y.id == TypeId::kDecimal ? y.scale : 0;
+      const int ix = Digits(x) - sx, iy = Digits(y) - sy;
+      if (op == ExprOp::kDiv)
+        return DecimalOf(ix + sy, sx + kDivPrecisionIncrement);
+      if (x.id == TypeId::kDecimal || y.id == TypeId::kDecimal) {
+        if (op == ExprOp::kMul) return DecimalOf(ix + iy, sx + sy);
+        return DecimalOf((ix > iy ? ix : iy) + 1, sx > sy ? sx : sy);
+      }
+      return (x.id == TypeId::kUInt || y.id == TypeId::kUInt) ? DataType::UInt()
+                                                              : DataType::Int();
+    }
+    case ExprOp::kCase:
+    case ExprOp::kCoalesce: {
+      // The aggregated type of the result branches (simplified: the first
+      // non-NULL branch type, widened to DOUBLE/DECIMAL/string if mixed).
+      DataType r = DataType::Null();
+      for (const DataType& t : a) {
+        if (t.id == TypeId::kNull) continue;
+        if (r.id == TypeId::kNull) {
+          r = t;
+        } else if (r.id != t.id) {
+          if (r.id == TypeId::kString || t.id == TypeId::kString) {
+            r = DataType::String();
+          } else if (r.id == TypeId::kDouble || t.id == TypeId::kDouble) {
+            r = DataType::Double();
+          } else {
+            const int s = std::max<int>(r.id == TypeId::kDecimal ? r.scale : 0,
+                                        t.id == TypeId::kDecimal ? t.scale : 0);
+            r = DecimalOf(std::max(Digits(r), Digits(t)), s);
+          }
+        } else if (r.id == TypeId::kDecimal) {
+          r = DecimalOf(std::max(r.precision - r.scale, t.precision - t.scale),
+                        std::max(r.scale, t.scale));
+        }
+      }
+      return r;
+    }
+    default:
+      return DataType::Null();
+  }
+}
+
+DataType TypeOfValue(const Value& v) {
+  switch (v.index()) {
+    case 0:
+      return DataType::Null();
+    case 1:
+      return DataType::Int();
+    case 2:
+      return DataType::UInt();
+    case 3:
+      return DataType::Double();
+    case 4: {
+      const Decimal& d = std::get<Decimal>(v);
+      int digits = static_cast<int>(DecimalToString(d).size()) -
+                   (d.scale > 0 ? 1 : 0) - (d.unscaled < 0 ? 1 : 0);
+      if (digits < d.scale + 1) digits = d.scale + 1;
+      return DataType::Decimal(digits, d.scale);
+    }
+    default:
+      return DataType::String(
+          static_cast<uint32_t>(std::get<std::string>(v).size()));
+  }
+}
+
+BoundExprPtr MakeConst(Value v, DataType t) {
+  auto e = std::make_unique<BoundExpr>();
+  e->op = ExprOp::kConst;
+  e->type = t;
+  e->value = std::move(v);
+  return e;
+}
+
+BoundExprPtr MakeColumn(int index, DataType t) {
+  auto e = std::make_unique<BoundExpr>();
+  e->op = ExprOp::kColumn;
+  e->type = t;
+  e->column = index;
+  return e;
+}
+
+Result<BoundExprPtr> MakeCall(ExprOp op, std::vector<BoundExprPtr> args) {
+  size_t want = 0;
+  switch (op) {
+    case ExprOp::kNeg:
+    case ExprOp::kNot:
+    case ExprOp::kIsNull:
+    case ExprOp::kIsNotNull:
+      want = 1;
+      break;
+    case ExprOp::kCase:
+    case ExprOp::kCoalesce:
+      if (args.empty())
+        return Status::InvalidArgument("CASE/COALESCE needs arguments");
+      break;
+    case ExprOp::kConst:
+    case ExprOp::kColumn:
+      return Status::InvalidArgument("not a call");
+    default:
+      want = 2;
+  }
+  if (want != 0 && args.size() != want) {
+    return Status::InvalidArgument("wrong argument count for operator");
+  }
+  std::vector<DataType> types;
+  if (op == ExprOp::kCase) {
+    for (size_t i = 1; i < args.size(); i += 2) types.push_back(args[i]->type);
+  } else {
+    for (const auto& a : args) types.push_back(a->type);
+  }
+  auto e = std::make_unique<BoundExpr>();
+  e->op = op;
+  e->type = DeriveType(op, types);
+  e->args = std::move(args);
+  return e;
+}
+
+std::string ValueToString(const Value& v) {
+  switch (v.index()) {
+    case 0:
+      return "NULL";
+    case 1:
+      return std::to_string(std::get<int64_t>(v));
+    case 2:
+      return std::to_string(std::get<uint64_t>(v));
+    case 3: {
+      char buf[32];
+      std::snprintf(buf, sizeof(buf), "%.17g", std::get<double>(v));
+      return buf;
+    }
+    case 4:
+      return DecimalToString(std::get<Decimal>(v));
+    default:
+      return "'" + std::get<std::string>(v) + "'";
+  }
+}
+
+std::string ToString(const BoundExpr& e) {
+  static const char* kNames[] = {
+      "const", "col", "+",       "-",           "*",    "/",
+      "DIV",   "%",   "-",       "=",           "<>",   "<",
+      "<=",    ">",   ">=",      "<=>",         "AND",  "OR",
+      "XOR",   "NOT", "IS NULL", "IS NOT NULL", "CASE", "COALESCE"};
+  switch (e.op) {
+    case ExprOp::kConst:
+      return ValueToString(e.value);
+    case ExprOp::kColumn:
+      return "#" + std::to_string(e.column);
+    default:
+      break;
+  }
+  const std::string name = kNames[static_cast<int>(e.op)];
+  if (e.args.size() == 2 && e.op != ExprOp::kCase &&
+      e.op != ExprOp::kCoalesce) {
+    return "(" + ToString(*e.args[0]) + " " + name + " " +
+           ToString(*e.args[1]) + ")";
+  }
+  std::string out = name + "(";
+  for (size_t i = 0; i < e.args.size(); ++i) {
+    if (i) out += ", ";
+    out += ToString(*e.args[i]);
+  }
+  return out + ")";
+}
+
+}  // namespace xp::plan

@@ -1,0 +1,83 @@
+// Bound expression IR: what the binder produces from AST expressions and the
+// executor (plan/exec/evaluator.h) evaluates over column batches. Every node
+// carries its result DataType, derived by MySQL 8's rules (DeriveType).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "codec/status.h"
+#include "plan/types/data_type.h"
+#include "plan/types/decimal.h"
+
+namespace xp::plan {
+
+// A scalar SQL value. monostate is NULL.
+using Value = std::variant<std::monostate, int64_t, uint64_t, double, Decimal,
+                           std::string>;
+
+enum class ExprOp : uint8_t {
+  kConst,   // value
+  kColumn,  // column: index into the input batch
+  // Arithmetic (NULL in, NULL out).
+  kAdd,
+  kSub,
+  kMul,
+  kDiv,
+  kIntDiv,
+  kMod,
+  kNeg,
+  // Comparison: 1 / 0 / NULL; kNullSafeEq never yields NULL.
+  kEq,
+  kNe,
+  kLt,
+  kLe,
+  kGt,
+  kGe,
+  kNullSafeEq,
+  // Three-valued logic.
+  kAnd,
+  kOr,
+  kXor,
+  kNot,
+  kIsNull,
+  kIsNotNull,
+  // args: when1, then1, ..., [else]; has_else says whether the last is ELSE.
+  kCase,
+  kCoalesce,
+};
+
+struct BoundExpr {
+  ExprOp op = ExprOp::kConst;
+  DataType type;
+  Value value;      // kConst
+  int column = -1;  // kColumn
+  bool has_else = false;
+  std::vector<std::unique_ptr<BoundExpr>> args;
+};
+using BoundExprPtr = std::unique_ptr<BoundExpr>;
+
+// Constructors that derive the result type (MySQL rules):
+//  + - *: DOUBLE if either side is DOUBLE or a string, else DECIMAL if either
+//         is DECIMAL (+,-: scale max; *: scale sum), else BIGINT (UNSIGNED if
+//         either is unsigned);
+//  /    : DOUBLE if either side is DOUBLE/string, else DECIMAL scale sa + 4;
+//  DIV  : BIGINT; %: like + but DECIMAL scale max(sa, sb);
+//  comparisons and logic: BIGINT(1) 0/1/NULL.
+BoundExprPtr MakeConst(Value v, DataType t);
+BoundExprPtr MakeColumn(int index, DataType t);
+Result<BoundExprPtr> MakeCall(ExprOp op, std::vector<BoundExprPtr> args);
+DataType DeriveType(ExprOp op, const std::vector<DataType>& args);
+
+// The type a literal value gets: BIGINT, BIGINT UNSIGNED, DOUBLE,
+// DECIMAL(digits, scale) or VARCHAR.
+DataType TypeOfValue(const Value& v);
+
+// Compact text for tests and EXPLAIN: "(#0 + 1)".
+std::string ToString(const BoundExpr& e);
+std::string ValueToString(const Value& v);
+
+}  // namespace xp::plan
