@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "plan/exec/operator.h"
+
 namespace xp::exec {
 namespace {
 
@@ -34,28 +36,6 @@ BoundExprPtr Str(std::string s) {
 }
 BoundExprPtr Null() { return MakeConst(Value(), DataType::Null()); }
 
-// Text of row i of an evaluated vector, as a MySQL client would print it.
-std::string Cell(const Vector& v, const DataType& t, size_t i) {
-  if (v.IsNull(i)) return "NULL";
-  switch (t.id) {
-    case plan::TypeId::kInt:
-      return std::to_string(v.data<int64_t>()[i]);
-    case plan::TypeId::kUInt:
-      return std::to_string(v.data<uint64_t>()[i]);
-    case plan::TypeId::kDouble: {
-      char buf[32];
-      std::snprintf(buf, sizeof(buf), "%g", v.data<double>()[i]);
-      return buf;
-    }
-    case plan::TypeId::kDecimal:
-      return plan::DecimalToString(Decimal{v.data<__int128>()[i], t.scale});
-    case plan::TypeId::kString:
-      return std::string(v.data<std::string_view>()[i]);
-    default:
-      return "?";
-  }
-}
-
 // Evaluates a constant expression over a one-row batch.
 std::string Eval1(const BoundExprPtr& e) {
   Batch in({PhysType::kInt64});
@@ -63,7 +43,7 @@ std::string Eval1(const BoundExprPtr& e) {
   ExpressionEvaluator ev(*e);
   auto r = ev.Evaluate(in);
   if (!r.ok()) return r.status().ToString();
-  return Cell(**r, e->type, 0);
+  return CellText(**r, e->type, 0);
 }
 
 TEST(EvaluatorTest, IntegerArithmeticAndTypes) {

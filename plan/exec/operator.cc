@@ -1,0 +1,197 @@
+#include "plan/exec/operator.h"
+
+#include <cstdio>
+
+namespace xp::exec {
+
+namespace {
+
+std::vector<PhysType> PhysTypes(const std::vector<plan::DataType>& types) {
+  std::vector<PhysType> out;
+  out.reserve(types.size());
+  for (const auto& t : types) out.push_back(t.phys());
+  return out;
+}
+
+// Copies every column of `in` through `sel` into `out`.
+void GatherBatch(const Batch& in, const uint32_t* sel, size_t n, Batch* out) {
+  out->Reset();
+  for (size_t c = 0; c < in.num_columns(); ++c)
+    Gather(in.column(c), sel, n, &out->column(c));
+  out->SetRows(n);
+}
+
+}  // namespace
+
+void Gather(const Vector& src, const uint32_t* sel, size_t n, Vector* dst) {
+  dst->Reset();
+  dst->Resize(n);
+  switch (src.type()) {
+    case PhysType::kInt64: {
+      const int64_t* s = src.data<int64_t>();
+      int64_t* d = dst->data<int64_t>();
+      for (size_t i = 0; i < n; ++i) d[i] = s[sel[i]];
+      break;
+    }
+    case PhysType::kUInt64: {
+      const uint64_t* s = src.data<uint64_t>();
+      uint64_t* d = dst->data<uint64_t>();
+      for (size_t i = 0; i < n; ++i) d[i] = s[sel[i]];
+      break;
+    }
+    case PhysType::kDouble: {
+      const double* s = src.data<double>();
+      double* d = dst->data<double>();
+      for (size_t i = 0; i < n; ++i) d[i] = s[sel[i]];
+      break;
+    }
+    case PhysType::kInt128: {
+      const __int128* s = src.data<__int128>();
+      __int128* d = dst->data<__int128>();
+      for (size_t i = 0; i < n; ++i) d[i] = s[sel[i]];
+      break;
+    }
+    case PhysType::kString: {
+      const std::string_view* s = src.data<std::string_view>();
+      std::string_view* d = dst->data<std::string_view>();
+      for (size_t i = 0; i < n; ++i) d[i] = s[sel[i]];
+      break;
+    }
+  }
+  if (src.may_have_nulls()) {
+    for (size_t i = 0; i < n; ++i) {
+      if (src.IsNull(sel[i])) dst->SetNull(i);
+    }
+  }
+}
+
+Result<const Batch*> BatchSource::Next() {
+  while (next_ < batches_->size()) {
+    const Batch& b = (*batches_)[next_++];
+    if (b.num_rows() > 0) return &b;
+  }
+  return static_cast<const Batch*>(nullptr);
+}
+
+FilterOperator::FilterOperator(OperatorPtr child, plan::BoundExprPtr predicate)
+    : child_(std::move(child)),
+      predicate_(std::move(predicate)),
+      eval_(*predicate_),
+      truth_(PhysType::kInt64),
+      sel_(kBatchSize),
+      out_(PhysTypes(child_->types())) {}
+
+Result<const Batch*> FilterOperator::Next() {
+  for (;;) {
+    XP_ASSIGN_OR_RETURN(const Batch* in, child_->Next());
+    if (in == nullptr) return in;
+    XP_ASSIGN_OR_RETURN(const Vector* v, eval_.Evaluate(*in));
+    ToTruth(*v, predicate_->type, in->num_rows(), &truth_);
+    const int64_t* t = truth_.data<int64_t>();
+    size_t n = 0;
+    for (size_t i = 0; i < in->num_rows(); ++i) {
+      sel_[n] = static_cast<uint32_t>(i);
+      n += t[i] != 0 && !truth_.IsNull(i);
+    }
+    if (n == 0) continue;
+    if (n == in->num_rows()) return in;  // nothing filtered: pass through
+    GatherBatch(*in, sel_.data(), n, &out_);
+    return &out_;
+  }
+}
+
+ProjectOperator::ProjectOperator(OperatorPtr child,
+                                 std::vector<plan::BoundExprPtr> exprs)
+    : child_(std::move(child)),
+      exprs_(std::move(exprs)),
+      identity_(kBatchSize) {
+  for (const auto& e : exprs_) {
+    evals_.push_back(std::make_unique<ExpressionEvaluator>(*e));
+    types_.push_back(e->type);
+  }
+  for (size_t i = 0; i < kBatchSize; ++i)
+    identity_[i] = static_cast<uint32_t>(i);
+  out_ = Batch(PhysTypes(types_));
+}
+
+Result<const Batch*> ProjectOperator::Next() {
+  XP_ASSIGN_OR_RETURN(const Batch* in, child_->Next());
+  if (in == nullptr) return in;
+  const size_t n = in->num_rows();
+  out_.Reset();
+  for (size_t c = 0; c < evals_.size(); ++c) {
+    XP_ASSIGN_OR_RETURN(const Vector* v, evals_[c]->Evaluate(*in));
+    Gather(*v, identity_.data(), n, &out_.column(c));
+  }
+  out_.SetRows(n);
+  return &out_;
+}
+
+LimitOperator::LimitOperator(OperatorPtr child, uint64_t limit, uint64_t offset)
+    : child_(std::move(child)),
+      remaining_(limit),
+      skip_(offset),
+      sel_(kBatchSize),
+      out_(PhysTypes(child_->types())) {}
+
+Result<const Batch*> LimitOperator::Next() {
+  while (remaining_ > 0) {
+    XP_ASSIGN_OR_RETURN(const Batch* in, child_->Next());
+    if (in == nullptr) return in;
+    const size_t rows = in->num_rows();
+    if (skip_ >= rows) {
+      skip_ -= rows;
+      continue;
+    }
+    const size_t from = static_cast<size_t>(skip_);
+    skip_ = 0;
+    size_t n = rows - from;
+    if (n > remaining_) n = static_cast<size_t>(remaining_);
+    remaining_ -= n;
+    if (from == 0 && n == rows) return in;
+    for (size_t i = 0; i < n; ++i) sel_[i] = static_cast<uint32_t>(from + i);
+    GatherBatch(*in, sel_.data(), n, &out_);
+    return &out_;
+  }
+  return static_cast<const Batch*>(nullptr);
+}
+
+std::string CellText(const Vector& v, const plan::DataType& t, size_t i) {
+  if (v.IsNull(i)) return "NULL";
+  switch (t.id) {
+    case plan::TypeId::kInt:
+      return std::to_string(v.data<int64_t>()[i]);
+    case plan::TypeId::kUInt:
+      return std::to_string(v.data<uint64_t>()[i]);
+    case plan::TypeId::kDouble: {
+      char buf[32];
+      std::snprintf(buf, sizeof(buf), "%.17g", v.data<double>()[i]);
+      return buf;
+    }
+    case plan::TypeId::kDecimal:
+      return plan::DecimalToString(
+          plan::Decimal{v.data<__int128>()[i], t.scale});
+    case plan::TypeId::kString:
+      return std::string(v.data<std::string_view>()[i]);
+    default:
+      return std::to_string(v.data<int64_t>()[i]);
+  }
+}
+
+Result<std::vector<std::vector<std::string>>> CollectAsText(Operator* op) {
+  std::vector<std::vector<std::string>> rows;
+  const auto& types = op->types();
+  for (;;) {
+    XP_ASSIGN_OR_RETURN(const Batch* b, op->Next());
+    if (b == nullptr) return rows;
+    for (size_t r = 0; r < b->num_rows(); ++r) {
+      std::vector<std::string> row;
+      for (size_t c = 0; c < b->num_columns(); ++c) {
+        row.push_back(CellText(b->column(c), types[c], r));
+      }
+      rows.push_back(std::move(row));
+    }
+  }
+}
+
+}  // namespace xp::exec

@@ -1,0 +1,105 @@
+// Physical operators of the vectorized executor: a pull-based tree where each
+// Next() call returns one batch (Volcano with batches; one virtual call per
+// batch, none per row).
+//
+// Contract: the batch returned by Next() is owned by the operator and stays
+// valid until the next call to Next() on that operator; string values may
+// point into batches of the operator's children. nullptr means the end.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "codec/status.h"
+#include "plan/exec/evaluator.h"
+#include "plan/exec/vector.h"
+#include "plan/types/data_type.h"
+
+namespace xp::exec {
+
+class Operator {
+ public:
+  virtual ~Operator() = default;
+  virtual const std::vector<plan::DataType>& types() const = 0;
+  virtual Result<const Batch*> Next() = 0;
+};
+using OperatorPtr = std::unique_ptr<Operator>;
+
+// Copies rows `sel[0..n)` of `src` into rows [0, n) of `dst` (values and
+// NULL marks; string views are copied, not their bytes).
+// REQUIRES: dst has the same PhysType and capacity >= n.
+void Gather(const Vector& src, const uint32_t* sel, size_t n, Vector* dst);
+
+// Yields batches it was given (an in-memory table or a VALUES list).
+class BatchSource : public Operator {
+ public:
+  BatchSource(std::vector<plan::DataType> types,
+              const std::vector<Batch>* batches)
+      : types_(std::move(types)), batches_(batches) {}
+  const std::vector<plan::DataType>& types() const override { return types_; }
+  Result<const Batch*> Next() override;
+
+ private:
+  std::vector<plan::DataType> types_;
+  const std::vector<Batch>* const batches_;
+  size_t next_ = 0;
+};
+
+// Keeps the rows for which the predicate is true (not false, not NULL).
+class FilterOperator : public Operator {
+ public:
+  FilterOperator(OperatorPtr child, plan::BoundExprPtr predicate);
+  const std::vector<plan::DataType>& types() const override {
+    return child_->types();
+  }
+  Result<const Batch*> Next() override;
+
+ private:
+  OperatorPtr child_;
+  plan::BoundExprPtr predicate_;
+  ExpressionEvaluator eval_;
+  Vector truth_;
+  std::vector<uint32_t> sel_;
+  Batch out_;
+};
+
+// Computes one output column per expression.
+class ProjectOperator : public Operator {
+ public:
+  ProjectOperator(OperatorPtr child, std::vector<plan::BoundExprPtr> exprs);
+  const std::vector<plan::DataType>& types() const override { return types_; }
+  Result<const Batch*> Next() override;
+
+ private:
+  OperatorPtr child_;
+  std::vector<plan::BoundExprPtr> exprs_;
+  std::vector<std::unique_ptr<ExpressionEvaluator>> evals_;
+  std::vector<plan::DataType> types_;
+  std::vector<uint32_t> identity_;
+  Batch out_;
+};
+
+// LIMIT count OFFSET offset.
+class LimitOperator : public Operator {
+ public:
+  LimitOperator(OperatorPtr child, uint64_t limit, uint64_t offset);
+  const std::vector<plan::DataType>& types() const override {
+    return child_->types();
+  }
+  Result<const Batch*> Next() override;
+
+ private:
+  OperatorPtr child_;
+  uint64_t remaining_;
+  uint64_t skip_;
+  std::vector<uint32_t> sel_;
+  Batch out_;
+};
+
+// Pulls every batch of `op` (for tests and result delivery).
+Result<std::vector<std::vector<std::string>>> CollectAsText(Operator* op);
+// Text of row i of a vector of `type` as the mysql client prints it.
+std::string CellText(const Vector& v, const plan::DataType& type, size_t i);
+
+}  // namespace xp::exec
