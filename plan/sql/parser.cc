@@ -163,7 +163,9 @@ constexpr std::array<UnitName, 20> kUnits = {{
 class Parser {
  public:
   Parser(std::string_view sql, std::vector<Token> tokens)
-      : sql_(sql), toks_(std::move(tokens)) {}
+      : sql_(sql),
+        toks_(std::move(tokens)),
+        stack_base_(reinterpret_cast<uintptr_t>(__builtin_frame_address(0))) {}
 
   Result<StmtPtr> Statement() {
     XP_ASSIGN_OR_RETURN(StmtPtr stmt, ParseStatement());
@@ -301,7 +303,13 @@ class Parser {
    public:
     explicit DepthGuard(Parser* p) : p_(p) { ++p_->depth_; }
     ~DepthGuard() { --p_->depth_; }
-    bool exceeded() const { return p_->depth_ > kMaxParseDepth; }
+    bool exceeded() const {
+      const uintptr_t here =
+          reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+      const uintptr_t used = here > p_->stack_base_ ? here - p_->stack_base_
+                                                    : p_->stack_base_ - here;
+      return p_->depth_ > kMaxParseDepth || used > kMaxParseStackBytes;
+    }
 
    private:
     Parser* p_;
@@ -2313,6 +2321,7 @@ class Parser {
   size_t pos_ = 0;
   int depth_ = 0;
   int params_ = 0;
+  const uintptr_t stack_base_;
 };
 
 }  // namespace

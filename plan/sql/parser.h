@@ -12,8 +12,12 @@
 
 namespace xp::sql {
 
-// Nesting limit: parenthesised expressions, subqueries, NOT/unary chains.
+// Nesting limits: parenthesised expressions, subqueries, NOT/unary chains
+// may nest kMaxParseDepth deep, and the parser never uses more than
+// kMaxParseStackBytes of stack (whichever comes first; sanitizer builds have
+// larger frames).
 inline constexpr int kMaxParseDepth = 500;
+inline constexpr size_t kMaxParseStackBytes = 1 << 20;
 
 Result<StmtPtr> Parse(std::string_view sql);
 
