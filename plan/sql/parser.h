@@ -17,7 +17,7 @@ namespace xp::sql {
 // kMaxParseStackBytes of stack (whichever comes first; sanitizer builds have
 // larger frames).
 inline constexpr int kMaxParseDepth = 500;
-inline constexpr size_t kMaxParseStackBytes = 1 << 20;
+inline constexpr size_t kMaxParseStackBytes = 2 << 20;
 
 Result<StmtPtr> Parse(std::string_view sql);
 
