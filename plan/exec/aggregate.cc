@@ -1,0 +1,412 @@
+#include "plan/exec/aggregate.h"
+
+#include <cstring>
+
+namespace xp::exec {
+
+using plan::DataType;
+using plan::TypeId;
+using int128 = __int128;
+
+namespace {
+
+constexpr int128 kMaxDecimalUnscaled = [] {
+  int128 p = 1;
+  for (int i = 0; i < 38; ++i) p *= 10;
+  return p - 1;
+}();
+
+bool IsExactInput(const DataType& t) {
+  return t.id == TypeId::kInt || t.id == TypeId::kUInt ||
+         t.id == TypeId::kDecimal;
+}
+
+// Row i of `v` as an exact int128 (at the column's own scale).
+int128 ExactAt(const Vector& v, const DataType& t, size_t i) {
+  switch (t.id) {
+    case TypeId::kInt:
+      return v.data<int64_t>()[i];
+    case TypeId::kUInt:
+      return v.data<uint64_t>()[i];
+    default:
+      return v.data<int128>()[i];
+  }
+}
+
+double DoubleAt(const Vector& v, const DataType& t, size_t i) {
+  switch (t.id) {
+    case TypeId::kInt:
+      return static_cast<double>(v.data<int64_t>()[i]);
+    case TypeId::kUInt:
+      return static_cast<double>(v.data<uint64_t>()[i]);
+    case TypeId::kDouble:
+      return v.data<double>()[i];
+    case TypeId::kDecimal:
+      return plan::DecimalToDouble(plan::Decimal{v.data<int128>()[i], t.scale});
+    case TypeId::kString: {
+      std::string s(v.data<std::string_view>()[i]);
+      return std::strtod(s.c_str(), nullptr);
+    }
+    default:
+      return static_cast<double>(v.data<int64_t>()[i]);
+  }
+}
+
+plan::Value ValueAt(const Vector& v, const DataType& t, size_t i) {
+  if (v.IsNull(i)) return plan::Value();
+  switch (t.phys()) {
+    case PhysType::kInt64:
+      return plan::Value(v.data<int64_t>()[i]);
+    case PhysType::kUInt64:
+      return plan::Value(v.data<uint64_t>()[i]);
+    case PhysType::kDouble:
+      return plan::Value(v.data<double>()[i]);
+    case PhysType::kInt128:
+      return plan::Value(plan::Decimal{v.data<int128>()[i], t.scale});
+    case PhysType::kString:
+      return plan::Value(std::string(v.data<std::string_view>()[i]));
+  }
+  return plan::Value();
+}
+
+// Appends a self-delimiting encoding of row i (NULL flag, then the value) to
+// *key; equal SQL values under the column's comparison give equal bytes for
+// numbers and binary strings. Case-insensitive strings fold ASCII case.
+void EncodeKey(const Vector& v, const DataType& t, size_t i, std::string* key) {
+  if (v.IsNull(i)) {
+    key->push_back('\0');
+    return;
+  }
+  key->push_back('\1');
+  switch (t.phys()) {
+    case PhysType::kInt64:
+    case PhysType::kUInt64:
+    case PhysType::kDouble: {
+      char b[8];
+      std::memcpy(b, v.data<char>() + i * 8, 8);
+      if (t.phys() == PhysType::kDouble && v.data<double>()[i] == 0.0)
+        std::memset(b, 0, 8);
+      key->append(b, 8);
+      break;
+    }
+    case PhysType::kInt128:
+      key->append(v.data<char>() + i * 16, 16);
+      break;
+    case PhysType::kString: {
+      std::string_view s = v.data<std::string_view>()[i];
+      if (!t.binary) {
+        while (!s.empty() && s.back() == ' ') s.remove_suffix(1);  // PAD SPACE
+      }
+      const uint32_t n = static_cast<uint32_t>(s.size());
+      key->append(reinterpret_cast<const char*>(&n), 4);
+      if (t.binary) {
+        key->append(s);
+      } else {
+        for (char c : s)
+          key->push_back(
+              static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+      }
+      break;
+    }
+  }
+}
+
+int CompareValues(const plan::Value& a, const plan::Value& b,
+                  const DataType& t) {
+  switch (a.index()) {
+    case 1: {
+      const int64_t x = std::get<int64_t>(a), y = std::get<int64_t>(b);
+      return x < y ? -1 : x > y;
+    }
+    case 2: {
+      const uint64_t x = std::get<uint64_t>(a), y = std::get<uint64_t>(b);
+      return x < y ? -1 : x > y;
+    }
+    case 3: {
+      const double x = std::get<double>(a), y = std::get<double>(b);
+      return x < y ? -1 : x > y;
+    }
+    case 4:
+      return plan::DecimalCompare(std::get<plan::Decimal>(a),
+                                  std::get<plan::Decimal>(b));
+    case 5: {
+      std::string_view x = std::get<std::string>(a),
+                       y = std::get<std::string>(b);
+      if (t.binary) return x.compare(y) < 0 ? -1 : x.compare(y) > 0;
+      while (!x.empty() && x.back() == ' ') x.remove_suffix(1);
+      while (!y.empty() && y.back() == ' ') y.remove_suffix(1);
+      for (size_t i = 0; i < x.size() && i < y.size(); ++i) {
+        const int p = std::tolower(static_cast<unsigned char>(x[i]));
+        const int q = std::tolower(static_cast<unsigned char>(y[i]));
+        if (p != q) return p < q ? -1 : 1;
+      }
+      return x.size() < y.size() ? -1 : x.size() > y.size();
+    }
+    default:
+      return 0;
+  }
+}
+
+}  // namespace
+
+DataType AggResultType(const AggSpec& spec, const DataType& input) {
+  switch (spec.func) {
+    case AggFunc::kCountStar:
+    case AggFunc::kCount:
+      return DataType::Int();
+    case AggFunc::kMin:
+    case AggFunc::kMax:
+      return input;
+    case AggFunc::kSum:
+      if (!IsExactInput(input)) return DataType::Double();
+      return DataType::Decimal(38,
+                               input.id == TypeId::kDecimal ? input.scale : 0);
+    case AggFunc::kAvg: {
+      if (!IsExactInput(input)) return DataType::Double();
+      int s = (input.id == TypeId::kDecimal ? input.scale : 0) +
+              plan::kDivPrecisionIncrement;
+      if (s > plan::kMaxDecimalScale) s = plan::kMaxDecimalScale;
+      return DataType::Decimal(38, s);
+    }
+  }
+  return DataType::Null();
+}
+
+// Running state of one aggregate for every group.
+struct HashAggregateOperator::AggState {
+  AggSpec spec;
+  DataType input;
+  DataType result;
+  bool exact = false;             // SUM/AVG over exact input
+  std::vector<int64_t> count;     // non-NULL inputs (COUNT, AVG)
+  std::vector<int128> isum;       // exact SUM/AVG at the input scale
+  std::vector<double> dsum;       // DOUBLE SUM/AVG
+  std::vector<uint8_t> seen;      // MIN/MAX/SUM: any non-NULL value yet
+  std::vector<plan::Value> best;  // MIN/MAX
+  std::vector<std::unordered_set<std::string>>
+      distinct;  // DISTINCT seen values
+
+  void Grow(size_t groups) {
+    count.resize(groups, 0);
+    isum.resize(groups, 0);
+    dsum.resize(groups, 0);
+    seen.resize(groups, 0);
+    if (spec.func == AggFunc::kMin || spec.func == AggFunc::kMax)
+      best.resize(groups);
+    if (spec.distinct) distinct.resize(groups);
+  }
+};
+
+HashAggregateOperator::HashAggregateOperator(OperatorPtr child,
+                                             std::vector<int> group_columns,
+                                             std::vector<AggSpec> aggs)
+    : child_(std::move(child)),
+      group_columns_(std::move(group_columns)),
+      aggs_(std::move(aggs)),
+      row_groups_(kBatchSize) {
+  const auto& in = child_->types();
+  for (int c : group_columns_) types_.push_back(in[static_cast<size_t>(c)]);
+  for (const AggSpec& a : aggs_) {
+    auto st = std::make_unique<AggState>();
+    st->spec = a;
+    st->input =
+        a.column >= 0 ? in[static_cast<size_t>(a.column)] : DataType::Int();
+    st->result = AggResultType(a, st->input);
+    st->exact = IsExactInput(st->input);
+    types_.push_back(st->result);
+    states_.push_back(std::move(st));
+  }
+  std::vector<PhysType> phys;
+  for (const auto& t : types_) phys.push_back(t.phys());
+  out_ = Batch(phys);
+}
+
+HashAggregateOperator::~HashAggregateOperator() = default;
+
+Status HashAggregateOperator::Consume(const Batch& in) {
+  const size_t rows = in.num_rows();
+  const auto& types = child_->types();
+  // Group ids.
+  for (size_t r = 0; r < rows; ++r) {
+    key_.clear();
+    for (int c : group_columns_) {
+      EncodeKey(in.column(static_cast<size_t>(c)),
+                types[static_cast<size_t>(c)], r, &key_);
+    }
+    auto it = groups_.find(std::string_view(key_));
+    if (it == groups_.end()) {
+      const uint32_t id = static_cast<uint32_t>(keys_.size());
+      groups_.emplace(key_arena_.Store(key_), id);
+      std::vector<plan::Value> k;
+      for (int c : group_columns_) {
+        k.push_back(ValueAt(in.column(static_cast<size_t>(c)),
+                            types[static_cast<size_t>(c)], r));
+      }
+      keys_.push_back(std::move(k));
+      row_groups_[r] = id;
+    } else {
+      row_groups_[r] = it->second;
+    }
+  }
+  for (auto& st : states_) st->Grow(keys_.size());
+  // One loop per aggregate.
+  std::string dkey;
+  for (auto& st : states_) {
+    const uint32_t* g = row_groups_.data();
+    if (st->spec.func == AggFunc::kCountStar) {
+      for (size_t r = 0; r < rows; ++r) ++st->count[g[r]];
+      continue;
+    }
+    const Vector& v = in.column(static_cast<size_t>(st->spec.column));
+    for (size_t r = 0; r < rows; ++r) {
+      if (v.IsNull(r)) continue;
+      const uint32_t grp = g[r];
+      if (st->spec.distinct) {
+        dkey.clear();
+        EncodeKey(v, st->input, r, &dkey);
+        if (!st->distinct[grp].insert(dkey).second) continue;
+      }
+      switch (st->spec.func) {
+        case AggFunc::kCount:
+          ++st->count[grp];
+          break;
+        case AggFunc::kSum:
+        case AggFunc::kAvg:
+          ++st->count[grp];
+          st->seen[grp] = 1;
+          if (st->exact) {
+            st->isum[grp] += ExactAt(v, st->input, r);
+            if (st->isum[grp] > kMaxDecimalUnscaled ||
+                st->isum[grp] < -kMaxDecimalUnscaled) {
+              return plan::DecimalOutOfRange("SUM");
+            }
+          } else {
+            st->dsum[grp] += DoubleAt(v, st->input, r);
+          }
+          break;
+        case AggFunc::kMin:
+        case AggFunc::kMax: {
+          plan::Value val = ValueAt(v, st->input, r);
+          if (!st->seen[grp]) {
+            st->best[grp] = std::move(val);
+            st->seen[grp] = 1;
+          } else {
+            const int c = CompareValues(val, st->best[grp], st->input);
+            if ((st->spec.func == AggFunc::kMin && c < 0) ||
+                (st->spec.func == AggFunc::kMax && c > 0)) {
+              st->best[grp] = std::move(val);
+            }
+          }
+          break;
+        }
+        case AggFunc::kCountStar:
+          break;
+      }
+    }
+  }
+  return Status::OK();
+}
+
+Status HashAggregateOperator::Finish() {
+  // A scalar aggregate (no GROUP BY) has one row even over no input.
+  if (group_columns_.empty() && keys_.empty()) {
+    keys_.emplace_back();
+    for (auto& st : states_) st->Grow(1);
+  }
+  return Status::OK();
+}
+
+namespace {
+
+void PutValue(const plan::Value& v, const DataType& t, size_t i, Vector* out) {
+  if (v.index() == 0) {
+    out->SetNull(i);
+    return;
+  }
+  switch (t.phys()) {
+    case PhysType::kInt64:
+      out->data<int64_t>()[i] = std::get<int64_t>(v);
+      break;
+    case PhysType::kUInt64:
+      out->data<uint64_t>()[i] = std::get<uint64_t>(v);
+      break;
+    case PhysType::kDouble:
+      out->data<double>()[i] = std::get<double>(v);
+      break;
+    case PhysType::kInt128:
+      out->data<int128>()[i] = std::get<plan::Decimal>(v).unscaled;
+      break;
+    case PhysType::kString:
+      out->SetString(i, std::get<std::string>(v));
+      break;
+  }
+}
+
+}  // namespace
+
+Result<const Batch*> HashAggregateOperator::Next() {
+  if (!done_) {
+    for (;;) {
+      XP_ASSIGN_OR_RETURN(const Batch* in, child_->Next());
+      if (in == nullptr) break;
+      XP_RETURN_IF_ERROR(Consume(*in));
+    }
+    XP_RETURN_IF_ERROR(Finish());
+    done_ = true;
+  }
+  if (emitted_ >= keys_.size()) return static_cast<const Batch*>(nullptr);
+  const size_t n = std::min(kBatchSize, keys_.size() - emitted_);
+  out_.Reset();
+  out_.SetRows(n);
+  const size_t ng = group_columns_.size();
+  for (size_t i = 0; i < n; ++i) {
+    const size_t grp = emitted_ + i;
+    for (size_t c = 0; c < ng; ++c)
+      PutValue(keys_[grp][c], types_[c], i, &out_.column(c));
+    for (size_t a = 0; a < states_.size(); ++a) {
+      const AggState& st = *states_[a];
+      Vector& col = out_.column(ng + a);
+      switch (st.spec.func) {
+        case AggFunc::kCountStar:
+        case AggFunc::kCount:
+          col.data<int64_t>()[i] = st.count[grp];
+          break;
+        case AggFunc::kSum:
+          if (!st.seen[grp]) {
+            col.SetNull(i);
+          } else if (st.exact) {
+            col.data<int128>()[i] = st.isum[grp];
+          } else {
+            col.data<double>()[i] = st.dsum[grp];
+          }
+          break;
+        case AggFunc::kAvg:
+          if (!st.seen[grp]) {
+            col.SetNull(i);
+          } else if (st.exact) {
+            const int in_scale =
+                st.input.id == TypeId::kDecimal ? st.input.scale : 0;
+            auto q = plan::DecimalDiv(plan::Decimal{st.isum[grp], in_scale},
+                                      plan::DecimalFromInt(st.count[grp]));
+            if (!q.ok()) return q.status();
+            auto r = plan::DecimalRescale(**q, st.result.scale);
+            if (!r.ok()) return r.status();
+            col.data<int128>()[i] = r->unscaled;
+          } else {
+            col.data<double>()[i] =
+                st.dsum[grp] / static_cast<double>(st.count[grp]);
+          }
+          break;
+        case AggFunc::kMin:
+        case AggFunc::kMax:
+          PutValue(st.seen[grp] ? st.best[grp] : plan::Value(), st.result, i,
+                   &col);
+          break;
+      }
+    }
+  }
+  emitted_ += n;
+  return &out_;
+}
+
+}  // namespace xp::exec
