@@ -211,6 +211,13 @@ class Parser {
     const Token& t = Peek();
     return SyntaxErrorAt(sql_, t.offset, t.line);
   }
+  // MySQL's ER_STACK_OVERRUN_NEED_MORE, for nesting beyond the limits.
+  static Status TooDeep() {
+    return Status::SqlError(
+        1436, "HY000",
+        "Thread stack overrun: the statement nests deeper than the "
+        "parser allows");
+  }
   Status ExpectWord(std::string_view w) {
     return AcceptWord(w) ? Status::OK() : Error();
   }
@@ -1309,7 +1316,7 @@ class Parser {
   // query_expr := [WITH ctes] union_expr [ORDER BY ...] [LIMIT ...]
   Result<SelectPtr> QueryExpr() {
     DepthGuard guard(this);
-    if (guard.exceeded()) return Error();
+    if (guard.exceeded()) return TooDeep();
     std::vector<CommonTableExpr> with;
     bool recursive = false;
     if (AcceptWord("WITH")) {
@@ -1459,7 +1466,7 @@ class Parser {
 
   Result<SelectPtr> QueryPrimary() {
     DepthGuard guard(this);
-    if (guard.exceeded()) return Error();
+    if (guard.exceeded()) return TooDeep();
     if (AcceptOp("(")) {
       XP_ASSIGN_OR_RETURN(SelectPtr q, QueryExpr());
       XP_RETURN_IF_ERROR(ExpectOp(")"));
@@ -1585,7 +1592,7 @@ class Parser {
 
   Result<TableRefPtr> JoinedTable() {
     DepthGuard guard(this);
-    if (guard.exceeded()) return Error();
+    if (guard.exceeded()) return TooDeep();
     XP_ASSIGN_OR_RETURN(TableRefPtr left, TableFactor());
     for (;;) {
       JoinType type;
@@ -1628,18 +1635,9 @@ class Parser {
     auto t = std::make_unique<TableRef>();
     t->offset = Peek().offset;
     if (AcceptOp("(")) {
-      if (PeekWord("SELECT") || PeekWord("WITH") ||
-          (Peek().IsOp("(") && LooksLikeQuery())) {
-        // "((SELECT ..." is either a parenthesised query used as a derived
-        // table or a parenthesised join starting with one: try the first,
-        // fall back to the second.
-        const size_t save_pos = pos_;
-        const int save_params = params_;
-        Status st = DerivedTable(t.get());
-        if (st.ok()) return t;
-        if (!toks_[save_pos].IsOp("(")) return st;
-        pos_ = save_pos;
-        params_ = save_params;
+      if (QueryStartsHere()) {
+        XP_RETURN_IF_ERROR(DerivedTable(t.get()));
+        return t;
       }
       // Parenthesised join.
       XP_ASSIGN_OR_RETURN(TableRefPtr inner, TableRefs());
@@ -1688,17 +1686,36 @@ class Parser {
     return Status::OK();
   }
 
-  // At '(' after '(': does a query start inside the nested parentheses?
-  bool LooksLikeQuery() const {
+  // Just after an opening parenthesis: does a query expression start here
+  // (rather than an expression or a join that merely begins with a
+  // parenthesised query)? Decided by looking ahead, never by backtracking,
+  // so parsing stays linear: "(SELECT" is a query; "((SELECT ...) X" is one
+  // only when X continues a query expression (a set operation, ORDER BY,
+  // LIMIT) or closes the outer parenthesis.
+  bool QueryStartsHere() const {
+    if (PeekWord("SELECT") || PeekWord("WITH")) return true;
+    if (!Peek().IsOp("(")) return false;
     size_t k = 0;
     while (Peek(k).IsOp("(")) ++k;
-    return Peek(k).IsWord("SELECT") || Peek(k).IsWord("WITH");
+    if (!Peek(k).IsWord("SELECT") && !Peek(k).IsWord("WITH")) return false;
+    // Find the parenthesis that closes the one at pos_.
+    size_t i = pos_;
+    int depth = 0;
+    for (; i < toks_.size() && !toks_[i].Is(TokenKind::kEnd); ++i) {
+      if (toks_[i].IsOp("(")) ++depth;
+      if (toks_[i].IsOp(")") && --depth == 0) break;
+    }
+    if (i + 1 >= toks_.size()) return false;
+    const Token& next = toks_[i + 1];
+    return next.IsOp(")") || next.IsWord("UNION") || next.IsWord("INTERSECT") ||
+           next.IsWord("EXCEPT") || next.IsWord("ORDER") ||
+           next.IsWord("LIMIT");
   }
 
   // ------------------------------------------------------------ expressions
   Result<ExprPtr> Expression() {
     DepthGuard guard(this);
-    if (guard.exceeded()) return Error();
+    if (guard.exceeded()) return TooDeep();
     return Or();
   }
 
@@ -1732,7 +1749,7 @@ class Parser {
   Result<ExprPtr> Not() {
     if (PeekWord("NOT") && !PeekWord("EXISTS", 1)) {
       DepthGuard guard(this);
-      if (guard.exceeded()) return Error();
+      if (guard.exceeded()) return TooDeep();
       const uint32_t off = Take().offset;
       XP_ASSIGN_OR_RETURN(ExprPtr operand, Not());
       auto e = NewExpr(ExprKind::kUnary, off);
@@ -1802,8 +1819,8 @@ class Parser {
         e->negated = negated;
         e->args.push_back(std::move(left));
         XP_RETURN_IF_ERROR(ExpectOp("("));
-        if (PeekWord("SELECT") || PeekWord("WITH") ||
-            (Peek().IsOp("(") && LooksLikeQuery())) {
+        const bool is_query = QueryStartsHere();
+        if (is_query) {
           XP_SET_OR_RETURN(e->subquery, QueryExpr());
         } else {
           do {
@@ -1953,7 +1970,7 @@ class Parser {
     }
     ++pos_;
     DepthGuard guard(this);
-    if (guard.exceeded()) return Error();
+    if (guard.exceeded()) return TooDeep();
     XP_ASSIGN_OR_RETURN(ExprPtr operand, Unary());
     // Fold a minus into a numeric literal so -9223372036854775808 fits.
     if (op == UnaryOp::kMinus && operand->kind == ExprKind::kLiteral &&
@@ -2062,8 +2079,7 @@ class Parser {
 
   Result<ExprPtr> Parenthesized() {
     const uint32_t off = Take().offset;
-    if (PeekWord("SELECT") || PeekWord("WITH") ||
-        (Peek().IsOp("(") && LooksLikeQuery())) {
+    if (QueryStartsHere()) {
       auto e = NewExpr(ExprKind::kSubquery, off);
       XP_SET_OR_RETURN(e->subquery, QueryExpr());
       XP_RETURN_IF_ERROR(ExpectOp(")"));

@@ -1,8 +1,9 @@
 // Recursive-descent parser for the MySQL dialect: one statement (an optional
 // trailing ';' allowed) -> AST (plan/sql/ast.h). Operator precedence follows
 // MySQL 8's table. Errors are SqlErrors 1064 / 42000 in MySQL's form
-// ("... near '<rest of statement>' at line N"). Nesting deeper than
-// kMaxParseDepth is refused the same way, so no input can exhaust the stack.
+// ("... near '<rest of statement>' at line N"). Nesting beyond the limits
+// below is MySQL's 1436 (HY000, thread stack overrun), so no input can
+// exhaust the stack.
 #pragma once
 
 #include <string_view>

@@ -13,7 +13,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto r = xp::sql::Parse(sql);
   if (r.ok()) {
     auto again = xp::sql::Parse(xp::sql::ToSql(**r));
-    if (!again.ok()) std::abort();  // the printer produced unparsable SQL
+    // The printer must produce parsable SQL; its extra parentheses may only
+    // run into the nesting limit (1436).
+    if (!again.ok() && again.status().sql_code() != 1436) std::abort();
   } else if (!r.status().IsSqlError()) {
     std::abort();  // every parse failure must be a MySQL error
   }
