@@ -90,7 +90,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   tcp::socket socket_;
   asio::steady_timer timer_;
   const uint64_t client_id_;
-  const std::chrono::steady_clock::time_point connect_deadline_;
+  // When authentication must be complete; renewed when a session reset
+  // sends the connection back to authentication.
+  std::chrono::steady_clock::time_point connect_deadline_;
 
   State state_ = State::kConnecting;
   Buffer in_;
@@ -621,6 +623,8 @@ void Connection::BackToAuthentication() {
   sessions_.clear();
   user_.clear();
   state_ = State::kConnecting;
+  connect_deadline_ =
+      std::chrono::steady_clock::now() + server_->opts.connect_timeout;
 }
 
 void Connection::HandleReady(uint64_t sid, uint8_t type,

@@ -313,6 +313,19 @@ TEST_F(ServerTest, ResetAndReauthenticate) {
   EXPECT_EQ(c->last_error().code, 1047u);
 }
 
+TEST_F(ServerTest, ResetToAuthenticationRenewsTheLoginDeadline) {
+  ServerOptions so;
+  so.connect_timeout = std::chrono::milliseconds(300);
+  StartServer(so);
+  auto c = Connect(Opts());
+  std::this_thread::sleep_for(
+      std::chrono::milliseconds(400));  // past the first deadline
+  ASSERT_TRUE(c->Reset(false).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  auto caps = c->GetCapabilities();  // not a FATAL 1159
+  EXPECT_TRUE(caps.ok()) << caps.status().ToString();
+}
+
 TEST_F(ServerTest, PipelinedRequestsAnswerInOrder) {
   auto c = Connect(Opts());
   for (int i = 0; i < 50; ++i)
