@@ -188,7 +188,7 @@ Result<Decimal> DecimalRescale(const Decimal& d, int scale) {
 
 Result<Decimal> DecimalAdd(const Decimal& a, const Decimal& b) {
   Decimal r;
-  int128 x, y;
+  int128 x = 0, y = 0;
   XP_RETURN_IF_ERROR(Align(a, b, &x, &y, &r.scale));
   r.unscaled = x + y;  // |x|, |y| < 10^38: no int128 overflow
   if (!InRange(r.unscaled)) return OutOfRange();
@@ -230,7 +230,7 @@ Result<std::optional<Decimal>> DecimalDiv(const Decimal& a, const Decimal& b) {
 Result<std::optional<Decimal>> DecimalMod(const Decimal& a, const Decimal& b) {
   if (b.unscaled == 0) return std::optional<Decimal>();
   Decimal r;
-  int128 x, y;
+  int128 x = 0, y = 0;
   XP_RETURN_IF_ERROR(Align(a, b, &x, &y, &r.scale));
   r.unscaled = x % y;  // sign of the dividend, as MySQL
   return std::optional<Decimal>(r);
@@ -239,7 +239,7 @@ Result<std::optional<Decimal>> DecimalMod(const Decimal& a, const Decimal& b) {
 Result<std::optional<int64_t>> DecimalIntDiv(const Decimal& a,
                                              const Decimal& b) {
   if (b.unscaled == 0) return std::optional<int64_t>();
-  int128 x, y;
+  int128 x = 0, y = 0;
   int scale;
   XP_RETURN_IF_ERROR(Align(a, b, &x, &y, &scale));
   const int128 q = x / y;
