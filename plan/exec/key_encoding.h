@@ -1,0 +1,21 @@
+// Byte encodings of row values used as hash keys (GROUP BY, DISTINCT, hash
+// join): equal SQL values under the column's comparison rules encode to
+// equal bytes.
+#pragma once
+
+#include <string>
+
+#include "plan/exec/vector.h"
+#include "plan/types/data_type.h"
+
+namespace xp::exec {
+
+// Appends a self-delimiting encoding of row i of `v` (a NULL flag byte, then
+// the value) to *key. Numbers encode their physical bytes (so both sides of
+// a comparison must have the same type); DOUBLE -0 equals 0; strings with a
+// case-insensitive collation fold ASCII case and drop trailing spaces
+// (PAD SPACE).
+void EncodeKey(const Vector& v, const plan::DataType& t, size_t i,
+               std::string* key);
+
+}  // namespace xp::exec
