@@ -334,6 +334,16 @@ bool CompareResult(ExprOp op, int c) {
 
 }  // namespace
 
+namespace {
+
+template <class T>
+void NonZero(const Vector& v, size_t rows, int64_t* o) {
+  const T* in = v.data<T>();
+  for (size_t i = 0; i < rows; ++i) o[i] = in[i] != T{};
+}
+
+}  // namespace
+
 void ToTruth(const Vector& v, const DataType& type, size_t rows, Vector* out) {
   StartOutput(out, rows);
   UnionNulls({&v}, rows, out);
@@ -342,26 +352,18 @@ void ToTruth(const Vector& v, const DataType& type, size_t rows, Vector* out) {
     case TypeId::kInt:
     case TypeId::kDate:
     case TypeId::kDateTime:
-    case TypeId::kTime: {
-      const int64_t* in = v.data<int64_t>();
-      for (size_t i = 0; i < rows; ++i) o[i] = in[i] != 0;
+    case TypeId::kTime:
+      NonZero<int64_t>(v, rows, o);
       break;
-    }
-    case TypeId::kUInt: {
-      const uint64_t* in = v.data<uint64_t>();
-      for (size_t i = 0; i < rows; ++i) o[i] = in[i] != 0;
+    case TypeId::kUInt:
+      NonZero<uint64_t>(v, rows, o);
       break;
-    }
-    case TypeId::kDouble: {
-      const double* in = v.data<double>();
-      for (size_t i = 0; i < rows; ++i) o[i] = in[i] != 0.0;
+    case TypeId::kDouble:
+      NonZero<double>(v, rows, o);
       break;
-    }
-    case TypeId::kDecimal: {
-      const int128* in = v.data<int128>();
-      for (size_t i = 0; i < rows; ++i) o[i] = in[i] != 0;
+    case TypeId::kDecimal:
+      NonZero<int128>(v, rows, o);
       break;
-    }
     case TypeId::kString: {
       const std::string_view* in = v.data<std::string_view>();
       for (size_t i = 0; i < rows; ++i)
@@ -680,31 +682,6 @@ Status EvalLogic(Node& n, const std::vector<const Vector*>& args, size_t rows) {
   return Status::OK();
 }
 
-// Copies row i of `src` (already converted to out's layout) into out.
-void CopyRow(const Vector& src, size_t i, Vector* out) {
-  if (src.IsNull(i)) {
-    out->SetNull(i);
-    return;
-  }
-  switch (out->type()) {
-    case PhysType::kInt64:
-      out->data<int64_t>()[i] = src.data<int64_t>()[i];
-      break;
-    case PhysType::kUInt64:
-      out->data<uint64_t>()[i] = src.data<uint64_t>()[i];
-      break;
-    case PhysType::kDouble:
-      out->data<double>()[i] = src.data<double>()[i];
-      break;
-    case PhysType::kInt128:
-      out->data<int128>()[i] = src.data<int128>()[i];
-      break;
-    case PhysType::kString:
-      out->data<std::string_view>()[i] = src.data<std::string_view>()[i];
-      break;
-  }
-}
-
 Status EvalChoice(Node& n, const std::vector<const Vector*>& args,
                   size_t rows) {
   const BoundExpr& e = *n.expr;
@@ -737,7 +714,7 @@ Status EvalChoice(Node& n, const std::vector<const Vector*>& args,
       if (k == values.size()) {
         out.SetNull(i);
       } else {
-        CopyRow(*values[k], i, &out);
+        CopyValue(*values[k], i, &out, i);
       }
     }
     return Status::OK();
@@ -757,9 +734,9 @@ Status EvalChoice(Node& n, const std::vector<const Vector*>& args,
     while (p < pairs && (conds[p]->IsNull(i) || !conds[p]->data<int64_t>()[i]))
       ++p;
     if (p < pairs) {
-      CopyRow(*values[p], i, &out);
+      CopyValue(*values[p], i, &out, i);
     } else if (other != nullptr) {
-      CopyRow(*other, i, &out);
+      CopyValue(*other, i, &out, i);
     } else {
       out.SetNull(i);
     }

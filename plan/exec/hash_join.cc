@@ -9,29 +9,6 @@ namespace {
 constexpr uint32_t kEnd = ~0u;
 constexpr uint64_t kNoBuildRow = ~uint64_t{0};
 
-void CopyValue(const Vector& s, size_t from, Vector* d, size_t to) {
-  if (s.IsNull(from)) {
-    d->SetNull(to);
-    return;
-  }
-  switch (s.type()) {
-    case PhysType::kInt64:
-      d->data<int64_t>()[to] = s.data<int64_t>()[from];
-      break;
-    case PhysType::kUInt64:
-      d->data<uint64_t>()[to] = s.data<uint64_t>()[from];
-      break;
-    case PhysType::kDouble:
-      d->data<double>()[to] = s.data<double>()[from];
-      break;
-    case PhysType::kInt128:
-      d->data<__int128>()[to] = s.data<__int128>()[from];
-      break;
-    case PhysType::kString:
-      d->data<std::string_view>()[to] = s.data<std::string_view>()[from];
-      break;
-  }
-}
 }  // namespace
 
 HashJoinOperator::HashJoinOperator(OperatorPtr probe, OperatorPtr build,
@@ -52,21 +29,11 @@ HashJoinOperator::HashJoinOperator(OperatorPtr probe, OperatorPtr build,
 }
 
 Status HashJoinOperator::Build() {
-  std::vector<PhysType> phys;
-  for (const auto& t : build_->types()) phys.push_back(t.phys());
-  std::vector<uint32_t> identity(kBatchSize);
-  for (size_t i = 0; i < kBatchSize; ++i)
-    identity[i] = static_cast<uint32_t>(i);
   const auto& types = build_->types();
   for (;;) {
     XP_ASSIGN_OR_RETURN(const Batch* in, build_->Next());
     if (in == nullptr) break;
-    Batch copy(phys, in->num_rows());
-    for (size_t c = 0; c < in->num_columns(); ++c) {
-      GatherOwned(in->column(c), identity.data(), in->num_rows(),
-                  &copy.column(c));
-    }
-    copy.SetRows(in->num_rows());
+    Batch copy = CopyOwned(*in);
     const uint64_t b = build_rows_.size();
     for (size_t r = 0; r < copy.num_rows(); ++r) {
       key_.clear();

@@ -15,6 +15,23 @@ void GatherOwned(const Vector& src, const uint32_t* sel, size_t n,
   for (size_t i = 0; i < n; ++i) d[i] = dst->arena().Store(d[i]);
 }
 
+Batch CopyOwned(const Batch& in) {
+  static const std::vector<uint32_t> identity = [] {
+    std::vector<uint32_t> v(kBatchSize);
+    for (size_t i = 0; i < kBatchSize; ++i) v[i] = static_cast<uint32_t>(i);
+    return v;
+  }();
+  std::vector<PhysType> phys;
+  for (size_t c = 0; c < in.num_columns(); ++c)
+    phys.push_back(in.column(c).type());
+  Batch copy(phys, in.num_rows());
+  for (size_t c = 0; c < in.num_columns(); ++c) {
+    GatherOwned(in.column(c), identity.data(), in.num_rows(), &copy.column(c));
+  }
+  copy.SetRows(in.num_rows());
+  return copy;
+}
+
 SortOperator::SortOperator(OperatorPtr child, std::vector<SortKey> keys,
                            std::optional<uint64_t> limit, uint64_t offset)
     : child_(std::move(child)),
@@ -27,23 +44,12 @@ SortOperator::SortOperator(OperatorPtr child, std::vector<SortKey> keys,
 }
 
 Status SortOperator::Materialize() {
-  std::vector<PhysType> phys;
-  for (const auto& t : child_->types()) phys.push_back(t.phys());
-  std::vector<uint32_t> identity(kBatchSize);
-  for (size_t i = 0; i < kBatchSize; ++i)
-    identity[i] = static_cast<uint32_t>(i);
   for (;;) {
     XP_ASSIGN_OR_RETURN(const Batch* in, child_->Next());
     if (in == nullptr) break;
-    Batch copy(phys, in->num_rows());
-    for (size_t c = 0; c < in->num_columns(); ++c) {
-      GatherOwned(in->column(c), identity.data(), in->num_rows(),
-                  &copy.column(c));
-    }
-    copy.SetRows(in->num_rows());
     const uint64_t b = rows_.size();
     for (size_t r = 0; r < in->num_rows(); ++r) order_.push_back((b << 32) | r);
-    rows_.push_back(std::move(copy));
+    rows_.push_back(CopyOwned(*in));
   }
   auto less = [this](uint64_t a, uint64_t b) { return CompareRows(a, b) < 0; };
   const uint64_t total = order_.size();
@@ -141,31 +147,7 @@ Result<const Batch*> SortOperator::Next() {
     const Batch& src = rows_[ref >> 32];
     const uint32_t row = static_cast<uint32_t>(ref & 0xffffffffu);
     for (size_t c = 0; c < src.num_columns(); ++c) {
-      // One row at a time into position i: Gather with a one-element
-      // selection would reset the column, so copy directly.
-      const Vector& s = src.column(c);
-      Vector& d = out_.column(c);
-      if (s.IsNull(row)) {
-        d.SetNull(i);
-        continue;
-      }
-      switch (s.type()) {
-        case PhysType::kInt64:
-          d.data<int64_t>()[i] = s.data<int64_t>()[row];
-          break;
-        case PhysType::kUInt64:
-          d.data<uint64_t>()[i] = s.data<uint64_t>()[row];
-          break;
-        case PhysType::kDouble:
-          d.data<double>()[i] = s.data<double>()[row];
-          break;
-        case PhysType::kInt128:
-          d.data<__int128>()[i] = s.data<__int128>()[row];
-          break;
-        case PhysType::kString:
-          d.data<std::string_view>()[i] = s.data<std::string_view>()[row];
-          break;
-      }
+      CopyValue(src.column(c), row, &out_.column(c), i);
     }
   }
   next_ += n;

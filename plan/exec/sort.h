@@ -48,4 +48,8 @@ class SortOperator : public Operator {
 // not depend on src's lifetime.
 void GatherOwned(const Vector& src, const uint32_t* sel, size_t n, Vector* dst);
 
+// A deep copy of `in` (strings included) sized to its rows: for operators
+// that keep their input past the child's next batch (sort, join build).
+Batch CopyOwned(const Batch& in);
+
 }  // namespace xp::exec

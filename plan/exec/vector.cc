@@ -74,6 +74,30 @@ size_t Vector::bytes_reserved() const {
          arena_.bytes_reserved();
 }
 
+void CopyValue(const Vector& src, size_t from, Vector* dst, size_t to) {
+  if (src.IsNull(from)) {
+    dst->SetNull(to);
+    return;
+  }
+  switch (src.type()) {
+    case PhysType::kInt64:
+      dst->data<int64_t>()[to] = src.data<int64_t>()[from];
+      break;
+    case PhysType::kUInt64:
+      dst->data<uint64_t>()[to] = src.data<uint64_t>()[from];
+      break;
+    case PhysType::kDouble:
+      dst->data<double>()[to] = src.data<double>()[from];
+      break;
+    case PhysType::kInt128:
+      dst->data<__int128>()[to] = src.data<__int128>()[from];
+      break;
+    case PhysType::kString:
+      dst->data<std::string_view>()[to] = src.data<std::string_view>()[from];
+      break;
+  }
+}
+
 Batch::Batch(const std::vector<PhysType>& types, size_t capacity) {
   columns_.reserve(types.size());
   for (PhysType t : types) columns_.emplace_back(t, capacity);

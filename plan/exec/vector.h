@@ -128,6 +128,11 @@ class Vector {
   StringArena arena_;
 };
 
+// Copies the value (or NULL mark) of row `from` of `src` into row `to` of
+// `dst`. Strings copy their view, not their bytes.
+// REQUIRES: same PhysType.
+void CopyValue(const Vector& src, size_t from, Vector* dst, size_t to);
+
 // A set of equally long column vectors.
 class Batch {
  public:

@@ -1885,55 +1885,34 @@ class Parser {
   // Binary operators between the comparison level and the unary level, one
   // precedence level each, loosest first: | & << >> + - * / DIV % MOD ^.
   static constexpr int kBitExprLevels = 6;
+  struct BitExprOperator {
+    int level;
+    const char* op;    // punctuation, or
+    const char* word;  // a keyword
+    BinaryOp bop;
+  };
+  static constexpr BitExprOperator kBitExprOperators[] = {
+      {0, "|", nullptr, BinaryOp::kBitOr},
+      {1, "&", nullptr, BinaryOp::kBitAnd},
+      {2, "<<", nullptr, BinaryOp::kShiftLeft},
+      {2, ">>", nullptr, BinaryOp::kShiftRight},
+      {3, "+", nullptr, BinaryOp::kAdd},
+      {3, "-", nullptr, BinaryOp::kSub},
+      {4, "*", nullptr, BinaryOp::kMul},
+      {4, "/", nullptr, BinaryOp::kDiv},
+      {4, "%", nullptr, BinaryOp::kMod},
+      {4, nullptr, "MOD", BinaryOp::kMod},
+      {4, nullptr, "DIV", BinaryOp::kIntDiv},
+      {5, "^", nullptr, BinaryOp::kBitXor},
+  };
   bool MatchBitExprOp(int level, BinaryOp* op) const {
     const Token& t = Peek();
-    switch (level) {
-      case 0:
-        if (t.IsOp("|"))
-          *op = BinaryOp::kBitOr;
-        else
-          return false;
+    for (const auto& o : kBitExprOperators) {
+      if (o.level == level &&
+          (o.op != nullptr ? t.IsOp(o.op) : t.IsWord(o.word))) {
+        *op = o.bop;
         return true;
-      case 1:
-        if (t.IsOp("&"))
-          *op = BinaryOp::kBitAnd;
-        else
-          return false;
-        return true;
-      case 2:
-        if (t.IsOp("<<"))
-          *op = BinaryOp::kShiftLeft;
-        else if (t.IsOp(">>"))
-          *op = BinaryOp::kShiftRight;
-        else
-          return false;
-        return true;
-      case 3:
-        if (t.IsOp("+"))
-          *op = BinaryOp::kAdd;
-        else if (t.IsOp("-"))
-          *op = BinaryOp::kSub;
-        else
-          return false;
-        return true;
-      case 4:
-        if (t.IsOp("*"))
-          *op = BinaryOp::kMul;
-        else if (t.IsOp("/"))
-          *op = BinaryOp::kDiv;
-        else if (t.IsOp("%") || t.IsWord("MOD"))
-          *op = BinaryOp::kMod;
-        else if (t.IsWord("DIV"))
-          *op = BinaryOp::kIntDiv;
-        else
-          return false;
-        return true;
-      case 5:
-        if (t.IsOp("^"))
-          *op = BinaryOp::kBitXor;
-        else
-          return false;
-        return true;
+      }
     }
     return false;
   }
