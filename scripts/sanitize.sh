@@ -13,7 +13,7 @@ run() {
       -DXP_BUILD_BENCH=OFF . >/dev/null
   fi
   cmake --build "$dir" -j2 --target codec_test xprotocol_test plan_sql_test plan_types_test \
-    plan_exec_test
+    plan_exec_test plan_test
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     TSAN_OPTIONS=halt_on_error=1 \
     ctest --test-dir "$dir" -L unit --output-on-failure -j2 | tail -n 3

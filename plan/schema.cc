@@ -1,0 +1,636 @@
+#include "plan/schema.h"
+
+#include <cctype>
+#include <cmath>
+#include <cstdlib>
+
+namespace xp::plan {
+
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool IEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+Status Err(uint32_t code, const char* state, const std::string& msg) {
+  return Status::SqlError(code, state, msg);
+}
+
+// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+// days_from_civil).
+int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+bool IsLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+// Parses up to `max` digits at *p.
+bool Digits(std::string_view s, size_t* p, int max, int* out) {
+  int v = 0, n = 0;
+  while (*p < s.size() && n < max &&
+         std::isdigit(static_cast<unsigned char>(s[*p]))) {
+    v = v * 10 + (s[*p] - '0');
+    ++*p;
+    ++n;
+  }
+  *out = v;
+  return n > 0;
+}
+
+// 'YYYY-MM-DD[ hh:mm:ss[.ffffff]]' -> microseconds since the epoch (or days
+// when date_only). False when malformed.
+bool ParseDateTime(std::string_view s, bool date_only, int64_t* out) {
+  size_t p = 0;
+  int y, mo, d, h = 0, mi = 0, se = 0, us = 0;
+  if (!Digits(s, &p, 4, &y) || p >= s.size() || s[p++] != '-') return false;
+  if (!Digits(s, &p, 2, &mo) || p >= s.size() || s[p++] != '-') return false;
+  if (!Digits(s, &p, 2, &d)) return false;
+  if (p < s.size() && (s[p] == ' ' || s[p] == 'T')) {
+    ++p;
+    if (!Digits(s, &p, 2, &h) || p >= s.size() || s[p++] != ':') return false;
+    if (!Digits(s, &p, 2, &mi) || p >= s.size() || s[p++] != ':') return false;
+    if (!Digits(s, &p, 2, &se)) return false;
+    if (p < s.size() && s[p] == '.') {
+      ++p;
+      const size_t start = p;
+      if (!Digits(s, &p, 6, &us)) return false;
+      for (size_t k = p - start; k < 6; ++k) us *= 10;
+    }
+  }
+  if (p != s.size()) return false;
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (mo < 1 || mo > 12 || d < 1 ||
+      d > kDays[mo - 1] + (mo == 2 && IsLeap(y)) || h > 23 || mi > 59 ||
+      se > 59) {
+    return false;
+  }
+  const int64_t days =
+      DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
+  if (date_only) {
+    *out = days;
+    return true;
+  }
+  *out = ((days * 24 + h) * 60 + mi) * 60 * 1000000LL + se * 1000000LL + us;
+  return true;
+}
+
+// '[-]hh:mm:ss[.ffffff]' -> signed microseconds.
+bool ParseTime(std::string_view s, int64_t* out) {
+  size_t p = 0;
+  bool neg = false;
+  if (!s.empty() && s[0] == '-') {
+    neg = true;
+    p = 1;
+  }
+  int h, m, sec, us = 0;
+  if (!Digits(s, &p, 3, &h) || p >= s.size() || s[p++] != ':') return false;
+  if (!Digits(s, &p, 2, &m) || p >= s.size() || s[p++] != ':') return false;
+  if (!Digits(s, &p, 2, &sec)) return false;
+  if (p < s.size() && s[p] == '.') {
+    ++p;
+    const size_t start = p;
+    if (!Digits(s, &p, 6, &us)) return false;
+    for (size_t k = p - start; k < 6; ++k) us *= 10;
+  }
+  if (p != s.size() || h > 838 || m > 59 || sec > 59) return false;
+  const int64_t v =
+      ((static_cast<int64_t>(h) * 60 + m) * 60 + sec) * 1000000LL + us;
+  *out = neg ? -v : v;
+  return true;
+}
+
+std::string ValueText(const Value& v) {
+  return v.index() == 5 ? std::get<std::string>(v) : ValueToString(v);
+}
+
+// Strict-mode number parsing of a string: optional spaces, a decimal
+// literal, optional trailing spaces; anything else is 1366.
+Result<Decimal> StrictNumber(const std::string& s, const DataType& type,
+                             std::string_view column) {
+  size_t b = s.find_first_not_of(' ');
+  size_t e = s.find_last_not_of(' ');
+  auto d = b == std::string::npos
+               ? Result<Decimal>(Status::InvalidArgument(""))
+               : ParseDecimal(std::string_view(s).substr(b, e - b + 1));
+  if (!d.ok()) {
+    return Err(1366, "HY000",
+               "Incorrect " +
+                   std::string(type.is_integer() ? "integer" : "decimal") +
+                   " value: '" + s + "' for column '" + std::string(column) +
+                   "' at row 1");
+  }
+  return d;
+}
+
+Status OutOfRangeFor(std::string_view column) {
+  return Err(
+      1264, "22003",
+      "Out of range value for column '" + std::string(column) + "' at row 1");
+}
+
+}  // namespace
+
+int TableSchema::FindColumn(std::string_view name) const {
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (IEquals(columns[i].name, name)) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+Result<DataType> ResolveColumnType(const sql::TypeName& t,
+                                   std::string_view column) {
+  const std::string& n = t.name;
+  DataType out;
+  auto integer = [&](uint8_t bytes) {
+    out = t.is_unsigned ? DataType::UInt(bytes) : DataType::Int(bytes);
+  };
+  if (n == "TINYINT" || n == "BOOL" || n == "BOOLEAN") {
+    integer(1);
+  } else if (n == "SMALLINT") {
+    integer(2);
+  } else if (n == "MEDIUMINT") {
+    integer(3);
+  } else if (n == "INT" || n == "INTEGER") {
+    integer(4);
+  } else if (n == "BIGINT") {
+    integer(8);
+  } else if (n == "BIT") {
+    out = DataType::UInt(8);
+  } else if (n == "YEAR") {
+    out = DataType::UInt(2);
+  } else if (n == "FLOAT" || n == "DOUBLE" || n == "REAL") {
+    out = DataType::Double();
+    out.float_type = n == "FLOAT";
+  } else if (n == "DECIMAL" || n == "DEC" || n == "NUMERIC" || n == "FIXED") {
+    const int64_t p = t.length >= 0 ? t.length : 10;
+    const int64_t s = t.scale >= 0 ? t.scale : 0;
+    if (p > kMaxDecimalDigits) {
+      return Err(1426, "42000",
+                 "Too-big precision " + std::to_string(p) + " specified for '" +
+                     std::string(column) + "'. Maximum is " +
+                     std::to_string(kMaxDecimalDigits) + ".");
+    }
+    if (s > kMaxDecimalScale) {
+      return Err(1425, "42000",
+                 "Too big scale " + std::to_string(s) +
+                     " specified for column '" + std::string(column) +
+                     "'. Maximum is 30.");
+    }
+    if (s > p) {
+      return Err(1427, "42000",
+                 "For float(M,D), double(M,D) or decimal(M,D), M must be >= D "
+                 "(column '" +
+                     std::string(column) + "').");
+    }
+    out = DataType::Decimal(static_cast<int>(p == 0 ? 1 : p),
+                            static_cast<int>(s));
+  } else if (n == "CHAR" || n == "VARCHAR" || n == "BINARY" ||
+             n == "VARBINARY") {
+    if (n[0] == 'V' && t.length < 0)
+      return Err(1064, "42000", "VARCHAR needs a length");
+    const int64_t len = t.length >= 0 ? t.length : 1;
+    const bool binary = n == "BINARY" || n == "VARBINARY";
+    const int64_t max = binary ? 65535 : 16383;
+    if (len > max) {
+      return Err(1074, "42000",
+                 "Column length too big for column '" + std::string(column) +
+                     "' (max = " + std::to_string(max) +
+                     "); use BLOB or TEXT instead");
+    }
+    out = DataType::String(static_cast<uint32_t>(len), binary);
+  } else if (n == "TINYTEXT" || n == "TEXT" || n == "MEDIUMTEXT" ||
+             n == "LONGTEXT" || n == "JSON" || n == "ENUM" || n == "SET") {
+    out = DataType::String(n == "TINYTEXT" ? 255
+                           : n == "TEXT"   ? 65535
+                                           : 0xffffffffu);
+  } else if (n == "TINYBLOB" || n == "BLOB" || n == "MEDIUMBLOB" ||
+             n == "LONGBLOB") {
+    out = DataType::String(n == "TINYBLOB" ? 255
+                           : n == "BLOB"   ? 65535
+                                           : 0xffffffffu,
+                           true);
+  } else if (n == "DATE") {
+    out.id = TypeId::kDate;
+  } else if (n == "DATETIME" || n == "TIMESTAMP" || n == "TIME") {
+    out.id = n == "TIME" ? TypeId::kTime : TypeId::kDateTime;
+    out.timestamp = n == "TIMESTAMP";
+    out.scale = static_cast<uint8_t>(t.length > 0 ? t.length : 0);
+    if (t.length > 6) {
+      return Err(1426, "42000",
+                 "Too-big precision " + std::to_string(t.length) +
+                     " specified for '" + std::string(column) +
+                     "'. Maximum is 6.");
+    }
+  } else {
+    return Err(1064, "42000",
+               "Unknown column type '" + n + "' for column '" +
+                   std::string(column) + "'");
+  }
+  if (out.id == TypeId::kString && !out.binary) {
+    const std::string c = Lower(t.collation);
+    out.binary = c == "binary" ||
+                 (c.size() > 4 && c.compare(c.size() - 4, 4, "_bin") == 0);
+  }
+  return out;
+}
+
+Result<Value> ConvertValue(const Value& v, const DataType& type,
+                           std::string_view column) {
+  if (v.index() == 0) return v;
+  switch (type.id) {
+    case TypeId::kInt:
+    case TypeId::kUInt: {
+      // Through DECIMAL: exact for every source, rounds half away from zero.
+      Decimal d;
+      switch (v.index()) {
+        case 1:
+          d = DecimalFromInt(std::get<int64_t>(v));
+          break;
+        case 2:
+          d = DecimalFromUInt(std::get<uint64_t>(v));
+          break;
+        case 3: {
+          const double x = std::round(std::get<double>(v));
+          if (!(x > -1.9e19 && x < 1.9e19)) return OutOfRangeFor(column);
+          char buf[64];
+          std::snprintf(buf, sizeof(buf), "%.0f", x);
+          XP_SET_OR_RETURN(d, ParseDecimal(buf));
+          break;
+        }
+        case 4:
+          d = std::get<Decimal>(v);
+          break;
+        default:
+          XP_SET_OR_RETURN(
+              d, StrictNumber(std::get<std::string>(v), type, column));
+      }
+      XP_ASSIGN_OR_RETURN(Decimal r, DecimalRound(d, 0));
+      const int bits = type.int_bytes * 8;
+      if (type.id == TypeId::kInt) {
+        const int128 lo = -(static_cast<int128>(1) << (bits - 1));
+        const int128 hi = (static_cast<int128>(1) << (bits - 1)) - 1;
+        if (r.unscaled < lo || r.unscaled > hi) return OutOfRangeFor(column);
+        return Value(static_cast<int64_t>(r.unscaled));
+      }
+      const int128 hi = (static_cast<int128>(1) << bits) - 1;
+      if (r.unscaled < 0 || r.unscaled > hi) return OutOfRangeFor(column);
+      return Value(static_cast<uint64_t>(r.unscaled));
+    }
+    case TypeId::kDouble:
+      switch (v.index()) {
+        case 1:
+          return Value(static_cast<double>(std::get<int64_t>(v)));
+        case 2:
+          return Value(static_cast<double>(std::get<uint64_t>(v)));
+        case 3:
+          return v;
+        case 4:
+          return Value(DecimalToDouble(std::get<Decimal>(v)));
+        default: {
+          XP_ASSIGN_OR_RETURN(
+              Decimal d, StrictNumber(std::get<std::string>(v), type, column));
+          return Value(DecimalToDouble(d));
+        }
+      }
+    case TypeId::kDecimal: {
+      Decimal d;
+      switch (v.index()) {
+        case 1:
+          d = DecimalFromInt(std::get<int64_t>(v));
+          break;
+        case 2:
+          d = DecimalFromUInt(std::get<uint64_t>(v));
+          break;
+        case 3: {
+          char buf[64];
+          std::snprintf(buf, sizeof(buf), "%.*f", type.scale + 1,
+                        std::get<double>(v));
+          auto p = ParseDecimal(buf);
+          if (!p.ok()) return OutOfRangeFor(column);
+          d = *p;
+          break;
+        }
+        case 4:
+          d = std::get<Decimal>(v);
+          break;
+        default:
+          XP_SET_OR_RETURN(
+              d, StrictNumber(std::get<std::string>(v), type, column));
+      }
+      auto r = DecimalRescale(d, type.scale);
+      if (!r.ok()) return OutOfRangeFor(column);
+      // At most precision - scale integer digits.
+      const int128 limit = Pow10(type.precision);
+      if (r->unscaled >= limit || r->unscaled <= -limit)
+        return OutOfRangeFor(column);
+      return Value(*r);
+    }
+    case TypeId::kString: {
+      std::string s = ValueText(v);
+      if (v.index() == 4) s = DecimalToString(std::get<Decimal>(v));
+      if (s.size() > type.length) {
+        // Characters are counted as bytes here; exact for ASCII.
+        return Err(
+            1406, "22001",
+            "Data too long for column '" + std::string(column) + "' at row 1");
+      }
+      return Value(std::move(s));
+    }
+    case TypeId::kDate:
+    case TypeId::kDateTime:
+    case TypeId::kTime: {
+      const std::string s = ValueText(v);
+      int64_t out = 0;
+      const bool ok = type.id == TypeId::kTime
+                          ? ParseTime(s, &out)
+                          : ParseDateTime(s, type.id == TypeId::kDate, &out);
+      if (!ok) {
+        const char* what = type.id == TypeId::kDate   ? "date"
+                           : type.id == TypeId::kTime ? "time"
+                                                      : "datetime";
+        return Err(1292, "22007",
+                   std::string("Incorrect ") + what + " value: '" + s +
+                       "' for column '" + std::string(column) + "' at row 1");
+      }
+      return Value(out);
+    }
+    case TypeId::kNull:
+      return Value();
+  }
+  return Status::Internal("unreachable");
+}
+
+namespace {
+
+// The constant a DEFAULT clause gives, before conversion to the column type.
+Result<Value> DefaultLiteral(const sql::Expr& e, bool* now) {
+  *now = false;
+  if (e.kind == sql::ExprKind::kFunction &&
+      (e.text == "CURRENT_TIMESTAMP" || e.text == "NOW" ||
+       e.text == "LOCALTIMESTAMP")) {
+    *now = true;
+    return Value();
+  }
+  if (e.kind != sql::ExprKind::kLiteral)
+    return Status::InvalidArgument("not a constant");
+  switch (e.lit) {
+    case sql::LiteralKind::kNull:
+      return Value();
+    case sql::LiteralKind::kInteger: {
+      auto d = ParseDecimal(e.text);
+      if (!d.ok()) return d.status();
+      if (d->unscaled >= INT64_MIN && d->unscaled <= INT64_MAX) {
+        return Value(static_cast<int64_t>(d->unscaled));
+      }
+      if (d->unscaled >= 0 && d->unscaled <= static_cast<int128>(UINT64_MAX)) {
+        return Value(static_cast<uint64_t>(d->unscaled));
+      }
+      return Value(*d);
+    }
+    case sql::LiteralKind::kDecimal: {
+      XP_ASSIGN_OR_RETURN(Decimal d, ParseDecimal(e.text));
+      return Value(d);
+    }
+    case sql::LiteralKind::kFloat:
+      return Value(std::strtod(e.text.c_str(), nullptr));
+    case sql::LiteralKind::kBool:
+      return Value(static_cast<int64_t>(e.text == "1"));
+    default:
+      return Value(e.text);  // strings, hex, temporal literals
+  }
+}
+
+// MySQL names an unnamed key after its first column, adding _2, _3, ...
+// when that name is taken.
+std::string UniqueIndexName(const std::vector<IndexSchema>& indexes,
+                            const std::string& base) {
+  auto taken = [&indexes](const std::string& n) {
+    for (const auto& idx : indexes) {
+      if (IEquals(idx.name, n)) return true;
+    }
+    return false;
+  };
+  if (!taken(base)) return base;
+  for (int i = 2;; ++i) {
+    std::string n = base + "_" + std::to_string(i);
+    if (!taken(n)) return n;
+  }
+}
+
+}  // namespace
+
+Result<TableSchema> BuildTableSchema(const sql::CreateTableStatement& stmt,
+                                     std::string_view current_database) {
+  TableSchema t;
+  t.database = stmt.table.schema.empty() ? std::string(current_database)
+                                         : stmt.table.schema;
+  t.name = stmt.table.name;
+  t.partition = stmt.partition;
+  std::vector<IndexSchema> indexes;
+  int auto_columns = 0;
+  for (const sql::ColumnDef& def : stmt.columns) {
+    if (t.FindColumn(def.name) >= 0) {
+      return Err(1060, "42S21", "Duplicate column name '" + def.name + "'");
+    }
+    ColumnSchema c;
+    c.name = def.name;
+    XP_SET_OR_RETURN(c.type, ResolveColumnType(def.type, def.name));
+    c.enum_values = def.type.values;
+    c.nullable = !def.not_null && !def.primary_key;
+    c.auto_increment = def.auto_increment;
+    auto_columns += def.auto_increment;
+    if (def.auto_increment && !c.type.is_integer() &&
+        c.type.id != TypeId::kDouble) {
+      return Err(1063, "42000",
+                 "Incorrect column specifier for column '" + def.name + "'");
+    }
+    if (def.default_value) {
+      bool now = false;
+      auto lit = DefaultLiteral(*def.default_value, &now);
+      if (!lit.ok())
+        return Err(1067, "42000",
+                   "Invalid default value for '" + def.name + "'");
+      c.default_now = now;
+      if (!now) {
+        if (lit->index() == 0 && !c.nullable) {
+          return Err(1067, "42000",
+                     "Invalid default value for '" + def.name + "'");
+        }
+        auto conv = ConvertValue(*lit, c.type, def.name);
+        if (!conv.ok())
+          return Err(1067, "42000",
+                     "Invalid default value for '" + def.name + "'");
+        c.default_value = std::move(conv).value();
+      }
+    }
+    const int pos = static_cast<int>(t.columns.size());
+    if (def.primary_key) {
+      indexes.push_back(IndexSchema{"PRIMARY", true, true, {pos}, {false}});
+    } else if (def.unique) {
+      indexes.push_back(IndexSchema{
+          UniqueIndexName(indexes, def.name), false, true, {pos}, {false}});
+    }
+    t.columns.push_back(std::move(c));
+  }
+  for (const sql::IndexDef& def : stmt.indexes) {
+    IndexSchema idx;
+    idx.primary = def.kind == sql::IndexDef::Kind::kPrimary;
+    idx.unique = idx.primary || def.kind == sql::IndexDef::Kind::kUnique;
+    for (const sql::OrderItem& col : def.columns) {
+      const int pos = t.FindColumn(col.expr->text);
+      if (pos < 0) {
+        return Err(
+            1072, "42000",
+            "Key column '" + col.expr->text + "' doesn't exist in table");
+      }
+      idx.columns.push_back(pos);
+      idx.desc.push_back(col.desc);
+      if (idx.primary) {
+        if (stmt.columns[static_cast<size_t>(pos)].explicit_null) {
+          return Err(1171, "42000",
+                     "All parts of a PRIMARY KEY must be NOT NULL; if you need "
+                     "NULL in a key, "
+                     "use UNIQUE instead");
+        }
+        t.columns[static_cast<size_t>(pos)].nullable = false;
+      }
+    }
+    if (idx.primary) {
+      idx.name = "PRIMARY";
+    } else if (!def.name.empty()) {
+      for (const auto& other : indexes) {
+        if (IEquals(other.name, def.name)) {
+          return Err(1061, "42000", "Duplicate key name '" + def.name + "'");
+        }
+      }
+      idx.name = def.name;
+    } else {
+      idx.name = UniqueIndexName(
+          indexes, t.columns[static_cast<size_t>(idx.columns[0])].name);
+    }
+    indexes.push_back(std::move(idx));
+  }
+  int primaries = 0;
+  for (const auto& idx : indexes) primaries += idx.primary;
+  if (primaries > 1) return Err(1068, "42000", "Multiple primary key defined");
+  if (auto_columns > 1) {
+    return Err(1075, "42000",
+               "Incorrect table definition; there can be only one auto column "
+               "and it must be "
+               "defined as a key");
+  }
+  if (auto_columns == 1) {
+    bool keyed = false;
+    for (const auto& idx : indexes) {
+      keyed |= t.columns[static_cast<size_t>(idx.columns[0])].auto_increment;
+    }
+    if (!keyed) {
+      return Err(1075, "42000",
+                 "Incorrect table definition; there can be only one auto "
+                 "column and it must be "
+                 "defined as a key");
+    }
+  }
+  // The primary key first.
+  for (auto& idx : indexes) {
+    if (idx.primary) t.indexes.push_back(idx);
+  }
+  for (auto& idx : indexes) {
+    if (!idx.primary) t.indexes.push_back(idx);
+  }
+  t.hidden_primary_key = primaries == 0;
+  return t;
+}
+
+bool InMemoryCatalog::HasDatabase(std::string_view database) const {
+  return databases_.find(database) != databases_.end();
+}
+
+Result<const TableSchema*> InMemoryCatalog::FindTable(
+    std::string_view database, std::string_view table) const {
+  auto db = databases_.find(database);
+  if (db != databases_.end()) {
+    auto t = db->second.find(std::string(table));
+    if (t != db->second.end())
+      return static_cast<const TableSchema*>(t->second.get());
+  }
+  return Err(1146, "42S02",
+             "Table '" + std::string(database) + "." + std::string(table) +
+                 "' doesn't exist");
+}
+
+Status InMemoryCatalog::CreateDatabase(std::string_view name,
+                                       bool if_not_exists) {
+  if (HasDatabase(name)) {
+    if (if_not_exists) return Status::OK();
+    return Err(
+        1007, "HY000",
+        "Can't create database '" + std::string(name) + "'; database exists");
+  }
+  databases_.emplace(std::string(name),
+                     std::map<std::string, std::unique_ptr<TableSchema>>());
+  return Status::OK();
+}
+
+Status InMemoryCatalog::DropDatabase(std::string_view name, bool if_exists) {
+  auto it = databases_.find(name);
+  if (it == databases_.end()) {
+    if (if_exists) return Status::OK();
+    return Err(1008, "HY000",
+               "Can't drop database '" + std::string(name) +
+                   "'; database doesn't exist");
+  }
+  databases_.erase(it);
+  return Status::OK();
+}
+
+Status InMemoryCatalog::CreateTable(TableSchema schema, bool if_not_exists) {
+  auto db = databases_.find(schema.database);
+  if (db == databases_.end()) {
+    return Err(1049, "42000", "Unknown database '" + schema.database + "'");
+  }
+  if (db->second.count(schema.name)) {
+    if (if_not_exists) return Status::OK();
+    return Err(1050, "42S01", "Table '" + schema.name + "' already exists");
+  }
+  const std::string name = schema.name;
+  db->second.emplace(name, std::make_unique<TableSchema>(std::move(schema)));
+  return Status::OK();
+}
+
+Status InMemoryCatalog::DropTable(std::string_view database,
+                                  std::string_view table, bool if_exists) {
+  auto db = databases_.find(database);
+  if (db != databases_.end()) {
+    auto t = db->second.find(std::string(table));
+    if (t != db->second.end()) {
+      db->second.erase(t);
+      return Status::OK();
+    }
+  }
+  if (if_exists) return Status::OK();
+  return Err(1051, "42S02",
+             "Unknown table '" + std::string(database) + "." +
+                 std::string(table) + "'");
+}
+
+}  // namespace xp::plan

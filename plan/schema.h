@@ -1,0 +1,108 @@
+// Table schemas and the catalog seam the binder resolves names against
+// (BRIEF §4, §5). Building a schema from CREATE TABLE applies MySQL 8's
+// checks with its error codes; the Catalog interface is implemented in memory
+// here (tests, embedded mode) and over RocksDB by the data node.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "codec/status.h"
+#include "plan/expr.h"
+#include "plan/sql/ast.h"
+#include "plan/types/data_type.h"
+
+namespace xp::plan {
+
+struct ColumnSchema {
+  std::string name;
+  DataType type;
+  bool nullable = true;
+  bool auto_increment = false;
+  // The default: a constant already converted to `type`; nullopt when the
+  // column has no default (an INSERT must then give a value, or get NULL
+  // when nullable). default_now: DEFAULT CURRENT_TIMESTAMP.
+  std::optional<Value> default_value;
+  bool default_now = false;
+  std::vector<std::string> enum_values;  // ENUM / SET members
+};
+
+struct IndexSchema {
+  std::string name;  // "PRIMARY" for the primary key
+  bool primary = false;
+  bool unique = false;
+  std::vector<int> columns;  // positions in TableSchema::columns
+  std::vector<bool> desc;
+};
+
+struct TableSchema {
+  std::string database;
+  std::string name;
+  std::vector<ColumnSchema> columns;
+  std::vector<IndexSchema> indexes;  // the primary key first, when present
+  // No PRIMARY KEY was declared: storage adds a hidden one (BRIEF §5).
+  bool hidden_primary_key = false;
+  sql::PartitionSpec partition;
+  uint64_t version = 1;
+
+  // Column position by name (case-insensitive, as MySQL), or -1.
+  int FindColumn(std::string_view name) const;
+};
+
+// The DataType a declared column type maps to. Errors: 1426 (precision over
+// 38), 1425 (scale over 30), 1427 (scale > precision), 1074 (VARCHAR too
+// long), 1064 (unknown type).
+Result<DataType> ResolveColumnType(const sql::TypeName& t,
+                                   std::string_view column);
+
+// Validates CREATE TABLE and builds its schema. Errors as MySQL: 1060
+// duplicate column, 1068 several primary keys, 1072 key column missing, 1061
+// duplicate key name, 1075 AUTO_INCREMENT not a key / more than one, 1067
+// bad default, 1171 a PRIMARY KEY column declared NULL.
+Result<TableSchema> BuildTableSchema(const sql::CreateTableStatement& stmt,
+                                     std::string_view current_database);
+
+// Converts a constant to `type` as an INSERT into a column of that type
+// would (numbers from strings, integer range checks -> 1264 out of range).
+Result<Value> ConvertValue(const Value& v, const DataType& type,
+                           std::string_view column);
+
+// Names the binder resolves against. Implementations must be safe for
+// concurrent readers.
+class Catalog {
+ public:
+  virtual ~Catalog() = default;
+  virtual bool HasDatabase(std::string_view database) const = 0;
+  // 1146 (42S02) "Table 'db.t' doesn't exist" when missing.
+  virtual Result<const TableSchema*> FindTable(
+      std::string_view database, std::string_view table) const = 0;
+};
+
+// A catalog held in memory. Not thread-safe for writers.
+class InMemoryCatalog : public Catalog {
+ public:
+  bool HasDatabase(std::string_view database) const override;
+  Result<const TableSchema*> FindTable(std::string_view database,
+                                       std::string_view table) const override;
+
+  // 1007 database exists (unless if_not_exists).
+  Status CreateDatabase(std::string_view name, bool if_not_exists);
+  // 1008 database doesn't exist (unless if_exists); drops its tables.
+  Status DropDatabase(std::string_view name, bool if_exists);
+  // 1049 unknown database, 1050 table exists (unless if_not_exists).
+  Status CreateTable(TableSchema schema, bool if_not_exists);
+  // 1051 unknown table (unless if_exists).
+  Status DropTable(std::string_view database, std::string_view table,
+                   bool if_exists);
+
+ private:
+  std::map<std::string, std::map<std::string, std::unique_ptr<TableSchema>>,
+           std::less<>>
+      databases_;
+};
+
+}  // namespace xp::plan
