@@ -1,0 +1,163 @@
+#include "plan/exec/memory_table.h"
+
+#include "plan/exec/key_encoding.h"
+
+namespace xp::exec {
+
+using plan::TypeId;
+using plan::Value;
+
+MemoryTable::MemoryTable(const plan::TableSchema* schema) : schema_(schema) {
+  for (size_t c = 0; c < schema_->columns.size(); ++c) {
+    phys_.push_back(schema_->columns[c].type.phys());
+    if (schema_->columns[c].auto_increment) auto_column_ = static_cast<int>(c);
+  }
+  unique_keys_.resize(schema_->indexes.size());
+}
+
+std::vector<plan::DataType> MemoryTable::types() const {
+  std::vector<plan::DataType> out;
+  for (const auto& c : schema_->columns) out.push_back(c.type);
+  return out;
+}
+
+void MemoryTable::Put(Batch* b, size_t c, size_t row, const Value& v) {
+  Vector& col = b->column(c);
+  if (v.index() == 0) {
+    col.SetNull(row);
+    return;
+  }
+  col.ClearNull(row);
+  switch (col.type()) {
+    case PhysType::kInt64:
+      col.data<int64_t>()[row] = std::get<int64_t>(v);
+      break;
+    case PhysType::kUInt64:
+      col.data<uint64_t>()[row] = std::get<uint64_t>(v);
+      break;
+    case PhysType::kDouble:
+      col.data<double>()[row] = std::get<double>(v);
+      break;
+    case PhysType::kInt128:
+      col.data<__int128>()[row] = std::get<plan::Decimal>(v).unscaled;
+      break;
+    case PhysType::kString:
+      col.SetString(row, std::get<std::string>(v));
+      break;
+  }
+}
+
+Status MemoryTable::Insert(const std::vector<int>& columns,
+                           const std::vector<Value>& values,
+                           uint64_t* insert_id) {
+  const auto& cols = schema_->columns;
+  const size_t n = cols.size();
+  // Assemble the full row: given values, then defaults.
+  std::vector<Value> row(n);
+  std::vector<bool> given(n, false);
+  if (columns.empty() && values.size() != n) {
+    return Status::SqlError(1136, "21S01",
+                            "Column count doesn't match value count at row 1");
+  }
+  if (!columns.empty() && columns.size() != values.size()) {
+    return Status::SqlError(1136, "21S01",
+                            "Column count doesn't match value count at row 1");
+  }
+  for (size_t i = 0; i < values.size(); ++i) {
+    const size_t c = columns.empty() ? i : static_cast<size_t>(columns[i]);
+    XP_ASSIGN_OR_RETURN(
+        row[c], plan::ConvertValue(values[i], cols[c].type, cols[c].name));
+    given[c] = true;
+  }
+  uint64_t assigned = 0;
+  for (size_t c = 0; c < n; ++c) {
+    if (static_cast<int>(c) == auto_column_) {
+      // NULL, 0 or omitted: the next value; an explicit value moves it on.
+      const bool zero =
+          row[c].index() == 0 ||
+          (row[c].index() == 1 && std::get<int64_t>(row[c]) == 0) ||
+          (row[c].index() == 2 && std::get<uint64_t>(row[c]) == 0);
+      if (zero) {
+        assigned = next_auto_;
+        row[c] = cols[c].type.id == TypeId::kUInt
+                     ? Value(assigned)
+                     : Value(static_cast<int64_t>(assigned));
+        XP_ASSIGN_OR_RETURN(
+            row[c], plan::ConvertValue(row[c], cols[c].type, cols[c].name));
+      }
+      continue;
+    }
+    if (!given[c]) {
+      if (cols[c].default_value) {
+        row[c] = *cols[c].default_value;
+      } else if (!cols[c].nullable && !cols[c].default_now) {
+        return Status::SqlError(
+            1364, "HY000",
+            "Field '" + cols[c].name + "' doesn't have a default value");
+      }
+    }
+    if (row[c].index() == 0 && !cols[c].nullable && !cols[c].default_now) {
+      return Status::SqlError(1048, "23000",
+                              "Column '" + cols[c].name + "' cannot be null");
+    }
+  }
+  // Write into the slot after the last row (not yet counted).
+  if (batches_.empty() || batches_.back().num_rows() == kBatchSize) {
+    batches_.emplace_back(phys_);
+  }
+  Batch& b = batches_.back();
+  const size_t slot = b.num_rows();
+  for (size_t c = 0; c < n; ++c) Put(&b, c, slot, row[c]);
+  // Unique keys: encode from the written slot; NULL parts never collide.
+  std::vector<std::string> keys(schema_->indexes.size());
+  for (size_t i = 0; i < schema_->indexes.size(); ++i) {
+    const auto& idx = schema_->indexes[i];
+    if (!idx.unique) continue;
+    bool has_null = false;
+    for (int c : idx.columns) {
+      has_null |= b.column(static_cast<size_t>(c)).IsNull(slot);
+      EncodeKey(b.column(static_cast<size_t>(c)),
+                cols[static_cast<size_t>(c)].type, slot, &keys[i]);
+    }
+    if (has_null) {
+      keys[i].clear();
+      continue;
+    }
+    if (unique_keys_[i].count(keys[i])) {
+      std::string shown;
+      for (size_t k = 0; k < idx.columns.size(); ++k) {
+        if (k) shown += "-";
+        const Value& v = row[static_cast<size_t>(idx.columns[k])];
+        shown +=
+            v.index() == 5 ? std::get<std::string>(v) : plan::ValueToString(v);
+      }
+      return Status::SqlError(1062, "23000",
+                              "Duplicate entry '" + shown + "' for key '" +
+                                  schema_->name + "." + idx.name + "'");
+    }
+  }
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (!keys[i].empty()) unique_keys_[i].insert(std::move(keys[i]));
+  }
+  b.SetRows(slot + 1);
+  ++rows_;
+  if (auto_column_ >= 0) {
+    const Value& v = row[static_cast<size_t>(auto_column_)];
+    const uint64_t used = v.index() == 1
+                              ? static_cast<uint64_t>(std::get<int64_t>(v))
+                          : v.index() == 2 ? std::get<uint64_t>(v)
+                                           : 0;
+    if (used >= next_auto_) next_auto_ = used + 1;
+  }
+  if (insert_id != nullptr) *insert_id = assigned;
+  return Status::OK();
+}
+
+void MemoryTable::Truncate() {
+  batches_.clear();
+  rows_ = 0;
+  next_auto_ = 1;
+  for (auto& s : unique_keys_) s.clear();
+}
+
+}  // namespace xp::exec

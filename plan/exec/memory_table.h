@@ -1,0 +1,55 @@
+// An in-memory table: rows stored as column batches, with the write-path
+// rules of a MySQL table (BRIEF §4 item 5: the engine runs and is tested
+// without RocksDB, and embedded mode keeps temporary results here).
+//   - values convert to the column types in strict mode (plan/schema.h);
+//   - omitted columns take their default, or NULL when nullable, else 1364;
+//   - NULL into a NOT NULL column is 1048;
+//   - AUTO_INCREMENT assigns max+1 to NULL/0 and follows explicit values;
+//   - PRIMARY KEY / UNIQUE duplicates are 1062 (NULLs never collide).
+// A failed insert leaves the table unchanged. Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "codec/status.h"
+#include "plan/exec/vector.h"
+#include "plan/schema.h"
+
+namespace xp::exec {
+
+class MemoryTable {
+ public:
+  // REQUIRES: `schema` outlives the table.
+  explicit MemoryTable(const plan::TableSchema* schema);
+
+  // Inserts one row. `columns` are positions in the schema (empty: all, in
+  // order) and `values` their values. On success *insert_id (if given) is
+  // the AUTO_INCREMENT value assigned, or 0.
+  Status Insert(const std::vector<int>& columns,
+                const std::vector<plan::Value>& values,
+                uint64_t* insert_id = nullptr);
+  void Truncate();
+
+  size_t num_rows() const { return rows_; }
+  // The rows as batches (for BatchSource). Valid until the next write.
+  const std::vector<Batch>& batches() const { return batches_; }
+  const plan::TableSchema& schema() const { return *schema_; }
+  std::vector<plan::DataType> types() const;
+
+ private:
+  // Writes `v` (already converted) into slot `row` of column `c` of `b`.
+  static void Put(Batch* b, size_t c, size_t row, const plan::Value& v);
+
+  const plan::TableSchema* const schema_;
+  std::vector<PhysType> phys_;
+  std::vector<Batch> batches_;
+  size_t rows_ = 0;
+  int auto_column_ = -1;
+  uint64_t next_auto_ = 1;
+  std::vector<std::unordered_set<std::string>> unique_keys_;  // per index
+};
+
+}  // namespace xp::exec
