@@ -1,0 +1,291 @@
+#include "plan/binder.h"
+
+#include <cctype>
+#include <cstdlib>
+
+#include "plan/sql/printer.h"
+
+namespace xp::plan {
+
+namespace {
+
+bool IEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+Status NotSupported(const std::string& what) {
+  return Status::SqlError(
+      1235, "42000",
+      "This version of XProtocol doesn't yet support '" + what + "'");
+}
+
+Result<BoundExprPtr> Call(ExprOp op, std::vector<BoundExprPtr> args) {
+  return MakeCall(op, std::move(args));
+}
+
+Result<BoundExprPtr> Call2(ExprOp op, BoundExprPtr a, BoundExprPtr b) {
+  std::vector<BoundExprPtr> args;
+  args.push_back(std::move(a));
+  args.push_back(std::move(b));
+  return MakeCall(op, std::move(args));
+}
+
+// A deep copy (for sugar that uses an operand twice, e.g. BETWEEN).
+BoundExprPtr Clone(const BoundExpr& e) {
+  auto c = std::make_unique<BoundExpr>();
+  c->op = e.op;
+  c->type = e.type;
+  c->value = e.value;
+  c->column = e.column;
+  c->has_else = e.has_else;
+  for (const auto& a : e.args) c->args.push_back(Clone(*a));
+  return c;
+}
+
+ExprOp BinaryToOp(sql::BinaryOp op) {
+  switch (op) {
+    case sql::BinaryOp::kAdd:
+      return ExprOp::kAdd;
+    case sql::BinaryOp::kSub:
+      return ExprOp::kSub;
+    case sql::BinaryOp::kMul:
+      return ExprOp::kMul;
+    case sql::BinaryOp::kDiv:
+      return ExprOp::kDiv;
+    case sql::BinaryOp::kIntDiv:
+      return ExprOp::kIntDiv;
+    case sql::BinaryOp::kMod:
+      return ExprOp::kMod;
+    case sql::BinaryOp::kEq:
+      return ExprOp::kEq;
+    case sql::BinaryOp::kNullSafeEq:
+      return ExprOp::kNullSafeEq;
+    case sql::BinaryOp::kNe:
+      return ExprOp::kNe;
+    case sql::BinaryOp::kLt:
+      return ExprOp::kLt;
+    case sql::BinaryOp::kLe:
+      return ExprOp::kLe;
+    case sql::BinaryOp::kGt:
+      return ExprOp::kGt;
+    case sql::BinaryOp::kGe:
+      return ExprOp::kGe;
+    case sql::BinaryOp::kAnd:
+      return ExprOp::kAnd;
+    case sql::BinaryOp::kOr:
+      return ExprOp::kOr;
+    case sql::BinaryOp::kXor:
+      return ExprOp::kXor;
+    default:
+      return ExprOp::kConst;  // bit operators: not bound yet
+  }
+}
+
+}  // namespace
+
+Result<int> Scope::Resolve(std::string_view table, std::string_view name,
+                           std::string_view clause) const {
+  int found = -1;
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    const ScopeColumn& c = columns_[i];
+    if (!IEquals(c.name, name)) continue;
+    if (!table.empty() && c.table != table) continue;
+    if (found >= 0) {
+      return Status::SqlError(1052, "23000",
+                              "Column '" + std::string(name) + "' in " +
+                                  std::string(clause) + " is ambiguous");
+    }
+    found = static_cast<int>(i);
+  }
+  if (found < 0) {
+    const std::string full = table.empty()
+                                 ? std::string(name)
+                                 : std::string(table) + "." + std::string(name);
+    return Status::SqlError(
+        1054, "42S22",
+        "Unknown column '" + full + "' in '" + std::string(clause) + "'");
+  }
+  return found;
+}
+
+Result<BoundExprPtr> BindLiteral(const sql::Expr& e) {
+  switch (e.lit) {
+    case sql::LiteralKind::kNull:
+      return MakeConst(Value(), DataType::Null());
+    case sql::LiteralKind::kInteger: {
+      XP_ASSIGN_OR_RETURN(Decimal d, ParseDecimal(e.text));
+      if (d.unscaled >= INT64_MIN && d.unscaled <= INT64_MAX) {
+        return MakeConst(Value(static_cast<int64_t>(d.unscaled)),
+                         DataType::Int());
+      }
+      if (d.unscaled >= 0 && d.unscaled <= static_cast<int128>(UINT64_MAX)) {
+        return MakeConst(Value(static_cast<uint64_t>(d.unscaled)),
+                         DataType::UInt());
+      }
+      return MakeConst(Value(d), TypeOfValue(Value(d)));
+    }
+    case sql::LiteralKind::kDecimal: {
+      auto d = ParseDecimal(e.text);
+      if (!d.ok()) {  // too many digits for DECIMAL: MySQL makes it a DOUBLE
+        return MakeConst(Value(std::strtod(e.text.c_str(), nullptr)),
+                         DataType::Double());
+      }
+      return MakeConst(Value(*d), TypeOfValue(Value(*d)));
+    }
+    case sql::LiteralKind::kFloat:
+      return MakeConst(Value(std::strtod(e.text.c_str(), nullptr)),
+                       DataType::Double());
+    case sql::LiteralKind::kBool:
+      return MakeConst(Value(static_cast<int64_t>(e.text == "1")),
+                       DataType::Int(1));
+    case sql::LiteralKind::kString:
+    case sql::LiteralKind::kHex: {
+      DataType t = DataType::String(static_cast<uint32_t>(e.text.size()),
+                                    e.binary_string);
+      return MakeConst(Value(e.text), t);
+    }
+    default:
+      return NotSupported(sql::ToSql(e));
+  }
+}
+
+Result<BoundExprPtr> BindExpr(const sql::Expr& e, const Scope& scope,
+                              std::string_view clause) {
+  switch (e.kind) {
+    case sql::ExprKind::kLiteral:
+      return BindLiteral(e);
+    case sql::ExprKind::kColumn: {
+      if (!e.schema.empty()) return NotSupported("schema-qualified column");
+      XP_ASSIGN_OR_RETURN(int idx, scope.Resolve(e.table, e.text, clause));
+      return MakeColumn(idx, scope.columns()[static_cast<size_t>(idx)].type);
+    }
+    case sql::ExprKind::kUnary: {
+      XP_ASSIGN_OR_RETURN(BoundExprPtr a, BindExpr(*e.args[0], scope, clause));
+      switch (e.uop) {
+        case sql::UnaryOp::kPlus:
+          return a;
+        case sql::UnaryOp::kMinus: {
+          std::vector<BoundExprPtr> args;
+          args.push_back(std::move(a));
+          return Call(ExprOp::kNeg, std::move(args));
+        }
+        case sql::UnaryOp::kNot: {
+          std::vector<BoundExprPtr> args;
+          args.push_back(std::move(a));
+          return Call(ExprOp::kNot, std::move(args));
+        }
+        default:
+          return NotSupported(sql::ToSql(e));
+      }
+    }
+    case sql::ExprKind::kBinary: {
+      const ExprOp op = BinaryToOp(e.bop);
+      if (op == ExprOp::kConst) return NotSupported(sql::ToSql(e));
+      XP_ASSIGN_OR_RETURN(BoundExprPtr a, BindExpr(*e.args[0], scope, clause));
+      XP_ASSIGN_OR_RETURN(BoundExprPtr b, BindExpr(*e.args[1], scope, clause));
+      return Call2(op, std::move(a), std::move(b));
+    }
+    case sql::ExprKind::kIsNull: {
+      XP_ASSIGN_OR_RETURN(BoundExprPtr a, BindExpr(*e.args[0], scope, clause));
+      std::vector<BoundExprPtr> args;
+      args.push_back(std::move(a));
+      return Call(e.negated ? ExprOp::kIsNotNull : ExprOp::kIsNull,
+                  std::move(args));
+    }
+    case sql::ExprKind::kBetween: {
+      // x BETWEEN lo AND hi  ==  x >= lo AND x <= hi
+      XP_ASSIGN_OR_RETURN(BoundExprPtr x, BindExpr(*e.args[0], scope, clause));
+      XP_ASSIGN_OR_RETURN(BoundExprPtr lo, BindExpr(*e.args[1], scope, clause));
+      XP_ASSIGN_OR_RETURN(BoundExprPtr hi, BindExpr(*e.args[2], scope, clause));
+      BoundExprPtr x2 = Clone(*x);
+      XP_ASSIGN_OR_RETURN(BoundExprPtr ge,
+                          Call2(ExprOp::kGe, std::move(x), std::move(lo)));
+      XP_ASSIGN_OR_RETURN(BoundExprPtr le,
+                          Call2(ExprOp::kLe, std::move(x2), std::move(hi)));
+      XP_ASSIGN_OR_RETURN(BoundExprPtr both,
+                          Call2(ExprOp::kAnd, std::move(ge), std::move(le)));
+      if (!e.negated) return both;
+      std::vector<BoundExprPtr> args;
+      args.push_back(std::move(both));
+      return Call(ExprOp::kNot, std::move(args));
+    }
+    case sql::ExprKind::kIn: {
+      if (e.subquery) return NotSupported("IN (subquery)");
+      // x IN (a, b)  ==  x = a OR x = b  (NULL semantics carry over).
+      XP_ASSIGN_OR_RETURN(BoundExprPtr x, BindExpr(*e.args[0], scope, clause));
+      BoundExprPtr acc;
+      for (size_t i = 1; i < e.args.size(); ++i) {
+        XP_ASSIGN_OR_RETURN(BoundExprPtr item,
+                            BindExpr(*e.args[i], scope, clause));
+        XP_ASSIGN_OR_RETURN(BoundExprPtr eq,
+                            Call2(ExprOp::kEq, Clone(*x), std::move(item)));
+        if (!acc) {
+          acc = std::move(eq);
+        } else {
+          XP_SET_OR_RETURN(acc,
+                           Call2(ExprOp::kOr, std::move(acc), std::move(eq)));
+        }
+      }
+      if (!e.negated) return acc;
+      std::vector<BoundExprPtr> args;
+      args.push_back(std::move(acc));
+      return Call(ExprOp::kNot, std::move(args));
+    }
+    case sql::ExprKind::kCase: {
+      std::vector<BoundExprPtr> args;
+      size_t i = 0;
+      BoundExprPtr operand;
+      if (e.has_operand)
+        XP_SET_OR_RETURN(operand, BindExpr(*e.args[i++], scope, clause));
+      const size_t end = e.args.size() - (e.has_else ? 1 : 0);
+      for (; i + 1 < end; i += 2) {
+        XP_ASSIGN_OR_RETURN(BoundExprPtr when,
+                            BindExpr(*e.args[i], scope, clause));
+        if (operand) {
+          XP_SET_OR_RETURN(
+              when, Call2(ExprOp::kEq, Clone(*operand), std::move(when)));
+        }
+        XP_ASSIGN_OR_RETURN(BoundExprPtr then,
+                            BindExpr(*e.args[i + 1], scope, clause));
+        args.push_back(std::move(when));
+        args.push_back(std::move(then));
+      }
+      if (e.has_else) {
+        XP_ASSIGN_OR_RETURN(BoundExprPtr other,
+                            BindExpr(*e.args.back(), scope, clause));
+        args.push_back(std::move(other));
+      }
+      XP_ASSIGN_OR_RETURN(BoundExprPtr c, Call(ExprOp::kCase, std::move(args)));
+      c->has_else = e.has_else;
+      return c;
+    }
+    case sql::ExprKind::kFunction: {
+      if (e.text == "COALESCE" || e.text == "IFNULL") {
+        if (e.text == "IFNULL" && e.args.size() != 2) {
+          return Status::SqlError(
+              1582, "42000",
+              "Incorrect parameter count in the call to native function "
+              "'IFNULL'");
+        }
+        std::vector<BoundExprPtr> args;
+        for (const auto& a : e.args) {
+          XP_ASSIGN_OR_RETURN(BoundExprPtr b, BindExpr(*a, scope, clause));
+          args.push_back(std::move(b));
+        }
+        return Call(ExprOp::kCoalesce, std::move(args));
+      }
+      return NotSupported("function " + e.text);
+    }
+    default:
+      return NotSupported(sql::ToSql(e));
+  }
+}
+
+}  // namespace xp::plan
