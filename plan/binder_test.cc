@@ -25,7 +25,8 @@ TEST(BinderTest, ResolvesColumnsAndTypes) {
   auto e = Bind("t.a + b * 2");
   ASSERT_TRUE(e.ok()) << e.status().ToString();
   EXPECT_EQ(ToString(**e), "(#0 + (#1 * 2))");
-  EXPECT_EQ((*e)->type.id, TypeId::kDecimal);  // precision is not MySQL-exact yet
+  EXPECT_EQ((*e)->type.id,
+            TypeId::kDecimal);  // precision is not MySQL-exact yet
   EXPECT_EQ((*e)->type.scale, 2);
   EXPECT_EQ((*Bind("c / 2"))->type.ToString(), "DOUBLE");
   EXPECT_EQ((*Bind("t.a / 2"))->type.ToString(), "DECIMAL(24,4)");

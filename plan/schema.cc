@@ -147,6 +147,32 @@ Status OutOfRangeFor(std::string_view column) {
       "Out of range value for column '" + std::string(column) + "' at row 1");
 }
 
+// A non-NULL value as a DECIMAL; DOUBLEs are printed with
+// `fraction_digits` digits (after rounding to an integer when 0).
+Result<Decimal> AsDecimal(const Value& v, const DataType& type,
+                          std::string_view column, int fraction_digits) {
+  switch (v.index()) {
+    case 1:
+      return DecimalFromInt(std::get<int64_t>(v));
+    case 2:
+      return DecimalFromUInt(std::get<uint64_t>(v));
+    case 3: {
+      double x = std::get<double>(v);
+      if (fraction_digits == 0) x = std::round(x);
+      if (!(std::fabs(x) < 1e38)) return OutOfRangeFor(column);
+      char buf[96];
+      std::snprintf(buf, sizeof(buf), "%.*f", fraction_digits, x);
+      auto p = ParseDecimal(buf);
+      if (!p.ok()) return OutOfRangeFor(column);
+      return *p;
+    }
+    case 4:
+      return std::get<Decimal>(v);
+    default:
+      return StrictNumber(std::get<std::string>(v), type, column);
+  }
+}
+
 }  // namespace
 
 int TableSchema::FindColumn(std::string_view name) const {
@@ -260,29 +286,7 @@ Result<Value> ConvertValue(const Value& v, const DataType& type,
     case TypeId::kInt:
     case TypeId::kUInt: {
       // Through DECIMAL: exact for every source, rounds half away from zero.
-      Decimal d;
-      switch (v.index()) {
-        case 1:
-          d = DecimalFromInt(std::get<int64_t>(v));
-          break;
-        case 2:
-          d = DecimalFromUInt(std::get<uint64_t>(v));
-          break;
-        case 3: {
-          const double x = std::round(std::get<double>(v));
-          if (!(x > -1.9e19 && x < 1.9e19)) return OutOfRangeFor(column);
-          char buf[64];
-          std::snprintf(buf, sizeof(buf), "%.0f", x);
-          XP_SET_OR_RETURN(d, ParseDecimal(buf));
-          break;
-        }
-        case 4:
-          d = std::get<Decimal>(v);
-          break;
-        default:
-          XP_SET_OR_RETURN(
-              d, StrictNumber(std::get<std::string>(v), type, column));
-      }
+      XP_ASSIGN_OR_RETURN(Decimal d, AsDecimal(v, type, column, 0));
       XP_ASSIGN_OR_RETURN(Decimal r, DecimalRound(d, 0));
       const int bits = type.int_bytes * 8;
       if (type.id == TypeId::kInt) {
@@ -312,30 +316,8 @@ Result<Value> ConvertValue(const Value& v, const DataType& type,
         }
       }
     case TypeId::kDecimal: {
-      Decimal d;
-      switch (v.index()) {
-        case 1:
-          d = DecimalFromInt(std::get<int64_t>(v));
-          break;
-        case 2:
-          d = DecimalFromUInt(std::get<uint64_t>(v));
-          break;
-        case 3: {
-          char buf[64];
-          std::snprintf(buf, sizeof(buf), "%.*f", type.scale + 1,
-                        std::get<double>(v));
-          auto p = ParseDecimal(buf);
-          if (!p.ok()) return OutOfRangeFor(column);
-          d = *p;
-          break;
-        }
-        case 4:
-          d = std::get<Decimal>(v);
-          break;
-        default:
-          XP_SET_OR_RETURN(
-              d, StrictNumber(std::get<std::string>(v), type, column));
-      }
+      XP_ASSIGN_OR_RETURN(Decimal d,
+                          AsDecimal(v, type, column, type.scale + 1));
       auto r = DecimalRescale(d, type.scale);
       if (!r.ok()) return OutOfRangeFor(column);
       // At most precision - scale integer digits.
