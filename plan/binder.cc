@@ -172,6 +172,13 @@ Result<BoundExprPtr> BindExpr(const sql::Expr& e, const Scope& scope,
         case sql::UnaryOp::kPlus:
           return a;
         case sql::UnaryOp::kMinus: {
+          // MySQL: negating a negative integer constant gives DECIMAL (the
+          // result might not fit BIGINT), so "- -52" is DECIMAL 52.
+          if (a->op == ExprOp::kConst && a->value.index() == 1 &&
+              std::get<int64_t>(a->value) < 0) {
+            const Decimal d = DecimalFromInt(std::get<int64_t>(a->value));
+            a = MakeConst(Value(d), TypeOfValue(Value(d)));
+          }
           std::vector<BoundExprPtr> args;
           args.push_back(std::move(a));
           return Call(ExprOp::kNeg, std::move(args));
@@ -262,9 +269,7 @@ Result<BoundExprPtr> BindExpr(const sql::Expr& e, const Scope& scope,
                             BindExpr(*e.args.back(), scope, clause));
         args.push_back(std::move(other));
       }
-      XP_ASSIGN_OR_RETURN(BoundExprPtr c, Call(ExprOp::kCase, std::move(args)));
-      c->has_else = e.has_else;
-      return c;
+      return Call(ExprOp::kCase, std::move(args));
     }
     case sql::ExprKind::kFunction: {
       if (e.text == "COALESCE" || e.text == "IFNULL") {

@@ -172,14 +172,18 @@ Result<BoundExprPtr> MakeCall(ExprOp op, std::vector<BoundExprPtr> args) {
     return Status::InvalidArgument("wrong argument count for operator");
   }
   std::vector<DataType> types;
+  const bool has_else = op == ExprOp::kCase && args.size() % 2 == 1;
   if (op == ExprOp::kCase) {
+    // when1, then1, ..., [else]: an odd count means a trailing ELSE.
     for (size_t i = 1; i < args.size(); i += 2) types.push_back(args[i]->type);
+    if (has_else) types.push_back(args.back()->type);
   } else {
     for (const auto& a : args) types.push_back(a->type);
   }
   auto e = std::make_unique<BoundExpr>();
   e->op = op;
   e->type = DeriveType(op, types);
+  e->has_else = has_else;
   e->args = std::move(args);
   return e;
 }

@@ -45,7 +45,8 @@ enum class ExprOp : uint8_t {
   kNot,
   kIsNull,
   kIsNotNull,
-  // args: when1, then1, ..., [else]; has_else says whether the last is ELSE.
+  // args: when1, then1, ..., [else]; an odd count has a trailing ELSE
+  // (MakeCall sets has_else from it).
   kCase,
   kCoalesce,
 };

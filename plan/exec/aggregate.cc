@@ -54,23 +54,6 @@ double DoubleAt(const Vector& v, const DataType& t, size_t i) {
   }
 }
 
-plan::Value ValueAt(const Vector& v, const DataType& t, size_t i) {
-  if (v.IsNull(i)) return plan::Value();
-  switch (t.phys()) {
-    case PhysType::kInt64:
-      return plan::Value(v.data<int64_t>()[i]);
-    case PhysType::kUInt64:
-      return plan::Value(v.data<uint64_t>()[i]);
-    case PhysType::kDouble:
-      return plan::Value(v.data<double>()[i]);
-    case PhysType::kInt128:
-      return plan::Value(plan::Decimal{v.data<int128>()[i], t.scale});
-    case PhysType::kString:
-      return plan::Value(std::string(v.data<std::string_view>()[i]));
-  }
-  return plan::Value();
-}
-
 int CompareValues(const plan::Value& a, const plan::Value& b,
                   const DataType& t) {
   switch (a.index()) {

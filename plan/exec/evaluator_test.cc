@@ -137,7 +137,6 @@ TEST(EvaluatorTest, CaseAndCoalesce) {
   args.push_back(Int(7));  // ELSE: converted to the string result type
   auto c = MakeCall(ExprOp::kCase, std::move(args));
   ASSERT_TRUE(c.ok());
-  (*c)->has_else = true;
   EXPECT_EQ((*c)->type.id, plan::TypeId::kString);
   EXPECT_EQ(Eval1(*c), "7");
 

@@ -101,5 +101,7 @@ class LimitOperator : public Operator {
 Result<std::vector<std::vector<std::string>>> CollectAsText(Operator* op);
 // Text of row i of a vector of `type` as the mysql client prints it.
 std::string CellText(const Vector& v, const plan::DataType& type, size_t i);
+// Row i of a vector of `type` as a scalar Value (NULL -> monostate).
+plan::Value ValueAt(const Vector& v, const plan::DataType& type, size_t i);
 
 }  // namespace xp::exec

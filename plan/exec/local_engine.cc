@@ -1,0 +1,356 @@
+#include "plan/exec/local_engine.h"
+
+#include "plan/binder.h"
+#include "plan/exec/operator.h"
+#include "plan/exec/sort.h"
+#include "plan/sql/parser.h"
+#include "plan/sql/printer.h"
+
+namespace xp::exec {
+
+namespace {
+
+Status NotSupported(const std::string& what) {
+  return Status::SqlError(
+      1235, "42000",
+      "This version of XProtocol doesn't yet support '" + what + "'");
+}
+
+std::string Key(std::string_view db, std::string_view table) {
+  return std::string(db) + "." + std::string(table);
+}
+
+// A constant expression's value (no columns in scope).
+Result<plan::Value> EvalConstant(const sql::Expr& e) {
+  plan::Scope empty;
+  XP_ASSIGN_OR_RETURN(plan::BoundExprPtr b, plan::BindExpr(e, empty));
+  Batch one;
+  one.SetRows(1);
+  ExpressionEvaluator ev(*b, 1);
+  XP_ASSIGN_OR_RETURN(const Vector* v, ev.Evaluate(one));
+  return ValueAt(*v, b->type, 0);
+}
+
+Result<uint64_t> LimitNumber(const sql::Expr& e) {
+  if (e.kind != sql::ExprKind::kLiteral ||
+      e.lit != sql::LiteralKind::kInteger) {
+    return NotSupported("LIMIT with a placeholder");
+  }
+  return std::stoull(e.text);
+}
+
+}  // namespace
+
+LocalEngine::LocalEngine() { (void)catalog_.CreateDatabase(database_, true); }
+
+Result<MemoryTable*> LocalEngine::Table(const sql::QualifiedName& name) {
+  const std::string db = name.schema.empty() ? database_ : name.schema;
+  XP_RETURN_IF_ERROR(catalog_.FindTable(db, name.name).status());
+  return tables_.at(Key(db, name.name)).get();
+}
+
+Result<QueryResult> LocalEngine::Execute(std::string_view sql_text) {
+  XP_ASSIGN_OR_RETURN(sql::StmtPtr stmt, sql::Parse(sql_text));
+  switch (stmt->kind) {
+    case sql::StmtKind::kSelect:
+      return Select(*static_cast<const sql::SelectStatement&>(*stmt).query);
+    case sql::StmtKind::kCreateTable:
+      return CreateTable(*stmt);
+    case sql::StmtKind::kDropTable:
+      return DropTable(*stmt);
+    case sql::StmtKind::kInsert:
+      return Insert(*stmt);
+    case sql::StmtKind::kCreateIndex:
+      return CreateIndex(*stmt);
+    case sql::StmtKind::kCreateDatabase: {
+      const auto& d = static_cast<const sql::DatabaseStatement&>(*stmt);
+      XP_RETURN_IF_ERROR(catalog_.CreateDatabase(d.name, d.if_exists));
+      QueryResult r;
+      r.rows_affected = 1;
+      return r;
+    }
+    case sql::StmtKind::kDropDatabase: {
+      const auto& d = static_cast<const sql::DatabaseStatement&>(*stmt);
+      for (auto it = tables_.begin(); it != tables_.end();) {
+        it = it->first.rfind(d.name + ".", 0) == 0 ? tables_.erase(it)
+                                                   : std::next(it);
+      }
+      XP_RETURN_IF_ERROR(catalog_.DropDatabase(d.name, d.if_exists));
+      return QueryResult();
+    }
+    case sql::StmtKind::kUse: {
+      const auto& u = static_cast<const sql::UseStatement&>(*stmt);
+      if (!catalog_.HasDatabase(u.database)) {
+        return Status::SqlError(1049, "42000",
+                                "Unknown database '" + u.database + "'");
+      }
+      database_ = u.database;
+      return QueryResult();
+    }
+    default:
+      return NotSupported(sql::ToSql(*stmt));
+  }
+}
+
+Result<QueryResult> LocalEngine::CreateTable(const sql::Statement& s) {
+  const auto& c = static_cast<const sql::CreateTableStatement&>(s);
+  if (c.as_select || !c.like.name.empty())
+    return NotSupported("CREATE TABLE ... AS/LIKE");
+  XP_ASSIGN_OR_RETURN(plan::TableSchema schema,
+                      plan::BuildTableSchema(c, database_));
+  const std::string db = schema.database;
+  const std::string name = schema.name;
+  const bool existed = catalog_.FindTable(db, name).ok();
+  XP_RETURN_IF_ERROR(catalog_.CreateTable(std::move(schema), c.if_not_exists));
+  if (!existed) {
+    XP_ASSIGN_OR_RETURN(const plan::TableSchema* stored,
+                        catalog_.FindTable(db, name));
+    tables_[Key(db, name)] = std::make_unique<MemoryTable>(stored);
+  }
+  return QueryResult();
+}
+
+Result<QueryResult> LocalEngine::CreateIndex(const sql::Statement& s) {
+  const auto& c = static_cast<const sql::CreateIndexStatement&>(s);
+  if (c.index.kind == sql::IndexDef::Kind::kUnique)
+    return NotSupported("CREATE UNIQUE INDEX");
+  XP_ASSIGN_OR_RETURN(MemoryTable * table, Table(c.table));
+  const plan::TableSchema& schema = table->schema();
+  for (const auto& idx : schema.indexes) {
+    if (idx.name == c.index.name) {
+      return Status::SqlError(1061, "42000",
+                              "Duplicate key name '" + c.index.name + "'");
+    }
+  }
+  for (const auto& col : c.index.columns) {
+    if (schema.FindColumn(col.expr->text) < 0) {
+      return Status::SqlError(
+          1072, "42000",
+          "Key column '" + col.expr->text + "' doesn't exist in table");
+    }
+  }
+  // A non-unique index changes no result; access paths come with the planner.
+  return QueryResult();
+}
+
+Result<QueryResult> LocalEngine::DropTable(const sql::Statement& s) {
+  const auto& d = static_cast<const sql::DropTableStatement&>(s);
+  // MySQL checks every name first and drops none when one is missing.
+  for (const auto& t : d.tables) {
+    const std::string db = t.schema.empty() ? database_ : t.schema;
+    if (!d.if_exists && !catalog_.FindTable(db, t.name).ok()) {
+      return Status::SqlError(1051, "42S02",
+                              "Unknown table '" + Key(db, t.name) + "'");
+    }
+  }
+  for (const auto& t : d.tables) {
+    const std::string db = t.schema.empty() ? database_ : t.schema;
+    tables_.erase(Key(db, t.name));  // before the schema it points at
+    XP_RETURN_IF_ERROR(catalog_.DropTable(db, t.name, true));
+  }
+  return QueryResult();
+}
+
+Result<QueryResult> LocalEngine::Insert(const sql::Statement& s) {
+  const auto& ins = static_cast<const sql::InsertStatement&>(s);
+  if (!ins.on_duplicate.empty()) return NotSupported("ON DUPLICATE KEY UPDATE");
+  if (ins.replace || ins.ignore) return NotSupported("REPLACE / INSERT IGNORE");
+  XP_ASSIGN_OR_RETURN(MemoryTable * table, Table(ins.table));
+  const plan::TableSchema& schema = table->schema();
+  std::vector<int> positions;
+  for (const auto& name : ins.columns) {
+    const int p = schema.FindColumn(name);
+    if (p < 0) {
+      return Status::SqlError(1054, "42S22",
+                              "Unknown column '" + name + "' in 'field list'");
+    }
+    positions.push_back(p);
+  }
+  QueryResult r;
+  if (ins.select) {
+    // Materialise the source first: it may read the target table.
+    XP_ASSIGN_OR_RETURN(SelectPlan plan, PlanSelect(*ins.select));
+    const size_t want =
+        positions.empty() ? schema.columns.size() : positions.size();
+    if (plan.visible != want) {
+      return Status::SqlError(
+          1136, "21S01", "Column count doesn't match value count at row 1");
+    }
+    std::vector<std::vector<plan::Value>> rows;
+    for (;;) {
+      XP_ASSIGN_OR_RETURN(const Batch* b, plan.op->Next());
+      if (b == nullptr) break;
+      for (size_t i = 0; i < b->num_rows(); ++i) {
+        std::vector<plan::Value> row;
+        for (size_t c = 0; c < plan.visible; ++c) {
+          row.push_back(ValueAt(b->column(c), plan.types[c], i));
+        }
+        rows.push_back(std::move(row));
+      }
+    }
+    for (const auto& row : rows) {
+      uint64_t id = 0;
+      XP_RETURN_IF_ERROR(table->Insert(positions, row, &id));
+      if (id != 0 && r.last_insert_id == 0) r.last_insert_id = id;
+      ++r.rows_affected;
+    }
+    return r;
+  }
+  for (const auto& row : ins.rows) {
+    const size_t want =
+        positions.empty() ? schema.columns.size() : positions.size();
+    if (row.size() != want) {
+      return Status::SqlError(1136, "21S01",
+                              "Column count doesn't match value count at row " +
+                                  std::to_string(r.rows_affected + 1));
+    }
+    std::vector<int> cols;
+    std::vector<plan::Value> values;
+    for (size_t i = 0; i < row.size(); ++i) {
+      if (row[i]->kind == sql::ExprKind::kDefault)
+        continue;  // the column default
+      cols.push_back(positions.empty() ? static_cast<int>(i) : positions[i]);
+      XP_ASSIGN_OR_RETURN(plan::Value v, EvalConstant(*row[i]));
+      values.push_back(std::move(v));
+    }
+    uint64_t id = 0;
+    XP_RETURN_IF_ERROR(table->Insert(cols, values, &id));
+    if (id != 0 && r.last_insert_id == 0) r.last_insert_id = id;
+    ++r.rows_affected;
+  }
+  return r;
+}
+
+Result<LocalEngine::SelectPlan> LocalEngine::PlanSelect(
+    const sql::SelectStmt& q) {
+  if (q.kind != sql::SelectStmt::Kind::kSelect)
+    return NotSupported("UNION/INTERSECT/EXCEPT");
+  if (!q.with.empty()) return NotSupported("WITH");
+  if (!q.group_by.empty() || q.having) return NotSupported("GROUP BY / HAVING");
+  if (q.distinct) return NotSupported("SELECT DISTINCT");
+  // Source and scope.
+  plan::Scope scope;
+  SelectPlan plan;
+  OperatorPtr op;
+  if (q.from) {
+    if (q.from->kind != sql::TableRef::Kind::kTable)
+      return NotSupported("joins and derived tables");
+    sql::QualifiedName name{q.from->schema, q.from->name};
+    XP_ASSIGN_OR_RETURN(MemoryTable * table, Table(name));
+    const std::string qualifier =
+        q.from->alias.empty() ? q.from->name : q.from->alias;
+    for (const auto& c : table->schema().columns)
+      scope.Add({qualifier, c.name, c.type});
+    op = std::make_unique<BatchSource>(table->types(), &table->batches());
+  } else {
+    plan.constant_input = std::make_unique<std::vector<Batch>>();
+    plan.constant_input->emplace_back();
+    plan.constant_input->back().SetRows(1);
+    op = std::make_unique<BatchSource>(std::vector<plan::DataType>{},
+                                       plan.constant_input.get());
+  }
+  if (q.where) {
+    XP_ASSIGN_OR_RETURN(plan::BoundExprPtr pred,
+                        plan::BindExpr(*q.where, scope, "where clause"));
+    op = std::make_unique<FilterOperator>(std::move(op), std::move(pred));
+  }
+  // Select list, with * expanded.
+  QueryResult result;  // collects names and types
+  std::vector<plan::BoundExprPtr> exprs;
+  for (const auto& item : q.items) {
+    if (item.expr->kind == sql::ExprKind::kStar) {
+      bool any = false;
+      for (size_t i = 0; i < scope.columns().size(); ++i) {
+        const auto& c = scope.columns()[i];
+        if (!item.expr->table.empty() && c.table != item.expr->table) continue;
+        exprs.push_back(plan::MakeColumn(static_cast<int>(i), c.type));
+        result.names.push_back(c.name);
+        any = true;
+      }
+      if (!any) {
+        return Status::SqlError(1051, "42S02",
+                                "Unknown table '" + item.expr->table + "'");
+      }
+      continue;
+    }
+    XP_ASSIGN_OR_RETURN(plan::BoundExprPtr b,
+                        plan::BindExpr(*item.expr, scope));
+    exprs.push_back(std::move(b));
+    result.names.push_back(item.alias.empty() ? sql::ToSql(*item.expr)
+                                              : item.alias);
+  }
+  const size_t visible = exprs.size();
+  // ORDER BY: a position, an alias of the select list, or an expression.
+  std::vector<SortKey> keys;
+  for (const auto& o : q.order_by) {
+    const sql::Expr& e = *o.expr;
+    int index = -1;
+    if (e.kind == sql::ExprKind::kLiteral &&
+        e.lit == sql::LiteralKind::kInteger) {
+      const long long p = std::stoll(e.text);
+      if (p < 1 || static_cast<size_t>(p) > visible) {
+        return Status::SqlError(
+            1054, "42S22", "Unknown column '" + e.text + "' in 'order clause'");
+      }
+      index = static_cast<int>(p - 1);
+    } else if (e.kind == sql::ExprKind::kColumn && e.table.empty()) {
+      for (size_t i = 0; i < q.items.size() && i < visible; ++i) {
+        if (!q.items[i].alias.empty() && q.items[i].alias == e.text)
+          index = static_cast<int>(i);
+      }
+    }
+    if (index < 0) {
+      XP_ASSIGN_OR_RETURN(plan::BoundExprPtr b,
+                          plan::BindExpr(e, scope, "order clause"));
+      index = static_cast<int>(exprs.size());
+      exprs.push_back(std::move(b));
+    }
+    keys.push_back(SortKey{index, o.desc});
+  }
+  for (const auto& e : exprs) result.types.push_back(e->type);
+  op = std::make_unique<ProjectOperator>(std::move(op), std::move(exprs));
+  uint64_t limit = UINT64_MAX, offset = 0;
+  if (q.limit) XP_SET_OR_RETURN(limit, LimitNumber(*q.limit));
+  if (q.offset_expr) XP_SET_OR_RETURN(offset, LimitNumber(*q.offset_expr));
+  if (!keys.empty()) {
+    op = std::make_unique<SortOperator>(
+        std::move(op), std::move(keys),
+        q.limit ? std::optional<uint64_t>(limit) : std::nullopt, offset);
+  } else if (q.limit || q.offset_expr) {
+    op = std::make_unique<LimitOperator>(std::move(op), limit, offset);
+  }
+  plan.op = std::move(op);
+  plan.names = std::move(result.names);
+  plan.types = std::move(result.types);
+  plan.types.resize(visible);
+  plan.visible = visible;
+  return plan;
+}
+
+Result<QueryResult> LocalEngine::Select(const sql::SelectStmt& q) {
+  XP_ASSIGN_OR_RETURN(SelectPlan plan, PlanSelect(q));
+  QueryResult result;
+  result.names = plan.names;
+  result.types = plan.types;
+  const size_t visible = plan.visible;
+  Operator* op = plan.op.get();
+  for (;;) {
+    XP_ASSIGN_OR_RETURN(const Batch* b, op->Next());
+    if (b == nullptr) break;
+    for (size_t r = 0; r < b->num_rows(); ++r) {
+      std::vector<std::optional<std::string>> row;
+      for (size_t c = 0; c < visible; ++c) {
+        const Vector& v = b->column(c);
+        if (v.IsNull(r)) {
+          row.emplace_back();
+        } else {
+          row.emplace_back(CellText(v, result.types[c], r));
+        }
+      }
+      result.rows.push_back(std::move(row));
+    }
+  }
+  return result;
+}
+
+}  // namespace xp::exec

@@ -1,0 +1,65 @@
+// A single-node SQL engine over the in-memory catalog and tables: the
+// plan/ and plan/exec/ pieces put together, for tests, the sqllogictest
+// runner and embedded mode. The data node's SQL path will take the same
+// shape over RocksDB.
+//
+// Supported so far: CREATE/DROP DATABASE, CREATE/DROP TABLE, CREATE INDEX
+// (non-unique; validated, no access paths yet), USE, INSERT ... VALUES and
+// INSERT ... SELECT, and SELECT over at most one table with expressions,
+// WHERE, ORDER BY (expressions, aliases, positions), LIMIT/OFFSET. Anything
+// else is MySQL error 1235 (not supported yet), never a wrong answer.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "codec/status.h"
+#include "plan/exec/memory_table.h"
+#include "plan/exec/operator.h"
+#include "plan/schema.h"
+
+namespace xp::exec {
+
+struct QueryResult {
+  std::vector<std::string> names;
+  std::vector<plan::DataType> types;
+  // Text of each value as the mysql client prints it; nullopt is NULL.
+  std::vector<std::vector<std::optional<std::string>>> rows;
+  uint64_t rows_affected = 0;
+  uint64_t last_insert_id = 0;
+};
+
+class LocalEngine {
+ public:
+  LocalEngine();
+  Result<QueryResult> Execute(std::string_view sql);
+  const std::string& current_database() const { return database_; }
+
+ private:
+  Result<QueryResult> CreateTable(const sql::Statement& s);
+  Result<QueryResult> DropTable(const sql::Statement& s);
+  Result<QueryResult> Insert(const sql::Statement& s);
+  // A SELECT as an operator tree; the first `visible` output columns are
+  // the select list.
+  struct SelectPlan {
+    OperatorPtr op;
+    std::vector<std::string> names;
+    std::vector<plan::DataType> types;  // of the visible columns
+    size_t visible = 0;
+    std::unique_ptr<std::vector<Batch>> constant_input;  // FROM-less SELECT
+  };
+  Result<SelectPlan> PlanSelect(const sql::SelectStmt& q);
+  Result<QueryResult> Select(const sql::SelectStmt& q);
+  Result<QueryResult> CreateIndex(const sql::Statement& s);
+  Result<MemoryTable*> Table(const sql::QualifiedName& name);
+
+  plan::InMemoryCatalog catalog_;
+  std::map<std::string, std::unique_ptr<MemoryTable>> tables_;  // "db.table"
+  std::string database_ = "test";
+};
+
+}  // namespace xp::exec

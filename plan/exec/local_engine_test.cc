@@ -1,0 +1,80 @@
+#include "plan/exec/local_engine.h"
+
+#include <gtest/gtest.h>
+
+namespace xp::exec {
+namespace {
+
+using Rows = std::vector<std::vector<std::optional<std::string>>>;
+
+Rows Query(LocalEngine& e, std::string_view sql) {
+  auto r = e.Execute(sql);
+  EXPECT_TRUE(r.ok()) << sql << ": " << r.status().ToString();
+  return r.ok() ? r->rows : Rows{};
+}
+
+uint32_t ErrorCode(LocalEngine& e, std::string_view sql) {
+  auto r = e.Execute(sql);
+  EXPECT_FALSE(r.ok()) << sql;
+  return r.ok() ? 0 : r.status().sql_code();
+}
+
+TEST(LocalEngineTest, CreateInsertSelect) {
+  LocalEngine e;
+  Query(e,
+        "CREATE TABLE t1(a INTEGER, b INTEGER, c VARCHAR(10), id INT "
+        "AUTO_INCREMENT PRIMARY KEY)");
+  auto ins = e.Execute(
+      "INSERT INTO t1(a, b, c) VALUES (3, 30, 'x'), (1, NULL, 'y'), (2, 20, "
+      "DEFAULT)");
+  ASSERT_TRUE(ins.ok()) << ins.status().ToString();
+  EXPECT_EQ(ins->rows_affected, 3u);
+  EXPECT_EQ(ins->last_insert_id, 1u);
+  EXPECT_EQ(Query(e, "SELECT a, b FROM t1 WHERE a > 1 ORDER BY a"),
+            (Rows{{"2", "20"}, {"3", "30"}}));
+  EXPECT_EQ(Query(e, "SELECT a * 2 AS d, c FROM t1 ORDER BY d DESC LIMIT 2"),
+            (Rows{{"6", "x"}, {"4", std::nullopt}}));
+  EXPECT_EQ(
+      Query(e, "SELECT a / 2, b IS NULL FROM t1 ORDER BY 1 LIMIT 1 OFFSET 1"),
+      (Rows{{"1.0000", "0"}}));
+  EXPECT_EQ(Query(e, "SELECT * FROM t1 WHERE c = 'Y'"),  // case-insensitive
+            (Rows{{"1", std::nullopt, "y", "2"}}));
+  EXPECT_EQ(Query(e, "SELECT id FROM t1 ORDER BY b"),
+            (Rows{{"2"}, {"3"}, {"1"}}));  // NULL first
+  EXPECT_EQ(Query(e, "SELECT 1 + 1, 7 / 2, 'a' = 'A'"),
+            (Rows{{"2", "3.5000", "1"}}));
+  auto r = e.Execute("SELECT a AS x, a + b FROM t1 LIMIT 0");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->names, (std::vector<std::string>{"x", "(`a` + `b`)"}));
+  EXPECT_TRUE(r->rows.empty());
+}
+
+TEST(LocalEngineTest, ErrorsAreMysqlAndLeaveStateIntact) {
+  LocalEngine e;
+  Query(e, "CREATE TABLE t (id INT PRIMARY KEY, v INT NOT NULL)");
+  EXPECT_EQ(ErrorCode(e, "CREATE TABLE t (a INT)"), 1050u);
+  EXPECT_EQ(ErrorCode(e, "SELECT * FROM nope"), 1146u);
+  EXPECT_EQ(ErrorCode(e, "SELECT zz FROM t"), 1054u);
+  EXPECT_EQ(ErrorCode(e, "SELECT id FROM t ORDER BY 5"), 1054u);
+  Query(e, "INSERT INTO t VALUES (1, 10)");
+  EXPECT_EQ(ErrorCode(e, "INSERT INTO t VALUES (1, 11)"), 1062u);
+  EXPECT_EQ(ErrorCode(e, "INSERT INTO t VALUES (2)"), 1136u);
+  EXPECT_EQ(ErrorCode(e, "INSERT INTO t (id, v) VALUES (3, NULL)"), 1048u);
+  EXPECT_EQ(ErrorCode(e, "INSERT INTO t (id, zz) VALUES (3, 1)"), 1054u);
+  EXPECT_EQ(ErrorCode(e, "SELECT v, COUNT(*) FROM t GROUP BY v"), 1235u);
+  EXPECT_EQ(ErrorCode(e, "SELCT 1"), 1064u);
+  EXPECT_EQ(ErrorCode(e, "SELECT id + 9223372036854775807 FROM t"), 1690u);
+  EXPECT_EQ(Query(e, "SELECT * FROM t"), (Rows{{"1", "10"}}));
+  EXPECT_EQ(ErrorCode(e, "DROP TABLE t, missing"), 1051u);
+  Query(e, "DROP TABLE t");
+  EXPECT_EQ(ErrorCode(e, "SELECT * FROM t"), 1146u);
+  EXPECT_EQ(ErrorCode(e, "USE nodb"), 1049u);
+  Query(e, "CREATE DATABASE d2");
+  Query(e, "USE d2");
+  Query(e, "CREATE TABLE t (a INT)");
+  EXPECT_EQ(e.current_database(), "d2");
+  EXPECT_EQ(ErrorCode(e, "SELECT * FROM test.t"), 1146u);
+}
+
+}  // namespace
+}  // namespace xp::exec
