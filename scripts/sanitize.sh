@@ -14,9 +14,17 @@ run() {
   fi
   cmake --build "$dir" -j2 --target codec_test xprotocol_test plan_sql_test plan_types_test \
     plan_exec_test plan_test
-  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+  local log
+  log=$(mktemp)
+  if ! ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     TSAN_OPTIONS=halt_on_error=1 \
-    ctest --test-dir "$dir" -L unit --output-on-failure -j2 | tail -n 3
+    ctest --test-dir "$dir" -L unit --output-on-failure -j2 >"$log" 2>&1; then
+    cat "$log"  # the whole report: which test, and the sanitizer's trace
+    rm -f "$log"
+    return 1
+  fi
+  tail -n 3 "$log"
+  rm -f "$log"
 }
 run asan address,undefined
 run tsan thread

@@ -11,8 +11,11 @@ void GatherOwned(const Vector& src, const uint32_t* sel, size_t n,
                  Vector* dst) {
   Gather(src, sel, n, dst);
   if (src.type() != PhysType::kString) return;
+  // NULL rows hold undefined views: never dereference them.
   std::string_view* d = dst->data<std::string_view>();
-  for (size_t i = 0; i < n; ++i) d[i] = dst->arena().Store(d[i]);
+  for (size_t i = 0; i < n; ++i) {
+    d[i] = dst->IsNull(i) ? std::string_view() : dst->arena().Store(d[i]);
+  }
 }
 
 Batch CopyOwned(const Batch& in) {

@@ -83,6 +83,22 @@ TEST(SortTest, TopNWithOffsetAcrossBatches) {
   }
 }
 
+TEST(SortTest, NullStringsAreNotDereferenced) {
+  // A NULL string's view is undefined (here: deliberately garbage).
+  Batch b({PhysType::kInt64, PhysType::kString});
+  b.SetRows(2);
+  b.column(0).data<int64_t>()[0] = 2;
+  b.column(0).data<int64_t>()[1] = 1;
+  b.column(1).data<std::string_view>()[0] =
+      std::string_view(reinterpret_cast<const char*>(0x10), size_t{1} << 40);
+  b.column(1).SetNull(0);
+  b.column(1).SetString(1, "ok");
+  std::vector<Batch> t;
+  t.push_back(std::move(b));
+  SortOperator op(std::make_unique<BatchSource>(kTypes, &t), {{0, false}});
+  EXPECT_EQ(Column(&op, 1), (std::vector<std::string>{"ok", "NULL"}));
+}
+
 TEST(SortTest, StringsOutliveTheChildBatches) {
   // The source's batches are destroyed after materialisation would have
   // copied them: the sort must own its strings.
