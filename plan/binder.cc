@@ -158,6 +158,10 @@ Result<BoundExprPtr> BindLiteral(const sql::Expr& e) {
 
 Result<BoundExprPtr> BindExpr(const sql::Expr& e, const Scope& scope,
                               std::string_view clause) {
+  if (scope.substitution()) {
+    XP_ASSIGN_OR_RETURN(BoundExprPtr sub, scope.substitution()(e));
+    if (sub) return sub;
+  }
   switch (e.kind) {
     case sql::ExprKind::kLiteral:
       return BindLiteral(e);

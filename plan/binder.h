@@ -8,6 +8,7 @@
 // refused with 1235 (ER_NOT_SUPPORTED_YET) rather than misbound.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,7 +29,14 @@ struct ScopeColumn {
 
 class Scope {
  public:
+  // Consulted before binding every AST node: returns a bound expression to
+  // use instead (e.g. a reference to an aggregate's result), or nullptr to
+  // bind the node normally.
+  using Substitution = std::function<Result<BoundExprPtr>(const sql::Expr&)>;
+
   void Add(ScopeColumn c) { columns_.push_back(std::move(c)); }
+  void set_substitution(Substitution s) { substitute_ = std::move(s); }
+  const Substitution& substitution() const { return substitute_; }
   const std::vector<ScopeColumn>& columns() const { return columns_; }
   // Index of [table.]name; 1054 unknown column, 1052 ambiguous. `clause`
   // names the clause for the message ("field list", "where clause", ...).
@@ -37,6 +45,7 @@ class Scope {
 
  private:
   std::vector<ScopeColumn> columns_;
+  Substitution substitute_;
 };
 
 // The bound value of a literal AST node (typed as MySQL types literals:

@@ -1,6 +1,7 @@
 #include "plan/exec/local_engine.h"
 
 #include "plan/binder.h"
+#include "plan/exec/aggregate.h"
 #include "plan/exec/operator.h"
 #include "plan/exec/sort.h"
 #include "plan/sql/parser.h"
@@ -29,6 +30,21 @@ Result<plan::Value> EvalConstant(const sql::Expr& e) {
   ExpressionEvaluator ev(*b, 1);
   XP_ASSIGN_OR_RETURN(const Vector* v, ev.Evaluate(one));
   return ValueAt(*v, b->type, 0);
+}
+
+bool IsAggregateCall(const sql::Expr& e) {
+  return e.kind == sql::ExprKind::kFunction &&
+         (e.text == "COUNT" || e.text == "SUM" || e.text == "AVG" ||
+          e.text == "MIN" || e.text == "MAX");
+}
+
+// The aggregate calls in `e` (not inside other aggregates or subqueries).
+void CollectAggregates(const sql::Expr& e, std::vector<const sql::Expr*>* out) {
+  if (IsAggregateCall(e)) {
+    out->push_back(&e);
+    return;
+  }
+  for (const auto& a : e.args) CollectAggregates(*a, out);
 }
 
 Result<uint64_t> LimitNumber(const sql::Expr& e) {
@@ -226,7 +242,6 @@ Result<LocalEngine::SelectPlan> LocalEngine::PlanSelect(
   if (q.kind != sql::SelectStmt::Kind::kSelect)
     return NotSupported("UNION/INTERSECT/EXCEPT");
   if (!q.with.empty()) return NotSupported("WITH");
-  if (!q.group_by.empty() || q.having) return NotSupported("GROUP BY / HAVING");
   if (q.distinct) return NotSupported("SELECT DISTINCT");
   // Source and scope.
   plan::Scope scope;
@@ -254,11 +269,105 @@ Result<LocalEngine::SelectPlan> LocalEngine::PlanSelect(
                         plan::BindExpr(*q.where, scope, "where clause"));
     op = std::make_unique<FilterOperator>(std::move(op), std::move(pred));
   }
+  // Aggregation: pre-project the GROUP BY keys and aggregate arguments,
+  // hash-aggregate, then bind the rest against the aggregate's output with
+  // aggregate calls and group expressions substituted by its columns.
+  std::vector<const sql::Expr*> aggs;
+  for (const auto& item : q.items) CollectAggregates(*item.expr, &aggs);
+  if (q.having) CollectAggregates(*q.having, &aggs);
+  for (const auto& o : q.order_by) CollectAggregates(*o.expr, &aggs);
+  std::vector<std::string> group_sql;
+  if (!q.group_by.empty() || !aggs.empty()) {
+    std::vector<plan::BoundExprPtr> pre;
+    std::vector<int> group_base;  // base column of a plain-column key, or -1
+    for (const auto& g : q.group_by) {
+      XP_ASSIGN_OR_RETURN(plan::BoundExprPtr b,
+                          plan::BindExpr(*g, scope, "group statement"));
+      group_base.push_back(b->op == plan::ExprOp::kColumn ? b->column : -1);
+      pre.push_back(std::move(b));
+      group_sql.push_back(sql::ToSql(*g));
+    }
+    std::vector<AggSpec> specs;
+    for (const sql::Expr* a : aggs) {
+      AggSpec spec;
+      spec.distinct = a->distinct;
+      if (a->text == "COUNT" && a->args.size() == 1 &&
+          a->args[0]->kind == sql::ExprKind::kStar) {
+        spec.func = AggFunc::kCountStar;
+      } else {
+        if (a->args.size() != 1) return NotSupported(sql::ToSql(*a));
+        spec.func = a->text == "COUNT" ? AggFunc::kCount
+                    : a->text == "SUM" ? AggFunc::kSum
+                    : a->text == "AVG" ? AggFunc::kAvg
+                    : a->text == "MIN" ? AggFunc::kMin
+                                       : AggFunc::kMax;
+        XP_ASSIGN_OR_RETURN(plan::BoundExprPtr arg,
+                            plan::BindExpr(*a->args[0], scope));
+        pre.push_back(std::move(arg));
+        spec.column = static_cast<int>(pre.size() - 1);
+      }
+      specs.push_back(spec);
+    }
+    const size_t ngroups = group_sql.size();
+    std::vector<int> group_columns;
+    for (size_t i = 0; i < ngroups; ++i)
+      group_columns.push_back(static_cast<int>(i));
+    op = std::make_unique<ProjectOperator>(std::move(op), std::move(pre));
+    op = std::make_unique<HashAggregateOperator>(
+        std::move(op), std::move(group_columns), std::move(specs));
+    const std::vector<plan::DataType> out_types = op->types();
+    plan::Scope post;
+    for (size_t i = 0; i < out_types.size(); ++i)
+      post.Add({"", "", out_types[i]});
+    post.set_substitution(
+        [&aggs, &group_sql, group_base, base = scope, out_types,
+         ngroups](const sql::Expr& e) -> Result<plan::BoundExprPtr> {
+          const std::string text = sql::ToSql(e);
+          for (size_t j = 0; j < aggs.size(); ++j) {
+            if (aggs[j] == &e || sql::ToSql(*aggs[j]) == text) {
+              return plan::MakeColumn(static_cast<int>(ngroups + j),
+                                      out_types[ngroups + j]);
+            }
+          }
+          for (size_t i = 0; i < ngroups; ++i) {
+            if (group_sql[i] == text)
+              return plan::MakeColumn(static_cast<int>(i), out_types[i]);
+          }
+          if (e.kind == sql::ExprKind::kColumn) {
+            // t.a and a name the same GROUP BY column.
+            XP_ASSIGN_OR_RETURN(int idx,
+                                base.Resolve(e.table, e.text, "field list"));
+            for (size_t i = 0; i < ngroups; ++i) {
+              if (group_base[i] == idx) {
+                return plan::MakeColumn(static_cast<int>(i), out_types[i]);
+              }
+            }
+          }
+          if (e.kind == sql::ExprKind::kColumn ||
+              e.kind == sql::ExprKind::kStar) {
+            return Status::SqlError(
+                1055, "42000",
+                "'" + text + "' isn't in GROUP BY (ONLY_FULL_GROUP_BY)");
+          }
+          return plan::BoundExprPtr();
+        });
+    scope = std::move(post);
+    if (q.having) {
+      XP_ASSIGN_OR_RETURN(plan::BoundExprPtr pred,
+                          plan::BindExpr(*q.having, scope, "having clause"));
+      op = std::make_unique<FilterOperator>(std::move(op), std::move(pred));
+    }
+  } else if (q.having) {
+    return NotSupported("HAVING without aggregation");
+  }
   // Select list, with * expanded.
   QueryResult result;  // collects names and types
   std::vector<plan::BoundExprPtr> exprs;
   for (const auto& item : q.items) {
     if (item.expr->kind == sql::ExprKind::kStar) {
+      if (!group_sql.empty() || !aggs.empty()) {
+        return NotSupported("* with GROUP BY or aggregates");
+      }
       bool any = false;
       for (size_t i = 0; i < scope.columns().size(); ++i) {
         const auto& c = scope.columns()[i];

@@ -61,7 +61,8 @@ TEST(LocalEngineTest, ErrorsAreMysqlAndLeaveStateIntact) {
   EXPECT_EQ(ErrorCode(e, "INSERT INTO t VALUES (2)"), 1136u);
   EXPECT_EQ(ErrorCode(e, "INSERT INTO t (id, v) VALUES (3, NULL)"), 1048u);
   EXPECT_EQ(ErrorCode(e, "INSERT INTO t (id, zz) VALUES (3, 1)"), 1054u);
-  EXPECT_EQ(ErrorCode(e, "SELECT v, COUNT(*) FROM t GROUP BY v"), 1235u);
+  EXPECT_EQ(ErrorCode(e, "SELECT v, COUNT(*) FROM t UNION SELECT 1, 2"), 1235u);
+  EXPECT_EQ(ErrorCode(e, "SELECT id, COUNT(*) FROM t GROUP BY v"), 1055u);
   EXPECT_EQ(ErrorCode(e, "SELCT 1"), 1064u);
   EXPECT_EQ(ErrorCode(e, "SELECT id + 9223372036854775807 FROM t"), 1690u);
   EXPECT_EQ(Query(e, "SELECT * FROM t"), (Rows{{"1", "10"}}));
