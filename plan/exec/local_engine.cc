@@ -242,7 +242,6 @@ Result<LocalEngine::SelectPlan> LocalEngine::PlanSelect(
   if (q.kind != sql::SelectStmt::Kind::kSelect)
     return NotSupported("UNION/INTERSECT/EXCEPT");
   if (!q.with.empty()) return NotSupported("WITH");
-  if (q.distinct) return NotSupported("SELECT DISTINCT");
   // Source and scope.
   plan::Scope scope;
   SelectPlan plan;
@@ -363,7 +362,11 @@ Result<LocalEngine::SelectPlan> LocalEngine::PlanSelect(
   // Select list, with * expanded.
   QueryResult result;  // collects names and types
   std::vector<plan::BoundExprPtr> exprs;
+  std::vector<int> item_column;  // select-list item -> output column (-1: *)
   for (const auto& item : q.items) {
+    item_column.push_back(item.expr->kind == sql::ExprKind::kStar
+                              ? -1
+                              : static_cast<int>(exprs.size()));
     if (item.expr->kind == sql::ExprKind::kStar) {
       if (!group_sql.empty() || !aggs.empty()) {
         return NotSupported("* with GROUP BY or aggregates");
@@ -402,10 +405,16 @@ Result<LocalEngine::SelectPlan> LocalEngine::PlanSelect(
             1054, "42S22", "Unknown column '" + e.text + "' in 'order clause'");
       }
       index = static_cast<int>(p - 1);
-    } else if (e.kind == sql::ExprKind::kColumn && e.table.empty()) {
-      for (size_t i = 0; i < q.items.size() && i < visible; ++i) {
-        if (!q.items[i].alias.empty() && q.items[i].alias == e.text)
-          index = static_cast<int>(i);
+    } else {
+      // An alias of the select list, or an expression written there too.
+      const std::string text = sql::ToSql(e);
+      for (size_t i = 0; i < q.items.size() && index < 0; ++i) {
+        if (item_column[i] < 0) continue;
+        const bool alias = e.kind == sql::ExprKind::kColumn &&
+                           e.table.empty() && !q.items[i].alias.empty() &&
+                           q.items[i].alias == e.text;
+        if (alias || sql::ToSql(*q.items[i].expr) == text)
+          index = item_column[i];
       }
     }
     if (index < 0) {
@@ -418,6 +427,21 @@ Result<LocalEngine::SelectPlan> LocalEngine::PlanSelect(
   }
   for (const auto& e : exprs) result.types.push_back(e->type);
   op = std::make_unique<ProjectOperator>(std::move(op), std::move(exprs));
+  if (q.distinct) {
+    // DISTINCT: group by every select-list column (first occurrence kept,
+    // in input order). ORDER BY may only use the select list then.
+    if (result.types.size() != visible) {
+      return Status::SqlError(
+          3065, "HY000",
+          "Expression of ORDER BY clause is not in SELECT list, "
+          "references column which is not in SELECT list; this is "
+          "incompatible with DISTINCT");
+    }
+    std::vector<int> all;
+    for (size_t i = 0; i < visible; ++i) all.push_back(static_cast<int>(i));
+    op = std::make_unique<HashAggregateOperator>(std::move(op), std::move(all),
+                                                 std::vector<AggSpec>{});
+  }
   uint64_t limit = UINT64_MAX, offset = 0;
   if (q.limit) XP_SET_OR_RETURN(limit, LimitNumber(*q.limit));
   if (q.offset_expr) XP_SET_OR_RETURN(offset, LimitNumber(*q.offset_expr));

@@ -5,9 +5,9 @@
 //
 // Supported so far: CREATE/DROP DATABASE, CREATE/DROP TABLE, CREATE INDEX
 // (non-unique; validated, no access paths yet), USE, INSERT ... VALUES and
-// INSERT ... SELECT, and SELECT over at most one table with expressions,
-// WHERE, GROUP BY / aggregates (COUNT, SUM, AVG, MIN, MAX, DISTINCT) /
-// HAVING, ORDER BY (expressions, aliases, positions), LIMIT/OFFSET.
+// INSERT ... SELECT, and SELECT [DISTINCT] over at most one table with
+// expressions, WHERE, GROUP BY / aggregates (COUNT, SUM, AVG, MIN, MAX,
+// DISTINCT) / HAVING, ORDER BY (expressions, aliases, positions), LIMIT/OFFSET.
 // Anything else is MySQL error 1235 (not supported yet), never a wrong
 // answer; non-grouped columns are 1055 (ONLY_FULL_GROUP_BY).
 #pragma once
