@@ -180,42 +180,32 @@ void ToDouble(const Vector& v, const DataType& t, size_t rows, Vector* dst) {
   }
 }
 
+// Copies int128 results into `o`, failing with 1690 when a non-NULL value
+// falls outside [lo, hi].
+template <class T>
+Status Narrow(const int128* r, const Vector& nulls_from, int128 lo, int128 hi,
+              size_t rows, T* o, const DataType& t, const BoundExpr& e) {
+  for (size_t i = 0; i < rows; ++i) {
+    if ((r[i] < lo || r[i] > hi) && !nulls_from.IsNull(i))
+      return OutOfRange(t, e);
+    o[i] = static_cast<T>(r[i]);
+  }
+  return Status::OK();
+}
+
 // Narrows int128 results into the result vector's type with range checks.
 Status StoreExact(const int128* r, const Vector& nulls_from, const DataType& t,
                   size_t rows, Vector* out, const BoundExpr& e) {
   switch (t.id) {
-    case TypeId::kInt: {
-      int64_t* o = out->data<int64_t>();
-      for (size_t i = 0; i < rows; ++i) {
-        if ((r[i] > INT64_MAX || r[i] < INT64_MIN) && !nulls_from.IsNull(i)) {
-          return OutOfRange(t, e);
-        }
-        o[i] = static_cast<int64_t>(r[i]);
-      }
-      return Status::OK();
-    }
-    case TypeId::kUInt: {
-      uint64_t* o = out->data<uint64_t>();
-      for (size_t i = 0; i < rows; ++i) {
-        if ((r[i] < 0 || r[i] > static_cast<int128>(UINT64_MAX)) &&
-            !nulls_from.IsNull(i)) {
-          return OutOfRange(t, e);
-        }
-        o[i] = static_cast<uint64_t>(r[i]);
-      }
-      return Status::OK();
-    }
-    case TypeId::kDecimal: {
-      int128* o = out->data<int128>();
-      for (size_t i = 0; i < rows; ++i) {
-        if ((r[i] > kMaxDecimalUnscaled || r[i] < -kMaxDecimalUnscaled) &&
-            !nulls_from.IsNull(i)) {
-          return OutOfRange(t, e);
-        }
-        o[i] = r[i];
-      }
-      return Status::OK();
-    }
+    case TypeId::kInt:
+      return Narrow(r, nulls_from, INT64_MIN, INT64_MAX, rows,
+                    out->data<int64_t>(), t, e);
+    case TypeId::kUInt:
+      return Narrow(r, nulls_from, 0, static_cast<int128>(UINT64_MAX), rows,
+                    out->data<uint64_t>(), t, e);
+    case TypeId::kDecimal:
+      return Narrow(r, nulls_from, -kMaxDecimalUnscaled, kMaxDecimalUnscaled,
+                    rows, out->data<int128>(), t, e);
     default:
       return Status::Internal("StoreExact into a non-exact type");
   }

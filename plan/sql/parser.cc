@@ -265,6 +265,22 @@ class Parser {
     }
     return q;
   }
+  // An optional "IF EXISTS"; true when present.
+  Result<bool> IfExists() {
+    if (!AcceptWord("IF")) return false;
+    XP_RETURN_IF_ERROR(ExpectWord("EXISTS"));
+    return true;
+  }
+  // name [, name ...] [RESTRICT | CASCADE] (DROP TABLE / DROP VIEW).
+  Result<std::vector<QualifiedName>> DropNameList() {
+    std::vector<QualifiedName> out;
+    do {
+      XP_ASSIGN_OR_RETURN(QualifiedName q, QualName());
+      out.push_back(std::move(q));
+    } while (AcceptOp(","));
+    AcceptWord("RESTRICT") || AcceptWord("CASCADE");
+    return out;
+  }
   Result<std::vector<std::string>> IdentList() {
     std::vector<std::string> out;
     do {
@@ -950,25 +966,15 @@ class Parser {
     ++pos_;
     if (AcceptWord("DATABASE") || AcceptWord("SCHEMA")) {
       auto s = std::make_unique<DatabaseStatement>(StmtKind::kDropDatabase);
-      if (AcceptWord("IF")) {
-        XP_RETURN_IF_ERROR(ExpectWord("EXISTS"));
-        s->if_exists = true;
-      }
+      XP_SET_OR_RETURN(s->if_exists, IfExists());
       XP_SET_OR_RETURN(s->name, Ident());
       return StmtPtr(std::move(s));
     }
     AcceptWord("TEMPORARY");
     if (AcceptWord("TABLE") || AcceptWord("TABLES")) {
       auto s = std::make_unique<DropTableStatement>();
-      if (AcceptWord("IF")) {
-        XP_RETURN_IF_ERROR(ExpectWord("EXISTS"));
-        s->if_exists = true;
-      }
-      do {
-        XP_ASSIGN_OR_RETURN(QualifiedName q, QualName());
-        s->tables.push_back(std::move(q));
-      } while (AcceptOp(","));
-      AcceptWord("RESTRICT") || AcceptWord("CASCADE");
+      XP_SET_OR_RETURN(s->if_exists, IfExists());
+      XP_SET_OR_RETURN(s->tables, DropNameList());
       return StmtPtr(std::move(s));
     }
     if (AcceptWord("INDEX")) {
@@ -980,32 +986,19 @@ class Parser {
     }
     if (AcceptWord("VIEW")) {
       auto s = std::make_unique<DropViewStatement>();
-      if (AcceptWord("IF")) {
-        XP_RETURN_IF_ERROR(ExpectWord("EXISTS"));
-        s->if_exists = true;
-      }
-      do {
-        XP_ASSIGN_OR_RETURN(QualifiedName q, QualName());
-        s->views.push_back(std::move(q));
-      } while (AcceptOp(","));
-      AcceptWord("RESTRICT") || AcceptWord("CASCADE");
+      XP_SET_OR_RETURN(s->if_exists, IfExists());
+      XP_SET_OR_RETURN(s->views, DropNameList());
       return StmtPtr(std::move(s));
     }
     if (AcceptWord("TRIGGER")) {
       auto s = std::make_unique<TriggerStatement>(StmtKind::kDropTrigger);
-      if (AcceptWord("IF")) {
-        XP_RETURN_IF_ERROR(ExpectWord("EXISTS"));
-        s->if_exists = true;
-      }
+      XP_SET_OR_RETURN(s->if_exists, IfExists());
       XP_SET_OR_RETURN(s->trigger, QualName());
       return StmtPtr(std::move(s));
     }
     if (AcceptWord("USER")) {
       auto s = std::make_unique<AccountStatement>(StmtKind::kDropUser);
-      if (AcceptWord("IF")) {
-        XP_RETURN_IF_ERROR(ExpectWord("EXISTS"));
-        s->if_exists = true;
-      }
+      XP_SET_OR_RETURN(s->if_exists, IfExists());
       XP_SET_OR_RETURN(s->users, UserList());
       return StmtPtr(std::move(s));
     }
