@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cstdlib>
+#include <optional>
 
 #include "plan/sql/printer.h"
 
@@ -35,18 +36,6 @@ Result<BoundExprPtr> Call2(ExprOp op, BoundExprPtr a, BoundExprPtr b) {
   args.push_back(std::move(a));
   args.push_back(std::move(b));
   return MakeCall(op, std::move(args));
-}
-
-// A deep copy (for sugar that uses an operand twice, e.g. BETWEEN).
-BoundExprPtr Clone(const BoundExpr& e) {
-  auto c = std::make_unique<BoundExpr>();
-  c->op = e.op;
-  c->type = e.type;
-  c->value = e.value;
-  c->column = e.column;
-  c->has_else = e.has_else;
-  for (const auto& a : e.args) c->args.push_back(Clone(*a));
-  return c;
 }
 
 ExprOp BinaryToOp(sql::BinaryOp op) {
@@ -88,6 +77,40 @@ ExprOp BinaryToOp(sql::BinaryOp op) {
   }
 }
 
+// The result type of CAST(x AS t).
+Result<DataType> CastType(const sql::TypeName& t) {
+  if (t.name == "BIGINT") {
+    return t.is_unsigned ? DataType::UInt() : DataType::Int();
+  }
+  if (t.name == "DECIMAL" || t.name == "DEC" || t.name == "NUMERIC" ||
+      t.name == "FIXED") {
+    const int64_t p = t.length < 0 ? 10 : t.length;
+    const int64_t s = t.scale < 0 ? 0 : t.scale;
+    if (p > 65) {
+      return Status::SqlError(1426, "42000",
+                              "Too-big precision " + std::to_string(p) +
+                                  " specified for 'CAST'. Maximum is 65.");
+    }
+    if (s > p) {
+      return Status::SqlError(
+          1427, "42000",
+          "For float(M,D), double(M,D) or decimal(M,D), M must be >= D "
+          "(column 'CAST').");
+    }
+    if (p > kMaxDecimalDigits || s > kMaxDecimalScale)
+      return NotSupported("DECIMAL beyond 38 digits");
+    return DataType::Decimal(static_cast<int>(p), static_cast<int>(s));
+  }
+  if (t.name == "DOUBLE" || t.name == "REAL" || t.name == "FLOAT")
+    return DataType::Double();
+  if (t.name == "CHAR" || t.name == "NCHAR" || t.name == "BINARY") {
+    const bool binary = t.name == "BINARY" || t.charset == "binary";
+    return DataType::String(
+        t.length < 0 ? 65535u : static_cast<uint32_t>(t.length), binary);
+  }
+  return NotSupported("CAST AS " + t.name);
+}
+
 }  // namespace
 
 Result<int> Scope::Resolve(std::string_view table, std::string_view name,
@@ -113,6 +136,59 @@ Result<int> Scope::Resolve(std::string_view table, std::string_view name,
         "Unknown column '" + full + "' in '" + std::string(clause) + "'");
   }
   return found;
+}
+
+bool IsConstant(const BoundExpr& e) {
+  if (e.op == ExprOp::kColumn || e.op == ExprOp::kSubquery || e.outer_ref)
+    return false;
+  for (const auto& a : e.args) {
+    if (!IsConstant(*a)) return false;
+  }
+  return true;
+}
+
+Result<BoundExprPtr> OuterContext::Bind(const sql::Expr& e,
+                                        std::string_view clause) {
+  auto bound = [&](const Ref& r) -> BoundExprPtr {
+    BoundExprPtr c =
+        MakeConst(r.arg < 0           ? r.baked
+                  : values == nullptr ? Value()  // discovery
+                                      : (*values)[static_cast<size_t>(r.arg)],
+                  r.type);
+    c->outer_ref = true;
+    return c;
+  };
+  for (const Ref& r : refs) {
+    if (r.table == e.table && IEquals(r.name, e.text)) return bound(r);
+  }
+  if (live == nullptr) {
+    return Status::SqlError(
+        1054, "42S22",
+        "Unknown column '" + e.text + "' in '" + std::string(clause) + "'");
+  }
+  XP_ASSIGN_OR_RETURN(BoundExprPtr b, BindExpr(e, *live, clause));
+  Ref r{e.table, e.text, -1, Value(), b->type};
+  if (b->op == ExprOp::kConst) {
+    r.baked = b->value;
+  } else {
+    r.arg = static_cast<int>(args.size());
+    args.push_back(std::move(b));
+  }
+  refs.push_back(r);
+  return bound(refs.back());
+}
+
+Result<BoundExprPtr> Scope::BindColumn(const sql::Expr& e,
+                                       std::string_view clause) const {
+  auto idx = Resolve(e.table, e.text, clause);
+  if (idx.ok()) {
+    return MakeColumn(*idx, columns_[static_cast<size_t>(*idx)].type);
+  }
+  if (idx.status().sql_code() != 1054 || !outer_) return idx.status();
+  auto outer = outer_->Bind(e, clause);
+  // Not found outside either: report it as unknown here.
+  if (!outer.ok() && outer.status().sql_code() == 1054) return idx.status();
+  return outer;
 }
 
 Result<BoundExprPtr> BindLiteral(const sql::Expr& e) {
@@ -167,8 +243,7 @@ Result<BoundExprPtr> BindExpr(const sql::Expr& e, const Scope& scope,
       return BindLiteral(e);
     case sql::ExprKind::kColumn: {
       if (!e.schema.empty()) return NotSupported("schema-qualified column");
-      XP_ASSIGN_OR_RETURN(int idx, scope.Resolve(e.table, e.text, clause));
-      return MakeColumn(idx, scope.columns()[static_cast<size_t>(idx)].type);
+      return scope.BindColumn(e, clause);
     }
     case sql::ExprKind::kUnary: {
       XP_ASSIGN_OR_RETURN(BoundExprPtr a, BindExpr(*e.args[0], scope, clause));
@@ -177,11 +252,24 @@ Result<BoundExprPtr> BindExpr(const sql::Expr& e, const Scope& scope,
           return a;
         case sql::UnaryOp::kMinus: {
           // MySQL: negating a negative integer constant gives DECIMAL (the
-          // result might not fit BIGINT), so "- -52" is DECIMAL 52.
-          if (a->op == ExprOp::kConst && a->value.index() == 1 &&
-              std::get<int64_t>(a->value) < 0) {
-            const Decimal d = DecimalFromInt(std::get<int64_t>(a->value));
-            a = MakeConst(Value(d), TypeOfValue(Value(d)));
+          // result might not fit BIGINT), so "- -52" and
+          // "- CAST(-5 AS SIGNED)" are DECIMAL.
+          if ((a->type.id == TypeId::kInt || a->type.id == TypeId::kUInt) &&
+              IsConstant(*a)) {
+            Value v = a->value;
+            if (a->op != ExprOp::kConst && scope.constant_evaluator()) {
+              auto r = scope.constant_evaluator()(*a);
+              v = r.ok() ? *r : Value();  // errors surface at run time
+            }
+            const bool literal = a->op == ExprOp::kConst;
+            std::optional<Decimal> d;
+            if (v.index() == 1 && std::get<int64_t>(v) < 0 &&
+                (std::get<int64_t>(v) != INT64_MIN || !literal)) {
+              d = DecimalFromInt(std::get<int64_t>(v));
+            } else if (v.index() == 2 && std::get<uint64_t>(v) > INT64_MAX) {
+              d = DecimalFromUInt(std::get<uint64_t>(v));
+            }
+            if (d) a = MakeConst(Value(*d), TypeOfValue(Value(*d)));
           }
           std::vector<BoundExprPtr> args;
           args.push_back(std::move(a));
@@ -227,8 +315,14 @@ Result<BoundExprPtr> BindExpr(const sql::Expr& e, const Scope& scope,
       args.push_back(std::move(both));
       return Call(ExprOp::kNot, std::move(args));
     }
+    case sql::ExprKind::kSubquery:
+    case sql::ExprKind::kExists:
+    case sql::ExprKind::kQuantified:
     case sql::ExprKind::kIn: {
-      if (e.subquery) return NotSupported("IN (subquery)");
+      if (e.kind != sql::ExprKind::kIn || e.subquery) {
+        if (!scope.subquery_binder()) return NotSupported(sql::ToSql(e));
+        return scope.subquery_binder()(e, scope);
+      }
       // x IN (a, b)  ==  x = a OR x = b  (NULL semantics carry over).
       XP_ASSIGN_OR_RETURN(BoundExprPtr x, BindExpr(*e.args[0], scope, clause));
       BoundExprPtr acc;
@@ -275,7 +369,41 @@ Result<BoundExprPtr> BindExpr(const sql::Expr& e, const Scope& scope,
       }
       return Call(ExprOp::kCase, std::move(args));
     }
+    case sql::ExprKind::kCast: {
+      XP_ASSIGN_OR_RETURN(BoundExprPtr a, BindExpr(*e.args[0], scope, clause));
+      XP_ASSIGN_OR_RETURN(DataType t, CastType(e.cast_type));
+      return MakeCast(std::move(a), t);
+    }
     case sql::ExprKind::kFunction: {
+      if (e.text == "ABS" || e.text == "NULLIF" || e.text == "IF") {
+        const size_t want = e.text == "ABS" ? 1 : e.text == "NULLIF" ? 2 : 3;
+        if (e.args.size() != want) {
+          return Status::SqlError(
+              1582, "42000",
+              "Incorrect parameter count in the call to native function '" +
+                  e.text + "'");
+        }
+        std::vector<BoundExprPtr> args;
+        for (const auto& a : e.args) {
+          XP_ASSIGN_OR_RETURN(BoundExprPtr b, BindExpr(*a, scope, clause));
+          args.push_back(std::move(b));
+        }
+        if (e.text == "ABS") return Call(ExprOp::kAbs, std::move(args));
+        if (e.text == "IF") return Call(ExprOp::kCase, std::move(args));
+        // NULLIF(a, b) == CASE WHEN a = b THEN NULL ELSE a END, typed as a.
+        const DataType t = args[0]->type;
+        BoundExprPtr a2 = Clone(*args[0]);
+        XP_ASSIGN_OR_RETURN(
+            BoundExprPtr eq,
+            Call2(ExprOp::kEq, std::move(args[0]), std::move(args[1])));
+        std::vector<BoundExprPtr> c;
+        c.push_back(std::move(eq));
+        c.push_back(MakeConst(Value(), t));
+        c.push_back(std::move(a2));
+        XP_ASSIGN_OR_RETURN(BoundExprPtr r, Call(ExprOp::kCase, std::move(c)));
+        r->type = t;
+        return r;
+      }
       if (e.text == "COALESCE" || e.text == "IFNULL") {
         if (e.text == "IFNULL" && e.args.size() != 2) {
           return Status::SqlError(

@@ -4,11 +4,13 @@
 // operators (BETWEEN -> two comparisons, IN (list) -> ORs of equalities,
 // CASE x WHEN v -> CASE WHEN x = v, IFNULL -> COALESCE, NOT -> kNot).
 //
-// Subqueries, aggregates and most functions are the next steps; they are
-// refused with 1235 (ER_NOT_SUPPORTED_YET) rather than misbound.
+// Subqueries are bound through the scope's SubqueryBinder (the engine plans
+// them); what is not supported is refused with 1235 (ER_NOT_SUPPORTED_YET)
+// rather than misbound.
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +29,28 @@ struct ScopeColumn {
   DataType type;
 };
 
+class Scope;
+
+// Names a subquery reads from enclosing queries (correlation). A subquery is
+// bound twice: once to discover which outer names it uses (`live` is the
+// enclosing scope; each new name is bound there and becomes an argument),
+// and then once per distinct argument tuple with `values` set, when each
+// outer name binds to its value as a constant.
+struct OuterContext {
+  struct Ref {
+    std::string table, name;
+    int arg = -1;  // index into args / values; -1: `baked`
+    Value baked;   // an enclosing query's own outer value, already known
+    DataType type;
+  };
+  const Scope* live = nullptr;
+  std::vector<Ref> refs;
+  std::vector<BoundExprPtr> args;  // over the enclosing scope, one per arg
+  const std::vector<Value>* values = nullptr;
+
+  Result<BoundExprPtr> Bind(const sql::Expr& column, std::string_view clause);
+};
+
 class Scope {
  public:
   // Consulted before binding every AST node: returns a bound expression to
@@ -34,7 +58,25 @@ class Scope {
   // bind the node normally.
   using Substitution = std::function<Result<BoundExprPtr>(const sql::Expr&)>;
 
+  // Binds a subquery expression (kSubquery, kExists, kIn with a subquery,
+  // kQuantified) in this scope; set by the engine that can run them.
+  using SubqueryBinder =
+      std::function<Result<BoundExprPtr>(const sql::Expr&, const Scope&)>;
+
   void Add(ScopeColumn c) { columns_.push_back(std::move(c)); }
+  // Evaluates a constant expression at bind time (set by the engine); used
+  // where MySQL's typing depends on a constant's value.
+  using ConstantEvaluator = std::function<Result<Value>(const BoundExpr&)>;
+
+  void set_subquery_binder(SubqueryBinder b) { subqueries_ = std::move(b); }
+  void set_constant_evaluator(ConstantEvaluator f) { constant_ = std::move(f); }
+  const ConstantEvaluator& constant_evaluator() const { return constant_; }
+  const SubqueryBinder& subquery_binder() const { return subqueries_; }
+  void set_outer(std::shared_ptr<OuterContext> o) { outer_ = std::move(o); }
+  const std::shared_ptr<OuterContext>& outer() const { return outer_; }
+  // A column reference: this scope's columns, else the enclosing queries'.
+  Result<BoundExprPtr> BindColumn(const sql::Expr& column,
+                                  std::string_view clause) const;
   void set_substitution(Substitution s) { substitute_ = std::move(s); }
   const Substitution& substitution() const { return substitute_; }
   const std::vector<ScopeColumn>& columns() const { return columns_; }
@@ -46,12 +88,18 @@ class Scope {
  private:
   std::vector<ScopeColumn> columns_;
   Substitution substitute_;
+  SubqueryBinder subqueries_;
+  ConstantEvaluator constant_;
+  std::shared_ptr<OuterContext> outer_;
 };
 
 // The bound value of a literal AST node (typed as MySQL types literals:
 // integers BIGINT (UNSIGNED beyond INT64_MAX, DECIMAL beyond 20 digits),
 // decimals DECIMAL, floats DOUBLE, strings VARCHAR).
 Result<BoundExprPtr> BindLiteral(const sql::Expr& e);
+
+// True when `e` reads no column and runs no subquery.
+bool IsConstant(const BoundExpr& e);
 
 // Binds `e` over `scope`. `clause` is used in error messages.
 Result<BoundExprPtr> BindExpr(const sql::Expr& e, const Scope& scope,

@@ -44,6 +44,10 @@ DataType DeriveType(ExprOp op, const std::vector<DataType>& a) {
     return DataType::Int(1);
   }
   switch (op) {
+    case ExprOp::kAbs:
+      if (a[0].id == TypeId::kString) return DataType::Double();
+      if (a[0].id == TypeId::kNull) return DataType::Int();
+      return a[0].id == TypeId::kInt ? DataType::Int() : a[0];
     case ExprOp::kNeg:
       if (a[0].id == TypeId::kUInt) return DataType::Int();
       if (a[0].id == TypeId::kString || a[0].id == TypeId::kNull)
@@ -152,6 +156,7 @@ Result<BoundExprPtr> MakeCall(ExprOp op, std::vector<BoundExprPtr> args) {
   size_t want = 0;
   switch (op) {
     case ExprOp::kNeg:
+    case ExprOp::kAbs:
     case ExprOp::kNot:
     case ExprOp::kIsNull:
     case ExprOp::kIsNotNull:
@@ -164,6 +169,8 @@ Result<BoundExprPtr> MakeCall(ExprOp op, std::vector<BoundExprPtr> args) {
       break;
     case ExprOp::kConst:
     case ExprOp::kColumn:
+    case ExprOp::kCast:
+    case ExprOp::kSubquery:
       return Status::InvalidArgument("not a call");
     default:
       want = 2;
@@ -188,6 +195,37 @@ Result<BoundExprPtr> MakeCall(ExprOp op, std::vector<BoundExprPtr> args) {
   return e;
 }
 
+BoundExprPtr MakeCast(BoundExprPtr arg, DataType to) {
+  auto e = std::make_unique<BoundExpr>();
+  e->op = ExprOp::kCast;
+  e->type = to;
+  e->args.push_back(std::move(arg));
+  return e;
+}
+
+BoundExprPtr MakeSubquery(std::shared_ptr<SubqueryRunner> runner,
+                          std::vector<BoundExprPtr> args, DataType t) {
+  auto e = std::make_unique<BoundExpr>();
+  e->op = ExprOp::kSubquery;
+  e->type = t;
+  e->args = std::move(args);
+  e->subquery = std::move(runner);
+  return e;
+}
+
+BoundExprPtr Clone(const BoundExpr& e) {
+  auto c = std::make_unique<BoundExpr>();
+  c->op = e.op;
+  c->type = e.type;
+  c->value = e.value;
+  c->column = e.column;
+  c->has_else = e.has_else;
+  c->outer_ref = e.outer_ref;
+  c->subquery = e.subquery;
+  for (const auto& a : e.args) c->args.push_back(Clone(*a));
+  return c;
+}
+
 std::string ValueToString(const Value& v) {
   switch (v.index()) {
     case 0:
@@ -210,15 +248,22 @@ std::string ValueToString(const Value& v) {
 
 std::string ToString(const BoundExpr& e) {
   static const char* kNames[] = {
-      "const", "col", "+",       "-",           "*",    "/",
-      "DIV",   "%",   "-",       "=",           "<>",   "<",
-      "<=",    ">",   ">=",      "<=>",         "AND",  "OR",
-      "XOR",   "NOT", "IS NULL", "IS NOT NULL", "CASE", "COALESCE"};
+      "const",       "col",  "+",        "-",    "*",   "/",       "DIV",
+      "%",           "-",    "=",        "<>",   "<",   "<=",      ">",
+      ">=",          "<=>",  "AND",      "OR",   "XOR", "NOT",     "IS NULL",
+      "IS NOT NULL", "CASE", "COALESCE", "CAST", "ABS", "SUBQUERY"};
   switch (e.op) {
     case ExprOp::kConst:
       return ValueToString(e.value);
     case ExprOp::kColumn:
       return "#" + std::to_string(e.column);
+    case ExprOp::kCast:
+      return "CAST(" + ToString(*e.args[0]) + " AS " + e.type.ToString() + ")";
+    case ExprOp::kSubquery: {
+      std::string out = "(" + e.subquery->Describe();
+      for (const auto& a : e.args) out += ", " + ToString(*a);
+      return out + ")";
+    }
     default:
       break;
   }

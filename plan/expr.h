@@ -49,6 +49,26 @@ enum class ExprOp : uint8_t {
   // (MakeCall sets has_else from it).
   kCase,
   kCoalesce,
+  // CAST(args[0] AS type): MySQL's conversions (rounding half away from
+  // zero into integers and DECIMAL, clamping on overflow, numeric prefixes
+  // of strings).
+  kCast,
+  kAbs,
+  // A subquery (see SubqueryRunner): args are the values it needs from the
+  // enclosing row (IN: the left operand first).
+  kSubquery,
+};
+
+struct BoundExpr;
+
+// Runs a subquery for one combination of outer values; implemented by the
+// engine that planned it. Returns the expression's value: the single value
+// of a scalar subquery (NULL for no rows), 0/1 for EXISTS, 0/1/NULL for IN.
+class SubqueryRunner {
+ public:
+  virtual ~SubqueryRunner() = default;
+  virtual Result<Value> Run(const std::vector<Value>& args) = 0;
+  virtual std::string Describe() const = 0;
 };
 
 struct BoundExpr {
@@ -57,7 +77,11 @@ struct BoundExpr {
   Value value;      // kConst
   int column = -1;  // kColumn
   bool has_else = false;
+  // kConst standing for an enclosing query's column (a correlated
+  // subquery's outer reference): a value, but not a constant for typing.
+  bool outer_ref = false;
   std::vector<std::unique_ptr<BoundExpr>> args;
+  std::shared_ptr<SubqueryRunner> subquery;  // kSubquery
 };
 using BoundExprPtr = std::unique_ptr<BoundExpr>;
 
@@ -71,6 +95,13 @@ using BoundExprPtr = std::unique_ptr<BoundExpr>;
 BoundExprPtr MakeConst(Value v, DataType t);
 BoundExprPtr MakeColumn(int index, DataType t);
 Result<BoundExprPtr> MakeCall(ExprOp op, std::vector<BoundExprPtr> args);
+// CAST(arg AS to).
+BoundExprPtr MakeCast(BoundExprPtr arg, DataType to);
+// A subquery of result type `t` reading `args` from the enclosing row.
+BoundExprPtr MakeSubquery(std::shared_ptr<SubqueryRunner> runner,
+                          std::vector<BoundExprPtr> args, DataType t);
+// A deep copy.
+BoundExprPtr Clone(const BoundExpr& e);
 DataType DeriveType(ExprOp op, const std::vector<DataType>& args);
 
 // The type a literal value gets: BIGINT, BIGINT UNSIGNED, DOUBLE,

@@ -259,34 +259,6 @@ Status HashAggregateOperator::Finish() {
   return Status::OK();
 }
 
-namespace {
-
-void PutValue(const plan::Value& v, const DataType& t, size_t i, Vector* out) {
-  if (v.index() == 0) {
-    out->SetNull(i);
-    return;
-  }
-  switch (t.phys()) {
-    case PhysType::kInt64:
-      out->data<int64_t>()[i] = std::get<int64_t>(v);
-      break;
-    case PhysType::kUInt64:
-      out->data<uint64_t>()[i] = std::get<uint64_t>(v);
-      break;
-    case PhysType::kDouble:
-      out->data<double>()[i] = std::get<double>(v);
-      break;
-    case PhysType::kInt128:
-      out->data<int128>()[i] = std::get<plan::Decimal>(v).unscaled;
-      break;
-    case PhysType::kString:
-      out->SetString(i, std::get<std::string>(v));
-      break;
-  }
-}
-
-}  // namespace
-
 Result<const Batch*> HashAggregateOperator::Next() {
   if (!done_) {
     for (;;) {
@@ -304,8 +276,7 @@ Result<const Batch*> HashAggregateOperator::Next() {
   const size_t ng = group_columns_.size();
   for (size_t i = 0; i < n; ++i) {
     const size_t grp = emitted_ + i;
-    for (size_t c = 0; c < ng; ++c)
-      PutValue(keys_[grp][c], types_[c], i, &out_.column(c));
+    for (size_t c = 0; c < ng; ++c) PutValue(keys_[grp][c], i, &out_.column(c));
     for (size_t a = 0; a < states_.size(); ++a) {
       const AggState& st = *states_[a];
       Vector& col = out_.column(ng + a);
@@ -342,8 +313,7 @@ Result<const Batch*> HashAggregateOperator::Next() {
           break;
         case AggFunc::kMin:
         case AggFunc::kMax:
-          PutValue(st.seen[grp] ? st.best[grp] : plan::Value(), st.result, i,
-                   &col);
+          PutValue(st.seen[grp] ? st.best[grp] : plan::Value(), i, &col);
           break;
       }
     }

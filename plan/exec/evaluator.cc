@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "plan/exec/operator.h"
+
 namespace xp::exec {
 
 using plan::BoundExpr;
@@ -734,6 +736,247 @@ Status EvalChoice(Node& n, const std::vector<const Vector*>& args,
   return Status::OK();
 }
 
+// ---------------------------------------------------------------- CAST, ABS
+
+// The longest prefix of `s` (after leading spaces) that reads as a number:
+// [+-]digits, and with `fraction` also [.digits][e[+-]digits].
+std::string_view NumericPrefix(std::string_view s, bool fraction) {
+  size_t b = 0;
+  while (b < s.size() && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+  size_t i = b;
+  auto digits = [&] {
+    const size_t start = i;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+    return i > start;
+  };
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+  bool any = digits();
+  if (fraction && i < s.size() && s[i] == '.') {
+    ++i;
+    any |= digits();
+  }
+  if (!any) return {};
+  if (fraction && i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    size_t save = i++;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    if (!digits()) i = save;
+  }
+  return s.substr(b, i - b);
+}
+
+// A string's value as MySQL's CAST reads it: the numeric prefix, 0 if none.
+plan::Decimal StringToDecimal(std::string_view s) {
+  const std::string_view p = NumericPrefix(s, true);
+  if (p.empty()) return {};
+  auto d = plan::ParseDecimal(p);
+  if (d.ok()) return *d;
+  // Too many digits: go through double and keep what fits.
+  auto r = plan::ParseDecimal(
+      std::to_string(std::strtod(std::string(p).c_str(), nullptr)));
+  return r.ok() ? *r : plan::Decimal{};
+}
+
+int128 Clamp(int128 v, int128 lo, int128 hi) {
+  return v < lo ? lo : v > hi ? hi : v;
+}
+
+// Row i of an exact-or-not column as a Decimal (NULL rows are not read).
+plan::Decimal RowAsDecimal(const Vector& v, const DataType& t, size_t i) {
+  switch (t.id) {
+    case TypeId::kInt:
+      return plan::Decimal{v.data<int64_t>()[i], 0};
+    case TypeId::kUInt:
+      return plan::Decimal{v.data<uint64_t>()[i], 0};
+    case TypeId::kDecimal:
+      return plan::Decimal{v.data<int128>()[i], t.scale};
+    case TypeId::kDouble: {
+      char buf[64];
+      std::snprintf(buf, sizeof(buf), "%.17g", v.data<double>()[i]);
+      return StringToDecimal(buf);
+    }
+    case TypeId::kString:
+      return StringToDecimal(v.data<std::string_view>()[i]);
+    default:
+      return {};
+  }
+}
+
+// `d` at `scale`, rounding half away from zero; saturates at +-10^38.
+int128 Rescale(const plan::Decimal& d, int scale) {
+  int128 u = d.unscaled;
+  if (scale > d.scale) {
+    const int128 m = plan::Pow10(scale - d.scale);
+    if (__builtin_mul_overflow(u, m, &u))
+      return d.unscaled < 0 ? -kMaxDecimalUnscaled : kMaxDecimalUnscaled;
+    return u;
+  }
+  return scale < d.scale ? DivRound(u, plan::Pow10(d.scale - scale)) : u;
+}
+
+Status EvalCast(Node& n, const Vector& a, size_t rows) {
+  const BoundExpr& e = *n.expr;
+  const DataType& from = e.args[0]->type;
+  const DataType& to = e.type;
+  Vector& out = n.out;
+  if (to.id == TypeId::kString) {
+    Vector& tmp = n.Scratch(0, PhysType::kInt128);
+    XP_RETURN_IF_ERROR(ConvertTo(a, from, to, rows, &out, &tmp, e));
+    if (to.length < 65535) {
+      std::string_view* o = out.data<std::string_view>();
+      for (size_t i = 0; i < rows; ++i) {
+        // Keep `length` characters (UTF-8 continuation bytes do not count).
+        size_t chars = 0, k = 0;
+        for (; k < o[i].size(); ++k) {
+          if ((static_cast<unsigned char>(o[i][k]) & 0xC0) != 0x80 &&
+              chars++ == to.length)
+            break;
+        }
+        o[i] = o[i].substr(0, k);
+      }
+    }
+    return Status::OK();
+  }
+  if (to.id == TypeId::kDouble) {
+    ToDouble(a, from, rows, &out);
+    return Status::OK();
+  }
+  StartOutput(&out, rows);
+  UnionNulls({&a}, rows, &out);
+  if (from.id == TypeId::kNull) {
+    for (size_t i = 0; i < rows; ++i) out.SetNull(i);
+    return Status::OK();
+  }
+  const int scale = to.id == TypeId::kDecimal ? to.scale : 0;
+  for (size_t i = 0; i < rows; ++i) {
+    if (a.IsNull(i)) continue;
+    int128 v;
+    if (from.id == TypeId::kString && to.id != TypeId::kDecimal) {
+      // Integer casts of strings read only the integer prefix.
+      const std::string_view p =
+          NumericPrefix(a.data<std::string_view>()[i], false);
+      auto d = p.empty() ? Result<plan::Decimal>(plan::Decimal{})
+                         : plan::ParseDecimal(p);
+      v = d.ok()                        ? d->unscaled
+          : (!p.empty() && p[0] == '-') ? -kMaxDecimalUnscaled
+                                        : kMaxDecimalUnscaled;
+    } else if (from.id == TypeId::kDouble && to.id != TypeId::kDecimal) {
+      const double x = std::round(a.data<double>()[i]);
+      v = x >= 1.8446744073709552e19    ? static_cast<int128>(UINT64_MAX)
+          : x <= -9.2233720368547758e18 ? static_cast<int128>(INT64_MIN)
+                                        : static_cast<int128>(x);
+    } else {
+      v = Rescale(RowAsDecimal(a, from, i), scale);
+    }
+    switch (to.id) {
+      case TypeId::kInt:
+        // Unsigned values beyond INT64_MAX wrap like MySQL's CAST.
+        if (from.id == TypeId::kUInt) {
+          out.data<int64_t>()[i] = static_cast<int64_t>(a.data<uint64_t>()[i]);
+        } else {
+          out.data<int64_t>()[i] =
+              static_cast<int64_t>(Clamp(v, INT64_MIN, INT64_MAX));
+        }
+        break;
+      case TypeId::kUInt:
+        // Negative values wrap (CAST(-1 AS UNSIGNED) = 2^64 - 1).
+        v = Clamp(v, INT64_MIN, static_cast<int128>(UINT64_MAX));
+        out.data<uint64_t>()[i] = static_cast<uint64_t>(
+            v < 0 ? static_cast<uint64_t>(static_cast<int64_t>(v))
+                  : static_cast<uint64_t>(v));
+        break;
+      case TypeId::kDecimal: {
+        const int128 max = plan::Pow10(to.precision) - 1;
+        out.data<int128>()[i] = Clamp(v, -max, max);
+        break;
+      }
+      default:
+        return Status::Internal("CAST to an unsupported type");
+    }
+  }
+  return Status::OK();
+}
+
+Status EvalAbs(Node& n, const Vector& a, size_t rows) {
+  const BoundExpr& e = *n.expr;
+  const DataType& t = e.args[0]->type;
+  Vector& out = n.out;
+  if (e.type.id == TypeId::kDouble) {
+    ToDouble(a, t, rows, &out);
+    double* o = out.data<double>();
+    for (size_t i = 0; i < rows; ++i) o[i] = std::fabs(o[i]);
+    return Status::OK();
+  }
+  StartOutput(&out, rows);
+  UnionNulls({&a}, rows, &out);
+  switch (t.id) {
+    case TypeId::kInt: {
+      const int64_t* in = a.data<int64_t>();
+      int64_t* o = out.data<int64_t>();
+      for (size_t i = 0; i < rows; ++i) {
+        if (in[i] == INT64_MIN && !a.IsNull(i)) return OutOfRange(e.type, e);
+        o[i] = in[i] < 0 ? -in[i] : in[i];
+      }
+      return Status::OK();
+    }
+    case TypeId::kUInt:
+      std::memcpy(out.data<uint64_t>(), a.data<uint64_t>(),
+                  rows * sizeof(uint64_t));
+      return Status::OK();
+    case TypeId::kDecimal: {
+      const int128* in = a.data<int128>();
+      int128* o = out.data<int128>();
+      for (size_t i = 0; i < rows; ++i) o[i] = in[i] < 0 ? -in[i] : in[i];
+      return Status::OK();
+    }
+    default:
+      for (size_t i = 0; i < rows; ++i) out.SetNull(i);
+      return Status::OK();
+  }
+}
+
+bool SameValues(const std::vector<plan::Value>& a,
+                const std::vector<plan::Value>& b) {
+  for (size_t k = 0; k < a.size(); ++k) {
+    if (a[k].index() != b[k].index()) return false;
+    if (a[k].index() == 4) {
+      const auto& x = std::get<plan::Decimal>(a[k]);
+      const auto& y = std::get<plan::Decimal>(b[k]);
+      if (x.unscaled != y.unscaled || x.scale != y.scale) return false;
+    } else if (a[k].index() == 1) {
+      if (std::get<int64_t>(a[k]) != std::get<int64_t>(b[k])) return false;
+    } else if (a[k].index() == 2) {
+      if (std::get<uint64_t>(a[k]) != std::get<uint64_t>(b[k])) return false;
+    } else if (a[k].index() == 3) {
+      if (std::get<double>(a[k]) != std::get<double>(b[k])) return false;
+    } else if (a[k].index() == 5) {
+      if (std::get<std::string>(a[k]) != std::get<std::string>(b[k]))
+        return false;
+    }
+  }
+  return true;
+}
+
+// A subquery runs once per distinct combination of outer values (the runner
+// memoizes); rows with the same values as the previous row reuse its result.
+Status EvalSubquery(Node& n, const std::vector<const Vector*>& args,
+                    size_t rows) {
+  const BoundExpr& e = *n.expr;
+  Vector& out = n.out;
+  StartOutput(&out, rows);
+  std::vector<plan::Value> vals(args.size()), prev;
+  plan::Value result;
+  for (size_t i = 0; i < rows; ++i) {
+    for (size_t k = 0; k < args.size(); ++k)
+      vals[k] = ValueAt(*args[k], e.args[k]->type, i);
+    if (i == 0 || !SameValues(vals, prev)) {
+      XP_SET_OR_RETURN(result, e.subquery->Run(vals));
+      prev = vals;
+    }
+    PutValue(result, i, &out);
+  }
+  return Status::OK();
+}
+
 Result<const Vector*> Eval(Node& n, const Batch& in) {
   const BoundExpr& e = *n.expr;
   const size_t rows = in.num_rows();
@@ -785,6 +1028,15 @@ Result<const Vector*> Eval(Node& n, const Batch& in) {
     case ExprOp::kCase:
     case ExprOp::kCoalesce:
       XP_RETURN_IF_ERROR(EvalChoice(n, args, rows));
+      break;
+    case ExprOp::kCast:
+      XP_RETURN_IF_ERROR(EvalCast(n, *args[0], rows));
+      break;
+    case ExprOp::kAbs:
+      XP_RETURN_IF_ERROR(EvalAbs(n, *args[0], rows));
+      break;
+    case ExprOp::kSubquery:
+      XP_RETURN_IF_ERROR(EvalSubquery(n, args, rows));
       break;
     default:
       return Status::Internal("unhandled operator");

@@ -7,7 +7,9 @@
 // (non-unique; validated, no access paths yet), USE, INSERT ... VALUES and
 // INSERT ... SELECT, and SELECT [DISTINCT] over at most one table with
 // expressions, WHERE, GROUP BY / aggregates (COUNT, SUM, AVG, MIN, MAX,
-// DISTINCT) / HAVING, ORDER BY (expressions, aliases, positions), LIMIT/OFFSET.
+// DISTINCT) / HAVING, ORDER BY (expressions, aliases, positions), LIMIT/OFFSET,
+// and subqueries (scalar, [NOT] IN, [NOT] EXISTS, ANY/ALL; correlated ones
+// run once per distinct tuple of the outer values they read).
 // Anything else is MySQL error 1235 (not supported yet), never a wrong
 // answer; non-grouped columns are 1055 (ONLY_FULL_GROUP_BY).
 #pragma once
@@ -20,6 +22,7 @@
 #include <vector>
 
 #include "codec/status.h"
+#include "plan/binder.h"
 #include "plan/exec/memory_table.h"
 #include "plan/exec/operator.h"
 #include "plan/schema.h"
@@ -54,7 +57,17 @@ class LocalEngine {
     size_t visible = 0;
     std::unique_ptr<std::vector<Batch>> constant_input;  // FROM-less SELECT
   };
-  Result<SelectPlan> PlanSelect(const sql::SelectStmt& q);
+  // `outer`: the enclosing query's names when `q` is a subquery.
+  Result<SelectPlan> PlanSelect(
+      const sql::SelectStmt& q,
+      std::shared_ptr<plan::OuterContext> outer = nullptr);
+  // Gives a scope this engine's subquery binder, constant evaluator and
+  // enclosing query.
+  void PrepareScope(plan::Scope* scope,
+                    const std::shared_ptr<plan::OuterContext>& outer);
+  Result<plan::BoundExprPtr> BindSubquery(const sql::Expr& e,
+                                          const plan::Scope& scope);
+  friend class SubqueryRun;
   Result<QueryResult> Select(const sql::SelectStmt& q);
   Result<QueryResult> CreateIndex(const sql::Statement& s);
   Result<MemoryTable*> Table(const sql::QualifiedName& name);

@@ -1,6 +1,7 @@
 #include "plan/exec/memory_table.h"
 
 #include "plan/exec/key_encoding.h"
+#include "plan/exec/operator.h"
 
 namespace xp::exec {
 
@@ -22,29 +23,7 @@ std::vector<plan::DataType> MemoryTable::types() const {
 }
 
 void MemoryTable::Put(Batch* b, size_t c, size_t row, const Value& v) {
-  Vector& col = b->column(c);
-  if (v.index() == 0) {
-    col.SetNull(row);
-    return;
-  }
-  col.ClearNull(row);
-  switch (col.type()) {
-    case PhysType::kInt64:
-      col.data<int64_t>()[row] = std::get<int64_t>(v);
-      break;
-    case PhysType::kUInt64:
-      col.data<uint64_t>()[row] = std::get<uint64_t>(v);
-      break;
-    case PhysType::kDouble:
-      col.data<double>()[row] = std::get<double>(v);
-      break;
-    case PhysType::kInt128:
-      col.data<__int128>()[row] = std::get<plan::Decimal>(v).unscaled;
-      break;
-    case PhysType::kString:
-      col.SetString(row, std::get<std::string>(v));
-      break;
-  }
+  PutValue(v, row, &b->column(c));
 }
 
 Status MemoryTable::Insert(const std::vector<int>& columns,

@@ -212,3 +212,32 @@ Result<std::vector<std::vector<std::string>>> CollectAsText(Operator* op) {
 }
 
 }  // namespace xp::exec
+
+namespace xp::exec {
+
+void PutValue(const plan::Value& value, size_t i, Vector* v) {
+  if (value.index() == 0) {
+    v->SetNull(i);
+    return;
+  }
+  v->ClearNull(i);
+  switch (v->type()) {
+    case PhysType::kInt64:
+      v->data<int64_t>()[i] = std::get<int64_t>(value);
+      break;
+    case PhysType::kUInt64:
+      v->data<uint64_t>()[i] = std::get<uint64_t>(value);
+      break;
+    case PhysType::kDouble:
+      v->data<double>()[i] = std::get<double>(value);
+      break;
+    case PhysType::kInt128:
+      v->data<__int128>()[i] = std::get<plan::Decimal>(value).unscaled;
+      break;
+    case PhysType::kString:
+      v->SetString(i, std::get<std::string>(value));
+      break;
+  }
+}
+
+}  // namespace xp::exec

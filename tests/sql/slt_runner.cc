@@ -1,11 +1,13 @@
 // sqllogictest runner over the in-memory engine (plan/exec/local_engine.h).
 // Prints one line per file with pass counts; statements the engine does not
 // support yet (MySQL 1235) are counted separately from wrong answers.
-//   slt_runner [--require-all] [--verbose] FILE...
+//   slt_runner [--require-all] [--verbose] [--reasons] FILE...
 // --require-all: exit 1 unless every record passes (for the project's own
 // .test files); without it the exit code is 0 (corpus reports).
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <map>
 #include <string>
 
 #include "plan/exec/local_engine.h"
@@ -30,6 +32,9 @@ char Letter(const xp::plan::DataType& t) {
 struct Counts {
   size_t passed = 0, failed = 0, unsupported = 0;
 };
+
+// --reasons: how often each "not supported" message (cut at 60 bytes) came.
+std::map<std::string, size_t>* g_reasons = nullptr;
 
 Counts RunFile(const std::string& path, bool verbose) {
   Counts n;
@@ -59,6 +64,8 @@ Counts RunFile(const std::string& path, bool verbose) {
     if (!result.ok() && result.status().sql_code() == 1235 &&
         r.kind != xp::slt::Record::Kind::kStatementError) {
       ++n.unsupported;
+      if (g_reasons != nullptr)
+        ++(*g_reasons)[result.status().message().substr(0, 60)];
       continue;
     }
     if (r.kind == xp::slt::Record::Kind::kStatementOk) {
@@ -95,8 +102,14 @@ int main(int argc, char** argv) {
       require_all = true;
     } else if (std::strcmp(argv[i], "--verbose") == 0) {
       verbose = true;
+    } else if (std::strcmp(argv[i], "--reasons") == 0) {
+      g_reasons = new std::map<std::string, size_t>();
     } else if (std::strcmp(argv[i], "--help") == 0) {
-      std::printf("usage: slt_runner [--require-all] [--verbose] FILE...\n");
+      std::printf(
+          "usage: slt_runner [--require-all] [--verbose] [--reasons] FILE...\n"
+          "  --require-all  exit 1 unless every record passes\n"
+          "  --verbose      print each failing record and why\n"
+          "  --reasons      count unsupported statements by message\n");
       return 0;
     } else {
       files.emplace_back(argv[i]);
@@ -113,6 +126,13 @@ int main(int argc, char** argv) {
   }
   std::printf("TOTAL %zu passed %zu failed %zu unsupported\n", total.passed,
               total.failed, total.unsupported);
+  if (g_reasons != nullptr) {
+    std::vector<std::pair<size_t, std::string>> by_count;
+    for (const auto& [m, k] : *g_reasons) by_count.emplace_back(k, m);
+    std::sort(by_count.rbegin(), by_count.rend());
+    for (size_t i = 0; i < by_count.size() && i < 40; ++i)
+      std::printf("%8zu  %s\n", by_count[i].first, by_count[i].second.c_str());
+  }
   if (require_all && (total.failed > 0 || total.unsupported > 0)) return 1;
   return 0;
 }
