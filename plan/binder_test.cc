@@ -41,8 +41,13 @@ TEST(BinderTest, NameErrorsAreMysql) {
   EXPECT_EQ(unknown.status().sql_state(), "42S22");
   EXPECT_EQ(unknown.status().message(),
             "Unknown column 't.zz' in 'field list'");
-  EXPECT_EQ(Bind("ABS(b)").status().sql_code(),
+  EXPECT_EQ(Bind("SOUNDEX(b)").status().sql_code(),
             1235u);  // not bound yet, never misbound
+  EXPECT_EQ(Bind("ABS(b, 1)").status().sql_code(), 1582u);
+  EXPECT_EQ(Bind("CAST(b AS DECIMAL(70, 2))").status().sql_code(), 1426u);
+  EXPECT_EQ(Bind("CAST(b AS DECIMAL(5, 6))").status().sql_code(), 1427u);
+  // Without an engine's subquery binder a subquery is refused, not misbound.
+  EXPECT_EQ(Bind("b IN (SELECT 1)").status().sql_code(), 1235u);
   EXPECT_EQ(Bind("IFNULL(b)").status().sql_code(), 1582u);
 }
 
