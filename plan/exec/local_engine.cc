@@ -2,6 +2,8 @@
 
 #include "plan/binder.h"
 #include "plan/exec/aggregate.h"
+#include "plan/exec/hash_join.h"
+#include "plan/exec/nested_loop_join.h"
 #include "plan/exec/operator.h"
 #include "plan/exec/sort.h"
 #include "plan/sql/parser.h"
@@ -51,6 +53,57 @@ Result<uint64_t> LimitNumber(const sql::Expr& e) {
     return NotSupported("LIMIT with a placeholder");
   }
   return std::stoull(e.text);
+}
+
+size_t CountTables(const sql::TableRef& r) {
+  if (r.kind == sql::TableRef::Kind::kJoin)
+    return CountTables(*r.left) + CountTables(*r.right);
+  return 1;
+}
+
+void SplitConjuncts(const sql::Expr& e, std::vector<const sql::Expr*>* out) {
+  if (e.kind == sql::ExprKind::kBinary && e.bop == sql::BinaryOp::kAnd) {
+    SplitConjuncts(*e.args[0], out);
+    SplitConjuncts(*e.args[1], out);
+  } else {
+    out->push_back(&e);
+  }
+}
+
+// The units of an inner-join tree (tables, derived tables, outer joins) and
+// its ON conditions.
+void FlattenInner(const sql::TableRef& r,
+                  std::vector<const sql::TableRef*>* units,
+                  std::vector<const sql::Expr*>* on) {
+  if (r.kind == sql::TableRef::Kind::kJoin &&
+      (r.join == sql::JoinType::kInner || r.join == sql::JoinType::kCross)) {
+    FlattenInner(*r.left, units, on);
+    FlattenInner(*r.right, units, on);
+    if (r.on) SplitConjuncts(*r.on, on);
+    return;
+  }
+  units->push_back(&r);
+}
+
+// Every input column a bound expression reads (subquery arguments included).
+void ColumnsOf(const plan::BoundExpr& e, std::vector<int>* out) {
+  if (e.op == plan::ExprOp::kColumn) out->push_back(e.column);
+  for (const auto& a : e.args) ColumnsOf(*a, out);
+}
+
+// Rewrites column references through `pos` (old index -> new index).
+void Remap(plan::BoundExpr* e, const std::vector<int>& pos) {
+  if (e->op == plan::ExprOp::kColumn)
+    e->column = pos[static_cast<size_t>(e->column)];
+  for (auto& a : e->args) Remap(a.get(), pos);
+}
+
+// Whether a hash table can join these column types by encoded keys.
+bool HashCompatible(const plan::DataType& a, const plan::DataType& b) {
+  if (a.id != b.id || a.id == plan::TypeId::kNull) return false;
+  if (a.id == plan::TypeId::kDecimal) return a.scale == b.scale;
+  if (a.id == plan::TypeId::kString) return a.binary == b.binary;
+  return true;
 }
 
 }  // namespace
@@ -447,26 +500,29 @@ Result<LocalEngine::SelectPlan> LocalEngine::PlanSelect(
   SelectPlan plan;
   OperatorPtr op;
   if (q.from) {
-    if (q.from->kind != sql::TableRef::Kind::kTable)
-      return NotSupported("joins and derived tables");
-    sql::QualifiedName name{q.from->schema, q.from->name};
-    XP_ASSIGN_OR_RETURN(MemoryTable * table, Table(name));
-    const std::string qualifier =
-        q.from->alias.empty() ? q.from->name : q.from->alias;
-    for (const auto& c : table->schema().columns)
-      scope.Add({qualifier, c.name, c.type});
-    op = std::make_unique<BatchSource>(table->types(), &table->batches());
+    if (CountTables(*q.from) > 61) {
+      return Status::SqlError(
+          1116, "HY000",
+          "Too many tables; MySQL can only use 61 tables in a join");
+    }
+    std::vector<const sql::Expr*> where;
+    if (q.where) SplitConjuncts(*q.where, &where);
+    XP_ASSIGN_OR_RETURN(FromPlan from,
+                        PlanFrom(*q.from, std::move(where), outer, &plan));
+    for (auto& c : from.columns) scope.Add(std::move(c));
+    op = std::move(from.op);
   } else {
-    plan.constant_input = std::make_unique<std::vector<Batch>>();
-    plan.constant_input->emplace_back();
-    plan.constant_input->back().SetRows(1);
-    op = std::make_unique<BatchSource>(std::vector<plan::DataType>{},
-                                       plan.constant_input.get());
-  }
-  if (q.where) {
-    XP_ASSIGN_OR_RETURN(plan::BoundExprPtr pred,
-                        plan::BindExpr(*q.where, scope, "where clause"));
-    op = std::make_unique<FilterOperator>(std::move(op), std::move(pred));
+    auto one = std::make_unique<std::vector<Batch>>();
+    one->emplace_back();
+    one->back().SetRows(1);
+    op =
+        std::make_unique<BatchSource>(std::vector<plan::DataType>{}, one.get());
+    plan.inputs.push_back(std::move(one));
+    if (q.where) {
+      XP_ASSIGN_OR_RETURN(plan::BoundExprPtr pred,
+                          plan::BindExpr(*q.where, scope, "where clause"));
+      op = std::make_unique<FilterOperator>(std::move(op), std::move(pred));
+    }
   }
   // Aggregation: pre-project the GROUP BY keys and aggregate arguments,
   // hash-aggregate, then bind the rest against the aggregate's output with
@@ -659,6 +715,241 @@ Result<LocalEngine::SelectPlan> LocalEngine::PlanSelect(
   plan.types.resize(visible);
   plan.visible = visible;
   return plan;
+}
+
+Result<LocalEngine::FromPlan> LocalEngine::PlanJoinUnit(
+    const sql::TableRef& ref, const std::shared_ptr<plan::OuterContext>& outer,
+    SelectPlan* owner) {
+  FromPlan u;
+  switch (ref.kind) {
+    case sql::TableRef::Kind::kTable: {
+      XP_ASSIGN_OR_RETURN(MemoryTable * table,
+                          Table(sql::QualifiedName{ref.schema, ref.name}));
+      const std::string qualifier = ref.alias.empty() ? ref.name : ref.alias;
+      for (const auto& c : table->schema().columns)
+        u.columns.push_back({qualifier, c.name, c.type});
+      u.op = std::make_unique<BatchSource>(table->types(), &table->batches());
+      return u;
+    }
+    case sql::TableRef::Kind::kSubquery: {
+      // A derived table: planned on its own (no outer names, like MySQL
+      // without LATERAL).
+      XP_ASSIGN_OR_RETURN(SelectPlan sub, PlanSelect(*ref.subquery));
+      if (!ref.column_aliases.empty() &&
+          ref.column_aliases.size() != sub.visible) {
+        return Status::SqlError(1353, "HY000",
+                                "In definition of view, derived table or "
+                                "common table expression, SELECT list and "
+                                "column names list have different column "
+                                "counts");
+      }
+      std::vector<plan::BoundExprPtr> cols;
+      for (size_t i = 0; i < sub.visible; ++i) {
+        const std::string& name =
+            ref.column_aliases.empty() ? sub.names[i] : ref.column_aliases[i];
+        for (const auto& c : u.columns) {
+          if (c.name == name) {
+            return Status::SqlError(1060, "42S21",
+                                    "Duplicate column name '" + name + "'");
+          }
+        }
+        u.columns.push_back({ref.alias, name, sub.types[i]});
+        cols.push_back(plan::MakeColumn(static_cast<int>(i), sub.types[i]));
+      }
+      for (auto& in : sub.inputs) owner->inputs.push_back(std::move(in));
+      u.op =
+          std::make_unique<ProjectOperator>(std::move(sub.op), std::move(cols));
+      return u;
+    }
+    case sql::TableRef::Kind::kJoin:
+      break;
+  }
+  if (ref.join != sql::JoinType::kLeft && ref.join != sql::JoinType::kRight)
+    return PlanFrom(ref, {}, outer, owner);
+  if (ref.natural || !ref.using_columns.empty())
+    return NotSupported("NATURAL / USING joins");
+  // An outer join: the preserved side probes, the other is built.
+  const bool right = ref.join == sql::JoinType::kRight;
+  XP_ASSIGN_OR_RETURN(FromPlan l, PlanJoinUnit(*ref.left, outer, owner));
+  XP_ASSIGN_OR_RETURN(FromPlan r, PlanJoinUnit(*ref.right, outer, owner));
+  FromPlan& keep = right ? r : l;
+  FromPlan& other = right ? l : r;
+  plan::Scope scope;
+  PrepareScope(&scope, outer);
+  for (const auto& c : keep.columns) scope.Add(c);
+  for (const auto& c : other.columns) scope.Add(c);
+  plan::BoundExprPtr on;
+  if (ref.on) XP_SET_OR_RETURN(on, plan::BindExpr(*ref.on, scope, "on clause"));
+  const size_t nk = keep.columns.size(), no = other.columns.size();
+  OperatorPtr join = std::make_unique<NestedLoopJoinOperator>(
+      std::move(keep.op), std::move(other.op), std::move(on), JoinKind::kLeft);
+  FromPlan out;
+  out.columns = l.columns;
+  for (const auto& c : r.columns) out.columns.push_back(c);
+  if (right) {  // back to left-then-right column order
+    std::vector<plan::BoundExprPtr> cols;
+    for (size_t i = 0; i < no; ++i)
+      cols.push_back(
+          plan::MakeColumn(static_cast<int>(nk + i), out.columns[i].type));
+    for (size_t i = 0; i < nk; ++i)
+      cols.push_back(
+          plan::MakeColumn(static_cast<int>(i), out.columns[no + i].type));
+    join = std::make_unique<ProjectOperator>(std::move(join), std::move(cols));
+  }
+  out.op = std::move(join);
+  return out;
+}
+
+Result<LocalEngine::FromPlan> LocalEngine::PlanFrom(
+    const sql::TableRef& ref, std::vector<const sql::Expr*> where,
+    const std::shared_ptr<plan::OuterContext>& outer, SelectPlan* owner) {
+  std::vector<const sql::TableRef*> unit_refs;
+  std::vector<const sql::Expr*> on;
+  FlattenInner(ref, &unit_refs, &on);
+  // Plan each unit; the scope lists their columns in FROM order.
+  std::vector<FromPlan> units;
+  std::vector<size_t> first;  // unit -> its first column in the scope
+  std::vector<int> unit_of;   // scope column -> unit
+  plan::Scope scope;
+  PrepareScope(&scope, outer);
+  std::vector<std::string> qualifiers;
+  for (const sql::TableRef* r : unit_refs) {
+    XP_ASSIGN_OR_RETURN(FromPlan u, PlanJoinUnit(*r, outer, owner));
+    if (r->kind != sql::TableRef::Kind::kJoin) {
+      const std::string q = r->alias.empty() ? r->name : r->alias;
+      for (const auto& seen : qualifiers) {
+        if (seen == q) {
+          return Status::SqlError(1066, "42000",
+                                  "Not unique table/alias: '" + q + "'");
+        }
+      }
+      qualifiers.push_back(q);
+    }
+    first.push_back(scope.columns().size());
+    for (const auto& c : u.columns) {
+      scope.Add(c);
+      unit_of.push_back(static_cast<int>(units.size()));
+    }
+    units.push_back(std::move(u));
+  }
+  const size_t ncols = scope.columns().size();
+  // Bind the conditions over the whole scope; note the units each reads.
+  struct Conjunct {
+    plan::BoundExprPtr expr;
+    uint64_t units = 0;
+    bool applied = false;
+  };
+  std::vector<Conjunct> conjuncts;
+  auto add = [&](const sql::Expr* e, const char* clause) -> Status {
+    XP_ASSIGN_OR_RETURN(plan::BoundExprPtr b,
+                        plan::BindExpr(*e, scope, clause));
+    std::vector<int> cols;
+    ColumnsOf(*b, &cols);
+    uint64_t mask = 0;
+    for (int c : cols) mask |= uint64_t{1} << unit_of[static_cast<size_t>(c)];
+    conjuncts.push_back(Conjunct{std::move(b), mask});
+    return Status::OK();
+  };
+  for (const sql::Expr* e : on) XP_RETURN_IF_ERROR(add(e, "on clause"));
+  for (const sql::Expr* e : where) XP_RETURN_IF_ERROR(add(e, "where clause"));
+  // Conditions on one unit filter it before any join.
+  for (size_t u = 0; u < units.size(); ++u) {
+    std::vector<int> local(ncols, -1);
+    for (size_t c = 0; c < units[u].columns.size(); ++c)
+      local[first[u] + c] = static_cast<int>(c);
+    for (auto& cj : conjuncts) {
+      if (cj.applied || cj.units != (uint64_t{1} << u)) continue;
+      plan::BoundExprPtr p = plan::Clone(*cj.expr);
+      Remap(p.get(), local);
+      units[u].op = std::make_unique<FilterOperator>(std::move(units[u].op),
+                                                     std::move(p));
+      cj.applied = true;
+    }
+  }
+  // Greedy join order: start with the first unit; next take a unit joined
+  // to what we have by equalities of columns (a hash join on them), else the
+  // next unit in FROM order (a cross join).
+  std::vector<int> pos(ncols, -1);  // scope column -> current output column
+  uint64_t joined = 1;
+  size_t width = units[0].columns.size();
+  for (size_t c = 0; c < width; ++c) pos[c] = static_cast<int>(c);
+  OperatorPtr op = std::move(units[0].op);
+  auto apply_ready = [&]() {
+    for (auto& cj : conjuncts) {
+      if (cj.applied || (cj.units & ~joined) != 0) continue;
+      plan::BoundExprPtr p = plan::Clone(*cj.expr);
+      Remap(p.get(), pos);
+      op = std::make_unique<FilterOperator>(std::move(op), std::move(p));
+      cj.applied = true;
+    }
+  };
+  apply_ready();
+  // The join keys between the current set and unit u: (conjunct, side of
+  // the current set, side of u).
+  auto keys_to = [&](size_t u) {
+    std::vector<std::pair<size_t, std::pair<int, int>>> keys;
+    for (size_t k = 0; k < conjuncts.size(); ++k) {
+      const auto& cj = conjuncts[k];
+      if (cj.applied || cj.expr->op != plan::ExprOp::kEq) continue;
+      const auto& a = *cj.expr->args[0];
+      const auto& b = *cj.expr->args[1];
+      if (a.op != plan::ExprOp::kColumn || b.op != plan::ExprOp::kColumn ||
+          !HashCompatible(a.type, b.type))
+        continue;
+      const uint64_t ua = uint64_t{1} << unit_of[static_cast<size_t>(a.column)];
+      const uint64_t ub = uint64_t{1} << unit_of[static_cast<size_t>(b.column)];
+      const uint64_t bit = uint64_t{1} << u;
+      if ((ua & joined) && ub == bit) {
+        keys.push_back({k, {a.column, b.column}});
+      } else if ((ub & joined) && ua == bit) {
+        keys.push_back({k, {b.column, a.column}});
+      }
+    }
+    return keys;
+  };
+  for (size_t step = 1; step < units.size(); ++step) {
+    size_t next = units.size();
+    std::vector<std::pair<size_t, std::pair<int, int>>> keys;
+    for (size_t u = 0; u < units.size() && next == units.size(); ++u) {
+      if (joined & (uint64_t{1} << u)) continue;
+      keys = keys_to(u);
+      if (!keys.empty()) next = u;
+    }
+    if (next == units.size()) {  // nothing connected: cross join
+      for (size_t u = 0; u < units.size(); ++u) {
+        if (!(joined & (uint64_t{1} << u))) {
+          next = u;
+          break;
+        }
+      }
+    }
+    std::vector<int> probe_keys, build_keys;
+    for (const auto& [k, cols] : keys) {
+      probe_keys.push_back(pos[static_cast<size_t>(cols.first)]);
+      build_keys.push_back(static_cast<int>(cols.second - first[next]));
+      conjuncts[k].applied = true;
+    }
+    op = std::make_unique<HashJoinOperator>(
+        std::move(op), std::move(units[next].op), std::move(probe_keys),
+        std::move(build_keys), JoinKind::kInner);
+    for (size_t c = 0; c < units[next].columns.size(); ++c)
+      pos[first[next] + c] = static_cast<int>(width + c);
+    width += units[next].columns.size();
+    joined |= uint64_t{1} << next;
+    apply_ready();
+  }
+  FromPlan out;
+  bool identity = true;
+  for (size_t c = 0; c < ncols; ++c) identity &= pos[c] == static_cast<int>(c);
+  if (!identity) {
+    std::vector<plan::BoundExprPtr> cols;
+    for (size_t c = 0; c < ncols; ++c)
+      cols.push_back(plan::MakeColumn(pos[c], scope.columns()[c].type));
+    op = std::make_unique<ProjectOperator>(std::move(op), std::move(cols));
+  }
+  out.op = std::move(op);
+  out.columns = scope.columns();
+  return out;
 }
 
 Result<QueryResult> LocalEngine::Select(const sql::SelectStmt& q) {

@@ -55,8 +55,23 @@ class LocalEngine {
     std::vector<std::string> names;
     std::vector<plan::DataType> types;  // of the visible columns
     size_t visible = 0;
-    std::unique_ptr<std::vector<Batch>> constant_input;  // FROM-less SELECT
+    // Batches the operators read that nobody else owns (FROM-less SELECT).
+    std::vector<std::unique_ptr<std::vector<Batch>>> inputs;
   };
+  // A FROM clause: its operator and the columns it yields, in FROM order.
+  struct FromPlan {
+    OperatorPtr op;
+    std::vector<plan::ScopeColumn> columns;
+  };
+  // Plans `ref` with the `where` conjuncts (WHERE, for the top FROM) pushed
+  // to the tables they read and equalities between tables as hash joins.
+  Result<FromPlan> PlanFrom(const sql::TableRef& ref,
+                            std::vector<const sql::Expr*> where,
+                            const std::shared_ptr<plan::OuterContext>& outer,
+                            SelectPlan* owner);
+  Result<FromPlan> PlanJoinUnit(
+      const sql::TableRef& ref,
+      const std::shared_ptr<plan::OuterContext>& outer, SelectPlan* owner);
   // `outer`: the enclosing query's names when `q` is a subquery.
   Result<SelectPlan> PlanSelect(
       const sql::SelectStmt& q,
