@@ -560,6 +560,14 @@ Result<const TableSchema*> InMemoryCatalog::FindTable(
                  "' doesn't exist");
 }
 
+Result<TableSchema*> InMemoryCatalog::MutableTable(std::string_view database,
+                                                   std::string_view table) {
+  XP_RETURN_IF_ERROR(FindTable(database, table).status());
+  return databases_.find(database)
+      ->second.find(std::string(table))
+      ->second.get();
+}
+
 Status InMemoryCatalog::CreateDatabase(std::string_view name,
                                        bool if_not_exists) {
   if (HasDatabase(name)) {

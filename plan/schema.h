@@ -88,6 +88,9 @@ class InMemoryCatalog : public Catalog {
   bool HasDatabase(std::string_view database) const override;
   Result<const TableSchema*> FindTable(std::string_view database,
                                        std::string_view table) const override;
+  // The same schema, for schema changes (CREATE INDEX); 1146 when missing.
+  Result<TableSchema*> MutableTable(std::string_view database,
+                                    std::string_view table);
 
   // 1007 database exists (unless if_not_exists).
   Status CreateDatabase(std::string_view name, bool if_not_exists);

@@ -309,6 +309,8 @@ LocalEngine::LocalEngine() { (void)catalog_.CreateDatabase(database_, true); }
 
 Result<MemoryTable*> LocalEngine::Table(const sql::QualifiedName& name) {
   const std::string db = name.schema.empty() ? database_ : name.schema;
+  if (views_.count(Key(db, name.name)))
+    return NotSupported("writing through a view");
   XP_RETURN_IF_ERROR(catalog_.FindTable(db, name.name).status());
   return tables_.at(Key(db, name.name)).get();
 }
@@ -326,6 +328,14 @@ Result<QueryResult> LocalEngine::Execute(std::string_view sql_text) {
       return Insert(*stmt);
     case sql::StmtKind::kCreateIndex:
       return CreateIndex(*stmt);
+    case sql::StmtKind::kDelete:
+      return Delete(*stmt);
+    case sql::StmtKind::kUpdate:
+      return Update(*stmt);
+    case sql::StmtKind::kCreateView:
+      return CreateView(std::move(stmt));
+    case sql::StmtKind::kDropView:
+      return DropView(*stmt);
     case sql::StmtKind::kCreateDatabase: {
       const auto& d = static_cast<const sql::DatabaseStatement&>(*stmt);
       XP_RETURN_IF_ERROR(catalog_.CreateDatabase(d.name, d.if_exists));
@@ -337,6 +347,10 @@ Result<QueryResult> LocalEngine::Execute(std::string_view sql_text) {
       const auto& d = static_cast<const sql::DatabaseStatement&>(*stmt);
       for (auto it = tables_.begin(); it != tables_.end();) {
         it = it->first.rfind(d.name + ".", 0) == 0 ? tables_.erase(it)
+                                                   : std::next(it);
+      }
+      for (auto it = views_.begin(); it != views_.end();) {
+        it = it->first.rfind(d.name + ".", 0) == 0 ? views_.erase(it)
                                                    : std::next(it);
       }
       XP_RETURN_IF_ERROR(catalog_.DropDatabase(d.name, d.if_exists));
@@ -364,6 +378,10 @@ Result<QueryResult> LocalEngine::CreateTable(const sql::Statement& s) {
                       plan::BuildTableSchema(c, database_));
   const std::string db = schema.database;
   const std::string name = schema.name;
+  if (views_.count(Key(db, name))) {
+    return Status::SqlError(1050, "42S01",
+                            "Table '" + name + "' already exists");
+  }
   const bool existed = catalog_.FindTable(db, name).ok();
   XP_RETURN_IF_ERROR(catalog_.CreateTable(std::move(schema), c.if_not_exists));
   if (!existed) {
@@ -376,8 +394,6 @@ Result<QueryResult> LocalEngine::CreateTable(const sql::Statement& s) {
 
 Result<QueryResult> LocalEngine::CreateIndex(const sql::Statement& s) {
   const auto& c = static_cast<const sql::CreateIndexStatement&>(s);
-  if (c.index.kind == sql::IndexDef::Kind::kUnique)
-    return NotSupported("CREATE UNIQUE INDEX");
   XP_ASSIGN_OR_RETURN(MemoryTable * table, Table(c.table));
   const plan::TableSchema& schema = table->schema();
   for (const auto& idx : schema.indexes) {
@@ -393,7 +409,27 @@ Result<QueryResult> LocalEngine::CreateIndex(const sql::Statement& s) {
           "Key column '" + col.expr->text + "' doesn't exist in table");
     }
   }
-  // A non-unique index changes no result; access paths come with the planner.
+  if (c.index.kind != sql::IndexDef::Kind::kUnique) {
+    // A non-unique index changes no result; access paths come with the
+    // planner.
+    return QueryResult();
+  }
+  // UNIQUE: existing rows must already be distinct (else 1062, no index).
+  plan::IndexSchema idx;
+  idx.name = c.index.name;
+  idx.unique = true;
+  for (const auto& col : c.index.columns) {
+    idx.columns.push_back(schema.FindColumn(col.expr->text));
+    idx.desc.push_back(col.desc);
+  }
+  XP_ASSIGN_OR_RETURN(plan::TableSchema * mutable_schema,
+                      catalog_.MutableTable(schema.database, schema.name));
+  mutable_schema->indexes.push_back(std::move(idx));
+  Status st = table->ReplaceRows(table->Rows());
+  if (!st.ok()) {
+    mutable_schema->indexes.pop_back();  // the table is unchanged
+    return st;
+  }
   return QueryResult();
 }
 
@@ -487,6 +523,196 @@ Result<QueryResult> LocalEngine::Insert(const sql::Statement& s) {
     ++r.rows_affected;
   }
   return r;
+}
+
+Result<std::vector<uint8_t>> LocalEngine::MatchRows(
+    MemoryTable* table, const std::string& qualifier, const sql::Expr* where) {
+  std::vector<uint8_t> hit(table->num_rows(), 1);
+  if (where == nullptr) return hit;
+  plan::Scope scope;
+  PrepareScope(&scope, nullptr);
+  for (const auto& c : table->schema().columns)
+    scope.Add({qualifier, c.name, c.type});
+  XP_ASSIGN_OR_RETURN(plan::BoundExprPtr pred,
+                      plan::BindExpr(*where, scope, "where clause"));
+  const plan::DataType type = pred->type;
+  std::vector<plan::BoundExprPtr> exprs;
+  exprs.push_back(std::move(pred));
+  ProjectOperator project(
+      std::make_unique<BatchSource>(table->types(), &table->batches()),
+      std::move(exprs));
+  Vector truth(PhysType::kInt64);
+  size_t row = 0;
+  for (;;) {
+    XP_ASSIGN_OR_RETURN(const Batch* b, project.Next());
+    if (b == nullptr) break;
+    ToTruth(b->column(0), type, b->num_rows(), &truth);
+    for (size_t i = 0; i < b->num_rows(); ++i, ++row) {
+      hit[row] = !truth.IsNull(i) && truth.data<int64_t>()[i] != 0;
+    }
+  }
+  return hit;
+}
+
+namespace {
+
+// Keeps the first `limit` hits.
+Status ApplyLimit(const sql::Expr* limit, std::vector<uint8_t>* hit) {
+  if (limit == nullptr) return Status::OK();
+  XP_ASSIGN_OR_RETURN(uint64_t n, LimitNumber(*limit));
+  for (auto& h : *hit) {
+    if (h && n == 0) h = 0;
+    if (h) --n;
+  }
+  return Status::OK();
+}
+
+bool SameValue(const plan::Value& a, const plan::Value& b) {
+  return a.index() == b.index() &&
+         plan::ValueToString(a) == plan::ValueToString(b);
+}
+
+}  // namespace
+
+Result<QueryResult> LocalEngine::Delete(const sql::Statement& s) {
+  const auto& d = static_cast<const sql::DeleteStatement&>(s);
+  if (!d.order_by.empty()) return NotSupported("DELETE ... ORDER BY");
+  XP_ASSIGN_OR_RETURN(MemoryTable * table, Table(d.table));
+  XP_ASSIGN_OR_RETURN(std::vector<uint8_t> hit,
+                      MatchRows(table, d.alias.empty() ? d.table.name : d.alias,
+                                d.where.get()));
+  XP_RETURN_IF_ERROR(ApplyLimit(d.limit.get(), &hit));
+  std::vector<std::vector<plan::Value>> rows = table->Rows();
+  std::vector<std::vector<plan::Value>> keep;
+  QueryResult r;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (hit[i]) {
+      ++r.rows_affected;
+    } else {
+      keep.push_back(std::move(rows[i]));
+    }
+  }
+  if (r.rows_affected > 0) XP_RETURN_IF_ERROR(table->ReplaceRows(keep));
+  return r;
+}
+
+Result<QueryResult> LocalEngine::Update(const sql::Statement& s) {
+  const auto& u = static_cast<const sql::UpdateStatement&>(s);
+  if (u.table->kind != sql::TableRef::Kind::kTable)
+    return NotSupported("multi-table UPDATE");
+  if (!u.order_by.empty()) return NotSupported("UPDATE ... ORDER BY");
+  const sql::TableRef& ref = *u.table;
+  XP_ASSIGN_OR_RETURN(MemoryTable * table,
+                      Table(sql::QualifiedName{ref.schema, ref.name}));
+  const std::string qualifier = ref.alias.empty() ? ref.name : ref.alias;
+  const plan::TableSchema& schema = table->schema();
+  XP_ASSIGN_OR_RETURN(std::vector<uint8_t> hit,
+                      MatchRows(table, qualifier, u.where.get()));
+  XP_RETURN_IF_ERROR(ApplyLimit(u.limit.get(), &hit));
+  // Assignments run left to right and later ones see earlier results (as
+  // in MySQL), so each is evaluated over the partly updated rows.
+  plan::Scope scope;
+  PrepareScope(&scope, nullptr);
+  for (const auto& c : schema.columns) scope.Add({qualifier, c.name, c.type});
+  std::vector<int> targets;
+  std::vector<plan::BoundExprPtr> values;
+  for (const auto& a : u.set) {
+    const int c = schema.FindColumn(a.column);
+    if (c < 0 || (!a.table.empty() && a.table != qualifier)) {
+      const std::string shown =
+          a.table.empty() ? a.column : a.table + "." + a.column;
+      return Status::SqlError(1054, "42S22",
+                              "Unknown column '" + shown + "' in 'field list'");
+    }
+    targets.push_back(c);
+    if (a.value->kind == sql::ExprKind::kDefault) {
+      const auto& col = schema.columns[static_cast<size_t>(c)];
+      values.push_back(plan::MakeConst(
+          col.default_value ? *col.default_value : plan::Value(), col.type));
+      continue;
+    }
+    XP_ASSIGN_OR_RETURN(plan::BoundExprPtr b,
+                        plan::BindExpr(*a.value, scope, "field list"));
+    values.push_back(std::move(b));
+  }
+  const std::vector<plan::DataType> types = table->types();
+  std::vector<std::vector<plan::Value>> rows;
+  QueryResult r;
+  size_t row = 0;
+  for (const Batch& stored : table->batches()) {
+    Batch work = CopyOwned(stored);
+    const size_t n = work.num_rows();
+    for (size_t k = 0; k < targets.size(); ++k) {
+      ExpressionEvaluator eval(*values[k], n);
+      XP_ASSIGN_OR_RETURN(const Vector* v, eval.Evaluate(work));
+      const auto& col = schema.columns[static_cast<size_t>(targets[k])];
+      std::vector<plan::Value> converted(n);
+      for (size_t i = 0; i < n; ++i) {
+        if (!hit[row + i]) continue;
+        XP_SET_OR_RETURN(converted[i],
+                         plan::ConvertValue(ValueAt(*v, values[k]->type, i),
+                                            col.type, col.name));
+      }
+      Vector& dst = work.column(static_cast<size_t>(targets[k]));
+      for (size_t i = 0; i < n; ++i) {
+        if (hit[row + i]) PutValue(converted[i], i, &dst);
+      }
+    }
+    for (size_t i = 0; i < n; ++i) {
+      std::vector<plan::Value> out;
+      bool changed = false;
+      for (size_t c = 0; c < types.size(); ++c) {
+        out.push_back(ValueAt(work.column(c), types[c], i));
+        if (hit[row + i] &&
+            !SameValue(out.back(), ValueAt(stored.column(c), types[c], i)))
+          changed = true;
+      }
+      if (changed) ++r.rows_affected;
+      rows.push_back(std::move(out));
+    }
+    row += n;
+  }
+  if (r.rows_affected > 0) XP_RETURN_IF_ERROR(table->ReplaceRows(rows));
+  return r;
+}
+
+Result<QueryResult> LocalEngine::CreateView(sql::StmtPtr s) {
+  auto& v = static_cast<sql::CreateViewStatement&>(*s);
+  const std::string db = v.view.schema.empty() ? database_ : v.view.schema;
+  if (!catalog_.HasDatabase(db)) {
+    return Status::SqlError(1049, "42000", "Unknown database '" + db + "'");
+  }
+  const std::string key = Key(db, v.view.name);
+  if (catalog_.FindTable(db, v.view.name).ok() ||
+      (views_.count(key) && !v.or_replace)) {
+    return Status::SqlError(1050, "42S01",
+                            "Table '" + v.view.name + "' already exists");
+  }
+  // Validate now, as MySQL does: names resolve and columns are distinct.
+  SelectPlan owner;
+  XP_RETURN_IF_ERROR(
+      PlanDerived(*v.query, v.columns, v.view.name, &owner).status());
+  views_[key] = View{std::move(v.query), v.columns};
+  return QueryResult();
+}
+
+Result<QueryResult> LocalEngine::DropView(const sql::Statement& s) {
+  const auto& d = static_cast<const sql::DropViewStatement&>(s);
+  for (const auto& v : d.views) {
+    const std::string db = v.schema.empty() ? database_ : v.schema;
+    if (views_.count(Key(db, v.name))) continue;
+    if (catalog_.FindTable(db, v.name).ok()) {
+      return Status::SqlError(1347, "HY000",
+                              "'" + Key(db, v.name) + "' is not VIEW");
+    }
+    if (!d.if_exists) {
+      return Status::SqlError(1051, "42S02",
+                              "Unknown table '" + Key(db, v.name) + "'");
+    }
+  }
+  for (const auto& v : d.views)
+    views_.erase(Key(v.schema.empty() ? database_ : v.schema, v.name));
+  return QueryResult();
 }
 
 Result<LocalEngine::SelectPlan> LocalEngine::PlanSelect(
@@ -645,8 +871,11 @@ Result<LocalEngine::SelectPlan> LocalEngine::PlanSelect(
     XP_ASSIGN_OR_RETURN(plan::BoundExprPtr b,
                         plan::BindExpr(*item.expr, scope));
     exprs.push_back(std::move(b));
-    result.names.push_back(item.alias.empty() ? sql::ToSql(*item.expr)
-                                              : item.alias);
+    // MySQL names a plain column by its name, other items by their text.
+    result.names.push_back(!item.alias.empty() ? item.alias
+                           : item.expr->kind == sql::ExprKind::kColumn
+                               ? item.expr->text
+                               : sql::ToSql(*item.expr));
   }
   const size_t visible = exprs.size();
   // ORDER BY: a position, an alias of the select list, or an expression.
@@ -717,12 +946,58 @@ Result<LocalEngine::SelectPlan> LocalEngine::PlanSelect(
   return plan;
 }
 
+Result<LocalEngine::FromPlan> LocalEngine::PlanDerived(
+    const sql::SelectStmt& query, const std::vector<std::string>& column_names,
+    const std::string& alias, SelectPlan* owner) {
+  XP_ASSIGN_OR_RETURN(SelectPlan sub, PlanSelect(query));
+  if (!column_names.empty() && column_names.size() != sub.visible) {
+    return Status::SqlError(1353, "HY000",
+                            "In definition of view, derived table or "
+                            "common table expression, SELECT list and "
+                            "column names list have different column "
+                            "counts");
+  }
+  FromPlan u;
+  std::vector<plan::BoundExprPtr> cols;
+  for (size_t i = 0; i < sub.visible; ++i) {
+    const std::string& name =
+        column_names.empty() ? sub.names[i] : column_names[i];
+    for (const auto& c : u.columns) {
+      if (c.name == name) {
+        return Status::SqlError(1060, "42S21",
+                                "Duplicate column name '" + name + "'");
+      }
+    }
+    u.columns.push_back({alias, name, sub.types[i]});
+    cols.push_back(plan::MakeColumn(static_cast<int>(i), sub.types[i]));
+  }
+  for (auto& in : sub.inputs) owner->inputs.push_back(std::move(in));
+  u.op = std::make_unique<ProjectOperator>(std::move(sub.op), std::move(cols));
+  return u;
+}
+
 Result<LocalEngine::FromPlan> LocalEngine::PlanJoinUnit(
     const sql::TableRef& ref, const std::shared_ptr<plan::OuterContext>& outer,
     SelectPlan* owner) {
   FromPlan u;
   switch (ref.kind) {
     case sql::TableRef::Kind::kTable: {
+      const std::string qualified =
+          Key(ref.schema.empty() ? database_ : ref.schema, ref.name);
+      auto view = views_.find(qualified);
+      if (view != views_.end()) {
+        auto v = PlanDerived(*view->second.query, view->second.columns,
+                             ref.alias.empty() ? ref.name : ref.alias, owner);
+        if (!v.ok() &&
+            (v.status().sql_code() == 1146 || v.status().sql_code() == 1054)) {
+          return Status::SqlError(
+              1356, "HY000",
+              "View '" + qualified +
+                  "' references invalid table(s) or column(s) or function(s) "
+                  "or definer/invoker of view lack rights to use them");
+        }
+        return v;
+      }
       XP_ASSIGN_OR_RETURN(MemoryTable * table,
                           Table(sql::QualifiedName{ref.schema, ref.name}));
       const std::string qualifier = ref.alias.empty() ? ref.name : ref.alias;
@@ -731,36 +1006,10 @@ Result<LocalEngine::FromPlan> LocalEngine::PlanJoinUnit(
       u.op = std::make_unique<BatchSource>(table->types(), &table->batches());
       return u;
     }
-    case sql::TableRef::Kind::kSubquery: {
+    case sql::TableRef::Kind::kSubquery:
       // A derived table: planned on its own (no outer names, like MySQL
       // without LATERAL).
-      XP_ASSIGN_OR_RETURN(SelectPlan sub, PlanSelect(*ref.subquery));
-      if (!ref.column_aliases.empty() &&
-          ref.column_aliases.size() != sub.visible) {
-        return Status::SqlError(1353, "HY000",
-                                "In definition of view, derived table or "
-                                "common table expression, SELECT list and "
-                                "column names list have different column "
-                                "counts");
-      }
-      std::vector<plan::BoundExprPtr> cols;
-      for (size_t i = 0; i < sub.visible; ++i) {
-        const std::string& name =
-            ref.column_aliases.empty() ? sub.names[i] : ref.column_aliases[i];
-        for (const auto& c : u.columns) {
-          if (c.name == name) {
-            return Status::SqlError(1060, "42S21",
-                                    "Duplicate column name '" + name + "'");
-          }
-        }
-        u.columns.push_back({ref.alias, name, sub.types[i]});
-        cols.push_back(plan::MakeColumn(static_cast<int>(i), sub.types[i]));
-      }
-      for (auto& in : sub.inputs) owner->inputs.push_back(std::move(in));
-      u.op =
-          std::make_unique<ProjectOperator>(std::move(sub.op), std::move(cols));
-      return u;
-    }
+      return PlanDerived(*ref.subquery, ref.column_aliases, ref.alias, owner);
     case sql::TableRef::Kind::kJoin:
       break;
   }

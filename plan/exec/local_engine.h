@@ -48,6 +48,15 @@ class LocalEngine {
   Result<QueryResult> CreateTable(const sql::Statement& s);
   Result<QueryResult> DropTable(const sql::Statement& s);
   Result<QueryResult> Insert(const sql::Statement& s);
+  Result<QueryResult> Delete(const sql::Statement& s);
+  Result<QueryResult> Update(const sql::Statement& s);
+  Result<QueryResult> CreateView(sql::StmtPtr s);
+  Result<QueryResult> DropView(const sql::Statement& s);
+  // Per row of `table` (storage order): whether `where` holds (all rows when
+  // null). `qualifier` names the table in the expression.
+  Result<std::vector<uint8_t>> MatchRows(MemoryTable* table,
+                                         const std::string& qualifier,
+                                         const sql::Expr* where);
   // A SELECT as an operator tree; the first `visible` output columns are
   // the select list.
   struct SelectPlan {
@@ -86,6 +95,17 @@ class LocalEngine {
   Result<QueryResult> Select(const sql::SelectStmt& q);
   Result<QueryResult> CreateIndex(const sql::Statement& s);
   Result<MemoryTable*> Table(const sql::QualifiedName& name);
+  // A derived table or view: `query` planned alone, its columns renamed by
+  // `column_names` (when given) and qualified by `alias`.
+  Result<FromPlan> PlanDerived(const sql::SelectStmt& query,
+                               const std::vector<std::string>& column_names,
+                               const std::string& alias, SelectPlan* owner);
+
+  struct View {
+    sql::SelectPtr query;
+    std::vector<std::string> columns;  // empty: the select list's names
+  };
+  std::map<std::string, View> views_;  // "db.view"
 
   plan::InMemoryCatalog catalog_;
   std::map<std::string, std::unique_ptr<MemoryTable>> tables_;  // "db.table"

@@ -132,6 +132,33 @@ Status MemoryTable::Insert(const std::vector<int>& columns,
   return Status::OK();
 }
 
+std::vector<std::vector<Value>> MemoryTable::Rows() const {
+  const std::vector<plan::DataType> t = types();
+  std::vector<std::vector<Value>> rows;
+  rows.reserve(rows_);
+  for (const Batch& b : batches_) {
+    for (size_t r = 0; r < b.num_rows(); ++r) {
+      std::vector<Value> row;
+      row.reserve(t.size());
+      for (size_t c = 0; c < t.size(); ++c)
+        row.push_back(ValueAt(b.column(c), t[c], r));
+      rows.push_back(std::move(row));
+    }
+  }
+  return rows;
+}
+
+Status MemoryTable::ReplaceRows(const std::vector<std::vector<Value>>& rows) {
+  MemoryTable fresh(schema_);
+  fresh.next_auto_ = next_auto_;
+  for (const auto& row : rows) XP_RETURN_IF_ERROR(fresh.Insert({}, row));
+  batches_ = std::move(fresh.batches_);
+  rows_ = fresh.rows_;
+  next_auto_ = fresh.next_auto_;
+  unique_keys_ = std::move(fresh.unique_keys_);
+  return Status::OK();
+}
+
 void MemoryTable::Truncate() {
   batches_.clear();
   rows_ = 0;

@@ -32,6 +32,13 @@ class MemoryTable {
                 const std::vector<plan::Value>& values,
                 uint64_t* insert_id = nullptr);
   void Truncate();
+  // Every row, all columns, in storage order.
+  std::vector<std::vector<plan::Value>> Rows() const;
+  // Replaces the contents with `rows` (all columns, already of the column
+  // types) under the same checks as Insert, re-reading the schema's indexes
+  // (so it also validates a new UNIQUE index). On error nothing changes.
+  // The AUTO_INCREMENT counter never goes back.
+  Status ReplaceRows(const std::vector<std::vector<plan::Value>>& rows);
 
   size_t num_rows() const { return rows_; }
   // The rows as batches (for BatchSource). Valid until the next write.
