@@ -567,6 +567,23 @@ Status ApplyLimit(const sql::Expr* limit, std::vector<uint8_t>* hit) {
   return Status::OK();
 }
 
+// ORDER BY (as sort keys over op's columns) and LIMIT / OFFSET of `q`.
+Result<OperatorPtr> SortAndLimit(OperatorPtr op, std::vector<SortKey> keys,
+                                 const sql::SelectStmt& q) {
+  uint64_t limit = UINT64_MAX, offset = 0;
+  if (q.limit) XP_SET_OR_RETURN(limit, LimitNumber(*q.limit));
+  if (q.offset_expr) XP_SET_OR_RETURN(offset, LimitNumber(*q.offset_expr));
+  if (!keys.empty()) {
+    return OperatorPtr(std::make_unique<SortOperator>(
+        std::move(op), std::move(keys),
+        q.limit ? std::optional<uint64_t>(limit) : std::nullopt, offset));
+  }
+  if (q.limit || q.offset_expr)
+    return OperatorPtr(
+        std::make_unique<LimitOperator>(std::move(op), limit, offset));
+  return op;
+}
+
 bool SameValue(const plan::Value& a, const plan::Value& b) {
   return a.index() == b.index() &&
          plan::ValueToString(a) == plan::ValueToString(b);
@@ -717,9 +734,8 @@ Result<QueryResult> LocalEngine::DropView(const sql::Statement& s) {
 
 Result<LocalEngine::SelectPlan> LocalEngine::PlanSelect(
     const sql::SelectStmt& q, std::shared_ptr<plan::OuterContext> outer) {
-  if (q.kind != sql::SelectStmt::Kind::kSelect)
-    return NotSupported("UNION/INTERSECT/EXCEPT");
   if (!q.with.empty()) return NotSupported("WITH");
+  if (q.kind == sql::SelectStmt::Kind::kSetOp) return PlanSetOp(q, outer);
   // Source and scope.
   plan::Scope scope;
   PrepareScope(&scope, outer);
@@ -928,21 +944,123 @@ Result<LocalEngine::SelectPlan> LocalEngine::PlanSelect(
     op = std::make_unique<HashAggregateOperator>(std::move(op), std::move(all),
                                                  std::vector<AggSpec>{});
   }
-  uint64_t limit = UINT64_MAX, offset = 0;
-  if (q.limit) XP_SET_OR_RETURN(limit, LimitNumber(*q.limit));
-  if (q.offset_expr) XP_SET_OR_RETURN(offset, LimitNumber(*q.offset_expr));
-  if (!keys.empty()) {
-    op = std::make_unique<SortOperator>(
-        std::move(op), std::move(keys),
-        q.limit ? std::optional<uint64_t>(limit) : std::nullopt, offset);
-  } else if (q.limit || q.offset_expr) {
-    op = std::make_unique<LimitOperator>(std::move(op), limit, offset);
-  }
+  XP_SET_OR_RETURN(op, SortAndLimit(std::move(op), std::move(keys), q));
   plan.op = std::move(op);
   plan.names = std::move(result.names);
   plan.types = std::move(result.types);
   plan.types.resize(visible);
   plan.visible = visible;
+  return plan;
+}
+
+Result<LocalEngine::SelectPlan> LocalEngine::PlanSetOp(
+    const sql::SelectStmt& q,
+    const std::shared_ptr<plan::OuterContext>& outer) {
+  if (q.all && q.op != sql::SetOpKind::kUnion)
+    return NotSupported("INTERSECT ALL / EXCEPT ALL");
+  XP_ASSIGN_OR_RETURN(SelectPlan left, PlanSelect(*q.left, outer));
+  XP_ASSIGN_OR_RETURN(SelectPlan right, PlanSelect(*q.right, outer));
+  if (left.visible != right.visible) {
+    return Status::SqlError(
+        1222, "21000",
+        "The used SELECT statements have a different number of columns");
+  }
+  const size_t n = left.visible;
+  // Each column's type is the aggregate of both sides' (as for CASE); a
+  // side of another type is cast to it. The names are the left side's.
+  SelectPlan plan;
+  plan.names = left.names;
+  plan.visible = n;
+  for (size_t i = 0; i < n; ++i) {
+    plan.types.push_back(plan::DeriveType(plan::ExprOp::kCoalesce,
+                                          {left.types[i], right.types[i]}));
+  }
+  const bool tagged = q.op != sql::SetOpKind::kUnion;
+  auto conform = [&](SelectPlan& side, int64_t tag) {
+    std::vector<plan::BoundExprPtr> cols;
+    for (size_t i = 0; i < n; ++i) {
+      plan::BoundExprPtr c =
+          plan::MakeColumn(static_cast<int>(i), side.types[i]);
+      if (!(side.types[i] == plan.types[i]))
+        c = plan::MakeCast(std::move(c), plan.types[i]);
+      cols.push_back(std::move(c));
+    }
+    if (tagged)
+      cols.push_back(plan::MakeConst(plan::Value(tag), plan::DataType::Int()));
+    for (auto& in : side.inputs) plan.inputs.push_back(std::move(in));
+    return std::make_unique<ProjectOperator>(std::move(side.op),
+                                             std::move(cols));
+  };
+  std::vector<OperatorPtr> both;
+  both.push_back(conform(left, 0));
+  both.push_back(conform(right, 1));
+  OperatorPtr op = std::make_unique<UnionAllOperator>(std::move(both));
+  std::vector<int> all;
+  for (size_t i = 0; i < n; ++i) all.push_back(static_cast<int>(i));
+  if (!tagged) {
+    if (!q.all) {
+      op = std::make_unique<HashAggregateOperator>(std::move(op), all,
+                                                   std::vector<AggSpec>{});
+    }
+  } else {
+    // INTERSECT / EXCEPT: group the tagged rows (NULLs compare equal, as
+    // set operations want); MIN and MAX of the tag say which sides a row
+    // came from.
+    std::vector<AggSpec> specs(2);
+    specs[0].func = AggFunc::kMin;
+    specs[1].func = AggFunc::kMax;
+    specs[0].column = specs[1].column = static_cast<int>(n);
+    op = std::make_unique<HashAggregateOperator>(std::move(op), all,
+                                                 std::move(specs));
+    const plan::DataType t = op->types()[n];
+    auto tag_is = [&](size_t col, int64_t v) {
+      std::vector<plan::BoundExprPtr> a;
+      a.push_back(plan::MakeColumn(static_cast<int>(col), t));
+      a.push_back(plan::MakeConst(plan::Value(v), plan::DataType::Int()));
+      return plan::MakeCall(plan::ExprOp::kEq, std::move(a));
+    };
+    plan::BoundExprPtr keep;
+    if (q.op == sql::SetOpKind::kExcept) {
+      XP_SET_OR_RETURN(keep, tag_is(n + 1, 0));  // never on the right
+    } else {
+      XP_ASSIGN_OR_RETURN(plan::BoundExprPtr l, tag_is(n, 0));
+      XP_ASSIGN_OR_RETURN(plan::BoundExprPtr r, tag_is(n + 1, 1));
+      std::vector<plan::BoundExprPtr> a;
+      a.push_back(std::move(l));
+      a.push_back(std::move(r));
+      XP_SET_OR_RETURN(keep, plan::MakeCall(plan::ExprOp::kAnd, std::move(a)));
+    }
+    op = std::make_unique<FilterOperator>(std::move(op), std::move(keep));
+  }
+  // ORDER BY over the result: positions, result column names, or
+  // expressions of them; then LIMIT.
+  plan::Scope scope;
+  PrepareScope(&scope, outer);
+  for (size_t i = 0; i < n; ++i) scope.Add({"", plan.names[i], plan.types[i]});
+  std::vector<plan::BoundExprPtr> exprs;
+  for (size_t i = 0; i < n; ++i)
+    exprs.push_back(plan::MakeColumn(static_cast<int>(i), plan.types[i]));
+  std::vector<SortKey> keys;
+  for (const auto& o : q.order_by) {
+    const sql::Expr& e = *o.expr;
+    if (e.kind == sql::ExprKind::kLiteral &&
+        e.lit == sql::LiteralKind::kInteger) {
+      const long long p = std::stoll(e.text);
+      if (p < 1 || static_cast<size_t>(p) > n) {
+        return Status::SqlError(
+            1054, "42S22", "Unknown column '" + e.text + "' in 'order clause'");
+      }
+      keys.push_back(SortKey{static_cast<int>(p - 1), o.desc});
+      continue;
+    }
+    XP_ASSIGN_OR_RETURN(plan::BoundExprPtr b,
+                        plan::BindExpr(e, scope, "order clause"));
+    keys.push_back(SortKey{static_cast<int>(exprs.size()), o.desc});
+    exprs.push_back(std::move(b));
+  }
+  op = std::make_unique<ProjectOperator>(std::move(op), std::move(exprs));
+  XP_SET_OR_RETURN(op, SortAndLimit(std::move(op), std::move(keys), q));
+  plan.op = std::move(op);
   return plan;
 }
 

@@ -85,6 +85,9 @@ class LocalEngine {
   Result<SelectPlan> PlanSelect(
       const sql::SelectStmt& q,
       std::shared_ptr<plan::OuterContext> outer = nullptr);
+  Result<SelectPlan> PlanSetOp(
+      const sql::SelectStmt& q,
+      const std::shared_ptr<plan::OuterContext>& outer);
   // Gives a scope this engine's subquery binder, constant evaluator and
   // enclosing query.
   void PrepareScope(plan::Scope* scope,

@@ -215,6 +215,15 @@ Result<std::vector<std::vector<std::string>>> CollectAsText(Operator* op) {
 
 namespace xp::exec {
 
+Result<const Batch*> UnionAllOperator::Next() {
+  while (current_ < children_.size()) {
+    XP_ASSIGN_OR_RETURN(const Batch* b, children_[current_]->Next());
+    if (b != nullptr) return b;
+    ++current_;
+  }
+  return static_cast<const Batch*>(nullptr);
+}
+
 void PutValue(const plan::Value& value, size_t i, Vector* v) {
   if (value.index() == 0) {
     v->SetNull(i);

@@ -97,6 +97,22 @@ class LimitOperator : public Operator {
   Batch out_;
 };
 
+// Yields every batch of each child in turn (UNION ALL).
+// REQUIRES: the children have the same types.
+class UnionAllOperator : public Operator {
+ public:
+  explicit UnionAllOperator(std::vector<OperatorPtr> children)
+      : children_(std::move(children)) {}
+  const std::vector<plan::DataType>& types() const override {
+    return children_[0]->types();
+  }
+  Result<const Batch*> Next() override;
+
+ private:
+  std::vector<OperatorPtr> children_;
+  size_t current_ = 0;
+};
+
 // Pulls every batch of `op` (for tests and result delivery).
 Result<std::vector<std::vector<std::string>>> CollectAsText(Operator* op);
 // Text of row i of a vector of `type` as the mysql client prints it.
