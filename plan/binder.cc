@@ -139,13 +139,64 @@ Result<int> Scope::Resolve(std::string_view table, std::string_view name,
 }
 
 bool IsConstant(const BoundExpr& e) {
-  if (e.op == ExprOp::kColumn || e.op == ExprOp::kSubquery || e.outer_ref)
+  if (e.op == ExprOp::kColumn || e.op == ExprOp::kSubquery || e.non_constant)
     return false;
   for (const auto& a : e.args) {
     if (!IsConstant(*a)) return false;
   }
   return true;
 }
+
+namespace {
+
+bool IsGroupError(const Status& s) { return s.sql_code() == 1055; }
+
+// IsConstant, but a COALESCE whose column arguments were dropped counts
+// (MySQL folded it to its constant first argument).
+bool Foldable(const BoundExpr& e) {
+  if (e.op == ExprOp::kColumn || e.op == ExprOp::kSubquery) return false;
+  if (e.non_constant && e.op != ExprOp::kCoalesce) return false;
+  for (const auto& a : e.args) {
+    if (!Foldable(*a)) return false;
+  }
+  return true;
+}
+
+// The value of a constant expression, when it can be computed at bind time.
+std::optional<Value> ConstantValue(const BoundExpr& e, const Scope& scope) {
+  if (!Foldable(e) || !scope.constant_evaluator()) return std::nullopt;
+  auto v = scope.constant_evaluator()(e);
+  if (!v.ok()) return std::nullopt;
+  return *v;
+}
+
+// Whether a constant numeric expression is true (non-zero); nullopt when it
+// is not constant, NULL or a string.
+std::optional<bool> ConstantTruth(const BoundExpr& e, const Scope& scope) {
+  // A comparison with a constant NULL is NULL whatever the other side is.
+  if (e.op >= ExprOp::kEq && e.op <= ExprOp::kGe) {
+    for (const auto& a : e.args) {
+      const std::optional<Value> v = ConstantValue(*a, scope);
+      if (v && v->index() == 0) return false;
+    }
+  }
+  const std::optional<Value> v = ConstantValue(e, scope);
+  if (!v) return std::nullopt;
+  switch (v->index()) {
+    case 1:
+      return std::get<int64_t>(*v) != 0;
+    case 2:
+      return std::get<uint64_t>(*v) != 0;
+    case 3:
+      return std::get<double>(*v) != 0;
+    case 4:
+      return std::get<Decimal>(*v).unscaled != 0;
+    default:
+      return std::nullopt;
+  }
+}
+
+}  // namespace
 
 Result<BoundExprPtr> OuterContext::Bind(const sql::Expr& e,
                                         std::string_view clause) {
@@ -155,7 +206,7 @@ Result<BoundExprPtr> OuterContext::Bind(const sql::Expr& e,
                   : values == nullptr ? Value()  // discovery
                                       : (*values)[static_cast<size_t>(r.arg)],
                   r.type);
-    c->outer_ref = true;
+    c->non_constant = true;
     return c;
   };
   for (const Ref& r : refs) {
@@ -350,6 +401,9 @@ Result<BoundExprPtr> BindExpr(const sql::Expr& e, const Scope& scope,
       if (e.has_operand)
         XP_SET_OR_RETURN(operand, BindExpr(*e.args[i++], scope, clause));
       const size_t end = e.args.size() - (e.has_else ? 1 : 0);
+      // A branch that constants rule out is dropped when it names a column
+      // the GROUP BY does not have (MySQL folds it away before checking).
+      bool decided = false;  // an earlier WHEN is constantly true
       for (; i + 1 < end; i += 2) {
         XP_ASSIGN_OR_RETURN(BoundExprPtr when,
                             BindExpr(*e.args[i], scope, clause));
@@ -357,16 +411,25 @@ Result<BoundExprPtr> BindExpr(const sql::Expr& e, const Scope& scope,
           XP_SET_OR_RETURN(
               when, Call2(ExprOp::kEq, Clone(*operand), std::move(when)));
         }
-        XP_ASSIGN_OR_RETURN(BoundExprPtr then,
-                            BindExpr(*e.args[i + 1], scope, clause));
+        const std::optional<bool> truth = ConstantTruth(*when, scope);
+        auto then = BindExpr(*e.args[i + 1], scope, clause);
+        if (!then.ok() && IsGroupError(then.status()) &&
+            (decided || truth == false))
+          continue;
+        if (!then.ok()) return then.status();
+        decided |= truth == true;
         args.push_back(std::move(when));
-        args.push_back(std::move(then));
+        args.push_back(std::move(*then));
       }
       if (e.has_else) {
-        XP_ASSIGN_OR_RETURN(BoundExprPtr other,
-                            BindExpr(*e.args.back(), scope, clause));
-        args.push_back(std::move(other));
+        auto other = BindExpr(*e.args.back(), scope, clause);
+        if (other.ok()) {
+          args.push_back(std::move(*other));
+        } else if (!(decided && IsGroupError(other.status()))) {
+          return other.status();
+        }
       }
+      if (args.empty()) return MakeConst(Value(), DataType::Int());
       return Call(ExprOp::kCase, std::move(args));
     }
     case sql::ExprKind::kCast: {
@@ -411,12 +474,25 @@ Result<BoundExprPtr> BindExpr(const sql::Expr& e, const Scope& scope,
               "Incorrect parameter count in the call to native function "
               "'IFNULL'");
         }
+        // Arguments after a non-NULL constant are never evaluated; MySQL
+        // does not hold their columns against the GROUP BY.
         std::vector<BoundExprPtr> args;
+        bool decided = false, dropped = false;
         for (const auto& a : e.args) {
-          XP_ASSIGN_OR_RETURN(BoundExprPtr b, BindExpr(*a, scope, clause));
-          args.push_back(std::move(b));
+          auto b = BindExpr(*a, scope, clause);
+          if (!b.ok() && decided && IsGroupError(b.status())) {
+            dropped = true;
+            break;
+          }
+          if (!b.ok()) return b.status();
+          const std::optional<Value> v = ConstantValue(**b, scope);
+          decided |= v && v->index() != 0;
+          args.push_back(std::move(*b));
         }
-        return Call(ExprOp::kCoalesce, std::move(args));
+        XP_ASSIGN_OR_RETURN(BoundExprPtr r,
+                            Call(ExprOp::kCoalesce, std::move(args)));
+        r->non_constant = dropped;
+        return r;
       }
       return NotSupported("function " + e.text);
     }

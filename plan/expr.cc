@@ -220,7 +220,7 @@ BoundExprPtr Clone(const BoundExpr& e) {
   c->value = e.value;
   c->column = e.column;
   c->has_else = e.has_else;
-  c->outer_ref = e.outer_ref;
+  c->non_constant = e.non_constant;
   c->subquery = e.subquery;
   for (const auto& a : e.args) c->args.push_back(Clone(*a));
   return c;

@@ -77,9 +77,11 @@ struct BoundExpr {
   Value value;      // kConst
   int column = -1;  // kColumn
   bool has_else = false;
+  // Not a constant for MySQL's typing rules although it reads no column: a
   // kConst standing for an enclosing query's column (a correlated
-  // subquery's outer reference): a value, but not a constant for typing.
-  bool outer_ref = false;
+  // subquery's outer reference), or a call whose column arguments were
+  // folded away.
+  bool non_constant = false;
   std::vector<std::unique_ptr<BoundExpr>> args;
   std::shared_ptr<SubqueryRunner> subquery;  // kSubquery
 };

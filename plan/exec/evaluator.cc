@@ -551,6 +551,10 @@ Status EvalNeg(Node& n, const Vector& a, size_t rows) {
   Vector& out = n.out;
   StartOutput(&out, rows);
   UnionNulls({&a}, rows, &out);
+  if (ta.id == TypeId::kNull) {  // - NULL
+    for (size_t i = 0; i < rows; ++i) out.SetNull(i);
+    return Status::OK();
+  }
   if (!IsExact(ta)) {
     Vector& x = n.Scratch(0, PhysType::kDouble);
     ToDouble(a, ta, rows, &x);

@@ -1,5 +1,7 @@
 #include "plan/exec/local_engine.h"
 
+#include <cctype>
+
 #include "plan/binder.h"
 #include "plan/exec/aggregate.h"
 #include "plan/exec/hash_join.h"
@@ -53,6 +55,16 @@ Result<uint64_t> LimitNumber(const sql::Expr& e) {
     return NotSupported("LIMIT with a placeholder");
   }
   return std::stoull(e.text);
+}
+
+bool IEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  }
+  return true;
 }
 
 size_t CountTables(const sql::TableRef& r) {
@@ -851,8 +863,24 @@ Result<LocalEngine::SelectPlan> LocalEngine::PlanSelect(
         });
     scope = std::move(post);
     if (q.having) {
+      // HAVING also sees the select list's aliases (when the name is not a
+      // grouped column).
+      plan::Scope having = scope;
+      having.set_substitution(
+          [&q, &scope](const sql::Expr& e) -> Result<plan::BoundExprPtr> {
+            if (e.kind == sql::ExprKind::kColumn && e.table.empty()) {
+              for (const auto& item : q.items) {
+                if (item.alias.empty() || !IEquals(item.alias, e.text))
+                  continue;
+                auto direct = plan::BindExpr(e, scope, "having clause");
+                if (direct.ok()) return direct;
+                return plan::BindExpr(*item.expr, scope, "having clause");
+              }
+            }
+            return scope.substitution()(e);
+          });
       XP_ASSIGN_OR_RETURN(plan::BoundExprPtr pred,
-                          plan::BindExpr(*q.having, scope, "having clause"));
+                          plan::BindExpr(*q.having, having, "having clause"));
       op = std::make_unique<FilterOperator>(std::move(op), std::move(pred));
     }
   } else if (q.having) {

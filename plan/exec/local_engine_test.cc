@@ -61,7 +61,15 @@ TEST(LocalEngineTest, ErrorsAreMysqlAndLeaveStateIntact) {
   EXPECT_EQ(ErrorCode(e, "INSERT INTO t VALUES (2)"), 1136u);
   EXPECT_EQ(ErrorCode(e, "INSERT INTO t (id, v) VALUES (3, NULL)"), 1048u);
   EXPECT_EQ(ErrorCode(e, "INSERT INTO t (id, zz) VALUES (3, 1)"), 1054u);
-  EXPECT_EQ(ErrorCode(e, "SELECT v, COUNT(*) FROM t UNION SELECT 1, 2"), 1235u);
+  EXPECT_EQ(ErrorCode(e, "SELECT v, COUNT(*) FROM t UNION SELECT 1, 2"), 1055u);
+  EXPECT_EQ(ErrorCode(e, "SELECT 1 UNION SELECT 1, 2"), 1222u);
+  EXPECT_EQ(ErrorCode(e, "SELECT 1 INTERSECT ALL SELECT 1"), 1235u);
+  EXPECT_EQ(ErrorCode(e, "SELECT * FROM t, t"), 1066u);
+  EXPECT_EQ(ErrorCode(e, "SELECT (SELECT id, v FROM t)"), 1241u);
+  EXPECT_EQ(ErrorCode(e, "UPDATE t SET zz = 1"), 1054u);
+  EXPECT_EQ(ErrorCode(e, "UPDATE t SET v = NULL"), 1048u);
+  EXPECT_EQ(ErrorCode(e, "DROP VIEW t"), 1347u);
+  EXPECT_EQ(ErrorCode(e, "CREATE VIEW t AS SELECT 1"), 1050u);
   EXPECT_EQ(ErrorCode(e, "SELECT id, COUNT(*) FROM t GROUP BY v"), 1055u);
   EXPECT_EQ(ErrorCode(e, "SELCT 1"), 1064u);
   EXPECT_EQ(ErrorCode(e, "SELECT id + 9223372036854775807 FROM t"), 1690u);
