@@ -342,6 +342,8 @@ Result<QueryResult> LocalEngine::Execute(std::string_view sql_text) {
       return CreateIndex(*stmt);
     case sql::StmtKind::kDelete:
       return Delete(*stmt);
+    case sql::StmtKind::kDropIndex:
+      return DropIndex(*stmt);
     case sql::StmtKind::kUpdate:
       return Update(*stmt);
     case sql::StmtKind::kCreateView:
@@ -421,15 +423,11 @@ Result<QueryResult> LocalEngine::CreateIndex(const sql::Statement& s) {
           "Key column '" + col.expr->text + "' doesn't exist in table");
     }
   }
-  if (c.index.kind != sql::IndexDef::Kind::kUnique) {
-    // A non-unique index changes no result; access paths come with the
-    // planner.
-    return QueryResult();
-  }
-  // UNIQUE: existing rows must already be distinct (else 1062, no index).
+  // A UNIQUE index needs the existing rows to be distinct (else 1062 and no
+  // index); rebuilding the table checks that and sizes its key sets.
   plan::IndexSchema idx;
   idx.name = c.index.name;
-  idx.unique = true;
+  idx.unique = c.index.kind == sql::IndexDef::Kind::kUnique;
   for (const auto& col : c.index.columns) {
     idx.columns.push_back(schema.FindColumn(col.expr->text));
     idx.desc.push_back(col.desc);
@@ -443,6 +441,31 @@ Result<QueryResult> LocalEngine::CreateIndex(const sql::Statement& s) {
     return st;
   }
   return QueryResult();
+}
+
+Result<QueryResult> LocalEngine::DropIndex(const sql::Statement& s) {
+  const auto& d = static_cast<const sql::DropIndexStatement&>(s);
+  XP_ASSIGN_OR_RETURN(MemoryTable * table, Table(d.table));
+  XP_ASSIGN_OR_RETURN(
+      plan::TableSchema * schema,
+      catalog_.MutableTable(table->schema().database, table->schema().name));
+  for (size_t i = 0; i < schema->indexes.size(); ++i) {
+    if (!IEquals(schema->indexes[i].name, d.name)) continue;
+    plan::IndexSchema removed = std::move(schema->indexes[i]);
+    schema->indexes.erase(schema->indexes.begin() +
+                          static_cast<std::ptrdiff_t>(i));
+    Status st = table->ReplaceRows(table->Rows());  // cannot collide
+    if (!st.ok()) {
+      schema->indexes.insert(
+          schema->indexes.begin() + static_cast<std::ptrdiff_t>(i),
+          std::move(removed));
+      return st;
+    }
+    return QueryResult();
+  }
+  return Status::SqlError(
+      1091, "42000",
+      "Can't DROP '" + d.name + "'; check that column/key exists");
 }
 
 Result<QueryResult> LocalEngine::DropTable(const sql::Statement& s) {
@@ -463,10 +486,39 @@ Result<QueryResult> LocalEngine::DropTable(const sql::Statement& s) {
   return QueryResult();
 }
 
+namespace {
+
+// One row of INSERT / INSERT IGNORE / REPLACE, counted as MySQL does (a
+// REPLACE that removes n rows affects n + 1; an ignored duplicate, 0).
+Status InsertRow(MemoryTable* table, const sql::InsertStatement& ins,
+                 const std::vector<int>& columns,
+                 const std::vector<plan::Value>& values, QueryResult* r) {
+  for (;;) {
+    uint64_t id = 0;
+    std::vector<size_t> conflicts;
+    Status st = table->Insert(columns, values, &id, &conflicts);
+    if (st.ok()) {
+      if (id != 0 && r->last_insert_id == 0) r->last_insert_id = id;
+      ++r->rows_affected;
+      return st;
+    }
+    if (st.sql_code() != 1062 || conflicts.empty()) return st;
+    if (ins.ignore) return Status::OK();
+    if (!ins.replace) return st;
+    std::vector<std::vector<plan::Value>> rows = table->Rows();
+    for (auto it = conflicts.rbegin(); it != conflicts.rend(); ++it)
+      rows.erase(rows.begin() + static_cast<std::ptrdiff_t>(*it));
+    XP_RETURN_IF_ERROR(table->ReplaceRows(rows));
+    r->rows_affected += conflicts.size();
+  }
+}
+
+}  // namespace
+
 Result<QueryResult> LocalEngine::Insert(const sql::Statement& s) {
   const auto& ins = static_cast<const sql::InsertStatement&>(s);
   if (!ins.on_duplicate.empty()) return NotSupported("ON DUPLICATE KEY UPDATE");
-  if (ins.replace || ins.ignore) return NotSupported("REPLACE / INSERT IGNORE");
+
   XP_ASSIGN_OR_RETURN(MemoryTable * table, Table(ins.table));
   const plan::TableSchema& schema = table->schema();
   std::vector<int> positions;
@@ -501,10 +553,7 @@ Result<QueryResult> LocalEngine::Insert(const sql::Statement& s) {
       }
     }
     for (const auto& row : rows) {
-      uint64_t id = 0;
-      XP_RETURN_IF_ERROR(table->Insert(positions, row, &id));
-      if (id != 0 && r.last_insert_id == 0) r.last_insert_id = id;
-      ++r.rows_affected;
+      XP_RETURN_IF_ERROR(InsertRow(table, ins, positions, row, &r));
     }
     return r;
   }
@@ -529,10 +578,7 @@ Result<QueryResult> LocalEngine::Insert(const sql::Statement& s) {
       XP_ASSIGN_OR_RETURN(plan::Value v, EvalBound(*b));
       values.push_back(std::move(v));
     }
-    uint64_t id = 0;
-    XP_RETURN_IF_ERROR(table->Insert(cols, values, &id));
-    if (id != 0 && r.last_insert_id == 0) r.last_insert_id = id;
-    ++r.rows_affected;
+    XP_RETURN_IF_ERROR(InsertRow(table, ins, cols, values, &r));
   }
   return r;
 }
@@ -786,6 +832,7 @@ Result<LocalEngine::SelectPlan> LocalEngine::PlanSelect(
   if (q.having) CollectAggregates(*q.having, &aggs);
   for (const auto& o : q.order_by) CollectAggregates(*o.expr, &aggs);
   std::vector<std::string> group_sql;
+  std::vector<plan::ScopeColumn> base_columns;  // before aggregation
   if (!q.group_by.empty() || !aggs.empty()) {
     std::vector<plan::BoundExprPtr> pre;
     std::vector<int> group_base;  // base column of a plain-column key, or -1
@@ -861,6 +908,7 @@ Result<LocalEngine::SelectPlan> LocalEngine::PlanSelect(
           }
           return plan::BoundExprPtr();
         });
+    base_columns = scope.columns();
     scope = std::move(post);
     if (q.having) {
       // HAVING also sees the select list's aliases (when the name is not a
@@ -895,14 +943,23 @@ Result<LocalEngine::SelectPlan> LocalEngine::PlanSelect(
                               ? -1
                               : static_cast<int>(exprs.size()));
     if (item.expr->kind == sql::ExprKind::kStar) {
-      if (!group_sql.empty() || !aggs.empty()) {
-        return NotSupported("* with GROUP BY or aggregates");
-      }
+      // Grouped: each column must be a GROUP BY column (else 1055).
+      const bool grouped = !base_columns.empty();
+      const auto& columns = grouped ? base_columns : scope.columns();
       bool any = false;
-      for (size_t i = 0; i < scope.columns().size(); ++i) {
-        const auto& c = scope.columns()[i];
+      for (size_t i = 0; i < columns.size(); ++i) {
+        const auto& c = columns[i];
         if (!item.expr->table.empty() && c.table != item.expr->table) continue;
-        exprs.push_back(plan::MakeColumn(static_cast<int>(i), c.type));
+        if (grouped) {
+          sql::Expr ref;
+          ref.kind = sql::ExprKind::kColumn;
+          ref.table = c.table;
+          ref.text = c.name;
+          XP_ASSIGN_OR_RETURN(plan::BoundExprPtr b, plan::BindExpr(ref, scope));
+          exprs.push_back(std::move(b));
+        } else {
+          exprs.push_back(plan::MakeColumn(static_cast<int>(i), c.type));
+        }
         result.names.push_back(c.name);
         any = true;
       }

@@ -97,6 +97,7 @@ class LocalEngine {
   friend class SubqueryRun;
   Result<QueryResult> Select(const sql::SelectStmt& q);
   Result<QueryResult> CreateIndex(const sql::Statement& s);
+  Result<QueryResult> DropIndex(const sql::Statement& s);
   Result<MemoryTable*> Table(const sql::QualifiedName& name);
   // A derived table or view: `query` planned alone, its columns renamed by
   // `column_names` (when given) and qualified by `alias`.

@@ -1,5 +1,7 @@
 #include "plan/exec/memory_table.h"
 
+#include <algorithm>
+
 #include "plan/exec/key_encoding.h"
 #include "plan/exec/operator.h"
 
@@ -28,7 +30,8 @@ void MemoryTable::Put(Batch* b, size_t c, size_t row, const Value& v) {
 
 Status MemoryTable::Insert(const std::vector<int>& columns,
                            const std::vector<Value>& values,
-                           uint64_t* insert_id) {
+                           uint64_t* insert_id,
+                           std::vector<size_t>* conflicts) {
   const auto& cols = schema_->columns;
   const size_t n = cols.size();
   // Assemble the full row: given values, then defaults.
@@ -102,7 +105,33 @@ Status MemoryTable::Insert(const std::vector<int>& columns,
       keys[i].clear();
       continue;
     }
-    if (unique_keys_[i].count(keys[i])) {
+    auto dup = unique_keys_[i].find(keys[i]);
+    if (dup != unique_keys_[i].end() && conflicts != nullptr) {
+      // Collect every colliding row (REPLACE removes them all).
+      for (size_t j = i; j < keys.size(); ++j) {
+        if (j > i) {
+          const auto& other = schema_->indexes[j];
+          if (!other.unique) continue;
+          std::string k;
+          bool null_part = false;
+          for (int c : other.columns) {
+            null_part |= b.column(static_cast<size_t>(c)).IsNull(slot);
+            EncodeKey(b.column(static_cast<size_t>(c)),
+                      cols[static_cast<size_t>(c)].type, slot, &k);
+          }
+          auto hit =
+              null_part ? unique_keys_[j].end() : unique_keys_[j].find(k);
+          if (hit == unique_keys_[j].end()) continue;
+          conflicts->push_back(hit->second);
+        } else {
+          conflicts->push_back(dup->second);
+        }
+      }
+      std::sort(conflicts->begin(), conflicts->end());
+      conflicts->erase(std::unique(conflicts->begin(), conflicts->end()),
+                       conflicts->end());
+    }
+    if (dup != unique_keys_[i].end()) {
       std::string shown;
       for (size_t k = 0; k < idx.columns.size(); ++k) {
         if (k) shown += "-";
@@ -116,7 +145,7 @@ Status MemoryTable::Insert(const std::vector<int>& columns,
     }
   }
   for (size_t i = 0; i < keys.size(); ++i) {
-    if (!keys[i].empty()) unique_keys_[i].insert(std::move(keys[i]));
+    if (!keys[i].empty()) unique_keys_[i].emplace(std::move(keys[i]), rows_);
   }
   b.SetRows(slot + 1);
   ++rows_;

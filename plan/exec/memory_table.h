@@ -11,7 +11,7 @@
 
 #include <cstdint>
 #include <string>
-#include <unordered_set>
+#include <unordered_map>
 #include <vector>
 
 #include "codec/status.h"
@@ -27,10 +27,13 @@ class MemoryTable {
 
   // Inserts one row. `columns` are positions in the schema (empty: all, in
   // order) and `values` their values. On success *insert_id (if given) is
-  // the AUTO_INCREMENT value assigned, or 0.
+  // the AUTO_INCREMENT value assigned, or 0. On a duplicate key (1062)
+  // *conflicts (if given) receives the positions (storage order) of the
+  // rows it collides with.
   Status Insert(const std::vector<int>& columns,
                 const std::vector<plan::Value>& values,
-                uint64_t* insert_id = nullptr);
+                uint64_t* insert_id = nullptr,
+                std::vector<size_t>* conflicts = nullptr);
   void Truncate();
   // Every row, all columns, in storage order.
   std::vector<std::vector<plan::Value>> Rows() const;
@@ -56,7 +59,8 @@ class MemoryTable {
   size_t rows_ = 0;
   int auto_column_ = -1;
   uint64_t next_auto_ = 1;
-  std::vector<std::unordered_set<std::string>> unique_keys_;  // per index
+  // Per index: encoded unique key -> row position.
+  std::vector<std::unordered_map<std::string, size_t>> unique_keys_;
 };
 
 }  // namespace xp::exec
