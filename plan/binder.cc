@@ -1,10 +1,13 @@
 #include "plan/binder.h"
 
+#include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cstdlib>
 #include <optional>
 
 #include "plan/sql/printer.h"
+#include "plan/types/temporal.h"
 
 namespace xp::plan {
 
@@ -32,6 +35,20 @@ Result<BoundExprPtr> Call(ExprOp op, std::vector<BoundExprPtr> args) {
 }
 
 Result<BoundExprPtr> Call2(ExprOp op, BoundExprPtr a, BoundExprPtr b) {
+  // Comparisons with a temporal side compare as that temporal type (a
+  // string is read as a date; DATE meets DATETIME as DATETIME).
+  if (op >= ExprOp::kEq && op <= ExprOp::kNullSafeEq) {
+    const DataType ta = a->type, tb = b->type;
+    if (ta.is_temporal() && tb.id == TypeId::kString) {
+      b = MakeCast(std::move(b), ta);
+    } else if (tb.is_temporal() && ta.id == TypeId::kString) {
+      a = MakeCast(std::move(a), tb);
+    } else if (ta.id == TypeId::kDate && tb.id == TypeId::kDateTime) {
+      a = MakeCast(std::move(a), tb);
+    } else if (tb.id == TypeId::kDate && ta.id == TypeId::kDateTime) {
+      b = MakeCast(std::move(b), ta);
+    }
+  }
   std::vector<BoundExprPtr> args;
   args.push_back(std::move(a));
   args.push_back(std::move(b));
@@ -108,7 +125,60 @@ Result<DataType> CastType(const sql::TypeName& t) {
     return DataType::String(
         t.length < 0 ? 65535u : static_cast<uint32_t>(t.length), binary);
   }
+  if (t.name == "DATE") return DataType::Date();
+  if (t.name == "DATETIME" || t.name == "TIME") {
+    const int64_t fsp = t.length < 0 ? 0 : t.length;
+    if (fsp > 6) {
+      return Status::SqlError(1426, "42000",
+                              "Too-big precision " + std::to_string(fsp) +
+                                  " specified for 'CAST'. Maximum is 6.");
+    }
+    return t.name == "TIME" ? DataType::Time(static_cast<int>(fsp))
+                            : DataType::DateTime(static_cast<int>(fsp));
+  }
   return NotSupported("CAST AS " + t.name);
+}
+
+BoundExprPtr CastIfNot(BoundExprPtr e, TypeId id, DataType to) {
+  if (e->type.id == id) return e;
+  return MakeCast(std::move(e), to);
+}
+
+BoundExprPtr AsString(BoundExprPtr e) {
+  return CastIfNot(std::move(e), TypeId::kString, DataType::String());
+}
+BoundExprPtr AsInt(BoundExprPtr e) {
+  return CastIfNot(std::move(e), TypeId::kInt, DataType::Int());
+}
+BoundExprPtr AsDouble(BoundExprPtr e) {
+  return CastIfNot(std::move(e), TypeId::kDouble, DataType::Double());
+}
+// DATE / DATETIME stay; anything else is read as a DATETIME.
+BoundExprPtr AsTemporal(BoundExprPtr e) {
+  if (e->type.id == TypeId::kDate || e->type.id == TypeId::kDateTime) return e;
+  return MakeCast(std::move(e), DataType::DateTime(6));
+}
+BoundExprPtr AsDate(BoundExprPtr e) {
+  return CastIfNot(std::move(e), TypeId::kDate, DataType::Date());
+}
+
+Status ParamCount(const sql::Expr& e) {
+  return Status::SqlError(
+      1582, "42000",
+      "Incorrect parameter count in the call to native function '" + e.text +
+          "'");
+}
+
+int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool DateUnit(sql::IntervalUnit u) {
+  return u == sql::IntervalUnit::kDay || u == sql::IntervalUnit::kWeek ||
+         u == sql::IntervalUnit::kMonth || u == sql::IntervalUnit::kQuarter ||
+         u == sql::IntervalUnit::kYear;
 }
 
 }  // namespace
@@ -272,6 +342,32 @@ Result<BoundExprPtr> BindLiteral(const sql::Expr& e) {
     case sql::LiteralKind::kBool:
       return MakeConst(Value(static_cast<int64_t>(e.text == "1")),
                        DataType::Int(1));
+    case sql::LiteralKind::kDate:
+    case sql::LiteralKind::kTimestamp:
+    case sql::LiteralKind::kTime: {
+      int64_t v = 0;
+      const bool ok =
+          e.lit == sql::LiteralKind::kTime
+              ? ParseTime(e.text, &v)
+              : ParseDateTime(e.text, e.lit == sql::LiteralKind::kDate, &v);
+      if (!ok) {
+        const char* what = e.lit == sql::LiteralKind::kDate   ? "DATE"
+                           : e.lit == sql::LiteralKind::kTime ? "TIME"
+                                                              : "DATETIME";
+        return Status::SqlError(
+            1525, "HY000",
+            std::string("Incorrect ") + what + " value: '" + e.text + "'");
+      }
+      const size_t dot = e.text.find('.');
+      const int fsp = dot == std::string::npos
+                          ? 0
+                          : static_cast<int>(e.text.size() - dot - 1);
+      return MakeConst(Value(v), e.lit == sql::LiteralKind::kDate
+                                     ? DataType::Date()
+                                 : e.lit == sql::LiteralKind::kTime
+                                     ? DataType::Time(fsp)
+                                     : DataType::DateTime(fsp));
+    }
     case sql::LiteralKind::kString:
     case sql::LiteralKind::kHex: {
       DataType t = DataType::String(static_cast<uint32_t>(e.text.size()),
@@ -336,6 +432,16 @@ Result<BoundExprPtr> BindExpr(const sql::Expr& e, const Scope& scope,
       }
     }
     case sql::ExprKind::kBinary: {
+      // date + INTERVAL n unit, INTERVAL n unit + date, date - INTERVAL ...
+      const bool lhs_interval = e.args[0]->kind == sql::ExprKind::kInterval;
+      const bool rhs_interval = e.args[1]->kind == sql::ExprKind::kInterval;
+      if ((e.bop == sql::BinaryOp::kAdd && (lhs_interval || rhs_interval)) ||
+          (e.bop == sql::BinaryOp::kSub && rhs_interval)) {
+        const sql::Expr& date = *e.args[lhs_interval ? 1 : 0];
+        const sql::Expr& interval = *e.args[lhs_interval ? 0 : 1];
+        return BindDateAdd(date, *interval.args[0], interval.unit,
+                           e.bop == sql::BinaryOp::kSub, scope, clause);
+      }
       const ExprOp op = BinaryToOp(e.bop);
       if (op == ExprOp::kConst) return NotSupported(sql::ToSql(e));
       XP_ASSIGN_OR_RETURN(BoundExprPtr a, BindExpr(*e.args[0], scope, clause));
@@ -494,11 +600,268 @@ Result<BoundExprPtr> BindExpr(const sql::Expr& e, const Scope& scope,
         r->non_constant = dropped;
         return r;
       }
-      return NotSupported("function " + e.text);
+      return BindFunction(e, scope, clause);
+    }
+    case sql::ExprKind::kLike: {
+      if (e.regexp) return NotSupported("REGEXP");
+      std::vector<BoundExprPtr> args;
+      for (const auto& a : e.args) {
+        XP_ASSIGN_OR_RETURN(BoundExprPtr b, BindExpr(*a, scope, clause));
+        args.push_back(AsString(std::move(b)));
+      }
+      XP_ASSIGN_OR_RETURN(BoundExprPtr like,
+                          Call(ExprOp::kLike, std::move(args)));
+      if (!e.negated) return like;
+      std::vector<BoundExprPtr> n;
+      n.push_back(std::move(like));
+      return Call(ExprOp::kNot, std::move(n));
     }
     default:
       return NotSupported(sql::ToSql(e));
   }
+}
+
+Result<BoundExprPtr> BindDateAdd(const sql::Expr& date, const sql::Expr& amount,
+                                 sql::IntervalUnit unit, bool subtract,
+                                 const Scope& scope, std::string_view clause) {
+  if (!DateUnit(unit) && unit != sql::IntervalUnit::kHour &&
+      unit != sql::IntervalUnit::kMinute &&
+      unit != sql::IntervalUnit::kSecond &&
+      unit != sql::IntervalUnit::kMicrosecond) {
+    return NotSupported("INTERVAL of a compound unit");
+  }
+  XP_ASSIGN_OR_RETURN(BoundExprPtr d, BindExpr(date, scope, clause));
+  XP_ASSIGN_OR_RETURN(BoundExprPtr n, BindExpr(amount, scope, clause));
+  // A DATE stays a DATE for day-or-longer units; strings are read as dates
+  // (or datetimes for time units).
+  if (d->type.id != TypeId::kDate && d->type.id != TypeId::kDateTime) {
+    d = MakeCast(std::move(d),
+                 DateUnit(unit) ? DataType::Date() : DataType::DateTime());
+  }
+  DataType t = d->type.id == TypeId::kDate && DateUnit(unit)
+                   ? DataType::Date()
+                   : DataType::DateTime(
+                         d->type.id == TypeId::kDateTime ? d->type.scale : 0);
+  if (d->type.id == TypeId::kDate && !DateUnit(unit))
+    d = MakeCast(std::move(d), DataType::DateTime());
+  n = AsInt(std::move(n));
+  if (subtract) {
+    std::vector<BoundExprPtr> a;
+    a.push_back(std::move(n));
+    XP_SET_OR_RETURN(n, MakeCall(ExprOp::kNeg, std::move(a)));
+  }
+  std::vector<BoundExprPtr> args;
+  args.push_back(std::move(d));
+  args.push_back(std::move(n));
+  return MakeFunc(Func::kDateAdd, std::move(args), t, static_cast<int>(unit));
+}
+
+Result<BoundExprPtr> BindFunction(const sql::Expr& e, const Scope& scope,
+                                  std::string_view clause) {
+  const std::string& f = e.text;
+  const size_t n = e.args.size();
+  auto arg = [&](size_t i) { return BindExpr(*e.args[i], scope, clause); };
+  // Niladic.
+  if (f == "CURDATE" || f == "CURRENT_DATE" || f == "UTC_DATE") {
+    if (n != 0) return ParamCount(e);
+    const int64_t us = NowMicros();
+    return MakeConst(Value(us / kMicrosPerDay), DataType::Date());
+  }
+  if (f == "NOW" || f == "CURRENT_TIMESTAMP" || f == "LOCALTIME" ||
+      f == "LOCALTIMESTAMP" || f == "SYSDATE" || f == "UTC_TIMESTAMP") {
+    if (n != 0) return NotSupported(f + " with precision");
+    const int64_t us = NowMicros();
+    return MakeConst(Value(us - us % 1000000), DataType::DateTime());
+  }
+  // String functions.
+  struct StringFn {
+    const char* name;
+    Func func;
+    size_t min, max;
+    bool returns_int;
+  };
+  static const StringFn kStrings[] = {
+      {"CONCAT", Func::kConcat, 1, 1000, false},
+      {"SUBSTRING", Func::kSubstring, 2, 3, false},
+      {"SUBSTR", Func::kSubstring, 2, 3, false},
+      {"MID", Func::kSubstring, 3, 3, false},
+      {"LENGTH", Func::kLength, 1, 1, true},
+      {"OCTET_LENGTH", Func::kLength, 1, 1, true},
+      {"CHAR_LENGTH", Func::kCharLength, 1, 1, true},
+      {"CHARACTER_LENGTH", Func::kCharLength, 1, 1, true},
+      {"UPPER", Func::kUpper, 1, 1, false},
+      {"UCASE", Func::kUpper, 1, 1, false},
+      {"LOWER", Func::kLower, 1, 1, false},
+      {"LCASE", Func::kLower, 1, 1, false},
+      {"TRIM", Func::kTrim, 1, 2, false},
+      {"LTRIM", Func::kLTrim, 1, 2, false},
+      {"RTRIM", Func::kRTrim, 1, 2, false},
+      {"REPLACE", Func::kReplace, 3, 3, false},
+      {"LEFT", Func::kLeft, 2, 2, false},
+      {"RIGHT", Func::kRight, 2, 2, false},
+      {"LOCATE", Func::kLocate, 2, 3, true},
+      {"INSTR", Func::kLocate, 2, 2, true},
+  };
+  for (const StringFn& s : kStrings) {
+    if (f != s.name) continue;
+    if (n < s.min || n > s.max) return ParamCount(e);
+    std::vector<BoundExprPtr> args;
+    uint32_t length = 0;
+    bool binary = false;
+    for (size_t i = 0; i < n; ++i) {
+      XP_ASSIGN_OR_RETURN(BoundExprPtr b, arg(i));
+      // Numeric arguments: SUBSTRING pos/len, LEFT/RIGHT count, LOCATE pos.
+      const bool numeric =
+          (i >= 1 && (s.func == Func::kSubstring || s.func == Func::kLeft ||
+                      s.func == Func::kRight)) ||
+          (i == 2 && s.func == Func::kLocate);
+      if (numeric) {
+        args.push_back(AsInt(std::move(b)));
+        continue;
+      }
+      binary |= b->type.id == TypeId::kString && b->type.binary;
+      b = AsString(std::move(b));
+      if (s.func == Func::kConcat || i == 0)
+        length = std::min<uint32_t>(65535, length + b->type.length);
+      args.push_back(std::move(b));
+    }
+    if (f == "INSTR") std::swap(args[0], args[1]);  // INSTR(s, sub)
+    if (s.func == Func::kReplace) length = 65535;
+    return MakeFunc(
+        s.func, std::move(args),
+        s.returns_int ? DataType::Int() : DataType::String(length, binary));
+  }
+  // Numeric functions.
+  if (f == "MOD") {
+    if (n != 2) return ParamCount(e);
+    XP_ASSIGN_OR_RETURN(BoundExprPtr a, arg(0));
+    XP_ASSIGN_OR_RETURN(BoundExprPtr b, arg(1));
+    return Call2(ExprOp::kMod, std::move(a), std::move(b));
+  }
+  if (f == "POWER" || f == "POW" || f == "SQRT") {
+    const bool sqrt = f == "SQRT";
+    if (n != (sqrt ? 1u : 2u)) return ParamCount(e);
+    std::vector<BoundExprPtr> args;
+    for (size_t i = 0; i < n; ++i) {
+      XP_ASSIGN_OR_RETURN(BoundExprPtr b, arg(i));
+      args.push_back(AsDouble(std::move(b)));
+    }
+    return MakeFunc(sqrt ? Func::kSqrt : Func::kPower, std::move(args),
+                    DataType::Double());
+  }
+  if (f == "SIGN") {
+    if (n != 1) return ParamCount(e);
+    std::vector<BoundExprPtr> args;
+    XP_ASSIGN_OR_RETURN(BoundExprPtr b, arg(0));
+    args.push_back(std::move(b));
+    return MakeFunc(Func::kSign, std::move(args), DataType::Int());
+  }
+  if (f == "ROUND" || f == "TRUNCATE" || f == "FLOOR" || f == "CEIL" ||
+      f == "CEILING") {
+    const bool places = f == "ROUND" || f == "TRUNCATE";
+    if (n < 1 || n > (places ? 2u : 1u) || (f == "TRUNCATE" && n != 2))
+      return ParamCount(e);
+    XP_ASSIGN_OR_RETURN(BoundExprPtr x, arg(0));
+    if (x->type.id == TypeId::kString || x->type.is_temporal() ||
+        x->type.id == TypeId::kNull)
+      x = AsDouble(std::move(x));
+    std::vector<BoundExprPtr> args;
+    const DataType t = x->type;
+    args.push_back(std::move(x));
+    DataType out = t;
+    if (places) {
+      int64_t d = 0;
+      if (n == 2) {
+        XP_ASSIGN_OR_RETURN(BoundExprPtr db, arg(1));
+        db = AsInt(std::move(db));
+        const std::optional<Value> v = ConstantValue(*db, scope);
+        if (v && v->index() == 1)
+          d = std::get<int64_t>(*v);
+        else if (t.id == TypeId::kDecimal)
+          d = t.scale;  // keep the scale
+        args.push_back(std::move(db));
+      }
+      if (t.id == TypeId::kDecimal) {
+        const int scale =
+            static_cast<int>(std::clamp<int64_t>(d, 0, kMaxDecimalScale));
+        const int ints = t.precision - t.scale + 1;
+        out =
+            DataType::Decimal(std::min(kMaxDecimalDigits, ints + scale), scale);
+      } else if (t.id == TypeId::kInt) {
+        out = DataType::Int();
+      }
+    } else if (t.id == TypeId::kDecimal) {
+      out = t.precision - t.scale <= 18
+                ? DataType::Int()
+                : DataType::Decimal(t.precision - t.scale + 1, 0);
+    } else if (t.id == TypeId::kInt) {
+      out = DataType::Int();
+    }
+    const Func fn = f == "ROUND"      ? Func::kRound
+                    : f == "TRUNCATE" ? Func::kTruncate
+                    : f == "FLOOR"    ? Func::kFloor
+                                      : Func::kCeil;
+    return MakeFunc(fn, std::move(args), out);
+  }
+  // Date functions.
+  struct Field {
+    const char* name;
+    sql::IntervalUnit unit;
+  };
+  static const Field kFields[] = {
+      {"YEAR", sql::IntervalUnit::kYear},
+      {"QUARTER", sql::IntervalUnit::kQuarter},
+      {"MONTH", sql::IntervalUnit::kMonth},
+      {"DAY", sql::IntervalUnit::kDay},
+      {"DAYOFMONTH", sql::IntervalUnit::kDay},
+      {"HOUR", sql::IntervalUnit::kHour},
+      {"MINUTE", sql::IntervalUnit::kMinute},
+      {"SECOND", sql::IntervalUnit::kSecond},
+      {"MICROSECOND", sql::IntervalUnit::kMicrosecond},
+  };
+  for (const Field& fd : kFields) {
+    if (f != fd.name) continue;
+    if (n != 1) return ParamCount(e);
+    XP_ASSIGN_OR_RETURN(BoundExprPtr x, arg(0));
+    std::vector<BoundExprPtr> args;
+    args.push_back(x->type.id == TypeId::kTime ? std::move(x)
+                                               : AsTemporal(std::move(x)));
+    return MakeFunc(Func::kExtract, std::move(args), DataType::Int(),
+                    static_cast<int>(fd.unit));
+  }
+  if (f == "EXTRACT") {
+    XP_ASSIGN_OR_RETURN(BoundExprPtr x, arg(0));
+    std::vector<BoundExprPtr> args;
+    args.push_back(x->type.id == TypeId::kTime ? std::move(x)
+                                               : AsTemporal(std::move(x)));
+    return MakeFunc(Func::kExtract, std::move(args), DataType::Int(),
+                    static_cast<int>(e.unit));
+  }
+  if (f == "DATE_ADD" || f == "DATE_SUB" || f == "ADDDATE" || f == "SUBDATE") {
+    if (n != 2) return ParamCount(e);
+    const bool sub = f == "DATE_SUB" || f == "SUBDATE";
+    const sql::Expr& i = *e.args[1];
+    if (i.kind != sql::ExprKind::kInterval) {  // ADDDATE(d, n): n days
+      return BindDateAdd(*e.args[0], i, sql::IntervalUnit::kDay, sub, scope,
+                         clause);
+    }
+    return BindDateAdd(*e.args[0], *i.args[0], i.unit, sub, scope, clause);
+  }
+  if (f == "DATEDIFF") {
+    if (n != 2) return ParamCount(e);
+    std::vector<BoundExprPtr> args;
+    for (size_t i = 0; i < 2; ++i) {
+      XP_ASSIGN_OR_RETURN(BoundExprPtr b, arg(i));
+      args.push_back(AsDate(std::move(b)));
+    }
+    return MakeFunc(Func::kDateDiff, std::move(args), DataType::Int());
+  }
+  if (f == "DATE") {
+    if (n != 1) return ParamCount(e);
+    XP_ASSIGN_OR_RETURN(BoundExprPtr b, arg(0));
+    return AsDate(std::move(b));
+  }
+  return NotSupported("function " + f);
 }
 
 }  // namespace xp::plan

@@ -101,6 +101,14 @@ Result<BoundExprPtr> BindLiteral(const sql::Expr& e);
 // True when `e` reads no column and runs no subquery.
 bool IsConstant(const BoundExpr& e);
 
+// A function call (kFunction other than aggregates) and date arithmetic.
+Result<BoundExprPtr> BindFunction(const sql::Expr& e, const Scope& scope,
+                                  std::string_view clause);
+// date +/- INTERVAL amount unit.
+Result<BoundExprPtr> BindDateAdd(const sql::Expr& date, const sql::Expr& amount,
+                                 sql::IntervalUnit unit, bool subtract,
+                                 const Scope& scope, std::string_view clause);
+
 // Binds `e` over `scope`. `clause` is used in error messages.
 Result<BoundExprPtr> BindExpr(const sql::Expr& e, const Scope& scope,
                               std::string_view clause = "field list");

@@ -38,9 +38,9 @@ DataType DecimalOf(int int_digits, int scale) {
 }  // namespace
 
 DataType DeriveType(ExprOp op, const std::vector<DataType>& a) {
-  if (IsComparison(op) || op == ExprOp::kAnd || op == ExprOp::kOr ||
-      op == ExprOp::kXor || op == ExprOp::kNot || op == ExprOp::kIsNull ||
-      op == ExprOp::kIsNotNull) {
+  if (IsComparison(op) || op == ExprOp::kLike || op == ExprOp::kAnd ||
+      op == ExprOp::kOr || op == ExprOp::kXor || op == ExprOp::kNot ||
+      op == ExprOp::kIsNull || op == ExprOp::kIsNotNull) {
     return DataType::Int(1);
   }
   switch (op) {
@@ -171,7 +171,12 @@ Result<BoundExprPtr> MakeCall(ExprOp op, std::vector<BoundExprPtr> args) {
     case ExprOp::kColumn:
     case ExprOp::kCast:
     case ExprOp::kSubquery:
+    case ExprOp::kFunc:
       return Status::InvalidArgument("not a call");
+    case ExprOp::kLike:
+      if (args.size() != 2 && args.size() != 3)
+        return Status::InvalidArgument("LIKE takes 2 or 3 arguments");
+      break;
     default:
       want = 2;
   }
@@ -213,6 +218,17 @@ BoundExprPtr MakeSubquery(std::shared_ptr<SubqueryRunner> runner,
   return e;
 }
 
+BoundExprPtr MakeFunc(Func f, std::vector<BoundExprPtr> args, DataType t,
+                      int aux) {
+  auto e = std::make_unique<BoundExpr>();
+  e->op = ExprOp::kFunc;
+  e->type = t;
+  e->func = f;
+  e->aux = aux;
+  e->args = std::move(args);
+  return e;
+}
+
 BoundExprPtr Clone(const BoundExpr& e) {
   auto c = std::make_unique<BoundExpr>();
   c->op = e.op;
@@ -222,6 +238,8 @@ BoundExprPtr Clone(const BoundExpr& e) {
   c->has_else = e.has_else;
   c->non_constant = e.non_constant;
   c->subquery = e.subquery;
+  c->func = e.func;
+  c->aux = e.aux;
   for (const auto& a : e.args) c->args.push_back(Clone(*a));
   return c;
 }
@@ -246,6 +264,16 @@ std::string ValueToString(const Value& v) {
   }
 }
 
+const char* FuncName(Func f) {
+  static const char* kFuncNames[] = {
+      "CONCAT",  "SUBSTRING", "LENGTH",   "CHAR_LENGTH", "UPPER",    "LOWER",
+      "TRIM",    "LTRIM",     "RTRIM",    "REPLACE",     "LEFT",     "RIGHT",
+      "LOCATE",  "ROUND",     "TRUNCATE", "FLOOR",       "CEIL",     "POWER",
+      "SQRT",    "SIGN",      "EXTRACT",  "DATE_ADD",    "DATEDIFF", "DATE",
+      "CURDATE", "NOW"};
+  return kFuncNames[static_cast<int>(f)];
+}
+
 std::string ToString(const BoundExpr& e) {
   static const char* kNames[] = {
       "const",       "col",  "+",        "-",    "*",   "/",       "DIV",
@@ -267,9 +295,10 @@ std::string ToString(const BoundExpr& e) {
     default:
       break;
   }
-  const std::string name = kNames[static_cast<int>(e.op)];
+  const std::string name =
+      e.op == ExprOp::kFunc ? FuncName(e.func) : kNames[static_cast<int>(e.op)];
   if (e.args.size() == 2 && e.op != ExprOp::kCase &&
-      e.op != ExprOp::kCoalesce) {
+      e.op != ExprOp::kCoalesce && e.op != ExprOp::kFunc) {
     return "(" + ToString(*e.args[0]) + " " + name + " " +
            ToString(*e.args[1]) + ")";
   }

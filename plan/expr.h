@@ -57,6 +57,41 @@ enum class ExprOp : uint8_t {
   // A subquery (see SubqueryRunner): args are the values it needs from the
   // enclosing row (IN: the left operand first).
   kSubquery,
+  // A scalar function (`func`); `aux` carries its unit or mode.
+  kFunc,
+  // args[0] [NOT] LIKE args[1] [ESCAPE args[2]] (NOT is a kNot above).
+  kLike,
+};
+
+// Scalar functions evaluated by kFunc (MySQL semantics; NULL in, NULL out
+// unless noted).
+enum class Func : uint8_t {
+  kConcat,      // CONCAT(s, ...)
+  kSubstring,   // SUBSTRING(s, pos[, len]); pos 1-based, negative from end
+  kLength,      // bytes
+  kCharLength,  // characters (UTF-8)
+  kUpper,
+  kLower,
+  kTrim,  // spaces, or args[1] when given
+  kLTrim,
+  kRTrim,
+  kReplace,  // REPLACE(s, from, to)
+  kLeft,
+  kRight,
+  kLocate,    // LOCATE(sub, s[, pos]): 1-based, 0 when absent
+  kRound,     // ROUND(x[, d]): half away from zero for exact values
+  kTruncate,  // TRUNCATE(x, d)
+  kFloor,
+  kCeil,
+  kPower,  // DOUBLE
+  kSqrt,   // DOUBLE; NULL for negative input
+  kSign,
+  kExtract,   // aux = sql::IntervalUnit of the field; YEAR(), MONTH(), ...
+  kDateAdd,   // DATE_ADD(d, n) with aux = unit; DATE_SUB negates n
+  kDateDiff,  // DATEDIFF(a, b): days
+  kDate,      // DATE(x)
+  kCurDate,   // statement start date
+  kNow,       // statement start time
 };
 
 struct BoundExpr;
@@ -84,6 +119,8 @@ struct BoundExpr {
   bool non_constant = false;
   std::vector<std::unique_ptr<BoundExpr>> args;
   std::shared_ptr<SubqueryRunner> subquery;  // kSubquery
+  Func func = Func::kConcat;                 // kFunc
+  int aux = 0;                               // kFunc: unit / mode
 };
 using BoundExprPtr = std::unique_ptr<BoundExpr>;
 
@@ -102,6 +139,9 @@ BoundExprPtr MakeCast(BoundExprPtr arg, DataType to);
 // A subquery of result type `t` reading `args` from the enclosing row.
 BoundExprPtr MakeSubquery(std::shared_ptr<SubqueryRunner> runner,
                           std::vector<BoundExprPtr> args, DataType t);
+// A kFunc call of result type `t`.
+BoundExprPtr MakeFunc(Func f, std::vector<BoundExprPtr> args, DataType t,
+                      int aux = 0);
 // A deep copy.
 BoundExprPtr Clone(const BoundExpr& e);
 DataType DeriveType(ExprOp op, const std::vector<DataType>& args);
@@ -110,6 +150,7 @@ DataType DeriveType(ExprOp op, const std::vector<DataType>& args);
 // DECIMAL(digits, scale) or VARCHAR.
 DataType TypeOfValue(const Value& v);
 
+const char* FuncName(Func f);
 // Compact text for tests and EXPLAIN: "(#0 + 1)".
 std::string ToString(const BoundExpr& e);
 std::string ValueToString(const Value& v);

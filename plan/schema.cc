@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "plan/types/temporal.h"
+
 namespace xp::plan {
 
 namespace {
@@ -28,94 +30,6 @@ bool IEquals(std::string_view a, std::string_view b) {
 
 Status Err(uint32_t code, const char* state, const std::string& msg) {
   return Status::SqlError(code, state, msg);
-}
-
-// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
-// days_from_civil).
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
-bool IsLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-// Parses up to `max` digits at *p.
-bool Digits(std::string_view s, size_t* p, int max, int* out) {
-  int v = 0, n = 0;
-  while (*p < s.size() && n < max &&
-         std::isdigit(static_cast<unsigned char>(s[*p]))) {
-    v = v * 10 + (s[*p] - '0');
-    ++*p;
-    ++n;
-  }
-  *out = v;
-  return n > 0;
-}
-
-// 'YYYY-MM-DD[ hh:mm:ss[.ffffff]]' -> microseconds since the epoch (or days
-// when date_only). False when malformed.
-bool ParseDateTime(std::string_view s, bool date_only, int64_t* out) {
-  size_t p = 0;
-  int y, mo, d, h = 0, mi = 0, se = 0, us = 0;
-  if (!Digits(s, &p, 4, &y) || p >= s.size() || s[p++] != '-') return false;
-  if (!Digits(s, &p, 2, &mo) || p >= s.size() || s[p++] != '-') return false;
-  if (!Digits(s, &p, 2, &d)) return false;
-  if (p < s.size() && (s[p] == ' ' || s[p] == 'T')) {
-    ++p;
-    if (!Digits(s, &p, 2, &h) || p >= s.size() || s[p++] != ':') return false;
-    if (!Digits(s, &p, 2, &mi) || p >= s.size() || s[p++] != ':') return false;
-    if (!Digits(s, &p, 2, &se)) return false;
-    if (p < s.size() && s[p] == '.') {
-      ++p;
-      const size_t start = p;
-      if (!Digits(s, &p, 6, &us)) return false;
-      for (size_t k = p - start; k < 6; ++k) us *= 10;
-    }
-  }
-  if (p != s.size()) return false;
-  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (mo < 1 || mo > 12 || d < 1 ||
-      d > kDays[mo - 1] + (mo == 2 && IsLeap(y)) || h > 23 || mi > 59 ||
-      se > 59) {
-    return false;
-  }
-  const int64_t days =
-      DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
-  if (date_only) {
-    *out = days;
-    return true;
-  }
-  *out = ((days * 24 + h) * 60 + mi) * 60 * 1000000LL + se * 1000000LL + us;
-  return true;
-}
-
-// '[-]hh:mm:ss[.ffffff]' -> signed microseconds.
-bool ParseTime(std::string_view s, int64_t* out) {
-  size_t p = 0;
-  bool neg = false;
-  if (!s.empty() && s[0] == '-') {
-    neg = true;
-    p = 1;
-  }
-  int h, m, sec, us = 0;
-  if (!Digits(s, &p, 3, &h) || p >= s.size() || s[p++] != ':') return false;
-  if (!Digits(s, &p, 2, &m) || p >= s.size() || s[p++] != ':') return false;
-  if (!Digits(s, &p, 2, &sec)) return false;
-  if (p < s.size() && s[p] == '.') {
-    ++p;
-    const size_t start = p;
-    if (!Digits(s, &p, 6, &us)) return false;
-    for (size_t k = p - start; k < 6; ++k) us *= 10;
-  }
-  if (p != s.size() || h > 838 || m > 59 || sec > 59) return false;
-  const int64_t v =
-      ((static_cast<int64_t>(h) * 60 + m) * 60 + sec) * 1000000LL + us;
-  *out = neg ? -v : v;
-  return true;
 }
 
 std::string ValueText(const Value& v) {

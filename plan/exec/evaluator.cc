@@ -7,6 +7,8 @@
 #include <cstring>
 
 #include "plan/exec/operator.h"
+#include "plan/sql/ast.h"
+#include "plan/types/temporal.h"
 
 namespace xp::exec {
 
@@ -177,6 +179,17 @@ void ToDouble(const Vector& v, const DataType& t, size_t rows, Vector* dst) {
         out[i] = v.IsNull(i) ? 0 : StringToDouble(in[i]);
       break;
     }
+    case TypeId::kDate:
+    case TypeId::kDateTime: {
+      // MySQL's numeric value of a date: YYYYMMDD[hhmmss].
+      const int64_t* in = v.data<int64_t>();
+      const bool date = t.id == TypeId::kDate;
+      for (size_t i = 0; i < rows; ++i) {
+        out[i] = static_cast<double>(date ? plan::DateAsNumber(in[i])
+                                          : plan::DateTimeAsNumber(in[i]));
+      }
+      break;
+    }
     default:
       for (size_t i = 0; i < rows; ++i) dst->SetNull(i);
   }
@@ -254,6 +267,17 @@ Status ConvertTo(const Vector& v, const DataType& from, const DataType& to,
         case TypeId::kDecimal:
           out[i] = dst->arena().Store(plan::DecimalToString(
               plan::Decimal{v.data<int128>()[i], from.scale}));
+          break;
+        case TypeId::kDate:
+          out[i] = dst->arena().Store(plan::FormatDate(v.data<int64_t>()[i]));
+          break;
+        case TypeId::kDateTime:
+          out[i] = dst->arena().Store(
+              plan::FormatDateTime(v.data<int64_t>()[i], from.scale));
+          break;
+        case TypeId::kTime:
+          out[i] = dst->arena().Store(
+              plan::FormatTime(v.data<int64_t>()[i], from.scale));
           break;
         default:
           out[i] = {};
@@ -595,6 +619,15 @@ Status EvalCompare(Node& n, const Vector& a, const Vector& b, size_t rows) {
     }
     return Status::OK();
   }
+  if (ta.is_temporal() && ta.id == tb.id) {  // the binder aligned the types
+    const int64_t* p = a.data<int64_t>();
+    const int64_t* q = b.data<int64_t>();
+    for (size_t i = 0; i < rows; ++i) {
+      const int c = p[i] < q[i] ? -1 : p[i] > q[i] ? 1 : 0;
+      o[i] = null_safe ? finish_null_safe(i, c) : CompareResult(e.op, c);
+    }
+    return Status::OK();
+  }
   if (IsExact(ta) && IsExact(tb)) {
     const int common = ScaleOf(ta) > ScaleOf(tb) ? ScaleOf(ta) : ScaleOf(tb);
     Vector& x = n.Scratch(0, PhysType::kInt128);
@@ -817,6 +850,51 @@ int128 Rescale(const plan::Decimal& d, int scale) {
   return scale < d.scale ? DivRound(u, plan::Pow10(d.scale - scale)) : u;
 }
 
+// CAST to DATE / DATETIME / TIME: from strings by parsing (NULL when
+// malformed, as MySQL with a warning), between temporal types by
+// truncation or extension.
+Status CastToTemporal(const Vector& a, const DataType& from, const DataType& to,
+                      size_t rows, Vector* out) {
+  int64_t* o = out->data<int64_t>();
+  for (size_t i = 0; i < rows; ++i) {
+    if (a.IsNull(i)) continue;
+    int64_t v = 0;
+    bool ok = true;
+    if (from.id == TypeId::kString) {
+      std::string_view s = a.data<std::string_view>()[i];
+      while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+      while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+      if (to.id == TypeId::kTime) {
+        ok = plan::ParseTime(s, &v);
+      } else if (plan::ParseDateTime(s, false, &v)) {
+        if (to.id == TypeId::kDate)
+          v = v / plan::kMicrosPerDay - (v % plan::kMicrosPerDay < 0);
+      } else {
+        ok = false;
+      }
+    } else if (from.id == to.id) {
+      v = a.data<int64_t>()[i];
+    } else if (from.id == TypeId::kDate && to.id == TypeId::kDateTime) {
+      v = a.data<int64_t>()[i] * plan::kMicrosPerDay;
+    } else if (from.id == TypeId::kDateTime && to.id == TypeId::kDate) {
+      const int64_t us = a.data<int64_t>()[i];
+      v = us / plan::kMicrosPerDay - (us % plan::kMicrosPerDay < 0);
+    } else if (from.id == TypeId::kDateTime && to.id == TypeId::kTime) {
+      const int64_t us = a.data<int64_t>()[i];
+      v = us % plan::kMicrosPerDay;
+      if (v < 0) v += plan::kMicrosPerDay;
+    } else {
+      ok = false;  // numbers as dates: not supported, NULL
+    }
+    if (ok) {
+      o[i] = v;
+    } else {
+      out->SetNull(i);
+    }
+  }
+  return Status::OK();
+}
+
 Status EvalCast(Node& n, const Vector& a, size_t rows) {
   const BoundExpr& e = *n.expr;
   const DataType& from = e.args[0]->type;
@@ -848,6 +926,23 @@ Status EvalCast(Node& n, const Vector& a, size_t rows) {
   UnionNulls({&a}, rows, &out);
   if (from.id == TypeId::kNull) {
     for (size_t i = 0; i < rows; ++i) out.SetNull(i);
+    return Status::OK();
+  }
+  if (to.is_temporal()) return CastToTemporal(a, from, to, rows, &out);
+  if (from.is_temporal()) {  // to a number: YYYYMMDD[hhmmss]
+    Vector& d = n.Scratch(0, PhysType::kDouble);
+    ToDouble(a, from, rows, &d);
+    const double* p = d.data<double>();
+    for (size_t i = 0; i < rows; ++i) {
+      const int128 v = static_cast<int128>(p[i]);
+      if (to.id == TypeId::kDecimal) {
+        out.data<int128>()[i] = v * plan::Pow10(to.scale);
+      } else if (to.id == TypeId::kUInt) {
+        out.data<uint64_t>()[i] = static_cast<uint64_t>(v);
+      } else {
+        out.data<int64_t>()[i] = static_cast<int64_t>(v);
+      }
+    }
     return Status::OK();
   }
   const int scale = to.id == TypeId::kDecimal ? to.scale : 0;
@@ -936,6 +1031,499 @@ Status EvalAbs(Node& n, const Vector& a, size_t rows) {
       for (size_t i = 0; i < rows; ++i) out.SetNull(i);
       return Status::OK();
   }
+}
+
+// ---------------------------------------------------------------- functions
+//
+// The binder casts each argument to the type the function reads (strings,
+// BIGINT, DOUBLE, DATE / DATETIME), so the loops below read one layout.
+
+// Byte offset of character `n` (0-based) of UTF-8 `s`, or s.size().
+size_t CharOffset(std::string_view s, int64_t n) {
+  size_t i = 0;
+  while (n > 0 && i < s.size()) {
+    ++i;
+    while (i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80)
+      ++i;
+    --n;
+  }
+  return i;
+}
+
+int64_t CharCount(std::string_view s) {
+  int64_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+// Position (0-based byte) of `needle` in `hay` from byte `from`, ASCII
+// case-insensitive unless binary; npos when absent.
+size_t Find(std::string_view hay, std::string_view needle, size_t from,
+            bool binary) {
+  if (needle.size() > hay.size()) return std::string_view::npos;
+  for (size_t i = from; i + needle.size() <= hay.size(); ++i) {
+    size_t k = 0;
+    for (; k < needle.size(); ++k) {
+      const char x = hay[i + k], y = needle[k];
+      if (binary ? x != y
+                 : std::tolower(static_cast<unsigned char>(x)) !=
+                       std::tolower(static_cast<unsigned char>(y)))
+        break;
+    }
+    if (k == needle.size()) return i;
+  }
+  return std::string_view::npos;
+}
+
+double RoundDouble(double x, int64_t d, bool truncate) {
+  if (d > 308) return x;
+  const double p = std::pow(10.0, static_cast<double>(d < 0 ? -d : d));
+  double y = d >= 0 ? x * p : x / p;
+  y = truncate ? std::trunc(y) : std::round(y);
+  return d >= 0 ? y / p : y * p;
+}
+
+Status EvalNumericFunc(Node& n, const std::vector<const Vector*>& args,
+                       size_t rows) {
+  const BoundExpr& e = *n.expr;
+  Vector& out = n.out;
+  const Vector& a = *args[0];
+  const DataType& ta = e.args[0]->type;
+  const plan::Func f = e.func;
+  const int64_t* places = args.size() > 1 ? args[1]->data<int64_t>() : nullptr;
+  auto place = [&](size_t i) -> int64_t { return places ? places[i] : 0; };
+  if (f == plan::Func::kPower || f == plan::Func::kSqrt) {
+    const double* x = a.data<double>();
+    double* o = out.data<double>();
+    for (size_t i = 0; i < rows; ++i) {
+      if (out.IsNull(i)) continue;
+      const double r = f == plan::Func::kSqrt
+                           ? (x[i] < 0 ? NAN : std::sqrt(x[i]))
+                           : std::pow(x[i], args[1]->data<double>()[i]);
+      if (std::isnan(r)) {
+        out.SetNull(i);
+      } else if (std::isinf(r)) {
+        return Status::SqlError(
+            1690, "22003",
+            "DOUBLE value is out of range in '" + plan::ToString(e) + "'");
+      } else {
+        o[i] = r;
+      }
+    }
+    return Status::OK();
+  }
+  if (f == plan::Func::kSign) {
+    Vector& d = n.Scratch(0, PhysType::kDouble);
+    ToDouble(a, ta, rows, &d);
+    for (size_t i = 0; i < rows; ++i) {
+      const double x = d.data<double>()[i];
+      out.data<int64_t>()[i] = x > 0 ? 1 : x < 0 ? -1 : 0;
+    }
+    return Status::OK();
+  }
+  const bool truncate = f == plan::Func::kTruncate;
+  if (ta.id == TypeId::kDouble) {
+    const double* x = a.data<double>();
+    double* o = out.data<double>();
+    for (size_t i = 0; i < rows; ++i) {
+      switch (f) {
+        case plan::Func::kFloor:
+          o[i] = std::floor(x[i]);
+          break;
+        case plan::Func::kCeil:
+          o[i] = std::ceil(x[i]);
+          break;
+        default:
+          o[i] = RoundDouble(x[i], place(i), truncate);
+      }
+    }
+    return Status::OK();
+  }
+  // Exact input: through int128 at the input scale.
+  const int from = ScaleOf(ta);
+  Vector& x = n.Scratch(1, PhysType::kInt128);
+  XP_RETURN_IF_ERROR(ToInt128(a, ta, from, rows, &x, e));
+  int128* v = x.data<int128>();
+  const int to = ScaleOf(e.type);
+  for (size_t i = 0; i < rows; ++i) {
+    int128 r = v[i];
+    const int128 unit = plan::Pow10(from);
+    switch (f) {
+      case plan::Func::kFloor:
+      case plan::Func::kCeil: {
+        int128 q = r / unit, rem = r % unit;
+        if (f == plan::Func::kFloor && rem < 0) --q;
+        if (f == plan::Func::kCeil && rem > 0) ++q;
+        r = q * plan::Pow10(to);
+        break;
+      }
+      default: {
+        // Round (or truncate) to d places, then express at scale `to`.
+        const int64_t d = place(i);
+        if (d >= from) {
+          r = to >= from ? r * plan::Pow10(to - from)
+                         : DivRound(r, plan::Pow10(from - to));
+        } else if (from - d > 38 || to - d > 38) {
+          r = 0;
+        } else {
+          const int128 p = plan::Pow10(static_cast<int>(from - d));
+          r = truncate ? r / p : DivRound(r, p);  // now at scale d
+          r = to >= d ? r * plan::Pow10(static_cast<int>(to - d))
+                      : DivRound(r, plan::Pow10(static_cast<int>(d - to)));
+        }
+      }
+    }
+    v[i] = r;
+  }
+  return StoreExact(v, out, e.type, rows, &out, e);
+}
+
+Status EvalTemporalFunc(Node& n, const std::vector<const Vector*>& args,
+                        size_t rows) {
+  const BoundExpr& e = *n.expr;
+  Vector& out = n.out;
+  int64_t* o = out.data<int64_t>();
+  const auto unit = static_cast<sql::IntervalUnit>(e.aux);
+  const DataType& ta = e.args[0]->type;
+  const int64_t* a = args[0]->data<int64_t>();
+  for (size_t i = 0; i < rows; ++i) {
+    if (out.IsNull(i)) continue;
+    switch (e.func) {
+      case plan::Func::kDateDiff:
+        o[i] = a[i] - args[1]->data<int64_t>()[i];
+        break;
+      case plan::Func::kExtract: {
+        int64_t days = a[i], us = 0;
+        if (ta.id == TypeId::kDateTime) {
+          days = a[i] / plan::kMicrosPerDay - (a[i] % plan::kMicrosPerDay < 0);
+          us = a[i] - days * plan::kMicrosPerDay;
+        } else if (ta.id == TypeId::kTime) {
+          days = 0;
+          us = a[i] < 0 ? -a[i] : a[i];
+        }
+        int64_t y;
+        unsigned m, d;
+        plan::CivilFromDays(days, &y, &m, &d);
+        const int64_t secs = us / 1000000;
+        switch (unit) {
+          case sql::IntervalUnit::kYear:
+            o[i] = y;
+            break;
+          case sql::IntervalUnit::kQuarter:
+            o[i] = (m - 1) / 3 + 1;
+            break;
+          case sql::IntervalUnit::kMonth:
+            o[i] = m;
+            break;
+          case sql::IntervalUnit::kDay:
+            o[i] = d;
+            break;
+          case sql::IntervalUnit::kHour:
+            o[i] = secs / 3600;
+            break;
+          case sql::IntervalUnit::kMinute:
+            o[i] = secs / 60 % 60;
+            break;
+          case sql::IntervalUnit::kSecond:
+            o[i] = secs % 60;
+            break;
+          case sql::IntervalUnit::kMicrosecond:
+            o[i] = us % 1000000;
+            break;
+          case sql::IntervalUnit::kYearMonth:
+            o[i] = y * 100 + m;
+            break;
+          default:
+            return Status::NotSupported("EXTRACT of this unit");
+        }
+        break;
+      }
+      case plan::Func::kDateAdd: {
+        const int64_t k = args[1]->data<int64_t>()[i];
+        const bool date = e.type.id == TypeId::kDate;
+        int64_t days = a[i], us = 0;
+        if (ta.id == TypeId::kDateTime) {
+          days = a[i] / plan::kMicrosPerDay - (a[i] % plan::kMicrosPerDay < 0);
+          us = a[i] - days * plan::kMicrosPerDay;
+        }
+        int64_t delta_us = 0;
+        switch (unit) {
+          case sql::IntervalUnit::kYear:
+            days = plan::AddMonths(days, k * 12);
+            break;
+          case sql::IntervalUnit::kQuarter:
+            days = plan::AddMonths(days, k * 3);
+            break;
+          case sql::IntervalUnit::kMonth:
+            days = plan::AddMonths(days, k);
+            break;
+          case sql::IntervalUnit::kWeek:
+            days += k * 7;
+            break;
+          case sql::IntervalUnit::kDay:
+            days += k;
+            break;
+          case sql::IntervalUnit::kHour:
+            delta_us = k * 3600000000LL;
+            break;
+          case sql::IntervalUnit::kMinute:
+            delta_us = k * 60000000LL;
+            break;
+          case sql::IntervalUnit::kSecond:
+            delta_us = k * 1000000LL;
+            break;
+          case sql::IntervalUnit::kMicrosecond:
+            delta_us = k;
+            break;
+          default:
+            return Status::NotSupported("INTERVAL of this unit");
+        }
+        // MySQL's range: years 0000..9999, else NULL.
+        int64_t y;
+        unsigned m, d;
+        const int64_t total = days * plan::kMicrosPerDay + us + delta_us;
+        const int64_t rd =
+            total / plan::kMicrosPerDay - (total % plan::kMicrosPerDay < 0);
+        plan::CivilFromDays(rd, &y, &m, &d);
+        if (y < 0 || y > 9999) {
+          out.SetNull(i);
+          break;
+        }
+        o[i] = date ? rd : total;
+        break;
+      }
+      default:
+        return Status::Internal("not a temporal function");
+    }
+  }
+  return Status::OK();
+}
+
+Status EvalStringFunc(Node& n, const std::vector<const Vector*>& args,
+                      size_t rows) {
+  const BoundExpr& e = *n.expr;
+  Vector& out = n.out;
+  auto str = [&](size_t k, size_t i) {
+    return args[k]->data<std::string_view>()[i];
+  };
+  auto num = [&](size_t k, size_t i) { return args[k]->data<int64_t>()[i]; };
+  const bool binary = !e.args.empty() && e.args[0]->type.binary;
+  std::string buf;
+  for (size_t i = 0; i < rows; ++i) {
+    if (out.IsNull(i)) continue;
+    std::string_view s = str(0, i);
+    switch (e.func) {
+      case plan::Func::kLength:
+        out.data<int64_t>()[i] = static_cast<int64_t>(s.size());
+        continue;
+      case plan::Func::kCharLength:
+        out.data<int64_t>()[i] = CharCount(s);
+        continue;
+      case plan::Func::kLocate: {
+        // LOCATE(sub, s[, pos])
+        const std::string_view hay = str(1, i);
+        int64_t pos = args.size() > 2 ? num(2, i) : 1;
+        int64_t r = 0;
+        if (pos >= 1) {
+          const size_t from = CharOffset(hay, pos - 1);
+          const size_t at = from > hay.size() ? std::string_view::npos
+                                              : Find(hay, s, from, binary);
+          if (at != std::string_view::npos)
+            r = CharCount(hay.substr(0, at)) + 1;
+        }
+        out.data<int64_t>()[i] = r;
+        continue;
+      }
+      case plan::Func::kConcat:
+        buf.clear();
+        for (size_t k = 0; k < args.size(); ++k) buf.append(str(k, i));
+        break;
+      case plan::Func::kSubstring: {
+        const int64_t len = CharCount(s);
+        int64_t pos = num(1, i);
+        int64_t count = args.size() > 2 ? num(2, i) : len;
+        if (pos < 0) pos = len + pos + 1;
+        if (pos < 1 || pos > len || count <= 0) {
+          buf.clear();
+        } else {
+          const size_t b = CharOffset(s, pos - 1);
+          const size_t end = CharOffset(s, pos - 1 + count);
+          buf.assign(s.substr(b, end - b));
+        }
+        break;
+      }
+      case plan::Func::kLeft:
+      case plan::Func::kRight: {
+        const int64_t k = num(1, i);
+        const int64_t len = CharCount(s);
+        if (k <= 0) {
+          buf.clear();
+        } else if (e.func == plan::Func::kLeft) {
+          buf.assign(s.substr(0, CharOffset(s, k)));
+        } else {
+          buf.assign(s.substr(CharOffset(s, k >= len ? 0 : len - k)));
+        }
+        break;
+      }
+      case plan::Func::kUpper:
+      case plan::Func::kLower:
+        buf.assign(s);
+        for (char& c : buf) {
+          c = static_cast<char>(
+              e.func == plan::Func::kUpper
+                  ? std::toupper(static_cast<unsigned char>(c))
+                  : std::tolower(static_cast<unsigned char>(c)));
+        }
+        break;
+      case plan::Func::kTrim:
+      case plan::Func::kLTrim:
+      case plan::Func::kRTrim: {
+        const std::string_view cut = args.size() > 1 ? str(1, i) : " ";
+        if (!cut.empty()) {
+          if (e.func != plan::Func::kRTrim) {
+            while (s.substr(0, cut.size()) == cut) s.remove_prefix(cut.size());
+          }
+          if (e.func != plan::Func::kLTrim) {
+            while (s.size() >= cut.size() &&
+                   s.substr(s.size() - cut.size()) == cut)
+              s.remove_suffix(cut.size());
+          }
+        }
+        buf.assign(s);
+        break;
+      }
+      case plan::Func::kReplace: {  // case-sensitive, as MySQL's
+        const std::string_view from = str(1, i), to = str(2, i);
+        buf.clear();
+        if (from.empty()) {
+          buf.assign(s);
+          break;
+        }
+        size_t p = 0;
+        for (;;) {
+          const size_t at = s.find(from, p);
+          if (at == std::string_view::npos) break;
+          buf.append(s.substr(p, at - p));
+          buf.append(to);
+          p = at + from.size();
+        }
+        buf.append(s.substr(p));
+        break;
+      }
+      default:
+        return Status::Internal("not a string function");
+    }
+    out.SetString(i, buf);
+  }
+  return Status::OK();
+}
+
+Status EvalFunc(Node& n, const std::vector<const Vector*>& args, size_t rows) {
+  const BoundExpr& e = *n.expr;
+  Vector& out = n.out;
+  StartOutput(&out, rows);
+  // NULL when any argument is NULL.
+  bool any = false;
+  for (const Vector* a : args) any |= a->may_have_nulls();
+  if (any) {
+    const size_t words = (rows + 63) / 64;
+    uint64_t* dst = out.mutable_null_words();
+    std::memset(dst, 0, words * sizeof(uint64_t));
+    for (const Vector* a : args) {
+      if (!a->may_have_nulls()) continue;
+      for (size_t w = 0; w < words; ++w) dst[w] |= a->null_words()[w];
+    }
+  }
+  switch (e.func) {
+    case plan::Func::kRound:
+    case plan::Func::kTruncate:
+    case plan::Func::kFloor:
+    case plan::Func::kCeil:
+    case plan::Func::kPower:
+    case plan::Func::kSqrt:
+    case plan::Func::kSign:
+      return EvalNumericFunc(n, args, rows);
+    case plan::Func::kExtract:
+    case plan::Func::kDateAdd:
+    case plan::Func::kDateDiff:
+      return EvalTemporalFunc(n, args, rows);
+    case plan::Func::kDate:
+    case plan::Func::kCurDate:
+    case plan::Func::kNow:
+      return Status::Internal("bound as a cast or a constant");
+    default:
+      return EvalStringFunc(n, args, rows);
+  }
+}
+
+// LIKE with % and _ and an escape character (default '\'); ASCII
+// case-insensitive unless either side is binary.
+bool LikeMatch(std::string_view s, std::string_view p, char esc, bool binary) {
+  size_t si = 0, pi = 0, star_p = std::string_view::npos, star_s = 0;
+  auto eq = [&](char a, char b) {
+    return binary ? a == b
+                  : std::tolower(static_cast<unsigned char>(a)) ==
+                        std::tolower(static_cast<unsigned char>(b));
+  };
+  while (si < s.size()) {
+    if (pi < p.size() && p[pi] == '%') {
+      star_p = ++pi;
+      star_s = si;
+      continue;
+    }
+    if (pi < p.size()) {
+      char c = p[pi];
+      bool literal = false;
+      if (c == esc && pi + 1 < p.size()) {
+        c = p[pi + 1];
+        literal = true;
+      }
+      if ((!literal && c == '_') || eq(c, s[si])) {
+        // '_' matches one character (a whole UTF-8 sequence).
+        size_t next = si + 1;
+        if (!literal && c == '_') {
+          while (next < s.size() &&
+                 (static_cast<unsigned char>(s[next]) & 0xC0) == 0x80)
+            ++next;
+        }
+        si = next;
+        pi += literal ? 2 : 1;
+        continue;
+      }
+    }
+    if (star_p == std::string_view::npos) return false;
+    pi = star_p;
+    si = ++star_s;
+  }
+  while (pi < p.size() && p[pi] == '%') ++pi;
+  return pi == p.size();
+}
+
+Status EvalLike(Node& n, const std::vector<const Vector*>& args, size_t rows) {
+  const BoundExpr& e = *n.expr;
+  Vector& out = n.out;
+  StartOutput(&out, rows);
+  UnionNulls({args[0], args[1]}, rows, &out);
+  const bool binary = e.args[0]->type.binary || e.args[1]->type.binary;
+  int64_t* o = out.data<int64_t>();
+  for (size_t i = 0; i < rows; ++i) {
+    if (out.IsNull(i)) continue;
+    char esc = '\\';
+    if (args.size() > 2) {
+      if (args[2]->IsNull(i)) {
+        out.SetNull(i);
+        continue;
+      }
+      const std::string_view es = args[2]->data<std::string_view>()[i];
+      if (es.size() > 1) {
+        return Status::SqlError(1210, "HY000", "Incorrect arguments to ESCAPE");
+      }
+      esc = es.empty() ? '\\' : es[0];
+    }
+    o[i] = LikeMatch(args[0]->data<std::string_view>()[i],
+                     args[1]->data<std::string_view>()[i], esc, binary);
+  }
+  return Status::OK();
 }
 
 bool SameValues(const std::vector<plan::Value>& a,
@@ -1041,6 +1629,12 @@ Result<const Vector*> Eval(Node& n, const Batch& in) {
       break;
     case ExprOp::kSubquery:
       XP_RETURN_IF_ERROR(EvalSubquery(n, args, rows));
+      break;
+    case ExprOp::kFunc:
+      XP_RETURN_IF_ERROR(EvalFunc(n, args, rows));
+      break;
+    case ExprOp::kLike:
+      XP_RETURN_IF_ERROR(EvalLike(n, args, rows));
       break;
     default:
       return Status::Internal("unhandled operator");

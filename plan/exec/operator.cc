@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "plan/types/temporal.h"
+
 namespace xp::exec {
 
 namespace {
@@ -173,6 +175,12 @@ std::string CellText(const Vector& v, const plan::DataType& t, size_t i) {
           plan::Decimal{v.data<__int128>()[i], t.scale});
     case plan::TypeId::kString:
       return std::string(v.data<std::string_view>()[i]);
+    case plan::TypeId::kDate:
+      return plan::FormatDate(v.data<int64_t>()[i]);
+    case plan::TypeId::kDateTime:
+      return plan::FormatDateTime(v.data<int64_t>()[i], t.scale);
+    case plan::TypeId::kTime:
+      return plan::FormatTime(v.data<int64_t>()[i], t.scale);
     default:
       return std::to_string(v.data<int64_t>()[i]);
   }

@@ -46,6 +46,17 @@ struct DataType {
     t.scale = static_cast<uint8_t>(scale);
     return t;
   }
+  static DataType Date() { return DataType{TypeId::kDate}; }
+  static DataType DateTime(int fsp = 0) {
+    DataType t{TypeId::kDateTime};
+    t.scale = static_cast<uint8_t>(fsp);
+    return t;
+  }
+  static DataType Time(int fsp = 0) {
+    DataType t{TypeId::kTime};
+    t.scale = static_cast<uint8_t>(fsp);
+    return t;
+  }
   static DataType String(uint32_t length = 65535, bool binary = false) {
     DataType t{TypeId::kString};
     t.length = length;
@@ -58,6 +69,10 @@ struct DataType {
            id == TypeId::kDecimal;
   }
   bool is_integer() const { return id == TypeId::kInt || id == TypeId::kUInt; }
+  bool is_temporal() const {
+    return id == TypeId::kDate || id == TypeId::kDateTime ||
+           id == TypeId::kTime;
+  }
   PhysType phys() const;
   // SQL spelling: "BIGINT", "INT UNSIGNED", "DECIMAL(10,2)", "VARCHAR(20)".
   std::string ToString() const;
