@@ -538,6 +538,13 @@ Result<BoundExprPtr> BindExpr(const sql::Expr& e, const Scope& scope,
       if (args.empty()) return MakeConst(Value(), DataType::Int());
       return Call(ExprOp::kCase, std::move(args));
     }
+    case sql::ExprKind::kSysVar:
+    case sql::ExprKind::kUserVar: {
+      if (!scope.variable_reader()) return NotSupported(sql::ToSql(e));
+      XP_ASSIGN_OR_RETURN(Value v, scope.variable_reader()(e));
+      const DataType t = TypeOfValue(v);
+      return MakeConst(std::move(v), t);
+    }
     case sql::ExprKind::kCast: {
       XP_ASSIGN_OR_RETURN(BoundExprPtr a, BindExpr(*e.args[0], scope, clause));
       XP_ASSIGN_OR_RETURN(DataType t, CastType(e.cast_type));

@@ -68,7 +68,12 @@ class Scope {
   // where MySQL's typing depends on a constant's value.
   using ConstantEvaluator = std::function<Result<Value>(const BoundExpr&)>;
 
+  // Reads a system (@@x) or user (@x) variable (set by the engine).
+  using VariableReader = std::function<Result<Value>(const sql::Expr&)>;
+
   void set_subquery_binder(SubqueryBinder b) { subqueries_ = std::move(b); }
+  void set_variable_reader(VariableReader r) { variables_ = std::move(r); }
+  const VariableReader& variable_reader() const { return variables_; }
   void set_constant_evaluator(ConstantEvaluator f) { constant_ = std::move(f); }
   const ConstantEvaluator& constant_evaluator() const { return constant_; }
   const SubqueryBinder& subquery_binder() const { return subqueries_; }
@@ -90,6 +95,7 @@ class Scope {
   Substitution substitute_;
   SubqueryBinder subqueries_;
   ConstantEvaluator constant_;
+  VariableReader variables_;
   std::shared_ptr<OuterContext> outer_;
 };
 

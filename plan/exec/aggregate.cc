@@ -99,6 +99,7 @@ DataType AggResultType(const AggSpec& spec, const DataType& input) {
       return DataType::Int();
     case AggFunc::kMin:
     case AggFunc::kMax:
+    case AggFunc::kAnyValue:
       return input;
     case AggFunc::kSum:
       if (!IsExactInput(input)) return DataType::Double();
@@ -134,7 +135,8 @@ struct HashAggregateOperator::AggState {
     isum.resize(groups, 0);
     dsum.resize(groups, 0);
     seen.resize(groups, 0);
-    if (spec.func == AggFunc::kMin || spec.func == AggFunc::kMax)
+    if (spec.func == AggFunc::kMin || spec.func == AggFunc::kMax ||
+        spec.func == AggFunc::kAnyValue)
       best.resize(groups);
     if (spec.distinct) distinct.resize(groups);
   }
@@ -201,6 +203,14 @@ Status HashAggregateOperator::Consume(const Batch& in) {
       continue;
     }
     const Vector& v = in.column(static_cast<size_t>(st->spec.column));
+    if (st->spec.func == AggFunc::kAnyValue) {
+      for (size_t r = 0; r < rows; ++r) {
+        if (st->seen[g[r]]) continue;
+        st->best[g[r]] = ValueAt(v, st->input, r);
+        st->seen[g[r]] = 1;
+      }
+      continue;
+    }
     for (size_t r = 0; r < rows; ++r) {
       if (v.IsNull(r)) continue;
       const uint32_t grp = g[r];
@@ -243,6 +253,7 @@ Status HashAggregateOperator::Consume(const Batch& in) {
           break;
         }
         case AggFunc::kCountStar:
+        case AggFunc::kAnyValue:  // handled above
           break;
       }
     }
@@ -313,6 +324,7 @@ Result<const Batch*> HashAggregateOperator::Next() {
           break;
         case AggFunc::kMin:
         case AggFunc::kMax:
+        case AggFunc::kAnyValue:
           PutValue(st.seen[grp] ? st.best[grp] : plan::Value(), i, &col);
           break;
       }

@@ -22,7 +22,17 @@
 
 namespace xp::exec {
 
-enum class AggFunc : uint8_t { kCountStar, kCount, kSum, kAvg, kMin, kMax };
+// kAnyValue: the value of the group's first row (NULL included), for
+// ANY_VALUE() and non-grouped columns without ONLY_FULL_GROUP_BY.
+enum class AggFunc : uint8_t {
+  kCountStar,
+  kCount,
+  kSum,
+  kAvg,
+  kMin,
+  kMax,
+  kAnyValue
+};
 
 struct AggSpec {
   AggFunc func = AggFunc::kCountStar;

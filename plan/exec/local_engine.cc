@@ -1,6 +1,7 @@
 #include "plan/exec/local_engine.h"
 
 #include <cctype>
+#include <cstring>
 
 #include "plan/binder.h"
 #include "plan/exec/aggregate.h"
@@ -37,7 +38,7 @@ Result<plan::Value> EvalBound(const plan::BoundExpr& e) {
 bool IsAggregateCall(const sql::Expr& e) {
   return e.kind == sql::ExprKind::kFunction &&
          (e.text == "COUNT" || e.text == "SUM" || e.text == "AVG" ||
-          e.text == "MIN" || e.text == "MAX");
+          e.text == "MIN" || e.text == "MAX" || e.text == "ANY_VALUE");
 }
 
 // The aggregate calls in `e` (not inside other aggregates or subqueries).
@@ -261,6 +262,8 @@ void LocalEngine::PrepareScope(
     return BindSubquery(e, s);
   });
   scope->set_constant_evaluator(EvalBound);
+  scope->set_variable_reader(
+      [this](const sql::Expr& e) { return ReadVariable(e); });
 }
 
 Result<plan::BoundExprPtr> LocalEngine::BindSubquery(const sql::Expr& e,
@@ -317,7 +320,90 @@ Result<plan::BoundExprPtr> LocalEngine::BindSubquery(const sql::Expr& e,
   return r;
 }
 
-LocalEngine::LocalEngine() { (void)catalog_.CreateDatabase(database_, true); }
+LocalEngine::LocalEngine() {
+  (void)catalog_.CreateDatabase(database_, true);
+  // MySQL 8's defaults for the variables a session reads most.
+  system_variables_ = {
+      {"sql_mode", plan::Value(std::string(
+                       "ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,"
+                       "NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,"
+                       "NO_ENGINE_SUBSTITUTION"))},
+      {"autocommit", plan::Value(int64_t{1})},
+      {"version", plan::Value(std::string("8.0.35-xprotocol"))},
+      {"version_comment", plan::Value(std::string("XProtocol"))},
+      {"transaction_isolation", plan::Value(std::string("REPEATABLE-READ"))},
+      {"time_zone", plan::Value(std::string("SYSTEM"))},
+      {"character_set_client", plan::Value(std::string("utf8mb4"))},
+      {"character_set_results", plan::Value(std::string("utf8mb4"))},
+      {"collation_connection", plan::Value(std::string("utf8mb4_0900_ai_ci"))},
+      {"max_allowed_packet", plan::Value(int64_t{67108864})},
+      {"lower_case_table_names", plan::Value(int64_t{0})},
+  };
+}
+
+bool LocalEngine::OnlyFullGroupBy() const {
+  const auto& mode = system_variables_.at("sql_mode");
+  return mode.index() == 5 && std::get<std::string>(mode).find(
+                                  "ONLY_FULL_GROUP_BY") != std::string::npos;
+}
+
+Result<plan::Value> LocalEngine::ReadVariable(const sql::Expr& e) const {
+  if (e.kind == sql::ExprKind::kUserVar) {
+    auto it = user_variables_.find(e.text);
+    return it == user_variables_.end() ? plan::Value() : it->second;
+  }
+  std::string name = e.text;
+  for (const char* prefix : {"session.", "global.", "local."}) {
+    if (name.rfind(prefix, 0) == 0) name = name.substr(std::strlen(prefix));
+  }
+  auto it = system_variables_.find(name);
+  if (it == system_variables_.end()) {
+    return Status::SqlError(1193, "HY000",
+                            "Unknown system variable '" + name + "'");
+  }
+  return it->second;
+}
+
+Result<QueryResult> LocalEngine::Set(const sql::Statement& s) {
+  const auto& set = static_cast<const sql::SetStatement&>(s);
+  plan::Scope scope;
+  PrepareScope(&scope, nullptr);
+  for (const auto& item : set.items) {
+    plan::Value v;
+    const sql::Expr& e = *item.value;
+    if (e.kind == sql::ExprKind::kColumn && e.table.empty()) {
+      v = plan::Value(e.text);  // SET autocommit = ON: a bare word
+    } else {
+      XP_ASSIGN_OR_RETURN(plan::BoundExprPtr b, plan::BindExpr(e, scope));
+      XP_SET_OR_RETURN(v, EvalBound(*b));
+    }
+    if (item.scope == sql::SetStatement::Item::Scope::kUser) {
+      user_variables_[item.name] = std::move(v);
+      continue;
+    }
+    auto it = system_variables_.find(item.name);
+    if (it == system_variables_.end()) {
+      return Status::SqlError(1193, "HY000",
+                              "Unknown system variable '" + item.name + "'");
+    }
+    if (item.name == "sql_mode" && v.index() == 5) {
+      // Upper case, no spaces, no empty entries: 'a,,b ' -> 'A,B'.
+      std::string mode, part;
+      for (char c : std::get<std::string>(v) + ",") {
+        if (c == ',') {
+          if (!part.empty()) mode += (mode.empty() ? "" : ",") + part;
+          part.clear();
+        } else if (c != ' ') {
+          part +=
+              static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        }
+      }
+      v = plan::Value(mode);
+    }
+    it->second = std::move(v);
+  }
+  return QueryResult();
+}
 
 Result<MemoryTable*> LocalEngine::Table(const sql::QualifiedName& name) {
   const std::string db = name.schema.empty() ? database_ : name.schema;
@@ -350,6 +436,8 @@ Result<QueryResult> LocalEngine::Execute(std::string_view sql_text) {
       return CreateView(std::move(stmt));
     case sql::StmtKind::kDropView:
       return DropView(*stmt);
+    case sql::StmtKind::kSet:
+      return Set(*stmt);
     case sql::StmtKind::kCreateDatabase: {
       const auto& d = static_cast<const sql::DatabaseStatement&>(*stmt);
       XP_RETURN_IF_ERROR(catalog_.CreateDatabase(d.name, d.if_exists));
@@ -856,13 +944,28 @@ Result<LocalEngine::SelectPlan> LocalEngine::PlanSelect(
                     : a->text == "SUM" ? AggFunc::kSum
                     : a->text == "AVG" ? AggFunc::kAvg
                     : a->text == "MIN" ? AggFunc::kMin
-                                       : AggFunc::kMax;
+                    : a->text == "MAX" ? AggFunc::kMax
+                                       : AggFunc::kAnyValue;
         XP_ASSIGN_OR_RETURN(plan::BoundExprPtr arg,
                             plan::BindExpr(*a->args[0], scope));
         pre.push_back(std::move(arg));
         spec.column = static_cast<int>(pre.size() - 1);
       }
       specs.push_back(spec);
+    }
+    // Without ONLY_FULL_GROUP_BY a column outside the GROUP BY reads its
+    // group's first row: every input column gets an ANY_VALUE slot.
+    const bool any_value = !OnlyFullGroupBy();
+    const size_t nspecs = specs.size();
+    if (any_value) {
+      for (size_t c = 0; c < scope.columns().size(); ++c) {
+        AggSpec spec;
+        spec.func = AggFunc::kAnyValue;
+        spec.column = static_cast<int>(pre.size());
+        pre.push_back(
+            plan::MakeColumn(static_cast<int>(c), scope.columns()[c].type));
+        specs.push_back(spec);
+      }
     }
     const size_t ngroups = group_sql.size();
     std::vector<int> group_columns;
@@ -877,8 +980,8 @@ Result<LocalEngine::SelectPlan> LocalEngine::PlanSelect(
     for (size_t i = 0; i < out_types.size(); ++i)
       post.Add({"", "", out_types[i]});
     post.set_substitution(
-        [&aggs, &group_sql, group_base, base = scope, out_types,
-         ngroups](const sql::Expr& e) -> Result<plan::BoundExprPtr> {
+        [&aggs, &group_sql, group_base, base = scope, out_types, ngroups,
+         any_value, nspecs](const sql::Expr& e) -> Result<plan::BoundExprPtr> {
           const std::string text = sql::ToSql(e);
           for (size_t j = 0; j < aggs.size(); ++j) {
             if (aggs[j] == &e || sql::ToSql(*aggs[j]) == text) {
@@ -898,6 +1001,10 @@ Result<LocalEngine::SelectPlan> LocalEngine::PlanSelect(
               if (group_base[i] == idx) {
                 return plan::MakeColumn(static_cast<int>(i), out_types[i]);
               }
+            }
+            if (any_value) {
+              const size_t slot = ngroups + nspecs + static_cast<size_t>(idx);
+              return plan::MakeColumn(static_cast<int>(slot), out_types[slot]);
             }
           }
           if (e.kind == sql::ExprKind::kColumn ||

@@ -52,6 +52,9 @@ class LocalEngine {
   Result<QueryResult> Update(const sql::Statement& s);
   Result<QueryResult> CreateView(sql::StmtPtr s);
   Result<QueryResult> DropView(const sql::Statement& s);
+  Result<QueryResult> Set(const sql::Statement& s);
+  Result<plan::Value> ReadVariable(const sql::Expr& e) const;
+  bool OnlyFullGroupBy() const;
   // Per row of `table` (storage order): whether `where` holds (all rows when
   // null). `qualifier` names the table in the expression.
   Result<std::vector<uint8_t>> MatchRows(MemoryTable* table,
@@ -110,6 +113,9 @@ class LocalEngine {
     std::vector<std::string> columns;  // empty: the select list's names
   };
   std::map<std::string, View> views_;  // "db.view"
+  // Session system variables (lower-case names) and user variables.
+  std::map<std::string, plan::Value> system_variables_;
+  std::map<std::string, plan::Value> user_variables_;
 
   plan::InMemoryCatalog catalog_;
   std::map<std::string, std::unique_ptr<MemoryTable>> tables_;  // "db.table"
