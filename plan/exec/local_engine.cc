@@ -364,6 +364,25 @@ Result<plan::Value> LocalEngine::ReadVariable(const sql::Expr& e) const {
   return it->second;
 }
 
+Result<QueryResult> LocalEngine::Trigger(const sql::Statement& s) {
+  const auto& t = static_cast<const sql::TriggerStatement&>(s);
+  const std::string key = Key(
+      t.trigger.schema.empty() ? database_ : t.trigger.schema, t.trigger.name);
+  if (s.kind == sql::StmtKind::kDropTrigger) {
+    if (triggers_.erase(key) == 0 && !t.if_exists)
+      return Status::SqlError(1360, "HY000", "Trigger does not exist");
+    return QueryResult();
+  }
+  if (!t.empty_body) return NotSupported("triggers with a body");
+  XP_ASSIGN_OR_RETURN(MemoryTable * table, Table(t.table));
+  if (triggers_.count(key)) {
+    if (t.if_exists) return QueryResult();  // IF NOT EXISTS
+    return Status::SqlError(1359, "HY000", "Trigger already exists");
+  }
+  triggers_[key] = Key(table->schema().database, table->schema().name);
+  return QueryResult();
+}
+
 Result<QueryResult> LocalEngine::Set(const sql::Statement& s) {
   const auto& set = static_cast<const sql::SetStatement&>(s);
   plan::Scope scope;
@@ -438,6 +457,9 @@ Result<QueryResult> LocalEngine::Execute(std::string_view sql_text) {
       return DropView(*stmt);
     case sql::StmtKind::kSet:
       return Set(*stmt);
+    case sql::StmtKind::kCreateTrigger:
+    case sql::StmtKind::kDropTrigger:
+      return Trigger(*stmt);
     case sql::StmtKind::kCreateDatabase: {
       const auto& d = static_cast<const sql::DatabaseStatement&>(*stmt);
       XP_RETURN_IF_ERROR(catalog_.CreateDatabase(d.name, d.if_exists));
@@ -569,6 +591,9 @@ Result<QueryResult> LocalEngine::DropTable(const sql::Statement& s) {
   for (const auto& t : d.tables) {
     const std::string db = t.schema.empty() ? database_ : t.schema;
     tables_.erase(Key(db, t.name));  // before the schema it points at
+    for (auto it = triggers_.begin(); it != triggers_.end();) {
+      it = it->second == Key(db, t.name) ? triggers_.erase(it) : std::next(it);
+    }
     XP_RETURN_IF_ERROR(catalog_.DropTable(db, t.name, true));
   }
   return QueryResult();

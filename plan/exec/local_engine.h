@@ -53,6 +53,7 @@ class LocalEngine {
   Result<QueryResult> CreateView(sql::StmtPtr s);
   Result<QueryResult> DropView(const sql::Statement& s);
   Result<QueryResult> Set(const sql::Statement& s);
+  Result<QueryResult> Trigger(const sql::Statement& s);
   Result<plan::Value> ReadVariable(const sql::Expr& e) const;
   bool OnlyFullGroupBy() const;
   // Per row of `table` (storage order): whether `where` holds (all rows when
@@ -116,6 +117,9 @@ class LocalEngine {
   // Session system variables (lower-case names) and user variables.
   std::map<std::string, plan::Value> system_variables_;
   std::map<std::string, plan::Value> user_variables_;
+  // Triggers ("db.trigger" -> "db.table"); only empty bodies are accepted,
+  // so they never run anything.
+  std::map<std::string, std::string> triggers_;
 
   plan::InMemoryCatalog catalog_;
   std::map<std::string, std::unique_ptr<MemoryTable>> tables_;  // "db.table"

@@ -1,14 +1,22 @@
 // sqllogictest runner over the in-memory engine (plan/exec/local_engine.h).
 // Prints one line per file with pass counts; statements the engine does not
 // support yet (MySQL 1235) are counted separately from wrong answers.
-//   slt_runner [--require-all] [--verbose] [--reasons] FILE...
-// --require-all: exit 1 unless every record passes (for the project's own
-// .test files); without it the exit code is 0 (corpus reports).
+//   slt_runner [--require-all] [--verbose] [--reasons] [--known FILE] FILE...
+// --require-all: exit 1 unless every record passes or is a listed known
+//   failure that still fails the listed way (for CI);
+// --known FILE: known failures, one per line as
+//   - `<path suffix>:<line>` error <code>: <why>
+//   - `<path suffix>:<line>` unsupported: <why>
+//   (tests/sql/KNOWN_FAILURES.md); a known record that passes is reported
+//   as "fixed" and counts as a failure, so the list stays true.
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "plan/exec/local_engine.h"
 #include "tests/sql/slt.h"
@@ -30,13 +38,62 @@ char Letter(const xp::plan::DataType& t) {
 }
 
 struct Counts {
-  size_t passed = 0, failed = 0, unsupported = 0;
+  size_t passed = 0, failed = 0, unsupported = 0, known = 0;
 };
 
-// --reasons: how often each "not supported" message (cut at 60 bytes) came.
-std::map<std::string, size_t>* g_reasons = nullptr;
+struct Known {
+  std::string path_suffix;
+  int line = 0;
+  uint32_t code = 0;  // 1235 for "unsupported"
+};
 
-Counts RunFile(const std::string& path, bool verbose) {
+struct Options {
+  bool verbose = false;
+  std::map<std::string, size_t>* reasons = nullptr;  // --reasons
+  std::vector<Known> known;
+};
+
+bool EndsWith(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// Parses the list lines of KNOWN_FAILURES.md; other lines are prose.
+bool LoadKnown(const char* file, std::vector<Known>* out) {
+  std::ifstream in(file);
+  if (!in) return false;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("- `", 0) != 0) continue;
+    const size_t end = line.find('`', 3);
+    if (end == std::string::npos) continue;
+    const std::string where = line.substr(3, end - 3);
+    const size_t colon = where.rfind(':');
+    if (colon == std::string::npos) continue;
+    Known k;
+    k.path_suffix = where.substr(0, colon);
+    k.line = std::atoi(where.c_str() + colon + 1);
+    const std::string rest = line.substr(end + 1);
+    if (rest.find(" unsupported") == 0) {
+      k.code = 1235;
+    } else if (rest.find(" error ") == 0) {
+      k.code = static_cast<uint32_t>(std::atoi(rest.c_str() + 7));
+    } else {
+      continue;
+    }
+    out->push_back(k);
+  }
+  return true;
+}
+
+const Known* FindKnown(const Options& o, const std::string& path, int line) {
+  for (const Known& k : o.known) {
+    if (k.line == line && EndsWith(path, k.path_suffix)) return &k;
+  }
+  return nullptr;
+}
+
+Counts RunFile(const std::string& path, const Options& o) {
   Counts n;
   auto text = xp::slt::ReadFile(path);
   if (!text.ok()) {
@@ -60,15 +117,15 @@ Counts RunFile(const std::string& path, bool verbose) {
       continue;
     }
     auto result = engine.Execute(r.sql);
+    const uint32_t code = result.ok() ? 0 : result.status().sql_code();
     std::string why;
-    if (!result.ok() && result.status().sql_code() == 1235 &&
-        r.kind != xp::slt::Record::Kind::kStatementError) {
-      ++n.unsupported;
-      if (g_reasons != nullptr)
-        ++(*g_reasons)[result.status().message().substr(0, 60)];
-      continue;
-    }
-    if (r.kind == xp::slt::Record::Kind::kStatementOk) {
+    const bool unsupported =
+        code == 1235 && r.kind != xp::slt::Record::Kind::kStatementError;
+    if (unsupported) {
+      why = result.status().ToString();
+      if (o.reasons != nullptr)
+        ++(*o.reasons)[result.status().message().substr(0, 60)];
+    } else if (r.kind == xp::slt::Record::Kind::kStatementOk) {
       if (!result.ok()) why = result.status().ToString();
     } else if (r.kind == xp::slt::Record::Kind::kStatementError) {
       if (result.ok()) why = "succeeded, expected an error";
@@ -80,13 +137,27 @@ Counts RunFile(const std::string& path, bool verbose) {
       actual.rows = result->rows;
       why = xp::slt::CheckQuery(r, actual, threshold);
     }
-    if (why.empty()) {
+    const Known* known = FindKnown(o, path, r.line);
+    if (known != nullptr) {
+      if (!why.empty() && code == known->code) {
+        ++n.known;
+        continue;
+      }
+      why = why.empty()
+                ? "fixed: passes but is listed as a known failure"
+                : "fails differently from its known-failure entry: " + why;
+    } else if (why.empty()) {
       ++n.passed;
+      continue;
+    }
+    if (unsupported && known == nullptr) {
+      ++n.unsupported;
     } else {
       ++n.failed;
-      if (verbose)
-        std::printf("  %s:%d: %s\n    %s\n", path.c_str(), r.line,
-                    r.sql.c_str(), why.c_str());
+    }
+    if (o.verbose) {
+      std::printf("  %s:%d: %s\n    %s\n", path.c_str(), r.line, r.sql.c_str(),
+                  why.c_str());
     }
   }
   return n;
@@ -95,21 +166,30 @@ Counts RunFile(const std::string& path, bool verbose) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  bool require_all = false, verbose = false;
+  bool require_all = false;
+  Options o;
   std::vector<std::string> files;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--require-all") == 0) {
       require_all = true;
     } else if (std::strcmp(argv[i], "--verbose") == 0) {
-      verbose = true;
+      o.verbose = true;
     } else if (std::strcmp(argv[i], "--reasons") == 0) {
-      g_reasons = new std::map<std::string, size_t>();
+      o.reasons = new std::map<std::string, size_t>();
+    } else if (std::strcmp(argv[i], "--known") == 0 && i + 1 < argc) {
+      if (!LoadKnown(argv[++i], &o.known)) {
+        std::fprintf(stderr, "cannot read %s\n", argv[i]);
+        return 2;
+      }
     } else if (std::strcmp(argv[i], "--help") == 0) {
       std::printf(
-          "usage: slt_runner [--require-all] [--verbose] [--reasons] FILE...\n"
-          "  --require-all  exit 1 unless every record passes\n"
+          "usage: slt_runner [--require-all] [--verbose] [--reasons] "
+          "[--known FILE] FILE...\n"
+          "  --require-all  exit 1 unless every record passes or fails as\n"
+          "                 its --known entry says\n"
           "  --verbose      print each failing record and why\n"
-          "  --reasons      count unsupported statements by message\n");
+          "  --reasons      count unsupported statements by message\n"
+          "  --known FILE   known failures (tests/sql/KNOWN_FAILURES.md)\n");
       return 0;
     } else {
       files.emplace_back(argv[i]);
@@ -117,18 +197,19 @@ int main(int argc, char** argv) {
   }
   Counts total;
   for (const auto& f : files) {
-    Counts c = RunFile(f, verbose || require_all);
-    std::printf("%-60s %6zu passed %6zu failed %6zu unsupported\n", f.c_str(),
-                c.passed, c.failed, c.unsupported);
+    Counts c = RunFile(f, o);
+    std::printf("%-60s %6zu passed %6zu failed %6zu unsupported %4zu known\n",
+                f.c_str(), c.passed, c.failed, c.unsupported, c.known);
     total.passed += c.passed;
     total.failed += c.failed;
     total.unsupported += c.unsupported;
+    total.known += c.known;
   }
-  std::printf("TOTAL %zu passed %zu failed %zu unsupported\n", total.passed,
-              total.failed, total.unsupported);
-  if (g_reasons != nullptr) {
+  std::printf("TOTAL %zu passed %zu failed %zu unsupported %zu known\n",
+              total.passed, total.failed, total.unsupported, total.known);
+  if (o.reasons != nullptr) {
     std::vector<std::pair<size_t, std::string>> by_count;
-    for (const auto& [m, k] : *g_reasons) by_count.emplace_back(k, m);
+    for (const auto& [m, k] : *o.reasons) by_count.emplace_back(k, m);
     std::sort(by_count.rbegin(), by_count.rend());
     for (size_t i = 0; i < by_count.size() && i < 40; ++i)
       std::printf("%8zu  %s\n", by_count[i].first, by_count[i].second.c_str());
