@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "plan/exec/key_encoding.h"
+#include "plan/exec/query_context.h"
 
 namespace xp::exec {
 
@@ -188,6 +189,9 @@ Status HashAggregateOperator::Consume(const Batch& in) {
                             types[static_cast<size_t>(c)], r));
       }
       keys_.push_back(std::move(k));
+      // Key bytes, the key's Values and the aggregates' slots (estimate).
+      XP_RETURN_IF_ERROR(ChargeMemory(
+          key_.size() + 48 * (group_columns_.size() + states_.size())));
       row_groups_[r] = id;
     } else {
       row_groups_[r] = it->second;

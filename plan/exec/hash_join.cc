@@ -1,6 +1,7 @@
 #include "plan/exec/hash_join.h"
 
 #include "plan/exec/key_encoding.h"
+#include "plan/exec/query_context.h"
 #include "plan/exec/sort.h"
 
 namespace xp::exec {
@@ -34,6 +35,8 @@ Status HashJoinOperator::Build() {
     XP_ASSIGN_OR_RETURN(const Batch* in, build_->Next());
     if (in == nullptr) break;
     Batch copy = CopyOwned(*in);
+    XP_RETURN_IF_ERROR(ChargeMemory(copy.bytes_reserved() +
+                                    copy.num_rows() * 2 * sizeof(uint64_t)));
     const uint64_t b = build_rows_.size();
     for (size_t r = 0; r < copy.num_rows(); ++r) {
       key_.clear();

@@ -216,7 +216,9 @@ class SubqueryRun : public plan::SubqueryRunner {
     for (;;) {
       XP_ASSIGN_OR_RETURN(const Batch* b, plan.op->Next());
       if (b == nullptr) break;
-      if (b->num_rows() > 0) rows.push_back(CopyOwned(*b));
+      if (b->num_rows() == 0) continue;
+      rows.push_back(CopyOwned(*b));
+      XP_RETURN_IF_ERROR(ChargeMemory(rows.back().bytes_reserved()));
     }
     return &rows_.emplace(key, std::move(rows)).first->second;
   }
@@ -432,8 +434,26 @@ Result<MemoryTable*> LocalEngine::Table(const sql::QualifiedName& name) {
   return tables_.at(Key(db, name.name)).get();
 }
 
+void LocalEngine::CancelRunning() {
+  std::lock_guard<std::mutex> lock(running_mu_);
+  if (running_ != nullptr) running_->Cancel();
+}
+
 Result<QueryResult> LocalEngine::Execute(std::string_view sql_text) {
   XP_ASSIGN_OR_RETURN(sql::StmtPtr stmt, sql::Parse(sql_text));
+  QueryContext ctx(memory_budget_);
+  QueryContext::Bind bind(&ctx);
+  {
+    std::lock_guard<std::mutex> lock(running_mu_);
+    running_ = &ctx;
+  }
+  Result<QueryResult> r = ExecuteStatement(std::move(stmt));
+  std::lock_guard<std::mutex> lock(running_mu_);
+  running_ = nullptr;
+  return r;
+}
+
+Result<QueryResult> LocalEngine::ExecuteStatement(sql::StmtPtr stmt) {
   switch (stmt->kind) {
     case sql::StmtKind::kSelect:
       return Select(*static_cast<const sql::SelectStatement&>(*stmt).query);
@@ -631,8 +651,21 @@ Status InsertRow(MemoryTable* table, const sql::InsertStatement& ins,
 Result<QueryResult> LocalEngine::Insert(const sql::Statement& s) {
   const auto& ins = static_cast<const sql::InsertStatement&>(s);
   if (!ins.on_duplicate.empty()) return NotSupported("ON DUPLICATE KEY UPDATE");
-
   XP_ASSIGN_OR_RETURN(MemoryTable * table, Table(ins.table));
+  // A failing statement leaves the table as it was (statement rollback):
+  // rows appended before the failure are removed again.
+  const size_t before = table->num_rows();
+  Result<QueryResult> r = InsertRows(ins, table);
+  if (!r.ok() && table->num_rows() != before && !ins.replace) {
+    std::vector<std::vector<plan::Value>> rows = table->Rows();
+    rows.resize(before);
+    (void)table->ReplaceRows(rows);
+  }
+  return r;
+}
+
+Result<QueryResult> LocalEngine::InsertRows(const sql::InsertStatement& ins,
+                                            MemoryTable* table) {
   const plan::TableSchema& schema = table->schema();
   std::vector<int> positions;
   for (const auto& name : ins.columns) {

@@ -16,6 +16,7 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +26,7 @@
 #include "plan/binder.h"
 #include "plan/exec/memory_table.h"
 #include "plan/exec/operator.h"
+#include "plan/exec/query_context.h"
 #include "plan/schema.h"
 
 namespace xp::exec {
@@ -42,12 +44,20 @@ class LocalEngine {
  public:
   LocalEngine();
   Result<QueryResult> Execute(std::string_view sql);
+  // Per-statement memory budget in bytes (0: unlimited); over it a
+  // statement fails with 7006 and changes nothing.
+  void set_memory_budget(size_t bytes) { memory_budget_ = bytes; }
+  // From any thread: the running statement fails with 1317 at its next
+  // batch (no effect when idle).
+  void CancelRunning();
   const std::string& current_database() const { return database_; }
 
  private:
   Result<QueryResult> CreateTable(const sql::Statement& s);
   Result<QueryResult> DropTable(const sql::Statement& s);
   Result<QueryResult> Insert(const sql::Statement& s);
+  Result<QueryResult> InsertRows(const sql::InsertStatement& ins,
+                                 MemoryTable* table);
   Result<QueryResult> Delete(const sql::Statement& s);
   Result<QueryResult> Update(const sql::Statement& s);
   Result<QueryResult> CreateView(sql::StmtPtr s);
@@ -121,6 +131,11 @@ class LocalEngine {
   // so they never run anything.
   std::map<std::string, std::string> triggers_;
 
+  Result<QueryResult> ExecuteStatement(sql::StmtPtr stmt);
+
+  size_t memory_budget_ = 0;
+  std::mutex running_mu_;
+  QueryContext* running_ = nullptr;  // guarded by running_mu_
   plan::InMemoryCatalog catalog_;
   std::map<std::string, std::unique_ptr<MemoryTable>> tables_;  // "db.table"
   std::string database_ = "test";

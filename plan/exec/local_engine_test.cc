@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <thread>
+
 namespace xp::exec {
 namespace {
 
@@ -83,6 +87,71 @@ TEST(LocalEngineTest, ErrorsAreMysqlAndLeaveStateIntact) {
   Query(e, "CREATE TABLE t (a INT)");
   EXPECT_EQ(e.current_database(), "d2");
   EXPECT_EQ(ErrorCode(e, "SELECT * FROM test.t"), 1146u);
+}
+
+TEST(LocalEngineTest, MemoryBudgetFailsTheQueryCleanly) {
+  LocalEngine e;
+  Query(e, "CREATE TABLE big (k INT, s VARCHAR(100))");
+  std::string ins = "INSERT INTO big VALUES ";
+  for (int i = 0; i < 3000; ++i) {
+    if (i) ins += ",";
+    ins += "(" + std::to_string(i) + ", REPEAT_ME)";
+  }
+  // 100-byte strings: the sort below materialises about 300 KB.
+  const std::string pad(90, 'x');
+  size_t at;
+  while ((at = ins.find("REPEAT_ME")) != std::string::npos)
+    ins.replace(at, 9, "'" + pad + "'");
+  Query(e, ins);
+  e.set_memory_budget(64 * 1024);
+  auto r = e.Execute("SELECT k, s FROM big ORDER BY s, k DESC");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().sql_code(), kErrQueryMemory);
+  EXPECT_EQ(ErrorCode(e, "SELECT s, COUNT(*) FROM big GROUP BY s, k"),
+            kErrQueryMemory);
+  EXPECT_EQ(ErrorCode(e, "SELECT COUNT(*) FROM big a, big b WHERE a.k = b.k"),
+            kErrQueryMemory);
+  // Streaming queries stay within any budget; a larger budget succeeds.
+  EXPECT_EQ(Query(e, "SELECT COUNT(*) FROM big WHERE k < 10"), (Rows{{"10"}}));
+  e.set_memory_budget(16 << 20);
+  EXPECT_EQ(Query(e, "SELECT k FROM big ORDER BY s, k DESC LIMIT 1"),
+            (Rows{{"2999"}}));
+}
+
+TEST(LocalEngineTest, CancelInterruptsBetweenBatches) {
+  LocalEngine e;
+  Query(e, "CREATE TABLE c (k INT)");
+  std::string ins = "INSERT INTO c VALUES (0)";
+  for (int i = 1; i < 5000; ++i) ins += ",(" + std::to_string(i) + ")";
+  Query(e, ins);
+  // A correlated subquery makes each outer row scan c again; the
+  // subquery's scans check for cancellation, which a watcher thread sets.
+  std::atomic<bool> done{false};
+  std::thread canceller([&] {
+    while (!done.load()) {
+      e.CancelRunning();
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  });
+  auto r = e.Execute(
+      "SELECT COUNT(*) FROM c AS o WHERE (SELECT COUNT(*) FROM c WHERE c.k < "
+      "o.k) > 100");
+  done = true;
+  canceller.join();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().sql_code(), kErrQueryInterrupted);
+  EXPECT_EQ(r.status().sql_state(), "70100");
+  // The next statement runs normally.
+  EXPECT_EQ(Query(e, "SELECT COUNT(*) FROM c"), (Rows{{"5000"}}));
+}
+
+TEST(LocalEngineTest, FailedMultiRowInsertChangesNothing) {
+  LocalEngine e;
+  Query(e, "CREATE TABLE u (id INT PRIMARY KEY)");
+  Query(e, "INSERT INTO u VALUES (1)");
+  EXPECT_EQ(ErrorCode(e, "INSERT INTO u VALUES (2), (3), (1), (4)"), 1062u);
+  EXPECT_EQ(Query(e, "SELECT COUNT(*) FROM u"), (Rows{{"1"}}));
+  Query(e, "INSERT INTO u VALUES (2)");  // its key was released
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "plan/exec/nested_loop_join.h"
 
+#include "plan/exec/query_context.h"
 #include "plan/exec/sort.h"
 
 namespace xp::exec {
@@ -28,7 +29,9 @@ Status NestedLoopJoinOperator::Build() {
   for (;;) {
     XP_ASSIGN_OR_RETURN(const Batch* in, build_->Next());
     if (in == nullptr) break;
-    if (in->num_rows() > 0) build_rows_.push_back(CopyOwned(*in));
+    if (in->num_rows() == 0) continue;
+    build_rows_.push_back(CopyOwned(*in));
+    XP_RETURN_IF_ERROR(ChargeMemory(build_rows_.back().bytes_reserved()));
   }
   built_ = true;
   return Status::OK();

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "plan/exec/query_context.h"
 #include "plan/types/temporal.h"
 
 namespace xp::exec {
@@ -68,6 +69,7 @@ void Gather(const Vector& src, const uint32_t* sel, size_t n, Vector* dst) {
 }
 
 Result<const Batch*> BatchSource::Next() {
+  XP_RETURN_IF_ERROR(CheckCancelled());
   while (next_ < batches_->size()) {
     const Batch& b = (*batches_)[next_++];
     if (b.num_rows() > 0) return &b;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "plan/exec/query_context.h"
+
 namespace xp::exec {
 
 using plan::TypeId;
@@ -53,6 +55,8 @@ Status SortOperator::Materialize() {
     const uint64_t b = rows_.size();
     for (size_t r = 0; r < in->num_rows(); ++r) order_.push_back((b << 32) | r);
     rows_.push_back(CopyOwned(*in));
+    XP_RETURN_IF_ERROR(ChargeMemory(rows_.back().bytes_reserved() +
+                                    in->num_rows() * sizeof(uint64_t)));
   }
   auto less = [this](uint64_t a, uint64_t b) { return CompareRows(a, b) < 0; };
   const uint64_t total = order_.size();

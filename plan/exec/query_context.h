@@ -1,0 +1,60 @@
+// Per-query limits the executor enforces: a memory budget for what
+// operators materialise (sort input, hash tables, join build sides,
+// subquery results) and cancellation, checked between batches at every
+// scan. The context of the running query is bound to the executing thread
+// (QueryContext::Bind), so operators need no extra plumbing; a thread runs
+// one query at a time.
+//   over budget -> error 7006 (HY000) "Query exceeded its memory budget ..."
+//   cancelled   -> error 1317 (70100) "Query execution was interrupted"
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+
+#include "codec/status.h"
+
+namespace xp::exec {
+
+inline constexpr uint32_t kErrQueryMemory = 7006;
+inline constexpr uint32_t kErrQueryInterrupted = 1317;
+
+class QueryContext {
+ public:
+  // budget_bytes 0: unlimited.
+  explicit QueryContext(size_t budget_bytes = 0) : budget_(budget_bytes) {}
+
+  // Thread-safe: the query fails with 1317 at its next batch.
+  void Cancel() { cancelled_.store(true, std::memory_order_relaxed); }
+  bool cancelled() const { return cancelled_.load(std::memory_order_relaxed); }
+  size_t used() const { return used_; }
+  size_t budget() const { return budget_; }
+
+  // Accounts `bytes` more; error 7006 once the budget is exceeded.
+  Status Charge(size_t bytes);
+
+  // The context bound to this thread, or nullptr.
+  static QueryContext* Current();
+
+  // Binds a context to the current thread for its lifetime.
+  class Bind {
+   public:
+    explicit Bind(QueryContext* c);
+    ~Bind();
+    Bind(const Bind&) = delete;
+    Bind& operator=(const Bind&) = delete;
+
+   private:
+    QueryContext* previous_;
+  };
+
+ private:
+  const size_t budget_;
+  size_t used_ = 0;
+  std::atomic<bool> cancelled_{false};
+};
+
+// Charge / check against the current thread's context (no-ops without one).
+Status ChargeMemory(size_t bytes);
+Status CheckCancelled();
+
+}  // namespace xp::exec
