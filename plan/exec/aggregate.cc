@@ -19,11 +19,6 @@ constexpr int128 kMaxDecimalUnscaled = [] {
   return p - 1;
 }();
 
-bool IsExactInput(const DataType& t) {
-  return t.id == TypeId::kInt || t.id == TypeId::kUInt ||
-         t.id == TypeId::kDecimal;
-}
-
 // Row i of `v` as an exact int128 (at the column's own scale).
 int128 ExactAt(const Vector& v, const DataType& t, size_t i) {
   switch (t.id) {
@@ -93,30 +88,6 @@ int CompareValues(const plan::Value& a, const plan::Value& b,
 
 }  // namespace
 
-DataType AggResultType(const AggSpec& spec, const DataType& input) {
-  switch (spec.func) {
-    case AggFunc::kCountStar:
-    case AggFunc::kCount:
-      return DataType::Int();
-    case AggFunc::kMin:
-    case AggFunc::kMax:
-    case AggFunc::kAnyValue:
-      return input;
-    case AggFunc::kSum:
-      if (!IsExactInput(input)) return DataType::Double();
-      return DataType::Decimal(38,
-                               input.id == TypeId::kDecimal ? input.scale : 0);
-    case AggFunc::kAvg: {
-      if (!IsExactInput(input)) return DataType::Double();
-      int s = (input.id == TypeId::kDecimal ? input.scale : 0) +
-              plan::kDivPrecisionIncrement;
-      if (s > plan::kMaxDecimalScale) s = plan::kMaxDecimalScale;
-      return DataType::Decimal(38, s);
-    }
-  }
-  return DataType::Null();
-}
-
 // Running state of one aggregate for every group.
 struct HashAggregateOperator::AggState {
   AggSpec spec;
@@ -158,7 +129,9 @@ HashAggregateOperator::HashAggregateOperator(OperatorPtr child,
     st->input =
         a.column >= 0 ? in[static_cast<size_t>(a.column)] : DataType::Int();
     st->result = AggResultType(a, st->input);
-    st->exact = IsExactInput(st->input);
+    st->exact = st->input.id == TypeId::kInt || st->input.id == TypeId::kUInt ||
+                st->input.id == TypeId::kDecimal ||
+                st->input.id == TypeId::kNull;
     types_.push_back(st->result);
     states_.push_back(std::move(st));
   }

@@ -19,29 +19,13 @@
 #include <vector>
 
 #include "plan/exec/operator.h"
+#include "plan/logical.h"
 
 namespace xp::exec {
 
-// kAnyValue: the value of the group's first row (NULL included), for
-// ANY_VALUE() and non-grouped columns without ONLY_FULL_GROUP_BY.
-enum class AggFunc : uint8_t {
-  kCountStar,
-  kCount,
-  kSum,
-  kAvg,
-  kMin,
-  kMax,
-  kAnyValue
-};
-
-struct AggSpec {
-  AggFunc func = AggFunc::kCountStar;
-  int column = -1;  // input column; -1 for COUNT(*)
-  bool distinct = false;
-};
-
-// The result type of `spec` over an input of type `input`.
-plan::DataType AggResultType(const AggSpec& spec, const plan::DataType& input);
+using plan::AggFunc;
+using plan::AggResultType;
+using plan::AggSpec;
 
 class HashAggregateOperator : public Operator {
  public:

@@ -14,10 +14,11 @@
 #include <vector>
 
 #include "plan/exec/operator.h"
+#include "plan/logical.h"
 
 namespace xp::exec {
 
-enum class JoinKind : uint8_t { kInner, kLeft, kSemi, kAnti };
+using plan::JoinKind;
 
 class HashJoinOperator : public Operator {
  public:

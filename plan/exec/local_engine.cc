@@ -6,6 +6,7 @@
 #include "plan/binder.h"
 #include "plan/exec/aggregate.h"
 #include "plan/exec/hash_join.h"
+#include "plan/exec/lower.h"
 #include "plan/exec/nested_loop_join.h"
 #include "plan/exec/operator.h"
 #include "plan/exec/sort.h"
@@ -187,10 +188,11 @@ class SubqueryRun : public plan::SubqueryRunner {
   }
 
   Result<plan::Value> ScalarOrExists(LocalEngine::SelectPlan& plan) {
+    XP_ASSIGN_OR_RETURN(OperatorPtr op, engine_->Build(plan));
     plan::Value v;
     size_t seen = 0;
     for (;;) {
-      XP_ASSIGN_OR_RETURN(const Batch* b, plan.op->Next());
+      XP_ASSIGN_OR_RETURN(const Batch* b, op->Next());
       if (b == nullptr) break;
       if (b->num_rows() == 0) continue;
       if (mode_ == Mode::kExists) return plan::Value(int64_t{1});
@@ -212,9 +214,10 @@ class SubqueryRun : public plan::SubqueryRunner {
     auto it = rows_.find(key);
     if (it != rows_.end()) return &it->second;
     XP_ASSIGN_OR_RETURN(LocalEngine::SelectPlan plan, Plan(args, first_ref));
+    XP_ASSIGN_OR_RETURN(OperatorPtr op, engine_->Build(plan));
     std::vector<Batch> rows;
     for (;;) {
-      XP_ASSIGN_OR_RETURN(const Batch* b, plan.op->Next());
+      XP_ASSIGN_OR_RETURN(const Batch* b, op->Next());
       if (b == nullptr) break;
       if (b->num_rows() == 0) continue;
       rows.push_back(CopyOwned(*b));
@@ -686,9 +689,10 @@ Result<QueryResult> LocalEngine::InsertRows(const sql::InsertStatement& ins,
       return Status::SqlError(
           1136, "21S01", "Column count doesn't match value count at row 1");
     }
+    XP_ASSIGN_OR_RETURN(OperatorPtr op, Build(plan));
     std::vector<std::vector<plan::Value>> rows;
     for (;;) {
-      XP_ASSIGN_OR_RETURN(const Batch* b, plan.op->Next());
+      XP_ASSIGN_OR_RETURN(const Batch* b, op->Next());
       if (b == nullptr) break;
       for (size_t i = 0; i < b->num_rows(); ++i) {
         std::vector<plan::Value> row;
@@ -772,20 +776,20 @@ Status ApplyLimit(const sql::Expr* limit, std::vector<uint8_t>* hit) {
 }
 
 // ORDER BY (as sort keys over op's columns) and LIMIT / OFFSET of `q`.
-Result<OperatorPtr> SortAndLimit(OperatorPtr op, std::vector<SortKey> keys,
-                                 const sql::SelectStmt& q) {
+Result<plan::LogicalNodePtr> SortAndLimit(plan::LogicalNodePtr node,
+                                          std::vector<SortKey> keys,
+                                          const sql::SelectStmt& q) {
   uint64_t limit = UINT64_MAX, offset = 0;
   if (q.limit) XP_SET_OR_RETURN(limit, LimitNumber(*q.limit));
   if (q.offset_expr) XP_SET_OR_RETURN(offset, LimitNumber(*q.offset_expr));
   if (!keys.empty()) {
-    return OperatorPtr(std::make_unique<SortOperator>(
-        std::move(op), std::move(keys),
-        q.limit ? std::optional<uint64_t>(limit) : std::nullopt, offset));
+    return plan::MakeSort(
+        std::move(node), std::move(keys),
+        q.limit ? std::optional<uint64_t>(limit) : std::nullopt, offset);
   }
   if (q.limit || q.offset_expr)
-    return OperatorPtr(
-        std::make_unique<LimitOperator>(std::move(op), limit, offset));
-  return op;
+    return plan::MakeLimit(std::move(node), limit, offset);
+  return node;
 }
 
 bool SameValue(const plan::Value& a, const plan::Value& b) {
@@ -944,7 +948,7 @@ Result<LocalEngine::SelectPlan> LocalEngine::PlanSelect(
   plan::Scope scope;
   PrepareScope(&scope, outer);
   SelectPlan plan;
-  OperatorPtr op;
+  plan::LogicalNodePtr op;
   if (q.from) {
     if (CountTables(*q.from) > 61) {
       return Status::SqlError(
@@ -956,18 +960,13 @@ Result<LocalEngine::SelectPlan> LocalEngine::PlanSelect(
     XP_ASSIGN_OR_RETURN(FromPlan from,
                         PlanFrom(*q.from, std::move(where), outer, &plan));
     for (auto& c : from.columns) scope.Add(std::move(c));
-    op = std::move(from.op);
+    op = std::move(from.node);
   } else {
-    auto one = std::make_unique<std::vector<Batch>>();
-    one->emplace_back();
-    one->back().SetRows(1);
-    op =
-        std::make_unique<BatchSource>(std::vector<plan::DataType>{}, one.get());
-    plan.inputs.push_back(std::move(one));
+    op = plan::MakeValues({}, {std::vector<plan::Value>{}});  // one row
     if (q.where) {
       XP_ASSIGN_OR_RETURN(plan::BoundExprPtr pred,
                           plan::BindExpr(*q.where, scope, "where clause"));
-      op = std::make_unique<FilterOperator>(std::move(op), std::move(pred));
+      op = plan::MakeFilter(std::move(op), std::move(pred));
     }
   }
   // Aggregation: pre-project the GROUP BY keys and aggregate arguments,
@@ -1029,10 +1028,10 @@ Result<LocalEngine::SelectPlan> LocalEngine::PlanSelect(
     std::vector<int> group_columns;
     for (size_t i = 0; i < ngroups; ++i)
       group_columns.push_back(static_cast<int>(i));
-    op = std::make_unique<ProjectOperator>(std::move(op), std::move(pre));
-    op = std::make_unique<HashAggregateOperator>(
-        std::move(op), std::move(group_columns), std::move(specs));
-    const std::vector<plan::DataType> out_types = op->types();
+    op = plan::MakeProject(std::move(op), std::move(pre));
+    op = plan::MakeAggregate(std::move(op), std::move(group_columns),
+                             std::move(specs));
+    const std::vector<plan::DataType> out_types = op->types;
     plan::Scope post;
     PrepareScope(&post, outer);
     for (size_t i = 0; i < out_types.size(); ++i)
@@ -1094,7 +1093,7 @@ Result<LocalEngine::SelectPlan> LocalEngine::PlanSelect(
           });
       XP_ASSIGN_OR_RETURN(plan::BoundExprPtr pred,
                           plan::BindExpr(*q.having, having, "having clause"));
-      op = std::make_unique<FilterOperator>(std::move(op), std::move(pred));
+      op = plan::MakeFilter(std::move(op), std::move(pred));
     }
   } else if (q.having) {
     return NotSupported("HAVING without aggregation");
@@ -1178,7 +1177,7 @@ Result<LocalEngine::SelectPlan> LocalEngine::PlanSelect(
     keys.push_back(SortKey{index, o.desc});
   }
   for (const auto& e : exprs) result.types.push_back(e->type);
-  op = std::make_unique<ProjectOperator>(std::move(op), std::move(exprs));
+  op = plan::MakeProject(std::move(op), std::move(exprs));
   if (q.distinct) {
     // DISTINCT: group by every select-list column (first occurrence kept,
     // in input order). ORDER BY may only use the select list then.
@@ -1191,11 +1190,11 @@ Result<LocalEngine::SelectPlan> LocalEngine::PlanSelect(
     }
     std::vector<int> all;
     for (size_t i = 0; i < visible; ++i) all.push_back(static_cast<int>(i));
-    op = std::make_unique<HashAggregateOperator>(std::move(op), std::move(all),
-                                                 std::vector<AggSpec>{});
+    op = plan::MakeAggregate(std::move(op), std::move(all),
+                             std::vector<AggSpec>{});
   }
   XP_SET_OR_RETURN(op, SortAndLimit(std::move(op), std::move(keys), q));
-  plan.op = std::move(op);
+  plan.node = std::move(op);
   plan.names = std::move(result.names);
   plan.types = std::move(result.types);
   plan.types.resize(visible);
@@ -1237,20 +1236,17 @@ Result<LocalEngine::SelectPlan> LocalEngine::PlanSetOp(
     }
     if (tagged)
       cols.push_back(plan::MakeConst(plan::Value(tag), plan::DataType::Int()));
-    for (auto& in : side.inputs) plan.inputs.push_back(std::move(in));
-    return std::make_unique<ProjectOperator>(std::move(side.op),
-                                             std::move(cols));
+    return plan::MakeProject(std::move(side.node), std::move(cols));
   };
-  std::vector<OperatorPtr> both;
+  std::vector<plan::LogicalNodePtr> both;
   both.push_back(conform(left, 0));
   both.push_back(conform(right, 1));
-  OperatorPtr op = std::make_unique<UnionAllOperator>(std::move(both));
+  plan::LogicalNodePtr op = plan::MakeUnionAll(std::move(both));
   std::vector<int> all;
   for (size_t i = 0; i < n; ++i) all.push_back(static_cast<int>(i));
   if (!tagged) {
     if (!q.all) {
-      op = std::make_unique<HashAggregateOperator>(std::move(op), all,
-                                                   std::vector<AggSpec>{});
+      op = plan::MakeAggregate(std::move(op), all, std::vector<AggSpec>{});
     }
   } else {
     // INTERSECT / EXCEPT: group the tagged rows (NULLs compare equal, as
@@ -1260,9 +1256,8 @@ Result<LocalEngine::SelectPlan> LocalEngine::PlanSetOp(
     specs[0].func = AggFunc::kMin;
     specs[1].func = AggFunc::kMax;
     specs[0].column = specs[1].column = static_cast<int>(n);
-    op = std::make_unique<HashAggregateOperator>(std::move(op), all,
-                                                 std::move(specs));
-    const plan::DataType t = op->types()[n];
+    op = plan::MakeAggregate(std::move(op), all, std::move(specs));
+    const plan::DataType t = op->types[n];
     auto tag_is = [&](size_t col, int64_t v) {
       std::vector<plan::BoundExprPtr> a;
       a.push_back(plan::MakeColumn(static_cast<int>(col), t));
@@ -1280,7 +1275,7 @@ Result<LocalEngine::SelectPlan> LocalEngine::PlanSetOp(
       a.push_back(std::move(r));
       XP_SET_OR_RETURN(keep, plan::MakeCall(plan::ExprOp::kAnd, std::move(a)));
     }
-    op = std::make_unique<FilterOperator>(std::move(op), std::move(keep));
+    op = plan::MakeFilter(std::move(op), std::move(keep));
   }
   // ORDER BY over the result: positions, result column names, or
   // expressions of them; then LIMIT.
@@ -1308,9 +1303,9 @@ Result<LocalEngine::SelectPlan> LocalEngine::PlanSetOp(
     keys.push_back(SortKey{static_cast<int>(exprs.size()), o.desc});
     exprs.push_back(std::move(b));
   }
-  op = std::make_unique<ProjectOperator>(std::move(op), std::move(exprs));
+  op = plan::MakeProject(std::move(op), std::move(exprs));
   XP_SET_OR_RETURN(op, SortAndLimit(std::move(op), std::move(keys), q));
-  plan.op = std::move(op);
+  plan.node = std::move(op);
   return plan;
 }
 
@@ -1339,8 +1334,7 @@ Result<LocalEngine::FromPlan> LocalEngine::PlanDerived(
     u.columns.push_back({alias, name, sub.types[i]});
     cols.push_back(plan::MakeColumn(static_cast<int>(i), sub.types[i]));
   }
-  for (auto& in : sub.inputs) owner->inputs.push_back(std::move(in));
-  u.op = std::make_unique<ProjectOperator>(std::move(sub.op), std::move(cols));
+  u.node = plan::MakeProject(std::move(sub.node), std::move(cols));
   return u;
 }
 
@@ -1371,7 +1365,7 @@ Result<LocalEngine::FromPlan> LocalEngine::PlanJoinUnit(
       const std::string qualifier = ref.alias.empty() ? ref.name : ref.alias;
       for (const auto& c : table->schema().columns)
         u.columns.push_back({qualifier, c.name, c.type});
-      u.op = std::make_unique<BatchSource>(table->types(), &table->batches());
+      u.node = plan::MakeTableScan(&table->schema());
       return u;
     }
     case sql::TableRef::Kind::kSubquery:
@@ -1398,8 +1392,9 @@ Result<LocalEngine::FromPlan> LocalEngine::PlanJoinUnit(
   plan::BoundExprPtr on;
   if (ref.on) XP_SET_OR_RETURN(on, plan::BindExpr(*ref.on, scope, "on clause"));
   const size_t nk = keep.columns.size(), no = other.columns.size();
-  OperatorPtr join = std::make_unique<NestedLoopJoinOperator>(
-      std::move(keep.op), std::move(other.op), std::move(on), JoinKind::kLeft);
+  plan::LogicalNodePtr join =
+      plan::MakeJoin(std::move(keep.node), std::move(other.node),
+                     JoinKind::kLeft, {}, {}, std::move(on));
   FromPlan out;
   out.columns = l.columns;
   for (const auto& c : r.columns) out.columns.push_back(c);
@@ -1411,9 +1406,9 @@ Result<LocalEngine::FromPlan> LocalEngine::PlanJoinUnit(
     for (size_t i = 0; i < nk; ++i)
       cols.push_back(
           plan::MakeColumn(static_cast<int>(i), out.columns[no + i].type));
-    join = std::make_unique<ProjectOperator>(std::move(join), std::move(cols));
+    join = plan::MakeProject(std::move(join), std::move(cols));
   }
-  out.op = std::move(join);
+  out.node = std::move(join);
   return out;
 }
 
@@ -1478,8 +1473,7 @@ Result<LocalEngine::FromPlan> LocalEngine::PlanFrom(
       if (cj.applied || cj.units != (uint64_t{1} << u)) continue;
       plan::BoundExprPtr p = plan::Clone(*cj.expr);
       Remap(p.get(), local);
-      units[u].op = std::make_unique<FilterOperator>(std::move(units[u].op),
-                                                     std::move(p));
+      units[u].node = plan::MakeFilter(std::move(units[u].node), std::move(p));
       cj.applied = true;
     }
   }
@@ -1490,13 +1484,13 @@ Result<LocalEngine::FromPlan> LocalEngine::PlanFrom(
   uint64_t joined = 1;
   size_t width = units[0].columns.size();
   for (size_t c = 0; c < width; ++c) pos[c] = static_cast<int>(c);
-  OperatorPtr op = std::move(units[0].op);
+  plan::LogicalNodePtr op = std::move(units[0].node);
   auto apply_ready = [&]() {
     for (auto& cj : conjuncts) {
       if (cj.applied || (cj.units & ~joined) != 0) continue;
       plan::BoundExprPtr p = plan::Clone(*cj.expr);
       Remap(p.get(), pos);
-      op = std::make_unique<FilterOperator>(std::move(op), std::move(p));
+      op = plan::MakeFilter(std::move(op), std::move(p));
       cj.applied = true;
     }
   };
@@ -1546,9 +1540,9 @@ Result<LocalEngine::FromPlan> LocalEngine::PlanFrom(
       build_keys.push_back(static_cast<int>(cols.second - first[next]));
       conjuncts[k].applied = true;
     }
-    op = std::make_unique<HashJoinOperator>(
-        std::move(op), std::move(units[next].op), std::move(probe_keys),
-        std::move(build_keys), JoinKind::kInner);
+    op = plan::MakeJoin(std::move(op), std::move(units[next].node),
+                        JoinKind::kInner, std::move(probe_keys),
+                        std::move(build_keys), nullptr);
     for (size_t c = 0; c < units[next].columns.size(); ++c)
       pos[first[next] + c] = static_cast<int>(width + c);
     width += units[next].columns.size();
@@ -1562,11 +1556,37 @@ Result<LocalEngine::FromPlan> LocalEngine::PlanFrom(
     std::vector<plan::BoundExprPtr> cols;
     for (size_t c = 0; c < ncols; ++c)
       cols.push_back(plan::MakeColumn(pos[c], scope.columns()[c].type));
-    op = std::make_unique<ProjectOperator>(std::move(op), std::move(cols));
+    op = plan::MakeProject(std::move(op), std::move(cols));
   }
-  out.op = std::move(op);
+  out.node = std::move(op);
   out.columns = scope.columns();
   return out;
+}
+
+Result<OperatorPtr> LocalEngine::Scan(const plan::LogicalNode& scan) {
+  XP_ASSIGN_OR_RETURN(
+      MemoryTable * table,
+      Table(sql::QualifiedName{scan.table->database, scan.table->name}));
+  OperatorPtr op =
+      std::make_unique<BatchSource>(table->types(), &table->batches());
+  if (scan.kind != plan::NodeKind::kTableScan)
+    return Status::Internal("Get / RangeScan reached the in-memory engine");
+  if (scan.columns.size() == table->schema().columns.size()) {
+    bool all = true;
+    for (size_t c = 0; c < scan.columns.size(); ++c)
+      all &= scan.columns[c] == static_cast<int>(c);
+    if (all) return op;
+  }
+  std::vector<plan::BoundExprPtr> cols;
+  for (size_t c = 0; c < scan.columns.size(); ++c)
+    cols.push_back(plan::MakeColumn(scan.columns[c], scan.types[c]));
+  return OperatorPtr(
+      std::make_unique<ProjectOperator>(std::move(op), std::move(cols)));
+}
+
+Result<OperatorPtr> LocalEngine::Build(SelectPlan& plan) {
+  return Lower(*plan.node,
+               [this](const plan::LogicalNode& scan) { return Scan(scan); });
 }
 
 Result<QueryResult> LocalEngine::Select(const sql::SelectStmt& q) {
@@ -1575,7 +1595,8 @@ Result<QueryResult> LocalEngine::Select(const sql::SelectStmt& q) {
   result.names = plan.names;
   result.types = plan.types;
   const size_t visible = plan.visible;
-  Operator* op = plan.op.get();
+  XP_ASSIGN_OR_RETURN(OperatorPtr built, Build(plan));
+  Operator* op = built.get();
   for (;;) {
     XP_ASSIGN_OR_RETURN(const Batch* b, op->Next());
     if (b == nullptr) break;

@@ -27,6 +27,7 @@
 #include "plan/exec/memory_table.h"
 #include "plan/exec/operator.h"
 #include "plan/exec/query_context.h"
+#include "plan/logical.h"
 #include "plan/schema.h"
 
 namespace xp::exec {
@@ -74,16 +75,14 @@ class LocalEngine {
   // A SELECT as an operator tree; the first `visible` output columns are
   // the select list.
   struct SelectPlan {
-    OperatorPtr op;
+    plan::LogicalNodePtr node;
     std::vector<std::string> names;
     std::vector<plan::DataType> types;  // of the visible columns
     size_t visible = 0;
-    // Batches the operators read that nobody else owns (FROM-less SELECT).
-    std::vector<std::unique_ptr<std::vector<Batch>>> inputs;
   };
   // A FROM clause: its operator and the columns it yields, in FROM order.
   struct FromPlan {
-    OperatorPtr op;
+    plan::LogicalNodePtr node;
     std::vector<plan::ScopeColumn> columns;
   };
   // Plans `ref` with the `where` conjuncts (WHERE, for the top FROM) pushed
@@ -99,6 +98,10 @@ class LocalEngine {
   Result<SelectPlan> PlanSelect(
       const sql::SelectStmt& q,
       std::shared_ptr<plan::OuterContext> outer = nullptr);
+  // Optimizes a planned SELECT (the passes not disabled) and lowers it to
+  // operators over this engine's tables.
+  Result<OperatorPtr> Build(SelectPlan& plan);
+  Result<OperatorPtr> Scan(const plan::LogicalNode& scan);
   Result<SelectPlan> PlanSetOp(
       const sql::SelectStmt& q,
       const std::shared_ptr<plan::OuterContext>& outer);

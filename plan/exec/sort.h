@@ -9,13 +9,11 @@
 #include <vector>
 
 #include "plan/exec/operator.h"
+#include "plan/logical.h"
 
 namespace xp::exec {
 
-struct SortKey {
-  int column = 0;
-  bool desc = false;
-};
+using plan::SortKey;
 
 class SortOperator : public Operator {
  public:

@@ -1,0 +1,95 @@
+#include "plan/exec/lower.h"
+
+#include "plan/exec/aggregate.h"
+#include "plan/exec/hash_join.h"
+#include "plan/exec/nested_loop_join.h"
+#include "plan/exec/query_context.h"
+#include "plan/exec/sort.h"
+
+namespace xp::exec {
+
+Result<const Batch*> OwnedBatchSource::Next() {
+  XP_RETURN_IF_ERROR(CheckCancelled());
+  while (next_ < batches_.size()) {
+    const Batch& b = batches_[next_++];
+    if (b.num_rows() > 0 || types_.empty()) return &b;
+  }
+  return static_cast<const Batch*>(nullptr);
+}
+
+std::vector<Batch> BatchesOf(
+    const std::vector<plan::DataType>& types,
+    const std::vector<std::vector<plan::Value>>& rows) {
+  std::vector<PhysType> phys;
+  for (const auto& t : types) phys.push_back(t.phys());
+  std::vector<Batch> out;
+  for (size_t r = 0; r < rows.size(); ++r) {
+    if (r % kBatchSize == 0) out.emplace_back(phys);
+    Batch& b = out.back();
+    const size_t slot = r % kBatchSize;
+    for (size_t c = 0; c < types.size(); ++c)
+      PutValue(rows[r][c], slot, &b.column(c));
+    b.SetRows(slot + 1);
+  }
+  return out;
+}
+
+Result<OperatorPtr> Lower(const plan::LogicalNode& n,
+                          const ScanFactory& scans) {
+  using plan::NodeKind;
+  std::vector<OperatorPtr> in;
+  for (const auto& c : n.children) {
+    XP_ASSIGN_OR_RETURN(OperatorPtr op, Lower(*c, scans));
+    in.push_back(std::move(op));
+  }
+  switch (n.kind) {
+    case NodeKind::kValues:
+      return OperatorPtr(std::make_unique<OwnedBatchSource>(
+          n.types, BatchesOf(n.types, n.rows)));
+    case NodeKind::kTableScan:
+    case NodeKind::kGet:
+    case NodeKind::kRangeScan:
+      return scans(n);
+    case NodeKind::kFilter:
+      return OperatorPtr(std::make_unique<FilterOperator>(
+          std::move(in[0]), plan::Clone(*n.predicate)));
+    case NodeKind::kProject: {
+      std::vector<plan::BoundExprPtr> exprs;
+      for (const auto& e : n.exprs) exprs.push_back(plan::Clone(*e));
+      return OperatorPtr(std::make_unique<ProjectOperator>(std::move(in[0]),
+                                                           std::move(exprs)));
+    }
+    case NodeKind::kAggregate:
+      return OperatorPtr(std::make_unique<HashAggregateOperator>(
+          std::move(in[0]), n.group_columns, n.aggs));
+    case NodeKind::kSort:
+      return OperatorPtr(std::make_unique<SortOperator>(
+          std::move(in[0]), n.sort_keys, n.limit, n.offset));
+    case NodeKind::kLimit:
+      return OperatorPtr(std::make_unique<LimitOperator>(std::move(in[0]),
+                                                         *n.limit, n.offset));
+    case NodeKind::kJoin:
+      if (!n.probe_keys.empty() || !n.predicate) {
+        OperatorPtr join = std::make_unique<HashJoinOperator>(
+            std::move(in[0]), std::move(in[1]), n.probe_keys, n.build_keys,
+            n.join);
+        if (n.predicate && n.join == plan::JoinKind::kInner) {
+          join = std::make_unique<FilterOperator>(std::move(join),
+                                                  plan::Clone(*n.predicate));
+        } else if (n.predicate) {
+          return Status::Internal("hash join with a residual condition");
+        }
+        return join;
+      }
+      if (n.join != plan::JoinKind::kInner && n.join != plan::JoinKind::kLeft)
+        return Status::Internal("nested-loop semi/anti join");
+      return OperatorPtr(std::make_unique<NestedLoopJoinOperator>(
+          std::move(in[0]), std::move(in[1]), plan::Clone(*n.predicate),
+          n.join));
+    case NodeKind::kUnionAll:
+      return OperatorPtr(std::make_unique<UnionAllOperator>(std::move(in)));
+  }
+  return Status::Internal("unknown plan node");
+}
+
+}  // namespace xp::exec

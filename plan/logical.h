@@ -1,0 +1,149 @@
+// The logical plan IR: what the SQL front end (binder + planner) produces,
+// the rewrite passes (plan/optimizer.h) transform, EXPLAIN prints, and the
+// executor lowers to operators (plan/exec/lower.h). The same IR is what a
+// compute node ships to data nodes. Nodes read their children's columns by
+// position; every node knows its output types.
+//
+//   Values      constant rows (FROM-less SELECT)
+//   TableScan   all rows of a table, `columns` of it (projection pruning)
+//   Get         rows whose index key equals one of `keys` (batch get)
+//   RangeScan   rows whose index key lies between `lower` and `upper`
+//   Filter      rows where `predicate` is true
+//   Project     one column per expression
+//   Aggregate   GROUP BY `group_columns`, then one column per AggSpec
+//   Sort        ORDER BY `sort_keys`; with `limit` it is a TopN
+//   Limit       OFFSET / LIMIT
+//   Join        probe (child 0) x build (child 1): hash join on key columns
+//               (probe_keys = build_keys), or nested loop on `predicate`
+//   UnionAll    the children's rows in turn
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "plan/expr.h"
+#include "plan/schema.h"
+
+namespace xp::plan {
+
+// kAnyValue: the value of the group's first row (NULL included), for
+// ANY_VALUE() and non-grouped columns without ONLY_FULL_GROUP_BY.
+enum class AggFunc : uint8_t {
+  kCountStar,
+  kCount,
+  kSum,
+  kAvg,
+  kMin,
+  kMax,
+  kAnyValue
+};
+
+struct AggSpec {
+  AggFunc func = AggFunc::kCountStar;
+  int column = -1;  // input column; -1 for COUNT(*)
+  bool distinct = false;
+};
+
+// The result type of `spec` over an input of type `input`.
+DataType AggResultType(const AggSpec& spec, const DataType& input);
+
+//   kInner: probe columns + build columns for every matching pair
+//   kLeft:  as inner, plus unmatched probe rows with NULL build columns
+//   kSemi:  probe rows with at least one match (EXISTS / IN)
+//   kAnti:  probe rows without a match (NOT EXISTS)
+enum class JoinKind : uint8_t { kInner, kLeft, kSemi, kAnti };
+
+struct SortKey {
+  int column = 0;
+  bool desc = false;
+};
+
+enum class NodeKind : uint8_t {
+  kValues,
+  kTableScan,
+  kGet,
+  kRangeScan,
+  kFilter,
+  kProject,
+  kAggregate,
+  kSort,
+  kLimit,
+  kJoin,
+  kUnionAll,
+};
+
+// One end of a RangeScan: a key prefix of the index and whether it is
+// included.
+struct ScanBound {
+  std::vector<Value> key;
+  bool inclusive = true;
+};
+
+struct LogicalNode;
+using LogicalNodePtr = std::unique_ptr<LogicalNode>;
+
+struct LogicalNode {
+  NodeKind kind = NodeKind::kValues;
+  std::vector<DataType> types;  // output columns
+  std::vector<LogicalNodePtr> children;
+
+  // kValues
+  std::vector<std::vector<Value>> rows;
+  // kTableScan / kGet / kRangeScan
+  const TableSchema* table = nullptr;
+  std::vector<int> columns;  // table columns produced, in order
+  int index = -1;            // kGet / kRangeScan: into table->indexes
+  std::vector<std::vector<Value>> keys;   // kGet: full or prefix keys
+  std::optional<ScanBound> lower, upper;  // kRangeScan; nullopt: open
+  bool reverse = false;
+  // kFilter; kJoin without keys (nested loop): the join condition
+  BoundExprPtr predicate;
+  // kProject
+  std::vector<BoundExprPtr> exprs;
+  // kAggregate
+  std::vector<int> group_columns;
+  std::vector<AggSpec> aggs;
+  // kSort / kLimit
+  std::vector<SortKey> sort_keys;
+  std::optional<uint64_t> limit;
+  uint64_t offset = 0;
+  // kJoin
+  JoinKind join = JoinKind::kInner;
+  std::vector<int> probe_keys, build_keys;  // empty: nested loop
+};
+
+LogicalNodePtr MakeValues(std::vector<DataType> types,
+                          std::vector<std::vector<Value>> rows);
+// Reads `columns` of `table` (all when empty).
+LogicalNodePtr MakeTableScan(const TableSchema* table,
+                             std::vector<int> columns = {});
+LogicalNodePtr MakeFilter(LogicalNodePtr child, BoundExprPtr predicate);
+LogicalNodePtr MakeProject(LogicalNodePtr child,
+                           std::vector<BoundExprPtr> exprs);
+LogicalNodePtr MakeAggregate(LogicalNodePtr child,
+                             std::vector<int> group_columns,
+                             std::vector<AggSpec> aggs);
+LogicalNodePtr MakeSort(LogicalNodePtr child, std::vector<SortKey> keys,
+                        std::optional<uint64_t> limit, uint64_t offset);
+LogicalNodePtr MakeLimit(LogicalNodePtr child, uint64_t limit, uint64_t offset);
+// Hash join when the key lists are non-empty; nested loop on `predicate`
+// (null: every pair) otherwise. kSemi/kAnti output only the probe columns.
+LogicalNodePtr MakeJoin(LogicalNodePtr probe, LogicalNodePtr build,
+                        JoinKind kind, std::vector<int> probe_keys,
+                        std::vector<int> build_keys, BoundExprPtr predicate);
+// REQUIRES: children with equal types.
+LogicalNodePtr MakeUnionAll(std::vector<LogicalNodePtr> children);
+
+// Recomputes a node's output types from its children and fields (after a
+// rewrite changed them).
+void DeriveTypes(LogicalNode* node);
+
+// EXPLAIN: one line per operator, children indented two spaces.
+std::string Explain(const LogicalNode& node);
+// The one-line description of a node ("Filter (#0 > 5)").
+std::string Describe(const LogicalNode& node);
+
+}  // namespace xp::plan
