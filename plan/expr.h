@@ -99,11 +99,18 @@ struct BoundExpr;
 // Runs a subquery for one combination of outer values; implemented by the
 // engine that planned it. Returns the expression's value: the single value
 // of a scalar subquery (NULL for no rows), 0/1 for EXISTS, 0/1/NULL for IN.
+struct LogicalNode;
+
 class SubqueryRunner {
  public:
+  enum class Kind : uint8_t { kScalar, kExists, kIn, kAny, kAll };
   virtual ~SubqueryRunner() = default;
   virtual Result<Value> Run(const std::vector<Value>& args) = 0;
   virtual std::string Describe() const = 0;
+  virtual Kind kind() const = 0;
+  // The subquery's plan when it reads nothing from the enclosing query (so
+  // a rewrite may turn IN / EXISTS into a semi join); null otherwise.
+  virtual Result<std::unique_ptr<LogicalNode>> UncorrelatedPlan() = 0;
 };
 
 struct BoundExpr {

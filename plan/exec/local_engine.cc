@@ -10,6 +10,7 @@
 #include "plan/exec/nested_loop_join.h"
 #include "plan/exec/operator.h"
 #include "plan/exec/sort.h"
+#include "plan/optimizer.h"
 #include "plan/sql/parser.h"
 #include "plan/sql/printer.h"
 
@@ -45,6 +46,11 @@ bool IsAggregateCall(const sql::Expr& e) {
 // The aggregate calls in `e` (not inside other aggregates or subqueries).
 void CollectAggregates(const sql::Expr& e, std::vector<const sql::Expr*>* out) {
   if (IsAggregateCall(e)) {
+    // The same call written twice is computed once.
+    const std::string text = sql::ToSql(e);
+    for (const sql::Expr* seen : *out) {
+      if (sql::ToSql(*seen) == text) return;
+    }
     out->push_back(&e);
     return;
   }
@@ -127,7 +133,7 @@ bool HashCompatible(const plan::DataType& a, const plan::DataType& b) {
 // to the given values, and remembers the answer per distinct values.
 class SubqueryRun : public plan::SubqueryRunner {
  public:
-  enum class Mode : uint8_t { kScalar, kExists, kIn, kAny, kAll };
+  using Mode = plan::SubqueryRunner::Kind;
 
   SubqueryRun(LocalEngine* engine, const sql::SelectStmt* query, Mode mode,
               plan::ExprOp cmp)
@@ -136,6 +142,21 @@ class SubqueryRun : public plan::SubqueryRunner {
   std::vector<plan::OuterContext::Ref> refs;
   plan::DataType lhs_type;  // kIn / kAny / kAll
   plan::DataType column_type;
+
+  Kind kind() const override { return mode_; }
+
+  Result<std::unique_ptr<plan::LogicalNode>> UncorrelatedPlan() override {
+    if (!refs.empty()) return std::unique_ptr<plan::LogicalNode>();
+    XP_ASSIGN_OR_RETURN(LocalEngine::SelectPlan plan, Plan({}, 0));
+    // Only the select list (ORDER BY extras dropped).
+    if (plan.node->types.size() != plan.visible) {
+      std::vector<plan::BoundExprPtr> cols;
+      for (size_t i = 0; i < plan.visible; ++i)
+        cols.push_back(plan::MakeColumn(static_cast<int>(i), plan.types[i]));
+      plan.node = plan::MakeProject(std::move(plan.node), std::move(cols));
+    }
+    return std::move(plan.node);
+  }
 
   std::string Describe() const override {
     static const char* kNames[] = {"scalar", "EXISTS", "IN", "ANY", "ALL"};
@@ -343,6 +364,8 @@ LocalEngine::LocalEngine() {
       {"collation_connection", plan::Value(std::string("utf8mb4_0900_ai_ci"))},
       {"max_allowed_packet", plan::Value(int64_t{67108864})},
       {"lower_case_table_names", plan::Value(int64_t{0})},
+      // Optimizer passes to skip (plan/optimizer.h), comma-separated.
+      {"xp_disabled_passes", plan::Value(std::string())},
   };
 }
 
@@ -480,6 +503,8 @@ Result<QueryResult> LocalEngine::ExecuteStatement(sql::StmtPtr stmt) {
       return DropView(*stmt);
     case sql::StmtKind::kSet:
       return Set(*stmt);
+    case sql::StmtKind::kExplain:
+      return Explain(*stmt);
     case sql::StmtKind::kCreateTrigger:
     case sql::StmtKind::kDropTrigger:
       return Trigger(*stmt);
@@ -1567,10 +1592,34 @@ Result<OperatorPtr> LocalEngine::Scan(const plan::LogicalNode& scan) {
   XP_ASSIGN_OR_RETURN(
       MemoryTable * table,
       Table(sql::QualifiedName{scan.table->database, scan.table->name}));
+  // Get on a unique index: point lookups in the table's key maps. Other
+  // Gets and RangeScans read the whole table; the planner keeps their
+  // predicate as a filter above them (the in-memory table has no ordered
+  // index).
+  const auto& indexes = table->schema().indexes;
+  if (scan.kind == plan::NodeKind::kGet &&
+      indexes[static_cast<size_t>(scan.index)].unique &&
+      scan.keys[0].size() ==
+          indexes[static_cast<size_t>(scan.index)].columns.size()) {
+    const std::vector<plan::DataType> all = table->types();
+    std::vector<std::vector<plan::Value>> rows;
+    for (const auto& key : scan.keys) {
+      std::optional<size_t> pos =
+          table->Find(static_cast<size_t>(scan.index), key);
+      if (!pos) continue;
+      const Batch& b = table->batches()[*pos / kBatchSize];
+      std::vector<plan::Value> row;
+      for (int c : scan.columns) {
+        row.push_back(ValueAt(b.column(static_cast<size_t>(c)),
+                              all[static_cast<size_t>(c)], *pos % kBatchSize));
+      }
+      rows.push_back(std::move(row));
+    }
+    return OperatorPtr(std::make_unique<OwnedBatchSource>(
+        scan.types, BatchesOf(scan.types, rows)));
+  }
   OperatorPtr op =
       std::make_unique<BatchSource>(table->types(), &table->batches());
-  if (scan.kind != plan::NodeKind::kTableScan)
-    return Status::Internal("Get / RangeScan reached the in-memory engine");
   if (scan.columns.size() == table->schema().columns.size()) {
     bool all = true;
     for (size_t c = 0; c < scan.columns.size(); ++c)
@@ -1585,8 +1634,48 @@ Result<OperatorPtr> LocalEngine::Scan(const plan::LogicalNode& scan) {
 }
 
 Result<OperatorPtr> LocalEngine::Build(SelectPlan& plan) {
+  plan::OptimizerOptions options;
+  options.evaluate = EvalBound;
+  const plan::Value& off = system_variables_.at("xp_disabled_passes");
+  if (off.index() == 5) {
+    std::string name;
+    for (char c : std::get<std::string>(off) + ",") {
+      if (c == ',') {
+        if (!name.empty()) options.disabled.push_back(name);
+        name.clear();
+      } else if (c != ' ') {
+        name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      }
+    }
+  }
+  XP_RETURN_IF_ERROR(plan::Optimize(&plan.node, options));
   return Lower(*plan.node,
                [this](const plan::LogicalNode& scan) { return Scan(scan); });
+}
+
+Result<QueryResult> LocalEngine::Explain(const sql::Statement& s) {
+  const auto& e = static_cast<const sql::ExplainStatement&>(s);
+  if (e.analyze) return NotSupported("EXPLAIN ANALYZE");
+  if (!e.format.empty() && e.format != "TREE")
+    return NotSupported("EXPLAIN FORMAT=" + e.format);
+  if (e.statement->kind != sql::StmtKind::kSelect)
+    return NotSupported("EXPLAIN of " + sql::ToSql(*e.statement));
+  XP_ASSIGN_OR_RETURN(
+      SelectPlan plan,
+      PlanSelect(
+          *static_cast<const sql::SelectStatement&>(*e.statement).query));
+  XP_RETURN_IF_ERROR(Build(plan).status());  // optimizes plan.node
+  QueryResult r;
+  r.names.push_back("EXPLAIN");
+  r.types.push_back(plan::DataType::String());
+  const std::string text = plan::Explain(*plan.node);
+  size_t start = 0;
+  while (start < text.size()) {
+    const size_t end = text.find('\n', start);
+    r.rows.push_back({text.substr(start, end - start)});
+    start = end + 1;
+  }
+  return r;
 }
 
 Result<QueryResult> LocalEngine::Select(const sql::SelectStmt& q) {

@@ -64,6 +64,7 @@ class LocalEngine {
   Result<QueryResult> CreateView(sql::StmtPtr s);
   Result<QueryResult> DropView(const sql::Statement& s);
   Result<QueryResult> Set(const sql::Statement& s);
+  Result<QueryResult> Explain(const sql::Statement& s);
   Result<QueryResult> Trigger(const sql::Statement& s);
   Result<plan::Value> ReadVariable(const sql::Expr& e) const;
   bool OnlyFullGroupBy() const;

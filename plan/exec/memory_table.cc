@@ -161,6 +161,25 @@ Status MemoryTable::Insert(const std::vector<int>& columns,
   return Status::OK();
 }
 
+std::optional<size_t> MemoryTable::Find(size_t index,
+                                        const std::vector<Value>& key) const {
+  const auto& idx = schema_->indexes[index];
+  if (!idx.unique || key.size() != idx.columns.size()) return std::nullopt;
+  std::string k;
+  for (size_t i = 0; i < key.size(); ++i) {
+    if (key[i].index() == 0) return std::nullopt;  // NULL never matches
+    const auto& type =
+        schema_->columns[static_cast<size_t>(idx.columns[i])].type;
+    Vector v(type.phys(), 1);
+    PutValue(key[i], 0, &v);
+    v.Resize(1);
+    EncodeKey(v, type, 0, &k);
+  }
+  auto it = unique_keys_[index].find(k);
+  if (it == unique_keys_[index].end()) return std::nullopt;
+  return it->second;
+}
+
 std::vector<std::vector<Value>> MemoryTable::Rows() const {
   const std::vector<plan::DataType> t = types();
   std::vector<std::vector<Value>> rows;

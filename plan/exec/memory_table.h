@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -35,6 +36,10 @@ class MemoryTable {
                 uint64_t* insert_id = nullptr,
                 std::vector<size_t>* conflicts = nullptr);
   void Truncate();
+  // The position of the row whose unique index `index` has `key` (values of
+  // the index columns, in the column types), if any.
+  std::optional<size_t> Find(size_t index,
+                             const std::vector<plan::Value>& key) const;
   // Every row, all columns, in storage order.
   std::vector<std::vector<plan::Value>> Rows() const;
   // Replaces the contents with `rows` (all columns, already of the column

@@ -1,7 +1,8 @@
 // sqllogictest runner over the in-memory engine (plan/exec/local_engine.h).
 // Prints one line per file with pass counts; statements the engine does not
 // support yet (MySQL 1235) are counted separately from wrong answers.
-//   slt_runner [--require-all] [--verbose] [--reasons] [--known FILE] FILE...
+//   slt_runner [--require-all] [--verbose] [--reasons] [--known FILE]
+//              [--set STATEMENT] FILE...
 // --require-all: exit 1 unless every record passes or is a listed known
 //   failure that still fails the listed way (for CI);
 // --known FILE: known failures, one per line as
@@ -51,6 +52,7 @@ struct Options {
   bool verbose = false;
   std::map<std::string, size_t>* reasons = nullptr;  // --reasons
   std::vector<Known> known;
+  std::vector<std::string> setup;  // --set: run first on every engine
 };
 
 bool EndsWith(const std::string& s, const std::string& suffix) {
@@ -110,6 +112,15 @@ Counts RunFile(const std::string& path, const Options& o) {
     return n;
   }
   xp::exec::LocalEngine engine;
+  for (const auto& sql : o.setup) {
+    auto r = engine.Execute(sql);
+    if (!r.ok()) {
+      std::fprintf(stderr, "--set %s: %s\n", sql.c_str(),
+                   r.status().ToString().c_str());
+      ++n.failed;
+      return n;
+    }
+  }
   uint64_t threshold = 0;
   for (const auto& r : *records) {
     if (r.kind == xp::slt::Record::Kind::kHashThreshold) {
@@ -181,15 +192,19 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "cannot read %s\n", argv[i]);
         return 2;
       }
+    } else if (std::strcmp(argv[i], "--set") == 0 && i + 1 < argc) {
+      o.setup.emplace_back(argv[++i]);
     } else if (std::strcmp(argv[i], "--help") == 0) {
       std::printf(
           "usage: slt_runner [--require-all] [--verbose] [--reasons] "
-          "[--known FILE] FILE...\n"
+          "[--known FILE] [--set STATEMENT] FILE...\n"
           "  --require-all  exit 1 unless every record passes or fails as\n"
           "                 its --known entry says\n"
           "  --verbose      print each failing record and why\n"
           "  --reasons      count unsupported statements by message\n"
-          "  --known FILE   known failures (tests/sql/KNOWN_FAILURES.md)\n");
+          "  --known FILE   known failures (tests/sql/KNOWN_FAILURES.md)\n"
+          "  --set STMT     run STMT first on every file's engine, e.g.\n"
+          "                 \"SET xp_disabled_passes = 'access_path'\"\n");
       return 0;
     } else {
       files.emplace_back(argv[i]);

@@ -1,0 +1,70 @@
+// xsql: runs SQL statements on the in-memory engine (plan/exec/local_engine)
+// and prints the results; statements come from the command line or, one
+// per line (or separated by ';'), from standard input.
+//   xsql "CREATE TABLE t (a INT)" "INSERT INTO t VALUES (1)" "SELECT * FROM t"
+//   echo "EXPLAIN SELECT 1" | xsql
+// Results are tab-separated with a header line; errors go to stderr as
+// "ERROR code (state): message" and make the exit status 1.
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "plan/exec/local_engine.h"
+
+namespace {
+
+bool Run(xp::exec::LocalEngine& engine, const std::string& sql) {
+  size_t b = sql.find_first_not_of(" \t\r\n;");
+  if (b == std::string::npos) return true;
+  auto r = engine.Execute(sql);
+  if (!r.ok()) {
+    std::fprintf(stderr, "%s\n", r.status().ToString().c_str());
+    return false;
+  }
+  if (r->names.empty()) {
+    std::printf("OK, %llu row(s) affected\n",
+                static_cast<unsigned long long>(r->rows_affected));
+    return true;
+  }
+  for (size_t i = 0; i < r->names.size(); ++i)
+    std::printf("%s%s", i ? "\t" : "", r->names[i].c_str());
+  std::printf("\n");
+  for (const auto& row : r->rows) {
+    for (size_t i = 0; i < row.size(); ++i)
+      std::printf("%s%s", i ? "\t" : "", row[i] ? row[i]->c_str() : "NULL");
+    std::printf("\n");
+  }
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc > 1 && (std::strcmp(argv[1], "--help") == 0 ||
+                   std::strcmp(argv[1], "-h") == 0)) {
+    std::printf(
+        "usage: xsql [STATEMENT...]\n"
+        "Runs SQL on an in-memory engine (MySQL dialect) and prints the\n"
+        "results tab-separated. Without arguments, reads statements from\n"
+        "standard input, one per line or separated by ';'.\n");
+    return 0;
+  }
+  xp::exec::LocalEngine engine;
+  bool ok = true;
+  if (argc > 1) {
+    for (int i = 1; i < argc; ++i) ok &= Run(engine, argv[i]);
+    return ok ? 0 : 1;
+  }
+  std::string line, stmt;
+  while (std::getline(std::cin, line)) {
+    stmt += line + "\n";
+    if (line.find(';') != std::string::npos || argc == 1) {
+      ok &= Run(engine, stmt);
+      stmt.clear();
+    }
+  }
+  ok &= Run(engine, stmt);
+  return ok ? 0 : 1;
+}
