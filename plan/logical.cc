@@ -57,6 +57,8 @@ DataType AggResultType(const AggSpec& spec, const DataType& input) {
     case AggFunc::kMax:
     case AggFunc::kAnyValue:
       return input;
+    case AggFunc::kGroupConcat:
+      return DataType::String(kGroupConcatMaxLen);
     case AggFunc::kSum:
       if (!IsExactInput(input)) return DataType::Double();
       return DataType::Decimal(38,
@@ -70,6 +72,21 @@ DataType AggResultType(const AggSpec& spec, const DataType& input) {
     }
   }
   return DataType::Null();
+}
+
+std::vector<DataType> AggOutputTypes(const AggSpec& spec, AggMode mode,
+                                     const DataType& input) {
+  if (mode == AggMode::kPartial && spec.func == AggFunc::kAvg) {
+    AggSpec sum = spec;
+    sum.func = AggFunc::kSum;
+    return {AggResultType(sum, input), DataType::Int()};
+  }
+  if (mode == AggMode::kFinal &&
+      (spec.func == AggFunc::kCount || spec.func == AggFunc::kCountStar))
+    return {DataType::Int()};
+  // Partial COUNT is an Int; partial SUM / MIN / MAX / GROUP_CONCAT have
+  // their final type; final AVG over a SUM state of scale s gives s + 4.
+  return {AggResultType(spec, input)};
 }
 
 void DeriveTypes(LogicalNode* n) {
@@ -152,10 +169,11 @@ LogicalNodePtr MakeProject(LogicalNodePtr child,
 
 LogicalNodePtr MakeAggregate(LogicalNodePtr child,
                              std::vector<int> group_columns,
-                             std::vector<AggSpec> aggs) {
+                             std::vector<AggSpec> aggs, AggMode mode) {
   auto n = WithChild(NodeKind::kAggregate, std::move(child));
   n->group_columns = std::move(group_columns);
   n->aggs = std::move(aggs);
+  n->agg_mode = mode;
   DeriveTypes(n.get());
   return n;
 }

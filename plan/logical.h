@@ -38,17 +38,36 @@ enum class AggFunc : uint8_t {
   kAvg,
   kMin,
   kMax,
-  kAnyValue
+  kAnyValue,
+  kGroupConcat,  // values as text joined by `separator`, at most 1024 bytes
 };
 
 struct AggSpec {
   AggFunc func = AggFunc::kCountStar;
   int column = -1;  // input column; -1 for COUNT(*)
   bool distinct = false;
+  std::string separator = ",";  // GROUP_CONCAT
+  int order = 0;                // GROUP_CONCAT ORDER BY the value: 1 / -1
 };
 
-// The result type of `spec` over an input of type `input`.
+// Two-phase aggregation (a data node computes partial states, the compute
+// node merges them):
+//   kComplete: input rows -> results
+//   kPartial:  input rows -> states, one column per aggregate except AVG,
+//              which gives two (SUM, COUNT); COUNT gives its count
+//   kFinal:    states -> results; an aggregate's `column` is its first
+//              state column (AVG reads column and column + 1)
+// DISTINCT aggregates are complete only (a planner groups by the value
+// first instead).
+enum class AggMode : uint8_t { kComplete, kPartial, kFinal };
+
+inline constexpr size_t kGroupConcatMaxLen = 1024;  // group_concat_max_len
+
+// The result type of `spec` over an input of type `input` (complete mode).
 DataType AggResultType(const AggSpec& spec, const DataType& input);
+// The output columns of `spec` in `mode`; `input` is its first input column.
+std::vector<DataType> AggOutputTypes(const AggSpec& spec, AggMode mode,
+                                     const DataType& input);
 
 //   kInner: probe columns + build columns for every matching pair
 //   kLeft:  as inner, plus unmatched probe rows with NULL build columns
@@ -106,6 +125,7 @@ struct LogicalNode {
   // kAggregate
   std::vector<int> group_columns;
   std::vector<AggSpec> aggs;
+  AggMode agg_mode = AggMode::kComplete;
   // kSort / kLimit
   std::vector<SortKey> sort_keys;
   std::optional<uint64_t> limit;
@@ -125,7 +145,8 @@ LogicalNodePtr MakeProject(LogicalNodePtr child,
                            std::vector<BoundExprPtr> exprs);
 LogicalNodePtr MakeAggregate(LogicalNodePtr child,
                              std::vector<int> group_columns,
-                             std::vector<AggSpec> aggs);
+                             std::vector<AggSpec> aggs,
+                             AggMode mode = AggMode::kComplete);
 LogicalNodePtr MakeSort(LogicalNodePtr child, std::vector<SortKey> keys,
                         std::optional<uint64_t> limit, uint64_t offset);
 LogicalNodePtr MakeLimit(LogicalNodePtr child, uint64_t limit, uint64_t offset);

@@ -1,5 +1,8 @@
 #include "plan/exec/aggregate.h"
 
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
 #include <cstring>
 
 #include "plan/exec/key_encoding.h"
@@ -100,7 +103,9 @@ struct HashAggregateOperator::AggState {
   std::vector<uint8_t> seen;      // MIN/MAX/SUM: any non-NULL value yet
   std::vector<plan::Value> best;  // MIN/MAX
   std::vector<std::unordered_set<std::string>>
-      distinct;  // DISTINCT seen values
+      distinct;                                 // DISTINCT seen values
+  std::vector<std::vector<std::string>> parts;  // GROUP_CONCAT values
+  size_t out_column = 0;                        // first output column
 
   void Grow(size_t groups) {
     count.resize(groups, 0);
@@ -111,16 +116,19 @@ struct HashAggregateOperator::AggState {
         spec.func == AggFunc::kAnyValue)
       best.resize(groups);
     if (spec.distinct) distinct.resize(groups);
+    if (spec.func == AggFunc::kGroupConcat) parts.resize(groups);
   }
 };
 
 HashAggregateOperator::HashAggregateOperator(OperatorPtr child,
                                              std::vector<int> group_columns,
-                                             std::vector<AggSpec> aggs)
+                                             std::vector<AggSpec> aggs,
+                                             AggMode mode)
     : child_(std::move(child)),
       group_columns_(std::move(group_columns)),
       aggs_(std::move(aggs)),
-      row_groups_(kBatchSize) {
+      row_groups_(kBatchSize),
+      mode_(mode) {
   const auto& in = child_->types();
   for (int c : group_columns_) types_.push_back(in[static_cast<size_t>(c)]);
   for (const AggSpec& a : aggs_) {
@@ -132,7 +140,9 @@ HashAggregateOperator::HashAggregateOperator(OperatorPtr child,
     st->exact = st->input.id == TypeId::kInt || st->input.id == TypeId::kUInt ||
                 st->input.id == TypeId::kDecimal ||
                 st->input.id == TypeId::kNull;
-    types_.push_back(st->result);
+    st->out_column = types_.size();
+    for (const DataType& t : plan::AggOutputTypes(a, mode_, st->input))
+      types_.push_back(t);
     states_.push_back(std::move(st));
   }
   std::vector<PhysType> phys;
@@ -175,10 +185,13 @@ Status HashAggregateOperator::Consume(const Batch& in) {
   std::string dkey;
   for (auto& st : states_) {
     const uint32_t* g = row_groups_.data();
-    if (st->spec.func == AggFunc::kCountStar) {
+    if (st->spec.func == AggFunc::kCountStar && mode_ != AggMode::kFinal) {
       for (size_t r = 0; r < rows; ++r) ++st->count[g[r]];
       continue;
     }
+    const bool final_count =
+        mode_ == AggMode::kFinal && (st->spec.func == AggFunc::kCount ||
+                                     st->spec.func == AggFunc::kCountStar);
     const Vector& v = in.column(static_cast<size_t>(st->spec.column));
     if (st->spec.func == AggFunc::kAnyValue) {
       for (size_t r = 0; r < rows; ++r) {
@@ -196,13 +209,26 @@ Status HashAggregateOperator::Consume(const Batch& in) {
         EncodeKey(v, st->input, r, &dkey);
         if (!st->distinct[grp].insert(dkey).second) continue;
       }
+      if (final_count) {  // merging partial counts
+        st->count[grp] += v.data<int64_t>()[r];
+        continue;
+      }
       switch (st->spec.func) {
         case AggFunc::kCount:
           ++st->count[grp];
           break;
+        case AggFunc::kGroupConcat:
+          st->parts[grp].push_back(CellText(v, st->input, r));
+          break;
         case AggFunc::kSum:
         case AggFunc::kAvg:
-          ++st->count[grp];
+          if (mode_ == AggMode::kFinal && st->spec.func == AggFunc::kAvg) {
+            st->count[grp] +=
+                in.column(static_cast<size_t>(st->spec.column) + 1)
+                    .data<int64_t>()[r];
+          } else {
+            ++st->count[grp];
+          }
           st->seen[grp] = 1;
           if (st->exact) {
             st->isum[grp] += ExactAt(v, st->input, r);
@@ -247,6 +273,28 @@ Status HashAggregateOperator::Finish() {
   return Status::OK();
 }
 
+namespace {
+
+// GROUP_CONCAT ... ORDER BY: text by collation, numbers by value.
+int CompareText(const std::string& a, const std::string& b, bool binary) {
+  if (binary) return a.compare(b) < 0 ? -1 : a == b ? 0 : 1;
+  const size_t n = std::min(a.size(), b.size());
+  for (size_t i = 0; i < n; ++i) {
+    const int x = std::tolower(static_cast<unsigned char>(a[i]));
+    const int y = std::tolower(static_cast<unsigned char>(b[i]));
+    if (x != y) return x < y ? -1 : 1;
+  }
+  return a.size() == b.size() ? 0 : a.size() < b.size() ? -1 : 1;
+}
+
+int CompareNumbers(const std::string& a, const std::string& b) {
+  const double x = std::strtod(a.c_str(), nullptr);
+  const double y = std::strtod(b.c_str(), nullptr);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+}  // namespace
+
 Result<const Batch*> HashAggregateOperator::Next() {
   if (!done_) {
     for (;;) {
@@ -266,8 +314,8 @@ Result<const Batch*> HashAggregateOperator::Next() {
     const size_t grp = emitted_ + i;
     for (size_t c = 0; c < ng; ++c) PutValue(keys_[grp][c], i, &out_.column(c));
     for (size_t a = 0; a < states_.size(); ++a) {
-      const AggState& st = *states_[a];
-      Vector& col = out_.column(ng + a);
+      AggState& st = *states_[a];
+      Vector& col = out_.column(st.out_column);
       switch (st.spec.func) {
         case AggFunc::kCountStar:
         case AggFunc::kCount:
@@ -283,7 +331,16 @@ Result<const Batch*> HashAggregateOperator::Next() {
           }
           break;
         case AggFunc::kAvg:
-          if (!st.seen[grp]) {
+          if (mode_ == AggMode::kPartial) {  // SUM and COUNT states
+            out_.column(st.out_column + 1).data<int64_t>()[i] = st.count[grp];
+            if (!st.seen[grp]) {
+              col.SetNull(i);
+            } else if (st.exact) {
+              col.data<int128>()[i] = st.isum[grp];
+            } else {
+              col.data<double>()[i] = st.dsum[grp];
+            }
+          } else if (!st.seen[grp]) {
             col.SetNull(i);
           } else if (st.exact) {
             const int in_scale =
@@ -304,6 +361,34 @@ Result<const Batch*> HashAggregateOperator::Next() {
         case AggFunc::kAnyValue:
           PutValue(st.seen[grp] ? st.best[grp] : plan::Value(), i, &col);
           break;
+        case AggFunc::kGroupConcat: {
+          auto& parts = st.parts[grp];
+          if (parts.empty()) {
+            col.SetNull(i);
+            break;
+          }
+          if (st.spec.order != 0) {
+            const bool binary = st.input.binary;
+            const int dir = st.spec.order;
+            std::stable_sort(parts.begin(), parts.end(),
+                             [&](const std::string& x, const std::string& y) {
+                               const int c = st.input.id == TypeId::kString
+                                                 ? CompareText(x, y, binary)
+                                                 : CompareNumbers(x, y);
+                               return dir > 0 ? c < 0 : c > 0;
+                             });
+          }
+          std::string joined;
+          for (size_t k = 0; k < parts.size(); ++k) {
+            if (k) joined += st.spec.separator;
+            joined += parts[k];
+            if (joined.size() >= plan::kGroupConcatMaxLen) break;
+          }
+          if (joined.size() > plan::kGroupConcatMaxLen)
+            joined.resize(plan::kGroupConcatMaxLen);
+          col.SetString(i, joined);
+          break;
+        }
       }
     }
   }

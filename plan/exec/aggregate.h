@@ -24,14 +24,17 @@
 namespace xp::exec {
 
 using plan::AggFunc;
+using plan::AggMode;
 using plan::AggResultType;
 using plan::AggSpec;
 
 class HashAggregateOperator : public Operator {
  public:
   // Output: the group columns (in order), then one column per aggregate.
+  // (In kPartial mode AVG takes two output columns; see plan::AggMode.)
   HashAggregateOperator(OperatorPtr child, std::vector<int> group_columns,
-                        std::vector<AggSpec> aggs);
+                        std::vector<AggSpec> aggs,
+                        AggMode mode = AggMode::kComplete);
   ~HashAggregateOperator() override;
   const std::vector<plan::DataType>& types() const override { return types_; }
   Result<const Batch*> Next() override;
@@ -53,6 +56,7 @@ class HashAggregateOperator : public Operator {
   std::vector<uint32_t> row_groups_;            // group id per input row
   std::vector<std::vector<plan::Value>> keys_;  // group key values per group
   std::vector<std::unique_ptr<AggState>> states_;
+  AggMode mode_;
 
   bool done_ = false;
   size_t emitted_ = 0;

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "plan/exec/sort.h"
+
 namespace xp::exec {
 namespace {
 
@@ -128,6 +130,80 @@ TEST(AggregateTest, ManyGroupsSpanOutputBatches) {
   }
   EXPECT_EQ(groups, 2500u);
   EXPECT_EQ(batches, 2u);
+}
+
+// Partial aggregation over each slice of the input, then a final merge of
+// the partial states, equals complete aggregation (the two-phase plan a
+// compute node runs over data nodes).
+TEST(AggregateTest, PartialThenFinalEqualsComplete) {
+  const std::vector<Row> rows = {{"a", 1, 150}, {"b", 5, 200}, {"A", 2, 100},
+                                 {"c", N, 999}, {"b", 7, -50}, {"a", N, 1},
+                                 {"c", N, 5},   {"d", 4, 250}, {"b", 1, 3}};
+  auto agg = [](AggFunc f, int col) {
+    AggSpec s;
+    s.func = f;
+    s.column = col;
+    return s;
+  };
+  const std::vector<AggSpec> specs = {
+      agg(AggFunc::kCountStar, -1), agg(AggFunc::kCount, 1),
+      agg(AggFunc::kSum, 1),        agg(AggFunc::kAvg, 2),
+      agg(AggFunc::kMin, 2),        agg(AggFunc::kMax, 1),
+      agg(AggFunc::kSum, 2),        agg(AggFunc::kAvg, 1)};
+  const auto complete = Aggregate(Table(rows), {0}, specs);
+  for (size_t slices : {1u, 2u, 4u}) {
+    // Partial states of each slice, gathered (what the DNs send back).
+    std::vector<Batch> states;
+    std::vector<DataType> state_types;
+    for (size_t s = 0; s < slices; ++s) {
+      std::vector<Row> part;
+      for (size_t i = s; i < rows.size(); i += slices) part.push_back(rows[i]);
+      auto t = Table(part);
+      HashAggregateOperator p(std::make_unique<BatchSource>(kTypes, &t), {0},
+                              specs, AggMode::kPartial);
+      state_types = p.types();
+      for (;;) {
+        auto b = p.Next();
+        ASSERT_TRUE(b.ok()) << b.status().ToString();
+        if (*b == nullptr) break;
+        states.push_back(CopyOwned(**b));
+      }
+    }
+    // Final: each aggregate reads its first state column.
+    std::vector<AggSpec> merge = specs;
+    int col = 1;
+    for (auto& m : merge) {
+      m.column = col;
+      col += m.func == AggFunc::kAvg ? 2 : 1;
+    }
+    ASSERT_EQ(static_cast<size_t>(col), state_types.size());
+    HashAggregateOperator f(std::make_unique<BatchSource>(state_types, &states),
+                            {0}, merge, AggMode::kFinal);
+    auto out = CollectAsText(&f);
+    ASSERT_TRUE(out.ok()) << out.status().ToString();
+    std::sort(out->begin(), out->end());
+    EXPECT_EQ(*out, complete) << slices << " slices";
+    for (size_t i = 0; i < f.types().size(); ++i)
+      EXPECT_EQ(f.types()[i].ToString(),
+                HashAggregateOperator(
+                    std::make_unique<BatchSource>(kTypes, &states), {0}, specs)
+                    .types()[i]
+                    .ToString());
+  }
+}
+
+TEST(AggregateTest, GroupConcat) {
+  auto t =
+      Table({{"a", 3, 0}, {"b", 1, 0}, {"a", 1, 0}, {"a", N, 0}, {"a", 2, 0}});
+  AggSpec gc;
+  gc.func = AggFunc::kGroupConcat;
+  gc.column = 1;
+  AggSpec sorted = gc;
+  sorted.order = -1;
+  sorted.separator = "; ";
+  EXPECT_EQ(Aggregate(t, {0}, {gc, sorted}),
+            (std::vector<std::vector<std::string>>{{"a", "3,1,2", "3; 2; 1"},
+                                                   {"b", "1", "1"}}));
 }
 
 }  // namespace

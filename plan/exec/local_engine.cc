@@ -40,7 +40,8 @@ Result<plan::Value> EvalBound(const plan::BoundExpr& e) {
 bool IsAggregateCall(const sql::Expr& e) {
   return e.kind == sql::ExprKind::kFunction &&
          (e.text == "COUNT" || e.text == "SUM" || e.text == "AVG" ||
-          e.text == "MIN" || e.text == "MAX" || e.text == "ANY_VALUE");
+          e.text == "MIN" || e.text == "MAX" || e.text == "ANY_VALUE" ||
+          e.text == "GROUP_CONCAT");
 }
 
 // The aggregate calls in `e` (not inside other aggregates or subqueries).
@@ -1022,12 +1023,22 @@ Result<LocalEngine::SelectPlan> LocalEngine::PlanSelect(
         spec.func = AggFunc::kCountStar;
       } else {
         if (a->args.size() != 1) return NotSupported(sql::ToSql(*a));
-        spec.func = a->text == "COUNT" ? AggFunc::kCount
-                    : a->text == "SUM" ? AggFunc::kSum
-                    : a->text == "AVG" ? AggFunc::kAvg
-                    : a->text == "MIN" ? AggFunc::kMin
-                    : a->text == "MAX" ? AggFunc::kMax
-                                       : AggFunc::kAnyValue;
+        spec.func = a->text == "COUNT"          ? AggFunc::kCount
+                    : a->text == "SUM"          ? AggFunc::kSum
+                    : a->text == "AVG"          ? AggFunc::kAvg
+                    : a->text == "MIN"          ? AggFunc::kMin
+                    : a->text == "MAX"          ? AggFunc::kMax
+                    : a->text == "GROUP_CONCAT" ? AggFunc::kGroupConcat
+                                                : AggFunc::kAnyValue;
+        if (spec.func == AggFunc::kGroupConcat) {
+          // One value; ORDER BY only by that value.
+          spec.separator = a->separator;
+          if (a->order_by.size() > 1 ||
+              (a->order_by.size() == 1 &&
+               sql::ToSql(*a->order_by[0].expr) != sql::ToSql(*a->args[0])))
+            return NotSupported("GROUP_CONCAT ordered by another expression");
+          if (!a->order_by.empty()) spec.order = a->order_by[0].desc ? -1 : 1;
+        }
         XP_ASSIGN_OR_RETURN(plan::BoundExprPtr arg,
                             plan::BindExpr(*a->args[0], scope));
         pre.push_back(std::move(arg));

@@ -60,8 +60,17 @@ Result<OperatorPtr> Lower(const plan::LogicalNode& n,
                                                            std::move(exprs)));
     }
     case NodeKind::kAggregate:
+      if (n.agg_mode != plan::AggMode::kComplete) {
+        for (const auto& a : n.aggs) {
+          if (a.distinct ||
+              (a.func == plan::AggFunc::kGroupConcat && a.order != 0))
+            return Status::InvalidArgument(
+                "DISTINCT and ordered GROUP_CONCAT aggregates are "
+                "complete-mode only");
+        }
+      }
       return OperatorPtr(std::make_unique<HashAggregateOperator>(
-          std::move(in[0]), n.group_columns, n.aggs));
+          std::move(in[0]), n.group_columns, n.aggs, n.agg_mode));
     case NodeKind::kSort:
       return OperatorPtr(std::make_unique<SortOperator>(
           std::move(in[0]), n.sort_keys, n.limit, n.offset));
