@@ -139,6 +139,13 @@ Result<DataType> CastType(const sql::TypeName& t) {
   return NotSupported("CAST AS " + t.name);
 }
 
+// A string with binary (byte) or case-insensitive comparison.
+BoundExprPtr WithCollation(BoundExprPtr e, bool binary) {
+  const uint32_t length =
+      e->type.id == TypeId::kString ? e->type.length : 65535u;
+  return MakeCast(std::move(e), DataType::String(length, binary));
+}
+
 BoundExprPtr CastIfNot(BoundExprPtr e, TypeId id, DataType to) {
   if (e->type.id == id) return e;
   return MakeCast(std::move(e), to);
@@ -427,6 +434,8 @@ Result<BoundExprPtr> BindExpr(const sql::Expr& e, const Scope& scope,
           args.push_back(std::move(a));
           return Call(ExprOp::kNot, std::move(args));
         }
+        case sql::UnaryOp::kBinary:  // BINARY x: compare bytes
+          return WithCollation(std::move(a), true);
         default:
           return NotSupported(sql::ToSql(e));
       }
@@ -537,6 +546,28 @@ Result<BoundExprPtr> BindExpr(const sql::Expr& e, const Scope& scope,
       }
       if (args.empty()) return MakeConst(Value(), DataType::Int());
       return Call(ExprOp::kCase, std::move(args));
+    }
+    case sql::ExprKind::kCollate: {
+      // x COLLATE name: *_bin / binary compare bytes, *_ci / *_ai_ci fold
+      // case (the default); nothing else is known.
+      XP_ASSIGN_OR_RETURN(BoundExprPtr a, BindExpr(*e.args[0], scope, clause));
+      std::string name = e.text;
+      for (char& c : name)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      auto ends = [&](std::string_view suffix) {
+        return name.size() >= suffix.size() &&
+               name.compare(name.size() - suffix.size(), suffix.size(),
+                            suffix) == 0;
+      };
+      const bool utf8 = name.rfind("utf8", 0) == 0 ||
+                        name.rfind("ascii", 0) == 0 ||
+                        name.rfind("latin1", 0) == 0;
+      if (name == "binary" || (utf8 && ends("_bin")))
+        return WithCollation(std::move(a), true);
+      if (utf8 && (ends("_ci") || ends("_ai_ci")))
+        return WithCollation(std::move(a), false);
+      return Status::SqlError(1273, "HY000",
+                              "Unknown collation: '" + e.text + "'");
     }
     case sql::ExprKind::kSysVar:
     case sql::ExprKind::kUserVar: {

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "plan/exec/operator.h"
+#include "plan/exec/query_context.h"
 #include "plan/sql/ast.h"
 #include "plan/types/temporal.h"
 
@@ -477,6 +478,7 @@ Status EvalArithmetic(Node& n, const Vector& a, const Vector& b, size_t rows) {
       case ExprOp::kMod:
         for (size_t i = 0; i < rows; ++i) {
           if (q[i] == 0.0) {
+            if (!out.IsNull(i)) XP_RETURN_IF_ERROR(DivisionByZero());
             out.SetNull(i);
             o[i] = 0;
           } else {
@@ -538,6 +540,7 @@ Status EvalArithmetic(Node& n, const Vector& a, const Vector& b, size_t rows) {
       const int128 mul = plan::Pow10(shift < 0 ? 0 : shift);
       for (size_t i = 0; i < rows; ++i) {
         if (q[i] == 0) {
+          if (!out.IsNull(i)) XP_RETURN_IF_ERROR(DivisionByZero());
           out.SetNull(i);
           o[i] = 0;
           continue;
@@ -556,6 +559,7 @@ Status EvalArithmetic(Node& n, const Vector& a, const Vector& b, size_t rows) {
     case ExprOp::kMod:
       for (size_t i = 0; i < rows; ++i) {
         if (q[i] == 0) {
+          if (!out.IsNull(i)) XP_RETURN_IF_ERROR(DivisionByZero());
           out.SetNull(i);
           o[i] = 0;
         } else {

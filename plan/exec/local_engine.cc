@@ -370,6 +370,15 @@ LocalEngine::LocalEngine() {
   };
 }
 
+bool LocalEngine::StrictDivisionByZero() const {
+  const auto& m = system_variables_.at("sql_mode");
+  if (m.index() != 5) return false;
+  const std::string& mode = std::get<std::string>(m);
+  return mode.find("ERROR_FOR_DIVISION_BY_ZERO") != std::string::npos &&
+         (mode.find("STRICT_TRANS_TABLES") != std::string::npos ||
+          mode.find("STRICT_ALL_TABLES") != std::string::npos);
+}
+
 bool LocalEngine::OnlyFullGroupBy() const {
   const auto& mode = system_variables_.at("sql_mode");
   return mode.index() == 5 && std::get<std::string>(mode).find(
@@ -650,6 +659,20 @@ Result<QueryResult> LocalEngine::DropTable(const sql::Statement& s) {
 
 namespace {
 
+// While alive, x / 0 in values being stored is error 1365 (when `on`).
+class StrictDivision {
+ public:
+  explicit StrictDivision(bool on) : ctx_(QueryContext::Current()) {
+    if (ctx_ != nullptr) ctx_->set_division_by_zero_error(on);
+  }
+  ~StrictDivision() {
+    if (ctx_ != nullptr) ctx_->set_division_by_zero_error(false);
+  }
+
+ private:
+  QueryContext* ctx_;
+};
+
 // One row of INSERT / INSERT IGNORE / REPLACE, counted as MySQL does (a
 // REPLACE that removes n rows affects n + 1; an ignored duplicate, 0).
 Status InsertRow(MemoryTable* table, const sql::InsertStatement& ins,
@@ -716,6 +739,7 @@ Result<QueryResult> LocalEngine::InsertRows(const sql::InsertStatement& ins,
           1136, "21S01", "Column count doesn't match value count at row 1");
     }
     XP_ASSIGN_OR_RETURN(OperatorPtr op, Build(plan));
+    StrictDivision strict(StrictDivisionByZero());
     std::vector<std::vector<plan::Value>> rows;
     for (;;) {
       XP_ASSIGN_OR_RETURN(const Batch* b, op->Next());
@@ -735,6 +759,7 @@ Result<QueryResult> LocalEngine::InsertRows(const sql::InsertStatement& ins,
   }
   plan::Scope no_columns;
   PrepareScope(&no_columns, nullptr);
+  StrictDivision strict(StrictDivisionByZero());
   for (const auto& row : ins.rows) {
     const size_t want =
         positions.empty() ? schema.columns.size() : positions.size();
@@ -890,6 +915,7 @@ Result<QueryResult> LocalEngine::Update(const sql::Statement& s) {
   std::vector<std::vector<plan::Value>> rows;
   QueryResult r;
   size_t row = 0;
+  StrictDivision strict(StrictDivisionByZero());
   for (const Batch& stored : table->batches()) {
     Batch work = CopyOwned(stored);
     const size_t n = work.num_rows();

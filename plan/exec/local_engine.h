@@ -68,6 +68,9 @@ class LocalEngine {
   Result<QueryResult> Trigger(const sql::Statement& s);
   Result<plan::Value> ReadVariable(const sql::Expr& e) const;
   bool OnlyFullGroupBy() const;
+  // sql_mode makes x / 0 in stored values an error (strict mode with
+  // ERROR_FOR_DIVISION_BY_ZERO).
+  bool StrictDivisionByZero() const;
   // Per row of `table` (storage order): whether `where` holds (all rows when
   // null). `qualifier` names the table in the expression.
   Result<std::vector<uint8_t>> MatchRows(MemoryTable* table,

@@ -39,4 +39,10 @@ Status CheckCancelled() {
   return Status::OK();
 }
 
+Status DivisionByZero() {
+  if (g_current != nullptr && g_current->division_by_zero_error())
+    return Status::SqlError(1365, "22012", "Division by 0");
+  return Status::OK();
+}
+
 }  // namespace xp::exec

@@ -29,6 +29,11 @@ class QueryContext {
   size_t used() const { return used_; }
   size_t budget() const { return budget_; }
 
+  // Strict mode with ERROR_FOR_DIVISION_BY_ZERO while computing values to
+  // store: x / 0 is error 1365 instead of NULL.
+  void set_division_by_zero_error(bool on) { division_error_ = on; }
+  bool division_by_zero_error() const { return division_error_; }
+
   // Accounts `bytes` more; error 7006 once the budget is exceeded.
   Status Charge(size_t bytes);
 
@@ -50,11 +55,14 @@ class QueryContext {
  private:
   const size_t budget_;
   size_t used_ = 0;
+  bool division_error_ = false;
   std::atomic<bool> cancelled_{false};
 };
 
 // Charge / check against the current thread's context (no-ops without one).
 Status ChargeMemory(size_t bytes);
 Status CheckCancelled();
+// A division by zero: OK (the result is NULL) or error 1365 (22012).
+Status DivisionByZero();
 
 }  // namespace xp::exec
