@@ -1,5 +1,5 @@
 // Executor operators over in-memory batches (issue 3 §7): rows per second
-// per core for filter, hash aggregation and hash join. The input is built
+// per core for filter, projection, hash aggregation and hash join. The input is built
 // once; each iteration runs the whole operator tree over it.
 #include <benchmark/benchmark.h>
 
@@ -58,6 +58,32 @@ void BM_Filter(benchmark::State& state) {
                          benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_Filter)->Unit(benchmark::kMillisecond);
+
+// Projection computing k * 3 + v (two arithmetic kernels per batch) and
+// passing v through.
+void BM_Project(benchmark::State& state) {
+  auto t = MakeTable(kRows, 1000);
+  for (auto _ : state) {
+    std::vector<plan::BoundExprPtr> mul;
+    mul.push_back(plan::MakeColumn(0, DataType::Int()));
+    mul.push_back(plan::MakeConst(plan::Value(int64_t{3}), DataType::Int()));
+    std::vector<plan::BoundExprPtr> add;
+    add.push_back(
+        std::move(plan::MakeCall(plan::ExprOp::kMul, std::move(mul))).value());
+    add.push_back(plan::MakeColumn(1, DataType::Int()));
+    std::vector<plan::BoundExprPtr> exprs;
+    exprs.push_back(
+        std::move(plan::MakeCall(plan::ExprOp::kAdd, std::move(add))).value());
+    exprs.push_back(plan::MakeColumn(1, DataType::Int()));
+    ProjectOperator p(std::make_unique<BatchSource>(kTypes, &t),
+                      std::move(exprs));
+    benchmark::DoNotOptimize(Drain(&p));
+  }
+  state.counters["rows/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()) * kRows,
+                         benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_Project)->Unit(benchmark::kMillisecond);
 
 void BM_HashAggregate(benchmark::State& state) {
   auto t = MakeTable(kRows, state.range(0));
