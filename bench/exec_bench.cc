@@ -1,6 +1,6 @@
 // Executor operators over in-memory batches (issue 3 §7): rows per second
-// per core for filter, projection, hash aggregation and hash join. The input is built
-// once; each iteration runs the whole operator tree over it.
+// per core for filter, projection, hash aggregation and hash join. The input is
+// built once; each iteration runs the whole operator tree over it.
 #include <benchmark/benchmark.h>
 
 #include "plan/exec/aggregate.h"

@@ -18,7 +18,7 @@ if [ ! -f build-fuzz/build.ninja ]; then
   CC=clang CXX=clang++ cmake -G Ninja -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DXP_FUZZ=ON -DXP_BUILD_TESTS=OFF -DXP_BUILD_BENCH=OFF -DXP_BUILD_TOOLS=OFF . >/dev/null
 fi
-cmake --build build-fuzz -j2 --target frame_fuzz sql_fuzz
+cmake --build build-fuzz -j2 --target frame_fuzz sql_fuzz engine_fuzz
 seeds=$(mktemp -d)
 trap 'rm -rf "$seeds"' EXIT
 for f in tests/conformance/vectors/*.vec; do
@@ -31,6 +31,11 @@ trap 'rm -rf "$seeds" "$sql_seeds"' EXIT
 cp tests/fuzz/sql_seeds/* "$sql_seeds"/
 build-fuzz/bin/sql_fuzz -runs="${XP_FUZZ_RUNS:-100000}" -max_len=512 -seed=1 \
   "$sql_seeds" 2>&1 | tail -n 2
+engine_seeds=$(mktemp -d)
+trap 'rm -rf "$seeds" "$sql_seeds" "$engine_seeds"' EXIT
+cp tests/fuzz/engine_seeds/* "$engine_seeds"/
+build-fuzz/bin/engine_fuzz -runs="${XP_ENGINE_FUZZ_RUNS:-20000}" -max_len=256 \
+  -seed=1 -timeout=10 "$engine_seeds" 2>&1 | tail -n 2
 
 if [ "${XP_SKIP_SANITIZERS:-0}" != 1 ]; then
   scripts/sanitize.sh

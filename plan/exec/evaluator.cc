@@ -1,5 +1,6 @@
 #include "plan/exec/evaluator.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -78,6 +79,7 @@ void StartOutput(Vector* out, size_t rows) {
 // MySQL's string-to-number: leading space, the longest numeric prefix, 0 if
 // there is none.
 double StringToDouble(std::string_view s) {
+  if (s.empty()) return 0.0;
   char buf[128];
   const size_t n = s.size() < sizeof(buf) - 1 ? s.size() : sizeof(buf) - 1;
   std::memcpy(buf, s.data(), n);
@@ -134,6 +136,13 @@ Status ToInt128(const Vector& v, const DataType& t, int scale, size_t rows,
     default:
       return Status::Internal("ToInt128 on a non-exact column");
   }
+  // NULL slots hold whatever was there: make them 0 so that arithmetic on
+  // them is defined.
+  if (dst->may_have_nulls()) {
+    for (size_t i = 0; i < rows; ++i) {
+      if (dst->IsNull(i)) out[i] = 0;
+    }
+  }
   if (up > 0) {
     for (size_t i = 0; i < rows; ++i) {
       if (__builtin_mul_overflow(out[i], mul, &out[i])) {
@@ -186,8 +195,11 @@ void ToDouble(const Vector& v, const DataType& t, size_t rows, Vector* dst) {
       const int64_t* in = v.data<int64_t>();
       const bool date = t.id == TypeId::kDate;
       for (size_t i = 0; i < rows; ++i) {
-        out[i] = static_cast<double>(date ? plan::DateAsNumber(in[i])
-                                          : plan::DateTimeAsNumber(in[i]));
+        out[i] =
+            v.IsNull(i)
+                ? 0
+                : static_cast<double>(date ? plan::DateAsNumber(in[i])
+                                           : plan::DateTimeAsNumber(in[i]));
       }
       break;
     }
@@ -516,11 +528,19 @@ Status EvalArithmetic(Node& n, const Vector& a, const Vector& b, size_t rows) {
   const int rs = ScaleOf(e.type);
   switch (e.op) {
     case ExprOp::kAdd:
-      for (size_t i = 0; i < rows; ++i) o[i] = p[i] + q[i];
+    case ExprOp::kSub: {
+      // Two 38-digit values can exceed int128: checked (then out of range).
+      bool overflow = false;
+      if (e.op == ExprOp::kAdd) {
+        for (size_t i = 0; i < rows; ++i)
+          overflow |= __builtin_add_overflow(p[i], q[i], &o[i]);
+      } else {
+        for (size_t i = 0; i < rows; ++i)
+          overflow |= __builtin_sub_overflow(p[i], q[i], &o[i]);
+      }
+      if (overflow) return OutOfRange(e.type, e);
       break;
-    case ExprOp::kSub:
-      for (size_t i = 0; i < rows; ++i) o[i] = p[i] - q[i];
-      break;
+    }
     case ExprOp::kMul: {
       const int extra = sa + sb - rs;  // > 0 when the scale was capped
       const int128 div = plan::Pow10(extra < 0 ? 0 : extra);
@@ -938,9 +958,14 @@ Status EvalCast(Node& n, const Vector& a, size_t rows) {
     ToDouble(a, from, rows, &d);
     const double* p = d.data<double>();
     for (size_t i = 0; i < rows; ++i) {
+      if (a.IsNull(i)) continue;
       const int128 v = static_cast<int128>(p[i]);
       if (to.id == TypeId::kDecimal) {
-        out.data<int128>()[i] = v * plan::Pow10(to.scale);
+        const int128 max = plan::Pow10(to.precision) - 1;
+        int128 r;
+        if (__builtin_mul_overflow(v, plan::Pow10(to.scale), &r) || r > max)
+          r = max;
+        out.data<int128>()[i] = r;
       } else if (to.id == TypeId::kUInt) {
         out.data<uint64_t>()[i] = static_cast<uint64_t>(v);
       } else {
@@ -1081,6 +1106,7 @@ size_t Find(std::string_view hay, std::string_view needle, size_t from,
 
 double RoundDouble(double x, int64_t d, bool truncate) {
   if (d > 308) return x;
+  if (d < -308) return 0.0;
   const double p = std::pow(10.0, static_cast<double>(d < 0 ? -d : d));
   double y = d >= 0 ? x * p : x / p;
   y = truncate ? std::trunc(y) : std::round(y);
@@ -1150,6 +1176,10 @@ Status EvalNumericFunc(Node& n, const std::vector<const Vector*>& args,
   int128* v = x.data<int128>();
   const int to = ScaleOf(e.type);
   for (size_t i = 0; i < rows; ++i) {
+    if (out.IsNull(i)) {
+      v[i] = 0;
+      continue;
+    }
     int128 r = v[i];
     const int128 unit = plan::Pow10(from);
     switch (f) {
@@ -1163,7 +1193,7 @@ Status EvalNumericFunc(Node& n, const std::vector<const Vector*>& args,
       }
       default: {
         // Round (or truncate) to d places, then express at scale `to`.
-        const int64_t d = place(i);
+        const int64_t d = std::clamp<int64_t>(place(i), -100, 100);
         if (d >= from) {
           r = to >= from ? r * plan::Pow10(to - from)
                          : DivRound(r, plan::Pow10(from - to));
@@ -1253,29 +1283,34 @@ Status EvalTemporalFunc(Node& n, const std::vector<const Vector*>& args,
         int64_t delta_us = 0;
         switch (unit) {
           case sql::IntervalUnit::kYear:
-            days = plan::AddMonths(days, k * 12);
+            days = plan::AddMonths(
+                days, std::clamp<int64_t>(k, -200000, 200000) * 12);
             break;
           case sql::IntervalUnit::kQuarter:
-            days = plan::AddMonths(days, k * 3);
+            days = plan::AddMonths(days,
+                                   std::clamp<int64_t>(k, -800000, 800000) * 3);
             break;
           case sql::IntervalUnit::kMonth:
-            days = plan::AddMonths(days, k);
+            days = plan::AddMonths(days,
+                                   std::clamp<int64_t>(k, -2400000, 2400000));
             break;
           case sql::IntervalUnit::kWeek:
-            days += k * 7;
-            break;
           case sql::IntervalUnit::kDay:
-            days += k;
+            // Beyond +-4e6 days (11,000 years) the result is NULL anyway.
+            days += std::clamp<int64_t>(k, -4000000, 4000000) *
+                    (unit == sql::IntervalUnit::kWeek ? 7 : 1);
             break;
           case sql::IntervalUnit::kHour:
-            delta_us = k * 3600000000LL;
-            break;
           case sql::IntervalUnit::kMinute:
-            delta_us = k * 60000000LL;
+          case sql::IntervalUnit::kSecond: {
+            const int64_t per = unit == sql::IntervalUnit::kHour ? 3600000000LL
+                                : unit == sql::IntervalUnit::kMinute
+                                    ? 60000000LL
+                                    : 1000000LL;
+            delta_us =
+                std::clamp<int64_t>(k, -INT64_MAX / per, INT64_MAX / per) * per;
             break;
-          case sql::IntervalUnit::kSecond:
-            delta_us = k * 1000000LL;
-            break;
+          }
           case sql::IntervalUnit::kMicrosecond:
             delta_us = k;
             break;
@@ -1285,7 +1320,12 @@ Status EvalTemporalFunc(Node& n, const std::vector<const Vector*>& args,
         // MySQL's range: years 0000..9999, else NULL.
         int64_t y;
         unsigned m, d;
-        const int64_t total = days * plan::kMicrosPerDay + us + delta_us;
+        int64_t total;
+        if (__builtin_mul_overflow(days, plan::kMicrosPerDay, &total) ||
+            __builtin_add_overflow(total, us + delta_us, &total)) {
+          out.SetNull(i);  // far outside years 0..9999
+          break;
+        }
         const int64_t rd =
             total / plan::kMicrosPerDay - (total % plan::kMicrosPerDay < 0);
         plan::CivilFromDays(rd, &y, &m, &d);

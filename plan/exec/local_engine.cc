@@ -1,6 +1,7 @@
 #include "plan/exec/local_engine.h"
 
 #include <cctype>
+#include <cstdlib>
 #include <cstring>
 
 #include "plan/binder.h"
@@ -63,7 +64,14 @@ Result<uint64_t> LimitNumber(const sql::Expr& e) {
       e.lit != sql::LiteralKind::kInteger) {
     return NotSupported("LIMIT with a placeholder");
   }
-  return std::stoull(e.text);
+  // Digits only (the lexer's integer token); saturates past 2^64 - 1.
+  uint64_t n = 0;
+  for (char c : e.text) {
+    const uint64_t d = static_cast<uint64_t>(c - '0');
+    if (n > (UINT64_MAX - d) / 10) return UINT64_MAX;
+    n = n * 10 + d;
+  }
+  return n;
 }
 
 bool IEquals(std::string_view a, std::string_view b) {
@@ -364,6 +372,7 @@ LocalEngine::LocalEngine() {
       {"character_set_results", plan::Value(std::string("utf8mb4"))},
       {"collation_connection", plan::Value(std::string("utf8mb4_0900_ai_ci"))},
       {"max_allowed_packet", plan::Value(int64_t{67108864})},
+      {"max_execution_time", plan::Value(int64_t{0})},
       {"lower_case_table_names", plan::Value(int64_t{0})},
       // Optimizer passes to skip (plan/optimizer.h), comma-separated.
       {"xp_disabled_passes", plan::Value(std::string())},
@@ -479,6 +488,11 @@ Result<QueryResult> LocalEngine::Execute(std::string_view sql_text) {
   XP_ASSIGN_OR_RETURN(sql::StmtPtr stmt, sql::Parse(sql_text));
   QueryContext ctx(memory_budget_);
   QueryContext::Bind bind(&ctx);
+  // max_execution_time (ms) applies to SELECT, as in MySQL.
+  const plan::Value& limit = system_variables_.at("max_execution_time");
+  if (stmt->kind == sql::StmtKind::kSelect && limit.index() == 1 &&
+      std::get<int64_t>(limit) > 0)
+    ctx.set_time_limit_ms(static_cast<uint64_t>(std::get<int64_t>(limit)));
   {
     std::lock_guard<std::mutex> lock(running_mu_);
     running_ = &ctx;
@@ -1212,7 +1226,8 @@ Result<LocalEngine::SelectPlan> LocalEngine::PlanSelect(
     int index = -1;
     if (e.kind == sql::ExprKind::kLiteral &&
         e.lit == sql::LiteralKind::kInteger) {
-      const long long p = std::stoll(e.text);
+      const long long p =
+          e.text.size() > 18 ? -1 : std::strtoll(e.text.c_str(), nullptr, 10);
       if (p < 1 || static_cast<size_t>(p) > visible) {
         return Status::SqlError(
             1054, "42S22", "Unknown column '" + e.text + "' in 'order clause'");
@@ -1352,7 +1367,8 @@ Result<LocalEngine::SelectPlan> LocalEngine::PlanSetOp(
     const sql::Expr& e = *o.expr;
     if (e.kind == sql::ExprKind::kLiteral &&
         e.lit == sql::LiteralKind::kInteger) {
-      const long long p = std::stoll(e.text);
+      const long long p =
+          e.text.size() > 18 ? -1 : std::strtoll(e.text.c_str(), nullptr, 10);
       if (p < 1 || static_cast<size_t>(p) > n) {
         return Status::SqlError(
             1054, "42S22", "Unknown column '" + e.text + "' in 'order clause'");

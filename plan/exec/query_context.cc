@@ -1,5 +1,6 @@
 #include "plan/exec/query_context.h"
 
+#include <chrono>
 #include <string>
 
 namespace xp::exec {
@@ -21,6 +22,22 @@ Status QueryContext::Charge(size_t bytes) {
 
 QueryContext* QueryContext::Current() { return g_current; }
 
+namespace {
+int64_t NowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
+void QueryContext::set_time_limit_ms(uint64_t ms) {
+  deadline_ns_ = ms == 0 ? 0 : NowNs() + static_cast<int64_t>(ms) * 1000000;
+}
+
+bool QueryContext::past_deadline() const {
+  return deadline_ns_ != 0 && NowNs() > deadline_ns_;
+}
+
 QueryContext::Bind::Bind(QueryContext* c) : previous_(g_current) {
   g_current = c;
 }
@@ -32,9 +49,15 @@ Status ChargeMemory(size_t bytes) {
 }
 
 Status CheckCancelled() {
-  if (g_current != nullptr && g_current->cancelled()) {
+  if (g_current == nullptr) return Status::OK();
+  if (g_current->cancelled()) {
     return Status::SqlError(kErrQueryInterrupted, "70100",
                             "Query execution was interrupted");
+  }
+  if (g_current->past_deadline()) {
+    return Status::SqlError(kErrQueryTimeout, "HY000",
+                            "Query execution was interrupted, maximum "
+                            "statement execution time exceeded");
   }
   return Status::OK();
 }

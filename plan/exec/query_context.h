@@ -6,10 +6,12 @@
 // one query at a time.
 //   over budget -> error 7006 (HY000) "Query exceeded its memory budget ..."
 //   cancelled   -> error 1317 (70100) "Query execution was interrupted"
+//   past its time limit (max_execution_time) -> error 3024 (HY000)
 #pragma once
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 
 #include "codec/status.h"
 
@@ -17,6 +19,7 @@ namespace xp::exec {
 
 inline constexpr uint32_t kErrQueryMemory = 7006;
 inline constexpr uint32_t kErrQueryInterrupted = 1317;
+inline constexpr uint32_t kErrQueryTimeout = 3024;
 
 class QueryContext {
  public:
@@ -26,6 +29,9 @@ class QueryContext {
   // Thread-safe: the query fails with 1317 at its next batch.
   void Cancel() { cancelled_.store(true, std::memory_order_relaxed); }
   bool cancelled() const { return cancelled_.load(std::memory_order_relaxed); }
+  // Fails the query (3024) once `ms` milliseconds have passed; 0: none.
+  void set_time_limit_ms(uint64_t ms);
+  bool past_deadline() const;
   size_t used() const { return used_; }
   size_t budget() const { return budget_; }
 
@@ -57,6 +63,7 @@ class QueryContext {
   size_t used_ = 0;
   bool division_error_ = false;
   std::atomic<bool> cancelled_{false};
+  int64_t deadline_ns_ = 0;  // steady clock; 0: none
 };
 
 // Charge / check against the current thread's context (no-ops without one).

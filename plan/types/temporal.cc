@@ -163,6 +163,7 @@ std::string FormatTime(int64_t micros, int fsp) {
 }
 
 int64_t DateAsNumber(int64_t days) {
+  if (days > 100000000 || days < -100000000) return 0;  // no such date
   int64_t y;
   unsigned m, d;
   CivilFromDays(days, &y, &m, &d);

@@ -1,0 +1,1 @@
+SELECT t1.b, t2.y FROM t1 LEFT JOIN t2 ON t1.id = t2.x WHERE t1.a IS NOT NULL

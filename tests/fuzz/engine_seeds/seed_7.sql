@@ -1,0 +1,1 @@
+SELECT (SELECT MAX(a1) FROM v1 WHERE v1.id < t1.id) FROM t1

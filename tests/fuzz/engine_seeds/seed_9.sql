@@ -1,0 +1,1 @@
+EXPLAIN SELECT b FROM t1 WHERE id IN (1, 2) AND a > 5
