@@ -316,30 +316,28 @@ Result<const Batch*> HashAggregateOperator::Next() {
     for (size_t a = 0; a < states_.size(); ++a) {
       AggState& st = *states_[a];
       Vector& col = out_.column(st.out_column);
+      // The running SUM (NULL when no value was seen).
+      auto put_sum = [&] {
+        if (!st.seen[grp]) {
+          col.SetNull(i);
+        } else if (st.exact) {
+          col.data<int128>()[i] = st.isum[grp];
+        } else {
+          col.data<double>()[i] = st.dsum[grp];
+        }
+      };
       switch (st.spec.func) {
         case AggFunc::kCountStar:
         case AggFunc::kCount:
           col.data<int64_t>()[i] = st.count[grp];
           break;
         case AggFunc::kSum:
-          if (!st.seen[grp]) {
-            col.SetNull(i);
-          } else if (st.exact) {
-            col.data<int128>()[i] = st.isum[grp];
-          } else {
-            col.data<double>()[i] = st.dsum[grp];
-          }
+          put_sum();
           break;
         case AggFunc::kAvg:
           if (mode_ == AggMode::kPartial) {  // SUM and COUNT states
             out_.column(st.out_column + 1).data<int64_t>()[i] = st.count[grp];
-            if (!st.seen[grp]) {
-              col.SetNull(i);
-            } else if (st.exact) {
-              col.data<int128>()[i] = st.isum[grp];
-            } else {
-              col.data<double>()[i] = st.dsum[grp];
-            }
+            put_sum();
           } else if (!st.seen[grp]) {
             col.SetNull(i);
           } else if (st.exact) {
