@@ -55,6 +55,7 @@ std::string PrefixSuccessor(std::string_view prefix);
 // on truncated or malformed input.
 class Decoder {
  public:
+  // REQUIRES: the bytes of `key` outlive the decoder.
   explicit Decoder(std::string_view key) : in_(key) {}
   Status ReadPrefix(uint64_t* table_id, uint32_t* index_id);
   // *is_null set for a NULL field (the value is left untouched).

@@ -213,7 +213,8 @@ TEST(KeyTest, MalformedKeysAreErrorsNotCrashes) {
   int64_t v;
   bool null;
   EXPECT_FALSE(bad.ReadInt64(false, &null, &v).ok());
-  Decoder esc(std::string("\x02\x61\x00\x05", 4));
+  const std::string bad_escape("\x02\x61\x00\x05", 4);
+  Decoder esc(bad_escape);
   std::string out;
   EXPECT_FALSE(esc.ReadBytes(false, &null, &out).ok());
 }

@@ -1,0 +1,242 @@
+#include "dn/storage/storage.h"
+
+#include <rocksdb/cache.h>
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/slice.h>
+#include <rocksdb/table.h>
+#include <rocksdb/utilities/transaction.h>
+#include <rocksdb/utilities/transaction_db.h>
+
+namespace xp::dn {
+
+namespace {
+
+rocksdb::Slice S(std::string_view v) {
+  return rocksdb::Slice(v.data(), v.size());
+}
+
+// RocksDB status -> MySQL-style status.
+Status FromRocks(const rocksdb::Status& s) {
+  if (s.ok()) return Status::OK();
+  if (s.IsTimedOut() ||
+      (s.IsBusy() && s.subcode() != rocksdb::Status::kDeadlock)) {
+    return Status::SqlError(
+        kErrLockWaitTimeout, "HY000",
+        "Lock wait timeout exceeded; try restarting transaction");
+  }
+  if (s.IsBusy() || s.IsDeadlock()) {
+    return Status::SqlError(
+        kErrDeadlock, "40001",
+        "Deadlock found when trying to get lock; try restarting transaction");
+  }
+  if (s.IsCorruption()) return Status::Corruption(s.ToString());
+  return Status::Internal("storage: " + s.ToString());
+}
+
+Status XaUnknown() {
+  return Status::SqlError(1397, "XAE04", "XAER_NOTA: Unknown XID");
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- iterator
+
+KeyIterator::KeyIterator(std::unique_ptr<rocksdb::Iterator> it,
+                         std::string lower, std::string upper, bool reverse)
+    : lower_(std::move(lower)),
+      upper_(std::move(upper)),
+      it_(std::move(it)),
+      reverse_(reverse) {}
+
+KeyIterator::~KeyIterator() = default;
+bool KeyIterator::Valid() const { return it_->Valid(); }
+void KeyIterator::Next() {
+  if (reverse_) {
+    it_->Prev();
+  } else {
+    it_->Next();
+  }
+}
+std::string_view KeyIterator::key() const {
+  const rocksdb::Slice k = it_->key();
+  return {k.data(), k.size()};
+}
+std::string_view KeyIterator::value() const {
+  const rocksdb::Slice v = it_->value();
+  return {v.data(), v.size()};
+}
+Status KeyIterator::status() const { return FromRocks(it_->status()); }
+
+// ---------------------------------------------------------------- transaction
+
+Transaction::Transaction(Storage* storage, rocksdb::Transaction* txn)
+    : storage_(storage), txn_(txn) {}
+
+Transaction::~Transaction() {
+  if (!done_ && !prepared_) (void)txn_->Rollback();
+  // A prepared transaction belongs to the database now (it keeps its locks
+  // and is finished by name: Storage::CommitPrepared / RollbackPrepared).
+  if (prepared_ && !done_) (void)txn_.release();
+  if (snapshot_ != nullptr) storage_->db_->ReleaseSnapshot(snapshot_);
+}
+
+void Transaction::EnsureSnapshot() {
+  if (snapshot_ == nullptr) snapshot_ = storage_->db_->GetSnapshot();
+}
+
+Result<std::optional<std::string>> Transaction::Get(std::string_view key) {
+  EnsureSnapshot();
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot_;
+  std::string value;
+  // Reads through the transaction see its own writes, then the snapshot.
+  const rocksdb::Status s = txn_->Get(ro, S(key), &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  XP_RETURN_IF_ERROR(FromRocks(s));
+  return std::optional<std::string>(std::move(value));
+}
+
+Result<std::optional<std::string>> Transaction::GetForUpdate(
+    std::string_view key) {
+  rocksdb::ReadOptions ro;
+  std::string value;
+  const rocksdb::Status s = txn_->GetForUpdate(ro, S(key), &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  XP_RETURN_IF_ERROR(FromRocks(s));
+  return std::optional<std::string>(std::move(value));
+}
+
+std::unique_ptr<KeyIterator> Transaction::Scan(std::string_view lower,
+                                               std::string_view upper,
+                                               bool reverse) {
+  EnsureSnapshot();
+  // The iterator owns the bound strings and the Slices over them; RocksDB
+  // keeps pointers to both for the iterator's life.
+  auto it = std::unique_ptr<KeyIterator>(new KeyIterator(
+      nullptr, std::string(lower), std::string(upper), reverse));
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot_;
+  ro.readahead_size = 2 << 20;
+  it->bounds_ = std::make_unique<std::pair<rocksdb::Slice, rocksdb::Slice>>(
+      S(it->lower_), S(it->upper_));
+  ro.iterate_lower_bound = &it->bounds_->first;
+  if (!it->upper_.empty()) ro.iterate_upper_bound = &it->bounds_->second;
+  it->it_.reset(txn_->GetIterator(ro));
+  if (reverse) {
+    if (it->upper_.empty()) {
+      it->it_->SeekToLast();
+    } else {
+      it->it_->SeekForPrev(S(it->upper_));
+      // SeekForPrev lands on upper itself when present: exclusive bound.
+      if (it->it_->Valid() && it->key() == it->upper_) it->it_->Prev();
+    }
+  } else {
+    it->it_->Seek(S(it->lower_));
+  }
+  return it;
+}
+
+Status Transaction::Put(std::string_view key, std::string_view value) {
+  return FromRocks(txn_->Put(S(key), S(value)));
+}
+
+Status Transaction::Delete(std::string_view key) {
+  return FromRocks(txn_->Delete(S(key)));
+}
+
+Status Transaction::Commit() {
+  if (done_) return Status::InvalidArgument("transaction already ended");
+  XP_RETURN_IF_ERROR(FromRocks(txn_->Commit()));
+  done_ = true;
+  return Status::OK();
+}
+
+Status Transaction::Rollback() {
+  if (done_) return Status::OK();
+  done_ = true;
+  return FromRocks(txn_->Rollback());
+}
+
+Status Transaction::Prepare(std::string_view xid) {
+  if (done_ || prepared_)
+    return Status::InvalidArgument("transaction not active");
+  XP_RETURN_IF_ERROR(FromRocks(txn_->SetName(std::string(xid))));
+  XP_RETURN_IF_ERROR(FromRocks(txn_->Prepare()));
+  prepared_ = true;
+  return Status::OK();
+}
+
+// ---------------------------------------------------------------- storage
+
+Result<std::unique_ptr<Storage>> Storage::Open(const StorageOptions& options) {
+  rocksdb::Options o;
+  o.create_if_missing = true;
+  o.IncreaseParallelism(2);
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  rocksdb::TransactionDBOptions t;
+  t.transaction_lock_timeout = options.lock_timeout_ms;
+  rocksdb::TransactionDB* db = nullptr;
+  const rocksdb::Status s =
+      rocksdb::TransactionDB::Open(o, t, options.path, &db);
+  if (!s.ok()) {
+    return Status::Internal("cannot open storage at '" + options.path +
+                            "': " + s.ToString());
+  }
+  std::unique_ptr<Storage> st(new Storage());
+  st->options_ = options;
+  st->db_.reset(db);
+  return st;
+}
+
+Storage::~Storage() {
+  // Prepared transactions stay in the WAL for the next start; their
+  // handles must go before the DB.
+  std::vector<rocksdb::Transaction*> prepared;
+  db_->GetAllPreparedTransactions(&prepared);
+  for (rocksdb::Transaction* t : prepared) delete t;
+}
+
+std::unique_ptr<Transaction> Storage::Begin() {
+  rocksdb::WriteOptions wo;
+  wo.sync = options_.sync_wal;
+  rocksdb::TransactionOptions to;
+  to.deadlock_detect = true;
+  return std::unique_ptr<Transaction>(
+      new Transaction(this, db_->BeginTransaction(wo, to)));
+}
+
+std::vector<std::string> Storage::Prepared() {
+  std::vector<rocksdb::Transaction*> prepared;
+  db_->GetAllPreparedTransactions(&prepared);
+  std::vector<std::string> names;
+  for (rocksdb::Transaction* t : prepared) names.push_back(t->GetName());
+  return names;
+}
+
+Status Storage::CommitPrepared(std::string_view xid) {
+  rocksdb::Transaction* t = db_->GetTransactionByName(std::string(xid));
+  if (t == nullptr || t->GetState() != rocksdb::Transaction::PREPARED)
+    return XaUnknown();
+  const rocksdb::Status s = t->Commit();
+  if (s.ok()) delete t;
+  return FromRocks(s);
+}
+
+Status Storage::RollbackPrepared(std::string_view xid) {
+  rocksdb::Transaction* t = db_->GetTransactionByName(std::string(xid));
+  if (t == nullptr || t->GetState() != rocksdb::Transaction::PREPARED)
+    return XaUnknown();
+  const rocksdb::Status s = t->Rollback();
+  if (s.ok()) delete t;
+  return FromRocks(s);
+}
+
+Status Storage::CompactRange(std::string_view lower, std::string_view upper) {
+  const rocksdb::Slice lo = S(lower), hi = S(upper);
+  return FromRocks(db_->CompactRange(rocksdb::CompactRangeOptions(), &lo, &hi));
+}
+
+}  // namespace xp::dn

@@ -1,0 +1,129 @@
+// The data node's storage: RocksDB (a TransactionDB with pessimistic row
+// locks) behind a small interface. This is the only code that includes
+// RocksDB (BRIEF §2).
+//
+// Transactions read from a snapshot taken at their first read (MySQL's
+// REPEATABLE READ for plain SELECT) and lock the keys they write; a write
+// that waits longer than the lock timeout fails with 1205 and a wait cycle
+// with 1213, as InnoDB reports them. XA: a transaction can be prepared under
+// a name (RocksDB two-phase commit); prepared transactions survive a
+// restart and are listed by Prepared(), then committed or rolled back by
+// name. With sync_wal (the default) a commit returns only after the WAL is
+// on disk, so a committed write survives kill -9.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "codec/status.h"
+
+namespace rocksdb {
+class Slice;
+class TransactionDB;
+class Transaction;
+class Iterator;
+class Snapshot;
+}  // namespace rocksdb
+
+namespace xp::dn {
+
+// MySQL error codes storage reports.
+inline constexpr uint32_t kErrLockWaitTimeout = 1205;  // HY000
+inline constexpr uint32_t kErrDeadlock = 1213;         // 40001
+
+struct StorageOptions {
+  std::string path;
+  bool sync_wal = true;             // fsync the WAL at every commit
+  int64_t lock_timeout_ms = 50000;  // innodb_lock_wait_timeout = 50 s
+  size_t block_cache_bytes = 64 << 20;
+};
+
+class Storage;
+
+// Ordered iteration over [lower, upper) in a transaction's view.
+class KeyIterator {
+ public:
+  ~KeyIterator();
+  bool Valid() const;
+  void Next();
+  std::string_view key() const;
+  std::string_view value() const;
+  Status status() const;
+
+ private:
+  friend class Transaction;
+  KeyIterator(std::unique_ptr<rocksdb::Iterator> it, std::string lower,
+              std::string upper, bool reverse);
+  std::string lower_, upper_;
+  std::unique_ptr<std::pair<rocksdb::Slice, rocksdb::Slice>> bounds_;
+  std::unique_ptr<rocksdb::Iterator> it_;  // destroyed before the bounds
+  bool reverse_;
+};
+
+class Transaction {
+ public:
+  ~Transaction();  // rolls back if neither committed nor rolled back
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+
+  // Snapshot read (the snapshot is taken at the first read).
+  Result<std::optional<std::string>> Get(std::string_view key);
+  // Locking read (SELECT ... FOR UPDATE): the latest committed value.
+  Result<std::optional<std::string>> GetForUpdate(std::string_view key);
+  // Keys in [lower, upper) (upper empty: no end), ascending or reversed,
+  // from the snapshot.
+  std::unique_ptr<KeyIterator> Scan(std::string_view lower,
+                                    std::string_view upper, bool reverse);
+  Status Put(std::string_view key, std::string_view value);
+  Status Delete(std::string_view key);
+
+  Status Commit();
+  Status Rollback();
+  // XA PREPARE under `xid`; then only Commit / Rollback are allowed.
+  Status Prepare(std::string_view xid);
+  bool prepared() const { return prepared_; }
+
+ private:
+  friend class Storage;
+  Transaction(Storage* storage, rocksdb::Transaction* txn);
+  void EnsureSnapshot();
+
+  Storage* storage_;
+  std::unique_ptr<rocksdb::Transaction> txn_;
+  const rocksdb::Snapshot* snapshot_ = nullptr;
+  bool done_ = false;
+  bool prepared_ = false;
+};
+
+class Storage {
+ public:
+  // Opens (creating if missing) the database at options.path; recovery of
+  // the WAL (and of prepared transactions) happens here.
+  static Result<std::unique_ptr<Storage>> Open(const StorageOptions& options);
+  ~Storage();
+
+  std::unique_ptr<Transaction> Begin();
+  // Names of transactions left prepared (XA RECOVER).
+  std::vector<std::string> Prepared();
+  // XA COMMIT / ROLLBACK of a prepared transaction by name (also one
+  // recovered after a restart); 1397 (XAE04) when unknown.
+  Status CommitPrepared(std::string_view xid);
+  Status RollbackPrepared(std::string_view xid);
+  // Compacts [lower, upper) after a large delete (DROP TABLE).
+  Status CompactRange(std::string_view lower, std::string_view upper);
+
+  const StorageOptions& options() const { return options_; }
+
+ private:
+  friend class Transaction;
+  Storage() = default;
+  StorageOptions options_;
+  std::unique_ptr<rocksdb::TransactionDB> db_;
+};
+
+}  // namespace xp::dn

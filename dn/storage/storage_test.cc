@@ -1,0 +1,191 @@
+#include "dn/storage/storage.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <thread>
+
+#include "codec/key.h"
+
+namespace xp::dn {
+namespace {
+
+class StorageTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/xp_storage_XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    Reopen();
+  }
+  void TearDown() override {
+    db_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  void Reopen(int64_t lock_timeout_ms = 200) {
+    db_.reset();
+    StorageOptions o;
+    o.path = dir_;
+    o.lock_timeout_ms = lock_timeout_ms;
+    auto s = Storage::Open(o);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    db_ = std::move(*s);
+  }
+  void PutCommitted(std::string_view k, std::string_view v) {
+    auto t = db_->Begin();
+    ASSERT_TRUE(t->Put(k, v).ok());
+    ASSERT_TRUE(t->Commit().ok());
+  }
+  std::optional<std::string> Read(std::string_view k) {
+    auto t = db_->Begin();
+    auto r = t->Get(k);
+    EXPECT_TRUE(r.ok());
+    return r.ok() ? *r : std::nullopt;
+  }
+
+  std::string dir_;
+  std::unique_ptr<Storage> db_;
+};
+
+TEST_F(StorageTest, CommitRollbackAndOwnWrites) {
+  auto t = db_->Begin();
+  ASSERT_TRUE(t->Put("a", "1").ok());
+  EXPECT_EQ(*t->Get("a"), std::optional<std::string>("1"));  // own write
+  EXPECT_EQ(Read("a"), std::nullopt);                        // not yet visible
+  ASSERT_TRUE(t->Commit().ok());
+  EXPECT_EQ(Read("a"), std::optional<std::string>("1"));
+  auto r = db_->Begin();
+  ASSERT_TRUE(r->Delete("a").ok());
+  ASSERT_TRUE(r->Rollback().ok());
+  EXPECT_EQ(Read("a"), std::optional<std::string>("1"));
+  {
+    auto dropped = db_->Begin();  // destroyed without commit: rolled back
+    ASSERT_TRUE(dropped->Put("b", "2").ok());
+  }
+  EXPECT_EQ(Read("b"), std::nullopt);
+}
+
+TEST_F(StorageTest, ReadsSeeTheSnapshotOfTheFirstRead) {
+  PutCommitted("k", "old");
+  auto reader = db_->Begin();
+  EXPECT_EQ(*reader->Get("k"), std::optional<std::string>("old"));
+  PutCommitted("k", "new");
+  PutCommitted("k2", "x");
+  // REPEATABLE READ: the same answers for the rest of the transaction.
+  EXPECT_EQ(*reader->Get("k"), std::optional<std::string>("old"));
+  EXPECT_EQ(*reader->Get("k2"), std::nullopt);
+  auto it = reader->Scan("k", "l", false);
+  size_t n = 0;
+  for (; it->Valid(); it->Next()) ++n;
+  EXPECT_EQ(n, 1u);
+  // A locking read sees the latest committed value.
+  EXPECT_EQ(*reader->GetForUpdate("k"), std::optional<std::string>("new"));
+}
+
+TEST_F(StorageTest, WriteConflictsAreLockWaitTimeouts) {
+  PutCommitted("row", "0");
+  auto a = db_->Begin();
+  auto b = db_->Begin();
+  ASSERT_TRUE(a->Put("row", "a").ok());
+  Status st = b->Put("row", "b");  // waits 200 ms for a's lock
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.sql_code(), kErrLockWaitTimeout);
+  EXPECT_EQ(st.sql_state(), "HY000");
+  ASSERT_TRUE(b->Rollback().ok());
+  ASSERT_TRUE(a->Commit().ok());
+  EXPECT_EQ(Read("row"), std::optional<std::string>("a"));
+}
+
+TEST_F(StorageTest, DeadlocksAre1213) {
+  Reopen(5000);
+  PutCommitted("x", "0");
+  PutCommitted("y", "0");
+  auto a = db_->Begin();
+  auto b = db_->Begin();
+  ASSERT_TRUE(a->Put("x", "a").ok());
+  ASSERT_TRUE(b->Put("y", "b").ok());
+  Status from_a;
+  std::thread t([&] {
+    from_a = a->Put("y", "a");  // waits for b
+    if (!from_a.ok()) (void)a->Rollback();
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  Status from_b = b->Put("x", "b");  // closes the cycle
+  if (!from_b.ok()) {
+    ASSERT_TRUE(b->Rollback().ok());
+  }
+  t.join();
+  // Exactly one side is chosen as the victim, with MySQL's error.
+  const bool a_failed = !from_a.ok(), b_failed = !from_b.ok();
+  ASSERT_NE(a_failed, b_failed);
+  const Status& victim = a_failed ? from_a : from_b;
+  EXPECT_EQ(victim.sql_code(), kErrDeadlock) << victim.ToString();
+  EXPECT_EQ(victim.sql_state(), "40001");
+}
+
+TEST_F(StorageTest, ScansFollowKeyOrderWithinBounds) {
+  auto key = [](int64_t v) {
+    std::string k;
+    key::AppendPrefix(5, 1, &k);
+    key::AppendInt64(v, false, &k);
+    return k;
+  };
+  for (int64_t v : {-3, 10, 0, 7, -100, 42}) PutCommitted(key(v), "v");
+  PutCommitted("\xff", "other table");  // outside the prefix
+  std::string prefix;
+  key::AppendPrefix(5, 1, &prefix);
+  auto t = db_->Begin();
+  std::vector<int64_t> seen;
+  for (auto it = t->Scan(prefix, key::PrefixSuccessor(prefix), false);
+       it->Valid(); it->Next()) {
+    key::Decoder d(it->key());
+    uint64_t table;
+    uint32_t index;
+    ASSERT_TRUE(d.ReadPrefix(&table, &index).ok());
+    bool null;
+    int64_t v;
+    ASSERT_TRUE(d.ReadInt64(false, &null, &v).ok());
+    seen.push_back(v);
+  }
+  EXPECT_EQ(seen, (std::vector<int64_t>{-100, -3, 0, 7, 10, 42}));
+  // Reverse within [key(0), key(42)): 10, 7, 0.
+  std::vector<std::string> rev;
+  for (auto it = t->Scan(key(0), key(42), true); it->Valid(); it->Next())
+    rev.emplace_back(it->key());
+  EXPECT_EQ(rev, (std::vector<std::string>{key(10), key(7), key(0)}));
+}
+
+TEST_F(StorageTest, PreparedTransactionsSurviveARestart) {
+  {
+    auto t = db_->Begin();
+    ASSERT_TRUE(t->Put("xa1", "v1").ok());
+    ASSERT_TRUE(t->Prepare("gtrid-1").ok());
+    auto u = db_->Begin();
+    ASSERT_TRUE(u->Put("xa2", "v2").ok());
+    ASSERT_TRUE(u->Prepare("gtrid-2").ok());
+  }
+  EXPECT_EQ(Read("xa1"), std::nullopt);  // prepared is not committed
+  Reopen();
+  auto names = db_->Prepared();
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"gtrid-1", "gtrid-2"}));
+  ASSERT_TRUE(db_->CommitPrepared("gtrid-1").ok());
+  ASSERT_TRUE(db_->RollbackPrepared("gtrid-2").ok());
+  EXPECT_EQ(db_->CommitPrepared("gtrid-2").sql_code(), 1397u);
+  EXPECT_EQ(Read("xa1"), std::optional<std::string>("v1"));
+  EXPECT_EQ(Read("xa2"), std::nullopt);
+  EXPECT_TRUE(db_->Prepared().empty());
+  Reopen();
+  EXPECT_EQ(Read("xa1"), std::optional<std::string>("v1"));
+}
+
+TEST_F(StorageTest, CommittedWritesSurviveReopen) {
+  PutCommitted("durable", "yes");
+  Reopen();
+  EXPECT_EQ(Read("durable"), std::optional<std::string>("yes"));
+}
+
+}  // namespace
+}  // namespace xp::dn
