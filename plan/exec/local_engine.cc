@@ -137,6 +137,35 @@ bool HashCompatible(const plan::DataType& a, const plan::DataType& b) {
 
 }  // namespace
 
+// Makes a WITH clause's CTEs visible while it lives (planning of the query
+// it belongs to).
+class CteScope {
+ public:
+  CteScope(LocalEngine* e, const std::vector<sql::CommonTableExpr>& with)
+      : engine_(e), size_(e->ctes_.size()) {
+    for (const auto& c : with) engine_->ctes_.push_back(&c);
+  }
+  // Restores a saved set (a subquery planned again later).
+  CteScope(LocalEngine* e, const std::vector<const sql::CommonTableExpr*>& all)
+      : engine_(e), size_(e->ctes_.size()), saved_(e->ctes_) {
+    engine_->ctes_ = all;
+    restore_ = true;
+  }
+  ~CteScope() {
+    if (restore_) {
+      engine_->ctes_ = std::move(saved_);
+    } else {
+      engine_->ctes_.resize(size_);
+    }
+  }
+
+ private:
+  LocalEngine* engine_;
+  size_t size_;
+  std::vector<const sql::CommonTableExpr*> saved_;
+  bool restore_ = false;
+};
+
 // A subquery planned by this engine. Bound once to discover its type and
 // the outer names it reads; each Run plans it again with those names bound
 // to the given values, and remembers the answer per distinct values.
@@ -146,7 +175,11 @@ class SubqueryRun : public plan::SubqueryRunner {
 
   SubqueryRun(LocalEngine* engine, const sql::SelectStmt* query, Mode mode,
               plan::ExprOp cmp)
-      : engine_(engine), query_(query), mode_(mode), cmp_(cmp) {}
+      : engine_(engine),
+        query_(query),
+        mode_(mode),
+        cmp_(cmp),
+        ctes_(engine->ctes_) {}
 
   std::vector<plan::OuterContext::Ref> refs;
   plan::DataType lhs_type;  // kIn / kAny / kAll
@@ -209,6 +242,7 @@ class SubqueryRun : public plan::SubqueryRunner {
     auto ctx = std::make_shared<plan::OuterContext>();
     ctx->refs = refs;
     ctx->values = &values_;
+    CteScope with(engine_, ctes_);  // the CTEs visible where it was written
     XP_ASSIGN_OR_RETURN(LocalEngine::SelectPlan plan,
                         engine_->PlanSelect(*query_, ctx));
     if (!plan.types.empty() && plan.types[0].phys() != column_type.phys()) {
@@ -288,6 +322,7 @@ class SubqueryRun : public plan::SubqueryRunner {
   std::vector<plan::Value> values_;
   std::map<std::string, plan::Value> memo_;
   std::map<std::string, std::vector<Batch>> rows_;
+  std::vector<const sql::CommonTableExpr*> ctes_;
 };
 
 void LocalEngine::PrepareScope(
@@ -1008,7 +1043,8 @@ Result<QueryResult> LocalEngine::DropView(const sql::Statement& s) {
 
 Result<LocalEngine::SelectPlan> LocalEngine::PlanSelect(
     const sql::SelectStmt& q, std::shared_ptr<plan::OuterContext> outer) {
-  if (!q.with.empty()) return NotSupported("WITH");
+  if (q.recursive) return NotSupported("WITH RECURSIVE");
+  CteScope with(this, q.with);
   if (q.kind == sql::SelectStmt::Kind::kSetOp) return PlanSetOp(q, outer);
   // Source and scope.
   plan::Scope scope;
@@ -1422,6 +1458,18 @@ Result<LocalEngine::FromPlan> LocalEngine::PlanJoinUnit(
   FromPlan u;
   switch (ref.kind) {
     case sql::TableRef::Kind::kTable: {
+      if (ref.schema.empty()) {
+        for (auto it = ctes_.rbegin(); it != ctes_.rend(); ++it) {
+          const sql::CommonTableExpr& cte = **it;
+          if (!IEquals(cte.name, ref.name)) continue;
+          // The CTE's own body sees only the CTEs before it.
+          const std::vector<const sql::CommonTableExpr*> outer(
+              ctes_.begin(), std::next(it).base());
+          CteScope visible(this, outer);
+          return PlanDerived(*cte.query, cte.columns,
+                             ref.alias.empty() ? ref.name : ref.alias, owner);
+        }
+      }
       const std::string qualified =
           Key(ref.schema.empty() ? database_ : ref.schema, ref.name);
       auto view = views_.find(qualified);

@@ -116,6 +116,7 @@ class LocalEngine {
   Result<plan::BoundExprPtr> BindSubquery(const sql::Expr& e,
                                           const plan::Scope& scope);
   friend class SubqueryRun;
+  friend class CteScope;
   Result<QueryResult> Select(const sql::SelectStmt& q);
   Result<QueryResult> CreateIndex(const sql::Statement& s);
   Result<QueryResult> DropIndex(const sql::Statement& s);
@@ -131,6 +132,9 @@ class LocalEngine {
     std::vector<std::string> columns;  // empty: the select list's names
   };
   std::map<std::string, View> views_;  // "db.view"
+  // Common table expressions in scope while a statement is planned, inner
+  // WITH last (searched from the back). Not owned.
+  std::vector<const sql::CommonTableExpr*> ctes_;
   // Session system variables (lower-case names) and user variables.
   std::map<std::string, plan::Value> system_variables_;
   std::map<std::string, plan::Value> user_variables_;
