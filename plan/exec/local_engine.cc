@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 
 #include "plan/binder.h"
 #include "plan/exec/aggregate.h"
@@ -724,9 +725,15 @@ class StrictDivision {
 
 // One row of INSERT / INSERT IGNORE / REPLACE, counted as MySQL does (a
 // REPLACE that removes n rows affects n + 1; an ignored duplicate, 0).
+// ON DUPLICATE KEY UPDATE of the row at a position, given the new row.
+using OnDuplicate = std::function<Status(
+    size_t position, const std::vector<int>& columns,
+    const std::vector<plan::Value>& values, QueryResult* r)>;
+
 Status InsertRow(MemoryTable* table, const sql::InsertStatement& ins,
                  const std::vector<int>& columns,
-                 const std::vector<plan::Value>& values, QueryResult* r) {
+                 const std::vector<plan::Value>& values, QueryResult* r,
+                 const OnDuplicate& on_duplicate) {
   for (;;) {
     uint64_t id = 0;
     std::vector<size_t> conflicts;
@@ -737,6 +744,8 @@ Status InsertRow(MemoryTable* table, const sql::InsertStatement& ins,
       return st;
     }
     if (st.sql_code() != 1062 || conflicts.empty()) return st;
+    if (!ins.on_duplicate.empty())  // the first colliding row is updated
+      return on_duplicate(conflicts[0], columns, values, r);
     if (ins.ignore) return Status::OK();
     if (!ins.replace) return st;
     std::vector<std::vector<plan::Value>> rows = table->Rows();
@@ -751,7 +760,6 @@ Status InsertRow(MemoryTable* table, const sql::InsertStatement& ins,
 
 Result<QueryResult> LocalEngine::Insert(const sql::Statement& s) {
   const auto& ins = static_cast<const sql::InsertStatement&>(s);
-  if (!ins.on_duplicate.empty()) return NotSupported("ON DUPLICATE KEY UPDATE");
   XP_ASSIGN_OR_RETURN(MemoryTable * table, Table(ins.table));
   // A failing statement leaves the table as it was (statement rollback):
   // rows appended before the failure are removed again.
@@ -777,6 +785,43 @@ Result<QueryResult> LocalEngine::InsertRows(const sql::InsertStatement& ins,
     }
     positions.push_back(p);
   }
+  // ON DUPLICATE KEY UPDATE: the colliding row gets the assignments, with
+  // VALUES(col) naming the value the insert would have stored. MySQL
+  // counts 2 affected rows for an update, 0 when nothing changed.
+  std::vector<SetItem> set;
+  for (const auto& [column, expr] : ins.on_duplicate)
+    set.push_back({"", column, expr.get()});
+  OnDuplicate on_duplicate = [&](size_t position,
+                                 const std::vector<int>& columns,
+                                 const std::vector<plan::Value>& values,
+                                 QueryResult* result) -> Status {
+    std::vector<uint8_t> hit(table->num_rows(), 0);
+    hit[position] = 1;
+    auto values_of = [&](const sql::Expr& e) -> Result<plan::BoundExprPtr> {
+      if (e.kind != sql::ExprKind::kFunction || e.text != "VALUES" ||
+          e.args.size() != 1 || e.args[0]->kind != sql::ExprKind::kColumn)
+        return plan::BoundExprPtr();
+      const int c = schema.FindColumn(e.args[0]->text);
+      if (c < 0) {
+        return Status::SqlError(
+            1054, "42S22",
+            "Unknown column '" + e.args[0]->text + "' in 'field list'");
+      }
+      const auto& col = schema.columns[static_cast<size_t>(c)];
+      plan::Value v = col.default_value ? *col.default_value : plan::Value();
+      for (size_t i = 0; i < values.size(); ++i) {
+        const int at = columns.empty() ? static_cast<int>(i) : columns[i];
+        if (at == c) v = values[i];
+      }
+      XP_ASSIGN_OR_RETURN(plan::Value conv,
+                          plan::ConvertValue(v, col.type, col.name));
+      return plan::MakeConst(std::move(conv), col.type);
+    };
+    XP_ASSIGN_OR_RETURN(QueryResult u,
+                        UpdateRows(table, ins.table.name, set, hit, values_of));
+    result->rows_affected += u.rows_affected * 2;
+    return Status::OK();
+  };
   QueryResult r;
   if (ins.select) {
     // Materialise the source first: it may read the target table.
@@ -802,7 +847,8 @@ Result<QueryResult> LocalEngine::InsertRows(const sql::InsertStatement& ins,
       }
     }
     for (const auto& row : rows) {
-      XP_RETURN_IF_ERROR(InsertRow(table, ins, positions, row, &r));
+      XP_RETURN_IF_ERROR(
+          InsertRow(table, ins, positions, row, &r, on_duplicate));
     }
     return r;
   }
@@ -828,7 +874,7 @@ Result<QueryResult> LocalEngine::InsertRows(const sql::InsertStatement& ins,
       XP_ASSIGN_OR_RETURN(plan::Value v, EvalBound(*b));
       values.push_back(std::move(v));
     }
-    XP_RETURN_IF_ERROR(InsertRow(table, ins, cols, values, &r));
+    XP_RETURN_IF_ERROR(InsertRow(table, ins, cols, values, &r, on_duplicate));
   }
   return r;
 }
@@ -930,18 +976,28 @@ Result<QueryResult> LocalEngine::Update(const sql::Statement& s) {
   XP_ASSIGN_OR_RETURN(MemoryTable * table,
                       Table(sql::QualifiedName{ref.schema, ref.name}));
   const std::string qualifier = ref.alias.empty() ? ref.name : ref.alias;
-  const plan::TableSchema& schema = table->schema();
   XP_ASSIGN_OR_RETURN(std::vector<uint8_t> hit,
                       MatchRows(table, qualifier, u.where.get()));
   XP_RETURN_IF_ERROR(ApplyLimit(u.limit.get(), &hit));
+  std::vector<SetItem> set;
+  for (const auto& a : u.set) set.push_back({a.table, a.column, a.value.get()});
+  return UpdateRows(table, qualifier, set, hit, nullptr);
+}
+
+Result<QueryResult> LocalEngine::UpdateRows(
+    MemoryTable* table, const std::string& qualifier,
+    const std::vector<SetItem>& set, const std::vector<uint8_t>& hit,
+    const plan::Scope::Substitution& values_of) {
+  const plan::TableSchema& schema = table->schema();
   // Assignments run left to right and later ones see earlier results (as
   // in MySQL), so each is evaluated over the partly updated rows.
   plan::Scope scope;
   PrepareScope(&scope, nullptr);
   for (const auto& c : schema.columns) scope.Add({qualifier, c.name, c.type});
+  if (values_of) scope.set_substitution(values_of);
   std::vector<int> targets;
   std::vector<plan::BoundExprPtr> values;
-  for (const auto& a : u.set) {
+  for (const auto& a : set) {
     const int c = schema.FindColumn(a.column);
     if (c < 0 || (!a.table.empty() && a.table != qualifier)) {
       const std::string shown =

@@ -61,6 +61,17 @@ class LocalEngine {
                                  MemoryTable* table);
   Result<QueryResult> Delete(const sql::Statement& s);
   Result<QueryResult> Update(const sql::Statement& s);
+  // SET col = expr, ... on the rows marked in `hit` (storage order);
+  // `values_of` (optional) binds VALUES(col) of ON DUPLICATE KEY UPDATE.
+  struct SetItem {
+    std::string table, column;
+    const sql::Expr* value;
+  };
+  Result<QueryResult> UpdateRows(MemoryTable* table,
+                                 const std::string& qualifier,
+                                 const std::vector<SetItem>& set,
+                                 const std::vector<uint8_t>& hit,
+                                 const plan::Scope::Substitution& values_of);
   Result<QueryResult> CreateView(sql::StmtPtr s);
   Result<QueryResult> DropView(const sql::Statement& s);
   Result<QueryResult> Set(const sql::Statement& s);
