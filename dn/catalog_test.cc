@@ -1,0 +1,127 @@
+#include "dn/catalog.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "plan/sql/parser.h"
+
+namespace xp::dn {
+namespace {
+
+plan::TableSchema Schema(std::string_view create) {
+  auto stmt = sql::Parse(create);
+  EXPECT_TRUE(stmt.ok()) << stmt.status().ToString();
+  auto s = plan::BuildTableSchema(
+      static_cast<const sql::CreateTableStatement&>(**stmt), "app");
+  EXPECT_TRUE(s.ok()) << s.status().ToString();
+  return *s;
+}
+
+class CatalogTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/xp_catalog_XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    Reopen();
+  }
+  void TearDown() override {
+    catalog_.reset();
+    storage_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  void Reopen() {
+    catalog_.reset();
+    storage_.reset();
+    StorageOptions o;
+    o.path = dir_;
+    auto s = Storage::Open(o);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    storage_ = std::move(*s);
+    auto c = LocalCatalog::Open(storage_.get());
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    catalog_ = std::move(*c);
+  }
+  std::string dir_;
+  std::unique_ptr<Storage> storage_;
+  std::unique_ptr<LocalCatalog> catalog_;
+};
+
+TEST_F(CatalogTest, SchemasRoundTripThroughTheirEncoding) {
+  const plan::TableSchema t = Schema(
+      "CREATE TABLE s (id BIGINT UNSIGNED AUTO_INCREMENT PRIMARY KEY, "
+      "k INT NOT NULL DEFAULT 0, c CHAR(120) DEFAULT 'x', "
+      "d DECIMAL(12,3) DEFAULT 1.5, f DOUBLE, ts TIMESTAMP(3) DEFAULT "
+      "CURRENT_TIMESTAMP(3), b VARBINARY(8), e ENUM('a','b'), "
+      "UNIQUE KEY uk (c, k DESC), KEY k_1 (k)) PARTITION BY HASH(id) "
+      "PARTITIONS 4");
+  const std::string enc = EncodeTableSchema(t, 77);
+  plan::TableSchema back;
+  uint64_t id = 0;
+  ASSERT_TRUE(DecodeTableSchema(enc, &back, &id).ok());
+  EXPECT_EQ(id, 77u);
+  EXPECT_EQ(EncodeTableSchema(back, 77), enc);  // nothing lost
+  ASSERT_EQ(back.columns.size(), t.columns.size());
+  EXPECT_EQ(back.columns[3].type.ToString(), "DECIMAL(12,3)");
+  EXPECT_EQ(back.indexes[1].name, "uk");
+  EXPECT_TRUE(back.indexes[1].desc[1]);
+  EXPECT_EQ(back.partition.partitions, 4);
+  // Every truncation is an error, never a crash.
+  for (size_t n = 0; n < enc.size(); ++n) {
+    plan::TableSchema x;
+    EXPECT_FALSE(DecodeTableSchema(enc.substr(0, n), &x, &id).ok()) << n;
+  }
+}
+
+TEST_F(CatalogTest, SurvivesRestartsWithMysqlErrors) {
+  ASSERT_TRUE(catalog_->CreateDatabase("app", false).ok());
+  EXPECT_EQ(catalog_->CreateDatabase("app", false).sql_code(), 1007u);
+  ASSERT_TRUE(
+      catalog_
+          ->CreateTable(Schema("CREATE TABLE t1 (id INT PRIMARY KEY, v INT)"),
+                        false)
+          .ok());
+  ASSERT_TRUE(
+      catalog_->CreateTable(Schema("CREATE TABLE t2 (a INT)"), false).ok());
+  EXPECT_EQ(catalog_->CreateTable(Schema("CREATE TABLE t1 (x INT)"), false)
+                .sql_code(),
+            1050u);
+  auto id1 = catalog_->TableId("app", "t1");
+  auto id2 = catalog_->TableId("app", "t2");
+  ASSERT_TRUE(id1.ok() && id2.ok());
+  EXPECT_NE(*id1, *id2);
+  Reopen();
+  EXPECT_TRUE(catalog_->HasDatabase("app"));
+  auto t1 = catalog_->FindTable("app", "t1");
+  ASSERT_TRUE(t1.ok());
+  EXPECT_EQ((*t1)->columns.size(), 2u);
+  EXPECT_EQ(*catalog_->TableId("app", "t1"), *id1);
+  // ALTER bumps the version, durably.
+  plan::TableSchema altered = **t1;
+  altered.columns.push_back(altered.columns[1]);
+  altered.columns.back().name = "w";
+  ASSERT_TRUE(catalog_->AlterTable(altered).ok());
+  EXPECT_EQ((*catalog_->FindTable("app", "t1"))->version, 2u);
+  ASSERT_TRUE(catalog_->DropTable("app", "t2", false).ok());
+  EXPECT_EQ(catalog_->DropTable("app", "t2", false).sql_code(), 1051u);
+  Reopen();
+  EXPECT_EQ((*catalog_->FindTable("app", "t1"))->columns.size(), 3u);
+  EXPECT_EQ((*catalog_->FindTable("app", "t1"))->version, 2u);
+  EXPECT_EQ(catalog_->FindTable("app", "t2").status().sql_code(), 1146u);
+  // New tables never reuse an id.
+  ASSERT_TRUE(
+      catalog_->CreateTable(Schema("CREATE TABLE t3 (a INT)"), false).ok());
+  EXPECT_GT(*catalog_->TableId("app", "t3"), *id2);
+  ASSERT_TRUE(catalog_->DropDatabase("app", false).ok());
+  EXPECT_EQ(catalog_->DropDatabase("app", false).sql_code(), 1008u);
+  Reopen();
+  EXPECT_FALSE(catalog_->HasDatabase("app"));
+  EXPECT_EQ(catalog_->CreateTable(Schema("CREATE TABLE t1 (a INT)"), false)
+                .sql_code(),
+            1049u);
+}
+
+}  // namespace
+}  // namespace xp::dn
