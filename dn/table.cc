@@ -1,0 +1,252 @@
+#include "dn/table.h"
+
+#include "codec/row.h"
+#include "plan/exec/query_context.h"
+
+namespace xp::dn {
+
+namespace {
+
+std::string Prefix(uint64_t table, uint32_t index) {
+  std::string k;
+  key::AppendPrefix(table, index, &k);
+  return k;
+}
+
+void AppendValue(const plan::Value& v, const plan::DataType& t, bool desc,
+                 std::string* out) {
+  if (v.index() == 0) {
+    key::AppendNull(desc, out);
+    return;
+  }
+  switch (KindOf(t)) {
+    case key::Kind::kInt64:
+      key::AppendInt64(std::get<int64_t>(v), desc, out);
+      break;
+    case key::Kind::kUInt64:
+      key::AppendUInt64(std::get<uint64_t>(v), desc, out);
+      break;
+    case key::Kind::kDouble:
+      key::AppendDouble(std::get<double>(v), desc, out);
+      break;
+    case key::Kind::kDecimal:
+      key::AppendDecimal(std::get<plan::Decimal>(v).unscaled, desc, out);
+      break;
+    case key::Kind::kBytes:
+      key::AppendBytes(std::get<std::string>(v), desc, out);
+      break;
+    case key::Kind::kText:
+      key::AppendText(std::get<std::string>(v), desc, out);
+      break;
+  }
+}
+
+// Index `i`'s columns of `row` appended to `out`; true if any is NULL.
+bool AppendIndex(const StoredTable& t, size_t i,
+                 const std::vector<plan::Value>& row, std::string* out) {
+  const plan::IndexSchema& idx = t.schema->indexes[i];
+  bool has_null = false;
+  for (size_t k = 0; k < idx.columns.size(); ++k) {
+    const size_t c = static_cast<size_t>(idx.columns[k]);
+    has_null |= row[c].index() == 0;
+    AppendValue(row[c], t.schema->columns[c].type,
+                k < idx.desc.size() && idx.desc[k], out);
+  }
+  return has_null;
+}
+
+std::string Shown(const StoredTable& t, size_t i,
+                  const std::vector<plan::Value>& row) {
+  std::string s;
+  for (int c : t.schema->indexes[i].columns) {
+    if (!s.empty()) s += "-";
+    const plan::Value& v = row[static_cast<size_t>(c)];
+    s += v.index() == 5 ? std::get<std::string>(v) : plan::ValueToString(v);
+  }
+  return s;
+}
+
+Status Duplicate(const StoredTable& t, size_t i,
+                 const std::vector<plan::Value>& row) {
+  return Status::SqlError(1062, "23000",
+                          "Duplicate entry '" + Shown(t, i, row) +
+                              "' for key '" + t.schema->name + "." +
+                              t.schema->indexes[i].name + "'");
+}
+
+std::string EncodeRow(const StoredTable& t,
+                      const std::vector<plan::Value>& row) {
+  std::vector<key::Kind> kinds;
+  std::vector<row::Cell> cells(row.size());
+  for (size_t c = 0; c < row.size(); ++c) {
+    kinds.push_back(KindOf(t.schema->columns[c].type));
+    const plan::Value& v = row[c];
+    row::Cell& cell = cells[c];
+    cell.null = v.index() == 0;
+    switch (v.index()) {
+      case 1:
+        cell.i = std::get<int64_t>(v);
+        break;
+      case 2:
+        cell.u = std::get<uint64_t>(v);
+        break;
+      case 3:
+        cell.d = std::get<double>(v);
+        break;
+      case 4:
+        cell.dec = std::get<plan::Decimal>(v).unscaled;
+        break;
+      case 5:
+        cell.s = std::get<std::string>(v);
+        break;
+      default:
+        break;
+    }
+  }
+  std::string out;
+  row::Encode(t.schema->version, kinds, cells, &out);
+  return out;
+}
+
+// Secondary entries of `row`: key and value per index (skipping PRIMARY).
+struct Entry {
+  std::string key, value;
+  bool unique;
+  size_t index;
+};
+
+std::vector<Entry> IndexEntries(const StoredTable& t, const std::string& pk,
+                                const std::vector<plan::Value>& row) {
+  std::vector<Entry> out;
+  const std::string pk_suffix = pk.substr(key::kPrefixSize);
+  for (size_t i = 0; i < t.schema->indexes.size(); ++i) {
+    const plan::IndexSchema& idx = t.schema->indexes[i];
+    if (idx.primary) continue;
+    Entry e;
+    e.index = i;
+    e.key = Prefix(t.id, static_cast<uint32_t>(i));
+    const bool has_null = AppendIndex(t, i, row, &e.key);
+    e.unique = idx.unique && !has_null;  // NULLs never collide
+    if (e.unique) {
+      e.value = pk_suffix;
+    } else {
+      e.key += pk_suffix;
+    }
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+}  // namespace
+
+key::Kind KindOf(const plan::DataType& t) {
+  switch (t.id) {
+    case plan::TypeId::kUInt:
+      return key::Kind::kUInt64;
+    case plan::TypeId::kDouble:
+      return key::Kind::kDouble;
+    case plan::TypeId::kDecimal:
+      return key::Kind::kDecimal;
+    case plan::TypeId::kString:
+      return t.binary ? key::Kind::kBytes : key::Kind::kText;
+    default:  // integers, temporal values (int64 in plan::Value)
+      return key::Kind::kInt64;
+  }
+}
+
+std::string PrimaryKey(const StoredTable& t,
+                       const std::vector<plan::Value>& row) {
+  std::string k = Prefix(t.id, 0);
+  AppendIndex(t, 0, row, &k);
+  return k;
+}
+
+Status InsertRow(Transaction* txn, const StoredTable& t,
+                 const std::vector<plan::Value>& row) {
+  if (t.schema->indexes.empty() || !t.schema->indexes[0].primary)
+    return Status::NotSupported("tables without a primary key");
+  const std::string pk = PrimaryKey(t, row);
+  XP_ASSIGN_OR_RETURN(std::optional<std::string> old, txn->GetForUpdate(pk));
+  if (old) return Duplicate(t, 0, row);
+  std::vector<Entry> entries = IndexEntries(t, pk, row);
+  for (const Entry& e : entries) {
+    if (!e.unique) continue;
+    XP_ASSIGN_OR_RETURN(std::optional<std::string> taken,
+                        txn->GetForUpdate(e.key));
+    if (taken) return Duplicate(t, e.index, row);
+  }
+  XP_RETURN_IF_ERROR(txn->Put(pk, EncodeRow(t, row)));
+  for (const Entry& e : entries) XP_RETURN_IF_ERROR(txn->Put(e.key, e.value));
+  return Status::OK();
+}
+
+Status DeleteRow(Transaction* txn, const StoredTable& t,
+                 const std::vector<plan::Value>& row) {
+  const std::string pk = PrimaryKey(t, row);
+  XP_RETURN_IF_ERROR(txn->Delete(pk));
+  for (const Entry& e : IndexEntries(t, pk, row))
+    XP_RETURN_IF_ERROR(txn->Delete(e.key));
+  return Status::OK();
+}
+
+TableScanOperator::TableScanOperator(Transaction* txn, const StoredTable& t,
+                                     std::vector<int> columns, bool reverse)
+    : table_(t), columns_(std::move(columns)) {
+  std::vector<exec::PhysType> phys;
+  for (int c : columns_) {
+    types_.push_back(t.schema->columns[static_cast<size_t>(c)].type);
+    phys.push_back(types_.back().phys());
+  }
+  for (const auto& c : t.schema->columns) kinds_.push_back(KindOf(c.type));
+  out_ = exec::Batch(phys);
+  const std::string prefix = Prefix(t.id, 0);
+  it_ = txn->Scan(prefix, key::PrefixSuccessor(prefix), reverse);
+}
+
+Result<const exec::Batch*> TableScanOperator::Next() {
+  XP_RETURN_IF_ERROR(exec::CheckCancelled());
+  out_.Reset();
+  size_t n = 0;
+  row::DecodedRow row;
+  for (; it_->Valid() && n < exec::kBatchSize; it_->Next(), ++n) {
+    XP_RETURN_IF_ERROR(row::Decode(it_->value(), kinds_, &row));
+    for (size_t k = 0; k < columns_.size(); ++k) {
+      const size_t c = static_cast<size_t>(columns_[k]);
+      exec::Vector& v = out_.column(k);
+      if (c >= row.cells.size()) {  // added after the row was written
+        const auto& d = table_.schema->columns[c].default_value;
+        exec::PutValue(d ? *d : plan::Value(), n, &v);
+        continue;
+      }
+      const row::Cell& cell = row.cells[c];
+      if (cell.null) {
+        v.SetNull(n);
+        continue;
+      }
+      switch (kinds_[c]) {
+        case key::Kind::kInt64:
+          v.data<int64_t>()[n] = cell.i;
+          break;
+        case key::Kind::kUInt64:
+          v.data<uint64_t>()[n] = cell.u;
+          break;
+        case key::Kind::kDouble:
+          v.data<double>()[n] = cell.d;
+          break;
+        case key::Kind::kDecimal:
+          v.data<__int128>()[n] = cell.dec;
+          break;
+        case key::Kind::kBytes:
+        case key::Kind::kText:
+          v.SetString(n, cell.s);  // copied: the iterator moves on
+          break;
+      }
+    }
+  }
+  XP_RETURN_IF_ERROR(it_->status());
+  if (n == 0) return static_cast<const exec::Batch*>(nullptr);
+  out_.SetRows(n);
+  return &out_;
+}
+
+}  // namespace xp::dn

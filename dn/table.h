@@ -1,0 +1,65 @@
+// Rows of a table in RocksDB (issue 4): the primary-key entry
+//   key   = prefix(table id, 0) + primary-key columns (codec/key.h)
+//   value = the whole row (codec/row.h, with the schema version)
+// and one entry per secondary index
+//   unique:     prefix(table id, index) + index columns -> primary-key bytes
+//               (rows with a NULL in the index get the non-unique form)
+//   non-unique: prefix(table id, index) + index columns + primary-key
+//               columns -> ""
+// where `index` is the index's position in TableSchema::indexes. Writes go
+// through a storage transaction (row locks, 1062 on duplicates); scans feed
+// plan/exec batches directly, decoding into the batch's vectors.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "codec/key.h"
+#include "codec/status.h"
+#include "dn/storage/storage.h"
+#include "plan/exec/operator.h"
+#include "plan/schema.h"
+
+namespace xp::dn {
+
+// The key / row kind that stores values of `t`.
+key::Kind KindOf(const plan::DataType& t);
+
+// A table as storage sees it.
+struct StoredTable {
+  const plan::TableSchema* schema;
+  uint64_t id;
+};
+
+// The primary-key entry's key for `row` (all columns, in column types).
+// REQUIRES: the table has a primary key (schema.indexes[0].primary).
+std::string PrimaryKey(const StoredTable& t,
+                       const std::vector<plan::Value>& row);
+
+// Inserts a full row (values already converted to the column types):
+// 1062 when the primary key or a unique index already holds its key.
+Status InsertRow(Transaction* txn, const StoredTable& t,
+                 const std::vector<plan::Value>& row);
+// Deletes a row (as read) and its index entries.
+Status DeleteRow(Transaction* txn, const StoredTable& t,
+                 const std::vector<plan::Value>& row);
+
+// All rows in primary-key order (reverse: descending), `columns` of them.
+class TableScanOperator : public exec::Operator {
+ public:
+  TableScanOperator(Transaction* txn, const StoredTable& t,
+                    std::vector<int> columns, bool reverse = false);
+  const std::vector<plan::DataType>& types() const override { return types_; }
+  Result<const exec::Batch*> Next() override;
+
+ private:
+  StoredTable table_;
+  std::vector<int> columns_;
+  std::vector<plan::DataType> types_;
+  std::vector<key::Kind> kinds_;  // of every table column
+  std::unique_ptr<KeyIterator> it_;
+  exec::Batch out_;
+};
+
+}  // namespace xp::dn

@@ -1,0 +1,126 @@
+#include "dn/table.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "plan/sql/parser.h"
+
+namespace xp::dn {
+namespace {
+
+using plan::Value;
+
+class TableTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/xp_table_XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    StorageOptions o;
+    o.path = dir_;
+    o.lock_timeout_ms = 100;
+    auto s = Storage::Open(o);
+    ASSERT_TRUE(s.ok());
+    db_ = std::move(*s);
+    auto stmt = sql::Parse(
+        "CREATE TABLE t (name VARCHAR(10) PRIMARY KEY, k INT, "
+        "amount DECIMAL(8,2), tag VARBINARY(4), UNIQUE KEY uk (tag), "
+        "KEY k_1 (k))");
+    ASSERT_TRUE(stmt.ok());
+    auto schema = plan::BuildTableSchema(
+        static_cast<const sql::CreateTableStatement&>(**stmt), "test");
+    ASSERT_TRUE(schema.ok()) << schema.status().ToString();
+    schema_ = *schema;
+    table_ = StoredTable{&schema_, 42};
+  }
+  void TearDown() override {
+    db_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  static std::vector<Value> Row(const char* name, int64_t k, int64_t cents,
+                                const char* tag) {
+    return {Value(std::string(name)), Value(k), Value(plan::Decimal{cents, 2}),
+            tag ? Value(std::string(tag)) : Value()};
+  }
+  std::vector<std::vector<std::string>> ScanAll(bool reverse = false) {
+    auto txn = db_->Begin();
+    TableScanOperator scan(txn.get(), table_, {0, 1, 2, 3}, reverse);
+    auto rows = exec::CollectAsText(&scan);
+    EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+    return rows.ok() ? *rows : std::vector<std::vector<std::string>>{};
+  }
+
+  std::string dir_;
+  std::unique_ptr<Storage> db_;
+  plan::TableSchema schema_;
+  StoredTable table_;
+};
+
+TEST_F(TableTest, RowsComeBackInPrimaryKeyOrder) {
+  auto txn = db_->Begin();
+  ASSERT_TRUE(InsertRow(txn.get(), table_, Row("carol", 3, 150, "c")).ok());
+  ASSERT_TRUE(InsertRow(txn.get(), table_, Row("Alice", 1, -5, nullptr)).ok());
+  ASSERT_TRUE(InsertRow(txn.get(), table_, Row("bob", 2, 0, nullptr)).ok());
+  ASSERT_TRUE(txn->Commit().ok());
+  // The key collates case-insensitively; rows keep the written case.
+  EXPECT_EQ(ScanAll(), (std::vector<std::vector<std::string>>{
+                           {"Alice", "1", "-0.05", "NULL"},
+                           {"bob", "2", "0.00", "NULL"},
+                           {"carol", "3", "1.50", "c"}}));
+  EXPECT_EQ(ScanAll(true)[0][0], "carol");
+}
+
+TEST_F(TableTest, DuplicatesAre1062AndNullsNeverCollide) {
+  auto txn = db_->Begin();
+  ASSERT_TRUE(InsertRow(txn.get(), table_, Row("a", 1, 1, "x")).ok());
+  Status dup_pk = InsertRow(txn.get(), table_, Row("A ", 2, 2, "y"));
+  EXPECT_EQ(dup_pk.sql_code(), 1062u);  // 'A ' = 'a' under the collation
+  EXPECT_EQ(dup_pk.message(), "Duplicate entry 'A ' for key 't.PRIMARY'");
+  Status dup_uk = InsertRow(txn.get(), table_, Row("b", 2, 2, "x"));
+  EXPECT_EQ(dup_uk.sql_code(), 1062u);
+  EXPECT_EQ(dup_uk.message(), "Duplicate entry 'x' for key 't.uk'");
+  ASSERT_TRUE(InsertRow(txn.get(), table_, Row("c", 1, 2, nullptr)).ok());
+  ASSERT_TRUE(InsertRow(txn.get(), table_, Row("d", 1, 2, nullptr)).ok());
+  ASSERT_TRUE(txn->Commit().ok());
+  EXPECT_EQ(ScanAll().size(), 3u);
+}
+
+TEST_F(TableTest, DeleteRemovesTheRowAndItsIndexEntries) {
+  auto txn = db_->Begin();
+  ASSERT_TRUE(InsertRow(txn.get(), table_, Row("a", 1, 1, "x")).ok());
+  ASSERT_TRUE(txn->Commit().ok());
+  auto del = db_->Begin();
+  ASSERT_TRUE(DeleteRow(del.get(), table_, Row("a", 1, 1, "x")).ok());
+  ASSERT_TRUE(del->Commit().ok());
+  EXPECT_TRUE(ScanAll().empty());
+  // The unique key is free again; nothing else of the table is left.
+  auto again = db_->Begin();
+  ASSERT_TRUE(InsertRow(again.get(), table_, Row("b", 1, 1, "x")).ok());
+  ASSERT_TRUE(again->Commit().ok());
+  auto all = db_->Begin();
+  size_t entries = 0;
+  for (auto it = all->Scan("", "", false); it->Valid(); it->Next()) ++entries;
+  EXPECT_EQ(entries, 3u);  // row + unique entry + k_1 entry
+}
+
+TEST_F(TableTest, ColumnsAddedLaterReadTheirDefault) {
+  auto txn = db_->Begin();
+  ASSERT_TRUE(InsertRow(txn.get(), table_, Row("a", 1, 1, "x")).ok());
+  ASSERT_TRUE(txn->Commit().ok());
+  plan::ColumnSchema extra;
+  extra.name = "flag";
+  extra.type = plan::DataType::Int();
+  extra.default_value = Value(int64_t{7});
+  schema_.columns.push_back(extra);
+  schema_.version = 2;
+  auto read = db_->Begin();
+  TableScanOperator scan(read.get(), table_, {0, 4});
+  auto rows = exec::CollectAsText(&scan);
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(*rows, (std::vector<std::vector<std::string>>{{"a", "7"}}));
+}
+
+}  // namespace
+}  // namespace xp::dn
