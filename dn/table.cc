@@ -166,14 +166,15 @@ Status InsertRow(Transaction* txn, const StoredTable& t,
   if (t.schema->indexes.empty() || !t.schema->indexes[0].primary)
     return Status::NotSupported("tables without a primary key");
   const std::string pk = PrimaryKey(t, row);
-  XP_ASSIGN_OR_RETURN(std::optional<std::string> old, txn->GetForUpdate(pk));
-  if (old) return Duplicate(t, 0, row);
+  Result<std::optional<std::string>> old = txn->GetForUpdate(pk);
+  if (!old.ok()) return old.status();
+  if (old->has_value()) return Duplicate(t, 0, row);
   std::vector<Entry> entries = IndexEntries(t, pk, row);
   for (const Entry& e : entries) {
     if (!e.unique) continue;
-    XP_ASSIGN_OR_RETURN(std::optional<std::string> taken,
-                        txn->GetForUpdate(e.key));
-    if (taken) return Duplicate(t, e.index, row);
+    Result<std::optional<std::string>> taken = txn->GetForUpdate(e.key);
+    if (!taken.ok()) return taken.status();
+    if (taken->has_value()) return Duplicate(t, e.index, row);
   }
   XP_RETURN_IF_ERROR(txn->Put(pk, EncodeRow(t, row)));
   for (const Entry& e : entries) XP_RETURN_IF_ERROR(txn->Put(e.key, e.value));
