@@ -1,6 +1,6 @@
 // xsql: runs SQL statements on the in-memory engine (plan/exec/local_engine)
-// and prints the results; statements come from the command line or, one
-// per line (or separated by ';'), from standard input.
+// and prints the results; statements come from the command line or from
+// standard input, each ending with a line that ends in ';'.
 //   xsql "CREATE TABLE t (a INT)" "INSERT INTO t VALUES (1)" "SELECT * FROM t"
 //   echo "EXPLAIN SELECT 1" | xsql
 // Results are tab-separated with a header line; errors go to stderr as
@@ -48,7 +48,7 @@ int main(int argc, char** argv) {
         "usage: xsql [STATEMENT...]\n"
         "Runs SQL on an in-memory engine (MySQL dialect) and prints the\n"
         "results tab-separated. Without arguments, reads statements from\n"
-        "standard input, one per line or separated by ';'.\n");
+        "standard input; a statement ends with a line ending in ';'.\n");
     return 0;
   }
   xp::exec::LocalEngine engine;
@@ -57,10 +57,12 @@ int main(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) ok &= Run(engine, argv[i]);
     return ok ? 0 : 1;
   }
+  // A statement ends with a line ending in ';' (or with the input).
   std::string line, stmt;
   while (std::getline(std::cin, line)) {
     stmt += line + "\n";
-    if (line.find(';') != std::string::npos || argc == 1) {
+    const size_t last = line.find_last_not_of(" \t\r");
+    if (last != std::string::npos && line[last] == ';') {
       ok &= Run(engine, stmt);
       stmt.clear();
     }
