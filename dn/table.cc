@@ -190,16 +190,90 @@ Status DeleteRow(Transaction* txn, const StoredTable& t,
   return Status::OK();
 }
 
+namespace {
+
+// Decodes a stored row's `columns` into row `n` of `out`.
+Status DecodeInto(std::string_view stored, const StoredTable& t,
+                  const std::vector<key::Kind>& kinds,
+                  const std::vector<int>& columns, size_t n,
+                  row::DecodedRow* row, exec::Batch* out) {
+  XP_RETURN_IF_ERROR(row::Decode(stored, kinds, row));
+  for (size_t k = 0; k < columns.size(); ++k) {
+    const size_t c = static_cast<size_t>(columns[k]);
+    exec::Vector& v = out->column(k);
+    if (c >= row->cells.size()) {  // added after the row was written
+      const auto& d = t.schema->columns[c].default_value;
+      exec::PutValue(d ? *d : plan::Value(), n, &v);
+      continue;
+    }
+    const row::Cell& cell = row->cells[c];
+    if (cell.null) {
+      v.SetNull(n);
+      continue;
+    }
+    switch (kinds[c]) {
+      case key::Kind::kInt64:
+        v.data<int64_t>()[n] = cell.i;
+        break;
+      case key::Kind::kUInt64:
+        v.data<uint64_t>()[n] = cell.u;
+        break;
+      case key::Kind::kDouble:
+        v.data<double>()[n] = cell.d;
+        break;
+      case key::Kind::kDecimal:
+        v.data<__int128>()[n] = cell.dec;
+        break;
+      case key::Kind::kBytes:
+      case key::Kind::kText:
+        v.SetString(n, cell.s);  // copied: the iterator moves on
+        break;
+    }
+  }
+  return Status::OK();
+}
+
+std::vector<plan::DataType> TypesOf(const StoredTable& t,
+                                    const std::vector<int>& columns) {
+  std::vector<plan::DataType> types;
+  for (int c : columns)
+    types.push_back(t.schema->columns[static_cast<size_t>(c)].type);
+  return types;
+}
+
+exec::Batch BatchFor(const std::vector<plan::DataType>& types) {
+  std::vector<exec::PhysType> phys;
+  for (const auto& t : types) phys.push_back(t.phys());
+  return exec::Batch(phys);
+}
+
+std::vector<key::Kind> KindsOf(const StoredTable& t) {
+  std::vector<key::Kind> kinds;
+  for (const auto& c : t.schema->columns) kinds.push_back(KindOf(c.type));
+  return kinds;
+}
+
+// Index `index`'s key prefix for the leading `values` of its columns.
+std::string IndexPrefix(const StoredTable& t, size_t index,
+                        const std::vector<plan::Value>& values) {
+  std::string k = Prefix(t.id, static_cast<uint32_t>(index));
+  const plan::IndexSchema& idx = t.schema->indexes[index];
+  for (size_t i = 0; i < values.size() && i < idx.columns.size(); ++i) {
+    AppendValue(values[i],
+                t.schema->columns[static_cast<size_t>(idx.columns[i])].type,
+                i < idx.desc.size() && idx.desc[i], &k);
+  }
+  return k;
+}
+
+}  // namespace
+
 TableScanOperator::TableScanOperator(Transaction* txn, const StoredTable& t,
                                      std::vector<int> columns, bool reverse)
     : table_(t), columns_(std::move(columns)) {
-  std::vector<exec::PhysType> phys;
-  for (int c : columns_) {
-    types_.push_back(t.schema->columns[static_cast<size_t>(c)].type);
-    phys.push_back(types_.back().phys());
-  }
-  for (const auto& c : t.schema->columns) kinds_.push_back(KindOf(c.type));
-  out_ = exec::Batch(phys);
+  types_ = TypesOf(t, columns_);
+  kinds_ = KindsOf(t);
+  out_ = BatchFor(types_);
   const std::string prefix = Prefix(t.id, 0);
   it_ = txn->Scan(prefix, key::PrefixSuccessor(prefix), reverse);
 }
@@ -210,41 +284,89 @@ Result<const exec::Batch*> TableScanOperator::Next() {
   size_t n = 0;
   row::DecodedRow row;
   for (; it_->Valid() && n < exec::kBatchSize; it_->Next(), ++n) {
-    XP_RETURN_IF_ERROR(row::Decode(it_->value(), kinds_, &row));
-    for (size_t k = 0; k < columns_.size(); ++k) {
-      const size_t c = static_cast<size_t>(columns_[k]);
-      exec::Vector& v = out_.column(k);
-      if (c >= row.cells.size()) {  // added after the row was written
-        const auto& d = table_.schema->columns[c].default_value;
-        exec::PutValue(d ? *d : plan::Value(), n, &v);
-        continue;
-      }
-      const row::Cell& cell = row.cells[c];
-      if (cell.null) {
-        v.SetNull(n);
-        continue;
-      }
-      switch (kinds_[c]) {
-        case key::Kind::kInt64:
-          v.data<int64_t>()[n] = cell.i;
-          break;
-        case key::Kind::kUInt64:
-          v.data<uint64_t>()[n] = cell.u;
-          break;
-        case key::Kind::kDouble:
-          v.data<double>()[n] = cell.d;
-          break;
-        case key::Kind::kDecimal:
-          v.data<__int128>()[n] = cell.dec;
-          break;
-        case key::Kind::kBytes:
-        case key::Kind::kText:
-          v.SetString(n, cell.s);  // copied: the iterator moves on
-          break;
-      }
-    }
+    XP_RETURN_IF_ERROR(
+        DecodeInto(it_->value(), table_, kinds_, columns_, n, &row, &out_));
   }
   XP_RETURN_IF_ERROR(it_->status());
+  if (n == 0) return static_cast<const exec::Batch*>(nullptr);
+  out_.SetRows(n);
+  return &out_;
+}
+
+IndexScanOperator::IndexScanOperator(Transaction* txn, const StoredTable& t,
+                                     size_t index, std::vector<KeyRange> ranges,
+                                     std::vector<int> columns, bool reverse)
+    : txn_(txn),
+      table_(t),
+      index_(index),
+      ranges_(std::move(ranges)),
+      columns_(std::move(columns)),
+      reverse_(reverse),
+      types_(TypesOf(t, columns_)),
+      kinds_(KindsOf(t)),
+      out_(BatchFor(types_)) {}
+
+Status IndexScanOperator::Open(size_t r) {
+  const KeyRange& kr = ranges_[r];
+  // [start, end) in key bytes. A bound is a key prefix: an inclusive lower
+  // bound starts at the prefix, an exclusive one after every key with it;
+  // an inclusive upper bound ends after every key with the prefix.
+  std::string start = IndexPrefix(table_, index_, kr.lower);
+  if (!kr.lower.empty() && !kr.lower_inclusive)
+    start = key::PrefixSuccessor(start);
+  std::string end = IndexPrefix(table_, index_, kr.upper);
+  if (kr.upper.empty() || kr.upper_inclusive) end = key::PrefixSuccessor(end);
+  it_ = txn_->Scan(start, end, reverse_);
+  return Status::OK();
+}
+
+Result<std::string> IndexScanOperator::PrimaryKeySuffix() {
+  const plan::IndexSchema& idx = table_.schema->indexes[index_];
+  if (idx.primary) return std::string(it_->key().substr(key::kPrefixSize));
+  if (!it_->value().empty()) return std::string(it_->value());  // unique
+  // Non-unique (or unique with a NULL part): skip the index columns.
+  key::Decoder d(it_->key());
+  uint64_t table;
+  uint32_t index;
+  XP_RETURN_IF_ERROR(d.ReadPrefix(&table, &index));
+  for (size_t k = 0; k < idx.columns.size(); ++k) {
+    XP_RETURN_IF_ERROR(d.Skip(
+        KindOf(
+            table_.schema->columns[static_cast<size_t>(idx.columns[k])].type),
+        k < idx.desc.size() && idx.desc[k]));
+  }
+  return std::string(d.rest());
+}
+
+Result<const exec::Batch*> IndexScanOperator::Next() {
+  XP_RETURN_IF_ERROR(exec::CheckCancelled());
+  out_.Reset();
+  size_t n = 0;
+  row::DecodedRow row;
+  const bool primary = table_.schema->indexes[index_].primary;
+  while (n < exec::kBatchSize) {
+    if (!it_ || !it_->Valid()) {
+      if (it_) XP_RETURN_IF_ERROR(it_->status());
+      if (range_ >= ranges_.size()) break;
+      XP_RETURN_IF_ERROR(Open(range_++));
+      continue;
+    }
+    if (primary) {
+      XP_RETURN_IF_ERROR(
+          DecodeInto(it_->value(), table_, kinds_, columns_, n, &row, &out_));
+    } else {
+      XP_ASSIGN_OR_RETURN(std::string suffix, PrimaryKeySuffix());
+      Result<std::optional<std::string>> stored =
+          txn_->Get(Prefix(table_.id, 0) + suffix);
+      if (!stored.ok()) return stored.status();
+      if (!stored->has_value())
+        return Status::Corruption("index entry without its row");
+      XP_RETURN_IF_ERROR(
+          DecodeInto(**stored, table_, kinds_, columns_, n, &row, &out_));
+    }
+    ++n;
+    it_->Next();
+  }
   if (n == 0) return static_cast<const exec::Batch*>(nullptr);
   out_.SetRows(n);
   return &out_;

@@ -45,6 +45,45 @@ Status InsertRow(Transaction* txn, const StoredTable& t,
 Status DeleteRow(Transaction* txn, const StoredTable& t,
                  const std::vector<plan::Value>& row);
 
+// One key range over an index, as index-column values: rows whose key
+// starts with `lower` (a prefix of the index columns) and up to `upper`;
+// an empty bound is open. A Get of key k is {k, k, inclusive, inclusive}.
+struct KeyRange {
+  std::vector<plan::Value> lower, upper;
+  bool lower_inclusive = true, upper_inclusive = true;
+};
+
+// Rows of index `index` (a position in schema.indexes; 0 is the primary key
+// when the table has one) within `ranges`, in index order per range
+// (reverse: descending), `columns` of them. Secondary entries are followed
+// to their row by primary key. This is Get (many keys, or key prefixes)
+// and RangeScan of the plan.
+class IndexScanOperator : public exec::Operator {
+ public:
+  IndexScanOperator(Transaction* txn, const StoredTable& t, size_t index,
+                    std::vector<KeyRange> ranges, std::vector<int> columns,
+                    bool reverse = false);
+  const std::vector<plan::DataType>& types() const override { return types_; }
+  Result<const exec::Batch*> Next() override;
+
+ private:
+  Status Open(size_t range);
+  // The primary-key bytes (after the table prefix) of the current entry.
+  Result<std::string> PrimaryKeySuffix();
+
+  Transaction* txn_;
+  StoredTable table_;
+  size_t index_;
+  std::vector<KeyRange> ranges_;
+  std::vector<int> columns_;
+  bool reverse_;
+  std::vector<plan::DataType> types_;
+  std::vector<key::Kind> kinds_;
+  size_t range_ = 0;
+  std::unique_ptr<KeyIterator> it_;
+  exec::Batch out_;
+};
+
 // All rows in primary-key order (reverse: descending), `columns` of them.
 class TableScanOperator : public exec::Operator {
  public:

@@ -122,5 +122,63 @@ TEST_F(TableTest, ColumnsAddedLaterReadTheirDefault) {
   EXPECT_EQ(*rows, (std::vector<std::vector<std::string>>{{"a", "7"}}));
 }
 
+std::vector<std::vector<std::string>> Collect(exec::Operator* op) {
+  auto rows = exec::CollectAsText(op);
+  EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+  return rows.ok() ? *rows : std::vector<std::vector<std::string>>{};
+}
+
+TEST_F(TableTest, GetAndRangeScanOnThePrimaryKey) {
+  auto txn = db_->Begin();
+  for (const char* n : {"a", "b", "c", "d", "e"})
+    ASSERT_TRUE(
+        InsertRow(txn.get(), table_, Row(n, n[0] - 'a', 0, nullptr)).ok());
+  ASSERT_TRUE(txn->Commit().ok());
+  auto r = db_->Begin();
+  auto key = [](const char* v) {
+    return std::vector<Value>{Value(std::string(v))};
+  };
+  // Batch get: present and missing keys, case-insensitively.
+  IndexScanOperator get(
+      r.get(), table_, 0,
+      {{key("D"), key("D")}, {key("zz"), key("zz")}, {key("a"), key("a")}},
+      {0, 1});
+  EXPECT_EQ(Collect(&get),
+            (std::vector<std::vector<std::string>>{{"d", "3"}, {"a", "0"}}));
+  // (b .. d], then [c .. +inf) reversed.
+  KeyRange half{key("b"), key("d"), false, true};
+  IndexScanOperator range(r.get(), table_, 0, {half}, {0});
+  EXPECT_EQ(Collect(&range),
+            (std::vector<std::vector<std::string>>{{"c"}, {"d"}}));
+  KeyRange open{key("c"), {}, true, true};
+  IndexScanOperator rev(r.get(), table_, 0, {open}, {0}, /*reverse=*/true);
+  EXPECT_EQ(Collect(&rev),
+            (std::vector<std::vector<std::string>>{{"e"}, {"d"}, {"c"}}));
+  KeyRange below{{}, key("b"), true, false};  // (-inf .. b)
+  IndexScanOperator low(r.get(), table_, 0, {below}, {0});
+  EXPECT_EQ(Collect(&low), (std::vector<std::vector<std::string>>{{"a"}}));
+}
+
+TEST_F(TableTest, SecondaryIndexesLeadToTheirRows) {
+  auto txn = db_->Begin();
+  ASSERT_TRUE(InsertRow(txn.get(), table_, Row("a", 7, 100, "t1")).ok());
+  ASSERT_TRUE(InsertRow(txn.get(), table_, Row("b", 7, 200, nullptr)).ok());
+  ASSERT_TRUE(InsertRow(txn.get(), table_, Row("c", 8, 300, "t3")).ok());
+  ASSERT_TRUE(txn->Commit().ok());
+  auto r = db_->Begin();
+  const std::vector<Value> seven{Value(int64_t{7})};
+  // Non-unique k_1 (index 2): both rows with k = 7.
+  IndexScanOperator by_k(r.get(), table_, 2, {{seven, seven}}, {0, 2});
+  EXPECT_EQ(Collect(&by_k), (std::vector<std::vector<std::string>>{
+                                {"a", "1.00"}, {"b", "2.00"}}));
+  // Unique uk (index 1) on tag.
+  const std::vector<Value> t3{Value(std::string("t3"))};
+  IndexScanOperator by_tag(r.get(), table_, 1, {{t3, t3}}, {0});
+  EXPECT_EQ(Collect(&by_tag), (std::vector<std::vector<std::string>>{{"c"}}));
+  // A range over k: k > 7.
+  IndexScanOperator above(r.get(), table_, 2, {{seven, {}, false, true}}, {0});
+  EXPECT_EQ(Collect(&above), (std::vector<std::vector<std::string>>{{"c"}}));
+}
+
 }  // namespace
 }  // namespace xp::dn
