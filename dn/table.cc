@@ -372,4 +372,36 @@ Result<const exec::Batch*> IndexScanOperator::Next() {
   return &out_;
 }
 
+Result<exec::OperatorPtr> ScanFor(const plan::LogicalNode& scan,
+                                  Transaction* txn, const StoredTable& t) {
+  switch (scan.kind) {
+    case plan::NodeKind::kTableScan:
+      return exec::OperatorPtr(std::make_unique<TableScanOperator>(
+          txn, t, scan.columns, scan.reverse));
+    case plan::NodeKind::kGet: {
+      std::vector<KeyRange> ranges;
+      for (const auto& k : scan.keys) ranges.push_back(KeyRange{k, k});
+      return exec::OperatorPtr(std::make_unique<IndexScanOperator>(
+          txn, t, static_cast<size_t>(scan.index), std::move(ranges),
+          scan.columns, scan.reverse));
+    }
+    case plan::NodeKind::kRangeScan: {
+      KeyRange r;
+      if (scan.lower) {
+        r.lower = scan.lower->key;
+        r.lower_inclusive = scan.lower->inclusive;
+      }
+      if (scan.upper) {
+        r.upper = scan.upper->key;
+        r.upper_inclusive = scan.upper->inclusive;
+      }
+      return exec::OperatorPtr(std::make_unique<IndexScanOperator>(
+          txn, t, static_cast<size_t>(scan.index), std::vector<KeyRange>{r},
+          scan.columns, scan.reverse));
+    }
+    default:
+      return Status::InvalidArgument("not a scan node");
+  }
+}
+
 }  // namespace xp::dn

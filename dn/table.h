@@ -19,6 +19,7 @@
 #include "codec/status.h"
 #include "dn/storage/storage.h"
 #include "plan/exec/operator.h"
+#include "plan/logical.h"
 #include "plan/schema.h"
 
 namespace xp::dn {
@@ -83,6 +84,12 @@ class IndexScanOperator : public exec::Operator {
   std::unique_ptr<KeyIterator> it_;
   exec::Batch out_;
 };
+
+// The operator for a plan scan node (TableScan, Get, RangeScan of
+// plan/logical.h) over table `t`: what a data node gives exec::Lower as its
+// ScanFactory.
+Result<exec::OperatorPtr> ScanFor(const plan::LogicalNode& scan,
+                                  Transaction* txn, const StoredTable& t);
 
 // All rows in primary-key order (reverse: descending), `columns` of them.
 class TableScanOperator : public exec::Operator {

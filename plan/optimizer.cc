@@ -324,9 +324,11 @@ bool Equality(const BoundExpr& e, const LogicalNode& scan, int* column,
     return false;
   const DataType& t = c->type;
   // Only constants of the column's own kind (no conversions at the key).
+  // Strings: keys compare under the column's collation, so a Get may
+  // return a superset of a binary comparison; the filter stays above.
   const bool same =
       (t.is_integer() && k->type.is_integer()) ||
-      (t.id == TypeId::kString && k->type.id == TypeId::kString && t.binary) ||
+      (t.id == TypeId::kString && k->type.id == TypeId::kString) ||
       (t.id == k->type.id && t.id == TypeId::kDate);
   if (!same) return false;
   auto conv = ConvertValue(k->value, t, "key");
