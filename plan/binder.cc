@@ -6,29 +6,13 @@
 #include <cstdlib>
 #include <optional>
 
+#include "plan/schema.h"
 #include "plan/sql/printer.h"
 #include "plan/types/temporal.h"
 
 namespace xp::plan {
 
 namespace {
-
-bool IEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
-Status NotSupported(const std::string& what) {
-  return Status::SqlError(
-      1235, "42000",
-      "This version of XProtocol doesn't yet support '" + what + "'");
-}
 
 Result<BoundExprPtr> Call(ExprOp op, std::vector<BoundExprPtr> args) {
   return MakeCall(op, std::move(args));
@@ -190,12 +174,18 @@ bool DateUnit(sql::IntervalUnit u) {
 
 }  // namespace
 
+Status NotSupported(const std::string& what) {
+  return Status::SqlError(
+      1235, "42000",
+      "This version of XProtocol doesn't yet support '" + what + "'");
+}
+
 Result<int> Scope::Resolve(std::string_view table, std::string_view name,
                            std::string_view clause) const {
   int found = -1;
   for (size_t i = 0; i < columns_.size(); ++i) {
     const ScopeColumn& c = columns_[i];
-    if (!IEquals(c.name, name)) continue;
+    if (!NameEquals(c.name, name)) continue;
     if (!table.empty() && c.table != table) continue;
     if (found >= 0) {
       return Status::SqlError(1052, "23000",
@@ -287,7 +277,7 @@ Result<BoundExprPtr> OuterContext::Bind(const sql::Expr& e,
     return c;
   };
   for (const Ref& r : refs) {
-    if (r.table == e.table && IEquals(r.name, e.text)) return bound(r);
+    if (r.table == e.table && NameEquals(r.name, e.text)) return bound(r);
   }
   if (live == nullptr) {
     return Status::SqlError(

@@ -99,6 +99,9 @@ class Scope {
   std::shared_ptr<OuterContext> outer_;
 };
 
+// MySQL error 1235 (ER_NOT_SUPPORTED_YET) naming `what`.
+Status NotSupported(const std::string& what);
+
 // The bound value of a literal AST node (typed as MySQL types literals:
 // integers BIGINT (UNSIGNED beyond INT64_MAX, DECIMAL beyond 20 digits),
 // decimals DECIMAL, floats DOUBLE, strings VARCHAR).

@@ -1,6 +1,7 @@
 #include "plan/expr.h"
 
 #include <cstdio>
+#include <cstring>
 
 namespace xp::plan {
 
@@ -136,18 +137,25 @@ DataType TypeOfValue(const Value& v) {
   }
 }
 
-BoundExprPtr MakeConst(Value v, DataType t) {
+namespace {
+
+BoundExprPtr NewNode(ExprOp op, DataType t) {
   auto e = std::make_unique<BoundExpr>();
-  e->op = ExprOp::kConst;
+  e->op = op;
   e->type = t;
+  return e;
+}
+
+}  // namespace
+
+BoundExprPtr MakeConst(Value v, DataType t) {
+  auto e = NewNode(ExprOp::kConst, t);
   e->value = std::move(v);
   return e;
 }
 
 BoundExprPtr MakeColumn(int index, DataType t) {
-  auto e = std::make_unique<BoundExpr>();
-  e->op = ExprOp::kColumn;
-  e->type = t;
+  auto e = NewNode(ExprOp::kColumn, t);
   e->column = index;
   return e;
 }
@@ -192,27 +200,21 @@ Result<BoundExprPtr> MakeCall(ExprOp op, std::vector<BoundExprPtr> args) {
   } else {
     for (const auto& a : args) types.push_back(a->type);
   }
-  auto e = std::make_unique<BoundExpr>();
-  e->op = op;
-  e->type = DeriveType(op, types);
+  auto e = NewNode(op, DeriveType(op, types));
   e->has_else = has_else;
   e->args = std::move(args);
   return e;
 }
 
 BoundExprPtr MakeCast(BoundExprPtr arg, DataType to) {
-  auto e = std::make_unique<BoundExpr>();
-  e->op = ExprOp::kCast;
-  e->type = to;
+  auto e = NewNode(ExprOp::kCast, to);
   e->args.push_back(std::move(arg));
   return e;
 }
 
 BoundExprPtr MakeSubquery(std::shared_ptr<SubqueryRunner> runner,
                           std::vector<BoundExprPtr> args, DataType t) {
-  auto e = std::make_unique<BoundExpr>();
-  e->op = ExprOp::kSubquery;
-  e->type = t;
+  auto e = NewNode(ExprOp::kSubquery, t);
   e->args = std::move(args);
   e->subquery = std::move(runner);
   return e;
@@ -220,9 +222,7 @@ BoundExprPtr MakeSubquery(std::shared_ptr<SubqueryRunner> runner,
 
 BoundExprPtr MakeFunc(Func f, std::vector<BoundExprPtr> args, DataType t,
                       int aux) {
-  auto e = std::make_unique<BoundExpr>();
-  e->op = ExprOp::kFunc;
-  e->type = t;
+  auto e = NewNode(ExprOp::kFunc, t);
   e->func = f;
   e->aux = aux;
   e->args = std::move(args);
@@ -242,6 +242,39 @@ BoundExprPtr Clone(const BoundExpr& e) {
   c->aux = e.aux;
   for (const auto& a : e.args) c->args.push_back(Clone(*a));
   return c;
+}
+
+bool SameValue(const Value& a, const Value& b) {
+  if (a.index() != b.index()) return false;
+  switch (a.index()) {
+    case 1:
+      return std::get<int64_t>(a) == std::get<int64_t>(b);
+    case 2:
+      return std::get<uint64_t>(a) == std::get<uint64_t>(b);
+    case 3: {
+      const double x = std::get<double>(a), y = std::get<double>(b);
+      return std::memcmp(&x, &y, sizeof x) == 0;
+    }
+    case 4: {
+      const Decimal& x = std::get<Decimal>(a);
+      const Decimal& y = std::get<Decimal>(b);
+      return x.unscaled == y.unscaled && x.scale == y.scale;
+    }
+    case 5:
+      return std::get<std::string>(a) == std::get<std::string>(b);
+    default:
+      return true;  // both NULL
+  }
+}
+
+void CollectColumns(const BoundExpr& e, std::vector<int>* out) {
+  if (e.op == ExprOp::kColumn) out->push_back(e.column);
+  for (const auto& a : e.args) CollectColumns(*a, out);
+}
+
+void RemapColumns(BoundExpr* e, const std::vector<int>& map) {
+  if (e->op == ExprOp::kColumn) e->column = map[static_cast<size_t>(e->column)];
+  for (auto& a : e->args) RemapColumns(a.get(), map);
 }
 
 std::string ValueToString(const Value& v) {

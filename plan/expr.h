@@ -151,6 +151,14 @@ BoundExprPtr MakeFunc(Func f, std::vector<BoundExprPtr> args, DataType t,
                       int aux = 0);
 // A deep copy.
 BoundExprPtr Clone(const BoundExpr& e);
+
+// The same SQL value: same alternative and value (DECIMAL at the same scale,
+// DOUBLE bit for bit).
+bool SameValue(const Value& a, const Value& b);
+// Every input column `e` reads (subquery arguments included), in tree order.
+void CollectColumns(const BoundExpr& e, std::vector<int>* out);
+// Rewrites each column reference i to map[i].
+void RemapColumns(BoundExpr* e, const std::vector<int>& map);
 DataType DeriveType(ExprOp op, const std::vector<DataType>& args);
 
 // The type a literal value gets: BIGINT, BIGINT UNSIGNED, DOUBLE,

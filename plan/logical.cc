@@ -48,6 +48,13 @@ void ExplainInto(const LogicalNode& n, int depth, std::string* out) {
 
 }  // namespace
 
+bool HashJoinable(const DataType& a, const DataType& b) {
+  if (a.id != b.id || a.id == TypeId::kNull) return false;
+  if (a.id == TypeId::kDecimal) return a.scale == b.scale;
+  if (a.id == TypeId::kString) return a.binary == b.binary;
+  return true;
+}
+
 DataType AggResultType(const AggSpec& spec, const DataType& input) {
   switch (spec.func) {
     case AggFunc::kCountStar:

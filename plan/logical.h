@@ -75,6 +75,11 @@ std::vector<DataType> AggOutputTypes(const AggSpec& spec, AggMode mode,
 //   kAnti:  probe rows without a match (NOT EXISTS)
 enum class JoinKind : uint8_t { kInner, kLeft, kSemi, kAnti };
 
+// Whether a hash join can match columns of these types by their encoded
+// keys (same type; DECIMAL at the same scale; strings of the same
+// collation kind).
+bool HashJoinable(const DataType& a, const DataType& b);
+
 struct SortKey {
   int column = 0;
   bool desc = false;

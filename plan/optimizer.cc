@@ -12,8 +12,9 @@ namespace {
 // ------------------------------------------------------------ expressions
 
 void ColumnsOf(const BoundExpr& e, std::set<int>* out) {
-  if (e.op == ExprOp::kColumn) out->insert(e.column);
-  for (const auto& a : e.args) ColumnsOf(*a, out);
+  std::vector<int> cols;
+  CollectColumns(e, &cols);
+  out->insert(cols.begin(), cols.end());
 }
 
 bool HasSubquery(const BoundExpr& e) {
@@ -22,12 +23,6 @@ bool HasSubquery(const BoundExpr& e) {
     if (HasSubquery(*a)) return true;
   }
   return false;
-}
-
-// Rewrites column i to map[i]. REQUIRES: every referenced column mapped.
-void Remap(BoundExpr* e, const std::vector<int>& map) {
-  if (e->op == ExprOp::kColumn) e->column = map[static_cast<size_t>(e->column)];
-  for (auto& a : e->args) Remap(a.get(), map);
 }
 
 // Replaces column references by (copies of) the given expressions.
@@ -69,13 +64,6 @@ BoundExprPtr And(std::vector<BoundExprPtr> parts) {
 LogicalNodePtr FilterBy(LogicalNodePtr child, std::vector<BoundExprPtr> parts) {
   if (parts.empty()) return child;
   return MakeFilter(std::move(child), And(std::move(parts)));
-}
-
-bool HashCompatible(const DataType& a, const DataType& b) {
-  if (a.id != b.id || a.id == TypeId::kNull) return false;
-  if (a.id == TypeId::kDecimal) return a.scale == b.scale;
-  if (a.id == TypeId::kString) return a.binary == b.binary;
-  return true;
 }
 
 template <class F>
@@ -155,7 +143,7 @@ void PushThroughJoin(LogicalNodePtr* node, std::vector<BoundExprPtr> parts) {
     } else if (all_right && j.join == JoinKind::kInner && !HasSubquery(*c)) {
       std::vector<int> map(static_cast<size_t>(*cols.rbegin() + 1), -1);
       for (int k : cols) map[static_cast<size_t>(k)] = k - width;
-      Remap(c.get(), map);
+      RemapColumns(c.get(), map);
       right.push_back(std::move(c));
     } else {
       stay.push_back(std::move(c));
@@ -226,7 +214,7 @@ void PushInto(LogicalNodePtr* node, std::vector<BoundExprPtr> parts) {
           for (int g = 0; g < ngroups; ++g)
             map[static_cast<size_t>(g)] =
                 n.group_columns[static_cast<size_t>(g)];
-          Remap(c.get(), map);
+          RemapColumns(c.get(), map);
           down.push_back(std::move(c));
         } else {
           stay.push_back(std::move(c));
@@ -291,7 +279,7 @@ Status Decorrelation(LogicalNodePtr* root, const OptimizerOptions&) {
         }
         LogicalNodePtr build = std::move(*sub);
         if (build &&
-            (exists || HashCompatible(c->args[0]->type, build->types[0]))) {
+            (exists || HashJoinable(c->args[0]->type, build->types[0]))) {
           std::vector<int> pk, bk;
           if (in) {
             pk.push_back(c->args[0]->column);
@@ -485,7 +473,7 @@ std::vector<int> Prune(LogicalNode* n, const std::set<int>& need) {
       std::set<int> below;
       for (const auto& e : n->exprs) ColumnsOf(*e, &below);
       const std::vector<int> m = Prune(n->children[0].get(), below);
-      for (auto& e : n->exprs) Remap(e.get(), m);
+      for (auto& e : n->exprs) RemapColumns(e.get(), m);
       return identity;  // a projection defines the query's columns
     }
     case NodeKind::kFilter: {
@@ -494,7 +482,7 @@ std::vector<int> Prune(LogicalNode* n, const std::set<int>& need) {
       // The filter passes its child's columns through: the child's map is
       // ours, but columns we must keep are those needed above.
       const std::vector<int> m = Prune(n->children[0].get(), below);
-      Remap(n->predicate.get(), m);
+      RemapColumns(n->predicate.get(), m);
       DeriveTypes(n);
       return m;
     }
@@ -557,7 +545,7 @@ std::vector<int> Prune(LogicalNode* n, const std::set<int>& need) {
           for (size_t k = 0; k < mr.size(); ++k)
             pm[static_cast<size_t>(lw) + k] = mr[k] < 0 ? -1 : mr[k] + nlw;
         }
-        Remap(n->predicate.get(), pm);
+        RemapColumns(n->predicate.get(), pm);
       }
       DeriveTypes(n);
       return map;

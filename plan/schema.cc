@@ -17,7 +17,9 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-bool IEquals(std::string_view a, std::string_view b) {
+}  // namespace
+
+bool NameEquals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
     if (std::tolower(static_cast<unsigned char>(a[i])) !=
@@ -27,6 +29,8 @@ bool IEquals(std::string_view a, std::string_view b) {
   }
   return true;
 }
+
+namespace {
 
 Status Err(uint32_t code, const char* state, const std::string& msg) {
   return Status::SqlError(code, state, msg);
@@ -91,7 +95,7 @@ Result<Decimal> AsDecimal(const Value& v, const DataType& type,
 
 int TableSchema::FindColumn(std::string_view name) const {
   for (size_t i = 0; i < columns.size(); ++i) {
-    if (IEquals(columns[i].name, name)) return static_cast<int>(i);
+    if (NameEquals(columns[i].name, name)) return static_cast<int>(i);
   }
   return -1;
 }
@@ -321,7 +325,7 @@ std::string UniqueIndexName(const std::vector<IndexSchema>& indexes,
                             const std::string& base) {
   auto taken = [&indexes](const std::string& n) {
     for (const auto& idx : indexes) {
-      if (IEquals(idx.name, n)) return true;
+      if (NameEquals(idx.name, n)) return true;
     }
     return false;
   };
@@ -414,7 +418,7 @@ Result<TableSchema> BuildTableSchema(const sql::CreateTableStatement& stmt,
       idx.name = "PRIMARY";
     } else if (!def.name.empty()) {
       for (const auto& other : indexes) {
-        if (IEquals(other.name, def.name)) {
+        if (NameEquals(other.name, def.name)) {
           return Err(1061, "42000", "Duplicate key name '" + def.name + "'");
         }
       }

@@ -53,6 +53,9 @@ struct TableSchema {
   int FindColumn(std::string_view name) const;
 };
 
+// MySQL name comparison for columns and aliases (ASCII case-insensitive).
+bool NameEquals(std::string_view a, std::string_view b);
+
 // The DataType a declared column type maps to. Errors: 1426 (precision over
 // 38), 1425 (scale over 30), 1427 (scale > precision), 1074 (VARCHAR too
 // long), 1064 (unknown type).

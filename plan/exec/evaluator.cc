@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <span>
 
 #include "plan/exec/operator.h"
 #include "plan/exec/query_context.h"
@@ -54,8 +55,7 @@ constexpr int128 kMaxDecimalUnscaled = [] {
 // ---------------------------------------------------------------- NULLs
 
 // out's NULL bitmap = union of the inputs' bitmaps over `rows`.
-void UnionNulls(std::initializer_list<const Vector*> ins, size_t rows,
-                Vector* out) {
+void UnionNulls(std::span<const Vector* const> ins, size_t rows, Vector* out) {
   const size_t words = (rows + 63) / 64;
   bool any = false;
   for (const Vector* v : ins) any |= v->may_have_nulls();
@@ -67,6 +67,12 @@ void UnionNulls(std::initializer_list<const Vector*> ins, size_t rows,
     const uint64_t* src = v->null_words();
     for (size_t w = 0; w < words; ++w) dst[w] |= src[w];
   }
+}
+
+void UnionNulls(std::initializer_list<const Vector*> ins, size_t rows,
+                Vector* out) {
+  UnionNulls(std::span<const Vector* const>(ins.begin(), ins.size()), rows,
+             out);
 }
 
 void StartOutput(Vector* out, size_t rows) {
@@ -1466,18 +1472,7 @@ Status EvalFunc(Node& n, const std::vector<const Vector*>& args, size_t rows) {
   const BoundExpr& e = *n.expr;
   Vector& out = n.out;
   StartOutput(&out, rows);
-  // NULL when any argument is NULL.
-  bool any = false;
-  for (const Vector* a : args) any |= a->may_have_nulls();
-  if (any) {
-    const size_t words = (rows + 63) / 64;
-    uint64_t* dst = out.mutable_null_words();
-    std::memset(dst, 0, words * sizeof(uint64_t));
-    for (const Vector* a : args) {
-      if (!a->may_have_nulls()) continue;
-      for (size_t w = 0; w < words; ++w) dst[w] |= a->null_words()[w];
-    }
-  }
+  UnionNulls(args, rows, &out);  // NULL when any argument is NULL
   switch (e.func) {
     case plan::Func::kRound:
     case plan::Func::kTruncate:
@@ -1573,21 +1568,7 @@ Status EvalLike(Node& n, const std::vector<const Vector*>& args, size_t rows) {
 bool SameValues(const std::vector<plan::Value>& a,
                 const std::vector<plan::Value>& b) {
   for (size_t k = 0; k < a.size(); ++k) {
-    if (a[k].index() != b[k].index()) return false;
-    if (a[k].index() == 4) {
-      const auto& x = std::get<plan::Decimal>(a[k]);
-      const auto& y = std::get<plan::Decimal>(b[k]);
-      if (x.unscaled != y.unscaled || x.scale != y.scale) return false;
-    } else if (a[k].index() == 1) {
-      if (std::get<int64_t>(a[k]) != std::get<int64_t>(b[k])) return false;
-    } else if (a[k].index() == 2) {
-      if (std::get<uint64_t>(a[k]) != std::get<uint64_t>(b[k])) return false;
-    } else if (a[k].index() == 3) {
-      if (std::get<double>(a[k]) != std::get<double>(b[k])) return false;
-    } else if (a[k].index() == 5) {
-      if (std::get<std::string>(a[k]) != std::get<std::string>(b[k]))
-        return false;
-    }
+    if (!plan::SameValue(a[k], b[k])) return false;
   }
   return true;
 }

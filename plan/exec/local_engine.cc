@@ -18,13 +18,9 @@
 
 namespace xp::exec {
 
-namespace {
+using plan::NotSupported;
 
-Status NotSupported(const std::string& what) {
-  return Status::SqlError(
-      1235, "42000",
-      "This version of XProtocol doesn't yet support '" + what + "'");
-}
+namespace {
 
 std::string Key(std::string_view db, std::string_view table) {
   return std::string(db) + "." + std::string(table);
@@ -75,16 +71,6 @@ Result<uint64_t> LimitNumber(const sql::Expr& e) {
   return n;
 }
 
-bool IEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  }
-  return true;
-}
-
 size_t CountTables(const sql::TableRef& r) {
   if (r.kind == sql::TableRef::Kind::kJoin)
     return CountTables(*r.left) + CountTables(*r.right);
@@ -113,27 +99,6 @@ void FlattenInner(const sql::TableRef& r,
     return;
   }
   units->push_back(&r);
-}
-
-// Every input column a bound expression reads (subquery arguments included).
-void ColumnsOf(const plan::BoundExpr& e, std::vector<int>* out) {
-  if (e.op == plan::ExprOp::kColumn) out->push_back(e.column);
-  for (const auto& a : e.args) ColumnsOf(*a, out);
-}
-
-// Rewrites column references through `pos` (old index -> new index).
-void Remap(plan::BoundExpr* e, const std::vector<int>& pos) {
-  if (e->op == plan::ExprOp::kColumn)
-    e->column = pos[static_cast<size_t>(e->column)];
-  for (auto& a : e->args) Remap(a.get(), pos);
-}
-
-// Whether a hash table can join these column types by encoded keys.
-bool HashCompatible(const plan::DataType& a, const plan::DataType& b) {
-  if (a.id != b.id || a.id == plan::TypeId::kNull) return false;
-  if (a.id == plan::TypeId::kDecimal) return a.scale == b.scale;
-  if (a.id == plan::TypeId::kString) return a.binary == b.binary;
-  return true;
 }
 
 }  // namespace
@@ -668,7 +633,7 @@ Result<QueryResult> LocalEngine::DropIndex(const sql::Statement& s) {
       plan::TableSchema * schema,
       catalog_.MutableTable(table->schema().database, table->schema().name));
   for (size_t i = 0; i < schema->indexes.size(); ++i) {
-    if (!IEquals(schema->indexes[i].name, d.name)) continue;
+    if (!plan::NameEquals(schema->indexes[i].name, d.name)) continue;
     plan::IndexSchema removed = std::move(schema->indexes[i]);
     schema->indexes.erase(schema->indexes.begin() +
                           static_cast<std::ptrdiff_t>(i));
@@ -938,11 +903,6 @@ Result<plan::LogicalNodePtr> SortAndLimit(plan::LogicalNodePtr node,
   return node;
 }
 
-bool SameValue(const plan::Value& a, const plan::Value& b) {
-  return a.index() == b.index() &&
-         plan::ValueToString(a) == plan::ValueToString(b);
-}
-
 }  // namespace
 
 Result<QueryResult> LocalEngine::Delete(const sql::Statement& s) {
@@ -1046,7 +1006,8 @@ Result<QueryResult> LocalEngine::UpdateRows(
       for (size_t c = 0; c < types.size(); ++c) {
         out.push_back(ValueAt(work.column(c), types[c], i));
         if (hit[row + i] &&
-            !SameValue(out.back(), ValueAt(stored.column(c), types[c], i)))
+            !plan::SameValue(out.back(),
+                             ValueAt(stored.column(c), types[c], i)))
           changed = true;
       }
       if (changed) ++r.rows_affected;
@@ -1250,7 +1211,7 @@ Result<LocalEngine::SelectPlan> LocalEngine::PlanSelect(
           [&q, &scope](const sql::Expr& e) -> Result<plan::BoundExprPtr> {
             if (e.kind == sql::ExprKind::kColumn && e.table.empty()) {
               for (const auto& item : q.items) {
-                if (item.alias.empty() || !IEquals(item.alias, e.text))
+                if (item.alias.empty() || !plan::NameEquals(item.alias, e.text))
                   continue;
                 auto direct = plan::BindExpr(e, scope, "having clause");
                 if (direct.ok()) return direct;
@@ -1517,7 +1478,7 @@ Result<LocalEngine::FromPlan> LocalEngine::PlanJoinUnit(
       if (ref.schema.empty()) {
         for (auto it = ctes_.rbegin(); it != ctes_.rend(); ++it) {
           const sql::CommonTableExpr& cte = **it;
-          if (!IEquals(cte.name, ref.name)) continue;
+          if (!plan::NameEquals(cte.name, ref.name)) continue;
           // The CTE's own body sees only the CTEs before it.
           const std::vector<const sql::CommonTableExpr*> outer(
               ctes_.begin(), std::next(it).base());
@@ -1638,7 +1599,7 @@ Result<LocalEngine::FromPlan> LocalEngine::PlanFrom(
     XP_ASSIGN_OR_RETURN(plan::BoundExprPtr b,
                         plan::BindExpr(*e, scope, clause));
     std::vector<int> cols;
-    ColumnsOf(*b, &cols);
+    plan::CollectColumns(*b, &cols);
     uint64_t mask = 0;
     for (int c : cols) mask |= uint64_t{1} << unit_of[static_cast<size_t>(c)];
     conjuncts.push_back(Conjunct{std::move(b), mask});
@@ -1654,7 +1615,7 @@ Result<LocalEngine::FromPlan> LocalEngine::PlanFrom(
     for (auto& cj : conjuncts) {
       if (cj.applied || cj.units != (uint64_t{1} << u)) continue;
       plan::BoundExprPtr p = plan::Clone(*cj.expr);
-      Remap(p.get(), local);
+      plan::RemapColumns(p.get(), local);
       units[u].node = plan::MakeFilter(std::move(units[u].node), std::move(p));
       cj.applied = true;
     }
@@ -1671,7 +1632,7 @@ Result<LocalEngine::FromPlan> LocalEngine::PlanFrom(
     for (auto& cj : conjuncts) {
       if (cj.applied || (cj.units & ~joined) != 0) continue;
       plan::BoundExprPtr p = plan::Clone(*cj.expr);
-      Remap(p.get(), pos);
+      plan::RemapColumns(p.get(), pos);
       op = plan::MakeFilter(std::move(op), std::move(p));
       cj.applied = true;
     }
@@ -1687,7 +1648,7 @@ Result<LocalEngine::FromPlan> LocalEngine::PlanFrom(
       const auto& a = *cj.expr->args[0];
       const auto& b = *cj.expr->args[1];
       if (a.op != plan::ExprOp::kColumn || b.op != plan::ExprOp::kColumn ||
-          !HashCompatible(a.type, b.type))
+          !plan::HashJoinable(a.type, b.type))
         continue;
       const uint64_t ua = uint64_t{1} << unit_of[static_cast<size_t>(a.column)];
       const uint64_t ub = uint64_t{1} << unit_of[static_cast<size_t>(b.column)];

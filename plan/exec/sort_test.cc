@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "plan/exec/test_tables.h"
+
 namespace xp::exec {
 namespace {
 
@@ -13,22 +15,7 @@ const std::vector<DataType> kTypes = {DataType::Int(), DataType::String(10)};
 std::vector<Batch> Table(
     const std::vector<std::pair<int64_t, std::string>>& rows,
     size_t per_batch) {
-  std::vector<Batch> out;
-  for (size_t s = 0; s < rows.size(); s += per_batch) {
-    Batch b({PhysType::kInt64, PhysType::kString});
-    const size_t n = std::min(per_batch, rows.size() - s);
-    b.SetRows(n);
-    for (size_t i = 0; i < n; ++i) {
-      if (rows[s + i].first == INT64_MIN) {
-        b.column(0).SetNull(i);
-      } else {
-        b.column(0).data<int64_t>()[i] = rows[s + i].first;
-      }
-      b.column(1).SetString(i, rows[s + i].second);
-    }
-    out.push_back(std::move(b));
-  }
-  return out;
+  return testing::KeyStringTable(rows, per_batch);
 }
 
 std::vector<std::string> Column(Operator* op, size_t c) {
