@@ -33,6 +33,12 @@ class LocalCatalog : public plan::Catalog {
   bool HasDatabase(std::string_view database) const override;
   Result<const plan::TableSchema*> FindTable(
       std::string_view database, std::string_view table) const override;
+  std::vector<std::string> Databases() const override {
+    return cache_.Databases();
+  }
+  std::vector<std::string> Tables(std::string_view database) const override {
+    return cache_.Tables(database);
+  }
   // The storage id of a table (its key prefix).
   Result<uint64_t> TableId(std::string_view database,
                            std::string_view table) const;

@@ -560,7 +560,8 @@ Result<BoundExprPtr> BindExpr(const sql::Expr& e, const Scope& scope,
                               "Unknown collation: '" + e.text + "'");
     }
     case sql::ExprKind::kSysVar:
-    case sql::ExprKind::kUserVar: {
+    case sql::ExprKind::kUserVar:
+    case sql::ExprKind::kParam: {  // a bound argument, read like a variable
       if (!scope.variable_reader()) return NotSupported(sql::ToSql(e));
       XP_ASSIGN_OR_RETURN(Value v, scope.variable_reader()(e));
       const DataType t = TypeOfValue(v);

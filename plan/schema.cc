@@ -457,8 +457,25 @@ Result<TableSchema> BuildTableSchema(const sql::CreateTableStatement& stmt,
   for (auto& idx : indexes) {
     if (!idx.primary) t.indexes.push_back(idx);
   }
+  uint32_t next_id = 1;
+  for (auto& idx : t.indexes) idx.id = idx.primary ? 0 : next_id++;
   t.hidden_primary_key = primaries == 0;
   return t;
+}
+
+std::vector<std::string> InMemoryCatalog::Databases() const {
+  std::vector<std::string> out;
+  for (const auto& [name, tables] : databases_) out.push_back(name);
+  return out;
+}
+
+std::vector<std::string> InMemoryCatalog::Tables(
+    std::string_view database) const {
+  std::vector<std::string> out;
+  auto db = databases_.find(database);
+  if (db == databases_.end()) return out;
+  for (const auto& [name, table] : db->second) out.push_back(name);
+  return out;
 }
 
 bool InMemoryCatalog::HasDatabase(std::string_view database) const {

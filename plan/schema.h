@@ -37,6 +37,9 @@ struct IndexSchema {
   bool unique = false;
   std::vector<int> columns;  // positions in TableSchema::columns
   std::vector<bool> desc;
+  // Storage id, stable while the index exists (its entries' key prefix):
+  // 0 for the primary key, never reused within a table otherwise.
+  uint32_t id = 0;
 };
 
 struct TableSchema {
@@ -83,6 +86,9 @@ class Catalog {
   // 1146 (42S02) "Table 'db.t' doesn't exist" when missing.
   virtual Result<const TableSchema*> FindTable(
       std::string_view database, std::string_view table) const = 0;
+  // Names, sorted (SHOW DATABASES / TABLES).
+  virtual std::vector<std::string> Databases() const = 0;
+  virtual std::vector<std::string> Tables(std::string_view database) const = 0;
 };
 
 // A catalog held in memory. Not thread-safe for writers.
@@ -91,6 +97,8 @@ class InMemoryCatalog : public Catalog {
   bool HasDatabase(std::string_view database) const override;
   Result<const TableSchema*> FindTable(std::string_view database,
                                        std::string_view table) const override;
+  std::vector<std::string> Databases() const override;
+  std::vector<std::string> Tables(std::string_view database) const override;
   // The same schema, for schema changes (CREATE INDEX); 1146 when missing.
   Result<TableSchema*> MutableTable(std::string_view database,
                                     std::string_view table);

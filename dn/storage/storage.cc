@@ -158,6 +158,14 @@ Status Transaction::Rollback() {
   return FromRocks(txn_->Rollback());
 }
 
+void Transaction::SetSavePoint() { txn_->SetSavePoint(); }
+
+Status Transaction::RollbackToSavePoint() {
+  return FromRocks(txn_->RollbackToSavePoint());
+}
+
+Status Transaction::PopSavePoint() { return FromRocks(txn_->PopSavePoint()); }
+
 Status Transaction::Prepare(std::string_view xid) {
   if (done_ || prepared_)
     return Status::InvalidArgument("transaction not active");

@@ -84,6 +84,12 @@ class Transaction {
 
   Status Commit();
   Status Rollback();
+  // Statement rollback: SetSavePoint() before a statement, then either
+  // PopSavePoint() when it succeeded or RollbackToSavePoint() to undo its
+  // writes (its locks are kept, as in InnoDB).
+  void SetSavePoint();
+  Status RollbackToSavePoint();
+  Status PopSavePoint();
   // XA PREPARE under `xid`; then only Commit / Rollback are allowed.
   Status Prepare(std::string_view xid);
   bool prepared() const { return prepared_; }

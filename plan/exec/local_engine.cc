@@ -9,6 +9,7 @@
 #include "plan/exec/aggregate.h"
 #include "plan/exec/hash_join.h"
 #include "plan/exec/lower.h"
+#include "plan/exec/memory_store.h"
 #include "plan/exec/nested_loop_join.h"
 #include "plan/exec/operator.h"
 #include "plan/exec/sort.h"
@@ -356,10 +357,11 @@ Result<plan::BoundExprPtr> LocalEngine::BindSubquery(const sql::Expr& e,
   return r;
 }
 
-LocalEngine::LocalEngine() {
-  (void)catalog_.CreateDatabase(database_, true);
-  // MySQL 8's defaults for the variables a session reads most.
-  system_variables_ = {
+namespace {
+
+// MySQL 8's defaults for the variables a session reads most.
+std::map<std::string, plan::Value> DefaultVariables() {
+  return {
       {"sql_mode", plan::Value(std::string(
                        "ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,"
                        "NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,"
@@ -380,6 +382,39 @@ LocalEngine::LocalEngine() {
   };
 }
 
+}  // namespace
+
+LocalEngine::LocalEngine() : LocalEngine(nullptr) {}
+
+LocalEngine::~LocalEngine() {
+  if (session_ && session_->in_transaction()) (void)session_->Rollback();
+}
+
+void LocalEngine::Reset() {
+  if (session_->in_transaction()) (void)session_->Rollback();
+  system_variables_ = DefaultVariables();
+  user_variables_.clear();
+  database_ = "test";
+}
+
+Status LocalEngine::SetDatabase(const std::string& name) {
+  std::shared_lock<std::shared_mutex> lock(store_->ddl_mutex());
+  if (!store_->catalog().HasDatabase(name))
+    return Status::SqlError(1049, "42000", "Unknown database '" + name + "'");
+  database_ = name;
+  return Status::OK();
+}
+
+LocalEngine::LocalEngine(Store* store) : store_(store) {
+  if (store_ == nullptr) {
+    owned_store_ = std::make_unique<MemoryStore>();
+    store_ = owned_store_.get();
+    (void)store_->CreateDatabase(database_, true);
+  }
+  session_ = store_->NewSession();
+  system_variables_ = DefaultVariables();
+}
+
 bool LocalEngine::StrictDivisionByZero() const {
   const auto& m = system_variables_.at("sql_mode");
   if (m.index() != 5) return false;
@@ -389,6 +424,16 @@ bool LocalEngine::StrictDivisionByZero() const {
           mode.find("STRICT_ALL_TABLES") != std::string::npos);
 }
 
+bool LocalEngine::Autocommit() const {
+  const plan::Value& v = system_variables_.at("autocommit");
+  if (v.index() == 1) return std::get<int64_t>(v) != 0;
+  if (v.index() != 5) return true;
+  std::string word = std::get<std::string>(v);
+  for (auto& c : word)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return word != "OFF" && word != "0" && word != "FALSE";
+}
+
 bool LocalEngine::OnlyFullGroupBy() const {
   const auto& mode = system_variables_.at("sql_mode");
   return mode.index() == 5 && std::get<std::string>(mode).find(
@@ -396,6 +441,13 @@ bool LocalEngine::OnlyFullGroupBy() const {
 }
 
 Result<plan::Value> LocalEngine::ReadVariable(const sql::Expr& e) const {
+  if (e.kind == sql::ExprKind::kParam) {
+    if (params_ == nullptr || e.param_index < 0 ||
+        static_cast<size_t>(e.param_index) >= params_->size()) {
+      return Status::SqlError(1210, "HY000", "Incorrect arguments to EXECUTE");
+    }
+    return (*params_)[static_cast<size_t>(e.param_index)];
+  }
   if (e.kind == sql::ExprKind::kUserVar) {
     auto it = user_variables_.find(e.text);
     return it == user_variables_.end() ? plan::Value() : it->second;
@@ -417,17 +469,17 @@ Result<QueryResult> LocalEngine::Trigger(const sql::Statement& s) {
   const std::string key = Key(
       t.trigger.schema.empty() ? database_ : t.trigger.schema, t.trigger.name);
   if (s.kind == sql::StmtKind::kDropTrigger) {
-    if (triggers_.erase(key) == 0 && !t.if_exists)
+    if (store_->triggers().erase(key) == 0 && !t.if_exists)
       return Status::SqlError(1360, "HY000", "Trigger does not exist");
     return QueryResult();
   }
   if (!t.empty_body) return NotSupported("triggers with a body");
-  XP_ASSIGN_OR_RETURN(MemoryTable * table, Table(t.table));
-  if (triggers_.count(key)) {
+  XP_ASSIGN_OR_RETURN(TableStore * table, Table(t.table));
+  if (store_->triggers().count(key)) {
     if (t.if_exists) return QueryResult();  // IF NOT EXISTS
     return Status::SqlError(1359, "HY000", "Trigger already exists");
   }
-  triggers_[key] = Key(table->schema().database, table->schema().name);
+  store_->triggers()[key] = Key(table->schema().database, table->schema().name);
   return QueryResult();
 }
 
@@ -468,16 +520,20 @@ Result<QueryResult> LocalEngine::Set(const sql::Statement& s) {
       v = plan::Value(mode);
     }
     it->second = std::move(v);
+    // SET autocommit = 1 commits the open transaction.
+    if (item.name == "autocommit" && Autocommit() && session_->in_transaction())
+      XP_RETURN_IF_ERROR(session_->Commit());
   }
   return QueryResult();
 }
 
-Result<MemoryTable*> LocalEngine::Table(const sql::QualifiedName& name) {
+Result<TableStore*> LocalEngine::Table(const sql::QualifiedName& name) {
   const std::string db = name.schema.empty() ? database_ : name.schema;
-  if (views_.count(Key(db, name.name)))
+  if (store_->views().count(Key(db, name.name)))
     return NotSupported("writing through a view");
-  XP_RETURN_IF_ERROR(catalog_.FindTable(db, name.name).status());
-  return tables_.at(Key(db, name.name)).get();
+  XP_ASSIGN_OR_RETURN(const plan::TableSchema* schema,
+                      store_->catalog().FindTable(db, name.name));
+  return session_->Table(*schema);
 }
 
 void LocalEngine::CancelRunning() {
@@ -485,8 +541,62 @@ void LocalEngine::CancelRunning() {
   if (running_ != nullptr) running_->Cancel();
 }
 
+namespace {
+
+bool IsDdl(sql::StmtKind k) {
+  switch (k) {
+    case sql::StmtKind::kCreateDatabase:
+    case sql::StmtKind::kDropDatabase:
+    case sql::StmtKind::kCreateTable:
+    case sql::StmtKind::kDropTable:
+    case sql::StmtKind::kTruncate:
+    case sql::StmtKind::kAlterTable:
+    case sql::StmtKind::kCreateIndex:
+    case sql::StmtKind::kDropIndex:
+    case sql::StmtKind::kCreateView:
+    case sql::StmtKind::kDropView:
+    case sql::StmtKind::kCreateTrigger:
+    case sql::StmtKind::kDropTrigger:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Sends a QueryResult's text rows to a sink (SHOW, EXPLAIN, XA RECOVER).
+Status SendText(const QueryResult& r, ResultSink* sink) {
+  std::vector<plan::DataType> types(r.names.size(), plan::DataType::String());
+  XP_RETURN_IF_ERROR(sink->Columns(r.names, types));
+  std::vector<std::vector<plan::Value>> rows;
+  for (const auto& row : r.rows) {
+    std::vector<plan::Value> out;
+    for (const auto& cell : row)
+      out.push_back(cell ? plan::Value(*cell) : plan::Value());
+    rows.push_back(std::move(out));
+  }
+  for (const Batch& b : BatchesOf(types, rows))
+    XP_RETURN_IF_ERROR(sink->Rows(b, types.size()));
+  return Status::OK();
+}
+
+}  // namespace
+
 Result<QueryResult> LocalEngine::Execute(std::string_view sql_text) {
+  static const std::vector<plan::Value> kNone;
+  return Execute(sql_text, kNone, nullptr);
+}
+
+Result<QueryResult> LocalEngine::Execute(std::string_view sql_text,
+                                         const std::vector<plan::Value>& params,
+                                         ResultSink* sink) {
   XP_ASSIGN_OR_RETURN(sql::StmtPtr stmt, sql::Parse(sql_text));
+  if (stmt->param_count != params.size()) {
+    return Status::SqlError(
+        1210, "HY000",
+        "Incorrect arguments to EXECUTE: the statement has " +
+            std::to_string(stmt->param_count) + " placeholders, " +
+            std::to_string(params.size()) + " given");
+  }
   QueryContext ctx(memory_budget_);
   QueryContext::Bind bind(&ctx);
   // max_execution_time (ms) applies to SELECT, as in MySQL.
@@ -498,9 +608,271 @@ Result<QueryResult> LocalEngine::Execute(std::string_view sql_text) {
     std::lock_guard<std::mutex> lock(running_mu_);
     running_ = &ctx;
   }
-  Result<QueryResult> r = ExecuteStatement(std::move(stmt));
-  std::lock_guard<std::mutex> lock(running_mu_);
-  running_ = nullptr;
+  params_ = &params;
+  sink_ = sink;
+  const bool streams = stmt->kind == sql::StmtKind::kSelect;
+  Result<QueryResult> r = [&]() -> Result<QueryResult> {
+    const sql::StmtKind kind = stmt->kind;
+    if (kind == sql::StmtKind::kTransaction) return Transaction(*stmt);
+    if (kind == sql::StmtKind::kXa) return Xa(*stmt);
+    if (IsDdl(kind)) {
+      // DDL commits the open transaction first (implicit commit) and runs
+      // alone.
+      if (session_->in_transaction()) XP_RETURN_IF_ERROR(session_->Commit());
+      std::unique_lock<std::shared_mutex> lock(store_->ddl_mutex());
+      return ExecuteStatement(std::move(stmt));
+    }
+    std::shared_lock<std::shared_mutex> lock(store_->ddl_mutex());
+    // autocommit = 0: every statement runs in a transaction, which COMMIT
+    // or ROLLBACK ends.
+    if (!Autocommit() && !session_->in_transaction())
+      XP_RETURN_IF_ERROR(session_->Begin());
+    XP_RETURN_IF_ERROR(session_->StatementBegin());
+    Result<QueryResult> out = ExecuteStatement(std::move(stmt));
+    Status end = session_->StatementEnd(out.ok());
+    if (out.ok() && !end.ok()) return end;
+    return out;
+  }();
+  params_ = nullptr;
+  sink_ = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(running_mu_);
+    running_ = nullptr;
+  }
+  if (r.ok() && sink != nullptr && !streams && !r->names.empty()) {
+    XP_RETURN_IF_ERROR(SendText(*r, sink));
+    r->rows.clear();
+  }
+  return r;
+}
+
+Result<QueryResult> LocalEngine::Transaction(const sql::Statement& s) {
+  const auto& t = static_cast<const sql::TransactionStatement&>(s);
+  switch (t.op) {
+    case sql::TransactionStatement::Op::kBegin:
+      XP_RETURN_IF_ERROR(session_->Begin());
+      break;
+    case sql::TransactionStatement::Op::kCommit:
+      XP_RETURN_IF_ERROR(session_->Commit());
+      break;
+    case sql::TransactionStatement::Op::kRollback:
+      XP_RETURN_IF_ERROR(session_->Rollback());
+      break;
+  }
+  return QueryResult();
+}
+
+Result<QueryResult> LocalEngine::Xa(const sql::Statement& s) {
+  const auto& x = static_cast<const sql::XaStatement&>(s);
+  std::vector<std::string> xids;
+  XP_RETURN_IF_ERROR(session_->Xa(x, &xids));
+  QueryResult r;
+  if (x.op != sql::XaStatement::Op::kRecover) return r;
+  r.names = {"formatID", "gtrid_length", "bqual_length", "data"};
+  r.types = {plan::DataType::Int(), plan::DataType::Int(),
+             plan::DataType::Int(), plan::DataType::String()};
+  for (const std::string& xid : xids) {
+    // Stored as "gtrid" or "gtrid,bqual" (see StoreSession::Xa).
+    const size_t comma = xid.find(',');
+    const std::string gtrid = xid.substr(0, comma);
+    const std::string bqual =
+        comma == std::string::npos ? "" : xid.substr(comma + 1);
+    r.rows.push_back({"1", std::to_string(gtrid.size()),
+                      std::to_string(bqual.size()), gtrid + bqual});
+  }
+  return r;
+}
+
+namespace {
+
+bool LikeMatch(std::string_view s, std::string_view p) {
+  if (p.empty()) return s.empty();
+  if (p[0] == '%') {
+    for (size_t i = 0; i <= s.size(); ++i) {
+      if (LikeMatch(s.substr(i), p.substr(1))) return true;
+    }
+    return false;
+  }
+  if (s.empty()) return false;
+  if (p[0] == '\\' && p.size() > 1) {
+    return s[0] == p[1] && LikeMatch(s.substr(1), p.substr(2));
+  }
+  if (p[0] != '_' && std::tolower(static_cast<unsigned char>(p[0])) !=
+                         std::tolower(static_cast<unsigned char>(s[0])))
+    return false;
+  return LikeMatch(s.substr(1), p.substr(1));
+}
+
+std::string Quoted(const plan::Value& v, const plan::DataType& t) {
+  if (v.index() == 0) return "NULL";
+  std::string text =
+      v.index() == 5 ? std::get<std::string>(v) : plan::ValueToString(v);
+  if (t.is_temporal()) {
+    Vector one(t.phys(), 1);
+    PutValue(v, 0, &one);
+    one.Resize(1);
+    text = CellText(one, t, 0);
+  }
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  return out + "'";
+}
+
+// SHOW CREATE TABLE's text.
+std::string CreateTableText(const plan::TableSchema& t) {
+  std::string out = "CREATE TABLE `" + t.name + "` (\n";
+  for (const auto& c : t.columns) {
+    std::string type = c.type.ToString();
+    for (auto& ch : type)
+      ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    out += "  `" + c.name + "` " + type;
+    if (!c.nullable) out += " NOT NULL";
+    if (c.auto_increment) out += " AUTO_INCREMENT";
+    if (c.default_now) {
+      out += " DEFAULT CURRENT_TIMESTAMP";
+    } else if (c.default_value) {
+      out += " DEFAULT " + Quoted(*c.default_value, c.type);
+    } else if (c.nullable) {
+      out += " DEFAULT NULL";
+    }
+    out += ",\n";
+  }
+  for (const auto& idx : t.indexes) {
+    out += idx.primary  ? "  PRIMARY KEY ("
+           : idx.unique ? "  UNIQUE KEY `" + idx.name + "` ("
+                        : "  KEY `" + idx.name + "` (";
+    for (size_t k = 0; k < idx.columns.size(); ++k) {
+      if (k) out += ",";
+      out += "`" + t.columns[static_cast<size_t>(idx.columns[k])].name + "`";
+      if (k < idx.desc.size() && idx.desc[k]) out += " DESC";
+    }
+    out += "),\n";
+  }
+  out.resize(out.size() - 2);  // the last ",\n"
+  return out +
+         "\n) ENGINE=RocksDB DEFAULT CHARSET=utf8mb4 "
+         "COLLATE=utf8mb4_0900_ai_ci";
+}
+
+}  // namespace
+
+Result<QueryResult> LocalEngine::Show(const sql::Statement& s) {
+  const auto& show = static_cast<const sql::ShowStatement&>(s);
+  using What = sql::ShowStatement::What;
+  const plan::Catalog& catalog = store_->catalog();
+  QueryResult r;
+  auto text_row = [&](std::vector<std::optional<std::string>> row) {
+    r.rows.push_back(std::move(row));
+  };
+  auto like = [&](const std::string& name) {
+    return show.like.empty() || LikeMatch(name, show.like);
+  };
+  switch (show.what) {
+    case What::kDatabases: {
+      r.names = {"Database"};
+      for (const std::string& db : catalog.Databases()) {
+        if (like(db)) text_row({db});
+      }
+      break;
+    }
+    case What::kTables: {
+      const std::string db = show.database.empty() ? database_ : show.database;
+      if (!catalog.HasDatabase(db))
+        return Status::SqlError(1049, "42000", "Unknown database '" + db + "'");
+      r.names = {"Tables_in_" + db};
+      if (show.full) r.names.push_back("Table_type");
+      std::vector<std::pair<std::string, std::string>> all;
+      for (const std::string& t : catalog.Tables(db))
+        all.emplace_back(t, "BASE TABLE");
+      for (const auto& [key, view] : store_->views()) {
+        if (key.rfind(db + ".", 0) == 0)
+          all.emplace_back(key.substr(db.size() + 1), "VIEW");
+      }
+      std::sort(all.begin(), all.end());
+      for (const auto& [name, type] : all) {
+        if (!like(name)) continue;
+        if (show.full) {
+          text_row({name, type});
+        } else {
+          text_row({name});
+        }
+      }
+      break;
+    }
+    case What::kColumns:
+    case What::kCreateTable:
+    case What::kIndex: {
+      sql::QualifiedName name = show.table;
+      if (name.schema.empty() && !show.database.empty())
+        name.schema = show.database;
+      XP_ASSIGN_OR_RETURN(TableStore * table, Table(name));
+      const plan::TableSchema& t = table->schema();
+      if (show.what == What::kCreateTable) {
+        r.names = {"Table", "Create Table"};
+        text_row({t.name, CreateTableText(t)});
+        break;
+      }
+      if (show.what == What::kIndex) {
+        r.names = {"Table", "Non_unique", "Key_name", "Seq_in_index",
+                   "Column_name"};
+        for (const auto& idx : t.indexes) {
+          for (size_t k = 0; k < idx.columns.size(); ++k) {
+            text_row({t.name, idx.unique ? "0" : "1", idx.name,
+                      std::to_string(k + 1),
+                      t.columns[static_cast<size_t>(idx.columns[k])].name});
+          }
+        }
+        break;
+      }
+      r.names = {"Field", "Type", "Null", "Key", "Default", "Extra"};
+      for (size_t c = 0; c < t.columns.size(); ++c) {
+        const auto& col = t.columns[c];
+        if (!like(col.name)) continue;
+        std::string key;
+        for (const auto& idx : t.indexes) {
+          if (idx.columns.empty() || idx.columns[0] != static_cast<int>(c) ||
+              !key.empty())
+            continue;
+          key = idx.primary ? "PRI" : idx.unique ? "UNI" : "MUL";
+        }
+        std::string type = col.type.ToString();
+        for (auto& ch : type)
+          ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        std::optional<std::string> def;
+        if (col.default_now) {
+          def = "CURRENT_TIMESTAMP";
+        } else if (col.default_value && col.default_value->index() != 0) {
+          def = Quoted(*col.default_value, col.type);
+          def = def->substr(1, def->size() - 2);
+        }
+        text_row({col.name, type, col.nullable ? "YES" : "NO", key, def,
+                  col.auto_increment ? "auto_increment" : ""});
+      }
+      break;
+    }
+    case What::kVariables: {
+      r.names = {"Variable_name", "Value"};
+      for (const auto& [name, v] : system_variables_) {
+        if (like(name))
+          text_row({name, v.index() == 0   ? std::string()
+                          : v.index() == 5 ? std::get<std::string>(v)
+                                           : plan::ValueToString(v)});
+      }
+      break;
+    }
+    case What::kWarnings:
+      r.names = {"Level", "Code", "Message"};
+      break;
+    case What::kStatus:
+      r.names = {"Variable_name", "Value"};
+      break;
+    default:
+      return NotSupported(sql::ToSql(s));
+  }
+  r.types.assign(r.names.size(), plan::DataType::String());
   return r;
 }
 
@@ -512,6 +884,12 @@ Result<QueryResult> LocalEngine::ExecuteStatement(sql::StmtPtr stmt) {
       return CreateTable(*stmt);
     case sql::StmtKind::kDropTable:
       return DropTable(*stmt);
+    case sql::StmtKind::kTruncate:
+      return Truncate(*stmt);
+    case sql::StmtKind::kAlterTable:
+      return AlterTable(*stmt);
+    case sql::StmtKind::kShow:
+      return Show(*stmt);
     case sql::StmtKind::kInsert:
       return Insert(*stmt);
     case sql::StmtKind::kCreateIndex:
@@ -535,27 +913,24 @@ Result<QueryResult> LocalEngine::ExecuteStatement(sql::StmtPtr stmt) {
       return Trigger(*stmt);
     case sql::StmtKind::kCreateDatabase: {
       const auto& d = static_cast<const sql::DatabaseStatement&>(*stmt);
-      XP_RETURN_IF_ERROR(catalog_.CreateDatabase(d.name, d.if_exists));
+      XP_RETURN_IF_ERROR(store_->CreateDatabase(d.name, d.if_exists));
       QueryResult r;
       r.rows_affected = 1;
       return r;
     }
     case sql::StmtKind::kDropDatabase: {
       const auto& d = static_cast<const sql::DatabaseStatement&>(*stmt);
-      for (auto it = tables_.begin(); it != tables_.end();) {
-        it = it->first.rfind(d.name + ".", 0) == 0 ? tables_.erase(it)
+      auto& views = store_->views();
+      for (auto it = views.begin(); it != views.end();) {
+        it = it->first.rfind(d.name + ".", 0) == 0 ? views.erase(it)
                                                    : std::next(it);
       }
-      for (auto it = views_.begin(); it != views_.end();) {
-        it = it->first.rfind(d.name + ".", 0) == 0 ? views_.erase(it)
-                                                   : std::next(it);
-      }
-      XP_RETURN_IF_ERROR(catalog_.DropDatabase(d.name, d.if_exists));
+      XP_RETURN_IF_ERROR(store_->DropDatabase(d.name, d.if_exists));
       return QueryResult();
     }
     case sql::StmtKind::kUse: {
       const auto& u = static_cast<const sql::UseStatement&>(*stmt);
-      if (!catalog_.HasDatabase(u.database)) {
+      if (!store_->catalog().HasDatabase(u.database)) {
         return Status::SqlError(1049, "42000",
                                 "Unknown database '" + u.database + "'");
       }
@@ -573,82 +948,191 @@ Result<QueryResult> LocalEngine::CreateTable(const sql::Statement& s) {
     return NotSupported("CREATE TABLE ... AS/LIKE");
   XP_ASSIGN_OR_RETURN(plan::TableSchema schema,
                       plan::BuildTableSchema(c, database_));
-  const std::string db = schema.database;
-  const std::string name = schema.name;
-  if (views_.count(Key(db, name))) {
+  if (store_->views().count(Key(schema.database, schema.name))) {
     return Status::SqlError(1050, "42S01",
-                            "Table '" + name + "' already exists");
+                            "Table '" + schema.name + "' already exists");
   }
-  const bool existed = catalog_.FindTable(db, name).ok();
-  XP_RETURN_IF_ERROR(catalog_.CreateTable(std::move(schema), c.if_not_exists));
-  if (!existed) {
-    XP_ASSIGN_OR_RETURN(const plan::TableSchema* stored,
-                        catalog_.FindTable(db, name));
-    tables_[Key(db, name)] = std::make_unique<MemoryTable>(stored);
-  }
+  XP_RETURN_IF_ERROR(store_->CreateTable(std::move(schema), c.if_not_exists));
   return QueryResult();
 }
 
-Result<QueryResult> LocalEngine::CreateIndex(const sql::Statement& s) {
-  const auto& c = static_cast<const sql::CreateIndexStatement&>(s);
-  XP_ASSIGN_OR_RETURN(MemoryTable * table, Table(c.table));
-  const plan::TableSchema& schema = table->schema();
+namespace {
+
+// The identity map of a table's columns (an ALTER that keeps them).
+std::vector<int> SameColumns(const plan::TableSchema& t) {
+  std::vector<int> m(t.columns.size());
+  for (size_t i = 0; i < m.size(); ++i) m[i] = static_cast<int>(i);
+  return m;
+}
+
+Status CheckIndexColumns(const plan::TableSchema& schema,
+                         const sql::IndexDef& def) {
   for (const auto& idx : schema.indexes) {
-    if (idx.name == c.index.name) {
+    if (!def.name.empty() && plan::NameEquals(idx.name, def.name)) {
       return Status::SqlError(1061, "42000",
-                              "Duplicate key name '" + c.index.name + "'");
+                              "Duplicate key name '" + def.name + "'");
     }
   }
-  for (const auto& col : c.index.columns) {
+  for (const auto& col : def.columns) {
     if (schema.FindColumn(col.expr->text) < 0) {
       return Status::SqlError(
           1072, "42000",
           "Key column '" + col.expr->text + "' doesn't exist in table");
     }
   }
-  // A UNIQUE index needs the existing rows to be distinct (else 1062 and no
-  // index); rebuilding the table checks that and sizes its key sets.
+  return Status::OK();
+}
+
+// Adds `def` to `schema` with a fresh storage id.
+void AddIndex(const sql::IndexDef& def, plan::TableSchema* schema) {
   plan::IndexSchema idx;
-  idx.name = c.index.name;
-  idx.unique = c.index.kind == sql::IndexDef::Kind::kUnique;
-  for (const auto& col : c.index.columns) {
-    idx.columns.push_back(schema.FindColumn(col.expr->text));
+  idx.name = def.name.empty() ? def.columns[0].expr->text : def.name;
+  idx.unique = def.kind != sql::IndexDef::Kind::kIndex;
+  for (const auto& col : def.columns) {
+    idx.columns.push_back(schema->FindColumn(col.expr->text));
     idx.desc.push_back(col.desc);
   }
-  XP_ASSIGN_OR_RETURN(plan::TableSchema * mutable_schema,
-                      catalog_.MutableTable(schema.database, schema.name));
-  mutable_schema->indexes.push_back(std::move(idx));
-  Status st = table->ReplaceRows(table->Rows());
-  if (!st.ok()) {
-    mutable_schema->indexes.pop_back();  // the table is unchanged
-    return st;
+  uint32_t id = 0;
+  for (const auto& other : schema->indexes) id = std::max(id, other.id);
+  idx.id = id + 1;
+  schema->indexes.push_back(std::move(idx));
+}
+
+Status DropIndexNamed(const std::string& name, plan::TableSchema* schema) {
+  for (size_t i = 0; i < schema->indexes.size(); ++i) {
+    if (!plan::NameEquals(schema->indexes[i].name, name)) continue;
+    schema->indexes.erase(schema->indexes.begin() +
+                          static_cast<std::ptrdiff_t>(i));
+    return Status::OK();
   }
+  return Status::SqlError(
+      1091, "42000", "Can't DROP '" + name + "'; check that column/key exists");
+}
+
+}  // namespace
+
+Result<QueryResult> LocalEngine::CreateIndex(const sql::Statement& s) {
+  const auto& c = static_cast<const sql::CreateIndexStatement&>(s);
+  XP_ASSIGN_OR_RETURN(TableStore * table, Table(c.table));
+  plan::TableSchema schema = table->schema();
+  XP_RETURN_IF_ERROR(CheckIndexColumns(schema, c.index));
+  AddIndex(c.index, &schema);
+  std::vector<int> same = SameColumns(schema);
+  XP_RETURN_IF_ERROR(store_->AlterTable(std::move(schema), std::move(same)));
   return QueryResult();
 }
 
 Result<QueryResult> LocalEngine::DropIndex(const sql::Statement& s) {
   const auto& d = static_cast<const sql::DropIndexStatement&>(s);
-  XP_ASSIGN_OR_RETURN(MemoryTable * table, Table(d.table));
-  XP_ASSIGN_OR_RETURN(
-      plan::TableSchema * schema,
-      catalog_.MutableTable(table->schema().database, table->schema().name));
-  for (size_t i = 0; i < schema->indexes.size(); ++i) {
-    if (!plan::NameEquals(schema->indexes[i].name, d.name)) continue;
-    plan::IndexSchema removed = std::move(schema->indexes[i]);
-    schema->indexes.erase(schema->indexes.begin() +
-                          static_cast<std::ptrdiff_t>(i));
-    Status st = table->ReplaceRows(table->Rows());  // cannot collide
-    if (!st.ok()) {
-      schema->indexes.insert(
-          schema->indexes.begin() + static_cast<std::ptrdiff_t>(i),
-          std::move(removed));
-      return st;
+  XP_ASSIGN_OR_RETURN(TableStore * table, Table(d.table));
+  plan::TableSchema schema = table->schema();
+  XP_RETURN_IF_ERROR(DropIndexNamed(d.name, &schema));
+  std::vector<int> same = SameColumns(schema);
+  XP_RETURN_IF_ERROR(store_->AlterTable(std::move(schema), std::move(same)));
+  return QueryResult();
+}
+
+Result<QueryResult> LocalEngine::AlterTable(sql::Statement& s) {
+  auto& a = static_cast<sql::AlterTableStatement&>(s);
+  XP_ASSIGN_OR_RETURN(TableStore * table, Table(a.table));
+  plan::TableSchema schema = table->schema();
+  std::vector<int> source = SameColumns(schema);
+  for (auto& action : a.actions) {
+    switch (action.kind) {
+      case sql::AlterAction::Kind::kAddColumn: {
+        if (schema.FindColumn(action.column.name) >= 0) {
+          return Status::SqlError(
+              1060, "42S21",
+              "Duplicate column name '" + action.column.name + "'");
+        }
+        // The column alone through CREATE TABLE's rules.
+        sql::CreateTableStatement one;
+        one.table.name = schema.name;
+        one.columns.push_back(std::move(action.column));
+        XP_ASSIGN_OR_RETURN(plan::TableSchema t,
+                            plan::BuildTableSchema(one, schema.database));
+        if (!t.indexes.empty() && t.indexes[0].primary)
+          return NotSupported("ALTER TABLE ... ADD COLUMN ... PRIMARY KEY");
+        plan::ColumnSchema col = std::move(t.columns[0]);
+        if (col.auto_increment)
+          return NotSupported("ALTER TABLE ... ADD COLUMN ... AUTO_INCREMENT");
+        if (!col.nullable && !col.default_value && !col.default_now) {
+          // MySQL fills existing rows with the type's implicit default.
+          XP_ASSIGN_OR_RETURN(
+              plan::Value zero,
+              plan::ConvertValue(col.type.id == plan::TypeId::kString
+                                     ? plan::Value(std::string())
+                                     : plan::Value(int64_t{0}),
+                                 col.type, col.name));
+          col.default_value = std::move(zero);
+        }
+        const bool unique = !t.indexes.empty();
+        schema.columns.push_back(std::move(col));
+        source.push_back(-1);
+        if (unique) {
+          sql::IndexDef def;
+          def.kind = sql::IndexDef::Kind::kUnique;
+          auto e = std::make_unique<sql::Expr>();
+          e->kind = sql::ExprKind::kColumn;
+          e->text = schema.columns.back().name;
+          def.columns.push_back(sql::OrderItem{std::move(e), false});
+          AddIndex(def, &schema);
+        }
+        break;
+      }
+      case sql::AlterAction::Kind::kDropColumn: {
+        const int c = schema.FindColumn(action.name);
+        if (c < 0) {
+          return Status::SqlError(
+              1091, "42000",
+              "Can't DROP '" + action.name + "'; check that column/key exists");
+        }
+        if (schema.columns.size() == 1) {
+          return Status::SqlError(1090, "42000",
+                                  "You can't delete all columns with ALTER "
+                                  "TABLE; use DROP TABLE instead");
+        }
+        schema.columns.erase(schema.columns.begin() + c);
+        source.erase(source.begin() + c);
+        // Indexes lose the column (and go when it was their only one).
+        for (auto it = schema.indexes.begin(); it != schema.indexes.end();) {
+          for (size_t k = 0; k < it->columns.size();) {
+            if (it->columns[k] == c) {
+              it->columns.erase(it->columns.begin() +
+                                static_cast<std::ptrdiff_t>(k));
+              it->desc.erase(it->desc.begin() + static_cast<std::ptrdiff_t>(k));
+              continue;
+            }
+            if (it->columns[k] > c) --it->columns[k];
+            ++k;
+          }
+          it = it->columns.empty() ? schema.indexes.erase(it) : std::next(it);
+        }
+        if (schema.indexes.empty() || !schema.indexes[0].primary)
+          schema.hidden_primary_key = true;
+        break;
+      }
+      case sql::AlterAction::Kind::kAddIndex:
+        if (action.index.kind == sql::IndexDef::Kind::kPrimary)
+          return NotSupported("ALTER TABLE ... ADD PRIMARY KEY");
+        XP_RETURN_IF_ERROR(CheckIndexColumns(schema, action.index));
+        AddIndex(action.index, &schema);
+        break;
+      case sql::AlterAction::Kind::kDropIndex:
+        XP_RETURN_IF_ERROR(DropIndexNamed(action.name, &schema));
+        break;
     }
-    return QueryResult();
   }
-  return Status::SqlError(
-      1091, "42000",
-      "Can't DROP '" + d.name + "'; check that column/key exists");
+  XP_RETURN_IF_ERROR(store_->AlterTable(std::move(schema), std::move(source)));
+  return QueryResult();
+}
+
+Result<QueryResult> LocalEngine::Truncate(const sql::Statement& s) {
+  const auto& t = static_cast<const sql::TruncateStatement&>(s);
+  XP_ASSIGN_OR_RETURN(TableStore * table, Table(t.table));
+  XP_RETURN_IF_ERROR(
+      store_->TruncateTable(table->schema().database, table->schema().name));
+  return QueryResult();
 }
 
 Result<QueryResult> LocalEngine::DropTable(const sql::Statement& s) {
@@ -656,18 +1140,19 @@ Result<QueryResult> LocalEngine::DropTable(const sql::Statement& s) {
   // MySQL checks every name first and drops none when one is missing.
   for (const auto& t : d.tables) {
     const std::string db = t.schema.empty() ? database_ : t.schema;
-    if (!d.if_exists && !catalog_.FindTable(db, t.name).ok()) {
+    if (!d.if_exists && !store_->catalog().FindTable(db, t.name).ok()) {
       return Status::SqlError(1051, "42S02",
                               "Unknown table '" + Key(db, t.name) + "'");
     }
   }
+  auto& triggers = store_->triggers();
   for (const auto& t : d.tables) {
     const std::string db = t.schema.empty() ? database_ : t.schema;
-    tables_.erase(Key(db, t.name));  // before the schema it points at
-    for (auto it = triggers_.begin(); it != triggers_.end();) {
-      it = it->second == Key(db, t.name) ? triggers_.erase(it) : std::next(it);
+    if (!store_->catalog().FindTable(db, t.name).ok()) continue;
+    for (auto it = triggers.begin(); it != triggers.end();) {
+      it = it->second == Key(db, t.name) ? triggers.erase(it) : std::next(it);
     }
-    XP_RETURN_IF_ERROR(catalog_.DropTable(db, t.name, true));
+    XP_RETURN_IF_ERROR(store_->DropTable(db, t.name));
   }
   return QueryResult();
 }
@@ -688,20 +1173,26 @@ class StrictDivision {
   QueryContext* ctx_;
 };
 
-// One row of INSERT / INSERT IGNORE / REPLACE, counted as MySQL does (a
-// REPLACE that removes n rows affects n + 1; an ignored duplicate, 0).
-// ON DUPLICATE KEY UPDATE of the row at a position, given the new row.
+// ON DUPLICATE KEY UPDATE of the row `id`, given the row being inserted.
 using OnDuplicate = std::function<Status(
-    size_t position, const std::vector<int>& columns,
+    const RowId& id, const std::vector<int>& columns,
     const std::vector<plan::Value>& values, QueryResult* r)>;
 
-Status InsertRow(MemoryTable* table, const sql::InsertStatement& ins,
+std::vector<plan::DataType> ColumnTypes(const plan::TableSchema& t) {
+  std::vector<plan::DataType> types;
+  for (const auto& c : t.columns) types.push_back(c.type);
+  return types;
+}
+
+// One row of INSERT / INSERT IGNORE / REPLACE, counted as MySQL does (a
+// REPLACE that removes n rows affects n + 1; an ignored duplicate, 0).
+Status InsertRow(TableStore* table, const sql::InsertStatement& ins,
                  const std::vector<int>& columns,
                  const std::vector<plan::Value>& values, QueryResult* r,
                  const OnDuplicate& on_duplicate) {
   for (;;) {
     uint64_t id = 0;
-    std::vector<size_t> conflicts;
+    std::vector<RowId> conflicts;
     Status st = table->Insert(columns, values, &id, &conflicts);
     if (st.ok()) {
       if (id != 0 && r->last_insert_id == 0) r->last_insert_id = id;
@@ -713,10 +1204,12 @@ Status InsertRow(MemoryTable* table, const sql::InsertStatement& ins,
       return on_duplicate(conflicts[0], columns, values, r);
     if (ins.ignore) return Status::OK();
     if (!ins.replace) return st;
-    std::vector<std::vector<plan::Value>> rows = table->Rows();
-    for (auto it = conflicts.rbegin(); it != conflicts.rend(); ++it)
-      rows.erase(rows.begin() + static_cast<std::ptrdiff_t>(*it));
-    XP_RETURN_IF_ERROR(table->ReplaceRows(rows));
+    std::vector<std::vector<plan::Value>> old;
+    for (const RowId& c : conflicts) {
+      XP_ASSIGN_OR_RETURN(std::vector<plan::Value> row, table->Read(c));
+      old.push_back(std::move(row));
+    }
+    XP_RETURN_IF_ERROR(table->Delete(conflicts, old));
     r->rows_affected += conflicts.size();
   }
 }
@@ -725,21 +1218,12 @@ Status InsertRow(MemoryTable* table, const sql::InsertStatement& ins,
 
 Result<QueryResult> LocalEngine::Insert(const sql::Statement& s) {
   const auto& ins = static_cast<const sql::InsertStatement&>(s);
-  XP_ASSIGN_OR_RETURN(MemoryTable * table, Table(ins.table));
-  // A failing statement leaves the table as it was (statement rollback):
-  // rows appended before the failure are removed again.
-  const size_t before = table->num_rows();
-  Result<QueryResult> r = InsertRows(ins, table);
-  if (!r.ok() && table->num_rows() != before && !ins.replace) {
-    std::vector<std::vector<plan::Value>> rows = table->Rows();
-    rows.resize(before);
-    (void)table->ReplaceRows(rows);
-  }
-  return r;
+  XP_ASSIGN_OR_RETURN(TableStore * table, Table(ins.table));
+  return InsertRows(ins, table);
 }
 
 Result<QueryResult> LocalEngine::InsertRows(const sql::InsertStatement& ins,
-                                            MemoryTable* table) {
+                                            TableStore* table) {
   const plan::TableSchema& schema = table->schema();
   std::vector<int> positions;
   for (const auto& name : ins.columns) {
@@ -756,12 +1240,10 @@ Result<QueryResult> LocalEngine::InsertRows(const sql::InsertStatement& ins,
   std::vector<SetItem> set;
   for (const auto& [column, expr] : ins.on_duplicate)
     set.push_back({"", column, expr.get()});
-  OnDuplicate on_duplicate = [&](size_t position,
+  OnDuplicate on_duplicate = [&](const RowId& id,
                                  const std::vector<int>& columns,
                                  const std::vector<plan::Value>& values,
                                  QueryResult* result) -> Status {
-    std::vector<uint8_t> hit(table->num_rows(), 0);
-    hit[position] = 1;
     auto values_of = [&](const sql::Expr& e) -> Result<plan::BoundExprPtr> {
       if (e.kind != sql::ExprKind::kFunction || e.text != "VALUES" ||
           e.args.size() != 1 || e.args[0]->kind != sql::ExprKind::kColumn)
@@ -782,8 +1264,12 @@ Result<QueryResult> LocalEngine::InsertRows(const sql::InsertStatement& ins,
                           plan::ConvertValue(v, col.type, col.name));
       return plan::MakeConst(std::move(conv), col.type);
     };
+    XP_ASSIGN_OR_RETURN(std::vector<plan::Value> row, table->Read(id));
+    Matched m;
+    m.batches = BatchesOf(ColumnTypes(schema), {row});
+    m.ids.push_back(id);
     XP_ASSIGN_OR_RETURN(QueryResult u,
-                        UpdateRows(table, ins.table.name, set, hit, values_of));
+                        UpdateRows(table, ins.table.name, set, m, values_of));
     result->rows_affected += u.rows_affected * 2;
     return Status::OK();
   };
@@ -820,13 +1306,15 @@ Result<QueryResult> LocalEngine::InsertRows(const sql::InsertStatement& ins,
   plan::Scope no_columns;
   PrepareScope(&no_columns, nullptr);
   StrictDivision strict(StrictDivisionByZero());
+  size_t row_number = 0;
   for (const auto& row : ins.rows) {
+    ++row_number;
     const size_t want =
         positions.empty() ? schema.columns.size() : positions.size();
     if (row.size() != want) {
       return Status::SqlError(1136, "21S01",
                               "Column count doesn't match value count at row " +
-                                  std::to_string(r.rows_affected + 1));
+                                  std::to_string(row_number));
     }
     std::vector<int> cols;
     std::vector<plan::Value> values;
@@ -844,86 +1332,87 @@ Result<QueryResult> LocalEngine::InsertRows(const sql::InsertStatement& ins,
   return r;
 }
 
-Result<std::vector<uint8_t>> LocalEngine::MatchRows(
-    MemoryTable* table, const std::string& qualifier, const sql::Expr* where) {
-  std::vector<uint8_t> hit(table->num_rows(), 1);
-  if (where == nullptr) return hit;
-  plan::Scope scope;
-  PrepareScope(&scope, nullptr);
-  for (const auto& c : table->schema().columns)
-    scope.Add({qualifier, c.name, c.type});
-  XP_ASSIGN_OR_RETURN(plan::BoundExprPtr pred,
-                      plan::BindExpr(*where, scope, "where clause"));
-  const plan::DataType type = pred->type;
-  std::vector<plan::BoundExprPtr> exprs;
-  exprs.push_back(std::move(pred));
-  ProjectOperator project(
-      std::make_unique<BatchSource>(table->types(), &table->batches()),
-      std::move(exprs));
-  Vector truth(PhysType::kInt64);
-  size_t row = 0;
-  for (;;) {
-    XP_ASSIGN_OR_RETURN(const Batch* b, project.Next());
-    if (b == nullptr) break;
-    ToTruth(b->column(0), type, b->num_rows(), &truth);
-    for (size_t i = 0; i < b->num_rows(); ++i, ++row) {
-      hit[row] = !truth.IsNull(i) && truth.data<int64_t>()[i] != 0;
+plan::OptimizerOptions LocalEngine::Options() const {
+  plan::OptimizerOptions options;
+  options.evaluate = EvalBound;
+  const plan::Value& off = system_variables_.at("xp_disabled_passes");
+  if (off.index() == 5) {
+    std::string name;
+    for (char c : std::get<std::string>(off) + ",") {
+      if (c == ',') {
+        if (!name.empty()) options.disabled.push_back(name);
+        name.clear();
+      } else if (c != ' ') {
+        name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      }
     }
   }
-  return hit;
+  return options;
 }
 
-namespace {
-
-// Keeps the first `limit` hits.
-Status ApplyLimit(const sql::Expr* limit, std::vector<uint8_t>* hit) {
-  if (limit == nullptr) return Status::OK();
-  XP_ASSIGN_OR_RETURN(uint64_t n, LimitNumber(*limit));
-  for (auto& h : *hit) {
-    if (h && n == 0) h = 0;
-    if (h) --n;
+Result<LocalEngine::Matched> LocalEngine::MatchRows(
+    TableStore* table, const std::string& qualifier, const sql::Expr* where,
+    const sql::Expr* limit) {
+  const plan::TableSchema& schema = table->schema();
+  plan::LogicalNodePtr node = plan::MakeTableScan(&schema);
+  if (where != nullptr) {
+    plan::Scope scope;
+    PrepareScope(&scope, nullptr);
+    for (const auto& c : schema.columns) scope.Add({qualifier, c.name, c.type});
+    XP_ASSIGN_OR_RETURN(plan::BoundExprPtr pred,
+                        plan::BindExpr(*where, scope, "where clause"));
+    node = plan::MakeFilter(std::move(node), std::move(pred));
   }
-  return Status::OK();
-}
-
-// ORDER BY (as sort keys over op's columns) and LIMIT / OFFSET of `q`.
-Result<plan::LogicalNodePtr> SortAndLimit(plan::LogicalNodePtr node,
-                                          std::vector<SortKey> keys,
-                                          const sql::SelectStmt& q) {
-  uint64_t limit = UINT64_MAX, offset = 0;
-  if (q.limit) XP_SET_OR_RETURN(limit, LimitNumber(*q.limit));
-  if (q.offset_expr) XP_SET_OR_RETURN(offset, LimitNumber(*q.offset_expr));
-  if (!keys.empty()) {
-    return plan::MakeSort(
-        std::move(node), std::move(keys),
-        q.limit ? std::optional<uint64_t>(limit) : std::nullopt, offset);
+  if (limit != nullptr) {
+    XP_ASSIGN_OR_RETURN(uint64_t n, LimitNumber(*limit));
+    node = plan::MakeLimit(std::move(node), n, 0);
   }
-  if (q.limit || q.offset_expr)
-    return plan::MakeLimit(std::move(node), limit, offset);
-  return node;
+  // Every column stays: the rows are rewritten whole, identified by the
+  // row ids the scan appends.
+  plan::OptimizerOptions options = Options();
+  options.disabled.push_back("projection_pruning");
+  XP_RETURN_IF_ERROR(plan::Optimize(&node, options));
+  XP_ASSIGN_OR_RETURN(OperatorPtr op,
+                      Lower(*node, [table](const plan::LogicalNode& scan) {
+                        return table->Scan(scan, /*row_ids=*/true);
+                      }));
+  Matched m;
+  const size_t width = schema.columns.size();
+  for (;;) {
+    XP_ASSIGN_OR_RETURN(const Batch* b, op->Next());
+    if (b == nullptr) break;
+    if (b->num_rows() == 0) continue;
+    if (b->num_columns() != width + 1)
+      return Status::Internal("scan without row ids");
+    const Vector& ids = b->column(width);
+    for (size_t i = 0; i < b->num_rows(); ++i)
+      m.ids.emplace_back(ids.data<std::string_view>()[i]);
+    m.batches.push_back(CopyOwned(*b));
+  }
+  return m;
 }
-
-}  // namespace
 
 Result<QueryResult> LocalEngine::Delete(const sql::Statement& s) {
   const auto& d = static_cast<const sql::DeleteStatement&>(s);
   if (!d.order_by.empty()) return NotSupported("DELETE ... ORDER BY");
-  XP_ASSIGN_OR_RETURN(MemoryTable * table, Table(d.table));
-  XP_ASSIGN_OR_RETURN(std::vector<uint8_t> hit,
+  XP_ASSIGN_OR_RETURN(TableStore * table, Table(d.table));
+  XP_ASSIGN_OR_RETURN(Matched m,
                       MatchRows(table, d.alias.empty() ? d.table.name : d.alias,
-                                d.where.get()));
-  XP_RETURN_IF_ERROR(ApplyLimit(d.limit.get(), &hit));
-  std::vector<std::vector<plan::Value>> rows = table->Rows();
-  std::vector<std::vector<plan::Value>> keep;
+                                d.where.get(), d.limit.get()));
   QueryResult r;
-  for (size_t i = 0; i < rows.size(); ++i) {
-    if (hit[i]) {
-      ++r.rows_affected;
-    } else {
-      keep.push_back(std::move(rows[i]));
+  if (m.ids.empty()) return r;
+  const std::vector<plan::DataType> types = ColumnTypes(table->schema());
+  std::vector<std::vector<plan::Value>> old;
+  for (const Batch& b : m.batches) {
+    for (size_t i = 0; i < b.num_rows(); ++i) {
+      std::vector<plan::Value> row;
+      for (size_t c = 0; c < types.size(); ++c)
+        row.push_back(ValueAt(b.column(c), types[c], i));
+      old.push_back(std::move(row));
     }
   }
-  if (r.rows_affected > 0) XP_RETURN_IF_ERROR(table->ReplaceRows(keep));
+  XP_RETURN_IF_ERROR(table->Delete(m.ids, old));
+  r.rows_affected = m.ids.size();
   return r;
 }
 
@@ -933,20 +1422,23 @@ Result<QueryResult> LocalEngine::Update(const sql::Statement& s) {
     return NotSupported("multi-table UPDATE");
   if (!u.order_by.empty()) return NotSupported("UPDATE ... ORDER BY");
   const sql::TableRef& ref = *u.table;
-  XP_ASSIGN_OR_RETURN(MemoryTable * table,
+  XP_ASSIGN_OR_RETURN(TableStore * table,
                       Table(sql::QualifiedName{ref.schema, ref.name}));
   const std::string qualifier = ref.alias.empty() ? ref.name : ref.alias;
-  XP_ASSIGN_OR_RETURN(std::vector<uint8_t> hit,
-                      MatchRows(table, qualifier, u.where.get()));
-  XP_RETURN_IF_ERROR(ApplyLimit(u.limit.get(), &hit));
   std::vector<SetItem> set;
   for (const auto& a : u.set) set.push_back({a.table, a.column, a.value.get()});
-  return UpdateRows(table, qualifier, set, hit, nullptr);
+  // Assignments are bound before any row is read (unknown columns fail
+  // even when nothing matches).
+  XP_RETURN_IF_ERROR(
+      UpdateRows(table, qualifier, set, Matched(), nullptr).status());
+  XP_ASSIGN_OR_RETURN(
+      Matched m, MatchRows(table, qualifier, u.where.get(), u.limit.get()));
+  return UpdateRows(table, qualifier, set, m, nullptr);
 }
 
 Result<QueryResult> LocalEngine::UpdateRows(
-    MemoryTable* table, const std::string& qualifier,
-    const std::vector<SetItem>& set, const std::vector<uint8_t>& hit,
+    TableStore* table, const std::string& qualifier,
+    const std::vector<SetItem>& set, const Matched& matched,
     const plan::Scope::Substitution& values_of) {
   const plan::TableSchema& schema = table->schema();
   // Assignments run left to right and later ones see earlier results (as
@@ -954,7 +1446,15 @@ Result<QueryResult> LocalEngine::UpdateRows(
   plan::Scope scope;
   PrepareScope(&scope, nullptr);
   for (const auto& c : schema.columns) scope.Add({qualifier, c.name, c.type});
-  if (values_of) scope.set_substitution(values_of);
+  if (values_of) {
+    const plan::Scope::Substitution params = scope.substitution();
+    scope.set_substitution(
+        [values_of, params](const sql::Expr& e) -> Result<plan::BoundExprPtr> {
+          XP_ASSIGN_OR_RETURN(plan::BoundExprPtr b, values_of(e));
+          if (b || !params) return b;
+          return params(e);
+        });
+  }
   std::vector<int> targets;
   std::vector<plan::BoundExprPtr> values;
   for (const auto& a : set) {
@@ -976,12 +1476,13 @@ Result<QueryResult> LocalEngine::UpdateRows(
                         plan::BindExpr(*a.value, scope, "field list"));
     values.push_back(std::move(b));
   }
-  const std::vector<plan::DataType> types = table->types();
-  std::vector<std::vector<plan::Value>> rows;
+  const std::vector<plan::DataType> types = ColumnTypes(schema);
+  std::vector<RowId> ids;
+  std::vector<std::vector<plan::Value>> old_rows, new_rows;
   QueryResult r;
   size_t row = 0;
   StrictDivision strict(StrictDivisionByZero());
-  for (const Batch& stored : table->batches()) {
+  for (const Batch& stored : matched.batches) {
     Batch work = CopyOwned(stored);
     const size_t n = work.num_rows();
     for (size_t k = 0; k < targets.size(); ++k) {
@@ -990,44 +1491,62 @@ Result<QueryResult> LocalEngine::UpdateRows(
       const auto& col = schema.columns[static_cast<size_t>(targets[k])];
       std::vector<plan::Value> converted(n);
       for (size_t i = 0; i < n; ++i) {
-        if (!hit[row + i]) continue;
         XP_SET_OR_RETURN(converted[i],
                          plan::ConvertValue(ValueAt(*v, values[k]->type, i),
                                             col.type, col.name));
       }
       Vector& dst = work.column(static_cast<size_t>(targets[k]));
-      for (size_t i = 0; i < n; ++i) {
-        if (hit[row + i]) PutValue(converted[i], i, &dst);
-      }
+      for (size_t i = 0; i < n; ++i) PutValue(converted[i], i, &dst);
     }
-    for (size_t i = 0; i < n; ++i) {
-      std::vector<plan::Value> out;
+    for (size_t i = 0; i < n; ++i, ++row) {
+      std::vector<plan::Value> before, after;
       bool changed = false;
       for (size_t c = 0; c < types.size(); ++c) {
-        out.push_back(ValueAt(work.column(c), types[c], i));
-        if (hit[row + i] &&
-            !plan::SameValue(out.back(),
-                             ValueAt(stored.column(c), types[c], i)))
-          changed = true;
+        after.push_back(ValueAt(work.column(c), types[c], i));
+        before.push_back(ValueAt(stored.column(c), types[c], i));
+        if (!plan::SameValue(after.back(), before.back())) changed = true;
       }
-      if (changed) ++r.rows_affected;
-      rows.push_back(std::move(out));
+      if (!changed) continue;
+      ids.push_back(matched.ids[row]);
+      old_rows.push_back(std::move(before));
+      new_rows.push_back(std::move(after));
     }
-    row += n;
   }
-  if (r.rows_affected > 0) XP_RETURN_IF_ERROR(table->ReplaceRows(rows));
+  if (!ids.empty()) XP_RETURN_IF_ERROR(table->Update(ids, old_rows, new_rows));
+  r.rows_affected = ids.size();
   return r;
 }
+
+namespace {
+
+// ORDER BY (as sort keys over op's columns) and LIMIT / OFFSET of `q`.
+Result<plan::LogicalNodePtr> SortAndLimit(plan::LogicalNodePtr node,
+                                          std::vector<SortKey> keys,
+                                          const sql::SelectStmt& q) {
+  uint64_t limit = UINT64_MAX, offset = 0;
+  if (q.limit) XP_SET_OR_RETURN(limit, LimitNumber(*q.limit));
+  if (q.offset_expr) XP_SET_OR_RETURN(offset, LimitNumber(*q.offset_expr));
+  if (!keys.empty()) {
+    return plan::MakeSort(
+        std::move(node), std::move(keys),
+        q.limit ? std::optional<uint64_t>(limit) : std::nullopt, offset);
+  }
+  if (q.limit || q.offset_expr)
+    return plan::MakeLimit(std::move(node), limit, offset);
+  return node;
+}
+
+}  // namespace
 
 Result<QueryResult> LocalEngine::CreateView(sql::StmtPtr s) {
   auto& v = static_cast<sql::CreateViewStatement&>(*s);
   const std::string db = v.view.schema.empty() ? database_ : v.view.schema;
-  if (!catalog_.HasDatabase(db)) {
+  if (!store_->catalog().HasDatabase(db)) {
     return Status::SqlError(1049, "42000", "Unknown database '" + db + "'");
   }
   const std::string key = Key(db, v.view.name);
-  if (catalog_.FindTable(db, v.view.name).ok() ||
-      (views_.count(key) && !v.or_replace)) {
+  if (store_->catalog().FindTable(db, v.view.name).ok() ||
+      (store_->views().count(key) && !v.or_replace)) {
     return Status::SqlError(1050, "42S01",
                             "Table '" + v.view.name + "' already exists");
   }
@@ -1035,7 +1554,8 @@ Result<QueryResult> LocalEngine::CreateView(sql::StmtPtr s) {
   SelectPlan owner;
   XP_RETURN_IF_ERROR(
       PlanDerived(*v.query, v.columns, v.view.name, &owner).status());
-  views_[key] = View{std::move(v.query), v.columns};
+  s.release();
+  store_->views()[key] = std::shared_ptr<const sql::CreateViewStatement>(&v);
   return QueryResult();
 }
 
@@ -1043,8 +1563,8 @@ Result<QueryResult> LocalEngine::DropView(const sql::Statement& s) {
   const auto& d = static_cast<const sql::DropViewStatement&>(s);
   for (const auto& v : d.views) {
     const std::string db = v.schema.empty() ? database_ : v.schema;
-    if (views_.count(Key(db, v.name))) continue;
-    if (catalog_.FindTable(db, v.name).ok()) {
+    if (store_->views().count(Key(db, v.name))) continue;
+    if (store_->catalog().FindTable(db, v.name).ok()) {
       return Status::SqlError(1347, "HY000",
                               "'" + Key(db, v.name) + "' is not VIEW");
     }
@@ -1054,7 +1574,7 @@ Result<QueryResult> LocalEngine::DropView(const sql::Statement& s) {
     }
   }
   for (const auto& v : d.views)
-    views_.erase(Key(v.schema.empty() ? database_ : v.schema, v.name));
+    store_->views().erase(Key(v.schema.empty() ? database_ : v.schema, v.name));
   return QueryResult();
 }
 
@@ -1489,9 +2009,9 @@ Result<LocalEngine::FromPlan> LocalEngine::PlanJoinUnit(
       }
       const std::string qualified =
           Key(ref.schema.empty() ? database_ : ref.schema, ref.name);
-      auto view = views_.find(qualified);
-      if (view != views_.end()) {
-        auto v = PlanDerived(*view->second.query, view->second.columns,
+      auto view = store_->views().find(qualified);
+      if (view != store_->views().end()) {
+        auto v = PlanDerived(*view->second->query, view->second->columns,
                              ref.alias.empty() ? ref.name : ref.alias, owner);
         if (!v.ok() &&
             (v.status().sql_code() == 1146 || v.status().sql_code() == 1054)) {
@@ -1503,7 +2023,7 @@ Result<LocalEngine::FromPlan> LocalEngine::PlanJoinUnit(
         }
         return v;
       }
-      XP_ASSIGN_OR_RETURN(MemoryTable * table,
+      XP_ASSIGN_OR_RETURN(TableStore * table,
                           Table(sql::QualifiedName{ref.schema, ref.name}));
       const std::string qualifier = ref.alias.empty() ? ref.name : ref.alias;
       for (const auto& c : table->schema().columns)
@@ -1708,65 +2228,13 @@ Result<LocalEngine::FromPlan> LocalEngine::PlanFrom(
 
 Result<OperatorPtr> LocalEngine::Scan(const plan::LogicalNode& scan) {
   XP_ASSIGN_OR_RETURN(
-      MemoryTable * table,
+      TableStore * table,
       Table(sql::QualifiedName{scan.table->database, scan.table->name}));
-  // Get on a unique index: point lookups in the table's key maps. Other
-  // Gets and RangeScans read the whole table; the planner keeps their
-  // predicate as a filter above them (the in-memory table has no ordered
-  // index).
-  const auto& indexes = table->schema().indexes;
-  if (scan.kind == plan::NodeKind::kGet &&
-      indexes[static_cast<size_t>(scan.index)].unique &&
-      scan.keys[0].size() ==
-          indexes[static_cast<size_t>(scan.index)].columns.size()) {
-    const std::vector<plan::DataType> all = table->types();
-    std::vector<std::vector<plan::Value>> rows;
-    for (const auto& key : scan.keys) {
-      std::optional<size_t> pos =
-          table->Find(static_cast<size_t>(scan.index), key);
-      if (!pos) continue;
-      const Batch& b = table->batches()[*pos / kBatchSize];
-      std::vector<plan::Value> row;
-      for (int c : scan.columns) {
-        row.push_back(ValueAt(b.column(static_cast<size_t>(c)),
-                              all[static_cast<size_t>(c)], *pos % kBatchSize));
-      }
-      rows.push_back(std::move(row));
-    }
-    return OperatorPtr(std::make_unique<OwnedBatchSource>(
-        scan.types, BatchesOf(scan.types, rows)));
-  }
-  OperatorPtr op =
-      std::make_unique<BatchSource>(table->types(), &table->batches());
-  if (scan.columns.size() == table->schema().columns.size()) {
-    bool all = true;
-    for (size_t c = 0; c < scan.columns.size(); ++c)
-      all &= scan.columns[c] == static_cast<int>(c);
-    if (all) return op;
-  }
-  std::vector<plan::BoundExprPtr> cols;
-  for (size_t c = 0; c < scan.columns.size(); ++c)
-    cols.push_back(plan::MakeColumn(scan.columns[c], scan.types[c]));
-  return OperatorPtr(
-      std::make_unique<ProjectOperator>(std::move(op), std::move(cols)));
+  return table->Scan(scan, /*row_ids=*/false);
 }
 
 Result<OperatorPtr> LocalEngine::Build(SelectPlan& plan) {
-  plan::OptimizerOptions options;
-  options.evaluate = EvalBound;
-  const plan::Value& off = system_variables_.at("xp_disabled_passes");
-  if (off.index() == 5) {
-    std::string name;
-    for (char c : std::get<std::string>(off) + ",") {
-      if (c == ',') {
-        if (!name.empty()) options.disabled.push_back(name);
-        name.clear();
-      } else if (c != ' ') {
-        name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      }
-    }
-  }
-  XP_RETURN_IF_ERROR(plan::Optimize(&plan.node, options));
+  XP_RETURN_IF_ERROR(plan::Optimize(&plan.node, Options()));
   return Lower(*plan.node,
                [this](const plan::LogicalNode& scan) { return Scan(scan); });
 }
@@ -1804,6 +2272,15 @@ Result<QueryResult> LocalEngine::Select(const sql::SelectStmt& q) {
   const size_t visible = plan.visible;
   XP_ASSIGN_OR_RETURN(OperatorPtr built, Build(plan));
   Operator* op = built.get();
+  if (sink_ != nullptr) {
+    XP_RETURN_IF_ERROR(sink_->Columns(result.names, result.types));
+    for (;;) {
+      XP_ASSIGN_OR_RETURN(const Batch* b, op->Next());
+      if (b == nullptr) break;
+      if (b->num_rows() > 0) XP_RETURN_IF_ERROR(sink_->Rows(*b, visible));
+    }
+    return result;
+  }
   for (;;) {
     XP_ASSIGN_OR_RETURN(const Batch* b, op->Next());
     if (b == nullptr) break;

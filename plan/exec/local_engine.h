@@ -1,7 +1,7 @@
-// A single-node SQL engine over the in-memory catalog and tables: the
-// plan/ and plan/exec/ pieces put together, for tests, the sqllogictest
-// runner and embedded mode. The data node's SQL path will take the same
-// shape over RocksDB.
+// A SQL session: the plan/ and plan/exec/ pieces put together over a Store
+// (store.h). With the default constructor it owns an in-memory store (tests,
+// the sqllogictest runner, embedded mode); the data node gives every client
+// session a LocalEngine over its shared RocksDB store.
 //
 // Supported so far: CREATE/DROP DATABASE, CREATE/DROP TABLE, CREATE INDEX
 // (non-unique; validated, no access paths yet), USE, INSERT ... VALUES and
@@ -24,10 +24,11 @@
 
 #include "codec/status.h"
 #include "plan/binder.h"
-#include "plan/exec/memory_table.h"
 #include "plan/exec/operator.h"
 #include "plan/exec/query_context.h"
+#include "plan/exec/store.h"
 #include "plan/logical.h"
+#include "plan/optimizer.h"
 #include "plan/schema.h"
 
 namespace xp::exec {
@@ -41,10 +42,31 @@ struct QueryResult {
   uint64_t last_insert_id = 0;
 };
 
+// Receives a result set as it is produced (instead of QueryResult::rows):
+// the columns once, then batches whose first `visible` columns are the
+// result's.
+class ResultSink {
+ public:
+  virtual ~ResultSink() = default;
+  virtual Status Columns(const std::vector<std::string>& names,
+                         const std::vector<plan::DataType>& types) = 0;
+  virtual Status Rows(const Batch& batch, size_t visible) = 0;
+};
+
 class LocalEngine {
  public:
+  // A session over its own in-memory store.
   LocalEngine();
+  // A session over `store` (shared with other sessions; it must outlive
+  // this one).
+  explicit LocalEngine(Store* store);
+  ~LocalEngine();
   Result<QueryResult> Execute(std::string_view sql);
+  // `params` are the values of the statement's ? placeholders (in order);
+  // with a `sink`, result rows go there and QueryResult::rows stays empty.
+  Result<QueryResult> Execute(std::string_view sql,
+                              const std::vector<plan::Value>& params,
+                              ResultSink* sink);
   // Per-statement memory budget in bytes (0: unlimited); over it a
   // statement fails with 7006 and changes nothing.
   void set_memory_budget(size_t bytes) { memory_budget_ = bytes; }
@@ -52,41 +74,57 @@ class LocalEngine {
   // batch (no effect when idle).
   void CancelRunning();
   const std::string& current_database() const { return database_; }
+  // USE without the statement (a client's default schema); 1049 if unknown.
+  Status SetDatabase(const std::string& name);
+  // Ends the session's transaction (rolled back) and resets its variables.
+  void Reset();
 
  private:
   Result<QueryResult> CreateTable(const sql::Statement& s);
   Result<QueryResult> DropTable(const sql::Statement& s);
   Result<QueryResult> Insert(const sql::Statement& s);
   Result<QueryResult> InsertRows(const sql::InsertStatement& ins,
-                                 MemoryTable* table);
+                                 TableStore* table);
   Result<QueryResult> Delete(const sql::Statement& s);
   Result<QueryResult> Update(const sql::Statement& s);
-  // SET col = expr, ... on the rows marked in `hit` (storage order);
-  // `values_of` (optional) binds VALUES(col) of ON DUPLICATE KEY UPDATE.
+  // Rows of a table picked by UPDATE / DELETE: whole rows (all columns, in
+  // batches; a last column may hold the row ids) and their ids.
+  struct Matched {
+    std::vector<Batch> batches;
+    std::vector<RowId> ids;
+  };
+  // SET col = expr, ... on the `matched` rows; `values_of` (optional) binds
+  // VALUES(col) of ON DUPLICATE KEY UPDATE.
   struct SetItem {
     std::string table, column;
     const sql::Expr* value;
   };
-  Result<QueryResult> UpdateRows(MemoryTable* table,
+  Result<QueryResult> UpdateRows(TableStore* table,
                                  const std::string& qualifier,
                                  const std::vector<SetItem>& set,
-                                 const std::vector<uint8_t>& hit,
+                                 const Matched& matched,
                                  const plan::Scope::Substitution& values_of);
   Result<QueryResult> CreateView(sql::StmtPtr s);
   Result<QueryResult> DropView(const sql::Statement& s);
   Result<QueryResult> Set(const sql::Statement& s);
   Result<QueryResult> Explain(const sql::Statement& s);
   Result<QueryResult> Trigger(const sql::Statement& s);
+  Result<QueryResult> AlterTable(sql::Statement& s);
+  Result<QueryResult> Truncate(const sql::Statement& s);
+  Result<QueryResult> Transaction(const sql::Statement& s);
+  Result<QueryResult> Xa(const sql::Statement& s);
+  Result<QueryResult> Show(const sql::Statement& s);
+  plan::OptimizerOptions Options() const;
   Result<plan::Value> ReadVariable(const sql::Expr& e) const;
   bool OnlyFullGroupBy() const;
+  bool Autocommit() const;
   // sql_mode makes x / 0 in stored values an error (strict mode with
   // ERROR_FOR_DIVISION_BY_ZERO).
   bool StrictDivisionByZero() const;
-  // Per row of `table` (storage order): whether `where` holds (all rows when
-  // null). `qualifier` names the table in the expression.
-  Result<std::vector<uint8_t>> MatchRows(MemoryTable* table,
-                                         const std::string& qualifier,
-                                         const sql::Expr* where);
+  // The rows of `table` where `where` holds (all when null), the first
+  // `limit` of them (when given). `qualifier` names the table in `where`.
+  Result<Matched> MatchRows(TableStore* table, const std::string& qualifier,
+                            const sql::Expr* where, const sql::Expr* limit);
   // A SELECT as an operator tree; the first `visible` output columns are
   // the select list.
   struct SelectPlan {
@@ -131,36 +169,32 @@ class LocalEngine {
   Result<QueryResult> Select(const sql::SelectStmt& q);
   Result<QueryResult> CreateIndex(const sql::Statement& s);
   Result<QueryResult> DropIndex(const sql::Statement& s);
-  Result<MemoryTable*> Table(const sql::QualifiedName& name);
+  Result<TableStore*> Table(const sql::QualifiedName& name);
   // A derived table or view: `query` planned alone, its columns renamed by
   // `column_names` (when given) and qualified by `alias`.
   Result<FromPlan> PlanDerived(const sql::SelectStmt& query,
                                const std::vector<std::string>& column_names,
                                const std::string& alias, SelectPlan* owner);
 
-  struct View {
-    sql::SelectPtr query;
-    std::vector<std::string> columns;  // empty: the select list's names
-  };
-  std::map<std::string, View> views_;  // "db.view"
   // Common table expressions in scope while a statement is planned, inner
   // WITH last (searched from the back). Not owned.
   std::vector<const sql::CommonTableExpr*> ctes_;
   // Session system variables (lower-case names) and user variables.
   std::map<std::string, plan::Value> system_variables_;
   std::map<std::string, plan::Value> user_variables_;
-  // Triggers ("db.trigger" -> "db.table"); only empty bodies are accepted,
-  // so they never run anything.
-  std::map<std::string, std::string> triggers_;
 
   Result<QueryResult> ExecuteStatement(sql::StmtPtr stmt);
 
   size_t memory_budget_ = 0;
   std::mutex running_mu_;
   QueryContext* running_ = nullptr;  // guarded by running_mu_
-  plan::InMemoryCatalog catalog_;
-  std::map<std::string, std::unique_ptr<MemoryTable>> tables_;  // "db.table"
+  std::unique_ptr<Store> owned_store_;
+  Store* store_;
+  std::unique_ptr<StoreSession> session_;
   std::string database_ = "test";
+  // While a statement runs: its ? values and where its rows go.
+  const std::vector<plan::Value>* params_ = nullptr;
+  ResultSink* sink_ = nullptr;
 };
 
 }  // namespace xp::exec

@@ -200,6 +200,8 @@ Status MemoryTable::ReplaceRows(const std::vector<std::vector<Value>>& rows) {
   MemoryTable fresh(schema_);
   fresh.next_auto_ = next_auto_;
   for (const auto& row : rows) XP_RETURN_IF_ERROR(fresh.Insert({}, row));
+  phys_ = std::move(fresh.phys_);  // the schema may have changed
+  auto_column_ = fresh.auto_column_;
   batches_ = std::move(fresh.batches_);
   rows_ = fresh.rows_;
   next_auto_ = fresh.next_auto_;

@@ -44,7 +44,8 @@ class MemoryTable {
   std::vector<std::vector<plan::Value>> Rows() const;
   // Replaces the contents with `rows` (all columns, already of the column
   // types) under the same checks as Insert, re-reading the schema's indexes
-  // (so it also validates a new UNIQUE index). On error nothing changes.
+  // (so it also validates a new UNIQUE index, and follows a schema changed
+  // in place: columns added or removed). On error nothing changes.
   // The AUTO_INCREMENT counter never goes back.
   Status ReplaceRows(const std::vector<std::vector<plan::Value>>& rows);
 

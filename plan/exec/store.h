@@ -1,0 +1,130 @@
+// Where the SQL engine (plan/exec/engine.h) keeps its data: the interface
+// between statement execution and storage. The in-memory store
+// (memory_store.h) serves tests, the sqllogictest runner and embedded mode;
+// the data node implements the same interface over RocksDB (dn/sql_store.h),
+// so both run the same planner, optimizer and operators.
+//
+//   Store         shared by every session: the catalog, DDL, views
+//   StoreSession  one client session: its transaction and table access
+//   TableStore    one table within a session's current transaction
+//
+// Rows are named by a RowId: opaque bytes a store hands out in scans (the
+// in-memory table: the row's position; RocksDB: its primary-key entry's
+// key) and takes back in Read / Update / Delete within the same statement.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "codec/status.h"
+#include "plan/exec/operator.h"
+#include "plan/logical.h"
+#include "plan/schema.h"
+#include "plan/sql/ast.h"
+
+namespace xp::exec {
+
+using RowId = std::string;
+
+class TableStore {
+ public:
+  virtual ~TableStore() = default;
+  virtual const plan::TableSchema& schema() const = 0;
+  // The operator for a scan node (TableScan / Get / RangeScan) of this
+  // table. With `row_ids` its output has one more, last, column: each
+  // row's RowId (a binary string).
+  virtual Result<OperatorPtr> Scan(const plan::LogicalNode& scan,
+                                   bool row_ids) = 0;
+  // Inserts one row: `columns` are schema positions (empty: all, in order)
+  // and `values` their values, converted here (strict mode); omitted
+  // columns take their default; AUTO_INCREMENT assigns the next value to
+  // NULL / 0 and follows explicit ones. *insert_id: the value assigned (or
+  // 0). 1062 on a duplicate key, with the colliding rows in *conflicts
+  // (when given). A failed insert writes nothing.
+  virtual Status Insert(const std::vector<int>& columns,
+                        const std::vector<plan::Value>& values,
+                        uint64_t* insert_id, std::vector<RowId>* conflicts) = 0;
+  // A whole row (all columns) by id.
+  virtual Result<std::vector<plan::Value>> Read(const RowId& id) = 0;
+  // Replaces rows `ids` (whose current contents are `old_rows`) with
+  // `new_rows` (whole rows, of the column types). 1062 when a new row
+  // collides with a row not being replaced, or two new rows collide.
+  virtual Status Update(
+      const std::vector<RowId>& ids,
+      const std::vector<std::vector<plan::Value>>& old_rows,
+      const std::vector<std::vector<plan::Value>>& new_rows) = 0;
+  virtual Status Delete(
+      const std::vector<RowId>& ids,
+      const std::vector<std::vector<plan::Value>>& old_rows) = 0;
+};
+
+class StoreSession {
+ public:
+  virtual ~StoreSession() = default;
+  // `schema` is the catalog's current schema of the table.
+  virtual Result<TableStore*> Table(const plan::TableSchema& schema) = 0;
+
+  // Every statement runs between StatementBegin() and StatementEnd(): a
+  // failed statement's writes are undone (statement rollback); outside an
+  // explicit transaction (autocommit) a successful one commits.
+  virtual Status StatementBegin() = 0;
+  virtual Status StatementEnd(bool ok) = 0;
+
+  // BEGIN / COMMIT / ROLLBACK. BEGIN inside a transaction commits it first
+  // (as MySQL does).
+  virtual Status Begin() = 0;
+  virtual Status Commit() = 0;
+  virtual Status Rollback() = 0;
+  virtual bool in_transaction() const = 0;
+  // XA START / END / PREPARE / COMMIT / ROLLBACK / RECOVER; RECOVER's rows
+  // go to *recovered (xids).
+  virtual Status Xa(const sql::XaStatement& xa,
+                    std::vector<std::string>* recovered) = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  virtual const plan::Catalog& catalog() const = 0;
+  // Statements hold this shared, DDL holds it exclusively.
+  std::shared_mutex& ddl_mutex() { return ddl_mutex_; }
+
+  // MySQL's errors (1007 / 1008 / 1049 / 1050 / 1051).
+  virtual Status CreateDatabase(std::string_view name, bool if_not_exists) = 0;
+  virtual Status DropDatabase(std::string_view name, bool if_exists) = 0;
+  virtual Status CreateTable(plan::TableSchema schema, bool if_not_exists) = 0;
+  virtual Status DropTable(std::string_view database,
+                           std::string_view table) = 0;
+  virtual Status TruncateTable(std::string_view database,
+                               std::string_view table) = 0;
+  // Replaces a table's schema with `schema` (same database and name).
+  // `column_source[i]` is the old position of new column i, or -1 for a new
+  // column (which rows read as its default). Indexes are matched by
+  // IndexSchema::id: new ones are built from the existing rows (a UNIQUE
+  // one over duplicates fails with 1062 and changes nothing), missing ones
+  // are removed.
+  virtual Status AlterTable(plan::TableSchema schema,
+                            std::vector<int> column_source) = 0;
+
+  virtual std::unique_ptr<StoreSession> NewSession() = 0;
+
+  // Views ("db.view" -> its CREATE VIEW statement). Guarded by ddl_mutex().
+  std::map<std::string, std::shared_ptr<const sql::CreateViewStatement>>&
+  views() {
+    return views_;
+  }
+  // Triggers ("db.trigger" -> "db.table"); only empty bodies exist.
+  std::map<std::string, std::string>& triggers() { return triggers_; }
+
+ private:
+  std::shared_mutex ddl_mutex_;
+  std::map<std::string, std::shared_ptr<const sql::CreateViewStatement>> views_;
+  std::map<std::string, std::string> triggers_;
+};
+
+}  // namespace xp::exec
