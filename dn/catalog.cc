@@ -9,8 +9,8 @@ namespace xp::dn {
 
 namespace {
 
-constexpr uint32_t kDatabases = 1, kTables = 2, kCounters = 3;
-constexpr char kFormat = 1;
+constexpr uint32_t kDatabases = 1, kTables = 2, kCounters = 3, kVersion = 4;
+constexpr char kFormat = 2;  // 2: index ids
 
 std::string SysKey(uint32_t index) {
   std::string k;
@@ -166,6 +166,7 @@ std::string EncodeTableSchema(const plan::TableSchema& t, uint64_t table_id) {
     PutString(&out, i.name);
     out.push_back(static_cast<char>(i.primary));
     out.push_back(static_cast<char>(i.unique));
+    PutVarint64(&out, i.id);
     PutVarint64(&out, i.columns.size());
     for (size_t k = 0; k < i.columns.size(); ++k) {
       PutVarint64(&out, static_cast<uint64_t>(i.columns[k]));
@@ -233,9 +234,12 @@ Status DecodeTableSchema(std::string_view in, plan::TableSchema* t,
   t->indexes.resize(n);
   for (auto& i : t->indexes) {
     uint8_t primary, unique;
+    uint64_t id;
     if (!GetString(&in, &i.name) || !GetByte(&in, &primary) ||
-        !GetByte(&in, &unique) || !GetVarint64(&in, &n) || n > 64)
+        !GetByte(&in, &unique) || !GetVarint64(&in, &id) || id > UINT32_MAX ||
+        !GetVarint64(&in, &n) || n > 64)
       return Bad("index");
+    i.id = static_cast<uint32_t>(id);
     i.primary = primary != 0;
     i.unique = unique != 0;
     i.columns.resize(n);
@@ -262,6 +266,32 @@ Result<std::unique_ptr<LocalCatalog>> LocalCatalog::Open(Storage* storage) {
 
 Status LocalCatalog::Load() {
   auto txn = storage_->Begin();
+  // The data directory's format version: written into a new directory,
+  // checked on every later start.
+  {
+    XP_ASSIGN_OR_RETURN(std::optional<std::string> version,
+                        txn->Get(SysKey(kVersion)));
+    const std::string all = SysKey(0);
+    auto any = txn->Scan(all, key::PrefixSuccessor(SysKey(kVersion)), false);
+    if (!version && any->Valid()) {
+      return Status::InvalidArgument(
+          "the data directory was written by an older xdn (format 1); this "
+          "xdn reads format " +
+          std::to_string(kDataFormat) + " only");
+    }
+    if (version && *version != std::to_string(kDataFormat)) {
+      return Status::InvalidArgument("the data directory has format " +
+                                     *version +
+                                     "; this xdn reads "
+                                     "format " +
+                                     std::to_string(kDataFormat) + " only");
+    }
+    if (!version) {
+      auto w = storage_->Begin();
+      XP_RETURN_IF_ERROR(w->Put(SysKey(kVersion), std::to_string(kDataFormat)));
+      XP_RETURN_IF_ERROR(w->Commit());
+    }
+  }
   const std::string dbs = SysKey(kDatabases);
   for (auto it = txn->Scan(dbs, key::PrefixSuccessor(dbs), false); it->Valid();
        it->Next()) {
@@ -371,15 +401,19 @@ Status LocalCatalog::DropTable(std::string_view database,
   return cache_.DropTable(database, table, if_exists);
 }
 
-Status LocalCatalog::AlterTable(plan::TableSchema schema) {
+Status LocalCatalog::AlterTable(plan::TableSchema schema, Transaction* txn) {
   XP_ASSIGN_OR_RETURN(plan::TableSchema * current,
                       cache_.MutableTable(schema.database, schema.name));
   schema.version = current->version + 1;
   const uint64_t id = ids_.at(IdKey(schema.database, schema.name));
-  auto txn = storage_->Begin();
+  std::unique_ptr<Transaction> own;
+  if (txn == nullptr) {
+    own = storage_->Begin();
+    txn = own.get();
+  }
   XP_RETURN_IF_ERROR(txn->Put(TableKey(schema.database, schema.name),
                               EncodeTableSchema(schema, id)));
-  XP_RETURN_IF_ERROR(txn->Commit());
+  if (own) XP_RETURN_IF_ERROR(own->Commit());
   *current = std::move(schema);
   return Status::OK();
 }

@@ -7,6 +7,7 @@
 //     index 1 + database name            -> ""            (a database)
 //     index 2 + database + table name    -> encoded TableSchema + table id
 //     index 3                            -> next table id (varint)
+//     index 4                            -> data format version (text)
 #pragma once
 
 #include <cstdint>
@@ -19,6 +20,10 @@
 #include "plan/schema.h"
 
 namespace xp::dn {
+
+// The on-disk format this build reads and writes (catalog index 4 holds a
+// data directory's); Open refuses any other with a clear message.
+inline constexpr int kDataFormat = 2;
 
 // Schema serialization (also what a stale-schema check compares).
 std::string EncodeTableSchema(const plan::TableSchema& t, uint64_t table_id);
@@ -50,7 +55,9 @@ class LocalCatalog : public plan::Catalog {
   Status DropTable(std::string_view database, std::string_view table,
                    bool if_exists);
   // Replaces a table's schema (ALTER, CREATE INDEX), bumping its version.
-  Status AlterTable(plan::TableSchema schema);
+  // With `txn`, the record is written in it (with the data changes) and the
+  // caller commits it; the cache changes at once.
+  Status AlterTable(plan::TableSchema schema, Transaction* txn = nullptr);
 
  private:
   explicit LocalCatalog(Storage* storage) : storage_(storage) {}

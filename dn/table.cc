@@ -1,5 +1,8 @@
 #include "dn/table.h"
 
+#include <algorithm>
+#include <set>
+
 #include "codec/row.h"
 #include "plan/exec/query_context.h"
 
@@ -124,7 +127,7 @@ std::vector<Entry> IndexEntries(const StoredTable& t, const std::string& pk,
     if (idx.primary) continue;
     Entry e;
     e.index = i;
-    e.key = Prefix(t.id, static_cast<uint32_t>(i));
+    e.key = Prefix(t.id, idx.id);
     const bool has_null = AppendIndex(t, i, row, &e.key);
     e.unique = idx.unique && !has_null;  // NULLs never collide
     if (e.unique) {
@@ -154,6 +157,10 @@ key::Kind KindOf(const plan::DataType& t) {
   }
 }
 
+bool HasPrimaryKey(const plan::TableSchema& t) {
+  return !t.indexes.empty() && t.indexes[0].primary;
+}
+
 std::string PrimaryKey(const StoredTable& t,
                        const std::vector<plan::Value>& row) {
   std::string k = Prefix(t.id, 0);
@@ -161,29 +168,71 @@ std::string PrimaryKey(const StoredTable& t,
   return k;
 }
 
-Status InsertRow(Transaction* txn, const StoredTable& t,
-                 const std::vector<plan::Value>& row) {
-  if (t.schema->indexes.empty() || !t.schema->indexes[0].primary)
-    return Status::NotSupported("tables without a primary key");
-  const std::string pk = PrimaryKey(t, row);
+std::string HiddenKey(const StoredTable& t, uint64_t n) {
+  std::string k = Prefix(t.id, 0);
+  key::AppendUInt64(n, false, &k);
+  return k;
+}
+
+std::pair<std::string, std::string> TableRange(uint64_t id) {
+  return {Prefix(id, 0), Prefix(id + 1, 0)};
+}
+
+std::pair<std::string, std::string> IndexRange(uint64_t id, uint32_t index_id) {
+  const std::string p = Prefix(id, index_id);
+  return {p, key::PrefixSuccessor(p)};
+}
+
+Status InsertRow(Transaction* txn, const StoredTable& t, const std::string& pk,
+                 const std::vector<plan::Value>& row, std::string* conflict) {
   Result<std::optional<std::string>> old = txn->GetForUpdate(pk);
   if (!old.ok()) return old.status();
-  if (old->has_value()) return Duplicate(t, 0, row);
+  if (old->has_value()) {
+    if (conflict != nullptr) *conflict = pk;
+    return Duplicate(t, 0, row);
+  }
   std::vector<Entry> entries = IndexEntries(t, pk, row);
   for (const Entry& e : entries) {
     if (!e.unique) continue;
     Result<std::optional<std::string>> taken = txn->GetForUpdate(e.key);
     if (!taken.ok()) return taken.status();
-    if (taken->has_value()) return Duplicate(t, e.index, row);
+    if (taken->has_value()) {
+      if (conflict != nullptr) *conflict = Prefix(t.id, 0) + **taken;
+      return Duplicate(t, e.index, row);
+    }
   }
   XP_RETURN_IF_ERROR(txn->Put(pk, EncodeRow(t, row)));
   for (const Entry& e : entries) XP_RETURN_IF_ERROR(txn->Put(e.key, e.value));
   return Status::OK();
 }
 
-Status DeleteRow(Transaction* txn, const StoredTable& t,
+Status InsertIndexEntries(Transaction* txn, const StoredTable& t,
+                          const std::string& pk,
+                          const std::vector<plan::Value>& row,
+                          const std::vector<uint32_t>& index_ids) {
+  for (const Entry& e : IndexEntries(t, pk, row)) {
+    const uint32_t id = t.schema->indexes[e.index].id;
+    if (std::find(index_ids.begin(), index_ids.end(), id) == index_ids.end())
+      continue;
+    if (e.unique) {
+      Result<std::optional<std::string>> taken = txn->GetForUpdate(e.key);
+      if (!taken.ok()) return taken.status();
+      if (taken->has_value()) return Duplicate(t, e.index, row);
+    }
+    XP_RETURN_IF_ERROR(txn->Put(e.key, e.value));
+  }
+  return Status::OK();
+}
+
+Status InsertRow(Transaction* txn, const StoredTable& t,
                  const std::vector<plan::Value>& row) {
-  const std::string pk = PrimaryKey(t, row);
+  if (!HasPrimaryKey(*t.schema))
+    return Status::InvalidArgument("a hidden primary key needs its row number");
+  return InsertRow(txn, t, PrimaryKey(t, row), row);
+}
+
+Status DeleteRow(Transaction* txn, const StoredTable& t, const std::string& pk,
+                 const std::vector<plan::Value>& row) {
   XP_RETURN_IF_ERROR(txn->Delete(pk));
   for (const Entry& e : IndexEntries(t, pk, row))
     XP_RETURN_IF_ERROR(txn->Delete(e.key));
@@ -256,8 +305,8 @@ std::vector<key::Kind> KindsOf(const StoredTable& t) {
 // Index `index`'s key prefix for the leading `values` of its columns.
 std::string IndexPrefix(const StoredTable& t, size_t index,
                         const std::vector<plan::Value>& values) {
-  std::string k = Prefix(t.id, static_cast<uint32_t>(index));
   const plan::IndexSchema& idx = t.schema->indexes[index];
+  std::string k = Prefix(t.id, idx.id);
   for (size_t i = 0; i < values.size() && i < idx.columns.size(); ++i) {
     AppendValue(values[i],
                 t.schema->columns[static_cast<size_t>(idx.columns[i])].type,
@@ -269,9 +318,11 @@ std::string IndexPrefix(const StoredTable& t, size_t index,
 }  // namespace
 
 TableScanOperator::TableScanOperator(Transaction* txn, const StoredTable& t,
-                                     std::vector<int> columns, bool reverse)
-    : table_(t), columns_(std::move(columns)) {
+                                     std::vector<int> columns, bool reverse,
+                                     bool row_ids)
+    : table_(t), columns_(std::move(columns)), row_ids_(row_ids) {
   types_ = TypesOf(t, columns_);
+  if (row_ids_) types_.push_back(plan::DataType::String(255, true));
   kinds_ = KindsOf(t);
   out_ = BatchFor(types_);
   const std::string prefix = Prefix(t.id, 0);
@@ -286,6 +337,7 @@ Result<const exec::Batch*> TableScanOperator::Next() {
   for (; it_->Valid() && n < exec::kBatchSize; it_->Next(), ++n) {
     XP_RETURN_IF_ERROR(
         DecodeInto(it_->value(), table_, kinds_, columns_, n, &row, &out_));
+    if (row_ids_) out_.column(columns_.size()).SetString(n, it_->key());
   }
   XP_RETURN_IF_ERROR(it_->status());
   if (n == 0) return static_cast<const exec::Batch*>(nullptr);
@@ -295,19 +347,32 @@ Result<const exec::Batch*> TableScanOperator::Next() {
 
 IndexScanOperator::IndexScanOperator(Transaction* txn, const StoredTable& t,
                                      size_t index, std::vector<KeyRange> ranges,
-                                     std::vector<int> columns, bool reverse)
+                                     std::vector<int> columns, bool reverse,
+                                     bool row_ids)
     : txn_(txn),
       table_(t),
       index_(index),
       ranges_(std::move(ranges)),
       columns_(std::move(columns)),
       reverse_(reverse),
+      row_ids_(row_ids),
       types_(TypesOf(t, columns_)),
-      kinds_(KindsOf(t)),
-      out_(BatchFor(types_)) {}
+      kinds_(KindsOf(t)) {
+  if (row_ids_) types_.push_back(plan::DataType::String(255, true));
+  out_ = BatchFor(types_);
+}
 
 Status IndexScanOperator::Open(size_t r) {
-  const KeyRange& kr = ranges_[r];
+  KeyRange kr = ranges_[r];
+  // On a DESC column larger values have smaller keys: the bounds of the
+  // range column (the last one a bound gives) trade places.
+  const plan::IndexSchema& idx = table_.schema->indexes[index_];
+  const size_t range_column = std::max(kr.lower.size(), kr.upper.size());
+  if (range_column > 0 && range_column - 1 < idx.desc.size() &&
+      idx.desc[range_column - 1]) {
+    std::swap(kr.lower, kr.upper);
+    std::swap(kr.lower_inclusive, kr.upper_inclusive);
+  }
   // [start, end) in key bytes. A bound is a key prefix: an inclusive lower
   // bound starts at the prefix, an exclusive one after every key with it;
   // an inclusive upper bound ends after every key with the prefix.
@@ -354,15 +419,17 @@ Result<const exec::Batch*> IndexScanOperator::Next() {
     if (primary) {
       XP_RETURN_IF_ERROR(
           DecodeInto(it_->value(), table_, kinds_, columns_, n, &row, &out_));
+      if (row_ids_) out_.column(columns_.size()).SetString(n, it_->key());
     } else {
       XP_ASSIGN_OR_RETURN(std::string suffix, PrimaryKeySuffix());
-      Result<std::optional<std::string>> stored =
-          txn_->Get(Prefix(table_.id, 0) + suffix);
+      const std::string pk = Prefix(table_.id, 0) + suffix;
+      Result<std::optional<std::string>> stored = txn_->Get(pk);
       if (!stored.ok()) return stored.status();
       if (!stored->has_value())
         return Status::Corruption("index entry without its row");
       XP_RETURN_IF_ERROR(
           DecodeInto(**stored, table_, kinds_, columns_, n, &row, &out_));
+      if (row_ids_) out_.column(columns_.size()).SetString(n, pk);
     }
     ++n;
     it_->Next();
@@ -372,18 +439,41 @@ Result<const exec::Batch*> IndexScanOperator::Next() {
   return &out_;
 }
 
+Result<std::vector<plan::Value>> DecodeStoredRow(const StoredTable& t,
+                                                 std::string_view stored) {
+  std::vector<int> all;
+  for (size_t c = 0; c < t.schema->columns.size(); ++c)
+    all.push_back(static_cast<int>(c));
+  const std::vector<plan::DataType> types = TypesOf(t, all);
+  exec::Batch one = BatchFor(types);
+  row::DecodedRow row;
+  XP_RETURN_IF_ERROR(DecodeInto(stored, t, KindsOf(t), all, 0, &row, &one));
+  one.SetRows(1);
+  std::vector<plan::Value> out;
+  for (size_t c = 0; c < types.size(); ++c)
+    out.push_back(exec::ValueAt(one.column(c), types[c], 0));
+  return out;
+}
+
 Result<exec::OperatorPtr> ScanFor(const plan::LogicalNode& scan,
-                                  Transaction* txn, const StoredTable& t) {
+                                  Transaction* txn, const StoredTable& t,
+                                  bool row_ids) {
   switch (scan.kind) {
     case plan::NodeKind::kTableScan:
       return exec::OperatorPtr(std::make_unique<TableScanOperator>(
-          txn, t, scan.columns, scan.reverse));
+          txn, t, scan.columns, scan.reverse, row_ids));
     case plan::NodeKind::kGet: {
+      // A key listed twice (IN (1, 1)) is read once.
       std::vector<KeyRange> ranges;
-      for (const auto& k : scan.keys) ranges.push_back(KeyRange{k, k});
+      std::set<std::string> seen;
+      for (const auto& k : scan.keys) {
+        if (seen.insert(IndexPrefix(t, static_cast<size_t>(scan.index), k))
+                .second)
+          ranges.push_back(KeyRange{k, k});
+      }
       return exec::OperatorPtr(std::make_unique<IndexScanOperator>(
           txn, t, static_cast<size_t>(scan.index), std::move(ranges),
-          scan.columns, scan.reverse));
+          scan.columns, scan.reverse, row_ids));
     }
     case plan::NodeKind::kRangeScan: {
       KeyRange r;
@@ -397,7 +487,7 @@ Result<exec::OperatorPtr> ScanFor(const plan::LogicalNode& scan,
       }
       return exec::OperatorPtr(std::make_unique<IndexScanOperator>(
           txn, t, static_cast<size_t>(scan.index), std::vector<KeyRange>{r},
-          scan.columns, scan.reverse));
+          scan.columns, scan.reverse, row_ids));
     }
     default:
       return Status::InvalidArgument("not a scan node");

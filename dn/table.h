@@ -6,7 +6,8 @@
 //               (rows with a NULL in the index get the non-unique form)
 //   non-unique: prefix(table id, index) + index columns + primary-key
 //               columns -> ""
-// where `index` is the index's position in TableSchema::indexes. Writes go
+// where `index` is IndexSchema::id. A table without a primary key has a
+// hidden one: key = prefix(table id, 0) + a row number (uint64). Writes go
 // through a storage transaction (row locks, 1062 on duplicates); scans feed
 // plan/exec batches directly, decoding into the batch's vectors.
 #pragma once
@@ -33,18 +34,40 @@ struct StoredTable {
   uint64_t id;
 };
 
+bool HasPrimaryKey(const plan::TableSchema& t);
 // The primary-key entry's key for `row` (all columns, in column types).
-// REQUIRES: the table has a primary key (schema.indexes[0].primary).
+// REQUIRES: HasPrimaryKey.
 std::string PrimaryKey(const StoredTable& t,
                        const std::vector<plan::Value>& row);
+// The primary-key entry's key of hidden row number `n`.
+std::string HiddenKey(const StoredTable& t, uint64_t n);
+// [begin, end) of every key of table `id` (rows and all indexes).
+std::pair<std::string, std::string> TableRange(uint64_t id);
+// [begin, end) of index `index_id`'s entries.
+std::pair<std::string, std::string> IndexRange(uint64_t id, uint32_t index_id);
 
-// Inserts a full row (values already converted to the column types):
-// 1062 when the primary key or a unique index already holds its key.
+// Inserts a full row (values already converted to the column types) under
+// primary-key entry `pk`: 1062 when `pk` or a unique index already holds
+// its key, with the colliding row's primary-key entry key in *conflict
+// (when given).
+Status InsertRow(Transaction* txn, const StoredTable& t, const std::string& pk,
+                 const std::vector<plan::Value>& row,
+                 std::string* conflict = nullptr);
+// Only the entries of the indexes with these ids (index backfill).
+Status InsertIndexEntries(Transaction* txn, const StoredTable& t,
+                          const std::string& pk,
+                          const std::vector<plan::Value>& row,
+                          const std::vector<uint32_t>& index_ids);
 Status InsertRow(Transaction* txn, const StoredTable& t,
                  const std::vector<plan::Value>& row);
-// Deletes a row (as read) and its index entries.
-Status DeleteRow(Transaction* txn, const StoredTable& t,
+// Deletes a row (as read, with its primary-key entry key `pk`) and its
+// index entries.
+Status DeleteRow(Transaction* txn, const StoredTable& t, const std::string& pk,
                  const std::vector<plan::Value>& row);
+// A stored row (its primary-key entry's value) as Values of every column;
+// columns added after it was written read their default.
+Result<std::vector<plan::Value>> DecodeStoredRow(const StoredTable& t,
+                                                 std::string_view stored);
 
 // One key range over an index, as index-column values: rows whose key
 // starts with `lower` (a prefix of the index columns) and up to `upper`;
@@ -61,9 +84,10 @@ struct KeyRange {
 // and RangeScan of the plan.
 class IndexScanOperator : public exec::Operator {
  public:
+  // row_ids: one more, last, column with each row's primary-key entry key.
   IndexScanOperator(Transaction* txn, const StoredTable& t, size_t index,
                     std::vector<KeyRange> ranges, std::vector<int> columns,
-                    bool reverse = false);
+                    bool reverse = false, bool row_ids = false);
   const std::vector<plan::DataType>& types() const override { return types_; }
   Result<const exec::Batch*> Next() override;
 
@@ -78,6 +102,7 @@ class IndexScanOperator : public exec::Operator {
   std::vector<KeyRange> ranges_;
   std::vector<int> columns_;
   bool reverse_;
+  bool row_ids_;
   std::vector<plan::DataType> types_;
   std::vector<key::Kind> kinds_;
   size_t range_ = 0;
@@ -89,19 +114,22 @@ class IndexScanOperator : public exec::Operator {
 // plan/logical.h) over table `t`: what a data node gives exec::Lower as its
 // ScanFactory.
 Result<exec::OperatorPtr> ScanFor(const plan::LogicalNode& scan,
-                                  Transaction* txn, const StoredTable& t);
+                                  Transaction* txn, const StoredTable& t,
+                                  bool row_ids = false);
 
 // All rows in primary-key order (reverse: descending), `columns` of them.
 class TableScanOperator : public exec::Operator {
  public:
   TableScanOperator(Transaction* txn, const StoredTable& t,
-                    std::vector<int> columns, bool reverse = false);
+                    std::vector<int> columns, bool reverse = false,
+                    bool row_ids = false);
   const std::vector<plan::DataType>& types() const override { return types_; }
   Result<const exec::Batch*> Next() override;
 
  private:
   StoredTable table_;
   std::vector<int> columns_;
+  bool row_ids_;
   std::vector<plan::DataType> types_;
   std::vector<key::Kind> kinds_;  // of every table column
   std::unique_ptr<KeyIterator> it_;

@@ -95,7 +95,10 @@ TEST_F(TableTest, DeleteRemovesTheRowAndItsIndexEntries) {
   ASSERT_TRUE(InsertRow(txn.get(), table_, Row("a", 1, 1, "x")).ok());
   ASSERT_TRUE(txn->Commit().ok());
   auto del = db_->Begin();
-  ASSERT_TRUE(DeleteRow(del.get(), table_, Row("a", 1, 1, "x")).ok());
+  ASSERT_TRUE(DeleteRow(del.get(), table_,
+                        PrimaryKey(table_, Row("a", 1, 1, "x")),
+                        Row("a", 1, 1, "x"))
+                  .ok());
   ASSERT_TRUE(del->Commit().ok());
   EXPECT_TRUE(ScanAll().empty());
   // The unique key is free again; nothing else of the table is left.

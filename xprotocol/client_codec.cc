@@ -1,5 +1,9 @@
 #include "xprotocol/client_codec.h"
 
+#include <cstdio>
+
+#include "codec/coding.h"
+#include "codec/xrow.h"
 #include "xprotocol/auth.h"
 #include "xprotocol/client.h"
 #include "xprotocol/messages.h"
@@ -150,6 +154,79 @@ std::optional<uint64_t> ClientIdFromNotice(std::string_view frame_payload) {
     return ch.value(0).v_unsigned_int();
   }
   return std::nullopt;
+}
+
+std::string FieldText(const Mysqlx::Resultset::ColumnMetaData& col,
+                      std::string_view f, bool binary_as_hex) {
+  using Col = Mysqlx::Resultset::ColumnMetaData;
+  if (f.empty()) return "NULL";
+  std::string out;
+  Status st;
+  switch (col.type()) {
+    case Col::SINT: {
+      int64_t v;
+      st = xrow::GetSint(f, &v);
+      out = std::to_string(v);
+      break;
+    }
+    case Col::UINT:
+    case Col::BIT: {
+      uint64_t v;
+      st = xrow::GetUint(f, &v);
+      out = std::to_string(v);
+      break;
+    }
+    case Col::DOUBLE: {
+      double v;
+      st = xrow::GetDouble(f, &v);
+      char buf[64];
+      std::snprintf(buf, sizeof(buf), "%.17g", v);
+      out = buf;
+      break;
+    }
+    case Col::FLOAT: {
+      float v;
+      st = xrow::GetFloat(f, &v);
+      char buf[64];
+      std::snprintf(buf, sizeof(buf), "%.9g", v);
+      out = buf;
+      break;
+    }
+    case Col::BYTES:
+    case Col::ENUM: {
+      std::string_view v;
+      st = xrow::GetBytes(f, &v);
+      // Binary collation (63): print as hex, like the mysql CLI's
+      // --binary-as-hex.
+      out = binary_as_hex && col.collation() == 63 ? "0x" + ToHex(v)
+                                                   : std::string(v);
+      break;
+    }
+    case Col::TIME: {
+      xrow::Time t;
+      st = xrow::GetTime(f, &t);
+      out = xrow::TimeToString(t);
+      break;
+    }
+    case Col::DATETIME: {
+      xrow::DateTime d;
+      bool has_time = false;
+      st = xrow::GetDateTime(f, &d, &has_time);
+      out = xrow::DateTimeToString(
+          d, has_time || col.content_type() == Mysqlx::Resultset::DATETIME);
+      break;
+    }
+    case Col::DECIMAL:
+      st = xrow::GetDecimal(f, &out);
+      break;
+    case Col::SET: {
+      std::vector<std::string> e;
+      st = xrow::GetSet(f, &e);
+      for (size_t i = 0; i < e.size(); ++i) out += (i ? "," : "") + e[i];
+      break;
+    }
+  }
+  return st.ok() ? out : "<" + st.ToString() + ">";
 }
 
 }  // namespace xp

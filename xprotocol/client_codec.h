@@ -133,6 +133,12 @@ struct StmtResult {
   std::vector<NoticeWarning> warnings;
 };
 
+// Text of one field (codec/xrow.h encoding; empty is NULL, shown "NULL") as
+// the mysql CLI prints it; binary strings (collation 63) as 0x... hex when
+// binary_as_hex.
+std::string FieldText(const Mysqlx::Resultset::ColumnMetaData& col,
+                      std::string_view field, bool binary_as_hex = true);
+
 // Feeds the replies of one StmtExecute, in order, until Add() says it is done.
 class ResultAssembler {
  public:

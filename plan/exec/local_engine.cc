@@ -474,12 +474,12 @@ Result<QueryResult> LocalEngine::Trigger(const sql::Statement& s) {
     return QueryResult();
   }
   if (!t.empty_body) return NotSupported("triggers with a body");
-  XP_ASSIGN_OR_RETURN(TableStore * table, Table(t.table));
+  XP_ASSIGN_OR_RETURN(const plan::TableSchema* table, Schema(t.table));
   if (store_->triggers().count(key)) {
     if (t.if_exists) return QueryResult();  // IF NOT EXISTS
     return Status::SqlError(1359, "HY000", "Trigger already exists");
   }
-  store_->triggers()[key] = Key(table->schema().database, table->schema().name);
+  store_->triggers()[key] = Key(table->database, table->name);
   return QueryResult();
 }
 
@@ -527,12 +527,16 @@ Result<QueryResult> LocalEngine::Set(const sql::Statement& s) {
   return QueryResult();
 }
 
-Result<TableStore*> LocalEngine::Table(const sql::QualifiedName& name) {
+Result<const plan::TableSchema*> LocalEngine::Schema(
+    const sql::QualifiedName& name) {
   const std::string db = name.schema.empty() ? database_ : name.schema;
   if (store_->views().count(Key(db, name.name)))
     return NotSupported("writing through a view");
-  XP_ASSIGN_OR_RETURN(const plan::TableSchema* schema,
-                      store_->catalog().FindTable(db, name.name));
+  return store_->catalog().FindTable(db, name.name);
+}
+
+Result<TableStore*> LocalEngine::Table(const sql::QualifiedName& name) {
+  XP_ASSIGN_OR_RETURN(const plan::TableSchema* schema, Schema(name));
   return session_->Table(*schema);
 }
 
@@ -1013,8 +1017,8 @@ Status DropIndexNamed(const std::string& name, plan::TableSchema* schema) {
 
 Result<QueryResult> LocalEngine::CreateIndex(const sql::Statement& s) {
   const auto& c = static_cast<const sql::CreateIndexStatement&>(s);
-  XP_ASSIGN_OR_RETURN(TableStore * table, Table(c.table));
-  plan::TableSchema schema = table->schema();
+  XP_ASSIGN_OR_RETURN(const plan::TableSchema* current, Schema(c.table));
+  plan::TableSchema schema = *current;
   XP_RETURN_IF_ERROR(CheckIndexColumns(schema, c.index));
   AddIndex(c.index, &schema);
   std::vector<int> same = SameColumns(schema);
@@ -1024,8 +1028,8 @@ Result<QueryResult> LocalEngine::CreateIndex(const sql::Statement& s) {
 
 Result<QueryResult> LocalEngine::DropIndex(const sql::Statement& s) {
   const auto& d = static_cast<const sql::DropIndexStatement&>(s);
-  XP_ASSIGN_OR_RETURN(TableStore * table, Table(d.table));
-  plan::TableSchema schema = table->schema();
+  XP_ASSIGN_OR_RETURN(const plan::TableSchema* current, Schema(d.table));
+  plan::TableSchema schema = *current;
   XP_RETURN_IF_ERROR(DropIndexNamed(d.name, &schema));
   std::vector<int> same = SameColumns(schema);
   XP_RETURN_IF_ERROR(store_->AlterTable(std::move(schema), std::move(same)));
@@ -1034,8 +1038,8 @@ Result<QueryResult> LocalEngine::DropIndex(const sql::Statement& s) {
 
 Result<QueryResult> LocalEngine::AlterTable(sql::Statement& s) {
   auto& a = static_cast<sql::AlterTableStatement&>(s);
-  XP_ASSIGN_OR_RETURN(TableStore * table, Table(a.table));
-  plan::TableSchema schema = table->schema();
+  XP_ASSIGN_OR_RETURN(const plan::TableSchema* current, Schema(a.table));
+  plan::TableSchema schema = *current;
   std::vector<int> source = SameColumns(schema);
   for (auto& action : a.actions) {
     switch (action.kind) {
@@ -1129,9 +1133,8 @@ Result<QueryResult> LocalEngine::AlterTable(sql::Statement& s) {
 
 Result<QueryResult> LocalEngine::Truncate(const sql::Statement& s) {
   const auto& t = static_cast<const sql::TruncateStatement&>(s);
-  XP_ASSIGN_OR_RETURN(TableStore * table, Table(t.table));
-  XP_RETURN_IF_ERROR(
-      store_->TruncateTable(table->schema().database, table->schema().name));
+  XP_ASSIGN_OR_RETURN(const plan::TableSchema* table, Schema(t.table));
+  XP_RETURN_IF_ERROR(store_->TruncateTable(table->database, table->name));
   return QueryResult();
 }
 
@@ -2023,12 +2026,12 @@ Result<LocalEngine::FromPlan> LocalEngine::PlanJoinUnit(
         }
         return v;
       }
-      XP_ASSIGN_OR_RETURN(TableStore * table,
-                          Table(sql::QualifiedName{ref.schema, ref.name}));
+      XP_ASSIGN_OR_RETURN(const plan::TableSchema* table,
+                          Schema(sql::QualifiedName{ref.schema, ref.name}));
       const std::string qualifier = ref.alias.empty() ? ref.name : ref.alias;
-      for (const auto& c : table->schema().columns)
+      for (const auto& c : table->columns)
         u.columns.push_back({qualifier, c.name, c.type});
-      u.node = plan::MakeTableScan(&table->schema());
+      u.node = plan::MakeTableScan(table);
       return u;
     }
     case sql::TableRef::Kind::kSubquery:

@@ -169,6 +169,8 @@ class LocalEngine {
   Result<QueryResult> Select(const sql::SelectStmt& q);
   Result<QueryResult> CreateIndex(const sql::Statement& s);
   Result<QueryResult> DropIndex(const sql::Statement& s);
+  // A table's current schema (DDL) and its storage in this statement.
+  Result<const plan::TableSchema*> Schema(const sql::QualifiedName& name);
   Result<TableStore*> Table(const sql::QualifiedName& name);
   // A derived table or view: `query` planned alone, its columns renamed by
   // `column_names` (when given) and qualified by `alias`.

@@ -28,11 +28,11 @@ void MemoryTable::Put(Batch* b, size_t c, size_t row, const Value& v) {
   PutValue(v, row, &b->column(c));
 }
 
-Status MemoryTable::Insert(const std::vector<int>& columns,
-                           const std::vector<Value>& values,
-                           uint64_t* insert_id,
-                           std::vector<size_t>* conflicts) {
-  const auto& cols = schema_->columns;
+Result<std::vector<Value>> AssembleRow(
+    const plan::TableSchema& schema, const std::vector<int>& columns,
+    const std::vector<Value>& values,
+    const std::function<uint64_t()>& next_auto, uint64_t* assigned) {
+  const auto& cols = schema.columns;
   const size_t n = cols.size();
   // Assemble the full row: given values, then defaults.
   std::vector<Value> row(n);
@@ -51,19 +51,19 @@ Status MemoryTable::Insert(const std::vector<int>& columns,
         row[c], plan::ConvertValue(values[i], cols[c].type, cols[c].name));
     given[c] = true;
   }
-  uint64_t assigned = 0;
+  *assigned = 0;
   for (size_t c = 0; c < n; ++c) {
-    if (static_cast<int>(c) == auto_column_) {
+    if (cols[c].auto_increment) {
       // NULL, 0 or omitted: the next value; an explicit value moves it on.
       const bool zero =
           row[c].index() == 0 ||
           (row[c].index() == 1 && std::get<int64_t>(row[c]) == 0) ||
           (row[c].index() == 2 && std::get<uint64_t>(row[c]) == 0);
       if (zero) {
-        assigned = next_auto_;
+        *assigned = next_auto();
         row[c] = cols[c].type.id == TypeId::kUInt
-                     ? Value(assigned)
-                     : Value(static_cast<int64_t>(assigned));
+                     ? Value(*assigned)
+                     : Value(static_cast<int64_t>(*assigned));
         XP_ASSIGN_OR_RETURN(
             row[c], plan::ConvertValue(row[c], cols[c].type, cols[c].name));
       }
@@ -83,6 +83,26 @@ Status MemoryTable::Insert(const std::vector<int>& columns,
                               "Column '" + cols[c].name + "' cannot be null");
     }
   }
+  return row;
+}
+
+uint64_t AutoValueOf(const Value& v) {
+  return v.index() == 1   ? static_cast<uint64_t>(std::get<int64_t>(v))
+         : v.index() == 2 ? std::get<uint64_t>(v)
+                          : 0;
+}
+
+Status MemoryTable::Insert(const std::vector<int>& columns,
+                           const std::vector<Value>& values,
+                           uint64_t* insert_id,
+                           std::vector<size_t>* conflicts) {
+  const auto& cols = schema_->columns;
+  const size_t n = cols.size();
+  uint64_t assigned = 0;
+  XP_ASSIGN_OR_RETURN(
+      std::vector<Value> row,
+      AssembleRow(
+          *schema_, columns, values, [this] { return next_auto_; }, &assigned));
   // Write into the slot after the last row (not yet counted).
   if (batches_.empty() || batches_.back().num_rows() == kBatchSize) {
     batches_.emplace_back(phys_);
@@ -150,11 +170,7 @@ Status MemoryTable::Insert(const std::vector<int>& columns,
   b.SetRows(slot + 1);
   ++rows_;
   if (auto_column_ >= 0) {
-    const Value& v = row[static_cast<size_t>(auto_column_)];
-    const uint64_t used = v.index() == 1
-                              ? static_cast<uint64_t>(std::get<int64_t>(v))
-                          : v.index() == 2 ? std::get<uint64_t>(v)
-                                           : 0;
+    const uint64_t used = AutoValueOf(row[static_cast<size_t>(auto_column_)]);
     if (used >= next_auto_) next_auto_ = used + 1;
   }
   if (insert_id != nullptr) *insert_id = assigned;

@@ -1,8 +1,11 @@
-// sqllogictest runner over the in-memory engine (plan/exec/local_engine.h).
+// sqllogictest runner over the in-memory engine (plan/exec/local_engine.h)
+// or, with --xdn PORT, over X Protocol against a running data node (each
+// file in a database of its own, dropped afterwards).
 // Prints one line per file with pass counts; statements the engine does not
 // support yet (MySQL 1235) are counted separately from wrong answers.
 //   slt_runner [--require-all] [--verbose] [--reasons] [--known FILE]
-//              [--set STATEMENT] FILE...
+//              [--set STATEMENT] [--xdn PORT [--user U] [--password P]]
+//              FILE...
 // --require-all: exit 1 unless every record passes or is a listed known
 //   failure that still fails the listed way (for CI);
 // --known FILE: known failures, one per line as
@@ -22,6 +25,7 @@
 #include "plan/exec/local_engine.h"
 #include "tests/sql/slt.h"
 #include "tests/sql/slt_check.h"
+#include "xprotocol/client.h"
 
 namespace {
 
@@ -53,6 +57,99 @@ struct Options {
   std::map<std::string, size_t>* reasons = nullptr;  // --reasons
   std::vector<Known> known;
   std::vector<std::string> setup;  // --set: run first on every engine
+  int xdn_port = 0;                // --xdn: run on this data node
+  std::string user = "root", password;
+};
+
+// One file's statements go to an in-memory engine or a data node.
+struct Outcome {
+  std::string types;  // I, R or T per column
+  std::vector<std::vector<std::optional<std::string>>> rows;
+};
+
+char XLetter(const Mysqlx::Resultset::ColumnMetaData& c) {
+  using Col = Mysqlx::Resultset::ColumnMetaData;
+  switch (c.type()) {
+    case Col::SINT:
+    case Col::UINT:
+      return 'I';
+    case Col::DOUBLE:
+    case Col::FLOAT:
+    case Col::DECIMAL:
+      return 'R';
+    default:
+      return 'T';
+  }
+}
+
+class Target {
+ public:
+  virtual ~Target() = default;
+  virtual xp::Result<Outcome> Run(const std::string& sql) = 0;
+};
+
+class EngineTarget : public Target {
+ public:
+  xp::Result<Outcome> Run(const std::string& sql) override {
+    XP_ASSIGN_OR_RETURN(xp::exec::QueryResult r, engine_.Execute(sql));
+    Outcome o;
+    for (const auto& t : r.types) o.types.push_back(Letter(t));
+    o.rows = std::move(r.rows);
+    return o;
+  }
+
+ private:
+  xp::exec::LocalEngine engine_;
+};
+
+class XTarget : public Target {
+ public:
+  static xp::Result<std::unique_ptr<XTarget>> Open(const Options& o,
+                                                   const std::string& db) {
+    xp::ClientOptions co;
+    co.port = static_cast<uint16_t>(o.xdn_port);
+    co.user = o.user;
+    co.password = o.password;
+    std::unique_ptr<XTarget> t(new XTarget);
+    XP_ASSIGN_OR_RETURN(t->client_, xp::Client::Connect(co));
+    t->db_ = db;
+    XP_RETURN_IF_ERROR(t->Run("DROP DATABASE IF EXISTS " + db).status());
+    XP_RETURN_IF_ERROR(t->Run("CREATE DATABASE " + db).status());
+    XP_RETURN_IF_ERROR(t->Run("USE " + db).status());
+    return t;
+  }
+  ~XTarget() override {
+    if (client_) (void)Run("DROP DATABASE IF EXISTS " + db_);
+  }
+  xp::Result<Outcome> Run(const std::string& sql) override {
+    auto r = client_->Execute(sql);
+    if (!r.ok()) {
+      const xp::ServerError& e = client_->last_error();
+      if (e.code != 0 && !e.fatal)
+        return xp::Status::SqlError(e.code, e.sql_state, e.msg);
+      return r.status();
+    }
+    Outcome o;
+    if (r->sets.empty()) return o;
+    const xp::ResultSet& rs = r->sets[0];
+    for (const auto& c : rs.columns) o.types.push_back(XLetter(c));
+    for (const auto& row : rs.rows) {
+      std::vector<std::optional<std::string>> out;
+      for (size_t i = 0; i < row.size(); ++i) {
+        if (row[i].empty()) {
+          out.emplace_back();
+        } else {
+          out.emplace_back(xp::FieldText(rs.columns[i], row[i], false));
+        }
+      }
+      o.rows.push_back(std::move(out));
+    }
+    return o;
+  }
+
+ private:
+  std::unique_ptr<xp::Client> client_;
+  std::string db_;
 };
 
 bool EndsWith(const std::string& s, const std::string& suffix) {
@@ -111,9 +208,23 @@ Counts RunFile(const std::string& path, const Options& o) {
     ++n.failed;
     return n;
   }
-  xp::exec::LocalEngine engine;
+  std::unique_ptr<Target> engine;
+  if (o.xdn_port != 0) {
+    // Every file in a fresh database "test" (what the in-memory engine
+    // starts in, so EXPLAIN output names the same tables).
+    auto t = XTarget::Open(o, "test");
+    if (!t.ok()) {
+      std::fprintf(stderr, "%s: %s\n", path.c_str(),
+                   t.status().ToString().c_str());
+      ++n.failed;
+      return n;
+    }
+    engine = std::move(*t);
+  } else {
+    engine = std::make_unique<EngineTarget>();
+  }
   for (const auto& sql : o.setup) {
-    auto r = engine.Execute(sql);
+    auto r = engine->Run(sql);
     if (!r.ok()) {
       std::fprintf(stderr, "--set %s: %s\n", sql.c_str(),
                    r.status().ToString().c_str());
@@ -127,7 +238,7 @@ Counts RunFile(const std::string& path, const Options& o) {
       threshold = r.threshold;
       continue;
     }
-    auto result = engine.Execute(r.sql);
+    auto result = engine->Run(r.sql);
     const uint32_t code = result.ok() ? 0 : result.status().sql_code();
     std::string why;
     const bool unsupported =
@@ -144,7 +255,7 @@ Counts RunFile(const std::string& path, const Options& o) {
       why = result.status().ToString();
     } else {
       xp::slt::ActualResult actual;
-      for (const auto& t : result->types) actual.types.push_back(Letter(t));
+      actual.types = result->types;
       actual.rows = result->rows;
       why = xp::slt::CheckQuery(r, actual, threshold);
     }
@@ -194,6 +305,12 @@ int main(int argc, char** argv) {
       }
     } else if (std::strcmp(argv[i], "--set") == 0 && i + 1 < argc) {
       o.setup.emplace_back(argv[++i]);
+    } else if (std::strcmp(argv[i], "--xdn") == 0 && i + 1 < argc) {
+      o.xdn_port = std::atoi(argv[++i]);
+    } else if (std::strcmp(argv[i], "--user") == 0 && i + 1 < argc) {
+      o.user = argv[++i];
+    } else if (std::strcmp(argv[i], "--password") == 0 && i + 1 < argc) {
+      o.password = argv[++i];
     } else if (std::strcmp(argv[i], "--help") == 0) {
       std::printf(
           "usage: slt_runner [--require-all] [--verbose] [--reasons] "
@@ -204,7 +321,9 @@ int main(int argc, char** argv) {
           "  --reasons      count unsupported statements by message\n"
           "  --known FILE   known failures (tests/sql/KNOWN_FAILURES.md)\n"
           "  --set STMT     run STMT first on every file's engine, e.g.\n"
-          "                 \"SET xp_disabled_passes = 'access_path'\"\n");
+          "                 \"SET xp_disabled_passes = 'access_path'\"\n"
+          "  --xdn PORT     run on the data node at 127.0.0.1:PORT over X\n"
+          "                 Protocol (--user, default root; --password)\n");
       return 0;
     } else {
       files.emplace_back(argv[i]);

@@ -26,77 +26,6 @@ namespace {
 
 using Col = Mysqlx::Resultset::ColumnMetaData;
 
-// Text form of one field, as the mysql CLI would print it.
-std::string FieldText(const Col& col, const std::string& f) {
-  if (f.empty()) return "NULL";
-  std::string out;
-  xp::Status st;
-  switch (col.type()) {
-    case Col::SINT: {
-      int64_t v;
-      st = xp::xrow::GetSint(f, &v);
-      out = std::to_string(v);
-      break;
-    }
-    case Col::UINT:
-    case Col::BIT: {
-      uint64_t v;
-      st = xp::xrow::GetUint(f, &v);
-      out = std::to_string(v);
-      break;
-    }
-    case Col::DOUBLE: {
-      double v;
-      st = xp::xrow::GetDouble(f, &v);
-      char buf[64];
-      std::snprintf(buf, sizeof(buf), "%.17g", v);
-      out = buf;
-      break;
-    }
-    case Col::FLOAT: {
-      float v;
-      st = xp::xrow::GetFloat(f, &v);
-      char buf[64];
-      std::snprintf(buf, sizeof(buf), "%.9g", v);
-      out = buf;
-      break;
-    }
-    case Col::BYTES:
-    case Col::ENUM: {
-      std::string_view v;
-      st = xp::xrow::GetBytes(f, &v);
-      // Binary collation (63): print as hex, like the mysql CLI's
-      // --binary-as-hex.
-      out = col.collation() == 63 ? "0x" + xp::ToHex(v) : std::string(v);
-      break;
-    }
-    case Col::TIME: {
-      xp::xrow::Time t;
-      st = xp::xrow::GetTime(f, &t);
-      out = xp::xrow::TimeToString(t);
-      break;
-    }
-    case Col::DATETIME: {
-      xp::xrow::DateTime d;
-      bool has_time = false;
-      st = xp::xrow::GetDateTime(f, &d, &has_time);
-      out = xp::xrow::DateTimeToString(
-          d, has_time || col.content_type() == Mysqlx::Resultset::DATETIME);
-      break;
-    }
-    case Col::DECIMAL:
-      st = xp::xrow::GetDecimal(f, &out);
-      break;
-    case Col::SET: {
-      std::vector<std::string> e;
-      st = xp::xrow::GetSet(f, &e);
-      for (size_t i = 0; i < e.size(); ++i) out += (i ? "," : "") + e[i];
-      break;
-    }
-  }
-  return st.ok() ? out : "<" + st.ToString() + ">";
-}
-
 void PrintSet(const xp::ResultSet& rs) {
   std::vector<size_t> width(rs.columns.size());
   std::vector<std::vector<std::string>> text;
@@ -105,7 +34,7 @@ void PrintSet(const xp::ResultSet& rs) {
   for (const auto& row : rs.rows) {
     text.emplace_back();
     for (size_t i = 0; i < row.size(); ++i) {
-      text.back().push_back(FieldText(rs.columns[i], row[i]));
+      text.back().push_back(xp::FieldText(rs.columns[i], row[i]));
       width[i] = std::max(width[i], text.back().back().size());
     }
   }

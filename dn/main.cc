@@ -1,0 +1,166 @@
+// xdn: the data node daemon. Serves X Protocol (SQL over RocksDB) on
+// --port; see `xdn --help` and dn/README.md.
+#include <gflags/gflags.h>
+#include <glog/logging.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "codec/coding.h"
+#include "dn/sql_store.h"
+#include "dn/x_handler.h"
+#include "xprotocol/server.h"
+
+DEFINE_string(bind, "127.0.0.1", "Address to listen on");
+DEFINE_int32(port, 33060, "X Protocol TCP port; 0 picks a free one");
+DEFINE_string(port_file, "",
+              "Write the bound port to this file once listening");
+DEFINE_string(data_dir, "./data/dn0",
+              "RocksDB data directory (created when missing)");
+DEFINE_string(user, "root", "Account a CN or tool logs in with");
+DEFINE_string(password, "", "Password of --user (kept only as hashes)");
+DEFINE_string(users_file, "",
+              "More accounts, one per line: name:MYSQL41_HASH:SHA256_HASH "
+              "(hex of SHA1(SHA1(pw)) and SHA256(SHA256(pw)); '#' comments). "
+              "Print a line with --hash_user=NAME --password=PW");
+DEFINE_string(hash_user, "",
+              "Print the --users_file line of account NAME with --password, "
+              "then exit");
+DEFINE_int32(threads, 4, "Worker threads (each runs one statement at a time)");
+DEFINE_uint32(
+    max_frame_bytes, 64u << 20,
+    "Largest frame accepted (type byte + payload); larger is FATAL 1153");
+DEFINE_bool(sync_wal, true,
+            "fsync the write-ahead log at every commit. false is faster but "
+            "a machine crash or power loss (not a process crash) can lose "
+            "the last commits acknowledged before it");
+DEFINE_uint64(max_connections, 1024, "Connections beyond this get error 1040");
+DEFINE_int32(idle_timeout_ms, 28800000,
+             "Idle connections are closed after this");
+DEFINE_int64(lock_wait_timeout_ms, 50000,
+             "A row lock wait longer than this fails with 1205");
+DEFINE_string(default_database, "test",
+              "Database created at first start (empty: none)");
+
+namespace {
+
+volatile sig_atomic_t g_stop = 0;
+void OnSignal(int) { g_stop = 1; }
+
+bool LoadUsers(const std::string& path, xp::InMemoryUserStore* users) {
+  std::ifstream in(path);
+  if (!in) {
+    LOG(ERROR) << "cannot read --users_file " << path;
+    return false;
+  }
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    if (line.empty() || line[0] == '#') continue;
+    std::stringstream parts(line);
+    std::string name, m41, s256;
+    std::getline(parts, name, ':');
+    std::getline(parts, m41, ':');
+    std::getline(parts, s256, ':');
+    xp::UserRecord r;
+    std::string a, b;
+    if (name.empty() || !xp::FromHex(m41, &a) || !xp::FromHex(s256, &b) ||
+        a.size() != 20 || b.size() != 32) {
+      LOG(ERROR) << path << ":" << n
+                 << ": expected name:<40 hex digits>:<64 hex digits>";
+      return false;
+    }
+    r.mysql41_hash = std::move(a);
+    r.sha256_hash = std::move(b);
+    users->AddRecord(name, std::move(r));
+  }
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  gflags::SetUsageMessage(
+      "XProtocol data node: SQL over RocksDB, served over X Protocol.\n"
+      "Usage: xdn --data_dir=DIR [--port=33060] [--user=root --password=PW]");
+  gflags::ParseCommandLineFlags(&argc, &argv, true);
+  FLAGS_logtostderr = true;
+  google::InitGoogleLogging(argv[0]);
+
+  if (!FLAGS_hash_user.empty()) {
+    const xp::UserRecord r = xp::MakeUserRecord(FLAGS_password);
+    std::printf("%s:%s:%s\n", FLAGS_hash_user.c_str(),
+                xp::ToHex(r.mysql41_hash).c_str(),
+                xp::ToHex(r.sha256_hash).c_str());
+    return 0;
+  }
+  xp::InMemoryUserStore users;
+  users.Add(FLAGS_user, FLAGS_password);
+  if (!FLAGS_users_file.empty() && !LoadUsers(FLAGS_users_file, &users))
+    return 1;
+
+  xp::dn::StorageOptions so;
+  so.path = FLAGS_data_dir;
+  so.sync_wal = FLAGS_sync_wal;
+  so.lock_timeout_ms = FLAGS_lock_wait_timeout_ms;
+  LOG(INFO) << "opening " << so.path << " (recovering the WAL and prepared "
+            << "transactions if any)";
+  auto storage = xp::dn::Storage::Open(so);
+  if (!storage.ok()) {
+    LOG(ERROR) << "cannot open --data_dir " << so.path << ": "
+               << storage.status().ToString();
+    return 1;
+  }
+  auto store = xp::dn::SqlStore::Open(storage->get());
+  if (!store.ok()) {
+    LOG(ERROR) << "cannot load the catalog of " << so.path << ": "
+               << store.status().ToString();
+    return 1;
+  }
+  const size_t prepared = (*storage)->Prepared().size();
+  if (prepared > 0) {
+    LOG(WARNING) << prepared
+                 << " XA transaction(s) are prepared and wait for XA COMMIT "
+                    "or XA ROLLBACK (XA RECOVER lists them)";
+  }
+  if (!FLAGS_default_database.empty()) {
+    xp::Status st = (*store)->CreateDatabase(FLAGS_default_database, true);
+    if (!st.ok()) LOG(WARNING) << "default database: " << st.ToString();
+  }
+
+  xp::ServerOptions opts;
+  opts.bind_address = FLAGS_bind;
+  opts.port = static_cast<uint16_t>(FLAGS_port);
+  opts.threads = FLAGS_threads;
+  opts.max_frame_bytes = FLAGS_max_frame_bytes;
+  opts.max_connections = FLAGS_max_connections;
+  opts.idle_timeout = std::chrono::milliseconds(FLAGS_idle_timeout_ms);
+  xp::dn::SqlDispatcher dispatcher(store->get());
+  xp::Server server(opts, &dispatcher, &users);
+  xp::Status st = server.Start();
+  if (!st.ok()) {
+    LOG(ERROR) << "cannot listen on " << FLAGS_bind << ":" << FLAGS_port << ": "
+               << st.ToString();
+    return 1;
+  }
+  if (!FLAGS_port_file.empty()) {
+    std::ofstream(FLAGS_port_file) << server.port() << "\n";
+  }
+  LOG(INFO) << "xdn serving X Protocol on " << FLAGS_bind << ":"
+            << server.port() << " (user '" << FLAGS_user << "', data "
+            << FLAGS_data_dir << ", sync_wal=" << FLAGS_sync_wal << ")";
+  signal(SIGINT, OnSignal);
+  signal(SIGTERM, OnSignal);
+  while (!g_stop) pause();
+  LOG(INFO) << "shutting down: closing connections (open transactions roll "
+               "back), then RocksDB";
+  server.Stop();  // joins the workers: running statements finish first
+  store->reset();
+  storage->reset();
+  LOG(INFO) << "xdn stopped";
+  return 0;
+}

@@ -1,0 +1,294 @@
+#include "dn/x_handler.h"
+
+#include "codec/xrow.h"
+#include "plan/exec/local_engine.h"
+#include "plan/types/temporal.h"
+#include "xprotocol/errors.h"
+#include "xprotocol/messages.h"
+#include "xprotocol/proto/mysqlx_notice.pb.h"
+#include "xprotocol/proto/mysqlx_sql.pb.h"
+#include "xprotocol/values.h"
+
+namespace xp::dn {
+
+namespace {
+
+using Col = Mysqlx::Resultset::ColumnMetaData;
+constexpr uint64_t kUtf8mb4 = 255;  // utf8mb4_0900_ai_ci
+constexpr uint64_t kBinary = 63;
+
+// The per-session engine (destroyed on Session.Reset / close, which rolls
+// back an open transaction).
+struct EngineData : Session::Data {
+  explicit EngineData(SqlStore* store) : engine(store) {}
+  exec::LocalEngine engine;
+};
+
+xrow::DateTime Civil(int64_t micros) {
+  int64_t days = micros / 86'400'000'000;
+  int64_t rest = micros % 86'400'000'000;
+  if (rest < 0) {
+    rest += 86'400'000'000;
+    --days;
+  }
+  int64_t y;
+  unsigned m, d;
+  plan::CivilFromDays(days, &y, &m, &d);
+  xrow::DateTime out;
+  out.year = static_cast<uint16_t>(y);
+  out.month = static_cast<uint8_t>(m);
+  out.day = static_cast<uint8_t>(d);
+  const int64_t secs = rest / 1'000'000;
+  out.hour = static_cast<uint8_t>(secs / 3600);
+  out.minute = static_cast<uint8_t>(secs / 60 % 60);
+  out.second = static_cast<uint8_t>(secs % 60);
+  out.useconds = static_cast<uint32_t>(rest % 1'000'000);
+  return out;
+}
+
+// Streams a result set as X Protocol messages.
+class XSink : public exec::ResultSink {
+ public:
+  explicit XSink(Reply& reply) : reply_(reply) {}
+
+  Status Columns(const std::vector<std::string>& names,
+                 const std::vector<plan::DataType>& types) override {
+    types_ = types;
+    for (size_t i = 0; i < names.size(); ++i)
+      reply_.Send(ServerMsg::RESULTSET_COLUMN_META_DATA,
+                  ColumnMetaDataFor(names[i], types[i]));
+    sent_ = true;
+    return Status::OK();
+  }
+
+  Status Rows(const exec::Batch& b, size_t visible) override {
+    RowWriter row(reply_.writer(), reply_.session_id());
+    for (size_t i = 0; i < b.num_rows(); ++i) {
+      row.Begin();
+      for (size_t c = 0; c < visible; ++c) {
+        const exec::Vector& v = b.column(c);
+        if (v.IsNull(i)) {
+          row.Null();
+          continue;
+        }
+        field_.clear();
+        XP_RETURN_IF_ERROR(Encode(v, types_[c], i));
+        row.Field(field_);
+      }
+      row.End();
+    }
+    reply_.MaybeFlush();
+    return Status::OK();
+  }
+
+  bool sent() const { return sent_; }
+
+ private:
+  Status Encode(const exec::Vector& v, const plan::DataType& t, size_t i) {
+    switch (t.id) {
+      case plan::TypeId::kInt:
+        xrow::PutSint(&field_, v.data<int64_t>()[i]);
+        break;
+      case plan::TypeId::kUInt:
+        xrow::PutUint(&field_, v.data<uint64_t>()[i]);
+        break;
+      case plan::TypeId::kDouble:
+        if (t.float_type) {
+          xrow::PutFloat(&field_, static_cast<float>(v.data<double>()[i]));
+        } else {
+          xrow::PutDouble(&field_, v.data<double>()[i]);
+        }
+        break;
+      case plan::TypeId::kDecimal:
+        return xrow::PutDecimal(&field_, exec::CellText(v, t, i));
+      case plan::TypeId::kString:
+        xrow::PutBytes(&field_, v.data<std::string_view>()[i]);
+        break;
+      case plan::TypeId::kDate:
+        xrow::PutDateTime(&field_, Civil(v.data<int64_t>()[i] * 86'400'000'000),
+                          false);
+        break;
+      case plan::TypeId::kDateTime:
+        xrow::PutDateTime(&field_, Civil(v.data<int64_t>()[i]), true);
+        break;
+      case plan::TypeId::kTime: {
+        int64_t us = v.data<int64_t>()[i];
+        xrow::Time tm;
+        tm.negative = us < 0;
+        if (us < 0) us = -us;
+        tm.hours = static_cast<uint32_t>(us / 3'600'000'000);
+        tm.minutes = static_cast<uint8_t>(us / 60'000'000 % 60);
+        tm.seconds = static_cast<uint8_t>(us / 1'000'000 % 60);
+        tm.useconds = static_cast<uint32_t>(us % 1'000'000);
+        xrow::PutTime(&field_, tm);
+        break;
+      }
+      case plan::TypeId::kNull:
+        break;  // never reached: every value of it is NULL
+    }
+    return Status::OK();
+  }
+
+  Reply& reply_;
+  std::vector<plan::DataType> types_;
+  std::string field_;
+  bool sent_ = false;
+};
+
+Result<plan::Value> ArgValue(const Any& a, int position) {
+  if (a.type() != Any::SCALAR) {
+    return Status::SqlError(
+        5016, "HY000",
+        "Argument " + std::to_string(position) + " must be a scalar");
+  }
+  const Scalar& s = a.scalar();
+  switch (s.type()) {
+    case Scalar::V_SINT:
+      return plan::Value(static_cast<int64_t>(s.v_signed_int()));
+    case Scalar::V_UINT:
+      return plan::Value(static_cast<uint64_t>(s.v_unsigned_int()));
+    case Scalar::V_BOOL:
+      return plan::Value(int64_t{s.v_bool() ? 1 : 0});
+    case Scalar::V_DOUBLE:
+      return plan::Value(s.v_double());
+    case Scalar::V_FLOAT:
+      return plan::Value(static_cast<double>(s.v_float()));
+    case Scalar::V_STRING:
+      return plan::Value(s.v_string().value());
+    case Scalar::V_OCTETS:
+      return plan::Value(s.v_octets().value());
+    case Scalar::V_NULL:
+      return plan::Value();
+  }
+  return Status::SqlError(5016, "HY000", "Unknown argument type");
+}
+
+void StateNotice(Reply& reply,
+                 Mysqlx::Notice::SessionStateChanged::Parameter param,
+                 uint64_t value) {
+  Mysqlx::Notice::SessionStateChanged ch;
+  ch.set_param(param);
+  *ch.add_value() = ScalarUint(value);
+  reply.Notice(Mysqlx::Notice::Frame::SESSION_STATE_CHANGED, ch);
+}
+
+}  // namespace
+
+Col ColumnMetaDataFor(const std::string& name, const plan::DataType& t) {
+  Col c;
+  c.set_name(name);
+  c.set_original_name(name);
+  c.set_catalog("def");
+  switch (t.id) {
+    case plan::TypeId::kInt:
+    case plan::TypeId::kUInt: {
+      static const uint32_t kWidth[9] = {0, 4, 6, 9, 11, 0, 0, 0, 20};
+      c.set_type(t.id == plan::TypeId::kInt ? Col::SINT : Col::UINT);
+      c.set_length(t.int_bytes <= 8 && kWidth[t.int_bytes] ? kWidth[t.int_bytes]
+                                                           : 20);
+      break;
+    }
+    case plan::TypeId::kDouble:
+      c.set_type(t.float_type ? Col::FLOAT : Col::DOUBLE);
+      c.set_length(t.float_type ? 12 : 22);
+      break;
+    case plan::TypeId::kDecimal:
+      c.set_type(Col::DECIMAL);
+      c.set_length(t.precision + 2u);
+      c.set_fractional_digits(t.scale);
+      break;
+    case plan::TypeId::kString:
+      c.set_type(Col::BYTES);
+      c.set_collation(t.binary ? kBinary : kUtf8mb4);
+      c.set_length(t.binary ? t.length : t.length * 4);
+      break;
+    case plan::TypeId::kDate:
+      c.set_type(Col::DATETIME);
+      c.set_content_type(Mysqlx::Resultset::DATE);
+      c.set_length(10);
+      break;
+    case plan::TypeId::kDateTime:
+      c.set_type(Col::DATETIME);
+      c.set_content_type(Mysqlx::Resultset::DATETIME);
+      c.set_length(19 + (t.scale ? t.scale + 1u : 0u));
+      if (t.scale) c.set_fractional_digits(t.scale);
+      break;
+    case plan::TypeId::kTime:
+      c.set_type(Col::TIME);
+      c.set_length(10 + (t.scale ? t.scale + 1u : 0u));
+      if (t.scale) c.set_fractional_digits(t.scale);
+      break;
+    case plan::TypeId::kNull:
+      c.set_type(Col::BYTES);
+      c.set_collation(kBinary);
+      c.set_length(0);
+      break;
+  }
+  return c;
+}
+
+void SqlDispatcher::Dispatch(Session& session, uint8_t type,
+                             std::string_view payload, Reply& reply) {
+  if (type != ClientMsg::SQL_STMT_EXECUTE) {
+    reply.Unsupported(type);
+    return;
+  }
+  Mysqlx::Sql::StmtExecute stmt;
+  if (!ParseMessage(payload, &stmt)) {
+    reply.Error(err::kXBadMessage, "HY000",
+                "Invalid message: cannot parse Mysqlx.Sql.StmtExecute", true);
+    return;
+  }
+  if (stmt.namespace_() != "sql") {
+    reply.Error(5162, "HY000", "Unknown namespace " + stmt.namespace_());
+    return;
+  }
+  std::vector<plan::Value> params;
+  for (int i = 0; i < stmt.args_size(); ++i) {
+    Result<plan::Value> v = ArgValue(stmt.args(i), i + 1);
+    if (!v.ok()) {
+      reply.Error(v.status().sql_code(), v.status().sql_state(),
+                  v.status().message());
+      return;
+    }
+    params.push_back(std::move(*v));
+  }
+  auto& data = session.data();
+  if (!data) {
+    auto fresh = std::make_unique<EngineData>(store_);
+    if (!session.schema().empty()) {
+      Status st = fresh->engine.SetDatabase(session.schema());
+      if (!st.ok()) {
+        reply.Error(st.sql_code(), st.sql_state(), st.message());
+        return;
+      }
+    }
+    data = std::move(fresh);
+  }
+  exec::LocalEngine& engine = static_cast<EngineData&>(*data).engine;
+  XSink sink(reply);
+  Result<exec::QueryResult> r = engine.Execute(stmt.stmt(), params, &sink);
+  if (!r.ok()) {
+    const Status& st = r.status();
+    if (st.code() == Status::Code::kSqlError) {
+      reply.Error(st.sql_code(), st.sql_state(), st.message());
+    } else {
+      reply.Error(1105, "HY000", st.ToString());
+    }
+    return;
+  }
+  if (sink.sent()) {
+    reply.Send(ServerMsg::RESULTSET_FETCH_DONE, Mysqlx::Resultset::FetchDone());
+  }
+  if (r->last_insert_id != 0) {
+    StateNotice(reply, Mysqlx::Notice::SessionStateChanged::GENERATED_INSERT_ID,
+                r->last_insert_id);
+  }
+  if (!sink.sent()) {
+    StateNotice(reply, Mysqlx::Notice::SessionStateChanged::ROWS_AFFECTED,
+                r->rows_affected);
+  }
+  reply.Final(ServerMsg::SQL_STMT_EXECUTE_OK, Mysqlx::Sql::StmtExecuteOk());
+}
+
+}  // namespace xp::dn
