@@ -11,7 +11,7 @@ xdn=$1
 shift
 work=$(mktemp -d)
 "$xdn" --data_dir="$work/data" --port=0 --port_file="$work/port" \
-  --user=root --password=secret --sync_wal=false >"$work/xdn.log" 2>  --user=root --password=secret >"$work/xdn.log" 2>&1 &1 &
+  --user=root --password=secret --sync_wal=false >"$work/xdn.log" 2>&1 &
 pid=$!
 cleanup() {
   kill "$pid" 2>/dev/null
