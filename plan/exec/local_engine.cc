@@ -635,6 +635,11 @@ Result<QueryResult> LocalEngine::Execute(std::string_view sql_text,
     Result<QueryResult> out = ExecuteStatement(std::move(stmt));
     Status end = session_->StatementEnd(out.ok());
     if (out.ok() && !end.ok()) return end;
+    // A deadlock victim loses its whole transaction (as in InnoDB), so the
+    // other side can go on.
+    if (!out.ok() && out.status().sql_code() == 1213 &&
+        session_->in_transaction())
+      (void)session_->Rollback();
     return out;
   }();
   params_ = nullptr;
