@@ -573,6 +573,21 @@ Result<BoundExprPtr> BindExpr(const sql::Expr& e, const Scope& scope,
       return MakeCast(std::move(a), t);
     }
     case sql::ExprKind::kFunction: {
+      // Session facts come from the variable reader, as xp_function_<name>.
+      if (e.args.empty() &&
+          (e.text == "DATABASE" || e.text == "SCHEMA" || e.text == "USER" ||
+           e.text == "CURRENT_USER" || e.text == "SESSION_USER" ||
+           e.text == "SYSTEM_USER" || e.text == "VERSION" ||
+           e.text == "CONNECTION_ID")) {
+        if (!scope.variable_reader()) return NotSupported(sql::ToSql(e));
+        sql::Expr var;
+        var.kind = sql::ExprKind::kSysVar;
+        var.text = "xp_function_" + e.text;
+        XP_ASSIGN_OR_RETURN(Value v, scope.variable_reader()(var));
+        const DataType t =
+            v.index() == 0 ? DataType::String(64) : TypeOfValue(v);
+        return MakeConst(std::move(v), t);
+      }
       if (e.text == "ABS" || e.text == "NULLIF" || e.text == "IF") {
         const size_t want = e.text == "ABS" ? 1 : e.text == "NULLIF" ? 2 : 3;
         if (e.args.size() != want) {

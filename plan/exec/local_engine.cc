@@ -452,6 +452,15 @@ Result<plan::Value> LocalEngine::ReadVariable(const sql::Expr& e) const {
     auto it = user_variables_.find(e.text);
     return it == user_variables_.end() ? plan::Value() : it->second;
   }
+  if (e.kind == sql::ExprKind::kSysVar &&
+      e.text.rfind("xp_function_", 0) == 0) {
+    const std::string fn = e.text.substr(12);
+    if (fn == "DATABASE" || fn == "SCHEMA")
+      return database_.empty() ? plan::Value() : plan::Value(database_);
+    if (fn == "VERSION") return system_variables_.at("version");
+    if (fn == "CONNECTION_ID") return plan::Value(int64_t{0});
+    return plan::Value(std::string("root@localhost"));  // the USER()s
+  }
   std::string name = e.text;
   for (const char* prefix : {"session.", "global.", "local."}) {
     if (name.rfind(prefix, 0) == 0) name = name.substr(std::strlen(prefix));
