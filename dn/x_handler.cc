@@ -229,20 +229,8 @@ Col ColumnMetaDataFor(const std::string& name, const plan::DataType& t) {
 
 void SqlDispatcher::Dispatch(Session& session, uint8_t type,
                              std::string_view payload, Reply& reply) {
-  if (type != ClientMsg::SQL_STMT_EXECUTE) {
-    reply.Unsupported(type);
-    return;
-  }
   Mysqlx::Sql::StmtExecute stmt;
-  if (!ParseMessage(payload, &stmt)) {
-    reply.Error(err::kXBadMessage, "HY000",
-                "Invalid message: cannot parse Mysqlx.Sql.StmtExecute", true);
-    return;
-  }
-  if (stmt.namespace_() != "sql") {
-    reply.Error(5162, "HY000", "Unknown namespace " + stmt.namespace_());
-    return;
-  }
+  if (!ReadSqlStatement(type, payload, reply, &stmt)) return;
   std::vector<plan::Value> params;
   for (int i = 0; i < stmt.args_size(); ++i) {
     Result<plan::Value> v = ArgValue(stmt.args(i), i + 1);

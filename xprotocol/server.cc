@@ -928,4 +928,22 @@ ServerStats Server::stats() const {
   return st;
 }
 
+bool ReadSqlStatement(uint8_t type, std::string_view payload, Reply& reply,
+                      Mysqlx::Sql::StmtExecute* stmt) {
+  if (type != ClientMsg::SQL_STMT_EXECUTE) {
+    reply.Unsupported(type);
+    return false;
+  }
+  if (!ParseMessage(payload, stmt)) {
+    reply.Error(err::kXBadMessage, "HY000",
+                "Invalid message: cannot parse Mysqlx.Sql.StmtExecute", true);
+    return false;
+  }
+  if (stmt->namespace_() != "sql") {
+    reply.Error(5162, "HY000", "Unknown namespace " + stmt->namespace_());
+    return false;
+  }
+  return true;
+}
+
 }  // namespace xp

@@ -19,6 +19,7 @@
 #include "codec/frame.h"
 #include "codec/status.h"
 #include "xprotocol/auth.h"
+#include "xprotocol/proto/mysqlx_sql.pb.h"
 
 namespace xp {
 
@@ -118,6 +119,13 @@ class Dispatcher {
   virtual void Dispatch(Session& session, uint8_t type,
                         std::string_view payload, Reply& reply) = 0;
 };
+
+// For dispatchers of SQL: true with *stmt when `type` is a
+// Sql.StmtExecute in namespace "sql"; otherwise answers `reply` (1047 for
+// another message, FATAL 5000-range bad message when it does not parse,
+// 5162 for another namespace) and returns false.
+bool ReadSqlStatement(uint8_t type, std::string_view payload, Reply& reply,
+                      Mysqlx::Sql::StmtExecute* stmt);
 
 struct ServerStats {
   uint64_t connections_accepted = 0;

@@ -285,20 +285,8 @@ void SingleValue(Reply& reply, const char* name, std::string_view text,
 
 void FakeSqlDispatcher::Dispatch(Session& session, uint8_t type,
                                  std::string_view payload, Reply& reply) {
-  if (type != ClientMsg::SQL_STMT_EXECUTE) {
-    reply.Unsupported(type);
-    return;
-  }
   Mysqlx::Sql::StmtExecute stmt;
-  if (!ParseMessage(payload, &stmt)) {
-    reply.Error(err::kXBadMessage, "HY000",
-                "Invalid message: cannot parse Mysqlx.Sql.StmtExecute", true);
-    return;
-  }
-  if (stmt.namespace_() != "sql") {
-    reply.Error(5162, "HY000", "Unknown namespace " + stmt.namespace_());
-    return;
-  }
+  if (!ReadSqlStatement(type, payload, reply, &stmt)) return;
   const std::string sql = Normalize(stmt.stmt());
   const size_t placeholders = std::count(sql.begin(), sql.end(), '?');
   if (placeholders != static_cast<size_t>(stmt.args_size())) {
