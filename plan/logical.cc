@@ -261,8 +261,9 @@ std::string Describe(const LogicalNode& n) {
       return r;
     }
     case NodeKind::kAggregate: {
-      static const char* kNames[] = {"COUNT(*)", "COUNT", "SUM",      "AVG",
-                                     "MIN",      "MAX",   "ANY_VALUE"};
+      static const char* kNames[] = {"COUNT(*)",  "COUNT",       "SUM",
+                                     "AVG",       "MIN",         "MAX",
+                                     "ANY_VALUE", "GROUP_CONCAT"};
       std::string r = "Aggregate group=[";
       for (size_t i = 0; i < n.group_columns.size(); ++i)
         r += (i ? ", #" : "#") + std::to_string(n.group_columns[i]);

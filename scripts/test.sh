@@ -18,7 +18,7 @@ if [ ! -f build-fuzz/build.ninja ]; then
   CC=clang CXX=clang++ cmake -G Ninja -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DXP_FUZZ=ON -DXP_BUILD_TESTS=OFF -DXP_BUILD_BENCH=OFF -DXP_BUILD_TOOLS=OFF . >/dev/null
 fi
-cmake --build build-fuzz -j2 --target frame_fuzz sql_fuzz engine_fuzz
+cmake --build build-fuzz -j2 --target frame_fuzz sql_fuzz engine_fuzz plan_fuzz
 seeds=$(mktemp -d)
 trap 'rm -rf "$seeds"' EXIT
 for f in tests/conformance/vectors/*.vec; do
@@ -36,6 +36,11 @@ trap 'rm -rf "$seeds" "$sql_seeds" "$engine_seeds"' EXIT
 cp tests/fuzz/engine_seeds/* "$engine_seeds"/
 build-fuzz/bin/engine_fuzz -runs="${XP_ENGINE_FUZZ_RUNS:-20000}" -max_len=256 \
   -seed=1 -timeout=10 "$engine_seeds" 2>&1 | tail -n 2
+plan_seeds=$(mktemp -d)
+trap 'rm -rf "$seeds" "$sql_seeds" "$engine_seeds" "$plan_seeds"' EXIT
+cp tests/fuzz/plan_seeds/* "$plan_seeds"/
+build-fuzz/bin/plan_fuzz -runs="${XP_PLAN_FUZZ_RUNS:-50000}" -max_len=2048 \
+  -seed=1 -timeout=10 "$plan_seeds" 2>&1 | tail -n 2
 
 if [ "${XP_SKIP_SANITIZERS:-0}" != 1 ]; then
   scripts/sanitize.sh

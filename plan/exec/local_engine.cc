@@ -14,6 +14,7 @@
 #include "plan/exec/operator.h"
 #include "plan/exec/sort.h"
 #include "plan/optimizer.h"
+#include "plan/serde.h"
 #include "plan/sql/parser.h"
 #include "plan/sql/printer.h"
 
@@ -379,6 +380,9 @@ std::map<std::string, plan::Value> DefaultVariables() {
       {"lower_case_table_names", plan::Value(int64_t{0})},
       // Optimizer passes to skip (plan/optimizer.h), comma-separated.
       {"xp_disabled_passes", plan::Value(std::string())},
+      // 1: every plan is serialized, validated and decoded before it runs
+      // (plan/serde.h), as a data node receiving it would.
+      {"xp_plan_roundtrip", plan::Value(int64_t{0})},
   };
 }
 
@@ -662,6 +666,18 @@ Result<QueryResult> LocalEngine::Execute(std::string_view sql_text,
     r->rows.clear();
   }
   return r;
+}
+
+Result<std::string> LocalEngine::PlanBytes(std::string_view select) {
+  XP_ASSIGN_OR_RETURN(sql::StmtPtr stmt, sql::Parse(select));
+  if (stmt->kind != sql::StmtKind::kSelect)
+    return Status::InvalidArgument("not a SELECT");
+  std::shared_lock<std::shared_mutex> lock(store_->ddl_mutex());
+  XP_ASSIGN_OR_RETURN(
+      SelectPlan plan,
+      PlanSelect(*static_cast<const sql::SelectStatement&>(*stmt).query));
+  XP_RETURN_IF_ERROR(plan::Optimize(&plan.node, Options()));
+  return plan::Serialize(*plan.node);
 }
 
 Result<QueryResult> LocalEngine::Transaction(const sql::Statement& s) {
@@ -2252,6 +2268,28 @@ Result<OperatorPtr> LocalEngine::Scan(const plan::LogicalNode& scan) {
 
 Result<OperatorPtr> LocalEngine::Build(SelectPlan& plan) {
   XP_RETURN_IF_ERROR(plan::Optimize(&plan.node, Options()));
+  const plan::Value& roundtrip = system_variables_.at("xp_plan_roundtrip");
+  if (roundtrip.index() == 1 && std::get<int64_t>(roundtrip) != 0) {
+    // Ship the plan to ourselves: IR -> bytes -> validated IR, which must
+    // be the same plan (same EXPLAIN, same bytes again), and run that.
+    // Plans holding a subquery expression are not shippable and run as
+    // they are.
+    Result<std::string> bytes = plan::Serialize(*plan.node);
+    if (bytes.ok()) {
+      XP_ASSIGN_OR_RETURN(plan::LogicalNodePtr decoded,
+                          plan::Deserialize(*bytes, store_->catalog()));
+      XP_ASSIGN_OR_RETURN(std::string again, plan::Serialize(*decoded));
+      if (again != *bytes ||
+          plan::Explain(*decoded) != plan::Explain(*plan.node)) {
+        return Status::Internal("plan round trip changed the plan:\n" +
+                                plan::Explain(*plan.node) + "\nbecame\n" +
+                                plan::Explain(*decoded));
+      }
+      plan.node = std::move(decoded);
+    } else if (bytes.status().sql_code() != 1235) {
+      return bytes.status();
+    }
+  }
   return Lower(*plan.node,
                [this](const plan::LogicalNode& scan) { return Scan(scan); });
 }

@@ -74,6 +74,9 @@ class LocalEngine {
   // batch (no effect when idle).
   void CancelRunning();
   const std::string& current_database() const { return database_; }
+  // The optimized plan of a SELECT, serialized as a data node would
+  // receive it (plan/serde.h); 1235 when it holds a subquery expression.
+  Result<std::string> PlanBytes(std::string_view select);
   // USE without the statement (a client's default schema); 1049 if unknown.
   Status SetDatabase(const std::string& name);
   // Ends the session's transaction (rolled back) and resets its variables.

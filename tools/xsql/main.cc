@@ -7,6 +7,7 @@
 // "ERROR code (state): message" and make the exit status 1.
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -15,9 +16,22 @@
 
 namespace {
 
+std::string g_dump_dir;  // --dump_plans DIR
+int g_dumped = 0;
+
 bool Run(xp::exec::LocalEngine& engine, const std::string& sql) {
   size_t b = sql.find_first_not_of(" \t\r\n;");
   if (b == std::string::npos) return true;
+  if (!g_dump_dir.empty()) {
+    auto bytes = engine.PlanBytes(sql);
+    if (bytes.ok()) {
+      const std::string path =
+          g_dump_dir + "/plan_" + std::to_string(++g_dumped) + ".bin";
+      std::ofstream(path, std::ios::binary) << *bytes;
+      std::fprintf(stderr, "plan written to %s (%zu bytes)\n", path.c_str(),
+                   bytes->size());
+    }
+  }
   auto r = engine.Execute(sql);
   if (!r.ok()) {
     std::fprintf(stderr, "%s\n", r.status().ToString().c_str());
@@ -45,11 +59,18 @@ int main(int argc, char** argv) {
   if (argc > 1 && (std::strcmp(argv[1], "--help") == 0 ||
                    std::strcmp(argv[1], "-h") == 0)) {
     std::printf(
-        "usage: xsql [STATEMENT...]\n"
+        "usage: xsql [--dump_plans DIR] [STATEMENT...]\n"
         "Runs SQL on an in-memory engine (MySQL dialect) and prints the\n"
         "results tab-separated. Without arguments, reads statements from\n"
-        "standard input; a statement ends with a line ending in ';'.\n");
+        "standard input; a statement ends with a line ending in ';'.\n"
+        "--dump_plans DIR writes each SELECT's optimized plan, serialized\n"
+        "as shipped to a data node (Xp.Plan.Node), to DIR/plan_N.bin.\n");
     return 0;
+  }
+  if (argc > 2 && std::strcmp(argv[1], "--dump_plans") == 0) {
+    g_dump_dir = argv[2];
+    argv += 2;
+    argc -= 2;
   }
   xp::exec::LocalEngine engine;
   bool ok = true;
