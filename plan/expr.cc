@@ -304,15 +304,20 @@ const char* FuncName(Func f) {
       "LOCATE",  "ROUND",     "TRUNCATE", "FLOOR",       "CEIL",     "POWER",
       "SQRT",    "SIGN",      "EXTRACT",  "DATE_ADD",    "DATEDIFF", "DATE",
       "CURDATE", "NOW"};
+  static_assert(sizeof(kFuncNames) / sizeof(kFuncNames[0]) ==
+                static_cast<size_t>(Func::kNow) + 1);
   return kFuncNames[static_cast<int>(f)];
 }
 
 std::string ToString(const BoundExpr& e) {
   static const char* kNames[] = {
-      "const",       "col",  "+",        "-",    "*",   "/",       "DIV",
-      "%",           "-",    "=",        "<>",   "<",   "<=",      ">",
-      ">=",          "<=>",  "AND",      "OR",   "XOR", "NOT",     "IS NULL",
-      "IS NOT NULL", "CASE", "COALESCE", "CAST", "ABS", "SUBQUERY"};
+      "const", "col", "+",        "-",           "*",    "/",
+      "DIV",   "%",   "-",        "=",           "<>",   "<",
+      "<=",    ">",   ">=",       "<=>",         "AND",  "OR",
+      "XOR",   "NOT", "IS NULL",  "IS NOT NULL", "CASE", "COALESCE",
+      "CAST",  "ABS", "SUBQUERY", "FUNC",        "LIKE"};
+  static_assert(sizeof(kNames) / sizeof(kNames[0]) ==
+                static_cast<size_t>(ExprOp::kLike) + 1);
   switch (e.op) {
     case ExprOp::kConst:
       return ValueToString(e.value);

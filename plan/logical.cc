@@ -264,6 +264,8 @@ std::string Describe(const LogicalNode& n) {
       static const char* kNames[] = {"COUNT(*)",  "COUNT",       "SUM",
                                      "AVG",       "MIN",         "MAX",
                                      "ANY_VALUE", "GROUP_CONCAT"};
+      static_assert(sizeof(kNames) / sizeof(kNames[0]) ==
+                    static_cast<size_t>(AggFunc::kGroupConcat) + 1);
       std::string r = "Aggregate group=[";
       for (size_t i = 0; i < n.group_columns.size(); ++i)
         r += (i ? ", #" : "#") + std::to_string(n.group_columns[i]);
