@@ -1,7 +1,11 @@
 #include "dn/x_handler.h"
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
 #include "codec/xrow.h"
 #include "plan/exec/local_engine.h"
+#include "plan/serde.h"
 #include "plan/types/temporal.h"
 #include "xprotocol/errors.h"
 #include "xprotocol/messages.h"
@@ -135,13 +139,7 @@ class XSink : public exec::ResultSink {
   bool sent_ = false;
 };
 
-Result<plan::Value> ArgValue(const Any& a, int position) {
-  if (a.type() != Any::SCALAR) {
-    return Status::SqlError(
-        5016, "HY000",
-        "Argument " + std::to_string(position) + " must be a scalar");
-  }
-  const Scalar& s = a.scalar();
+Result<plan::Value> ArgValue(const Scalar& s, int /*position*/) {
   switch (s.type()) {
     case Scalar::V_SINT:
       return plan::Value(static_cast<int64_t>(s.v_signed_int()));
@@ -161,6 +159,15 @@ Result<plan::Value> ArgValue(const Any& a, int position) {
       return plan::Value();
   }
   return Status::SqlError(5016, "HY000", "Unknown argument type");
+}
+
+Result<plan::Value> ArgValue(const Any& a, int position) {
+  if (a.type() != Any::SCALAR) {
+    return Status::SqlError(
+        5016, "HY000",
+        "Argument " + std::to_string(position) + " must be a scalar");
+  }
+  return ArgValue(a.scalar(), position);
 }
 
 void StateNotice(Reply& reply,
@@ -227,20 +234,7 @@ Col ColumnMetaDataFor(const std::string& name, const plan::DataType& t) {
   return c;
 }
 
-void SqlDispatcher::Dispatch(Session& session, uint8_t type,
-                             std::string_view payload, Reply& reply) {
-  Mysqlx::Sql::StmtExecute stmt;
-  if (!ReadSqlStatement(type, payload, reply, &stmt)) return;
-  std::vector<plan::Value> params;
-  for (int i = 0; i < stmt.args_size(); ++i) {
-    Result<plan::Value> v = ArgValue(stmt.args(i), i + 1);
-    if (!v.ok()) {
-      reply.Error(v.status().sql_code(), v.status().sql_state(),
-                  v.status().message());
-      return;
-    }
-    params.push_back(std::move(*v));
-  }
+exec::LocalEngine* SqlDispatcher::EngineFor(Session& session, Reply& reply) {
   auto& data = session.data();
   if (!data) {
     auto fresh = std::make_unique<EngineData>(store_);
@@ -248,14 +242,19 @@ void SqlDispatcher::Dispatch(Session& session, uint8_t type,
       Status st = fresh->engine.SetDatabase(session.schema());
       if (!st.ok()) {
         reply.Error(st.sql_code(), st.sql_state(), st.message());
-        return;
+        return nullptr;
       }
     }
     data = std::move(fresh);
   }
-  exec::LocalEngine& engine = static_cast<EngineData&>(*data).engine;
-  XSink sink(reply);
-  Result<exec::QueryResult> r = engine.Execute(stmt.stmt(), params, &sink);
+  return &static_cast<EngineData&>(*data).engine;
+}
+
+namespace {
+
+// The reply to a statement or plan that ran (or failed).
+void Finish(const Result<exec::QueryResult>& r, const XSink& sink,
+            Reply& reply) {
   if (!r.ok()) {
     const Status& st = r.status();
     if (st.code() == Status::Code::kSqlError) {
@@ -277,6 +276,97 @@ void SqlDispatcher::Dispatch(Session& session, uint8_t type,
                 r->rows_affected);
   }
   reply.Final(ServerMsg::SQL_STMT_EXECUTE_OK, Mysqlx::Sql::StmtExecuteOk());
+}
+
+// Scalars as plan values; false (after answering) when one is not.
+template <class Args>
+bool ArgValues(const Args& args, Reply& reply, std::vector<plan::Value>* out) {
+  int i = 0;
+  for (const auto& a : args) {
+    Result<plan::Value> v = ArgValue(a, ++i);
+    if (!v.ok()) {
+      reply.Error(v.status().sql_code(), v.status().sql_state(),
+                  v.status().message());
+      return false;
+    }
+    out->push_back(std::move(*v));
+  }
+  return true;
+}
+
+}  // namespace
+
+void SqlDispatcher::Dispatch(Session& session, uint8_t type,
+                             std::string_view payload, Reply& reply) {
+  if (type == ClientMsg::EXEC_PLAN_READ)
+    return ExecPlan(session, payload, reply);
+  Mysqlx::Sql::StmtExecute stmt;
+  if (!ReadSqlStatement(type, payload, reply, &stmt)) return;
+  std::vector<plan::Value> params;
+  if (!ArgValues(stmt.args(), reply, &params)) return;
+  exec::LocalEngine* engine = EngineFor(session, reply);
+  if (engine == nullptr) return;
+  XSink sink(reply);
+  Finish(engine->Execute(stmt.stmt(), params, &sink), sink, reply);
+}
+
+void SqlDispatcher::ExecPlan(Session& session, std::string_view payload,
+                             Reply& reply) {
+  Xp::Plan::ExecPlan req;
+  if (!ParseMessage(payload, &req)) {
+    reply.Error(err::kXBadMessage, "HY000",
+                "Invalid message: cannot parse Xp.Plan.ExecPlan", true);
+    return;
+  }
+  if (req.has_format_version() &&
+      req.format_version() > plan::kPlanFormatVersion) {
+    reply.Error(plan::kErrBadPlan, "HY000",
+                "Invalid plan: format " + std::to_string(req.format_version()) +
+                    " is newer than this data node's " +
+                    std::to_string(plan::kPlanFormatVersion));
+    return;
+  }
+  std::shared_ptr<const Xp::Plan::Node> node;
+  if (req.has_plan()) {
+    auto owned =
+        std::make_shared<Xp::Plan::Node>(std::move(*req.mutable_plan()));
+    if (req.has_plan_digest()) {
+      // The cache is shared by every client: an entry must be what its
+      // digest names.
+      std::string bytes;
+      {
+        google::protobuf::io::StringOutputStream stream(&bytes);
+        google::protobuf::io::CodedOutputStream coded(&stream);
+        coded.SetSerializationDeterministic(true);
+        owned->SerializeToCodedStream(&coded);
+      }
+      if (plan::Digest(bytes) != req.plan_digest()) {
+        reply.Error(plan::kErrBadPlan, "HY000",
+                    "Invalid plan: plan_digest is not the plan's digest");
+        return;
+      }
+      std::lock_guard<std::mutex> lock(cache_mu_);
+      if (cache_.size() >= kPlanCacheEntries) cache_.clear();
+      cache_[req.plan_digest()] = owned;
+    }
+    node = std::move(owned);
+  } else {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    auto it = cache_.find(req.plan_digest());
+    if (it == cache_.end()) {
+      reply.Error(plan::kErrPlanCacheMiss, "HY000",
+                  "Plan cache miss: send the whole plan with digest '" +
+                      req.plan_digest() + "'");
+      return;
+    }
+    node = it->second;
+  }
+  std::vector<plan::Value> params;
+  if (!ArgValues(req.parameters(), reply, &params)) return;
+  exec::LocalEngine* engine = EngineFor(session, reply);
+  if (engine == nullptr) return;
+  XSink sink(reply);
+  Finish(engine->ExecutePlan(*node, params, &sink), sink, reply);
 }
 
 }  // namespace xp::dn

@@ -5,9 +5,16 @@
 // affected and the last insert id (docs/PROTOCOL.md §8).
 #pragma once
 
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
 #include "dn/sql_store.h"
+#include "plan/exec/local_engine.h"
 #include "plan/types/data_type.h"
 #include "xprotocol/proto/mysqlx_resultset.pb.h"
+#include "xprotocol/proto/xprotocol_plan.pb.h"
 #include "xprotocol/server.h"
 
 namespace xp::dn {
@@ -16,6 +23,10 @@ namespace xp::dn {
 Mysqlx::Resultset::ColumnMetaData ColumnMetaDataFor(const std::string& name,
                                                     const plan::DataType& type);
 
+// Also EXEC_PLAN_READ (docs/PROTOCOL.md §9.4): a plan, validated and run
+// in the session's transaction; a plan sent with its digest is cached
+// node-wide, and a later request may send the digest alone (7012 when the
+// node does not have it: the client resends the whole plan).
 class SqlDispatcher : public Dispatcher {
  public:
   // `store` must outlive the dispatcher.
@@ -24,7 +35,16 @@ class SqlDispatcher : public Dispatcher {
                 Reply& reply) override;
 
  private:
+  static constexpr size_t kPlanCacheEntries = 4096;
+  void ExecPlan(Session& session, std::string_view payload, Reply& reply);
+  // The session's engine, made at its first request; null after answering
+  // an error (an unknown default schema).
+  exec::LocalEngine* EngineFor(Session& session, Reply& reply);
+
   SqlStore* store_;
+  std::mutex cache_mu_;
+  std::unordered_map<std::string, std::shared_ptr<const Xp::Plan::Node>>
+      cache_;  // by digest
 };
 
 }  // namespace xp::dn

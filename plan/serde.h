@@ -26,8 +26,9 @@ namespace xp::plan {
 inline constexpr uint32_t kPlanFormatVersion = 1;
 
 // Errors of the plan path (SQLSTATE HY000).
-inline constexpr uint32_t kErrBadPlan = 7010;      // fails validation
-inline constexpr uint32_t kErrStaleSchema = 7011;  // a table's version moved
+inline constexpr uint32_t kErrBadPlan = 7010;        // fails validation
+inline constexpr uint32_t kErrStaleSchema = 7011;    // a table's version moved
+inline constexpr uint32_t kErrPlanCacheMiss = 7012;  // digest-only, unknown
 
 struct PlanLimits {
   size_t max_depth = 64;       // nodes and expressions, nested

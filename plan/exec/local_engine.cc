@@ -639,21 +639,9 @@ Result<QueryResult> LocalEngine::Execute(std::string_view sql_text,
       std::unique_lock<std::shared_mutex> lock(store_->ddl_mutex());
       return ExecuteStatement(std::move(stmt));
     }
-    std::shared_lock<std::shared_mutex> lock(store_->ddl_mutex());
-    // autocommit = 0: every statement runs in a transaction, which COMMIT
-    // or ROLLBACK ends.
-    if (!Autocommit() && !session_->in_transaction())
-      XP_RETURN_IF_ERROR(session_->Begin());
-    XP_RETURN_IF_ERROR(session_->StatementBegin());
-    Result<QueryResult> out = ExecuteStatement(std::move(stmt));
-    Status end = session_->StatementEnd(out.ok());
-    if (out.ok() && !end.ok()) return end;
-    // A deadlock victim loses its whole transaction (as in InnoDB), so the
-    // other side can go on.
-    if (!out.ok() && out.status().sql_code() == 1213 &&
-        session_->in_transaction())
-      (void)session_->Rollback();
-    return out;
+    return InStatement([&]() -> Result<QueryResult> {
+      return ExecuteStatement(std::move(stmt));
+    });
   }();
   params_ = nullptr;
   sink_ = nullptr;
@@ -668,6 +656,61 @@ Result<QueryResult> LocalEngine::Execute(std::string_view sql_text,
   return r;
 }
 
+Result<QueryResult> LocalEngine::InStatement(
+    const std::function<Result<QueryResult>()>& run) {
+  std::shared_lock<std::shared_mutex> lock(store_->ddl_mutex());
+  // autocommit = 0: every statement runs in a transaction, which COMMIT
+  // or ROLLBACK ends.
+  if (!Autocommit() && !session_->in_transaction())
+    XP_RETURN_IF_ERROR(session_->Begin());
+  XP_RETURN_IF_ERROR(session_->StatementBegin());
+  Result<QueryResult> out = run();
+  Status end = session_->StatementEnd(out.ok());
+  if (out.ok() && !end.ok()) return end;
+  // A deadlock victim loses its whole transaction (as in InnoDB), so the
+  // other side can go on.
+  if (!out.ok() && out.status().sql_code() == 1213 &&
+      session_->in_transaction())
+    (void)session_->Rollback();
+  return out;
+}
+
+Result<QueryResult> LocalEngine::ExecutePlan(
+    const Xp::Plan::Node& plan, const std::vector<plan::Value>& params,
+    ResultSink* sink) {
+  QueryContext ctx(memory_budget_);
+  QueryContext::Bind bind(&ctx);
+  {
+    std::lock_guard<std::mutex> lock(running_mu_);
+    running_ = &ctx;
+  }
+  Result<QueryResult> r = InStatement([&]() -> Result<QueryResult> {
+    // Validated against the catalog under the statement's DDL lock, so the
+    // tables it names stay as checked while it runs.
+    XP_ASSIGN_OR_RETURN(plan::LogicalNodePtr node,
+                        plan::FromProto(plan, store_->catalog(), params));
+    XP_ASSIGN_OR_RETURN(OperatorPtr op,
+                        Lower(*node, [this](const plan::LogicalNode& scan) {
+                          return Scan(scan);
+                        }));
+    QueryResult result;
+    for (size_t c = 0; c < node->types.size(); ++c)
+      result.names.push_back("#" + std::to_string(c));
+    result.types = node->types;
+    XP_RETURN_IF_ERROR(sink->Columns(result.names, result.types));
+    for (;;) {
+      XP_ASSIGN_OR_RETURN(const Batch* b, op->Next());
+      if (b == nullptr) break;
+      if (b->num_rows() > 0)
+        XP_RETURN_IF_ERROR(sink->Rows(*b, result.types.size()));
+    }
+    return result;
+  });
+  std::lock_guard<std::mutex> lock(running_mu_);
+  running_ = nullptr;
+  return r;
+}
+
 Result<std::string> LocalEngine::PlanBytes(std::string_view select) {
   XP_ASSIGN_OR_RETURN(sql::StmtPtr stmt, sql::Parse(select));
   if (stmt->kind != sql::StmtKind::kSelect)
@@ -676,6 +719,13 @@ Result<std::string> LocalEngine::PlanBytes(std::string_view select) {
   XP_ASSIGN_OR_RETURN(
       SelectPlan plan,
       PlanSelect(*static_cast<const sql::SelectStatement&>(*stmt).query));
+  if (plan.visible < plan.node->types.size()) {
+    // Only the select list leaves (ORDER BY keys computed below stay).
+    std::vector<plan::BoundExprPtr> cols;
+    for (size_t c = 0; c < plan.visible; ++c)
+      cols.push_back(plan::MakeColumn(static_cast<int>(c), plan.types[c]));
+    plan.node = plan::MakeProject(std::move(plan.node), std::move(cols));
+  }
   XP_RETURN_IF_ERROR(plan::Optimize(&plan.node, Options()));
   return plan::Serialize(*plan.node);
 }

@@ -14,6 +14,7 @@
 // answer; non-grouped columns are 1055 (ONLY_FULL_GROUP_BY).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -30,6 +31,7 @@
 #include "plan/logical.h"
 #include "plan/optimizer.h"
 #include "plan/schema.h"
+#include "xprotocol/proto/xprotocol_plan.pb.h"
 
 namespace xp::exec {
 
@@ -74,6 +76,12 @@ class LocalEngine {
   // batch (no effect when idle).
   void CancelRunning();
   const std::string& current_database() const { return database_; }
+  // Runs a shipped plan (plan/serde.h: validated here; `params` fill its
+  // parameter constants) as one statement of this session; rows go to
+  // `sink` (required), named #0, #1, ...
+  Result<QueryResult> ExecutePlan(const Xp::Plan::Node& plan,
+                                  const std::vector<plan::Value>& params,
+                                  ResultSink* sink);
   // The optimized plan of a SELECT, serialized as a data node would
   // receive it (plan/serde.h); 1235 when it holds a subquery expression.
   Result<std::string> PlanBytes(std::string_view select);
@@ -189,6 +197,11 @@ class LocalEngine {
   std::map<std::string, plan::Value> user_variables_;
 
   Result<QueryResult> ExecuteStatement(sql::StmtPtr stmt);
+  // Runs `run` as one statement: under the shared DDL lock, in the
+  // session's transaction (opened for autocommit = 0), with statement
+  // rollback on failure.
+  Result<QueryResult> InStatement(
+      const std::function<Result<QueryResult>()>& run);
 
   size_t memory_budget_ = 0;
   std::mutex running_mu_;

@@ -4,8 +4,11 @@
 // Prints one line per file with pass counts; statements the engine does not
 // support yet (MySQL 1235) are counted separately from wrong answers.
 //   slt_runner [--require-all] [--verbose] [--reasons] [--known FILE]
-//              [--set STATEMENT] [--xdn PORT [--user U] [--password P]]
-//              FILE...
+//              [--set STATEMENT] [--xdn PORT [--user U] [--password P]
+//              [--plans]] FILE...
+// --plans: every SELECT that can be a plan is planned here (on an in-memory
+//   mirror of the file's tables) and sent as EXEC_PLAN_READ instead of SQL
+//   (issue 5: the same results either way); repeated plans go by digest.
 // --require-all: exit 1 unless every record passes or is a listed known
 //   failure that still fails the listed way (for CI);
 // --known FILE: known failures, one per line as
@@ -19,10 +22,12 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "plan/exec/local_engine.h"
+#include "plan/serde.h"
 #include "tests/sql/slt.h"
 #include "tests/sql/slt_check.h"
 #include "xprotocol/client.h"
@@ -58,6 +63,7 @@ struct Options {
   std::vector<Known> known;
   std::vector<std::string> setup;  // --set: run first on every engine
   int xdn_port = 0;                // --xdn: run on this data node
+  bool plans = false;              // --plans
   std::string user = "root", password;
 };
 
@@ -81,6 +87,10 @@ char XLetter(const Mysqlx::Resultset::ColumnMetaData& c) {
       return 'T';
   }
 }
+
+// --plans: SELECTs sent as plans, and those that went as SQL (not
+// expressible as a plan: subquery expressions).
+size_t g_plans_sent = 0, g_selects_as_sql = 0;
 
 class Target {
  public:
@@ -116,13 +126,24 @@ class XTarget : public Target {
     XP_RETURN_IF_ERROR(t->Run("DROP DATABASE IF EXISTS " + db).status());
     XP_RETURN_IF_ERROR(t->Run("CREATE DATABASE " + db).status());
     XP_RETURN_IF_ERROR(t->Run("USE " + db).status());
+    t->plans_ = o.plans;
     return t;
   }
   ~XTarget() override {
     if (client_) (void)Run("DROP DATABASE IF EXISTS " + db_);
   }
   xp::Result<Outcome> Run(const std::string& sql) override {
-    auto r = client_->Execute(sql);
+    xp::Result<xp::StmtResult> r = xp::Status::OK();
+    auto plan = plans_ ? mirror_.PlanBytes(sql)
+                       : xp::Result<std::string>(xp::Status::NotFound(""));
+    if (plan.ok()) {
+      ++g_plans_sent;
+      r = RunPlan(*plan);
+    } else {
+      if (plans_ && plan.status().sql_code() == 1235) ++g_selects_as_sql;
+      r = client_->Execute(sql);
+      if (plans_) (void)mirror_.Execute(sql);  // keep the mirror's tables
+    }
     if (!r.ok()) {
       const xp::ServerError& e = client_->last_error();
       if (e.code != 0 && !e.fatal)
@@ -148,8 +169,32 @@ class XTarget : public Target {
   }
 
  private:
+  // EXEC_PLAN_READ of a serialized plan: the digest alone when this
+  // connection sent the plan before, the whole plan after a cache miss.
+  xp::Result<xp::StmtResult> RunPlan(const std::string& bytes) {
+    Xp::Plan::ExecPlan req;
+    req.set_format_version(xp::plan::kPlanFormatVersion);
+    const std::string digest = xp::plan::Digest(bytes);
+    req.set_plan_digest(digest);
+    const bool known = digests_.count(digest) > 0;
+    if (!known && !req.mutable_plan()->ParseFromString(bytes))
+      return xp::Status::Internal("unparsable plan bytes");
+    XP_RETURN_IF_ERROR(client_->Send(xp::ClientMsg::EXEC_PLAN_READ, req));
+    auto r = client_->ReadResult();
+    if (!r.ok() && known &&
+        client_->last_error().code == xp::plan::kErrPlanCacheMiss) {
+      digests_.erase(digest);
+      return RunPlan(bytes);
+    }
+    if (r.ok()) digests_.insert(digest);
+    return r;
+  }
+
   std::unique_ptr<xp::Client> client_;
   std::string db_;
+  bool plans_ = false;
+  xp::exec::LocalEngine mirror_;  // --plans: plans are made here
+  std::set<std::string> digests_;
 };
 
 bool EndsWith(const std::string& s, const std::string& suffix) {
@@ -307,6 +352,8 @@ int main(int argc, char** argv) {
       o.setup.emplace_back(argv[++i]);
     } else if (std::strcmp(argv[i], "--xdn") == 0 && i + 1 < argc) {
       o.xdn_port = std::atoi(argv[++i]);
+    } else if (std::strcmp(argv[i], "--plans") == 0) {
+      o.plans = true;
     } else if (std::strcmp(argv[i], "--user") == 0 && i + 1 < argc) {
       o.user = argv[++i];
     } else if (std::strcmp(argv[i], "--password") == 0 && i + 1 < argc) {
@@ -323,7 +370,9 @@ int main(int argc, char** argv) {
           "  --set STMT     run STMT first on every file's engine, e.g.\n"
           "                 \"SET xp_disabled_passes = 'access_path'\"\n"
           "  --xdn PORT     run on the data node at 127.0.0.1:PORT over X\n"
-          "                 Protocol (--user, default root; --password)\n");
+          "                 Protocol (--user, default root; --password)\n"
+          "  --plans        with --xdn: SELECTs go as plans "
+          "(EXEC_PLAN_READ)\n");
       return 0;
     } else {
       files.emplace_back(argv[i]);
@@ -341,6 +390,12 @@ int main(int argc, char** argv) {
   }
   std::printf("TOTAL %zu passed %zu failed %zu unsupported %zu known\n",
               total.passed, total.failed, total.unsupported, total.known);
+  if (o.plans) {
+    std::printf(
+        "plans: %zu SELECTs sent as EXEC_PLAN_READ, %zu as SQL "
+        "(subquery expressions)\n",
+        g_plans_sent, g_selects_as_sql);
+  }
   if (o.reasons != nullptr) {
     std::vector<std::pair<size_t, std::string>> by_count;
     for (const auto& [m, k] : *o.reasons) by_count.emplace_back(k, m);
