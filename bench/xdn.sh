@@ -12,4 +12,4 @@ build/bin/xdn --data_dir="$work/data" --port=0 --port_file="$work/port" \
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 1 100); do [ -s "$work/port" ] && break; sleep 0.1; done
-build/bin/xdn_bench --port "$(cat "$work/port")" --password bench "$@"
+build/bin/xdn_bench --port "$(cat "$work/port")" --password bench --pid "$pid" "$@"

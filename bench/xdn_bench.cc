@@ -1,16 +1,27 @@
 // End-to-end data node benchmark through the X Protocol client (issue 4):
 // point get by primary key, 1000-row INSERTs, full scan and filtered scan,
 // against a running xdn (bench/xdn.sh starts one). Prints one fixed line per
-// workload.
+// workload. With --pid (the DN's process id) it also compares point gets
+// through the SQL path and the plan path (EXEC_PLAN_READ by digest) in DN
+// CPU per query, read from /proc/PID/stat.
 //   xdn_bench --port P [--password PW] [--rows N] [--gets N] [--clients C]
+//             [--pid PID]
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "plan/exec/local_engine.h"
+#include "plan/serde.h"
 #include "xprotocol/client.h"
 
 namespace {
@@ -23,7 +34,52 @@ struct Args {
   int rows = 200000;
   int gets = 20000;
   int clients = 2;
+  int pid = 0;
 };
+
+// The DN's CPU time so far (user + system), in seconds.
+double CpuSeconds(int pid) {
+  std::FILE* f =
+      std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r");
+  if (f == nullptr) return 0;
+  char buf[1024];
+  const size_t n = std::fread(buf, 1, sizeof(buf) - 1, f);
+  std::fclose(f);
+  buf[n] = 0;
+  // Fields after the command name "(...)": state is field 3; utime 14,
+  // stime 15.
+  const char* p = std::strrchr(buf, ')');
+  unsigned long long ut = 0, st = 0;
+  if (p != nullptr)
+    std::sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+                &ut, &st);
+  return static_cast<double>(ut + st) /
+         static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// Every constant 1 of the plan becomes parameter 0 (the plan of
+// "... WHERE id = 1": the Get key and the filter above it).
+void Parameterize(Xp::Plan::Node* n) {
+  auto value = [](Xp::Plan::Value* v) {
+    if (v->has_i() && v->i() == 1) {
+      v->clear_i();
+      v->set_param(0);
+    }
+  };
+  std::function<void(Xp::Plan::Expr*)> expr = [&](Xp::Plan::Expr* e) {
+    if (e->op() == 0 && e->has_value() && e->value().has_i() &&
+        e->value().i() == 1) {
+      e->clear_value();
+      e->set_param(0);
+    }
+    for (auto& a : *e->mutable_args()) expr(&a);
+  };
+  for (auto& k : *n->mutable_keys())
+    for (auto& v : *k.mutable_values()) value(&v);
+  if (n->has_predicate()) expr(n->mutable_predicate());
+  for (auto& e : *n->mutable_exprs()) expr(&e);
+  for (auto& c : *n->mutable_children()) Parameterize(&c);
+}
 
 std::unique_ptr<xp::Client> Connect(const Args& a) {
   xp::ClientOptions o;
@@ -63,6 +119,7 @@ int main(int argc, char** argv) {
     if (f == "--rows") a.rows = std::atoi(argv[i + 1]);
     if (f == "--gets") a.gets = std::atoi(argv[i + 1]);
     if (f == "--clients") a.clients = std::atoi(argv[i + 1]);
+    if (f == "--pid") a.pid = std::atoi(argv[i + 1]);
   }
   auto c = Connect(a);
   Must(*c, "DROP TABLE IF EXISTS bench");
@@ -113,6 +170,65 @@ int main(int argc, char** argv) {
   s = Seconds(start);
   std::printf("xdn point_get: %d queries, %d clients, %.2f s = %.0f QPS\n",
               a.gets, a.clients, s, a.gets / s);
+
+  // Plan path vs SQL path, one client, DN CPU per query.
+  if (a.pid != 0) {
+    xp::exec::LocalEngine mirror;  // plans the query like a CN would
+    (void)mirror.Execute(
+        "CREATE TABLE bench (id INT PRIMARY KEY, k INT NOT NULL, "
+        "c CHAR(120) NOT NULL, pad CHAR(60) NOT NULL)");
+    auto bytes = mirror.PlanBytes("SELECT c FROM bench WHERE id = 1");
+    if (!bytes.ok()) {
+      std::fprintf(stderr, "plan: %s\n", bytes.status().ToString().c_str());
+      return 1;
+    }
+    Xp::Plan::ExecPlan req;
+    req.mutable_plan()->ParseFromString(*bytes);
+    Parameterize(req.mutable_plan());
+    std::string canon;
+    {
+      google::protobuf::io::StringOutputStream stream(&canon);
+      google::protobuf::io::CodedOutputStream coded(&stream);
+      coded.SetSerializationDeterministic(true);
+      req.plan().SerializeToCodedStream(&coded);
+    }
+    req.set_plan_digest(xp::plan::Digest(canon));
+    double sql_cpu = 0, plan_cpu = 0, sql_s = 0, plan_s = 0;
+    for (int path = 0; path < 2; ++path) {
+      const double cpu0 = CpuSeconds(a.pid);
+      start = Clock::now();
+      std::vector<xp::Any> arg(1);
+      for (int i = 0; i < a.gets; ++i) {
+        const int64_t id = (i * 7919) % a.rows + 1;
+        xp::Result<xp::StmtResult> r = xp::Status::OK();
+        if (path == 0) {
+          arg[0] = xp::AnyOf(xp::ScalarSint(id));
+          r = c->Execute("SELECT c FROM bench WHERE id = ?", arg);
+        } else {
+          req.clear_parameters();
+          *req.add_parameters() = xp::ScalarSint(id);
+          Xp::Plan::ExecPlan digest_only = req;
+          if (i > 0) digest_only.clear_plan();  // cached after the first
+          if (!c->Send(xp::ClientMsg::EXEC_PLAN_READ, digest_only).ok())
+            return 1;
+          r = c->ReadResult();
+        }
+        if (!r.ok() || r->sets.empty() || r->sets[0].rows.size() != 1) {
+          std::fprintf(stderr, "point get (%s) failed: %s\n",
+                       path ? "plan" : "SQL", r.status().ToString().c_str());
+          return 1;
+        }
+      }
+      (path == 0 ? sql_s : plan_s) = Seconds(start);
+      (path == 0 ? sql_cpu : plan_cpu) = CpuSeconds(a.pid) - cpu0;
+    }
+    std::printf("xdn point_get SQL path: %.0f QPS, %.1f us DN CPU per query\n",
+                a.gets / sql_s, sql_cpu * 1e6 / a.gets);
+    std::printf(
+        "xdn point_get plan path (digest): %.0f QPS, %.1f us DN CPU per "
+        "query; CPU ratio plan/SQL = %.2f\n",
+        a.gets / plan_s, plan_cpu * 1e6 / a.gets, plan_cpu / sql_cpu);
+  }
 
   // Full scan and filtered scan (rows delivered to the client).
   for (const char* sql : {"SELECT id, k, c, pad FROM bench",

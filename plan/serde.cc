@@ -251,8 +251,19 @@ Result<DataType> Decoder::Type(const P::DataType& in) const {
 }
 
 Result<Value> Decoder::ValueOf(const P::Value& in, const DataType& t) const {
-  const int set =
-      in.has_i() + in.has_u() + in.has_d() + in.has_decimal() + in.has_s();
+  const int set = in.has_i() + in.has_u() + in.has_d() + in.has_decimal() +
+                  in.has_s() + in.has_param();
+  if (in.has_param() && set == 1) {
+    if (in.param() >= params_.size())
+      return Bad("parameter " + std::to_string(in.param()) + " of " +
+                 std::to_string(params_.size()));
+    if (t.id == TypeId::kNull) return Value();
+    Result<Value> v = ConvertValue(params_[in.param()], t, "?");
+    if (!v.ok())
+      return Bad("parameter " + std::to_string(in.param()) + ": " +
+                 v.status().message());
+    return v;
+  }
   if (set == 0) return Value();  // NULL
   if (set > 1) return Bad("a value with several alternatives");
   switch (t.phys()) {

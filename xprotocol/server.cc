@@ -126,10 +126,14 @@ struct Server::Impl {
   Dispatcher* const dispatcher;
   const UserStore* const users;
 
-  asio::io_context io;
+  // One io_context per thread, each run by its own thread; a connection
+  // lives on one of them (round robin) for its whole life, so a request's
+  // read, dispatch and reply never hop between threads (no futex wake-ups
+  // per request). The acceptor runs on the first.
+  std::vector<std::unique_ptr<asio::io_context>> ios;
+  size_t next_io = 0;  // on the acceptor's thread only
   std::optional<tcp::acceptor> acceptor;
-  std::optional<asio::executor_work_guard<asio::io_context::executor_type>>
-      work;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work;
   std::vector<std::thread> threads;
   uint16_t port = 0;
   bool running = false;
@@ -828,7 +832,7 @@ void Connection::HandleSessKill(uint64_t sid, std::string_view payload,
 
 void Server::Impl::DoAccept() {
   acceptor->async_accept(
-      asio::make_strand(io),
+      asio::make_strand(*ios[next_io++ % ios.size()]),
       [this](const boost::system::error_code& ec, tcp::socket socket) {
         if (ec == asio::error::operation_aborted || !acceptor->is_open()) {
           return;
@@ -876,7 +880,11 @@ Status Server::Start() {
   if (ec)
     return Status::InvalidArgument("bad bind address " + s.opts.bind_address);
   tcp::endpoint ep(addr, s.opts.port);
-  s.acceptor.emplace(s.io);
+  const int n = s.opts.threads < 1 ? 1 : s.opts.threads;
+  s.ios.clear();
+  for (int i = 0; i < n; ++i)
+    s.ios.push_back(std::make_unique<asio::io_context>(1));
+  s.acceptor.emplace(*s.ios[0]);
   s.acceptor->open(ep.protocol(), ec);
   if (!ec) s.acceptor->set_option(tcp::acceptor::reuse_address(true), ec);
   if (!ec) s.acceptor->bind(ep, ec);
@@ -886,10 +894,13 @@ Status Server::Start() {
                            std::to_string(s.opts.port) + ": " + ec.message());
   }
   s.port = s.acceptor->local_endpoint().port();
-  s.work.emplace(asio::make_work_guard(s.io));
+  s.work.clear();
+  for (auto& io : s.ios) s.work.push_back(asio::make_work_guard(*io));
   s.DoAccept();
-  const int n = s.opts.threads < 1 ? 1 : s.opts.threads;
-  for (int i = 0; i < n; ++i) s.threads.emplace_back([&s] { s.io.run(); });
+  for (auto& io : s.ios) {
+    asio::io_context* ctx = io.get();
+    s.threads.emplace_back([ctx] { ctx->run(); });
+  }
   s.running = true;
   return Status::OK();
 }
@@ -900,7 +911,7 @@ void Server::Stop() {
   Impl& s = *impl_;
   if (!s.running) return;
   s.running = false;
-  asio::post(s.io, [&s] {
+  asio::post(*s.ios[0], [&s] {
     boost::system::error_code ec;
     s.acceptor->close(ec);
   });
@@ -910,8 +921,8 @@ void Server::Stop() {
       asio::post(c->executor(), [c = c] { c->CloseNow(); });
     }
   }
-  s.work.reset();
-  s.io.stop();
+  s.work.clear();
+  for (auto& io : s.ios) io->stop();
   for (auto& t : s.threads) t.join();
   s.threads.clear();
   std::lock_guard<std::mutex> l(s.mu);
