@@ -90,6 +90,17 @@ TEST_F(SerdeTest, ParametersFillConstants) {
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_NE(Explain(**r).find("42"), std::string::npos) << Explain(**r);
   EXPECT_EQ(Code(p), kErrBadPlan);  // parameter 0 of 0
+
+  // A Get key as a parameter (one plan for every point lookup).
+  P::Node* scan = p.mutable_children(0)->mutable_children(0);
+  scan->set_kind(static_cast<uint32_t>(NodeKind::kGet));
+  scan->set_index(0);
+  scan->add_keys()->add_values()->set_param(0);
+  auto get = FromProto(p, catalog_, {Value(int64_t{7})});
+  ASSERT_TRUE(get.ok()) << get.status().ToString();
+  EXPECT_NE(Explain(**get).find("keys=(7)"), std::string::npos)
+      << Explain(**get);
+  EXPECT_EQ(Code(p, {Value(std::string("not a number"))}), kErrBadPlan);
 }
 
 TEST_F(SerdeTest, RefusesBadPlans) {
