@@ -9,7 +9,8 @@ namespace xp::dn {
 
 namespace {
 
-constexpr uint32_t kDatabases = 1, kTables = 2, kCounters = 3, kVersion = 4;
+constexpr uint32_t kDatabases = 1, kTables = 2, kCounters = 3, kVersion = 4,
+                   kAutoIncrement = 5;
 constexpr char kFormat = 2;  // 2: index ids
 
 std::string SysKey(uint32_t index) {
@@ -131,6 +132,12 @@ Status Bad(const char* what) {
 }
 
 }  // namespace
+
+std::string AutoIncrementKey(uint64_t table_id) {
+  std::string k = SysKey(kAutoIncrement);
+  key::AppendUInt64(table_id, false, &k);
+  return k;
+}
 
 std::string EncodeTableSchema(const plan::TableSchema& t, uint64_t table_id) {
   std::string out(1, kFormat);

@@ -8,6 +8,8 @@
 //     index 2 + database + table name    -> encoded TableSchema + table id
 //     index 3                            -> next table id (varint)
 //     index 4                            -> data format version (text)
+//     index 5 + table id                 -> next AUTO_INCREMENT value
+//                                           (decimal text; dn/sql_store.h)
 #pragma once
 
 #include <cstdint>
@@ -29,6 +31,9 @@ inline constexpr int kDataFormat = 2;
 std::string EncodeTableSchema(const plan::TableSchema& t, uint64_t table_id);
 Status DecodeTableSchema(std::string_view in, plan::TableSchema* t,
                          uint64_t* table_id);
+
+// The key of table `table_id`'s AUTO_INCREMENT counter.
+std::string AutoIncrementKey(uint64_t table_id);
 
 class LocalCatalog : public plan::Catalog {
  public:

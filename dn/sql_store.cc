@@ -1,6 +1,7 @@
 #include "dn/sql_store.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <functional>
 
 #include "codec/key.h"
@@ -348,7 +349,7 @@ Status SqlStore::ClearTable(uint64_t id) {
     keys.emplace_back(it->key());
   for (const auto& k : keys) XP_RETURN_IF_ERROR(txn->Delete(k));
   XP_RETURN_IF_ERROR(txn->Commit());
-  ForgetCounters(id);
+  ForgetCounters(id, /*reset=*/true);
   return storage_->CompactRange(begin, end);
 }
 
@@ -430,7 +431,7 @@ Status SqlStore::AlterTable(plan::TableSchema schema,
     (void)catalog_->AlterTable(std::move(back));
     return st;
   }
-  ForgetCounters(id);
+  ForgetCounters(id, /*reset=*/false);
   return Status::OK();
 }
 
@@ -455,6 +456,10 @@ Result<uint64_t> SqlStore::NextAuto(const StoredTable& t, bool hidden) {
     c.hidden_loaded = true;
   }
   if (!hidden && !c.auto_loaded) {
+    // The larger of the persisted counter and what the rows hold (the
+    // counter write is not synced: after a power loss the rows decide).
+    XP_ASSIGN_OR_RETURN(std::optional<std::string> saved,
+                        storage_->GetLatest(AutoIncrementKey(t.id)));
     auto txn = storage_->Begin();
     uint64_t max = 0;
     XP_RETURN_IF_ERROR(
@@ -467,9 +472,15 @@ Result<uint64_t> SqlStore::NextAuto(const StoredTable& t, bool hidden) {
                      return Status::OK();
                    }));
     c.next_auto = max + 1;
+    if (saved)
+      c.next_auto = std::max<uint64_t>(
+          c.next_auto, std::strtoull(saved->c_str(), nullptr, 10));
     c.auto_loaded = true;
   }
-  return hidden ? c.next_hidden++ : c.next_auto++;
+  if (hidden) return c.next_hidden++;
+  const uint64_t id = c.next_auto++;
+  XP_RETURN_IF_ERROR(SaveAuto(t.id, c.next_auto));
+  return id;
 }
 
 Status SqlStore::SeenAuto(const StoredTable& t, uint64_t used) {
@@ -477,8 +488,9 @@ Status SqlStore::SeenAuto(const StoredTable& t, uint64_t used) {
     std::lock_guard<std::mutex> lock(counters_mu_);
     Counters& c = counters_[t.id];
     if (c.auto_loaded) {
-      if (used >= c.next_auto) c.next_auto = used + 1;
-      return Status::OK();
+      if (used < c.next_auto) return Status::OK();
+      c.next_auto = used + 1;
+      return SaveAuto(t.id, c.next_auto);
     }
   }
   // Not loaded yet: loading reads the stored maximum, which after this
@@ -488,12 +500,21 @@ Status SqlStore::SeenAuto(const StoredTable& t, uint64_t used) {
   Counters& c = counters_[t.id];
   --c.next_auto;  // NextAuto handed one out; take it back
   if (used >= c.next_auto) c.next_auto = used + 1;
-  return Status::OK();
+  return SaveAuto(t.id, c.next_auto);
 }
 
-void SqlStore::ForgetCounters(uint64_t id) {
+Status SqlStore::SaveAuto(uint64_t table_id, uint64_t next) {
+  // Outside the statement's transaction (no lock, no conflict between
+  // inserters): like InnoDB, a rolled-back insert does not give its id
+  // back, and a deleted largest id is not reused after a restart.
+  return storage_->PutAutonomous(AutoIncrementKey(table_id),
+                                 std::to_string(next));
+}
+
+void SqlStore::ForgetCounters(uint64_t id, bool reset) {
   std::lock_guard<std::mutex> lock(counters_mu_);
   counters_.erase(id);
+  if (reset) (void)storage_->DeleteAutonomous(AutoIncrementKey(id));
 }
 
 }  // namespace xp::dn

@@ -9,9 +9,12 @@
 // where any session (or a restarted node: RocksDB keeps prepared
 // transactions) can COMMIT or ROLLBACK it by xid.
 //
-// AUTO_INCREMENT and hidden primary keys: one counter per table in memory,
-// started at first use from the largest stored value (so a restart
-// continues after the highest surviving id, like MySQL 5.7).
+// AUTO_INCREMENT and hidden primary keys: one counter per table in memory.
+// The AUTO_INCREMENT counter is also kept in the catalog (written outside
+// the statement's transaction at each advance, unsynced), so after a
+// restart it continues past every id ever handed out, as MySQL 8's does;
+// after a power loss it is at least past the largest stored value. Hidden
+// row numbers restart after the largest stored one.
 // DDL: every data change of a DDL statement and its catalog record are one
 // storage transaction; DROP / TRUNCATE then compact the freed range.
 #pragma once
@@ -58,7 +61,10 @@ class SqlStore : public exec::Store {
   // moving a counter past an explicit value.
   Result<uint64_t> NextAuto(const StoredTable& t, bool hidden);
   Status SeenAuto(const StoredTable& t, uint64_t used);
-  void ForgetCounters(uint64_t id);
+  Status SaveAuto(uint64_t table_id, uint64_t next);
+  // Drops the in-memory counters of a table (reset: the persisted
+  // AUTO_INCREMENT counter too, for DROP / TRUNCATE).
+  void ForgetCounters(uint64_t id, bool reset);
 
   Storage* storage_;
   std::unique_ptr<LocalCatalog> catalog_;

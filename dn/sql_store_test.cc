@@ -87,8 +87,21 @@ TEST_F(SqlStoreTest, RowsSurviveReopen) {
   Open();
   s = Session();
   EXPECT_EQ(Rows(*s, "SELECT * FROM t ORDER BY id"), (V{"1,a", "2,b"}));
-  // The counter continues after the largest surviving id.
   EXPECT_EQ(Ok(*s, "INSERT INTO t (v) VALUES ('c')").last_insert_id, 3u);
+  // The counter is kept: a deleted largest id is not reused after a
+  // restart (MySQL 8), nor is one of a rolled-back insert.
+  Ok(*s, "DELETE FROM t WHERE id = 3");
+  Ok(*s, "BEGIN");
+  EXPECT_EQ(Ok(*s, "INSERT INTO t (v) VALUES ('x')").last_insert_id, 4u);
+  Ok(*s, "ROLLBACK");
+  s.reset();
+  Close();
+  Open();
+  s = Session();
+  EXPECT_EQ(Ok(*s, "INSERT INTO t (v) VALUES ('d')").last_insert_id, 5u);
+  // TRUNCATE starts it again.
+  Ok(*s, "TRUNCATE TABLE t");
+  EXPECT_EQ(Ok(*s, "INSERT INTO t (v) VALUES ('e')").last_insert_id, 1u);
 }
 
 TEST_F(SqlStoreTest, CommitRollbackAndSnapshots) {

@@ -254,4 +254,24 @@ Status Storage::CompactRange(std::string_view lower, std::string_view upper) {
   return FromRocks(db_->CompactRange(rocksdb::CompactRangeOptions(), &lo, &hi));
 }
 
+Status Storage::PutAutonomous(std::string_view key, std::string_view value) {
+  rocksdb::WriteOptions wo;
+  wo.sync = options_.sync_wal;
+  return FromRocks(db_->Put(wo, S(key), S(value)));
+}
+
+Status Storage::DeleteAutonomous(std::string_view key) {
+  rocksdb::WriteOptions wo;
+  wo.sync = options_.sync_wal;
+  return FromRocks(db_->Delete(wo, S(key)));
+}
+
+Result<std::optional<std::string>> Storage::GetLatest(std::string_view key) {
+  std::string v;
+  rocksdb::Status st = db_->Get(rocksdb::ReadOptions(), S(key), &v);
+  if (st.IsNotFound()) return std::optional<std::string>();
+  XP_RETURN_IF_ERROR(FromRocks(st));
+  return std::optional<std::string>(std::move(v));
+}
+
 }  // namespace xp::dn

@@ -122,6 +122,12 @@ class Storage {
   Status RollbackPrepared(std::string_view xid);
   // Compacts [lower, upper) after a large delete (DROP TABLE).
   Status CompactRange(std::string_view lower, std::string_view upper);
+  // A write outside any transaction (no lock; synced like a commit unless
+  // sync_wal is off): for counters that move regardless of transactions.
+  Status PutAutonomous(std::string_view key, std::string_view value);
+  Status DeleteAutonomous(std::string_view key);
+  // The latest committed value (no transaction, no snapshot).
+  Result<std::optional<std::string>> GetLatest(std::string_view key);
 
   const StorageOptions& options() const { return options_; }
 
