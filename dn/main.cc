@@ -139,6 +139,8 @@ int main(int argc, char** argv) {
   opts.max_frame_bytes = FLAGS_max_frame_bytes;
   opts.max_connections = FLAGS_max_connections;
   opts.idle_timeout = std::chrono::milliseconds(FLAGS_idle_timeout_ms);
+  opts.extra_capabilities.emplace_back("xprotocol.plan",
+                                       xp::dn::PlanCapability());
   xp::dn::SqlDispatcher dispatcher(store->get());
   xp::Server server(opts, &dispatcher, &users);
   xp::Status st = server.Start();

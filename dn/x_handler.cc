@@ -181,6 +181,36 @@ void StateNotice(Reply& reply,
 
 }  // namespace
 
+Any PlanCapability() {
+  std::vector<Any> ops, exprs, funcs, aggs;
+  for (const char* n : {"Values", "TableScan", "Get", "RangeScan", "Filter",
+                        "Project", "Aggregate", "Sort", "TopN", "Limit",
+                        "HashJoin", "NestedLoopJoin", "UnionAll"})
+    ops.push_back(AnyString(n));
+  for (const char* n :
+       {"+",        "-",    "*",   "/",    "DIV",     "%",           "NEG",
+        "=",        "<>",   "<",   "<=",   ">",       ">=",          "<=>",
+        "AND",      "OR",   "XOR", "NOT",  "IS NULL", "IS NOT NULL", "CASE",
+        "COALESCE", "CAST", "ABS", "LIKE", "IN",      "BETWEEN"})
+    exprs.push_back(AnyString(n));
+  for (const char* n :
+       {"CONCAT", "SUBSTRING", "LENGTH",   "CHAR_LENGTH", "UPPER",   "LOWER",
+        "TRIM",   "LTRIM",     "RTRIM",    "REPLACE",     "LEFT",    "RIGHT",
+        "LOCATE", "ROUND",     "TRUNCATE", "FLOOR",       "CEIL",    "POWER",
+        "SQRT",   "SIGN",      "EXTRACT",  "DATE_ADD",    "DATEDIFF"})
+    funcs.push_back(AnyString(n));
+  for (const char* n : {"COUNT", "COUNT DISTINCT", "SUM", "AVG", "MIN", "MAX",
+                        "ANY_VALUE", "GROUP_CONCAT"})
+    aggs.push_back(AnyString(n));
+  return AnyObject({{"format_version", AnyUint(plan::kPlanFormatVersion)},
+                    {"operators", AnyArray(ops)},
+                    {"expressions", AnyArray(exprs)},
+                    {"functions", AnyArray(funcs)},
+                    {"aggregates", AnyArray(aggs)},
+                    {"chunk_result", AnyBool(false)},
+                    {"plan_cache", AnyBool(true)}});
+}
+
 Col ColumnMetaDataFor(const std::string& name, const plan::DataType& t) {
   Col c;
   c.set_name(name);

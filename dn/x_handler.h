@@ -19,6 +19,10 @@
 
 namespace xp::dn {
 
+// The "xprotocol.plan" capability a data node announces: {format_version,
+// operators: [...], functions: [...]} (docs/PROTOCOL.md §9.5).
+Mysqlx::Datatypes::Any PlanCapability();
+
 // The result metadata of a column of `type` named `name`.
 Mysqlx::Resultset::ColumnMetaData ColumnMetaDataFor(const std::string& name,
                                                     const plan::DataType& type);

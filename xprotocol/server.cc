@@ -492,6 +492,8 @@ void Connection::SendCapabilities(Reply& reply) {
   add("xprotocol.max_frame_bytes", AnyUint(server_->opts.max_frame_bytes));
   add("xprotocol.max_sessions",
       AnyUint(server_->opts.max_sessions_per_connection));
+  for (const auto& [name, value] : server_->opts.extra_capabilities)
+    add(name.c_str(), value);
   reply.Final(ServerMsg::CONN_CAPABILITIES, caps);
 }
 

@@ -15,10 +15,13 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "codec/frame.h"
 #include "codec/status.h"
 #include "xprotocol/auth.h"
+#include "xprotocol/proto/mysqlx_datatypes.pb.h"
 #include "xprotocol/proto/mysqlx_sql.pb.h"
 
 namespace xp {
@@ -40,6 +43,10 @@ struct ServerOptions {
   // Replies of at least this many bytes are sent compressed once a client
   // negotiated compression.
   size_t compression_threshold = 512;
+  // Read-only capabilities the dispatcher adds to CapabilitiesGet (e.g. a
+  // data node's "xprotocol.plan": the plan operators it runs).
+  std::vector<std::pair<std::string, Mysqlx::Datatypes::Any>>
+      extra_capabilities;
 };
 
 // A logical session: the whole connection with plain framing, one session id

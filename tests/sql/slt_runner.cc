@@ -127,6 +127,23 @@ class XTarget : public Target {
     XP_RETURN_IF_ERROR(t->Run("CREATE DATABASE " + db).status());
     XP_RETURN_IF_ERROR(t->Run("USE " + db).status());
     t->plans_ = o.plans;
+    if (o.plans) {
+      // The DN must announce the plan format it runs (docs/PROTOCOL.md
+      // §9.5) before it is sent plans.
+      XP_ASSIGN_OR_RETURN(auto caps, t->client_->GetCapabilities());
+      bool announced = false;
+      for (const auto& c : caps.capabilities()) {
+        if (c.name() != "xprotocol.plan" || !c.value().has_obj()) continue;
+        for (const auto& f : c.value().obj().fld()) {
+          announced |= f.key() == "format_version" &&
+                       f.value().scalar().v_unsigned_int() ==
+                           xp::plan::kPlanFormatVersion;
+        }
+      }
+      if (!announced)
+        return xp::Status::NotSupported(
+            "the data node does not announce xprotocol.plan format 1");
+    }
     return t;
   }
   ~XTarget() override {
