@@ -108,10 +108,19 @@ class XSink : public exec::ResultSink {
       case plan::TypeId::kString:
         xrow::PutBytes(&field_, v.data<std::string_view>()[i]);
         break;
-      case plan::TypeId::kDate:
-        xrow::PutDateTime(&field_, Civil(v.data<int64_t>()[i] * 86'400'000'000),
-                          false);
+      case plan::TypeId::kDate: {
+        // Days, converted directly (a shipped plan may hold any day
+        // number; no multiplication that could overflow).
+        int64_t y;
+        unsigned m, d;
+        plan::CivilFromDays(v.data<int64_t>()[i], &y, &m, &d);
+        xrow::DateTime date;
+        date.year = static_cast<uint16_t>(y);
+        date.month = static_cast<uint8_t>(m);
+        date.day = static_cast<uint8_t>(d);
+        xrow::PutDateTime(&field_, date, false);
         break;
+      }
       case plan::TypeId::kDateTime:
         xrow::PutDateTime(&field_, Civil(v.data<int64_t>()[i]), true);
         break;

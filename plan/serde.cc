@@ -5,12 +5,16 @@
 
 #include <cstring>
 
+#include "plan/types/temporal.h"
+
 namespace xp::plan {
 
 namespace P = Xp::Plan;
 
 namespace {
 
+constexpr int64_t kMaxTimeMicros =
+    (838LL * 3600 + 59 * 60 + 59) * 1'000'000 + 999'999;
 constexpr uint32_t kNodeKinds = static_cast<uint32_t>(NodeKind::kUnionAll) + 1;
 constexpr uint32_t kExprOps = static_cast<uint32_t>(ExprOp::kLike) + 1;
 constexpr uint32_t kFuncs = static_cast<uint32_t>(Func::kNow) + 1;
@@ -267,9 +271,22 @@ Result<Value> Decoder::ValueOf(const P::Value& in, const DataType& t) const {
   if (set == 0) return Value();  // NULL
   if (set > 1) return Bad("a value with several alternatives");
   switch (t.phys()) {
-    case PhysType::kInt64:
+    case PhysType::kInt64: {
       if (!in.has_i()) return Bad("value does not match " + t.ToString());
-      return Value(static_cast<int64_t>(in.i()));
+      // Temporal values within MySQL's ranges (years 0..9999, TIME within
+      // +-838:59:59.999999), so no conversion of them can overflow.
+      const int64_t v = in.i();
+      static const int64_t kMinDay = DaysFromCivil(0, 1, 1);
+      static const int64_t kMaxDay = DaysFromCivil(9999, 12, 31);
+      const bool ok =
+          t.id == TypeId::kDate       ? v >= kMinDay && v <= kMaxDay
+          : t.id == TypeId::kDateTime ? v >= kMinDay * kMicrosPerDay &&
+                                            v < (kMaxDay + 1) * kMicrosPerDay
+          : t.id == TypeId::kTime ? v >= -kMaxTimeMicros && v <= kMaxTimeMicros
+                                  : true;
+      if (!ok) return Bad(t.ToString() + " value out of range");
+      return Value(v);
+    }
     case PhysType::kUInt64:
       if (!in.has_u()) return Bad("value does not match " + t.ToString());
       return Value(static_cast<uint64_t>(in.u()));
