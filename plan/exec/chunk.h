@@ -1,0 +1,36 @@
+// Columnar result chunks (RESULTSET_CHUNK payloads; docs/PROTOCOL.md §9.6):
+// a batch as one buffer per column instead of one Row message per row.
+//
+//   u8 version (1), varint rows, varint columns, then per column:
+//     u8 phys (PhysType), u8 flags (bit 0: NULL bitmap present, bit 1: body
+//     LZ4-compressed)
+//     [NULL bitmap: ceil(rows / 8) bytes; row i is bit (i % 8) of byte
+//      i / 8, least significant bit first; 1 = NULL]
+//     body: varint size, bytes — or, compressed: varint raw size, varint
+//     compressed size, an LZ4 block
+//   body of a fixed-width column: rows values, little-endian (8 bytes;
+//   16 for DECIMAL's unscaled int128); of a string column: rows + 1 u32
+//   little-endian offsets (the first 0) then the bytes. NULL rows' values
+//   are zero / empty.
+// A body is compressed only when that saves at least an eighth of it.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "codec/status.h"
+#include "plan/exec/vector.h"
+
+namespace xp::exec {
+
+inline constexpr size_t kMaxChunkRows = 1 << 20;
+
+// Appends the first `columns` columns of `batch` as a chunk to *out.
+void EncodeChunk(const Batch& batch, size_t columns, bool lz4,
+                 std::string* out);
+
+// Decodes a chunk into *out (its vectors replaced). Corruption with the
+// offset and what was expected when the bytes are not a valid chunk.
+Status DecodeChunk(std::string_view in, Batch* out);
+
+}  // namespace xp::exec
