@@ -4,6 +4,7 @@
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
 #include "codec/xrow.h"
+#include "plan/exec/chunk.h"
 #include "plan/exec/local_engine.h"
 #include "plan/serde.h"
 #include "plan/types/temporal.h"
@@ -50,10 +51,13 @@ xrow::DateTime Civil(int64_t micros) {
   return out;
 }
 
-// Streams a result set as X Protocol messages.
+// Streams a result set as X Protocol messages: Row messages, or one
+// RESULTSET_CHUNK per batch (`chunks`; plan/exec/chunk.h, LZ4 where it
+// pays).
 class XSink : public exec::ResultSink {
  public:
-  explicit XSink(Reply& reply) : reply_(reply) {}
+  explicit XSink(Reply& reply, bool chunks = false)
+      : reply_(reply), chunks_(chunks) {}
 
   Status Columns(const std::vector<std::string>& names,
                  const std::vector<plan::DataType>& types) override {
@@ -66,6 +70,14 @@ class XSink : public exec::ResultSink {
   }
 
   Status Rows(const exec::Batch& b, size_t visible) override {
+    if (chunks_) {
+      field_.clear();
+      exec::EncodeChunk(b, visible, /*lz4=*/true, &field_);
+      reply_.writer()->Append(ServerMsg::RESULTSET_CHUNK, field_,
+                              reply_.session_id());
+      reply_.MaybeFlush();
+      return Status::OK();
+    }
     RowWriter row(reply_.writer(), reply_.session_id());
     for (size_t i = 0; i < b.num_rows(); ++i) {
       row.Begin();
@@ -143,6 +155,7 @@ class XSink : public exec::ResultSink {
   }
 
   Reply& reply_;
+  const bool chunks_;
   std::vector<plan::DataType> types_;
   std::string field_;
   bool sent_ = false;
@@ -216,7 +229,7 @@ Any PlanCapability() {
                     {"expressions", AnyArray(exprs)},
                     {"functions", AnyArray(funcs)},
                     {"aggregates", AnyArray(aggs)},
-                    {"chunk_result", AnyBool(false)},
+                    {"chunk_result", AnyBool(true)},
                     {"plan_cache", AnyBool(true)}});
 }
 
@@ -404,7 +417,7 @@ void SqlDispatcher::ExecPlan(Session& session, std::string_view payload,
   if (!ArgValues(req.parameters(), reply, &params)) return;
   exec::LocalEngine* engine = EngineFor(session, reply);
   if (engine == nullptr) return;
-  XSink sink(reply);
+  XSink sink(reply, req.chunk_result());
   Finish(engine->ExecutePlan(*node, params, &sink), sink, reply);
 }
 

@@ -84,6 +84,10 @@ ResultAssembler::Step ResultAssembler::Add(uint8_t type,
       current_.columns.push_back(std::move(col));
       return Step::kMore;
     }
+    case ServerMsg::RESULTSET_CHUNK:
+      if (current_.columns.empty()) return corrupt("a chunk before metadata");
+      current_.chunks.emplace_back(payload);
+      return Step::kMore;
     case ServerMsg::RESULTSET_ROW: {
       RowReader reader(payload);
       std::vector<std::string> row;

@@ -118,6 +118,9 @@ struct ResultSet {
   std::vector<Mysqlx::Resultset::ColumnMetaData> columns;
   // Raw field encodings (codec/xrow.h); an empty string is NULL.
   std::vector<std::vector<std::string>> rows;
+  // RESULTSET_CHUNK payloads in order (columnar; docs/PROTOCOL.md §9.6),
+  // when the request asked for chunks.
+  std::vector<std::string> chunks;
 };
 
 struct NoticeWarning {

@@ -1,4 +1,5 @@
-// libFuzzer target: arbitrary bytes as a shipped plan (Xp.Plan.Node) go
+// libFuzzer target: arbitrary bytes as a columnar result chunk
+// (plan/exec/chunk.h) and as a shipped plan (Xp.Plan.Node), which goes
 // through the plan validator (plan/serde.h) and, when accepted, are lowered
 // and run over an in-memory table, as a data node would. Nothing may crash,
 // leak or trip a sanitizer; a refusal must be a clean error.
@@ -8,6 +9,7 @@
 #include <memory>
 #include <string_view>
 
+#include "plan/exec/chunk.h"
 #include "plan/exec/local_engine.h"
 #include "plan/exec/lower.h"
 #include "plan/exec/memory_store.h"
@@ -38,6 +40,12 @@ struct World {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static World* w = new World();
+  {
+    // The same bytes as a columnar result chunk (what a client decodes).
+    xp::exec::Batch chunk;
+    (void)xp::exec::DecodeChunk(
+        std::string_view(reinterpret_cast<const char*>(data), size), &chunk);
+  }
   auto plan = xp::plan::Deserialize(
       std::string_view(reinterpret_cast<const char*>(data), size),
       w->store.catalog(), {xp::plan::Value(int64_t{1})});

@@ -6,6 +6,7 @@
 //   slt_runner [--require-all] [--verbose] [--reasons] [--known FILE]
 //              [--set STATEMENT] [--xdn PORT [--user U] [--password P]
 //              [--plans]] FILE...
+// --chunks: as --plans, asking for columnar RESULTSET_CHUNK results.
 // --plans: every SELECT that can be a plan is planned here (on an in-memory
 //   mirror of the file's tables) and sent as EXEC_PLAN_READ instead of SQL
 //   (issue 5: the same results either way); repeated plans go by digest.
@@ -26,7 +27,9 @@
 #include <string>
 #include <vector>
 
+#include "plan/exec/chunk.h"
 #include "plan/exec/local_engine.h"
+#include "plan/exec/operator.h"
 #include "plan/serde.h"
 #include "tests/sql/slt.h"
 #include "tests/sql/slt_check.h"
@@ -64,6 +67,7 @@ struct Options {
   std::vector<std::string> setup;  // --set: run first on every engine
   int xdn_port = 0;                // --xdn: run on this data node
   bool plans = false;              // --plans
+  bool chunks = false;             // --chunks
   std::string user = "root", password;
 };
 
@@ -90,7 +94,7 @@ char XLetter(const Mysqlx::Resultset::ColumnMetaData& c) {
 
 // --plans: SELECTs sent as plans, and those that went as SQL (not
 // expressible as a plan: subquery expressions).
-size_t g_plans_sent = 0, g_selects_as_sql = 0;
+size_t g_plans_sent = 0, g_selects_as_sql = 0, g_chunked = 0;
 
 class Target {
  public:
@@ -127,6 +131,7 @@ class XTarget : public Target {
     XP_RETURN_IF_ERROR(t->Run("CREATE DATABASE " + db).status());
     XP_RETURN_IF_ERROR(t->Run("USE " + db).status());
     t->plans_ = o.plans;
+    t->chunks_ = o.chunks;
     if (o.plans) {
       // The DN must announce the plan format it runs (docs/PROTOCOL.md
       // §9.5) before it is sent plans.
@@ -182,15 +187,70 @@ class XTarget : public Target {
       }
       o.rows.push_back(std::move(out));
     }
+    // Columnar chunks (--chunks): decoded into batches, printed like the
+    // engine prints them.
+    std::vector<xp::plan::DataType> types;
+    for (const auto& c : rs.columns) types.push_back(TypeOf(c));
+    if (!rs.chunks.empty()) ++g_chunked;
+    for (const std::string& chunk : rs.chunks) {
+      xp::exec::Batch b;
+      XP_RETURN_IF_ERROR(xp::exec::DecodeChunk(chunk, &b));
+      if (b.num_columns() != types.size())
+        return xp::Status::Corruption("chunk of the wrong width");
+      for (size_t i = 0; i < b.num_rows(); ++i) {
+        std::vector<std::optional<std::string>> out;
+        for (size_t c = 0; c < types.size(); ++c) {
+          if (b.column(c).IsNull(i)) {
+            out.emplace_back();
+          } else {
+            out.emplace_back(xp::exec::CellText(b.column(c), types[c], i));
+          }
+        }
+        o.rows.push_back(std::move(out));
+      }
+    }
     return o;
   }
 
  private:
+  // The SQL type a column's metadata describes (what CellText needs).
+  static xp::plan::DataType TypeOf(const Mysqlx::Resultset::ColumnMetaData& c) {
+    using Col = Mysqlx::Resultset::ColumnMetaData;
+    using xp::plan::DataType;
+    switch (c.type()) {
+      case Col::SINT:
+        return DataType::Int();
+      case Col::UINT:
+        return DataType::UInt();
+      case Col::DOUBLE:
+        return DataType::Double();
+      case Col::FLOAT: {
+        DataType t = DataType::Double();
+        t.float_type = true;
+        return t;
+      }
+      case Col::DECIMAL:
+        return DataType::Decimal(
+            static_cast<int>(c.length() > 2 ? c.length() - 2 : 1),
+            static_cast<int>(c.fractional_digits()));
+      case Col::DATETIME:
+        return c.content_type() == Mysqlx::Resultset::DATE
+                   ? DataType::Date()
+                   : DataType::DateTime(
+                         static_cast<int>(c.fractional_digits()));
+      case Col::TIME:
+        return DataType::Time(static_cast<int>(c.fractional_digits()));
+      default:
+        return DataType::String(c.length(), c.collation() == 63);
+    }
+  }
+
   // EXEC_PLAN_READ of a serialized plan: the digest alone when this
   // connection sent the plan before, the whole plan after a cache miss.
   xp::Result<xp::StmtResult> RunPlan(const std::string& bytes) {
     Xp::Plan::ExecPlan req;
     req.set_format_version(xp::plan::kPlanFormatVersion);
+    if (chunks_) req.set_chunk_result(true);
     const std::string digest = xp::plan::Digest(bytes);
     req.set_plan_digest(digest);
     const bool known = digests_.count(digest) > 0;
@@ -210,6 +270,7 @@ class XTarget : public Target {
   std::unique_ptr<xp::Client> client_;
   std::string db_;
   bool plans_ = false;
+  bool chunks_ = false;
   xp::exec::LocalEngine mirror_;  // --plans: plans are made here
   std::set<std::string> digests_;
 };
@@ -371,6 +432,8 @@ int main(int argc, char** argv) {
       o.xdn_port = std::atoi(argv[++i]);
     } else if (std::strcmp(argv[i], "--plans") == 0) {
       o.plans = true;
+    } else if (std::strcmp(argv[i], "--chunks") == 0) {
+      o.plans = o.chunks = true;
     } else if (std::strcmp(argv[i], "--user") == 0 && i + 1 < argc) {
       o.user = argv[++i];
     } else if (std::strcmp(argv[i], "--password") == 0 && i + 1 < argc) {
@@ -389,7 +452,8 @@ int main(int argc, char** argv) {
           "  --xdn PORT     run on the data node at 127.0.0.1:PORT over X\n"
           "                 Protocol (--user, default root; --password)\n"
           "  --plans        with --xdn: SELECTs go as plans "
-          "(EXEC_PLAN_READ)\n");
+          "(EXEC_PLAN_READ)\n"
+          "  --chunks       as --plans, results as columnar chunks\n");
       return 0;
     } else {
       files.emplace_back(argv[i]);
@@ -410,8 +474,10 @@ int main(int argc, char** argv) {
   if (o.plans) {
     std::printf(
         "plans: %zu SELECTs sent as EXEC_PLAN_READ, %zu as SQL "
-        "(subquery expressions)\n",
-        g_plans_sent, g_selects_as_sql);
+        "(subquery expressions); %zu results came as chunks\n",
+        g_plans_sent, g_selects_as_sql, g_chunked);
+    // --chunks must really have been answered with chunks.
+    if (o.chunks && g_plans_sent > 0 && g_chunked == 0) return 1;
   }
   if (o.reasons != nullptr) {
     std::vector<std::pair<size_t, std::string>> by_count;
