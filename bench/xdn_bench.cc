@@ -6,8 +6,6 @@
 // CPU per query, read from /proc/PID/stat.
 //   xdn_bench --port P [--password PW] [--rows N] [--gets N] [--clients C]
 //             [--pid PID]
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -185,14 +183,7 @@ int main(int argc, char** argv) {
     Xp::Plan::ExecPlan req;
     req.mutable_plan()->ParseFromString(*bytes);
     Parameterize(req.mutable_plan());
-    std::string canon;
-    {
-      google::protobuf::io::StringOutputStream stream(&canon);
-      google::protobuf::io::CodedOutputStream coded(&stream);
-      coded.SetSerializationDeterministic(true);
-      req.plan().SerializeToCodedStream(&coded);
-    }
-    req.set_plan_digest(xp::plan::Digest(canon));
+    req.set_plan_digest(xp::plan::Digest(xp::plan::CanonicalBytes(req.plan())));
     double sql_cpu = 0, plan_cpu = 0, sql_s = 0, plan_s = 0;
     for (int path = 0; path < 2; ++path) {
       const double cpu0 = CpuSeconds(a.pid);

@@ -53,6 +53,17 @@ Status ForEachRow(
   }
 }
 
+// Deletes every key in [begin, end) in `txn` (collected first: the
+// iterator reads the transaction's own writes).
+Status DeleteRange(Transaction* txn, const std::string& begin,
+                   const std::string& end) {
+  std::vector<std::string> keys;
+  for (auto it = txn->Scan(begin, end, false); it->Valid(); it->Next())
+    keys.emplace_back(it->key());
+  for (const auto& k : keys) XP_RETURN_IF_ERROR(txn->Delete(k));
+  return Status::OK();
+}
+
 }  // namespace
 
 // One table within a session's transaction.
@@ -344,10 +355,7 @@ Status SqlStore::TruncateTable(std::string_view database,
 Status SqlStore::ClearTable(uint64_t id) {
   const auto [begin, end] = TableRange(id);
   auto txn = storage_->Begin();
-  std::vector<std::string> keys;
-  for (auto it = txn->Scan(begin, end, false); it->Valid(); it->Next())
-    keys.emplace_back(it->key());
-  for (const auto& k : keys) XP_RETURN_IF_ERROR(txn->Delete(k));
+  XP_RETURN_IF_ERROR(DeleteRange(txn.get(), begin, end));
   XP_RETURN_IF_ERROR(txn->Commit());
   ForgetCounters(id, /*reset=*/true);
   return storage_->CompactRange(begin, end);
@@ -385,10 +393,7 @@ Status SqlStore::AlterTable(plan::TableSchema schema,
           return Status::OK();
         }));
     const auto [begin, end] = TableRange(id);
-    std::vector<std::string> keys;
-    for (auto it = txn->Scan(begin, end, false); it->Valid(); it->Next())
-      keys.emplace_back(it->key());
-    for (const auto& k : keys) XP_RETURN_IF_ERROR(txn->Delete(k));
+    XP_RETURN_IF_ERROR(DeleteRange(txn.get(), begin, end));
     uint64_t hidden = 0;
     for (const auto& [pk, row] : rows) {
       const std::string key = HasPrimaryKey(schema) ? PrimaryKey(new_t, row)
@@ -408,10 +413,7 @@ Status SqlStore::AlterTable(plan::TableSchema schema,
       for (const auto& idx : schema.indexes) kept |= o.id == idx.id;
       if (kept) continue;
       const auto [begin, end] = IndexRange(id, o.id);
-      std::vector<std::string> keys;
-      for (auto it = txn->Scan(begin, end, false); it->Valid(); it->Next())
-        keys.emplace_back(it->key());
-      for (const auto& k : keys) XP_RETURN_IF_ERROR(txn->Delete(k));
+      XP_RETURN_IF_ERROR(DeleteRange(txn.get(), begin, end));
     }
     if (!added.empty()) {  // backfill
       XP_RETURN_IF_ERROR(ForEachRow(
@@ -508,7 +510,7 @@ Status SqlStore::SaveAuto(uint64_t table_id, uint64_t next) {
   // inserters): like InnoDB, a rolled-back insert does not give its id
   // back, and a deleted largest id is not reused after a restart.
   return storage_->PutAutonomous(AutoIncrementKey(table_id),
-                                 std::to_string(next));
+                                 std::to_string(next), /*sync=*/false);
 }
 
 void SqlStore::ForgetCounters(uint64_t id, bool reset) {

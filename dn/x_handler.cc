@@ -1,8 +1,5 @@
 #include "dn/x_handler.h"
 
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
-
 #include "codec/xrow.h"
 #include "plan/exec/chunk.h"
 #include "plan/exec/local_engine.h"
@@ -385,14 +382,7 @@ void SqlDispatcher::ExecPlan(Session& session, std::string_view payload,
     if (req.has_plan_digest()) {
       // The cache is shared by every client: an entry must be what its
       // digest names.
-      std::string bytes;
-      {
-        google::protobuf::io::StringOutputStream stream(&bytes);
-        google::protobuf::io::CodedOutputStream coded(&stream);
-        coded.SetSerializationDeterministic(true);
-        owned->SerializeToCodedStream(&coded);
-      }
-      if (plan::Digest(bytes) != req.plan_digest()) {
+      if (plan::Digest(plan::CanonicalBytes(*owned)) != req.plan_digest()) {
         reply.Error(plan::kErrBadPlan, "HY000",
                     "Invalid plan: plan_digest is not the plan's digest");
         return;

@@ -309,7 +309,7 @@ const char* FuncName(Func f) {
   return kFuncNames[static_cast<int>(f)];
 }
 
-std::string ToString(const BoundExpr& e) {
+const char* ExprOpName(ExprOp op) {
   static const char* kNames[] = {
       "const", "col", "+",        "-",           "*",    "/",
       "DIV",   "%",   "-",        "=",           "<>",   "<",
@@ -318,6 +318,10 @@ std::string ToString(const BoundExpr& e) {
       "CAST",  "ABS", "SUBQUERY", "FUNC",        "LIKE"};
   static_assert(sizeof(kNames) / sizeof(kNames[0]) ==
                 static_cast<size_t>(ExprOp::kLike) + 1);
+  return kNames[static_cast<int>(op)];
+}
+
+std::string ToString(const BoundExpr& e) {
   switch (e.op) {
     case ExprOp::kConst:
       return ValueToString(e.value);
@@ -334,7 +338,7 @@ std::string ToString(const BoundExpr& e) {
       break;
   }
   const std::string name =
-      e.op == ExprOp::kFunc ? FuncName(e.func) : kNames[static_cast<int>(e.op)];
+      e.op == ExprOp::kFunc ? FuncName(e.func) : ExprOpName(e.op);
   if (e.args.size() == 2 && e.op != ExprOp::kCase &&
       e.op != ExprOp::kCoalesce && e.op != ExprOp::kFunc) {
     return "(" + ToString(*e.args[0]) + " " + name + " " +

@@ -166,6 +166,8 @@ DataType DeriveType(ExprOp op, const std::vector<DataType>& args);
 DataType TypeOfValue(const Value& v);
 
 const char* FuncName(Func f);
+// "+", "IS NULL", "CAST", ... ("const" and "col" for the leaves).
+const char* ExprOpName(ExprOp op);
 // Compact text for tests and EXPLAIN: "(#0 + 1)".
 std::string ToString(const BoundExpr& e);
 std::string ValueToString(const Value& v);

@@ -312,6 +312,15 @@ std::string Describe(const LogicalNode& n) {
   return "?";
 }
 
+const char* NodeKindName(NodeKind kind) {
+  static const char* kNames[] = {
+      "Values",    "TableScan", "Get",   "RangeScan", "Filter",  "Project",
+      "Aggregate", "Sort",      "Limit", "Join",      "UnionAll"};
+  static_assert(sizeof(kNames) / sizeof(kNames[0]) ==
+                static_cast<size_t>(NodeKind::kUnionAll) + 1);
+  return kNames[static_cast<int>(kind)];
+}
+
 std::string Explain(const LogicalNode& node) {
   std::string out;
   ExplainInto(node, 0, &out);

@@ -167,6 +167,9 @@ LogicalNodePtr MakeUnionAll(std::vector<LogicalNodePtr> children);
 // rewrite changed them).
 void DeriveTypes(LogicalNode* node);
 
+// "Values", "TableScan", ... (the names EXPLAIN and the plan format use).
+const char* NodeKindName(NodeKind kind);
+
 // EXPLAIN: one line per operator, children indented two spaces.
 std::string Explain(const LogicalNode& node);
 // The one-line description of a node ("Filter (#0 > 5)").

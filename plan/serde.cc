@@ -21,10 +21,7 @@ constexpr uint32_t kFuncs = static_cast<uint32_t>(Func::kNow) + 1;
 constexpr uint32_t kAggFuncs = static_cast<uint32_t>(AggFunc::kGroupConcat) + 1;
 
 const char* KindName(uint32_t k) {
-  static const char* kNames[] = {
-      "Values",    "TableScan", "Get",   "RangeScan", "Filter",  "Project",
-      "Aggregate", "Sort",      "Limit", "Join",      "UnionAll"};
-  return k < kNodeKinds ? kNames[k] : "?";
+  return k < kNodeKinds ? NodeKindName(static_cast<NodeKind>(k)) : "?";
 }
 
 // ------------------------------------------------------------- encoding
@@ -170,17 +167,21 @@ Status ToProto(const LogicalNode& n, P::Node* out) {
   return Status::OK();
 }
 
-Result<std::string> Serialize(const LogicalNode& node) {
-  P::Node msg;
-  XP_RETURN_IF_ERROR(ToProto(node, &msg));
+std::string CanonicalBytes(const P::Node& node) {
   std::string out;
   {
     google::protobuf::io::StringOutputStream stream(&out);
     google::protobuf::io::CodedOutputStream coded(&stream);
     coded.SetSerializationDeterministic(true);
-    msg.SerializeToCodedStream(&coded);
+    node.SerializeToCodedStream(&coded);
   }
   return out;
+}
+
+Result<std::string> Serialize(const LogicalNode& node) {
+  P::Node msg;
+  XP_RETURN_IF_ERROR(ToProto(node, &msg));
+  return CanonicalBytes(msg);
 }
 
 // ------------------------------------------------------------- decoding

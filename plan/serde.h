@@ -42,6 +42,8 @@ struct PlanLimits {
 Status ToProto(const LogicalNode& node, Xp::Plan::Node* out);
 // Deterministic bytes of ToProto (equal plans, equal bytes).
 Result<std::string> Serialize(const LogicalNode& node);
+// The deterministic bytes of a plan message (what Digest() hashes).
+std::string CanonicalBytes(const Xp::Plan::Node& node);
 
 // Decodes and validates. Tables resolve in `catalog` (1146 when missing,
 // kErrStaleSchema when TableRef.version differs from the catalog's); a

@@ -254,9 +254,10 @@ Status Storage::CompactRange(std::string_view lower, std::string_view upper) {
   return FromRocks(db_->CompactRange(rocksdb::CompactRangeOptions(), &lo, &hi));
 }
 
-Status Storage::PutAutonomous(std::string_view key, std::string_view value) {
+Status Storage::PutAutonomous(std::string_view key, std::string_view value,
+                              bool sync) {
   rocksdb::WriteOptions wo;
-  wo.sync = options_.sync_wal;
+  wo.sync = sync && options_.sync_wal;
   return FromRocks(db_->Put(wo, S(key), S(value)));
 }
 

@@ -122,9 +122,11 @@ class Storage {
   Status RollbackPrepared(std::string_view xid);
   // Compacts [lower, upper) after a large delete (DROP TABLE).
   Status CompactRange(std::string_view lower, std::string_view upper);
-  // A write outside any transaction (no lock; synced like a commit unless
-  // sync_wal is off): for counters that move regardless of transactions.
-  Status PutAutonomous(std::string_view key, std::string_view value);
+  // A write outside any transaction (no lock): for counters that move
+  // regardless of transactions. Synced like a commit only when `sync` (and
+  // sync_wal); otherwise it reaches the WAL (survives a process crash) but
+  // a power loss may drop it.
+  Status PutAutonomous(std::string_view key, std::string_view value, bool sync);
   Status DeleteAutonomous(std::string_view key);
   // The latest committed value (no transaction, no snapshot).
   Result<std::optional<std::string>> GetLatest(std::string_view key);

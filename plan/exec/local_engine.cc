@@ -390,16 +390,8 @@ std::map<std::string, plan::Value> DefaultVariables() {
 
 LocalEngine::LocalEngine() : LocalEngine(nullptr) {}
 
-LocalEngine::~LocalEngine() {
-  if (session_ && session_->in_transaction()) (void)session_->Rollback();
-}
-
-void LocalEngine::Reset() {
-  if (session_->in_transaction()) (void)session_->Rollback();
-  system_variables_ = DefaultVariables();
-  user_variables_.clear();
-  database_ = "test";
-}
+// The session's destructor rolls back an open transaction.
+LocalEngine::~LocalEngine() = default;
 
 Status LocalEngine::SetDatabase(const std::string& name) {
   std::shared_lock<std::shared_mutex> lock(store_->ddl_mutex());

@@ -87,8 +87,6 @@ class LocalEngine {
   Result<std::string> PlanBytes(std::string_view select);
   // USE without the statement (a client's default schema); 1049 if unknown.
   Status SetDatabase(const std::string& name);
-  // Ends the session's transaction (rolled back) and resets its variables.
-  void Reset();
 
  private:
   Result<QueryResult> CreateTable(const sql::Statement& s);

@@ -18,6 +18,8 @@
 #include <string>
 
 #include "codec/coding.h"
+#include "plan/expr.h"
+#include "plan/logical.h"
 #include "xprotocol/proto/xprotocol_plan.pb.h"
 
 DEFINE_string(format, "tree", "tree | json | text");
@@ -136,21 +138,22 @@ std::string ValueText(const P::Value& v) {
 }
 
 std::string ExprText(const P::Expr& e) {
-  static const char* kOps[] = {
-      "const", "col", "+",        "-",           "*",    "/",
-      "DIV",   "%",   "-",        "=",           "<>",   "<",
-      "<=",    ">",   ">=",       "<=>",         "AND",  "OR",
-      "XOR",   "NOT", "IS NULL",  "IS NOT NULL", "CASE", "COALESCE",
-      "CAST",  "ABS", "SUBQUERY", "FUNC",        "LIKE"};
   if (e.op() == 0)
     return e.has_param() ? "?" + std::to_string(e.param())
                          : ValueText(e.value());
   if (e.op() == 1) return "#" + std::to_string(e.column());
-  std::string name = e.op() < sizeof(kOps) / sizeof(kOps[0])
-                         ? kOps[e.op()]
-                         : "op" + std::to_string(e.op());
-  if (e.op() == 27) name = "func" + std::to_string(e.func());
-  if (e.args_size() == 2 && e.op() >= 2 && e.op() <= 18)
+  constexpr uint32_t kOps = static_cast<uint32_t>(xp::plan::ExprOp::kLike) + 1;
+  constexpr uint32_t kFuncs = static_cast<uint32_t>(xp::plan::Func::kNow) + 1;
+  const auto op = static_cast<xp::plan::ExprOp>(e.op());
+  std::string name =
+      e.op() < kOps ? xp::plan::ExprOpName(op) : "op" + std::to_string(e.op());
+  if (op == xp::plan::ExprOp::kFunc) {
+    name = e.func() < kFuncs
+               ? xp::plan::FuncName(static_cast<xp::plan::Func>(e.func()))
+               : "func" + std::to_string(e.func());
+  }
+  if (e.args_size() == 2 && op >= xp::plan::ExprOp::kAdd &&
+      op <= xp::plan::ExprOp::kXor)
     return "(" + ExprText(e.args(0)) + " " + name + " " + ExprText(e.args(1)) +
            ")";
   std::string out = name + "(";
@@ -167,11 +170,13 @@ std::string KeyText(const P::Key& k) {
 }
 
 void Tree(const P::Node& n, int depth, std::string* out) {
-  static const char* kKinds[] = {
-      "Values",    "TableScan", "Get",   "RangeScan", "Filter",  "Project",
-      "Aggregate", "Sort",      "Limit", "Join",      "UnionAll"};
   std::string line(static_cast<size_t>(depth) * 2, ' ');
-  line += n.kind() < 11 ? kKinds[n.kind()] : "kind" + std::to_string(n.kind());
+  constexpr uint32_t kKinds =
+      static_cast<uint32_t>(xp::plan::NodeKind::kUnionAll) + 1;
+  line +=
+      n.kind() < kKinds
+          ? xp::plan::NodeKindName(static_cast<xp::plan::NodeKind>(n.kind()))
+          : "kind" + std::to_string(n.kind());
   if (n.has_table()) {
     line += " " + n.table().database() + "." + n.table().name() + " [";
     for (int i = 0; i < n.columns_size(); ++i)
