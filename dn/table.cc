@@ -327,6 +327,7 @@ TableScanOperator::TableScanOperator(Transaction* txn, const StoredTable& t,
   out_ = BatchFor(types_);
   const std::string prefix = Prefix(t.id, 0);
   it_ = txn->Scan(prefix, key::PrefixSuccessor(prefix), reverse);
+  exec::NoteAccessPath(t.schema->database + "." + t.schema->name + ".PRIMARY");
 }
 
 Result<const exec::Batch*> TableScanOperator::Next() {
@@ -340,6 +341,7 @@ Result<const exec::Batch*> TableScanOperator::Next() {
     if (row_ids_) out_.column(columns_.size()).SetString(n, it_->key());
   }
   XP_RETURN_IF_ERROR(it_->status());
+  exec::CountExamined(n);
   if (n == 0) return static_cast<const exec::Batch*>(nullptr);
   out_.SetRows(n);
   return &out_;
@@ -360,6 +362,8 @@ IndexScanOperator::IndexScanOperator(Transaction* txn, const StoredTable& t,
       kinds_(KindsOf(t)) {
   if (row_ids_) types_.push_back(plan::DataType::String(255, true));
   out_ = BatchFor(types_);
+  exec::NoteAccessPath(t.schema->database + "." + t.schema->name + "." +
+                       t.schema->indexes[index].name);
 }
 
 Status IndexScanOperator::Open(size_t r) {
@@ -434,6 +438,7 @@ Result<const exec::Batch*> IndexScanOperator::Next() {
     ++n;
     it_->Next();
   }
+  exec::CountExamined(n);
   if (n == 0) return static_cast<const exec::Batch*>(nullptr);
   out_.SetRows(n);
   return &out_;

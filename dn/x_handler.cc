@@ -1,5 +1,9 @@
 #include "dn/x_handler.h"
 
+#include <glog/logging.h>
+
+#include <chrono>
+
 #include "codec/xrow.h"
 #include "plan/exec/chunk.h"
 #include "plan/exec/local_engine.h"
@@ -48,25 +52,43 @@ xrow::DateTime Civil(int64_t micros) {
   return out;
 }
 
+// What an ExecPlan / ExecSql request asks of its reply.
+struct RunOptions {
+  bool chunks = false;    // RESULTSET_CHUNK instead of Row messages
+  bool feedback = false;  // execution feedback in FetchDone
+  bool compact = false;   // ColumnMetaData without names
+  bool require_transaction = false;
+  std::string hint;
+  std::chrono::steady_clock::time_point start =
+      std::chrono::steady_clock::now();
+};
+
 // Streams a result set as X Protocol messages: Row messages, or one
 // RESULTSET_CHUNK per batch (`chunks`; plan/exec/chunk.h, LZ4 where it
 // pays).
 class XSink : public exec::ResultSink {
  public:
-  explicit XSink(Reply& reply, bool chunks = false)
-      : reply_(reply), chunks_(chunks) {}
+  explicit XSink(Reply& reply, const RunOptions& opts = {})
+      : reply_(reply), chunks_(opts.chunks), compact_(opts.compact) {}
 
   Status Columns(const std::vector<std::string>& names,
                  const std::vector<plan::DataType>& types) override {
     types_ = types;
-    for (size_t i = 0; i < names.size(); ++i)
-      reply_.Send(ServerMsg::RESULTSET_COLUMN_META_DATA,
-                  ColumnMetaDataFor(names[i], types[i]));
+    for (size_t i = 0; i < names.size(); ++i) {
+      Col c = ColumnMetaDataFor(names[i], types[i]);
+      if (compact_) {
+        c.clear_name();
+        c.clear_original_name();
+        c.clear_catalog();
+      }
+      reply_.Send(ServerMsg::RESULTSET_COLUMN_META_DATA, c);
+    }
     sent_ = true;
     return Status::OK();
   }
 
   Status Rows(const exec::Batch& b, size_t visible) override {
+    rows_ += b.num_rows();
     if (chunks_) {
       field_.clear();
       exec::EncodeChunk(b, visible, /*lz4=*/true, &field_);
@@ -95,6 +117,7 @@ class XSink : public exec::ResultSink {
   }
 
   bool sent() const { return sent_; }
+  uint64_t rows() const { return rows_; }
 
  private:
   Status Encode(const exec::Vector& v, const plan::DataType& t, size_t i) {
@@ -153,9 +176,11 @@ class XSink : public exec::ResultSink {
 
   Reply& reply_;
   const bool chunks_;
+  const bool compact_;
   std::vector<plan::DataType> types_;
   std::string field_;
   bool sent_ = false;
+  uint64_t rows_ = 0;
 };
 
 Result<plan::Value> ArgValue(const Scalar& s, int /*position*/) {
@@ -301,11 +326,17 @@ exec::LocalEngine* SqlDispatcher::EngineFor(Session& session, Reply& reply) {
 
 namespace {
 
-// The reply to a statement or plan that ran (or failed).
-void Finish(const Result<exec::QueryResult>& r, const XSink& sink,
-            Reply& reply) {
+// The reply to a statement or plan that ran (or failed); `stats` and
+// `opts` add execution feedback to FetchDone when asked for.
+void Finish(const Result<exec::QueryResult>& r, const XSink& sink, Reply& reply,
+            const exec::ExecStats* stats = nullptr,
+            const RunOptions* opts = nullptr) {
   if (!r.ok()) {
     const Status& st = r.status();
+    if (opts != nullptr && !opts->hint.empty()) {
+      LOG(WARNING) << "request [" << opts->hint
+                   << "] failed: " << st.ToString();
+    }
     if (st.code() == Status::Code::kSqlError) {
       reply.Error(st.sql_code(), st.sql_state(), st.message());
     } else {
@@ -314,7 +345,17 @@ void Finish(const Result<exec::QueryResult>& r, const XSink& sink,
     return;
   }
   if (sink.sent()) {
-    reply.Send(ServerMsg::RESULTSET_FETCH_DONE, Mysqlx::Resultset::FetchDone());
+    Mysqlx::Resultset::FetchDone done;
+    if (opts != nullptr && opts->feedback && stats != nullptr) {
+      done.set_rows_examined(stats->rows_examined);
+      for (const auto& p : stats->access_paths) done.add_index_used(p);
+      done.set_exec_time_us(static_cast<uint64_t>(
+          std::chrono::duration_cast<std::chrono::microseconds>(
+              std::chrono::steady_clock::now() - opts->start)
+              .count()));
+      done.set_rows_sent(sink.rows());
+    }
+    reply.Send(ServerMsg::RESULTSET_FETCH_DONE, done);
   }
   if (r->last_insert_id != 0) {
     StateNotice(reply, Mysqlx::Notice::SessionStateChanged::GENERATED_INSERT_ID,
@@ -343,12 +384,33 @@ bool ArgValues(const Args& args, Reply& reply, std::vector<plan::Value>* out) {
   return true;
 }
 
+// Point lookups (Get leaves only, a bounded number of keys) are answered
+// on the connection's thread; anything that may scan runs in the
+// background, where it streams under flow control and can be killed.
+bool IsPointPlan(const Xp::Plan::Node& n, size_t* keys) {
+  switch (n.kind()) {
+    case static_cast<uint32_t>(plan::NodeKind::kTableScan):
+    case static_cast<uint32_t>(plan::NodeKind::kRangeScan):
+      return false;
+    case static_cast<uint32_t>(plan::NodeKind::kGet):
+      *keys += static_cast<size_t>(n.keys_size());
+      break;
+    default:
+      break;
+  }
+  for (const auto& c : n.children()) {
+    if (!IsPointPlan(c, keys)) return false;
+  }
+  return *keys <= 64;
+}
+
 }  // namespace
 
 void SqlDispatcher::Dispatch(Session& session, uint8_t type,
                              std::string_view payload, Reply& reply) {
   if (type == ClientMsg::EXEC_PLAN_READ)
     return ExecPlan(session, payload, reply);
+  if (type == ClientMsg::EXEC_SQL) return ExecSql(session, payload, reply);
   Mysqlx::Sql::StmtExecute stmt;
   if (!ReadSqlStatement(type, payload, reply, &stmt)) return;
   std::vector<plan::Value> params;
@@ -358,6 +420,29 @@ void SqlDispatcher::Dispatch(Session& session, uint8_t type,
   XSink sink(reply);
   Finish(engine->Execute(stmt.stmt(), params, &sink), sink, reply);
 }
+
+namespace {
+
+// Runs `run` (a plan or a statement) on the session's engine with the
+// request's options; the reply may be a background one (kills interrupt
+// the engine).
+template <class Run>
+void RunRequest(exec::LocalEngine* engine, const RunOptions& opts, Reply& reply,
+                Run run) {
+  if (opts.require_transaction && !engine->in_transaction()) {
+    reply.Error(err::kXpTxnContext, "HY000",
+                "The request requires an open transaction and the session "
+                "has none");
+    return;
+  }
+  engine->set_interrupt(reply.cancel_flag());
+  XSink sink(reply, opts);
+  Result<exec::QueryResult> r = run(&sink);
+  engine->set_interrupt(nullptr);
+  Finish(r, sink, reply, &engine->last_stats(), &opts);
+}
+
+}  // namespace
 
 void SqlDispatcher::ExecPlan(Session& session, std::string_view payload,
                              Reply& reply) {
@@ -405,10 +490,81 @@ void SqlDispatcher::ExecPlan(Session& session, std::string_view payload,
   }
   std::vector<plan::Value> params;
   if (!ArgValues(req.parameters(), reply, &params)) return;
-  exec::LocalEngine* engine = EngineFor(session, reply);
-  if (engine == nullptr) return;
-  XSink sink(reply, req.chunk_result());
-  Finish(engine->ExecutePlan(*node, params, &sink), sink, reply);
+  RunOptions opts;
+  opts.chunks = req.chunk_result();
+  opts.feedback = req.feedback();
+  opts.compact = req.compact_metadata();
+  opts.require_transaction = req.txn().require_transaction();
+  auto run = [this, &session, node, params = std::move(params),
+              opts = std::move(opts)](Reply& r) {
+    exec::LocalEngine* engine = EngineFor(session, r);
+    if (engine == nullptr) return;
+    RunRequest(engine, opts, r, [&](XSink* sink) {
+      return engine->ExecutePlan(*node, params, sink);
+    });
+  };
+  size_t keys = 0;
+  if (req.token() == 0 && IsPointPlan(*node, &keys)) {
+    run(reply);
+  } else {
+    reply.Background(req.token(), std::move(run));
+  }
+}
+
+void SqlDispatcher::ExecSql(Session& session, std::string_view payload,
+                            Reply& reply) {
+  Xp::Plan::ExecSql req;
+  if (!ParseMessage(payload, &req)) {
+    reply.Error(err::kXBadMessage, "HY000",
+                "Invalid message: cannot parse Xp.Plan.ExecSql", true);
+    return;
+  }
+  std::shared_ptr<const std::string> text;
+  if (req.has_stmt()) {
+    auto owned = std::make_shared<std::string>(std::move(*req.mutable_stmt()));
+    if (req.has_digest()) {
+      if (plan::Digest(*owned) != req.digest()) {
+        reply.Error(plan::kErrBadPlan, "HY000",
+                    "Invalid request: digest is not the statement's digest");
+        return;
+      }
+      std::lock_guard<std::mutex> lock(cache_mu_);
+      if (stmt_cache_.size() >= kPlanCacheEntries) stmt_cache_.clear();
+      stmt_cache_[req.digest()] = owned;
+    }
+    text = std::move(owned);
+  } else if (req.has_digest()) {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    auto it = stmt_cache_.find(req.digest());
+    if (it == stmt_cache_.end()) {
+      reply.Error(plan::kErrPlanCacheMiss, "HY000",
+                  "Statement cache miss: send the statement with digest '" +
+                      req.digest() + "'");
+      return;
+    }
+    text = it->second;
+  } else {
+    reply.Error(err::kXBadMessage, "HY000",
+                "Invalid message: ExecSql needs stmt or digest");
+    return;
+  }
+  std::vector<plan::Value> params;
+  if (!ArgValues(req.args(), reply, &params)) return;
+  RunOptions opts;
+  opts.chunks = req.chunk_result();
+  opts.feedback = req.feedback();
+  opts.compact = req.compact_metadata();
+  opts.require_transaction = req.txn().require_transaction();
+  opts.hint = req.hint();
+  reply.Background(req.token(),
+                   [this, &session, text, params = std::move(params),
+                    opts = std::move(opts)](Reply& r) {
+                     exec::LocalEngine* engine = EngineFor(session, r);
+                     if (engine == nullptr) return;
+                     RunRequest(engine, opts, r, [&](XSink* sink) {
+                       return engine->Execute(*text, params, sink);
+                     });
+                   });
 }
 
 }  // namespace xp::dn

@@ -30,7 +30,10 @@ Mysqlx::Resultset::ColumnMetaData ColumnMetaDataFor(const std::string& name,
 // Also EXEC_PLAN_READ (docs/PROTOCOL.md §9.4): a plan, validated and run
 // in the session's transaction; a plan sent with its digest is cached
 // node-wide, and a later request may send the digest alone (7012 when the
-// node does not have it: the client resends the whole plan).
+// node does not have it: the client resends the whole plan). EXEC_SQL
+// (§9.7) is a statement with the same options. Both run in the background
+// (streamed, killable, under flow control) unless a plan is a point lookup
+// without a token.
 class SqlDispatcher : public Dispatcher {
  public:
   // `store` must outlive the dispatcher.
@@ -41,6 +44,7 @@ class SqlDispatcher : public Dispatcher {
  private:
   static constexpr size_t kPlanCacheEntries = 4096;
   void ExecPlan(Session& session, std::string_view payload, Reply& reply);
+  void ExecSql(Session& session, std::string_view payload, Reply& reply);
   // The session's engine, made at its first request; null after answering
   // an error (an unknown default schema).
   exec::LocalEngine* EngineFor(Session& session, Reply& reply);
@@ -49,6 +53,8 @@ class SqlDispatcher : public Dispatcher {
   std::mutex cache_mu_;
   std::unordered_map<std::string, std::shared_ptr<const Xp::Plan::Node>>
       cache_;  // by digest
+  std::unordered_map<std::string, std::shared_ptr<const std::string>>
+      stmt_cache_;  // EXEC_SQL statements by digest
 };
 
 }  // namespace xp::dn

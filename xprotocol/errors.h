@@ -32,5 +32,7 @@ inline constexpr uint32_t kXpUnknownSession = 7002;
 inline constexpr uint32_t kXpTooManySessions = 7003;
 inline constexpr uint32_t kXpCompression = 7004;
 inline constexpr uint32_t kXpExpectTooDeep = 7005;
+// A request's TxnContext does not match the session's transaction state.
+inline constexpr uint32_t kXpTxnContext = 7013;
 
 }  // namespace xp::err

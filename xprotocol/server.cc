@@ -1,10 +1,13 @@
 #include "xprotocol/server.h"
 
 #include <boost/asio.hpp>
+#include <condition_variable>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "codec/lz4.h"
@@ -29,7 +32,56 @@ constexpr size_t kMaxPendingOutput = 1 << 20;
 constexpr size_t kReadChunk = 64 * 1024;
 constexpr size_t kMaxExpectDepth = 64;
 constexpr uint64_t kProtocolVersion = 1;
+// A background request hands its output to the connection in pieces of
+// about this size.
+constexpr size_t kHandoffBytes = 64 * 1024;
+
+// A logical session and what the framework keeps for it.
+struct SessionState {
+  struct ExpectBlock {
+    bool no_error = false;
+    bool failed = false;
+  };
+  SessionState(uint64_t client_id, uint64_t sid) : session(client_id, sid) {}
+  Session session;
+  std::vector<ExpectBlock> expects;
+  // The request running in the background, if any; while it runs (and
+  // while requests wait), later requests of the session wait here in order.
+  std::shared_ptr<BackgroundTask> running;
+  std::deque<std::pair<uint8_t, std::string>> queued;
+};
 }  // namespace
+
+// A request continued on a worker thread (Reply::Background).
+struct BackgroundTask {
+  BackgroundTask(std::shared_ptr<Connection> c, std::shared_ptr<SessionState> s,
+                 frame::Framing framing, uint64_t credit,
+                 std::function<void(Reply&)> w)
+      : conn(std::move(c)),
+        state(std::move(s)),
+        sid(state->session.session_id()),
+        work(std::move(w)),
+        writer(&out, framing),
+        limited(credit > 0),
+        credit(credit) {}
+
+  const std::shared_ptr<Connection> conn;
+  const std::shared_ptr<SessionState> state;  // keeps the Session alive
+  const uint64_t sid;
+  std::function<void(Reply&)> work;
+  // Worker side: output not yet handed to the connection, bytes handed.
+  Buffer out;
+  FrameWriter writer;
+  uint64_t sent = 0;
+  bool fatal = false;
+  bool failed = false;
+
+  std::atomic<bool> cancelled{false};
+  std::mutex mu;  // guards credit
+  std::condition_variable cv;
+  const bool limited;
+  uint64_t credit;
+};
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
@@ -39,25 +91,35 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void CloseNow();
   auto executor() { return socket_.get_executor(); }
 
+  // Called by the worker running `t`.
+  void Handoff(BackgroundTask& t, bool wait);
+  void Finish(const std::shared_ptr<BackgroundTask>& t);
+  static void Cancel(BackgroundTask& t);
+
  private:
   friend class Reply;
+  friend struct Server::Impl;
 
   enum class State { kConnecting, kAuthenticating, kReady, kClosing, kClosed };
-
-  struct ExpectBlock {
-    bool no_error = false;
-    bool failed = false;
-  };
-  struct SessionState {
-    SessionState(uint64_t client_id, uint64_t sid) : session(client_id, sid) {}
-    Session session;
-    std::vector<ExpectBlock> expects;
-  };
+  using ExpectBlock = SessionState::ExpectBlock;
 
   void DoRead();
   void OnRead(const boost::system::error_code& ec, size_t n);
   void Pump();
-  void DoWrite();
+  void StartWrite();
+  void OnWritten(const boost::system::error_code& ec);
+  void MaybeRead();
+  void StartBackground(uint64_t sid, uint64_t credit,
+                       std::function<void(Reply&)> work);
+  void AppendOutput(const std::string& data);
+  void TaskDone(const std::shared_ptr<BackgroundTask>& t);
+  void DrainQueued(uint64_t sid);
+  void HandleTokenOffer(uint64_t sid, std::string_view payload);
+  static size_t QueuedBytes(const SessionState& s) {
+    size_t n = 0;
+    for (const auto& q : s.queued) n += q.second.size() + 1;
+    return n;
+  }
   void ArmTimer();
   void OnTimeout();
   void ProcessInput();
@@ -65,6 +127,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
                    bool inner);
   void HandlePreAuth(uint64_t sid, uint8_t type, std::string_view payload);
   void HandleReady(uint64_t sid, uint8_t type, std::string_view payload);
+  void HandleRequest(SessionState& s, uint8_t type, std::string_view payload);
   void HandleCompression(std::string_view payload, bool inner);
   void HandleCapabilitiesSet(std::string_view payload, Reply& reply);
   void HandleAuthStart(std::string_view payload);
@@ -74,7 +137,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void HandleExpectClose(SessionState& s, Reply& reply);
   void HandleReset(SessionState& s, std::string_view payload, Reply& reply);
   void HandleSessNew(uint64_t sid, std::string_view payload);
-  void HandleSessKill(uint64_t sid, std::string_view payload, Reply& reply);
+  // False when the kill is not answered (the sender's own running query).
+  bool HandleSessKill(uint64_t sid, std::string_view payload, Reply* reply);
   void SendCapabilities(Reply& reply);
   void BackToAuthentication();
 
@@ -96,19 +160,34 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   State state_ = State::kConnecting;
   Buffer in_;
-  Buffer out_;
+  Buffer out_;      // being filled
+  Buffer sending_;  // being written
   FrameParser parser_;
   FrameWriter writer_;
   bool compression_ = false;
   size_t out_compress_from_ = 0;
+  bool reading_ = false;
   bool writing_ = false;
+  // ProcessInput() stopped with whole frames left (output or queue limit).
+  bool input_blocked_ = false;
+  size_t queued_bytes_ = 0;  // requests waiting behind busy sessions
+  size_t running_tasks_ = 0;
+
+  // Backpressure on background requests: bytes they handed over that are
+  // not written yet. Workers wait on bp_cv_ while it is over the limit.
+  size_t task_bytes_in_out_ = 0;      // strand only
+  size_t task_bytes_in_sending_ = 0;  // strand only
+  std::mutex bp_mu_;
+  std::condition_variable bp_cv_;
+  std::atomic<size_t> unsent_task_bytes_{0};
+  std::atomic<bool> dead_{false};
 
   int auth_failures_ = 0;
   std::string auth_mech_;
   std::string auth_nonce_;
   std::string user_;
   std::string auth_schema_;
-  std::unordered_map<uint64_t, std::unique_ptr<SessionState>> sessions_;
+  std::unordered_map<uint64_t, std::shared_ptr<SessionState>> sessions_;
 };
 
 struct Server::Impl {
@@ -143,13 +222,30 @@ struct Server::Impl {
 
   std::atomic<uint64_t> next_client_id{1};
   std::atomic<uint64_t> accepted{0}, rejected{0}, current{0}, frames{0},
-      fatals{0};
+      fatals{0}, background{0};
+
+  // Worker threads for background requests.
+  void Submit(std::shared_ptr<BackgroundTask> t);
+  void WorkerLoop();
+  void StopWorkers();
+  std::mutex pool_mu;
+  std::condition_variable pool_cv;
+  std::deque<std::shared_ptr<BackgroundTask>> pool_queue;
+  std::unordered_set<BackgroundTask*> pool_active;
+  std::vector<std::thread> workers;
+  size_t idle_workers = 0;
+  bool pool_stopping = false;
 };
 
 // ---------------------------------------------------------------- Reply
 
+Reply::Reply(std::shared_ptr<BackgroundTask> task)
+    : conn_(task->conn.get()), session_id_(task->sid), task_(std::move(task)) {}
+
+Reply::~Reply() = default;
+
 void Reply::Send(uint8_t type, const google::protobuf::MessageLite& msg) {
-  WriteMessage(&conn_->writer_, type, msg, session_id_);
+  WriteMessage(writer(), type, msg, session_id_);
 }
 
 void Reply::Notice(uint32_t type,
@@ -176,7 +272,9 @@ void Reply::Error(uint32_t code, std::string_view sql_state,
                   std::string_view msg, bool fatal) {
   failed_ = true;
   Final(ServerMsg::ERROR, MakeError(code, sql_state, msg, fatal));
-  if (fatal) {
+  if (fatal && task_) {
+    task_->fatal = true;  // the connection closes when the task ends
+  } else if (fatal) {
     conn_->server_->fatals++;
     conn_->state_ = Connection::State::kClosing;
   }
@@ -189,11 +287,41 @@ void Reply::Unsupported(uint8_t type) {
             " is not supported here");
 }
 
-FrameWriter* Reply::writer() { return &conn_->writer_; }
+FrameWriter* Reply::writer() {
+  return task_ ? &task_->writer : &conn_->writer_;
+}
 
 void Reply::MaybeFlush() {
-  if (conn_->out_.size() >= kMaxPendingOutput) conn_->FlushSync();
+  if (!task_) {
+    if (conn_->out_.size() >= kMaxPendingOutput) conn_->FlushSync();
+    return;
+  }
+  BackgroundTask& t = *task_;
+  if (t.out.size() >= kHandoffBytes) conn_->Handoff(t, /*wait=*/true);
+  if (!t.limited || finished_) return;
+  std::unique_lock<std::mutex> lock(t.mu);
+  if (t.sent + t.out.size() < t.credit) return;
+  lock.unlock();
+  // Out of credit: say so and wait for more (or a kill).
+  Xp::Session::TokenDone done;
+  done.set_bytes_sent(t.sent + t.out.size());
+  Send(ServerMsg::TOKEN_DONE, done);
+  conn_->Handoff(t, /*wait=*/false);
+  lock.lock();
+  t.cv.wait(lock, [&t] { return t.credit > t.sent || t.cancelled.load(); });
 }
+
+void Reply::Background(uint64_t credit_bytes,
+                       std::function<void(Reply&)> work) {
+  finished_ = true;  // answered by the task
+  conn_->StartBackground(session_id_, credit_bytes, std::move(work));
+}
+
+const std::atomic<bool>* Reply::cancel_flag() const {
+  return task_ ? &task_->cancelled : nullptr;
+}
+
+bool Reply::cancelled() const { return task_ && task_->cancelled.load(); }
 
 // ---------------------------------------------------------------- Connection
 
@@ -222,6 +350,14 @@ void Connection::CloseNow() {
   boost::system::error_code ec;
   socket_.shutdown(tcp::socket::shutdown_both, ec);
   socket_.close(ec);
+  {
+    std::lock_guard<std::mutex> lock(bp_mu_);
+    dead_ = true;
+  }
+  bp_cv_.notify_all();
+  for (auto& [_, s] : sessions_) {
+    if (s->running) Cancel(*s->running);
+  }
   sessions_.clear();
   server_->Remove(this);
 }
@@ -242,7 +378,12 @@ void Connection::ArmTimer() {
 }
 
 void Connection::OnTimeout() {
-  if (state_ == State::kClosed || writing_) return;
+  if (state_ == State::kClosed) return;
+  if (writing_ || running_tasks_ > 0 || queued_bytes_ > 0 || !reading_) {
+    // Busy on the client's behalf (or not waiting for it): not idle.
+    ArmTimer();
+    return;
+  }
   if (state_ != State::kReady) {
     Fatal(err::kNetReadInterrupted, "08S01",
           "Timed out waiting for authentication");
@@ -260,6 +401,7 @@ void Connection::OnTimeout() {
 
 void Connection::DoRead() {
   if (state_ == State::kClosed) return;
+  reading_ = true;
   ArmTimer();
   in_.Reserve(in_.size() + kReadChunk);
   socket_.async_read_some(
@@ -269,6 +411,7 @@ void Connection::DoRead() {
 }
 
 void Connection::OnRead(const boost::system::error_code& ec, size_t n) {
+  reading_ = false;
   if (ec || state_ == State::kClosed) {
     CloseNow();
     return;
@@ -277,45 +420,247 @@ void Connection::OnRead(const boost::system::error_code& ec, size_t n) {
   Pump();
 }
 
+// Reading and writing run side by side: a read is pending whenever the
+// connection can take more input, a write whenever output is pending. in_
+// is only touched while no read is pending (a read fills its tail).
 void Connection::Pump() {
-  ProcessInput();
   if (state_ == State::kClosed) return;
-  SealOutput();
-  if (!out_.empty()) {
-    DoWrite();
-  } else if (state_ == State::kClosing) {
-    CloseNow();
-  } else {
-    DoRead();
+  if (!reading_) ProcessInput();
+  if (state_ == State::kClosed) return;
+  StartWrite();
+  if (state_ == State::kClosing) {
+    if (!writing_) CloseNow();
+    return;
   }
+  MaybeRead();
 }
 
-void Connection::DoWrite() {
+void Connection::MaybeRead() {
+  if (reading_ || input_blocked_ || state_ == State::kClosing ||
+      state_ == State::kClosed) {
+    return;
+  }
+  DoRead();
+}
+
+void Connection::StartWrite() {
+  if (writing_ || state_ == State::kClosed) return;
+  SealOutput();
+  if (out_.empty()) return;
+  std::swap(out_, sending_);
+  out_compress_from_ = 0;
+  task_bytes_in_sending_ = task_bytes_in_out_;
+  task_bytes_in_out_ = 0;
   writing_ = true;
-  timer_.cancel();
   asio::async_write(
-      socket_, asio::buffer(out_.data(), out_.size()),
+      socket_, asio::buffer(sending_.data(), sending_.size()),
       [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
-        self->writing_ = false;
-        self->out_.Clear();
-        self->out_.ShrinkIfEmpty(kMaxPendingOutput);
-        self->out_compress_from_ = 0;
-        if (ec || self->state_ == State::kClosing) {
-          self->CloseNow();
-          return;
-        }
-        self->Pump();
+        self->OnWritten(ec);
       });
 }
 
+void Connection::OnWritten(const boost::system::error_code& ec) {
+  writing_ = false;
+  sending_.Clear();
+  sending_.ShrinkIfEmpty(kMaxPendingOutput);
+  if (task_bytes_in_sending_ > 0) {
+    {
+      std::lock_guard<std::mutex> lock(bp_mu_);
+      unsent_task_bytes_ -= task_bytes_in_sending_;
+    }
+    task_bytes_in_sending_ = 0;
+    bp_cv_.notify_all();
+  }
+  if (ec || state_ == State::kClosed) {
+    CloseNow();
+    return;
+  }
+  Pump();
+}
+
 void Connection::FlushSync() {
+  if (writing_ || state_ == State::kClosed) return;  // the write drains it
   SealOutput();
-  if (out_.empty() || state_ == State::kClosed) return;
+  if (out_.empty()) return;
   boost::system::error_code ec;
   asio::write(socket_, asio::buffer(out_.data(), out_.size()), ec);
   out_.Clear();
   out_compress_from_ = 0;
+  if (task_bytes_in_out_ > 0) {
+    {
+      std::lock_guard<std::mutex> lock(bp_mu_);
+      unsent_task_bytes_ -= task_bytes_in_out_;
+    }
+    task_bytes_in_out_ = 0;
+    bp_cv_.notify_all();
+  }
   if (ec) state_ = State::kClosing;
+}
+
+// ------------------------------------------------- background requests
+
+void Connection::StartBackground(uint64_t sid, uint64_t credit,
+                                 std::function<void(Reply&)> work) {
+  auto it = sessions_.find(sid);
+  if (it == sessions_.end()) return;  // cannot happen: called in Dispatch
+  auto task = std::make_shared<BackgroundTask>(shared_from_this(), it->second,
+                                               writer_.framing(), credit,
+                                               std::move(work));
+  it->second->running = task;
+  ++running_tasks_;
+  server_->background++;
+  server_->Submit(std::move(task));
+}
+
+// Worker side: hands the task's output to the connection; with `wait`,
+// then waits while too much of it is unwritten.
+void Connection::Handoff(BackgroundTask& t, bool wait) {
+  if (!t.out.empty()) {
+    std::string data(reinterpret_cast<const char*>(t.out.data()), t.out.size());
+    t.sent += data.size();
+    t.out.Clear();
+    {
+      std::lock_guard<std::mutex> lock(bp_mu_);
+      unsent_task_bytes_ += data.size();
+    }
+    asio::post(executor(), [self = shared_from_this(), d = std::move(data)] {
+      self->AppendOutput(d);
+    });
+  }
+  if (!wait) return;
+  std::unique_lock<std::mutex> lock(bp_mu_);
+  bp_cv_.wait(lock, [this, &t] {
+    return unsent_task_bytes_ < kMaxPendingOutput || dead_ ||
+           t.cancelled.load();
+  });
+}
+
+void Connection::Finish(const std::shared_ptr<BackgroundTask>& t) {
+  Handoff(*t, /*wait=*/false);
+  asio::post(executor(), [self = shared_from_this(), t] { self->TaskDone(t); });
+}
+
+void Connection::Cancel(BackgroundTask& t) {
+  {
+    std::lock_guard<std::mutex> lock(t.mu);
+    t.cancelled = true;
+  }
+  t.cv.notify_all();
+  { std::lock_guard<std::mutex> lock(t.conn->bp_mu_); }
+  t.conn->bp_cv_.notify_all();
+}
+
+void Connection::AppendOutput(const std::string& data) {
+  if (state_ == State::kClosed) return;
+  out_.Append(data);
+  task_bytes_in_out_ += data.size();
+  StartWrite();
+}
+
+void Connection::TaskDone(const std::shared_ptr<BackgroundTask>& t) {
+  --running_tasks_;
+  SessionState& s = *t->state;
+  if (s.running == t) s.running.reset();
+  if (state_ == State::kClosed) return;
+  if (t->fatal) {
+    server_->fatals++;
+    state_ = State::kClosing;
+  } else if (t->failed && !s.expects.empty()) {
+    s.expects.back().failed = true;
+  }
+  auto it = sessions_.find(t->sid);
+  if (it != sessions_.end() && it->second == t->state) DrainQueued(t->sid);
+  Pump();
+}
+
+// Runs the requests that waited behind a session's background request, in
+// order, until one goes to the background again.
+void Connection::DrainQueued(uint64_t sid) {
+  for (;;) {
+    auto it = sessions_.find(sid);
+    if (it == sessions_.end() || state_ != State::kReady) return;
+    std::shared_ptr<SessionState> s = it->second;
+    if (s->running || s->queued.empty()) return;
+    auto [type, payload] = std::move(s->queued.front());
+    s->queued.pop_front();
+    queued_bytes_ -= payload.size() + 1;
+    HandleRequest(*s, type, payload);
+  }
+}
+
+void Connection::HandleTokenOffer(uint64_t sid, std::string_view payload) {
+  Xp::Session::TokenOffer offer;
+  if (!Decode(payload, &offer, sid)) return;
+  auto it = sessions_.find(sid);
+  if (it == sessions_.end() || !it->second->running) return;  // ignored
+  BackgroundTask& t = *it->second->running;
+  {
+    std::lock_guard<std::mutex> lock(t.mu);
+    t.credit += offer.bytes();
+  }
+  t.cv.notify_all();
+}
+
+void Server::Impl::Submit(std::shared_ptr<BackgroundTask> t) {
+  std::unique_lock<std::mutex> lock(pool_mu);
+  if (pool_stopping) {
+    lock.unlock();
+    {
+      Reply reply(t);
+      reply.Error(1053, "08S01", "Server shutdown in progress");
+      t->failed = true;
+    }
+    t->work = nullptr;
+    t->conn->Finish(t);
+    return;
+  }
+  pool_queue.push_back(std::move(t));
+  if (idle_workers < pool_queue.size() && workers.size() < opts.max_workers) {
+    workers.emplace_back([this] { WorkerLoop(); });
+  } else {
+    pool_cv.notify_one();
+  }
+}
+
+void Server::Impl::WorkerLoop() {
+  std::unique_lock<std::mutex> lock(pool_mu);
+  for (;;) {
+    ++idle_workers;
+    pool_cv.wait(lock, [this] { return pool_stopping || !pool_queue.empty(); });
+    --idle_workers;
+    if (pool_queue.empty()) return;  // stopping
+    std::shared_ptr<BackgroundTask> t = std::move(pool_queue.front());
+    pool_queue.pop_front();
+    pool_active.insert(t.get());
+    if (pool_stopping) Connection::Cancel(*t);
+    lock.unlock();
+    {
+      Reply reply(t);
+      t->work(reply);
+      if (!reply.finished()) {
+        reply.Error(err::kXBadMessage, "HY000",
+                    "Internal error: the request produced no final reply");
+      }
+      t->failed = reply.failed();
+    }
+    t->work = nullptr;
+    t->conn->Finish(t);
+    lock.lock();
+    pool_active.erase(t.get());
+  }
+}
+
+void Server::Impl::StopWorkers() {
+  std::vector<std::thread> threads;
+  {
+    std::lock_guard<std::mutex> lock(pool_mu);
+    pool_stopping = true;
+    for (BackgroundTask* t : pool_active) Connection::Cancel(*t);
+    for (auto& t : pool_queue) Connection::Cancel(*t);
+    threads.swap(workers);
+  }
+  pool_cv.notify_all();
+  for (auto& t : threads) t.join();
 }
 
 void Connection::SealOutput() {
@@ -356,8 +701,13 @@ bool Connection::Decode(std::string_view payload, M* m, uint64_t sid) {
 
 void Connection::ProcessInput() {
   size_t off = 0;
-  while (state_ != State::kClosing && state_ != State::kClosed &&
-         out_.size() < kMaxPendingOutput) {
+  input_blocked_ = false;
+  while (state_ != State::kClosing && state_ != State::kClosed) {
+    if (out_.size() >= kMaxPendingOutput ||
+        queued_bytes_ >= server_->opts.max_queued_input) {
+      input_blocked_ = true;  // resumed when output drains / requests run
+      break;
+    }
     Frame f;
     auto outcome = parser_.Parse(in_.data() + off, in_.size() - off, &f);
     if (outcome == FrameParser::Outcome::kNeedMore) break;
@@ -648,6 +998,30 @@ void Connection::HandleReady(uint64_t sid, uint8_t type,
     return;
   }
   SessionState& s = *it->second;
+  if (type == ClientMsg::TOKEN_OFFER) {
+    HandleTokenOffer(sid, payload);
+    return;
+  }
+  if (s.running || !s.queued.empty()) {
+    // Busy: the request waits its turn, except a kill of this very
+    // session's running query.
+    Xp::Session::KillSession kill;
+    if (type == ClientMsg::SESS_KILL && ParseMessage(payload, &kill) &&
+        kill.session_id() == sid &&
+        kill.kind() == Xp::Session::KillSession::QUERY) {
+      if (s.running) Cancel(*s.running);
+      return;
+    }
+    s.queued.emplace_back(type, std::string(payload));
+    queued_bytes_ += payload.size() + 1;
+    return;
+  }
+  HandleRequest(s, type, payload);
+}
+
+void Connection::HandleRequest(SessionState& s, uint8_t type,
+                               std::string_view payload) {
+  const uint64_t sid = s.session.session_id();
   Reply reply(this, sid);
   const bool blocked = !s.expects.empty() && s.expects.back().no_error &&
                        s.expects.back().failed;
@@ -684,7 +1058,7 @@ void Connection::HandleReady(uint64_t sid, uint8_t type,
       if (sid == 0) {
         BackToAuthentication();
       } else {
-        sessions_.erase(it);
+        sessions_.erase(sid);
       }
       return;
     }
@@ -693,7 +1067,7 @@ void Connection::HandleReady(uint64_t sid, uint8_t type,
                   "Session " + std::to_string(sid) + " already exists");
       break;
     case ClientMsg::SESS_KILL:
-      HandleSessKill(sid, payload, reply);
+      HandleSessKill(sid, payload, &reply);
       return;
     default:
       if (blocked) {
@@ -805,29 +1179,36 @@ void Connection::HandleSessNew(uint64_t sid, std::string_view payload) {
   reply.Ok();
 }
 
-void Connection::HandleSessKill(uint64_t sid, std::string_view payload,
-                                Reply& reply) {
+bool Connection::HandleSessKill(uint64_t sid, std::string_view payload,
+                                Reply* reply) {
   Xp::Session::KillSession kill;
-  if (!Decode(payload, &kill, sid)) return;
+  if (!Decode(payload, &kill, sid)) return true;
+  const bool query = kill.kind() == Xp::Session::KillSession::QUERY;
+  // A kill of the sender's own query is answered by that query's end, if
+  // one runs (with plain framing the only session is the sender).
+  if (query && kill.session_id() == sid) return false;
   auto target = sessions_.find(kill.session_id());
   if (target == sessions_.end()) {
-    reply.Error(
+    reply->Error(
         err::kXpUnknownSession, "HY000",
         "Session " + std::to_string(kill.session_id()) + " does not exist");
-    return;
+    return true;
   }
-  if (kill.kind() == Xp::Session::KillSession::SESSION) {
-    if (kill.session_id() == 0 || kill.session_id() == sid) {
-      reply.Error(err::kXpUnknownSession, "HY000",
-                  "Session 0 and the sending session cannot be killed; close "
-                  "them instead");
-      return;
-    }
+  if (!query && (kill.session_id() == 0 || kill.session_id() == sid)) {
+    reply->Error(err::kXpUnknownSession, "HY000",
+                 "Session 0 and the sending session cannot be killed; close "
+                 "them instead");
+    return true;
+  }
+  // The running request (if any) fails with 1317 at its next batch; a
+  // killed session's waiting requests are dropped with it.
+  if (target->second->running) Cancel(*target->second->running);
+  if (!query) {
+    queued_bytes_ -= std::min(queued_bytes_, QueuedBytes(*target->second));
     sessions_.erase(target);
   }
-  // Statements run to completion within one request today, so a QUERY kill
-  // finds nothing running.
-  reply.Ok();
+  reply->Ok();
+  return true;
 }
 
 // ---------------------------------------------------------------- Server
@@ -913,6 +1294,9 @@ void Server::Stop() {
   Impl& s = *impl_;
   if (!s.running) return;
   s.running = false;
+  // Background requests first (cancelled; they end within a batch), while
+  // the I/O threads still take their last output.
+  s.StopWorkers();
   asio::post(*s.ios[0], [&s] {
     boost::system::error_code ec;
     s.acceptor->close(ec);
@@ -938,6 +1322,7 @@ ServerStats Server::stats() const {
   st.connections_current = impl_->current.load();
   st.frames_received = impl_->frames.load();
   st.fatal_errors = impl_->fatals.load();
+  st.background_requests = impl_->background.load();
   return st;
 }
 

@@ -2,9 +2,13 @@
 // negotiates capabilities, authenticates, runs the session state machine and
 // hands every other request in the ready state to a Dispatcher.
 //
-// Threading: one io_context run by ServerOptions::threads threads. Each
-// connection's handlers run serialised on its own strand; a Dispatcher is
-// called concurrently for different connections and must be thread-safe.
+// Threading: ServerOptions::threads I/O threads; a connection lives on one of
+// them, and its handlers (framing, the session state machine, Dispatch())
+// run there one at a time. A Dispatcher is called concurrently for
+// different connections and must be thread-safe. A request may continue on
+// a worker thread (Reply::Background): it then streams its replies under
+// flow control and can be killed, and other sessions of the connection go
+// on meanwhile (docs/PROTOCOL.md §7.1).
 #pragma once
 
 #include <google/protobuf/message_lite.h>
@@ -12,6 +16,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -43,6 +48,12 @@ struct ServerOptions {
   // Replies of at least this many bytes are sent compressed once a client
   // negotiated compression.
   size_t compression_threshold = 512;
+  // Worker threads for background requests (Reply::Background): made as
+  // needed, at most this many; more requests wait for one.
+  size_t max_workers = 256;
+  // Requests waiting behind a busy session, in bytes per connection; past it
+  // the connection stops reading until they drain.
+  size_t max_queued_input = 16u << 20;
   // Read-only capabilities the dispatcher adds to CapabilitiesGet (e.g. a
   // data node's "xprotocol.plan": the plan operators it runs).
   std::vector<std::pair<std::string, Mysqlx::Datatypes::Any>>
@@ -79,14 +90,30 @@ class Session {
 };
 
 class Connection;
+struct BackgroundTask;
 
 // Where a request's replies go. Any number of non-final messages (metadata,
 // rows, notices) through Send(), then exactly one final reply (Ok, Error or
-// Final()). Not thread-safe; valid only during Dispatch().
+// Final()). Not thread-safe; valid only during Dispatch(), or in a
+// background request's work function.
 class Reply {
  public:
   Reply(Connection* conn, uint64_t session_id)
       : conn_(conn), session_id_(session_id) {}
+  explicit Reply(std::shared_ptr<BackgroundTask> task);
+  ~Reply();
+  Reply(const Reply&) = delete;
+  Reply& operator=(const Reply&) = delete;
+
+  // Continues this request on a worker thread: `work` runs there with a
+  // streaming Reply that it must finish. The Session given to Dispatch()
+  // stays valid until then. Until it finishes, the session's later requests
+  // wait in order, while SESS_KILL (QUERY: cancelled() turns true) and
+  // TOKEN_OFFER for it are handled at once. `credit_bytes` > 0 turns on flow
+  // control: once that many bytes went out, MaybeFlush() sends TOKEN_DONE
+  // and waits for TOKEN_OFFER credit (or a kill). Call at most once, from
+  // Dispatch(), and send nothing on this Reply after it.
+  void Background(uint64_t credit_bytes, std::function<void(Reply&)> work);
 
   void Send(uint8_t type, const google::protobuf::MessageLite& msg);
   // A LOCAL-scope notice (Mysqlx.Notice.Frame) of `type` with `payload`.
@@ -100,17 +127,23 @@ class Reply {
   void Unsupported(uint8_t type);
 
   // For encoding rows in place (see RowWriter). Call MaybeFlush() between
-  // rows of large results so memory stays bounded.
+  // batches of large results so memory stays bounded (and, in the
+  // background, so output streams and flow control applies).
   FrameWriter* writer();
   void MaybeFlush();
 
   uint64_t session_id() const { return session_id_; }
   bool finished() const { return finished_; }
   bool failed() const { return failed_; }
+  // Background requests: set (from another thread) by SESS_KILL QUERY of
+  // the session or when the connection goes away; null inline.
+  const std::atomic<bool>* cancel_flag() const;
+  bool cancelled() const;
 
  private:
-  Connection* const conn_;
+  Connection* conn_;
   const uint64_t session_id_;
+  std::shared_ptr<BackgroundTask> task_;  // set in a background request
   bool finished_ = false;
   bool failed_ = false;
 };
@@ -140,6 +173,7 @@ struct ServerStats {
   uint64_t connections_current = 0;
   uint64_t frames_received = 0;
   uint64_t fatal_errors = 0;
+  uint64_t background_requests = 0;  // Reply::Background calls
 };
 
 class Server {

@@ -545,6 +545,8 @@ Result<TableStore*> LocalEngine::Table(const sql::QualifiedName& name) {
   return session_->Table(*schema);
 }
 
+bool LocalEngine::in_transaction() const { return session_->in_transaction(); }
+
 void LocalEngine::CancelRunning() {
   std::lock_guard<std::mutex> lock(running_mu_);
   if (running_ != nullptr) running_->Cancel();
@@ -607,6 +609,7 @@ Result<QueryResult> LocalEngine::Execute(std::string_view sql_text,
             std::to_string(params.size()) + " given");
   }
   QueryContext ctx(memory_budget_);
+  ctx.set_interrupt(interrupt_);
   QueryContext::Bind bind(&ctx);
   // max_execution_time (ms) applies to SELECT, as in MySQL.
   const plan::Value& limit = system_variables_.at("max_execution_time");
@@ -641,6 +644,7 @@ Result<QueryResult> LocalEngine::Execute(std::string_view sql_text,
     std::lock_guard<std::mutex> lock(running_mu_);
     running_ = nullptr;
   }
+  last_stats_ = std::move(ctx.stats());
   if (r.ok() && sink != nullptr && !streams && !r->names.empty()) {
     XP_RETURN_IF_ERROR(SendText(*r, sink));
     r->rows.clear();
@@ -671,6 +675,7 @@ Result<QueryResult> LocalEngine::ExecutePlan(
     const Xp::Plan::Node& plan, const std::vector<plan::Value>& params,
     ResultSink* sink) {
   QueryContext ctx(memory_budget_);
+  ctx.set_interrupt(interrupt_);
   QueryContext::Bind bind(&ctx);
   {
     std::lock_guard<std::mutex> lock(running_mu_);
@@ -700,6 +705,7 @@ Result<QueryResult> LocalEngine::ExecutePlan(
   });
   std::lock_guard<std::mutex> lock(running_mu_);
   running_ = nullptr;
+  last_stats_ = std::move(ctx.stats());
   return r;
 }
 

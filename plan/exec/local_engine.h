@@ -75,6 +75,13 @@ class LocalEngine {
   // From any thread: the running statement fails with 1317 at its next
   // batch (no effect when idle).
   void CancelRunning();
+  // A flag (e.g. a protocol kill) that, when set, cancels the running
+  // statement at its next batch; null: none. It must outlive its use.
+  void set_interrupt(const std::atomic<bool>* flag) { interrupt_ = flag; }
+  // How the last statement ran (rows examined, access paths).
+  const ExecStats& last_stats() const { return last_stats_; }
+  // Inside an explicit transaction (BEGIN, XA START, autocommit = 0).
+  bool in_transaction() const;
   const std::string& current_database() const { return database_; }
   // Runs a shipped plan (plan/serde.h: validated here; `params` fill its
   // parameter constants) as one statement of this session; rows go to
@@ -204,6 +211,8 @@ class LocalEngine {
   size_t memory_budget_ = 0;
   std::mutex running_mu_;
   QueryContext* running_ = nullptr;  // guarded by running_mu_
+  const std::atomic<bool>* interrupt_ = nullptr;
+  ExecStats last_stats_;
   std::unique_ptr<Store> owned_store_;
   Store* store_;
   std::unique_ptr<StoreSession> session_;

@@ -62,6 +62,19 @@ Status CheckCancelled() {
   return Status::OK();
 }
 
+void CountExamined(size_t rows) {
+  if (g_current != nullptr) g_current->stats().rows_examined += rows;
+}
+
+void NoteAccessPath(std::string path) {
+  if (g_current == nullptr) return;
+  auto& paths = g_current->stats().access_paths;
+  for (const auto& p : paths) {
+    if (p == path) return;
+  }
+  paths.push_back(std::move(path));
+}
+
 Status DivisionByZero() {
   if (g_current != nullptr && g_current->division_by_zero_error())
     return Status::SqlError(1365, "22012", "Division by 0");

@@ -12,6 +12,8 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "codec/status.h"
 
@@ -21,6 +23,14 @@ inline constexpr uint32_t kErrQueryMemory = 7006;
 inline constexpr uint32_t kErrQueryInterrupted = 1317;
 inline constexpr uint32_t kErrQueryTimeout = 3024;
 
+// How a statement ran (execution feedback, docs/PROTOCOL.md §9.4).
+struct ExecStats {
+  uint64_t rows_examined = 0;  // rows read from storage
+  // "db.table.INDEX" of each access path opened, first use order, no
+  // repeats.
+  std::vector<std::string> access_paths;
+};
+
 class QueryContext {
  public:
   // budget_bytes 0: unlimited.
@@ -28,7 +38,15 @@ class QueryContext {
 
   // Thread-safe: the query fails with 1317 at its next batch.
   void Cancel() { cancelled_.store(true, std::memory_order_relaxed); }
-  bool cancelled() const { return cancelled_.load(std::memory_order_relaxed); }
+  bool cancelled() const {
+    return cancelled_.load(std::memory_order_relaxed) ||
+           (interrupt_ != nullptr &&
+            interrupt_->load(std::memory_order_relaxed));
+  }
+  // Another flag that cancels the query when set (e.g. a protocol kill);
+  // it must outlive the context.
+  void set_interrupt(const std::atomic<bool>* flag) { interrupt_ = flag; }
+  ExecStats& stats() { return stats_; }
   // Fails the query (3024) once `ms` milliseconds have passed; 0: none.
   void set_time_limit_ms(uint64_t ms);
   bool past_deadline() const;
@@ -63,12 +81,17 @@ class QueryContext {
   size_t used_ = 0;
   bool division_error_ = false;
   std::atomic<bool> cancelled_{false};
+  const std::atomic<bool>* interrupt_ = nullptr;
   int64_t deadline_ns_ = 0;  // steady clock; 0: none
+  ExecStats stats_;
 };
 
 // Charge / check against the current thread's context (no-ops without one).
 Status ChargeMemory(size_t bytes);
 Status CheckCancelled();
+// Execution feedback for the current context (no-ops without one).
+void CountExamined(size_t rows);
+void NoteAccessPath(std::string path);
 // A division by zero: OK (the result is NULL) or error 1365 (22012).
 Status DivisionByZero();
 
