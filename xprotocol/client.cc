@@ -231,6 +231,13 @@ Result<StmtResult> Client::ReadResult(uint64_t session_id) {
   ResultAssembler assembler;
   for (;;) {
     XP_ASSIGN_OR_RETURN(Message m, Read(session_id));
+    if (m.type == ServerMsg::TOKEN_DONE) {
+      Xp::Session::TokenOffer offer;
+      offer.set_bytes(options_.credit_bytes);
+      XP_RETURN_IF_ERROR(Send(ClientMsg::TOKEN_OFFER, offer, session_id));
+      ++tokens_offered_;
+      continue;
+    }
     switch (assembler.Add(m.type, m.payload)) {
       case ResultAssembler::Step::kMore:
         break;
@@ -248,6 +255,57 @@ Result<StmtResult> Client::Execute(std::string_view sql,
                                    uint64_t session_id) {
   XP_RETURN_IF_ERROR(SendExecute(sql, args, session_id));
   return ReadResult(session_id);
+}
+
+namespace {
+
+// Sends `req` digest-only when the node is known to hold the digest, and
+// once more in full on a cache miss.
+template <class Req>
+Result<StmtResult> ExecuteCached(Client* c, Req req, uint64_t session_id,
+                                 uint8_t type, bool has_body,
+                                 const std::string& digest,
+                                 std::set<std::string>* known,
+                                 uint64_t* digest_only, uint64_t* misses,
+                                 void (*strip)(Req*)) {
+  const bool cacheable = has_body && !digest.empty();
+  if (cacheable && known->count(digest) > 0) {
+    Req slim = req;
+    strip(&slim);
+    ++*digest_only;
+    XP_RETURN_IF_ERROR(c->Send(type, slim, session_id));
+    Result<StmtResult> r = c->ReadResult(session_id);
+    if (r.ok() || c->last_error().code != 7012) return r;
+    ++*misses;  // the node lost it (restart, eviction): send it whole
+  }
+  XP_RETURN_IF_ERROR(c->Send(type, req, session_id));
+  Result<StmtResult> r = c->ReadResult(session_id);
+  if (cacheable && (r.ok() || c->last_error().code != 7012)) {
+    known->insert(digest);
+  }
+  return r;
+}
+
+}  // namespace
+
+Result<StmtResult> Client::ExecutePlan(Xp::Plan::ExecPlan req,
+                                       uint64_t session_id) {
+  const bool body = req.has_plan();
+  const std::string digest = req.plan_digest();
+  return ExecuteCached<Xp::Plan::ExecPlan>(
+      this, std::move(req), session_id, ClientMsg::EXEC_PLAN_READ, body,
+      digest, &known_plan_digests_, &digest_only_sent_, &cache_misses_,
+      [](Xp::Plan::ExecPlan* r) { r->clear_plan(); });
+}
+
+Result<StmtResult> Client::ExecuteSql(Xp::Plan::ExecSql req,
+                                      uint64_t session_id) {
+  const bool body = req.has_stmt();
+  const std::string digest = req.digest();
+  return ExecuteCached<Xp::Plan::ExecSql>(
+      this, std::move(req), session_id, ClientMsg::EXEC_SQL, body, digest,
+      &known_stmt_digests_, &digest_only_sent_, &cache_misses_,
+      [](Xp::Plan::ExecSql* r) { r->clear_stmt(); });
 }
 
 Status Client::OpenSession(uint64_t session_id, std::string_view schema) {

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +23,7 @@
 #include "xprotocol/client_codec.h"
 #include "xprotocol/proto/mysqlx_connection.pb.h"
 #include "xprotocol/proto/mysqlx_resultset.pb.h"
+#include "xprotocol/proto/xprotocol_plan.pb.h"
 #include "xprotocol/values.h"
 
 namespace xp {
@@ -43,6 +45,9 @@ struct ClientOptions {
   size_t compression_threshold = 512;
   // Socket send/receive timeout; a server silent for longer is an IOError.
   std::chrono::milliseconds timeout{30'000};
+  // Flow control: ReadResult answers a TOKEN_DONE with a TOKEN_OFFER of
+  // this many bytes (docs/PROTOCOL.md §7.1).
+  uint64_t credit_bytes = 4u << 20;
 };
 
 class Client {
@@ -70,7 +75,22 @@ class Client {
   // the same order with ReadResult.
   Status SendExecute(std::string_view sql, const std::vector<Any>& args = {},
                      uint64_t session_id = 0);
+  // Reads one request's replies; a TOKEN_DONE on the way is answered with
+  // a TOKEN_OFFER of options.credit_bytes (tokens_offered() counts them).
   Result<StmtResult> ReadResult(uint64_t session_id = 0);
+  uint64_t tokens_offered() const { return tokens_offered_; }
+
+  // EXEC_PLAN_READ / EXEC_SQL. A request with both the plan (statement)
+  // and its digest goes out with the digest alone once this connection has
+  // seen the node accept it; on a cache miss (7012) the whole request is
+  // sent again, once.
+  Result<StmtResult> ExecutePlan(Xp::Plan::ExecPlan req,
+                                 uint64_t session_id = 0);
+  Result<StmtResult> ExecuteSql(Xp::Plan::ExecSql req,
+                                uint64_t session_id = 0);
+  // Requests sent digest-only, and cache misses answered by resending.
+  uint64_t digest_only_sent() const { return digest_only_sent_; }
+  uint64_t cache_misses() const { return cache_misses_; }
 
   // Multiplexed connections only: opens logical session `session_id`.
   Status OpenSession(uint64_t session_id, std::string_view schema = {});
@@ -117,6 +137,10 @@ class Client {
   Buffer in_;
   Buffer out_;
   std::map<uint64_t, std::deque<Message>> queues_;
+  uint64_t tokens_offered_ = 0;
+  std::set<std::string> known_plan_digests_, known_stmt_digests_;
+  uint64_t digest_only_sent_ = 0;
+  uint64_t cache_misses_ = 0;
 };
 
 }  // namespace xp

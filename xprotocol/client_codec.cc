@@ -102,7 +102,14 @@ ResultAssembler::Step ResultAssembler::Add(uint8_t type,
       current_.rows.push_back(std::move(row));
       return Step::kMore;
     }
-    case ServerMsg::RESULTSET_FETCH_DONE:
+    case ServerMsg::RESULTSET_FETCH_DONE: {
+      Mysqlx::Resultset::FetchDone done;
+      if (!ParseMessage(payload, &done)) return corrupt("unparsable FetchDone");
+      if (done.ByteSizeLong() > 0) current_.feedback = std::move(done);
+      result_.sets.push_back(std::move(current_));
+      current_ = ResultSet();
+      return Step::kMore;
+    }
     case ServerMsg::RESULTSET_FETCH_DONE_MORE_RESULTSETS:
     case ServerMsg::RESULTSET_FETCH_DONE_MORE_OUT_PARAMS:
     case ServerMsg::RESULTSET_FETCH_SUSPENDED:

@@ -121,6 +121,8 @@ struct ResultSet {
   // RESULTSET_CHUNK payloads in order (columnar; docs/PROTOCOL.md §9.6),
   // when the request asked for chunks.
   std::vector<std::string> chunks;
+  // Execution feedback (ExecPlan/ExecSql `feedback`) from the FetchDone.
+  std::optional<Mysqlx::Resultset::FetchDone> feedback;
 };
 
 struct NoticeWarning {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio.hpp>
+#include <atomic>
 #include <map>
 #include <thread>
 
@@ -23,7 +24,9 @@ namespace xp {
 namespace {
 
 // "rows N": N one-column rows; "fail": error 1064; else one row echoing the
-// statement and the session's schema.
+// statement and the session's schema. "bg [credit=C] STMT" runs STMT in the
+// background (with C bytes of credit); "wait" (background only) waits up to
+// 10 s for a kill.
 class EchoDispatcher : public Dispatcher {
  public:
   void Dispatch(Session& session, uint8_t type, std::string_view payload,
@@ -34,10 +37,39 @@ class EchoDispatcher : public Dispatcher {
                              static_cast<int>(payload.size()))) {
       return reply.Error(err::kXBadMessage, "HY000", "bad StmtExecute", true);
     }
-    if (stmt.stmt() == "fail") return reply.Error(1064, "42000", "syntax");
+    std::string text = stmt.stmt();
+    if (text.rfind("bg ", 0) == 0) {
+      text = text.substr(3);
+      uint64_t credit = 0;
+      if (text.rfind("credit=", 0) == 0) {
+        const size_t sp = text.find(' ');
+        credit = std::stoull(text.substr(7, sp - 7));
+        text = text.substr(sp + 1);
+      }
+      const std::string schema = session.schema();
+      reply.Background(credit, [this, text, schema](Reply& r) {
+        Run(text, schema, r);
+      });
+      return;
+    }
+    Run(text, session.schema(), reply);
+  }
+
+  // Rows produced so far by all requests.
+  std::atomic<uint64_t> rows_produced{0};
+
+ private:
+  void Run(const std::string& text, const std::string& schema, Reply& reply) {
+    if (text == "fail") return reply.Error(1064, "42000", "syntax");
+    if (text == "wait") {
+      for (int i = 0; i < 1000 && !reply.cancelled(); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      if (reply.cancelled())
+        return reply.Error(1317, "70100", "Query execution was interrupted");
+      return reply.Ok("not killed");
+    }
     int rows = 1;
-    if (stmt.stmt().rfind("rows ", 0) == 0)
-      rows = std::stoi(stmt.stmt().substr(5));
+    if (text.rfind("rows ", 0) == 0) rows = std::stoi(text.substr(5));
     Mysqlx::Resultset::ColumnMetaData col;
     col.set_type(Mysqlx::Resultset::ColumnMetaData::BYTES);
     col.set_name("v");
@@ -45,13 +77,16 @@ class EchoDispatcher : public Dispatcher {
     RowWriter row(reply.writer(), reply.session_id());
     std::string v;
     for (int i = 0; i < rows; ++i) {
+      if (reply.cancelled())
+        return reply.Error(1317, "70100", "Query execution was interrupted");
       v.clear();
-      xrow::PutBytes(&v, rows == 1 ? stmt.stmt() + "@" + session.schema()
+      xrow::PutBytes(&v, rows == 1 ? text + "@" + schema
                                    : "row number " + std::to_string(i) +
                                          " with some repetitive padding");
       row.Begin();
       row.Field(v);
       row.End();
+      ++rows_produced;
       reply.MaybeFlush();
     }
     reply.Send(ServerMsg::RESULTSET_FETCH_DONE, Mysqlx::Resultset::FetchDone());
@@ -535,6 +570,185 @@ TEST_F(ServerTest, AsyncClientWrongPassword) {
 TEST_F(ServerTest, ConnectionCloseSaysOk) {
   auto c = Connect(Opts());
   EXPECT_TRUE(c->Close().ok());
+}
+
+}  // namespace
+}  // namespace xp
+
+namespace xp {
+namespace {
+
+TEST_F(ServerTest, BackgroundRequestsStreamAndKeepTheSessionOrder) {
+  auto c = Connect(Opts());
+  ASSERT_NE(c, nullptr);
+  ASSERT_TRUE(c->SendExecute("bg rows 20000").ok());
+  ASSERT_TRUE(c->SendExecute("after").ok());  // waits for the first
+  ASSERT_TRUE(c->SendExecute("bg fail").ok());
+  ASSERT_TRUE(c->SendExecute("last").ok());
+  auto a = c->ReadResult();
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  EXPECT_EQ(a->sets.at(0).rows.size(), 20000u);
+  auto b = c->ReadResult();
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(FirstValue(*b), "after@");
+  EXPECT_FALSE(c->ReadResult().ok());
+  EXPECT_EQ(c->last_error().code, 1064u);
+  auto d = c->ReadResult();
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(FirstValue(*d), "last@");
+  EXPECT_EQ(server_->stats().background_requests, 2u);
+}
+
+TEST_F(ServerTest, FlowControlPausesUntilTokenOffer) {
+  auto c = Connect(Opts());
+  ASSERT_NE(c, nullptr);
+  constexpr uint64_t kCredit = 20000;
+  ASSERT_TRUE(c->SendExecute("bg credit=20000 rows 5000").ok());
+  uint64_t bytes = 0, rows = 0, dones = 0;
+  for (;;) {
+    auto m = c->Read();
+    ASSERT_TRUE(m.ok()) << m.status().ToString();
+    if (m->type == ServerMsg::TOKEN_DONE) {
+      Xp::Session::TokenDone done;
+      ASSERT_TRUE(ParseMessage(m->payload, &done));
+      ++dones;
+      // Everything sent so far is within the credit plus one row.
+      EXPECT_EQ(done.bytes_sent(), bytes);
+      EXPECT_GE(bytes, kCredit * dones);
+      EXPECT_LT(bytes, kCredit * dones + 100);
+      if (dones == 1) {
+        // The producer really stopped: no row is made while paused.
+        const uint64_t before = dispatcher_.rows_produced.load();
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        EXPECT_EQ(dispatcher_.rows_produced.load(), before);
+      }
+      Xp::Session::TokenOffer offer;
+      offer.set_bytes(kCredit);
+      ASSERT_TRUE(c->Send(ClientMsg::TOKEN_OFFER, offer).ok());
+      bytes += 5 + m->payload.size();
+      continue;
+    }
+    bytes += 5 + m->payload.size();
+    if (m->type == ServerMsg::RESULTSET_ROW) ++rows;
+    if (m->type == ServerMsg::SQL_STMT_EXECUTE_OK) break;
+  }
+  EXPECT_EQ(rows, 5000u);
+  EXPECT_GE(dones, 5u);  // ~5000 * 48 bytes / 20000
+  // The client library offers credit by itself.
+  ClientOptions o = Opts();
+  o.credit_bytes = 30000;
+  auto auto_client = Connect(o);
+  ASSERT_NE(auto_client, nullptr);
+  auto r = auto_client->Execute("bg credit=30000 rows 5000");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->sets.at(0).rows.size(), 5000u);
+  EXPECT_GE(auto_client->tokens_offered(), 5u);
+}
+
+TEST_F(ServerTest, KillStopsTheRunningRequestOnly) {
+  // Plain framing: a kill of the own session's query is not answered; the
+  // query's error is the answer, and the session goes on.
+  auto c = Connect(Opts());
+  ASSERT_NE(c, nullptr);
+  ASSERT_TRUE(c->SendExecute("bg wait").ok());
+  Xp::Session::KillSession kill;
+  kill.set_session_id(0);
+  ASSERT_TRUE(c->Send(ClientMsg::SESS_KILL, kill).ok());
+  EXPECT_FALSE(c->ReadResult().ok());
+  EXPECT_EQ(c->last_error().code, 1317u);
+  auto r = c->Execute("again");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(FirstValue(*r), "again@");
+  // A paused (out of credit) request is killed too.
+  ASSERT_TRUE(c->SendExecute("bg credit=1000 rows 100000").ok());
+  for (;;) {
+    auto m = c->Read();
+    ASSERT_TRUE(m.ok());
+    if (m->type == ServerMsg::TOKEN_DONE) break;
+  }
+  ASSERT_TRUE(c->Send(ClientMsg::SESS_KILL, kill).ok());
+  for (;;) {
+    auto m = c->Read();
+    ASSERT_TRUE(m.ok());
+    if (m->type == ServerMsg::ERROR) {
+      ServerError e;
+      (void)ParseServerError(m->payload, &e);
+      EXPECT_EQ(e.code, 1317u);
+      break;
+    }
+    ASSERT_NE(m->type, ServerMsg::SQL_STMT_EXECUTE_OK);
+  }
+  EXPECT_TRUE(c->Execute("alive").ok());
+}
+
+TEST_F(ServerTest, MultiplexedSessionsInterleaveAndKillEachOther) {
+  ClientOptions o = Opts();
+  o.multiplex = true;
+  auto c = Connect(o);
+  ASSERT_NE(c, nullptr);
+  ASSERT_TRUE(c->OpenSession(1).ok());
+  ASSERT_TRUE(c->OpenSession(2).ok());
+  ASSERT_TRUE(c->SendExecute("bg wait", {}, 1).ok());
+  ASSERT_TRUE(c->SendExecute("queued", {}, 1).ok());
+  // Session 2 is answered while session 1's request runs.
+  auto r2 = c->Execute("meanwhile", {}, 2);
+  ASSERT_TRUE(r2.ok());
+  EXPECT_EQ(FirstValue(*r2), "meanwhile@");
+  auto big = c->Execute("bg rows 3000", {}, 2);
+  ASSERT_TRUE(big.ok());
+  EXPECT_EQ(big->sets.at(0).rows.size(), 3000u);
+  Xp::Session::KillSession kill;
+  kill.set_session_id(1);
+  ASSERT_TRUE(c->Send(ClientMsg::SESS_KILL, kill, 2).ok());
+  EXPECT_TRUE(c->ReadOk(2).ok());
+  EXPECT_FALSE(c->ReadResult(1).ok());
+  EXPECT_EQ(c->last_error().code, 1317u);
+  auto q = c->ReadResult(1);  // the waiting request ran after it
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(FirstValue(*q), "queued@");
+}
+
+TEST_F(ServerTest, ThousandAndTwentyFourSessionsOnOneConnection) {
+  ClientOptions o = Opts();
+  o.multiplex = true;
+  o.timeout = std::chrono::milliseconds(30000);
+  auto c = Connect(o);
+  ASSERT_NE(c, nullptr);
+  // Session 0 and 1023 more.
+  for (uint64_t s = 1; s < 1024; ++s) {
+    Xp::Session::NewSession req;
+    ASSERT_TRUE(c->Send(ClientMsg::SESS_NEW, req, s).ok());
+  }
+  for (uint64_t s = 1; s < 1024; ++s) ASSERT_TRUE(c->ReadOk(s).ok()) << s;
+  EXPECT_FALSE(c->OpenSession(5000).ok());
+  EXPECT_EQ(c->last_error().code, 7003u);
+  // Every session runs a background request at the same time, and one
+  // session's error touches no other.
+  for (uint64_t s = 0; s < 1024; ++s) {
+    ASSERT_TRUE(
+        c->SendExecute(s == 77 ? "bg fail" : "bg rows " + std::to_string(s % 7),
+                       {}, s)
+            .ok());
+  }
+  for (uint64_t s = 1024; s-- > 0;) {
+    auto r = c->ReadResult(s);
+    if (s == 77) {
+      EXPECT_FALSE(r.ok());
+      continue;
+    }
+    ASSERT_TRUE(r.ok()) << s << ": " << r.status().ToString();
+    EXPECT_EQ(r->sets.at(0).rows.size(), s % 7);
+  }
+}
+
+TEST_F(ServerTest, StopEndsRunningBackgroundRequests) {
+  auto c = Connect(Opts());
+  ASSERT_NE(c, nullptr);
+  ASSERT_TRUE(c->SendExecute("bg wait").ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  const auto t0 = std::chrono::steady_clock::now();
+  server_->Stop();  // cancels the request instead of waiting 10 s for it
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5));
 }
 
 }  // namespace
