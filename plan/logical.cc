@@ -124,9 +124,12 @@ void DeriveTypes(LogicalNode* n) {
       for (int g : n->group_columns)
         n->types.push_back(in[static_cast<size_t>(g)]);
       for (const auto& a : n->aggs) {
-        n->types.push_back(
-            AggResultType(a, a.column < 0 ? DataType::Null()
-                                          : in[static_cast<size_t>(a.column)]));
+        // Partial AVG is two columns (its SUM and COUNT states).
+        for (const DataType& t :
+             AggOutputTypes(a, n->agg_mode,
+                            a.column < 0 ? DataType::Null()
+                                         : in[static_cast<size_t>(a.column)]))
+          n->types.push_back(t);
       }
       break;
     }

@@ -708,8 +708,15 @@ Result<LogicalNodePtr> Decoder::Node(const P::Node& in, size_t depth) {
       break;
   }
   DeriveTypes(n.get());
-  if (!types.empty() && !(types == n->types))
-    return Bad("output types differ from the operator's");
+  if (!types.empty() && !(types == n->types)) {
+    auto list = [](const std::vector<DataType>& ts) {
+      std::string out;
+      for (const auto& t : ts) out += (out.empty() ? "" : ", ") + t.ToString();
+      return "[" + out + "]";
+    };
+    return Bad("output types " + list(types) + " differ from the operator's " +
+               list(n->types));
+  }
   return LogicalNodePtr(std::move(n));
 }
 

@@ -293,8 +293,8 @@ Result<StmtResult> Client::ExecutePlan(Xp::Plan::ExecPlan req,
   const bool body = req.has_plan();
   const std::string digest = req.plan_digest();
   return ExecuteCached<Xp::Plan::ExecPlan>(
-      this, std::move(req), session_id, ClientMsg::EXEC_PLAN_READ, body,
-      digest, &known_plan_digests_, &digest_only_sent_, &cache_misses_,
+      this, std::move(req), session_id, ClientMsg::EXEC_PLAN_READ, body, digest,
+      &known_plan_digests_, &digest_only_sent_, &cache_misses_,
       [](Xp::Plan::ExecPlan* r) { r->clear_plan(); });
 }
 

@@ -86,8 +86,7 @@ class Client {
   // sent again, once.
   Result<StmtResult> ExecutePlan(Xp::Plan::ExecPlan req,
                                  uint64_t session_id = 0);
-  Result<StmtResult> ExecuteSql(Xp::Plan::ExecSql req,
-                                uint64_t session_id = 0);
+  Result<StmtResult> ExecuteSql(Xp::Plan::ExecSql req, uint64_t session_id = 0);
   // Requests sent digest-only, and cache misses answered by resending.
   uint64_t digest_only_sent() const { return digest_only_sent_; }
   uint64_t cache_misses() const { return cache_misses_; }

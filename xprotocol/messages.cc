@@ -10,6 +10,7 @@
 #include "xprotocol/proto/mysqlx_resultset.pb.h"
 #include "xprotocol/proto/mysqlx_session.pb.h"
 #include "xprotocol/proto/mysqlx_sql.pb.h"
+#include "xprotocol/proto/xprotocol_plan.pb.h"
 #include "xprotocol/proto/xprotocol_session.pb.h"
 
 namespace xp {
@@ -60,6 +61,12 @@ const google::protobuf::Descriptor* MessageDescriptor(Direction dir,
         return Xp::Session::NewSession::descriptor();
       case ClientMsg::SESS_KILL:
         return Xp::Session::KillSession::descriptor();
+      case ClientMsg::TOKEN_OFFER:
+        return Xp::Session::TokenOffer::descriptor();
+      case ClientMsg::EXEC_PLAN_READ:
+        return Xp::Plan::ExecPlan::descriptor();
+      case ClientMsg::EXEC_SQL:
+        return Xp::Plan::ExecSql::descriptor();
       default:
         return nullptr;
     }
@@ -93,7 +100,9 @@ const google::protobuf::Descriptor* MessageDescriptor(Direction dir,
       return Mysqlx::Resultset::FetchDoneMoreOutParams::descriptor();
     case ServerMsg::COMPRESSION:
       return Mysqlx::Connection::Compression::descriptor();
-    default:
+    case ServerMsg::TOKEN_DONE:
+      return Xp::Session::TokenDone::descriptor();
+    default:  // RESULTSET_CHUNK is not a protobuf (docs/PROTOCOL.md §9.6)
       return nullptr;
   }
 }

@@ -34,6 +34,16 @@ TEST(MessagesTest, Names) {
   EXPECT_NE(NewMessage(Direction::kServerToClient, ServerMsg::RESULTSET_ROW),
             nullptr);
   EXPECT_EQ(NewMessage(Direction::kClientToServer, 99), nullptr);
+  EXPECT_EQ(
+      MessageDescriptor(Direction::kClientToServer, ClientMsg::EXEC_PLAN_READ)
+          ->full_name(),
+      "Xp.Plan.ExecPlan");
+  EXPECT_EQ(MessageDescriptor(Direction::kServerToClient, ServerMsg::TOKEN_DONE)
+                ->full_name(),
+            "Xp.Session.TokenDone");
+  EXPECT_EQ(
+      MessageDescriptor(Direction::kServerToClient, ServerMsg::RESULTSET_CHUNK),
+      nullptr);
 }
 
 TEST(MessagesTest, ClientFieldExists) {

@@ -3,8 +3,8 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/asio.hpp>
 #include <atomic>
+#include <boost/asio.hpp>
 #include <map>
 #include <thread>
 
@@ -47,9 +47,8 @@ class EchoDispatcher : public Dispatcher {
         text = text.substr(sp + 1);
       }
       const std::string schema = session.schema();
-      reply.Background(credit, [this, text, schema](Reply& r) {
-        Run(text, schema, r);
-      });
+      reply.Background(
+          credit, [this, text, schema](Reply& r) { Run(text, schema, r); });
       return;
     }
     Run(text, session.schema(), reply);

@@ -72,7 +72,7 @@ void EncodeChunk(const Batch& batch, size_t columns, bool lz4,
   }
 }
 
-Status DecodeChunk(std::string_view in, Batch* out) {
+Status DecodeChunk(std::string_view in, Batch* out, bool borrow_strings) {
   const size_t total = in.size();
   auto bad = [&](const std::string& what) {
     return Status::Corruption("chunk offset " +
@@ -120,6 +120,7 @@ Status DecodeChunk(std::string_view in, Batch* out) {
       in.remove_prefix(packed);
       body = unpacked[c];
     } else {
+      unpacked[c].clear();
       if (size > in.size())
         return bad("expected a body of " + std::to_string(size) + " bytes");
       body = in.substr(0, size);
@@ -155,7 +156,12 @@ Status DecodeChunk(std::string_view in, Batch* out) {
         uint32_t a, b;
         std::memcpy(&a, body.data() + i * 4, 4);
         std::memcpy(&b, body.data() + (i + 1) * 4, 4);
-        v.SetString(i, std::string_view(data + a, b - a));
+        const std::string_view s(data + a, b - a);
+        if (borrow_strings && unpacked[c].empty()) {
+          v.data<std::string_view>()[i] = s;  // into the caller's chunk
+        } else {
+          v.SetString(i, s);
+        }
       }
     } else if (rows > 0) {
       std::memcpy(v.data<uint8_t>(), body.data(), body.size());
@@ -165,6 +171,52 @@ Status DecodeChunk(std::string_view in, Batch* out) {
     }
   }
   out->SetRows(rows);
+  return Status::OK();
+}
+
+plan::DataType ColumnType(const Mysqlx::Resultset::ColumnMetaData& c) {
+  using Col = Mysqlx::Resultset::ColumnMetaData;
+  using plan::DataType;
+  switch (c.type()) {
+    case Col::SINT:
+      return DataType::Int();
+    case Col::UINT:
+      return DataType::UInt();
+    case Col::DOUBLE:
+      return DataType::Double();
+    case Col::FLOAT: {
+      DataType t = DataType::Double();
+      t.float_type = true;
+      return t;
+    }
+    case Col::DECIMAL:
+      return DataType::Decimal(
+          static_cast<int>(c.length() > 2 ? c.length() - 2 : 1),
+          static_cast<int>(c.fractional_digits()));
+    case Col::DATETIME:
+      return c.content_type() == Mysqlx::Resultset::DATE
+                 ? DataType::Date()
+                 : DataType::DateTime(static_cast<int>(c.fractional_digits()));
+    case Col::TIME:
+      return DataType::Time(static_cast<int>(c.fractional_digits()));
+    default:
+      return DataType::String(c.length(), c.collation() == 63);
+  }
+}
+
+Status DecodeChunks(const std::vector<std::string>& chunks, size_t columns,
+                    std::vector<Batch>* out) {
+  out->clear();
+  out->reserve(chunks.size());
+  for (const std::string& chunk : chunks) {
+    out->emplace_back();
+    XP_RETURN_IF_ERROR(DecodeChunk(chunk, &out->back(), /*borrow=*/true));
+    if (out->back().num_columns() != columns) {
+      return Status::Corruption(
+          "chunk of " + std::to_string(out->back().num_columns()) +
+          " columns in a result of " + std::to_string(columns));
+    }
+  }
   return Status::OK();
 }
 

@@ -17,9 +17,12 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "codec/status.h"
 #include "plan/exec/vector.h"
+#include "plan/types/data_type.h"
+#include "xprotocol/proto/mysqlx_resultset.pb.h"
 
 namespace xp::exec {
 
@@ -30,7 +33,20 @@ void EncodeChunk(const Batch& batch, size_t columns, bool lz4,
                  std::string* out);
 
 // Decodes a chunk into *out (its vectors replaced). Corruption with the
-// offset and what was expected when the bytes are not a valid chunk.
-Status DecodeChunk(std::string_view in, Batch* out);
+// offset and what was expected when the bytes are not a valid chunk. With
+// `borrow_strings`, values of uncompressed string columns point into `in`
+// (no copy; `in` must outlive *out); otherwise the batch owns them.
+Status DecodeChunk(std::string_view in, Batch* out,
+                   bool borrow_strings = false);
+
+// The SQL type a result column's metadata describes (what CellText and a
+// chunk's reader need).
+plan::DataType ColumnType(const Mysqlx::Resultset::ColumnMetaData& c);
+
+// A result's chunks as batches, strings borrowed from the chunks where they
+// are not compressed (keep `chunks` alive while using the batches); each
+// chunk must have one column per `columns` entry.
+Status DecodeChunks(const std::vector<std::string>& chunks, size_t columns,
+                    std::vector<Batch>* out);
 
 }  // namespace xp::exec

@@ -190,13 +190,12 @@ class XTarget : public Target {
     // Columnar chunks (--chunks): decoded into batches, printed like the
     // engine prints them.
     std::vector<xp::plan::DataType> types;
-    for (const auto& c : rs.columns) types.push_back(TypeOf(c));
+    for (const auto& c : rs.columns) types.push_back(xp::exec::ColumnType(c));
     if (!rs.chunks.empty()) ++g_chunked;
-    for (const std::string& chunk : rs.chunks) {
-      xp::exec::Batch b;
-      XP_RETURN_IF_ERROR(xp::exec::DecodeChunk(chunk, &b));
-      if (b.num_columns() != types.size())
-        return xp::Status::Corruption("chunk of the wrong width");
+    std::vector<xp::exec::Batch> batches;
+    XP_RETURN_IF_ERROR(
+        xp::exec::DecodeChunks(rs.chunks, types.size(), &batches));
+    for (const xp::exec::Batch& b : batches) {
       for (size_t i = 0; i < b.num_rows(); ++i) {
         std::vector<std::optional<std::string>> out;
         for (size_t c = 0; c < types.size(); ++c) {
@@ -213,38 +212,6 @@ class XTarget : public Target {
   }
 
  private:
-  // The SQL type a column's metadata describes (what CellText needs).
-  static xp::plan::DataType TypeOf(const Mysqlx::Resultset::ColumnMetaData& c) {
-    using Col = Mysqlx::Resultset::ColumnMetaData;
-    using xp::plan::DataType;
-    switch (c.type()) {
-      case Col::SINT:
-        return DataType::Int();
-      case Col::UINT:
-        return DataType::UInt();
-      case Col::DOUBLE:
-        return DataType::Double();
-      case Col::FLOAT: {
-        DataType t = DataType::Double();
-        t.float_type = true;
-        return t;
-      }
-      case Col::DECIMAL:
-        return DataType::Decimal(
-            static_cast<int>(c.length() > 2 ? c.length() - 2 : 1),
-            static_cast<int>(c.fractional_digits()));
-      case Col::DATETIME:
-        return c.content_type() == Mysqlx::Resultset::DATE
-                   ? DataType::Date()
-                   : DataType::DateTime(
-                         static_cast<int>(c.fractional_digits()));
-      case Col::TIME:
-        return DataType::Time(static_cast<int>(c.fractional_digits()));
-      default:
-        return DataType::String(c.length(), c.collation() == 63);
-    }
-  }
-
   // EXEC_PLAN_READ of a serialized plan: the digest alone when this
   // connection sent the plan before, the whole plan after a cache miss.
   xp::Result<xp::StmtResult> RunPlan(const std::string& bytes) {

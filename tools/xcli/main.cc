@@ -1,16 +1,25 @@
 // xcli: a command-line XProtocol client. Runs SQL given with -e (or one
 // statement per line on stdin) against any XProtocol server and prints the
-// results as tables, with notices and errors as the server sent them.
+// results as tables, with notices and errors as the server sent them;
+// --plan FILE sends an ExecPlan written in protobuf text; --script FILE runs
+// a conformance script (tools/xcli/script.h, docs/CONFORMANCE.md).
 #include <gflags/gflags.h>
+#include <google/protobuf/text_format.h>
 
 #include <cstdio>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <string>
 
 #include "codec/coding.h"
 #include "codec/xrow.h"
+#include "plan/exec/chunk.h"
+#include "plan/exec/operator.h"
+#include "tools/xcli/script.h"
 #include "xprotocol/client.h"
 #include "xprotocol/proto/mysqlx_resultset.pb.h"
+#include "xprotocol/proto/xprotocol_plan.pb.h"
 
 DEFINE_string(host, "127.0.0.1", "Server address");
 DEFINE_int32(port, 33060, "Server port");
@@ -21,6 +30,15 @@ DEFINE_string(auth, "auto", "auto | MYSQL41 | SHA256_MEMORY");
 DEFINE_bool(compression, false, "Negotiate lz4_message compression");
 DEFINE_string(e, "",
               "Statement to run; without it, one statement per stdin line");
+DEFINE_string(plan, "",
+              "Send the Xp.Plan.ExecPlan in this file (protobuf text format, "
+              "e.g. 'plan { kind: 1 ... } chunk_result: true') and print the "
+              "result");
+DEFINE_string(script, "",
+              "Run this conformance script (docs/CONFORMANCE.md); exit 0 "
+              "when every step holds");
+DEFINE_int32(timeout_ms, 10000, "Socket timeout for replies");
+DEFINE_bool(verbose, false, "--script: print each step as it runs");
 
 namespace {
 
@@ -50,6 +68,24 @@ void PrintSet(const xp::ResultSet& rs) {
     }
     std::puts(s.c_str());
   };
+  // Columnar chunks: decoded into batches, one line per row.
+  std::vector<xp::exec::Batch> batches;
+  xp::Status st =
+      xp::exec::DecodeChunks(rs.chunks, rs.columns.size(), &batches);
+  if (!st.ok()) std::fprintf(stderr, "xcli: %s\n", st.ToString().c_str());
+  for (const auto& b : batches) {
+    for (size_t i = 0; i < b.num_rows(); ++i) {
+      text.emplace_back();
+      for (size_t c = 0; c < rs.columns.size(); ++c) {
+        text.back().push_back(
+            b.column(c).IsNull(i)
+                ? "NULL"
+                : xp::exec::CellText(b.column(c),
+                                     xp::exec::ColumnType(rs.columns[c]), i));
+        width[c] = std::max(width[c], text.back().back().size());
+      }
+    }
+  }
   rule();
   std::vector<std::string> names;
   for (const auto& c : rs.columns) names.push_back(c.name());
@@ -57,12 +93,39 @@ void PrintSet(const xp::ResultSet& rs) {
   rule();
   for (const auto& r : text) line(r);
   rule();
-  std::printf("%zu row%s in set\n", rs.rows.size(),
-              rs.rows.size() == 1 ? "" : "s");
+  std::printf("%zu row%s in set\n", text.size(), text.size() == 1 ? "" : "s");
+  if (rs.feedback) {
+    std::printf("Feedback: %s\n", rs.feedback->ShortDebugString().c_str());
+  }
 }
 
+bool Print(const xp::Result<xp::StmtResult>& r);
+
 bool Run(xp::Client& c, const std::string& sql) {
-  auto r = c.Execute(sql);
+  return Print(c.Execute(sql));
+}
+
+// --plan FILE.
+bool RunPlan(xp::Client& c, const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    std::fprintf(stderr, "xcli: cannot read %s\n", path.c_str());
+    return false;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  Xp::Plan::ExecPlan req;
+  if (!google::protobuf::TextFormat::ParseFromString(text.str(), &req)) {
+    std::fprintf(stderr,
+                 "xcli: %s is not an Xp.Plan.ExecPlan in protobuf "
+                 "text format\n",
+                 path.c_str());
+    return false;
+  }
+  return Print(c.ExecutePlan(std::move(req)));
+}
+
+bool Print(const xp::Result<xp::StmtResult>& r) {
   if (!r.ok()) {
     std::fprintf(stderr, "%s\n", r.status().message().c_str());
     return false;
@@ -85,9 +148,23 @@ int main(int argc, char** argv) {
   gflags::SetUsageMessage(
       "Command-line XProtocol client.\n"
       "Usage: xcli [--host H --port P --user U --password W] -e 'SELECT ...'\n"
-      "       echo 'SELECT 1' | xcli --port 33060");
+      "       echo 'SELECT 1' | xcli --port 33060\n"
+      "       xcli --plan plan.txt      (an Xp.Plan.ExecPlan in protobuf "
+      "text)\n"
+      "       xcli --script case.xcs    (a conformance script)");
   gflags::ParseCommandLineFlags(&argc, &argv, true);
+  if (!FLAGS_script.empty()) {
+    xp::xcli::ScriptOptions so;
+    so.host = FLAGS_host;
+    so.port = static_cast<uint16_t>(FLAGS_port);
+    so.user = FLAGS_user;
+    so.password = FLAGS_password;
+    so.timeout_ms = FLAGS_timeout_ms;
+    so.verbose = FLAGS_verbose;
+    return xp::xcli::RunScript(FLAGS_script, so);
+  }
   xp::ClientOptions o;
+  o.timeout = std::chrono::milliseconds(FLAGS_timeout_ms);
   o.host = FLAGS_host;
   o.port = static_cast<uint16_t>(FLAGS_port);
   o.user = FLAGS_user;
@@ -109,7 +186,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   bool ok = true;
-  if (!FLAGS_e.empty()) {
+  if (!FLAGS_plan.empty()) {
+    ok = RunPlan(**c, FLAGS_plan);
+  } else if (!FLAGS_e.empty()) {
     ok = Run(**c, FLAGS_e);
   } else {
     std::string line;
