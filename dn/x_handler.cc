@@ -111,6 +111,11 @@ class XSink : public exec::ResultSink {
         row.Field(field_);
       }
       row.End();
+      // Flow control and streaming at a finer grain than a batch.
+      if ((i & 127) == 127) {
+        reply_.MaybeFlush();
+        XP_RETURN_IF_ERROR(exec::CheckCancelled());  // a kill while paused
+      }
     }
     reply_.MaybeFlush();
     return Status::OK();

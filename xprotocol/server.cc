@@ -298,7 +298,7 @@ void Reply::MaybeFlush() {
   }
   BackgroundTask& t = *task_;
   if (t.out.size() >= kHandoffBytes) conn_->Handoff(t, /*wait=*/true);
-  if (!t.limited || finished_) return;
+  if (!t.limited || finished_ || t.cancelled.load()) return;
   std::unique_lock<std::mutex> lock(t.mu);
   if (t.sent + t.out.size() < t.credit) return;
   lock.unlock();

@@ -1,10 +1,13 @@
 // xplan-dump: turns shipped plan bytes into something a person can read
-// (issue 5 item 7; docs/PROTOCOL.md §9). Input: a serialized Xp.Plan.Node
-// or Xp.Plan.ExecPlan as raw bytes, hex or base64 text (a file or stdin).
-// Output: an indented operator tree (default), JSON, or protobuf text.
-// Bad input gets an error naming the byte offset and what was expected.
-//   xplan-dump [--format=tree|json|text] [--input=auto|raw|hex|base64] FILE
-// (Captured frame streams and the --listen proxy are still to come.)
+// (docs/PROTOCOL.md §9, §10). Input: a serialized Xp.Plan.Node or
+// Xp.Plan.ExecPlan as raw bytes, hex or base64 text (a file or stdin), or a
+// capture file of frames (both directions, with times); or, with --listen,
+// live traffic through a transparent proxy. Output: an indented operator
+// tree (default), JSON, or protobuf text. Bad input gets an error naming
+// the byte offset and what was expected.
+//   xplan-dump [--format=tree|json|text] [--input=auto|raw|hex|base64|
+//              capture] FILE
+//   xplan-dump --listen=127.0.0.1:PORT --upstream=HOST:PORT [--capture=F]
 #include <gflags/gflags.h>
 #include <google/protobuf/text_format.h>
 #include <google/protobuf/util/json_util.h>
@@ -18,12 +21,23 @@
 #include <string>
 
 #include "codec/coding.h"
-#include "plan/expr.h"
-#include "plan/logical.h"
+#include "tools/xplan_dump/plan_text.h"
+#include "tools/xplan_dump/stream.h"
 #include "xprotocol/proto/xprotocol_plan.pb.h"
 
 DEFINE_string(format, "tree", "tree | json | text");
-DEFINE_string(input, "auto", "auto | raw | hex | base64");
+DEFINE_string(input, "auto", "auto | raw | hex | base64 | capture");
+DEFINE_string(listen, "",
+              "Run as a proxy: accept clients on HOST:PORT (port 0: any "
+              "free port) and print every message between them and "
+              "--upstream");
+DEFINE_string(upstream, "", "--listen: the server to forward to (HOST:PORT)");
+DEFINE_string(capture, "",
+              "--listen: also write the frames to this capture file "
+              "(read it back with xplan-dump FILE)");
+DEFINE_string(port_file, "", "--listen: write the bound port here");
+DEFINE_int32(connections, 0,
+             "--listen: exit after this many connections ended (0: never)");
 
 namespace {
 
@@ -65,7 +79,7 @@ bool CheckWire(std::string_view in, size_t base, std::string* error) {
     for (int shift = 0; shift < 64; shift += 7) {
       if (off >= in.size()) return false;
       const uint8_t b = static_cast<uint8_t>(in[off++]);
-      *v |= uint64_t{b & 0x7f} << shift;
+      *v |= static_cast<uint64_t>(b & 0x7f) << shift;
       if (!(b & 0x80)) return true;
     }
     return false;
@@ -126,113 +140,28 @@ bool CheckWire(std::string_view in, size_t base, std::string* error) {
   return true;
 }
 
-std::string ValueText(const P::Value& v) {
-  if (v.has_param()) return "?" + std::to_string(v.param());
-  if (v.has_i()) return std::to_string(v.i());
-  if (v.has_u()) return std::to_string(v.u());
-  if (v.has_d()) return std::to_string(v.d());
-  if (v.has_s()) return "'" + v.s() + "'";
-  if (v.has_decimal())
-    return "DECIMAL(scale " + std::to_string(v.decimal_scale()) + ")";
-  return "NULL";
-}
-
-std::string ExprText(const P::Expr& e) {
-  if (e.op() == 0)
-    return e.has_param() ? "?" + std::to_string(e.param())
-                         : ValueText(e.value());
-  if (e.op() == 1) return "#" + std::to_string(e.column());
-  constexpr uint32_t kOps = static_cast<uint32_t>(xp::plan::ExprOp::kLike) + 1;
-  constexpr uint32_t kFuncs = static_cast<uint32_t>(xp::plan::Func::kNow) + 1;
-  const auto op = static_cast<xp::plan::ExprOp>(e.op());
-  std::string name =
-      e.op() < kOps ? xp::plan::ExprOpName(op) : "op" + std::to_string(e.op());
-  if (op == xp::plan::ExprOp::kFunc) {
-    name = e.func() < kFuncs
-               ? xp::plan::FuncName(static_cast<xp::plan::Func>(e.func()))
-               : "func" + std::to_string(e.func());
-  }
-  if (e.args_size() == 2 && op >= xp::plan::ExprOp::kAdd &&
-      op <= xp::plan::ExprOp::kXor)
-    return "(" + ExprText(e.args(0)) + " " + name + " " + ExprText(e.args(1)) +
-           ")";
-  std::string out = name + "(";
-  for (int i = 0; i < e.args_size(); ++i)
-    out += (i ? ", " : "") + ExprText(e.args(i));
-  return out + ")";
-}
-
-std::string KeyText(const P::Key& k) {
-  std::string out = "(";
-  for (int i = 0; i < k.values_size(); ++i)
-    out += (i ? ", " : "") + ValueText(k.values(i));
-  return out + ")";
-}
-
-void Tree(const P::Node& n, int depth, std::string* out) {
-  std::string line(static_cast<size_t>(depth) * 2, ' ');
-  constexpr uint32_t kKinds =
-      static_cast<uint32_t>(xp::plan::NodeKind::kUnionAll) + 1;
-  line +=
-      n.kind() < kKinds
-          ? xp::plan::NodeKindName(static_cast<xp::plan::NodeKind>(n.kind()))
-          : "kind" + std::to_string(n.kind());
-  if (n.has_table()) {
-    line += " " + n.table().database() + "." + n.table().name() + " [";
-    for (int i = 0; i < n.columns_size(); ++i)
-      line += (i ? ", #" : "#") + std::to_string(n.columns(i));
-    line += "] v" + std::to_string(n.table().version());
-  }
-  if (n.has_index()) line += " index=" + std::to_string(n.index());
-  if (n.keys_size()) {
-    line += " keys=";
-    for (int i = 0; i < n.keys_size(); ++i)
-      line += (i ? ", " : "") + KeyText(n.keys(i));
-  }
-  if (n.has_lower() || n.has_upper()) {
-    line +=
-        std::string(" ") +
-        (n.has_lower()
-             ? (n.lower().inclusive() ? "[" : "(") + KeyText(n.lower().key())
-             : "(-inf") +
-        " .. " +
-        (n.has_upper()
-             ? KeyText(n.upper().key()) + (n.upper().inclusive() ? "]" : ")")
-             : "+inf)");
-  }
-  if (n.reverse()) line += " reverse";
-  if (n.has_predicate()) line += " " + ExprText(n.predicate());
-  for (int i = 0; i < n.exprs_size(); ++i)
-    line += (i ? ", " : " ") + ExprText(n.exprs(i));
-  if (n.group_columns_size() || n.aggs_size()) {
-    line += " group=[";
-    for (int i = 0; i < n.group_columns_size(); ++i)
-      line += (i ? ", #" : "#") + std::to_string(n.group_columns(i));
-    line += "] aggs=" + std::to_string(n.aggs_size()) +
-            " mode=" + std::to_string(n.agg_mode());
-  }
-  for (int i = 0; i < n.sort_keys_size(); ++i)
-    line += (i ? ", #" : " #") + std::to_string(n.sort_keys(i).column()) +
-            (n.sort_keys(i).desc() ? " DESC" : "");
-  if (n.has_limit()) line += " limit=" + std::to_string(n.limit());
-  if (n.offset()) line += " offset=" + std::to_string(n.offset());
-  for (int i = 0; i < n.probe_keys_size(); ++i)
-    line += " #" + std::to_string(n.probe_keys(i)) + " = build#" +
-            std::to_string(n.build_keys(i));
-  if (n.rows_size()) line += " rows=" + std::to_string(n.rows_size());
-  *out += line + "\n";
-  for (const auto& c : n.children()) Tree(c, depth + 1, out);
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
   gflags::SetUsageMessage(
       "Prints a shipped plan (Xp.Plan.Node or Xp.Plan.ExecPlan; raw, hex or "
-      "base64) as a tree, JSON or protobuf text.\n"
+      "base64) as a tree, JSON or protobuf text; prints a capture file of "
+      "frames; or runs as a proxy printing live traffic.\n"
       "Usage: xplan-dump [--format=tree|json|text] [--input=auto|raw|hex|"
-      "base64] FILE|-");
+      "base64|capture] FILE|-\n"
+      "       xplan-dump --listen=127.0.0.1:PORT --upstream=HOST:PORT "
+      "[--capture=FILE]");
   gflags::ParseCommandLineFlags(&argc, &argv, true);
+  if (!FLAGS_listen.empty()) {
+    if (FLAGS_upstream.empty() || argc != 1) {
+      std::fprintf(stderr,
+                   "xplan-dump: --listen needs --upstream and no "
+                   "input file\n");
+      return 2;
+    }
+    return xp::tools::RunProxy(FLAGS_listen, FLAGS_upstream, FLAGS_port_file,
+                               FLAGS_capture, FLAGS_format, FLAGS_connections);
+  }
   if (argc != 2) {
     std::fprintf(stderr, "xplan-dump: one input file (or -) expected\n");
     return 2;
@@ -246,6 +175,14 @@ int main(int argc, char** argv) {
     data.assign(std::istreambuf_iterator<char>(f), {});
   }
   std::string mode = FLAGS_input;
+  if (mode == "capture" ||
+      (mode == "auto" && data.compare(0, xp::tools::kCaptureMagic.size(),
+                                      xp::tools::kCaptureMagic) == 0)) {
+    std::string error;
+    if (!xp::tools::PrintCapture(data, stdout, FLAGS_format, &error))
+      return Fail("capture: " + error);
+    return 0;
+  }
   if (mode == "auto") {
     bool hex = !data.empty(), b64 = !data.empty();
     for (unsigned char c : data) {
@@ -318,9 +255,11 @@ int main(int argc, char** argv) {
                   xp::ToHex(exec.plan_digest()).c_str(),
                   exec.parameters_size());
     }
-    std::string out;
-    if (plan != nullptr) Tree(*plan, shown == &exec ? 1 : 0, &out);
-    std::printf("%s", out.c_str());
+    if (plan != nullptr) {
+      std::printf("%s", xp::tools::PlanTree(*plan, shown == &exec ? 1 : 0,
+                                            shown == &exec ? &exec : nullptr)
+                            .c_str());
+    }
   } else {
     return Fail("--format must be tree, json or text");
   }
