@@ -59,6 +59,26 @@ TEST(ChunkTest, RoundTripsEveryTypeWithAndWithoutLz4) {
   }
 }
 
+TEST(ChunkTest, BorrowedStringsPointIntoTheChunk) {
+  Batch in = Sample(100);
+  std::string bytes;
+  EncodeChunk(in, in.num_columns(), /*lz4=*/false, &bytes);
+  Batch out;
+  ASSERT_TRUE(DecodeChunk(bytes, &out, /*borrow_strings=*/true).ok());
+  ExpectSame(in, out);
+  const auto* v = out.column(4).data<std::string_view>();
+  for (size_t i = 0; i + 1 < out.num_rows(); ++i) {
+    EXPECT_GE(v[i].data(), bytes.data()) << i;
+    EXPECT_LE(v[i].data() + v[i].size(), bytes.data() + bytes.size()) << i;
+  }
+  // Without borrowing (or for an LZ4 body) the batch owns copies.
+  Batch owned;
+  ASSERT_TRUE(DecodeChunk(bytes, &owned).ok());
+  const auto* w = owned.column(4).data<std::string_view>();
+  EXPECT_FALSE(w[1].data() >= bytes.data() &&
+               w[1].data() < bytes.data() + bytes.size());
+}
+
 TEST(ChunkTest, Lz4PaysOnRepetitiveColumns) {
   Batch in = Sample(1000);
   std::string plain, packed;

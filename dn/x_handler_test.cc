@@ -1,0 +1,216 @@
+// The data node's X Protocol handler in process, through the real client:
+// EXEC_SQL with the statement cache (a digest-only request, a miss answered
+// by resending), plans with execution feedback, columnar chunks read into
+// batches, and a kill of a scan paused on its credit.
+#include "dn/x_handler.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "plan/exec/chunk.h"
+#include "plan/exec/local_engine.h"
+#include "plan/serde.h"
+#include "xprotocol/client.h"
+#include "xprotocol/messages.h"
+#include "xprotocol/proto/xprotocol_session.pb.h"
+
+namespace xp::dn {
+namespace {
+
+class XHandlerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/xp_x_handler_XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    StorageOptions o;
+    o.path = dir_;
+    o.sync_wal = false;
+    auto s = Storage::Open(o);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    storage_ = std::move(*s);
+    auto st = SqlStore::Open(storage_.get());
+    ASSERT_TRUE(st.ok()) << st.status().ToString();
+    store_ = std::move(*st);
+    dispatcher_ = std::make_unique<SqlDispatcher>(store_.get());
+    users_.Add("root", "");
+    ServerOptions so;
+    server_ = std::make_unique<Server>(so, dispatcher_.get(), &users_);
+    ASSERT_TRUE(server_->Start().ok());
+    client_ = Connect();
+    ASSERT_NE(client_, nullptr);
+    Run("CREATE DATABASE d");
+    Run("CREATE TABLE d.t (id INT PRIMARY KEY, k INT, v VARCHAR(40), "
+        "INDEX kk (k))");
+  }
+  void TearDown() override {
+    client_.reset();
+    server_->Stop();
+    server_.reset();
+    dispatcher_.reset();
+    store_.reset();
+    storage_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  std::unique_ptr<Client> Connect() {
+    ClientOptions o;
+    o.port = server_->port();
+    o.user = "root";
+    o.timeout = std::chrono::milliseconds(10000);
+    auto c = Client::Connect(o);
+    EXPECT_TRUE(c.ok()) << c.status().ToString();
+    return c.ok() ? std::move(c).value() : nullptr;
+  }
+
+  void Run(const std::string& sql) {
+    auto r = client_->Execute(sql);
+    ASSERT_TRUE(r.ok()) << sql << ": " << r.status().ToString();
+  }
+
+  // The optimized plan of `select` as the data node receives it.
+  Xp::Plan::Node PlanOf(const std::string& select) {
+    exec::LocalEngine engine(store_.get());
+    auto bytes = engine.PlanBytes(select);
+    EXPECT_TRUE(bytes.ok()) << bytes.status().ToString();
+    Xp::Plan::Node n;
+    EXPECT_TRUE(bytes.ok() && n.ParseFromString(*bytes));
+    return n;
+  }
+
+  void Fill(int rows) {
+    std::string sql = "INSERT INTO d.t VALUES ";
+    for (int i = 1; i <= rows; ++i) {
+      sql += (i > 1 ? ", (" : "(") + std::to_string(i) + ", " +
+             std::to_string(i % 10) + ", 'value number " + std::to_string(i) +
+             "')";
+    }
+    Run(sql);
+  }
+
+  std::string dir_;
+  std::unique_ptr<Storage> storage_;
+  std::unique_ptr<SqlStore> store_;
+  std::unique_ptr<SqlDispatcher> dispatcher_;
+  InMemoryUserStore users_;
+  std::unique_ptr<Server> server_;
+  std::unique_ptr<Client> client_;
+};
+
+TEST_F(XHandlerTest, ExecSqlStatementCacheAndResendOnMiss) {
+  Fill(3);
+  const std::string text = "SELECT v FROM d.t WHERE id = ?";
+  Xp::Plan::ExecSql req;
+  req.set_stmt(text);
+  req.set_digest(plan::Digest(text));
+  *req.add_args() = AnyOf(ScalarSint(2));
+  auto first = client_->ExecuteSql(req);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(client_->digest_only_sent(), 0u);
+  auto second = client_->ExecuteSql(req);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(client_->digest_only_sent(), 1u);  // the text stayed home
+  ASSERT_EQ(second->sets.at(0).rows.size(), 1u);
+  // Another client fills the node's cache past its size, which empties it:
+  // the next digest-only request misses and is resent whole, once.
+  auto other = Connect();
+  for (int i = 0; i <= 4096; ++i) {
+    Xp::Plan::ExecSql r;
+    r.set_stmt("SELECT " + std::to_string(i));
+    r.set_digest(plan::Digest(r.stmt()));
+    ASSERT_TRUE(other->ExecuteSql(r).ok());
+  }
+  auto third = client_->ExecuteSql(req);
+  ASSERT_TRUE(third.ok()) << third.status().ToString();
+  EXPECT_EQ(client_->cache_misses(), 1u);
+  EXPECT_EQ(client_->digest_only_sent(), 2u);
+  ASSERT_EQ(third->sets.at(0).rows.size(), 1u);
+  // The session was not poisoned by the miss.
+  EXPECT_TRUE(client_->Execute("SELECT 1").ok());
+}
+
+TEST_F(XHandlerTest, PlanFeedbackNamesRowsAndIndexes) {
+  Fill(100);
+  Xp::Plan::ExecPlan req;
+  *req.mutable_plan() = PlanOf("SELECT id FROM d.t WHERE k = 3");
+  req.set_feedback(true);
+  auto r = client_->ExecutePlan(req);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->sets.at(0).rows.size(), 10u);
+  const auto& fb = r->sets.at(0).feedback;
+  ASSERT_TRUE(fb.has_value());
+  EXPECT_EQ(fb->rows_examined(), 10u);  // the index range, not the table
+  ASSERT_EQ(fb->index_used_size(), 1);
+  EXPECT_EQ(fb->index_used(0), "d.t.kk");
+  EXPECT_EQ(fb->rows_sent(), 10u);
+  EXPECT_GT(fb->exec_time_us(), 0u);
+  // A full scan examines every row; without `feedback` nothing is added.
+  *req.mutable_plan() = PlanOf("SELECT COUNT(*) FROM d.t WHERE v LIKE '%7'");
+  r = client_->ExecutePlan(req);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->sets.at(0).feedback->rows_examined(), 100u);
+  EXPECT_EQ(r->sets.at(0).feedback->index_used(0), "d.t.PRIMARY");
+  req.set_feedback(false);
+  r = client_->ExecutePlan(req);
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->sets.at(0).feedback.has_value());
+}
+
+TEST_F(XHandlerTest, ChunksDecodeIntoBatches) {
+  Fill(3000);
+  Xp::Plan::ExecPlan req;
+  *req.mutable_plan() = PlanOf("SELECT id, v FROM d.t");
+  req.set_chunk_result(true);
+  auto r = client_->ExecutePlan(req);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const ResultSet& rs = r->sets.at(0);
+  ASSERT_FALSE(rs.chunks.empty());
+  std::vector<exec::Batch> batches;
+  ASSERT_TRUE(exec::DecodeChunks(rs.chunks, 2, &batches).ok());
+  size_t rows = 0;
+  for (const exec::Batch& b : batches) {
+    const auto* v = b.column(1).data<std::string_view>();
+    for (size_t i = 0; i < b.num_rows(); ++i, ++rows)
+      ASSERT_EQ(v[i], "value number " + std::to_string(rows + 1));
+  }
+  EXPECT_EQ(rows, 3000u);
+}
+
+TEST_F(XHandlerTest, KillStopsAScanPausedOnItsCredit) {
+  Fill(5000);
+  Xp::Plan::ExecPlan req;
+  *req.mutable_plan() = PlanOf("SELECT id, v FROM d.t");
+  req.set_token(4000);
+  ASSERT_TRUE(client_->Send(ClientMsg::EXEC_PLAN_READ, req).ok());
+  uint64_t rows = 0, bytes = 0;
+  for (;;) {
+    auto m = client_->Read();
+    ASSERT_TRUE(m.ok()) << m.status().ToString();
+    if (m->type == ServerMsg::TOKEN_DONE) break;
+    if (m->type == ServerMsg::RESULTSET_ROW) ++rows;
+    bytes += 5 + m->payload.size();
+  }
+  // Paused at the first check (every 128 rows) past the credit: rows here
+  // are under 30 bytes each.
+  EXPECT_GE(bytes, 4000u);
+  EXPECT_LT(bytes, 4000u + 128 * 30);
+  EXPECT_LT(rows, 5000u);
+  Xp::Session::KillSession kill;
+  kill.set_session_id(0);
+  ASSERT_TRUE(client_->Send(ClientMsg::SESS_KILL, kill).ok());
+  auto r = client_->ReadResult();
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(client_->last_error().code, 1317u);
+  // The session goes on, and the automatic credit carries a whole scan.
+  auto all = client_->Execute("SELECT COUNT(*) FROM d.t");
+  ASSERT_TRUE(all.ok());
+  auto again = client_->ExecutePlan(req);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->sets.at(0).rows.size(), 5000u);
+  EXPECT_GT(client_->tokens_offered(), 0u);
+}
+
+}  // namespace
+}  // namespace xp::dn
