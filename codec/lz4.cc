@@ -77,6 +77,14 @@ void CompressBlock(std::string_view in, std::string* out) {
   out->resize(old + (n > 0 ? n : 0));
 }
 
+Status DecompressBlockTo(std::string_view in, char* out, size_t size) {
+  const int n = LZ4_decompress_safe(in.data(), out, static_cast<int>(in.size()),
+                                    static_cast<int>(size));
+  if (n < 0 || static_cast<size_t>(n) != size)
+    return Status::Corruption("lz4 block: malformed or wrong size");
+  return Status::OK();
+}
+
 Status DecompressBlock(std::string_view in, size_t decompressed_size,
                        std::string* out) {
   out->resize(decompressed_size);

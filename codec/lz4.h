@@ -25,5 +25,7 @@ void CompressBlock(std::string_view in, std::string* out);
 // REQUIRES: the exact decompressed size is known (it travels beside a block).
 Status DecompressBlock(std::string_view in, size_t decompressed_size,
                        std::string* out);
+// The same into `size` bytes at `out` (no zero-filling of a string first).
+Status DecompressBlockTo(std::string_view in, char* out, size_t size);
 
 }  // namespace xp::lz4

@@ -257,6 +257,9 @@ Any PlanCapability() {
                     {"functions", AnyArray(funcs)},
                     {"aggregates", AnyArray(aggs)},
                     {"chunk_result", AnyBool(true)},
+                    {"chunk_format", AnyUint(2)},
+                    {"exec_sql", AnyBool(true)},
+                    {"flow_control", AnyBool(true)},
                     {"plan_cache", AnyBool(true)}});
 }
 

@@ -1,5 +1,6 @@
 #include "plan/exec/chunk.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "codec/coding.h"
@@ -9,8 +10,168 @@ namespace xp::exec {
 
 namespace {
 
-constexpr uint8_t kVersion = 1;
-constexpr uint8_t kHasNulls = 1, kLz4 = 2;
+constexpr uint8_t kVersion = 2;  // 1: no packed bodies
+constexpr uint8_t kHasNulls = 1, kLz4 = 2, kPacked = 4;
+
+// LSB-first bit packing of `width`-bit values.
+class BitWriter {
+ public:
+  explicit BitWriter(std::string* out) : out_(out) {}
+  void Put(uint64_t v, int width) {
+    acc_ |= static_cast<unsigned __int128>(v) << bits_;
+    bits_ += width;
+    while (bits_ >= 8) {
+      out_->push_back(static_cast<char>(acc_ & 0xff));
+      acc_ >>= 8;
+      bits_ -= 8;
+    }
+  }
+  void Finish() {
+    if (bits_ > 0) out_->push_back(static_cast<char>(acc_ & 0xff));
+    acc_ = 0;
+    bits_ = 0;
+  }
+
+ private:
+  std::string* out_;
+  unsigned __int128 acc_ = 0;
+  int bits_ = 0;
+};
+
+class BitReader {
+ public:
+  explicit BitReader(const char* p) : p_(reinterpret_cast<const uint8_t*>(p)) {}
+  uint64_t Get(int width) {
+    while (bits_ < width) {
+      acc_ |= static_cast<unsigned __int128>(*p_++) << bits_;
+      bits_ += 8;
+    }
+    const uint64_t v = width == 64 ? static_cast<uint64_t>(acc_)
+                                   : static_cast<uint64_t>(acc_) &
+                                         ((uint64_t{1} << width) - 1);
+    acc_ >>= width;
+    bits_ -= width;
+    return v;
+  }
+
+ private:
+  const uint8_t* p_;
+  unsigned __int128 acc_ = 0;
+  int bits_ = 0;
+};
+
+// Calls f(i, value) for the n `width`-bit values packed LSB-first at p
+// (`bytes` long, at least PackedBytes(n, width)): eight-byte loads where
+// they fit, the BitReader near the end and for widths over 57.
+template <class F>
+void Unpack(const char* p, size_t bytes, int width, size_t n, F f) {
+  size_t i = 0;
+  if (width == 0) {
+    for (; i < n; ++i) f(i, 0);
+    return;
+  }
+  if (width <= 57) {
+    const uint64_t mask = (uint64_t{1} << width) - 1;
+    for (; i < n; ++i) {
+      const size_t bit = i * static_cast<size_t>(width);
+      if ((bit >> 3) + 8 > bytes) break;
+      uint64_t x;
+      std::memcpy(&x, p + (bit >> 3), 8);
+      f(i, (x >> (bit & 7)) & mask);
+    }
+  }
+  if (i == n) return;
+  // The rest, bit by bit from the first byte still needed.
+  const size_t bit = i * static_cast<size_t>(width);
+  BitReader r(p + (bit >> 3));
+  if (bit & 7) (void)r.Get(static_cast<int>(bit & 7));
+  for (; i < n; ++i) f(i, r.Get(width));
+}
+
+int BitsFor(unsigned __int128 range) {
+  int w = 0;
+  while (w < 128 && (range >> w) != 0) ++w;
+  return w;
+}
+
+size_t PackedBytes(size_t rows, int width) {
+  return (rows * static_cast<size_t>(width) + 7) / 8;
+}
+
+// The value of row i of an integer column as a signed 128-bit number.
+__int128 IntAt(const Vector& v, size_t i) {
+  switch (v.type()) {
+    case PhysType::kInt64:
+      return v.data<int64_t>()[i];
+    case PhysType::kUInt64:
+      return static_cast<__int128>(v.data<uint64_t>()[i]);
+    default:
+      return v.data<__int128>()[i];
+  }
+}
+
+// A frame-of-reference body for an integer column: u8 width, the base
+// (16 bytes, little-endian two's complement), then each row's value - base
+// in `width` bits, LSB first (NULL rows: 0). False when the range does not
+// fit 64 bits or when packing does not pay.
+bool PackInts(const Vector& v, size_t rows, std::string* body) {
+  if (v.type() != PhysType::kInt64 && v.type() != PhysType::kUInt64 &&
+      v.type() != PhysType::kInt128)
+    return false;
+  bool any = false;
+  __int128 lo = 0, hi = 0;
+  for (size_t i = 0; i < rows; ++i) {
+    if (v.IsNull(i)) continue;
+    const __int128 x = IntAt(v, i);
+    if (!any || x < lo) lo = x;
+    if (!any || x > hi) hi = x;
+    any = true;
+  }
+  const unsigned __int128 range =
+      static_cast<unsigned __int128>(hi) - static_cast<unsigned __int128>(lo);
+  const int width = BitsFor(range);
+  if (width > 64) return false;
+  if (1 + 16 + PackedBytes(rows, width) >= rows * PhysTypeWidth(v.type()))
+    return false;
+  body->push_back(static_cast<char>(width));
+  for (int b = 0; b < 16; ++b)
+    body->push_back(static_cast<char>(
+        (static_cast<unsigned __int128>(lo) >> (8 * b)) & 0xff));
+  BitWriter w(body);
+  for (size_t i = 0; i < rows; ++i) {
+    w.Put(v.IsNull(i) ? 0
+                      : static_cast<uint64_t>(
+                            static_cast<unsigned __int128>(IntAt(v, i)) -
+                            static_cast<unsigned __int128>(lo)),
+          width);
+  }
+  w.Finish();
+  return true;
+}
+
+// A packed string body: u8 width, u32 LE base length, each row's length -
+// base in `width` bits (LSB first), then the bytes. Always smaller than
+// u32 offsets when rows > 1.
+void PackStrings(const Vector& v, size_t rows, std::string* body) {
+  const std::string_view* s = v.data<std::string_view>();
+  uint32_t lo = UINT32_MAX, hi = 0;
+  for (size_t i = 0; i < rows; ++i) {
+    const uint32_t n = v.IsNull(i) ? 0 : static_cast<uint32_t>(s[i].size());
+    lo = std::min(lo, n);
+    hi = std::max(hi, n);
+  }
+  if (rows == 0) lo = hi = 0;
+  const int width = BitsFor(hi - lo);
+  body->push_back(static_cast<char>(width));
+  for (int b = 0; b < 4; ++b) body->push_back(static_cast<char>(lo >> (8 * b)));
+  BitWriter w(body);
+  for (size_t i = 0; i < rows; ++i)
+    w.Put((v.IsNull(i) ? 0 : static_cast<uint32_t>(s[i].size())) - lo, width);
+  w.Finish();
+  for (size_t i = 0; i < rows; ++i) {
+    if (!v.IsNull(i)) body->append(s[i]);
+  }
+}
 
 }  // namespace
 
@@ -24,7 +185,13 @@ void EncodeChunk(const Batch& batch, size_t columns, bool lz4,
   for (size_t c = 0; c < columns; ++c) {
     const Vector& v = batch.column(c);
     body.clear();
-    if (v.type() == PhysType::kString) {
+    bool packed_body = false;
+    if (v.type() == PhysType::kString && rows > 1) {
+      PackStrings(v, rows, &body);
+      packed_body = true;
+    } else if (PackInts(v, rows, &body)) {
+      packed_body = true;
+    } else if (v.type() == PhysType::kString) {
       uint32_t off = 0;
       body.resize((rows + 1) * 4);
       std::memcpy(&body[0], &off, 4);
@@ -44,7 +211,7 @@ void EncodeChunk(const Batch& batch, size_t columns, bool lz4,
       }
     }
     const bool nulls = v.may_have_nulls() && v.null_count() > 0;
-    uint8_t flags = nulls ? kHasNulls : 0;
+    uint8_t flags = (nulls ? kHasNulls : 0) | (packed_body ? kPacked : 0);
     packed.clear();
     if (lz4 && body.size() >= 64) {
       lz4::CompressBlock(body, &packed);
@@ -78,8 +245,10 @@ Status DecodeChunk(std::string_view in, Batch* out, bool borrow_strings) {
     return Status::Corruption("chunk offset " +
                               std::to_string(total - in.size()) + ": " + what);
   };
-  if (in.empty() || static_cast<uint8_t>(in[0]) != kVersion)
-    return bad("expected chunk format version 1");
+  if (in.empty() || static_cast<uint8_t>(in[0]) < 1 ||
+      static_cast<uint8_t>(in[0]) > kVersion)
+    return bad("expected chunk format version 1 or 2");
+  const uint8_t version = static_cast<uint8_t>(in[0]);
   in.remove_prefix(1);
   uint64_t rows, columns;
   if (!GetVarint64(&in, &rows) || rows > kMaxChunkRows)
@@ -88,14 +257,17 @@ Status DecodeChunk(std::string_view in, Batch* out, bool borrow_strings) {
     return bad("expected a column count that fits the chunk");
   std::vector<PhysType> types;
   std::vector<std::string_view> nulls, bodies;
-  std::vector<std::string> unpacked(columns);
+  std::vector<bool> packed_bodies;
+  // Decompressed bodies; string bodies are handed to their batch's arena.
+  std::vector<std::unique_ptr<char[]>> unpacked(columns);
   for (uint64_t c = 0; c < columns; ++c) {
     if (in.size() < 2) return bad("expected a column header");
     const uint8_t phys = static_cast<uint8_t>(in[0]);
     const uint8_t flags = static_cast<uint8_t>(in[1]);
     if (phys > static_cast<uint8_t>(PhysType::kString))
       return bad("unknown column type " + std::to_string(phys));
-    if (flags & ~(kHasNulls | kLz4)) return bad("unknown column flags");
+    if (flags & ~(kHasNulls | kLz4 | (version >= 2 ? kPacked : 0)))
+      return bad("unknown column flags");
     in.remove_prefix(2);
     types.push_back(static_cast<PhysType>(phys));
     std::string_view bitmap;
@@ -115,19 +287,46 @@ Status DecodeChunk(std::string_view in, Batch* out, bool borrow_strings) {
         return bad("expected a compressed body");
       if (size > (rows + 1) * 16 + (uint64_t{1} << 30))
         return bad("body larger than any chunk");
-      XP_RETURN_IF_ERROR(
-          lz4::DecompressBlock(in.substr(0, packed), size, &unpacked[c]));
+      unpacked[c].reset(new char[size == 0 ? 1 : size]);
+      XP_RETURN_IF_ERROR(lz4::DecompressBlockTo(in.substr(0, packed),
+                                                unpacked[c].get(), size));
       in.remove_prefix(packed);
-      body = unpacked[c];
+      body = std::string_view(unpacked[c].get(), size);
     } else {
-      unpacked[c].clear();
       if (size > in.size())
         return bad("expected a body of " + std::to_string(size) + " bytes");
       body = in.substr(0, size);
       in.remove_prefix(size);
     }
     const PhysType t = static_cast<PhysType>(phys);
-    if (t == PhysType::kString) {
+    const bool packed_body = (flags & kPacked) != 0;
+    packed_bodies.push_back(packed_body);
+    if (packed_body && t == PhysType::kDouble) {
+      return bad("a DOUBLE column cannot be packed");
+    } else if (packed_body && t == PhysType::kString) {
+      if (body.size() < 5 || static_cast<uint8_t>(body[0]) > 32)
+        return bad("expected a length width up to 32 and a base length");
+      const int width = static_cast<uint8_t>(body[0]);
+      uint32_t base;
+      std::memcpy(&base, body.data() + 1, 4);
+      if (body.size() - 5 < PackedBytes(rows, width))
+        return bad("expected " + std::to_string(rows) + " packed lengths");
+      const size_t data = body.size() - 5 - PackedBytes(rows, width);
+      uint64_t sum = 0;
+      Unpack(body.data() + 5, body.size() - 5, width, rows,
+             [&](size_t, uint64_t len) { sum += uint64_t{base} + len; });
+      if (sum != data)
+        return bad("string lengths add up to " + std::to_string(sum) +
+                   ", the body holds " + std::to_string(data));
+    } else if (packed_body) {
+      if (body.size() < 17 || static_cast<uint8_t>(body[0]) > 64)
+        return bad("expected a value width up to 64 and a base");
+      if (body.size() != 17 + PackedBytes(rows, static_cast<uint8_t>(body[0])))
+        return bad("expected " +
+                   std::to_string(
+                       17 + PackedBytes(rows, static_cast<uint8_t>(body[0]))) +
+                   " packed value bytes");
+    } else if (t == PhysType::kString) {
       if (body.size() < (rows + 1) * 4) return bad("expected string offsets");
       const size_t data = body.size() - (rows + 1) * 4;
       uint32_t prev = 0;
@@ -150,14 +349,66 @@ Status DecodeChunk(std::string_view in, Batch* out, bool borrow_strings) {
   for (size_t c = 0; c < columns; ++c) {
     Vector& v = out->column(c);
     const std::string_view body = bodies[c];
-    if (types[c] == PhysType::kString) {
+    // Strings of a decompressed body stay in it, handed to the batch;
+    // others point into the caller's chunk (borrow) or into one copy.
+    const bool decompressed = unpacked[c] != nullptr;
+    const bool borrow = borrow_strings || decompressed;
+    if (decompressed && types[c] == PhysType::kString)
+      v.arena().Adopt(std::move(unpacked[c]), body.size());
+    if (packed_bodies[c] && types[c] == PhysType::kString) {
+      const int width = static_cast<uint8_t>(body[0]);
+      uint32_t base;
+      std::memcpy(&base, body.data() + 1, 4);
+      const size_t lengths = PackedBytes(rows, width);
+      const char* data = body.data() + 5 + lengths;
+      if (!borrow) {
+        // One copy of all the bytes into the batch, views into it.
+        const size_t n = body.size() - 5 - lengths;
+        char* owned = v.arena().Allocate(n == 0 ? 1 : n);
+        std::memcpy(owned, data, n);
+        data = owned;
+      }
+      std::string_view* views = v.data<std::string_view>();
+      size_t at = 0;
+      Unpack(body.data() + 5, body.size() - 5, width, rows,
+             [&](size_t i, uint64_t len) {
+               const size_t n = base + len;
+               views[i] = std::string_view(data + at, n);
+               at += n;
+             });
+    } else if (packed_bodies[c]) {
+      const int width = static_cast<uint8_t>(body[0]);
+      unsigned __int128 base = 0;
+      for (int b = 15; b >= 0; --b)
+        base = (base << 8) | static_cast<uint8_t>(body[1 + b]);
+      const char* bits = body.data() + 17;
+      const size_t avail = body.size() - 17;
+      switch (types[c]) {
+        case PhysType::kInt64:
+        case PhysType::kUInt64: {
+          // Two's complement: the low 64 bits of base + delta.
+          uint64_t* d = v.data<uint64_t>();
+          const uint64_t b64 = static_cast<uint64_t>(base);
+          Unpack(bits, avail, width, rows,
+                 [&](size_t i, uint64_t x) { d[i] = b64 + x; });
+          break;
+        }
+        default: {
+          __int128* d = v.data<__int128>();
+          Unpack(bits, avail, width, rows, [&](size_t i, uint64_t x) {
+            d[i] = static_cast<__int128>(base + x);
+          });
+          break;
+        }
+      }
+    } else if (types[c] == PhysType::kString) {
       const char* data = body.data() + (rows + 1) * 4;
       for (size_t i = 0; i < rows; ++i) {
         uint32_t a, b;
         std::memcpy(&a, body.data() + i * 4, 4);
         std::memcpy(&b, body.data() + (i + 1) * 4, 4);
         const std::string_view s(data + a, b - a);
-        if (borrow_strings && unpacked[c].empty()) {
+        if (borrow) {
           v.data<std::string_view>()[i] = s;  // into the caller's chunk
         } else {
           v.SetString(i, s);

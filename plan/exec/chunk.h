@@ -1,18 +1,26 @@
 // Columnar result chunks (RESULTSET_CHUNK payloads; docs/PROTOCOL.md §9.6):
 // a batch as one buffer per column instead of one Row message per row.
 //
-//   u8 version (1), varint rows, varint columns, then per column:
+//   u8 version (2; 1 is read too: no packed bodies), varint rows, varint
+//   columns, then per column:
 //     u8 phys (PhysType), u8 flags (bit 0: NULL bitmap present, bit 1: body
-//     LZ4-compressed)
+//     LZ4-compressed, bit 2: body packed)
 //     [NULL bitmap: ceil(rows / 8) bytes; row i is bit (i % 8) of byte
 //      i / 8, least significant bit first; 1 = NULL]
 //     body: varint size, bytes — or, compressed: varint raw size, varint
-//     compressed size, an LZ4 block
-//   body of a fixed-width column: rows values, little-endian (8 bytes;
-//   16 for DECIMAL's unscaled int128); of a string column: rows + 1 u32
-//   little-endian offsets (the first 0) then the bytes. NULL rows' values
-//   are zero / empty.
-// A body is compressed only when that saves at least an eighth of it.
+//     compressed size, an LZ4 block of the (plain or packed) body
+//   plain body of a fixed-width column: rows values, little-endian (8
+//   bytes; 16 for DECIMAL's unscaled int128); of a string column: rows + 1
+//   u32 little-endian offsets (the first 0) then the bytes.
+//   packed body of an integer column (frame of reference): u8 width (0..64),
+//   the minimum as 16 bytes little-endian two's complement, then each row's
+//   value - minimum in `width` bits, LSB first; of a string column: u8
+//   width (0..32), u32 LE minimum length, each row's length - minimum in
+//   `width` bits, then the bytes. DOUBLE columns are never packed.
+//   NULL rows' values are zero / empty (in a packed body: the minimum).
+// The encoder packs integers when the range fits 64 bits and that is
+// smaller, packs string lengths always (more than one row), and compresses
+// a body with LZ4 only when that saves at least an eighth of it.
 #pragma once
 
 #include <string>

@@ -13,6 +13,13 @@ std::string_view StringArena::Store(std::string_view s) {
   return std::string_view(p, s.size());
 }
 
+void StringArena::Adopt(std::unique_ptr<char[]> block, size_t n) {
+  // Kept before the current chunk so Allocate() goes on filling that one.
+  chunks_.insert(chunks_.empty() ? chunks_.end() : chunks_.end() - 1,
+                 Chunk{std::move(block), n});
+  reserved_ += n;
+}
+
 char* StringArena::Allocate(size_t n) {
   if (n > left_) {
     const size_t size = n > kChunk ? n : kChunk;

@@ -37,6 +37,8 @@ class StringArena {
   std::string_view Store(std::string_view s);
   // Uninitialised space for `n` bytes.
   char* Allocate(size_t n);
+  // Takes ownership of a block of `n` bytes (strings may point into it).
+  void Adopt(std::unique_ptr<char[]> block, size_t n);
   // Forgets every string; keeps the first chunk for reuse.
   void Reset();
   size_t bytes_reserved() const { return reserved_; }
