@@ -6,15 +6,18 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/io_context.hpp>
 #include <cstdlib>
 #include <filesystem>
 
+#include "codec/xrow.h"
 #include "plan/exec/chunk.h"
 #include "plan/exec/local_engine.h"
 #include "plan/serde.h"
 #include "xprotocol/client.h"
 #include "xprotocol/messages.h"
 #include "xprotocol/proto/xprotocol_session.pb.h"
+#include "xprotocol/session_pool.h"
 
 namespace xp::dn {
 namespace {
@@ -210,6 +213,53 @@ TEST_F(XHandlerTest, KillStopsAScanPausedOnItsCredit) {
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_EQ(again->sets.at(0).rows.size(), 5000u);
   EXPECT_GT(client_->tokens_offered(), 0u);
+}
+
+TEST_F(XHandlerTest, SessionPoolRunsCachedPlansConcurrently) {
+  Fill(1000);
+  boost::asio::io_context io;
+  SessionPoolOptions po;
+  po.client.port = server_->port();
+  po.client.user = "root";
+  po.connections = 2;
+  po.max_sessions = 4;
+  auto pool = SessionPool::Create(io.get_executor(), po);
+  Xp::Plan::Node plan = PlanOf("SELECT v FROM d.t WHERE id = 1");
+  // The key becomes parameter 0 (Get key and the filter above it).
+  std::function<void(Xp::Plan::Node*)> param = [&](Xp::Plan::Node* n) {
+    for (auto& k : *n->mutable_keys())
+      for (auto& v : *k.mutable_values()) v.Clear(), v.set_param(0);
+    if (n->has_predicate()) {
+      std::function<void(Xp::Plan::Expr*)> e = [&](Xp::Plan::Expr* x) {
+        if (x->op() == 0 && x->value().has_i()) {
+          x->clear_value();
+          x->set_param(0);
+        }
+        for (auto& a : *x->mutable_args()) e(&a);
+      };
+      e(n->mutable_predicate());
+    }
+    for (auto& c : *n->mutable_children()) param(&c);
+  };
+  param(&plan);
+  const std::string digest = plan::Digest(plan::CanonicalBytes(plan));
+  int good = 0, done = 0;
+  for (int i = 1; i <= 200; ++i) {
+    Xp::Plan::ExecPlan req;
+    *req.mutable_plan() = plan;
+    req.set_plan_digest(digest);
+    *req.add_parameters() = ScalarSint(i);
+    pool->ExecutePlan(req, [&, i](Result<StmtResult> r) {
+      ASSERT_TRUE(r.ok()) << r.status().ToString();
+      std::string_view v;
+      ASSERT_TRUE(xrow::GetBytes(r->sets.at(0).rows.at(0).at(0), &v).ok());
+      if (v == "value number " + std::to_string(i)) ++good;
+      if (++done == 200) pool->Close([](Status) {});
+    });
+  }
+  io.run();
+  EXPECT_EQ(good, 200);
+  EXPECT_LE(pool->sessions_open(), 8u);
 }
 
 }  // namespace

@@ -139,10 +139,57 @@ void AsyncClient::Execute(std::string sql, std::vector<Any> args,
   stmt.set_stmt(std::move(sql));
   stmt.set_namespace_("sql");
   for (Any& a : args) *stmt.add_args() = std::move(a);
+  RunResult(ClientMsg::SQL_STMT_EXECUTE, stmt, session_id, std::move(done));
+}
+
+void AsyncClient::ExecuteSql(Xp::Plan::ExecSql req, ResultDone done,
+                             uint64_t session_id) {
+  RunResult(ClientMsg::EXEC_SQL, req, session_id, std::move(done));
+}
+
+void AsyncClient::ExecutePlan(Xp::Plan::ExecPlan req, ResultDone done,
+                              uint64_t session_id) {
+  const std::string digest = req.plan_digest();
+  if (!req.has_plan() || digest.empty()) {
+    RunResult(ClientMsg::EXEC_PLAN_READ, req, session_id, std::move(done));
+    return;
+  }
+  auto self = shared_from_this();
+  auto whole = std::make_shared<Xp::Plan::ExecPlan>(std::move(req));
+  auto send_whole = [self, whole, digest, done, session_id] {
+    self->RunResult(ClientMsg::EXEC_PLAN_READ, *whole, session_id,
+                    [self, digest, done](Result<StmtResult> r) {
+                      if (r.ok() || self->last_error_.code != 7012)
+                        self->known_digests_.insert(digest);
+                      done(std::move(r));
+                    });
+  };
+  if (known_digests_.count(digest) == 0) return send_whole();
+  Xp::Plan::ExecPlan slim = *whole;
+  slim.clear_plan();
+  RunResult(ClientMsg::EXEC_PLAN_READ, slim, session_id,
+            [self, done, send_whole](Result<StmtResult> r) {
+              if (!r.ok() && self->last_error_.code == 7012) {
+                send_whole();  // the node lost it: once more, whole
+                return;
+              }
+              done(std::move(r));
+            });
+}
+
+void AsyncClient::RunResult(uint8_t type,
+                            const google::protobuf::MessageLite& msg,
+                            uint64_t session_id, ResultDone done) {
   auto self = shared_from_this();
   auto assembler = std::make_shared<ResultAssembler>();
-  Request(ClientMsg::SQL_STMT_EXECUTE, stmt, session_id,
-          Pending{[self, assembler, done](Message& m) {
+  Request(type, msg, session_id,
+          Pending{[self, assembler, done, session_id](Message& m) {
+                    if (m.type == ServerMsg::TOKEN_DONE) {
+                      Xp::Session::TokenOffer offer;
+                      offer.set_bytes(self->options_.credit_bytes);
+                      self->Send(ClientMsg::TOKEN_OFFER, offer, session_id);
+                      return false;
+                    }
                     switch (assembler->Add(m.type, m.payload)) {
                       case ResultAssembler::Step::kMore:
                         return false;
@@ -209,6 +256,17 @@ void AsyncClient::Request(uint8_t type,
                             compression_, options_.compression_threshold);
   if (!st.ok()) return pending.on_fail(st);
   pending_[session_id].push_back(std::move(pending));
+  outbox_.emplace_back(scratch_.view());
+  StartWrite();
+}
+
+void AsyncClient::Send(uint8_t type, const google::protobuf::MessageLite& msg,
+                       uint64_t session_id) {
+  if (failed_) return;
+  if (!EncodeRequest(&scratch_, framing_, type, msg, session_id, compression_,
+                     options_.compression_threshold)
+           .ok())
+    return;
   outbox_.emplace_back(scratch_.view());
   StartWrite();
 }

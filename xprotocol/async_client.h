@@ -13,11 +13,13 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "xprotocol/client.h"
 #include "xprotocol/client_codec.h"
+#include "xprotocol/proto/xprotocol_plan.pb.h"
 
 namespace xp {
 
@@ -35,6 +37,14 @@ class AsyncClient : public std::enable_shared_from_this<AsyncClient> {
   // Runs one statement; `args` bind to its '?' placeholders.
   void Execute(std::string sql, std::vector<Any> args, ResultDone done,
                uint64_t session_id = 0);
+  // EXEC_PLAN_READ / EXEC_SQL (docs/PROTOCOL.md §9.4, §9.7). A TOKEN_DONE
+  // is answered with a TOKEN_OFFER of options.credit_bytes. A plan sent with
+  // its digest goes out digest-only once the node accepted it on this
+  // connection, and whole again (once) on a cache miss.
+  void ExecutePlan(Xp::Plan::ExecPlan req, ResultDone done,
+                   uint64_t session_id = 0);
+  void ExecuteSql(Xp::Plan::ExecSql req, ResultDone done,
+                  uint64_t session_id = 0);
   // Multiplexed connections only: SESS_NEW for `session_id`.
   void OpenSession(uint64_t session_id, Done done);
   // Connection.Close, then the socket is closed.
@@ -63,6 +73,12 @@ class AsyncClient : public std::enable_shared_from_this<AsyncClient> {
   // Sends `msg` and completes `done` on Ok / Error.
   void RequestOk(uint8_t type, const google::protobuf::MessageLite& msg,
                  uint64_t session_id, Done done);
+  // Sends `msg` and assembles its result (answering TOKEN_DONE).
+  void RunResult(uint8_t type, const google::protobuf::MessageLite& msg,
+                 uint64_t session_id, ResultDone done);
+  // Sends a message that gets no reply (TOKEN_OFFER).
+  void Send(uint8_t type, const google::protobuf::MessageLite& msg,
+            uint64_t session_id);
   void StartRead();
   void StartWrite();
   void FailAll(const Status& st);
@@ -81,6 +97,7 @@ class AsyncClient : public std::enable_shared_from_this<AsyncClient> {
   Buffer scratch_;
   std::deque<std::string> outbox_;
   std::map<uint64_t, std::deque<Pending>> pending_;
+  std::set<std::string> known_digests_;
 };
 
 }  // namespace xp

@@ -19,6 +19,7 @@
 #include "xprotocol/proto/mysqlx_session.pb.h"
 #include "xprotocol/proto/mysqlx_sql.pb.h"
 #include "xprotocol/proto/xprotocol_session.pb.h"
+#include "xprotocol/session_pool.h"
 
 namespace xp {
 namespace {
@@ -748,6 +749,49 @@ TEST_F(ServerTest, StopEndsRunningBackgroundRequests) {
   const auto t0 = std::chrono::steady_clock::now();
   server_->Stop();  // cancels the request instead of waiting 10 s for it
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5));
+}
+
+}  // namespace
+}  // namespace xp
+
+namespace xp {
+namespace {
+
+TEST_F(ServerTest, SessionPoolSpreadsRequestsOverMultiplexedSessions) {
+  boost::asio::io_context io;
+  SessionPoolOptions po;
+  po.client = Opts();
+  po.connections = 2;
+  po.max_sessions = 8;
+  auto pool = SessionPool::Create(io.get_executor(), po);
+  constexpr int kRequests = 300;
+  int ok = 0, failed = 0, done = 0;
+  size_t most_waiting = 0;
+  size_t rows = 0;
+  for (int i = 0; i < kRequests; ++i) {
+    // Background requests that take a while, so sessions are busy at once.
+    const std::string sql = i % 50 == 7 ? "bg fail" : "bg rows 200";
+    pool->Execute(sql, [&, i](Result<StmtResult> r) {
+      if (r.ok()) {
+        ++ok;
+        rows += r->sets.at(0).rows.size();
+      } else {
+        ++failed;
+      }
+      if (++done == kRequests) pool->Close([](Status) {});
+      (void)i;
+    });
+    most_waiting = std::max(most_waiting, pool->requests_waiting());
+  }
+  io.run();
+  EXPECT_EQ(done, kRequests);
+  EXPECT_EQ(failed, 6);  // i = 7, 57, ..., 257: errors stay with their request
+  EXPECT_EQ(ok, kRequests - 6);
+  EXPECT_EQ(rows, static_cast<size_t>(kRequests - 6) * 200);
+  EXPECT_GT(most_waiting, 16u);  // more requests than sessions: they queued
+  // Two connections, at most 8 sessions each, were used: the server saw
+  // 2 connections for 300 requests.
+  EXPECT_EQ(server_->stats().connections_accepted, 2u);
 }
 
 }  // namespace
