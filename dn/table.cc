@@ -413,11 +413,31 @@ Result<const exec::Batch*> IndexScanOperator::Next() {
   size_t n = 0;
   row::DecodedRow row;
   const bool primary = table_.schema->indexes[index_].primary;
+  size_t scanned = 0;  // rows read through the iterator
   while (n < exec::kBatchSize) {
     if (!it_ || !it_->Valid()) {
       if (it_) XP_RETURN_IF_ERROR(it_->status());
       if (range_ >= ranges_.size()) break;
-      XP_RETURN_IF_ERROR(Open(range_++));
+      const KeyRange& kr = ranges_[range_++];
+      // A whole primary key: one point read instead of an iterator.
+      if (primary && kr.lower_inclusive && kr.upper_inclusive &&
+          !kr.lower.empty() &&
+          kr.lower.size() == table_.schema->indexes[index_].columns.size()) {
+        std::string pk = IndexPrefix(table_, index_, kr.lower);
+        if (pk == IndexPrefix(table_, index_, kr.upper)) {
+          it_.reset();
+          Result<std::optional<std::string>> stored = txn_->Get(pk);
+          if (!stored.ok()) return stored.status();
+          exec::CountExamined(1);
+          if (!stored->has_value()) continue;
+          XP_RETURN_IF_ERROR(
+              DecodeInto(**stored, table_, kinds_, columns_, n, &row, &out_));
+          if (row_ids_) out_.column(columns_.size()).SetString(n, pk);
+          ++n;
+          continue;
+        }
+      }
+      XP_RETURN_IF_ERROR(Open(range_ - 1));
       continue;
     }
     if (primary) {
@@ -436,9 +456,10 @@ Result<const exec::Batch*> IndexScanOperator::Next() {
       if (row_ids_) out_.column(columns_.size()).SetString(n, pk);
     }
     ++n;
+    ++scanned;
     it_->Next();
   }
-  exec::CountExamined(n);
+  exec::CountExamined(scanned);
   if (n == 0) return static_cast<const exec::Batch*>(nullptr);
   out_.SetRows(n);
   return &out_;

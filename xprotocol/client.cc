@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <boost/asio.hpp>
+#include <cerrno>
+#include <cstring>
 
 #include "xprotocol/errors.h"
 #include "xprotocol/messages.h"
@@ -130,11 +132,22 @@ Status Client::Send(uint8_t type, const google::protobuf::MessageLite& msg,
 
 Status Client::SendBytes(std::string_view bytes) {
   if (broken_) return Status::IOError("connection is closed");
-  boost::system::error_code ec;
-  asio::write(io_->socket, asio::buffer(bytes.data(), bytes.size()), ec);
-  if (ec) {
-    broken_ = true;
-    return Status::IOError("write failed: " + ec.message());
+  // Plain send(2): Asio's blocking calls poll without the socket's
+  // SO_SNDTIMEO / SO_RCVTIMEO, so they would wait forever.
+  const int fd = io_->socket.native_handle();
+  while (!bytes.empty()) {
+    const ssize_t n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      broken_ = true;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        return Status::TimedOut("the server took no data for " +
+                                std::to_string(options_.timeout.count()) +
+                                " ms");
+      return Status::IOError(std::string("write failed: ") +
+                             std::strerror(errno));
+    }
+    bytes.remove_prefix(static_cast<size_t>(n));
   }
   return Status::OK();
 }
@@ -153,19 +166,22 @@ Status Client::ReadSocketMessage() {
     if (got) return Status::OK();
     if (broken_) return Status::IOError("connection is closed");
     in_.Reserve(std::max(decoder_.needed(), in_.size() + 64 * 1024));
-    boost::system::error_code ec;
-    size_t n = io_->socket.read_some(
-        asio::buffer(in_.data() + in_.size(), in_.capacity() - in_.size()), ec);
-    if (ec) {
+    const ssize_t n =
+        ::recv(io_->socket.native_handle(), in_.data() + in_.size(),
+               in_.capacity() - in_.size(), 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
       broken_ = true;
-      if (ec == asio::error::would_block || ec == asio::error::try_again) {
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
         return Status::TimedOut("no reply from server within " +
                                 std::to_string(options_.timeout.count()) +
                                 " ms");
       }
-      return Status::IOError("read failed: " + ec.message());
+      return Status::IOError(n == 0 ? std::string("read failed: End of file")
+                                    : std::string("read failed: ") +
+                                          std::strerror(errno));
     }
-    in_.Extend(n);
+    in_.Extend(static_cast<size_t>(n));
   }
 }
 
