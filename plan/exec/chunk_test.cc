@@ -79,6 +79,33 @@ TEST(ChunkTest, BorrowedStringsPointIntoTheChunk) {
                w[1].data() < bytes.data() + bytes.size());
 }
 
+TEST(ChunkTest, GoldenPackedChunk) {
+  // docs/PROTOCOL.md §9.6 by hand (tests/fuzz/plan_seeds/chunk_v2_packed):
+  // version 2, 3 rows, 2 columns; INT64 packed: width 2, base 5, deltas
+  // 0 1 2 -> 0b10'01'00; STRING with row 1 NULL, packed: width 2, base
+  // length 0, lengths 1 0 3 -> 0b11'00'01, bytes "axyz".
+  std::string bytes = {2, 3, 2, 0, 4, 18, 2};
+  std::string base(16, '\0');
+  base[0] = 5;
+  bytes += base;
+  bytes += '\x24';
+  bytes += std::string{4, 5, 2, 10, 2, 0, 0, 0, 0, 0x31};
+  bytes += "axyz";
+  Batch out;
+  ASSERT_TRUE(DecodeChunk(bytes, &out).ok());
+  ASSERT_EQ(out.num_rows(), 3u);
+  EXPECT_EQ(out.column(0).data<int64_t>()[0], 5);
+  EXPECT_EQ(out.column(0).data<int64_t>()[1], 6);
+  EXPECT_EQ(out.column(0).data<int64_t>()[2], 7);
+  EXPECT_EQ(out.column(1).data<std::string_view>()[0], "a");
+  EXPECT_TRUE(out.column(1).IsNull(1));
+  EXPECT_EQ(out.column(1).data<std::string_view>()[2], "xyz");
+  // The encoder writes the same bytes for the same batch.
+  std::string again;
+  EncodeChunk(out, 2, false, &again);
+  EXPECT_EQ(again, bytes);
+}
+
 TEST(ChunkTest, Lz4PaysOnRepetitiveColumns) {
   Batch in = Sample(1000);
   std::string plain, packed;

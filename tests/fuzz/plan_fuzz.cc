@@ -43,8 +43,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   {
     // The same bytes as a columnar result chunk (what a client decodes).
     xp::exec::Batch chunk;
-    (void)xp::exec::DecodeChunk(
-        std::string_view(reinterpret_cast<const char*>(data), size), &chunk);
+    const std::string_view bytes(reinterpret_cast<const char*>(data), size);
+    (void)xp::exec::DecodeChunk(bytes, &chunk);
+    (void)xp::exec::DecodeChunk(bytes, &chunk, /*borrow_strings=*/true);
   }
   auto plan = xp::plan::Deserialize(
       std::string_view(reinterpret_cast<const char*>(data), size),
