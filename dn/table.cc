@@ -362,8 +362,108 @@ IndexScanOperator::IndexScanOperator(Transaction* txn, const StoredTable& t,
       kinds_(KindsOf(t)) {
   if (row_ids_) types_.push_back(plan::DataType::String(255, true));
   out_ = BatchFor(types_);
+  const plan::IndexSchema& idx = t.schema->indexes[index];
+  if (!idx.primary) {
+    // Fields of a secondary entry: its columns, then the primary key's.
+    std::vector<int> key_fields = idx.columns;
+    if (HasPrimaryKey(*t.schema)) {
+      for (int c : t.schema->indexes[0].columns) key_fields.push_back(c);
+    }
+    covering_ = true;
+    for (int c : columns_) {
+      size_t j = 0;
+      while (j < key_fields.size() && key_fields[j] != c) ++j;
+      if (j == key_fields.size() ||
+          KindOf(t.schema->columns[static_cast<size_t>(c)].type) ==
+              key::Kind::kText) {
+        covering_ = false;
+        break;
+      }
+      key_source_.push_back(j);
+      need_pk_fields_ |= j >= idx.columns.size();
+    }
+    need_pk_fields_ |= row_ids_;
+    fields_.resize(key_fields.size());
+  }
   exec::NoteAccessPath(t.schema->database + "." + t.schema->name + "." +
-                       t.schema->indexes[index].name);
+                       idx.name + (covering_ ? " (covering)" : ""));
+}
+
+namespace {
+
+Status ReadField(key::Decoder* d, key::Kind kind, bool desc,
+                 IndexScanOperator::FieldOut* f) {
+  switch (kind) {
+    case key::Kind::kInt64:
+      return d->ReadInt64(desc, &f->null, &f->i);
+    case key::Kind::kUInt64:
+      return d->ReadUInt64(desc, &f->null, &f->u);
+    case key::Kind::kDouble:
+      return d->ReadDouble(desc, &f->null, &f->d);
+    case key::Kind::kDecimal:
+      return d->ReadDecimal(desc, &f->null, &f->dec);
+    default:
+      return d->ReadBytes(desc, &f->null, &f->s);
+  }
+}
+
+}  // namespace
+
+Status IndexScanOperator::ReadCovering(size_t n) {
+  const plan::TableSchema& schema = *table_.schema;
+  const plan::IndexSchema& idx = schema.indexes[index_];
+  key::Decoder d(it_->key());
+  uint64_t table;
+  uint32_t index;
+  XP_RETURN_IF_ERROR(d.ReadPrefix(&table, &index));
+  auto kind = [&](int c) {
+    return KindOf(schema.columns[static_cast<size_t>(c)].type);
+  };
+  for (size_t k = 0; k < idx.columns.size(); ++k) {
+    XP_RETURN_IF_ERROR(ReadField(&d, kind(idx.columns[k]),
+                                 k < idx.desc.size() && idx.desc[k],
+                                 &fields_[k]));
+  }
+  if (need_pk_fields_) {
+    XP_ASSIGN_OR_RETURN(std::string suffix, PrimaryKeySuffix());
+    if (HasPrimaryKey(schema)) {
+      const plan::IndexSchema& pk = schema.indexes[0];
+      key::Decoder p(suffix);
+      for (size_t k = 0; k < pk.columns.size(); ++k) {
+        XP_RETURN_IF_ERROR(ReadField(&p, kind(pk.columns[k]),
+                                     k < pk.desc.size() && pk.desc[k],
+                                     &fields_[idx.columns.size() + k]));
+      }
+    }
+    if (row_ids_)
+      out_.column(columns_.size()).SetString(n, Prefix(table_.id, 0) + suffix);
+  }
+  for (size_t k = 0; k < columns_.size(); ++k) {
+    const FieldOut& f = fields_[key_source_[k]];
+    exec::Vector& v = out_.column(k);
+    if (f.null) {
+      v.SetNull(n);
+      continue;
+    }
+    switch (kind(columns_[k])) {
+      case key::Kind::kInt64:
+        v.data<int64_t>()[n] = f.i;
+        break;
+      case key::Kind::kUInt64:
+        v.data<uint64_t>()[n] = f.u;
+        break;
+      case key::Kind::kDouble:
+        v.data<double>()[n] = f.d;
+        break;
+      case key::Kind::kDecimal:
+        v.data<__int128>()[n] = f.dec;
+        break;
+      default:
+        v.SetString(n, f.s);
+        break;
+    }
+  }
+  return Status::OK();
 }
 
 Status IndexScanOperator::Open(size_t r) {
@@ -444,6 +544,8 @@ Result<const exec::Batch*> IndexScanOperator::Next() {
       XP_RETURN_IF_ERROR(
           DecodeInto(it_->value(), table_, kinds_, columns_, n, &row, &out_));
       if (row_ids_) out_.column(columns_.size()).SetString(n, it_->key());
+    } else if (covering_) {
+      XP_RETURN_IF_ERROR(ReadCovering(n));
     } else {
       XP_ASSIGN_OR_RETURN(std::string suffix, PrimaryKeySuffix());
       const std::string pk = Prefix(table_.id, 0) + suffix;

@@ -91,10 +91,21 @@ class IndexScanOperator : public exec::Operator {
   const std::vector<plan::DataType>& types() const override { return types_; }
   Result<const exec::Batch*> Next() override;
 
+  struct FieldOut {  // one decoded key field (index-only reads)
+    bool null = false;
+    int64_t i = 0;
+    uint64_t u = 0;
+    double d = 0;
+    __int128 dec = 0;
+    std::string s;
+  };
+
  private:
   Status Open(size_t range);
   // The primary-key bytes (after the table prefix) of the current entry.
   Result<std::string> PrimaryKeySuffix();
+  // Row n from the current secondary entry's key alone (covering_).
+  Status ReadCovering(size_t n);
 
   Transaction* txn_;
   StoredTable table_;
@@ -108,6 +119,13 @@ class IndexScanOperator : public exec::Operator {
   size_t range_ = 0;
   std::unique_ptr<KeyIterator> it_;
   exec::Batch out_;
+  // Index-only: every column read is an index or primary-key field of a
+  // secondary entry (and none is case-folded text), so rows come from the
+  // entries' keys without reading the rows.
+  bool covering_ = false;
+  bool need_pk_fields_ = false;
+  std::vector<size_t> key_source_;  // per output column: its key field
+  std::vector<FieldOut> fields_;
 };
 
 // The operator for a plan scan node (TableScan, Get, RangeScan of

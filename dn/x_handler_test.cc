@@ -4,6 +4,7 @@
 // batches, and a kill of a scan paused on its credit.
 #include "dn/x_handler.h"
 
+#include <google/protobuf/text_format.h>
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
@@ -146,7 +147,7 @@ TEST_F(XHandlerTest, PlanFeedbackNamesRowsAndIndexes) {
   ASSERT_TRUE(fb.has_value());
   EXPECT_EQ(fb->rows_examined(), 10u);  // the index range, not the table
   ASSERT_EQ(fb->index_used_size(), 1);
-  EXPECT_EQ(fb->index_used(0), "d.t.kk");
+  EXPECT_EQ(fb->index_used(0), "d.t.kk (covering)");  // id and k: index-only
   EXPECT_EQ(fb->rows_sent(), 10u);
   EXPECT_GT(fb->exec_time_us(), 0u);
   // A full scan examines every row; without `feedback` nothing is added.
@@ -159,6 +160,47 @@ TEST_F(XHandlerTest, PlanFeedbackNamesRowsAndIndexes) {
   r = client_->ExecutePlan(req);
   ASSERT_TRUE(r.ok());
   EXPECT_FALSE(r->sets.at(0).feedback.has_value());
+}
+
+TEST_F(XHandlerTest, CoveringIndexReadsRowsFromEntriesAlone) {
+  Run("CREATE TABLE d.c (a INT, b BIGINT, m DECIMAL(10,2), x VARBINARY(8), "
+      "t VARCHAR(8), PRIMARY KEY (a, b), INDEX i (m DESC, x))");
+  Run("INSERT INTO d.c VALUES (1, 10, 2.50, 'p', 'T1'), (1, 20, NULL, 'q', "
+      "'T2'), (2, 5, -7.25, NULL, 'T3'), (3, -4, 2.50, 'a', 'T4')");
+  auto rows = [&](const std::string& plan_text) {
+    Xp::Plan::ExecPlan req;
+    EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(
+        plan_text, req.mutable_plan()));
+    req.set_feedback(true);
+    auto r = client_->ExecutePlan(req);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    std::vector<std::string> out;
+    if (!r.ok()) return out;
+    const ResultSet& rs = r->sets.at(0);
+    for (const auto& row : rs.rows) {
+      std::string line;
+      for (size_t c = 0; c < row.size(); ++c)
+        line += (c ? " " : "") + FieldText(rs.columns[c], row[c], false);
+      out.push_back(line);
+    }
+    out.push_back(rs.feedback ? rs.feedback->index_used(0) : "?");
+    return out;
+  };
+  // The whole index i in its order (m DESC: NULL last), m, x and the
+  // primary key (a, b) from the entries: a NULL, a binary string, a
+  // negative key part.
+  EXPECT_EQ(
+      rows(R"(kind: 3 table { database: "d" name: "c" } index: 1
+                    columns: [2, 3, 0, 1]
+                    types { id: 4 precision: 10 scale: 2 }
+                    types { id: 5 length: 8 binary: true }
+                    types { id: 1 int_bytes: 4 } types { id: 1 })"),
+      (std::vector<std::string>{"2.50 a 3 -4", "2.50 p 1 10", "-7.25 NULL 2 5",
+                                "NULL q 1 20", "d.c.i (covering)"}));
+  // t is case-folded in keys: the rows are read.
+  EXPECT_EQ(rows(R"(kind: 3 table { database: "d" name: "c" } index: 1
+                    columns: [4] types { id: 5 length: 8 })"),
+            (std::vector<std::string>{"T4", "T1", "T3", "T2", "d.c.i"}));
 }
 
 TEST_F(XHandlerTest, ChunksDecodeIntoBatches) {
