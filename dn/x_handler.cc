@@ -58,6 +58,7 @@ struct RunOptions {
   bool feedback = false;  // execution feedback in FetchDone
   bool compact = false;   // ColumnMetaData without names
   bool require_transaction = false;
+  bool begin = false;
   std::string hint;
   std::chrono::steady_clock::time_point start =
       std::chrono::steady_clock::now();
@@ -437,6 +438,14 @@ namespace {
 template <class Run>
 void RunRequest(exec::LocalEngine* engine, const RunOptions& opts, Reply& reply,
                 Run run) {
+  if (opts.begin && !engine->in_transaction()) {
+    const Result<exec::QueryResult> begun = engine->Execute("BEGIN");
+    if (!begun.ok()) {
+      XSink none(reply, opts);
+      Finish(begun, none, reply);
+      return;
+    }
+  }
   if (opts.require_transaction && !engine->in_transaction()) {
     reply.Error(err::kXpTxnContext, "HY000",
                 "The request requires an open transaction and the session "
@@ -503,6 +512,7 @@ void SqlDispatcher::ExecPlan(Session& session, std::string_view payload,
   opts.feedback = req.feedback();
   opts.compact = req.compact_metadata();
   opts.require_transaction = req.txn().require_transaction();
+  opts.begin = req.txn().begin();
   auto run = [this, &session, node, params = std::move(params),
               opts = std::move(opts)](Reply& r) {
     exec::LocalEngine* engine = EngineFor(session, r);
@@ -563,6 +573,7 @@ void SqlDispatcher::ExecSql(Session& session, std::string_view payload,
   opts.feedback = req.feedback();
   opts.compact = req.compact_metadata();
   opts.require_transaction = req.txn().require_transaction();
+  opts.begin = req.txn().begin();
   opts.hint = req.hint();
   reply.Background(req.token(),
                    [this, &session, text, params = std::move(params),
