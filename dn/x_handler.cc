@@ -432,6 +432,18 @@ void SqlDispatcher::Dispatch(Session& session, uint8_t type,
 
 namespace {
 
+// The options ExecPlan and ExecSql share (same field names).
+template <class Req>
+RunOptions OptionsOf(const Req& req) {
+  RunOptions o;
+  o.chunks = req.chunk_result();
+  o.feedback = req.feedback();
+  o.compact = req.compact_metadata();
+  o.require_transaction = req.txn().require_transaction();
+  o.begin = req.txn().begin();
+  return o;
+}
+
 // Runs `run` (a plan or a statement) on the session's engine with the
 // request's options; the reply may be a background one (kills interrupt
 // the engine).
@@ -477,42 +489,16 @@ void SqlDispatcher::ExecPlan(Session& session, std::string_view payload,
                     std::to_string(plan::kPlanFormatVersion));
     return;
   }
-  std::shared_ptr<const Xp::Plan::Node> node;
-  if (req.has_plan()) {
-    auto owned =
-        std::make_shared<Xp::Plan::Node>(std::move(*req.mutable_plan()));
-    if (req.has_plan_digest()) {
-      // The cache is shared by every client: an entry must be what its
-      // digest names.
-      if (plan::Digest(plan::CanonicalBytes(*owned)) != req.plan_digest()) {
-        reply.Error(plan::kErrBadPlan, "HY000",
-                    "Invalid plan: plan_digest is not the plan's digest");
-        return;
-      }
-      std::lock_guard<std::mutex> lock(cache_mu_);
-      if (cache_.size() >= kPlanCacheEntries) cache_.clear();
-      cache_[req.plan_digest()] = owned;
-    }
-    node = std::move(owned);
-  } else {
-    std::lock_guard<std::mutex> lock(cache_mu_);
-    auto it = cache_.find(req.plan_digest());
-    if (it == cache_.end()) {
-      reply.Error(plan::kErrPlanCacheMiss, "HY000",
-                  "Plan cache miss: send the whole plan with digest '" +
-                      req.plan_digest() + "'");
-      return;
-    }
-    node = it->second;
-  }
+  std::shared_ptr<const Xp::Plan::Node> node = plan_cache_.Resolve(
+      req.has_plan() ? req.mutable_plan() : nullptr, req.plan_digest(),
+      [](const Xp::Plan::Node& n) {
+        return plan::Digest(plan::CanonicalBytes(n));
+      },
+      "plan", reply);
+  if (node == nullptr) return;
   std::vector<plan::Value> params;
   if (!ArgValues(req.parameters(), reply, &params)) return;
-  RunOptions opts;
-  opts.chunks = req.chunk_result();
-  opts.feedback = req.feedback();
-  opts.compact = req.compact_metadata();
-  opts.require_transaction = req.txn().require_transaction();
-  opts.begin = req.txn().begin();
+  RunOptions opts = OptionsOf(req);
   auto run = [this, &session, node, params = std::move(params),
               opts = std::move(opts)](Reply& r) {
     exec::LocalEngine* engine = EngineFor(session, r);
@@ -537,43 +523,18 @@ void SqlDispatcher::ExecSql(Session& session, std::string_view payload,
                 "Invalid message: cannot parse Xp.Plan.ExecSql", true);
     return;
   }
-  std::shared_ptr<const std::string> text;
-  if (req.has_stmt()) {
-    auto owned = std::make_shared<std::string>(std::move(*req.mutable_stmt()));
-    if (req.has_digest()) {
-      if (plan::Digest(*owned) != req.digest()) {
-        reply.Error(plan::kErrBadPlan, "HY000",
-                    "Invalid request: digest is not the statement's digest");
-        return;
-      }
-      std::lock_guard<std::mutex> lock(cache_mu_);
-      if (stmt_cache_.size() >= kPlanCacheEntries) stmt_cache_.clear();
-      stmt_cache_[req.digest()] = owned;
-    }
-    text = std::move(owned);
-  } else if (req.has_digest()) {
-    std::lock_guard<std::mutex> lock(cache_mu_);
-    auto it = stmt_cache_.find(req.digest());
-    if (it == stmt_cache_.end()) {
-      reply.Error(plan::kErrPlanCacheMiss, "HY000",
-                  "Statement cache miss: send the statement with digest '" +
-                      req.digest() + "'");
-      return;
-    }
-    text = it->second;
-  } else {
+  if (!req.has_stmt() && !req.has_digest()) {
     reply.Error(err::kXBadMessage, "HY000",
                 "Invalid message: ExecSql needs stmt or digest");
     return;
   }
+  std::shared_ptr<const std::string> text = stmt_cache_.Resolve(
+      req.has_stmt() ? req.mutable_stmt() : nullptr, req.digest(),
+      [](const std::string& t) { return plan::Digest(t); }, "statement", reply);
+  if (text == nullptr) return;
   std::vector<plan::Value> params;
   if (!ArgValues(req.args(), reply, &params)) return;
-  RunOptions opts;
-  opts.chunks = req.chunk_result();
-  opts.feedback = req.feedback();
-  opts.compact = req.compact_metadata();
-  opts.require_transaction = req.txn().require_transaction();
-  opts.begin = req.txn().begin();
+  RunOptions opts = OptionsOf(req);
   opts.hint = req.hint();
   reply.Background(req.token(),
                    [this, &session, text, params = std::move(params),

@@ -5,6 +5,7 @@
 // affected and the last insert id (docs/PROTOCOL.md §8).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -12,6 +13,7 @@
 
 #include "dn/sql_store.h"
 #include "plan/exec/local_engine.h"
+#include "plan/serde.h"
 #include "plan/types/data_type.h"
 #include "xprotocol/proto/mysqlx_resultset.pb.h"
 #include "xprotocol/proto/xprotocol_plan.pb.h"
@@ -26,6 +28,52 @@ Mysqlx::Datatypes::Any PlanCapability();
 // The result metadata of a column of `type` named `name`.
 Mysqlx::Resultset::ColumnMetaData ColumnMetaDataFor(const std::string& name,
                                                     const plan::DataType& type);
+
+// A node-wide cache of request bodies (plans, statement texts) by digest,
+// shared by every client.
+template <class T>
+class DigestCache {
+ public:
+  static constexpr size_t kEntries = 4096;  // then it starts over
+
+  // With a `body` (moved from): when `digest` is not empty it must be
+  // digest_of(body) (7010 otherwise, so an entry is what its digest names)
+  // and the body is stored under it. Without: the body cached under
+  // `digest`, or error 7012 (the client resends it whole). Null after
+  // answering `reply`.
+  std::shared_ptr<const T> Resolve(
+      T* body, const std::string& digest,
+      const std::function<std::string(const T&)>& digest_of, const char* what,
+      Reply& reply) {
+    if (body != nullptr) {
+      auto owned = std::make_shared<const T>(std::move(*body));
+      if (digest.empty()) return owned;
+      if (digest_of(*owned) != digest) {
+        reply.Error(plan::kErrBadPlan, "HY000",
+                    std::string("Invalid request: the digest is not the ") +
+                        what + "'s digest");
+        return nullptr;
+      }
+      std::lock_guard<std::mutex> lock(mu_);
+      if (map_.size() >= kEntries) map_.clear();
+      map_[digest] = owned;
+      return owned;
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = map_.find(digest);
+    if (it == map_.end()) {
+      reply.Error(plan::kErrPlanCacheMiss, "HY000",
+                  std::string("Cache miss: send the whole ") + what +
+                      " with digest '" + digest + "'");
+      return nullptr;
+    }
+    return it->second;
+  }
+
+ private:
+  std::mutex mu_;
+  std::unordered_map<std::string, std::shared_ptr<const T>> map_;
+};
 
 // Also EXEC_PLAN_READ (docs/PROTOCOL.md §9.4): a plan, validated and run
 // in the session's transaction; a plan sent with its digest is cached
@@ -42,7 +90,6 @@ class SqlDispatcher : public Dispatcher {
                 Reply& reply) override;
 
  private:
-  static constexpr size_t kPlanCacheEntries = 4096;
   void ExecPlan(Session& session, std::string_view payload, Reply& reply);
   void ExecSql(Session& session, std::string_view payload, Reply& reply);
   // The session's engine, made at its first request; null after answering
@@ -50,11 +97,8 @@ class SqlDispatcher : public Dispatcher {
   exec::LocalEngine* EngineFor(Session& session, Reply& reply);
 
   SqlStore* store_;
-  std::mutex cache_mu_;
-  std::unordered_map<std::string, std::shared_ptr<const Xp::Plan::Node>>
-      cache_;  // by digest
-  std::unordered_map<std::string, std::shared_ptr<const std::string>>
-      stmt_cache_;  // EXEC_SQL statements by digest
+  DigestCache<Xp::Plan::Node> plan_cache_;
+  DigestCache<std::string> stmt_cache_;  // EXEC_SQL statements
 };
 
 }  // namespace xp::dn

@@ -13,56 +13,46 @@ std::shared_ptr<SessionPool> SessionPool::Create(
       new SessionPool(std::move(ex), std::move(options)));
 }
 
-void SessionPool::ExecutePlan(Xp::Plan::ExecPlan req,
-                              AsyncClient::ResultDone done) {
-  auto shared = std::make_shared<Xp::Plan::ExecPlan>(std::move(req));
+void SessionPool::Enqueue(Call call, AsyncClient::ResultDone done) {
   waiting_.emplace_back(
-      [shared, done](AsyncClient* c, uint64_t sid,
-                     std::function<void()> release) {
-        c->ExecutePlan(
-            *shared,
-            [done, release](Result<StmtResult> r) {
-              release();
-              done(std::move(r));
-            },
-            sid);
+      [call = std::move(call), done](AsyncClient* c, uint64_t sid,
+                                     std::function<void()> release) {
+        call(c, sid, [done, release](Result<StmtResult> r) {
+          release();
+          done(std::move(r));
+        });
       },
       done);
   Pump();
+}
+
+void SessionPool::ExecutePlan(Xp::Plan::ExecPlan req,
+                              AsyncClient::ResultDone done) {
+  auto shared = std::make_shared<Xp::Plan::ExecPlan>(std::move(req));
+  Enqueue(
+      [shared](AsyncClient* c, uint64_t sid, AsyncClient::ResultDone d) {
+        c->ExecutePlan(*shared, std::move(d), sid);
+      },
+      std::move(done));
 }
 
 void SessionPool::ExecuteSql(Xp::Plan::ExecSql req,
                              AsyncClient::ResultDone done) {
   auto shared = std::make_shared<Xp::Plan::ExecSql>(std::move(req));
-  waiting_.emplace_back(
-      [shared, done](AsyncClient* c, uint64_t sid,
-                     std::function<void()> release) {
-        c->ExecuteSql(
-            *shared,
-            [done, release](Result<StmtResult> r) {
-              release();
-              done(std::move(r));
-            },
-            sid);
+  Enqueue(
+      [shared](AsyncClient* c, uint64_t sid, AsyncClient::ResultDone d) {
+        c->ExecuteSql(*shared, std::move(d), sid);
       },
-      done);
-  Pump();
+      std::move(done));
 }
 
 void SessionPool::Execute(std::string sql, AsyncClient::ResultDone done) {
-  waiting_.emplace_back(
-      [sql = std::move(sql), done](AsyncClient* c, uint64_t sid,
-                                   std::function<void()> release) {
-        c->Execute(
-            sql, {},
-            [done, release](Result<StmtResult> r) {
-              release();
-              done(std::move(r));
-            },
-            sid);
+  Enqueue(
+      [sql = std::move(sql)](AsyncClient* c, uint64_t sid,
+                             AsyncClient::ResultDone d) {
+        c->Execute(sql, {}, std::move(d), sid);
       },
-      done);
-  Pump();
+      std::move(done));
 }
 
 size_t SessionPool::connections_open() const {

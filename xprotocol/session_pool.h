@@ -50,6 +50,10 @@ class SessionPool : public std::enable_shared_from_this<SessionPool> {
   // function that gives the session back.
   using Work = std::function<void(AsyncClient*, uint64_t session,
                                   std::function<void()> release)>;
+  // A request's call on a session; its result goes to the callback given.
+  using Call = std::function<void(AsyncClient*, uint64_t session,
+                                  AsyncClient::ResultDone)>;
+  void Enqueue(Call call, AsyncClient::ResultDone done);
   struct Conn {
     std::shared_ptr<AsyncClient> client;
     enum class State { kConnecting, kReady, kFailed } state;

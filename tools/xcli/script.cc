@@ -279,18 +279,27 @@ class Runner {
     return true;
   }
 
+  // "TYPE [{ protobuf text }]" of send / expect: the message id and the
+  // text between the braces. False (with *why) for an unknown TYPE.
+  static bool TypeAndText(const std::string& args, bool client, uint8_t* type,
+                          std::string* text, std::string* why) {
+    const size_t sp = args.find_first_of(" \t\n");
+    const std::string name = args.substr(0, sp);
+    *text = sp == std::string::npos ? "" : Trim(args.substr(sp));
+    if (!text->empty() && text->front() == '{' && text->back() == '}')
+      *text = text->substr(1, text->size() - 2);
+    if (MessageId(name, client, type)) return true;
+    *why = std::string("unknown ") + (client ? "client" : "server") +
+           " message " + name;
+    return false;
+  }
+
   // send[@S] TYPE [protobuf text]
   bool Send(const Step& s, std::string* why) {
-    const size_t sp = s.args.find_first_of(" \t\n");
-    const std::string name = s.args.substr(0, sp);
-    std::string text = sp == std::string::npos ? "" : Trim(s.args.substr(sp));
-    if (!text.empty() && text.front() == '{' && text.back() == '}')
-      text = text.substr(1, text.size() - 2);
     uint8_t type;
-    if (!MessageId(name, true, &type)) {
-      *why = "unknown client message " + name;
-      return false;
-    }
+    std::string text;
+    if (!TypeAndText(s.args, true, &type, &text, why)) return false;
+    const std::string name = s.args.substr(0, s.args.find_first_of(" \t\n"));
     std::string payload;
     auto msg = NewMessage(Direction::kClientToServer, type);
     if (msg) {
@@ -365,16 +374,10 @@ class Runner {
   // expect[@S] TYPE [protobuf text]: the next message has that type and
   // every field the text sets.
   bool Expect(const Step& s, std::string* why) {
-    const size_t sp = s.args.find_first_of(" \t\n");
-    const std::string name = s.args.substr(0, sp);
-    std::string text = sp == std::string::npos ? "" : Trim(s.args.substr(sp));
-    if (!text.empty() && text.front() == '{' && text.back() == '}')
-      text = text.substr(1, text.size() - 2);
     uint8_t type;
-    if (!MessageId(name, false, &type)) {
-      *why = "unknown server message " + name;
-      return false;
-    }
+    std::string text;
+    if (!TypeAndText(s.args, false, &type, &text, why)) return false;
+    const std::string name = s.args.substr(0, s.args.find_first_of(" \t\n"));
     Message m;
     if (!Next(s.session, &m, why, type == ServerMsg::NOTICE)) return false;
     if (m.type != type) {
