@@ -9,6 +9,7 @@
 #include <cstring>
 #include <random>
 
+#include "bench/bench_data.h"
 #include "codec/buffer.h"
 #include "codec/frame.h"
 #include "codec/xrow.h"
@@ -23,16 +24,7 @@ using xp::exec::PhysType;
 
 constexpr size_t kRows = 1024;
 
-// sysbench's c / pad: groups of 11 random digits joined by '-'.
-std::string Digits(std::mt19937_64& rng, size_t len) {
-  std::string s;
-  while (s.size() < len) {
-    if (!s.empty()) s.push_back('-');
-    for (int i = 0; i < 11 && s.size() < len; ++i)
-      s.push_back(static_cast<char>('0' + rng() % 10));
-  }
-  return s;
-}
+using xp::bench::Digits;
 
 const Batch& Table() {
   static Batch* b = [] {

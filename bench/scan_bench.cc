@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_data.h"
 #include "codec/xrow.h"
 #include "plan/exec/chunk.h"
 #include "plan/exec/local_engine.h"
@@ -59,15 +60,7 @@ std::string Comment(std::mt19937_64& rng) {
   return s.substr(0, 43);
 }
 
-std::string Digits(std::mt19937_64& rng, size_t len) {
-  std::string s;
-  while (s.size() < len) {
-    if (!s.empty()) s.push_back('-');
-    for (int i = 0; i < 11 && s.size() < len; ++i)
-      s.push_back(static_cast<char>('0' + rng() % 10));
-  }
-  return s;
-}
+using xp::bench::Digits;
 
 std::string Money(uint64_t cents) {
   return std::to_string(cents / 100) + "." + (cents % 100 < 10 ? "0" : "") +

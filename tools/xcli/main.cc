@@ -153,16 +153,6 @@ int main(int argc, char** argv) {
       "text)\n"
       "       xcli --script case.xcs    (a conformance script)");
   gflags::ParseCommandLineFlags(&argc, &argv, true);
-  if (!FLAGS_script.empty()) {
-    xp::xcli::ScriptOptions so;
-    so.host = FLAGS_host;
-    so.port = static_cast<uint16_t>(FLAGS_port);
-    so.user = FLAGS_user;
-    so.password = FLAGS_password;
-    so.timeout_ms = FLAGS_timeout_ms;
-    so.verbose = FLAGS_verbose;
-    return xp::xcli::RunScript(FLAGS_script, so);
-  }
   xp::ClientOptions o;
   o.timeout = std::chrono::milliseconds(FLAGS_timeout_ms);
   o.host = FLAGS_host;
@@ -179,6 +169,12 @@ int main(int argc, char** argv) {
     std::fprintf(stderr,
                  "xcli: --auth must be auto, MYSQL41 or SHA256_MEMORY\n");
     return 2;
+  }
+  if (!FLAGS_script.empty()) {
+    xp::xcli::ScriptOptions so;
+    so.client = o;
+    so.verbose = FLAGS_verbose;
+    return xp::xcli::RunScript(FLAGS_script, so);
   }
   auto c = xp::Client::Connect(o);
   if (!c.ok()) {

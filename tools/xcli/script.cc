@@ -222,12 +222,7 @@ class Runner {
   bool Connect(const Step& s, std::string* why) {
     if (client_) (void)client_->Close();
     client_.reset();
-    ClientOptions co;
-    co.host = o_.host;
-    co.port = o_.port;
-    co.user = o_.user;
-    co.password = o_.password;
-    co.timeout = std::chrono::milliseconds(o_.timeout_ms);
+    ClientOptions co = o_.client;
     uint32_t fails = 0;
     std::istringstream words(s.args);
     std::string w;

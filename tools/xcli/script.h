@@ -3,17 +3,16 @@
 // XProtocol server by `xcli --script FILE`.
 #pragma once
 
-#include <cstdint>
 #include <string>
+
+#include "xprotocol/client.h"
 
 namespace xp::xcli {
 
 struct ScriptOptions {
-  std::string host = "127.0.0.1";
-  uint16_t port = 33060;
-  std::string user = "root";
-  std::string password;
-  int timeout_ms = 10000;
+  // Where and as whom `connect` logs in (its options may change the
+  // account, schema, auth, multiplexing and compression).
+  ClientOptions client;
   bool verbose = false;  // print each step as it runs
 };
 
