@@ -976,7 +976,11 @@ void Connection::HandleAuthContinue(std::string_view payload) {
 }
 
 void Connection::BackToAuthentication() {
+  for (auto& [_, st] : sessions_) {
+    if (st->running) Cancel(*st->running);
+  }
   sessions_.clear();
+  queued_bytes_ = 0;  // what waited is dropped with the sessions
   user_.clear();
   state_ = State::kConnecting;
   connect_deadline_ =
@@ -1058,6 +1062,7 @@ void Connection::HandleRequest(SessionState& s, uint8_t type,
       if (sid == 0) {
         BackToAuthentication();
       } else {
+        queued_bytes_ -= std::min(queued_bytes_, QueuedBytes(s));
         sessions_.erase(sid);
       }
       return;
