@@ -45,9 +45,12 @@ struct SessionState {
   SessionState(uint64_t client_id, uint64_t sid) : session(client_id, sid) {}
   Session session;
   std::vector<ExpectBlock> expects;
-  // The request running in the background, if any; while it runs (and
-  // while requests wait), later requests of the session wait here in order.
-  std::shared_ptr<BackgroundTask> running;
+  // The request running in the background, if any (weak: the task holds
+  // the connection and this state, never the other way round, so nothing
+  // leaks when a stopping server drops what it has not run); while it runs
+  // (busy) and while requests wait, later requests wait here in order.
+  std::weak_ptr<BackgroundTask> running;
+  bool busy = false;
   std::deque<std::pair<uint8_t, std::string>> queued;
 };
 }  // namespace
@@ -356,7 +359,7 @@ void Connection::CloseNow() {
   }
   bp_cv_.notify_all();
   for (auto& [_, s] : sessions_) {
-    if (s->running) Cancel(*s->running);
+    if (auto t = s->running.lock()) Cancel(*t);
   }
   sessions_.clear();
   server_->Remove(this);
@@ -507,6 +510,7 @@ void Connection::StartBackground(uint64_t sid, uint64_t credit,
                                                writer_.framing(), credit,
                                                std::move(work));
   it->second->running = task;
+  it->second->busy = true;
   ++running_tasks_;
   server_->background++;
   server_->Submit(std::move(task));
@@ -560,7 +564,10 @@ void Connection::AppendOutput(const std::string& data) {
 void Connection::TaskDone(const std::shared_ptr<BackgroundTask>& t) {
   --running_tasks_;
   SessionState& s = *t->state;
-  if (s.running == t) s.running.reset();
+  if (s.running.lock() == t) {
+    s.running.reset();
+    s.busy = false;
+  }
   if (state_ == State::kClosed) return;
   if (t->fatal) {
     server_->fatals++;
@@ -580,7 +587,7 @@ void Connection::DrainQueued(uint64_t sid) {
     auto it = sessions_.find(sid);
     if (it == sessions_.end() || state_ != State::kReady) return;
     std::shared_ptr<SessionState> s = it->second;
-    if (s->running || s->queued.empty()) return;
+    if (s->busy || s->queued.empty()) return;
     auto [type, payload] = std::move(s->queued.front());
     s->queued.pop_front();
     queued_bytes_ -= payload.size() + 1;
@@ -592,8 +599,10 @@ void Connection::HandleTokenOffer(uint64_t sid, std::string_view payload) {
   Xp::Session::TokenOffer offer;
   if (!Decode(payload, &offer, sid)) return;
   auto it = sessions_.find(sid);
-  if (it == sessions_.end() || !it->second->running) return;  // ignored
-  BackgroundTask& t = *it->second->running;
+  if (it == sessions_.end()) return;
+  std::shared_ptr<BackgroundTask> task = it->second->running.lock();
+  if (!task) return;  // nothing running: ignored
+  BackgroundTask& t = *task;
   {
     std::lock_guard<std::mutex> lock(t.mu);
     t.credit += offer.bytes();
@@ -977,7 +986,7 @@ void Connection::HandleAuthContinue(std::string_view payload) {
 
 void Connection::BackToAuthentication() {
   for (auto& [_, st] : sessions_) {
-    if (st->running) Cancel(*st->running);
+    if (auto t = st->running.lock()) Cancel(*t);
   }
   sessions_.clear();
   queued_bytes_ = 0;  // what waited is dropped with the sessions
@@ -1006,14 +1015,14 @@ void Connection::HandleReady(uint64_t sid, uint8_t type,
     HandleTokenOffer(sid, payload);
     return;
   }
-  if (s.running || !s.queued.empty()) {
+  if (s.busy || !s.queued.empty()) {
     // Busy: the request waits its turn, except a kill of this very
     // session's running query.
     Xp::Session::KillSession kill;
     if (type == ClientMsg::SESS_KILL && ParseMessage(payload, &kill) &&
         kill.session_id() == sid &&
         kill.kind() == Xp::Session::KillSession::QUERY) {
-      if (s.running) Cancel(*s.running);
+      if (auto t = s.running.lock()) Cancel(*t);
       return;
     }
     s.queued.emplace_back(type, std::string(payload));
@@ -1207,7 +1216,7 @@ bool Connection::HandleSessKill(uint64_t sid, std::string_view payload,
   }
   // The running request (if any) fails with 1317 at its next batch; a
   // killed session's waiting requests are dropped with it.
-  if (target->second->running) Cancel(*target->second->running);
+  if (auto t = target->second->running.lock()) Cancel(*t);
   if (!query) {
     queued_bytes_ -= std::min(queued_bytes_, QueuedBytes(*target->second));
     sessions_.erase(target);
