@@ -242,6 +242,37 @@ Status DeleteRow(Transaction* txn, const StoredTable& t, const std::string& pk,
 namespace {
 
 // Decodes a stored row's `columns` into row `n` of `out`.
+namespace {
+
+// Row n of `v` from a decoded value (a row::Cell or a key field) of `kind`.
+template <class Cell>
+void PutCell(const Cell& cell, key::Kind kind, size_t n, exec::Vector* v) {
+  if (cell.null) {
+    v->SetNull(n);
+    return;
+  }
+  switch (kind) {
+    case key::Kind::kInt64:
+      v->data<int64_t>()[n] = cell.i;
+      break;
+    case key::Kind::kUInt64:
+      v->data<uint64_t>()[n] = cell.u;
+      break;
+    case key::Kind::kDouble:
+      v->data<double>()[n] = cell.d;
+      break;
+    case key::Kind::kDecimal:
+      v->data<__int128>()[n] = cell.dec;
+      break;
+    case key::Kind::kBytes:
+    case key::Kind::kText:
+      v->SetString(n, cell.s);  // copied: the iterator moves on
+      break;
+  }
+}
+
+}  // namespace
+
 Status DecodeInto(std::string_view stored, const StoredTable& t,
                   const std::vector<key::Kind>& kinds,
                   const std::vector<int>& columns, size_t n,
@@ -255,29 +286,7 @@ Status DecodeInto(std::string_view stored, const StoredTable& t,
       exec::PutValue(d ? *d : plan::Value(), n, &v);
       continue;
     }
-    const row::Cell& cell = row->cells[c];
-    if (cell.null) {
-      v.SetNull(n);
-      continue;
-    }
-    switch (kinds[c]) {
-      case key::Kind::kInt64:
-        v.data<int64_t>()[n] = cell.i;
-        break;
-      case key::Kind::kUInt64:
-        v.data<uint64_t>()[n] = cell.u;
-        break;
-      case key::Kind::kDouble:
-        v.data<double>()[n] = cell.d;
-        break;
-      case key::Kind::kDecimal:
-        v.data<__int128>()[n] = cell.dec;
-        break;
-      case key::Kind::kBytes:
-      case key::Kind::kText:
-        v.SetString(n, cell.s);  // copied: the iterator moves on
-        break;
-    }
+    PutCell(row->cells[c], kinds[c], n, &v);
   }
   return Status::OK();
 }
@@ -327,7 +336,9 @@ TableScanOperator::TableScanOperator(Transaction* txn, const StoredTable& t,
   out_ = BatchFor(types_);
   const std::string prefix = Prefix(t.id, 0);
   it_ = txn->Scan(prefix, key::PrefixSuccessor(prefix), reverse);
-  exec::NoteAccessPath(t.schema->database + "." + t.schema->name + ".PRIMARY");
+  if (exec::AccessPathsWanted())
+    exec::NoteAccessPath(t.schema->database + "." + t.schema->name +
+                         ".PRIMARY");
 }
 
 Result<const exec::Batch*> TableScanOperator::Next() {
@@ -385,8 +396,9 @@ IndexScanOperator::IndexScanOperator(Transaction* txn, const StoredTable& t,
     need_pk_fields_ |= row_ids_;
     fields_.resize(key_fields.size());
   }
-  exec::NoteAccessPath(t.schema->database + "." + t.schema->name + "." +
-                       idx.name + (covering_ ? " (covering)" : ""));
+  if (exec::AccessPathsWanted())
+    exec::NoteAccessPath(t.schema->database + "." + t.schema->name + "." +
+                         idx.name + (covering_ ? " (covering)" : ""));
 }
 
 namespace {
@@ -438,31 +450,8 @@ Status IndexScanOperator::ReadCovering(size_t n) {
     if (row_ids_)
       out_.column(columns_.size()).SetString(n, Prefix(table_.id, 0) + suffix);
   }
-  for (size_t k = 0; k < columns_.size(); ++k) {
-    const FieldOut& f = fields_[key_source_[k]];
-    exec::Vector& v = out_.column(k);
-    if (f.null) {
-      v.SetNull(n);
-      continue;
-    }
-    switch (kind(columns_[k])) {
-      case key::Kind::kInt64:
-        v.data<int64_t>()[n] = f.i;
-        break;
-      case key::Kind::kUInt64:
-        v.data<uint64_t>()[n] = f.u;
-        break;
-      case key::Kind::kDouble:
-        v.data<double>()[n] = f.d;
-        break;
-      case key::Kind::kDecimal:
-        v.data<__int128>()[n] = f.dec;
-        break;
-      default:
-        v.SetString(n, f.s);
-        break;
-    }
-  }
+  for (size_t k = 0; k < columns_.size(); ++k)
+    PutCell(fields_[key_source_[k]], kind(columns_[k]), n, &out_.column(k));
   return Status::OK();
 }
 

@@ -465,6 +465,7 @@ void RunRequest(exec::LocalEngine* engine, const RunOptions& opts, Reply& reply,
     return;
   }
   engine->set_interrupt(reply.cancel_flag());
+  engine->set_collect_access_paths(opts.feedback);
   XSink sink(reply, opts);
   Result<exec::QueryResult> r = run(&sink);
   engine->set_interrupt(nullptr);

@@ -114,7 +114,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void MaybeRead();
   void StartBackground(uint64_t sid, uint64_t credit,
                        std::function<void(Reply&)> work);
-  void AppendOutput(const std::string& data);
+  void AppendOutput(std::string_view data);
   void TaskDone(const std::shared_ptr<BackgroundTask>& t);
   void DrainQueued(uint64_t sid);
   void HandleTokenOffer(uint64_t sid, std::string_view payload);
@@ -520,15 +520,17 @@ void Connection::StartBackground(uint64_t sid, uint64_t credit,
 // then waits while too much of it is unwritten.
 void Connection::Handoff(BackgroundTask& t, bool wait) {
   if (!t.out.empty()) {
-    std::string data(reinterpret_cast<const char*>(t.out.data()), t.out.size());
-    t.sent += data.size();
-    t.out.Clear();
+    // The piece itself moves to the connection's thread (one copy, into
+    // its output buffer, there).
+    auto piece = std::make_shared<Buffer>();
+    std::swap(*piece, t.out);
+    t.sent += piece->size();
     {
       std::lock_guard<std::mutex> lock(bp_mu_);
-      unsent_task_bytes_ += data.size();
+      unsent_task_bytes_ += piece->size();
     }
-    asio::post(executor(), [self = shared_from_this(), d = std::move(data)] {
-      self->AppendOutput(d);
+    asio::post(executor(), [self = shared_from_this(), piece] {
+      self->AppendOutput(piece->view());
     });
   }
   if (!wait) return;
@@ -554,7 +556,7 @@ void Connection::Cancel(BackgroundTask& t) {
   t.conn->bp_cv_.notify_all();
 }
 
-void Connection::AppendOutput(const std::string& data) {
+void Connection::AppendOutput(std::string_view data) {
   if (state_ == State::kClosed) return;
   out_.Append(data);
   task_bytes_in_out_ += data.size();

@@ -610,6 +610,7 @@ Result<QueryResult> LocalEngine::Execute(std::string_view sql_text,
   }
   QueryContext ctx(memory_budget_);
   ctx.set_interrupt(interrupt_);
+  ctx.set_collect_access_paths(collect_paths_);
   QueryContext::Bind bind(&ctx);
   // max_execution_time (ms) applies to SELECT, as in MySQL.
   const plan::Value& limit = system_variables_.at("max_execution_time");
@@ -676,6 +677,7 @@ Result<QueryResult> LocalEngine::ExecutePlan(
     ResultSink* sink) {
   QueryContext ctx(memory_budget_);
   ctx.set_interrupt(interrupt_);
+  ctx.set_collect_access_paths(collect_paths_);
   QueryContext::Bind bind(&ctx);
   {
     std::lock_guard<std::mutex> lock(running_mu_);

@@ -78,6 +78,9 @@ class LocalEngine {
   // A flag (e.g. a protocol kill) that, when set, cancels the running
   // statement at its next batch; null: none. It must outlive its use.
   void set_interrupt(const std::atomic<bool>* flag) { interrupt_ = flag; }
+  // Record access paths in last_stats() (execution feedback); off by
+  // default.
+  void set_collect_access_paths(bool on) { collect_paths_ = on; }
   // How the last statement ran (rows examined, access paths).
   const ExecStats& last_stats() const { return last_stats_; }
   // Inside an explicit transaction (BEGIN, XA START, autocommit = 0).
@@ -212,6 +215,7 @@ class LocalEngine {
   std::mutex running_mu_;
   QueryContext* running_ = nullptr;  // guarded by running_mu_
   const std::atomic<bool>* interrupt_ = nullptr;
+  bool collect_paths_ = false;
   ExecStats last_stats_;
   std::unique_ptr<Store> owned_store_;
   Store* store_;

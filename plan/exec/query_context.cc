@@ -66,6 +66,10 @@ void CountExamined(size_t rows) {
   if (g_current != nullptr) g_current->stats().rows_examined += rows;
 }
 
+bool AccessPathsWanted() {
+  return g_current != nullptr && g_current->collect_access_paths();
+}
+
 void NoteAccessPath(std::string path) {
   if (g_current == nullptr) return;
   auto& paths = g_current->stats().access_paths;

@@ -47,6 +47,10 @@ class QueryContext {
   // it must outlive the context.
   void set_interrupt(const std::atomic<bool>* flag) { interrupt_ = flag; }
   ExecStats& stats() { return stats_; }
+  // Whether access paths are recorded (execution feedback asked for): off
+  // by default, so a query builds no names it will not report.
+  void set_collect_access_paths(bool on) { collect_paths_ = on; }
+  bool collect_access_paths() const { return collect_paths_; }
   // Fails the query (3024) once `ms` milliseconds have passed; 0: none.
   void set_time_limit_ms(uint64_t ms);
   bool past_deadline() const;
@@ -84,6 +88,7 @@ class QueryContext {
   const std::atomic<bool>* interrupt_ = nullptr;
   int64_t deadline_ns_ = 0;  // steady clock; 0: none
   ExecStats stats_;
+  bool collect_paths_ = false;
 };
 
 // Charge / check against the current thread's context (no-ops without one).
@@ -92,6 +97,9 @@ Status CheckCancelled();
 // Execution feedback for the current context (no-ops without one).
 void CountExamined(size_t rows);
 void NoteAccessPath(std::string path);
+// True when the current context records access paths (build the name only
+// then).
+bool AccessPathsWanted();
 // A division by zero: OK (the result is NULL) or error 1365 (22012).
 Status DivisionByZero();
 
