@@ -140,6 +140,7 @@ void DeriveTypes(LogicalNode* n) {
       }
       break;
     case NodeKind::kUnionAll:
+    case NodeKind::kRemote:
       n->types = n->children[0]->types;
       break;
   }
@@ -282,7 +283,10 @@ std::string Describe(const LogicalNode& n) {
                std::to_string(a.column) + ")";
         }
       }
-      return r + "]";
+      r += "]";
+      if (n.agg_mode == AggMode::kPartial) r += " mode=partial";
+      if (n.agg_mode == AggMode::kFinal) r += " mode=final";
+      return r;
     }
     case NodeKind::kSort: {
       std::string r = n.limit ? "TopN " : "Sort ";
@@ -311,16 +315,18 @@ std::string Describe(const LogicalNode& n) {
     }
     case NodeKind::kUnionAll:
       return "UnionAll";
+    case NodeKind::kRemote:
+      return n.remote_info.empty() ? "Remote" : "Remote " + n.remote_info;
   }
   return "?";
 }
 
 const char* NodeKindName(NodeKind kind) {
   static const char* kNames[] = {
-      "Values",    "TableScan", "Get",   "RangeScan", "Filter",  "Project",
-      "Aggregate", "Sort",      "Limit", "Join",      "UnionAll"};
+      "Values",    "TableScan", "Get",   "RangeScan", "Filter",   "Project",
+      "Aggregate", "Sort",      "Limit", "Join",      "UnionAll", "Remote"};
   static_assert(sizeof(kNames) / sizeof(kNames[0]) ==
-                static_cast<size_t>(NodeKind::kUnionAll) + 1);
+                static_cast<size_t>(NodeKind::kRemote) + 1);
   return kNames[static_cast<int>(kind)];
 }
 

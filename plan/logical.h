@@ -16,6 +16,9 @@
 //   Join        probe (child 0) x build (child 1): hash join on key columns
 //               (probe_keys = build_keys), or nested loop on `predicate`
 //   UnionAll    the children's rows in turn
+//   Remote      a fragment (children[0], a tree over one table) that a
+//               compute node ships to the data nodes holding the table and
+//               whose rows it merges; never serialized itself
 #pragma once
 
 #include <cstdint>
@@ -97,6 +100,7 @@ enum class NodeKind : uint8_t {
   kLimit,
   kJoin,
   kUnionAll,
+  kRemote,
 };
 
 // One end of a RangeScan: a key prefix of the index and whether it is
@@ -138,6 +142,11 @@ struct LogicalNode {
   // kJoin
   JoinKind join = JoinKind::kInner;
   std::vector<int> probe_keys, build_keys;  // empty: nested loop
+  // kRemote: nothing above may move into the fragment any more (a partial
+  // aggregate, TopN or limit copy is inside).
+  bool remote_sealed = false;
+  // kRemote: where and how the fragment goes, for EXPLAIN.
+  std::string remote_info;
 };
 
 LogicalNodePtr MakeValues(std::vector<DataType> types,

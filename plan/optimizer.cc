@@ -553,6 +553,8 @@ std::vector<int> Prune(LogicalNode* n, const std::set<int>& need) {
     case NodeKind::kUnionAll:
       for (auto& c : n->children) Prune(c.get(), all_of(*c));
       return identity;
+    case NodeKind::kRemote:
+      return identity;
     case NodeKind::kValues:
       return identity;
   }

@@ -163,6 +163,9 @@ Status ToProto(const LogicalNode& n, P::Node* out) {
       break;
     case NodeKind::kUnionAll:
       break;
+    case NodeKind::kRemote:
+      return Status::SqlError(1235, "42000",
+                              "a remote fragment is not shippable itself");
   }
   return Status::OK();
 }

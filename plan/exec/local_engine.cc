@@ -383,6 +383,9 @@ std::map<std::string, plan::Value> DefaultVariables() {
       // 1: every plan is serialized, validated and decoded before it runs
       // (plan/serde.h), as a data node receiving it would.
       {"xp_plan_roundtrip", plan::Value(int64_t{0})},
+      // Compute node: ship fragments as plans or SQL text (auto | plan |
+      // sql); other stores ignore it.
+      {"xplan_mode", plan::Value(std::string("auto"))},
   };
 }
 
@@ -524,6 +527,7 @@ Result<QueryResult> LocalEngine::Set(const sql::Statement& s) {
       }
       v = plan::Value(mode);
     }
+    XP_RETURN_IF_ERROR(session_->OnVariable(item.name, v));
     it->second = std::move(v);
     // SET autocommit = 1 commits the open transaction.
     if (item.name == "autocommit" && Autocommit() && session_->in_transaction())
@@ -636,6 +640,15 @@ Result<QueryResult> LocalEngine::Execute(std::string_view sql_text,
       return ExecuteStatement(std::move(stmt));
     }
     return InStatement([&]() -> Result<QueryResult> {
+      if (kind == sql::StmtKind::kInsert || kind == sql::StmtKind::kUpdate ||
+          kind == sql::StmtKind::kDelete) {
+        bool handled = false;
+        QueryResult pushed;
+        XP_RETURN_IF_ERROR(session_->Push(*stmt, database_, params, &handled,
+                                          &pushed.rows_affected,
+                                          &pushed.last_insert_id));
+        if (handled) return pushed;
+      }
       return ExecuteStatement(std::move(stmt));
     });
   }();
@@ -651,6 +664,25 @@ Result<QueryResult> LocalEngine::Execute(std::string_view sql_text,
     r->rows.clear();
   }
   return r;
+}
+
+Result<StatementShape> LocalEngine::Describe(std::string_view sql_text) {
+  XP_ASSIGN_OR_RETURN(sql::StmtPtr stmt, sql::Parse(sql_text));
+  StatementShape shape;
+  shape.params = stmt->param_count;
+  if (stmt->kind != sql::StmtKind::kSelect) return shape;
+  const std::vector<plan::Value> nulls(stmt->param_count);
+  QueryContext ctx(memory_budget_);
+  QueryContext::Bind bind(&ctx);
+  std::shared_lock<std::shared_mutex> lock(store_->ddl_mutex());
+  params_ = &nulls;
+  Result<SelectPlan> plan =
+      PlanSelect(*static_cast<const sql::SelectStatement&>(*stmt).query);
+  params_ = nullptr;
+  XP_RETURN_IF_ERROR(plan.status());
+  shape.names = plan->names;
+  shape.types = plan->types;
+  return shape;
 }
 
 Result<QueryResult> LocalEngine::InStatement(
@@ -799,15 +831,18 @@ std::string Quoted(const plan::Value& v, const plan::DataType& t) {
   }
   std::string out = "'";
   for (char c : text) {
-    if (c == '\'') out += '\'';
+    if (c == '\'' || c == '\\') out += c;
     out += c;
   }
   return out + "'";
 }
 
-// SHOW CREATE TABLE's text.
-std::string CreateTableText(const plan::TableSchema& t) {
-  std::string out = "CREATE TABLE `" + t.name + "` (\n";
+}  // namespace
+
+std::string CreateTableText(const plan::TableSchema& t, std::string_view name,
+                            bool with_partition) {
+  std::string out =
+      "CREATE TABLE `" + std::string(name.empty() ? t.name : name) + "` (\n";
   for (const auto& c : t.columns) {
     std::string type = c.type.ToString();
     for (auto& ch : type)
@@ -836,12 +871,24 @@ std::string CreateTableText(const plan::TableSchema& t) {
     out += "),\n";
   }
   out.resize(out.size() - 2);  // the last ",\n"
-  return out +
-         "\n) ENGINE=RocksDB DEFAULT CHARSET=utf8mb4 "
-         "COLLATE=utf8mb4_0900_ai_ci";
+  out +=
+      "\n) ENGINE=RocksDB DEFAULT CHARSET=utf8mb4 "
+      "COLLATE=utf8mb4_0900_ai_ci";
+  if (!with_partition) return out;
+  using Kind = sql::PartitionSpec::Kind;
+  const auto& p = t.partition;
+  if (p.kind == Kind::kBroadcast) return out + " BROADCAST";
+  if (p.kind == Kind::kSingle) return out + " SINGLE";
+  if (p.kind == Kind::kHash || p.kind == Kind::kKey) {
+    out +=
+        p.kind == Kind::kHash ? "\nPARTITION BY HASH(" : "\nPARTITION BY KEY(";
+    for (size_t i = 0; i < p.columns.size(); ++i)
+      out += (i ? ",`" : "`") + p.columns[i] + "`";
+    out += ")";
+    if (p.partitions > 0) out += " PARTITIONS " + std::to_string(p.partitions);
+  }
+  return out;
 }
-
-}  // namespace
 
 Result<QueryResult> LocalEngine::Show(const sql::Statement& s) {
   const auto& show = static_cast<const sql::ShowStatement&>(s);
@@ -892,8 +939,11 @@ Result<QueryResult> LocalEngine::Show(const sql::Statement& s) {
       sql::QualifiedName name = show.table;
       if (name.schema.empty() && !show.database.empty())
         name.schema = show.database;
-      XP_ASSIGN_OR_RETURN(TableStore * table, Table(name));
-      const plan::TableSchema& t = table->schema();
+      XP_ASSIGN_OR_RETURN(
+          const plan::TableSchema* schema,
+          catalog.FindTable(name.schema.empty() ? database_ : name.schema,
+                            name.name));
+      const plan::TableSchema& t = *schema;
       if (show.what == What::kCreateTable) {
         r.names = {"Table", "Create Table"};
         text_row({t.name, CreateTableText(t)});
@@ -2310,6 +2360,7 @@ Result<LocalEngine::FromPlan> LocalEngine::PlanFrom(
 }
 
 Result<OperatorPtr> LocalEngine::Scan(const plan::LogicalNode& scan) {
+  if (scan.kind == plan::NodeKind::kRemote) return session_->Remote(scan);
   XP_ASSIGN_OR_RETURN(
       TableStore * table,
       Table(sql::QualifiedName{scan.table->database, scan.table->name}));
@@ -2340,6 +2391,7 @@ Result<OperatorPtr> LocalEngine::Build(SelectPlan& plan) {
       return bytes.status();
     }
   }
+  XP_RETURN_IF_ERROR(session_->Distribute(&plan.node));
   return Lower(*plan.node,
                [this](const plan::LogicalNode& scan) { return Scan(scan); });
 }

@@ -55,6 +55,20 @@ class ResultSink {
   virtual Status Rows(const Batch& batch, size_t visible) = 0;
 };
 
+// SHOW CREATE TABLE's text of `t`, named `name` (empty: t.name); with
+// `with_partition` its PARTITION BY / BROADCAST / SINGLE clause follows.
+std::string CreateTableText(const plan::TableSchema& t,
+                            std::string_view name = {},
+                            bool with_partition = true);
+
+// What COM_STMT_PREPARE reports: the placeholders and, for a SELECT, the
+// result columns.
+struct StatementShape {
+  size_t params = 0;
+  std::vector<std::string> names;
+  std::vector<plan::DataType> types;
+};
+
 class LocalEngine {
  public:
   // A session over its own in-memory store.
@@ -69,6 +83,11 @@ class LocalEngine {
   Result<QueryResult> Execute(std::string_view sql,
                               const std::vector<plan::Value>& params,
                               ResultSink* sink);
+  // Parses `sql` and, for a SELECT, plans it (placeholders as NULL) to
+  // report its columns; nothing runs. Errors as Execute would give them.
+  Result<StatementShape> Describe(std::string_view sql);
+  // autocommit = 1 (the session variable).
+  bool autocommit() const { return Autocommit(); }
   // Per-statement memory budget in bytes (0: unlimited); over it a
   // statement fails with 7006 and changes nothing.
   void set_memory_budget(size_t bytes) { memory_budget_ = bytes; }

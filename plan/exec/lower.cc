@@ -37,6 +37,8 @@ std::vector<Batch> BatchesOf(
 Result<OperatorPtr> Lower(const plan::LogicalNode& n,
                           const ScanFactory& scans) {
   using plan::NodeKind;
+  // A remote fragment is the store's to run, children and all.
+  if (n.kind == NodeKind::kRemote) return scans(n);
   std::vector<OperatorPtr> in;
   for (const auto& c : n.children) {
     XP_ASSIGN_OR_RETURN(OperatorPtr op, Lower(*c, scans));
@@ -97,6 +99,8 @@ Result<OperatorPtr> Lower(const plan::LogicalNode& n,
           n.join));
     case NodeKind::kUnionAll:
       return OperatorPtr(std::make_unique<UnionAllOperator>(std::move(in)));
+    case NodeKind::kRemote:
+      break;
   }
   return Status::Internal("unknown plan node");
 }

@@ -85,6 +85,30 @@ class StoreSession {
   // go to *recovered (xids).
   virtual Status Xa(const sql::XaStatement& xa,
                     std::vector<std::string>* recovered) = 0;
+
+  // Hooks for a store whose tables live elsewhere (the compute node's
+  // cluster store, cn/cluster_store.h); the defaults do nothing.
+  //
+  // Rewrites an optimized SELECT plan before it is lowered: parts the
+  // store runs itself become Remote nodes (plan/logical.h).
+  virtual Status Distribute(plan::LogicalNodePtr* root) { return Status::OK(); }
+  // The operator for a Remote node.
+  virtual Result<OperatorPtr> Remote(const plan::LogicalNode& remote) {
+    return Status::Internal("this store has no remote fragments");
+  }
+  // INSERT / UPDATE / DELETE as a whole (inside the statement's bracket;
+  // `database` names unqualified tables): *handled false leaves it to the
+  // engine's row-at-a-time path.
+  virtual Status Push(sql::Statement& stmt, const std::string& database,
+                      const std::vector<plan::Value>& params, bool* handled,
+                      uint64_t* rows_affected, uint64_t* last_insert_id) {
+    *handled = false;
+    return Status::OK();
+  }
+  // SET of a session system variable; the store may refuse the value.
+  virtual Status OnVariable(const std::string& name, const plan::Value& v) {
+    return Status::OK();
+  }
 };
 
 class Store {

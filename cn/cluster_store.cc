@@ -1,0 +1,1666 @@
+#include "cn/cluster_store.h"
+
+#include <glog/logging.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <future>
+#include <random>
+#include <set>
+
+#include "plan/exec/chunk.h"
+#include "plan/exec/local_engine.h"
+#include "plan/serde.h"
+#include "plan/sql/parser.h"
+#include "plan/sql/printer.h"
+#include "plan/types/decimal.h"
+#include "xprotocol/values.h"
+
+namespace xp::cn {
+
+using plan::DataType;
+using plan::LogicalNode;
+using plan::LogicalNodePtr;
+using plan::NodeKind;
+using plan::TableSchema;
+using plan::Value;
+
+namespace {
+
+constexpr char kSystemDb[] = "xp_system";
+
+Status Unreachable(size_t dn, const DnEndpoint& ep, const Status& why) {
+  return Status::SqlError(
+      1429, "HY000",
+      "Unable to connect to foreign data source: data node " +
+          std::to_string(dn) + " (" + ep.host + ":" + std::to_string(ep.port) +
+          "): " + why.message());
+}
+
+std::string QuoteIdent(std::string_view s) {
+  std::string out = "`";
+  for (char c : s) {
+    if (c == '`') out += '`';
+    out += c;
+  }
+  return out + "`";
+}
+
+std::string QuoteString(std::string_view s) {
+  std::string out = "'";
+  for (char c : s) {
+    switch (c) {
+      case '\'':
+        out += "''";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\0':
+        out += "\\0";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out + "'";
+}
+
+// A value as an SQL literal the DN parses back to the same value.
+std::string Literal(const Value& v) {
+  switch (v.index()) {
+    case 0:
+      return "NULL";
+    case 1:
+      return std::to_string(std::get<int64_t>(v));
+    case 2:
+      return std::to_string(std::get<uint64_t>(v));
+    case 3: {
+      char buf[40];
+      std::snprintf(buf, sizeof(buf), "%.17e", std::get<double>(v));
+      return buf;
+    }
+    case 4:
+      return plan::DecimalToString(std::get<plan::Decimal>(v));
+    default:
+      return QuoteString(std::get<std::string>(v));
+  }
+}
+
+Scalar ScalarOf(const Value& v) {
+  switch (v.index()) {
+    case 0:
+      return ScalarNull();
+    case 1:
+      return ScalarSint(std::get<int64_t>(v));
+    case 2:
+      return ScalarUint(std::get<uint64_t>(v));
+    case 3:
+      return ScalarDouble(std::get<double>(v));
+    case 4:
+      return ScalarString(plan::DecimalToString(std::get<plan::Decimal>(v)));
+    default:
+      return ScalarOctets(std::get<std::string>(v));
+  }
+}
+
+// The canonical bytes of a key value for hashing: equal SQL values of the
+// column's type give equal bytes.
+void HashBytes(const Value& v, const DataType& t, std::string* out) {
+  switch (v.index()) {
+    case 0:
+      out->push_back('\0');
+      return;
+    case 1:
+    case 2: {
+      // Integers hash by value whatever their signedness.
+      const uint64_t x = v.index() == 1
+                             ? static_cast<uint64_t>(std::get<int64_t>(v))
+                             : std::get<uint64_t>(v);
+      out->push_back('i');
+      for (int i = 0; i < 8; ++i)
+        out->push_back(static_cast<char>(x >> (8 * i)));
+      return;
+    }
+    case 3: {
+      double d = std::get<double>(v);
+      if (d == 0) d = 0;  // -0 == 0
+      out->push_back('d');
+      out->append(reinterpret_cast<const char*>(&d), sizeof(d));
+      return;
+    }
+    case 4:
+      out->push_back('m');
+      out->append(plan::DecimalToString(std::get<plan::Decimal>(v)));
+      return;
+    default: {
+      const std::string& s = std::get<std::string>(v);
+      out->push_back('s');
+      if (t.id == plan::TypeId::kString && !t.binary) {
+        // Case-insensitive, PAD SPACE: fold ASCII case, drop trailing spaces.
+        size_t n = s.size();
+        while (n > 0 && s[n - 1] == ' ') --n;
+        for (size_t i = 0; i < n; ++i)
+          out->push_back(static_cast<char>(
+              std::tolower(static_cast<unsigned char>(s[i]))));
+      } else {
+        out->append(s);
+      }
+    }
+  }
+}
+
+const LogicalNode* Leaf(const LogicalNode& n) {
+  const LogicalNode* p = &n;
+  while (!p->children.empty()) p = p->children[0].get();
+  return p;
+}
+
+bool IsScan(NodeKind k) {
+  return k == NodeKind::kTableScan || k == NodeKind::kGet ||
+         k == NodeKind::kRangeScan;
+}
+
+// Yields the batches of finished DN results in turn.
+class RemoteOperator : public exec::Operator {
+ public:
+  RemoteOperator(std::vector<DataType> types, std::vector<StmtResult> results)
+      : types_(std::move(types)), results_(std::move(results)) {}
+  Status Init() {
+    for (const StmtResult& r : results_) {
+      for (const ResultSet& set : r.sets) {
+        std::vector<exec::Batch> b;
+        XP_RETURN_IF_ERROR(exec::DecodeChunks(set.chunks, types_.size(), &b));
+        for (auto& x : b) batches_.push_back(std::move(x));
+      }
+    }
+    return Status::OK();
+  }
+  const std::vector<DataType>& types() const override { return types_; }
+  Result<const exec::Batch*> Next() override {
+    while (next_ < batches_.size()) {
+      const exec::Batch* b = &batches_[next_++];
+      if (b->num_rows() > 0) return b;
+    }
+    return static_cast<const exec::Batch*>(nullptr);
+  }
+
+ private:
+  std::vector<DataType> types_;
+  std::vector<StmtResult> results_;  // owns the chunks batches borrow from
+  std::vector<exec::Batch> batches_;
+  size_t next_ = 0;
+};
+
+void PatchTables(Xp::Plan::Node* n, const std::string& physical) {
+  if (n->has_table()) {
+    n->mutable_table()->set_name(physical);
+    n->mutable_table()->clear_version();
+  }
+  for (auto& c : *n->mutable_children()) PatchTables(&c, physical);
+}
+
+Xp::Plan::Node* ProtoLeaf(Xp::Plan::Node* n) {
+  while (n->children_size() > 0) n = n->mutable_children(0);
+  return n;
+}
+
+}  // namespace
+
+Result<std::vector<DnEndpoint>> ParseDnList(std::string_view list) {
+  std::vector<DnEndpoint> out;
+  size_t start = 0;
+  while (start <= list.size()) {
+    size_t end = list.find(',', start);
+    if (end == std::string_view::npos) end = list.size();
+    std::string_view item = list.substr(start, end - start);
+    const size_t colon = item.rfind(':');
+    if (item.empty() || colon == std::string_view::npos || colon == 0)
+      return Status::InvalidArgument("--dn: expected HOST:PORT, got '" +
+                                     std::string(item) + "'");
+    DnEndpoint ep;
+    ep.host = std::string(item.substr(0, colon));
+    const std::string port(item.substr(colon + 1));
+    char* e = nullptr;
+    const long p = std::strtol(port.c_str(), &e, 10);
+    if (port.empty() || *e != '\0' || p <= 0 || p > 65535)
+      return Status::InvalidArgument("--dn: bad port in '" + std::string(item) +
+                                     "'");
+    ep.port = static_cast<uint16_t>(p);
+    out.push_back(ep);
+    start = end + 1;
+  }
+  if (out.empty()) return Status::InvalidArgument("--dn: no data node given");
+  return out;
+}
+
+size_t PartitionOf(const std::vector<Value>& key,
+                   const std::vector<DataType>& types, size_t partitions) {
+  std::string bytes;
+  for (size_t i = 0; i < key.size(); ++i) HashBytes(key[i], types[i], &bytes);
+  uint64_t h = 1469598103934665603ull;  // FNV-1a
+  for (char c : bytes) {
+    h ^= static_cast<uint8_t>(c);
+    h *= 1099511628211ull;
+  }
+  h ^= h >> 29;
+  return partitions == 0 ? 0 : static_cast<size_t>(h % partitions);
+}
+
+// ---------------------------------------------------------------- session
+
+class ClusterSession : public exec::StoreSession {
+ public:
+  explicit ClusterSession(ClusterStore* store)
+      : store_(store),
+        conns_(store->dn_count()),
+        branches_(store->dn_count()) {}
+  ~ClusterSession() override {
+    if (in_txn_ || AnyBranch()) (void)Rollback();
+  }
+
+  Result<exec::TableStore*> Table(const TableSchema& schema) override {
+    return Status::SqlError(1235, "42000",
+                            "This version of MySQL doesn't yet support "
+                            "'row-at-a-time writes on a partitioned table'");
+  }
+  Status StatementBegin() override { return Status::OK(); }
+  Status StatementEnd(bool ok) override {
+    if (!in_txn_ && AnyBranch()) return ok ? Commit() : Rollback();
+    return Status::OK();
+  }
+  Status Begin() override {
+    if (in_txn_) XP_RETURN_IF_ERROR(Commit());
+    in_txn_ = true;
+    xid_ = store_->NewXid();
+    return Status::OK();
+  }
+  Status Commit() override;
+  Status Rollback() override;
+  bool in_transaction() const override { return in_txn_; }
+  Status Xa(const sql::XaStatement&, std::vector<std::string>*) override {
+    return Status::SqlError(1235, "42000",
+                            "This version of MySQL doesn't yet support 'XA "
+                            "statements through a compute node'");
+  }
+
+  Status Distribute(LogicalNodePtr* root) override;
+  // Fills each Remote node's remote_info (targets, plan or SQL).
+  Status Annotate(LogicalNode* n);
+  Result<exec::OperatorPtr> Remote(const LogicalNode& remote) override;
+  Status Push(sql::Statement& stmt, const std::string& database,
+              const std::vector<Value>& params, bool* handled,
+              uint64_t* rows_affected, uint64_t* last_insert_id) override;
+  Status OnVariable(const std::string& name, const Value& v) override {
+    if (name != "xplan_mode") return Status::OK();
+    const std::string* s = std::get_if<std::string>(&v);
+    std::string m;
+    if (s != nullptr)
+      for (char c : *s) m += static_cast<char>(std::tolower(c));
+    if (m == "auto" || m == "plan") {
+      ship_sql_ = false;
+    } else if (m == "sql") {
+      ship_sql_ = true;
+    } else {
+      return Status::SqlError(1231, "42000",
+                              "Variable 'xplan_mode' can't be set to the value "
+                              "of '" +
+                                  (s ? *s : plan::ValueToString(v)) + "'");
+    }
+    return Status::OK();
+  }
+
+ private:
+  struct Branch {
+    bool active = false;
+  };
+  bool AnyBranch() const {
+    for (const Branch& b : branches_)
+      if (b.active) return true;
+    return false;
+  }
+  Result<Client*> Conn(size_t dn);
+  // A DN's error as this statement's; a broken connection is dropped.
+  Status DnError(size_t dn, const Status& st);
+  Result<StmtResult> Run(size_t dn, const std::string& sql);
+  // Inside a transaction (explicit, or `force` for a multi-DN write): the
+  // DN's XA branch, started when missing.
+  Status EnsureBranch(size_t dn, bool force = false);
+  // Runs one request per DN in parallel (one thread per extra DN).
+  template <class Fn>
+  Status Fanout(const std::vector<size_t>& dns, Fn&& fn);
+  Status EndBranches(bool commit);
+  Result<std::vector<size_t>> TargetPartitions(
+      const LogicalNode& fragment, const Placement& p,
+      std::vector<std::vector<int>>* keys);
+  Status PushInsert(sql::InsertStatement& ins, const std::string& database,
+                    const std::vector<Value>& params, bool* handled,
+                    uint64_t* affected, uint64_t* insert_id);
+  Status PushUpdateDelete(sql::Statement& stmt, const std::string& database,
+                          const std::vector<Value>& params, bool* handled,
+                          uint64_t* affected);
+  // Writes `sql_by_partition` (partition -> statement) atomically.
+  Status Write(const Placement& p,
+               const std::map<size_t, std::string>& sql_by_partition,
+               uint64_t* affected);
+
+  ClusterStore* store_;
+  std::vector<std::unique_ptr<Client>> conns_;
+  std::vector<Branch> branches_;
+  bool in_txn_ = false;
+  bool ship_sql_ = false;
+  std::string xid_;
+};
+
+Result<Client*> ClusterSession::Conn(size_t dn) {
+  if (!conns_[dn]) {
+    XP_ASSIGN_OR_RETURN(conns_[dn], store_->Connect(dn));
+  }
+  return conns_[dn].get();
+}
+
+Status ClusterSession::DnError(size_t dn, const Status& st) {
+  if (st.code() == Status::Code::kAborted && conns_[dn]) {
+    const ServerError e = conns_[dn]->last_error();
+    if (e.code != 0) {
+      if (e.fatal) conns_[dn].reset();
+      return Status::SqlError(e.code, e.sql_state, e.msg);
+    }
+  }
+  if (st.sql_code() != 0) return st;
+  conns_[dn].reset();
+  branches_[dn].active = false;
+  return Unreachable(dn, store_->options().dns[dn], st);
+}
+
+Result<StmtResult> ClusterSession::Run(size_t dn, const std::string& sql) {
+  XP_ASSIGN_OR_RETURN(Client * c, Conn(dn));
+  Result<StmtResult> r = c->Execute(sql);
+  if (!r.ok()) return DnError(dn, r.status());
+  return r;
+}
+
+Status ClusterSession::EnsureBranch(size_t dn, bool force) {
+  if (!(in_txn_ || force) || branches_[dn].active) return Status::OK();
+  if (xid_.empty()) xid_ = store_->NewXid();
+  XP_RETURN_IF_ERROR(Run(dn, "XA START '" + xid_ + "'").status());
+  branches_[dn].active = true;
+  return Status::OK();
+}
+
+template <class Fn>
+Status ClusterSession::Fanout(const std::vector<size_t>& dns, Fn&& fn) {
+  if (dns.size() == 1) return fn(dns[0]);
+  std::vector<std::future<Status>> rest;
+  for (size_t i = 1; i < dns.size(); ++i)
+    rest.push_back(
+        std::async(std::launch::async, [&fn, d = dns[i]] { return fn(d); }));
+  Status first = fn(dns[0]);
+  for (auto& f : rest) {
+    Status st = f.get();
+    if (first.ok() && !st.ok()) first = st;
+  }
+  return first;
+}
+
+Status ClusterSession::EndBranches(bool commit) {
+  std::vector<size_t> dns;
+  for (size_t d = 0; d < branches_.size(); ++d)
+    if (branches_[d].active) dns.push_back(d);
+  const std::string xid = xid_;
+  auto finish = [&](const std::string& second) -> Status {
+    // XA END and the second statement pipelined on every branch.
+    Status first;
+    for (size_t d : dns) {
+      Client* c = conns_[d].get();
+      Status st = c ? c->SendExecute("XA END '" + xid + "'")
+                    : Status::IOError("closed");
+      if (st.ok()) st = c->SendExecute(second);
+      if (!st.ok() && first.ok()) first = DnError(d, st);
+    }
+    for (size_t d : dns) {
+      Client* c = conns_[d].get();
+      if (c == nullptr) continue;
+      for (int i = 0; i < 2; ++i) {
+        Result<StmtResult> r = c->ReadResult();
+        if (!r.ok()) {
+          Status st = DnError(d, r.status());
+          if (first.ok()) first = st;
+          if (conns_[d] == nullptr) break;
+        }
+      }
+    }
+    return first;
+  };
+  Status out;
+  if (!commit || dns.empty()) {
+    if (!dns.empty()) out = finish("XA ROLLBACK '" + xid + "'");
+  } else if (dns.size() == 1) {
+    out = finish("XA COMMIT '" + xid + "' ONE PHASE");
+  } else {
+    out = finish("XA PREPARE '" + xid + "'");
+    if (!out.ok()) {
+      for (size_t d : dns)
+        if (conns_[d]) (void)conns_[d]->Execute("XA ROLLBACK '" + xid + "'");
+    } else {
+      // The decision is durable before any branch commits: a CN that dies
+      // from here on has its prepared branches committed at restart.
+      out = store_->LogCommit(xid);
+      const std::string verb = out.ok() ? "XA COMMIT '" : "XA ROLLBACK '";
+      Status st = Fanout(dns, [&](size_t d) -> Status {
+        Result<StmtResult> r = Run(d, verb + xid + "'");
+        return r.status();
+      });
+      if (out.ok() && !st.ok()) {
+        LOG(WARNING) << "xid " << xid << ": phase two failed (" << st.ToString()
+                     << "); finished at the next CN start";
+      } else if (out.ok()) {
+        (void)store_->ForgetCommit(xid);
+      }
+    }
+  }
+  for (Branch& b : branches_) b.active = false;
+  xid_.clear();
+  return out;
+}
+
+Status ClusterSession::Commit() {
+  Status st = EndBranches(true);
+  in_txn_ = false;
+  return st;
+}
+
+Status ClusterSession::Rollback() {
+  Status st = EndBranches(false);
+  in_txn_ = false;
+  return st;
+}
+
+// ------------------------------------------------------------- distribute
+
+namespace {
+
+// Whether every aggregate can be split into partial + final states.
+bool Splittable(const LogicalNode& agg) {
+  for (const auto& a : agg.aggs) {
+    if (a.distinct || a.func == plan::AggFunc::kGroupConcat ||
+        a.func == plan::AggFunc::kAnyValue)
+      return false;
+  }
+  return true;
+}
+
+bool Shippable(const LogicalNode& fragment) {
+  return plan::Serialize(fragment).ok();
+}
+
+// Moves `node` (whose child 0 is a Remote) into the fragment when a DN can
+// run it; returns the new subtree root.
+LogicalNodePtr Absorb(LogicalNodePtr node, bool sql_only) {
+  LogicalNode& remote = *node->children[0];
+  if (remote.remote_sealed || sql_only) return node;
+  switch (node->kind) {
+    case NodeKind::kFilter:
+    case NodeKind::kProject: {
+      LogicalNodePtr frag = std::move(remote.children[0]);
+      LogicalNodePtr r = std::move(node->children[0]);
+      node->children[0] = std::move(frag);
+      if (!Shippable(*node)) {
+        // Put things back.
+        r->children[0] = std::move(node->children[0]);
+        node->children[0] = std::move(r);
+        return node;
+      }
+      r->children[0] = std::move(node);
+      plan::DeriveTypes(r.get());
+      return r;
+    }
+    case NodeKind::kLimit: {
+      // Each DN returns its first offset + limit rows; the CN applies the
+      // limit again.
+      auto copy = plan::MakeLimit(std::move(remote.children[0]),
+                                  *node->limit + node->offset, 0);
+      remote.children[0] = std::move(copy);
+      remote.remote_sealed = true;
+      return node;
+    }
+    case NodeKind::kSort: {
+      if (!node->limit) return node;
+      auto copy = plan::MakeSort(std::move(remote.children[0]), node->sort_keys,
+                                 *node->limit + node->offset, 0);
+      if (!Shippable(*copy)) {
+        remote.children[0] = std::move(copy->children[0]);
+        return node;
+      }
+      remote.children[0] = std::move(copy);
+      remote.remote_sealed = true;
+      return node;
+    }
+    case NodeKind::kAggregate: {
+      if (node->agg_mode != plan::AggMode::kComplete || !Splittable(*node))
+        return node;
+      // DN: partial states; CN: the final aggregate over them.
+      std::vector<plan::AggSpec> partial = node->aggs;
+      auto part = plan::MakeAggregate(std::move(remote.children[0]),
+                                      node->group_columns, partial,
+                                      plan::AggMode::kPartial);
+      if (!Shippable(*part)) {
+        remote.children[0] = std::move(part->children[0]);
+        return node;
+      }
+      std::vector<int> groups;
+      for (size_t i = 0; i < node->group_columns.size(); ++i)
+        groups.push_back(static_cast<int>(i));
+      std::vector<plan::AggSpec> final_aggs = node->aggs;
+      int col = static_cast<int>(groups.size());
+      for (auto& a : final_aggs) {
+        a.column = col;
+        col += a.func == plan::AggFunc::kAvg ? 2 : 1;
+      }
+      remote.children[0] = std::move(part);
+      remote.remote_sealed = true;
+      plan::DeriveTypes(&remote);
+      auto fin = plan::MakeAggregate(std::move(node->children[0]), groups,
+                                     final_aggs, plan::AggMode::kFinal);
+      return fin;
+    }
+    default:
+      return node;
+  }
+}
+
+LogicalNodePtr DistributeNode(LogicalNodePtr node, bool sql_only) {
+  if (IsScan(node->kind)) {
+    auto r = std::make_unique<LogicalNode>();
+    r->kind = NodeKind::kRemote;
+    r->children.push_back(std::move(node));
+    plan::DeriveTypes(r.get());
+    return r;
+  }
+  if (node->kind == NodeKind::kRemote) return node;
+  for (auto& c : node->children) c = DistributeNode(std::move(c), sql_only);
+  if (node->children.size() == 1 &&
+      node->children[0]->kind == NodeKind::kRemote)
+    return Absorb(std::move(node), sql_only);
+  return node;
+}
+
+// SQL text of a scan: SELECT columns FROM table WHERE <key condition>.
+std::string ScanSql(const LogicalNode& scan, const std::string& physical,
+                    const std::vector<int>* key_subset) {
+  const TableSchema& t = *scan.table;
+  std::string sql = "SELECT ";
+  for (size_t i = 0; i < scan.columns.size(); ++i)
+    sql += (i ? "," : "") +
+           QuoteIdent(t.columns[static_cast<size_t>(scan.columns[i])].name);
+  if (scan.columns.empty()) sql += "1";
+  sql += " FROM " + QuoteIdent(t.database) + "." + QuoteIdent(physical);
+  if (scan.kind == NodeKind::kTableScan) return sql;
+  const plan::IndexSchema& idx = t.indexes[static_cast<size_t>(scan.index)];
+  auto col = [&](size_t k) {
+    return QuoteIdent(t.columns[static_cast<size_t>(idx.columns[k])].name);
+  };
+  if (scan.kind == NodeKind::kGet) {
+    std::string where;
+    for (size_t i = 0; i < scan.keys.size(); ++i) {
+      if (key_subset != nullptr &&
+          std::find(key_subset->begin(), key_subset->end(), i) ==
+              key_subset->end())
+        continue;
+      std::string conj;
+      for (size_t k = 0; k < scan.keys[i].size(); ++k)
+        conj +=
+            (k ? " AND " : "") + col(k) + " <=> " + Literal(scan.keys[i][k]);
+      where += (where.empty() ? "(" : " OR (") + conj + ")";
+    }
+    return sql + " WHERE " + (where.empty() ? "FALSE" : where);
+  }
+  // RangeScan: bounds on a key prefix, compared as rows.
+  std::string where;
+  auto bound = [&](const plan::ScanBound& b, bool lower) {
+    std::string l = "(", r = "(";
+    for (size_t k = 0; k < b.key.size(); ++k) {
+      l += (k ? "," : "") + col(k);
+      r += (k ? "," : "") + Literal(b.key[k]);
+    }
+    const char* op =
+        lower ? (b.inclusive ? " >= " : " > ") : (b.inclusive ? " <= " : " < ");
+    return l + ")" + op + r + ")";
+  };
+  if (scan.lower && !scan.lower->key.empty()) where = bound(*scan.lower, true);
+  if (scan.upper && !scan.upper->key.empty())
+    where += (where.empty() ? "" : " AND ") + bound(*scan.upper, false);
+  return where.empty() ? sql : sql + " WHERE " + where;
+}
+
+}  // namespace
+
+Status ClusterSession::Distribute(LogicalNodePtr* root) {
+  *root = DistributeNode(std::move(*root), ship_sql_);
+  return Annotate(root->get());
+}
+
+Status ClusterSession::Annotate(LogicalNode* n) {
+  for (auto& c : n->children) {
+    if (n->kind != NodeKind::kRemote) XP_RETURN_IF_ERROR(Annotate(c.get()));
+  }
+  if (n->kind != NodeKind::kRemote) return Status::OK();
+  const LogicalNode& fragment = *n->children[0];
+  const LogicalNode& leaf = *Leaf(fragment);
+  const Placement* p = store_->PlacementOf(*leaf.table);
+  if (p == nullptr)
+    return Status::Internal("no placement for " + leaf.table->name);
+  std::vector<std::vector<int>> keys;
+  XP_ASSIGN_OR_RETURN(std::vector<size_t> parts,
+                      TargetPartitions(fragment, *p, &keys));
+  std::string info = "to";
+  for (size_t i = 0; i < parts.size(); ++i)
+    info += std::string(i ? ", " : " ") + p->name[parts[i]] + "@dn" +
+            std::to_string(p->dn[parts[i]]);
+  if (ship_sql_ && fragment.children.empty()) {
+    info += " as SQL: " + ScanSql(leaf, p->name[parts.empty() ? 0 : parts[0]],
+                                  keys.empty() ? nullptr : &keys[parts[0]]);
+  } else {
+    info += " as plan";
+  }
+  n->remote_info = std::move(info);
+  return Status::OK();
+}
+
+Result<std::vector<size_t>> ClusterSession::TargetPartitions(
+    const LogicalNode& fragment, const Placement& p,
+    std::vector<std::vector<int>>* keys) {
+  std::vector<size_t> all;
+  if (p.kind == Placement::Kind::kBroadcast) {
+    // Any copy will do: the first DN's, or the one this session already
+    // has a transaction branch on.
+    size_t pick = 0;
+    for (size_t i = 0; i < p.partitions(); ++i)
+      if (branches_[p.dn[i]].active) pick = i;
+    return std::vector<size_t>{pick};
+  }
+  for (size_t i = 0; i < p.partitions(); ++i) all.push_back(i);
+  const LogicalNode& leaf = *Leaf(fragment);
+  if (p.kind != Placement::Kind::kHash || leaf.kind != NodeKind::kGet)
+    return all;
+  const TableSchema& t = *leaf.table;
+  const plan::IndexSchema& idx = t.indexes[static_cast<size_t>(leaf.index)];
+  // Where each partition column sits in the index key.
+  std::vector<size_t> at;
+  std::vector<DataType> types;
+  for (int c : p.columns) {
+    auto it = std::find(idx.columns.begin(), idx.columns.end(), c);
+    if (it == idx.columns.end()) return all;
+    at.push_back(static_cast<size_t>(it - idx.columns.begin()));
+    types.push_back(t.columns[static_cast<size_t>(c)].type);
+  }
+  keys->assign(p.partitions(), {});
+  for (size_t k = 0; k < leaf.keys.size(); ++k) {
+    std::vector<Value> v;
+    for (size_t a : at) {
+      if (a >= leaf.keys[k].size()) return all;  // a prefix key
+      v.push_back(leaf.keys[k][a]);
+    }
+    (*keys)[PartitionOf(v, types, p.partitions())].push_back(
+        static_cast<int>(k));
+  }
+  std::vector<size_t> out;
+  for (size_t i = 0; i < keys->size(); ++i)
+    if (!(*keys)[i].empty()) out.push_back(i);
+  return out;
+}
+
+Result<exec::OperatorPtr> ClusterSession::Remote(const LogicalNode& remote) {
+  const LogicalNode& fragment = *remote.children[0];
+  const LogicalNode& leaf = *Leaf(fragment);
+  const Placement* p = store_->PlacementOf(*leaf.table);
+  if (p == nullptr)
+    return Status::Internal("no placement for " + leaf.table->name);
+  std::vector<std::vector<int>> keys;
+  XP_ASSIGN_OR_RETURN(std::vector<size_t> parts,
+                      TargetPartitions(fragment, *p, &keys));
+  // A fragment that is only a scan may go as SQL text.
+  const bool as_sql = ship_sql_ && fragment.children.empty();
+  Xp::Plan::Node proto;
+  if (!as_sql) XP_RETURN_IF_ERROR(plan::ToProto(fragment, &proto));
+  // Partitions grouped by DN: one request per partition, DNs in parallel.
+  std::map<size_t, std::vector<size_t>> by_dn;
+  for (size_t part : parts) by_dn[p->dn[part]].push_back(part);
+  std::vector<size_t> dns;
+  for (auto& [dn, _] : by_dn) dns.push_back(dn);
+  std::vector<StmtResult> results(parts.size());
+  std::map<size_t, size_t> slot;
+  for (size_t i = 0; i < parts.size(); ++i) slot[parts[i]] = i;
+  XP_RETURN_IF_ERROR(Fanout(dns, [&](size_t dn) -> Status {
+    XP_RETURN_IF_ERROR(EnsureBranch(dn));
+    XP_ASSIGN_OR_RETURN(Client * c, Conn(dn));
+    for (size_t part : by_dn[dn]) {
+      const std::vector<int>* subset = keys.empty() ? nullptr : &keys[part];
+      Result<StmtResult> r = Status::OK();
+      if (as_sql) {
+        Xp::Plan::ExecSql req;
+        req.set_stmt(ScanSql(leaf, p->name[part], subset));
+        req.set_chunk_result(true);
+        r = c->ExecuteSql(std::move(req));
+      } else {
+        Xp::Plan::ExecPlan req;
+        *req.mutable_plan() = proto;
+        PatchTables(req.mutable_plan(), p->name[part]);
+        if (subset != nullptr) {
+          Xp::Plan::Node* l = ProtoLeaf(req.mutable_plan());
+          auto all_keys = l->keys();
+          l->clear_keys();
+          for (int k : *subset) *l->add_keys() = all_keys.Get(k);
+        }
+        req.set_chunk_result(true);
+        r = c->ExecutePlan(std::move(req));
+      }
+      if (!r.ok()) return DnError(dn, r.status());
+      results[slot[part]] = std::move(*r);
+    }
+    return Status::OK();
+  }));
+  auto op = std::make_unique<RemoteOperator>(remote.types, std::move(results));
+  XP_RETURN_IF_ERROR(op->Init());
+  return exec::OperatorPtr(std::move(op));
+}
+
+// ------------------------------------------------------------------ writes
+
+namespace {
+
+// A constant INSERT value: a literal, a placeholder, or a signed number.
+std::optional<Value> ConstantOf(const sql::Expr& e,
+                                const std::vector<Value>& params) {
+  using sql::ExprKind;
+  using sql::LiteralKind;
+  if (e.kind == ExprKind::kParam) {
+    if (e.param_index < 0 ||
+        static_cast<size_t>(e.param_index) >= params.size())
+      return std::nullopt;
+    return params[static_cast<size_t>(e.param_index)];
+  }
+  if (e.kind == ExprKind::kUnary && e.uop == sql::UnaryOp::kMinus &&
+      e.args.size() == 1 && e.args[0]->kind == ExprKind::kLiteral &&
+      e.args[0]->lit == LiteralKind::kInteger) {
+    const std::string text = "-" + e.args[0]->text;
+    char* end = nullptr;
+    errno = 0;
+    const long long v = std::strtoll(text.c_str(), &end, 10);
+    if (errno != 0 || *end != '\0') return std::nullopt;
+    return Value(int64_t{v});
+  }
+  if (e.kind != ExprKind::kLiteral) return std::nullopt;
+  switch (e.lit) {
+    case LiteralKind::kNull:
+      return Value();
+    case LiteralKind::kInteger: {
+      char* end = nullptr;
+      errno = 0;
+      const unsigned long long v = std::strtoull(e.text.c_str(), &end, 10);
+      if (errno != 0 || *end != '\0') return std::nullopt;
+      if (v <= static_cast<unsigned long long>(INT64_MAX))
+        return Value(static_cast<int64_t>(v));
+      return Value(static_cast<uint64_t>(v));
+    }
+    case LiteralKind::kDecimal: {
+      Result<plan::Decimal> d = plan::ParseDecimal(e.text);
+      if (!d.ok()) return std::nullopt;
+      return Value(*d);
+    }
+    case LiteralKind::kString:
+      return Value(e.text);
+    default:
+      return std::nullopt;
+  }
+}
+
+// Replaces placeholders with literals (the statement then travels as text).
+void Inline(sql::Expr* e, const std::vector<Value>& params) {
+  if (e == nullptr) return;
+  if (e->kind == sql::ExprKind::kParam && e->param_index >= 0 &&
+      static_cast<size_t>(e->param_index) < params.size()) {
+    const Value& v = params[static_cast<size_t>(e->param_index)];
+    e->kind = sql::ExprKind::kLiteral;
+    switch (v.index()) {
+      case 0:
+        e->lit = sql::LiteralKind::kNull;
+        break;
+      case 1:
+      case 2:
+        e->lit = sql::LiteralKind::kInteger;
+        e->text = plan::ValueToString(v);
+        if (e->text[0] == '-') {
+          // Integer literals hold digits only.
+          auto inner = std::make_unique<sql::Expr>();
+          inner->kind = sql::ExprKind::kLiteral;
+          inner->lit = sql::LiteralKind::kInteger;
+          inner->text = e->text.substr(1);
+          e->kind = sql::ExprKind::kUnary;
+          e->uop = sql::UnaryOp::kMinus;
+          e->args.clear();
+          e->args.push_back(std::move(inner));
+        }
+        break;
+      case 3:
+        e->lit = sql::LiteralKind::kFloat;
+        e->text = Literal(v);
+        break;
+      case 4:
+        e->lit = sql::LiteralKind::kDecimal;
+        e->text = plan::ValueToString(v);
+        break;
+      default:
+        e->lit = sql::LiteralKind::kString;
+        e->text = std::get<std::string>(v);
+    }
+    return;
+  }
+  for (auto& a : e->args) Inline(a.get(), params);
+}
+
+// Conjuncts `col = constant` of a WHERE clause, by lower-case column name.
+void EqualityConjuncts(const sql::Expr* e, const std::vector<Value>& params,
+                       std::map<std::string, Value>* out) {
+  if (e == nullptr) return;
+  if (e->kind == sql::ExprKind::kBinary && e->bop == sql::BinaryOp::kAnd) {
+    EqualityConjuncts(e->args[0].get(), params, out);
+    EqualityConjuncts(e->args[1].get(), params, out);
+    return;
+  }
+  if (e->kind != sql::ExprKind::kBinary || e->bop != sql::BinaryOp::kEq) return;
+  const sql::Expr* col = e->args[0].get();
+  const sql::Expr* val = e->args[1].get();
+  if (col->kind != sql::ExprKind::kColumn) std::swap(col, val);
+  if (col->kind != sql::ExprKind::kColumn) return;
+  std::optional<Value> v = ConstantOf(*val, params);
+  if (!v) return;
+  std::string name;
+  for (char c : col->text) name += static_cast<char>(std::tolower(c));
+  out->emplace(name, std::move(*v));
+}
+
+bool HasSubquery(const sql::Expr* e) {
+  if (e == nullptr) return false;
+  if (e->subquery) return true;
+  for (const auto& a : e->args)
+    if (HasSubquery(a.get())) return true;
+  return false;
+}
+
+}  // namespace
+
+Status ClusterSession::Push(sql::Statement& stmt, const std::string& database,
+                            const std::vector<Value>& params, bool* handled,
+                            uint64_t* rows_affected, uint64_t* last_insert_id) {
+  *handled = false;
+  if (stmt.kind == sql::StmtKind::kInsert)
+    return PushInsert(static_cast<sql::InsertStatement&>(stmt), database,
+                      params, handled, rows_affected, last_insert_id);
+  return PushUpdateDelete(stmt, database, params, handled, rows_affected);
+}
+
+Status ClusterSession::Write(const Placement& p,
+                             const std::map<size_t, std::string>& sqls,
+                             uint64_t* affected) {
+  std::set<size_t> dn_set;
+  for (auto& [part, _] : sqls) dn_set.insert(p.dn[part]);
+  const std::vector<size_t> dns(dn_set.begin(), dn_set.end());
+  // One DN outside a transaction: the DN's own autocommit is atomic.
+  // Several: XA branches, committed together at the statement's end.
+  const bool xa = in_txn_ || dns.size() > 1;
+  std::atomic<uint64_t> total{0};
+  Status st = Fanout(dns, [&](size_t dn) -> Status {
+    XP_RETURN_IF_ERROR(EnsureBranch(dn, xa));
+    for (auto& [part, sql] : sqls) {
+      if (p.dn[part] != dn) continue;
+      XP_ASSIGN_OR_RETURN(StmtResult r, Run(dn, sql));
+      total += r.rows_affected.value_or(0);
+    }
+    return Status::OK();
+  });
+  if (!st.ok() && in_txn_ && dns.size() > 1) {
+    // Part of a multi-DN statement may have been applied: the
+    // transaction cannot keep it, so it ends (as a deadlock victim's).
+    (void)Rollback();
+    return Status::SqlError(
+        st.sql_code() ? st.sql_code() : 1180,
+        st.sql_state().empty() ? "HY000" : st.sql_state(),
+        st.message() +
+            " (the transaction was rolled back: the statement "
+            "spanned several data nodes)");
+  }
+  XP_RETURN_IF_ERROR(st);
+  *affected = total;
+  return Status::OK();
+}
+
+Status ClusterSession::PushInsert(sql::InsertStatement& ins,
+                                  const std::string& database,
+                                  const std::vector<Value>& params,
+                                  bool* handled, uint64_t* affected,
+                                  uint64_t* insert_id) {
+  if (ins.select) {
+    return Status::SqlError(1235, "42000",
+                            "This version of MySQL doesn't yet support "
+                            "'INSERT ... SELECT through a compute node'");
+  }
+  const std::string db = ins.table.schema.empty() ? database : ins.table.schema;
+  XP_ASSIGN_OR_RETURN(const TableSchema* t,
+                      store_->catalog().FindTable(db, ins.table.name));
+  const Placement* p = store_->PlacementOf(*t);
+  if (p == nullptr) return Status::Internal("no placement for " + t->name);
+  *handled = true;
+  // Column positions of the VALUES entries.
+  std::vector<int> cols;
+  if (ins.columns.empty()) {
+    for (size_t i = 0; i < t->columns.size(); ++i)
+      cols.push_back(static_cast<int>(i));
+  } else {
+    for (const std::string& c : ins.columns) {
+      const int at = t->FindColumn(c);
+      if (at < 0)
+        return Status::SqlError(1054, "42S22",
+                                "Unknown column '" + c + "' in 'field list'");
+      cols.push_back(at);
+    }
+  }
+  int auto_col = -1;
+  for (size_t i = 0; i < t->columns.size(); ++i)
+    if (t->columns[i].auto_increment) auto_col = static_cast<int>(i);
+  const bool auto_listed = auto_col >= 0 && std::find(cols.begin(), cols.end(),
+                                                      auto_col) != cols.end();
+  // Rows needing a generated value, counted first so one range is taken.
+  size_t need = 0;
+  for (auto& row : ins.rows) {
+    if (row.size() != cols.size())
+      return Status::SqlError(
+          1136, "21S01", "Column count doesn't match value count at row 1");
+    if (auto_col < 0) continue;
+    if (!auto_listed) {
+      ++need;
+      continue;
+    }
+    const size_t at = static_cast<size_t>(
+        std::find(cols.begin(), cols.end(), auto_col) - cols.begin());
+    std::optional<Value> v = ConstantOf(*row[at], params);
+    if (v &&
+        (v->index() == 0 || (v->index() == 1 && std::get<int64_t>(*v) == 0)))
+      ++need;
+  }
+  int64_t next = 0;
+  if (need > 0) {
+    XP_ASSIGN_OR_RETURN(next, store_->NextAutoIncrement(*t, need));
+    *insert_id = static_cast<uint64_t>(next);
+  }
+  std::string head = std::string(ins.replace ? "REPLACE" : "INSERT") +
+                     (ins.ignore ? " IGNORE" : "") + " INTO " + QuoteIdent(db) +
+                     ".";
+  std::string col_list = " (";
+  for (size_t i = 0; i < cols.size(); ++i)
+    col_list += (i ? "," : "") +
+                QuoteIdent(t->columns[static_cast<size_t>(cols[i])].name);
+  if (auto_col >= 0 && !auto_listed)
+    col_list +=
+        "," + QuoteIdent(t->columns[static_cast<size_t>(auto_col)].name);
+  col_list += ") VALUES ";
+  std::string tail;
+  if (!ins.on_duplicate.empty()) {
+    tail = " ON DUPLICATE KEY UPDATE ";
+    for (size_t i = 0; i < ins.on_duplicate.size(); ++i) {
+      auto& [c, e] = ins.on_duplicate[i];
+      for (const std::string& pc : [&] {
+             std::vector<std::string> names;
+             for (int k : p->columns)
+               names.push_back(t->columns[static_cast<size_t>(k)].name);
+             return names;
+           }()) {
+        if (plan::NameEquals(pc, c))
+          return Status::SqlError(
+              1235, "42000",
+              "This version of MySQL doesn't yet support 'ON DUPLICATE KEY "
+              "UPDATE of a partition key column'");
+      }
+      Inline(e.get(), params);
+      tail += (i ? "," : "") + QuoteIdent(c) + "=" + sql::ToSql(*e);
+    }
+  }
+  std::map<size_t, std::string> by_part;
+  std::vector<DataType> key_types;
+  for (int c : p->columns)
+    key_types.push_back(t->columns[static_cast<size_t>(c)].type);
+  size_t row_no = 0;
+  for (auto& row : ins.rows) {
+    ++row_no;
+    std::vector<std::string> texts(row.size());
+    std::optional<Value> generated;
+    for (size_t i = 0; i < row.size(); ++i) {
+      if (static_cast<int>(i) < static_cast<int>(cols.size()) &&
+          cols[i] == auto_col) {
+        std::optional<Value> v = ConstantOf(*row[i], params);
+        if (v && (v->index() == 0 ||
+                  (v->index() == 1 && std::get<int64_t>(*v) == 0))) {
+          generated = Value(next++);
+          texts[i] = Literal(*generated);
+          continue;
+        }
+        if (v && v->index() == 1)
+          store_->ObserveAutoIncrement(*t, std::get<int64_t>(*v));
+      }
+      Inline(row[i].get(), params);
+      texts[i] = sql::ToSql(*row[i]);
+    }
+    if (auto_col >= 0 && !auto_listed) {
+      generated = Value(next++);
+      texts.push_back(Literal(*generated));
+    }
+    size_t part = 0;
+    if (p->kind == Placement::Kind::kHash) {
+      std::vector<Value> key;
+      for (size_t k = 0; k < p->columns.size(); ++k) {
+        const int c = p->columns[k];
+        std::optional<Value> v;
+        if (c == auto_col && generated) {
+          v = generated;
+        } else {
+          auto it = std::find(cols.begin(), cols.end(), c);
+          if (it == cols.end()) {
+            const auto& def = t->columns[static_cast<size_t>(c)].default_value;
+            v = def ? *def : Value();
+          } else {
+            v = ConstantOf(*row[static_cast<size_t>(it - cols.begin())],
+                           params);
+          }
+        }
+        if (!v)
+          return Status::SqlError(
+              1235, "42000",
+              "This version of MySQL doesn't yet support 'a partition key "
+              "value that is not a constant'");
+        Result<Value> conv = plan::ConvertValue(
+            *v, key_types[k], t->columns[static_cast<size_t>(c)].name);
+        if (!conv.ok()) return conv.status();
+        key.push_back(std::move(*conv));
+      }
+      part = PartitionOf(key, key_types, p->partitions());
+    }
+    std::string tuple = "(";
+    for (size_t i = 0; i < texts.size(); ++i)
+      tuple += (i ? "," : "") + texts[i];
+    tuple += ")";
+    if (p->kind == Placement::Kind::kBroadcast) {
+      for (size_t q = 0; q < p->partitions(); ++q) {
+        std::string& s = by_part[q];
+        s += (s.empty() ? "" : ",") + tuple;
+      }
+    } else {
+      std::string& s = by_part[part];
+      s += (s.empty() ? "" : ",") + tuple;
+    }
+  }
+  std::map<size_t, std::string> sqls;
+  for (auto& [part, tuples] : by_part)
+    sqls[part] = head + QuoteIdent(p->name[part]) + col_list + tuples + tail;
+  uint64_t n = 0;
+  XP_RETURN_IF_ERROR(Write(*p, sqls, &n));
+  // A BROADCAST table counts each row once.
+  *affected = p->kind == Placement::Kind::kBroadcast && p->partitions() > 0
+                  ? n / p->partitions()
+                  : n;
+  return Status::OK();
+}
+
+Status ClusterSession::PushUpdateDelete(sql::Statement& stmt,
+                                        const std::string& database,
+                                        const std::vector<Value>& params,
+                                        bool* handled, uint64_t* affected) {
+  sql::QualifiedName name;
+  sql::Expr* where = nullptr;
+  bool limited = false;
+  std::string* physical = nullptr;
+  if (stmt.kind == sql::StmtKind::kUpdate) {
+    auto& u = static_cast<sql::UpdateStatement&>(stmt);
+    if (u.table->kind != sql::TableRef::Kind::kTable)
+      return Status::SqlError(1235, "42000",
+                              "This version of MySQL doesn't yet support "
+                              "'multi-table UPDATE through a compute node'");
+    name = {u.table->schema, u.table->name};
+    where = u.where.get();
+    limited = u.limit != nullptr;
+    physical = &u.table->name;
+    if (u.table->schema.empty()) u.table->schema = database;
+    if (u.table->alias.empty()) u.table->alias = u.table->name;
+  } else {
+    auto& d = static_cast<sql::DeleteStatement&>(stmt);
+    name = d.table;
+    where = d.where.get();
+    limited = d.limit != nullptr;
+    physical = &d.table.name;
+    if (d.table.schema.empty()) d.table.schema = database;
+    if (d.alias.empty()) d.alias = d.table.name;
+  }
+  const std::string db = name.schema.empty() ? database : name.schema;
+  XP_ASSIGN_OR_RETURN(const TableSchema* t,
+                      store_->catalog().FindTable(db, name.name));
+  const Placement* p = store_->PlacementOf(*t);
+  if (p == nullptr) return Status::Internal("no placement for " + t->name);
+  *handled = true;
+  if (HasSubquery(where))
+    return Status::SqlError(1235, "42000",
+                            "This version of MySQL doesn't yet support "
+                            "'UPDATE / DELETE with a subquery through a "
+                            "compute node'");
+  if (stmt.kind == sql::StmtKind::kUpdate) {
+    auto& u = static_cast<sql::UpdateStatement&>(stmt);
+    for (auto& a : u.set) {
+      for (int c : p->columns) {
+        if (p->kind == Placement::Kind::kHash &&
+            plan::NameEquals(t->columns[static_cast<size_t>(c)].name, a.column))
+          return Status::SqlError(
+              1235, "42000",
+              "This version of MySQL doesn't yet support 'UPDATE of a "
+              "partition key column (moving rows between partitions)'");
+      }
+      if (HasSubquery(a.value.get()))
+        return Status::SqlError(1235, "42000",
+                                "This version of MySQL doesn't yet support "
+                                "'UPDATE with a subquery through a compute "
+                                "node'");
+      Inline(a.value.get(), params);
+    }
+  }
+  // Pruning: equalities on every partition column.
+  std::vector<size_t> parts;
+  if (p->kind == Placement::Kind::kHash) {
+    std::map<std::string, Value> eq;
+    EqualityConjuncts(where, params, &eq);
+    std::vector<Value> key;
+    std::vector<DataType> types;
+    for (int c : p->columns) {
+      const auto& col = t->columns[static_cast<size_t>(c)];
+      std::string lower;
+      for (char ch : col.name) lower += static_cast<char>(std::tolower(ch));
+      auto it = eq.find(lower);
+      if (it == eq.end()) break;
+      Result<Value> conv = plan::ConvertValue(it->second, col.type, col.name);
+      if (!conv.ok()) break;
+      key.push_back(std::move(*conv));
+      types.push_back(col.type);
+    }
+    if (key.size() == p->columns.size()) {
+      parts.push_back(PartitionOf(key, types, p->partitions()));
+    }
+  }
+  if (parts.empty()) {
+    for (size_t i = 0; i < p->partitions(); ++i) parts.push_back(i);
+  }
+  if (limited && parts.size() > 1 && p->kind == Placement::Kind::kHash)
+    return Status::SqlError(1235, "42000",
+                            "This version of MySQL doesn't yet support "
+                            "'UPDATE / DELETE ... LIMIT over several "
+                            "partitions'");
+  Inline(where, params);
+  std::map<size_t, std::string> sqls;
+  for (size_t part : parts) {
+    *physical = p->name[part];
+    sqls[part] = sql::ToSql(stmt);
+  }
+  *physical = name.name;
+  uint64_t n = 0;
+  XP_RETURN_IF_ERROR(Write(*p, sqls, &n));
+  *affected = p->kind == Placement::Kind::kBroadcast && p->partitions() > 0
+                  ? n / p->partitions()
+                  : n;
+  return Status::OK();
+}
+
+// ------------------------------------------------------------------- store
+
+ClusterStore::ClusterStore(ClusterOptions options)
+    : options_(std::move(options)), admin_(options_.dns.size()) {
+  std::random_device rd;
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "xcn-%08x-", rd());
+  xid_prefix_ = buf;
+}
+
+ClusterStore::~ClusterStore() = default;
+
+std::string ClusterStore::Key(std::string_view db, std::string_view table) {
+  return std::string(db) + "." + std::string(table);
+}
+
+Result<std::unique_ptr<Client>> ClusterStore::Connect(size_t dn) const {
+  ClientOptions o;
+  o.host = options_.dns[dn].host;
+  o.port = options_.dns[dn].port;
+  o.user = options_.user;
+  o.password = options_.password;
+  o.timeout = std::chrono::milliseconds(options_.dn_timeout_ms);
+  ServerError err;
+  Result<std::unique_ptr<Client>> c = Client::Connect(o, &err);
+  if (!c.ok()) {
+    if (err.code != 0)
+      return Status::SqlError(err.code, err.sql_state, err.msg);
+    return Unreachable(dn, options_.dns[dn], c.status());
+  }
+  return c;
+}
+
+Result<StmtResult> ClusterStore::Admin(size_t dn, const std::string& sql) {
+  std::lock_guard<std::mutex> lock(admin_mu_);
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (!admin_[dn]) {
+      XP_ASSIGN_OR_RETURN(admin_[dn], Connect(dn));
+    }
+    Result<StmtResult> r = admin_[dn]->Execute(sql);
+    if (r.ok()) return r;
+    const ServerError e = admin_[dn]->last_error();
+    if (r.status().code() == Status::Code::kAborted && e.code != 0)
+      return Status::SqlError(e.code, e.sql_state, e.msg);
+    admin_[dn].reset();  // broken: reconnect once
+    if (attempt == 1) return Unreachable(dn, options_.dns[dn], r.status());
+  }
+  return Status::Internal("unreachable");
+}
+
+std::string ClusterStore::NewXid() {
+  return xid_prefix_ + std::to_string(++xid_counter_);
+}
+
+Status ClusterStore::LogCommit(const std::string& xid) {
+  return Admin(0, "INSERT INTO `xp_system`.`commit_log` (xid) VALUES (" +
+                      QuoteString(xid) + ")")
+      .status();
+}
+
+Status ClusterStore::ForgetCommit(const std::string& xid) {
+  return Admin(0, "DELETE FROM `xp_system`.`commit_log` WHERE xid = " +
+                      QuoteString(xid))
+      .status();
+}
+
+Result<std::unique_ptr<ClusterStore>> ClusterStore::Open(ClusterOptions o) {
+  if (o.dns.empty()) return Status::InvalidArgument("no data nodes given");
+  std::unique_ptr<ClusterStore> s(new ClusterStore(std::move(o)));
+  for (size_t dn = 0; dn < s->dn_count(); ++dn)
+    XP_RETURN_IF_ERROR(s->Admin(dn, "SELECT 1").status());
+  XP_RETURN_IF_ERROR(s->Bootstrap());
+  XP_RETURN_IF_ERROR(s->Recover());
+  return s;
+}
+
+namespace {
+std::string Text(const ResultSet& set, const std::vector<std::string>& row,
+                 size_t c) {
+  return FieldText(set.columns[c], row[c], /*binary_as_hex=*/false);
+}
+}  // namespace
+
+Status ClusterStore::Bootstrap() {
+  XP_RETURN_IF_ERROR(
+      Admin(0, "CREATE DATABASE IF NOT EXISTS `xp_system`").status());
+  XP_RETURN_IF_ERROR(
+      Admin(0,
+            "CREATE TABLE IF NOT EXISTS `xp_system`.`catalog` (seq BIGINT "
+            "PRIMARY KEY, op VARCHAR(16) NOT NULL, name VARCHAR(512) NOT "
+            "NULL, body TEXT)")
+          .status());
+  XP_RETURN_IF_ERROR(
+      Admin(0,
+            "CREATE TABLE IF NOT EXISTS `xp_system`.`commit_log` "
+            "(xid VARCHAR(128) PRIMARY KEY)")
+          .status());
+  XP_ASSIGN_OR_RETURN(
+      StmtResult log,
+      Admin(0,
+            "SELECT seq, op, name, body FROM `xp_system`.`catalog` ORDER "
+            "BY seq"));
+  size_t entries = 0;
+  if (!log.sets.empty()) {
+    const ResultSet& set = log.sets[0];
+    for (const auto& row : set.rows) {
+      log_seq_ = std::stoll(Text(set, row, 0));
+      const std::string op = Text(set, row, 1);
+      const std::string name = Text(set, row, 2);
+      const std::string body = Text(set, row, 3);
+      const size_t dot = name.find('.');
+      ++entries;
+      if (op == "db") {
+        XP_RETURN_IF_ERROR(catalog_.CreateDatabase(name, true));
+      } else if (op == "dropdb") {
+        for (const std::string& t : catalog_.Tables(name))
+          placements_.erase(Key(name, t));
+        XP_RETURN_IF_ERROR(catalog_.DropDatabase(name, true));
+      } else if (op == "table") {
+        XP_ASSIGN_OR_RETURN(sql::StmtPtr st, sql::Parse(body));
+        if (st->kind != sql::StmtKind::kCreateTable)
+          return Status::Corruption("catalog entry " +
+                                    std::to_string(log_seq_) +
+                                    " is not CREATE TABLE");
+        XP_ASSIGN_OR_RETURN(
+            TableSchema schema,
+            plan::BuildTableSchema(
+                static_cast<const sql::CreateTableStatement&>(*st),
+                name.substr(0, dot)));
+        (void)catalog_.DropTable(schema.database, schema.name, true);
+        XP_RETURN_IF_ERROR(ApplyCreateTable(std::move(schema)));
+      } else if (op == "droptable") {
+        placements_.erase(name);
+        (void)catalog_.DropTable(name.substr(0, dot), name.substr(dot + 1),
+                                 true);
+      } else {
+        return Status::Corruption("catalog entry " + std::to_string(log_seq_) +
+                                  ": unknown op '" + op + "'");
+      }
+    }
+  }
+  LOG(INFO) << "catalog: " << entries << " entries replayed, version "
+            << log_seq_ << ", " << catalog_.Databases().size() << " databases";
+  return Status::OK();
+}
+
+Status ClusterStore::Recover() {
+  std::set<std::string> decided;
+  XP_ASSIGN_OR_RETURN(StmtResult log,
+                      Admin(0, "SELECT xid FROM `xp_system`.`commit_log`"));
+  if (!log.sets.empty())
+    for (const auto& row : log.sets[0].rows)
+      decided.insert(Text(log.sets[0], row, 0));
+  size_t committed = 0, rolled_back = 0;
+  for (size_t dn = 0; dn < dn_count(); ++dn) {
+    XP_ASSIGN_OR_RETURN(StmtResult r, Admin(dn, "XA RECOVER"));
+    if (r.sets.empty()) continue;
+    for (const auto& row : r.sets[0].rows) {
+      const std::string xid = Text(r.sets[0], row, 3);
+      if (xid.rfind("xcn-", 0) != 0) continue;
+      const bool commit = decided.count(xid) > 0;
+      XP_RETURN_IF_ERROR(
+          Admin(dn, std::string(commit ? "XA COMMIT '" : "XA ROLLBACK '") +
+                        xid + "'")
+              .status());
+      ++(commit ? committed : rolled_back);
+    }
+  }
+  for (const std::string& xid : decided) XP_RETURN_IF_ERROR(ForgetCommit(xid));
+  LOG(INFO) << "recovery: " << committed << " prepared branches committed, "
+            << rolled_back << " rolled back";
+  return Status::OK();
+}
+
+Status ClusterStore::AppendLog(const std::string& op, const std::string& name,
+                               const std::string& body) {
+  const int64_t seq = log_seq_ + 1;
+  XP_RETURN_IF_ERROR(
+      Admin(0,
+            "INSERT INTO `xp_system`.`catalog` (seq, op, name, body) "
+            "VALUES (" +
+                std::to_string(seq) + ", " + QuoteString(op) + ", " +
+                QuoteString(name) + ", " + QuoteString(body) + ")")
+          .status());
+  log_seq_ = seq;
+  return Status::OK();
+}
+
+Status ClusterStore::ApplyCreateTable(TableSchema schema) {
+  using Kind = sql::PartitionSpec::Kind;
+  Placement p;
+  const std::string name = schema.name;
+  auto& spec = schema.partition;
+  if (spec.kind == Kind::kBroadcast) {
+    p.kind = Placement::Kind::kBroadcast;
+    for (size_t dn = 0; dn < dn_count(); ++dn) {
+      p.name.push_back(name);
+      p.dn.push_back(dn);
+    }
+  } else if (spec.kind == Kind::kSingle) {
+    p.kind = Placement::Kind::kSingle;
+    p.name.push_back(name);
+    p.dn.push_back(0);
+  } else {
+    p.kind = Placement::Kind::kHash;
+    if (spec.columns.empty()) {
+      if (!schema.indexes.empty() && schema.indexes[0].primary &&
+          !schema.hidden_primary_key) {
+        for (int c : schema.indexes[0].columns)
+          spec.columns.push_back(schema.columns[static_cast<size_t>(c)].name);
+      } else {
+        for (const auto& c : schema.columns) spec.columns.push_back(c.name);
+      }
+    }
+    for (const std::string& c : spec.columns) {
+      const int at = schema.FindColumn(c);
+      if (at < 0)
+        return Status::SqlError(
+            1054, "42S22",
+            "Unknown column '" + c + "' in 'partition function'");
+      p.columns.push_back(at);
+    }
+    if (spec.kind == Kind::kNone) spec.kind = Kind::kHash;
+    if (spec.partitions <= 0)
+      spec.partitions = static_cast<int64_t>(dn_count());
+    if (spec.partitions > 1024)
+      return Status::SqlError(1499, "HY000",
+                              "Too many partitions (including subpartitions) "
+                              "were defined");
+    for (int64_t i = 0; i < spec.partitions; ++i) {
+      p.name.push_back(name + "_p" + std::to_string(i));
+      p.dn.push_back(static_cast<size_t>(i) % dn_count());
+    }
+  }
+  const std::string key = Key(schema.database, schema.name);
+  XP_RETURN_IF_ERROR(catalog_.CreateTable(std::move(schema), false));
+  placements_[key] = std::move(p);
+  return Status::OK();
+}
+
+const Placement* ClusterStore::PlacementOf(const TableSchema& t) const {
+  auto it = placements_.find(Key(t.database, t.name));
+  return it == placements_.end() ? nullptr : &it->second;
+}
+
+Status ClusterStore::CreateDatabase(std::string_view name, bool if_not_exists) {
+  if (catalog_.HasDatabase(name)) {
+    if (if_not_exists) return Status::OK();
+    return Status::SqlError(
+        1007, "HY000",
+        "Can't create database '" + std::string(name) + "'; database exists");
+  }
+  if (name == kSystemDb)
+    return Status::SqlError(1044, "42000",
+                            "Access denied to database 'xp_system'");
+  for (size_t dn = 0; dn < dn_count(); ++dn)
+    XP_RETURN_IF_ERROR(
+        Admin(dn, "CREATE DATABASE IF NOT EXISTS " + QuoteIdent(name))
+            .status());
+  XP_RETURN_IF_ERROR(AppendLog("db", std::string(name), ""));
+  return catalog_.CreateDatabase(name, false);
+}
+
+Status ClusterStore::DropDatabase(std::string_view name, bool if_exists) {
+  if (!catalog_.HasDatabase(name)) {
+    if (if_exists) return Status::OK();
+    return Status::SqlError(1008, "HY000",
+                            "Can't drop database '" + std::string(name) +
+                                "'; database doesn't exist");
+  }
+  // Logged first: a failure below leaves physical tables the catalog no
+  // longer names (garbage), never catalog tables without their data.
+  XP_RETURN_IF_ERROR(AppendLog("dropdb", std::string(name), ""));
+  for (const std::string& t : catalog_.Tables(name))
+    placements_.erase(Key(name, t));
+  XP_RETURN_IF_ERROR(catalog_.DropDatabase(name, false));
+  Status first;
+  for (size_t dn = 0; dn < dn_count(); ++dn) {
+    Status st =
+        Admin(dn, "DROP DATABASE IF EXISTS " + QuoteIdent(name)).status();
+    if (first.ok() && !st.ok()) first = st;
+  }
+  return first;
+}
+
+Status ClusterStore::CreateTable(TableSchema schema, bool if_not_exists) {
+  if (!catalog_.HasDatabase(schema.database))
+    return Status::SqlError(1049, "42000",
+                            "Unknown database '" + schema.database + "'");
+  if (catalog_.FindTable(schema.database, schema.name).ok()) {
+    if (if_not_exists) return Status::OK();
+    return Status::SqlError(1050, "42S01",
+                            "Table '" + schema.name + "' already exists");
+  }
+  XP_RETURN_IF_ERROR(ApplyCreateTable(schema));
+  XP_ASSIGN_OR_RETURN(const TableSchema* t,
+                      catalog_.FindTable(schema.database, schema.name));
+  const Placement p = placements_[Key(schema.database, schema.name)];
+  // Physical tables, undone on failure.
+  Status st;
+  size_t made = 0;
+  for (; made < p.partitions() && st.ok(); ++made) {
+    st = Admin(p.dn[made],
+               "CREATE TABLE " + QuoteIdent(t->database) + "." +
+                   exec::CreateTableText(*t, p.name[made], false).substr(13))
+             .status();
+    if (!st.ok()) break;
+  }
+  if (st.ok())
+    st = AppendLog("table", Key(t->database, t->name),
+                   exec::CreateTableText(*t));
+  if (!st.ok()) {
+    for (size_t i = 0; i < made; ++i)
+      (void)Admin(p.dn[i], "DROP TABLE IF EXISTS " + QuoteIdent(t->database) +
+                               "." + QuoteIdent(p.name[i]));
+    placements_.erase(Key(schema.database, schema.name));
+    (void)catalog_.DropTable(schema.database, schema.name, true);
+    return st;
+  }
+  return Status::OK();
+}
+
+Status ClusterStore::DropTable(std::string_view database,
+                               std::string_view table) {
+  XP_ASSIGN_OR_RETURN(const TableSchema* t,
+                      catalog_.FindTable(database, table));
+  const std::string key = Key(t->database, t->name);
+  const Placement p = placements_[key];
+  XP_RETURN_IF_ERROR(AppendLog("droptable", key, ""));
+  placements_.erase(key);
+  const std::string db(database);
+  XP_RETURN_IF_ERROR(catalog_.DropTable(database, table, false));
+  Status first;
+  for (size_t i = 0; i < p.partitions(); ++i) {
+    Status st = Admin(p.dn[i], "DROP TABLE IF EXISTS " + QuoteIdent(db) + "." +
+                                   QuoteIdent(p.name[i]))
+                    .status();
+    if (first.ok() && !st.ok()) first = st;
+  }
+  return first;
+}
+
+Status ClusterStore::TruncateTable(std::string_view database,
+                                   std::string_view table) {
+  XP_ASSIGN_OR_RETURN(const TableSchema* t,
+                      catalog_.FindTable(database, table));
+  const Placement* p = PlacementOf(*t);
+  for (size_t i = 0; i < p->partitions(); ++i)
+    XP_RETURN_IF_ERROR(Admin(p->dn[i], "TRUNCATE TABLE " +
+                                           QuoteIdent(t->database) + "." +
+                                           QuoteIdent(p->name[i]))
+                           .status());
+  std::lock_guard<std::mutex> lock(auto_mu_);
+  auto_next_.erase(Key(t->database, t->name));
+  return Status::OK();
+}
+
+Status ClusterStore::AlterTable(TableSchema schema,
+                                std::vector<int> column_source) {
+  XP_ASSIGN_OR_RETURN(TableSchema * old,
+                      catalog_.MutableTable(schema.database, schema.name));
+  bool same_columns = schema.columns.size() == old->columns.size();
+  for (size_t i = 0; same_columns && i < column_source.size(); ++i)
+    same_columns = column_source[i] == static_cast<int>(i);
+  if (!same_columns)
+    return Status::SqlError(1235, "42000",
+                            "This version of MySQL doesn't yet support "
+                            "'ALTER TABLE ... ADD/DROP COLUMN through a "
+                            "compute node'");
+  const Placement p = *PlacementOf(*old);
+  auto has = [](const TableSchema& t, uint32_t id) {
+    for (const auto& i : t.indexes)
+      if (i.id == id) return true;
+    return false;
+  };
+  std::vector<std::string> steps;  // per partition, %T = physical name
+  for (const auto& idx : schema.indexes) {
+    if (has(*old, idx.id)) continue;
+    std::string cols;
+    for (size_t k = 0; k < idx.columns.size(); ++k)
+      cols +=
+          (k ? "," : "") +
+          QuoteIdent(schema.columns[static_cast<size_t>(idx.columns[k])].name) +
+          (k < idx.desc.size() && idx.desc[k] ? " DESC" : "");
+    steps.push_back(
+        std::string(idx.unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ") +
+        QuoteIdent(idx.name) + " ON %T (" + cols + ")");
+  }
+  for (const auto& idx : old->indexes)
+    if (!has(schema, idx.id))
+      steps.push_back("DROP INDEX " + QuoteIdent(idx.name) + " ON %T");
+  for (const std::string& step : steps) {
+    for (size_t i = 0; i < p.partitions(); ++i) {
+      std::string sql = step;
+      const size_t at = sql.find("%T");
+      sql.replace(at, 2,
+                  QuoteIdent(schema.database) + "." + QuoteIdent(p.name[i]));
+      XP_RETURN_IF_ERROR(Admin(p.dn[i], sql).status());
+    }
+  }
+  XP_RETURN_IF_ERROR(AppendLog("table", Key(schema.database, schema.name),
+                               exec::CreateTableText(schema)));
+  *old = std::move(schema);
+  return Status::OK();
+}
+
+Result<int64_t> ClusterStore::NextAutoIncrement(const TableSchema& t,
+                                                size_t count) {
+  const std::string key = Key(t.database, t.name);
+  std::lock_guard<std::mutex> lock(auto_mu_);
+  auto it = auto_next_.find(key);
+  if (it == auto_next_.end()) {
+    // First use since start: continue after the largest stored value.
+    int col = -1;
+    for (size_t i = 0; i < t.columns.size(); ++i)
+      if (t.columns[i].auto_increment) col = static_cast<int>(i);
+    int64_t max = 0;
+    const Placement* p = PlacementOf(t);
+    for (size_t i = 0; p != nullptr && i < p->partitions(); ++i) {
+      XP_ASSIGN_OR_RETURN(
+          StmtResult r,
+          Admin(p->dn[i],
+                "SELECT MAX(" +
+                    QuoteIdent(t.columns[static_cast<size_t>(col)].name) +
+                    ") FROM " + QuoteIdent(t.database) + "." +
+                    QuoteIdent(p->name[i])));
+      if (!r.sets.empty() && !r.sets[0].rows.empty() &&
+          !r.sets[0].rows[0][0].empty()) {
+        const std::string v = Text(r.sets[0], r.sets[0].rows[0], 0);
+        max = std::max<int64_t>(max, std::stoll(v));
+      }
+    }
+    it = auto_next_.emplace(key, max + 1).first;
+  }
+  const int64_t first = it->second;
+  it->second += static_cast<int64_t>(count);
+  return first;
+}
+
+void ClusterStore::ObserveAutoIncrement(const TableSchema& t, int64_t value) {
+  std::lock_guard<std::mutex> lock(auto_mu_);
+  auto it = auto_next_.find(Key(t.database, t.name));
+  if (it != auto_next_.end() && value >= it->second) it->second = value + 1;
+}
+
+std::unique_ptr<exec::StoreSession> ClusterStore::NewSession() {
+  return std::make_unique<ClusterSession>(this);
+}
+
+}  // namespace xp::cn

@@ -1,0 +1,137 @@
+// The compute node's view of the cluster as an exec::Store (BRIEF §6): the
+// global catalog, table placement, and sessions whose tables live on the
+// data nodes. The SQL engine (plan/exec/local_engine.h) runs over it
+// unchanged; what differs is where rows come from and go to:
+//
+//  - Catalog: databases and tables with their placement, cached in memory
+//    and stored on DN 0 as a DDL log (`xp_system`.`catalog`), replayed at
+//    start. DDL reaches every DN involved before the log records it; a DDL
+//    that fails half-way undoes what it did (no table on some DNs only).
+//  - Placement: HASH / KEY partitioning (by primary key unless PARTITION BY
+//    names columns; PARTITIONS n, default one per DN), BROADCAST (a copy on
+//    every DN) or SINGLE (DN 0). Partition i of table t is the physical
+//    table `t_p<i>` on DN i mod N (BROADCAST / SINGLE: `t`).
+//  - Reads: the `distribute` pass wraps each table scan, with the filters,
+//    projections, partial aggregates, TopN and limits above it that a DN can
+//    run, into a Remote fragment; the fragment goes to the partitions it
+//    can touch (pruning on primary-key Get keys) as an ExecPlan or as SQL
+//    text (session variable xplan_mode = auto | plan | sql), and the CN
+//    merges (final aggregate, TopN, limit) above it.
+//  - Writes: INSERT ... VALUES rows are routed by partition key (one
+//    statement per partition), AUTO_INCREMENT values come from the CN;
+//    UPDATE / DELETE are pushed down as SQL to the partitions their WHERE
+//    can touch.
+//  - Transactions: each DN a session touches gets an XA branch; COMMIT is
+//    one-phase with one branch and two-phase (XA PREPARE everywhere, the
+//    decision logged on DN 0, XA COMMIT) with several. Prepared branches
+//    left by a crashed CN are finished at start (Open()).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "codec/status.h"
+#include "plan/exec/store.h"
+#include "plan/schema.h"
+#include "xprotocol/client.h"
+
+namespace xp::cn {
+
+struct DnEndpoint {
+  std::string host;
+  uint16_t port = 0;
+};
+
+// "host:port[,host:port...]" -> endpoints.
+Result<std::vector<DnEndpoint>> ParseDnList(std::string_view list);
+
+struct ClusterOptions {
+  std::vector<DnEndpoint> dns;
+  std::string user = "root";
+  std::string password;
+  // A DN that does not answer within this long fails the request (error
+  // 1429); connecting is retried on the next request.
+  uint32_t dn_timeout_ms = 10000;
+};
+
+// Where a table's rows live.
+struct Placement {
+  enum class Kind : uint8_t { kHash, kBroadcast, kSingle };
+  Kind kind = Kind::kHash;
+  std::vector<int> columns;       // kHash: partition key (table positions)
+  std::vector<std::string> name;  // partition i: physical table name
+  std::vector<size_t> dn;         // partition i: its DN
+  size_t partitions() const { return name.size(); }
+};
+
+// Partition of a row whose partition-key values (converted to the key
+// columns' types) are `key`.
+size_t PartitionOf(const std::vector<plan::Value>& key,
+                   const std::vector<plan::DataType>& types, size_t partitions);
+
+class ClusterStore : public exec::Store {
+ public:
+  // Connects to every DN, creates the system schema on DN 0 when missing,
+  // replays the catalog and finishes transactions a crashed CN left
+  // prepared. Fails when a DN cannot be reached.
+  static Result<std::unique_ptr<ClusterStore>> Open(ClusterOptions options);
+  ~ClusterStore() override;
+
+  const plan::Catalog& catalog() const override { return catalog_; }
+  Status CreateDatabase(std::string_view name, bool if_not_exists) override;
+  Status DropDatabase(std::string_view name, bool if_exists) override;
+  Status CreateTable(plan::TableSchema schema, bool if_not_exists) override;
+  Status DropTable(std::string_view database, std::string_view table) override;
+  Status TruncateTable(std::string_view database,
+                       std::string_view table) override;
+  Status AlterTable(plan::TableSchema schema,
+                    std::vector<int> column_source) override;
+  std::unique_ptr<exec::StoreSession> NewSession() override;
+
+  const ClusterOptions& options() const { return options_; }
+  size_t dn_count() const { return options_.dns.size(); }
+  // Placement of a table in the catalog (held under ddl_mutex()).
+  const Placement* PlacementOf(const plan::TableSchema& t) const;
+  // A new connection to DN `dn`; error 1429 when it cannot be reached.
+  Result<std::unique_ptr<Client>> Connect(size_t dn) const;
+  // Runs `sql` on DN `dn` over the store's own connection (DDL, catalog).
+  Result<StmtResult> Admin(size_t dn, const std::string& sql);
+  // Next AUTO_INCREMENT value(s) of a table: `count` consecutive values
+  // from the returned first one; explicit values given by INSERTs move the
+  // counter past them (Observe).
+  Result<int64_t> NextAutoIncrement(const plan::TableSchema& t, size_t count);
+  void ObserveAutoIncrement(const plan::TableSchema& t, int64_t value);
+  // Names for global transactions: unique per CN process.
+  std::string NewXid();
+  // Records the commit decision of `xid` on DN 0 (before phase two).
+  Status LogCommit(const std::string& xid);
+  Status ForgetCommit(const std::string& xid);
+
+ private:
+  explicit ClusterStore(ClusterOptions options);
+  Status Bootstrap();
+  Status Recover();
+  Status AppendLog(const std::string& op, const std::string& name,
+                   const std::string& body);
+  Status ApplyCreateTable(plan::TableSchema schema);
+  static std::string Key(std::string_view db, std::string_view table);
+
+  const ClusterOptions options_;
+  plan::InMemoryCatalog catalog_;
+  std::map<std::string, Placement> placements_;  // under ddl_mutex()
+  std::mutex admin_mu_;
+  std::vector<std::unique_ptr<Client>> admin_;  // per DN, lazily
+  int64_t log_seq_ = 0;
+  std::mutex auto_mu_;
+  std::map<std::string, int64_t> auto_next_;  // "db.t" -> next value
+  std::string xid_prefix_;
+  std::atomic<uint64_t> xid_counter_{0};
+};
+
+}  // namespace xp::cn

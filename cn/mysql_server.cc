@@ -1,0 +1,1249 @@
+#include "cn/mysql_server.h"
+
+#include <arpa/inet.h>
+#include <glog/logging.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <openssl/sha.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <optional>
+
+#include "codec/mysql_packet.h"
+#include "plan/types/decimal.h"
+#include "plan/types/temporal.h"
+
+namespace xp::cn {
+
+using namespace xp::mysql;  // NOLINT: protocol constants
+using plan::DataType;
+using plan::TypeId;
+
+namespace {
+
+constexpr uint8_t kCharsetUtf8mb4 = 45;  // utf8mb4_general_ci
+constexpr uint8_t kCharsetBinary = 63;
+constexpr char kNativePlugin[] = "mysql_native_password";
+
+constexpr uint32_t kServerCapabilities =
+    kClientLongPassword | kClientFoundRows | kClientLongFlag |
+    kClientConnectWithDb | kClientNoSchema | kClientProtocol41 |
+    kClientTransactions | kClientSecureConnection | kClientMultiStatements |
+    kClientMultiResults | kClientPsMultiResults | kClientPluginAuth |
+    kClientConnectAttrs | kClientPluginAuthLenencData | kClientDeprecateEof;
+
+std::string Sha1(std::string_view a) {
+  unsigned char md[SHA_DIGEST_LENGTH];
+  SHA1(reinterpret_cast<const unsigned char*>(a.data()), a.size(), md);
+  return std::string(reinterpret_cast<char*>(md), SHA_DIGEST_LENGTH);
+}
+
+// mysql_native_password: response = SHA1(pw) XOR SHA1(scramble +
+// SHA1(SHA1(pw))); the server keeps SHA1(SHA1(pw)).
+bool VerifyNative(const UserRecord& u, std::string_view scramble,
+                  std::string_view response) {
+  if (u.empty_password) return response.empty();
+  if (response.size() != SHA_DIGEST_LENGTH) return false;
+  std::string key = Sha1(std::string(scramble) + u.mysql41_hash);
+  for (size_t i = 0; i < key.size(); ++i) key[i] ^= response[i];
+  return Sha1(key) == u.mysql41_hash;
+}
+
+std::string Lower(std::string_view s) {
+  std::string out;
+  bool space = false;
+  for (char c : s) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  while (!out.empty() && (out.back() == ';' || out.back() == ' '))
+    out.pop_back();
+  return out;
+}
+
+struct ColumnDef {
+  uint8_t type = kTypeVarString;
+  uint16_t flags = 0;
+  uint8_t charset = kCharsetUtf8mb4;
+  uint32_t length = 0;
+  uint8_t decimals = 0;
+};
+
+ColumnDef DefOf(const DataType& t) {
+  ColumnDef d;
+  switch (t.id) {
+    case TypeId::kNull:
+      d.type = kTypeNull;
+      d.charset = kCharsetBinary;
+      break;
+    case TypeId::kInt:
+    case TypeId::kUInt:
+      d.charset = kCharsetBinary;
+      d.flags = t.id == TypeId::kUInt ? kFlagUnsigned : 0;
+      switch (t.int_bytes) {
+        case 1:
+          d.type = kTypeTiny;
+          d.length = 4;
+          break;
+        case 2:
+          d.type = kTypeShort;
+          d.length = 6;
+          break;
+        case 3:
+          d.type = kTypeInt24;
+          d.length = 9;
+          break;
+        case 4:
+          d.type = kTypeLong;
+          d.length = 11;
+          break;
+        default:
+          d.type = kTypeLongLong;
+          d.length = 20;
+      }
+      break;
+    case TypeId::kDouble:
+      d.charset = kCharsetBinary;
+      d.type = t.float_type ? kTypeFloat : kTypeDouble;
+      d.length = t.float_type ? 12 : 22;
+      d.decimals = 31;
+      break;
+    case TypeId::kDecimal:
+      d.charset = kCharsetBinary;
+      d.type = kTypeNewDecimal;
+      d.length = t.precision + 2u;
+      d.decimals = t.scale;
+      break;
+    case TypeId::kString:
+      d.type = kTypeVarString;
+      if (t.binary) {
+        d.charset = kCharsetBinary;
+        d.flags = kFlagBinary;
+        d.length = t.length;
+        if (t.length > 65535) {
+          d.type = kTypeBlob;
+          d.flags |= kFlagBlob;
+        }
+      } else {
+        d.length = t.length > 0x3fffffff ? 0xffffffffu : t.length * 4;
+        if (t.length > 65535) {
+          d.type = kTypeBlob;
+          d.flags = kFlagBlob;
+        }
+      }
+      break;
+    case TypeId::kDate:
+      d.charset = kCharsetBinary;
+      d.type = kTypeDate;
+      d.length = 10;
+      break;
+    case TypeId::kDateTime:
+      d.charset = kCharsetBinary;
+      d.type = t.timestamp ? kTypeTimestamp : kTypeDateTime;
+      d.length = 19 + (t.scale ? t.scale + 1u : 0u);
+      d.decimals = t.scale;
+      break;
+    case TypeId::kTime:
+      d.charset = kCharsetBinary;
+      d.type = kTypeTime;
+      d.length = 10 + (t.scale ? t.scale + 1u : 0u);
+      d.decimals = t.scale;
+      break;
+  }
+  return d;
+}
+
+void AppendColumnDef(std::string* out, std::string_view name,
+                     const ColumnDef& d) {
+  PutLenencStr(out, "def");
+  PutLenencStr(out, "");    // schema
+  PutLenencStr(out, "");    // table
+  PutLenencStr(out, "");    // org_table
+  PutLenencStr(out, name);  // name
+  PutLenencStr(out, name);  // org_name
+  PutLenenc(out, 0x0c);
+  PutU16(out, d.charset);
+  PutU32(out, d.length);
+  PutU8(out, d.type);
+  PutU16(out, d.flags);
+  PutU8(out, d.decimals);
+  PutU16(out, 0);
+}
+
+void AppendBinaryDate(std::string* out, int64_t days) {
+  int64_t y;
+  unsigned m, d;
+  plan::CivilFromDays(days, &y, &m, &d);
+  PutU8(out, 4);
+  PutU16(out, static_cast<uint16_t>(y));
+  PutU8(out, static_cast<uint8_t>(m));
+  PutU8(out, static_cast<uint8_t>(d));
+}
+
+void AppendBinaryDateTime(std::string* out, int64_t micros) {
+  constexpr int64_t kDay = 86'400'000'000;
+  int64_t days = micros / kDay;
+  int64_t rest = micros % kDay;
+  if (rest < 0) {
+    rest += kDay;
+    --days;
+  }
+  int64_t y;
+  unsigned m, d;
+  plan::CivilFromDays(days, &y, &m, &d);
+  const int64_t us = rest % 1'000'000;
+  const int64_t secs = rest / 1'000'000;
+  PutU8(out, us ? 11 : 7);
+  PutU16(out, static_cast<uint16_t>(y));
+  PutU8(out, static_cast<uint8_t>(m));
+  PutU8(out, static_cast<uint8_t>(d));
+  PutU8(out, static_cast<uint8_t>(secs / 3600));
+  PutU8(out, static_cast<uint8_t>(secs / 60 % 60));
+  PutU8(out, static_cast<uint8_t>(secs % 60));
+  if (us) PutU32(out, static_cast<uint32_t>(us));
+}
+
+void AppendBinaryTime(std::string* out, int64_t micros) {
+  const bool neg = micros < 0;
+  const uint64_t a =
+      neg ? 0 - static_cast<uint64_t>(micros) : static_cast<uint64_t>(micros);
+  const uint64_t us = a % 1'000'000, secs = a / 1'000'000;
+  PutU8(out, us ? 12 : 8);
+  PutU8(out, neg ? 1 : 0);
+  PutU32(out, static_cast<uint32_t>(secs / 86400));
+  PutU8(out, static_cast<uint8_t>(secs / 3600 % 24));
+  PutU8(out, static_cast<uint8_t>(secs / 60 % 60));
+  PutU8(out, static_cast<uint8_t>(secs % 60));
+  if (us) PutU32(out, static_cast<uint32_t>(us));
+}
+
+// One value of a binary result row (the column is not NULL there).
+void AppendBinaryValue(std::string* out, const exec::Vector& v,
+                       const DataType& t, size_t i) {
+  switch (t.id) {
+    case TypeId::kInt:
+    case TypeId::kUInt: {
+      const uint64_t x = t.id == TypeId::kInt
+                             ? static_cast<uint64_t>(v.data<int64_t>()[i])
+                             : v.data<uint64_t>()[i];
+      switch (t.int_bytes) {
+        case 1:
+          PutU8(out, static_cast<uint8_t>(x));
+          break;
+        case 2:
+          PutU16(out, static_cast<uint16_t>(x));
+          break;
+        case 3:
+        case 4:
+          PutU32(out, static_cast<uint32_t>(x));
+          break;
+        default:
+          PutU64(out, x);
+      }
+      return;
+    }
+    case TypeId::kDouble: {
+      const double d = v.data<double>()[i];
+      if (t.float_type) {
+        const float f = static_cast<float>(d);
+        uint32_t bits;
+        std::memcpy(&bits, &f, 4);
+        PutU32(out, bits);
+      } else {
+        uint64_t bits;
+        std::memcpy(&bits, &d, 8);
+        PutU64(out, bits);
+      }
+      return;
+    }
+    case TypeId::kString:
+      PutLenencStr(out, v.data<std::string_view>()[i]);
+      return;
+    case TypeId::kDate:
+      AppendBinaryDate(out, v.data<int64_t>()[i]);
+      return;
+    case TypeId::kDateTime:
+      AppendBinaryDateTime(out, v.data<int64_t>()[i]);
+      return;
+    case TypeId::kTime:
+      AppendBinaryTime(out, v.data<int64_t>()[i]);
+      return;
+    default:
+      PutLenencStr(out, exec::CellText(v, t, i));
+  }
+}
+
+// A COM_STMT_PREPARE'd statement.
+struct Prepared {
+  std::string sql;
+  uint16_t params = 0;
+  std::vector<uint16_t> param_types;  // from the last EXECUTE that sent them
+  std::vector<std::optional<std::string>> long_data;
+  std::vector<std::string> names;
+  std::vector<DataType> types;
+};
+
+}  // namespace
+
+class MysqlServer::Connection : public exec::ResultSink {
+ public:
+  Connection(MysqlServer* server, int fd, uint32_t id)
+      : server_(server), fd_(fd), id_(id) {
+    start_ = std::chrono::steady_clock::now();
+  }
+  ~Connection() override {
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+  void Run();
+  void Shutdown() {
+    closing_ = true;
+    ::shutdown(fd_, SHUT_RDWR);
+    std::lock_guard<std::mutex> lock(mu_);
+    if (engine_) engine_->CancelRunning();
+  }
+  void CancelQuery() {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (engine_) engine_->CancelRunning();
+  }
+  ProcessInfo Info() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    ProcessInfo p;
+    p.id = id_;
+    p.user = user_;
+    p.db = engine_ ? engine_->current_database() : "";
+    p.command = command_;
+    p.info = info_;
+    p.time_s = std::chrono::duration_cast<std::chrono::seconds>(
+                   std::chrono::steady_clock::now() - start_)
+                   .count();
+    return p;
+  }
+
+  // exec::ResultSink: a SELECT's rows stream straight into packets.
+  Status Columns(const std::vector<std::string>& names,
+                 const std::vector<DataType>& types) override;
+  Status Rows(const exec::Batch& batch, size_t visible) override;
+
+ private:
+  bool ReadPacket(std::string* payload);
+  void BeginPacket() {
+    packet_start_ = out_.size();
+    out_.append(4, '\0');
+  }
+  void EndPacket();
+  bool Flush();
+  void WriteOk(uint64_t affected = 0, uint64_t insert_id = 0);
+  void WriteEof();
+  void WriteError(uint32_t code, std::string_view state, std::string_view msg);
+  void WriteError(const Status& st);
+  bool Handshake();
+  void Dispatch(std::string_view packet);
+  void Query(std::string_view sql);
+  void Prepare(std::string_view sql);
+  void Execute(mysql::Reader& r);
+  void FieldList(std::string_view table);
+  // Runs one statement and writes its whole answer.
+  void RunStatement(std::string_view sql,
+                    const std::vector<plan::Value>& params, bool binary);
+  void WriteResultSet(const exec::QueryResult& r, bool binary);
+  bool Intercept(std::string_view sql);
+  uint16_t Status16() const {
+    uint16_t s = 0;
+    if (engine_ && engine_->in_transaction()) s |= kStatusInTrans;
+    if (autocommit_) s |= kStatusAutocommit;
+    return s;
+  }
+  void SetCommand(const char* command, std::string_view info) {
+    std::lock_guard<std::mutex> lock(mu_);
+    command_ = command;
+    info_ = std::string(info.substr(0, 1024));
+    start_ = std::chrono::steady_clock::now();
+  }
+
+  MysqlServer* server_;
+  int fd_;
+  const uint32_t id_;
+  std::atomic<bool> closing_{false};
+  uint32_t caps_ = 0;
+  uint8_t seq_ = 0;
+  std::string out_;
+  size_t packet_start_ = 0;
+  std::string in_;
+  std::unique_ptr<exec::LocalEngine> engine_;
+  bool autocommit_ = true;
+  mutable std::mutex mu_;  // engine_ pointer, processlist fields
+  std::string user_, command_ = "Connect", info_;
+  std::chrono::steady_clock::time_point start_;
+  std::map<uint32_t, Prepared> stmts_;
+  uint32_t next_stmt_ = 1;
+  // The result set being streamed by the sink.
+  bool binary_ = false;
+  bool columns_sent_ = false;
+  std::vector<DataType> sink_types_;
+};
+
+bool MysqlServer::Connection::ReadPacket(std::string* payload) {
+  payload->clear();
+  for (;;) {
+    char h[4];
+    size_t got = 0;
+    while (got < 4) {
+      const ssize_t n = ::recv(fd_, h + got, 4 - got, 0);
+      if (n <= 0) {
+        if (n < 0 && errno == EINTR) continue;
+        return false;
+      }
+      got += static_cast<size_t>(n);
+    }
+    const size_t len = static_cast<uint8_t>(h[0]) |
+                       static_cast<size_t>(static_cast<uint8_t>(h[1])) << 8 |
+                       static_cast<size_t>(static_cast<uint8_t>(h[2])) << 16;
+    seq_ = static_cast<uint8_t>(h[3] + 1);
+    if (payload->size() + len > server_->options_.max_packet_bytes) {
+      WriteError(1153, "08S01",
+                 "Got a packet bigger than 'max_allowed_packet' bytes");
+      Flush();
+      return false;
+    }
+    const size_t base = payload->size();
+    payload->resize(base + len);
+    got = 0;
+    while (got < len) {
+      const ssize_t n = ::recv(fd_, payload->data() + base + got, len - got, 0);
+      if (n <= 0) {
+        if (n < 0 && errno == EINTR) continue;
+        return false;
+      }
+      got += static_cast<size_t>(n);
+    }
+    if (len < kMaxPayload) return true;
+  }
+}
+
+void MysqlServer::Connection::EndPacket() {
+  size_t len = out_.size() - packet_start_ - 4;
+  if (len < kMaxPayload) {
+    char* h = out_.data() + packet_start_;
+    h[0] = static_cast<char>(len);
+    h[1] = static_cast<char>(len >> 8);
+    h[2] = static_cast<char>(len >> 16);
+    h[3] = static_cast<char>(seq_++);
+  } else {
+    // Split into 16 MiB - 1 pieces (and an empty one after an exact fit).
+    std::string body = out_.substr(packet_start_ + 4);
+    out_.resize(packet_start_);
+    size_t off = 0;
+    for (;;) {
+      const size_t n = std::min(kMaxPayload, body.size() - off);
+      PutU24(&out_, static_cast<uint32_t>(n));
+      PutU8(&out_, seq_++);
+      out_.append(body, off, n);
+      off += n;
+      if (n < kMaxPayload) break;
+    }
+  }
+  if (out_.size() >= (256u << 10)) Flush();
+}
+
+bool MysqlServer::Connection::Flush() {
+  size_t off = 0;
+  while (off < out_.size()) {
+    const ssize_t n =
+        ::send(fd_, out_.data() + off, out_.size() - off, MSG_NOSIGNAL);
+    if (n <= 0) {
+      if (n < 0 && errno == EINTR) continue;
+      out_.clear();
+      closing_ = true;
+      return false;
+    }
+    off += static_cast<size_t>(n);
+  }
+  out_.clear();
+  return true;
+}
+
+void MysqlServer::Connection::WriteOk(uint64_t affected, uint64_t insert_id) {
+  BeginPacket();
+  PutU8(&out_, 0x00);
+  PutLenenc(&out_, affected);
+  PutLenenc(&out_, insert_id);
+  PutU16(&out_, Status16());
+  PutU16(&out_, 0);
+  EndPacket();
+}
+
+void MysqlServer::Connection::WriteEof() {
+  BeginPacket();
+  if (caps_ & kClientDeprecateEof) {
+    // The OK packet that ends a result set.
+    PutU8(&out_, 0xfe);
+    PutLenenc(&out_, 0);
+    PutLenenc(&out_, 0);
+  } else {
+    PutU8(&out_, 0xfe);
+  }
+  PutU16(&out_, caps_ & kClientDeprecateEof ? Status16() : 0);
+  if (caps_ & kClientDeprecateEof) {
+    PutU16(&out_, 0);
+  } else {
+    // EOF: warnings, then status.
+    out_.resize(out_.size() - 2);
+    PutU16(&out_, 0);
+    PutU16(&out_, Status16());
+  }
+  EndPacket();
+}
+
+void MysqlServer::Connection::WriteError(uint32_t code, std::string_view state,
+                                         std::string_view msg) {
+  BeginPacket();
+  PutU8(&out_, 0xff);
+  PutU16(&out_, static_cast<uint16_t>(code));
+  out_ += '#';
+  std::string s(state.substr(0, 5));
+  s.resize(5, '0');
+  out_ += s;
+  out_.append(msg.substr(0, 512));
+  EndPacket();
+}
+
+void MysqlServer::Connection::WriteError(const Status& st) {
+  if (st.sql_code() != 0) {
+    WriteError(st.sql_code(), st.sql_state(), st.message());
+  } else if (st.code() == Status::Code::kNotSupported) {
+    WriteError(1235, "42000", st.message());
+  } else {
+    WriteError(1105, "HY000", st.ToString());
+  }
+}
+
+bool MysqlServer::Connection::Handshake() {
+  const std::string scramble = [] {
+    // 20 printable-safe bytes (no NUL: some clients stop at one).
+    std::string n = MakeNonce();
+    for (char& c : n)
+      c = static_cast<char>((static_cast<uint8_t>(c) % 94) + 33);
+    return n;
+  }();
+  seq_ = 0;
+  BeginPacket();
+  PutU8(&out_, 10);
+  PutNulStr(&out_, server_->options_.server_version);
+  PutU32(&out_, id_);
+  out_.append(scramble, 0, 8);
+  PutU8(&out_, 0);
+  PutU16(&out_, static_cast<uint16_t>(kServerCapabilities));
+  PutU8(&out_, kCharsetUtf8mb4);
+  PutU16(&out_, kStatusAutocommit);
+  PutU16(&out_, static_cast<uint16_t>(kServerCapabilities >> 16));
+  PutU8(&out_, 21);
+  out_.append(10, '\0');
+  out_.append(scramble, 8, 12);
+  PutU8(&out_, 0);
+  PutNulStr(&out_, kNativePlugin);
+  EndPacket();
+  if (!Flush()) return false;
+
+  std::string p;
+  if (!ReadPacket(&p)) return false;
+  Reader r(p);
+  uint32_t caps = 0, max_packet = 0;
+  uint8_t charset = 0;
+  std::string_view user, auth, db, plugin;
+  bool ok = r.U32(&caps) && r.U32(&max_packet) && r.U8(&charset) &&
+            r.Skip(23) && r.NulStr(&user);
+  if (ok && (caps & kClientProtocol41) == 0) {
+    WriteError(1251, "08004",
+               "Client does not support authentication protocol requested by "
+               "server; consider upgrading MySQL client");
+    Flush();
+    return false;
+  }
+  if (ok && (caps & kClientSsl) && r.done()) {
+    WriteError(1043, "08S01", "SSL is not supported by this server");
+    Flush();
+    return false;
+  }
+  if (ok) {
+    if (caps & kClientPluginAuthLenencData) {
+      ok = r.LenencStr(&auth);
+    } else if (caps & kClientSecureConnection) {
+      uint8_t n = 0;
+      ok = r.U8(&n) && r.Bytes(n, &auth);
+    } else {
+      ok = r.NulStr(&auth);
+    }
+  }
+  if (ok && (caps & kClientConnectWithDb) && !r.done()) ok = r.NulStr(&db);
+  if (ok && (caps & kClientPluginAuth) && !r.done()) ok = r.NulStr(&plugin);
+  if (!ok) {
+    WriteError(1043, "08S01", "Bad handshake");
+    Flush();
+    return false;
+  }
+  caps_ = caps & (kServerCapabilities | kClientSsl);
+  std::string response(auth);
+  if (!plugin.empty() && plugin != kNativePlugin) {
+    // Auth switch: ask for mysql_native_password with the same scramble.
+    BeginPacket();
+    PutU8(&out_, 0xfe);
+    PutNulStr(&out_, kNativePlugin);
+    out_.append(scramble);
+    PutU8(&out_, 0);
+    EndPacket();
+    if (!Flush() || !ReadPacket(&p)) return false;
+    response = p;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    user_ = std::string(user);
+  }
+  std::optional<UserRecord> rec = server_->users_->Find(user);
+  if (!rec || !VerifyNative(*rec, scramble, response)) {
+    WriteError(1045, "28000",
+               "Access denied for user '" + std::string(user) +
+                   "'@'localhost' (using password: " +
+                   (response.empty() ? "NO" : "YES") + ")");
+    Flush();
+    return false;
+  }
+  auto engine = std::make_unique<exec::LocalEngine>(server_->store_);
+  engine->set_memory_budget(server_->options_.memory_budget);
+  if (server_->session_init_) server_->session_init_(engine.get());
+  if (!db.empty()) {
+    Status st = engine->SetDatabase(std::string(db));
+    if (!st.ok()) {
+      WriteError(st);
+      Flush();
+      return false;
+    }
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    engine_ = std::move(engine);
+    command_ = "Sleep";
+  }
+  WriteOk();
+  return Flush();
+}
+
+void MysqlServer::Connection::Run() {
+  int one = 1;
+  ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+  if (!Handshake()) return;
+  std::string packet;
+  while (!closing_ && ReadPacket(&packet)) {
+    if (packet.empty()) break;
+    if (static_cast<uint8_t>(packet[0]) == kComQuit) break;
+    Dispatch(packet);
+    SetCommand("Sleep", "");
+    if (!Flush()) break;
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  engine_.reset();  // rolls back an open transaction
+}
+
+void MysqlServer::Connection::Dispatch(std::string_view packet) {
+  Reader r(packet);
+  uint8_t cmd = 0;
+  r.U8(&cmd);
+  switch (cmd) {
+    case kComQuery: {
+      std::string_view sql = r.Rest();
+      SetCommand("Query", sql);
+      Query(sql);
+      return;
+    }
+    case kComInitDb: {
+      Status st = engine_->SetDatabase(std::string(r.Rest()));
+      st.ok() ? WriteOk() : WriteError(st);
+      return;
+    }
+    case kComPing:
+    case kComResetConnection:
+      if (cmd == kComResetConnection) stmts_.clear();
+      WriteOk();
+      return;
+    case kComStatistics:
+      BeginPacket();
+      out_ += "Uptime: 1  Threads: " + std::to_string(server_->connections()) +
+              "  Questions: 0  Slow queries: 0  Opens: 0  Open tables: 0  "
+              "Queries per second avg: 0.000";
+      EndPacket();
+      return;
+    case kComProcessKill: {
+      uint32_t id = 0;
+      if (!r.U32(&id)) break;
+      server_->Kill(id, false)
+          ? WriteOk()
+          : WriteError(1094, "HY000",
+                       "Unknown thread id: " + std::to_string(id));
+      return;
+    }
+    case kComFieldList: {
+      std::string_view table;
+      if (!r.NulStr(&table)) table = r.Rest();
+      FieldList(table);
+      return;
+    }
+    case kComSetOption:
+      WriteEof();
+      return;
+    case kComStmtPrepare: {
+      std::string_view sql = r.Rest();
+      SetCommand("Prepare", sql);
+      Prepare(sql);
+      return;
+    }
+    case kComStmtExecute:
+      Execute(r);
+      return;
+    case kComStmtSendLongData: {
+      uint32_t id = 0;
+      uint16_t param = 0;
+      if (!r.U32(&id) || !r.U16(&param)) return;  // no reply, by protocol
+      auto it = stmts_.find(id);
+      if (it == stmts_.end() || param >= it->second.params) return;
+      auto& slot = it->second.long_data[param];
+      if (!slot) slot.emplace();
+      slot->append(r.Rest());
+      return;
+    }
+    case kComStmtClose: {
+      uint32_t id = 0;
+      if (r.U32(&id)) stmts_.erase(id);
+      return;  // no reply
+    }
+    case kComStmtReset: {
+      uint32_t id = 0;
+      if (!r.U32(&id)) break;
+      auto it = stmts_.find(id);
+      if (it == stmts_.end()) {
+        WriteError(1243, "HY000",
+                   "Unknown prepared statement handler (" + std::to_string(id) +
+                       ") given to mysqld_stmt_reset");
+        return;
+      }
+      for (auto& d : it->second.long_data) d.reset();
+      WriteOk();
+      return;
+    }
+    default:
+      WriteError(1047, "08S01", "Unknown command");
+      return;
+  }
+  WriteError(1835, "HY000", "Malformed communication packet.");
+}
+
+bool MysqlServer::Connection::Intercept(std::string_view sql) {
+  const std::string q = Lower(sql);
+  if (q == "show processlist" || q == "show full processlist") {
+    exec::QueryResult r;
+    r.names = {"Id", "User", "Host", "db", "Command", "Time", "State", "Info"};
+    for (const ProcessInfo& p : server_->ProcessList()) {
+      std::optional<std::string> info;
+      if (!p.info.empty()) info = p.info;
+      r.rows.push_back(
+          {std::to_string(p.id), p.user, std::string("localhost"),
+           p.db.empty() ? std::nullopt : std::optional<std::string>(p.db),
+           p.command, std::to_string(p.time_s),
+           std::string(p.command == "Sleep" ? "" : "executing"), info});
+    }
+    WriteResultSet(r, false);
+    return true;
+  }
+  if (q.rfind("kill ", 0) == 0) {
+    std::string rest = q.substr(5);
+    bool query_only = false;
+    if (rest.rfind("query ", 0) == 0) {
+      query_only = true;
+      rest = rest.substr(6);
+    } else if (rest.rfind("connection ", 0) == 0) {
+      rest = rest.substr(11);
+    }
+    char* end = nullptr;
+    const unsigned long id = std::strtoul(rest.c_str(), &end, 10);
+    if (rest.empty() || end == nullptr || *end != '\0') {
+      WriteError(1064, "42000",
+                 "You have an error in your SQL syntax near '" + rest + "'");
+      return true;
+    }
+    if (id == id_ && !query_only) {
+      WriteError(1317, "70100", "Query execution was interrupted");
+      closing_ = true;
+      return true;
+    }
+    if (server_->Kill(static_cast<uint32_t>(id), query_only)) {
+      WriteOk();
+    } else {
+      WriteError(1094, "HY000", "Unknown thread id: " + std::to_string(id));
+    }
+    return true;
+  }
+  return false;
+}
+
+void MysqlServer::Connection::Query(std::string_view sql) {
+  if (Intercept(sql)) return;
+  static const std::vector<plan::Value> kNone;
+  RunStatement(sql, kNone, false);
+}
+
+void MysqlServer::Connection::RunStatement(
+    std::string_view sql, const std::vector<plan::Value>& params, bool binary) {
+  binary_ = binary;
+  columns_sent_ = false;
+  Result<exec::QueryResult> r = engine_->Execute(sql, params, this);
+  if (!r.ok()) {
+    // After rows were sent the ERR packet ends the result set.
+    WriteError(r.status());
+    return;
+  }
+  autocommit_ = engine_->autocommit();
+  if (columns_sent_) {
+    WriteEof();
+    return;
+  }
+  if (!r->names.empty()) {
+    WriteResultSet(*r, binary);
+    return;
+  }
+  WriteOk(r->rows_affected, r->last_insert_id);
+}
+
+Status MysqlServer::Connection::Columns(const std::vector<std::string>& names,
+                                        const std::vector<DataType>& types) {
+  columns_sent_ = true;
+  sink_types_ = types;
+  BeginPacket();
+  PutLenenc(&out_, names.size());
+  EndPacket();
+  for (size_t i = 0; i < names.size(); ++i) {
+    BeginPacket();
+    AppendColumnDef(&out_, names[i], DefOf(types[i]));
+    EndPacket();
+  }
+  if ((caps_ & kClientDeprecateEof) == 0) WriteEof();
+  return closing_ ? Status::Aborted("connection closed") : Status::OK();
+}
+
+Status MysqlServer::Connection::Rows(const exec::Batch& batch, size_t visible) {
+  const size_t n = batch.num_rows();
+  for (size_t row = 0; row < n; ++row) {
+    BeginPacket();
+    if (binary_) {
+      PutU8(&out_, 0x00);
+      const size_t bitmap = (visible + 7 + 2) / 8;
+      const size_t at = out_.size();
+      out_.append(bitmap, '\0');
+      for (size_t c = 0; c < visible; ++c) {
+        const exec::Vector& v = batch.column(c);
+        if (v.IsNull(row) || sink_types_[c].id == TypeId::kNull) {
+          out_[at + (c + 2) / 8] |= static_cast<char>(1 << ((c + 2) % 8));
+          continue;
+        }
+        AppendBinaryValue(&out_, v, sink_types_[c], row);
+      }
+    } else {
+      for (size_t c = 0; c < visible; ++c) {
+        const exec::Vector& v = batch.column(c);
+        if (v.IsNull(row) || sink_types_[c].id == TypeId::kNull) {
+          PutU8(&out_, 0xfb);
+        } else if (sink_types_[c].id == TypeId::kString) {
+          PutLenencStr(&out_, v.data<std::string_view>()[row]);
+        } else {
+          PutLenencStr(&out_, exec::CellText(v, sink_types_[c], row));
+        }
+      }
+    }
+    EndPacket();
+  }
+  return closing_ ? Status::Aborted("connection closed") : Status::OK();
+}
+
+void MysqlServer::Connection::WriteResultSet(const exec::QueryResult& r,
+                                             bool binary) {
+  BeginPacket();
+  PutLenenc(&out_, r.names.size());
+  EndPacket();
+  for (size_t i = 0; i < r.names.size(); ++i) {
+    BeginPacket();
+    // Rows given as text: typed columns keep their type in text mode; in
+    // binary mode every such column is sent as a string.
+    ColumnDef d =
+        (!binary && i < r.types.size()) ? DefOf(r.types[i]) : ColumnDef{};
+    if (d.type == kTypeNull) d = ColumnDef{};
+    if (d.length == 0) d.length = 256;
+    AppendColumnDef(&out_, r.names[i], d);
+    EndPacket();
+  }
+  if ((caps_ & kClientDeprecateEof) == 0) WriteEof();
+  for (const auto& row : r.rows) {
+    BeginPacket();
+    if (binary) {
+      PutU8(&out_, 0x00);
+      const size_t bitmap = (row.size() + 7 + 2) / 8;
+      const size_t at = out_.size();
+      out_.append(bitmap, '\0');
+      for (size_t c = 0; c < row.size(); ++c) {
+        if (!row[c]) {
+          out_[at + (c + 2) / 8] |= static_cast<char>(1 << ((c + 2) % 8));
+        } else {
+          PutLenencStr(&out_, *row[c]);
+        }
+      }
+    } else {
+      for (const auto& cell : row) {
+        if (cell) {
+          PutLenencStr(&out_, *cell);
+        } else {
+          PutU8(&out_, 0xfb);
+        }
+      }
+    }
+    EndPacket();
+  }
+  WriteEof();
+}
+
+void MysqlServer::Connection::FieldList(std::string_view table) {
+  Result<exec::QueryResult> r =
+      engine_->Execute("SELECT * FROM `" + std::string(table) + "` LIMIT 0");
+  if (!r.ok()) {
+    WriteError(r.status());
+    return;
+  }
+  for (size_t i = 0; i < r->names.size(); ++i) {
+    BeginPacket();
+    AppendColumnDef(&out_, r->names[i],
+                    i < r->types.size() ? DefOf(r->types[i]) : ColumnDef{});
+    PutLenenc(&out_, 0xfb);  // default value: NULL
+    EndPacket();
+  }
+  WriteEof();
+}
+
+void MysqlServer::Connection::Prepare(std::string_view sql) {
+  Result<exec::StatementShape> shape = engine_->Describe(sql);
+  if (!shape.ok()) {
+    WriteError(shape.status());
+    return;
+  }
+  if (shape->params > 65535) {
+    WriteError(1390, "HY000",
+               "Prepared statement contains too many placeholders");
+    return;
+  }
+  Prepared p;
+  p.sql = std::string(sql);
+  p.params = static_cast<uint16_t>(shape->params);
+  p.long_data.resize(p.params);
+  p.names = std::move(shape->names);
+  p.types = std::move(shape->types);
+  const uint32_t id = next_stmt_++;
+  BeginPacket();
+  PutU8(&out_, 0x00);
+  PutU32(&out_, id);
+  PutU16(&out_, static_cast<uint16_t>(p.names.size()));
+  PutU16(&out_, p.params);
+  PutU8(&out_, 0);
+  PutU16(&out_, 0);
+  EndPacket();
+  if (p.params > 0) {
+    for (uint16_t i = 0; i < p.params; ++i) {
+      BeginPacket();
+      ColumnDef d;
+      d.type = kTypeVarString;
+      d.charset = kCharsetBinary;
+      AppendColumnDef(&out_, "?", d);
+      EndPacket();
+    }
+    if ((caps_ & kClientDeprecateEof) == 0) WriteEof();
+  }
+  if (!p.names.empty()) {
+    for (size_t i = 0; i < p.names.size(); ++i) {
+      BeginPacket();
+      AppendColumnDef(&out_, p.names[i], DefOf(p.types[i]));
+      EndPacket();
+    }
+    if ((caps_ & kClientDeprecateEof) == 0) WriteEof();
+  }
+  stmts_.emplace(id, std::move(p));
+}
+
+namespace {
+
+// One binary-protocol parameter value of `type` (flags 0x80: unsigned).
+bool ReadParam(Reader& r, uint16_t type_and_flags, plan::Value* out) {
+  const uint8_t type = static_cast<uint8_t>(type_and_flags);
+  const bool is_unsigned = (type_and_flags & 0x8000) != 0;
+  switch (type) {
+    case kTypeNull:
+      *out = std::monostate();
+      return true;
+    case kTypeTiny: {
+      uint8_t v;
+      if (!r.U8(&v)) return false;
+      *out = is_unsigned ? plan::Value(uint64_t{v})
+                         : plan::Value(int64_t{static_cast<int8_t>(v)});
+      return true;
+    }
+    case kTypeShort:
+    case kTypeYear: {
+      uint16_t v;
+      if (!r.U16(&v)) return false;
+      *out = is_unsigned ? plan::Value(uint64_t{v})
+                         : plan::Value(int64_t{static_cast<int16_t>(v)});
+      return true;
+    }
+    case kTypeLong:
+    case kTypeInt24: {
+      uint32_t v;
+      if (!r.U32(&v)) return false;
+      *out = is_unsigned ? plan::Value(uint64_t{v})
+                         : plan::Value(int64_t{static_cast<int32_t>(v)});
+      return true;
+    }
+    case kTypeLongLong: {
+      uint64_t v;
+      if (!r.U64(&v)) return false;
+      if (is_unsigned && v > static_cast<uint64_t>(INT64_MAX)) {
+        *out = v;
+      } else {
+        *out = static_cast<int64_t>(v);
+      }
+      return true;
+    }
+    case kTypeFloat: {
+      uint32_t bits;
+      if (!r.U32(&bits)) return false;
+      float f;
+      std::memcpy(&f, &bits, 4);
+      *out = static_cast<double>(f);
+      return true;
+    }
+    case kTypeDouble: {
+      uint64_t bits;
+      if (!r.U64(&bits)) return false;
+      double d;
+      std::memcpy(&d, &bits, 8);
+      *out = d;
+      return true;
+    }
+    case kTypeDate:
+    case kTypeDateTime:
+    case kTypeTimestamp: {
+      uint8_t n;
+      if (!r.U8(&n)) return false;
+      uint16_t y = 0;
+      uint8_t mo = 0, d = 0, h = 0, mi = 0, s = 0;
+      uint32_t us = 0;
+      if (n != 0 && n != 4 && n != 7 && n != 11) return false;
+      if (n >= 4 && !(r.U16(&y) && r.U8(&mo) && r.U8(&d))) return false;
+      if (n >= 7 && !(r.U8(&h) && r.U8(&mi) && r.U8(&s))) return false;
+      if (n >= 11 && !r.U32(&us)) return false;
+      char buf[64];
+      if (type == kTypeDate) {
+        std::snprintf(buf, sizeof(buf), "%04u-%02u-%02u", y, mo, d);
+      } else if (us) {
+        std::snprintf(buf, sizeof(buf), "%04u-%02u-%02u %02u:%02u:%02u.%06u", y,
+                      mo, d, h, mi, s, us);
+      } else {
+        std::snprintf(buf, sizeof(buf), "%04u-%02u-%02u %02u:%02u:%02u", y, mo,
+                      d, h, mi, s);
+      }
+      *out = std::string(buf);
+      return true;
+    }
+    case kTypeTime: {
+      uint8_t n;
+      if (!r.U8(&n)) return false;
+      uint8_t neg = 0, h = 0, mi = 0, s = 0;
+      uint32_t days = 0, us = 0;
+      if (n != 0 && n != 8 && n != 12) return false;
+      if (n >= 8 &&
+          !(r.U8(&neg) && r.U32(&days) && r.U8(&h) && r.U8(&mi) && r.U8(&s)))
+        return false;
+      if (n >= 12 && !r.U32(&us)) return false;
+      char buf[64];
+      std::snprintf(buf, sizeof(buf), "%s%u:%02u:%02u.%06u", neg ? "-" : "",
+                    days * 24u + h, mi, s, us);
+      *out = std::string(buf);
+      return true;
+    }
+    case kTypeNewDecimal:
+    case kTypeDecimal: {
+      std::string_view v;
+      if (!r.LenencStr(&v)) return false;
+      Result<plan::Decimal> d = plan::ParseDecimal(v);
+      if (d.ok()) {
+        *out = *d;
+      } else {
+        *out = std::string(v);
+      }
+      return true;
+    }
+    default: {
+      // Strings, blobs, JSON, ENUM, SET, BIT: bytes.
+      std::string_view v;
+      if (!r.LenencStr(&v)) return false;
+      *out = std::string(v);
+      return true;
+    }
+  }
+}
+
+}  // namespace
+
+void MysqlServer::Connection::Execute(Reader& r) {
+  uint32_t id = 0, iterations = 0;
+  uint8_t flags = 0;
+  if (!r.U32(&id) || !r.U8(&flags) || !r.U32(&iterations)) {
+    WriteError(1835, "HY000", "Malformed communication packet.");
+    return;
+  }
+  auto it = stmts_.find(id);
+  if (it == stmts_.end()) {
+    WriteError(1243, "HY000",
+               "Unknown prepared statement handler (" + std::to_string(id) +
+                   ") given to mysqld_stmt_execute");
+    return;
+  }
+  Prepared& p = it->second;
+  SetCommand("Execute", p.sql);
+  std::vector<plan::Value> params(p.params);
+  if (p.params > 0) {
+    std::string_view nulls;
+    uint8_t bound = 0;
+    bool ok = r.Bytes((p.params + 7u) / 8u, &nulls) && r.U8(&bound);
+    if (ok && bound) {
+      p.param_types.assign(p.params, 0);
+      for (auto& t : p.param_types) ok = ok && r.U16(&t);
+    }
+    if (ok && p.param_types.size() != p.params) {
+      WriteError(2031, "HY000",
+                 "No data supplied for parameters in prepared statement");
+      return;
+    }
+    for (uint16_t i = 0; ok && i < p.params; ++i) {
+      if (p.long_data[i]) {
+        params[i] = *p.long_data[i];
+        continue;
+      }
+      if ((static_cast<uint8_t>(nulls[i / 8]) >> (i % 8)) & 1) continue;
+      ok = ReadParam(r, p.param_types[i], &params[i]);
+    }
+    if (!ok) {
+      WriteError(1835, "HY000", "Malformed communication packet.");
+      return;
+    }
+    for (auto& d : p.long_data) d.reset();
+  }
+  RunStatement(p.sql, params, true);
+}
+
+MysqlServer::MysqlServer(MysqlServerOptions options, exec::Store* store,
+                         const UserStore* users)
+    : options_(std::move(options)), store_(store), users_(users) {}
+
+MysqlServer::~MysqlServer() { Stop(); }
+
+Status MysqlServer::Start() {
+  listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (listen_fd_ < 0)
+    return Status::IOError("socket: " + std::string(strerror(errno)));
+  int one = 1;
+  ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(options_.port);
+  if (::inet_pton(AF_INET, options_.host.c_str(), &addr.sin_addr) != 1)
+    return Status::InvalidArgument("bad listen address " + options_.host);
+  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) !=
+          0 ||
+      ::listen(listen_fd_, 128) != 0) {
+    const std::string err = strerror(errno);
+    ::close(listen_fd_);
+    listen_fd_ = -1;
+    return Status::IOError("listen on " + options_.host + ":" +
+                           std::to_string(options_.port) + ": " + err);
+  }
+  socklen_t len = sizeof(addr);
+  ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+  port_ = ntohs(addr.sin_port);
+  acceptor_ = std::thread([this] { AcceptLoop(); });
+  return Status::OK();
+}
+
+void MysqlServer::AcceptLoop() {
+  while (!stopping_) {
+    pollfd pfd{listen_fd_, POLLIN, 0};
+    if (::poll(&pfd, 1, 200) <= 0) continue;
+    const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (fd < 0) continue;
+    std::shared_ptr<Connection> c;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      const uint32_t id = next_id_++;
+      c = std::make_shared<Connection>(this, fd, id);
+      conns_[id] = c;
+    }
+    std::thread([this, c, id = c->Info().id] {
+      c->Run();
+      std::lock_guard<std::mutex> lock(mu_);
+      conns_.erase(id);
+      if (conns_.empty()) conns_cv_.notify_all();
+    }).detach();
+  }
+}
+
+void MysqlServer::Stop() {
+  if (stopping_.exchange(true)) return;
+  if (acceptor_.joinable()) acceptor_.join();
+  if (listen_fd_ >= 0) ::close(listen_fd_);
+  listen_fd_ = -1;
+  std::unique_lock<std::mutex> lock(mu_);
+  for (auto& [id, c] : conns_) c->Shutdown();
+  conns_cv_.wait(lock, [this] { return conns_.empty(); });
+}
+
+size_t MysqlServer::connections() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return conns_.size();
+}
+
+std::vector<MysqlServer::ProcessInfo> MysqlServer::ProcessList() const {
+  std::vector<std::shared_ptr<Connection>> cs;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& [id, c] : conns_) cs.push_back(c);
+  }
+  std::vector<ProcessInfo> out;
+  for (auto& c : cs) out.push_back(c->Info());
+  return out;
+}
+
+bool MysqlServer::Kill(uint32_t id, bool query_only) {
+  std::shared_ptr<Connection> c;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = conns_.find(id);
+    if (it == conns_.end()) return false;
+    c = it->second;
+  }
+  query_only ? c->CancelQuery() : c->Shutdown();
+  return true;
+}
+
+}  // namespace xp::cn

@@ -1,0 +1,87 @@
+// The compute node's MySQL protocol front end (BRIEF §6): handshake v10 with
+// mysql_native_password, text and binary (prepared statement) protocols,
+// OK / ERR packets with MySQL codes and SQLSTATEs, CLIENT_DEPRECATE_EOF,
+// SHOW PROCESSLIST and KILL. Every client connection gets a thread and an
+// exec::LocalEngine over the Store given (the cluster store in xcn, an
+// in-memory one in tests), so SQL semantics are the engine's.
+//
+// Bad input: packets are bounded (max_packet_bytes, error 1153 then close),
+// every field is read through a bounds-checked reader, and a malformed
+// command fails that connection alone (ER_MALFORMED_PACKET 1835).
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "codec/status.h"
+#include "plan/exec/local_engine.h"
+#include "plan/exec/store.h"
+#include "xprotocol/auth.h"
+
+namespace xp::cn {
+
+struct MysqlServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 3306;  // 0: any free port (see MysqlServer::port())
+  std::string server_version = "8.0.35-xprotocol";
+  size_t max_packet_bytes = 64u << 20;
+  // Per-statement memory budget of each session's engine (0: none).
+  size_t memory_budget = 0;
+};
+
+class MysqlServer {
+ public:
+  // `store` and `users` must outlive the server.
+  MysqlServer(MysqlServerOptions options, exec::Store* store,
+              const UserStore* users);
+  ~MysqlServer();
+  // Binds and listens, then accepts on a thread of its own.
+  Status Start();
+  // Stops accepting, closes every connection and joins their threads.
+  void Stop();
+  uint16_t port() const { return port_; }
+  size_t connections() const;
+
+  // Called with each new engine before it serves (session defaults).
+  void set_session_init(std::function<void(exec::LocalEngine*)> init) {
+    session_init_ = std::move(init);
+  }
+
+  // One connection's state as SHOW PROCESSLIST shows it.
+  struct ProcessInfo {
+    uint32_t id;
+    std::string user, db, command, info;
+    int64_t time_s;
+  };
+  std::vector<ProcessInfo> ProcessList() const;
+  // KILL [QUERY] id: false when there is no such connection.
+  bool Kill(uint32_t id, bool query_only);
+
+  class Connection;
+
+ private:
+  void AcceptLoop();
+
+  const MysqlServerOptions options_;
+  exec::Store* store_;
+  const UserStore* users_;
+  std::function<void(exec::LocalEngine*)> session_init_;
+  int listen_fd_ = -1;
+  uint16_t port_ = 0;
+  std::thread acceptor_;
+  std::atomic<bool> stopping_{false};
+  mutable std::mutex mu_;
+  std::map<uint32_t, std::shared_ptr<Connection>> conns_;
+  std::condition_variable conns_cv_;  // conns_ became empty
+  uint32_t next_id_ = 1;
+};
+
+}  // namespace xp::cn
