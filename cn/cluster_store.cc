@@ -259,16 +259,26 @@ class ClusterSession : public exec::StoreSession {
     if (in_txn_ || AnyBranch()) (void)Rollback();
   }
 
-  Result<exec::TableStore*> Table(const TableSchema& schema) override {
-    return Status::SqlError(1235, "42000",
-                            "This version of MySQL doesn't yet support "
-                            "'row-at-a-time writes on a partitioned table'");
-  }
-  Status StatementBegin() override { return Status::OK(); }
-  Status StatementEnd(bool ok) override {
-    if (!in_txn_ && AnyBranch()) return ok ? Commit() : Rollback();
+  Result<exec::TableStore*> Table(const TableSchema& schema) override;
+  Status StatementBegin() override {
+    tables_.clear();
+    stmt_write_ = false;
+    stmt_dns_.clear();
     return Status::OK();
   }
+  Status StatementEnd(bool ok) override {
+    Status st = ok ? FlushInserts() : Status::OK();
+    tables_.clear();
+    if (!st.ok()) ok = false;
+    if (!in_txn_ && AnyBranch()) {
+      Status end = ok ? Commit() : Rollback();
+      if (st.ok()) st = end;
+    }
+    return st;
+  }
+  // Rows the engine inserted one at a time (INSERT ... SELECT), sent as
+  // one INSERT per partition.
+  Status FlushInserts();
   Status Begin() override {
     if (in_txn_) XP_RETURN_IF_ERROR(Commit());
     in_txn_ = true;
@@ -278,6 +288,9 @@ class ClusterSession : public exec::StoreSession {
   Status Commit() override;
   Status Rollback() override;
   bool in_transaction() const override { return in_txn_; }
+  Status Snapshot() override {
+    return in_txn_ ? EnsureBranch(0, /*write=*/false) : Status::OK();
+  }
   Status Xa(const sql::XaStatement&, std::vector<std::string>*) override {
     return Status::SqlError(1235, "42000",
                             "This version of MySQL doesn't yet support 'XA "
@@ -311,21 +324,34 @@ class ClusterSession : public exec::StoreSession {
   }
 
  private:
+  // A DN's part of the session's transaction: a plain one (a read-only
+  // autocommit statement's consistent snapshot) or an XA branch.
   struct Branch {
-    bool active = false;
+    enum class Kind : uint8_t { kNone, kPlain, kXa } kind = Kind::kNone;
+    bool wrote = false;
+    bool active() const { return kind != Kind::kNone; }
   };
   bool AnyBranch() const {
     for (const Branch& b : branches_)
-      if (b.active) return true;
+      if (b.active()) return true;
     return false;
   }
   Result<Client*> Conn(size_t dn);
-  // A DN's error as this statement's; a broken connection is dropped.
+  // A DN's error as this statement's; a broken connection is dropped (and
+  // with it that DN's branch: the transaction can then only roll back).
   Status DnError(size_t dn, const Status& st);
   Result<StmtResult> Run(size_t dn, const std::string& sql);
-  // Inside a transaction (explicit, or `force` for a multi-DN write): the
-  // DN's XA branch, started when missing.
-  Status EnsureBranch(size_t dn, bool force = false);
+  // Sends each DN its statements back to back, then reads every answer:
+  // one round trip for all of them. The first error is returned.
+  Status Pipeline(
+      const std::vector<std::pair<size_t, std::vector<std::string>>>& work);
+  // Starts branches on `dns` at one moment: no two-phase commit is half
+  // visible in their snapshots (the store's commit gate).
+  Status StartBranches(const std::vector<size_t>& dns, Branch::Kind kind);
+  // Before a request to `dn`: in an explicit transaction, branches on
+  // every DN (started together on first use); for an autocommit write
+  // that spans DNs (`xa`), an XA branch on this one.
+  Status EnsureBranch(size_t dn, bool write, bool xa = false);
   // Runs one request per DN in parallel (one thread per extra DN).
   template <class Fn>
   Status Fanout(const std::vector<size_t>& dns, Fn&& fn);
@@ -344,11 +370,19 @@ class ClusterSession : public exec::StoreSession {
                const std::map<size_t, std::string>& sql_by_partition,
                uint64_t* affected);
 
+  friend class ClusterTable;
   ClusterStore* store_;
+  std::map<const TableSchema*, std::unique_ptr<exec::TableStore>> tables_;
   std::vector<std::unique_ptr<Client>> conns_;
   std::vector<Branch> branches_;
   bool in_txn_ = false;
+  // A branch's DN went away: the transaction can only roll back. Set from
+  // the threads of a fan-out.
+  std::atomic<bool> lost_branch_{false};
+  bool stmt_write_ = false;  // the running statement is INSERT/UPDATE/DELETE
+  std::vector<size_t> stmt_dns_;  // DNs the running SELECT's fragments read
   bool ship_sql_ = false;
+  std::string insert_verb_ = "INSERT";  // of the running INSERT ... SELECT
   std::string xid_;
 };
 
@@ -363,13 +397,22 @@ Status ClusterSession::DnError(size_t dn, const Status& st) {
   if (st.code() == Status::Code::kAborted && conns_[dn]) {
     const ServerError e = conns_[dn]->last_error();
     if (e.code != 0) {
-      if (e.fatal) conns_[dn].reset();
+      if (e.fatal) {
+        conns_[dn].reset();
+        if (branches_[dn].active()) {
+          lost_branch_ = true;
+          branches_[dn] = Branch();
+        }
+      }
       return Status::SqlError(e.code, e.sql_state, e.msg);
     }
   }
   if (st.sql_code() != 0) return st;
   conns_[dn].reset();
-  branches_[dn].active = false;
+  if (branches_[dn].active()) {
+    lost_branch_ = true;
+    branches_[dn] = Branch();
+  }
   return Unreachable(dn, store_->options().dns[dn], st);
 }
 
@@ -380,11 +423,81 @@ Result<StmtResult> ClusterSession::Run(size_t dn, const std::string& sql) {
   return r;
 }
 
-Status ClusterSession::EnsureBranch(size_t dn, bool force) {
-  if (!(in_txn_ || force) || branches_[dn].active) return Status::OK();
-  if (xid_.empty()) xid_ = store_->NewXid();
-  XP_RETURN_IF_ERROR(Run(dn, "XA START '" + xid_ + "'").status());
-  branches_[dn].active = true;
+Status ClusterSession::Pipeline(
+    const std::vector<std::pair<size_t, std::vector<std::string>>>& work) {
+  Status first;
+  auto note = [&](const Status& st) {
+    if (first.ok() && !st.ok()) first = st;
+  };
+  std::vector<size_t> sent(work.size(), 0);
+  for (size_t i = 0; i < work.size(); ++i) {
+    const size_t dn = work[i].first;
+    Result<Client*> c = Conn(dn);
+    if (!c.ok()) {
+      note(c.status());
+      continue;
+    }
+    for (const std::string& sql : work[i].second) {
+      Status st = (*c)->SendExecute(sql);
+      if (!st.ok()) {
+        note(DnError(dn, st));
+        break;
+      }
+      ++sent[i];
+    }
+  }
+  for (size_t i = 0; i < work.size(); ++i) {
+    const size_t dn = work[i].first;
+    for (size_t k = 0; k < sent[i] && conns_[dn]; ++k) {
+      Result<StmtResult> r = conns_[dn]->ReadResult();
+      if (!r.ok()) note(DnError(dn, r.status()));
+    }
+  }
+  return first;
+}
+
+Status ClusterSession::StartBranches(const std::vector<size_t>& dns,
+                                     Branch::Kind kind) {
+  if (kind == Branch::Kind::kXa && xid_.empty()) xid_ = store_->NewXid();
+  const std::string start = kind == Branch::Kind::kXa
+                                ? "XA START '" + xid_ + "'"
+                                : "START TRANSACTION WITH CONSISTENT SNAPSHOT";
+  std::vector<std::pair<size_t, std::vector<std::string>>> work;
+  for (size_t dn : dns)
+    if (!branches_[dn].active()) work.push_back({dn, {start}});
+  if (work.empty()) return Status::OK();
+  Status st;
+  {
+    std::unique_lock<std::shared_mutex> gate(store_->commit_gate(),
+                                             std::defer_lock);
+    if (work.size() > 1) gate.lock();
+    st = Pipeline(work);
+  }
+  for (auto& [dn, _] : work)
+    if (conns_[dn]) branches_[dn].kind = kind;
+  if (!st.ok()) {
+    (void)EndBranches(false);
+    return st;
+  }
+  return Status::OK();
+}
+
+Status ClusterSession::EnsureBranch(size_t dn, bool write, bool xa) {
+  if (in_txn_) {
+    if (!AnyBranch()) {
+      std::vector<size_t> all;
+      for (size_t d = 0; d < branches_.size(); ++d) all.push_back(d);
+      XP_RETURN_IF_ERROR(StartBranches(all, Branch::Kind::kXa));
+    }
+    if (!branches_[dn].active())
+      return Status::SqlError(1402, "XA100",
+                              "XA_RBROLLBACK: Transaction branch was rolled "
+                              "back (data node " +
+                                  std::to_string(dn) + " was lost)");
+  } else if (xa && !branches_[dn].active()) {
+    XP_RETURN_IF_ERROR(StartBranches({dn}, Branch::Kind::kXa));
+  }
+  if (write) branches_[dn].wrote = true;
   return Status::OK();
 }
 
@@ -404,63 +517,68 @@ Status ClusterSession::Fanout(const std::vector<size_t>& dns, Fn&& fn) {
 }
 
 Status ClusterSession::EndBranches(bool commit) {
-  std::vector<size_t> dns;
-  for (size_t d = 0; d < branches_.size(); ++d)
-    if (branches_[d].active) dns.push_back(d);
+  if (lost_branch_) commit = false;
   const std::string xid = xid_;
-  auto finish = [&](const std::string& second) -> Status {
-    // XA END and the second statement pipelined on every branch.
-    Status first;
-    for (size_t d : dns) {
-      Client* c = conns_[d].get();
-      Status st = c ? c->SendExecute("XA END '" + xid + "'")
-                    : Status::IOError("closed");
-      if (st.ok()) st = c->SendExecute(second);
-      if (!st.ok() && first.ok()) first = DnError(d, st);
-    }
-    for (size_t d : dns) {
-      Client* c = conns_[d].get();
-      if (c == nullptr) continue;
-      for (int i = 0; i < 2; ++i) {
-        Result<StmtResult> r = c->ReadResult();
-        if (!r.ok()) {
-          Status st = DnError(d, r.status());
-          if (first.ok()) first = st;
-          if (conns_[d] == nullptr) break;
-        }
-      }
-    }
-    return first;
-  };
-  Status out;
-  if (!commit || dns.empty()) {
-    if (!dns.empty()) out = finish("XA ROLLBACK '" + xid + "'");
-  } else if (dns.size() == 1) {
-    out = finish("XA COMMIT '" + xid + "' ONE PHASE");
-  } else {
-    out = finish("XA PREPARE '" + xid + "'");
-    if (!out.ok()) {
-      for (size_t d : dns)
-        if (conns_[d]) (void)conns_[d]->Execute("XA ROLLBACK '" + xid + "'");
-    } else {
-      // The decision is durable before any branch commits: a CN that dies
-      // from here on has its prepared branches committed at restart.
-      out = store_->LogCommit(xid);
-      const std::string verb = out.ok() ? "XA COMMIT '" : "XA ROLLBACK '";
-      Status st = Fanout(dns, [&](size_t d) -> Status {
-        Result<StmtResult> r = Run(d, verb + xid + "'");
-        return r.status();
-      });
-      if (out.ok() && !st.ok()) {
-        LOG(WARNING) << "xid " << xid << ": phase two failed (" << st.ToString()
-                     << "); finished at the next CN start";
-      } else if (out.ok()) {
-        (void)store_->ForgetCommit(xid);
-      }
+  const std::string q = "'" + xid + "'";
+  std::vector<std::pair<size_t, std::vector<std::string>>> one_phase;
+  std::vector<size_t> writers;
+  for (size_t d = 0; d < branches_.size(); ++d) {
+    if (branches_[d].kind == Branch::Kind::kXa && branches_[d].wrote)
+      writers.push_back(d);
+  }
+  const bool two_phase = commit && writers.size() > 1;
+  for (size_t d = 0; d < branches_.size(); ++d) {
+    const Branch& b = branches_[d];
+    if (b.kind == Branch::Kind::kPlain) {
+      one_phase.push_back({d, {commit ? "COMMIT" : "ROLLBACK"}});
+    } else if (b.kind == Branch::Kind::kXa && !(two_phase && b.wrote)) {
+      one_phase.push_back(
+          {d,
+           {"XA END " + q,
+            commit ? "XA COMMIT " + q + " ONE PHASE" : "XA ROLLBACK " + q}});
     }
   }
-  for (Branch& b : branches_) b.active = false;
+  Status out;
+  if (!two_phase) {
+    out = Pipeline(one_phase);
+  } else {
+    // Phase one: every writer prepares (read-only branches just end).
+    std::vector<std::pair<size_t, std::vector<std::string>>> prepare =
+        one_phase;
+    for (size_t d : writers)
+      prepare.push_back({d, {"XA END " + q, "XA PREPARE " + q}});
+    out = Pipeline(prepare);
+    if (out.ok()) {
+      // The decision is durable before any branch commits: a CN that dies
+      // from here on has its prepared branches committed at its restart.
+      out = store_->LogCommit(xid);
+    }
+    std::vector<std::pair<size_t, std::vector<std::string>>> finish;
+    for (size_t d : writers)
+      finish.push_back({d, {(out.ok() ? "XA COMMIT " : "XA ROLLBACK ") + q}});
+    Status st;
+    {
+      // Phase two never overlaps a consistent snapshot being taken.
+      std::shared_lock<std::shared_mutex> gate(store_->commit_gate());
+      st = Pipeline(finish);
+    }
+    if (out.ok() && !st.ok()) {
+      LOG(WARNING) << "xid " << xid << ": phase two failed (" << st.ToString()
+                   << "); its prepared branches are committed at the next "
+                      "CN start";
+    } else if (out.ok()) {
+      (void)store_->ForgetCommit(xid);
+    }
+  }
+  const bool lost = lost_branch_;
+  for (Branch& b : branches_) b = Branch();
   xid_.clear();
+  lost_branch_ = false;
+  if (lost && out.ok())
+    return Status::SqlError(1402, "XA100",
+                            "XA_RBROLLBACK: Transaction branch was rolled back "
+                            "(a data node was lost); the transaction was "
+                            "rolled back");
   return out;
 }
 
@@ -657,13 +775,18 @@ Status ClusterSession::Annotate(LogicalNode* n) {
   for (size_t i = 0; i < parts.size(); ++i)
     info += std::string(i ? ", " : " ") + p->name[parts[i]] + "@dn" +
             std::to_string(p->dn[parts[i]]);
-  if (ship_sql_ && fragment.children.empty()) {
+  if (ship_sql_ && fragment.children.empty() && !parts.empty()) {
     info += " as SQL: " + ScanSql(leaf, p->name[parts.empty() ? 0 : parts[0]],
                                   keys.empty() ? nullptr : &keys[parts[0]]);
   } else {
     info += " as plan";
   }
   n->remote_info = std::move(info);
+  for (size_t part : parts) {
+    if (std::find(stmt_dns_.begin(), stmt_dns_.end(), p->dn[part]) ==
+        stmt_dns_.end())
+      stmt_dns_.push_back(p->dn[part]);
+  }
   return Status::OK();
 }
 
@@ -671,17 +794,21 @@ Result<std::vector<size_t>> ClusterSession::TargetPartitions(
     const LogicalNode& fragment, const Placement& p,
     std::vector<std::vector<int>>* keys) {
   std::vector<size_t> all;
+  const LogicalNode& leaf = *Leaf(fragment);
+  // A Get the optimizer emptied (contradictory keys) reads nothing.
+  if (leaf.kind == NodeKind::kGet && leaf.keys.empty())
+    return std::vector<size_t>{};
   if (p.kind == Placement::Kind::kBroadcast) {
     // Any copy will do: the first DN's, or the one this session already
     // has a transaction branch on.
     size_t pick = 0;
     for (size_t i = 0; i < p.partitions(); ++i)
-      if (branches_[p.dn[i]].active) pick = i;
+      if (branches_[p.dn[i]].active()) pick = i;
     return std::vector<size_t>{pick};
   }
   for (size_t i = 0; i < p.partitions(); ++i) all.push_back(i);
-  const LogicalNode& leaf = *Leaf(fragment);
-  if (p.kind != Placement::Kind::kHash || leaf.kind != NodeKind::kGet)
+  if (p.kind != Placement::Kind::kHash || p.columns.empty() ||
+      leaf.kind != NodeKind::kGet)
     return all;
   const TableSchema& t = *leaf.table;
   const plan::IndexSchema& idx = t.indexes[static_cast<size_t>(leaf.index)];
@@ -698,7 +825,10 @@ Result<std::vector<size_t>> ClusterSession::TargetPartitions(
   for (size_t k = 0; k < leaf.keys.size(); ++k) {
     std::vector<Value> v;
     for (size_t a : at) {
-      if (a >= leaf.keys[k].size()) return all;  // a prefix key
+      if (a >= leaf.keys[k].size()) {  // a prefix key: every partition
+        keys->clear();
+        return all;
+      }
       v.push_back(leaf.keys[k][a]);
     }
     (*keys)[PartitionOf(v, types, p.partitions())].push_back(
@@ -731,8 +861,15 @@ Result<exec::OperatorPtr> ClusterSession::Remote(const LogicalNode& remote) {
   std::vector<StmtResult> results(parts.size());
   std::map<size_t, size_t> slot;
   for (size_t i = 0; i < parts.size(); ++i) slot[parts[i]] = i;
+  // An autocommit statement reading several DNs reads them at one moment.
+  if (!in_txn_ && !AnyBranch() && stmt_dns_.size() > 1) {
+    XP_RETURN_IF_ERROR(StartBranches(
+        stmt_dns_, stmt_write_ ? Branch::Kind::kXa : Branch::Kind::kPlain));
+  }
+  // Branches first, on this thread: the requests below run in parallel and
+  // touch only their own DN's connection.
+  for (size_t dn : dns) XP_RETURN_IF_ERROR(EnsureBranch(dn, /*write=*/false));
   XP_RETURN_IF_ERROR(Fanout(dns, [&](size_t dn) -> Status {
-    XP_RETURN_IF_ERROR(EnsureBranch(dn));
     XP_ASSIGN_OR_RETURN(Client * c, Conn(dn));
     for (size_t part : by_dn[dn]) {
       const std::vector<int>* subset = keys.empty() ? nullptr : &keys[part];
@@ -894,6 +1031,7 @@ Status ClusterSession::Push(sql::Statement& stmt, const std::string& database,
                             const std::vector<Value>& params, bool* handled,
                             uint64_t* rows_affected, uint64_t* last_insert_id) {
   *handled = false;
+  stmt_write_ = true;
   if (stmt.kind == sql::StmtKind::kInsert)
     return PushInsert(static_cast<sql::InsertStatement&>(stmt), database,
                       params, handled, rows_affected, last_insert_id);
@@ -908,17 +1046,22 @@ Status ClusterSession::Write(const Placement& p,
   const std::vector<size_t> dns(dn_set.begin(), dn_set.end());
   // One DN outside a transaction: the DN's own autocommit is atomic.
   // Several: XA branches, committed together at the statement's end.
-  const bool xa = in_txn_ || dns.size() > 1;
+  const bool xa = in_txn_ || dns.size() > 1 || AnyBranch();
   std::atomic<uint64_t> total{0};
-  Status st = Fanout(dns, [&](size_t dn) -> Status {
-    XP_RETURN_IF_ERROR(EnsureBranch(dn, xa));
-    for (auto& [part, sql] : sqls) {
-      if (p.dn[part] != dn) continue;
-      XP_ASSIGN_OR_RETURN(StmtResult r, Run(dn, sql));
-      total += r.rows_affected.value_or(0);
-    }
-    return Status::OK();
-  });
+  Status st;
+  for (size_t dn : dns) {
+    st = EnsureBranch(dn, /*write=*/true, xa);
+    if (!st.ok()) break;
+  }
+  if (st.ok())
+    st = Fanout(dns, [&](size_t dn) -> Status {
+      for (auto& [part, sql] : sqls) {
+        if (p.dn[part] != dn) continue;
+        XP_ASSIGN_OR_RETURN(StmtResult r, Run(dn, sql));
+        total += r.rows_affected.value_or(0);
+      }
+      return Status::OK();
+    });
   if (!st.ok() && in_txn_ && dns.size() > 1) {
     // Part of a multi-DN statement may have been applied: the
     // transaction cannot keep it, so it ends (as a deadlock victim's).
@@ -941,9 +1084,17 @@ Status ClusterSession::PushInsert(sql::InsertStatement& ins,
                                   bool* handled, uint64_t* affected,
                                   uint64_t* insert_id) {
   if (ins.select) {
-    return Status::SqlError(1235, "42000",
-                            "This version of MySQL doesn't yet support "
-                            "'INSERT ... SELECT through a compute node'");
+    // The engine's path: it runs the SELECT and hands each row to
+    // ClusterTable::Insert, which sends them with this verb.
+    if (!ins.on_duplicate.empty())
+      return Status::SqlError(1235, "42000",
+                              "This version of MySQL doesn't yet support "
+                              "'INSERT ... SELECT ... ON DUPLICATE KEY UPDATE "
+                              "through a compute node'");
+    insert_verb_ = ins.replace  ? "REPLACE"
+                   : ins.ignore ? "INSERT IGNORE"
+                                : "INSERT";
+    return Status::OK();
   }
   const std::string db = ins.table.schema.empty() ? database : ins.table.schema;
   XP_ASSIGN_OR_RETURN(const TableSchema* t,
@@ -1054,8 +1205,8 @@ Status ClusterSession::PushInsert(sql::InsertStatement& ins,
       generated = Value(next++);
       texts.push_back(Literal(*generated));
     }
-    size_t part = 0;
-    if (p->kind == Placement::Kind::kHash) {
+    size_t part = store_->NextRoundRobin() % p->partitions();
+    if (p->kind == Placement::Kind::kHash && !p->columns.empty()) {
       std::vector<Value> key;
       for (size_t k = 0; k < p->columns.size(); ++k) {
         const int c = p->columns[k];
@@ -1116,7 +1267,8 @@ Status ClusterSession::PushUpdateDelete(sql::Statement& stmt,
                                         bool* handled, uint64_t* affected) {
   sql::QualifiedName name;
   sql::Expr* where = nullptr;
-  bool limited = false;
+  sql::ExprPtr* limit = nullptr;
+  bool ordered = false;
   std::string* physical = nullptr;
   if (stmt.kind == sql::StmtKind::kUpdate) {
     auto& u = static_cast<sql::UpdateStatement&>(stmt);
@@ -1126,7 +1278,8 @@ Status ClusterSession::PushUpdateDelete(sql::Statement& stmt,
                               "'multi-table UPDATE through a compute node'");
     name = {u.table->schema, u.table->name};
     where = u.where.get();
-    limited = u.limit != nullptr;
+    limit = &u.limit;
+    ordered = !u.order_by.empty();
     physical = &u.table->name;
     if (u.table->schema.empty()) u.table->schema = database;
     if (u.table->alias.empty()) u.table->alias = u.table->name;
@@ -1134,7 +1287,8 @@ Status ClusterSession::PushUpdateDelete(sql::Statement& stmt,
     auto& d = static_cast<sql::DeleteStatement&>(stmt);
     name = d.table;
     where = d.where.get();
-    limited = d.limit != nullptr;
+    limit = &d.limit;
+    ordered = !d.order_by.empty();
     physical = &d.table.name;
     if (d.table.schema.empty()) d.table.schema = database;
     if (d.alias.empty()) d.alias = d.table.name;
@@ -1171,7 +1325,7 @@ Status ClusterSession::PushUpdateDelete(sql::Statement& stmt,
   }
   // Pruning: equalities on every partition column.
   std::vector<size_t> parts;
-  if (p->kind == Placement::Kind::kHash) {
+  if (p->kind == Placement::Kind::kHash && !p->columns.empty()) {
     std::map<std::string, Value> eq;
     EqualityConjuncts(where, params, &eq);
     std::vector<Value> key;
@@ -1194,12 +1348,35 @@ Status ClusterSession::PushUpdateDelete(sql::Statement& stmt,
   if (parts.empty()) {
     for (size_t i = 0; i < p->partitions(); ++i) parts.push_back(i);
   }
-  if (limited && parts.size() > 1 && p->kind == Placement::Kind::kHash)
-    return Status::SqlError(1235, "42000",
-                            "This version of MySQL doesn't yet support "
-                            "'UPDATE / DELETE ... LIMIT over several "
-                            "partitions'");
   Inline(where, params);
+  if (*limit != nullptr && parts.size() > 1 &&
+      p->kind == Placement::Kind::kHash) {
+    // LIMIT n over several partitions: partition after partition, each
+    // allowed what is left of n (any n rows, as MySQL without ORDER BY).
+    std::optional<Value> n = ConstantOf(**limit, params);
+    if (ordered || !n || n->index() != 1 || std::get<int64_t>(*n) < 0)
+      return Status::SqlError(1235, "42000",
+                              "This version of MySQL doesn't yet support "
+                              "'UPDATE / DELETE ... ORDER BY ... LIMIT over "
+                              "several partitions'");
+    int64_t left = std::get<int64_t>(*n);
+    uint64_t total = 0;
+    for (size_t part : parts) {
+      if (left <= 0) break;
+      (*limit)->kind = sql::ExprKind::kLiteral;
+      (*limit)->lit = sql::LiteralKind::kInteger;
+      (*limit)->args.clear();
+      (*limit)->text = std::to_string(left);
+      *physical = p->name[part];
+      uint64_t done = 0;
+      XP_RETURN_IF_ERROR(Write(*p, {{part, sql::ToSql(stmt)}}, &done));
+      total += done;
+      left -= static_cast<int64_t>(done);
+    }
+    *physical = name.name;
+    *affected = total;
+    return Status::OK();
+  }
   std::map<size_t, std::string> sqls;
   for (size_t part : parts) {
     *physical = p->name[part];
@@ -1211,6 +1388,141 @@ Status ClusterSession::PushUpdateDelete(sql::Statement& stmt,
   *affected = p->kind == Placement::Kind::kBroadcast && p->partitions() > 0
                   ? n / p->partitions()
                   : n;
+  return Status::OK();
+}
+
+// A table as the engine's row-at-a-time paths see it: inserts are routed
+// and buffered (FlushInserts sends them); reads and in-place changes go
+// through Remote fragments and Push instead.
+class ClusterTable : public exec::TableStore {
+ public:
+  ClusterTable(ClusterSession* session, const TableSchema* t,
+               const Placement* p)
+      : session_(session), t_(t), p_(p) {}
+  const TableSchema& schema() const override { return *t_; }
+  Result<exec::OperatorPtr> Scan(const LogicalNode&, bool) override {
+    return Unsupported("row-id scans of a partitioned table");
+  }
+  Status Insert(const std::vector<int>& columns,
+                const std::vector<Value>& values, uint64_t* insert_id,
+                std::vector<exec::RowId>* conflicts) override;
+  Result<std::vector<Value>> Read(const exec::RowId&) override {
+    return Unsupported("row reads by id on a partitioned table");
+  }
+  Status Update(const std::vector<exec::RowId>&,
+                const std::vector<std::vector<Value>>&,
+                const std::vector<std::vector<Value>>&) override {
+    return Unsupported("row-at-a-time UPDATE on a partitioned table");
+  }
+  Status Delete(const std::vector<exec::RowId>&,
+                const std::vector<std::vector<Value>>&) override {
+    return Unsupported("row-at-a-time DELETE on a partitioned table");
+  }
+  Status Flush();
+
+ private:
+  static Status Unsupported(const std::string& what) {
+    return Status::SqlError(
+        1235, "42000",
+        "This version of MySQL doesn't yet support '" + what + "'");
+  }
+  ClusterSession* session_;
+  const TableSchema* t_;
+  const Placement* p_;
+  std::map<size_t, std::string> tuples_;  // partition -> "(..),(..)"
+  size_t bytes_ = 0;
+};
+
+Status ClusterTable::Insert(const std::vector<int>& columns,
+                            const std::vector<Value>& values,
+                            uint64_t* insert_id,
+                            std::vector<exec::RowId>* conflicts) {
+  // Duplicates are found by the DNs when the rows are flushed (IGNORE and
+  // REPLACE act there), so *conflicts stays empty.
+  const size_t n = t_->columns.size();
+  std::vector<std::optional<Value>> row(n);
+  for (size_t i = 0; i < values.size(); ++i)
+    row[columns.empty() ? i : static_cast<size_t>(columns[i])] = values[i];
+  for (size_t c = 0; c < n; ++c) {
+    const auto& col = t_->columns[c];
+    if (col.auto_increment) {
+      const bool generate =
+          !row[c] || row[c]->index() == 0 ||
+          (row[c]->index() == 1 && std::get<int64_t>(*row[c]) == 0);
+      if (generate) {
+        XP_ASSIGN_OR_RETURN(int64_t id,
+                            session_->store_->NextAutoIncrement(*t_, 1));
+        row[c] = Value(id);
+        if (*insert_id == 0) *insert_id = static_cast<uint64_t>(id);
+      } else if (row[c]->index() == 1) {
+        session_->store_->ObserveAutoIncrement(*t_, std::get<int64_t>(*row[c]));
+      }
+    }
+  }
+  size_t part = session_->store_->NextRoundRobin() % p_->partitions();
+  if (p_->kind == Placement::Kind::kHash && !p_->columns.empty()) {
+    std::vector<Value> key;
+    std::vector<DataType> types;
+    for (int c : p_->columns) {
+      const auto& col = t_->columns[static_cast<size_t>(c)];
+      const std::optional<Value>& v = row[static_cast<size_t>(c)];
+      Value given = v ? *v : (col.default_value ? *col.default_value : Value());
+      XP_ASSIGN_OR_RETURN(Value conv,
+                          plan::ConvertValue(given, col.type, col.name));
+      key.push_back(std::move(conv));
+      types.push_back(col.type);
+    }
+    part = PartitionOf(key, types, p_->partitions());
+  }
+  std::string tuple = "(";
+  bool first = true;
+  for (size_t c = 0; c < n; ++c) {
+    tuple += first ? "" : ",";
+    first = false;
+    tuple += row[c] ? Literal(*row[c]) : "DEFAULT";
+  }
+  tuple += ")";
+  auto add = [&](size_t q) {
+    std::string& s = tuples_[q];
+    s += (s.empty() ? "" : ",") + tuple;
+    bytes_ += tuple.size();
+  };
+  if (p_->kind == Placement::Kind::kBroadcast) {
+    for (size_t q = 0; q < p_->partitions(); ++q) add(q);
+  } else {
+    add(part);
+  }
+  if (bytes_ > (1u << 20)) return Flush();
+  return Status::OK();
+}
+
+Status ClusterTable::Flush() {
+  if (tuples_.empty()) return Status::OK();
+  std::map<size_t, std::string> sqls;
+  for (auto& [part, tuples] : tuples_) {
+    sqls[part] = session_->insert_verb_ + " INTO " + QuoteIdent(t_->database) +
+                 "." + QuoteIdent(p_->name[part]) + " VALUES " + tuples;
+  }
+  tuples_.clear();
+  bytes_ = 0;
+  uint64_t n = 0;
+  return session_->Write(*p_, sqls, &n);
+}
+
+Result<exec::TableStore*> ClusterSession::Table(const TableSchema& schema) {
+  auto it = tables_.find(&schema);
+  if (it != tables_.end()) return it->second.get();
+  const Placement* p = store_->PlacementOf(schema);
+  if (p == nullptr) return Status::Internal("no placement for " + schema.name);
+  auto t = std::make_unique<ClusterTable>(this, &schema, p);
+  exec::TableStore* out = t.get();
+  tables_.emplace(&schema, std::move(t));
+  return out;
+}
+
+Status ClusterSession::FlushInserts() {
+  for (auto& [schema, t] : tables_)
+    XP_RETURN_IF_ERROR(static_cast<ClusterTable*>(t.get())->Flush());
   return Status::OK();
 }
 
@@ -1424,9 +1736,9 @@ Status ClusterStore::ApplyCreateTable(TableSchema schema) {
           !schema.hidden_primary_key) {
         for (int c : schema.indexes[0].columns)
           spec.columns.push_back(schema.columns[static_cast<size_t>(c)].name);
-      } else {
-        for (const auto& c : schema.columns) spec.columns.push_back(c.name);
       }
+      // No primary key: rows are spread round-robin (no key to prune on,
+      // and no UPDATE ever moves a row).
     }
     for (const std::string& c : spec.columns) {
       const int at = schema.FindColumn(c);

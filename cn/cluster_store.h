@@ -33,6 +33,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <vector>
 
@@ -64,7 +65,8 @@ struct ClusterOptions {
 struct Placement {
   enum class Kind : uint8_t { kHash, kBroadcast, kSingle };
   Kind kind = Kind::kHash;
-  std::vector<int> columns;       // kHash: partition key (table positions)
+  // kHash: partition key (table positions); empty: rows spread round-robin
+  std::vector<int> columns;
   std::vector<std::string> name;  // partition i: physical table name
   std::vector<size_t> dn;         // partition i: its DN
   size_t partitions() const { return name.size(); }
@@ -107,8 +109,14 @@ class ClusterStore : public exec::Store {
   // counter past them (Observe).
   Result<int64_t> NextAutoIncrement(const plan::TableSchema& t, size_t count);
   void ObserveAutoIncrement(const plan::TableSchema& t, int64_t value);
+  // Where a row of a table without a partition key goes.
+  size_t NextRoundRobin() { return round_robin_++; }
   // Names for global transactions: unique per CN process.
   std::string NewXid();
+  // Held shared by phase two of every two-phase commit and exclusively
+  // while a session starts branches on several DNs, so a consistent read
+  // across DNs never sees half of a committed transaction.
+  std::shared_mutex& commit_gate() { return commit_gate_; }
   // Records the commit decision of `xid` on DN 0 (before phase two).
   Status LogCommit(const std::string& xid);
   Status ForgetCommit(const std::string& xid);
@@ -132,6 +140,8 @@ class ClusterStore : public exec::Store {
   std::map<std::string, int64_t> auto_next_;  // "db.t" -> next value
   std::string xid_prefix_;
   std::atomic<uint64_t> xid_counter_{0};
+  std::atomic<size_t> round_robin_{0};
+  std::shared_mutex commit_gate_;
 };
 
 }  // namespace xp::cn

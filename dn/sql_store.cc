@@ -207,6 +207,10 @@ class SqlSession : public exec::StoreSession {
     implicit_ = false;
     return Status::OK();
   }
+  Status Snapshot() override {
+    if (txn_) txn_->EnsureSnapshot();
+    return Status::OK();
+  }
   Status Commit() override {
     if (xa_ != XaPhase::kNone) return XaState(XaPhaseName());
     return End(true);
@@ -226,6 +230,11 @@ class SqlSession : public exec::StoreSession {
         if (xa_ != XaPhase::kNone) return XaState(XaPhaseName());
         if (in_transaction()) return XaState("ACTIVE");
         txn_ = store_->storage_->Begin();
+        // The snapshot is taken at XA START (as with START TRANSACTION WITH
+        // CONSISTENT SNAPSHOT): a compute node starts its branches on
+        // every data node at one moment and needs their snapshots to be
+        // of that moment.
+        txn_->EnsureSnapshot();
         implicit_ = false;
         xa_ = XaPhase::kActive;
         xid_ = xid;

@@ -14,6 +14,13 @@ packages=(
   clang clang-format libclang-rt-14-dev git
 )
 
+# --test: also the client peers the tests drive (mysql CLI, libmariadb,
+# sysbench); the run command needs the mysql CLI it tells you to use.
+packages+=(mariadb-client)
+if [ "${1:-}" = "--test" ]; then
+  packages+=(libmariadb-dev sysbench)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

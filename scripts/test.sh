@@ -5,7 +5,7 @@
 # suite (unit, conformance vectors, loopback, flood, the @mysql/xdevapi client).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
+scripts/install-deps.sh --test
 
 echo "== format"
 scripts/check-format.sh

@@ -93,11 +93,12 @@ class Transaction {
   // XA PREPARE under `xid`; then only Commit / Rollback are allowed.
   Status Prepare(std::string_view xid);
   bool prepared() const { return prepared_; }
+  // Takes the read snapshot now (otherwise the first read takes it).
+  void EnsureSnapshot();
 
  private:
   friend class Storage;
   Transaction(Storage* storage, rocksdb::Transaction* txn);
-  void EnsureSnapshot();
 
   Storage* storage_;
   std::unique_ptr<rocksdb::Transaction> txn_;

@@ -767,6 +767,7 @@ Result<QueryResult> LocalEngine::Transaction(const sql::Statement& s) {
   switch (t.op) {
     case sql::TransactionStatement::Op::kBegin:
       XP_RETURN_IF_ERROR(session_->Begin());
+      if (t.consistent_snapshot) XP_RETURN_IF_ERROR(session_->Snapshot());
       break;
     case sql::TransactionStatement::Op::kCommit:
       XP_RETURN_IF_ERROR(session_->Commit());
@@ -845,6 +846,14 @@ std::string CreateTableText(const plan::TableSchema& t, std::string_view name,
       "CREATE TABLE `" + std::string(name.empty() ? t.name : name) + "` (\n";
   for (const auto& c : t.columns) {
     std::string type = c.type.ToString();
+    // Lengths only TEXT / BLOB types have (CREATE TABLE refuses them for
+    // VARCHAR).
+    if (c.type.id == plan::TypeId::kString && !c.type.binary &&
+        c.type.length > 16383)
+      type = c.type.length > 65535 ? "LONGTEXT" : "TEXT";
+    if (c.type.id == plan::TypeId::kString && c.type.binary &&
+        c.type.length > 65535)
+      type = "LONGBLOB";
     for (auto& ch : type)
       ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     out += "  `" + c.name + "` " + type;

@@ -81,6 +81,9 @@ class StoreSession {
   virtual Status Commit() = 0;
   virtual Status Rollback() = 0;
   virtual bool in_transaction() const = 0;
+  // START TRANSACTION WITH CONSISTENT SNAPSHOT: the open transaction's read
+  // snapshot is taken now (default: at its first read).
+  virtual Status Snapshot() { return Status::OK(); }
   // XA START / END / PREPARE / COMMIT / ROLLBACK / RECOVER; RECOVER's rows
   // go to *recovered (xids).
   virtual Status Xa(const sql::XaStatement& xa,

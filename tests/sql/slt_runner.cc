@@ -17,6 +17,9 @@
 //   - `<path suffix>:<line>` unsupported: <why>
 //   (tests/sql/KNOWN_FAILURES.md); a known record that passes is reported
 //   as "fixed" and counts as a failure, so the list stays true.
+#ifdef XP_HAVE_MARIADB
+#include <mysql.h>
+#endif
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -66,6 +69,7 @@ struct Options {
   std::vector<Known> known;
   std::vector<std::string> setup;  // --set: run first on every engine
   int xdn_port = 0;                // --xdn: run on this data node
+  int mysql_port = 0;              // --mysql: run on this compute node
   bool plans = false;              // --plans
   bool chunks = false;             // --chunks
   std::string user = "root", password;
@@ -242,6 +246,92 @@ class XTarget : public Target {
   std::set<std::string> digests_;
 };
 
+#ifdef XP_HAVE_MARIADB
+// A MySQL-protocol server (xcn) through libmariadb, text protocol.
+class MysqlTarget : public Target {
+ public:
+  static xp::Result<std::unique_ptr<MysqlTarget>> Open(const Options& o,
+                                                       const std::string& db) {
+    std::unique_ptr<MysqlTarget> t(new MysqlTarget);
+    t->db_ = db;
+    t->mysql_ = mysql_init(nullptr);
+    if (mysql_real_connect(
+            t->mysql_, "127.0.0.1", o.user.c_str(), o.password.c_str(), nullptr,
+            static_cast<unsigned>(o.mysql_port), nullptr, 0) == nullptr)
+      return xp::Status::IOError(std::string("connect: ") +
+                                 mysql_error(t->mysql_));
+    XP_RETURN_IF_ERROR(t->Run("DROP DATABASE IF EXISTS " + db).status());
+    XP_RETURN_IF_ERROR(t->Run("CREATE DATABASE " + db).status());
+    XP_RETURN_IF_ERROR(t->Run("USE " + db).status());
+    return t;
+  }
+  ~MysqlTarget() override {
+    if (mysql_ != nullptr) {
+      (void)Run("DROP DATABASE IF EXISTS " + db_);
+      mysql_close(mysql_);
+    }
+  }
+  xp::Result<Outcome> Run(const std::string& sql) override {
+    if (mysql_real_query(mysql_, sql.data(), sql.size()) != 0) {
+      const unsigned code = mysql_errno(mysql_);
+      if (code >= 2000)  // client-side: the connection is gone
+        return xp::Status::IOError(mysql_error(mysql_));
+      return xp::Status::SqlError(code, mysql_sqlstate(mysql_),
+                                  mysql_error(mysql_));
+    }
+    Outcome o;
+    MYSQL_RES* res = mysql_store_result(mysql_);
+    if (res == nullptr) {
+      // No result set, or one that ended in an error.
+      const unsigned code = mysql_errno(mysql_);
+      if (code == 0) return o;
+      if (code >= 2000) return xp::Status::IOError(mysql_error(mysql_));
+      return xp::Status::SqlError(code, mysql_sqlstate(mysql_),
+                                  mysql_error(mysql_));
+    }
+    const unsigned n = mysql_num_fields(res);
+    MYSQL_FIELD* fields = mysql_fetch_fields(res);
+    for (unsigned i = 0; i < n; ++i) {
+      switch (fields[i].type) {
+        case MYSQL_TYPE_TINY:
+        case MYSQL_TYPE_SHORT:
+        case MYSQL_TYPE_LONG:
+        case MYSQL_TYPE_INT24:
+        case MYSQL_TYPE_LONGLONG:
+          o.types.push_back('I');
+          break;
+        case MYSQL_TYPE_DECIMAL:
+        case MYSQL_TYPE_NEWDECIMAL:
+        case MYSQL_TYPE_FLOAT:
+        case MYSQL_TYPE_DOUBLE:
+          o.types.push_back('R');
+          break;
+        default:
+          o.types.push_back('T');
+      }
+    }
+    while (MYSQL_ROW row = mysql_fetch_row(res)) {
+      unsigned long* lengths = mysql_fetch_lengths(res);
+      std::vector<std::optional<std::string>> out;
+      for (unsigned i = 0; i < n; ++i) {
+        if (row[i] == nullptr) {
+          out.emplace_back();
+        } else {
+          out.emplace_back(std::string(row[i], lengths[i]));
+        }
+      }
+      o.rows.push_back(std::move(out));
+    }
+    mysql_free_result(res);
+    return o;
+  }
+
+ private:
+  MYSQL* mysql_ = nullptr;
+  std::string db_;
+};
+#endif
+
 bool EndsWith(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() &&
          s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -299,7 +389,19 @@ Counts RunFile(const std::string& path, const Options& o) {
     return n;
   }
   std::unique_ptr<Target> engine;
-  if (o.xdn_port != 0) {
+#ifdef XP_HAVE_MARIADB
+  if (o.mysql_port != 0) {
+    auto t = MysqlTarget::Open(o, "test");
+    if (!t.ok()) {
+      std::fprintf(stderr, "%s: %s\n", path.c_str(),
+                   t.status().ToString().c_str());
+      ++n.failed;
+      return n;
+    }
+    engine = std::move(*t);
+  } else
+#endif
+      if (o.xdn_port != 0) {
     // Every file in a fresh database "test" (what the in-memory engine
     // starts in, so EXPLAIN output names the same tables).
     auto t = XTarget::Open(o, "test");
@@ -397,6 +499,12 @@ int main(int argc, char** argv) {
       o.setup.emplace_back(argv[++i]);
     } else if (std::strcmp(argv[i], "--xdn") == 0 && i + 1 < argc) {
       o.xdn_port = std::atoi(argv[++i]);
+    } else if (std::strcmp(argv[i], "--mysql") == 0 && i + 1 < argc) {
+      o.mysql_port = std::atoi(argv[++i]);
+#ifndef XP_HAVE_MARIADB
+      std::fprintf(stderr, "--mysql: built without libmariadb\n");
+      return 2;
+#endif
     } else if (std::strcmp(argv[i], "--plans") == 0) {
       o.plans = true;
     } else if (std::strcmp(argv[i], "--chunks") == 0) {
@@ -418,6 +526,8 @@ int main(int argc, char** argv) {
           "                 \"SET xp_disabled_passes = 'access_path'\"\n"
           "  --xdn PORT     run on the data node at 127.0.0.1:PORT over X\n"
           "                 Protocol (--user, default root; --password)\n"
+          "  --mysql PORT   run on the MySQL-protocol server (xcn) at\n"
+          "                 127.0.0.1:PORT through libmariadb\n"
           "  --plans        with --xdn: SELECTs go as plans "
           "(EXEC_PLAN_READ)\n"
           "  --chunks       as --plans, results as columnar chunks\n");

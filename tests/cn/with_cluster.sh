@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Starts a local cluster on free ports with fresh data directories (two xdn
+# processes and an xcn in front of them), runs a command with @PORT@ in its
+# arguments replaced by the compute node's MySQL port (@DN0@ / @DN1@ by the
+# data nodes' ports, @WORK@ by the scratch directory, @CN_PID@ / @DN0_PID@ /
+# @DN1_PID@ by the PIDs), then stops every process it started (by PID) and
+# removes the directories. The WAL is not synced at commit (answers, not
+# durability, are checked here).
+# Usage: tests/cn/with_cluster.sh BIN_DIR COMMAND [ARG...]
+set -uo pipefail
+bin=$1
+shift
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+dn_ports=()
+for i in 0 1; do
+  "$bin/xdn" --data_dir="$work/dn$i" --port=0 --port_file="$work/dn$i.port" \
+    --user=root --password= --sync_wal=false >"$work/dn$i.log" 2>&1 &
+  pids+=($!)
+  eval "dn${i}_pid=$!"
+done
+for i in 0 1; do
+  for _ in $(seq 1 100); do [ -s "$work/dn$i.port" ] && break; sleep 0.1; done
+  [ -s "$work/dn$i.port" ] || { echo "xdn $i did not start:"; cat "$work/dn$i.log"; exit 1; }
+  dn_ports+=("$(cat "$work/dn$i.port")")
+done
+
+# A free port for the CN: the kernel picks one for a listener we close.
+port=$(perl -MIO::Socket::INET -e \
+  'my $s = IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1", LocalPort => 0) or die; print $s->sockport')
+"$bin/xcn" --port="$port" --dn="127.0.0.1:${dn_ports[0]},127.0.0.1:${dn_ports[1]}" \
+  --dn_timeout_ms=3000 >"$work/cn.log" 2>&1 &
+cn_pid=$!
+pids+=($cn_pid)
+for _ in $(seq 1 100); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+  kill -0 "$cn_pid" 2>/dev/null || break
+  sleep 0.1
+done
+(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null ||
+  { echo "xcn did not start:"; cat "$work/cn.log"; exit 1; }
+
+args=()
+for a in "$@"; do
+  a=${a//@PORT@/$port}
+  a=${a//@DN0@/${dn_ports[0]}}
+  a=${a//@DN1@/${dn_ports[1]}}
+  a=${a//@WORK@/$work}
+  a=${a//@CN_PID@/$cn_pid}
+  a=${a//@DN0_PID@/$dn0_pid}
+  a=${a//@DN1_PID@/$dn1_pid}
+  args+=("$a")
+done
+"${args[@]}"
+rc=$?
+kill -TERM "$cn_pid" 2>/dev/null
+if ! wait "$cn_pid"; then
+  echo "xcn did not stop cleanly:"; tail -20 "$work/cn.log"; rc=1
+fi
+if [ $rc -ne 0 ]; then
+  echo "--- cn.log"; tail -20 "$work/cn.log"
+fi
+exit $rc
