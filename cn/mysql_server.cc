@@ -620,6 +620,7 @@ bool MysqlServer::Connection::Handshake() {
   }
   auto engine = std::make_unique<exec::LocalEngine>(server_->store_);
   engine->set_memory_budget(server_->options_.memory_budget);
+  engine->set_connection(id_, std::string(user));
   if (server_->session_init_) server_->session_init_(engine.get());
   if (!db.empty()) {
     Status st = engine->SetDatabase(std::string(db));
@@ -928,7 +929,7 @@ void MysqlServer::Connection::FieldList(std::string_view table) {
     BeginPacket();
     AppendColumnDef(&out_, r->names[i],
                     i < r->types.size() ? DefOf(r->types[i]) : ColumnDef{});
-    PutLenenc(&out_, 0xfb);  // default value: NULL
+    PutU8(&out_, 0xfb);  // default value: NULL
     EndPacket();
   }
   WriteEof();

@@ -457,8 +457,9 @@ Result<plan::Value> LocalEngine::ReadVariable(const sql::Expr& e) const {
     if (fn == "DATABASE" || fn == "SCHEMA")
       return database_.empty() ? plan::Value() : plan::Value(database_);
     if (fn == "VERSION") return system_variables_.at("version");
-    if (fn == "CONNECTION_ID") return plan::Value(int64_t{0});
-    return plan::Value(std::string("root@localhost"));  // the USER()s
+    if (fn == "CONNECTION_ID")
+      return plan::Value(static_cast<int64_t>(connection_id_));
+    return plan::Value(user_ + "@localhost");  // the USER()s
   }
   std::string name = e.text;
   for (const char* prefix : {"session.", "global.", "local."}) {
@@ -854,6 +855,8 @@ std::string CreateTableText(const plan::TableSchema& t, std::string_view name,
     if (c.type.id == plan::TypeId::kString && c.type.binary &&
         c.type.length > 65535)
       type = "LONGBLOB";
+    if (c.type.is_temporal() && c.type.scale > 0)
+      type += "(" + std::to_string(c.type.scale) + ")";
     for (auto& ch : type)
       ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     out += "  `" + c.name + "` " + type;

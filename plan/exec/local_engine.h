@@ -86,6 +86,11 @@ class LocalEngine {
   // Parses `sql` and, for a SELECT, plans it (placeholders as NULL) to
   // report its columns; nothing runs. Errors as Execute would give them.
   Result<StatementShape> Describe(std::string_view sql);
+  // What CONNECTION_ID() and USER() return (default 0, root).
+  void set_connection(uint64_t id, std::string user) {
+    connection_id_ = id;
+    user_ = std::move(user);
+  }
   // autocommit = 1 (the session variable).
   bool autocommit() const { return Autocommit(); }
   // Per-statement memory budget in bytes (0: unlimited); over it a
@@ -240,6 +245,8 @@ class LocalEngine {
   Store* store_;
   std::unique_ptr<StoreSession> session_;
   std::string database_ = "test";
+  uint64_t connection_id_ = 0;
+  std::string user_ = "root";
   // While a statement runs: its ? values and where its rows go.
   const std::vector<plan::Value>* params_ = nullptr;
   ResultSink* sink_ = nullptr;

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Starts a local cluster on free ports with fresh data directories (two xdn
 # processes and an xcn in front of them), runs a command with @PORT@ in its
-# arguments replaced by the compute node's MySQL port (@DN0@ / @DN1@ by the
-# data nodes' ports, @WORK@ by the scratch directory, @CN_PID@ / @DN0_PID@ /
-# @DN1_PID@ by the PIDs), then stops every process it started (by PID) and
-# removes the directories. The WAL is not synced at commit (answers, not
-# durability, are checked here).
+# arguments replaced by the compute node's MySQL port, then stops every
+# process it started (by PID) and removes the directories. The command also
+# gets XP_BIN, XP_WORK (scratch directory), XP_PORT, XP_DN0_PORT,
+# XP_DN1_PORT, XP_CN_PID, XP_DN0_PID, XP_DN1_PID in its environment (fault
+# tests stop and restart nodes; what they start themselves they stop). The
+# WAL is not synced at commit (answers, not durability, are checked here).
 # Usage: tests/cn/with_cluster.sh BIN_DIR COMMAND [ARG...]
 set -uo pipefail
 bin=$1
@@ -48,21 +49,17 @@ done
   { echo "xcn did not start:"; cat "$work/cn.log"; exit 1; }
 
 args=()
-for a in "$@"; do
-  a=${a//@PORT@/$port}
-  a=${a//@DN0@/${dn_ports[0]}}
-  a=${a//@DN1@/${dn_ports[1]}}
-  a=${a//@WORK@/$work}
-  a=${a//@CN_PID@/$cn_pid}
-  a=${a//@DN0_PID@/$dn0_pid}
-  a=${a//@DN1_PID@/$dn1_pid}
-  args+=("$a")
-done
+for a in "$@"; do args+=("${a//@PORT@/$port}"); done
+export XP_BIN=$bin XP_WORK=$work XP_PORT=$port XP_DN0_PORT=${dn_ports[0]} \
+  XP_DN1_PORT=${dn_ports[1]} XP_CN_PID=$cn_pid XP_DN0_PID=$dn0_pid \
+  XP_DN1_PID=$dn1_pid
 "${args[@]}"
 rc=$?
-kill -TERM "$cn_pid" 2>/dev/null
-if ! wait "$cn_pid"; then
-  echo "xcn did not stop cleanly:"; tail -20 "$work/cn.log"; rc=1
+if kill -0 "$cn_pid" 2>/dev/null; then
+  kill -TERM "$cn_pid" 2>/dev/null
+  if ! wait "$cn_pid"; then
+    echo "xcn did not stop cleanly:"; tail -20 "$work/cn.log"; rc=1
+  fi
 fi
 if [ $rc -ne 0 ]; then
   echo "--- cn.log"; tail -20 "$work/cn.log"

@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# The mysql / mariadb command-line client in batch mode against a real
+# cluster (run under tests/cn/with_cluster.sh): DDL with every placement,
+# DML, joins, aggregates, EXPLAIN of shipped fragments in both xplan modes,
+# SHOW statements, errors with their codes, KILL, and the global catalog
+# surviving a compute node restart.
+set -eu  # no pipefail: error checks pipe a failing client into grep
+port=$XP_PORT
+mysql=$(command -v mysql || command -v mariadb)
+fail() { echo "FAIL: $*" >&2; exit 1; }
+q() { "$mysql" -h127.0.0.1 -P"$port" -uroot --batch --skip-column-names "$@"; }
+expect() {  # expect "description" "expected output" actual...
+  local what=$1 want=$2
+  shift 2
+  local got
+  got=$("$@" 2>&1) || true
+  [ "$got" = "$want" ] || fail "$what: expected [$want], got [$got]"
+}
+
+q -e "CREATE DATABASE shop"
+q shop <<'SQL'
+CREATE TABLE customer (id INT PRIMARY KEY, name VARCHAR(20) NOT NULL, city VARCHAR(20)) PARTITION BY HASH(id) PARTITIONS 4;
+CREATE TABLE orders (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, cust INT NOT NULL, amount DECIMAL(10,2), day DATE, KEY k_cust (cust));
+CREATE TABLE city (name VARCHAR(20) PRIMARY KEY, country CHAR(2)) BROADCAST;
+CREATE TABLE note (id INT PRIMARY KEY, txt TEXT) SINGLE;
+INSERT INTO customer VALUES (1,'ann','Oslo'),(2,'bob','Rome'),(3,'cid','Oslo'),(4,'dan',NULL),(5,'eve','Rome');
+INSERT INTO orders (cust, amount, day) VALUES (1, 10.50, '2026-01-02'), (2, 20.00, '2026-01-03'), (1, 5.25, '2026-02-01'), (3, 7.00, '2026-02-02'), (5, 100.00, '2026-03-01');
+INSERT INTO city VALUES ('Oslo','NO'),('Rome','IT');
+INSERT INTO note VALUES (1, 'it''s a \\backslash');
+SQL
+
+expect "ids are 1..5 in insert order" "1
+2
+3
+4
+5" q shop -e "SELECT id FROM orders ORDER BY id"
+expect "join + aggregate" "ann	2	15.75
+bob	1	20.00
+cid	1	7.00
+eve	1	100.00" q shop -e "SELECT c.name, COUNT(*), SUM(o.amount) FROM customer c JOIN orders o ON o.cust = c.id GROUP BY c.name ORDER BY c.name"
+expect "join with a broadcast table" "IT	2
+NO	2" q shop -e "SELECT ci.country, COUNT(*) FROM customer c JOIN city ci ON c.city = ci.name GROUP BY ci.country ORDER BY 1"
+expect "avg, min, max, count distinct" "28.550000	5.25	100.00	4" q shop -e "SELECT AVG(amount), MIN(amount), MAX(amount), COUNT(DISTINCT cust) FROM orders"
+expect "top-n" "5	100.00
+2	20.00" q shop -e "SELECT cust, amount FROM orders ORDER BY amount DESC LIMIT 2"
+expect "subquery" "ann
+bob
+cid
+eve" q shop -e "SELECT name FROM customer WHERE id IN (SELECT cust FROM orders) ORDER BY name"
+expect "union" "Oslo
+Rome" q shop -e "SELECT city FROM customer WHERE id < 3 UNION SELECT name FROM city ORDER BY 1"
+expect "single table, escapes" "it's a \\\\backslash" q shop -e "SELECT txt FROM note"
+expect "NULL" "NULL" q shop -e "SELECT city FROM customer WHERE id = 4"
+
+# DML pushed down.
+q shop -e "UPDATE customer SET city = 'Bergen' WHERE id = 4"
+q shop -e "UPDATE orders SET amount = amount + 1 WHERE cust = 1"
+q shop -e "DELETE FROM orders WHERE id = 4"
+expect "after update/delete" "1	11.50
+2	20.00
+3	6.25
+5	100.00" q shop -e "SELECT id, amount FROM orders ORDER BY id"
+expect "rows affected reported" "2" bash -c "'$mysql' -h127.0.0.1 -P$port -uroot shop -vvv -e \"UPDATE customer SET city = 'Milan' WHERE id = 2 OR id = 5\" | sed -n 's/^Query OK, \([0-9]*\) rows affected.*/\1/p'"
+# A transaction over several DNs, committed and rolled back.
+q shop -e "BEGIN; UPDATE customer SET name = 'ANN' WHERE id = 1; UPDATE customer SET name = 'BOB' WHERE id = 2; COMMIT; BEGIN; UPDATE customer SET name = 'x' WHERE id = 3; UPDATE customer SET name = 'y' WHERE id = 4; ROLLBACK"
+expect "commit and rollback" "ANN
+BOB
+cid
+dan" q shop -e "SELECT name FROM customer WHERE id < 5 ORDER BY id"
+
+# EXPLAIN shows what goes where, as a plan or as SQL.
+out=$(q shop -e "EXPLAIN SELECT name FROM customer WHERE id = 3")
+echo "$out" | grep -q "Remote to customer_p[0-3]@dn[01] as plan" || fail "point query EXPLAIN: $out"
+[ "$(echo "$out" | grep -o '@dn' | wc -l)" = 1 ] || fail "a point query must touch one partition: $out"
+out=$(q shop -e "EXPLAIN SELECT cust, SUM(amount) FROM orders GROUP BY cust")
+echo "$out" | grep -q "mode=partial" || fail "partial aggregate not pushed: $out"
+echo "$out" | grep -q "mode=final" || fail "no final aggregate on the CN: $out"
+out=$(q shop -e "SET xplan_mode = 'sql'; EXPLAIN SELECT name FROM customer WHERE id IN (1, 2)")
+echo "$out" | grep -q "as SQL: SELECT" || fail "xplan_mode=sql EXPLAIN: $out"
+expect "same answer in sql mode" "ANN
+BOB" q shop -e "SET xplan_mode = 'sql'; SELECT name FROM customer WHERE id IN (1, 2) ORDER BY id"
+q shop -e "SET xplan_mode = 'fast'" 2>&1 | grep -q "^ERROR 1231 (42000).*Variable 'xplan_mode' can't be set to the value of 'fast'" || fail "bad xplan_mode"
+
+# SHOW statements and session basics.
+expect "show databases has shop" "shop" bash -c "'$mysql' -h127.0.0.1 -P$port -uroot -N -B -e 'SHOW DATABASES' | grep -x shop"
+expect "show tables" "city
+customer
+note
+orders" q shop -e "SHOW TABLES"
+q shop -e "SHOW CREATE TABLE customer" | grep -q "PARTITION BY HASH(\`id\`) PARTITIONS 4" || fail "SHOW CREATE TABLE lost the partitioning"
+q shop -e "SHOW COLUMNS FROM orders" | grep -q "^amount" || fail "SHOW COLUMNS"
+expect "database()" "shop" q shop -e "SELECT DATABASE()"
+expect "version comment" "XProtocol" q -e "SELECT @@version_comment LIMIT 1"
+q -e "SET NAMES utf8mb4; SET autocommit = 1; SET sql_mode = 'STRICT_TRANS_TABLES'; SET SESSION transaction_isolation = 'REPEATABLE-READ'"
+
+# Errors keep MySQL's codes.
+q shop -e "INSERT INTO customer VALUES (1,'dup',NULL)" 2>&1 | grep -q "^ERROR 1062 (23000)" || fail "duplicate key code"
+q shop -e "SELECT * FROM nope" 2>&1 | grep -q "^ERROR 1146 (42S02)" || fail "unknown table code"
+q shop -e "SELEC 1" 2>&1 | grep -q "^ERROR 1064 (42000)" || fail "syntax error code"
+q -e "USE nope" 2>&1 | grep -q "^ERROR 1049 (42000)" || fail "unknown database code"
+"$mysql" -h127.0.0.1 -P"$port" -uroot -pwrong -e "SELECT 1" 2>&1 | grep -q "ERROR 1045 (28000)" || fail "a wrong password must be refused"
+
+# KILL: another session (a mysql client fed through a FIFO) is listed by
+# SHOW PROCESSLIST, killed, and its next statement finds the connection gone.
+fifo="$XP_WORK/victim.fifo"
+mkfifo "$fifo"
+"$mysql" -h127.0.0.1 -P"$port" -uroot -N -B --unbuffered --skip-reconnect shop <"$fifo" >"$XP_WORK/victim.out" 2>&1 &
+victim=$!
+exec 7>"$fifo"
+echo "SELECT CONNECTION_ID();" >&7
+for _ in $(seq 1 50); do [ -s "$XP_WORK/victim.out" ] && break; sleep 0.1; done
+id=$(head -1 "$XP_WORK/victim.out")
+[ -n "$id" ] || fail "the victim session did not answer"
+q -e "SHOW PROCESSLIST" | awk -v id="$id" '$1 == id && $4 == "shop"' | grep -q . ||
+  fail "SHOW PROCESSLIST does not list session $id"
+q -e "KILL $id"
+echo "SELECT 'still here';" >&7
+exec 7>&-
+wait $victim || true
+grep -qx "still here" "$XP_WORK/victim.out" && fail "the killed session still runs statements: $(cat "$XP_WORK/victim.out")"
+grep -q "ERROR 20[0-9][0-9]" "$XP_WORK/victim.out" || fail "the killed session saw no lost connection: $(cat "$XP_WORK/victim.out")"
+q -e "KILL 999999" 2>&1 | grep -q "^ERROR 1094" || fail "KILL of an unknown id"
+
+# The catalog lives on DN 0: a restarted compute node knows every table.
+kill -TERM "$XP_CN_PID"
+while kill -0 "$XP_CN_PID" 2>/dev/null; do sleep 0.1; done
+"$XP_BIN/xcn" --port="$port" --dn="127.0.0.1:$XP_DN0_PORT,127.0.0.1:$XP_DN1_PORT" >>"$XP_WORK/cn2.log" 2>&1 &
+cn2=$!
+trap 'kill $cn2 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+expect "catalog after restart" "ANN	11.50" q shop -e "SELECT c.name, o.amount FROM customer c JOIN orders o ON o.cust = c.id WHERE o.id = 1"
+q shop -e "INSERT INTO orders (cust, amount) VALUES (2, 1.00)"
+expect "AUTO_INCREMENT continues after restart" "6" q shop -e "SELECT MAX(id) FROM orders"
+q -e "DROP DATABASE shop"
+expect "dropped" "" bash -c "'$mysql' -h127.0.0.1 -P$port -uroot -N -B -e 'SHOW DATABASES' | grep -x shop || true"
+kill -TERM $cn2
+wait $cn2
+echo "cli test passed"

@@ -1,0 +1,322 @@
+// libmariadb (the MariaDB C connector) against a real cluster: text and
+// binary (prepared statement) protocols for every column type, metadata at
+// prepare time, long data, statement reset, transactions through the API,
+// ping / select_db / list_fields / stat. Runs under tests/cn/with_cluster.sh
+// (XP_PORT names the compute node's port).
+#include <gtest/gtest.h>
+#include <mysql.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace {
+
+class ClientTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const char* port = std::getenv("XP_PORT");
+    ASSERT_NE(port, nullptr) << "run under tests/cn/with_cluster.sh";
+    db_ = mysql_init(nullptr);
+    ASSERT_NE(
+        mysql_real_connect(db_, "127.0.0.1", "root", "", nullptr,
+                           static_cast<unsigned>(std::atoi(port)), nullptr, 0),
+        nullptr)
+        << mysql_error(db_);
+    Exec("CREATE DATABASE IF NOT EXISTS capi");
+    ASSERT_EQ(mysql_select_db(db_, "capi"), 0) << mysql_error(db_);
+  }
+  void TearDown() override { mysql_close(db_); }
+
+  void Exec(const std::string& sql) {
+    ASSERT_EQ(mysql_real_query(db_, sql.data(), sql.size()), 0)
+        << sql << ": " << mysql_error(db_);
+    MYSQL_RES* r = mysql_store_result(db_);
+    if (r != nullptr) mysql_free_result(r);
+  }
+  // Rows of a text-protocol query, NULL as "NULL", columns joined by '|'.
+  std::vector<std::string> Rows(const std::string& sql) {
+    std::vector<std::string> out;
+    EXPECT_EQ(mysql_real_query(db_, sql.data(), sql.size()), 0)
+        << sql << ": " << mysql_error(db_);
+    MYSQL_RES* r = mysql_store_result(db_);
+    if (r == nullptr) return out;
+    const unsigned n = mysql_num_fields(r);
+    while (MYSQL_ROW row = mysql_fetch_row(r)) {
+      unsigned long* len = mysql_fetch_lengths(r);
+      std::string line;
+      for (unsigned i = 0; i < n; ++i) {
+        if (i) line += '|';
+        line += row[i] ? std::string(row[i], len[i]) : "NULL";
+      }
+      out.push_back(line);
+    }
+    mysql_free_result(r);
+    return out;
+  }
+
+  MYSQL* db_ = nullptr;
+};
+
+constexpr char kTypes[] =
+    "CREATE TABLE types (id INT PRIMARY KEY, ti TINYINT, si SMALLINT, "
+    "mi MEDIUMINT, i INT, bi BIGINT, ub BIGINT UNSIGNED, dc DECIMAL(20,6), "
+    "db DOUBLE, fl FLOAT, vc VARCHAR(30), ch CHAR(5), tx TEXT, vb "
+    "VARBINARY(10), bl BLOB, d DATE, dt DATETIME(6), ts TIMESTAMP, tm TIME)";
+
+TEST_F(ClientTest, TextProtocolEveryType) {
+  Exec("DROP TABLE IF EXISTS types");
+  Exec(kTypes);
+  Exec(
+      "INSERT INTO types VALUES (1, -128, -32768, -8388608, -2147483648, "
+      "-9223372036854775808, 18446744073709551615, -12345678901234.123456, "
+      "2.5, 1.5, 'héllo', 'ab', 'text', X'00FF', X'0102', '2026-11-29', "
+      "'2026-11-29 12:34:56.789012', '2026-11-29 01:02:03', '-838:59:59')");
+  Exec("INSERT INTO types (id) VALUES (2)");
+  const auto rows = Rows("SELECT * FROM types ORDER BY id");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0],
+            std::string("1|-128|-32768|-8388608|-2147483648|"
+                        "-9223372036854775808|18446744073709551615|"
+                        "-12345678901234.123456|2.5|1.5|héllo|ab|text|") +
+                std::string("\0\xff", 2) + "|" + std::string("\x01\x02", 2) +
+                "|2026-11-29|2026-11-29 12:34:56.789012|2026-11-29 "
+                "01:02:03|-838:59:59");
+  EXPECT_EQ(rows[1],
+            "2|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|"
+            "NULL|NULL|NULL|NULL|NULL|NULL");
+  // Column metadata: types and flags a driver maps values by.
+  ASSERT_EQ(
+      mysql_real_query(db_, "SELECT ti, ub, dc, db, vc, d, dt FROM types", 43),
+      0);
+  MYSQL_RES* r = mysql_store_result(db_);
+  ASSERT_NE(r, nullptr);
+  MYSQL_FIELD* f = mysql_fetch_fields(r);
+  EXPECT_EQ(f[0].type, MYSQL_TYPE_TINY);
+  EXPECT_EQ(f[1].type, MYSQL_TYPE_LONGLONG);
+  EXPECT_TRUE(f[1].flags & UNSIGNED_FLAG);
+  EXPECT_EQ(f[2].type, MYSQL_TYPE_NEWDECIMAL);
+  EXPECT_EQ(f[2].decimals, 6u);
+  EXPECT_EQ(f[3].type, MYSQL_TYPE_DOUBLE);
+  EXPECT_EQ(f[4].type, MYSQL_TYPE_VAR_STRING);
+  EXPECT_EQ(f[5].type, MYSQL_TYPE_DATE);
+  EXPECT_EQ(f[6].type, MYSQL_TYPE_DATETIME);
+  EXPECT_STREQ(f[4].name, "vc");
+  mysql_free_result(r);
+}
+
+TEST_F(ClientTest, PreparedStatementsBindEveryType) {
+  Exec("DROP TABLE IF EXISTS types");
+  Exec(kTypes);
+  MYSQL_STMT* st = mysql_stmt_init(db_);
+  const std::string ins =
+      "INSERT INTO types (id, ti, bi, ub, dc, db, fl, vc, vb, d, dt, tm) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  ASSERT_EQ(mysql_stmt_prepare(st, ins.data(), ins.size()), 0)
+      << mysql_stmt_error(st);
+  EXPECT_EQ(mysql_stmt_param_count(st), 12u);
+  int id = 1;
+  signed char ti = -5;
+  long long bi = -1234567890123LL;
+  unsigned long long ub = 18446744073709551615ULL;
+  char dc[] = "12.500000";
+  double dbl = -0.125;
+  float fl = 3.5f;
+  char vc[] = "prepared";
+  char vb[] = {'\0', 'x', '\xfe'};
+  MYSQL_TIME d{}, dt{}, tm{};
+  d.year = 2026, d.month = 2, d.day = 28, d.time_type = MYSQL_TIMESTAMP_DATE;
+  dt.year = 2026, dt.month = 11, dt.day = 29, dt.hour = 23, dt.minute = 59,
+  dt.second = 58, dt.second_part = 123456,
+  dt.time_type = MYSQL_TIMESTAMP_DATETIME;
+  tm.hour = 100, tm.minute = 1, tm.second = 2, tm.neg = 1,
+  tm.time_type = MYSQL_TIMESTAMP_TIME;
+  unsigned long dc_len = std::strlen(dc), vc_len = std::strlen(vc),
+                vb_len = sizeof(vb);
+  MYSQL_BIND b[12];
+  std::memset(b, 0, sizeof(b));
+  b[0].buffer_type = MYSQL_TYPE_LONG, b[0].buffer = &id;
+  b[1].buffer_type = MYSQL_TYPE_TINY, b[1].buffer = &ti;
+  b[2].buffer_type = MYSQL_TYPE_LONGLONG, b[2].buffer = &bi;
+  b[3].buffer_type = MYSQL_TYPE_LONGLONG, b[3].buffer = &ub,
+  b[3].is_unsigned = 1;
+  b[4].buffer_type = MYSQL_TYPE_NEWDECIMAL, b[4].buffer = dc,
+  b[4].length = &dc_len;
+  b[5].buffer_type = MYSQL_TYPE_DOUBLE, b[5].buffer = &dbl;
+  b[6].buffer_type = MYSQL_TYPE_FLOAT, b[6].buffer = &fl;
+  b[7].buffer_type = MYSQL_TYPE_STRING, b[7].buffer = vc, b[7].length = &vc_len;
+  b[8].buffer_type = MYSQL_TYPE_BLOB, b[8].buffer = vb, b[8].length = &vb_len;
+  b[9].buffer_type = MYSQL_TYPE_DATE, b[9].buffer = &d;
+  b[10].buffer_type = MYSQL_TYPE_DATETIME, b[10].buffer = &dt;
+  b[11].buffer_type = MYSQL_TYPE_TIME, b[11].buffer = &tm;
+  ASSERT_EQ(mysql_stmt_bind_param(st, b), 0);
+  ASSERT_EQ(mysql_stmt_execute(st), 0) << mysql_stmt_error(st);
+  EXPECT_EQ(mysql_stmt_affected_rows(st), 1u);
+  // Executed again without rebinding: the types are not resent.
+  id = 2;
+  ASSERT_EQ(mysql_stmt_execute(st), 0) << mysql_stmt_error(st);
+  // A NULL parameter.
+  id = 3;
+  my_bool is_null = 1;
+  b[1].is_null = &is_null;
+  ASSERT_EQ(mysql_stmt_bind_param(st, b), 0);
+  ASSERT_EQ(mysql_stmt_execute(st), 0) << mysql_stmt_error(st);
+  mysql_stmt_close(st);
+
+  EXPECT_EQ(Rows("SELECT id, ti, bi, ub, dc, db, fl, vc, vb, d, dt, tm "
+                 "FROM types ORDER BY id"),
+            (std::vector<std::string>{
+                "1|-5|-1234567890123|18446744073709551615|12.500000|-0.125|"
+                "3.5|prepared|" +
+                    std::string("\0x\xfe", 3) +
+                    "|2026-02-28|2026-11-29 23:59:58.123456|"
+                    "-100:01:02",
+                "2|-5|-1234567890123|18446744073709551615|12.500000|-0.125|"
+                "3.5|prepared|" +
+                    std::string("\0x\xfe", 3) +
+                    "|2026-02-28|2026-11-29 23:59:58.123456|"
+                    "-100:01:02",
+                "3|NULL|-1234567890123|18446744073709551615|12.500000|-0.125|"
+                "3.5|prepared|" +
+                    std::string("\0x\xfe", 3) +
+                    "|2026-02-28|2026-11-29 23:59:58.123456|"
+                    "-100:01:02"}));
+
+  // Binary result rows into typed buffers.
+  st = mysql_stmt_init(db_);
+  const std::string sel =
+      "SELECT ti, bi, ub, dc, db, vc, vb, d, dt, tm FROM types WHERE id = ?";
+  ASSERT_EQ(mysql_stmt_prepare(st, sel.data(), sel.size()), 0)
+      << mysql_stmt_error(st);
+  MYSQL_RES* meta = mysql_stmt_result_metadata(st);
+  ASSERT_NE(meta, nullptr) << "prepare must describe the result";
+  EXPECT_EQ(mysql_num_fields(meta), 10u);
+  mysql_free_result(meta);
+  MYSQL_BIND p[1];
+  std::memset(p, 0, sizeof(p));
+  int want = 1;
+  p[0].buffer_type = MYSQL_TYPE_LONG, p[0].buffer = &want;
+  ASSERT_EQ(mysql_stmt_bind_param(st, p), 0);
+  ASSERT_EQ(mysql_stmt_execute(st), 0) << mysql_stmt_error(st);
+  signed char o_ti = 0;
+  long long o_bi = 0;
+  unsigned long long o_ub = 0;
+  char o_dc[32] = {}, o_vc[32] = {}, o_vb[8] = {};
+  double o_db = 0;
+  MYSQL_TIME o_d{}, o_dt{}, o_tm{};
+  unsigned long l_dc = 0, l_vc = 0, l_vb = 0;
+  MYSQL_BIND o[10];
+  std::memset(o, 0, sizeof(o));
+  o[0].buffer_type = MYSQL_TYPE_TINY, o[0].buffer = &o_ti;
+  o[1].buffer_type = MYSQL_TYPE_LONGLONG, o[1].buffer = &o_bi;
+  o[2].buffer_type = MYSQL_TYPE_LONGLONG, o[2].buffer = &o_ub,
+  o[2].is_unsigned = 1;
+  o[3].buffer_type = MYSQL_TYPE_STRING, o[3].buffer = o_dc,
+  o[3].buffer_length = sizeof(o_dc), o[3].length = &l_dc;
+  o[4].buffer_type = MYSQL_TYPE_DOUBLE, o[4].buffer = &o_db;
+  o[5].buffer_type = MYSQL_TYPE_STRING, o[5].buffer = o_vc,
+  o[5].buffer_length = sizeof(o_vc), o[5].length = &l_vc;
+  o[6].buffer_type = MYSQL_TYPE_BLOB, o[6].buffer = o_vb,
+  o[6].buffer_length = sizeof(o_vb), o[6].length = &l_vb;
+  o[7].buffer_type = MYSQL_TYPE_DATE, o[7].buffer = &o_d;
+  o[8].buffer_type = MYSQL_TYPE_DATETIME, o[8].buffer = &o_dt;
+  o[9].buffer_type = MYSQL_TYPE_TIME, o[9].buffer = &o_tm;
+  ASSERT_EQ(mysql_stmt_bind_result(st, o), 0);
+  ASSERT_EQ(mysql_stmt_store_result(st), 0) << mysql_stmt_error(st);
+  ASSERT_EQ(mysql_stmt_fetch(st), 0) << mysql_stmt_error(st);
+  EXPECT_EQ(o_ti, -5);
+  EXPECT_EQ(o_bi, -1234567890123LL);
+  EXPECT_EQ(o_ub, 18446744073709551615ULL);
+  EXPECT_EQ(std::string(o_dc, l_dc), "12.500000");
+  EXPECT_EQ(o_db, -0.125);
+  EXPECT_EQ(std::string(o_vc, l_vc), "prepared");
+  EXPECT_EQ(std::string(o_vb, l_vb), std::string("\0x\xfe", 3));
+  EXPECT_EQ(o_d.year, 2026u);
+  EXPECT_EQ(o_d.month, 2u);
+  EXPECT_EQ(o_d.day, 28u);
+  EXPECT_EQ(o_dt.hour, 23u);
+  EXPECT_EQ(o_dt.second, 58u);
+  EXPECT_EQ(o_dt.second_part, 123456u);
+  EXPECT_EQ(o_tm.neg, 1);
+  EXPECT_EQ(o_tm.hour, 100u);
+  EXPECT_EQ(o_tm.second, 2u);
+  EXPECT_EQ(mysql_stmt_fetch(st), MYSQL_NO_DATA);
+  // The same statement with another parameter; NULL results come marked.
+  want = 3;
+  my_bool nulls[10] = {};
+  for (int i = 0; i < 10; ++i) o[i].is_null = &nulls[i];
+  ASSERT_EQ(mysql_stmt_bind_result(st, o), 0);
+  ASSERT_EQ(mysql_stmt_execute(st), 0) << mysql_stmt_error(st);
+  ASSERT_EQ(mysql_stmt_fetch(st), 0);
+  EXPECT_TRUE(nulls[0]);
+  EXPECT_FALSE(nulls[1]);
+  mysql_stmt_close(st);
+}
+
+TEST_F(ClientTest, PrepareErrorsLongDataAndReset) {
+  Exec("DROP TABLE IF EXISTS ld");
+  Exec("CREATE TABLE ld (id INT PRIMARY KEY, body MEDIUMTEXT)");
+  MYSQL_STMT* st = mysql_stmt_init(db_);
+  const char* bad = "SELECT * FROM no_such_table WHERE id = ?";
+  EXPECT_NE(mysql_stmt_prepare(st, bad, std::strlen(bad)), 0);
+  EXPECT_EQ(mysql_stmt_errno(st), 1146u);
+  const char* ins = "INSERT INTO ld VALUES (?, ?)";
+  ASSERT_EQ(mysql_stmt_prepare(st, ins, std::strlen(ins)), 0)
+      << mysql_stmt_error(st);
+  int id = 7;
+  MYSQL_BIND b[2];
+  std::memset(b, 0, sizeof(b));
+  b[0].buffer_type = MYSQL_TYPE_LONG, b[0].buffer = &id;
+  b[1].buffer_type = MYSQL_TYPE_STRING;
+  ASSERT_EQ(mysql_stmt_bind_param(st, b), 0);
+  const std::string part(100000, 'z');
+  ASSERT_EQ(mysql_stmt_send_long_data(st, 1, part.data(), part.size()), 0);
+  ASSERT_EQ(mysql_stmt_send_long_data(st, 1, "end", 3), 0);
+  ASSERT_EQ(mysql_stmt_execute(st), 0) << mysql_stmt_error(st);
+  EXPECT_EQ(mysql_stmt_reset(st), 0) << mysql_stmt_error(st);
+  mysql_stmt_close(st);
+  EXPECT_EQ(Rows("SELECT LENGTH(body), RIGHT(body, 4) FROM ld"),
+            (std::vector<std::string>{"100003|zend"}));
+}
+
+TEST_F(ClientTest, TransactionsThroughTheApi) {
+  Exec("DROP TABLE IF EXISTS acct");
+  Exec("CREATE TABLE acct (id INT PRIMARY KEY, bal INT)");
+  Exec("INSERT INTO acct VALUES (1, 100), (2, 100), (3, 100), (4, 100)");
+  ASSERT_EQ(mysql_autocommit(db_, 0), 0);
+  Exec("UPDATE acct SET bal = bal - 10 WHERE id = 1");
+  Exec("UPDATE acct SET bal = bal + 10 WHERE id = 4");
+  unsigned int status = 0;
+  ASSERT_EQ(mariadb_get_infov(db_, MARIADB_CONNECTION_SERVER_STATUS, &status),
+            0);
+  EXPECT_TRUE(status & SERVER_STATUS_IN_TRANS);
+  ASSERT_EQ(mysql_rollback(db_), 0);
+  EXPECT_EQ(Rows("SELECT SUM(bal), MIN(bal) FROM acct"),
+            (std::vector<std::string>{"400|100"}));
+  Exec("UPDATE acct SET bal = bal - 10 WHERE id = 2");
+  Exec("UPDATE acct SET bal = bal + 10 WHERE id = 3");
+  ASSERT_EQ(mysql_commit(db_), 0);
+  ASSERT_EQ(mysql_autocommit(db_, 1), 0);
+  EXPECT_EQ(Rows("SELECT bal FROM acct ORDER BY id"),
+            (std::vector<std::string>{"100", "90", "110", "100"}));
+}
+
+TEST_F(ClientTest, PingSelectDbListFieldsStat) {
+  Exec("DROP TABLE IF EXISTS lf");
+  Exec("CREATE TABLE lf (a INT PRIMARY KEY, b VARCHAR(10))");
+  EXPECT_EQ(mysql_ping(db_), 0);
+  EXPECT_NE(mysql_select_db(db_, "no_such_db"), 0);
+  EXPECT_EQ(mysql_errno(db_), 1049u);
+  EXPECT_EQ(mysql_select_db(db_, "capi"), 0);
+  MYSQL_RES* r = mysql_list_fields(db_, "lf", nullptr);
+  ASSERT_NE(r, nullptr) << mysql_error(db_);
+  EXPECT_EQ(mysql_num_fields(r), 2u);
+  EXPECT_STREQ(mysql_fetch_fields(r)[1].name, "b");
+  mysql_free_result(r);
+  const char* stat = mysql_stat(db_);
+  ASSERT_NE(stat, nullptr);
+  EXPECT_NE(std::strstr(stat, "Threads:"), nullptr);
+}
+
+}  // namespace
