@@ -424,10 +424,19 @@ void SqlDispatcher::Dispatch(Session& session, uint8_t type,
   if (!ReadSqlStatement(type, payload, reply, &stmt)) return;
   std::vector<plan::Value> params;
   if (!ArgValues(stmt.args(), reply, &params)) return;
-  exec::LocalEngine* engine = EngineFor(session, reply);
-  if (engine == nullptr) return;
-  XSink sink(reply);
-  Finish(engine->Execute(stmt.stmt(), params, &sink), sink, reply);
+  // On a worker thread: a statement may wait for row locks (up to the lock
+  // wait timeout), and the connection's I/O thread serves other
+  // connections meanwhile, among them the one that holds the lock.
+  reply.Background(0, [this, &session, text = std::move(*stmt.mutable_stmt()),
+                       params = std::move(params)](Reply& r) {
+    exec::LocalEngine* engine = EngineFor(session, r);
+    if (engine == nullptr) return;
+    engine->set_interrupt(r.cancel_flag());
+    XSink sink(r);
+    Result<exec::QueryResult> out = engine->Execute(text, params, &sink);
+    engine->set_interrupt(nullptr);
+    Finish(out, sink, r);
+  });
 }
 
 namespace {
