@@ -130,8 +130,10 @@ class SqlTable : public exec::TableStore {
       const std::vector<std::vector<plan::Value>>& old_rows,
       const std::vector<std::vector<plan::Value>>& new_rows) override {
     // Every old row goes first, so rows may swap keys.
-    for (size_t i = 0; i < ids.size(); ++i)
+    for (size_t i = 0; i < ids.size(); ++i) {
+      XP_RETURN_IF_ERROR(LockUnchanged(txn_, t_, ids[i], old_rows[i]));
       XP_RETURN_IF_ERROR(DeleteRow(txn_, t_, ids[i], old_rows[i]));
+    }
     const bool keyed = HasPrimaryKey(*t_.schema);
     for (size_t i = 0; i < ids.size(); ++i) {
       XP_RETURN_IF_ERROR(InsertRow(
@@ -148,8 +150,10 @@ class SqlTable : public exec::TableStore {
   Status Delete(
       const std::vector<exec::RowId>& ids,
       const std::vector<std::vector<plan::Value>>& old_rows) override {
-    for (size_t i = 0; i < ids.size(); ++i)
+    for (size_t i = 0; i < ids.size(); ++i) {
+      XP_RETURN_IF_ERROR(LockUnchanged(txn_, t_, ids[i], old_rows[i]));
       XP_RETURN_IF_ERROR(DeleteRow(txn_, t_, ids[i], old_rows[i]));
+    }
     return Status::OK();
   }
 
@@ -206,6 +210,9 @@ class SqlSession : public exec::StoreSession {
     txn_ = store_->storage_->Begin();
     implicit_ = false;
     return Status::OK();
+  }
+  void SetCurrentRead(bool on) override {
+    if (txn_) txn_->set_current_read(on);
   }
   Status Snapshot() override {
     if (txn_) txn_->EnsureSnapshot();

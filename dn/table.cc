@@ -231,6 +231,24 @@ Status InsertRow(Transaction* txn, const StoredTable& t,
   return InsertRow(txn, t, PrimaryKey(t, row), row);
 }
 
+Status LockUnchanged(Transaction* txn, const StoredTable& t,
+                     const std::string& pk,
+                     const std::vector<plan::Value>& row) {
+  Result<std::optional<std::string>> latest = txn->GetForUpdate(pk);
+  if (!latest.ok()) return latest.status();
+  bool same = latest->has_value();
+  if (same) {
+    XP_ASSIGN_OR_RETURN(std::vector<plan::Value> now,
+                        DecodeStoredRow(t, **latest));
+    same = EncodeRow(t, now) == EncodeRow(t, row);
+  }
+  if (same) return Status::OK();
+  return Status::SqlError(1213, "40001",
+                          "Deadlock found when trying to get lock; try "
+                          "restarting transaction (the row changed since "
+                          "this transaction's snapshot)");
+}
+
 Status DeleteRow(Transaction* txn, const StoredTable& t, const std::string& pk,
                  const std::vector<plan::Value>& row) {
   XP_RETURN_IF_ERROR(txn->Delete(pk));

@@ -64,6 +64,13 @@ Status InsertRow(Transaction* txn, const StoredTable& t,
 // index entries.
 Status DeleteRow(Transaction* txn, const StoredTable& t, const std::string& pk,
                  const std::vector<plan::Value>& row);
+// Locks the row `pk` (its latest committed version) and checks it is still
+// `row` (what the transaction's snapshot read). Another transaction that
+// changed or removed it since would otherwise lose its update: 1213, and
+// the client retries the transaction (as after a deadlock).
+Status LockUnchanged(Transaction* txn, const StoredTable& t,
+                     const std::string& pk,
+                     const std::vector<plan::Value>& row);
 // A stored row (its primary-key entry's value) as Values of every column;
 // columns added after it was written read their default.
 Result<std::vector<plan::Value>> DecodeStoredRow(const StoredTable& t,

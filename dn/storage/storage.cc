@@ -86,9 +86,14 @@ void Transaction::EnsureSnapshot() {
 }
 
 Result<std::optional<std::string>> Transaction::Get(std::string_view key) {
-  EnsureSnapshot();
+  // A current read of one row locks it first, then reads it: a writer
+  // holding it is waited for, and its committed value is what we see.
+  if (current_read_) return GetForUpdate(key);
   rocksdb::ReadOptions ro;
-  ro.snapshot = snapshot_;
+  if (!current_read_) {
+    EnsureSnapshot();
+    ro.snapshot = snapshot_;
+  }
   std::string value;
   // Reads through the transaction see its own writes, then the snapshot.
   const rocksdb::Status s = txn_->Get(ro, S(key), &value);
@@ -110,13 +115,13 @@ Result<std::optional<std::string>> Transaction::GetForUpdate(
 std::unique_ptr<KeyIterator> Transaction::Scan(std::string_view lower,
                                                std::string_view upper,
                                                bool reverse) {
-  EnsureSnapshot();
+  if (!current_read_) EnsureSnapshot();
   // The iterator owns the bound strings and the Slices over them; RocksDB
   // keeps pointers to both for the iterator's life.
   auto it = std::unique_ptr<KeyIterator>(new KeyIterator(
       nullptr, std::string(lower), std::string(upper), reverse));
   rocksdb::ReadOptions ro;
-  ro.snapshot = snapshot_;
+  ro.snapshot = current_read_ ? nullptr : snapshot_;
   ro.readahead_size = 2 << 20;
   it->bounds_ = std::make_unique<std::pair<rocksdb::Slice, rocksdb::Slice>>(
       S(it->lower_), S(it->upper_));

@@ -95,6 +95,10 @@ class Transaction {
   bool prepared() const { return prepared_; }
   // Takes the read snapshot now (otherwise the first read takes it).
   void EnsureSnapshot();
+  // Reads see the latest committed data (and this transaction's writes)
+  // instead of the snapshot: UPDATE / DELETE find their rows this way, as
+  // InnoDB's locking reads do, so they change what is there now.
+  void set_current_read(bool on) { current_read_ = on; }
 
  private:
   friend class Storage;
@@ -103,6 +107,7 @@ class Transaction {
   Storage* storage_;
   std::unique_ptr<rocksdb::Transaction> txn_;
   const rocksdb::Snapshot* snapshot_ = nullptr;
+  bool current_read_ = false;
   bool done_ = false;
   bool prepared_ = false;
 };

@@ -1498,6 +1498,13 @@ plan::OptimizerOptions LocalEngine::Options() const {
 Result<LocalEngine::Matched> LocalEngine::MatchRows(
     TableStore* table, const std::string& qualifier, const sql::Expr* where,
     const sql::Expr* limit) {
+  // UPDATE / DELETE change the rows as they are now, not as the
+  // transaction's snapshot saw them (InnoDB's locking read).
+  session_->SetCurrentRead(true);
+  struct Restore {
+    StoreSession* s;
+    ~Restore() { s->SetCurrentRead(false); }
+  } restore{session_.get()};
   const plan::TableSchema& schema = table->schema();
   plan::LogicalNodePtr node = plan::MakeTableScan(&schema);
   if (where != nullptr) {

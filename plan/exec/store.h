@@ -81,6 +81,9 @@ class StoreSession {
   virtual Status Commit() = 0;
   virtual Status Rollback() = 0;
   virtual bool in_transaction() const = 0;
+  // While on, reads see the latest committed rows instead of the
+  // transaction's snapshot (UPDATE / DELETE finding their rows).
+  virtual void SetCurrentRead(bool on) {}
   // START TRANSACTION WITH CONSISTENT SNAPSHOT: the open transaction's read
   // snapshot is taken now (default: at its first read).
   virtual Status Snapshot() { return Status::OK(); }
