@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# sysbench through the compute node (1 xcn + 2 xdn, WAL synced at commit as
+# by default) against MariaDB (Debian's mariadb-server, defaults plus a 1 GiB
+# buffer pool, started here on 127.0.0.1), same tables, threads and
+# duration: oltp_point_select (QPS) and oltp_read_write (TPS), and the ratio
+# of each (targets >= 1.0). Installs sysbench and mariadb-server when
+# missing. Environment: THREADS (4), TIME (20 s per run), TABLES (4),
+# SIZE (10000 rows per table).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+threads=${THREADS:-4}
+time=${TIME:-20}
+tables=${TABLES:-4}
+size=${SIZE:-10000}
+
+need=()
+command -v sysbench >/dev/null || need+=(sysbench)
+command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ] || need+=(mariadb-server)
+command -v mysql >/dev/null || need+=(mariadb-client)
+if [ ${#need[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo=sudo
+  echo "bench: installing ${need[*]}"
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+scripts/build.sh >/dev/null
+
+free_port() {
+  perl -MIO::Socket::INET -e \
+    'my $s = IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1", LocalPort => 0) or die; print $s->sockport'
+}
+work=$(mktemp -d)
+maria_pid=
+cleanup() {
+  scripts/xcluster stop --data "$work/cluster" >/dev/null 2>&1 || true
+  [ -n "$maria_pid" ] && kill "$maria_pid" 2>/dev/null && wait "$maria_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# The cluster.
+cn_port=$(free_port)
+dn_port=$(free_port)
+scripts/xcluster start --data "$work/cluster" --port "$cn_port" \
+  --dn_port "$dn_port" >/dev/null
+
+# MariaDB.
+maria_port=$(free_port)
+mariadbd=$(command -v mariadbd || echo /usr/sbin/mariadbd)
+mariadb-install-db --no-defaults --datadir="$work/maria" --user="$(id -un)" \
+  --auth-root-authentication-method=normal >"$work/maria-install.log" 2>&1
+"$mariadbd" --no-defaults --datadir="$work/maria" --user="$(id -un)" \
+  --bind-address=127.0.0.1 --port="$maria_port" --socket="$work/maria.sock" \
+  --innodb-buffer-pool-size=1G --max-connections=500 \
+  --log-error="$work/maria.err" &
+maria_pid=$!
+for _ in $(seq 1 100); do
+  mysql -h127.0.0.1 -P"$maria_port" -uroot -e "SELECT 1" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+
+run() {  # run NAME PORT TEST -> prints the per-second figure
+  local port=$1 test=$2 what=$3 out
+  out=$(sysbench "$test" --mysql-host=127.0.0.1 --mysql-port="$port" \
+    --mysql-user=root --mysql-db=sbtest --tables="$tables" \
+    --table-size="$size" --threads="$threads" --time="$time" run 2>&1)
+  if echo "$out" | grep -q FATAL; then
+    echo "$out" | grep FATAL | head -3 >&2
+    echo 0
+    return
+  fi
+  echo "$out" | sed -n "s/.*$what: *[0-9]* *(\([0-9.]*\) per sec.*/\1/p"
+}
+
+declare -A result
+for target in xcn mariadb; do
+  port=$cn_port
+  [ $target = mariadb ] && port=$maria_port
+  mysql -h127.0.0.1 -P"$port" -uroot -e "CREATE DATABASE sbtest"
+  echo "bench: $target: preparing $tables tables x $size rows" >&2
+  sysbench oltp_read_write --mysql-host=127.0.0.1 --mysql-port="$port" \
+    --mysql-user=root --mysql-db=sbtest --tables="$tables" \
+    --table-size="$size" --threads="$threads" prepare >/dev/null
+  echo "bench: $target: oltp_point_select, $threads threads, $time s" >&2
+  result[$target,point]=$(run "$port" oltp_point_select queries)
+  echo "bench: $target: oltp_read_write, $threads threads, $time s" >&2
+  result[$target,rw]=$(run "$port" oltp_read_write transactions)
+done
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+printf "%-34s %12s %12s %8s\n" "workload ($threads threads, ${time}s)" "xcn (2 DNs)" "MariaDB" "ratio"
+printf "%-34s %12s %12s %8s\n" "oltp_point_select QPS" "${result[xcn,point]}" \
+  "${result[mariadb,point]}" "$(ratio "${result[xcn,point]}" "${result[mariadb,point]}")"
+printf "%-34s %12s %12s %8s\n" "oltp_read_write TPS" "${result[xcn,rw]}" \
+  "${result[mariadb,rw]}" "$(ratio "${result[xcn,rw]}" "${result[mariadb,rw]}")"

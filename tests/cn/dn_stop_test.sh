@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# A data node that stops answering, then one that dies, under a running
+# compute node (run under tests/cn/with_cluster.sh, --dn_timeout_ms=3000):
+# statements that need it fail with 1429 within a bounded time, statements
+# that do not need it keep working, and once it is back the compute node
+# reconnects by itself — no silent fallback, no restart.
+set -eu  # no pipefail: error checks pipe a failing client into grep
+mysql=$(command -v mysql || command -v mariadb)
+port=$XP_PORT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+q() { "$mysql" -h127.0.0.1 -P"$port" -uroot --batch --skip-column-names "$@"; }
+restarted=
+trap '[ -n "$restarted" ] && kill "$restarted" 2>/dev/null; kill -CONT "$XP_DN1_PID" 2>/dev/null || true' EXIT
+
+q -e "CREATE DATABASE f"
+q f -e "CREATE TABLE t (id INT PRIMARY KEY, v INT)"
+q f -e "CREATE TABLE s (id INT PRIMARY KEY, v INT) SINGLE"
+vals=""
+for i in $(seq 1 40); do vals="$vals${vals:+,}($i,$i)"; done
+q f -e "INSERT INTO t VALUES $vals; INSERT INTO s VALUES (1, 10), (2, 20)"
+# A key on each data node, as EXPLAIN shows the pruned target.
+on0= on1=
+for i in $(seq 1 40); do
+  where=$(q f -e "EXPLAIN SELECT v FROM t WHERE id = $i" | grep -o "@dn[01]" | head -1)
+  [ "$where" = "@dn0" ] && [ -z "$on0" ] && on0=$i
+  [ "$where" = "@dn1" ] && [ -z "$on1" ] && on1=$i
+done
+[ -n "$on0" ] && [ -n "$on1" ] || fail "keys are not spread over both data nodes"
+
+timed() {  # timed MAX_SECONDS command...: runs it, fails when it takes longer
+  local max=$1 start end
+  shift
+  start=$(date +%s%N)
+  "$@" || true
+  end=$(date +%s%N)
+  [ $(((end - start) / 1000000)) -le $((max * 1000)) ] ||
+    fail "took $(((end - start) / 1000000)) ms (more than $max s): $*"
+}
+
+# 1. DN 1 stops answering (SIGSTOP: its socket stays open, nothing replies).
+kill -STOP "$XP_DN1_PID"
+out=$(timed 8 q f -e "SELECT v FROM t WHERE id = $on1" 2>&1)
+echo "$out" | grep -q "^ERROR 1429 (HY000).*data node 1" ||
+  fail "a query needing the stopped DN: $out"
+out=$(timed 8 q f -e "SELECT COUNT(*) FROM t" 2>&1)
+echo "$out" | grep -q "^ERROR 1429" || fail "a scan over the stopped DN: $out"
+[ "$(q f -e "SELECT v FROM t WHERE id = $on0")" = "$on0" ] ||
+  fail "a point query on the other DN must work"
+[ "$(q f -e "SELECT SUM(v) FROM s")" = "30" ] ||
+  fail "a query on the SINGLE table (DN 0) must work"
+out=$(timed 8 q f -e "UPDATE t SET v = v + 1 WHERE id = $on1" 2>&1)
+echo "$out" | grep -q "^ERROR 1429" || fail "a write to the stopped DN: $out"
+# 2. It answers again: the compute node reconnects by itself.
+kill -CONT "$XP_DN1_PID"
+ok=
+for _ in $(seq 1 50); do
+  if [ "$(q f -e "SELECT COUNT(*) FROM t" 2>/dev/null)" = "40" ]; then ok=1; break; fi
+  sleep 0.2
+done
+[ -n "$ok" ] || fail "no reconnection after the DN came back"
+[ "$(q f -e "SELECT v FROM t WHERE id = $on1")" = "$on1" ] ||
+  fail "the failed UPDATE must not have been applied"
+
+# 3. DN 1 dies (connection refused), then restarts on its data directory.
+kill -KILL "$XP_DN1_PID"
+wait "$XP_DN1_PID" 2>/dev/null || true
+out=$(timed 8 q f -e "SELECT v FROM t WHERE id = $on1" 2>&1)
+echo "$out" | grep -q "^ERROR 1429" || fail "a query needing the dead DN: $out"
+[ "$(q f -e "SELECT v FROM t WHERE id = $on0")" = "$on0" ] ||
+  fail "the live DN must still serve"
+"$XP_BIN/xdn" --data_dir="$XP_WORK/dn1" --port="$XP_DN1_PORT" --user=root \
+  --password= >>"$XP_WORK/dn1.log" 2>&1 &
+restarted=$!
+ok=
+for _ in $(seq 1 100); do
+  if [ "$(q f -e "SELECT COUNT(*), SUM(v) FROM t" 2>/dev/null)" = "40	820" ]; then ok=1; break; fi
+  sleep 0.2
+done
+[ -n "$ok" ] || fail "no reconnection to the restarted DN (or data lost)"
+q f -e "UPDATE t SET v = v + 1 WHERE id = $on1"
+[ "$(q f -e "SELECT v FROM t WHERE id = $on1")" = "$((on1 + 1))" ] ||
+  fail "writes after the restart"
+kill -TERM "$restarted"
+wait "$restarted"
+restarted=
+echo "dn stop test passed"
