@@ -1,24 +1,30 @@
 #!/usr/bin/env bash
 # README "run" command: installs what is missing, builds, and starts a local
-# server on 127.0.0.1 in the foreground (Ctrl-C stops it).
-# Today that is one data node (xdn: SQL over RocksDB, data under
-# ./data/dn0, kept across restarts); it grows into the full local cluster
-# (1 CN + 2 DNs behind the MySQL protocol) with the compute node.
+# cluster on 127.0.0.1 — one compute node (xcn, MySQL protocol on port 3306)
+# in front of two data nodes (xdn, ports 33060 and 33061), data and logs
+# under ./data (kept across restarts) — then prints how to connect. The
+# cluster runs in the background: `scripts/xcluster stop` stops it,
+# `scripts/xcluster status` shows it. XP_PORT / XP_DN_PORT change the ports.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh
-port=${XP_PORT:-33060}
-mkdir -p data
+port=${XP_PORT:-3306}
+dn_port=${XP_DN_PORT:-33060}
+if scripts/xcluster status --data data >/dev/null 2>&1; then
+  echo "a cluster from ./data is running already; restarting it"
+  scripts/xcluster stop --data data >/dev/null
+fi
+scripts/xcluster start --dns 2 --port "$port" --dn_port "$dn_port" --data data >/dev/null
 cat <<MSG
 
-xdn (XProtocol data node) on 127.0.0.1:$port, data in ./data/dn0
-(user root, empty password). Connect with the bundled client:
-  build/bin/xcli --port $port
-  build/bin/xcli --port $port -e 'CREATE TABLE t (id INT PRIMARY KEY, v TEXT)'
-or any MySQL X Protocol client, e.g. @mysql/xdevapi:
-  mysqlx://root@127.0.0.1:$port/test?ssl-mode=DISABLED
-Press Ctrl-C to stop (open transactions roll back; committed data stays).
+XProtocol cluster running: xcn (MySQL protocol) on 127.0.0.1:$port over two
+xdn data nodes (127.0.0.1:$dn_port and :$((dn_port + 1))); data and logs in ./data.
+User root, empty password. Connect with:
 
+  mysql -h127.0.0.1 -P$port -uroot
+
+Tables are hash-partitioned over the data nodes by primary key (PARTITION BY
+HASH(cols) PARTITIONS n, BROADCAST and SINGLE change that); EXPLAIN shows
+what each data node is sent. Stop with: scripts/xcluster stop
 MSG
-exec build/bin/xdn --port="$port" --data_dir=data/dn0 --user=root --password=
