@@ -557,41 +557,20 @@ bool MysqlServer::Connection::Handshake() {
 
   std::string p;
   if (!ReadPacket(&p)) return false;
-  Reader r(p);
-  uint32_t caps = 0, max_packet = 0;
-  uint8_t charset = 0;
-  std::string_view user, auth, db, plugin;
-  bool ok = r.U32(&caps) && r.U32(&max_packet) && r.U8(&charset) &&
-            r.Skip(23) && r.NulStr(&user);
-  if (ok && (caps & kClientProtocol41) == 0) {
-    WriteError(1251, "08004",
-               "Client does not support authentication protocol requested by "
-               "server; consider upgrading MySQL client");
-    Flush();
-    return false;
-  }
-  if (ok && (caps & kClientSsl) && r.done()) {
-    WriteError(1043, "08S01", "SSL is not supported by this server");
-    Flush();
-    return false;
-  }
-  if (ok) {
-    if (caps & kClientPluginAuthLenencData) {
-      ok = r.LenencStr(&auth);
-    } else if (caps & kClientSecureConnection) {
-      uint8_t n = 0;
-      ok = r.U8(&n) && r.Bytes(n, &auth);
-    } else {
-      ok = r.NulStr(&auth);
-    }
-  }
-  if (ok && (caps & kClientConnectWithDb) && !r.done()) ok = r.NulStr(&db);
-  if (ok && (caps & kClientPluginAuth) && !r.done()) ok = r.NulStr(&plugin);
-  if (!ok) {
+  HandshakeResponse hr;
+  if (!ParseHandshakeResponse(p, &hr)) {
     WriteError(1043, "08S01", "Bad handshake");
     Flush();
     return false;
   }
+  if (hr.ssl_request) {
+    WriteError(1043, "08S01", "SSL is not supported by this server");
+    Flush();
+    return false;
+  }
+  const uint32_t caps = hr.capabilities;
+  const std::string_view user = hr.user, db = hr.database,
+                         plugin = hr.auth_plugin, auth = hr.auth_response;
   caps_ = caps & (kServerCapabilities | kClientSsl);
   std::string response(auth);
   if (!plugin.empty() && plugin != kNativePlugin) {
@@ -985,124 +964,25 @@ void MysqlServer::Connection::Prepare(std::string_view sql) {
 
 namespace {
 
-// One binary-protocol parameter value of `type` (flags 0x80: unsigned).
-bool ReadParam(Reader& r, uint16_t type_and_flags, plan::Value* out) {
-  const uint8_t type = static_cast<uint8_t>(type_and_flags);
-  const bool is_unsigned = (type_and_flags & 0x8000) != 0;
-  switch (type) {
-    case kTypeNull:
-      *out = std::monostate();
-      return true;
-    case kTypeTiny: {
-      uint8_t v;
-      if (!r.U8(&v)) return false;
-      *out = is_unsigned ? plan::Value(uint64_t{v})
-                         : plan::Value(int64_t{static_cast<int8_t>(v)});
-      return true;
+plan::Value ValueOf(BinaryValue&& v) {
+  switch (v.kind) {
+    case BinaryValue::Kind::kNull:
+      return plan::Value();
+    case BinaryValue::Kind::kInt:
+      return plan::Value(v.i);
+    case BinaryValue::Kind::kUInt:
+      return plan::Value(v.u);
+    case BinaryValue::Kind::kDouble:
+      return plan::Value(v.d);
+    case BinaryValue::Kind::kDecimal: {
+      Result<plan::Decimal> d = plan::ParseDecimal(v.s);
+      if (d.ok()) return plan::Value(*d);
+      return plan::Value(std::move(v.s));
     }
-    case kTypeShort:
-    case kTypeYear: {
-      uint16_t v;
-      if (!r.U16(&v)) return false;
-      *out = is_unsigned ? plan::Value(uint64_t{v})
-                         : plan::Value(int64_t{static_cast<int16_t>(v)});
-      return true;
-    }
-    case kTypeLong:
-    case kTypeInt24: {
-      uint32_t v;
-      if (!r.U32(&v)) return false;
-      *out = is_unsigned ? plan::Value(uint64_t{v})
-                         : plan::Value(int64_t{static_cast<int32_t>(v)});
-      return true;
-    }
-    case kTypeLongLong: {
-      uint64_t v;
-      if (!r.U64(&v)) return false;
-      if (is_unsigned && v > static_cast<uint64_t>(INT64_MAX)) {
-        *out = v;
-      } else {
-        *out = static_cast<int64_t>(v);
-      }
-      return true;
-    }
-    case kTypeFloat: {
-      uint32_t bits;
-      if (!r.U32(&bits)) return false;
-      float f;
-      std::memcpy(&f, &bits, 4);
-      *out = static_cast<double>(f);
-      return true;
-    }
-    case kTypeDouble: {
-      uint64_t bits;
-      if (!r.U64(&bits)) return false;
-      double d;
-      std::memcpy(&d, &bits, 8);
-      *out = d;
-      return true;
-    }
-    case kTypeDate:
-    case kTypeDateTime:
-    case kTypeTimestamp: {
-      uint8_t n;
-      if (!r.U8(&n)) return false;
-      uint16_t y = 0;
-      uint8_t mo = 0, d = 0, h = 0, mi = 0, s = 0;
-      uint32_t us = 0;
-      if (n != 0 && n != 4 && n != 7 && n != 11) return false;
-      if (n >= 4 && !(r.U16(&y) && r.U8(&mo) && r.U8(&d))) return false;
-      if (n >= 7 && !(r.U8(&h) && r.U8(&mi) && r.U8(&s))) return false;
-      if (n >= 11 && !r.U32(&us)) return false;
-      char buf[64];
-      if (type == kTypeDate) {
-        std::snprintf(buf, sizeof(buf), "%04u-%02u-%02u", y, mo, d);
-      } else if (us) {
-        std::snprintf(buf, sizeof(buf), "%04u-%02u-%02u %02u:%02u:%02u.%06u", y,
-                      mo, d, h, mi, s, us);
-      } else {
-        std::snprintf(buf, sizeof(buf), "%04u-%02u-%02u %02u:%02u:%02u", y, mo,
-                      d, h, mi, s);
-      }
-      *out = std::string(buf);
-      return true;
-    }
-    case kTypeTime: {
-      uint8_t n;
-      if (!r.U8(&n)) return false;
-      uint8_t neg = 0, h = 0, mi = 0, s = 0;
-      uint32_t days = 0, us = 0;
-      if (n != 0 && n != 8 && n != 12) return false;
-      if (n >= 8 &&
-          !(r.U8(&neg) && r.U32(&days) && r.U8(&h) && r.U8(&mi) && r.U8(&s)))
-        return false;
-      if (n >= 12 && !r.U32(&us)) return false;
-      char buf[64];
-      std::snprintf(buf, sizeof(buf), "%s%u:%02u:%02u.%06u", neg ? "-" : "",
-                    days * 24u + h, mi, s, us);
-      *out = std::string(buf);
-      return true;
-    }
-    case kTypeNewDecimal:
-    case kTypeDecimal: {
-      std::string_view v;
-      if (!r.LenencStr(&v)) return false;
-      Result<plan::Decimal> d = plan::ParseDecimal(v);
-      if (d.ok()) {
-        *out = *d;
-      } else {
-        *out = std::string(v);
-      }
-      return true;
-    }
-    default: {
-      // Strings, blobs, JSON, ENUM, SET, BIT: bytes.
-      std::string_view v;
-      if (!r.LenencStr(&v)) return false;
-      *out = std::string(v);
-      return true;
-    }
+    case BinaryValue::Kind::kBytes:
+      break;
   }
+  return plan::Value(std::move(v.s));
 }
 
 }  // namespace
@@ -1123,34 +1003,16 @@ void MysqlServer::Connection::Execute(Reader& r) {
   }
   Prepared& p = it->second;
   SetCommand("Execute", p.sql);
-  std::vector<plan::Value> params(p.params);
-  if (p.params > 0) {
-    std::string_view nulls;
-    uint8_t bound = 0;
-    bool ok = r.Bytes((p.params + 7u) / 8u, &nulls) && r.U8(&bound);
-    if (ok && bound) {
-      p.param_types.assign(p.params, 0);
-      for (auto& t : p.param_types) ok = ok && r.U16(&t);
-    }
-    if (ok && p.param_types.size() != p.params) {
-      WriteError(2031, "HY000",
-                 "No data supplied for parameters in prepared statement");
-      return;
-    }
-    for (uint16_t i = 0; ok && i < p.params; ++i) {
-      if (p.long_data[i]) {
-        params[i] = *p.long_data[i];
-        continue;
-      }
-      if ((static_cast<uint8_t>(nulls[i / 8]) >> (i % 8)) & 1) continue;
-      ok = ReadParam(r, p.param_types[i], &params[i]);
-    }
-    if (!ok) {
-      WriteError(1835, "HY000", "Malformed communication packet.");
-      return;
-    }
-    for (auto& d : p.long_data) d.reset();
+  std::vector<BinaryValue> raw;
+  if (std::optional<std::string> bad =
+          ReadExecuteParams(r, p.params, &p.param_types, p.long_data, &raw)) {
+    WriteError(bad->rfind("No data", 0) == 0 ? 2031 : 1835, "HY000", *bad);
+    return;
   }
+  for (auto& d : p.long_data) d.reset();
+  std::vector<plan::Value> params;
+  params.reserve(raw.size());
+  for (BinaryValue& v : raw) params.push_back(ValueOf(std::move(v)));
   RunStatement(p.sql, params, true);
 }
 

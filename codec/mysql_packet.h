@@ -6,8 +6,10 @@
 
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace xp::mysql {
 
@@ -169,5 +171,39 @@ class Reader {
   size_t pos_ = 0;
   bool ok_ = true;
 };
+
+// HandshakeResponse41 (client -> server after the greeting).
+struct HandshakeResponse {
+  uint32_t capabilities = 0;
+  uint32_t max_packet = 0;
+  uint8_t charset = 0;
+  std::string_view user, auth_response, database, auth_plugin;
+  bool ssl_request = false;  // the short SSLRequest packet
+};
+// False for a packet that is not one (truncated, no PROTOCOL_41 fields).
+bool ParseHandshakeResponse(std::string_view payload, HandshakeResponse* out);
+
+// One binary-protocol value (COM_STMT_EXECUTE parameters).
+struct BinaryValue {
+  enum class Kind : uint8_t { kNull, kInt, kUInt, kDouble, kDecimal, kBytes };
+  Kind kind = Kind::kNull;
+  int64_t i = 0;
+  uint64_t u = 0;
+  double d = 0;
+  std::string s;  // kDecimal (its text), kBytes; dates and times as text
+};
+// Reads one value of type `type_and_flags` (low byte: FieldType; 0x8000:
+// unsigned). False when the bytes do not hold one.
+bool ReadBinaryValue(Reader& r, uint16_t type_and_flags, BinaryValue* out);
+
+// The parameters of a COM_STMT_EXECUTE after its statement id, flags and
+// iteration count: NULL bitmap, new-params-bound flag, types (kept in
+// *types for later executions that do not resend them), values. Parameters
+// with `long_data` (COM_STMT_SEND_LONG_DATA) take that. Error text on
+// failure.
+std::optional<std::string> ReadExecuteParams(
+    Reader& r, size_t count, std::vector<uint16_t>* types,
+    const std::vector<std::optional<std::string>>& long_data,
+    std::vector<BinaryValue>* out);
 
 }  // namespace xp::mysql

@@ -18,7 +18,7 @@ if [ ! -f build-fuzz/build.ninja ]; then
   CC=clang CXX=clang++ cmake -G Ninja -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DXP_FUZZ=ON -DXP_BUILD_TESTS=OFF -DXP_BUILD_BENCH=OFF -DXP_BUILD_TOOLS=OFF . >/dev/null
 fi
-cmake --build build-fuzz -j2 --target frame_fuzz sql_fuzz engine_fuzz plan_fuzz
+cmake --build build-fuzz -j2 --target frame_fuzz sql_fuzz engine_fuzz plan_fuzz mysql_fuzz
 seeds=$(mktemp -d)
 trap 'rm -rf "$seeds"' EXIT
 for f in tests/conformance/vectors/*.vec; do
@@ -41,6 +41,11 @@ trap 'rm -rf "$seeds" "$sql_seeds" "$engine_seeds" "$plan_seeds"' EXIT
 cp tests/fuzz/plan_seeds/* "$plan_seeds"/
 build-fuzz/bin/plan_fuzz -runs="${XP_PLAN_FUZZ_RUNS:-50000}" -max_len=2048 \
   -seed=1 -timeout=10 "$plan_seeds" 2>&1 | tail -n 2
+mysql_seeds=$(mktemp -d)
+trap 'rm -rf "$seeds" "$sql_seeds" "$engine_seeds" "$plan_seeds" "$mysql_seeds"' EXIT
+cp tests/fuzz/mysql_seeds/* "$mysql_seeds"/
+build-fuzz/bin/mysql_fuzz -runs="${XP_FUZZ_RUNS:-100000}" -max_len=1024 -seed=1 \
+  "$mysql_seeds" 2>&1 | tail -n 2
 
 if [ "${XP_SKIP_SANITIZERS:-0}" != 1 ]; then
   scripts/sanitize.sh
