@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <functional>
 #include <future>
 #include <random>
 #include <set>
@@ -164,20 +165,25 @@ bool IsScan(NodeKind k) {
 // Yields the batches of finished DN results in turn.
 class RemoteOperator : public exec::Operator {
  public:
-  RemoteOperator(std::vector<DataType> types, std::vector<StmtResult> results)
-      : types_(std::move(types)), results_(std::move(results)) {}
-  Status Init() {
-    for (const StmtResult& r : results_) {
-      for (const ResultSet& set : r.sets) {
-        std::vector<exec::Batch> b;
-        XP_RETURN_IF_ERROR(exec::DecodeChunks(set.chunks, types_.size(), &b));
-        for (auto& x : b) batches_.push_back(std::move(x));
-      }
-    }
-    return Status::OK();
-  }
+  using Fetch = std::function<Result<std::vector<StmtResult>>()>;
+  RemoteOperator(std::vector<DataType> types, Fetch fetch)
+      : types_(std::move(types)), fetch_(std::move(fetch)) {}
   const std::vector<DataType>& types() const override { return types_; }
   Result<const exec::Batch*> Next() override {
+    if (fetch_) {
+      // The DN requests go out at the first Next(), not when the plan is
+      // lowered (EXPLAIN ANALYZE times them here).
+      Fetch fetch = std::move(fetch_);
+      fetch_ = nullptr;
+      XP_ASSIGN_OR_RETURN(results_, fetch());
+      for (const StmtResult& r : results_) {
+        for (const ResultSet& set : r.sets) {
+          std::vector<exec::Batch> b;
+          XP_RETURN_IF_ERROR(exec::DecodeChunks(set.chunks, types_.size(), &b));
+          for (auto& x : b) batches_.push_back(std::move(x));
+        }
+      }
+    }
     while (next_ < batches_.size()) {
       const exec::Batch* b = &batches_[next_++];
       if (b->num_rows() > 0) return b;
@@ -187,6 +193,7 @@ class RemoteOperator : public exec::Operator {
 
  private:
   std::vector<DataType> types_;
+  Fetch fetch_;
   std::vector<StmtResult> results_;  // owns the chunks batches borrow from
   std::vector<exec::Batch> batches_;
   size_t next_ = 0;
@@ -298,6 +305,14 @@ class ClusterSession : public exec::StoreSession {
   }
 
   Status Distribute(LogicalNodePtr* root) override;
+  void SetAnalyze(bool on) override {
+    analyze_ = on;
+    analysis_.clear();
+  }
+  std::string Analysis(const LogicalNode& remote) override {
+    auto it = analysis_.find(&remote);
+    return it == analysis_.end() ? "" : it->second;
+  }
   // Fills each Remote node's remote_info (targets, plan or SQL).
   Status Annotate(LogicalNode* n);
   Result<exec::OperatorPtr> Remote(const LogicalNode& remote) override;
@@ -382,6 +397,8 @@ class ClusterSession : public exec::StoreSession {
   bool stmt_write_ = false;  // the running statement is INSERT/UPDATE/DELETE
   std::vector<size_t> stmt_dns_;  // DNs the running SELECT's fragments read
   bool ship_sql_ = false;
+  bool analyze_ = false;  // EXPLAIN ANALYZE: ask DNs for feedback
+  std::map<const LogicalNode*, std::string> analysis_;
   std::string insert_verb_ = "INSERT";  // of the running INSERT ... SELECT
   std::string xid_;
 };
@@ -608,8 +625,20 @@ bool Splittable(const LogicalNode& agg) {
   return true;
 }
 
-bool Shippable(const LogicalNode& fragment) {
-  return plan::Serialize(fragment).ok();
+bool HasSubquery(const plan::BoundExpr& e) {
+  if (e.op == plan::ExprOp::kSubquery) return true;
+  for (const auto& a : e.args)
+    if (HasSubquery(*a)) return true;
+  return false;
+}
+
+// Whether a DN can run `n` (the root of a would-be fragment): everything
+// but subquery expressions serializes (plan/serde.h).
+bool Shippable(const LogicalNode& n) {
+  if (n.predicate && HasSubquery(*n.predicate)) return false;
+  for (const auto& e : n.exprs)
+    if (HasSubquery(*e)) return false;
+  return true;
 }
 
 // Moves `node` (whose child 0 is a Remote) into the fragment when a DN can
@@ -858,48 +887,78 @@ Result<exec::OperatorPtr> ClusterSession::Remote(const LogicalNode& remote) {
   for (size_t part : parts) by_dn[p->dn[part]].push_back(part);
   std::vector<size_t> dns;
   for (auto& [dn, _] : by_dn) dns.push_back(dn);
-  std::vector<StmtResult> results(parts.size());
   std::map<size_t, size_t> slot;
   for (size_t i = 0; i < parts.size(); ++i) slot[parts[i]] = i;
-  // An autocommit statement reading several DNs reads them at one moment.
-  if (!in_txn_ && !AnyBranch() && stmt_dns_.size() > 1) {
-    XP_RETURN_IF_ERROR(StartBranches(
-        stmt_dns_, stmt_write_ ? Branch::Kind::kXa : Branch::Kind::kPlain));
-  }
-  // Branches first, on this thread: the requests below run in parallel and
-  // touch only their own DN's connection.
-  for (size_t dn : dns) XP_RETURN_IF_ERROR(EnsureBranch(dn, /*write=*/false));
-  XP_RETURN_IF_ERROR(Fanout(dns, [&](size_t dn) -> Status {
-    XP_ASSIGN_OR_RETURN(Client * c, Conn(dn));
-    for (size_t part : by_dn[dn]) {
-      const std::vector<int>* subset = keys.empty() ? nullptr : &keys[part];
-      Result<StmtResult> r = Status::OK();
-      if (as_sql) {
-        Xp::Plan::ExecSql req;
-        req.set_stmt(ScanSql(leaf, p->name[part], subset));
-        req.set_chunk_result(true);
-        r = c->ExecuteSql(std::move(req));
-      } else {
-        Xp::Plan::ExecPlan req;
-        *req.mutable_plan() = proto;
-        PatchTables(req.mutable_plan(), p->name[part]);
-        if (subset != nullptr) {
-          Xp::Plan::Node* l = ProtoLeaf(req.mutable_plan());
-          auto all_keys = l->keys();
-          l->clear_keys();
-          for (int k : *subset) *l->add_keys() = all_keys.Get(k);
-        }
-        req.set_chunk_result(true);
-        r = c->ExecutePlan(std::move(req));
-      }
-      if (!r.ok()) return DnError(dn, r.status());
-      results[slot[part]] = std::move(*r);
+  auto fetch =
+      [this, &remote, p, parts = std::move(parts), keys = std::move(keys),
+       as_sql, proto = std::move(proto), leaf = &leaf, by_dn = std::move(by_dn),
+       dns = std::move(dns),
+       slot = std::move(slot)]() mutable -> Result<std::vector<StmtResult>> {
+    std::vector<StmtResult> results(parts.size());
+    // An autocommit statement reading several DNs reads them at one moment.
+    if (!in_txn_ && !AnyBranch() && stmt_dns_.size() > 1) {
+      XP_RETURN_IF_ERROR(StartBranches(
+          stmt_dns_, stmt_write_ ? Branch::Kind::kXa : Branch::Kind::kPlain));
     }
-    return Status::OK();
-  }));
-  auto op = std::make_unique<RemoteOperator>(remote.types, std::move(results));
-  XP_RETURN_IF_ERROR(op->Init());
-  return exec::OperatorPtr(std::move(op));
+    // Branches first, on this thread: the requests below run in parallel and
+    // touch only their own DN's connection.
+    for (size_t dn : dns) XP_RETURN_IF_ERROR(EnsureBranch(dn, /*write=*/false));
+    XP_RETURN_IF_ERROR(Fanout(dns, [&](size_t dn) -> Status {
+      XP_ASSIGN_OR_RETURN(Client * c, Conn(dn));
+      for (size_t part : by_dn[dn]) {
+        const std::vector<int>* subset = keys.empty() ? nullptr : &keys[part];
+        Result<StmtResult> r = Status::OK();
+        if (as_sql) {
+          Xp::Plan::ExecSql req;
+          req.set_stmt(ScanSql(*leaf, p->name[part], subset));
+          req.set_chunk_result(true);
+          req.set_feedback(analyze_);
+          r = c->ExecuteSql(std::move(req));
+        } else {
+          Xp::Plan::ExecPlan req;
+          *req.mutable_plan() = proto;
+          PatchTables(req.mutable_plan(), p->name[part]);
+          if (subset != nullptr) {
+            Xp::Plan::Node* l = ProtoLeaf(req.mutable_plan());
+            auto all_keys = l->keys();
+            l->clear_keys();
+            for (int k : *subset) *l->add_keys() = all_keys.Get(k);
+          }
+          req.set_chunk_result(true);
+          req.set_feedback(analyze_);
+          r = c->ExecutePlan(std::move(req));
+        }
+        if (!r.ok()) return DnError(dn, r.status());
+        results[slot[part]] = std::move(*r);
+      }
+      return Status::OK();
+    }));
+    if (analyze_) {
+      // Per partition: what its DN reported (FetchDone feedback).
+      std::string& lines = analysis_[&remote];
+      for (size_t i = 0; i < parts.size(); ++i) {
+        const StmtResult& r = results[i];
+        std::string line = "dn" + std::to_string(p->dn[parts[i]]) + " " +
+                           p->name[parts[i]] + ":";
+        for (const ResultSet& set : r.sets) {
+          if (!set.feedback) continue;
+          const auto& f = *set.feedback;
+          char buf[128];
+          std::snprintf(buf, sizeof(buf),
+                        " rows=%llu examined=%llu time=%.3f ms",
+                        static_cast<unsigned long long>(f.rows_sent()),
+                        static_cast<unsigned long long>(f.rows_examined()),
+                        static_cast<double>(f.exec_time_us()) / 1000.0);
+          line += buf;
+          for (const std::string& idx : f.index_used()) line += " index=" + idx;
+        }
+        lines += (lines.empty() ? "" : "\n") + line;
+      }
+    }
+    return results;
+  };
+  return exec::OperatorPtr(
+      std::make_unique<RemoteOperator>(remote.types, std::move(fetch)));
 }
 
 // ------------------------------------------------------------------ writes

@@ -337,6 +337,7 @@ class MysqlServer::Connection : public exec::ResultSink {
 
  private:
   bool ReadPacket(std::string* payload);
+  bool Fill(size_t need);
   void BeginPacket() {
     packet_start_ = out_.size();
     out_.append(4, '\0');
@@ -379,7 +380,8 @@ class MysqlServer::Connection : public exec::ResultSink {
   uint8_t seq_ = 0;
   std::string out_;
   size_t packet_start_ = 0;
-  std::string in_;
+  std::string in_;  // bytes read from the socket, from in_pos_ on unused
+  size_t in_pos_ = 0;
   std::unique_ptr<exec::LocalEngine> engine_;
   bool autocommit_ = true;
   mutable std::mutex mu_;  // engine_ pointer, processlist fields
@@ -393,19 +395,33 @@ class MysqlServer::Connection : public exec::ResultSink {
   std::vector<DataType> sink_types_;
 };
 
+bool MysqlServer::Connection::Fill(size_t need) {
+  // Bytes already read stay at in_[in_pos_..); read more until `need` are
+  // there (as many as the socket has: one recv for a whole small command).
+  while (in_.size() - in_pos_ < need) {
+    if (in_pos_ > 0 && in_pos_ == in_.size()) {
+      in_.clear();
+      in_pos_ = 0;
+    }
+    const size_t have = in_.size();
+    const size_t want = std::max<size_t>(need - (have - in_pos_), 16384);
+    in_.resize(have + want);
+    const ssize_t n = ::recv(fd_, in_.data() + have, want, 0);
+    if (n <= 0) {
+      in_.resize(have);
+      if (n < 0 && errno == EINTR) continue;
+      return false;
+    }
+    in_.resize(have + static_cast<size_t>(n));
+  }
+  return true;
+}
+
 bool MysqlServer::Connection::ReadPacket(std::string* payload) {
   payload->clear();
   for (;;) {
-    char h[4];
-    size_t got = 0;
-    while (got < 4) {
-      const ssize_t n = ::recv(fd_, h + got, 4 - got, 0);
-      if (n <= 0) {
-        if (n < 0 && errno == EINTR) continue;
-        return false;
-      }
-      got += static_cast<size_t>(n);
-    }
+    if (!Fill(4)) return false;
+    const char* h = in_.data() + in_pos_;
     const size_t len = static_cast<uint8_t>(h[0]) |
                        static_cast<size_t>(static_cast<uint8_t>(h[1])) << 8 |
                        static_cast<size_t>(static_cast<uint8_t>(h[2])) << 16;
@@ -416,16 +432,12 @@ bool MysqlServer::Connection::ReadPacket(std::string* payload) {
       Flush();
       return false;
     }
-    const size_t base = payload->size();
-    payload->resize(base + len);
-    got = 0;
-    while (got < len) {
-      const ssize_t n = ::recv(fd_, payload->data() + base + got, len - got, 0);
-      if (n <= 0) {
-        if (n < 0 && errno == EINTR) continue;
-        return false;
-      }
-      got += static_cast<size_t>(n);
+    if (!Fill(4 + len)) return false;
+    payload->append(in_, in_pos_ + 4, len);
+    in_pos_ += 4 + len;
+    if (in_pos_ == in_.size()) {
+      in_.clear();
+      in_pos_ = 0;
     }
     if (len < kMaxPayload) return true;
   }

@@ -39,11 +39,20 @@ std::string ColumnNames(const LogicalNode& n) {
   return out;
 }
 
-void ExplainInto(const LogicalNode& n, int depth, std::string* out) {
-  out->append(static_cast<size_t>(depth) * 2, ' ');
+void ExplainInto(const LogicalNode& n, int depth, std::string* out,
+                 const ExplainAnnotator* annotate) {
+  const std::string indent(static_cast<size_t>(depth) * 2, ' ');
+  *out += indent;
   *out += Describe(n);
+  if (annotate != nullptr && *annotate) {
+    // More lines of the annotation sit under the node's line.
+    for (char c : (*annotate)(n)) {
+      *out += c;
+      if (c == '\n') *out += indent + "    ";
+    }
+  }
   *out += '\n';
-  for (const auto& c : n.children) ExplainInto(*c, depth + 1, out);
+  for (const auto& c : n.children) ExplainInto(*c, depth + 1, out, annotate);
 }
 
 }  // namespace
@@ -332,7 +341,13 @@ const char* NodeKindName(NodeKind kind) {
 
 std::string Explain(const LogicalNode& node) {
   std::string out;
-  ExplainInto(node, 0, &out);
+  ExplainInto(node, 0, &out, nullptr);
+  return out;
+}
+
+std::string Explain(const LogicalNode& node, const ExplainAnnotator& annotate) {
+  std::string out;
+  ExplainInto(node, 0, &out, &annotate);
   return out;
 }
 

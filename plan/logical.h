@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -181,6 +182,10 @@ const char* NodeKindName(NodeKind kind);
 
 // EXPLAIN: one line per operator, children indented two spaces.
 std::string Explain(const LogicalNode& node);
+// The same with text after each operator's line (EXPLAIN ANALYZE); lines
+// of that text after a '\n' are indented under the operator.
+using ExplainAnnotator = std::function<std::string(const LogicalNode&)>;
+std::string Explain(const LogicalNode& node, const ExplainAnnotator& annotate);
 // The one-line description of a node ("Filter (#0 > 5)").
 std::string Describe(const LogicalNode& node);
 

@@ -633,6 +633,9 @@ Result<QueryResult> LocalEngine::Execute(std::string_view sql_text,
     const sql::StmtKind kind = stmt->kind;
     if (kind == sql::StmtKind::kTransaction) return Transaction(*stmt);
     if (kind == sql::StmtKind::kXa) return Xa(*stmt);
+    if (kind == sql::StmtKind::kCreateTable &&
+        static_cast<const sql::CreateTableStatement&>(*stmt).as_select)
+      return CreateTableAsSelect(std::move(stmt), params);
     if (IsDdl(kind)) {
       // DDL commits the open transaction first (implicit commit) and runs
       // alone.
@@ -641,16 +644,7 @@ Result<QueryResult> LocalEngine::Execute(std::string_view sql_text,
       return ExecuteStatement(std::move(stmt));
     }
     return InStatement([&]() -> Result<QueryResult> {
-      if (kind == sql::StmtKind::kInsert || kind == sql::StmtKind::kUpdate ||
-          kind == sql::StmtKind::kDelete) {
-        bool handled = false;
-        QueryResult pushed;
-        XP_RETURN_IF_ERROR(session_->Push(*stmt, database_, params, &handled,
-                                          &pushed.rows_affected,
-                                          &pushed.last_insert_id));
-        if (handled) return pushed;
-      }
-      return ExecuteStatement(std::move(stmt));
+      return RunStatement(std::move(stmt), params);
     });
   }();
   params_ = nullptr;
@@ -684,6 +678,69 @@ Result<StatementShape> LocalEngine::Describe(std::string_view sql_text) {
   shape.names = plan->names;
   shape.types = plan->types;
   return shape;
+}
+
+Result<QueryResult> LocalEngine::RunStatement(
+    sql::StmtPtr stmt, const std::vector<plan::Value>& params) {
+  const sql::StmtKind kind = stmt->kind;
+  if (kind == sql::StmtKind::kInsert || kind == sql::StmtKind::kUpdate ||
+      kind == sql::StmtKind::kDelete) {
+    bool handled = false;
+    QueryResult pushed;
+    XP_RETURN_IF_ERROR(session_->Push(*stmt, database_, params, &handled,
+                                      &pushed.rows_affected,
+                                      &pushed.last_insert_id));
+    if (handled) return pushed;
+  }
+  return ExecuteStatement(std::move(stmt));
+}
+
+Result<QueryResult> LocalEngine::CreateTableAsSelect(
+    sql::StmtPtr stmt, const std::vector<plan::Value>& params) {
+  auto& c = static_cast<sql::CreateTableStatement&>(*stmt);
+  if (!c.columns.empty() || !c.indexes.empty())
+    return NotSupported("CREATE TABLE ... (definitions) AS SELECT");
+  if (session_->in_transaction()) XP_RETURN_IF_ERROR(session_->Commit());
+  const std::string db = c.table.schema.empty() ? database_ : c.table.schema;
+  {
+    // The table's columns are the query's, as MySQL types them.
+    std::unique_lock<std::shared_mutex> lock(store_->ddl_mutex());
+    if (store_->catalog().FindTable(db, c.table.name).ok()) {
+      if (c.if_not_exists) return QueryResult();
+      return Status::SqlError(1050, "42S01",
+                              "Table '" + c.table.name + "' already exists");
+    }
+    XP_ASSIGN_OR_RETURN(SelectPlan shape, PlanSelect(*c.as_select));
+    plan::TableSchema t;
+    t.database = db;
+    t.name = c.table.name;
+    t.partition = c.partition;
+    for (size_t i = 0; i < shape.visible; ++i) {
+      plan::ColumnSchema col;
+      col.name = shape.names[i];
+      col.type = shape.types[i].id == plan::TypeId::kNull
+                     ? plan::DataType::String(0, true)
+                     : shape.types[i];
+      if (t.FindColumn(col.name) >= 0)
+        return Status::SqlError(1060, "42S21",
+                                "Duplicate column name '" + col.name + "'");
+      t.columns.push_back(std::move(col));
+    }
+    t.hidden_primary_key = true;
+    XP_RETURN_IF_ERROR(store_->CreateTable(std::move(t), false));
+  }
+  auto ins = std::make_unique<sql::InsertStatement>();
+  ins->table = c.table;
+  ins->select = std::move(c.as_select);
+  Result<QueryResult> r = InStatement([&]() -> Result<QueryResult> {
+    return RunStatement(std::move(ins), params);
+  });
+  if (!r.ok()) {
+    // CREATE TABLE ... AS SELECT is atomic: no table when the rows fail.
+    std::unique_lock<std::shared_mutex> lock(store_->ddl_mutex());
+    (void)store_->DropTable(db, c.table.name);
+  }
+  return r;
 }
 
 Result<QueryResult> LocalEngine::InStatement(
@@ -2411,13 +2468,14 @@ Result<OperatorPtr> LocalEngine::Build(SelectPlan& plan) {
     }
   }
   XP_RETURN_IF_ERROR(session_->Distribute(&plan.node));
-  return Lower(*plan.node,
-               [this](const plan::LogicalNode& scan) { return Scan(scan); });
+  return Lower(
+      *plan.node, [this](const plan::LogicalNode& scan) { return Scan(scan); },
+      profile_);
 }
 
 Result<QueryResult> LocalEngine::Explain(const sql::Statement& s) {
   const auto& e = static_cast<const sql::ExplainStatement&>(s);
-  if (e.analyze) return NotSupported("EXPLAIN ANALYZE");
+  if (e.analyze) return ExplainAnalyze(e);
   if (!e.format.empty() && e.format != "TREE")
     return NotSupported("EXPLAIN FORMAT=" + e.format);
   if (e.statement->kind != sql::StmtKind::kSelect)
@@ -2431,6 +2489,56 @@ Result<QueryResult> LocalEngine::Explain(const sql::Statement& s) {
   r.names.push_back("EXPLAIN");
   r.types.push_back(plan::DataType::String());
   const std::string text = plan::Explain(*plan.node);
+  size_t start = 0;
+  while (start < text.size()) {
+    const size_t end = text.find('\n', start);
+    r.rows.push_back({text.substr(start, end - start)});
+    start = end + 1;
+  }
+  return r;
+}
+
+Result<QueryResult> LocalEngine::ExplainAnalyze(
+    const sql::ExplainStatement& e) {
+  if (e.statement->kind != sql::StmtKind::kSelect)
+    return NotSupported("EXPLAIN ANALYZE of " + sql::ToSql(*e.statement));
+  XP_ASSIGN_OR_RETURN(
+      SelectPlan plan,
+      PlanSelect(
+          *static_cast<const sql::SelectStatement&>(*e.statement).query));
+  OperatorProfile profile;
+  session_->SetAnalyze(true);
+  struct Off {
+    StoreSession* s;
+    ~Off() { s->SetAnalyze(false); }
+  } off{session_.get()};
+  profile_ = &profile;
+  Result<OperatorPtr> built = Build(plan);
+  profile_ = nullptr;
+  XP_RETURN_IF_ERROR(built.status());
+  // Runs the query to its end; the rows are dropped.
+  for (;;) {
+    XP_ASSIGN_OR_RETURN(const Batch* b, (*built)->Next());
+    if (b == nullptr) break;
+  }
+  QueryResult r;
+  r.names.push_back("EXPLAIN");
+  r.types.push_back(plan::DataType::String());
+  const std::string text =
+      plan::Explain(*plan.node, [&](const plan::LogicalNode& n) -> std::string {
+        auto it = profile.nodes.find(&n);
+        if (it == profile.nodes.end()) return "";  // inside a fragment
+        char buf[96];
+        std::snprintf(buf, sizeof(buf), "  (actual rows=%llu time=%.3f ms)",
+                      static_cast<unsigned long long>(it->second.rows),
+                      static_cast<double>(it->second.nanos) / 1e6);
+        std::string out = buf;
+        if (n.kind == plan::NodeKind::kRemote) {
+          const std::string more = session_->Analysis(n);
+          if (!more.empty()) out += "\n" + more;
+        }
+        return out;
+      });
   size_t start = 0;
   while (start < text.size()) {
     const size_t end = text.find('\n', start);

@@ -25,6 +25,7 @@
 
 #include "codec/status.h"
 #include "plan/binder.h"
+#include "plan/exec/lower.h"
 #include "plan/exec/operator.h"
 #include "plan/exec/query_context.h"
 #include "plan/exec/store.h"
@@ -151,6 +152,7 @@ class LocalEngine {
   Result<QueryResult> DropView(const sql::Statement& s);
   Result<QueryResult> Set(const sql::Statement& s);
   Result<QueryResult> Explain(const sql::Statement& s);
+  Result<QueryResult> ExplainAnalyze(const sql::ExplainStatement& e);
   Result<QueryResult> Trigger(const sql::Statement& s);
   Result<QueryResult> AlterTable(sql::Statement& s);
   Result<QueryResult> Truncate(const sql::Statement& s);
@@ -229,6 +231,14 @@ class LocalEngine {
   std::map<std::string, plan::Value> user_variables_;
 
   Result<QueryResult> ExecuteStatement(sql::StmtPtr stmt);
+  // A statement inside its bracket: INSERT / UPDATE / DELETE offered to the
+  // store first (StoreSession::Push), then the engine's own path.
+  Result<QueryResult> RunStatement(sql::StmtPtr stmt,
+                                   const std::vector<plan::Value>& params);
+  // CREATE TABLE t AS SELECT: the table from the query's columns, then
+  // INSERT ... SELECT; the table is dropped again when that fails.
+  Result<QueryResult> CreateTableAsSelect(
+      sql::StmtPtr stmt, const std::vector<plan::Value>& params);
   // Runs `run` as one statement: under the shared DDL lock, in the
   // session's transaction (opened for autocommit = 0), with statement
   // rollback on failure.
@@ -249,6 +259,8 @@ class LocalEngine {
   std::string user_ = "root";
   // While a statement runs: its ? values and where its rows go.
   const std::vector<plan::Value>* params_ = nullptr;
+  // EXPLAIN ANALYZE: Build() counts every operator's rows and time here.
+  OperatorProfile* profile_ = nullptr;
   ResultSink* sink_ = nullptr;
 };
 

@@ -1,5 +1,7 @@
 #include "plan/exec/lower.h"
 
+#include <chrono>
+
 #include "plan/exec/aggregate.h"
 #include "plan/exec/hash_join.h"
 #include "plan/exec/nested_loop_join.h"
@@ -34,14 +36,60 @@ std::vector<Batch> BatchesOf(
   return out;
 }
 
-Result<OperatorPtr> Lower(const plan::LogicalNode& n,
-                          const ScanFactory& scans) {
+namespace {
+
+// Counts rows and time of the operator it wraps (EXPLAIN ANALYZE).
+class ProfiledOperator : public Operator {
+ public:
+  ProfiledOperator(OperatorPtr child, OperatorProfile::Counters* counters)
+      : child_(std::move(child)), counters_(counters) {}
+  const std::vector<plan::DataType>& types() const override {
+    return child_->types();
+  }
+  Result<const Batch*> Next() override {
+    const auto start = std::chrono::steady_clock::now();
+    Result<const Batch*> b = child_->Next();
+    counters_->nanos += static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(
+            std::chrono::steady_clock::now() - start)
+            .count());
+    if (b.ok() && *b != nullptr) {
+      counters_->rows += (*b)->num_rows();
+      ++counters_->batches;
+    }
+    return b;
+  }
+
+ private:
+  OperatorPtr child_;
+  OperatorProfile::Counters* counters_;
+};
+
+Result<OperatorPtr> LowerOne(const plan::LogicalNode& n,
+                             const ScanFactory& scans,
+                             OperatorProfile* profile);
+
+}  // namespace
+
+Result<OperatorPtr> Lower(const plan::LogicalNode& n, const ScanFactory& scans,
+                          OperatorProfile* profile) {
+  XP_ASSIGN_OR_RETURN(OperatorPtr op, LowerOne(n, scans, profile));
+  if (profile == nullptr) return op;
+  return OperatorPtr(
+      std::make_unique<ProfiledOperator>(std::move(op), &profile->nodes[&n]));
+}
+
+namespace {
+
+Result<OperatorPtr> LowerOne(const plan::LogicalNode& n,
+                             const ScanFactory& scans,
+                             OperatorProfile* profile) {
   using plan::NodeKind;
   // A remote fragment is the store's to run, children and all.
   if (n.kind == NodeKind::kRemote) return scans(n);
   std::vector<OperatorPtr> in;
   for (const auto& c : n.children) {
-    XP_ASSIGN_OR_RETURN(OperatorPtr op, Lower(*c, scans));
+    XP_ASSIGN_OR_RETURN(OperatorPtr op, Lower(*c, scans, profile));
     in.push_back(std::move(op));
   }
   switch (n.kind) {
@@ -104,5 +152,7 @@ Result<OperatorPtr> Lower(const plan::LogicalNode& n,
   }
   return Status::Internal("unknown plan node");
 }
+
+}  // namespace
 
 }  // namespace xp::exec

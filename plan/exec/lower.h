@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 
 #include "codec/status.h"
 #include "plan/exec/operator.h"
@@ -15,8 +16,21 @@ namespace xp::exec {
 using ScanFactory =
     std::function<Result<OperatorPtr>(const plan::LogicalNode& scan)>;
 
+// EXPLAIN ANALYZE: what each operator produced and the time spent in it
+// (its inputs included), by plan node.
+struct OperatorProfile {
+  struct Counters {
+    uint64_t rows = 0;
+    uint64_t batches = 0;
+    uint64_t nanos = 0;
+  };
+  std::map<const plan::LogicalNode*, Counters> nodes;
+};
+
+// With `profile`, every operator is wrapped to count into it.
 Result<OperatorPtr> Lower(const plan::LogicalNode& node,
-                          const ScanFactory& scans);
+                          const ScanFactory& scans,
+                          OperatorProfile* profile = nullptr);
 
 // Yields batches it owns (a VALUES list, rows looked up by a Get).
 class OwnedBatchSource : public Operator {

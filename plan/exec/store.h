@@ -111,6 +111,10 @@ class StoreSession {
     *handled = false;
     return Status::OK();
   }
+  // EXPLAIN ANALYZE: while on, Remote operators collect per-node feedback;
+  // Analysis() gives it for one Remote node (lines, '\n'-separated).
+  virtual void SetAnalyze(bool on) {}
+  virtual std::string Analysis(const plan::LogicalNode& remote) { return ""; }
   // SET of a session system variable; the store may refuse the value.
   virtual Status OnVariable(const std::string& name, const plan::Value& v) {
     return Status::OK();

@@ -81,6 +81,22 @@ expect "same answer in sql mode" "ANN
 BOB" q shop -e "SET xplan_mode = 'sql'; SELECT name FROM customer WHERE id IN (1, 2) ORDER BY id"
 q shop -e "SET xplan_mode = 'fast'" 2>&1 | grep -q "^ERROR 1231 (42000).*Variable 'xplan_mode' can't be set to the value of 'fast'" || fail "bad xplan_mode"
 
+out=$(q shop -e "EXPLAIN ANALYZE SELECT cust, SUM(amount) FROM orders GROUP BY cust")
+echo "$out" | grep -q "mode=final  (actual rows=3 " || fail "EXPLAIN ANALYZE rows on the CN: $out"
+echo "$out" | grep -Eq "dn[01] orders_p[01]: rows=[0-9]+ examined=[0-9]+ time=" ||
+  fail "EXPLAIN ANALYZE per-DN feedback: $out"
+
+# INSERT ... SELECT and CREATE TABLE ... AS SELECT across partitions.
+q shop -e "CREATE TABLE big_orders (id BIGINT PRIMARY KEY, amount DECIMAL(10,2)); INSERT INTO big_orders SELECT id, amount FROM orders WHERE amount > 10"
+expect "insert ... select" "1	11.50
+2	20.00
+5	100.00" q shop -e "SELECT id, amount FROM big_orders ORDER BY id"
+q shop -e "CREATE TABLE per_cust AS SELECT cust, COUNT(*) AS n FROM orders GROUP BY cust"
+expect "create table ... as select" "1	2
+2	1
+5	1" q shop -e "SELECT cust, n FROM per_cust ORDER BY cust"
+q shop -e "DROP TABLE big_orders; DROP TABLE per_cust"
+
 # SHOW statements and session basics.
 expect "show databases has shop" "shop" bash -c "'$mysql' -h127.0.0.1 -P$port -uroot -N -B -e 'SHOW DATABASES' | grep -x shop"
 expect "show tables" "city
