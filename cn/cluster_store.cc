@@ -380,6 +380,13 @@ class ClusterSession : public exec::StoreSession {
   Status PushUpdateDelete(sql::Statement& stmt, const std::string& database,
                           const std::vector<Value>& params, bool* handled,
                           uint64_t* affected);
+  // UPDATE that changes partition key columns: every matching row is read
+  // (old and new values, computed by its DN), deleted where it is (only if
+  // still unchanged: else 1213) and inserted into its new partition, all
+  // in one transaction over every DN.
+  Status MoveRows(sql::UpdateStatement& u, const TableSchema& t,
+                  const Placement& p, const std::vector<size_t>& parts,
+                  uint64_t* affected);
   // Writes `sql_by_partition` (partition -> statement) atomically.
   Status Write(const Placement& p,
                const std::map<size_t, std::string>& sql_by_partition,
@@ -1363,16 +1370,14 @@ Status ClusterSession::PushUpdateDelete(sql::Statement& stmt,
                             "This version of MySQL doesn't yet support "
                             "'UPDATE / DELETE with a subquery through a "
                             "compute node'");
+  bool moves = false;  // SET changes a partition key column
   if (stmt.kind == sql::StmtKind::kUpdate) {
     auto& u = static_cast<sql::UpdateStatement&>(stmt);
     for (auto& a : u.set) {
       for (int c : p->columns) {
         if (p->kind == Placement::Kind::kHash &&
             plan::NameEquals(t->columns[static_cast<size_t>(c)].name, a.column))
-          return Status::SqlError(
-              1235, "42000",
-              "This version of MySQL doesn't yet support 'UPDATE of a "
-              "partition key column (moving rows between partitions)'");
+          moves = true;
       }
       if (HasSubquery(a.value.get()))
         return Status::SqlError(1235, "42000",
@@ -1408,6 +1413,15 @@ Status ClusterSession::PushUpdateDelete(sql::Statement& stmt,
     for (size_t i = 0; i < p->partitions(); ++i) parts.push_back(i);
   }
   Inline(where, params);
+  if (moves) {
+    if (*limit != nullptr || ordered)
+      return Status::SqlError(1235, "42000",
+                              "This version of MySQL doesn't yet support "
+                              "'UPDATE ... ORDER BY / LIMIT of a partition key "
+                              "column'");
+    return MoveRows(static_cast<sql::UpdateStatement&>(stmt), *t, *p, parts,
+                    affected);
+  }
   if (*limit != nullptr && parts.size() > 1 &&
       p->kind == Placement::Kind::kHash) {
     // LIMIT n over several partitions: partition after partition, each
@@ -1447,6 +1461,135 @@ Status ClusterSession::PushUpdateDelete(sql::Statement& stmt,
   *affected = p->kind == Placement::Kind::kBroadcast && p->partitions() > 0
                   ? n / p->partitions()
                   : n;
+  return Status::OK();
+}
+
+namespace {
+
+// Row i of `v` as an SQL literal that reads back as the same value.
+std::string LiteralAt(const exec::Vector& v, const DataType& t, size_t i) {
+  if (v.IsNull(i)) return "NULL";
+  if (t.is_temporal()) return QuoteString(exec::CellText(v, t, i));
+  if (t.id == plan::TypeId::kString) {
+    const std::string_view s = v.data<std::string_view>()[i];
+    static const char kHex[] = "0123456789ABCDEF";
+    std::string out = "X'";
+    for (unsigned char c : s) {
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+    return out + "'";
+  }
+  return Literal(exec::ValueAt(v, t, i));
+}
+
+}  // namespace
+
+Status ClusterSession::MoveRows(sql::UpdateStatement& u, const TableSchema& t,
+                                const Placement& p,
+                                const std::vector<size_t>& parts,
+                                uint64_t* affected) {
+  const std::string alias = u.table->alias.empty() ? t.name : u.table->alias;
+  const size_t n = t.columns.size();
+  // SELECT every column, then every column's new value.
+  std::string list, news;
+  for (size_t c = 0; c < n; ++c) {
+    const std::string col =
+        QuoteIdent(alias) + "." + QuoteIdent(t.columns[c].name);
+    list += (c ? "," : "") + col;
+    std::string value = col;
+    for (const auto& a : u.set)
+      if (plan::NameEquals(a.column, t.columns[c].name))
+        value = sql::ToSql(*a.value);
+    news += "," + value;
+  }
+  const std::string where = u.where ? " WHERE " + sql::ToSql(*u.where) : "";
+  std::vector<DataType> key_types;
+  for (int c : p.columns)
+    key_types.push_back(t.columns[static_cast<size_t>(c)].type);
+  // One transaction over every DN: rows may go anywhere.
+  for (size_t dn = 0; dn < branches_.size(); ++dn)
+    XP_RETURN_IF_ERROR(EnsureBranch(dn, /*write=*/true, /*xa=*/true));
+  uint64_t moved = 0;
+  Status st;
+  for (size_t part : parts) {
+    const size_t dn = p.dn[part];
+    const std::string phys =
+        QuoteIdent(t.database) + "." + QuoteIdent(p.name[part]);
+    Xp::Plan::ExecSql req;
+    req.set_stmt("SELECT " + list + news + " FROM " + phys + " AS " +
+                 QuoteIdent(alias) + where);
+    req.set_chunk_result(true);
+    Result<Client*> c = Conn(dn);
+    if (!c.ok()) {
+      st = c.status();
+      break;
+    }
+    Result<StmtResult> r = (*c)->ExecuteSql(std::move(req));
+    if (!r.ok()) {
+      st = DnError(dn, r.status());
+      break;
+    }
+    if (r->sets.empty()) continue;
+    const ResultSet& set = r->sets[0];
+    std::vector<DataType> types;
+    for (const auto& m : set.columns) types.push_back(exec::ColumnType(m));
+    std::vector<exec::Batch> batches;
+    st = exec::DecodeChunks(set.chunks, types.size(), &batches);
+    for (size_t bi = 0; st.ok() && bi < batches.size(); ++bi) {
+      const exec::Batch& b = batches[bi];
+      for (size_t row = 0; st.ok() && row < b.num_rows(); ++row) {
+        // Deleted only as it was read: a concurrent change is a conflict.
+        std::string del = "DELETE FROM " + phys + " WHERE ";
+        for (size_t col = 0; col < n; ++col)
+          del += (col ? " AND " : "") + QuoteIdent(t.columns[col].name) +
+                 " <=> " + LiteralAt(b.column(col), types[col], row);
+        Result<StmtResult> d = Run(dn, del);
+        if (!d.ok()) {
+          st = d.status();
+          break;
+        }
+        if (d->rows_affected.value_or(0) != 1) {
+          st = Status::SqlError(1213, "40001",
+                                "Deadlock found when trying to get lock; try "
+                                "restarting transaction (a row moving to "
+                                "another partition changed meanwhile)");
+          break;
+        }
+        std::vector<Value> key;
+        for (size_t k = 0; k < p.columns.size() && st.ok(); ++k) {
+          const size_t col = n + static_cast<size_t>(p.columns[k]);
+          Result<Value> conv = plan::ConvertValue(
+              exec::ValueAt(b.column(col), types[col], row), key_types[k],
+              t.columns[static_cast<size_t>(p.columns[k])].name);
+          if (conv.ok()) {
+            key.push_back(std::move(*conv));
+          } else {
+            st = conv.status();
+          }
+        }
+        if (!st.ok()) break;
+        const size_t to = PartitionOf(key, key_types, p.partitions());
+        std::string ins = "INSERT INTO " + QuoteIdent(t.database) + "." +
+                          QuoteIdent(p.name[to]) + " VALUES (";
+        for (size_t col = 0; col < n; ++col)
+          ins += (col ? "," : "") +
+                 LiteralAt(b.column(n + col), types[n + col], row);
+        Result<StmtResult> i = Run(p.dn[to], ins + ")");
+        if (!i.ok()) {
+          st = i.status();
+          break;
+        }
+        ++moved;
+      }
+    }
+    if (!st.ok()) break;
+  }
+  if (!st.ok()) {
+    if (in_txn_) (void)Rollback();
+    return st;
+  }
+  *affected = moved;
   return Status::OK();
 }
 

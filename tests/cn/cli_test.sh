@@ -61,6 +61,18 @@ expect "after update/delete" "1	11.50
 3	6.25
 5	100.00" q shop -e "SELECT id, amount FROM orders ORDER BY id"
 expect "rows affected reported" "2" bash -c "'$mysql' -h127.0.0.1 -P$port -uroot shop -vvv -e \"UPDATE customer SET city = 'Milan' WHERE id = 2 OR id = 5\" | sed -n 's/^Query OK, \([0-9]*\) rows affected.*/\1/p'"
+# Changing the partition key moves rows between partitions.
+q shop -e "UPDATE customer SET id = id + 100 WHERE id >= 4"
+expect "rows moved" "104	dan
+105	eve" q shop -e "SELECT id, name FROM customer WHERE id IN (104, 105) ORDER BY id"
+expect "nothing left behind" "5" q shop -e "SELECT COUNT(*) FROM customer"
+q shop -e "UPDATE customer SET id = id - 100 WHERE id > 100"
+expect "moved back" "4	dan
+5	eve" q shop -e "SELECT id, name FROM customer WHERE id IN (4, 5) ORDER BY id"
+q shop -e "UPDATE customer SET id = 1 WHERE id = 2" 2>&1 | grep -q "^ERROR 1062" ||
+  fail "moving a row onto an existing key must fail with 1062"
+expect "a failed move changes nothing" "1	ann
+2	bob" q shop -e "SELECT id, name FROM customer WHERE id IN (1, 2) ORDER BY id"
 # A transaction over several DNs, committed and rolled back.
 q shop -e "BEGIN; UPDATE customer SET name = 'ANN' WHERE id = 1; UPDATE customer SET name = 'BOB' WHERE id = 2; COMMIT; BEGIN; UPDATE customer SET name = 'x' WHERE id = 3; UPDATE customer SET name = 'y' WHERE id = 4; ROLLBACK"
 expect "commit and rollback" "ANN
