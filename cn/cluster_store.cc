@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <functional>
-#include <future>
 #include <random>
 #include <set>
 
@@ -359,7 +358,8 @@ class ClusterSession : public exec::StoreSession {
   // Sends each DN its statements back to back, then reads every answer:
   // one round trip for all of them. The first error is returned.
   Status Pipeline(
-      const std::vector<std::pair<size_t, std::vector<std::string>>>& work);
+      const std::vector<std::pair<size_t, std::vector<std::string>>>& work,
+      std::vector<std::vector<StmtResult>>* results = nullptr);
   // Starts branches on `dns` at one moment: no two-phase commit is half
   // visible in their snapshots (the store's commit gate).
   Status StartBranches(const std::vector<size_t>& dns, Branch::Kind kind);
@@ -367,9 +367,6 @@ class ClusterSession : public exec::StoreSession {
   // every DN (started together on first use); for an autocommit write
   // that spans DNs (`xa`), an XA branch on this one.
   Status EnsureBranch(size_t dn, bool write, bool xa = false);
-  // Runs one request per DN in parallel (one thread per extra DN).
-  template <class Fn>
-  Status Fanout(const std::vector<size_t>& dns, Fn&& fn);
   Status EndBranches(bool commit);
   Result<std::vector<size_t>> TargetPartitions(
       const LogicalNode& fragment, const Placement& p,
@@ -398,8 +395,7 @@ class ClusterSession : public exec::StoreSession {
   std::vector<std::unique_ptr<Client>> conns_;
   std::vector<Branch> branches_;
   bool in_txn_ = false;
-  // A branch's DN went away: the transaction can only roll back. Set from
-  // the threads of a fan-out.
+  // A branch's DN went away: the transaction can only roll back.
   std::atomic<bool> lost_branch_{false};
   bool stmt_write_ = false;  // the running statement is INSERT/UPDATE/DELETE
   std::vector<size_t> stmt_dns_;  // DNs the running SELECT's fragments read
@@ -448,7 +444,9 @@ Result<StmtResult> ClusterSession::Run(size_t dn, const std::string& sql) {
 }
 
 Status ClusterSession::Pipeline(
-    const std::vector<std::pair<size_t, std::vector<std::string>>>& work) {
+    const std::vector<std::pair<size_t, std::vector<std::string>>>& work,
+    std::vector<std::vector<StmtResult>>* results) {
+  if (results != nullptr) results->assign(work.size(), {});
   Status first;
   auto note = [&](const Status& st) {
     if (first.ok() && !st.ok()) first = st;
@@ -474,7 +472,11 @@ Status ClusterSession::Pipeline(
     const size_t dn = work[i].first;
     for (size_t k = 0; k < sent[i] && conns_[dn]; ++k) {
       Result<StmtResult> r = conns_[dn]->ReadResult();
-      if (!r.ok()) note(DnError(dn, r.status()));
+      if (!r.ok()) {
+        note(DnError(dn, r.status()));
+      } else if (results != nullptr) {
+        (*results)[i].push_back(std::move(*r));
+      }
     }
   }
   return first;
@@ -525,21 +527,6 @@ Status ClusterSession::EnsureBranch(size_t dn, bool write, bool xa) {
   return Status::OK();
 }
 
-template <class Fn>
-Status ClusterSession::Fanout(const std::vector<size_t>& dns, Fn&& fn) {
-  if (dns.size() == 1) return fn(dns[0]);
-  std::vector<std::future<Status>> rest;
-  for (size_t i = 1; i < dns.size(); ++i)
-    rest.push_back(
-        std::async(std::launch::async, [&fn, d = dns[i]] { return fn(d); }));
-  Status first = fn(dns[0]);
-  for (auto& f : rest) {
-    Status st = f.get();
-    if (first.ok() && !st.ok()) first = st;
-  }
-  return first;
-}
-
 Status ClusterSession::EndBranches(bool commit) {
   if (lost_branch_) commit = false;
   const std::string xid = xid_;
@@ -575,7 +562,9 @@ Status ClusterSession::EndBranches(bool commit) {
     if (out.ok()) {
       // The decision is durable before any branch commits: a CN that dies
       // from here on has its prepared branches committed at its restart.
-      out = store_->LogCommit(xid);
+      out = Run(0, "INSERT INTO `xp_system`.`commit_log` (xid) VALUES ('" +
+                       xid + "')")
+                .status();
     }
     std::vector<std::pair<size_t, std::vector<std::string>>> finish;
     for (size_t d : writers)
@@ -910,17 +899,28 @@ Result<exec::OperatorPtr> ClusterSession::Remote(const LogicalNode& remote) {
     // Branches first, on this thread: the requests below run in parallel and
     // touch only their own DN's connection.
     for (size_t dn : dns) XP_RETURN_IF_ERROR(EnsureBranch(dn, /*write=*/false));
-    XP_RETURN_IF_ERROR(Fanout(dns, [&](size_t dn) -> Status {
-      XP_ASSIGN_OR_RETURN(Client * c, Conn(dn));
+    // Every request goes out before any answer is read: the DNs work in
+    // parallel, one round trip in all.
+    Status first;
+    auto note = [&](const Status& st) {
+      if (first.ok() && !st.ok()) first = st;
+    };
+    std::vector<size_t> sent_dns;
+    for (size_t dn : dns) {
+      Result<Client*> c = Conn(dn);
+      if (!c.ok()) {
+        note(c.status());
+        continue;
+      }
+      Status st;
       for (size_t part : by_dn[dn]) {
         const std::vector<int>* subset = keys.empty() ? nullptr : &keys[part];
-        Result<StmtResult> r = Status::OK();
         if (as_sql) {
           Xp::Plan::ExecSql req;
           req.set_stmt(ScanSql(*leaf, p->name[part], subset));
           req.set_chunk_result(true);
           req.set_feedback(analyze_);
-          r = c->ExecuteSql(std::move(req));
+          st = (*c)->Send(ClientMsg::EXEC_SQL, req);
         } else {
           Xp::Plan::ExecPlan req;
           *req.mutable_plan() = proto;
@@ -933,13 +933,28 @@ Result<exec::OperatorPtr> ClusterSession::Remote(const LogicalNode& remote) {
           }
           req.set_chunk_result(true);
           req.set_feedback(analyze_);
-          r = c->ExecutePlan(std::move(req));
+          st = (*c)->Send(ClientMsg::EXEC_PLAN_READ, req);
         }
-        if (!r.ok()) return DnError(dn, r.status());
+        if (!st.ok()) break;
+      }
+      if (!st.ok()) {
+        note(DnError(dn, st));
+        continue;
+      }
+      sent_dns.push_back(dn);
+    }
+    for (size_t dn : sent_dns) {
+      for (size_t part : by_dn[dn]) {
+        if (!conns_[dn]) break;
+        Result<StmtResult> r = conns_[dn]->ReadResult();
+        if (!r.ok()) {
+          note(DnError(dn, r.status()));
+          continue;
+        }
         results[slot[part]] = std::move(*r);
       }
-      return Status::OK();
-    }));
+    }
+    XP_RETURN_IF_ERROR(first);
     if (analyze_) {
       // Per partition: what its DN reported (FetchDone feedback).
       std::string& lines = analysis_[&remote];
@@ -1113,21 +1128,26 @@ Status ClusterSession::Write(const Placement& p,
   // One DN outside a transaction: the DN's own autocommit is atomic.
   // Several: XA branches, committed together at the statement's end.
   const bool xa = in_txn_ || dns.size() > 1 || AnyBranch();
-  std::atomic<uint64_t> total{0};
+  uint64_t total = 0;
   Status st;
   for (size_t dn : dns) {
     st = EnsureBranch(dn, /*write=*/true, xa);
     if (!st.ok()) break;
   }
-  if (st.ok())
-    st = Fanout(dns, [&](size_t dn) -> Status {
-      for (auto& [part, sql] : sqls) {
-        if (p.dn[part] != dn) continue;
-        XP_ASSIGN_OR_RETURN(StmtResult r, Run(dn, sql));
-        total += r.rows_affected.value_or(0);
-      }
-      return Status::OK();
-    });
+  if (st.ok()) {
+    // Every DN's statements go out before any answer is read: the DNs
+    // work in parallel.
+    std::vector<std::pair<size_t, std::vector<std::string>>> work;
+    for (size_t dn : dns) {
+      work.push_back({dn, {}});
+      for (auto& [part, sql] : sqls)
+        if (p.dn[part] == dn) work.back().second.push_back(sql);
+    }
+    std::vector<std::vector<StmtResult>> results;
+    st = Pipeline(work, &results);
+    for (const auto& per_dn : results)
+      for (const StmtResult& r : per_dn) total += r.rows_affected.value_or(0);
+  }
   if (!st.ok() && in_txn_ && dns.size() > 1) {
     // Part of a multi-DN statement may have been applied: the
     // transaction cannot keep it, so it ends (as a deadlock victim's).
@@ -1782,15 +1802,21 @@ std::string ClusterStore::NewXid() {
   return xid_prefix_ + std::to_string(++xid_counter_);
 }
 
-Status ClusterStore::LogCommit(const std::string& xid) {
-  return Admin(0, "INSERT INTO `xp_system`.`commit_log` (xid) VALUES (" +
-                      QuoteString(xid) + ")")
-      .status();
-}
-
 Status ClusterStore::ForgetCommit(const std::string& xid) {
-  return Admin(0, "DELETE FROM `xp_system`.`commit_log` WHERE xid = " +
-                      QuoteString(xid))
+  // Finished transactions leave the log in batches (a record left behind
+  // by a crash is removed at the next start).
+  std::vector<std::string> batch;
+  {
+    std::lock_guard<std::mutex> lock(forget_mu_);
+    forget_.push_back(xid);
+    if (forget_.size() < 64) return Status::OK();
+    batch.swap(forget_);
+  }
+  std::string in;
+  for (const std::string& x : batch)
+    in += (in.empty() ? "" : ",") + QuoteString(x);
+  return Admin(0,
+               "DELETE FROM `xp_system`.`commit_log` WHERE xid IN (" + in + ")")
       .status();
 }
 

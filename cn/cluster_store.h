@@ -117,8 +117,10 @@ class ClusterStore : public exec::Store {
   // while a session starts branches on several DNs, so a consistent read
   // across DNs never sees half of a committed transaction.
   std::shared_mutex& commit_gate() { return commit_gate_; }
-  // Records the commit decision of `xid` on DN 0 (before phase two).
-  Status LogCommit(const std::string& xid);
+  // The commit decision of a two-phase commit is a row of
+  // `xp_system`.`commit_log` on DN 0, written by the committing session on
+  // its own connection before phase two. `xid` committed everywhere: its record
+  // may go (in batches).
   Status ForgetCommit(const std::string& xid);
 
  private:
@@ -142,6 +144,8 @@ class ClusterStore : public exec::Store {
   std::atomic<uint64_t> xid_counter_{0};
   std::atomic<size_t> round_robin_{0};
   std::shared_mutex commit_gate_;
+  std::mutex forget_mu_;
+  std::vector<std::string> forget_;  // committed xids to drop from the log
 };
 
 }  // namespace xp::cn
