@@ -415,6 +415,43 @@ bool IsPointPlan(const Xp::Plan::Node& n, size_t* keys) {
 
 }  // namespace
 
+namespace {
+
+// Whether a statement may wait for row locks or the DDL lock: writes and
+// DDL do; reads (snapshot reads never wait) and session statements do not.
+bool MayWaitForLocks(std::string_view sql) {
+  size_t i = 0;
+  while (i < sql.size()) {
+    const char c = sql[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '(') {
+      ++i;
+    } else if (sql.compare(i, 2, "/*") == 0) {
+      const size_t end = sql.find("*/", i + 2);
+      if (end == std::string_view::npos) return false;
+      i = end + 2;
+    } else if (c == '#' || sql.compare(i, 3, "-- ") == 0) {
+      const size_t end = sql.find('\n', i);
+      if (end == std::string_view::npos) return false;
+      i = end + 1;
+    } else {
+      break;
+    }
+  }
+  std::string word;
+  while (i < sql.size() && word.size() < 12 &&
+         std::isalpha(static_cast<unsigned char>(sql[i])))
+    word +=
+        static_cast<char>(std::toupper(static_cast<unsigned char>(sql[i++])));
+  static const char* kWaiting[] = {"INSERT", "UPDATE", "DELETE", "REPLACE",
+                                   "CREATE", "ALTER",  "DROP",   "TRUNCATE",
+                                   "RENAME", "LOAD",   "WITH",   "LOCK"};
+  for (const char* w : kWaiting)
+    if (word == w) return true;
+  return false;
+}
+
+}  // namespace
+
 void SqlDispatcher::Dispatch(Session& session, uint8_t type,
                              std::string_view payload, Reply& reply) {
   if (type == ClientMsg::EXEC_PLAN_READ)
@@ -424,11 +461,9 @@ void SqlDispatcher::Dispatch(Session& session, uint8_t type,
   if (!ReadSqlStatement(type, payload, reply, &stmt)) return;
   std::vector<plan::Value> params;
   if (!ArgValues(stmt.args(), reply, &params)) return;
-  // On a worker thread: a statement may wait for row locks (up to the lock
-  // wait timeout), and the connection's I/O thread serves other
-  // connections meanwhile, among them the one that holds the lock.
-  reply.Background(0, [this, &session, text = std::move(*stmt.mutable_stmt()),
-                       params = std::move(params)](Reply& r) {
+  const bool background = MayWaitForLocks(stmt.stmt());
+  auto run = [this, &session, text = std::move(*stmt.mutable_stmt()),
+              params = std::move(params)](Reply& r) {
     exec::LocalEngine* engine = EngineFor(session, r);
     if (engine == nullptr) return;
     engine->set_interrupt(r.cancel_flag());
@@ -436,7 +471,16 @@ void SqlDispatcher::Dispatch(Session& session, uint8_t type,
     Result<exec::QueryResult> out = engine->Execute(text, params, &sink);
     engine->set_interrupt(nullptr);
     Finish(out, sink, r);
-  });
+  };
+  // Statements that may wait for row locks (up to the lock wait timeout)
+  // run on a worker thread: the connection's I/O thread serves other
+  // connections meanwhile, among them the one holding the lock. Reads and
+  // session statements never wait and stay here (no thread hand-off).
+  if (background) {
+    reply.Background(0, std::move(run));
+  } else {
+    run(reply);
+  }
 }
 
 namespace {
