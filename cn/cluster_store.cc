@@ -37,54 +37,13 @@ Status Unreachable(size_t dn, const DnEndpoint& ep, const Status& why) {
           "): " + why.message());
 }
 
-std::string QuoteIdent(std::string_view s) {
-  std::string out = "`";
-  for (char c : s) {
-    if (c == '`') out += '`';
-    out += c;
-  }
-  return out + "`";
-}
-
-std::string QuoteString(std::string_view s) {
-  std::string out = "'";
-  for (char c : s) {
-    switch (c) {
-      case '\'':
-        out += "''";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\0':
-        out += "\\0";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out + "'";
-}
+using sql::QuoteIdent;
+using sql::QuoteString;
 
 // A value as an SQL literal the DN parses back to the same value.
 std::string Literal(const Value& v) {
-  switch (v.index()) {
-    case 0:
-      return "NULL";
-    case 1:
-      return std::to_string(std::get<int64_t>(v));
-    case 2:
-      return std::to_string(std::get<uint64_t>(v));
-    case 3: {
-      char buf[40];
-      std::snprintf(buf, sizeof(buf), "%.17e", std::get<double>(v));
-      return buf;
-    }
-    case 4:
-      return plan::DecimalToString(std::get<plan::Decimal>(v));
-    default:
-      return QuoteString(std::get<std::string>(v));
-  }
+  if (v.index() == 5) return QuoteString(std::get<std::string>(v));
+  return plan::ValueToString(v);  // NULL, numbers (doubles to 17 digits)
 }
 
 Scalar ScalarOf(const Value& v) {
@@ -368,6 +327,15 @@ class ClusterSession : public exec::StoreSession {
   // that spans DNs (`xa`), an XA branch on this one.
   Status EnsureBranch(size_t dn, bool write, bool xa = false);
   Status EndBranches(bool commit);
+  // Where a fragment goes: its scan, the table's placement, the target
+  // partitions and (for a pruned Get) each partition's keys.
+  struct Targets {
+    const LogicalNode* leaf = nullptr;
+    const Placement* placement = nullptr;
+    std::vector<size_t> parts;
+    std::vector<std::vector<int>> keys;
+  };
+  Result<Targets> TargetsOf(const LogicalNode& fragment);
   Result<std::vector<size_t>> TargetPartitions(
       const LogicalNode& fragment, const Placement& p,
       std::vector<std::vector<int>>* keys);
@@ -783,19 +751,29 @@ Status ClusterSession::Distribute(LogicalNodePtr* root) {
   return Annotate(root->get());
 }
 
+Result<ClusterSession::Targets> ClusterSession::TargetsOf(
+    const LogicalNode& fragment) {
+  Targets t;
+  t.leaf = Leaf(fragment);
+  t.placement = store_->PlacementOf(*t.leaf->table);
+  if (t.placement == nullptr)
+    return Status::Internal("no placement for " + t.leaf->table->name);
+  XP_ASSIGN_OR_RETURN(t.parts,
+                      TargetPartitions(fragment, *t.placement, &t.keys));
+  return t;
+}
+
 Status ClusterSession::Annotate(LogicalNode* n) {
   for (auto& c : n->children) {
     if (n->kind != NodeKind::kRemote) XP_RETURN_IF_ERROR(Annotate(c.get()));
   }
   if (n->kind != NodeKind::kRemote) return Status::OK();
   const LogicalNode& fragment = *n->children[0];
-  const LogicalNode& leaf = *Leaf(fragment);
-  const Placement* p = store_->PlacementOf(*leaf.table);
-  if (p == nullptr)
-    return Status::Internal("no placement for " + leaf.table->name);
-  std::vector<std::vector<int>> keys;
-  XP_ASSIGN_OR_RETURN(std::vector<size_t> parts,
-                      TargetPartitions(fragment, *p, &keys));
+  XP_ASSIGN_OR_RETURN(Targets targets, TargetsOf(fragment));
+  const LogicalNode& leaf = *targets.leaf;
+  const Placement* p = targets.placement;
+  const std::vector<size_t>& parts = targets.parts;
+  const std::vector<std::vector<int>>& keys = targets.keys;
   std::string info = "to";
   for (size_t i = 0; i < parts.size(); ++i)
     info += std::string(i ? ", " : " ") + p->name[parts[i]] + "@dn" +
@@ -867,13 +845,11 @@ Result<std::vector<size_t>> ClusterSession::TargetPartitions(
 
 Result<exec::OperatorPtr> ClusterSession::Remote(const LogicalNode& remote) {
   const LogicalNode& fragment = *remote.children[0];
-  const LogicalNode& leaf = *Leaf(fragment);
-  const Placement* p = store_->PlacementOf(*leaf.table);
-  if (p == nullptr)
-    return Status::Internal("no placement for " + leaf.table->name);
-  std::vector<std::vector<int>> keys;
-  XP_ASSIGN_OR_RETURN(std::vector<size_t> parts,
-                      TargetPartitions(fragment, *p, &keys));
+  XP_ASSIGN_OR_RETURN(Targets targets, TargetsOf(fragment));
+  const LogicalNode& leaf = *targets.leaf;
+  const Placement* p = targets.placement;
+  std::vector<size_t> parts = std::move(targets.parts);
+  std::vector<std::vector<int>> keys = std::move(targets.keys);
   // A fragment that is only a scan may go as SQL text.
   const bool as_sql = ship_sql_ && fragment.children.empty();
   Xp::Plan::Node proto;
