@@ -2473,6 +2473,24 @@ Result<OperatorPtr> LocalEngine::Build(SelectPlan& plan) {
       profile_);
 }
 
+namespace {
+
+// An EXPLAIN result: one row per line of `text`.
+QueryResult ExplainResult(const std::string& text) {
+  QueryResult r;
+  r.names.push_back("EXPLAIN");
+  r.types.push_back(plan::DataType::String());
+  size_t start = 0;
+  while (start < text.size()) {
+    const size_t end = text.find('\n', start);
+    r.rows.push_back({text.substr(start, end - start)});
+    start = end + 1;
+  }
+  return r;
+}
+
+}  // namespace
+
 Result<QueryResult> LocalEngine::Explain(const sql::Statement& s) {
   const auto& e = static_cast<const sql::ExplainStatement&>(s);
   if (e.analyze) return ExplainAnalyze(e);
@@ -2485,17 +2503,7 @@ Result<QueryResult> LocalEngine::Explain(const sql::Statement& s) {
       PlanSelect(
           *static_cast<const sql::SelectStatement&>(*e.statement).query));
   XP_RETURN_IF_ERROR(Build(plan).status());  // optimizes plan.node
-  QueryResult r;
-  r.names.push_back("EXPLAIN");
-  r.types.push_back(plan::DataType::String());
-  const std::string text = plan::Explain(*plan.node);
-  size_t start = 0;
-  while (start < text.size()) {
-    const size_t end = text.find('\n', start);
-    r.rows.push_back({text.substr(start, end - start)});
-    start = end + 1;
-  }
-  return r;
+  return ExplainResult(plan::Explain(*plan.node));
 }
 
 Result<QueryResult> LocalEngine::ExplainAnalyze(
@@ -2521,9 +2529,6 @@ Result<QueryResult> LocalEngine::ExplainAnalyze(
     XP_ASSIGN_OR_RETURN(const Batch* b, (*built)->Next());
     if (b == nullptr) break;
   }
-  QueryResult r;
-  r.names.push_back("EXPLAIN");
-  r.types.push_back(plan::DataType::String());
   const std::string text =
       plan::Explain(*plan.node, [&](const plan::LogicalNode& n) -> std::string {
         auto it = profile.nodes.find(&n);
@@ -2539,13 +2544,7 @@ Result<QueryResult> LocalEngine::ExplainAnalyze(
         }
         return out;
       });
-  size_t start = 0;
-  while (start < text.size()) {
-    const size_t end = text.find('\n', start);
-    r.rows.push_back({text.substr(start, end - start)});
-    start = end + 1;
-  }
-  return r;
+  return ExplainResult(text);
 }
 
 Result<QueryResult> LocalEngine::Select(const sql::SelectStmt& q) {

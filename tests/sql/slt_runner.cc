@@ -389,29 +389,25 @@ Counts RunFile(const std::string& path, const Options& o) {
     return n;
   }
   std::unique_ptr<Target> engine;
+  // A server target: every file in a fresh database "test" (what the
+  // in-memory engine starts in, so EXPLAIN output names the same tables).
+  auto open = [&](auto opened) {
+    if (!opened.ok()) {
+      std::fprintf(stderr, "%s: %s\n", path.c_str(),
+                   opened.status().ToString().c_str());
+      ++n.failed;
+      return false;
+    }
+    engine = std::move(*opened);
+    return true;
+  };
 #ifdef XP_HAVE_MARIADB
   if (o.mysql_port != 0) {
-    auto t = MysqlTarget::Open(o, "test");
-    if (!t.ok()) {
-      std::fprintf(stderr, "%s: %s\n", path.c_str(),
-                   t.status().ToString().c_str());
-      ++n.failed;
-      return n;
-    }
-    engine = std::move(*t);
+    if (!open(MysqlTarget::Open(o, "test"))) return n;
   } else
 #endif
       if (o.xdn_port != 0) {
-    // Every file in a fresh database "test" (what the in-memory engine
-    // starts in, so EXPLAIN output names the same tables).
-    auto t = XTarget::Open(o, "test");
-    if (!t.ok()) {
-      std::fprintf(stderr, "%s: %s\n", path.c_str(),
-                   t.status().ToString().c_str());
-      ++n.failed;
-      return n;
-    }
-    engine = std::move(*t);
+    if (!open(XTarget::Open(o, "test"))) return n;
   } else {
     engine = std::make_unique<EngineTarget>();
   }
