@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <cstring>
 #include <functional>
 #include <random>
 #include <set>
@@ -28,6 +30,17 @@ using plan::Value;
 namespace {
 
 constexpr char kSystemDb[] = "xp_system";
+
+// Fault injection for the recovery test: XP_CN_FAILPOINT=<name> makes the
+// process exit at once (as a crash would) when it reaches that point.
+void Failpoint(const char* name) {
+  static const char* wanted = std::getenv("XP_CN_FAILPOINT");
+  if (wanted != nullptr && std::strcmp(wanted, name) == 0) {
+    LOG(ERROR) << "failpoint " << name << ": exiting";
+    google::FlushLogFiles(google::GLOG_INFO);
+    std::_Exit(3);
+  }
+}
 
 Status Unreachable(size_t dn, const DnEndpoint& ep, const Status& why) {
   return Status::SqlError(
@@ -527,6 +540,7 @@ Status ClusterSession::EndBranches(bool commit) {
     for (size_t d : writers)
       prepare.push_back({d, {"XA END " + q, "XA PREPARE " + q}});
     out = Pipeline(prepare);
+    Failpoint("before_commit_log");
     if (out.ok()) {
       // The decision is durable before any branch commits: a CN that dies
       // from here on has its prepared branches committed at its restart.
@@ -534,6 +548,7 @@ Status ClusterSession::EndBranches(bool commit) {
                        xid + "')")
                 .status();
     }
+    Failpoint("after_commit_log");
     std::vector<std::pair<size_t, std::vector<std::string>>> finish;
     for (size_t d : writers)
       finish.push_back({d, {(out.ok() ? "XA COMMIT " : "XA ROLLBACK ") + q}});

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# A compute node that dies in the middle of a two-phase commit (run under
+# tests/cn/with_cluster.sh). XP_CN_FAILPOINT makes xcn exit right after
+# every branch is prepared — before the commit decision is logged (the
+# restarted CN must roll the branches back) or after it (it must commit
+# them). Either way no prepared branch is left and both DNs agree.
+set -eu  # no pipefail: error checks pipe a failing client into grep
+mysql=$(command -v mysql || command -v mariadb)
+port=$XP_PORT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+q() { "$mysql" -h127.0.0.1 -P"$port" -uroot --batch --skip-column-names "$@"; }
+dn_prepared() {  # prepared xcn- branches on both DNs
+  for p in "$XP_DN0_PORT" "$XP_DN1_PORT"; do
+    "$XP_BIN/xcli" --port "$p" --user root -e "XA RECOVER"
+  done | grep -c "xcn-" || true
+}
+cn=
+trap '[ -n "$cn" ] && kill "$cn" 2>/dev/null || true' EXIT
+start_cn() {  # start_cn [FAILPOINT]
+  XP_CN_FAILPOINT=${1:-} "$XP_BIN/xcn" --port="$port" \
+    --dn="127.0.0.1:$XP_DN0_PORT,127.0.0.1:$XP_DN1_PORT" >>"$XP_WORK/cn-r.log" 2>&1 &
+  cn=$!
+  for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return; sleep 0.1; done
+  fail "xcn did not start"
+}
+
+q -e "CREATE DATABASE r"
+q r -e "CREATE TABLE t (id INT PRIMARY KEY, v INT)"
+vals=""
+for i in $(seq 1 20); do vals="$vals${vals:+,}($i,0)"; done
+q r -e "INSERT INTO t VALUES $vals"
+on0= on1=
+for i in $(seq 1 20); do
+  where=$(q r -e "EXPLAIN SELECT v FROM t WHERE id = $i" | grep -o "@dn[01]" | head -1)
+  [ "$where" = "@dn0" ] && [ -z "$on0" ] && on0=$i
+  [ "$where" = "@dn1" ] && [ -z "$on1" ] && on1=$i
+done
+[ -n "$on0" ] && [ -n "$on1" ] || fail "keys are not spread over both data nodes"
+kill -TERM "$XP_CN_PID"
+while kill -0 "$XP_CN_PID" 2>/dev/null; do sleep 0.1; done
+
+for point in before_commit_log after_commit_log; do
+  want=0
+  [ $point = after_commit_log ] && want=1
+  start_cn "$point"
+  out=$(q r -e "BEGIN; UPDATE t SET v = v + 1 WHERE id = $on0; UPDATE t SET v = v + 1 WHERE id = $on1; COMMIT" 2>&1 || true)
+  echo "$out" | grep -q "ERROR 20[0-9][0-9]" || fail "$point: the client did not see the CN die: $out"
+  wait "$cn" 2>/dev/null || true
+  cn=
+  [ "$(dn_prepared)" = 2 ] || fail "$point: expected a prepared branch on each DN"
+  start_cn
+  grep -q "recovery: $((2 * want)) prepared branches committed, $((2 - 2 * want)) rolled back" "$XP_WORK/cn-r.log" ||
+    fail "$point: recovery did not finish the branches: $(grep recovery "$XP_WORK/cn-r.log" | tail -1)"
+  [ "$(dn_prepared)" = 0 ] || fail "$point: prepared branches left after recovery"
+  got=$(q r -e "SELECT v FROM t WHERE id = $on0")
+  got1=$(q r -e "SELECT v FROM t WHERE id = $on1")
+  [ "$got" = "$got1" ] || fail "$point: the DNs disagree ($got vs $got1)"
+  kill -TERM "$cn"
+  wait "$cn"
+  cn=
+  echo "$point: branches $( [ $want = 1 ] && echo committed || echo rolled back ), v = $got"
+  [ "$got" = "$want" ] || fail "$point: v = $got, expected $want"
+done
+echo "recovery test passed"
