@@ -2047,10 +2047,17 @@ Status ClusterStore::CreateTable(TableSchema schema, bool if_not_exists) {
   Status st;
   size_t made = 0;
   for (; made < p.partitions() && st.ok(); ++made) {
-    st = Admin(p.dn[made],
-               "CREATE TABLE " + QuoteIdent(t->database) + "." +
-                   exec::CreateTableText(*t, p.name[made], false).substr(13))
-             .status();
+    // A physical table of that name is garbage the catalog does not know
+    // (a DDL that timed out on its DN, a DROP that did not reach it): it
+    // goes first, so no old rows come back.
+    const std::string phys =
+        QuoteIdent(t->database) + "." + QuoteIdent(p.name[made]);
+    st = Admin(p.dn[made], "DROP TABLE IF EXISTS " + phys).status();
+    if (st.ok())
+      st = Admin(p.dn[made],
+                 "CREATE TABLE " + QuoteIdent(t->database) + "." +
+                     exec::CreateTableText(*t, p.name[made], false).substr(13))
+               .status();
     if (!st.ok()) break;
   }
   if (st.ok())

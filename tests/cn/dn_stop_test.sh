@@ -50,6 +50,10 @@ echo "$out" | grep -q "^ERROR 1429" || fail "a scan over the stopped DN: $out"
   fail "a query on the SINGLE table (DN 0) must work"
 out=$(timed 8 q f -e "UPDATE t SET v = v + 1 WHERE id = $on1" 2>&1)
 echo "$out" | grep -q "^ERROR 1429" || fail "a write to the stopped DN: $out"
+# DDL that cannot reach every DN fails whole: no table on some DNs only.
+out=$(timed 8 q f -e "CREATE TABLE half (id INT PRIMARY KEY)" 2>&1)
+echo "$out" | grep -q "^ERROR 1429" || fail "CREATE TABLE with a DN stopped: $out"
+q f -e "SHOW TABLES" | grep -qx half && fail "a half-created table is in the catalog"
 # 2. It answers again: the compute node reconnects by itself.
 kill -CONT "$XP_DN1_PID"
 ok=
@@ -60,6 +64,8 @@ done
 [ -n "$ok" ] || fail "no reconnection after the DN came back"
 [ "$(q f -e "SELECT v FROM t WHERE id = $on1")" = "$on1" ] ||
   fail "the failed UPDATE must not have been applied"
+q f -e "CREATE TABLE half (id INT PRIMARY KEY); INSERT INTO half VALUES (1), (2), (3)"
+[ "$(q f -e "SELECT COUNT(*) FROM half")" = "3" ] || fail "CREATE TABLE after the DN came back"
 
 # 3. DN 1 dies (connection refused), then restarts on its data directory.
 kill -KILL "$XP_DN1_PID"
