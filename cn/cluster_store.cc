@@ -232,6 +232,7 @@ class ClusterSession : public exec::StoreSession {
   explicit ClusterSession(ClusterStore* store)
       : store_(store),
         conns_(store->dn_count()),
+        pending_(store->dn_count(), 0),
         branches_(store->dn_count()) {}
   ~ClusterSession() override {
     if (in_txn_ || AnyBranch()) (void)Rollback();
@@ -323,6 +324,9 @@ class ClusterSession : public exec::StoreSession {
     return false;
   }
   Result<Client*> Conn(size_t dn);
+  // Reads the replies `dn` still owes (pending_); server errors in them are
+  // dropped, a broken connection is closed.
+  Status Settle(size_t dn);
   // A DN's error as this statement's; a broken connection is dropped (and
   // with it that DN's branch: the transaction can then only roll back).
   Status DnError(size_t dn, const Status& st);
@@ -374,6 +378,10 @@ class ClusterSession : public exec::StoreSession {
   ClusterStore* store_;
   std::map<const TableSchema*, std::unique_ptr<exec::TableStore>> tables_;
   std::vector<std::unique_ptr<Client>> conns_;
+  // Replies a DN owes this session for requests sent without waiting (a
+  // read-only snapshot's START while other requests go out, its COMMIT):
+  // read by Settle() before anything else is read from that connection.
+  std::vector<int> pending_;
   std::vector<Branch> branches_;
   bool in_txn_ = false;
   // A branch's DN went away: the transaction can only roll back.
@@ -394,12 +402,24 @@ Result<Client*> ClusterSession::Conn(size_t dn) {
   return conns_[dn].get();
 }
 
+Status ClusterSession::Settle(size_t dn) {
+  while (pending_[dn] > 0 && conns_[dn]) {
+    --pending_[dn];
+    Result<StmtResult> r = conns_[dn]->ReadResult();
+    if (!r.ok() && conns_[dn]->last_error().code == 0)
+      return DnError(dn, r.status());  // the connection, not the statement
+  }
+  pending_[dn] = 0;
+  return Status::OK();
+}
+
 Status ClusterSession::DnError(size_t dn, const Status& st) {
   if (st.code() == Status::Code::kAborted && conns_[dn]) {
     const ServerError e = conns_[dn]->last_error();
     if (e.code != 0) {
       if (e.fatal) {
         conns_[dn].reset();
+        pending_[dn] = 0;
         if (branches_[dn].active()) {
           lost_branch_ = true;
           branches_[dn] = Branch();
@@ -410,6 +430,7 @@ Status ClusterSession::DnError(size_t dn, const Status& st) {
   }
   if (st.sql_code() != 0) return st;
   conns_[dn].reset();
+  pending_[dn] = 0;
   if (branches_[dn].active()) {
     lost_branch_ = true;
     branches_[dn] = Branch();
@@ -419,6 +440,7 @@ Status ClusterSession::DnError(size_t dn, const Status& st) {
 
 Result<StmtResult> ClusterSession::Run(size_t dn, const std::string& sql) {
   XP_ASSIGN_OR_RETURN(Client * c, Conn(dn));
+  XP_RETURN_IF_ERROR(Settle(dn));
   Result<StmtResult> r = c->Execute(sql);
   if (!r.ok()) return DnError(dn, r.status());
   return r;
@@ -436,6 +458,10 @@ Status ClusterSession::Pipeline(
   for (size_t i = 0; i < work.size(); ++i) {
     const size_t dn = work[i].first;
     Result<Client*> c = Conn(dn);
+    if (c.ok()) {
+      Status settled = Settle(dn);
+      if (!settled.ok()) c = settled;
+    }
     if (!c.ok()) {
       note(c.status());
       continue;
@@ -510,6 +536,25 @@ Status ClusterSession::EnsureBranch(size_t dn, bool write, bool xa) {
 
 Status ClusterSession::EndBranches(bool commit) {
   if (lost_branch_) commit = false;
+  bool only_plain = true;
+  for (const Branch& b : branches_)
+    if (b.kind == Branch::Kind::kXa) only_plain = false;
+  if (only_plain && !lost_branch_) {
+    // Read-only snapshots: their COMMIT goes out now and its reply is read
+    // before the connection's next request (Settle), not waited for.
+    for (size_t d = 0; d < branches_.size(); ++d) {
+      if (branches_[d].kind != Branch::Kind::kPlain) continue;
+      branches_[d] = Branch();
+      if (!conns_[d]) continue;
+      Status st = conns_[d]->SendExecute(commit ? "COMMIT" : "ROLLBACK");
+      if (st.ok()) {
+        ++pending_[d];
+      } else {
+        (void)DnError(d, st);
+      }
+    }
+    return Status::OK();
+  }
   const std::string xid = xid_;
   const std::string q = "'" + xid + "'";
   std::vector<std::pair<size_t, std::vector<std::string>>> one_phase;
@@ -882,10 +927,28 @@ Result<exec::OperatorPtr> ClusterSession::Remote(const LogicalNode& remote) {
        dns = std::move(dns),
        slot = std::move(slot)]() mutable -> Result<std::vector<StmtResult>> {
     std::vector<StmtResult> results(parts.size());
-    // An autocommit statement reading several DNs reads them at one moment.
+    // An autocommit statement reading several DNs reads them at one moment:
+    // a read-only one starts a snapshot on each of them in the same round
+    // trip as its requests (the commit gate is held until every START is
+    // answered), a writing one takes XA branches first.
+    std::unique_lock<std::shared_mutex> gate(store_->commit_gate(),
+                                             std::defer_lock);
+    std::vector<size_t> snapshot_dns;
     if (!in_txn_ && !AnyBranch() && stmt_dns_.size() > 1) {
-      XP_RETURN_IF_ERROR(StartBranches(
-          stmt_dns_, stmt_write_ ? Branch::Kind::kXa : Branch::Kind::kPlain));
+      if (stmt_write_) {
+        XP_RETURN_IF_ERROR(StartBranches(stmt_dns_, Branch::Kind::kXa));
+      } else {
+        gate.lock();
+        for (size_t dn : stmt_dns_) {
+          XP_ASSIGN_OR_RETURN(Client * c, Conn(dn));
+          XP_RETURN_IF_ERROR(Settle(dn));
+          Status st =
+              c->SendExecute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+          if (!st.ok()) return DnError(dn, st);
+          branches_[dn].kind = Branch::Kind::kPlain;
+          snapshot_dns.push_back(dn);
+        }
+      }
     }
     // Branches first, on this thread: the requests below run in parallel and
     // touch only their own DN's connection.
@@ -899,6 +962,10 @@ Result<exec::OperatorPtr> ClusterSession::Remote(const LogicalNode& remote) {
     std::vector<size_t> sent_dns;
     for (size_t dn : dns) {
       Result<Client*> c = Conn(dn);
+      if (c.ok() && gate.owns_lock() == false) {
+        Status settled = Settle(dn);
+        if (!settled.ok()) c = settled;
+      }
       if (!c.ok()) {
         note(c.status());
         continue;
@@ -934,6 +1001,17 @@ Result<exec::OperatorPtr> ClusterSession::Remote(const LogicalNode& remote) {
       }
       sent_dns.push_back(dn);
     }
+    // The snapshots' STARTs come back first; only then may a commit's
+    // phase two go on.
+    for (size_t dn : snapshot_dns) {
+      if (!conns_[dn]) continue;
+      Result<StmtResult> r = conns_[dn]->ReadResult();
+      if (!r.ok()) {
+        note(DnError(dn, r.status()));
+        branches_[dn] = Branch();
+      }
+    }
+    if (gate.owns_lock()) gate.unlock();
     for (size_t dn : sent_dns) {
       for (size_t part : by_dn[dn]) {
         if (!conns_[dn]) break;
@@ -1532,6 +1610,10 @@ Status ClusterSession::MoveRows(sql::UpdateStatement& u, const TableSchema& t,
                  QuoteIdent(alias) + where);
     req.set_chunk_result(true);
     Result<Client*> c = Conn(dn);
+    if (c.ok()) {
+      Status settled = Settle(dn);
+      if (!settled.ok()) c = settled;
+    }
     if (!c.ok()) {
       st = c.status();
       break;
