@@ -1944,6 +1944,9 @@ Status ClusterStore::Bootstrap() {
       } else if (op == "dropdb") {
         for (const std::string& t : catalog_.Tables(name))
           placements_.erase(Key(name, t));
+        for (auto it = views().begin(); it != views().end();)
+          it = it->first.rfind(name + ".", 0) == 0 ? views().erase(it)
+                                                   : std::next(it);
         XP_RETURN_IF_ERROR(catalog_.DropDatabase(name, true));
       } else if (op == "table") {
         XP_ASSIGN_OR_RETURN(sql::StmtPtr st, sql::Parse(body));
@@ -1958,6 +1961,16 @@ Status ClusterStore::Bootstrap() {
                 name.substr(0, dot)));
         (void)catalog_.DropTable(schema.database, schema.name, true);
         XP_RETURN_IF_ERROR(ApplyCreateTable(std::move(schema)));
+      } else if (op == "view") {
+        XP_ASSIGN_OR_RETURN(sql::StmtPtr st, sql::Parse(body));
+        if (st->kind != sql::StmtKind::kCreateView)
+          return Status::Corruption("catalog entry " +
+                                    std::to_string(log_seq_) +
+                                    " is not CREATE VIEW");
+        views()[name] = std::shared_ptr<const sql::CreateViewStatement>(
+            static_cast<sql::CreateViewStatement*>(st.release()));
+      } else if (op == "dropview") {
+        views().erase(name);
       } else if (op == "droptable") {
         placements_.erase(name);
         (void)catalog_.DropTable(name.substr(0, dot), name.substr(dot + 1),
@@ -2277,6 +2290,12 @@ void ClusterStore::ObserveAutoIncrement(const TableSchema& t, int64_t value) {
   std::lock_guard<std::mutex> lock(auto_mu_);
   auto it = auto_next_.find(Key(t.database, t.name));
   if (it != auto_next_.end() && value >= it->second) it->second = value + 1;
+}
+
+Status ClusterStore::SaveView(const std::string& key,
+                              const sql::CreateViewStatement* view) {
+  if (view == nullptr) return AppendLog("dropview", key, "");
+  return AppendLog("view", key, sql::ToSql(*view));
 }
 
 std::unique_ptr<exec::StoreSession> ClusterStore::NewSession() {

@@ -95,6 +95,8 @@ class ClusterStore : public exec::Store {
   Status AlterTable(plan::TableSchema schema,
                     std::vector<int> column_source) override;
   std::unique_ptr<exec::StoreSession> NewSession() override;
+  Status SaveView(const std::string& key,
+                  const sql::CreateViewStatement* view) override;
 
   const ClusterOptions& options() const { return options_; }
   size_t dn_count() const { return options_.dns.size(); }

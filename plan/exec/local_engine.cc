@@ -1763,6 +1763,7 @@ Result<QueryResult> LocalEngine::CreateView(sql::StmtPtr s) {
   SelectPlan owner;
   XP_RETURN_IF_ERROR(
       PlanDerived(*v.query, v.columns, v.view.name, &owner).status());
+  XP_RETURN_IF_ERROR(store_->SaveView(key, &v));
   s.release();
   store_->views()[key] = std::shared_ptr<const sql::CreateViewStatement>(&v);
   return QueryResult();
@@ -1782,8 +1783,13 @@ Result<QueryResult> LocalEngine::DropView(const sql::Statement& s) {
                               "Unknown table '" + Key(db, v.name) + "'");
     }
   }
-  for (const auto& v : d.views)
-    store_->views().erase(Key(v.schema.empty() ? database_ : v.schema, v.name));
+  for (const auto& v : d.views) {
+    const std::string key =
+        Key(v.schema.empty() ? database_ : v.schema, v.name);
+    if (!store_->views().count(key)) continue;
+    XP_RETURN_IF_ERROR(store_->SaveView(key, nullptr));
+    store_->views().erase(key);
+  }
   return QueryResult();
 }
 

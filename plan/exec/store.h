@@ -147,6 +147,14 @@ class Store {
 
   virtual std::unique_ptr<StoreSession> NewSession() = 0;
 
+  // A view ("db.view") was created or replaced (`view`) or dropped
+  // (nullptr), before views() changes; a store that persists its catalog
+  // records it (the default keeps views in memory only).
+  virtual Status SaveView(const std::string& key,
+                          const sql::CreateViewStatement* view) {
+    return Status::OK();
+  }
+
   // Views ("db.view" -> its CREATE VIEW statement). Guarded by ddl_mutex().
   std::map<std::string, std::shared_ptr<const sql::CreateViewStatement>>&
   views() {

@@ -149,7 +149,11 @@ grep -qx "still here" "$XP_WORK/victim.out" && fail "the killed session still ru
 grep -q "ERROR 20[0-9][0-9]" "$XP_WORK/victim.out" || fail "the killed session saw no lost connection: $(cat "$XP_WORK/victim.out")"
 q -e "KILL 999999" 2>&1 | grep -q "^ERROR 1094" || fail "KILL of an unknown id"
 
-# The catalog lives on DN 0: a restarted compute node knows every table.
+q shop -e "CREATE VIEW big AS SELECT id, amount FROM orders WHERE amount >= 20"
+expect "view" "2	20.00
+5	100.00" q shop -e "SELECT * FROM big ORDER BY id"
+# The catalog lives on DN 0: a restarted compute node knows every table
+# and view.
 kill -TERM "$XP_CN_PID"
 while kill -0 "$XP_CN_PID" 2>/dev/null; do sleep 0.1; done
 "$XP_BIN/xcn" --port="$port" --dn="127.0.0.1:$XP_DN0_PORT,127.0.0.1:$XP_DN1_PORT" >>"$XP_WORK/cn2.log" 2>&1 &
@@ -157,6 +161,10 @@ cn2=$!
 trap 'kill $cn2 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
 expect "catalog after restart" "ANN	11.50" q shop -e "SELECT c.name, o.amount FROM customer c JOIN orders o ON o.cust = c.id WHERE o.id = 1"
+expect "view after restart" "2	20.00
+5	100.00" q shop -e "SELECT * FROM big ORDER BY id"
+q shop -e "DROP VIEW big"
+q shop -e "SELECT * FROM big" 2>&1 | grep -q "^ERROR 1146" || fail "a dropped view is still there"
 q shop -e "INSERT INTO orders (cust, amount) VALUES (2, 1.00)"
 expect "AUTO_INCREMENT continues after restart" "6" q shop -e "SELECT MAX(id) FROM orders"
 q -e "DROP DATABASE shop"
