@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <functional>
 #include <random>
 #include <set>
@@ -16,6 +17,7 @@
 #include "plan/sql/parser.h"
 #include "plan/sql/printer.h"
 #include "plan/types/decimal.h"
+#include "xprotocol/proto/xprotocol_session.pb.h"
 #include "xprotocol/values.h"
 
 namespace xp::cn {
@@ -26,6 +28,11 @@ using plan::LogicalNodePtr;
 using plan::NodeKind;
 using plan::TableSchema;
 using plan::Value;
+
+class StreamingRemote;
+// Byte credit of a streamed request: what a DN sends before it waits for
+// the CN to read on (docs/PROTOCOL.md §7.1).
+constexpr uint64_t kStreamCredit = 1u << 20;
 
 namespace {
 
@@ -288,6 +295,20 @@ class ClusterSession : public exec::StoreSession {
   // Fills each Remote node's remote_info (targets, plan or SQL).
   Status Annotate(LogicalNode* n);
   Result<exec::OperatorPtr> Remote(const LogicalNode& remote) override;
+
+  // A Remote node's requests: the fragment, where it goes and how.
+  struct RemoteCall {
+    const LogicalNode* remote = nullptr;
+    const LogicalNode* leaf = nullptr;
+    const Placement* p = nullptr;
+    std::vector<size_t> parts;
+    std::vector<std::vector<int>> keys;  // per partition (a pruned Get)
+    bool as_sql = false;
+    Xp::Plan::Node proto;
+    std::map<size_t, std::vector<size_t>> by_dn;
+    std::vector<size_t> dns;
+    uint64_t token = 0;  // byte credit per request (0: none)
+  };
   Status Push(sql::Statement& stmt, const std::string& database,
               const std::vector<Value>& params, bool* handled,
               uint64_t* rows_affected, uint64_t* last_insert_id) override;
@@ -375,6 +396,14 @@ class ClusterSession : public exec::StoreSession {
                uint64_t* affected);
 
   friend class ClusterTable;
+  friend class StreamingRemote;
+  // Sends a Remote node's requests (after the statement's snapshot and
+  // branches): the (DN, partition) order their replies come back in.
+  Result<std::vector<std::pair<size_t, size_t>>> StartRemote(
+      const RemoteCall& call);
+  // Streams with replies still unread (see StreamingRemote::Unblock).
+  std::vector<StreamingRemote*> streams_;
+  Status Unblock(size_t dn);
   ClusterStore* store_;
   std::map<const TableSchema*, std::unique_ptr<exec::TableStore>> tables_;
   std::vector<std::unique_ptr<Client>> conns_;
@@ -399,6 +428,8 @@ Result<Client*> ClusterSession::Conn(size_t dn) {
   if (!conns_[dn]) {
     XP_ASSIGN_OR_RETURN(conns_[dn], store_->Connect(dn));
   }
+  // Whatever goes out next must not land behind a stream's unread replies.
+  if (!streams_.empty()) XP_RETURN_IF_ERROR(Unblock(dn));
   return conns_[dn].get();
 }
 
@@ -903,149 +934,347 @@ Result<std::vector<size_t>> ClusterSession::TargetPartitions(
   return out;
 }
 
+// One line of EXPLAIN ANALYZE for a partition: what its DN reported.
+std::string FeedbackLine(size_t dn, const std::string& table,
+                         const Mysqlx::Resultset::FetchDone* f) {
+  std::string line = "dn" + std::to_string(dn) + " " + table + ":";
+  if (f == nullptr) return line;
+  char buf[128];
+  std::snprintf(buf, sizeof(buf), " rows=%llu examined=%llu time=%.3f ms",
+                static_cast<unsigned long long>(f->rows_sent()),
+                static_cast<unsigned long long>(f->rows_examined()),
+                static_cast<double>(f->exec_time_us()) / 1000.0);
+  line += buf;
+  for (const std::string& idx : f->index_used()) line += " index=" + idx;
+  return line;
+}
+
+// Streams a Remote node's results: its requests go out (with a byte
+// credit, so each DN pauses when the CN is not reading) at the first
+// Next(), then the replies are read one request after another, a chunk per
+// batch. Memory stays bounded by the credit, not by the result. Requests
+// it does not read to the end (a LIMIT above it was satisfied, an error)
+// are killed and drained when it goes away.
+class StreamingRemote : public exec::Operator {
+ public:
+  StreamingRemote(ClusterSession* s, ClusterSession::RemoteCall call)
+      : s_(s), call_(std::move(call)) {}
+  ~StreamingRemote() override;
+  const std::vector<DataType>& types() const override {
+    return call_.remote->types;
+  }
+  Result<const exec::Batch*> Next() override;
+  // New requests are about to go to `dn`: the replies this stream has not
+  // read yet from it are read into memory first.
+  Status Unblock(size_t dn);
+
+ private:
+  struct Request {
+    size_t dn, part;
+    std::deque<Message> buffered;  // read ahead by Unblock
+    bool received = false;         // every reply is read (or buffered)
+    bool consumed = false;         // ... and handed on
+  };
+  // The next reply of request `r`.
+  Result<Message> NextMessage(Request& r, bool answer_tokens);
+  Status Fail(Request& r, std::string_view payload);
+
+  ClusterSession* s_;
+  ClusterSession::RemoteCall call_;
+  bool started_ = false;
+  std::vector<Request> reqs_;
+  size_t cur_ = 0;
+  std::string payload_;  // the chunk the batch borrows from
+  exec::Batch batch_;
+};
+
+StreamingRemote::~StreamingRemote() {
+  auto& streams = s_->streams_;
+  streams.erase(std::remove(streams.begin(), streams.end(), this),
+                streams.end());
+  // Unread replies are killed where a request still runs, then drained, so
+  // the connection is in step for the next request.
+  std::vector<size_t> killed;
+  for (size_t i = cur_; i < reqs_.size(); ++i) {
+    Request& r = reqs_[i];
+    if (r.received) continue;
+    Client* c = s_->conns_[r.dn].get();
+    if (c == nullptr) continue;
+    if (std::find(killed.begin(), killed.end(), r.dn) == killed.end()) {
+      Xp::Session::KillSession kill;
+      kill.set_session_id(0);
+      kill.set_kind(Xp::Session::KillSession::QUERY);
+      if (!c->Send(ClientMsg::SESS_KILL, kill).ok()) continue;
+      killed.push_back(r.dn);
+    }
+    for (;;) {
+      Result<Message> m = NextMessage(r, /*answer_tokens=*/true);
+      if (!m.ok() || r.received) break;
+    }
+  }
+}
+
+Result<Message> StreamingRemote::NextMessage(Request& r, bool answer_tokens) {
+  if (!r.buffered.empty()) {
+    Message m = std::move(r.buffered.front());
+    r.buffered.pop_front();
+    return m;
+  }
+  Client* c = s_->conns_[r.dn].get();
+  if (c == nullptr || r.received)
+    return Status::IOError("the data node connection is gone");
+  for (;;) {
+    Result<Message> m = c->Read();
+    if (!m.ok()) {
+      r.received = true;
+      return s_->DnError(r.dn, m.status());
+    }
+    if (m->type == ServerMsg::TOKEN_DONE && answer_tokens) {
+      Xp::Session::TokenOffer offer;
+      offer.set_bytes(call_.token);
+      Status st = c->Send(ClientMsg::TOKEN_OFFER, offer);
+      if (!st.ok()) {
+        r.received = true;
+        return s_->DnError(r.dn, st);
+      }
+      continue;
+    }
+    if (m->type == ServerMsg::SQL_STMT_EXECUTE_OK ||
+        m->type == ServerMsg::ERROR)
+      r.received = true;
+    return m;
+  }
+}
+
+Status StreamingRemote::Unblock(size_t dn) {
+  for (size_t i = cur_; i < reqs_.size(); ++i) {
+    Request& r = reqs_[i];
+    if (r.dn != dn || r.received) continue;
+    // The rest of this request's replies, into memory (credit granted as
+    // it asks, or the DN would wait for this reader forever).
+    while (!r.received) {
+      Client* c = s_->conns_[dn].get();
+      if (c == nullptr) break;
+      Result<Message> m = c->Read();
+      if (!m.ok()) {
+        r.received = true;
+        return s_->DnError(dn, m.status());
+      }
+      if (m->type == ServerMsg::TOKEN_DONE) {
+        Xp::Session::TokenOffer offer;
+        offer.set_bytes(call_.token);
+        XP_RETURN_IF_ERROR(c->Send(ClientMsg::TOKEN_OFFER, offer));
+        continue;
+      }
+      if (m->type == ServerMsg::SQL_STMT_EXECUTE_OK ||
+          m->type == ServerMsg::ERROR)
+        r.received = true;
+      r.buffered.push_back(std::move(*m));
+    }
+  }
+  return Status::OK();
+}
+
+Result<const exec::Batch*> StreamingRemote::Next() {
+  if (!started_) {
+    started_ = true;
+    s_->streams_.push_back(this);
+    XP_ASSIGN_OR_RETURN(auto order, s_->StartRemote(call_));
+    for (auto [dn, part] : order) reqs_.push_back(Request{dn, part, {}});
+  }
+  while (cur_ < reqs_.size()) {
+    Request& r = reqs_[cur_];
+    XP_ASSIGN_OR_RETURN(Message m, NextMessage(r, /*answer_tokens=*/true));
+    switch (m.type) {
+      case ServerMsg::RESULTSET_CHUNK: {
+        payload_ = std::move(m.payload);
+        XP_RETURN_IF_ERROR(exec::DecodeChunk(payload_, &batch_, true));
+        if (batch_.num_columns() != types().size())
+          return Status::Corruption("a chunk of another width");
+        if (batch_.num_rows() > 0) return &batch_;
+        break;
+      }
+      case ServerMsg::RESULTSET_FETCH_DONE:
+        if (s_->analyze_) {
+          Mysqlx::Resultset::FetchDone f;
+          const bool parsed = f.ParseFromString(m.payload);
+          std::string& lines = s_->analysis_[call_.remote];
+          lines +=
+              (lines.empty() ? "" : "\n") +
+              FeedbackLine(r.dn, call_.p->name[r.part], parsed ? &f : nullptr);
+        }
+        break;
+      case ServerMsg::SQL_STMT_EXECUTE_OK:
+        r.consumed = true;
+        ++cur_;
+        break;
+      case ServerMsg::ERROR: {
+        r.consumed = true;
+        ++cur_;
+        ServerError e;
+        if (!ParseServerError(m.payload, &e).ok())
+          return Status::Corruption("unparsable error from a data node");
+        return Status::SqlError(e.code, e.sql_state, e.msg);
+      }
+      case ServerMsg::RESULTSET_ROW:
+        return Status::Internal(
+            "a data node sent rows where chunks were asked");
+      default:
+        break;  // notices, column metadata
+    }
+  }
+  return static_cast<const exec::Batch*>(nullptr);
+}
+
+Status ClusterSession::Unblock(size_t dn) {
+  // (a copy: Unblock never adds or removes streams)
+  for (StreamingRemote* s : std::vector<StreamingRemote*>(streams_))
+    XP_RETURN_IF_ERROR(s->Unblock(dn));
+  return Status::OK();
+}
+
+Result<std::vector<std::pair<size_t, size_t>>> ClusterSession::StartRemote(
+    const RemoteCall& call) {
+  const Placement* p = call.p;
+  // An autocommit statement reading several DNs reads them at one moment:
+  // a read-only one starts a snapshot on each of them in the same round
+  // trip as its requests (the commit gate is held until every START is
+  // answered), a writing one takes XA branches first.
+  std::unique_lock<std::shared_mutex> gate(store_->commit_gate(),
+                                           std::defer_lock);
+  std::vector<size_t> snapshot_dns;
+  if (!in_txn_ && !AnyBranch() && stmt_dns_.size() > 1) {
+    if (stmt_write_) {
+      XP_RETURN_IF_ERROR(StartBranches(stmt_dns_, Branch::Kind::kXa));
+    } else {
+      gate.lock();
+      for (size_t dn : stmt_dns_) {
+        XP_ASSIGN_OR_RETURN(Client * c, Conn(dn));
+        XP_RETURN_IF_ERROR(Settle(dn));
+        Status st =
+            c->SendExecute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+        if (!st.ok()) return DnError(dn, st);
+        branches_[dn].kind = Branch::Kind::kPlain;
+        snapshot_dns.push_back(dn);
+      }
+    }
+  }
+  // Branches first; then every request goes out before any answer is read:
+  // the DNs work in parallel, one round trip in all.
+  for (size_t dn : call.dns) XP_RETURN_IF_ERROR(EnsureBranch(dn, false));
+  Status first;
+  auto note = [&](const Status& st) {
+    if (first.ok() && !st.ok()) first = st;
+  };
+  std::vector<std::pair<size_t, size_t>> order;
+  for (size_t dn : call.dns) {
+    Result<Client*> c = Conn(dn);
+    if (c.ok() && !gate.owns_lock()) {
+      Status settled = Settle(dn);
+      if (!settled.ok()) c = settled;
+    }
+    if (!c.ok()) {
+      note(c.status());
+      continue;
+    }
+    Status st;
+    size_t sent = 0;
+    for (size_t part : call.by_dn.at(dn)) {
+      const std::vector<int>* subset =
+          call.keys.empty() ? nullptr : &call.keys[part];
+      if (call.as_sql) {
+        Xp::Plan::ExecSql req;
+        req.set_stmt(ScanSql(*call.leaf, p->name[part], subset));
+        req.set_chunk_result(true);
+        req.set_feedback(analyze_);
+        req.set_token(call.token);
+        st = (*c)->Send(ClientMsg::EXEC_SQL, req);
+      } else {
+        Xp::Plan::ExecPlan req;
+        *req.mutable_plan() = call.proto;
+        PatchTables(req.mutable_plan(), p->name[part]);
+        if (subset != nullptr) {
+          Xp::Plan::Node* l = ProtoLeaf(req.mutable_plan());
+          auto all_keys = l->keys();
+          l->clear_keys();
+          for (int k : *subset) *l->add_keys() = all_keys.Get(k);
+        }
+        req.set_chunk_result(true);
+        req.set_feedback(analyze_);
+        req.set_token(call.token);
+        st = (*c)->Send(ClientMsg::EXEC_PLAN_READ, req);
+      }
+      if (!st.ok()) break;
+      order.push_back({dn, part});
+      ++sent;
+    }
+    if (!st.ok()) note(DnError(dn, st));
+  }
+  // The snapshots' STARTs come back first; only then may a commit's phase
+  // two go on.
+  for (size_t dn : snapshot_dns) {
+    if (!conns_[dn]) continue;
+    Result<StmtResult> r = conns_[dn]->ReadResult();
+    if (!r.ok()) {
+      note(DnError(dn, r.status()));
+      branches_[dn] = Branch();
+    }
+  }
+  if (gate.owns_lock()) gate.unlock();
+  if (!first.ok()) {
+    // What did go out is answered later; read before the next request.
+    for (auto [dn, part] : order) ++pending_[dn];
+    return first;
+  }
+  return order;
+}
+
 Result<exec::OperatorPtr> ClusterSession::Remote(const LogicalNode& remote) {
   const LogicalNode& fragment = *remote.children[0];
   XP_ASSIGN_OR_RETURN(Targets targets, TargetsOf(fragment));
-  const LogicalNode& leaf = *targets.leaf;
-  const Placement* p = targets.placement;
-  std::vector<size_t> parts = std::move(targets.parts);
-  std::vector<std::vector<int>> keys = std::move(targets.keys);
+  RemoteCall call;
+  call.remote = &remote;
+  call.leaf = targets.leaf;
+  call.p = targets.placement;
+  call.parts = std::move(targets.parts);
+  call.keys = std::move(targets.keys);
   // A fragment that is only a scan may go as SQL text.
-  const bool as_sql = ship_sql_ && fragment.children.empty();
-  Xp::Plan::Node proto;
-  if (!as_sql) XP_RETURN_IF_ERROR(plan::ToProto(fragment, &proto));
-  // Partitions grouped by DN: one request per partition, DNs in parallel.
-  std::map<size_t, std::vector<size_t>> by_dn;
-  for (size_t part : parts) by_dn[p->dn[part]].push_back(part);
-  std::vector<size_t> dns;
-  for (auto& [dn, _] : by_dn) dns.push_back(dn);
-  std::map<size_t, size_t> slot;
-  for (size_t i = 0; i < parts.size(); ++i) slot[parts[i]] = i;
-  auto fetch =
-      [this, &remote, p, parts = std::move(parts), keys = std::move(keys),
-       as_sql, proto = std::move(proto), leaf = &leaf, by_dn = std::move(by_dn),
-       dns = std::move(dns),
-       slot = std::move(slot)]() mutable -> Result<std::vector<StmtResult>> {
-    std::vector<StmtResult> results(parts.size());
-    // An autocommit statement reading several DNs reads them at one moment:
-    // a read-only one starts a snapshot on each of them in the same round
-    // trip as its requests (the commit gate is held until every START is
-    // answered), a writing one takes XA branches first.
-    std::unique_lock<std::shared_mutex> gate(store_->commit_gate(),
-                                             std::defer_lock);
-    std::vector<size_t> snapshot_dns;
-    if (!in_txn_ && !AnyBranch() && stmt_dns_.size() > 1) {
-      if (stmt_write_) {
-        XP_RETURN_IF_ERROR(StartBranches(stmt_dns_, Branch::Kind::kXa));
-      } else {
-        gate.lock();
-        for (size_t dn : stmt_dns_) {
-          XP_ASSIGN_OR_RETURN(Client * c, Conn(dn));
-          XP_RETURN_IF_ERROR(Settle(dn));
-          Status st =
-              c->SendExecute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
-          if (!st.ok()) return DnError(dn, st);
-          branches_[dn].kind = Branch::Kind::kPlain;
-          snapshot_dns.push_back(dn);
-        }
-      }
-    }
-    // Branches first, on this thread: the requests below run in parallel and
-    // touch only their own DN's connection.
-    for (size_t dn : dns) XP_RETURN_IF_ERROR(EnsureBranch(dn, /*write=*/false));
-    // Every request goes out before any answer is read: the DNs work in
-    // parallel, one round trip in all.
+  call.as_sql = ship_sql_ && fragment.children.empty();
+  if (!call.as_sql) XP_RETURN_IF_ERROR(plan::ToProto(fragment, &call.proto));
+  // Partitions grouped by DN: one request per partition.
+  for (size_t part : call.parts) call.by_dn[call.p->dn[part]].push_back(part);
+  for (auto& [dn, _] : call.by_dn) call.dns.push_back(dn);
+  if (call.leaf->kind != NodeKind::kGet) {
+    // Scans can be big: streamed under a byte credit.
+    call.token = kStreamCredit;
+    return exec::OperatorPtr(
+        std::make_unique<StreamingRemote>(this, std::move(call)));
+  }
+  // Point reads: small, answered on the DN's I/O thread; read whole.
+  auto fetch = [this, call = std::move(
+                          call)]() mutable -> Result<std::vector<StmtResult>> {
+    XP_ASSIGN_OR_RETURN(auto order, StartRemote(call));
+    std::vector<StmtResult> results;
     Status first;
-    auto note = [&](const Status& st) {
-      if (first.ok() && !st.ok()) first = st;
-    };
-    std::vector<size_t> sent_dns;
-    for (size_t dn : dns) {
-      Result<Client*> c = Conn(dn);
-      if (c.ok() && gate.owns_lock() == false) {
-        Status settled = Settle(dn);
-        if (!settled.ok()) c = settled;
-      }
-      if (!c.ok()) {
-        note(c.status());
-        continue;
-      }
-      Status st;
-      for (size_t part : by_dn[dn]) {
-        const std::vector<int>* subset = keys.empty() ? nullptr : &keys[part];
-        if (as_sql) {
-          Xp::Plan::ExecSql req;
-          req.set_stmt(ScanSql(*leaf, p->name[part], subset));
-          req.set_chunk_result(true);
-          req.set_feedback(analyze_);
-          st = (*c)->Send(ClientMsg::EXEC_SQL, req);
-        } else {
-          Xp::Plan::ExecPlan req;
-          *req.mutable_plan() = proto;
-          PatchTables(req.mutable_plan(), p->name[part]);
-          if (subset != nullptr) {
-            Xp::Plan::Node* l = ProtoLeaf(req.mutable_plan());
-            auto all_keys = l->keys();
-            l->clear_keys();
-            for (int k : *subset) *l->add_keys() = all_keys.Get(k);
-          }
-          req.set_chunk_result(true);
-          req.set_feedback(analyze_);
-          st = (*c)->Send(ClientMsg::EXEC_PLAN_READ, req);
-        }
-        if (!st.ok()) break;
-      }
-      if (!st.ok()) {
-        note(DnError(dn, st));
-        continue;
-      }
-      sent_dns.push_back(dn);
-    }
-    // The snapshots' STARTs come back first; only then may a commit's
-    // phase two go on.
-    for (size_t dn : snapshot_dns) {
+    for (auto [dn, part] : order) {
+      results.emplace_back();
       if (!conns_[dn]) continue;
       Result<StmtResult> r = conns_[dn]->ReadResult();
       if (!r.ok()) {
-        note(DnError(dn, r.status()));
-        branches_[dn] = Branch();
+        if (first.ok()) first = DnError(dn, r.status());
+        continue;
       }
-    }
-    if (gate.owns_lock()) gate.unlock();
-    for (size_t dn : sent_dns) {
-      for (size_t part : by_dn[dn]) {
-        if (!conns_[dn]) break;
-        Result<StmtResult> r = conns_[dn]->ReadResult();
-        if (!r.ok()) {
-          note(DnError(dn, r.status()));
-          continue;
-        }
-        results[slot[part]] = std::move(*r);
+      if (analyze_) {
+        const Mysqlx::Resultset::FetchDone* f = nullptr;
+        for (const ResultSet& set : r->sets)
+          if (set.feedback) f = &*set.feedback;
+        std::string& lines = analysis_[call.remote];
+        lines += (lines.empty() ? "" : "\n") +
+                 FeedbackLine(dn, call.p->name[part], f);
       }
+      results.back() = std::move(*r);
     }
     XP_RETURN_IF_ERROR(first);
-    if (analyze_) {
-      // Per partition: what its DN reported (FetchDone feedback).
-      std::string& lines = analysis_[&remote];
-      for (size_t i = 0; i < parts.size(); ++i) {
-        const StmtResult& r = results[i];
-        std::string line = "dn" + std::to_string(p->dn[parts[i]]) + " " +
-                           p->name[parts[i]] + ":";
-        for (const ResultSet& set : r.sets) {
-          if (!set.feedback) continue;
-          const auto& f = *set.feedback;
-          char buf[128];
-          std::snprintf(buf, sizeof(buf),
-                        " rows=%llu examined=%llu time=%.3f ms",
-                        static_cast<unsigned long long>(f.rows_sent()),
-                        static_cast<unsigned long long>(f.rows_examined()),
-                        static_cast<double>(f.exec_time_us()) / 1000.0);
-          line += buf;
-          for (const std::string& idx : f.index_used()) line += " index=" + idx;
-        }
-        lines += (lines.empty() ? "" : "\n") + line;
-      }
-    }
     return results;
   };
   return exec::OperatorPtr(

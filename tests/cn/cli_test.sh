@@ -109,6 +109,29 @@ expect "create table ... as select" "1	2
 5	1" q shop -e "SELECT cust, n FROM per_cust ORDER BY cust"
 q shop -e "DROP TABLE big_orders; DROP TABLE per_cust"
 
+# Scans stream under flow control: a big one abandoned early (LIMIT) is
+# killed and drained, and the next statements on the same DN connections
+# are answered in step; a correlated subquery reading the same DNs while an
+# outer scan streams gets its own answers.
+q shop -e "CREATE TABLE nums (n INT PRIMARY KEY, pad VARCHAR(200))"
+# 12,000 rows of ~210 bytes: each DN's part is over the 1 MiB credit of a
+# streamed request, so the DNs pause and resume while it is read.
+pad=$(printf 'y%.0s' $(seq 1 200))
+for chunk in 0 1 2 3; do
+  seq 1 3000 | awk -v base=$((chunk * 3000 + 10000)) -v pad="$pad" \
+    'BEGIN { printf "INSERT INTO nums VALUES " }
+     { printf "%s(%d,\x27%s\x27)", (NR > 1 ? "," : ""), base + $1, pad }' | q shop
+done
+expect "a streamed scan" "12000	$((12000 * 12001 / 2 + 12000 * 10000))	2400000" q shop -e "SELECT COUNT(*), SUM(n), SUM(LENGTH(pad)) FROM nums"
+expect "limit over a stream" "5" bash -c "'$mysql' -h127.0.0.1 -P$port -uroot -N -B shop -e 'SELECT n, pad FROM nums LIMIT 5' | wc -l"
+expect "in step after an abandoned stream" "12000	$((12000 * 12001 / 2 + 12000 * 10000))" bash -c "'$mysql' -h127.0.0.1 -P$port -uroot -N -B shop -e 'SELECT n, pad FROM nums LIMIT 1; SELECT COUNT(*), SUM(n) FROM nums' | tail -1"
+expect "correlated subquery under a stream" "1	2
+2	1
+3	0
+5	1" q shop -e "SELECT c.id, (SELECT COUNT(*) FROM orders o WHERE o.cust = c.id) FROM customer c WHERE c.id IN (1, 2, 3, 5) ORDER BY c.id"
+expect "subquery over a streamed table per outer row" "3" q shop -e "SELECT COUNT(*) FROM customer c WHERE (SELECT COUNT(*) FROM nums WHERE n = c.id + 10000) = 1 AND c.id <= 3"
+q shop -e "DROP TABLE nums"
+
 # SHOW statements and session basics.
 expect "show databases has shop" "shop" bash -c "'$mysql' -h127.0.0.1 -P$port -uroot -N -B -e 'SHOW DATABASES' | grep -x shop"
 expect "show tables" "city
