@@ -2,9 +2,15 @@
 // it over the data nodes given with --dn (cn/cluster_store.h).
 #include <gflags/gflags.h>
 #include <glog/logging.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <csignal>
+#include <fstream>
 #include <thread>
+#include <vector>
 
 #include "cn/cluster_store.h"
 #include "cn/mysql_server.h"
@@ -18,9 +24,10 @@ DEFINE_string(dn_password, "", "Password of --dn_user");
 DEFINE_string(user, "root", "The first client account");
 DEFINE_string(password, "", "Password of --user (empty: none)");
 DEFINE_int32(embedded_dns, 0,
-             "Run N data nodes inside this process (not available in this "
-             "build: start xdn processes, e.g. with scripts/xcluster)");
-DEFINE_string(data_dir, "", "Data directory of --embedded_dns");
+             "Start N data nodes with this CN (instead of --dn): xdn child "
+             "processes next to this binary, on free loopback ports, data in "
+             "--data_dir/dn<i>, stopped with the CN (not yet in-process)");
+DEFINE_string(data_dir, "./data", "Data directory of --embedded_dns");
 DEFINE_int32(dn_timeout_ms, 10000,
              "A data node that does not answer within this fails the "
              "statement (error 1429); the CN reconnects on the next one");
@@ -28,6 +35,59 @@ DEFINE_int32(dn_timeout_ms, 10000,
 namespace {
 volatile sig_atomic_t g_stop = 0;
 void OnSignal(int) { g_stop = 1; }
+
+// --embedded_dns: xdn children, each on a free port it reports in a file.
+std::vector<pid_t> g_children;
+
+void StopChildren() {
+  for (pid_t p : g_children) kill(p, SIGTERM);
+  for (pid_t p : g_children) waitpid(p, nullptr, 0);
+  g_children.clear();
+}
+
+bool StartEmbedded(int n, const std::string& dir, std::string* dn_list) {
+  char self[4096];
+  const ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+  if (len <= 0) return false;
+  self[len] = '\0';
+  std::string bin(self);
+  bin = bin.substr(0, bin.rfind('/') + 1) + "xdn";
+  mkdir(dir.c_str(), 0755);
+  for (int i = 0; i < n; ++i) {
+    const std::string data = dir + "/dn" + std::to_string(i);
+    const std::string port_file = data + ".port";
+    unlink(port_file.c_str());
+    const pid_t pid = fork();
+    if (pid < 0) return false;
+    if (pid == 0) {
+      prctl(PR_SET_PDEATHSIG, SIGTERM);  // a data node never outlives us
+      const std::string a1 = "--data_dir=" + data,
+                        a2 = "--port_file=" + port_file, a3 = "--port=0",
+                        a4 = "--user=" + FLAGS_dn_user,
+                        a5 = "--password=" + FLAGS_dn_password;
+      execl(bin.c_str(), bin.c_str(), a1.c_str(), a2.c_str(), a3.c_str(),
+            a4.c_str(), a5.c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    g_children.push_back(pid);
+    std::string port;
+    for (int t = 0; t < 300 && port.empty(); ++t) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      std::ifstream in(port_file);
+      std::getline(in, port);
+      if (waitpid(pid, nullptr, WNOHANG) == pid) {
+        LOG(ERROR) << bin << " (data node " << i << ") exited";
+        return false;
+      }
+    }
+    if (port.empty()) return false;
+    LOG(INFO) << "data node " << i << ": " << bin << " on 127.0.0.1:" << port
+              << ", data in " << data;
+    *dn_list +=
+        (dn_list->empty() ? "" : ",") + std::string("127.0.0.1:") + port;
+  }
+  return true;
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -38,12 +98,20 @@ int main(int argc, char** argv) {
   gflags::ParseCommandLineFlags(&argc, &argv, true);
   FLAGS_logtostderr = true;
   google::InitGoogleLogging(argv[0]);
-  if (FLAGS_embedded_dns != 0) {
-    LOG(ERROR) << "--embedded_dns is not available in this build; start the "
-                  "data nodes as xdn processes (scripts/xcluster start)";
+  std::string dn_list = FLAGS_dn;
+  if (FLAGS_embedded_dns < 0 || FLAGS_embedded_dns > 64) {
+    LOG(ERROR) << "--embedded_dns: 1..64 data nodes";
     return 2;
   }
-  auto dns = xp::cn::ParseDnList(FLAGS_dn);
+  if (FLAGS_embedded_dns > 0) {
+    dn_list.clear();
+    if (!StartEmbedded(FLAGS_embedded_dns, FLAGS_data_dir, &dn_list)) {
+      LOG(ERROR) << "--embedded_dns: the data nodes did not start";
+      StopChildren();
+      return 1;
+    }
+  }
+  auto dns = xp::cn::ParseDnList(dn_list);
   if (!dns.ok()) {
     LOG(ERROR) << dns.status().message();
     return 2;
@@ -56,6 +124,7 @@ int main(int argc, char** argv) {
   auto store = xp::cn::ClusterStore::Open(co);
   if (!store.ok()) {
     LOG(ERROR) << "cannot open the cluster: " << store.status().ToString();
+    StopChildren();
     return 1;
   }
   {
@@ -70,6 +139,7 @@ int main(int argc, char** argv) {
   xp::Status st = server.Start();
   if (!st.ok()) {
     LOG(ERROR) << st.ToString();
+    StopChildren();
     return 1;
   }
   LOG(INFO) << "xcn serving MySQL protocol on 127.0.0.1:" << server.port()
@@ -80,5 +150,7 @@ int main(int argc, char** argv) {
   while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   LOG(INFO) << "shutting down";
   server.Stop();
+  store->reset();
+  StopChildren();
   return 0;
 }
