@@ -321,7 +321,7 @@ class MysqlServer::Connection : public exec::ResultSink {
     ProcessInfo p;
     p.id = id_;
     p.user = user_;
-    p.db = engine_ ? engine_->current_database() : "";
+    p.db = db_;
     p.command = command_;
     p.info = info_;
     p.time_s = std::chrono::duration_cast<std::chrono::seconds>(
@@ -366,7 +366,9 @@ class MysqlServer::Connection : public exec::ResultSink {
     return s;
   }
   void SetCommand(const char* command, std::string_view info) {
+    std::string db = engine_ ? engine_->current_database() : "";
     std::lock_guard<std::mutex> lock(mu_);
+    db_ = std::move(db);
     command_ = command;
     info_ = std::string(info.substr(0, 1024));
     start_ = std::chrono::steady_clock::now();
@@ -385,7 +387,9 @@ class MysqlServer::Connection : public exec::ResultSink {
   std::unique_ptr<exec::LocalEngine> engine_;
   bool autocommit_ = true;
   mutable std::mutex mu_;  // engine_ pointer, processlist fields
-  std::string user_, command_ = "Connect", info_;
+  // What SHOW PROCESSLIST shows of this connection (copied here by its own
+  // thread: the engine is not read from other threads).
+  std::string user_, command_ = "Connect", info_, db_;
   std::chrono::steady_clock::time_point start_;
   std::map<uint32_t, Prepared> stmts_;
   uint32_t next_stmt_ = 1;
