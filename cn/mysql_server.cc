@@ -941,6 +941,14 @@ void MysqlServer::Connection::Prepare(std::string_view sql) {
                "Prepared statement contains too many placeholders");
     return;
   }
+  if (stmts_.size() >= server_->options_.max_prepared_statements) {
+    WriteError(1461, "42000",
+               "Can't create more than max_prepared_stmt_count statements "
+               "(current value: " +
+                   std::to_string(server_->options_.max_prepared_statements) +
+                   ")");
+    return;
+  }
   Prepared p;
   p.sql = std::string(sql);
   p.params = static_cast<uint16_t>(shape->params);
@@ -1074,6 +1082,20 @@ void MysqlServer::AcceptLoop() {
     std::shared_ptr<Connection> c;
     {
       std::lock_guard<std::mutex> lock(mu_);
+      if (conns_.size() >= options_.max_connections) {
+        // The MySQL way: an ERR packet instead of the greeting, then close.
+        std::string err;
+        mysql::PutU8(&err, 0xff);
+        mysql::PutU16(&err, 1040);
+        err += "#08004Too many connections";
+        std::string packet;
+        mysql::PutU24(&packet, static_cast<uint32_t>(err.size()));
+        mysql::PutU8(&packet, 0);
+        packet += err;
+        (void)!::send(fd, packet.data(), packet.size(), MSG_NOSIGNAL);
+        ::close(fd);
+        continue;
+      }
       const uint32_t id = next_id_++;
       c = std::make_shared<Connection>(this, fd, id);
       conns_[id] = c;

@@ -33,6 +33,10 @@ struct MysqlServerOptions {
   uint16_t port = 3306;  // 0: any free port (see MysqlServer::port())
   std::string server_version = "8.0.35-xprotocol";
   size_t max_packet_bytes = 64u << 20;
+  // Connections beyond this get error 1040 (MySQL's max_connections).
+  size_t max_connections = 1000;
+  // Prepared statements per connection (max_prepared_stmt_count): 1461.
+  size_t max_prepared_statements = 16382;
   // Per-statement memory budget of each session's engine (0: none).
   size_t memory_budget = 0;
 };

@@ -30,6 +30,7 @@ run() {
 }
 # The dn tests under ASan only: RocksDB itself is not built with TSan, so
 # TSan cannot see its synchronisation; the TSan run excludes them.
+# The compute node's MySQL front end (cn_mysql_server_test) under both.
 run asan address,undefined dn_storage_test dn_catalog_test dn_table_test dn_x_handler_test \
-  dn_sql_store_test
-run tsan thread
+  dn_sql_store_test cn_mysql_server_test
+run tsan thread cn_mysql_server_test
