@@ -5,10 +5,7 @@
 # SHOW statements, errors with their codes, KILL, and the global catalog
 # surviving a compute node restart.
 set -eu  # no pipefail: error checks pipe a failing client into grep
-port=$XP_PORT
-mysql=$(command -v mysql || command -v mariadb)
-fail() { echo "FAIL: $*" >&2; exit 1; }
-q() { "$mysql" -h127.0.0.1 -P"$port" -uroot --batch --skip-column-names "$@"; }
+. "$(dirname "$0")/lib.sh"
 expect() {  # expect "description" "expected output" actual...
   local what=$1 want=$2
   shift 2

@@ -5,10 +5,7 @@
 # that do not need it keep working, and once it is back the compute node
 # reconnects by itself — no silent fallback, no restart.
 set -eu  # no pipefail: error checks pipe a failing client into grep
-mysql=$(command -v mysql || command -v mariadb)
-port=$XP_PORT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-q() { "$mysql" -h127.0.0.1 -P"$port" -uroot --batch --skip-column-names "$@"; }
+. "$(dirname "$0")/lib.sh"
 restarted=
 trap '[ -n "$restarted" ] && kill "$restarted" 2>/dev/null; kill -CONT "$XP_DN1_PID" 2>/dev/null || true' EXIT
 
@@ -19,13 +16,7 @@ vals=""
 for i in $(seq 1 40); do vals="$vals${vals:+,}($i,$i)"; done
 q f -e "INSERT INTO t VALUES $vals; INSERT INTO s VALUES (1, 10), (2, 20)"
 # A key on each data node, as EXPLAIN shows the pruned target.
-on0= on1=
-for i in $(seq 1 40); do
-  where=$(q f -e "EXPLAIN SELECT v FROM t WHERE id = $i" | grep -o "@dn[01]" | head -1)
-  [ "$where" = "@dn0" ] && [ -z "$on0" ] && on0=$i
-  [ "$where" = "@dn1" ] && [ -z "$on1" ] && on1=$i
-done
-[ -n "$on0" ] && [ -n "$on1" ] || fail "keys are not spread over both data nodes"
+keys_on_each_dn f t 40
 
 timed() {  # timed MAX_SECONDS command...: runs it, fails when it takes longer
   local max=$1 start end

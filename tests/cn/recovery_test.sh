@@ -5,10 +5,7 @@
 # restarted CN must roll the branches back) or after it (it must commit
 # them). Either way no prepared branch is left and both DNs agree.
 set -eu  # no pipefail: error checks pipe a failing client into grep
-mysql=$(command -v mysql || command -v mariadb)
-port=$XP_PORT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-q() { "$mysql" -h127.0.0.1 -P"$port" -uroot --batch --skip-column-names "$@"; }
+. "$(dirname "$0")/lib.sh"
 dn_prepared() {  # prepared xcn- branches on both DNs
   for p in "$XP_DN0_PORT" "$XP_DN1_PORT"; do
     "$XP_BIN/xcli" --port "$p" --user root -e "XA RECOVER"
@@ -29,13 +26,7 @@ q r -e "CREATE TABLE t (id INT PRIMARY KEY, v INT)"
 vals=""
 for i in $(seq 1 20); do vals="$vals${vals:+,}($i,0)"; done
 q r -e "INSERT INTO t VALUES $vals"
-on0= on1=
-for i in $(seq 1 20); do
-  where=$(q r -e "EXPLAIN SELECT v FROM t WHERE id = $i" | grep -o "@dn[01]" | head -1)
-  [ "$where" = "@dn0" ] && [ -z "$on0" ] && on0=$i
-  [ "$where" = "@dn1" ] && [ -z "$on1" ] && on1=$i
-done
-[ -n "$on0" ] && [ -n "$on1" ] || fail "keys are not spread over both data nodes"
+keys_on_each_dn r t 20
 kill -TERM "$XP_CN_PID"
 while kill -0 "$XP_CN_PID" 2>/dev/null; do sleep 0.1; done
 
