@@ -38,11 +38,16 @@ namespace {
 
 constexpr char kSystemDb[] = "xp_system";
 
-// Fault injection for the recovery test: XP_CN_FAILPOINT=<name> makes the
-// process exit at once (as a crash would) when it reaches that point.
-void Failpoint(const char* name) {
+// Fault injection for the recovery test: XP_CN_FAILPOINT=<name> names the
+// point where something goes wrong.
+bool FailpointSet(const char* name) {
   static const char* wanted = std::getenv("XP_CN_FAILPOINT");
-  if (wanted != nullptr && std::strcmp(wanted, name) == 0) {
+  return wanted != nullptr && std::strcmp(wanted, name) == 0;
+}
+
+// ... there the process exits at once, as a crash would.
+void Failpoint(const char* name) {
+  if (FailpointSet(name)) {
     LOG(ERROR) << "failpoint " << name << ": exiting";
     google::FlushLogFiles(google::GLOG_INFO);
     std::_Exit(3);
@@ -427,6 +432,8 @@ class ClusterSession : public exec::StoreSession {
 Result<Client*> ClusterSession::Conn(size_t dn) {
   if (!conns_[dn]) {
     XP_ASSIGN_OR_RETURN(conns_[dn], store_->Connect(dn));
+    // The DN is reachable again: commits that could not finish there do.
+    store_->FinishUnfinished(dn);
   }
   // Whatever goes out next must not land behind a stream's unread replies.
   if (!streams_.empty()) XP_RETURN_IF_ERROR(Unblock(dn));
@@ -628,16 +635,30 @@ Status ClusterSession::EndBranches(bool commit) {
     std::vector<std::pair<size_t, std::vector<std::string>>> finish;
     for (size_t d : writers)
       finish.push_back({d, {(out.ok() ? "XA COMMIT " : "XA ROLLBACK ") + q}});
+    Status lost;
+    if (out.ok() && FailpointSet("lose_dn1_in_phase_two") &&
+        conns_.size() > 1) {
+      // As if DN 1 went away just before its XA COMMIT.
+      finish.erase(std::remove_if(finish.begin(), finish.end(),
+                                  [](const auto& w) { return w.first == 1; }),
+                   finish.end());
+      conns_[1].reset();
+      pending_[1] = 0;
+      lost = Status::IOError("failpoint: data node 1 lost in phase two");
+    }
     Status st;
     {
       // Phase two never overlaps a consistent snapshot being taken.
       std::shared_lock<std::shared_mutex> gate(store_->commit_gate());
       st = Pipeline(finish);
     }
+    if (st.ok()) st = lost;
     if (out.ok() && !st.ok()) {
+      // Committed, but not everywhere yet: the branches left prepared are
+      // committed when their DN is reconnected (or at the next CN start).
       LOG(WARNING) << "xid " << xid << ": phase two failed (" << st.ToString()
-                   << "); its prepared branches are committed at the next "
-                      "CN start";
+                   << "); finished when the data node is back";
+      store_->Unfinished(xid, writers);
     } else if (out.ok()) {
       (void)store_->ForgetCommit(xid);
     }
@@ -2102,6 +2123,39 @@ Result<StmtResult> ClusterStore::Admin(size_t dn, const std::string& sql) {
 
 std::string ClusterStore::NewXid() {
   return xid_prefix_ + std::to_string(++xid_counter_);
+}
+
+void ClusterStore::Unfinished(const std::string& xid,
+                              const std::vector<size_t>& dns) {
+  std::lock_guard<std::mutex> lock(unfinished_mu_);
+  auto& left = unfinished_[xid];
+  left.insert(dns.begin(), dns.end());
+}
+
+void ClusterStore::FinishUnfinished(size_t dn) {
+  std::vector<std::string> xids;
+  {
+    std::lock_guard<std::mutex> lock(unfinished_mu_);
+    for (const auto& [xid, dns] : unfinished_)
+      if (dns.count(dn)) xids.push_back(xid);
+  }
+  for (const std::string& xid : xids) {
+    Result<StmtResult> r = Admin(dn, "XA COMMIT '" + xid + "'");
+    // 1397 (XAER_NOTA): that branch had committed after all.
+    if (!r.ok() && r.status().sql_code() != 1397) continue;
+    bool done = false;
+    {
+      std::lock_guard<std::mutex> lock(unfinished_mu_);
+      auto it = unfinished_.find(xid);
+      if (it == unfinished_.end()) continue;
+      it->second.erase(dn);
+      done = it->second.empty();
+      if (done) unfinished_.erase(it);
+    }
+    LOG(INFO) << "xid " << xid << ": prepared branch on data node " << dn
+              << " committed after its return";
+    if (done) (void)ForgetCommit(xid);
+  }
 }
 
 Status ClusterStore::ForgetCommit(const std::string& xid) {

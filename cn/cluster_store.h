@@ -33,6 +33,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <shared_mutex>
 #include <string>
 #include <vector>
@@ -124,6 +125,11 @@ class ClusterStore : public exec::Store {
   // its own connection before phase two. `xid` committed everywhere: its record
   // may go (in batches).
   Status ForgetCommit(const std::string& xid);
+  // `xid` is decided (logged) but its branches on `dns` may still be
+  // prepared (phase two failed there): FinishUnfinished commits them when
+  // a session reconnects to the DN.
+  void Unfinished(const std::string& xid, const std::vector<size_t>& dns);
+  void FinishUnfinished(size_t dn);
 
  private:
   explicit ClusterStore(ClusterOptions options);
@@ -146,6 +152,8 @@ class ClusterStore : public exec::Store {
   std::atomic<uint64_t> xid_counter_{0};
   std::atomic<size_t> round_robin_{0};
   std::shared_mutex commit_gate_;
+  std::mutex unfinished_mu_;
+  std::map<std::string, std::set<size_t>> unfinished_;  // xid -> DNs left
   std::mutex forget_mu_;
   std::vector<std::string> forget_;  // committed xids to drop from the log
 };

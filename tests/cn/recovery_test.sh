@@ -52,4 +52,19 @@ for point in before_commit_log after_commit_log; do
   echo "$point: branches $( [ $want = 1 ] && echo committed || echo rolled back ), v = $got"
   [ "$got" = "$want" ] || fail "$point: v = $got, expected $want"
 done
+# Phase two cannot reach DN 1 (its connection is lost right then): the
+# commit stands (it is logged), DN 1's branch stays prepared until the CN
+# reconnects to it, which then commits it — without a CN restart.
+start_cn lose_dn1_in_phase_two
+q r -e "BEGIN; UPDATE t SET v = 5 WHERE id = $on0; UPDATE t SET v = 5 WHERE id = $on1; COMMIT" ||
+  fail "a logged commit must succeed even if phase two misses a DN"
+[ "$(q r -e "SELECT v FROM t WHERE id = $on1")" = 5 ] ||
+  fail "DN 1's branch was not committed on reconnection"
+[ "$(q r -e "SELECT v FROM t WHERE id = $on0")" = 5 ] || fail "DN 0's branch"
+[ "$(dn_prepared)" = 0 ] || fail "a prepared branch is left"
+grep -q "committed after its return" "$XP_WORK/cn-r.log" ||
+  fail "the CN did not finish the branch itself"
+kill -TERM "$cn"
+wait "$cn"
+cn=
 echo "recovery test passed"
