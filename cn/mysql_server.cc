@@ -501,20 +501,16 @@ void MysqlServer::Connection::WriteOk(uint64_t affected, uint64_t insert_id) {
 
 void MysqlServer::Connection::WriteEof() {
   BeginPacket();
+  PutU8(&out_, 0xfe);
   if (caps_ & kClientDeprecateEof) {
-    // The OK packet that ends a result set.
-    PutU8(&out_, 0xfe);
+    // An OK packet (0xFE header) ends the result set: affected rows, last
+    // insert id, status, warnings.
     PutLenenc(&out_, 0);
     PutLenenc(&out_, 0);
-  } else {
-    PutU8(&out_, 0xfe);
-  }
-  PutU16(&out_, caps_ & kClientDeprecateEof ? Status16() : 0);
-  if (caps_ & kClientDeprecateEof) {
+    PutU16(&out_, Status16());
     PutU16(&out_, 0);
   } else {
     // EOF: warnings, then status.
-    out_.resize(out_.size() - 2);
     PutU16(&out_, 0);
     PutU16(&out_, Status16());
   }
