@@ -18,7 +18,6 @@
 #include "plan/sql/printer.h"
 #include "plan/types/decimal.h"
 #include "xprotocol/proto/xprotocol_session.pb.h"
-#include "xprotocol/values.h"
 
 namespace xp::cn {
 
@@ -69,23 +68,6 @@ using sql::QuoteString;
 std::string Literal(const Value& v) {
   if (v.index() == 5) return QuoteString(std::get<std::string>(v));
   return plan::ValueToString(v);  // NULL, numbers (doubles to 17 digits)
-}
-
-Scalar ScalarOf(const Value& v) {
-  switch (v.index()) {
-    case 0:
-      return ScalarNull();
-    case 1:
-      return ScalarSint(std::get<int64_t>(v));
-    case 2:
-      return ScalarUint(std::get<uint64_t>(v));
-    case 3:
-      return ScalarDouble(std::get<double>(v));
-    case 4:
-      return ScalarString(plan::DecimalToString(std::get<plan::Decimal>(v)));
-    default:
-      return ScalarOctets(std::get<std::string>(v));
-  }
 }
 
 // The canonical bytes of a key value for hashing: equal SQL values of the
@@ -255,6 +237,7 @@ class ClusterSession : public exec::StoreSession {
     tables_.clear();
     stmt_write_ = false;
     stmt_dns_.clear();
+    targets_.clear();
     return Status::OK();
   }
   Status StatementEnd(bool ok) override {
@@ -379,6 +362,8 @@ class ClusterSession : public exec::StoreSession {
     std::vector<std::vector<int>> keys;
   };
   Result<Targets> TargetsOf(const LogicalNode& fragment);
+  // Targets of the running statement's Remote nodes, found by Annotate.
+  std::map<const LogicalNode*, Targets> targets_;
   Result<std::vector<size_t>> TargetPartitions(
       const LogicalNode& fragment, const Placement& p,
       std::vector<std::vector<int>>* keys);
@@ -419,7 +404,7 @@ class ClusterSession : public exec::StoreSession {
   std::vector<Branch> branches_;
   bool in_txn_ = false;
   // A branch's DN went away: the transaction can only roll back.
-  std::atomic<bool> lost_branch_{false};
+  bool lost_branch_ = false;
   bool stmt_write_ = false;  // the running statement is INSERT/UPDATE/DELETE
   std::vector<size_t> stmt_dns_;  // DNs the running SELECT's fragments read
   bool ship_sql_ = false;
@@ -902,6 +887,8 @@ Status ClusterSession::Annotate(LogicalNode* n) {
         stmt_dns_.end())
       stmt_dns_.push_back(p->dn[part]);
   }
+  // Remote() runs the node with these same targets.
+  targets_.insert_or_assign(n, std::move(targets));
   return Status::OK();
 }
 
@@ -996,8 +983,10 @@ class StreamingRemote : public exec::Operator {
     bool received = false;         // every reply is read (or buffered)
     bool consumed = false;         // ... and handed on
   };
-  // The next reply of request `r`.
-  Result<Message> NextMessage(Request& r, bool answer_tokens);
+  // The next reply of request `r`: buffered, or read from its DN
+  // (ReadLive answers TOKEN_DONE with more credit).
+  Result<Message> NextMessage(Request& r);
+  Result<Message> ReadLive(Request& r);
   Status Fail(Request& r, std::string_view payload);
 
   ClusterSession* s_;
@@ -1029,18 +1018,13 @@ StreamingRemote::~StreamingRemote() {
       killed.push_back(r.dn);
     }
     for (;;) {
-      Result<Message> m = NextMessage(r, /*answer_tokens=*/true);
+      Result<Message> m = NextMessage(r);
       if (!m.ok() || r.received) break;
     }
   }
 }
 
-Result<Message> StreamingRemote::NextMessage(Request& r, bool answer_tokens) {
-  if (!r.buffered.empty()) {
-    Message m = std::move(r.buffered.front());
-    r.buffered.pop_front();
-    return m;
-  }
+Result<Message> StreamingRemote::ReadLive(Request& r) {
   Client* c = s_->conns_[r.dn].get();
   if (c == nullptr || r.received)
     return Status::IOError("the data node connection is gone");
@@ -1050,7 +1034,8 @@ Result<Message> StreamingRemote::NextMessage(Request& r, bool answer_tokens) {
       r.received = true;
       return s_->DnError(r.dn, m.status());
     }
-    if (m->type == ServerMsg::TOKEN_DONE && answer_tokens) {
+    if (m->type == ServerMsg::TOKEN_DONE) {
+      // More credit as the reader goes on.
       Xp::Session::TokenOffer offer;
       offer.set_bytes(call_.token);
       Status st = c->Send(ClientMsg::TOKEN_OFFER, offer);
@@ -1067,30 +1052,21 @@ Result<Message> StreamingRemote::NextMessage(Request& r, bool answer_tokens) {
   }
 }
 
+Result<Message> StreamingRemote::NextMessage(Request& r) {
+  if (r.buffered.empty()) return ReadLive(r);
+  Message m = std::move(r.buffered.front());
+  r.buffered.pop_front();
+  return m;
+}
+
 Status StreamingRemote::Unblock(size_t dn) {
   for (size_t i = cur_; i < reqs_.size(); ++i) {
     Request& r = reqs_[i];
-    if (r.dn != dn || r.received) continue;
-    // The rest of this request's replies, into memory (credit granted as
-    // it asks, or the DN would wait for this reader forever).
-    while (!r.received) {
-      Client* c = s_->conns_[dn].get();
-      if (c == nullptr) break;
-      Result<Message> m = c->Read();
-      if (!m.ok()) {
-        r.received = true;
-        return s_->DnError(dn, m.status());
-      }
-      if (m->type == ServerMsg::TOKEN_DONE) {
-        Xp::Session::TokenOffer offer;
-        offer.set_bytes(call_.token);
-        XP_RETURN_IF_ERROR(c->Send(ClientMsg::TOKEN_OFFER, offer));
-        continue;
-      }
-      if (m->type == ServerMsg::SQL_STMT_EXECUTE_OK ||
-          m->type == ServerMsg::ERROR)
-        r.received = true;
-      r.buffered.push_back(std::move(*m));
+    if (r.dn != dn) continue;
+    // The rest of this request's replies, into memory.
+    while (!r.received && s_->conns_[dn]) {
+      XP_ASSIGN_OR_RETURN(Message m, ReadLive(r));
+      r.buffered.push_back(std::move(m));
     }
   }
   return Status::OK();
@@ -1105,7 +1081,7 @@ Result<const exec::Batch*> StreamingRemote::Next() {
   }
   while (cur_ < reqs_.size()) {
     Request& r = reqs_[cur_];
-    XP_ASSIGN_OR_RETURN(Message m, NextMessage(r, /*answer_tokens=*/true));
+    XP_ASSIGN_OR_RETURN(Message m, NextMessage(r));
     switch (m.type) {
       case ServerMsg::RESULTSET_CHUNK: {
         payload_ = std::move(m.payload);
@@ -1252,7 +1228,14 @@ Result<std::vector<std::pair<size_t, size_t>>> ClusterSession::StartRemote(
 
 Result<exec::OperatorPtr> ClusterSession::Remote(const LogicalNode& remote) {
   const LogicalNode& fragment = *remote.children[0];
-  XP_ASSIGN_OR_RETURN(Targets targets, TargetsOf(fragment));
+  Targets targets;
+  auto known = targets_.find(&remote);
+  if (known != targets_.end()) {
+    targets = std::move(known->second);
+    targets_.erase(known);
+  } else {
+    XP_ASSIGN_OR_RETURN(targets, TargetsOf(fragment));
+  }
   RemoteCall call;
   call.remote = &remote;
   call.leaf = targets.leaf;
@@ -1565,13 +1548,8 @@ Status ClusterSession::PushInsert(sql::InsertStatement& ins,
     tail = " ON DUPLICATE KEY UPDATE ";
     for (size_t i = 0; i < ins.on_duplicate.size(); ++i) {
       auto& [c, e] = ins.on_duplicate[i];
-      for (const std::string& pc : [&] {
-             std::vector<std::string> names;
-             for (int k : p->columns)
-               names.push_back(t->columns[static_cast<size_t>(k)].name);
-             return names;
-           }()) {
-        if (plan::NameEquals(pc, c))
+      for (int k : p->columns) {
+        if (plan::NameEquals(t->columns[static_cast<size_t>(k)].name, c))
           return Status::SqlError(
               1235, "42000",
               "This version of MySQL doesn't yet support 'ON DUPLICATE KEY "

@@ -357,7 +357,8 @@ class MysqlServer::Connection : public exec::ResultSink {
   // Runs one statement and writes its whole answer.
   void RunStatement(std::string_view sql,
                     const std::vector<plan::Value>& params, bool binary);
-  void WriteResultSet(const exec::QueryResult& r, bool binary);
+  // A result of text columns made here (SHOW PROCESSLIST).
+  void WriteTextResult(const exec::QueryResult& r);
   bool Intercept(std::string_view sql);
   uint16_t Status16() const {
     uint16_t s = 0;
@@ -739,6 +740,8 @@ void MysqlServer::Connection::Dispatch(std::string_view packet) {
 }
 
 bool MysqlServer::Connection::Intercept(std::string_view sql) {
+  // Only short statements can be one of these: no copy of every query.
+  if (sql.size() > 64) return false;
   const std::string q = Lower(sql);
   if (q == "show processlist" || q == "show full processlist") {
     exec::QueryResult r;
@@ -752,7 +755,7 @@ bool MysqlServer::Connection::Intercept(std::string_view sql) {
            p.command, std::to_string(p.time_s),
            std::string(p.command == "Sleep" ? "" : "executing"), info});
     }
-    WriteResultSet(r, false);
+    WriteTextResult(r);
     return true;
   }
   if (q.rfind("kill ", 0) == 0) {
@@ -803,12 +806,10 @@ void MysqlServer::Connection::RunStatement(
     return;
   }
   autocommit_ = engine_->autocommit();
+  // Every result set went to the sink (Columns / Rows), SHOW and EXPLAIN
+  // included.
   if (columns_sent_) {
     WriteEof();
-    return;
-  }
-  if (!r->names.empty()) {
-    WriteResultSet(*r, binary);
     return;
   }
   WriteOk(r->rows_affected, r->last_insert_id);
@@ -864,44 +865,25 @@ Status MysqlServer::Connection::Rows(const exec::Batch& batch, size_t visible) {
   return closing_ ? Status::Aborted("connection closed") : Status::OK();
 }
 
-void MysqlServer::Connection::WriteResultSet(const exec::QueryResult& r,
-                                             bool binary) {
+void MysqlServer::Connection::WriteTextResult(const exec::QueryResult& r) {
   BeginPacket();
   PutLenenc(&out_, r.names.size());
   EndPacket();
-  for (size_t i = 0; i < r.names.size(); ++i) {
+  for (const std::string& name : r.names) {
     BeginPacket();
-    // Rows given as text: typed columns keep their type in text mode; in
-    // binary mode every such column is sent as a string.
-    ColumnDef d =
-        (!binary && i < r.types.size()) ? DefOf(r.types[i]) : ColumnDef{};
-    if (d.type == kTypeNull) d = ColumnDef{};
-    if (d.length == 0) d.length = 256;
-    AppendColumnDef(&out_, r.names[i], d);
+    ColumnDef d;
+    d.length = 256;
+    AppendColumnDef(&out_, name, d);
     EndPacket();
   }
   if ((caps_ & kClientDeprecateEof) == 0) WriteEof();
   for (const auto& row : r.rows) {
     BeginPacket();
-    if (binary) {
-      PutU8(&out_, 0x00);
-      const size_t bitmap = (row.size() + 7 + 2) / 8;
-      const size_t at = out_.size();
-      out_.append(bitmap, '\0');
-      for (size_t c = 0; c < row.size(); ++c) {
-        if (!row[c]) {
-          out_[at + (c + 2) / 8] |= static_cast<char>(1 << ((c + 2) % 8));
-        } else {
-          PutLenencStr(&out_, *row[c]);
-        }
-      }
-    } else {
-      for (const auto& cell : row) {
-        if (cell) {
-          PutLenencStr(&out_, *cell);
-        } else {
-          PutU8(&out_, 0xfb);
-        }
+    for (const auto& cell : row) {
+      if (cell) {
+        PutLenencStr(&out_, *cell);
+      } else {
+        PutU8(&out_, 0xfb);
       }
     }
     EndPacket();

@@ -272,22 +272,13 @@ class MysqlTarget : public Target {
     }
   }
   xp::Result<Outcome> Run(const std::string& sql) override {
-    if (mysql_real_query(mysql_, sql.data(), sql.size()) != 0) {
-      const unsigned code = mysql_errno(mysql_);
-      if (code >= 2000)  // client-side: the connection is gone
-        return xp::Status::IOError(mysql_error(mysql_));
-      return xp::Status::SqlError(code, mysql_sqlstate(mysql_),
-                                  mysql_error(mysql_));
-    }
+    if (mysql_real_query(mysql_, sql.data(), sql.size()) != 0) return Error();
     Outcome o;
     MYSQL_RES* res = mysql_store_result(mysql_);
     if (res == nullptr) {
       // No result set, or one that ended in an error.
-      const unsigned code = mysql_errno(mysql_);
-      if (code == 0) return o;
-      if (code >= 2000) return xp::Status::IOError(mysql_error(mysql_));
-      return xp::Status::SqlError(code, mysql_sqlstate(mysql_),
-                                  mysql_error(mysql_));
+      if (mysql_errno(mysql_) == 0) return o;
+      return Error();
     }
     const unsigned n = mysql_num_fields(res);
     MYSQL_FIELD* fields = mysql_fetch_fields(res);
@@ -327,6 +318,15 @@ class MysqlTarget : public Target {
   }
 
  private:
+  // The connection's last error: the server's, or IOError for a client-side
+  // one (2000 and up: the connection is gone).
+  xp::Status Error() {
+    const unsigned code = mysql_errno(mysql_);
+    if (code >= 2000) return xp::Status::IOError(mysql_error(mysql_));
+    return xp::Status::SqlError(code, mysql_sqlstate(mysql_),
+                                mysql_error(mysql_));
+  }
+
   MYSQL* mysql_ = nullptr;
   std::string db_;
 };
