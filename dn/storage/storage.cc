@@ -50,7 +50,21 @@ KeyIterator::KeyIterator(std::unique_ptr<rocksdb::Iterator> it,
       reverse_(reverse) {}
 
 KeyIterator::~KeyIterator() = default;
-bool KeyIterator::Valid() const { return it_->Valid(); }
+// The bounds are checked here as well as given to RocksDB: a transaction's
+// iterator merges its own uncommitted writes (a write batch) over the
+// database, and RocksDB 7.8's merging iterator does not apply
+// iterate_upper_bound / iterate_lower_bound to the write batch side. Without
+// this check an UPDATE scanning a table after an INSERT in the same
+// transaction saw that INSERT's secondary index entries (keys past the
+// table's range) and decoded them as rows.
+bool KeyIterator::Valid() const {
+  if (!it_->Valid()) return false;
+  const rocksdb::Slice k = it_->key();
+  const std::string_view key(k.data(), k.size());
+  if (key < lower_) return false;
+  if (!upper_.empty() && key >= upper_) return false;
+  return true;
+}
 void KeyIterator::Next() {
   if (reverse_) {
     it_->Prev();

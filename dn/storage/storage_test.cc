@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <thread>
@@ -155,6 +156,29 @@ TEST_F(StorageTest, ScansFollowKeyOrderWithinBounds) {
   for (auto it = t->Scan(key(0), key(42), true); it->Valid(); it->Next())
     rev.emplace_back(it->key());
   EXPECT_EQ(rev, (std::vector<std::string>{key(10), key(7), key(0)}));
+}
+
+// A transaction's own uncommitted writes outside a scan's bounds stay
+// outside it, in snapshot and current reads, forwards and in reverse (the
+// merging iterator over the write batch ignores RocksDB's bounds).
+TEST_F(StorageTest, ScansOfOwnWritesStayWithinBounds) {
+  PutCommitted("b1", "committed");
+  for (bool current : {false, true}) {
+    auto t = db_->Begin();
+    t->set_current_read(current);
+    ASSERT_TRUE(t->Put("a9", "before").ok());
+    ASSERT_TRUE(t->Put("b2", "inside").ok());
+    ASSERT_TRUE(t->Put("c1", "after").ok());
+    for (bool reverse : {false, true}) {
+      std::vector<std::string> seen;
+      for (auto it = t->Scan("b", "c", reverse); it->Valid(); it->Next())
+        seen.emplace_back(it->key());
+      if (reverse) std::reverse(seen.begin(), seen.end());
+      EXPECT_EQ(seen, (std::vector<std::string>{"b1", "b2"}))
+          << "current=" << current << " reverse=" << reverse;
+    }
+    ASSERT_TRUE(t->Rollback().ok());
+  }
 }
 
 TEST_F(StorageTest, PreparedTransactionsSurviveARestart) {

@@ -40,7 +40,11 @@ Result<std::string> ReadFile(const std::string& path) {
 }
 
 Result<std::vector<Record>> ParseRecords(const std::string& text,
-                                         const std::string& engine) {
+                                         const std::string& engine,
+                                         const std::string& target) {
+  auto names = [&](const std::string& w) {
+    return w == engine || (!target.empty() && w == target);
+  };
   std::vector<std::string> lines;
   {
     std::istringstream in(text);
@@ -61,12 +65,12 @@ Result<std::vector<Record>> ParseRecords(const std::string& text,
     }
     std::vector<std::string> w = Words(line);
     if (w[0] == "skipif") {
-      if (w.size() > 1 && w[1] == engine) skip = true;
+      if (w.size() > 1 && names(w[1])) skip = true;
       ++i;
       continue;
     }
     if (w[0] == "onlyif") {
-      if (w.size() > 1 && w[1] != engine) skip = true;
+      if (w.size() > 1 && !names(w[1])) skip = true;
       ++i;
       continue;
     }

@@ -26,8 +26,13 @@ struct Record {
 };
 
 // Parses `text` keeping only records that run on `engine` (e.g. "mysql").
+// `target`, when given, is a second name skipif / onlyif match: the place
+// the records run ("memory", "xdn" or "xcn" in slt_runner), so a file can
+// keep what one target cannot do (the in-memory store has no rollback of
+// a multi-statement transaction) to the others.
 Result<std::vector<Record>> ParseRecords(const std::string& text,
-                                         const std::string& engine);
+                                         const std::string& engine,
+                                         const std::string& target = "");
 
 // Reads a file, transparently gunzipping names ending in ".gz".
 Result<std::string> ReadFile(const std::string& path);

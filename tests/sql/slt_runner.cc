@@ -381,7 +381,10 @@ Counts RunFile(const std::string& path, const Options& o) {
     ++n.failed;
     return n;
   }
-  auto records = xp::slt::ParseRecords(*text, "mysql");
+  auto records = xp::slt::ParseRecords(*text, "mysql",
+                                       o.mysql_port != 0 ? "xcn"
+                                       : o.xdn_port != 0 ? "xdn"
+                                                         : "memory");
   if (!records.ok()) {
     std::fprintf(stderr, "%s: %s\n", path.c_str(),
                  records.status().ToString().c_str());
