@@ -694,11 +694,22 @@ bool HasSubquery(const plan::BoundExpr& e) {
 }
 
 // Whether a DN can run `n` (the root of a would-be fragment): everything
-// but subquery expressions serializes (plan/serde.h).
+// but subquery expressions serializes (plan/serde.h), and the DN's
+// validator takes expressions up to its nesting limit (the fragment's few
+// operators nest too). What a DN cannot take stays on the CN.
+bool ShippableExpr(const plan::BoundExpr& e) {
+  constexpr size_t kFragmentNodes = 8;
+  static const plan::PlanLimits kLimits;
+  size_t nodes = 0;
+  const size_t height = plan::Height(e, &nodes);
+  return !HasSubquery(e) && height + kFragmentNodes <= kLimits.max_depth &&
+         nodes * 2 <= kLimits.max_nodes;
+}
+
 bool Shippable(const LogicalNode& n) {
-  if (n.predicate && HasSubquery(*n.predicate)) return false;
+  if (n.predicate && !ShippableExpr(*n.predicate)) return false;
   for (const auto& e : n.exprs)
-    if (HasSubquery(*e)) return false;
+    if (!ShippableExpr(*e)) return false;
   return true;
 }
 
@@ -1108,8 +1119,11 @@ Result<const exec::Batch*> StreamingRemote::Next() {
       case ServerMsg::ERROR: {
         r.consumed = true;
         ++cur_;
+        // The DN's error reaches the client unchanged (ParseServerError
+        // answers Aborted for an error it read, Corruption otherwise).
         ServerError e;
-        if (!ParseServerError(m.payload, &e).ok())
+        Status parsed = ParseServerError(m.payload, &e);
+        if (parsed.IsCorruption())
           return Status::Corruption("unparsable error from a data node");
         return Status::SqlError(e.code, e.sql_state, e.msg);
       }
@@ -1384,8 +1398,7 @@ void EqualityConjuncts(const sql::Expr* e, const std::vector<Value>& params,
                        std::map<std::string, Value>* out) {
   if (e == nullptr) return;
   if (e->kind == sql::ExprKind::kBinary && e->bop == sql::BinaryOp::kAnd) {
-    EqualityConjuncts(e->args[0].get(), params, out);
-    EqualityConjuncts(e->args[1].get(), params, out);
+    for (const auto& a : e->args) EqualityConjuncts(a.get(), params, out);
     return;
   }
   if (e->kind != sql::ExprKind::kBinary || e->bop != sql::BinaryOp::kEq) return;

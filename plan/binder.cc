@@ -376,6 +376,56 @@ Result<BoundExprPtr> BindLiteral(const sql::Expr& e) {
   }
 }
 
+namespace {
+
+// x IN (a, b, ...) without its NOT. A list of constants is one kIn node
+// whose items are the constants as '=' would compare them with x (a string
+// read as x's temporal type, DATE widened to a DATETIME x); any other list
+// is x = a OR x = b ... (the same NULL semantics), as one flat OR.
+Result<BoundExprPtr> BindInList(const sql::Expr& e, const Scope& scope,
+                                std::string_view clause) {
+  XP_ASSIGN_OR_RETURN(BoundExprPtr x, BindExpr(*e.args[0], scope, clause));
+  std::vector<BoundExprPtr> eqs;
+  eqs.reserve(e.args.size() - 1);
+  bool constant = scope.constant_evaluator() != nullptr;
+  for (size_t i = 1; i < e.args.size(); ++i) {
+    XP_ASSIGN_OR_RETURN(BoundExprPtr item, BindExpr(*e.args[i], scope, clause));
+    XP_ASSIGN_OR_RETURN(BoundExprPtr eq,
+                        Call2(ExprOp::kEq, Clone(*x), std::move(item)));
+    // '=' may have cast x for this item: then x is not compared as itself.
+    if (constant &&
+        (eq->args[0]->type.id != x->type.id || !IsConstant(*eq->args[1])))
+      constant = false;
+    eqs.push_back(std::move(eq));
+  }
+  if (eqs.size() == 1) return std::move(eqs[0]);
+  if (constant) {
+    std::vector<BoundExprPtr> items;
+    items.reserve(eqs.size() + 1);
+    items.push_back(nullptr);  // x, once every item is known constant
+    for (const auto& eq : eqs) {
+      const BoundExpr& item = *eq->args[1];
+      if (item.op == ExprOp::kConst) {
+        items.push_back(Clone(item));
+        continue;
+      }
+      auto v = scope.constant_evaluator()(item);
+      if (!v.ok()) {  // its error belongs to run time: keep the ORs
+        constant = false;
+        break;
+      }
+      items.push_back(MakeConst(std::move(*v), item.type));
+    }
+    if (constant) {
+      items[0] = std::move(x);
+      return Call(ExprOp::kIn, std::move(items));
+    }
+  }
+  return Call(ExprOp::kOr, std::move(eqs));
+}
+
+}  // namespace
+
 Result<BoundExprPtr> BindExpr(const sql::Expr& e, const Scope& scope,
                               std::string_view clause) {
   if (scope.substitution()) {
@@ -443,6 +493,15 @@ Result<BoundExprPtr> BindExpr(const sql::Expr& e, const Scope& scope,
       }
       const ExprOp op = BinaryToOp(e.bop);
       if (op == ExprOp::kConst) return NotSupported(sql::ToSql(e));
+      if (op == ExprOp::kAnd || op == ExprOp::kOr) {  // n operands, one node
+        std::vector<BoundExprPtr> args;
+        args.reserve(e.args.size());
+        for (const auto& a : e.args) {
+          XP_ASSIGN_OR_RETURN(BoundExprPtr b, BindExpr(*a, scope, clause));
+          args.push_back(std::move(b));
+        }
+        return Call(op, std::move(args));
+      }
       XP_ASSIGN_OR_RETURN(BoundExprPtr a, BindExpr(*e.args[0], scope, clause));
       XP_ASSIGN_OR_RETURN(BoundExprPtr b, BindExpr(*e.args[1], scope, clause));
       return Call2(op, std::move(a), std::move(b));
@@ -479,21 +538,7 @@ Result<BoundExprPtr> BindExpr(const sql::Expr& e, const Scope& scope,
         if (!scope.subquery_binder()) return NotSupported(sql::ToSql(e));
         return scope.subquery_binder()(e, scope);
       }
-      // x IN (a, b)  ==  x = a OR x = b  (NULL semantics carry over).
-      XP_ASSIGN_OR_RETURN(BoundExprPtr x, BindExpr(*e.args[0], scope, clause));
-      BoundExprPtr acc;
-      for (size_t i = 1; i < e.args.size(); ++i) {
-        XP_ASSIGN_OR_RETURN(BoundExprPtr item,
-                            BindExpr(*e.args[i], scope, clause));
-        XP_ASSIGN_OR_RETURN(BoundExprPtr eq,
-                            Call2(ExprOp::kEq, Clone(*x), std::move(item)));
-        if (!acc) {
-          acc = std::move(eq);
-        } else {
-          XP_SET_OR_RETURN(acc,
-                           Call2(ExprOp::kOr, std::move(acc), std::move(eq)));
-        }
-      }
+      XP_ASSIGN_OR_RETURN(BoundExprPtr acc, BindInList(e, scope, clause));
       if (!e.negated) return acc;
       std::vector<BoundExprPtr> args;
       args.push_back(std::move(acc));

@@ -1,5 +1,6 @@
 #include "plan/expr.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
@@ -39,9 +40,9 @@ DataType DecimalOf(int int_digits, int scale) {
 }  // namespace
 
 DataType DeriveType(ExprOp op, const std::vector<DataType>& a) {
-  if (IsComparison(op) || op == ExprOp::kLike || op == ExprOp::kAnd ||
-      op == ExprOp::kOr || op == ExprOp::kXor || op == ExprOp::kNot ||
-      op == ExprOp::kIsNull || op == ExprOp::kIsNotNull) {
+  if (IsComparison(op) || op == ExprOp::kLike || op == ExprOp::kIn ||
+      op == ExprOp::kAnd || op == ExprOp::kOr || op == ExprOp::kXor ||
+      op == ExprOp::kNot || op == ExprOp::kIsNull || op == ExprOp::kIsNotNull) {
     return DataType::Int(1);
   }
   switch (op) {
@@ -185,6 +186,19 @@ Result<BoundExprPtr> MakeCall(ExprOp op, std::vector<BoundExprPtr> args) {
       if (args.size() != 2 && args.size() != 3)
         return Status::InvalidArgument("LIKE takes 2 or 3 arguments");
       break;
+    case ExprOp::kAnd:
+    case ExprOp::kOr:
+      if (args.size() < 2)
+        return Status::InvalidArgument("AND / OR take 2 or more arguments");
+      break;
+    case ExprOp::kIn:
+      if (args.size() < 2)
+        return Status::InvalidArgument("IN needs a value and a list");
+      for (size_t i = 1; i < args.size(); ++i) {
+        if (args[i]->op != ExprOp::kConst)
+          return Status::InvalidArgument("IN list items must be constants");
+      }
+      break;
     default:
       want = 2;
   }
@@ -267,6 +281,20 @@ bool SameValue(const Value& a, const Value& b) {
   }
 }
 
+size_t Height(const BoundExpr& e, size_t* nodes) {
+  size_t best = 0, count = 0;
+  std::vector<std::pair<const BoundExpr*, size_t>> todo{{&e, 1}};
+  while (!todo.empty()) {
+    auto [n, h] = todo.back();
+    todo.pop_back();
+    best = std::max(best, h);
+    ++count;
+    for (const auto& a : n->args) todo.emplace_back(a.get(), h + 1);
+  }
+  if (nodes != nullptr) *nodes = count;
+  return best;
+}
+
 void CollectColumns(const BoundExpr& e, std::vector<int>* out) {
   if (e.op == ExprOp::kColumn) out->push_back(e.column);
   for (const auto& a : e.args) CollectColumns(*a, out);
@@ -315,9 +343,9 @@ const char* ExprOpName(ExprOp op) {
       "DIV",   "%",   "-",        "=",           "<>",   "<",
       "<=",    ">",   ">=",       "<=>",         "AND",  "OR",
       "XOR",   "NOT", "IS NULL",  "IS NOT NULL", "CASE", "COALESCE",
-      "CAST",  "ABS", "SUBQUERY", "FUNC",        "LIKE"};
+      "CAST",  "ABS", "SUBQUERY", "FUNC",        "LIKE", "IN"};
   static_assert(sizeof(kNames) / sizeof(kNames[0]) ==
-                static_cast<size_t>(ExprOp::kLike) + 1);
+                static_cast<size_t>(ExprOp::kIn) + 1);
   return kNames[static_cast<int>(op)];
 }
 
@@ -336,6 +364,22 @@ std::string ToString(const BoundExpr& e) {
     }
     default:
       break;
+  }
+  if (e.op == ExprOp::kIn) {
+    std::string out = "(" + ToString(*e.args[0]) + " IN (";
+    for (size_t i = 1; i < e.args.size(); ++i) {
+      if (i > 1) out += ", ";
+      out += ToString(*e.args[i]);
+    }
+    return out + "))";
+  }
+  if ((e.op == ExprOp::kAnd || e.op == ExprOp::kOr) && e.args.size() > 2) {
+    std::string out = "(";
+    for (size_t i = 0; i < e.args.size(); ++i) {
+      if (i) out += std::string(" ") + ExprOpName(e.op) + " ";
+      out += ToString(*e.args[i]);
+    }
+    return out + ")";
   }
   const std::string name =
       e.op == ExprOp::kFunc ? FuncName(e.func) : ExprOpName(e.op);

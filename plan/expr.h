@@ -61,7 +61,13 @@ enum class ExprOp : uint8_t {
   kFunc,
   // args[0] [NOT] LIKE args[1] [ESCAPE args[2]] (NOT is a kNot above).
   kLike,
+  // args[0] IN (args[1], ..., args[n-1]): every list item a kConst (the
+  // binder writes other lists as ORs of equalities). 1 when an item equals
+  // args[0] (each compared as '=' would), else NULL when args[0] or an
+  // item is NULL, else 0. A list of any length is one node.
+  kIn,
 };
+// kAnd and kOr take two or more arguments (a chain is one flat node).
 
 // Scalar functions evaluated by kFunc (MySQL semantics; NULL in, NULL out
 // unless noted).
@@ -155,6 +161,9 @@ BoundExprPtr Clone(const BoundExpr& e);
 // The same SQL value: same alternative and value (DECIMAL at the same scale,
 // DOUBLE bit for bit).
 bool SameValue(const Value& a, const Value& b);
+// The height of e's tree (1 for a leaf), and when `nodes` is given its
+// node count; iterative.
+size_t Height(const BoundExpr& e, size_t* nodes = nullptr);
 // Every input column `e` reads (subquery arguments included), in tree order.
 void CollectColumns(const BoundExpr& e, std::vector<int>* out);
 // Rewrites each column reference i to map[i].

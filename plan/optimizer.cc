@@ -35,29 +35,27 @@ BoundExprPtr Substitute(const BoundExpr& e,
   return c;
 }
 
+// The operands of an AND tree (nested ANDs included), in order; iterative.
 void Conjuncts(BoundExprPtr e, std::vector<BoundExprPtr>* out) {
-  if (e->op == ExprOp::kAnd) {
-    Conjuncts(std::move(e->args[0]), out);
-    Conjuncts(std::move(e->args[1]), out);
-    return;
-  }
-  out->push_back(std::move(e));
-}
-
-BoundExprPtr And(std::vector<BoundExprPtr> parts) {
-  BoundExprPtr acc;
-  for (auto& p : parts) {
-    if (!acc) {
-      acc = std::move(p);
+  std::vector<BoundExprPtr> todo;
+  todo.push_back(std::move(e));
+  while (!todo.empty()) {
+    BoundExprPtr c = std::move(todo.back());
+    todo.pop_back();
+    if (c->op != ExprOp::kAnd) {
+      out->push_back(std::move(c));
       continue;
     }
-    std::vector<BoundExprPtr> a;
-    a.push_back(std::move(acc));
-    a.push_back(std::move(p));
-    auto r = MakeCall(ExprOp::kAnd, std::move(a));  // cannot fail: 2 args
-    acc = std::move(*r);
+    for (auto it = c->args.rbegin(); it != c->args.rend(); ++it)
+      todo.push_back(std::move(*it));
   }
-  return acc;
+}
+
+// One flat AND of `parts` (one part: itself).
+BoundExprPtr And(std::vector<BoundExprPtr> parts) {
+  if (parts.size() == 1) return std::move(parts[0]);
+  auto r = MakeCall(ExprOp::kAnd, std::move(parts));  // cannot fail: >= 2
+  return std::move(*r);
 }
 
 // Filters `child` by `parts` (none: child itself).
@@ -301,11 +299,8 @@ Status Decorrelation(LogicalNodePtr* root, const OptimizerOptions&) {
 
 // col = const (either side) on a column of the scan below: the table
 // column and the value.
-bool Equality(const BoundExpr& e, const LogicalNode& scan, int* column,
-              Value* v) {
-  if (e.op != ExprOp::kEq) return false;
-  const BoundExpr* c = e.args[0].get();
-  const BoundExpr* k = e.args[1].get();
+bool KeyEquality(const BoundExpr* c, const BoundExpr* k,
+                 const LogicalNode& scan, int* column, Value* v) {
   if (c->op != ExprOp::kColumn) std::swap(c, k);
   if (c->op != ExprOp::kColumn || k->op != ExprOp::kConst ||
       k->value.index() == 0)
@@ -326,18 +321,40 @@ bool Equality(const BoundExpr& e, const LogicalNode& scan, int* column,
   return true;
 }
 
-// c1 = v1 OR c1 = v2 ...: the column and values.
+bool Equality(const BoundExpr& e, const LogicalNode& scan, int* column,
+              Value* v) {
+  if (e.op != ExprOp::kEq) return false;
+  return KeyEquality(e.args[0].get(), e.args[1].get(), scan, column, v);
+}
+
+// c1 IN (v1, v2 ...), or c1 = v1 OR c1 = v2 ...: the column and values.
 bool InList(const BoundExpr& e, const LogicalNode& scan, int* column,
             std::vector<Value>* values) {
+  if (e.op == ExprOp::kIn) {
+    // As c1 = v1 OR c1 = v2 ...: each item must be a key value of c1's
+    // type (Equality decides), so the Get finds what the filter keeps.
+    values->clear();
+    if (e.args[0]->op != ExprOp::kColumn) return false;
+    for (size_t i = 1; i < e.args.size(); ++i) {
+      int c = -1;
+      Value v;
+      if (!KeyEquality(e.args[0].get(), e.args[i].get(), scan, &c, &v))
+        return false;
+      *column = c;
+      values->push_back(std::move(v));
+    }
+    return true;
+  }
   if (e.op == ExprOp::kOr) {
-    int a = -1, b = -1;
-    std::vector<Value> va, vb;
-    if (!InList(*e.args[0], scan, &a, &va) ||
-        !InList(*e.args[1], scan, &b, &vb) || a != b)
-      return false;
-    *column = a;
-    *values = std::move(va);
-    for (auto& v : vb) values->push_back(std::move(v));
+    values->clear();
+    for (size_t i = 0; i < e.args.size(); ++i) {
+      int c = -1;
+      std::vector<Value> vs;
+      if (!InList(*e.args[i], scan, &c, &vs) || (i > 0 && c != *column))
+        return false;
+      *column = c;
+      for (auto& v : vs) values->push_back(std::move(v));
+    }
     return true;
   }
   Value v;

@@ -16,7 +16,7 @@ namespace {
 constexpr int64_t kMaxTimeMicros =
     (838LL * 3600 + 59 * 60 + 59) * 1'000'000 + 999'999;
 constexpr uint32_t kNodeKinds = static_cast<uint32_t>(NodeKind::kUnionAll) + 1;
-constexpr uint32_t kExprOps = static_cast<uint32_t>(ExprOp::kLike) + 1;
+constexpr uint32_t kExprOps = static_cast<uint32_t>(ExprOp::kIn) + 1;
 constexpr uint32_t kFuncs = static_cast<uint32_t>(Func::kNow) + 1;
 constexpr uint32_t kAggFuncs = static_cast<uint32_t>(AggFunc::kGroupConcat) + 1;
 

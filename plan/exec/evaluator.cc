@@ -28,6 +28,8 @@ struct ExpressionEvaluator::Node {
   // Conversion buffers, allocated on the first batch and reused; held by
   // pointer so references stay valid while more are added.
   std::vector<std::unique_ptr<Vector>> scratch;
+  // kIn: the constant list, sorted by comparison class (first batch).
+  std::unique_ptr<struct InList> in_list;
 
   Node(const BoundExpr* e, size_t capacity)
       : expr(e), out(e->type.phys(), capacity) {}
@@ -703,40 +705,216 @@ Status EvalLogic(Node& n, const std::vector<const Vector*>& args, size_t rows) {
     for (size_t i = 0; i < rows; ++i) o[i] = !p[i];
     return Status::OK();
   }
+  if (e.op == ExprOp::kAnd || e.op == ExprOp::kOr) {
+    // n operands folded into the output one at a time: AND is 0 once any
+    // operand is false, else NULL if any is NULL, else 1 (OR: the dual).
+    // `decided` rows stay as they are; `unknown` marks a NULL seen.
+    const int64_t dominant = e.op == ExprOp::kOr ? 1 : 0;
+    Vector& unknown = n.Scratch(1, PhysType::kInt64);
+    StartOutput(&unknown, rows);
+    int64_t* u = unknown.data<int64_t>();
+    for (size_t i = 0; i < rows; ++i) {
+      u[i] = 0;
+      o[i] = 1 - dominant;
+    }
+    for (size_t k = 0; k < args.size(); ++k) {
+      if (k > 0) ToTruth(*args[k], e.args[k]->type, rows, &x);
+      for (size_t i = 0; i < rows; ++i) {
+        if (x.IsNull(i)) {
+          u[i] = 1;
+        } else if ((p[i] != 0) == (dominant != 0)) {
+          o[i] = dominant;
+        }
+      }
+    }
+    for (size_t i = 0; i < rows; ++i) {
+      if (o[i] != dominant && u[i]) {
+        o[i] = 0;
+        out.SetNull(i);
+      }
+    }
+    return Status::OK();
+  }
   Vector& y = n.Scratch(1, PhysType::kInt64);
   ToTruth(*args[1], e.args[1]->type, rows, &y);
   const int64_t* q = y.data<int64_t>();
-  for (size_t i = 0; i < rows; ++i) {
-    const bool na = x.IsNull(i), nb = y.IsNull(i);
-    switch (e.op) {
-      case ExprOp::kAnd:
-        if ((!na && !p[i]) || (!nb && !q[i])) {
-          o[i] = 0;
-        } else if (na || nb) {
-          o[i] = 0;
-          out.SetNull(i);
-        } else {
-          o[i] = 1;
-        }
-        break;
-      case ExprOp::kOr:
-        if ((!na && p[i]) || (!nb && q[i])) {
-          o[i] = 1;
-        } else if (na || nb) {
-          o[i] = 0;
-          out.SetNull(i);
-        } else {
-          o[i] = 0;
-        }
-        break;
-      default:  // XOR
-        if (na || nb) {
-          o[i] = 0;
-          out.SetNull(i);
-        } else {
-          o[i] = p[i] != q[i];
-        }
+  for (size_t i = 0; i < rows; ++i) {  // XOR
+    if (x.IsNull(i) || y.IsNull(i)) {
+      o[i] = 0;
+      out.SetNull(i);
+    } else {
+      o[i] = p[i] != q[i];
     }
+  }
+  return Status::OK();
+}
+
+// ---------------------------------------------------------------- IN
+
+// Each list item is compared with x as x = item would be (EvalCompare's
+// classes): both strings by their collation, one temporal type by its
+// encoding, exact numbers as int128 at one scale, anything else as DOUBLE.
+enum class InClass : uint8_t { kString, kTemporal, kExact, kDouble };
+
+InClass ClassOf(const DataType& x, const DataType& item) {
+  if (x.id == TypeId::kString && item.id == TypeId::kString)
+    return InClass::kString;
+  if (x.is_temporal() && x.id == item.id) return InClass::kTemporal;
+  if (IsExact(x) && IsExact(item)) return InClass::kExact;
+  return InClass::kDouble;
+}
+
+}  // namespace
+
+struct InList {
+  bool has_null = false;          // a NULL item: no match is NULL
+  std::vector<std::string> bin;   // string items compared by bytes
+  std::vector<std::string> ci;    // ... case-insensitively
+  std::vector<int64_t> temporal;  // items of x's temporal type
+  std::vector<int128> exact;      // exact items at `scale`
+  int scale = 0;
+  std::vector<double> approx;  // the rest, as DOUBLE
+};
+
+namespace {
+
+// The item's value in a one-row vector of its type (a DECIMAL at its own
+// scale), so the column conversions below apply to it unchanged.
+Result<DataType> ItemVector(const plan::BoundExpr& item, Vector* one) {
+  DataType t = item.type;
+  const plan::Value& v = item.value;
+  const bool fits = (one->type() == PhysType::kInt64 && v.index() == 1) ||
+                    (one->type() == PhysType::kUInt64 && v.index() == 2) ||
+                    (one->type() == PhysType::kDouble && v.index() == 3) ||
+                    (one->type() == PhysType::kInt128 && v.index() == 4) ||
+                    (one->type() == PhysType::kString && v.index() == 5);
+  if (!fits) return Status::Internal("IN list item of the wrong layout");
+  if (v.index() == 4) t.scale = std::get<plan::Decimal>(v).scale;
+  StartOutput(one, 1);
+  PutValue(v, 0, one);
+  return t;
+}
+
+Status BuildInList(const BoundExpr& e, InList* l) {
+  const DataType& xt = e.args[0]->type;
+  l->scale = ScaleOf(xt);
+  for (size_t k = 1; k < e.args.size(); ++k) {
+    const plan::Value& v = e.args[k]->value;
+    if (v.index() == 4 && ClassOf(xt, e.args[k]->type) == InClass::kExact)
+      l->scale = std::max(l->scale, std::get<plan::Decimal>(v).scale);
+  }
+  l->scale = std::min(l->scale, plan::kMaxDecimalScale);
+  for (size_t k = 1; k < e.args.size(); ++k) {
+    const BoundExpr& item = *e.args[k];
+    if (item.op != ExprOp::kConst)
+      return Status::Internal("IN list item is not a constant");
+    if (item.value.index() == 0) {
+      l->has_null = true;
+      continue;
+    }
+    Vector one(item.type.phys(), 1);
+    XP_ASSIGN_OR_RETURN(DataType t, ItemVector(item, &one));
+    switch (ClassOf(xt, item.type)) {
+      case InClass::kString: {
+        const std::string& s = std::get<std::string>(item.value);
+        (xt.binary || item.type.binary ? l->bin : l->ci).push_back(s);
+        break;
+      }
+      case InClass::kTemporal:
+        l->temporal.push_back(one.data<int64_t>()[0]);
+        break;
+      case InClass::kExact: {
+        Vector wide(PhysType::kInt128, 1);
+        // An item too large for the common scale equals no value of x.
+        if (ToInt128(one, t, l->scale, 1, &wide, e).ok())
+          l->exact.push_back(wide.data<int128>()[0]);
+        break;
+      }
+      case InClass::kDouble: {
+        Vector d(PhysType::kDouble, 1);
+        ToDouble(one, t, 1, &d);
+        if (!d.IsNull(0)) l->approx.push_back(d.data<double>()[0]);
+        break;
+      }
+    }
+  }
+  auto bin_less = [](const std::string& a, const std::string& b) {
+    return CompareStrings(a, b, true) < 0;
+  };
+  auto ci_less = [](const std::string& a, const std::string& b) {
+    return CompareStrings(a, b, false) < 0;
+  };
+  std::sort(l->bin.begin(), l->bin.end(), bin_less);
+  std::sort(l->ci.begin(), l->ci.end(), ci_less);
+  std::sort(l->temporal.begin(), l->temporal.end());
+  std::sort(l->exact.begin(), l->exact.end());
+  std::sort(l->approx.begin(), l->approx.end());
+  return Status::OK();
+}
+
+Status EvalIn(Node& n, const Vector& x, size_t rows) {
+  const BoundExpr& e = *n.expr;
+  const DataType& xt = e.args[0]->type;
+  if (!n.in_list) {
+    auto l = std::make_unique<InList>();
+    XP_RETURN_IF_ERROR(BuildInList(e, l.get()));
+    n.in_list = std::move(l);
+  }
+  const InList& l = *n.in_list;
+  Vector& out = n.out;
+  StartOutput(&out, rows);
+  int64_t* o = out.data<int64_t>();
+  for (size_t i = 0; i < rows; ++i) o[i] = 0;
+  auto found = [&](size_t i) { o[i] = 1; };
+  if (xt.id == TypeId::kString && (!l.bin.empty() || !l.ci.empty())) {
+    const std::string_view* p = x.data<std::string_view>();
+    for (size_t i = 0; i < rows; ++i) {
+      if (x.IsNull(i)) continue;
+      auto bin = std::lower_bound(l.bin.begin(), l.bin.end(), p[i],
+                                  [](const std::string& a, std::string_view b) {
+                                    return CompareStrings(a, b, true) < 0;
+                                  });
+      if (bin != l.bin.end() && CompareStrings(*bin, p[i], true) == 0) {
+        found(i);
+        continue;
+      }
+      auto ci = std::lower_bound(l.ci.begin(), l.ci.end(), p[i],
+                                 [](const std::string& a, std::string_view b) {
+                                   return CompareStrings(a, b, false) < 0;
+                                 });
+      if (ci != l.ci.end() && CompareStrings(*ci, p[i], false) == 0) found(i);
+    }
+  }
+  if (!l.temporal.empty()) {
+    const int64_t* p = x.data<int64_t>();
+    for (size_t i = 0; i < rows; ++i) {
+      if (!x.IsNull(i) &&
+          std::binary_search(l.temporal.begin(), l.temporal.end(), p[i]))
+        found(i);
+    }
+  }
+  if (!l.exact.empty()) {
+    Vector& w = n.Scratch(0, PhysType::kInt128);
+    XP_RETURN_IF_ERROR(ToInt128(x, xt, l.scale, rows, &w, e));
+    const int128* p = w.data<int128>();
+    for (size_t i = 0; i < rows; ++i) {
+      if (!x.IsNull(i) &&
+          std::binary_search(l.exact.begin(), l.exact.end(), p[i]))
+        found(i);
+    }
+  }
+  if (!l.approx.empty()) {
+    Vector& d = n.Scratch(1, PhysType::kDouble);
+    ToDouble(x, xt, rows, &d);
+    const double* p = d.data<double>();
+    for (size_t i = 0; i < rows; ++i) {
+      if (!d.IsNull(i) &&
+          std::binary_search(l.approx.begin(), l.approx.end(), p[i]))
+        found(i);
+    }
+  }
+  for (size_t i = 0; i < rows; ++i) {
+    if (o[i] == 0 && (x.IsNull(i) || l.has_null)) out.SetNull(i);
   }
   return Status::OK();
 }
@@ -1661,6 +1839,9 @@ Result<const Vector*> Eval(Node& n, const Batch& in) {
     case ExprOp::kLike:
       XP_RETURN_IF_ERROR(EvalLike(n, args, rows));
       break;
+    case ExprOp::kIn:
+      XP_RETURN_IF_ERROR(EvalIn(n, *args[0], rows));
+      break;
     default:
       return Status::Internal("unhandled operator");
   }
@@ -1669,7 +1850,10 @@ Result<const Vector*> Eval(Node& n, const Batch& in) {
 
 std::unique_ptr<Node> Build(const BoundExpr& e, size_t capacity) {
   auto n = std::make_unique<Node>(&e, capacity);
-  for (const auto& a : e.args) n->children.push_back(Build(*a, capacity));
+  // IN: only the value is evaluated per batch; the list is constant.
+  const size_t evaluated = e.op == ExprOp::kIn ? 1 : e.args.size();
+  for (size_t i = 0; i < evaluated && i < e.args.size(); ++i)
+    n->children.push_back(Build(*e.args[i], capacity));
   return n;
 }
 

@@ -81,8 +81,7 @@ size_t CountTables(const sql::TableRef& r) {
 
 void SplitConjuncts(const sql::Expr& e, std::vector<const sql::Expr*>* out) {
   if (e.kind == sql::ExprKind::kBinary && e.bop == sql::BinaryOp::kAnd) {
-    SplitConjuncts(*e.args[0], out);
-    SplitConjuncts(*e.args[1], out);
+    for (const auto& a : e.args) SplitConjuncts(*a, out);
   } else {
     out->push_back(&e);
   }
@@ -2072,22 +2071,29 @@ Result<LocalEngine::SelectPlan> LocalEngine::PlanSetOp(
     const std::shared_ptr<plan::OuterContext>& outer) {
   if (q.all && q.op != sql::SetOpKind::kUnion)
     return NotSupported("INTERSECT ALL / EXCEPT ALL");
-  XP_ASSIGN_OR_RETURN(SelectPlan left, PlanSelect(*q.left, outer));
-  XP_ASSIGN_OR_RETURN(SelectPlan right, PlanSelect(*q.right, outer));
-  if (left.visible != right.visible) {
-    return Status::SqlError(
-        1222, "21000",
-        "The used SELECT statements have a different number of columns");
+  if (q.op != sql::SetOpKind::kUnion && q.operands.size() != 2)
+    return Status::Internal("INTERSECT / EXCEPT of more than two queries");
+  std::vector<SelectPlan> sides;
+  sides.reserve(q.operands.size());
+  for (const auto& operand : q.operands) {
+    XP_ASSIGN_OR_RETURN(SelectPlan side, PlanSelect(*operand, outer));
+    if (!sides.empty() && side.visible != sides[0].visible) {
+      return Status::SqlError(
+          1222, "21000",
+          "The used SELECT statements have a different number of columns");
+    }
+    sides.push_back(std::move(side));
   }
-  const size_t n = left.visible;
-  // Each column's type is the aggregate of both sides' (as for CASE); a
-  // side of another type is cast to it. The names are the left side's.
+  const size_t n = sides[0].visible;
+  // Each column's type is the aggregate of every side's (as for CASE); a
+  // side of another type is cast to it. The names are the first side's.
   SelectPlan plan;
-  plan.names = left.names;
+  plan.names = sides[0].names;
   plan.visible = n;
   for (size_t i = 0; i < n; ++i) {
-    plan.types.push_back(plan::DeriveType(plan::ExprOp::kCoalesce,
-                                          {left.types[i], right.types[i]}));
+    std::vector<plan::DataType> types;
+    for (const SelectPlan& side : sides) types.push_back(side.types[i]);
+    plan.types.push_back(plan::DeriveType(plan::ExprOp::kCoalesce, types));
   }
   const bool tagged = q.op != sql::SetOpKind::kUnion;
   auto conform = [&](SelectPlan& side, int64_t tag) {
@@ -2103,10 +2109,10 @@ Result<LocalEngine::SelectPlan> LocalEngine::PlanSetOp(
       cols.push_back(plan::MakeConst(plan::Value(tag), plan::DataType::Int()));
     return plan::MakeProject(std::move(side.node), std::move(cols));
   };
-  std::vector<plan::LogicalNodePtr> both;
-  both.push_back(conform(left, 0));
-  both.push_back(conform(right, 1));
-  plan::LogicalNodePtr op = plan::MakeUnionAll(std::move(both));
+  std::vector<plan::LogicalNodePtr> inputs;
+  for (size_t k = 0; k < sides.size(); ++k)
+    inputs.push_back(conform(sides[k], static_cast<int64_t>(k)));
+  plan::LogicalNodePtr op = plan::MakeUnionAll(std::move(inputs));
   std::vector<int> all;
   for (size_t i = 0; i < n; ++i) all.push_back(static_cast<int>(i));
   if (!tagged) {

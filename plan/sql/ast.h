@@ -37,7 +37,7 @@ enum class ExprKind : uint8_t {
   kUserVar,     // @name
   kSysVar,      // @@[scope.]name
   kUnary,       // uop, args[0]
-  kBinary,      // bop, args[0], args[1]
+  kBinary,      // bop, args[0], args[1]; AND / OR: args[0..n), n >= 2
   kFunction,    // name(args...); distinct; separator/order_by for GROUP_CONCAT
   kCase,        // [operand] WHEN.. THEN.. [ELSE]: see has_operand / has_else
   kBetween,     // args = {expr, low, high}; negated
@@ -126,8 +126,18 @@ struct OrderItem {
 // One expression node. Which fields are meaningful depends on `kind` (see
 // ExprKind); the rest stay default.
 struct Expr {
+  Expr() = default;
+  Expr(Expr&&) = default;
+  Expr& operator=(Expr&&) = default;
+  // Iterative: a tree of any height (a rejected over-long chain) is freed
+  // without recursion.
+  ~Expr();
+
   ExprKind kind = ExprKind::kLiteral;
   uint32_t offset = 0;  // byte offset in the statement, for error messages
+  // Height of this tree (1 for a leaf), set by the parser when it checks
+  // the statement's nesting budget; 0 where nobody computed it.
+  uint32_t height = 0;
 
   LiteralKind lit = LiteralKind::kNull;
   bool binary_string = false;  // _binary'..' / X'..' literals
@@ -206,10 +216,12 @@ struct SelectStmt {
   bool with_rollup = false;
   ExprPtr having;
 
-  // kSetOp
+  // kSetOp: operands[0] op operands[1] op ... evaluated left to right. A
+  // chain of one operator (and one ALL / DISTINCT) is one node; UNION may
+  // have any number of operands, INTERSECT and EXCEPT exactly two.
   SetOpKind op = SetOpKind::kUnion;
   bool all = false;  // UNION ALL etc.
-  SelectPtr left, right;
+  std::vector<SelectPtr> operands;
 
   std::vector<OrderItem> order_by;
   ExprPtr limit;  // null: none

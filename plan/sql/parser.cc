@@ -857,7 +857,7 @@ class Parser {
           XP_SET_OR_RETURN(col->default_value, Expression());
           XP_RETURN_IF_ERROR(ExpectOp(")"));
         } else {
-          XP_SET_OR_RETURN(col->default_value, Unary());
+          XP_SET_OR_RETURN(col->default_value, CheckedUnary());
         }
       } else if (AcceptWord("AUTO_INCREMENT")) {
         col->auto_increment = true;
@@ -881,7 +881,7 @@ class Parser {
         XP_SET_OR_RETURN(col->type.charset, NameOrString());
       } else if (AcceptWord("ON")) {
         XP_RETURN_IF_ERROR(ExpectWord("UPDATE"));
-        XP_SET_OR_RETURN(col->on_update, Unary());
+        XP_SET_OR_RETURN(col->on_update, CheckedUnary());
       } else if (PeekWord("REFERENCES")) {
         XP_RETURN_IF_ERROR(SkipReferences());
       } else if (AcceptWord("CHECK")) {
@@ -1413,9 +1413,14 @@ class Parser {
     return out;
   }
 
-  // UNION and EXCEPT bind looser than INTERSECT (MySQL 8.0.31+).
+  // UNION and EXCEPT bind looser than INTERSECT (MySQL 8.0.31+). Set
+  // operations associate left; a run of UNIONs with the same ALL /
+  // DISTINCT becomes one node with a list of operands (so 5,000 UNION ALLs
+  // are a flat list), and every other step to the left-deep tree counts
+  // against the nesting budget while the chain is parsed.
   Result<SelectPtr> UnionExpr() {
     XP_ASSIGN_OR_RETURN(SelectPtr left, IntersectExpr());
+    const int base = depth_;
     for (;;) {
       SetOpKind op;
       if (AcceptWord("UNION")) {
@@ -1423,37 +1428,65 @@ class Parser {
       } else if (AcceptWord("EXCEPT")) {
         op = SetOpKind::kExcept;
       } else {
+        depth_ = base;
         return left;
       }
-      XP_SET_OR_RETURN(left, SetOp(op, std::move(left), /*intersect=*/false));
+      auto r = SetOp(op, std::move(left), /*intersect=*/false);
+      if (!r.ok()) {
+        depth_ = base;
+        return r.status();
+      }
+      left = std::move(*r);
     }
   }
 
   Result<SelectPtr> IntersectExpr() {
     XP_ASSIGN_OR_RETURN(SelectPtr left, QueryPrimary());
+    const int base = depth_;
     while (AcceptWord("INTERSECT")) {
-      XP_SET_OR_RETURN(left,
-                       SetOp(SetOpKind::kIntersect, std::move(left), true));
+      auto r = SetOp(SetOpKind::kIntersect, std::move(left), true);
+      if (!r.ok()) {
+        depth_ = base;
+        return r.status();
+      }
+      left = std::move(*r);
     }
+    depth_ = base;
     return left;
   }
 
+  // After the operator word: [ALL | DISTINCT] operand, joined to `left`.
+  // REQUIRES: the caller restores depth_ when its chain ends.
   Result<SelectPtr> SetOp(SetOpKind op, SelectPtr left, bool intersect) {
+    bool all = false;
+    if (AcceptWord("ALL")) {
+      all = true;
+    } else {
+      AcceptWord("DISTINCT");
+    }
+    SelectPtr right;
+    if (intersect) {
+      XP_SET_OR_RETURN(right, QueryPrimary());
+    } else {
+      XP_SET_OR_RETURN(right, IntersectExpr());
+    }
+    const bool extends =
+        op == SetOpKind::kUnion && left->kind == SelectStmt::Kind::kSetOp &&
+        left->op == op && left->all == all && left->with.empty() &&
+        left->order_by.empty() && !left->limit;
+    if (extends) {
+      left->operands.push_back(std::move(right));
+      return left;
+    }
+    ++depth_;  // one more level of the left-deep tree
+    if (depth_ > kMaxParseDepth) return TooDeep();
     auto s = std::make_unique<SelectStmt>();
     s->kind = SelectStmt::Kind::kSetOp;
     s->offset = left->offset;
     s->op = op;
-    if (AcceptWord("ALL")) {
-      s->all = true;
-    } else {
-      AcceptWord("DISTINCT");
-    }
-    s->left = std::move(left);
-    if (intersect) {
-      XP_SET_OR_RETURN(s->right, QueryPrimary());
-    } else {
-      XP_SET_OR_RETURN(s->right, IntersectExpr());
-    }
+    s->all = all;
+    s->operands.push_back(std::move(left));
+    s->operands.push_back(std::move(right));
     return s;
   }
 
@@ -1568,9 +1601,20 @@ class Parser {
   }
 
   // table_refs := table_ref { ',' table_ref }   (comma = CROSS JOIN)
+  // MySQL's ER_TOO_MANY_TABLES. Joins associate left and are built by
+  // loops, so a FROM list is refused here before its tree gets deep.
+  static Status TooManyTables() {
+    return Status::SqlError(
+        1116, "HY000",
+        "Too many tables; MySQL can only use 61 tables in a join");
+  }
+  static constexpr int kMaxJoinTables = 61;
+
   Result<TableRefPtr> TableRefs() {
     XP_ASSIGN_OR_RETURN(TableRefPtr left, JoinedTable());
+    int tables = 1;
     while (AcceptOp(",")) {
+      if (++tables > kMaxJoinTables) return TooManyTables();
       XP_ASSIGN_OR_RETURN(TableRefPtr right, JoinedTable());
       auto j = std::make_unique<TableRef>();
       j->kind = TableRef::Kind::kJoin;
@@ -1587,7 +1631,7 @@ class Parser {
     DepthGuard guard(this);
     if (guard.exceeded()) return TooDeep();
     XP_ASSIGN_OR_RETURN(TableRefPtr left, TableFactor());
-    for (;;) {
+    for (int tables = 1;; ++tables) {
       JoinType type;
       bool natural = false;
       if (AcceptWord("NATURAL")) natural = true;
@@ -1604,6 +1648,7 @@ class Parser {
         if (natural) return Error();
         return left;
       }
+      if (tables >= kMaxJoinTables) return TooManyTables();
       auto j = std::make_unique<TableRef>();
       j->kind = TableRef::Kind::kJoin;
       j->offset = left->offset;
@@ -1706,19 +1751,71 @@ class Parser {
   }
 
   // ------------------------------------------------------------ expressions
+  // Every expression tree is rooted at a call of this (or of
+  // CheckedUnary): the tree's height plus the nesting around it must fit
+  // the budget, so every later walk over it (binder, passes, serde,
+  // evaluator, printers) is bounded by kMaxParseDepth. Left-associative
+  // chains (a + b + c ...) are built by loops, not recursion, so this is
+  // where their length is checked.
   Result<ExprPtr> Expression() {
     DepthGuard guard(this);
     if (guard.exceeded()) return TooDeep();
-    return Or();
+    XP_ASSIGN_OR_RETURN(ExprPtr e, Or());
+    return CheckHeight(std::move(e));
   }
 
+  Result<ExprPtr> CheckedUnary() {
+    XP_ASSIGN_OR_RETURN(ExprPtr e, Unary());
+    return CheckHeight(std::move(e));
+  }
+
+  Result<ExprPtr> CheckHeight(ExprPtr e) {
+    if (static_cast<size_t>(depth_) + Height(e.get()) >
+        static_cast<size_t>(kMaxParseDepth))
+      return TooDeep();
+    return e;
+  }
+
+  // The height of `root`'s tree, computed without recursion and memoized in
+  // Expr::height (subtrees checked by an inner Expression() are not walked
+  // again, so checking every level costs linear time).
+  static uint32_t Height(Expr* root) {
+    if (root->height != 0) return root->height;
+    std::vector<std::pair<Expr*, size_t>> stack;
+    stack.emplace_back(root, 0);
+    while (!stack.empty()) {
+      Expr* e = stack.back().first;
+      const size_t next = stack.back().second;
+      if (next < e->args.size()) {
+        ++stack.back().second;
+        Expr* c = e->args[next].get();
+        if (c->height == 0) stack.emplace_back(c, 0);
+        continue;
+      }
+      uint32_t h = 0;
+      for (const ExprPtr& a : e->args) h = std::max(h, a->height);
+      for (const OrderItem& o : e->order_by)
+        h = std::max(
+            h, o.expr->height == 0 ? Height(o.expr.get()) : o.expr->height);
+      e->height = h + 1;
+      stack.pop_back();
+    }
+    return root->height;
+  }
+
+  // a OR b OR c is one node with three operands (as AND below): a long
+  // chain is a flat list, never a deep tree.
   Result<ExprPtr> Or() {
     XP_ASSIGN_OR_RETURN(ExprPtr left, Xor());
+    if (!PeekWord("OR") && !Peek().IsOp("||")) return left;
+    auto e = NewExpr(ExprKind::kBinary, left->offset);
+    e->bop = BinaryOp::kOr;
+    e->args.push_back(std::move(left));
     while (AcceptWord("OR") || AcceptOp("||")) {
       XP_ASSIGN_OR_RETURN(ExprPtr right, Xor());
-      left = Binary(BinaryOp::kOr, std::move(left), std::move(right));
+      e->args.push_back(std::move(right));
     }
-    return left;
+    return e;
   }
 
   Result<ExprPtr> Xor() {
@@ -1732,11 +1829,15 @@ class Parser {
 
   Result<ExprPtr> And() {
     XP_ASSIGN_OR_RETURN(ExprPtr left, Not());
+    if (!PeekWord("AND") && !Peek().IsOp("&&")) return left;
+    auto e = NewExpr(ExprKind::kBinary, left->offset);
+    e->bop = BinaryOp::kAnd;
+    e->args.push_back(std::move(left));
     while (AcceptWord("AND") || AcceptOp("&&")) {
       XP_ASSIGN_OR_RETURN(ExprPtr right, Not());
-      left = Binary(BinaryOp::kAnd, std::move(left), std::move(right));
+      e->args.push_back(std::move(right));
     }
-    return left;
+    return e;
   }
 
   Result<ExprPtr> Not() {
@@ -1824,6 +1925,8 @@ class Parser {
         XP_RETURN_IF_ERROR(ExpectOp(")"));
         left = std::move(e);
       } else if (AcceptWord("BETWEEN")) {
+        DepthGuard guard(this);  // the upper bound recurses into Predicate
+        if (guard.exceeded()) return TooDeep();
         auto e = NewExpr(ExprKind::kBetween, off);
         e->negated = negated;
         e->args.push_back(std::move(left));

@@ -424,10 +424,55 @@ TEST(ParserTest, DeepNestingIsAnErrorNotACrash) {
   nest += "1";
   for (int i = 0; i < 18; ++i) nest += ")";
   EXPECT_TRUE(Parse("SELECT " + nest).ok());
-  // Long but flat expressions are fine.
-  std::string flat = "SELECT 1";
-  for (int i = 0; i < 5000; ++i) flat += " + 1";
-  EXPECT_TRUE(Parse(flat).ok());
+  // A left-associative chain is a tree as tall as it is long: within the
+  // budget it parses, beyond it is 1436 (and freeing it does not recurse).
+  std::string sum = "SELECT 1";
+  for (int i = 0; i < 400; ++i) sum += " + 1";
+  EXPECT_TRUE(Parse(sum).ok());
+  for (int i = 0; i < 100000; ++i) sum += " + 1";
+  EXPECT_EQ(ParseError(sum).sql_code(), 1436u);
+  std::string cmp = "SELECT 1";
+  for (int i = 0; i < 100000; ++i) cmp += " = 1 IS NULL";
+  EXPECT_EQ(ParseError(cmp).sql_code(), 1436u);
+  std::string between = "SELECT 1";
+  for (int i = 0; i < 100000; ++i) between += " BETWEEN 1 AND 1";
+  EXPECT_EQ(ParseError(between).sql_code(), 1436u);
+}
+
+// Lists that are long but flat are one node each, whatever their length.
+TEST(ParserTest, LongFlatListsParse) {
+  std::string ors = "SELECT 0", ands = "SELECT 1", in = "SELECT 5 IN (0";
+  for (int i = 0; i < 50000; ++i) {
+    ors += " OR 0";
+    ands += " AND 1";
+    in += "," + std::to_string(i);
+  }
+  in += ")";
+  for (const std::string& sql : {ors, ands, in}) {
+    auto r = Parse(sql);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+  }
+  auto stmt = Parse(ors);
+  const auto& q = *static_cast<const SelectStatement&>(**stmt).query;
+  EXPECT_EQ(q.items[0].expr->args.size(), 50001u);
+  std::string unions = "SELECT 1";
+  for (int i = 0; i < 20000; ++i) unions += " UNION ALL SELECT 1";
+  auto u = Parse(unions);
+  ASSERT_TRUE(u.ok()) << u.status().ToString();
+  EXPECT_EQ(static_cast<const SelectStatement&>(**u).query->operands.size(),
+            20001u);
+  // UNION DISTINCT and UNION ALL alternating cannot be flattened: each
+  // step is a level, counted against the budget.
+  std::string mixed = "SELECT 1";
+  for (int i = 0; i < 5000; ++i) mixed += " UNION ALL SELECT 1 UNION SELECT 2";
+  EXPECT_EQ(ParseError(mixed).sql_code(), 1436u);
+  // More than 61 tables in one join: MySQL's 1116.
+  std::string joins = "SELECT 1 FROM t0";
+  for (int i = 1; i < 5000; ++i) joins += " JOIN t" + std::to_string(i);
+  EXPECT_EQ(ParseError(joins).sql_code(), 1116u);
+  std::string commas = "SELECT 1 FROM t0";
+  for (int i = 1; i < 5000; ++i) commas += ", t" + std::to_string(i);
+  EXPECT_EQ(ParseError(commas).sql_code(), 1116u);
 }
 
 }  // namespace

@@ -291,6 +291,15 @@ std::string ToSql(const Expr& e) {
         return "(" + ToSql(*e.args[0]) + " " + BinaryOpSql(e.bop) + " " +
                ToSql(*e.args[1]) + ")";
       }
+      if (e.bop == BinaryOp::kAnd || e.bop == BinaryOp::kOr) {
+        // n operands, one node (the parser's form): "(a AND b AND c)".
+        std::string out = "(";
+        for (size_t i = 0; i < e.args.size(); ++i) {
+          if (i) out += std::string(" ") + BinaryOpSql(e.bop) + " ";
+          out += ToSql(*e.args[i]);
+        }
+        return out + ")";
+      }
       std::vector<const Expr*> spine;
       const Expr* cur = &e;
       while (cur->kind == ExprKind::kBinary && SameClass(cur->bop, e.bop)) {
@@ -429,8 +438,10 @@ std::string ToSql(const SelectStmt& q) {
     const char* op = q.op == SetOpKind::kUnion       ? " UNION "
                      : q.op == SetOpKind::kIntersect ? " INTERSECT "
                                                      : " EXCEPT ";
-    out += "(" + ToSql(*q.left) + ")" + op + (q.all ? "ALL " : "") + "(" +
-           ToSql(*q.right) + ")";
+    for (size_t i = 0; i < q.operands.size(); ++i) {
+      if (i) out += std::string(op) + (q.all ? "ALL " : "");
+      out += "(" + ToSql(*q.operands[i]) + ")";
+    }
   } else {
     out += "SELECT ";
     if (q.distinct) out += "DISTINCT ";

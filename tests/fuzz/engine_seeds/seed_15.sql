@@ -1,0 +1,1 @@
+SELECT 1 AND b IN ('x','Y') AND b IN ('x','Y') AND b IN ('x','Y') AND b IN ('x','Y') AND b IN ('x','Y') AND b IN ('x','Y') AND b IN ('x','Y') AND b IN ('x','Y') AND b IN ('x','Y') AND b IN ('x','Y')

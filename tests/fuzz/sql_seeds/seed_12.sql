@@ -1,0 +1,1 @@
+SELECT 0 OR a = 1 OR a = 1 OR a = 1 OR a = 1 OR a = 1 OR a = 1 OR a = 1 OR a = 1 OR a = 1 OR a = 1 OR a = 1 OR a = 1 OR a = 1 OR a = 1 OR a = 1 OR a = 1 OR a = 1 OR a = 1 OR a = 1 OR a = 1 OR a = 1 OR a = 1 OR a = 1 OR a = 1 OR a = 1
