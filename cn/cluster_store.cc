@@ -37,6 +37,16 @@ namespace {
 
 constexpr char kSystemDb[] = "xp_system";
 
+// A name in the physical namespace (cluster_store.h): no user table has it.
+bool IsReservedName(std::string_view name) {
+  if (name.size() < kPhysicalPrefix.size()) return false;
+  for (size_t i = 0; i < kPhysicalPrefix.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(name[i])) != kPhysicalPrefix[i])
+      return false;
+  }
+  return true;
+}
+
 // Fault injection for the recovery test: XP_CN_FAILPOINT=<name> names the
 // point where something goes wrong.
 bool FailpointSet(const char* name) {
@@ -448,7 +458,7 @@ Status ClusterSession::DnError(size_t dn, const Status& st) {
           branches_[dn] = Branch();
         }
       }
-      return Status::SqlError(e.code, e.sql_state, e.msg);
+      return store_->FromDn(e.code, e.sql_state, e.msg);
     }
   }
   if (st.sql_code() != 0) return st;
@@ -1125,7 +1135,7 @@ Result<const exec::Batch*> StreamingRemote::Next() {
         Status parsed = ParseServerError(m.payload, &e);
         if (parsed.IsCorruption())
           return Status::Corruption("unparsable error from a data node");
-        return Status::SqlError(e.code, e.sql_state, e.msg);
+        return s_->store_->FromDn(e.code, e.sql_state, e.msg);
       }
       case ServerMsg::RESULTSET_ROW:
         return Status::Internal(
@@ -2105,7 +2115,7 @@ Result<StmtResult> ClusterStore::Admin(size_t dn, const std::string& sql) {
     if (r.ok()) return r;
     const ServerError e = admin_[dn]->last_error();
     if (r.status().code() == Status::Code::kAborted && e.code != 0)
-      return Status::SqlError(e.code, e.sql_state, e.msg);
+      return FromDn(e.code, e.sql_state, e.msg);
     admin_[dn].reset();  // broken: reconnect once
     if (attempt == 1) return Unreachable(dn, options_.dns[dn], r.status());
   }
@@ -2204,6 +2214,10 @@ Status ClusterStore::Bootstrap() {
             "SELECT seq, op, name, body FROM `xp_system`.`catalog` ORDER "
             "BY seq"));
   size_t entries = 0;
+  // Catalogs from before physical names came from table ids name a table's
+  // physical tables after the table (`t_p0`); tables logged before the
+  // "format" entry keep those names (id 0), tables after it get ids.
+  bool named_by_id = false;
   if (!log.sets.empty()) {
     const ResultSet& set = log.sets[0];
     for (const auto& row : set.rows) {
@@ -2233,8 +2247,13 @@ Status ClusterStore::Bootstrap() {
             plan::BuildTableSchema(
                 static_cast<const sql::CreateTableStatement&>(*st),
                 name.substr(0, dot)));
+        // A later entry for the same table (ALTER) keeps its id.
+        auto known = placements_.find(name);
+        const uint64_t id = known != placements_.end() ? known->second.id
+                            : named_by_id ? static_cast<uint64_t>(log_seq_)
+                                          : 0;
         (void)catalog_.DropTable(schema.database, schema.name, true);
-        XP_RETURN_IF_ERROR(ApplyCreateTable(std::move(schema)));
+        XP_RETURN_IF_ERROR(ApplyCreateTable(std::move(schema), id));
       } else if (op == "view") {
         XP_ASSIGN_OR_RETURN(sql::StmtPtr st, sql::Parse(body));
         if (st->kind != sql::StmtKind::kCreateView)
@@ -2245,6 +2264,8 @@ Status ClusterStore::Bootstrap() {
             static_cast<sql::CreateViewStatement*>(st.release()));
       } else if (op == "dropview") {
         views().erase(name);
+      } else if (op == "format") {
+        named_by_id = true;
       } else if (op == "droptable") {
         placements_.erase(name);
         (void)catalog_.DropTable(name.substr(0, dot), name.substr(dot + 1),
@@ -2255,6 +2276,8 @@ Status ClusterStore::Bootstrap() {
       }
     }
   }
+  if (!named_by_id)
+    XP_RETURN_IF_ERROR(AppendLog("format", "physical_names", "table_id"));
   LOG(INFO) << "catalog: " << entries << " entries replayed, version "
             << log_seq_ << ", " << catalog_.Databases().size() << " databases";
   return Status::OK();
@@ -2302,20 +2325,68 @@ Status ClusterStore::AppendLog(const std::string& op, const std::string& name,
   return Status::OK();
 }
 
-Status ClusterStore::ApplyCreateTable(TableSchema schema) {
+std::string PhysicalName(uint64_t table_id, int partition) {
+  DCHECK_NE(table_id, 0u);
+  std::string out(kPhysicalPrefix);
+  out += std::to_string(table_id);
+  if (partition >= 0) out += "_p" + std::to_string(partition);
+  return out;
+}
+
+Status ClusterStore::FromDn(uint32_t code, const std::string& sql_state,
+                            const std::string& msg) const {
+  std::string out;
+  size_t at = 0;
+  for (;;) {
+    const size_t hit = msg.find(kPhysicalPrefix, at);
+    if (hit == std::string::npos) break;
+    size_t end = hit + kPhysicalPrefix.size();
+    uint64_t id = 0;
+    const size_t digits = end;
+    while (end < msg.size() &&
+           std::isdigit(static_cast<unsigned char>(msg[end])))
+      id = id * 10 + static_cast<uint64_t>(msg[end++] - '0');
+    std::string logical;
+    if (end > digits) {
+      std::lock_guard<std::mutex> lock(names_mu_);
+      auto it = logical_names_.find(id);
+      if (it != logical_names_.end()) logical = it->second;
+    }
+    if (logical.empty()) {  // not one of ours: left as it is
+      out.append(msg, at, end - at);
+      at = end;
+      continue;
+    }
+    if (end + 2 < msg.size() && msg.compare(end, 2, "_p") == 0 &&
+        std::isdigit(static_cast<unsigned char>(msg[end + 2]))) {
+      end += 2;
+      while (end < msg.size() &&
+             std::isdigit(static_cast<unsigned char>(msg[end])))
+        ++end;
+    }
+    out.append(msg, at, hit - at);
+    out += logical;
+    at = end;
+  }
+  out.append(msg, at, std::string::npos);
+  return Status::SqlError(code, sql_state, out);
+}
+
+Status ClusterStore::ApplyCreateTable(TableSchema schema, uint64_t id) {
   using Kind = sql::PartitionSpec::Kind;
   Placement p;
   const std::string name = schema.name;
   auto& spec = schema.partition;
+  p.id = id;
   if (spec.kind == Kind::kBroadcast) {
     p.kind = Placement::Kind::kBroadcast;
     for (size_t dn = 0; dn < dn_count(); ++dn) {
-      p.name.push_back(name);
+      p.name.push_back(id != 0 ? PhysicalName(id, -1) : name);
       p.dn.push_back(dn);
     }
   } else if (spec.kind == Kind::kSingle) {
     p.kind = Placement::Kind::kSingle;
-    p.name.push_back(name);
+    p.name.push_back(id != 0 ? PhysicalName(id, -1) : name);
     p.dn.push_back(0);
   } else {
     p.kind = Placement::Kind::kHash;
@@ -2344,13 +2415,18 @@ Status ClusterStore::ApplyCreateTable(TableSchema schema) {
                               "Too many partitions (including subpartitions) "
                               "were defined");
     for (int64_t i = 0; i < spec.partitions; ++i) {
-      p.name.push_back(name + "_p" + std::to_string(i));
+      p.name.push_back(id != 0 ? PhysicalName(id, static_cast<int>(i))
+                               : name + "_p" + std::to_string(i));
       p.dn.push_back(static_cast<size_t>(i) % dn_count());
     }
   }
   const std::string key = Key(schema.database, schema.name);
   XP_RETURN_IF_ERROR(catalog_.CreateTable(std::move(schema), false));
   placements_[key] = std::move(p);
+  if (id != 0) {
+    std::lock_guard<std::mutex> lock(names_mu_);
+    logical_names_[id] = name;
+  }
   return Status::OK();
 }
 
@@ -2387,8 +2463,11 @@ Status ClusterStore::DropDatabase(std::string_view name, bool if_exists) {
   // Logged first: a failure below leaves physical tables the catalog no
   // longer names (garbage), never catalog tables without their data.
   XP_RETURN_IF_ERROR(AppendLog("dropdb", std::string(name), ""));
-  for (const std::string& t : catalog_.Tables(name))
+  for (const std::string& t : catalog_.Tables(name)) {
     placements_.erase(Key(name, t));
+    std::lock_guard<std::mutex> lock(auto_mu_);
+    auto_next_.erase(Key(name, t));
+  }
   XP_RETURN_IF_ERROR(catalog_.DropDatabase(name, false));
   Status first;
   for (size_t dn = 0; dn < dn_count(); ++dn) {
@@ -2408,7 +2487,12 @@ Status ClusterStore::CreateTable(TableSchema schema, bool if_not_exists) {
     return Status::SqlError(1050, "42S01",
                             "Table '" + schema.name + "' already exists");
   }
-  XP_RETURN_IF_ERROR(ApplyCreateTable(schema));
+  if (IsReservedName(schema.name))
+    return Status::SqlError(1103, "42000",
+                            "Incorrect table name '" + schema.name + "'");
+  // The id is the sequence number its catalog entry is about to get.
+  XP_RETURN_IF_ERROR(
+      ApplyCreateTable(schema, static_cast<uint64_t>(log_seq_ + 1)));
   XP_ASSIGN_OR_RETURN(const TableSchema* t,
                       catalog_.FindTable(schema.database, schema.name));
   const Placement p = placements_[Key(schema.database, schema.name)];
@@ -2451,6 +2535,11 @@ Status ClusterStore::DropTable(std::string_view database,
   const Placement p = placements_[key];
   XP_RETURN_IF_ERROR(AppendLog("droptable", key, ""));
   placements_.erase(key);
+  {
+    // A table created again under this name counts from 1.
+    std::lock_guard<std::mutex> lock(auto_mu_);
+    auto_next_.erase(key);
+  }
   const std::string db(database);
   XP_RETURN_IF_ERROR(catalog_.DropTable(database, table, false));
   Status first;

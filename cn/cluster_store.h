@@ -62,10 +62,20 @@ struct ClusterOptions {
   uint32_t dn_timeout_ms = 10000;
 };
 
-// Where a table's rows live.
+// Where a table's rows live. Physical tables on the DNs are named from the
+// table's id (the catalog log sequence of its CREATE TABLE), never from its
+// name: `__xp_<id>_p<i>` for partition i of a hash-partitioned table,
+// `__xp_<id>` for a broadcast or single table. The prefix is reserved (no
+// user table may start with it), so no user name can ever collide with a
+// physical one, and a table created again under an old name gets new
+// physical tables (cn/README.md "Physical names").
+inline constexpr std::string_view kPhysicalPrefix = "__xp_";
+std::string PhysicalName(uint64_t table_id, int partition);  // -1: unsplit
+
 struct Placement {
   enum class Kind : uint8_t { kHash, kBroadcast, kSingle };
   Kind kind = Kind::kHash;
+  uint64_t id = 0;  // the table's id: physical names derive from it
   // kHash: partition key (table positions); empty: rows spread round-robin
   std::vector<int> columns;
   std::vector<std::string> name;  // partition i: physical table name
@@ -103,6 +113,11 @@ class ClusterStore : public exec::Store {
   size_t dn_count() const { return options_.dns.size(); }
   // Placement of a table in the catalog (held under ddl_mutex()).
   const Placement* PlacementOf(const plan::TableSchema& t) const;
+  // A data node's error as the client must see it: physical table names in
+  // its message read as the tables' own names ('__xp_12_p0.PRIMARY' ->
+  // 't.PRIMARY', MySQL 8's 'table.key' form).
+  Status FromDn(uint32_t code, const std::string& sql_state,
+                const std::string& msg) const;
   // A new connection to DN `dn`; error 1429 when it cannot be reached.
   Result<std::unique_ptr<Client>> Connect(size_t dn) const;
   // Runs `sql` on DN `dn` over the store's own connection (DDL, catalog).
@@ -137,12 +152,14 @@ class ClusterStore : public exec::Store {
   Status Recover();
   Status AppendLog(const std::string& op, const std::string& name,
                    const std::string& body);
-  Status ApplyCreateTable(plan::TableSchema schema);
+  Status ApplyCreateTable(plan::TableSchema schema, uint64_t id);
   static std::string Key(std::string_view db, std::string_view table);
 
   const ClusterOptions options_;
   plan::InMemoryCatalog catalog_;
   std::map<std::string, Placement> placements_;  // under ddl_mutex()
+  mutable std::mutex names_mu_;
+  std::map<uint64_t, std::string> logical_names_;  // table id -> its name
   std::mutex admin_mu_;
   std::vector<std::unique_ptr<Client>> admin_;  // per DN, lazily
   int64_t log_seq_ = 0;

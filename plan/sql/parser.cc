@@ -338,6 +338,19 @@ class Parser {
     Parser* p_;
   };
 
+  // A left-deep chain (joins, set operations) built by a loop: each step
+  // adds one level to the tree, counted in depth_ until the chain ends.
+  class ChainDepth {
+   public:
+    explicit ChainDepth(Parser* p) : p_(p), base_(p->depth_) {}
+    ~ChainDepth() { p_->depth_ = base_; }
+    bool Step() { return ++p_->depth_ <= kMaxParseDepth; }
+
+   private:
+    Parser* p_;
+    int base_;
+  };
+
   ExprPtr NewExpr(ExprKind k, uint32_t offset) {
     auto e = std::make_unique<Expr>();
     e->kind = k;
@@ -1420,7 +1433,7 @@ class Parser {
   // against the nesting budget while the chain is parsed.
   Result<SelectPtr> UnionExpr() {
     XP_ASSIGN_OR_RETURN(SelectPtr left, IntersectExpr());
-    const int base = depth_;
+    ChainDepth chain(this);
     for (;;) {
       SetOpKind op;
       if (AcceptWord("UNION")) {
@@ -1428,35 +1441,24 @@ class Parser {
       } else if (AcceptWord("EXCEPT")) {
         op = SetOpKind::kExcept;
       } else {
-        depth_ = base;
         return left;
       }
-      auto r = SetOp(op, std::move(left), /*intersect=*/false);
-      if (!r.ok()) {
-        depth_ = base;
-        return r.status();
-      }
-      left = std::move(*r);
+      XP_SET_OR_RETURN(left, SetOp(op, std::move(left), /*intersect=*/false));
     }
   }
 
   Result<SelectPtr> IntersectExpr() {
     XP_ASSIGN_OR_RETURN(SelectPtr left, QueryPrimary());
-    const int base = depth_;
+    ChainDepth chain(this);
     while (AcceptWord("INTERSECT")) {
-      auto r = SetOp(SetOpKind::kIntersect, std::move(left), true);
-      if (!r.ok()) {
-        depth_ = base;
-        return r.status();
-      }
-      left = std::move(*r);
+      XP_SET_OR_RETURN(left, SetOp(SetOpKind::kIntersect, std::move(left),
+                                   /*intersect=*/true));
     }
-    depth_ = base;
     return left;
   }
 
   // After the operator word: [ALL | DISTINCT] operand, joined to `left`.
-  // REQUIRES: the caller restores depth_ when its chain ends.
+  // REQUIRES: the caller holds a ChainDepth for its chain.
   Result<SelectPtr> SetOp(SetOpKind op, SelectPtr left, bool intersect) {
     bool all = false;
     if (AcceptWord("ALL")) {
@@ -1601,20 +1603,13 @@ class Parser {
   }
 
   // table_refs := table_ref { ',' table_ref }   (comma = CROSS JOIN)
-  // MySQL's ER_TOO_MANY_TABLES. Joins associate left and are built by
-  // loops, so a FROM list is refused here before its tree gets deep.
-  static Status TooManyTables() {
-    return Status::SqlError(
-        1116, "HY000",
-        "Too many tables; MySQL can only use 61 tables in a join");
-  }
-  static constexpr int kMaxJoinTables = 61;
-
+  // Joins associate left and are built by loops; each step counts against
+  // the nesting budget (MySQL's 61-table limit, 1116, is the binder's).
   Result<TableRefPtr> TableRefs() {
     XP_ASSIGN_OR_RETURN(TableRefPtr left, JoinedTable());
-    int tables = 1;
+    ChainDepth chain(this);
     while (AcceptOp(",")) {
-      if (++tables > kMaxJoinTables) return TooManyTables();
+      if (!chain.Step()) return TooDeep();
       XP_ASSIGN_OR_RETURN(TableRefPtr right, JoinedTable());
       auto j = std::make_unique<TableRef>();
       j->kind = TableRef::Kind::kJoin;
@@ -1631,7 +1626,8 @@ class Parser {
     DepthGuard guard(this);
     if (guard.exceeded()) return TooDeep();
     XP_ASSIGN_OR_RETURN(TableRefPtr left, TableFactor());
-    for (int tables = 1;; ++tables) {
+    ChainDepth chain(this);
+    for (;;) {
       JoinType type;
       bool natural = false;
       if (AcceptWord("NATURAL")) natural = true;
@@ -1648,7 +1644,7 @@ class Parser {
         if (natural) return Error();
         return left;
       }
-      if (tables >= kMaxJoinTables) return TooManyTables();
+      if (!chain.Step()) return TooDeep();
       auto j = std::make_unique<TableRef>();
       j->kind = TableRef::Kind::kJoin;
       j->offset = left->offset;

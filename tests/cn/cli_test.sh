@@ -79,7 +79,7 @@ dan" q shop -e "SELECT name FROM customer WHERE id < 5 ORDER BY id"
 
 # EXPLAIN shows what goes where, as a plan or as SQL.
 out=$(q shop -e "EXPLAIN SELECT name FROM customer WHERE id = 3")
-echo "$out" | grep -q "Remote to customer_p[0-3]@dn[01] as plan" || fail "point query EXPLAIN: $out"
+echo "$out" | grep -q "Remote to __xp_[0-9]*_p[0-3]@dn[01] as plan" || fail "point query EXPLAIN: $out"
 [ "$(echo "$out" | grep -o '@dn' | wc -l)" = 1 ] || fail "a point query must touch one partition: $out"
 out=$(q shop -e "EXPLAIN SELECT cust, SUM(amount) FROM orders GROUP BY cust")
 echo "$out" | grep -q "mode=partial" || fail "partial aggregate not pushed: $out"
@@ -92,7 +92,7 @@ q shop -e "SET xplan_mode = 'fast'" 2>&1 | grep -q "^ERROR 1231 (42000).*Variabl
 
 out=$(q shop -e "EXPLAIN ANALYZE SELECT cust, SUM(amount) FROM orders GROUP BY cust")
 echo "$out" | grep -q "mode=final  (actual rows=3 " || fail "EXPLAIN ANALYZE rows on the CN: $out"
-echo "$out" | grep -Eq "dn[01] orders_p[01]: rows=[0-9]+ examined=[0-9]+ time=" ||
+echo "$out" | grep -Eq "dn[01] __xp_[0-9]+_p[01]: rows=[0-9]+ examined=[0-9]+ time=" ||
   fail "EXPLAIN ANALYZE per-DN feedback: $out"
 
 # INSERT ... SELECT and CREATE TABLE ... AS SELECT across partitions.
@@ -169,6 +169,18 @@ grep -qx "still here" "$XP_WORK/victim.out" && fail "the killed session still ru
 grep -q "ERROR 20[0-9][0-9]" "$XP_WORK/victim.out" || fail "the killed session saw no lost connection: $(cat "$XP_WORK/victim.out")"
 q -e "KILL 999999" 2>&1 | grep -q "^ERROR 1094" || fail "KILL of an unknown id"
 
+# Physical names come from table ids: a table named like another's
+# partition is its own table, the reserved prefix is refused, a DN's
+# duplicate-key error names the table, and a table dropped and created
+# again starts empty with AUTO_INCREMENT from 1.
+q shop -e "CREATE TABLE customer_p1 (id INT PRIMARY KEY, x INT) BROADCAST"
+q shop -e "INSERT INTO customer_p1 VALUES (7, 7)"
+expect "customer keeps its rows beside customer_p1" "5	1" q shop -e "SELECT (SELECT COUNT(*) FROM customer), (SELECT COUNT(*) FROM customer_p1)"
+q shop -e "CREATE TABLE __xp_1_p0 (id INT PRIMARY KEY)" 2>&1 | grep -q "^ERROR 1103 (42000).*Incorrect table name '__xp_1_p0'" || fail "reserved physical prefix"
+q shop -e "INSERT INTO customer VALUES (1, 'dup', NULL)" 2>&1 | grep -q "^ERROR 1062 (23000).*Duplicate entry '1' for key 'customer.PRIMARY'" || fail "duplicate key message names the table"
+q shop -e "CREATE TABLE seqd (id INT AUTO_INCREMENT PRIMARY KEY, v INT); INSERT INTO seqd (v) VALUES (1), (2), (3); DROP TABLE seqd; CREATE TABLE seqd (id INT AUTO_INCREMENT PRIMARY KEY, v INT); INSERT INTO seqd (v) VALUES (9)"
+expect "a table created again starts empty, AUTO_INCREMENT from 1" "1	9" q shop -e "SELECT * FROM seqd"
+
 q shop -e "CREATE VIEW big AS SELECT id, amount FROM orders WHERE amount >= 20"
 expect "view" "2	20.00
 5	100.00" q shop -e "SELECT * FROM big ORDER BY id"
@@ -187,6 +199,7 @@ q shop -e "DROP VIEW big"
 q shop -e "SELECT * FROM big" 2>&1 | grep -q "^ERROR 1146" || fail "a dropped view is still there"
 q shop -e "INSERT INTO orders (cust, amount) VALUES (2, 1.00)"
 expect "AUTO_INCREMENT continues after restart" "6" q shop -e "SELECT MAX(id) FROM orders"
+expect "tables of look-alike names after restart" "5	1	1" q shop -e "SELECT (SELECT COUNT(*) FROM customer), (SELECT COUNT(*) FROM customer_p1), (SELECT COUNT(*) FROM seqd)"
 q -e "DROP DATABASE shop"
 expect "dropped" "" bash -c "'$mysql' -h127.0.0.1 -P$port -uroot -N -B -e 'SHOW DATABASES' | grep -x shop || true"
 kill -TERM $cn2
