@@ -311,6 +311,7 @@ class ClusterSession : public exec::StoreSession {
               const std::vector<Value>& params, bool* handled,
               uint64_t* rows_affected, uint64_t* last_insert_id) override;
   Status OnVariable(const std::string& name, const Value& v) override {
+    if (name == "innodb_lock_wait_timeout") return SetLockWait(v);
     if (name != "xplan_mode") return Status::OK();
     const std::string* s = std::get_if<std::string>(&v);
     std::string m;
@@ -416,6 +417,14 @@ class ClusterSession : public exec::StoreSession {
   // A branch's DN went away: the transaction can only roll back.
   bool lost_branch_ = false;
   bool stmt_write_ = false;  // the running statement is INSERT/UPDATE/DELETE
+  // innodb_lock_wait_timeout: given to every DN session of this session
+  // once SET (until then the DNs' default applies), and a DN is waited for
+  // that long beyond --dn_timeout_ms while a statement may wait for locks
+  // there, so a lock wait ends as the DN's 1205, not as a lost DN (1429).
+  int64_t lock_wait_ms_ = 50000;
+  bool lock_wait_set_ = false;
+  Status SetLockWait(const Value& v);
+  Status SendLockWait(size_t dn);
   std::vector<size_t> stmt_dns_;  // DNs the running SELECT's fragments read
   bool ship_sql_ = false;
   bool analyze_ = false;  // EXPLAIN ANALYZE: ask DNs for feedback
@@ -429,10 +438,29 @@ Result<Client*> ClusterSession::Conn(size_t dn) {
     XP_ASSIGN_OR_RETURN(conns_[dn], store_->Connect(dn));
     // The DN is reachable again: commits that could not finish there do.
     store_->FinishUnfinished(dn);
+    if (lock_wait_set_) XP_RETURN_IF_ERROR(SendLockWait(dn));
   }
   // Whatever goes out next must not land behind a stream's unread replies.
   if (!streams_.empty()) XP_RETURN_IF_ERROR(Unblock(dn));
+  const uint32_t base = store_->options().dn_timeout_ms;
+  conns_[dn]->set_timeout(std::chrono::milliseconds(
+      stmt_write_ ? base + lock_wait_ms_ : int64_t{base}));
   return conns_[dn].get();
+}
+
+Status ClusterSession::SendLockWait(size_t dn) {
+  XP_RETURN_IF_ERROR(Settle(dn));
+  Result<StmtResult> r = conns_[dn]->Execute(
+      "SET innodb_lock_wait_timeout = " + std::to_string(lock_wait_ms_ / 1000));
+  return r.ok() ? Status::OK() : DnError(dn, r.status());
+}
+
+Status ClusterSession::SetLockWait(const Value& v) {
+  lock_wait_ms_ = std::get<int64_t>(v) * 1000;  // validated by the engine
+  lock_wait_set_ = true;
+  for (size_t dn = 0; dn < conns_.size(); ++dn)
+    if (conns_[dn]) XP_RETURN_IF_ERROR(SendLockWait(dn));
+  return Status::OK();
 }
 
 Status ClusterSession::Settle(size_t dn) {

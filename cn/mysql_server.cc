@@ -15,6 +15,7 @@
 #include <optional>
 
 #include "codec/mysql_packet.h"
+#include "plan/sql/printer.h"
 #include "plan/types/decimal.h"
 #include "plan/types/temporal.h"
 
@@ -892,8 +893,9 @@ void MysqlServer::Connection::WriteTextResult(const exec::QueryResult& r) {
 }
 
 void MysqlServer::Connection::FieldList(std::string_view table) {
+  // The name is the client's bytes: quoted by the printer, never pasted.
   Result<exec::QueryResult> r =
-      engine_->Execute("SELECT * FROM `" + std::string(table) + "` LIMIT 0");
+      engine_->Execute("SELECT * FROM " + sql::QuoteIdent(table) + " LIMIT 0");
   if (!r.ok()) {
     WriteError(r.status());
     return;

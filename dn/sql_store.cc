@@ -7,6 +7,7 @@
 #include "codec/key.h"
 #include "dn/table.h"
 #include "plan/exec/memory_table.h"
+#include "plan/exec/query_context.h"
 
 namespace xp::dn {
 
@@ -190,6 +191,14 @@ class SqlSession : public exec::StoreSession {
     } else {
       txn_->SetSavePoint();
     }
+    // A lock wait ends at the session's innodb_lock_wait_timeout, or
+    // earlier when the statement is killed or past its time limit.
+    txn_->set_lock_wait(lock_wait_ms_, &exec::CheckCancelled);
+    return Status::OK();
+  }
+  Status OnVariable(const std::string& name, const plan::Value& v) override {
+    if (name == "innodb_lock_wait_timeout")
+      lock_wait_ms_ = std::get<int64_t>(v) * 1000;  // validated by the engine
     return Status::OK();
   }
 
@@ -320,7 +329,8 @@ class SqlSession : public exec::StoreSession {
 
   SqlStore* store_;
   std::unique_ptr<Transaction> txn_;
-  bool implicit_ = false;  // opened by StatementBegin (autocommit)
+  bool implicit_ = false;      // opened by StatementBegin (autocommit)
+  int64_t lock_wait_ms_ = -1;  // -1: the data node's --lock_wait_timeout_ms
   XaPhase xa_ = XaPhase::kNone;
   std::string xid_;
   std::map<uint64_t, std::unique_ptr<SqlTable>> tables_;

@@ -11,7 +11,10 @@ scripts/install-deps.sh
 scripts/build.sh
 port=${XP_PORT:-3306}
 dn_port=${XP_DN_PORT:-33060}
-if scripts/xcluster status --data data >/dev/null 2>&1; then
+# Nodes left running from ./data (all or some) are restarted on the new
+# build; a fresh clone has none and says nothing.
+running=$(scripts/xcluster status --data data 2>/dev/null || true)
+if grep -q ": running" <<<"$running"; then
   echo "a cluster from ./data is running already; restarting it"
   scripts/xcluster stop --data data >/dev/null
 fi

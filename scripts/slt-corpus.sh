@@ -8,7 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/build.sh >/dev/null
-corpus=${XP_SLT_CORPUS:-../shared/corpora/sqllogictest}
+corpus=${XP_SLT_CORPUS:-${XP_CORPUS_DIR:-../shared/corpora}/sqllogictest}
+[ -d "$corpus" ] || { echo "slt-corpus: no corpus at $corpus (README \"Test data\")" >&2; exit 1; }
 via=()
 if [ "${1:-}" = "--xdn" ]; then
   shift

@@ -11,7 +11,7 @@ echo "== format"
 scripts/check-format.sh
 
 echo "== build (Release)"
-scripts/build.sh
+scripts/build.sh -DXP_REQUIRE_TEST_DEPS=ON
 
 echo "== fuzz smoke (clang, libFuzzer + ASan/UBSan)"
 if [ ! -f build-fuzz/build.ninja ]; then

@@ -57,12 +57,7 @@ Status Client::Open() {
                            std::to_string(options_.port) + ": " + ec.message());
   }
   io_->socket.set_option(tcp::no_delay(true), ec);
-  timeval tv{};
-  tv.tv_sec = options_.timeout.count() / 1000;
-  tv.tv_usec = (options_.timeout.count() % 1000) * 1000;
-  const int fd = io_->socket.native_handle();
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+  ApplyTimeout();
 
   XP_RETURN_IF_ERROR(SetCapabilities(HandshakeCapabilities(options_)));
   if (options_.compression) compression_ = true;
@@ -128,6 +123,21 @@ Status Client::Send(uint8_t type, const google::protobuf::MessageLite& msg,
                                    compression_,
                                    options_.compression_threshold));
   return SendBytes(out_.view());
+}
+
+void Client::ApplyTimeout() {
+  timeval tv{};
+  tv.tv_sec = options_.timeout.count() / 1000;
+  tv.tv_usec = (options_.timeout.count() % 1000) * 1000;
+  const int fd = io_->socket.native_handle();
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
+void Client::set_timeout(std::chrono::milliseconds timeout) {
+  if (timeout == options_.timeout) return;
+  options_.timeout = timeout;
+  ApplyTimeout();
 }
 
 Status Client::SendBytes(std::string_view bytes) {

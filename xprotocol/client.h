@@ -62,6 +62,9 @@ class Client {
   uint64_t client_id() const { return client_id_; }
   // The last error reply received (valid after a call returned Aborted).
   const ServerError& last_error() const { return last_error_; }
+  // Changes the socket send/receive timeout (ClientOptions::timeout) for
+  // what follows; a no-op when it is already `timeout`.
+  void set_timeout(std::chrono::milliseconds timeout);
 
   Result<Mysqlx::Connection::Capabilities> GetCapabilities();
   // Sends CapabilitiesSet and waits for Ok.
@@ -119,13 +122,14 @@ class Client {
   struct Io;  // socket; defined in client.cc
 
  private:
+  void ApplyTimeout();  // options_.timeout -> SO_RCVTIMEO / SO_SNDTIMEO
   explicit Client(const ClientOptions& options);
   Status Open();
   Status Authenticate(const char* mech);
   Status ReadSocketMessage();
   Status ServerFailure(std::string_view payload);
 
-  const ClientOptions options_;
+  ClientOptions options_;
   std::unique_ptr<Io> io_;
   frame::Framing framing_ = frame::Framing::kPlain;
   bool compression_ = false;

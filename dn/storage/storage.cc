@@ -116,13 +116,44 @@ Result<std::optional<std::string>> Transaction::Get(std::string_view key) {
   return std::optional<std::string>(std::move(value));
 }
 
+void Transaction::set_lock_wait(int64_t ms,
+                                std::function<Status()> interrupted) {
+  lock_wait_ms_ = ms;
+  interrupted_ = std::move(interrupted);
+}
+
+template <typename Op>
+Status Transaction::Locking(Op&& op) {
+  const int64_t total =
+      lock_wait_ms_ >= 0 ? lock_wait_ms_ : storage_->options_.lock_timeout_ms;
+  int64_t waited = 0;
+  for (;;) {
+    const int64_t slice = std::min(total - waited, kLockWaitSliceMs);
+    if (slice != slice_set_) {
+      txn_->SetLockTimeout(slice);
+      slice_set_ = slice;
+    }
+    const rocksdb::Status s = op();
+    // Only an expired lock wait goes round again; everything else
+    // (including NotFound) is the caller's.
+    if (!s.IsTimedOut()) return s.IsNotFound() ? Status::OK() : FromRocks(s);
+    waited += slice;
+    if (waited >= total) return FromRocks(s);
+    if (interrupted_) XP_RETURN_IF_ERROR(interrupted_());
+  }
+}
+
 Result<std::optional<std::string>> Transaction::GetForUpdate(
     std::string_view key) {
   rocksdb::ReadOptions ro;
   std::string value;
-  const rocksdb::Status s = txn_->GetForUpdate(ro, S(key), &value);
-  if (s.IsNotFound()) return std::optional<std::string>();
-  XP_RETURN_IF_ERROR(FromRocks(s));
+  bool found = false;
+  XP_RETURN_IF_ERROR(Locking([&] {
+    rocksdb::Status s = txn_->GetForUpdate(ro, S(key), &value);
+    found = s.ok();
+    return s;
+  }));
+  if (!found) return std::optional<std::string>();
   return std::optional<std::string>(std::move(value));
 }
 
@@ -157,11 +188,11 @@ std::unique_ptr<KeyIterator> Transaction::Scan(std::string_view lower,
 }
 
 Status Transaction::Put(std::string_view key, std::string_view value) {
-  return FromRocks(txn_->Put(S(key), S(value)));
+  return Locking([&] { return txn_->Put(S(key), S(value)); });
 }
 
 Status Transaction::Delete(std::string_view key) {
-  return FromRocks(txn_->Delete(S(key)));
+  return Locking([&] { return txn_->Delete(S(key)); });
 }
 
 Status Transaction::Commit() {

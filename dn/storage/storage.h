@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -99,10 +100,21 @@ class Transaction {
   // instead of the snapshot: UPDATE / DELETE find their rows this way, as
   // InnoDB's locking reads do, so they change what is there now.
   void set_current_read(bool on) { current_read_ = on; }
+  // Lock waits (innodb_lock_wait_timeout): each lock is waited for up to
+  // `ms` (negative: the storage's lock_timeout_ms), in slices of
+  // kLockWaitSliceMs; between slices `interrupted` (may be empty) is asked,
+  // and a non-OK answer (KILL QUERY, a deadlock victim, a time limit) ends
+  // the wait with that error. An expired wait is 1205.
+  static constexpr int64_t kLockWaitSliceMs = 100;
+  void set_lock_wait(int64_t ms, std::function<Status()> interrupted);
 
  private:
   friend class Storage;
   Transaction(Storage* storage, rocksdb::Transaction* txn);
+  // Runs `op` (a RocksDB call that may wait for a lock) under the lock
+  // wait rules above.
+  template <typename Op>
+  Status Locking(Op&& op);
 
   Storage* storage_;
   std::unique_ptr<rocksdb::Transaction> txn_;
@@ -110,6 +122,9 @@ class Transaction {
   bool current_read_ = false;
   bool done_ = false;
   bool prepared_ = false;
+  int64_t lock_wait_ms_ = -1;
+  int64_t slice_set_ = -1;  // the lock timeout RocksDB has now
+  std::function<Status()> interrupted_;
 };
 
 class Storage {

@@ -99,6 +99,40 @@ TEST_F(StorageTest, WriteConflictsAreLockWaitTimeouts) {
   EXPECT_EQ(Read("row"), std::optional<std::string>("a"));
 }
 
+TEST_F(StorageTest, LockWaitsFollowTheTransactionsTimeoutAndInterrupt) {
+  Reopen(50000);  // the storage default is far longer than what is tested
+  PutCommitted("row", "0");
+  auto a = db_->Begin();
+  ASSERT_TRUE(a->Put("row", "a").ok());
+  // The transaction's own wait (350 ms) replaces the default: 1205.
+  auto b = db_->Begin();
+  b->set_lock_wait(350, nullptr);
+  auto start = std::chrono::steady_clock::now();
+  Status st = b->Put("row", "b");
+  auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(st.sql_code(), kErrLockWaitTimeout) << st.ToString();
+  EXPECT_GE(took, std::chrono::milliseconds(300));
+  EXPECT_LT(took, std::chrono::milliseconds(5000));
+  // An interrupt (KILL QUERY) ends a wait at the next slice with its error.
+  int asked = 0;
+  b->set_lock_wait(-1, [&asked] {
+    return ++asked < 3 ? Status::OK()
+                       : Status::SqlError(1317, "70100", "interrupted");
+  });
+  start = std::chrono::steady_clock::now();
+  auto got = b->GetForUpdate("row");
+  took = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.status().sql_code(), 1317u);
+  EXPECT_EQ(asked, 3);
+  EXPECT_LT(took, std::chrono::milliseconds(5000));
+  // Once the holder is gone the lock is taken at once.
+  ASSERT_TRUE(a->Commit().ok());
+  ASSERT_TRUE(b->Delete("row").ok());
+  ASSERT_TRUE(b->Commit().ok());
+  EXPECT_EQ(Read("row"), std::nullopt);
+}
+
 TEST_F(StorageTest, DeadlocksAre1213) {
   Reopen(5000);
   PutCommitted("x", "0");

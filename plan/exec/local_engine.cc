@@ -376,6 +376,9 @@ std::map<std::string, plan::Value> DefaultVariables() {
       {"collation_connection", plan::Value(std::string("utf8mb4_0900_ai_ci"))},
       {"max_allowed_packet", plan::Value(int64_t{67108864})},
       {"max_execution_time", plan::Value(int64_t{0})},
+      // Seconds a statement waits for a row lock before 1205 (1 to
+      // 1073741824, as InnoDB's).
+      {"innodb_lock_wait_timeout", plan::Value(int64_t{50})},
       {"lower_case_table_names", plan::Value(int64_t{0})},
       // Optimizer passes to skip (plan/optimizer.h), comma-separated.
       {"xp_disabled_passes", plan::Value(std::string())},
@@ -526,6 +529,19 @@ Result<QueryResult> LocalEngine::Set(const sql::Statement& s) {
         }
       }
       v = plan::Value(mode);
+    }
+    if (item.name == "innodb_lock_wait_timeout") {
+      const int64_t* i = std::get_if<int64_t>(&v);
+      const uint64_t* u = std::get_if<uint64_t>(&v);
+      if (i == nullptr && u == nullptr) {  // MySQL's ER_WRONG_TYPE_FOR_VAR
+        return Status::SqlError(
+            1232, "42000",
+            "Incorrect argument type to variable 'innodb_lock_wait_timeout'");
+      }
+      constexpr int64_t kMax = 1073741824;
+      v = plan::Value(i != nullptr
+                          ? std::clamp<int64_t>(*i, 1, kMax)
+                          : static_cast<int64_t>(std::min<uint64_t>(*u, kMax)));
     }
     XP_RETURN_IF_ERROR(session_->OnVariable(item.name, v));
     it->second = std::move(v);
@@ -900,7 +916,7 @@ std::string Quoted(const plan::Value& v, const plan::DataType& t) {
 std::string CreateTableText(const plan::TableSchema& t, std::string_view name,
                             bool with_partition) {
   std::string out =
-      "CREATE TABLE `" + std::string(name.empty() ? t.name : name) + "` (\n";
+      "CREATE TABLE " + sql::QuoteIdent(name.empty() ? t.name : name) + " (\n";
   for (const auto& c : t.columns) {
     std::string type = c.type.ToString();
     // Lengths only TEXT / BLOB types have (CREATE TABLE refuses them for
@@ -915,7 +931,7 @@ std::string CreateTableText(const plan::TableSchema& t, std::string_view name,
       type += "(" + std::to_string(c.type.scale) + ")";
     for (auto& ch : type)
       ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    out += "  `" + c.name + "` " + type;
+    out += "  " + sql::QuoteIdent(c.name) + " " + type;
     if (!c.nullable) out += " NOT NULL";
     if (c.auto_increment) out += " AUTO_INCREMENT";
     if (c.default_now) {
@@ -929,11 +945,12 @@ std::string CreateTableText(const plan::TableSchema& t, std::string_view name,
   }
   for (const auto& idx : t.indexes) {
     out += idx.primary  ? "  PRIMARY KEY ("
-           : idx.unique ? "  UNIQUE KEY `" + idx.name + "` ("
-                        : "  KEY `" + idx.name + "` (";
+           : idx.unique ? "  UNIQUE KEY " + sql::QuoteIdent(idx.name) + " ("
+                        : "  KEY " + sql::QuoteIdent(idx.name) + " (";
     for (size_t k = 0; k < idx.columns.size(); ++k) {
       if (k) out += ",";
-      out += "`" + t.columns[static_cast<size_t>(idx.columns[k])].name + "`";
+      out +=
+          sql::QuoteIdent(t.columns[static_cast<size_t>(idx.columns[k])].name);
       if (k < idx.desc.size() && idx.desc[k]) out += " DESC";
     }
     out += "),\n";
@@ -951,7 +968,7 @@ std::string CreateTableText(const plan::TableSchema& t, std::string_view name,
     out +=
         p.kind == Kind::kHash ? "\nPARTITION BY HASH(" : "\nPARTITION BY KEY(";
     for (size_t i = 0; i < p.columns.size(); ++i)
-      out += (i ? ",`" : "`") + p.columns[i] + "`";
+      out += (i ? "," : "") + sql::QuoteIdent(p.columns[i]);
     out += ")";
     if (p.partitions > 0) out += " PARTITIONS " + std::to_string(p.partitions);
   }

@@ -169,6 +169,29 @@ grep -qx "still here" "$XP_WORK/victim.out" && fail "the killed session still ru
 grep -q "ERROR 20[0-9][0-9]" "$XP_WORK/victim.out" || fail "the killed session saw no lost connection: $(cat "$XP_WORK/victim.out")"
 q -e "KILL 999999" 2>&1 | grep -q "^ERROR 1094" || fail "KILL of an unknown id"
 
+# Lock waits: a row locked by an open transaction (a client fed through a
+# FIFO) is waited for up to innodb_lock_wait_timeout, then 1205 — also when
+# that is longer than the CN's wait for a DN (--dn_timeout_ms=3000 here):
+# the CN waits as long as the DN may, instead of giving up with 1429.
+fifo2="$XP_WORK/holder.fifo"
+mkfifo "$fifo2"
+"$mysql" -h127.0.0.1 -P"$port" -uroot -N -B --unbuffered shop <"$fifo2" >"$XP_WORK/holder.out" 2>&1 &
+holder=$!
+exec 8>"$fifo2"
+echo "BEGIN; UPDATE customer SET city = 'Locked' WHERE id = 1; SELECT 'holding';" >&8
+for _ in $(seq 1 50); do grep -q holding "$XP_WORK/holder.out" && break; sleep 0.1; done
+grep -q holding "$XP_WORK/holder.out" || fail "the lock holder did not start: $(cat "$XP_WORK/holder.out")"
+start=$(date +%s%N)
+out=$(q shop -e "SET innodb_lock_wait_timeout = 5; UPDATE customer SET city = 'Waiter' WHERE id = 1" 2>&1 || true)
+took=$((($(date +%s%N) - start) / 1000000))
+echo "$out" | grep -q "^ERROR 1205 (HY000).*Lock wait timeout exceeded" || fail "lock wait past dn_timeout_ms: $out"
+[ "$took" -ge 4500 ] && [ "$took" -lt 9000 ] || fail "the lock wait took $took ms, want about 5000"
+q shop -e "SET innodb_lock_wait_timeout = 'x'" 2>&1 | grep -q "^ERROR 1232" || fail "innodb_lock_wait_timeout type check"
+echo "ROLLBACK;" >&8
+exec 8>&-
+wait $holder || true
+expect "the waiter changed nothing, the holder rolled back" "Oslo" q shop -e "SELECT city FROM customer WHERE id = 1"
+
 # Physical names come from table ids: a table named like another's
 # partition is its own table, the reserved prefix is refused, a DN's
 # duplicate-key error names the table, and a table dropped and created
@@ -180,6 +203,9 @@ q shop -e "CREATE TABLE __xp_1_p0 (id INT PRIMARY KEY)" 2>&1 | grep -q "^ERROR 1
 q shop -e "INSERT INTO customer VALUES (1, 'dup', NULL)" 2>&1 | grep -q "^ERROR 1062 (23000).*Duplicate entry '1' for key 'customer.PRIMARY'" || fail "duplicate key message names the table"
 q shop -e "CREATE TABLE seqd (id INT AUTO_INCREMENT PRIMARY KEY, v INT); INSERT INTO seqd (v) VALUES (1), (2), (3); DROP TABLE seqd; CREATE TABLE seqd (id INT AUTO_INCREMENT PRIMARY KEY, v INT); INSERT INTO seqd (v) VALUES (9)"
 expect "a table created again starts empty, AUTO_INCREMENT from 1" "1	9" q shop -e "SELECT * FROM seqd"
+# Names with backticks survive the catalog text (CREATE TABLE on the DNs,
+# the log replayed at restart) quoted, not pasted.
+q shop -e 'CREATE TABLE `we``ird` (`c``1` INT PRIMARY KEY, `v``2` INT, KEY `k``1` (`v``2`)); INSERT INTO `we``ird` VALUES (1, 2)'
 
 q shop -e "CREATE VIEW big AS SELECT id, amount FROM orders WHERE amount >= 20"
 expect "view" "2	20.00
@@ -199,6 +225,7 @@ q shop -e "DROP VIEW big"
 q shop -e "SELECT * FROM big" 2>&1 | grep -q "^ERROR 1146" || fail "a dropped view is still there"
 q shop -e "INSERT INTO orders (cust, amount) VALUES (2, 1.00)"
 expect "AUTO_INCREMENT continues after restart" "6" q shop -e "SELECT MAX(id) FROM orders"
+expect "backtick names after restart" "1	2" q shop -e 'SELECT `c``1`, `v``2` FROM `we``ird` WHERE `v``2` = 2'
 expect "tables of look-alike names after restart" "5	1	1" q shop -e "SELECT (SELECT COUNT(*) FROM customer), (SELECT COUNT(*) FROM customer_p1), (SELECT COUNT(*) FROM seqd)"
 q -e "DROP DATABASE shop"
 expect "dropped" "" bash -c "'$mysql' -h127.0.0.1 -P$port -uroot -N -B -e 'SHOW DATABASES' | grep -x shop || true"

@@ -314,6 +314,17 @@ TEST_F(ClientTest, PingSelectDbListFieldsStat) {
   EXPECT_EQ(mysql_num_fields(r), 2u);
   EXPECT_STREQ(mysql_fetch_fields(r)[1].name, "b");
   mysql_free_result(r);
+  // The table name is the client's bytes: a backtick in it names a table
+  // (quoted), it does not end the identifier and append SQL.
+  Exec("CREATE TABLE `odd``name` (x INT PRIMARY KEY)");
+  r = mysql_list_fields(db_, "odd`name", nullptr);
+  ASSERT_NE(r, nullptr) << mysql_error(db_);
+  EXPECT_EQ(mysql_num_fields(r), 1u);
+  EXPECT_STREQ(mysql_fetch_fields(r)[0].name, "x");
+  mysql_free_result(r);
+  EXPECT_EQ(mysql_list_fields(db_, "lf` UNION SELECT 1, 2, 3 -- ", nullptr),
+            nullptr);
+  EXPECT_EQ(mysql_errno(db_), 1146u) << mysql_error(db_);
   const char* stat = mysql_stat(db_);
   ASSERT_NE(stat, nullptr);
   EXPECT_NE(std::strstr(stat, "Threads:"), nullptr);

@@ -6,7 +6,9 @@
 # gets XP_BIN, XP_WORK (scratch directory), XP_PORT, XP_DN0_PORT,
 # XP_DN1_PORT, XP_CN_PID, XP_DN0_PID, XP_DN1_PID in its environment (fault
 # tests stop and restart nodes; what they start themselves they stop). The
-# WAL is not synced at commit (answers, not durability, are checked here).
+# WAL is not synced at commit (answers, not durability, are checked here),
+# and a lock wait ends after 1 s (a deadlock across two DNs, which neither
+# DN can see alone, resolves as 1205 quickly).
 # Usage: tests/cn/with_cluster.sh BIN_DIR COMMAND [ARG...]
 set -uo pipefail
 bin=$1
@@ -23,7 +25,8 @@ trap cleanup EXIT
 dn_ports=()
 for i in 0 1; do
   "$bin/xdn" --data_dir="$work/dn$i" --port=0 --port_file="$work/dn$i.port" \
-    --user=root --password= --sync_wal=false >"$work/dn$i.log" 2>&1 &
+    --user=root --password= --sync_wal=false --lock_wait_timeout_ms=1000 \
+    >"$work/dn$i.log" 2>&1 &
   pids+=($!)
   eval "dn${i}_pid=$!"
 done

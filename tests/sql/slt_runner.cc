@@ -563,5 +563,11 @@ int main(int argc, char** argv) {
       std::printf("%8zu  %s\n", by_count[i].first, by_count[i].second.c_str());
   }
   if (require_all && (total.failed > 0 || total.unsupported > 0)) return 1;
+  // A run that checked nothing (no files, or files without records) proves
+  // nothing: it must not pass.
+  if (total.passed + total.failed + total.unsupported + total.known == 0) {
+    std::fprintf(stderr, "slt_runner: no records were run\n");
+    return 1;
+  }
   return 0;
 }

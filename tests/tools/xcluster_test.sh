@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# scripts/xcluster as scripts/run.sh uses it: `status` on a directory where
+# no cluster was started is exit 3 (run.sh said "running already;
+# restarting it" on a fresh clone), a started cluster is 0 and serves SQL,
+# a node that died is reported stopped (1), and `stop` leaves nothing
+# running. Usage: xcluster_test.sh BIN_DIR
+set -euo pipefail
+bin=$1
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+work=$(mktemp -d)
+data="$work/data"
+xcluster() { "$root/scripts/xcluster" "$@"; }
+cleanup() {
+  xcluster stop --data "$data" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+free_port() {
+  perl -MIO::Socket::INET -e 'my $s = IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1", LocalPort => 0) or die; print $s->sockport'
+}
+
+rc=0
+out=$(xcluster status --data "$data") || rc=$?
+[ $rc = 3 ] || fail "status of a fresh directory: exit $rc ($out), want 3"
+
+# Two consecutive free ports for the DNs (retry until a pair is free).
+for _ in $(seq 1 50); do
+  dn_port=$(free_port)
+  (exec 3<>"/dev/tcp/127.0.0.1/$((dn_port + 1))") 2>/dev/null || break
+done
+cn_port=$(free_port)
+xcluster start --bin "$bin" --dns 2 --port "$cn_port" --dn_port "$dn_port" \
+  --data "$data" >/dev/null
+xcluster status --data "$data" >/dev/null || fail "status of a running cluster"
+mysql=$(command -v mysql || command -v mariadb)
+[ "$("$mysql" -h127.0.0.1 -P"$cn_port" -uroot -N -B -e "SELECT 1 + 1")" = 2 ] ||
+  fail "the started cluster does not answer"
+
+kill -KILL "$(cat "$data/dn1.pid")"
+sleep 0.2
+rc=0
+out=$(xcluster status --data "$data") || rc=$?
+[ $rc = 1 ] || fail "status with a dead DN: exit $rc, want 1"
+grep -q "^dn1: stopped" <<<"$out" || fail "dn1 not reported stopped: $out"
+
+xcluster stop --data "$data" >/dev/null
+rc=0
+xcluster status --data "$data" >/dev/null || rc=$?
+[ $rc = 3 ] || fail "status after stop: exit $rc, want 3"
+echo "xcluster test passed"
