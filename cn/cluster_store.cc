@@ -243,9 +243,15 @@ class ClusterSession : public exec::StoreSession {
   }
 
   Result<exec::TableStore*> Table(const TableSchema& schema) override;
+  void SetReadLock(sql::LockMode mode, sql::LockWait wait) override {
+    read_lock_ = mode;
+    read_wait_ = wait;
+  }
   Status StatementBegin() override {
     tables_.clear();
     stmt_write_ = false;
+    read_lock_ = sql::LockMode::kNone;
+    read_wait_ = sql::LockWait::kWait;
     stmt_dns_.clear();
     targets_.clear();
     return Status::OK();
@@ -417,6 +423,14 @@ class ClusterSession : public exec::StoreSession {
   // A branch's DN went away: the transaction can only roll back.
   bool lost_branch_ = false;
   bool stmt_write_ = false;  // the running statement is INSERT/UPDATE/DELETE
+  // The running statement's locking read (SELECT ... FOR UPDATE / SHARE):
+  // every fragment it ships carries it (TxnContext.lock).
+  sql::LockMode read_lock_ = sql::LockMode::kNone;
+  sql::LockWait read_wait_ = sql::LockWait::kWait;
+  void SetLocking(Xp::Plan::TxnContext* txn) const;
+  bool MayWaitForLocks() const {
+    return stmt_write_ || read_lock_ != sql::LockMode::kNone;
+  }
   // innodb_lock_wait_timeout: given to every DN session of this session
   // once SET (until then the DNs' default applies), and a DN is waited for
   // that long beyond --dn_timeout_ms while a statement may wait for locks
@@ -444,8 +458,17 @@ Result<Client*> ClusterSession::Conn(size_t dn) {
   if (!streams_.empty()) XP_RETURN_IF_ERROR(Unblock(dn));
   const uint32_t base = store_->options().dn_timeout_ms;
   conns_[dn]->set_timeout(std::chrono::milliseconds(
-      stmt_write_ ? base + lock_wait_ms_ : int64_t{base}));
+      MayWaitForLocks() ? base + lock_wait_ms_ : int64_t{base}));
   return conns_[dn].get();
+}
+
+void ClusterSession::SetLocking(Xp::Plan::TxnContext* txn) const {
+  using Txn = Xp::Plan::TxnContext;
+  txn->set_lock(read_lock_ == sql::LockMode::kUpdate ? Txn::UPDATE
+                                                     : Txn::SHARE);
+  if (read_wait_ == sql::LockWait::kNowait) txn->set_lock_wait(Txn::NOWAIT);
+  if (read_wait_ == sql::LockWait::kSkipLocked)
+    txn->set_lock_wait(Txn::SKIP_LOCKED);
 }
 
 Status ClusterSession::SendLockWait(size_t dn) {
@@ -1237,6 +1260,7 @@ Result<std::vector<std::pair<size_t, size_t>>> ClusterSession::StartRemote(
         req.set_chunk_result(true);
         req.set_feedback(analyze_);
         req.set_token(call.token);
+        if (read_lock_ != sql::LockMode::kNone) SetLocking(req.mutable_txn());
         st = (*c)->Send(ClientMsg::EXEC_SQL, req);
       } else {
         Xp::Plan::ExecPlan req;
@@ -1251,6 +1275,7 @@ Result<std::vector<std::pair<size_t, size_t>>> ClusterSession::StartRemote(
         req.set_chunk_result(true);
         req.set_feedback(analyze_);
         req.set_token(call.token);
+        if (read_lock_ != sql::LockMode::kNone) SetLocking(req.mutable_txn());
         st = (*c)->Send(ClientMsg::EXEC_PLAN_READ, req);
       }
       if (!st.ok()) break;

@@ -205,6 +205,8 @@ class SqlSession : public exec::StoreSession {
   Status StatementEnd(bool ok) override {
     tables_.clear();
     if (!txn_) return Status::OK();  // ended inside (SET autocommit = 1)
+    txn_->set_read_lock(ReadLock::kNone, LockWait::kWait);
+    txn_->set_current_read(false);
     if (implicit_) {
       std::unique_ptr<Transaction> txn = std::move(txn_);
       implicit_ = false;
@@ -222,6 +224,18 @@ class SqlSession : public exec::StoreSession {
   }
   void SetCurrentRead(bool on) override {
     if (txn_) txn_->set_current_read(on);
+  }
+  void SetReadLock(sql::LockMode mode, sql::LockWait wait) override {
+    if (!txn_) return;
+    const ReadLock lock = mode == sql::LockMode::kUpdate  ? ReadLock::kExclusive
+                          : mode == sql::LockMode::kShare ? ReadLock::kShared
+                                                          : ReadLock::kNone;
+    txn_->set_read_lock(lock, wait == sql::LockWait::kNowait ? LockWait::kNowait
+                              : wait == sql::LockWait::kSkipLocked
+                                  ? LockWait::kSkipLocked
+                                  : LockWait::kWait);
+    // A locking read sees the rows as they are now (InnoDB's current read).
+    txn_->set_current_read(lock != ReadLock::kNone);
   }
   Status Snapshot() override {
     if (txn_) txn_->EnsureSnapshot();

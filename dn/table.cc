@@ -347,7 +347,7 @@ std::string IndexPrefix(const StoredTable& t, size_t index,
 TableScanOperator::TableScanOperator(Transaction* txn, const StoredTable& t,
                                      std::vector<int> columns, bool reverse,
                                      bool row_ids)
-    : table_(t), columns_(std::move(columns)), row_ids_(row_ids) {
+    : txn_(txn), table_(t), columns_(std::move(columns)), row_ids_(row_ids) {
   types_ = TypesOf(t, columns_);
   if (row_ids_) types_.push_back(plan::DataType::String(255, true));
   kinds_ = KindsOf(t);
@@ -364,13 +364,26 @@ Result<const exec::Batch*> TableScanOperator::Next() {
   out_.Reset();
   size_t n = 0;
   row::DecodedRow row;
-  for (; it_->Valid() && n < exec::kBatchSize; it_->Next(), ++n) {
-    XP_RETURN_IF_ERROR(
-        DecodeInto(it_->value(), table_, kinds_, columns_, n, &row, &out_));
+  size_t scanned = 0;
+  const bool locking = txn_->locking_reads();
+  for (; it_->Valid() && n < exec::kBatchSize; it_->Next(), ++scanned) {
+    if (locking) {
+      // A locking read: the row is locked, then read as it is now (gone,
+      // or skipped under SKIP LOCKED: left out).
+      XP_ASSIGN_OR_RETURN(std::optional<std::string> now,
+                          txn_->Get(it_->key()));
+      if (!now) continue;
+      XP_RETURN_IF_ERROR(
+          DecodeInto(*now, table_, kinds_, columns_, n, &row, &out_));
+    } else {
+      XP_RETURN_IF_ERROR(
+          DecodeInto(it_->value(), table_, kinds_, columns_, n, &row, &out_));
+    }
     if (row_ids_) out_.column(columns_.size()).SetString(n, it_->key());
+    ++n;
   }
   XP_RETURN_IF_ERROR(it_->status());
-  exec::CountExamined(n);
+  exec::CountExamined(scanned);
   if (n == 0) return static_cast<const exec::Batch*>(nullptr);
   out_.SetRows(n);
   return &out_;
@@ -413,6 +426,8 @@ IndexScanOperator::IndexScanOperator(Transaction* txn, const StoredTable& t,
     }
     need_pk_fields_ |= row_ids_;
     fields_.resize(key_fields.size());
+    // A locking read locks (and reads) the row of every entry.
+    if (txn->locking_reads()) covering_ = false;
   }
   if (exec::AccessPathsWanted())
     exec::NoteAccessPath(t.schema->database + "." + t.schema->name + "." +
@@ -547,24 +562,47 @@ Result<const exec::Batch*> IndexScanOperator::Next() {
       XP_RETURN_IF_ERROR(Open(range_ - 1));
       continue;
     }
-    if (primary) {
+    const bool locking = txn_->locking_reads();
+    if (primary && locking) {
+      // Locked, then read as it is now; gone or skipped: left out.
+      XP_ASSIGN_OR_RETURN(std::optional<std::string> now,
+                          txn_->Get(it_->key()));
+      if (now) {
+        XP_RETURN_IF_ERROR(
+            DecodeInto(*now, table_, kinds_, columns_, n, &row, &out_));
+        if (row_ids_) out_.column(columns_.size()).SetString(n, it_->key());
+        ++n;
+      }
+    } else if (primary) {
       XP_RETURN_IF_ERROR(
           DecodeInto(it_->value(), table_, kinds_, columns_, n, &row, &out_));
       if (row_ids_) out_.column(columns_.size()).SetString(n, it_->key());
+      ++n;
     } else if (covering_) {
       XP_RETURN_IF_ERROR(ReadCovering(n));
+      ++n;
     } else {
+      // A locking read locks the index entry as well as the row (as
+      // InnoDB locks both records): a unique value stays taken.
+      bool entry = true;
+      if (locking) {
+        XP_ASSIGN_OR_RETURN(std::optional<std::string> e,
+                            txn_->Get(it_->key()));
+        entry = e.has_value();
+      }
       XP_ASSIGN_OR_RETURN(std::string suffix, PrimaryKeySuffix());
       const std::string pk = Prefix(table_.id, 0) + suffix;
-      Result<std::optional<std::string>> stored = txn_->Get(pk);
-      if (!stored.ok()) return stored.status();
-      if (!stored->has_value())
+      std::optional<std::string> stored;
+      if (entry) XP_SET_OR_RETURN(stored, txn_->Get(pk));
+      if (stored) {
+        XP_RETURN_IF_ERROR(
+            DecodeInto(*stored, table_, kinds_, columns_, n, &row, &out_));
+        if (row_ids_) out_.column(columns_.size()).SetString(n, pk);
+        ++n;
+      } else if (!locking) {
         return Status::Corruption("index entry without its row");
-      XP_RETURN_IF_ERROR(
-          DecodeInto(**stored, table_, kinds_, columns_, n, &row, &out_));
-      if (row_ids_) out_.column(columns_.size()).SetString(n, pk);
+      }
     }
-    ++n;
     ++scanned;
     it_->Next();
   }

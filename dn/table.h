@@ -152,6 +152,7 @@ class TableScanOperator : public exec::Operator {
   Result<const exec::Batch*> Next() override;
 
  private:
+  Transaction* txn_;
   StoredTable table_;
   std::vector<int> columns_;
   bool row_ids_;

@@ -59,6 +59,8 @@ struct RunOptions {
   bool compact = false;   // ColumnMetaData without names
   bool require_transaction = false;
   bool begin = false;
+  sql::LockMode lock = sql::LockMode::kNone;  // TxnContext.lock
+  sql::LockWait lock_wait = sql::LockWait::kWait;
   std::string hint;
   std::chrono::steady_clock::time_point start =
       std::chrono::steady_clock::now();
@@ -447,6 +449,31 @@ bool MayWaitForLocks(std::string_view sql) {
                                    "RENAME", "LOAD",   "WITH",   "LOCK"};
   for (const char* w : kWaiting)
     if (word == w) return true;
+  // A locking read (FOR UPDATE / FOR SHARE / LOCK IN SHARE MODE) waits too;
+  // a false match (the words in a literal) only costs a thread hand-off.
+  if (word != "SELECT" && word != "TABLE" && word != "VALUES") return false;
+  auto is = [](std::string_view w, std::string_view upper) {
+    if (w.size() != upper.size()) return false;
+    for (size_t k = 0; k < w.size(); ++k)
+      if (std::toupper(static_cast<unsigned char>(w[k])) != upper[k])
+        return false;
+    return true;
+  };
+  std::string_view prev;
+  while (i < sql.size()) {
+    if (!std::isalpha(static_cast<unsigned char>(sql[i]))) {
+      ++i;
+      continue;
+    }
+    const size_t start = i;
+    while (i < sql.size() && std::isalpha(static_cast<unsigned char>(sql[i])))
+      ++i;
+    const std::string_view w = sql.substr(start, i - start);
+    if ((is(prev, "FOR") && (is(w, "UPDATE") || is(w, "SHARE"))) ||
+        (is(prev, "SHARE") && is(w, "MODE")))
+      return true;
+    prev = w;
+  }
   return false;
 }
 
@@ -494,6 +521,14 @@ RunOptions OptionsOf(const Req& req) {
   o.compact = req.compact_metadata();
   o.require_transaction = req.txn().require_transaction();
   o.begin = req.txn().begin();
+  using Txn = Xp::Plan::TxnContext;
+  o.lock = req.txn().lock() == Txn::UPDATE  ? sql::LockMode::kUpdate
+           : req.txn().lock() == Txn::SHARE ? sql::LockMode::kShare
+                                            : sql::LockMode::kNone;
+  o.lock_wait = req.txn().lock_wait() == Txn::NOWAIT ? sql::LockWait::kNowait
+                : req.txn().lock_wait() == Txn::SKIP_LOCKED
+                    ? sql::LockWait::kSkipLocked
+                    : sql::LockWait::kWait;
   return o;
 }
 
@@ -519,8 +554,10 @@ void RunRequest(exec::LocalEngine* engine, const RunOptions& opts, Reply& reply,
   }
   engine->set_interrupt(reply.cancel_flag());
   engine->set_collect_access_paths(opts.feedback);
+  engine->set_read_lock(opts.lock, opts.lock_wait);
   XSink sink(reply, opts);
   Result<exec::QueryResult> r = run(&sink);
+  engine->set_read_lock(sql::LockMode::kNone, sql::LockWait::kWait);
   engine->set_interrupt(nullptr);
   Finish(r, sink, reply, &engine->last_stats(), &opts);
 }
@@ -562,7 +599,9 @@ void SqlDispatcher::ExecPlan(Session& session, std::string_view payload,
     });
   };
   size_t keys = 0;
-  if (req.token() == 0 && IsPointPlan(*node, &keys)) {
+  // A point read runs here; a locking one may wait, so it goes to a worker.
+  if (req.token() == 0 && req.txn().lock() == Xp::Plan::TxnContext::NONE &&
+      IsPointPlan(*node, &keys)) {
     run(reply);
   } else {
     reply.Background(req.token(), std::move(run));

@@ -162,6 +162,75 @@ TEST_F(XHandlerTest, PlanFeedbackNamesRowsAndIndexes) {
   EXPECT_FALSE(r->sets.at(0).feedback.has_value());
 }
 
+// Locking reads on the data node alone: SQL FOR UPDATE / FOR SHARE /
+// LOCK IN SHARE MODE, NOWAIT and SKIP LOCKED, and plans carrying
+// TxnContext.lock (what a compute node ships), each against rows another
+// session holds.
+TEST_F(XHandlerTest, LockingReadsLockWhatTheyRead) {
+  Fill(6);
+  auto holder = Connect();
+  ASSERT_TRUE(holder->Execute("BEGIN").ok());
+  auto held = holder->Execute("SELECT v FROM d.t WHERE id = 2 FOR UPDATE");
+  ASSERT_TRUE(held.ok()) << held.status().ToString();
+  ASSERT_TRUE(
+      holder->Execute("SELECT v FROM d.t WHERE k = 4 LOCK IN SHARE MODE").ok());
+  // The error code the node answered with (0: success).
+  auto code = [this](const Result<StmtResult>& r) {
+    return r.ok() ? 0u : client_->last_error().code;
+  };
+  Run("SET innodb_lock_wait_timeout = 1");
+  // Exclusive against exclusive: waits, then 1205; NOWAIT: 3572 at once.
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(code(client_->Execute("SELECT * FROM d.t WHERE id = 2 FOR UPDATE")),
+            1205u);
+  EXPECT_GE(std::chrono::steady_clock::now() - start,
+            std::chrono::milliseconds(900));
+  EXPECT_EQ(
+      code(client_->Execute("SELECT * FROM d.t WHERE id = 2 FOR SHARE NOWAIT")),
+      3572u);
+  // Shared with shared is fine; exclusive against shared is refused; a
+  // write waits for the shared lock too.
+  EXPECT_EQ(
+      code(client_->Execute("SELECT * FROM d.t WHERE id = 4 FOR SHARE NOWAIT")),
+      0u);
+  EXPECT_EQ(code(client_->Execute(
+                "SELECT * FROM d.t WHERE id = 4 FOR UPDATE NOWAIT")),
+            3572u);
+  EXPECT_EQ(code(client_->Execute("UPDATE d.t SET v = 'w' WHERE id = 4")),
+            1205u);
+  // A scan with SKIP LOCKED leaves out the rows others hold exclusively
+  // (and, for an exclusive read, shared ones too).
+  auto skipped =
+      client_->Execute("SELECT id FROM d.t ORDER BY id FOR UPDATE SKIP LOCKED");
+  ASSERT_TRUE(skipped.ok()) << skipped.status().ToString();
+  ASSERT_EQ(skipped->sets.at(0).rows.size(), 4u);  // 1, 3, 5, 6
+  auto shared_skip =
+      client_->Execute("SELECT id FROM d.t ORDER BY id FOR SHARE SKIP LOCKED");
+  ASSERT_TRUE(shared_skip.ok());
+  EXPECT_EQ(shared_skip->sets.at(0).rows.size(), 5u);  // all but 2
+  // A plain read neither waits nor sees uncommitted data.
+  EXPECT_EQ(code(client_->Execute("SELECT * FROM d.t WHERE id = 2")), 0u);
+  // The same through a plan: TxnContext.lock makes the plan's reads lock.
+  Xp::Plan::ExecPlan req;
+  *req.mutable_plan() = PlanOf("SELECT v FROM d.t WHERE id = 2");
+  req.mutable_txn()->set_lock(Xp::Plan::TxnContext::UPDATE);
+  req.mutable_txn()->set_lock_wait(Xp::Plan::TxnContext::NOWAIT);
+  EXPECT_EQ(code(client_->ExecutePlan(req)), 3572u);
+  *req.mutable_plan() = PlanOf("SELECT id FROM d.t");
+  req.mutable_txn()->set_lock_wait(Xp::Plan::TxnContext::SKIP_LOCKED);
+  auto plan_skip = client_->ExecutePlan(req);
+  ASSERT_TRUE(plan_skip.ok()) << plan_skip.status().ToString();
+  EXPECT_EQ(plan_skip->sets.at(0).rows.size(), 4u);
+  req.clear_txn();
+  EXPECT_EQ(code(client_->ExecutePlan(req)), 0u);  // not locking: all rows
+  // Once the holder commits, the locks are free.
+  ASSERT_TRUE(holder->Execute("COMMIT").ok());
+  EXPECT_EQ(code(client_->Execute(
+                "SELECT * FROM d.t WHERE id = 2 FOR UPDATE NOWAIT")),
+            0u);
+  EXPECT_EQ(code(client_->Execute("UPDATE d.t SET v = 'w' WHERE id = 4")), 0u);
+}
+
 TEST_F(XHandlerTest, CoveringIndexReadsRowsFromEntriesAlone) {
   Run("CREATE TABLE d.c (a INT, b BIGINT, m DECIMAL(10,2), x VARBINARY(8), "
       "t VARCHAR(8), PRIMARY KEY (a, b), INDEX i (m DESC, x))");

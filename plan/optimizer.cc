@@ -323,7 +323,9 @@ bool KeyEquality(const BoundExpr* c, const BoundExpr* k,
 
 bool Equality(const BoundExpr& e, const LogicalNode& scan, int* column,
               Value* v) {
-  if (e.op != ExprOp::kEq) return false;
+  // c <=> v with v not NULL is c = v (KeyEquality refuses a NULL v): the
+  // form a compute node ships a key lookup in as SQL.
+  if (e.op != ExprOp::kEq && e.op != ExprOp::kNullSafeEq) return false;
   return KeyEquality(e.args[0].get(), e.args[1].get(), scan, column, v);
 }
 

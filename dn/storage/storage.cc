@@ -102,6 +102,8 @@ void Transaction::EnsureSnapshot() {
 Result<std::optional<std::string>> Transaction::Get(std::string_view key) {
   // A current read of one row locks it first, then reads it: a writer
   // holding it is waited for, and its committed value is what we see.
+  if (read_lock_ != ReadLock::kNone)
+    return LockedGet(key, read_lock_ == ReadLock::kExclusive, read_wait_);
   if (current_read_) return GetForUpdate(key);
   rocksdb::ReadOptions ro;
   if (!current_read_) {
@@ -122,8 +124,28 @@ void Transaction::set_lock_wait(int64_t ms,
   interrupted_ = std::move(interrupted);
 }
 
+void Transaction::set_read_lock(ReadLock lock, LockWait wait) {
+  read_lock_ = lock;
+  read_wait_ = wait;
+}
+
 template <typename Op>
-Status Transaction::Locking(Op&& op) {
+Status Transaction::Locking(Op&& op, LockWait wait, bool* skipped) {
+  if (wait != LockWait::kWait) {  // NOWAIT / SKIP LOCKED: no wait at all
+    if (slice_set_ != 0) {
+      txn_->SetLockTimeout(0);
+      slice_set_ = 0;
+    }
+    const rocksdb::Status s = op();
+    if (!s.IsTimedOut()) return s.IsNotFound() ? Status::OK() : FromRocks(s);
+    if (wait == LockWait::kSkipLocked && skipped != nullptr) {
+      *skipped = true;
+      return Status::OK();
+    }
+    return Status::SqlError(kErrLockNowait, "HY000",
+                            "Statement aborted because lock(s) could not be "
+                            "acquired immediately and NOWAIT is set.");
+  }
   const int64_t total =
       lock_wait_ms_ >= 0 ? lock_wait_ms_ : storage_->options_.lock_timeout_ms;
   int64_t waited = 0;
@@ -145,15 +167,23 @@ Status Transaction::Locking(Op&& op) {
 
 Result<std::optional<std::string>> Transaction::GetForUpdate(
     std::string_view key) {
+  return LockedGet(key, /*exclusive=*/true, LockWait::kWait);
+}
+
+Result<std::optional<std::string>> Transaction::LockedGet(std::string_view key,
+                                                          bool exclusive,
+                                                          LockWait wait) {
   rocksdb::ReadOptions ro;
   std::string value;
-  bool found = false;
-  XP_RETURN_IF_ERROR(Locking([&] {
-    rocksdb::Status s = txn_->GetForUpdate(ro, S(key), &value);
-    found = s.ok();
-    return s;
-  }));
-  if (!found) return std::optional<std::string>();
+  bool found = false, skipped = false;
+  XP_RETURN_IF_ERROR(Locking(
+      [&] {
+        rocksdb::Status s = txn_->GetForUpdate(ro, S(key), &value, exclusive);
+        found = s.ok();
+        return s;
+      },
+      wait, &skipped));
+  if (!found || skipped) return std::optional<std::string>();
   return std::optional<std::string>(std::move(value));
 }
 

@@ -66,6 +66,16 @@ class KeyIterator {
   bool reverse_;
 };
 
+// Locking reads (SELECT ... FOR SHARE / FOR UPDATE; UPDATE and DELETE
+// finding their rows): each row read is locked, then read as it is now.
+enum class ReadLock : uint8_t { kNone, kShared, kExclusive };
+// What a locking read does with a row another transaction holds: wait
+// (innodb_lock_wait_timeout), fail at once (NOWAIT: 3572) or leave the row
+// out (SKIP LOCKED).
+enum class LockWait : uint8_t { kWait, kNowait, kSkipLocked };
+
+inline constexpr uint32_t kErrLockNowait = 3572;
+
 class Transaction {
  public:
   ~Transaction();  // rolls back if neither committed nor rolled back
@@ -107,6 +117,12 @@ class Transaction {
   // the wait with that error. An expired wait is 1205.
   static constexpr int64_t kLockWaitSliceMs = 100;
   void set_lock_wait(int64_t ms, std::function<Status()> interrupted);
+  // While set, Get() is a locking read of that kind: the row is locked
+  // (shared or exclusive) and its latest committed value returned; a row
+  // skipped under SKIP LOCKED reads as absent. Scans leave locking to
+  // their callers, which Get() each key they yield (locking_reads()).
+  void set_read_lock(ReadLock lock, LockWait wait);
+  bool locking_reads() const { return read_lock_ != ReadLock::kNone; }
 
  private:
   friend class Storage;
@@ -114,7 +130,10 @@ class Transaction {
   // Runs `op` (a RocksDB call that may wait for a lock) under the lock
   // wait rules above.
   template <typename Op>
-  Status Locking(Op&& op);
+  Status Locking(Op&& op, LockWait wait = LockWait::kWait,
+                 bool* skipped = nullptr);
+  Result<std::optional<std::string>> LockedGet(std::string_view key,
+                                               bool exclusive, LockWait wait);
 
   Storage* storage_;
   std::unique_ptr<rocksdb::Transaction> txn_;
@@ -122,6 +141,8 @@ class Transaction {
   bool current_read_ = false;
   bool done_ = false;
   bool prepared_ = false;
+  ReadLock read_lock_ = ReadLock::kNone;
+  LockWait read_wait_ = LockWait::kWait;
   int64_t lock_wait_ms_ = -1;
   int64_t slice_set_ = -1;  // the lock timeout RocksDB has now
   std::function<Status()> interrupted_;

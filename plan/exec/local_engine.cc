@@ -766,6 +766,8 @@ Result<QueryResult> LocalEngine::InStatement(
   if (!Autocommit() && !session_->in_transaction())
     XP_RETURN_IF_ERROR(session_->Begin());
   XP_RETURN_IF_ERROR(session_->StatementBegin());
+  if (read_lock_ != sql::LockMode::kNone)
+    session_->SetReadLock(read_lock_, read_wait_);
   Result<QueryResult> out = run();
   Status end = session_->StatementEnd(out.ok());
   if (out.ok() && !end.ok()) return end;
@@ -1097,8 +1099,15 @@ Result<QueryResult> LocalEngine::Show(const sql::Statement& s) {
 
 Result<QueryResult> LocalEngine::ExecuteStatement(sql::StmtPtr stmt) {
   switch (stmt->kind) {
-    case sql::StmtKind::kSelect:
-      return Select(*static_cast<const sql::SelectStatement&>(*stmt).query);
+    case sql::StmtKind::kSelect: {
+      const sql::SelectStmt& q =
+          *static_cast<const sql::SelectStatement&>(*stmt).query;
+      // A locking read locks what it reads until the transaction ends (the
+      // statement's end in autocommit).
+      if (q.lock != sql::LockMode::kNone)
+        session_->SetReadLock(q.lock, q.lock_wait);
+      return Select(q);
+    }
     case sql::StmtKind::kCreateTable:
       return CreateTable(*stmt);
     case sql::StmtKind::kDropTable:
@@ -1573,10 +1582,16 @@ Result<LocalEngine::Matched> LocalEngine::MatchRows(
     const sql::Expr* limit) {
   // UPDATE / DELETE change the rows as they are now, not as the
   // transaction's snapshot saw them (InnoDB's locking read).
+  // Each row read is locked exclusively before it is read, so no other
+  // transaction changes it between this read and the write.
   session_->SetCurrentRead(true);
+  session_->SetReadLock(sql::LockMode::kUpdate, sql::LockWait::kWait);
   struct Restore {
     StoreSession* s;
-    ~Restore() { s->SetCurrentRead(false); }
+    ~Restore() {
+      s->SetReadLock(sql::LockMode::kNone, sql::LockWait::kWait);
+      s->SetCurrentRead(false);
+    }
   } restore{session_.get()};
   const plan::TableSchema& schema = table->schema();
   plan::LogicalNodePtr node = plan::MakeTableScan(&schema);

@@ -106,6 +106,12 @@ class LocalEngine {
   // Record access paths in last_stats() (execution feedback); off by
   // default.
   void set_collect_access_paths(bool on) { collect_paths_ = on; }
+  // Statements and plans run from now on are locking reads of `mode`
+  // (a data node serving a TxnContext.lock request); kNone: as written.
+  void set_read_lock(sql::LockMode mode, sql::LockWait wait) {
+    read_lock_ = mode;
+    read_wait_ = wait;
+  }
   // How the last statement ran (rows examined, access paths).
   const ExecStats& last_stats() const { return last_stats_; }
   // Inside an explicit transaction (BEGIN, XA START, autocommit = 0).
@@ -246,6 +252,8 @@ class LocalEngine {
       const std::function<Result<QueryResult>()>& run);
 
   size_t memory_budget_ = 0;
+  sql::LockMode read_lock_ = sql::LockMode::kNone;
+  sql::LockWait read_wait_ = sql::LockWait::kWait;
   std::mutex running_mu_;
   QueryContext* running_ = nullptr;  // guarded by running_mu_
   const std::atomic<bool>* interrupt_ = nullptr;

@@ -84,6 +84,10 @@ class StoreSession {
   // While on, reads see the latest committed rows instead of the
   // transaction's snapshot (UPDATE / DELETE finding their rows).
   virtual void SetCurrentRead(bool on) {}
+  // Until StatementEnd: reads are locking reads of `mode` (kNone: plain),
+  // rows held by others waited for, refused (NOWAIT) or left out (SKIP
+  // LOCKED). Stores without row locks ignore it.
+  virtual void SetReadLock(sql::LockMode mode, sql::LockWait wait) {}
   // START TRANSACTION WITH CONSISTENT SNAPSHOT: the open transaction's read
   // snapshot is taken now (default: at its first read).
   virtual Status Snapshot() { return Status::OK(); }

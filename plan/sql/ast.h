@@ -12,6 +12,9 @@
 namespace xp::sql {
 
 struct Expr;
+enum class LockMode : uint8_t { kNone, kShare, kUpdate };
+enum class LockWait : uint8_t { kWait, kNowait, kSkipLocked };
+
 struct SelectStmt;
 using ExprPtr = std::unique_ptr<Expr>;
 using SelectPtr = std::unique_ptr<SelectStmt>;
@@ -226,7 +229,11 @@ struct SelectStmt {
   std::vector<OrderItem> order_by;
   ExprPtr limit;  // null: none
   ExprPtr offset_expr;
-  bool for_update = false;
+  // Locking read: FOR UPDATE (exclusive), FOR SHARE / LOCK IN SHARE MODE
+  // (shared), with NOWAIT or SKIP LOCKED. It applies to every table the
+  // statement reads (an OF list is accepted and locks all of them too).
+  LockMode lock = LockMode::kNone;
+  LockWait lock_wait = LockWait::kWait;
 };
 
 // ---------------------------------------------------------------- statements

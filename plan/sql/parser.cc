@@ -1346,20 +1346,44 @@ class Parser {
       if (!q->order_by.empty() || q->limit) q = WrapAsDerived(std::move(q));
       XP_RETURN_IF_ERROR(OrderLimit(&q->order_by, &q->limit, &q->offset_expr));
     }
-    if (AcceptWord("FOR")) {
-      XP_RETURN_IF_ERROR(ExpectWord("UPDATE"));
-      q->for_update = true;
-    } else if (AcceptWord("LOCK")) {
-      XP_RETURN_IF_ERROR(ExpectWord("IN"));
-      XP_RETURN_IF_ERROR(ExpectWord("SHARE"));
-      XP_RETURN_IF_ERROR(ExpectWord("MODE"));
-    }
+    XP_RETURN_IF_ERROR(LockingClauses(q.get()));
     if (!with.empty()) {
       if (!q->with.empty()) return Error();
       q->with = std::move(with);
       q->recursive = recursive;
     }
     return q;
+  }
+
+  // { FOR {UPDATE | SHARE} [OF t [, t]...] [NOWAIT | SKIP LOCKED]
+  //   | LOCK IN SHARE MODE }...: the strongest mode wins.
+  Status LockingClauses(SelectStmt* q) {
+    for (;;) {
+      LockMode mode;
+      if (PeekWord("FOR") && (PeekWord("UPDATE", 1) || PeekWord("SHARE", 1))) {
+        ++pos_;
+        mode = Take().IsWord("UPDATE") ? LockMode::kUpdate : LockMode::kShare;
+        if (AcceptWord("OF")) {
+          do {
+            XP_RETURN_IF_ERROR(Ident().status());
+          } while (AcceptOp(","));
+        }
+        if (AcceptWord("NOWAIT")) {
+          q->lock_wait = LockWait::kNowait;
+        } else if (AcceptWord("SKIP")) {
+          XP_RETURN_IF_ERROR(ExpectWord("LOCKED"));
+          q->lock_wait = LockWait::kSkipLocked;
+        }
+      } else if (AcceptWord("LOCK")) {
+        XP_RETURN_IF_ERROR(ExpectWord("IN"));
+        XP_RETURN_IF_ERROR(ExpectWord("SHARE"));
+        XP_RETURN_IF_ERROR(ExpectWord("MODE"));
+        mode = LockMode::kShare;
+      } else {
+        return Status::OK();
+      }
+      if (mode > q->lock) q->lock = mode;
+    }
   }
 
   SelectPtr WrapAsDerived(SelectPtr q) {

@@ -139,6 +139,18 @@ TEST(ParserTest, SelectClauses) {
   EXPECT_EQ(Canon("SELECT * FROM t LIMIT 5, 10"),
             "SELECT * FROM `t` LIMIT 10 OFFSET 5");
   EXPECT_EQ(Canon("SELECT 1 FROM DUAL"), "SELECT 1");
+  // Locking reads: the strongest clause wins; OF lists are accepted.
+  EXPECT_EQ(Canon("SELECT a FROM t WHERE a = 1 FOR UPDATE"),
+            "SELECT `a` FROM `t` WHERE (`a` = 1) FOR UPDATE");
+  EXPECT_EQ(Canon("SELECT a FROM t LOCK IN SHARE MODE"),
+            "SELECT `a` FROM `t` FOR SHARE");
+  EXPECT_EQ(Canon("SELECT a FROM t FOR SHARE OF t SKIP LOCKED"),
+            "SELECT `a` FROM `t` FOR SHARE SKIP LOCKED");
+  EXPECT_EQ(Canon("SELECT a FROM t ORDER BY a LIMIT 1 FOR SHARE OF t FOR "
+                  "UPDATE OF u NOWAIT"),
+            "SELECT `a` FROM `t` ORDER BY `a` LIMIT 1 FOR UPDATE NOWAIT");
+  EXPECT_FALSE(Parse("SELECT a FROM t LOCK IN SHARE MODE NOWAIT").ok());
+  EXPECT_FALSE(Parse("SELECT a FROM t FOR UPDATE SKIP").ok());
   EXPECT_EQ(Canon("SELECT a 'alias'"), "SELECT `a` AS `alias`");
   EXPECT_EQ(Canon("SELECT c FROM sbtest1 WHERE id=? FOR UPDATE"),
             "SELECT `c` FROM `sbtest1` WHERE (`id` = ?) FOR UPDATE");

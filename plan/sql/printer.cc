@@ -464,7 +464,11 @@ std::string ToSql(const SelectStmt& q) {
     out += " LIMIT " + ToSql(*q.limit);
     if (q.offset_expr) out += " OFFSET " + ToSql(*q.offset_expr);
   }
-  if (q.for_update) out += " FOR UPDATE";
+  if (q.lock != LockMode::kNone) {
+    out += q.lock == LockMode::kUpdate ? " FOR UPDATE" : " FOR SHARE";
+    if (q.lock_wait == LockWait::kNowait) out += " NOWAIT";
+    if (q.lock_wait == LockWait::kSkipLocked) out += " SKIP LOCKED";
+  }
   return out;
 }
 
