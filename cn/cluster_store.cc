@@ -1568,7 +1568,13 @@ Status ClusterSession::PushInsert(sql::InsertStatement& ins,
   *handled = true;
   // Column positions of the VALUES entries.
   std::vector<int> cols;
-  if (ins.columns.empty()) {
+  // VALUES () (with or without "()" as the column list): every column its
+  // default.
+  const bool all_defaults =
+      ins.columns.empty() && !ins.rows.empty() &&
+      std::all_of(ins.rows.begin(), ins.rows.end(),
+                  [](const auto& row) { return row.empty(); });
+  if (ins.columns.empty() && !all_defaults) {
     for (size_t i = 0; i < t->columns.size(); ++i)
       cols.push_back(static_cast<int>(i));
   } else {
@@ -1598,6 +1604,10 @@ Status ClusterSession::PushInsert(sql::InsertStatement& ins,
     }
     const size_t at = static_cast<size_t>(
         std::find(cols.begin(), cols.end(), auto_col) - cols.begin());
+    if (row[at]->kind == sql::ExprKind::kDefault) {
+      ++need;
+      continue;
+    }
     std::optional<Value> v = ConstantOf(*row[at], params);
     if (v &&
         (v->index() == 0 || (v->index() == 1 && std::get<int64_t>(*v) == 0)))
@@ -1616,8 +1626,8 @@ Status ClusterSession::PushInsert(sql::InsertStatement& ins,
     col_list += (i ? "," : "") +
                 QuoteIdent(t->columns[static_cast<size_t>(cols[i])].name);
   if (auto_col >= 0 && !auto_listed)
-    col_list +=
-        "," + QuoteIdent(t->columns[static_cast<size_t>(auto_col)].name);
+    col_list += (cols.empty() ? "" : ",") +
+                QuoteIdent(t->columns[static_cast<size_t>(auto_col)].name);
   col_list += ") VALUES ";
   std::string tail;
   if (!ins.on_duplicate.empty()) {
@@ -1647,7 +1657,10 @@ Status ClusterSession::PushInsert(sql::InsertStatement& ins,
     for (size_t i = 0; i < row.size(); ++i) {
       if (static_cast<int>(i) < static_cast<int>(cols.size()) &&
           cols[i] == auto_col) {
-        std::optional<Value> v = ConstantOf(*row[i], params);
+        // DEFAULT, NULL and 0 take the next value.
+        std::optional<Value> v = row[i]->kind == sql::ExprKind::kDefault
+                                     ? std::optional<Value>(Value())
+                                     : ConstantOf(*row[i], params);
         if (v && (v->index() == 0 ||
                   (v->index() == 1 && std::get<int64_t>(*v) == 0))) {
           generated = Value(next++);
@@ -1674,12 +1687,22 @@ Status ClusterSession::PushInsert(sql::InsertStatement& ins,
           v = generated;
         } else {
           auto it = std::find(cols.begin(), cols.end(), c);
-          if (it == cols.end()) {
-            const auto& def = t->columns[static_cast<size_t>(c)].default_value;
-            v = def ? *def : Value();
+          const sql::Expr* given =
+              it == cols.end()
+                  ? nullptr
+                  : row[static_cast<size_t>(it - cols.begin())].get();
+          if (given == nullptr || given->kind == sql::ExprKind::kDefault) {
+            // Omitted or DEFAULT: the column's default decides the
+            // partition, and the DN stores that same value.
+            const auto& col = t->columns[static_cast<size_t>(c)];
+            if (col.default_now)
+              return Status::SqlError(
+                  1235, "42000",
+                  "This version of MySQL doesn't yet support 'a partition "
+                  "key column defaulting to CURRENT_TIMESTAMP'");
+            v = col.default_value ? *col.default_value : Value();
           } else {
-            v = ConstantOf(*row[static_cast<size_t>(it - cols.begin())],
-                           params);
+            v = ConstantOf(*given, params);
           }
         }
         if (!v)

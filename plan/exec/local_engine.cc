@@ -658,6 +658,14 @@ Result<QueryResult> LocalEngine::Execute(std::string_view sql_text,
       std::unique_lock<std::shared_mutex> lock(store_->ddl_mutex());
       return ExecuteStatement(std::move(stmt));
     }
+    // START TRANSACTION READ ONLY: no writes until it ends (MySQL's
+    // ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION).
+    if (read_only_txn_ && session_->in_transaction() &&
+        (kind == sql::StmtKind::kInsert || kind == sql::StmtKind::kUpdate ||
+         kind == sql::StmtKind::kDelete))
+      return Status::SqlError(
+          1792, "25006",
+          "Cannot execute statement in a READ ONLY transaction.");
     return InStatement([&]() -> Result<QueryResult> {
       return RunStatement(std::move(stmt), params);
     });
@@ -763,8 +771,10 @@ Result<QueryResult> LocalEngine::InStatement(
   std::shared_lock<std::shared_mutex> lock(store_->ddl_mutex());
   // autocommit = 0: every statement runs in a transaction, which COMMIT
   // or ROLLBACK ends.
-  if (!Autocommit() && !session_->in_transaction())
+  if (!Autocommit() && !session_->in_transaction()) {
+    read_only_txn_ = false;
     XP_RETURN_IF_ERROR(session_->Begin());
+  }
   XP_RETURN_IF_ERROR(session_->StatementBegin());
   if (read_lock_ != sql::LockMode::kNone)
     session_->SetReadLock(read_lock_, read_wait_);
@@ -841,13 +851,17 @@ Result<QueryResult> LocalEngine::Transaction(const sql::Statement& s) {
   const auto& t = static_cast<const sql::TransactionStatement&>(s);
   switch (t.op) {
     case sql::TransactionStatement::Op::kBegin:
+      read_only_txn_ = false;
       XP_RETURN_IF_ERROR(session_->Begin());
+      read_only_txn_ = t.read_only;
       if (t.consistent_snapshot) XP_RETURN_IF_ERROR(session_->Snapshot());
       break;
     case sql::TransactionStatement::Op::kCommit:
+      read_only_txn_ = false;
       XP_RETURN_IF_ERROR(session_->Commit());
       break;
     case sql::TransactionStatement::Op::kRollback:
+      read_only_txn_ = false;
       XP_RETURN_IF_ERROR(session_->Rollback());
       break;
   }
@@ -1538,7 +1552,9 @@ Result<QueryResult> LocalEngine::InsertRows(const sql::InsertStatement& ins,
     ++row_number;
     const size_t want =
         positions.empty() ? schema.columns.size() : positions.size();
-    if (row.size() != want) {
+    // VALUES (): every column its default (with or without "()" as the
+    // column list).
+    if (row.size() != want && !(row.empty() && positions.empty())) {
       return Status::SqlError(1136, "21S01",
                               "Column count doesn't match value count at row " +
                                   std::to_string(row_number));

@@ -252,6 +252,7 @@ class LocalEngine {
       const std::function<Result<QueryResult>()>& run);
 
   size_t memory_budget_ = 0;
+  bool read_only_txn_ = false;  // the open transaction is READ ONLY
   sql::LockMode read_lock_ = sql::LockMode::kNone;
   sql::LockWait read_wait_ = sql::LockWait::kWait;
   std::mutex running_mu_;

@@ -37,7 +37,9 @@ Result<std::vector<Value>> AssembleRow(
   // Assemble the full row: given values, then defaults.
   std::vector<Value> row(n);
   std::vector<bool> given(n, false);
-  if (columns.empty() && values.size() != n) {
+  // No columns and no values (VALUES (), or every value DEFAULT): all
+  // defaults.
+  if (columns.empty() && !values.empty() && values.size() != n) {
     return Status::SqlError(1136, "21S01",
                             "Column count doesn't match value count at row 1");
   }

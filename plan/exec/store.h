@@ -40,8 +40,9 @@ class TableStore {
   // row's RowId (a binary string).
   virtual Result<OperatorPtr> Scan(const plan::LogicalNode& scan,
                                    bool row_ids) = 0;
-  // Inserts one row: `columns` are schema positions (empty: all, in order)
-  // and `values` their values, converted here (strict mode); omitted
+  // Inserts one row: `columns` are schema positions (empty: all, in order;
+  // empty with no values: none, every column its default) and `values`
+  // their values, converted here (strict mode); omitted
   // columns take their default; AUTO_INCREMENT assigns the next value to
   // NULL / 0 and follows explicit ones. *insert_id: the value assigned (or
   // 0). 1062 on a duplicate key, with the colliding rows in *conflicts

@@ -203,6 +203,8 @@ q shop -e "CREATE TABLE __xp_1_p0 (id INT PRIMARY KEY)" 2>&1 | grep -q "^ERROR 1
 q shop -e "INSERT INTO customer VALUES (1, 'dup', NULL)" 2>&1 | grep -q "^ERROR 1062 (23000).*Duplicate entry '1' for key 'customer.PRIMARY'" || fail "duplicate key message names the table"
 q shop -e "CREATE TABLE seqd (id INT AUTO_INCREMENT PRIMARY KEY, v INT); INSERT INTO seqd (v) VALUES (1), (2), (3); DROP TABLE seqd; CREATE TABLE seqd (id INT AUTO_INCREMENT PRIMARY KEY, v INT); INSERT INTO seqd (v) VALUES (9)"
 expect "a table created again starts empty, AUTO_INCREMENT from 1" "1	9" q shop -e "SELECT * FROM seqd"
+q shop -e "START TRANSACTION READ ONLY; INSERT INTO note VALUES (9, 'ro')" 2>&1 | grep -q "^ERROR 1792 (25006).*Cannot execute statement in a READ ONLY transaction" || fail "a write in a READ ONLY transaction"
+expect "nothing written in READ ONLY" "0" q shop -e "SELECT COUNT(*) FROM note WHERE id = 9"
 # Names with backticks survive the catalog text (CREATE TABLE on the DNs,
 # the log replayed at restart) quoted, not pasted.
 q shop -e 'CREATE TABLE `we``ird` (`c``1` INT PRIMARY KEY, `v``2` INT, KEY `k``1` (`v``2`)); INSERT INTO `we``ird` VALUES (1, 2)'
