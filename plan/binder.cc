@@ -187,6 +187,7 @@ Result<int> Scope::Resolve(std::string_view table, std::string_view name,
     const ScopeColumn& c = columns_[i];
     if (!NameEquals(c.name, name)) continue;
     if (!table.empty() && c.table != table) continue;
+    if (table.empty() && c.hidden) continue;
     if (found >= 0) {
       return Status::SqlError(1052, "23000",
                               "Column '" + std::string(name) + "' in " +

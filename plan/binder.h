@@ -27,6 +27,10 @@ struct ScopeColumn {
   std::string table;  // alias or table name; empty for derived values
   std::string name;
   DataType type;
+  // Reachable only by a qualified name and `table.*`: a join's USING /
+  // NATURAL columns as each side had them (the unqualified name is the
+  // coalesced column).
+  bool hidden = false;
 };
 
 class Scope;

@@ -92,7 +92,8 @@ void SplitConjuncts(const sql::Expr& e, std::vector<const sql::Expr*>* out) {
 void FlattenInner(const sql::TableRef& r,
                   std::vector<const sql::TableRef*>* units,
                   std::vector<const sql::Expr*>* on) {
-  if (r.kind == sql::TableRef::Kind::kJoin &&
+  if (r.kind == sql::TableRef::Kind::kJoin && !r.natural &&
+      r.using_columns.empty() &&
       (r.join == sql::JoinType::kInner || r.join == sql::JoinType::kCross)) {
     FlattenInner(*r.left, units, on);
     FlattenInner(*r.right, units, on);
@@ -2025,6 +2026,7 @@ Result<LocalEngine::SelectPlan> LocalEngine::PlanSelect(
       for (size_t i = 0; i < columns.size(); ++i) {
         const auto& c = columns[i];
         if (!item.expr->table.empty() && c.table != item.expr->table) continue;
+        if (item.expr->table.empty() && c.hidden) continue;
         if (grouped) {
           sql::Expr ref;
           ref.kind = sql::ExprKind::kColumn;
@@ -2307,10 +2309,10 @@ Result<LocalEngine::FromPlan> LocalEngine::PlanJoinUnit(
     case sql::TableRef::Kind::kJoin:
       break;
   }
+  if (ref.natural || !ref.using_columns.empty())
+    return PlanUsingJoin(ref, outer, owner);
   if (ref.join != sql::JoinType::kLeft && ref.join != sql::JoinType::kRight)
     return PlanFrom(ref, {}, outer, owner);
-  if (ref.natural || !ref.using_columns.empty())
-    return NotSupported("NATURAL / USING joins");
   // An outer join: the preserved side probes, the other is built.
   const bool right = ref.join == sql::JoinType::kRight;
   XP_ASSIGN_OR_RETURN(FromPlan l, PlanJoinUnit(*ref.left, outer, owner));
@@ -2341,6 +2343,126 @@ Result<LocalEngine::FromPlan> LocalEngine::PlanJoinUnit(
     join = plan::MakeProject(std::move(join), std::move(cols));
   }
   out.node = std::move(join);
+  return out;
+}
+
+namespace {
+
+// The one visible column of `columns` named `name`: 1054 when there is
+// none, 1052 when there are several.
+Result<int> UsingColumn(const std::vector<plan::ScopeColumn>& columns,
+                        const std::string& name) {
+  int found = -1;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (columns[i].hidden || !plan::NameEquals(columns[i].name, name)) continue;
+    if (found >= 0)
+      return Status::SqlError(
+          1052, "23000", "Column '" + name + "' in from clause is ambiguous");
+    found = static_cast<int>(i);
+  }
+  if (found < 0)
+    return Status::SqlError(1054, "42S22",
+                            "Unknown column '" + name + "' in 'from clause'");
+  return found;
+}
+
+}  // namespace
+
+Result<LocalEngine::FromPlan> LocalEngine::PlanUsingJoin(
+    const sql::TableRef& ref, const std::shared_ptr<plan::OuterContext>& outer,
+    SelectPlan* owner) {
+  XP_ASSIGN_OR_RETURN(FromPlan l, PlanJoinUnit(*ref.left, outer, owner));
+  XP_ASSIGN_OR_RETURN(FromPlan r, PlanJoinUnit(*ref.right, outer, owner));
+  // The common columns: NATURAL takes every visible name both sides have,
+  // in the left side's order.
+  std::vector<std::string> names = ref.using_columns;
+  if (ref.natural) {
+    for (const auto& c : l.columns) {
+      if (c.hidden) continue;
+      bool both = false;
+      for (const auto& d : r.columns)
+        both |= !d.hidden && plan::NameEquals(c.name, d.name);
+      bool seen = false;
+      for (const auto& n : names) seen |= plan::NameEquals(n, c.name);
+      if (both && !seen) names.push_back(c.name);
+    }
+  }
+  std::vector<int> li, ri;  // per common column: its position on each side
+  for (const std::string& n : names) {
+    XP_ASSIGN_OR_RETURN(int a, UsingColumn(l.columns, n));
+    XP_ASSIGN_OR_RETURN(int b, UsingColumn(r.columns, n));
+    for (int seen : li)
+      if (seen == a)
+        return Status::SqlError(1060, "42S21",
+                                "Duplicate column name '" + n + "'");
+    li.push_back(a);
+    ri.push_back(b);
+  }
+  const bool right = ref.join == sql::JoinType::kRight;
+  const bool outer_join = right || ref.join == sql::JoinType::kLeft;
+  // Join output: the preserved side (the left one of an inner join), then
+  // the other.
+  FromPlan& keep = right ? r : l;
+  FromPlan& other = right ? l : r;
+  const std::vector<int>& ki = right ? ri : li;
+  const std::vector<int>& oi = right ? li : ri;
+  const size_t nk = keep.columns.size();
+  std::vector<plan::BoundExprPtr> eqs;
+  bool hashable = !ki.empty();
+  for (size_t i = 0; i < ki.size(); ++i) {
+    const auto& kt = keep.columns[static_cast<size_t>(ki[i])].type;
+    const auto& ot = other.columns[static_cast<size_t>(oi[i])].type;
+    hashable &= plan::HashJoinable(kt, ot);
+    std::vector<plan::BoundExprPtr> pair;
+    pair.push_back(plan::MakeColumn(ki[i], kt));
+    pair.push_back(plan::MakeColumn(static_cast<int>(nk) + oi[i], ot));
+    XP_ASSIGN_OR_RETURN(plan::BoundExprPtr eq,
+                        plan::MakeCall(plan::ExprOp::kEq, std::move(pair)));
+    eqs.push_back(std::move(eq));
+  }
+  plan::BoundExprPtr on;
+  if (eqs.size() == 1) {
+    on = std::move(eqs[0]);
+  } else if (eqs.size() > 1) {
+    XP_SET_OR_RETURN(on, plan::MakeCall(plan::ExprOp::kAnd, std::move(eqs)));
+  }
+  plan::LogicalNodePtr join;
+  if (!outer_join && hashable) {
+    join = plan::MakeJoin(std::move(keep.node), std::move(other.node),
+                          JoinKind::kInner, ki, oi, nullptr);
+  } else {
+    join = plan::MakeJoin(std::move(keep.node), std::move(other.node),
+                          outer_join ? JoinKind::kLeft : JoinKind::kInner, {},
+                          {}, std::move(on));
+  }
+  // Output, as MySQL orders it: the common columns (from the preserved
+  // side), then each side's columns in order with its common ones hidden
+  // (t1.c and t1.* still reach them; * and c do not).
+  auto at = [&](bool left_side, int i) {
+    return static_cast<int>((left_side != right) ? i : nk + i);
+  };
+  auto common = [](const std::vector<int>& v, size_t i) {
+    return std::find(v.begin(), v.end(), static_cast<int>(i)) != v.end();
+  };
+  FromPlan out;
+  std::vector<plan::BoundExprPtr> cols;
+  for (size_t i = 0; i < ki.size(); ++i) {
+    const auto& c = keep.columns[static_cast<size_t>(ki[i])];
+    cols.push_back(plan::MakeColumn(ki[i], c.type));
+    out.columns.push_back({"", c.name, c.type});
+  }
+  for (int side = 0; side < 2; ++side) {
+    const FromPlan& f = side == 0 ? l : r;
+    const std::vector<int>& mine = side == 0 ? li : ri;
+    for (size_t i = 0; i < f.columns.size(); ++i) {
+      plan::ScopeColumn c = f.columns[i];
+      c.hidden = c.hidden || common(mine, i);
+      cols.push_back(
+          plan::MakeColumn(at(side == 0, static_cast<int>(i)), c.type));
+      out.columns.push_back(std::move(c));
+    }
+  }
+  out.node = plan::MakeProject(std::move(join), std::move(cols));
   return out;
 }
 

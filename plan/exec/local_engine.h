@@ -195,6 +195,11 @@ class LocalEngine {
                             std::vector<const sql::Expr*> where,
                             const std::shared_ptr<plan::OuterContext>& outer,
                             SelectPlan* owner);
+  // t1 JOIN t2 USING (c, ...) / NATURAL [LEFT | RIGHT] JOIN: equalities on
+  // the common columns, which appear once (coalesced), first, as MySQL.
+  Result<FromPlan> PlanUsingJoin(
+      const sql::TableRef& ref,
+      const std::shared_ptr<plan::OuterContext>& outer, SelectPlan* owner);
   Result<FromPlan> PlanJoinUnit(
       const sql::TableRef& ref,
       const std::shared_ptr<plan::OuterContext>& outer, SelectPlan* owner);
