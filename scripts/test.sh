@@ -19,33 +19,37 @@ if [ ! -f build-fuzz/build.ninja ]; then
     -DXP_FUZZ=ON -DXP_BUILD_TESTS=OFF -DXP_BUILD_BENCH=OFF -DXP_BUILD_TOOLS=OFF . >/dev/null
 fi
 cmake --build build-fuzz -j2 --target frame_fuzz sql_fuzz engine_fuzz plan_fuzz mysql_fuzz
-seeds=$(mktemp -d)
-trap 'rm -rf "$seeds"' EXIT
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# Runs one fuzz target on a copy of its seeds; prints the last two lines on
+# success and the whole report (signal, stack, reproducer) on a finding.
+fuzz() {
+  local target=$1 seeds=$2
+  shift 2
+  local dir="$work/$target"
+  mkdir -p "$dir"
+  cp "$seeds"/* "$dir"/
+  if ! build-fuzz/bin/"$target" -seed=1 -artifact_prefix="$work/$target-" "$@" \
+    "$dir" >"$work/$target.log" 2>&1; then
+    echo "fuzz target $target found a failure:" >&2
+    grep -v '^#[0-9]' "$work/$target.log" | tail -n 60 >&2
+    exit 1
+  fi
+  tail -n 2 "$work/$target.log"
+}
+frame_seeds="$work/frame-seeds"
+mkdir -p "$frame_seeds"
 for f in tests/conformance/vectors/*.vec; do
-  sed -n 's/^hex: //p' "$f" | perl -ne 'chomp; print pack("H*", $_)' >"$seeds/$(basename "$f" .vec)"
+  sed -n 's/^hex: //p' "$f" | perl -ne 'chomp; print pack("H*", $_)' \
+    >"$frame_seeds/$(basename "$f" .vec)"
 done
-build-fuzz/bin/frame_fuzz -runs="${XP_FUZZ_RUNS:-100000}" -max_len=4096 -seed=1 \
-  "$seeds" 2>&1 | tail -n 2
-sql_seeds=$(mktemp -d)
-trap 'rm -rf "$seeds" "$sql_seeds"' EXIT
-cp tests/fuzz/sql_seeds/* "$sql_seeds"/
-build-fuzz/bin/sql_fuzz -runs="${XP_FUZZ_RUNS:-100000}" -max_len=512 -seed=1 \
-  "$sql_seeds" 2>&1 | tail -n 2
-engine_seeds=$(mktemp -d)
-trap 'rm -rf "$seeds" "$sql_seeds" "$engine_seeds"' EXIT
-cp tests/fuzz/engine_seeds/* "$engine_seeds"/
-build-fuzz/bin/engine_fuzz -runs="${XP_ENGINE_FUZZ_RUNS:-20000}" -max_len=256 \
-  -seed=1 -timeout=10 "$engine_seeds" 2>&1 | tail -n 2
-plan_seeds=$(mktemp -d)
-trap 'rm -rf "$seeds" "$sql_seeds" "$engine_seeds" "$plan_seeds"' EXIT
-cp tests/fuzz/plan_seeds/* "$plan_seeds"/
-build-fuzz/bin/plan_fuzz -runs="${XP_PLAN_FUZZ_RUNS:-50000}" -max_len=2048 \
-  -seed=1 -timeout=10 "$plan_seeds" 2>&1 | tail -n 2
-mysql_seeds=$(mktemp -d)
-trap 'rm -rf "$seeds" "$sql_seeds" "$engine_seeds" "$plan_seeds" "$mysql_seeds"' EXIT
-cp tests/fuzz/mysql_seeds/* "$mysql_seeds"/
-build-fuzz/bin/mysql_fuzz -runs="${XP_FUZZ_RUNS:-100000}" -max_len=1024 -seed=1 \
-  "$mysql_seeds" 2>&1 | tail -n 2
+fuzz frame_fuzz "$frame_seeds" -runs="${XP_FUZZ_RUNS:-100000}" -max_len=4096
+fuzz sql_fuzz tests/fuzz/sql_seeds -runs="${XP_FUZZ_RUNS:-100000}" -max_len=512
+fuzz engine_fuzz tests/fuzz/engine_seeds -runs="${XP_ENGINE_FUZZ_RUNS:-20000}" \
+  -max_len=256 -timeout=10
+fuzz plan_fuzz tests/fuzz/plan_seeds -runs="${XP_PLAN_FUZZ_RUNS:-50000}" \
+  -max_len=2048 -timeout=10
+fuzz mysql_fuzz tests/fuzz/mysql_seeds -runs="${XP_FUZZ_RUNS:-100000}" -max_len=1024
 
 if [ "${XP_SKIP_SANITIZERS:-0}" != 1 ]; then
   scripts/sanitize.sh

@@ -14,6 +14,20 @@ std::string QuoteIdent(std::string_view name) {
   return out;
 }
 
+namespace {
+
+bool IsPlainWord(std::string_view s) {
+  if (s.empty() || (s[0] >= '0' && s[0] <= '9')) return false;
+  for (char c : s) {
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                    (c >= '0' && c <= '9') || c == '_' || c == '$';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 std::string QuoteString(std::string_view text) {
   std::string out = "'";
   for (char c : text) {
@@ -314,7 +328,9 @@ std::string ToSql(const Expr& e) {
       return out + ")";
     }
     case ExprKind::kFunction: {
-      std::string out = e.text;
+      // A name that is not a plain word came from a quoted identifier
+      // (`name`(...)); print it quoted so it parses back as the same call.
+      std::string out = IsPlainWord(e.text) ? e.text : QuoteIdent(e.text);
       const bool niladic =
           e.args.empty() &&
           (e.text == "CURRENT_TIMESTAMP" || e.text == "CURRENT_DATE" ||
