@@ -1,13 +1,16 @@
 #include "cn/cluster_store.h"
 
 #include <glog/logging.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <fstream>
 #include <functional>
+#include <iterator>
 #include <random>
 #include <set>
 
@@ -2158,7 +2161,21 @@ ClusterStore::ClusterStore(ClusterOptions options)
   xid_prefix_ = buf;
 }
 
-ClusterStore::~ClusterStore() = default;
+ClusterStore::~ClusterStore() {
+  if (lease_thread_.joinable()) {
+    {
+      std::lock_guard<std::mutex> lock(lease_mu_);
+      lease_stop_ = true;
+    }
+    lease_cv_.notify_all();
+    lease_thread_.join();
+  }
+  // A clean stop hands the cluster over at once.
+  if (lease_conn_)
+    (void)lease_conn_->Execute(
+        "DELETE FROM `xp_system`.`cn_lease` WHERE id = 1 AND owner = " +
+        QuoteString(lease_owner_));
+}
 
 std::string ClusterStore::Key(std::string_view db, std::string_view table) {
   return std::string(db) + "." + std::string(table);
@@ -2253,22 +2270,135 @@ Status ClusterStore::ForgetCommit(const std::string& xid) {
       .status();
 }
 
-Result<std::unique_ptr<ClusterStore>> ClusterStore::Open(ClusterOptions o) {
-  if (o.dns.empty()) return Status::InvalidArgument("no data nodes given");
-  std::unique_ptr<ClusterStore> s(new ClusterStore(std::move(o)));
-  for (size_t dn = 0; dn < s->dn_count(); ++dn)
-    XP_RETURN_IF_ERROR(s->Admin(dn, "SELECT 1").status());
-  XP_RETURN_IF_ERROR(s->Bootstrap());
-  XP_RETURN_IF_ERROR(s->Recover());
-  return s;
-}
-
 namespace {
 std::string Text(const ResultSet& set, const std::vector<std::string>& row,
                  size_t c) {
   return FieldText(set.columns[c], row[c], /*binary_as_hex=*/false);
 }
 }  // namespace
+
+Result<std::unique_ptr<ClusterStore>> ClusterStore::Open(ClusterOptions o) {
+  if (o.dns.empty()) return Status::InvalidArgument("no data nodes given");
+  std::unique_ptr<ClusterStore> s(new ClusterStore(std::move(o)));
+  for (size_t dn = 0; dn < s->dn_count(); ++dn)
+    XP_RETURN_IF_ERROR(s->Admin(dn, "SELECT 1").status());
+  // The lease first: nothing is written (catalog, recovery of prepared
+  // branches) while another CN owns the cluster.
+  XP_RETURN_IF_ERROR(
+      s->Admin(0, "CREATE DATABASE IF NOT EXISTS `xp_system`").status());
+  XP_RETURN_IF_ERROR(
+      s->Admin(0,
+               "CREATE TABLE IF NOT EXISTS `xp_system`.`cn_lease` (id INT "
+               "PRIMARY KEY, owner VARCHAR(200) NOT NULL, expires_ms BIGINT "
+               "NOT NULL)")
+          .status());
+  XP_ASSIGN_OR_RETURN(s->lease_conn_, s->Connect(0));
+  {
+    char host[256] = {};
+    gethostname(host, sizeof(host) - 1);
+    std::random_device rd;
+    s->lease_owner_ = std::string(host) + ":" + std::to_string(getpid()) + ":" +
+                      std::to_string(rd());
+  }
+  XP_RETURN_IF_ERROR(s->TakeLease());
+  s->lease_thread_ = std::thread([p = s.get()] { p->LeaseLoop(); });
+  XP_RETURN_IF_ERROR(s->Bootstrap());
+  XP_RETURN_IF_ERROR(s->Recover());
+  return s;
+}
+
+namespace {
+// A lease owner ("host:pid:nonce") that was a process on this host which no
+// longer exists: its lease is free before it expires (a CN killed and
+// started again need not wait). Another host's owner is never "gone".
+bool OwnerGone(const std::string& owner) {
+  char host[256] = {};
+  gethostname(host, sizeof(host) - 1);
+  const size_t a = owner.find(':');
+  const size_t b = a == std::string::npos ? a : owner.find(':', a + 1);
+  if (b == std::string::npos || owner.compare(0, a, host) != 0) return false;
+  const long pid = std::strtol(owner.c_str() + a + 1, nullptr, 10);
+  if (pid <= 0) return false;
+  if (kill(static_cast<pid_t>(pid), 0) != 0) return errno == ESRCH;
+  // A killed process nobody reaped yet is a zombie: it holds nothing.
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)),
+                   std::istreambuf_iterator<char>());
+  const size_t paren = text.rfind(')');
+  return paren != std::string::npos && paren + 2 < text.size() &&
+         (text[paren + 2] == 'Z' || text[paren + 2] == 'X');
+}
+
+int64_t WallMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
+Status ClusterStore::TakeLease() {
+  Client* c = lease_conn_.get();
+  if (c == nullptr) {
+    XP_ASSIGN_OR_RETURN(lease_conn_, Connect(0));
+    c = lease_conn_.get();
+  }
+  auto fail = [&](const Status& st) {
+    (void)c->Execute("ROLLBACK");
+    if (st.code() == Status::Code::kAborted && c->last_error().code != 0)
+      return FromDn(c->last_error().code, c->last_error().sql_state,
+                    c->last_error().msg);
+    lease_conn_.reset();  // reconnect next time
+    return st;
+  };
+  Result<StmtResult> r = c->Execute("BEGIN");
+  if (!r.ok()) return fail(r.status());
+  r = c->Execute(
+      "SELECT owner, expires_ms FROM `xp_system`.`cn_lease` WHERE id = 1 FOR "
+      "UPDATE");
+  if (!r.ok()) return fail(r.status());
+  const int64_t now = WallMs();
+  if (!r->sets.empty() && !r->sets[0].rows.empty()) {
+    const ResultSet& set = r->sets[0];
+    const std::string owner = Text(set, set.rows[0], 0);
+    const int64_t expires = std::stoll(Text(set, set.rows[0], 1));
+    if (owner != lease_owner_ && expires > now && !OwnerGone(owner)) {
+      (void)c->Execute("ROLLBACK");
+      return Status::SqlError(
+          1105, "HY000",
+          "another compute node holds the cluster's catalog lease (owner '" +
+              owner + "', " + std::to_string(expires - now) +
+              " ms left): only one xcn may run on these data nodes; stop it, "
+              "or wait until its lease expires after it died");
+    }
+  }
+  r = c->Execute("REPLACE INTO `xp_system`.`cn_lease` VALUES (1, " +
+                 QuoteString(lease_owner_) + ", " +
+                 std::to_string(now + options_.lease_ms) + ")");
+  if (!r.ok()) return fail(r.status());
+  r = c->Execute("COMMIT");
+  if (!r.ok()) return fail(r.status());
+  return Status::OK();
+}
+
+void ClusterStore::LeaseLoop() {
+  std::unique_lock<std::mutex> lock(lease_mu_);
+  while (!lease_cv_.wait_for(lock,
+                             std::chrono::milliseconds(options_.lease_ms / 3),
+                             [this] { return lease_stop_; })) {
+    lock.unlock();
+    Status st = TakeLease();
+    lock.lock();
+    if (st.ok()) continue;
+    if (st.sql_code() == 1105) {
+      // Another CN took the cluster over (this one was stalled past its
+      // lease): serving on would mean two CNs.
+      LOG(ERROR) << "catalog lease lost: " << st.ToString() << "; stopping";
+      raise(SIGTERM);
+      return;
+    }
+    LOG(WARNING) << "catalog lease not renewed (retrying): " << st.ToString();
+  }
+}
 
 Status ClusterStore::Bootstrap() {
   XP_RETURN_IF_ERROR(

@@ -29,6 +29,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -36,6 +37,7 @@
 #include <set>
 #include <shared_mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "codec/status.h"
@@ -60,6 +62,10 @@ struct ClusterOptions {
   // A DN that does not answer within this long fails the request (error
   // 1429); connecting is retried on the next request.
   uint32_t dn_timeout_ms = 10000;
+  // The catalog lease on DN 0 (one CN per cluster): held this long past
+  // each renewal (renewed every third of it); a CN that finds another's
+  // unexpired lease refuses to start.
+  uint32_t lease_ms = 10000;
 };
 
 // Where a table's rows live. Physical tables on the DNs are named from the
@@ -150,6 +156,18 @@ class ClusterStore : public exec::Store {
   explicit ClusterStore(ClusterOptions options);
   Status Bootstrap();
   Status Recover();
+  // The catalog lease (xp_system.cn_lease on DN 0): taken (or renewed) in a
+  // transaction that locks the lease row; error 1105 naming the holder when
+  // another CN's lease has not expired. LeaseLoop renews it and stops the
+  // process (SIGTERM) if another CN took it over.
+  Status TakeLease();
+  void LeaseLoop();
+  std::unique_ptr<Client> lease_conn_;
+  std::string lease_owner_;
+  std::thread lease_thread_;
+  std::mutex lease_mu_;
+  std::condition_variable lease_cv_;
+  bool lease_stop_ = false;
   Status AppendLog(const std::string& op, const std::string& name,
                    const std::string& body);
   Status ApplyCreateTable(plan::TableSchema schema, uint64_t id);

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <fstream>
 #include <thread>
@@ -28,6 +29,10 @@ DEFINE_int32(embedded_dns, 0,
              "processes next to this binary, on free loopback ports, data in "
              "--data_dir/dn<i>, stopped with the CN (not yet in-process)");
 DEFINE_string(data_dir, "./data", "Data directory of --embedded_dns");
+DEFINE_int32(catalog_lease_ms, 10000,
+             "The catalog lease on data node 0 (one compute node per "
+             "cluster): held this long after each renewal; another xcn "
+             "refuses to start while it holds");
 DEFINE_int32(dn_timeout_ms, 10000,
              "A data node that does not answer within this fails the "
              "statement (error 1429); the CN reconnects on the next one");
@@ -121,6 +126,7 @@ int main(int argc, char** argv) {
   co.user = FLAGS_dn_user;
   co.password = FLAGS_dn_password;
   co.dn_timeout_ms = static_cast<uint32_t>(FLAGS_dn_timeout_ms);
+  co.lease_ms = static_cast<uint32_t>(std::max(FLAGS_catalog_lease_ms, 300));
   auto store = xp::cn::ClusterStore::Open(co);
   if (!store.ok()) {
     LOG(ERROR) << "cannot open the cluster: " << store.status().ToString();

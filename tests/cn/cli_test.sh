@@ -6,14 +6,6 @@
 # surviving a compute node restart.
 set -eu  # no pipefail: error checks pipe a failing client into grep
 . "$(dirname "$0")/lib.sh"
-expect() {  # expect "description" "expected output" actual...
-  local what=$1 want=$2
-  shift 2
-  local got
-  got=$("$@" 2>&1) || true
-  [ "$got" = "$want" ] || fail "$what: expected [$want], got [$got]"
-}
-
 q -e "CREATE DATABASE shop"
 q shop <<'SQL'
 CREATE TABLE customer (id INT PRIMARY KEY, name VARCHAR(20) NOT NULL, city VARCHAR(20)) PARTITION BY HASH(id) PARTITIONS 4;

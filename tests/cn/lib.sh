@@ -3,6 +3,13 @@ mysql=$(command -v mysql || command -v mariadb)
 port=$XP_PORT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 q() { "$mysql" -h127.0.0.1 -P"$port" -uroot --batch --skip-column-names "$@"; }
+expect() {  # expect "description" "expected output" actual...
+  local what=$1 want=$2
+  shift 2
+  local got
+  got=$("$@" 2>&1) || true
+  [ "$got" = "$want" ] || fail "$what: expected [$want], got [$got]"
+}
 
 # keys_on_each_dn DB TABLE N: sets on0 / on1 to a primary key (1..N) whose
 # row lives on DN 0 / DN 1, as EXPLAIN shows the pruned target.
