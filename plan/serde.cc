@@ -709,6 +709,8 @@ Result<LogicalNodePtr> Decoder::Node(const P::Node& in, size_t depth) {
           return Bad("UNION ALL inputs of different types");
       }
       break;
+    case NodeKind::kRemote:
+      return Bad("a Remote node (CN-side only) in a shipped plan");
   }
   DeriveTypes(n.get());
   if (!types.empty() && !(types == n->types)) {
