@@ -246,6 +246,14 @@ class ClusterSession : public exec::StoreSession {
   }
 
   Result<exec::TableStore*> Table(const TableSchema& schema) override;
+  // KILL / a client gone / shutdown: each DN connection's running request
+  // is killed (SESS_KILL QUERY), so a long scan or lock wait there ends now
+  // instead of when the CN next reads it.
+  void Interrupt() override {
+    std::lock_guard<std::mutex> lock(conns_mu_);
+    for (auto& c : conns_)
+      if (c) c->KillRunningQuery();
+  }
   void SetReadLock(sql::LockMode mode, sql::LockWait wait) override {
     read_lock_ = mode;
     read_wait_ = wait;
@@ -416,7 +424,14 @@ class ClusterSession : public exec::StoreSession {
   Status Unblock(size_t dn);
   ClusterStore* store_;
   std::map<const TableSchema*, std::unique_ptr<exec::TableStore>> tables_;
+  // Written by the session's thread only, under conns_mu_ (Interrupt reads
+  // them from another thread).
   std::vector<std::unique_ptr<Client>> conns_;
+  std::mutex conns_mu_;
+  void SetConn(size_t dn, std::unique_ptr<Client> c) {
+    std::lock_guard<std::mutex> lock(conns_mu_);
+    conns_[dn] = std::move(c);
+  }
   // Replies a DN owes this session for requests sent without waiting (a
   // read-only snapshot's START while other requests go out, its COMMIT):
   // read by Settle() before anything else is read from that connection.
@@ -452,7 +467,8 @@ class ClusterSession : public exec::StoreSession {
 
 Result<Client*> ClusterSession::Conn(size_t dn) {
   if (!conns_[dn]) {
-    XP_ASSIGN_OR_RETURN(conns_[dn], store_->Connect(dn));
+    XP_ASSIGN_OR_RETURN(std::unique_ptr<Client> fresh, store_->Connect(dn));
+    SetConn(dn, std::move(fresh));
     // The DN is reachable again: commits that could not finish there do.
     store_->FinishUnfinished(dn);
     if (lock_wait_set_) XP_RETURN_IF_ERROR(SendLockWait(dn));
@@ -505,7 +521,7 @@ Status ClusterSession::DnError(size_t dn, const Status& st) {
     const ServerError e = conns_[dn]->last_error();
     if (e.code != 0) {
       if (e.fatal) {
-        conns_[dn].reset();
+        SetConn(dn, nullptr);
         pending_[dn] = 0;
         if (branches_[dn].active()) {
           lost_branch_ = true;
@@ -516,7 +532,7 @@ Status ClusterSession::DnError(size_t dn, const Status& st) {
     }
   }
   if (st.sql_code() != 0) return st;
-  conns_[dn].reset();
+  SetConn(dn, nullptr);
   pending_[dn] = 0;
   if (branches_[dn].active()) {
     lost_branch_ = true;
@@ -691,7 +707,7 @@ Status ClusterSession::EndBranches(bool commit) {
       finish.erase(std::remove_if(finish.begin(), finish.end(),
                                   [](const auto& w) { return w.first == 1; }),
                    finish.end());
-      conns_[1].reset();
+      SetConn(1, nullptr);
       pending_[1] = 0;
       lost = Status::IOError("failpoint: data node 1 lost in phase two");
     }

@@ -15,6 +15,7 @@
 
 #include "cn/cluster_store.h"
 #include "cn/mysql_server.h"
+#include "plan/exec/query_context.h"
 
 DEFINE_int32(port, 3306, "MySQL protocol TCP port (127.0.0.1); 0 picks one");
 DEFINE_string(dn, "127.0.0.1:33060",
@@ -33,6 +34,15 @@ DEFINE_int32(catalog_lease_ms, 10000,
              "The catalog lease on data node 0 (one compute node per "
              "cluster): held this long after each renewal; another xcn "
              "refuses to start while it holds");
+DEFINE_int64(statement_memory_limit_mb, 1024,
+             "Memory one statement may hold (sorts, hash tables, join build "
+             "sides, materialized results) before it fails with 7006; a "
+             "session may change its own with SET xp_statement_memory_limit "
+             "(bytes); 0: no per-statement limit");
+DEFINE_int64(node_memory_limit_mb, -1,
+             "Memory all running statements together may hold before the "
+             "one that asks for more fails with 7006; -1: half the machine's "
+             "memory or 60% of ulimit -v, whichever is lower; 0: no cap");
 DEFINE_int32(dn_timeout_ms, 10000,
              "A data node that does not answer within this fails the "
              "statement (error 1429); the CN reconnects on the next one");
@@ -101,8 +111,13 @@ int main(int argc, char** argv) {
       "Usage: xcn --dn=HOST:PORT[,HOST:PORT...] [--port=3306] [--user=root "
       "--password=PW]");
   gflags::ParseCommandLineFlags(&argc, &argv, true);
+  const size_t node_memory = xp::exec::SetMemoryLimitsMb(
+      FLAGS_statement_memory_limit_mb, FLAGS_node_memory_limit_mb);
   FLAGS_logtostderr = true;
   google::InitGoogleLogging(argv[0]);
+  LOG(INFO) << "memory limits: " << FLAGS_statement_memory_limit_mb
+            << " MiB per statement, " << (node_memory >> 20)
+            << " MiB for all statements of this node";
   std::string dn_list = FLAGS_dn;
   if (FLAGS_embedded_dns < 0 || FLAGS_embedded_dns > 64) {
     LOG(ERROR) << "--embedded_dns: 1..64 data nodes";

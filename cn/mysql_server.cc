@@ -317,6 +317,14 @@ class MysqlServer::Connection : public exec::ResultSink {
     std::lock_guard<std::mutex> lock(mu_);
     if (engine_) engine_->CancelRunning();
   }
+  // A statement runs and the client has closed its end (or the socket
+  // failed): nobody will read the answer.
+  bool AbandonedWhileBusy() const {
+    if (!busy_.load(std::memory_order_relaxed) || closing_) return false;
+    pollfd p{fd_, POLLRDHUP, 0};
+    return ::poll(&p, 1, 0) > 0 &&
+           (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
+  }
   ProcessInfo Info() const {
     std::lock_guard<std::mutex> lock(mu_);
     ProcessInfo p;
@@ -368,6 +376,7 @@ class MysqlServer::Connection : public exec::ResultSink {
     return s;
   }
   void SetCommand(const char* command, std::string_view info) {
+    busy_.store(std::strcmp(command, "Sleep") != 0, std::memory_order_relaxed);
     std::string db = engine_ ? engine_->current_database() : "";
     std::lock_guard<std::mutex> lock(mu_);
     db_ = std::move(db);
@@ -380,6 +389,7 @@ class MysqlServer::Connection : public exec::ResultSink {
   int fd_;
   const uint32_t id_;
   std::atomic<bool> closing_{false};
+  std::atomic<bool> busy_{false};  // a command other than Sleep runs
   uint32_t caps_ = 0;
   uint8_t seq_ = 0;
   std::string out_;
@@ -612,7 +622,8 @@ bool MysqlServer::Connection::Handshake() {
     return false;
   }
   auto engine = std::make_unique<exec::LocalEngine>(server_->store_);
-  engine->set_memory_budget(server_->options_.memory_budget);
+  if (server_->options_.memory_budget != 0)
+    engine->set_memory_budget(server_->options_.memory_budget);
   engine->set_connection(id_, std::string(user));
   if (server_->session_init_) server_->session_init_(engine.get());
   if (!db.empty()) {
@@ -1056,7 +1067,9 @@ Status MysqlServer::Start() {
 void MysqlServer::AcceptLoop() {
   while (!stopping_) {
     pollfd pfd{listen_fd_, POLLIN, 0};
-    if (::poll(&pfd, 1, 200) <= 0) continue;
+    const int ready = ::poll(&pfd, 1, 200);
+    CancelAbandoned();
+    if (ready <= 0) continue;
     const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
     if (fd < 0) continue;
     std::shared_ptr<Connection> c;
@@ -1087,6 +1100,21 @@ void MysqlServer::AcceptLoop() {
       if (conns_.empty()) conns_cv_.notify_all();
     }).detach();
   }
+}
+
+void MysqlServer::CancelAbandoned() {
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_watch_ < std::chrono::milliseconds(200)) return;
+  last_watch_ = now;
+  std::vector<std::shared_ptr<Connection>> gone;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& [id, c] : conns_)
+      if (c->AbandonedWhileBusy()) gone.push_back(c);
+  }
+  // The statement is cancelled (on the DNs too) and the connection closed,
+  // as MySQL does when it notices a client went away.
+  for (auto& c : gone) c->Shutdown();
 }
 
 void MysqlServer::Stop() {

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -37,7 +38,8 @@ struct MysqlServerOptions {
   size_t max_connections = 1000;
   // Prepared statements per connection (max_prepared_stmt_count): 1461.
   size_t max_prepared_statements = 16382;
-  // Per-statement memory budget of each session's engine (0: none).
+  // Per-statement memory budget of each session's engine (0: the
+  // process default, exec::DefaultStatementMemory()).
   size_t memory_budget = 0;
 };
 
@@ -73,6 +75,10 @@ class MysqlServer {
 
  private:
   void AcceptLoop();
+  // Every 200 ms from the accept loop: statements whose client closed its
+  // connection are cancelled and their connections closed.
+  void CancelAbandoned();
+  std::chrono::steady_clock::time_point last_watch_;
 
   const MysqlServerOptions options_;
   exec::Store* store_;

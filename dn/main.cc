@@ -12,6 +12,7 @@
 #include "codec/coding.h"
 #include "dn/sql_store.h"
 #include "dn/x_handler.h"
+#include "plan/exec/query_context.h"
 #include "xprotocol/server.h"
 
 DEFINE_string(bind, "127.0.0.1", "Address to listen on");
@@ -40,6 +41,15 @@ DEFINE_bool(sync_wal, true,
 DEFINE_uint64(max_connections, 1024, "Connections beyond this get error 1040");
 DEFINE_int32(idle_timeout_ms, 28800000,
              "Idle connections are closed after this");
+DEFINE_int64(statement_memory_limit_mb, 1024,
+             "Memory one statement may hold (sorts, hash tables, join build "
+             "sides, materialized results) before it fails with 7006; a "
+             "session may change its own with SET xp_statement_memory_limit "
+             "(bytes); 0: no per-statement limit");
+DEFINE_int64(node_memory_limit_mb, -1,
+             "Memory all running statements together may hold before the "
+             "one that asks for more fails with 7006; -1: half the machine's "
+             "memory or 60% of ulimit -v, whichever is lower; 0: no cap");
 DEFINE_int64(lock_wait_timeout_ms, 50000,
              "A row lock wait longer than this fails with 1205");
 DEFINE_string(default_database, "test",
@@ -88,8 +98,13 @@ int main(int argc, char** argv) {
       "XProtocol data node: SQL over RocksDB, served over X Protocol.\n"
       "Usage: xdn --data_dir=DIR [--port=33060] [--user=root --password=PW]");
   gflags::ParseCommandLineFlags(&argc, &argv, true);
+  const size_t node_memory = xp::exec::SetMemoryLimitsMb(
+      FLAGS_statement_memory_limit_mb, FLAGS_node_memory_limit_mb);
   FLAGS_logtostderr = true;
   google::InitGoogleLogging(argv[0]);
+  LOG(INFO) << "memory limits: " << FLAGS_statement_memory_limit_mb
+            << " MiB per statement, " << (node_memory >> 20)
+            << " MiB for all statements of this node";
 
   if (!FLAGS_hash_user.empty()) {
     const xp::UserRecord r = xp::MakeUserRecord(FLAGS_password);

@@ -140,7 +140,28 @@ void Client::set_timeout(std::chrono::milliseconds timeout) {
   ApplyTimeout();
 }
 
+void Client::KillRunningQuery() {
+  Xp::Session::KillSession kill;
+  kill.set_session_id(0);
+  kill.set_kind(Xp::Session::KillSession::QUERY);
+  Buffer frame;
+  if (!EncodeRequest(&frame, framing_, ClientMsg::SESS_KILL, kill, 0,
+                     /*compress=*/false, options_.compression_threshold)
+           .ok())
+    return;
+  std::lock_guard<std::mutex> lock(send_mu_);
+  std::string_view bytes = frame.view();
+  const int fd = io_->socket.native_handle();
+  while (!bytes.empty()) {
+    const ssize_t n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    bytes.remove_prefix(static_cast<size_t>(n));
+  }
+}
+
 Status Client::SendBytes(std::string_view bytes) {
+  std::lock_guard<std::mutex> lock(send_mu_);
   if (broken_) return Status::IOError("connection is closed");
   // Plain send(2): Asio's blocking calls poll without the socket's
   // SO_SNDTIMEO / SO_RCVTIMEO, so they would wait forever.

@@ -11,6 +11,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -100,6 +101,13 @@ class Client {
   // Session.Reset; keep_open=false requires authenticating again.
   Status Reset(bool keep_open = true, uint64_t session_id = 0);
 
+  // Thread-safe (the one call allowed while another thread uses the
+  // client): SESS_KILL QUERY of the connection's own session, so the
+  // request the server runs for it fails with 1317. Never answered; a kill
+  // that finds nothing running is ignored by the server (docs/PROTOCOL.md
+  // §7). Errors are ignored: the owner sees the connection's state itself.
+  void KillRunningQuery();
+
   // Raw access for tools and conformance tests.
   Status Send(uint8_t type, const google::protobuf::MessageLite& msg,
               uint64_t session_id = 0);
@@ -131,6 +139,7 @@ class Client {
 
   ClientOptions options_;
   std::unique_ptr<Io> io_;
+  std::mutex send_mu_;  // one writer on the socket at a time
   frame::Framing framing_ = frame::Framing::kPlain;
   bool compression_ = false;
   bool broken_ = false;

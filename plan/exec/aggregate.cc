@@ -172,9 +172,13 @@ Status HashAggregateOperator::Consume(const Batch& in) {
                             types[static_cast<size_t>(c)], r));
       }
       keys_.push_back(std::move(k));
-      // Key bytes, the key's Values and the aggregates' slots (estimate).
-      XP_RETURN_IF_ERROR(ChargeMemory(
-          key_.size() + 48 * (group_columns_.size() + states_.size())));
+      // Key bytes, the hash entry and the key vector with its allocation
+      // headers, the key's Values, the aggregates' slots (measured RSS per
+      // group stays within the charge).
+      XP_RETURN_IF_ERROR(
+          ChargeMemory(key_.size() + 80 +
+                       (sizeof(plan::Value) + 16) * group_columns_.size() +
+                       32 * states_.size()));
       row_groups_[r] = id;
     } else {
       row_groups_[r] = it->second;

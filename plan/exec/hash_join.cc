@@ -93,6 +93,8 @@ void HashJoinOperator::Emit(size_t n, size_t p, uint64_t b) {
 
 Result<const Batch*> HashJoinOperator::Next() {
   if (!built_) XP_RETURN_IF_ERROR(Build());
+  // A probe batch with long chains fills many output batches.
+  XP_RETURN_IF_ERROR(CheckCancelled());
   out_.Reset();
   size_t n = 0;
   for (;;) {

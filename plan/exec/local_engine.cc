@@ -3,7 +3,9 @@
 #include <cctype>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <functional>
+#include <new>
 
 #include "plan/binder.h"
 #include "plan/exec/aggregate.h"
@@ -56,6 +58,60 @@ void CollectAggregates(const sql::Expr& e, std::vector<const sql::Expr*>* out) {
     return;
   }
   for (const auto& a : e.args) CollectAggregates(*a, out);
+}
+
+// What a GROUP BY key names: `GROUP BY n` is the n-th select item (a
+// position inside a * is that column); an unqualified name that is no
+// column of FROM is a select-list alias (MySQL searches FROM first);
+// anything else is itself. Grouping on an aggregate is 1056.
+Result<const sql::Expr*> GroupKey(const sql::Expr& g, const sql::SelectStmt& q,
+                                  const plan::Scope& scope,
+                                  std::deque<sql::Expr>* star_refs) {
+  const sql::Expr* item = nullptr;
+  if (g.kind == sql::ExprKind::kLiteral &&
+      g.lit == sql::LiteralKind::kInteger) {
+    const long long p =
+        g.text.size() > 18 ? -1 : std::strtoll(g.text.c_str(), nullptr, 10);
+    long long at = 0;
+    for (const auto& it : q.items) {
+      if (it.expr->kind != sql::ExprKind::kStar) {
+        if (++at == p) item = it.expr.get();
+      } else {
+        for (const auto& c : scope.columns()) {
+          if (!it.expr->table.empty() ? c.table != it.expr->table : c.hidden)
+            continue;
+          if (++at != p) continue;
+          sql::Expr& ref = star_refs->emplace_back();
+          ref.kind = sql::ExprKind::kColumn;
+          ref.table = c.table;
+          ref.text = c.name;
+          item = &ref;
+        }
+      }
+      if (item != nullptr) break;
+    }
+    if (item == nullptr) {
+      return Status::SqlError(
+          1054, "42S22",
+          "Unknown column '" + g.text + "' in 'group statement'");
+    }
+  } else if (g.kind == sql::ExprKind::kColumn && g.table.empty() &&
+             !scope.Resolve("", g.text, "group statement").ok()) {
+    for (const auto& it : q.items) {
+      if (!it.alias.empty() && plan::NameEquals(it.alias, g.text)) {
+        item = it.expr.get();
+        break;
+      }
+    }
+  }
+  if (item == nullptr) return &g;
+  std::vector<const sql::Expr*> aggs;
+  CollectAggregates(*item, &aggs);
+  if (!aggs.empty()) {
+    return Status::SqlError(1056, "42000",
+                            "Can't group on '" + sql::ToSql(*item) + "'");
+  }
+  return item;
 }
 
 Result<uint64_t> LimitNumber(const sql::Expr& e) {
@@ -386,6 +442,11 @@ std::map<std::string, plan::Value> DefaultVariables() {
       // 1: every plan is serialized, validated and decoded before it runs
       // (plan/serde.h), as a data node receiving it would.
       {"xp_plan_roundtrip", plan::Value(int64_t{0})},
+      // Bytes a statement may hold in sorts, hash tables, join build sides
+      // and materialized results before it fails with 7006 (0: only the
+      // node-wide cap); the daemon's --statement_memory_limit_mb.
+      {"xp_statement_memory_limit",
+       plan::Value(static_cast<int64_t>(DefaultStatementMemory()))},
       // Compute node: ship fragments as plans or SQL text (auto | plan |
       // sql); other stores ignore it.
       {"xplan_mode", plan::Value(std::string("auto"))},
@@ -395,6 +456,17 @@ std::map<std::string, plan::Value> DefaultVariables() {
 }  // namespace
 
 LocalEngine::LocalEngine() : LocalEngine(nullptr) {}
+
+void LocalEngine::set_memory_budget(size_t bytes) {
+  system_variables_["xp_statement_memory_limit"] =
+      plan::Value(static_cast<int64_t>(bytes));
+}
+
+size_t LocalEngine::StatementMemoryLimit() const {
+  const plan::Value& v = system_variables_.at("xp_statement_memory_limit");
+  const int64_t* i = std::get_if<int64_t>(&v);
+  return i != nullptr && *i > 0 ? static_cast<size_t>(*i) : 0;
+}
 
 // The session's destructor rolls back an open transaction.
 LocalEngine::~LocalEngine() = default;
@@ -495,6 +567,23 @@ Result<QueryResult> LocalEngine::Trigger(const sql::Statement& s) {
   return QueryResult();
 }
 
+namespace {
+// An integer system variable's new value clamped to [lo, hi], as MySQL
+// does; another type is ER_WRONG_TYPE_FOR_VAR.
+Result<plan::Value> ClampInteger(const std::string& name, const plan::Value& v,
+                                 int64_t lo, int64_t hi) {
+  const int64_t* i = std::get_if<int64_t>(&v);
+  const uint64_t* u = std::get_if<uint64_t>(&v);
+  if (i == nullptr && u == nullptr) {
+    return Status::SqlError(
+        1232, "42000", "Incorrect argument type to variable '" + name + "'");
+  }
+  return plan::Value(i != nullptr ? std::clamp<int64_t>(*i, lo, hi)
+                                  : static_cast<int64_t>(std::min<uint64_t>(
+                                        *u, static_cast<uint64_t>(hi))));
+}
+}  // namespace
+
 Result<QueryResult> LocalEngine::Set(const sql::Statement& s) {
   const auto& set = static_cast<const sql::SetStatement&>(s);
   plan::Scope scope;
@@ -532,17 +621,9 @@ Result<QueryResult> LocalEngine::Set(const sql::Statement& s) {
       v = plan::Value(mode);
     }
     if (item.name == "innodb_lock_wait_timeout") {
-      const int64_t* i = std::get_if<int64_t>(&v);
-      const uint64_t* u = std::get_if<uint64_t>(&v);
-      if (i == nullptr && u == nullptr) {  // MySQL's ER_WRONG_TYPE_FOR_VAR
-        return Status::SqlError(
-            1232, "42000",
-            "Incorrect argument type to variable 'innodb_lock_wait_timeout'");
-      }
-      constexpr int64_t kMax = 1073741824;
-      v = plan::Value(i != nullptr
-                          ? std::clamp<int64_t>(*i, 1, kMax)
-                          : static_cast<int64_t>(std::min<uint64_t>(*u, kMax)));
+      XP_SET_OR_RETURN(v, ClampInteger(item.name, v, 1, 1073741824));
+    } else if (item.name == "xp_statement_memory_limit") {
+      XP_SET_OR_RETURN(v, ClampInteger(item.name, v, 0, int64_t{1} << 50));
     }
     XP_RETURN_IF_ERROR(session_->OnVariable(item.name, v));
     it->second = std::move(v);
@@ -570,7 +651,9 @@ bool LocalEngine::in_transaction() const { return session_->in_transaction(); }
 
 void LocalEngine::CancelRunning() {
   std::lock_guard<std::mutex> lock(running_mu_);
-  if (running_ != nullptr) running_->Cancel();
+  if (running_ == nullptr) return;
+  running_->Cancel();
+  session_->Interrupt();
 }
 
 namespace {
@@ -629,7 +712,7 @@ Result<QueryResult> LocalEngine::Execute(std::string_view sql_text,
             std::to_string(stmt->param_count) + " placeholders, " +
             std::to_string(params.size()) + " given");
   }
-  QueryContext ctx(memory_budget_);
+  QueryContext ctx(StatementMemoryLimit());
   ctx.set_interrupt(interrupt_);
   ctx.set_collect_access_paths(collect_paths_);
   QueryContext::Bind bind(&ctx);
@@ -691,7 +774,7 @@ Result<StatementShape> LocalEngine::Describe(std::string_view sql_text) {
   shape.params = stmt->param_count;
   if (stmt->kind != sql::StmtKind::kSelect) return shape;
   const std::vector<plan::Value> nulls(stmt->param_count);
-  QueryContext ctx(memory_budget_);
+  QueryContext ctx(StatementMemoryLimit());
   QueryContext::Bind bind(&ctx);
   std::shared_lock<std::shared_mutex> lock(store_->ddl_mutex());
   params_ = &nulls;
@@ -779,7 +862,18 @@ Result<QueryResult> LocalEngine::InStatement(
   XP_RETURN_IF_ERROR(session_->StatementBegin());
   if (read_lock_ != sql::LockMode::kNone)
     session_->SetReadLock(read_lock_, read_wait_);
-  Result<QueryResult> out = run();
+  Result<QueryResult> out = [&]() -> Result<QueryResult> {
+    try {
+      return run();
+    } catch (const std::bad_alloc&) {
+      // Memory the budgets did not see ran out (the process's limit): this
+      // statement fails and is undone; the node goes on (MySQL's
+      // ER_OUTOFMEMORY).
+      return Status::SqlError(1037, "HY001",
+                              "Out of memory: the statement was stopped (its "
+                              "work was rolled back)");
+    }
+  }();
   Status end = session_->StatementEnd(out.ok());
   if (out.ok() && !end.ok()) return end;
   // A deadlock victim loses its whole transaction (as in InnoDB), so the
@@ -793,7 +887,7 @@ Result<QueryResult> LocalEngine::InStatement(
 Result<QueryResult> LocalEngine::ExecutePlan(
     const Xp::Plan::Node& plan, const std::vector<plan::Value>& params,
     ResultSink* sink) {
-  QueryContext ctx(memory_budget_);
+  QueryContext ctx(StatementMemoryLimit());
   ctx.set_interrupt(interrupt_);
   ctx.set_collect_access_paths(collect_paths_);
   QueryContext::Bind bind(&ctx);
@@ -1883,12 +1977,15 @@ Result<LocalEngine::SelectPlan> LocalEngine::PlanSelect(
   if (!q.group_by.empty() || !aggs.empty()) {
     std::vector<plan::BoundExprPtr> pre;
     std::vector<int> group_base;  // base column of a plain-column key, or -1
+    std::deque<sql::Expr> star_refs;  // select-list positions inside a *
     for (const auto& g : q.group_by) {
+      XP_ASSIGN_OR_RETURN(const sql::Expr* key,
+                          GroupKey(*g, q, scope, &star_refs));
       XP_ASSIGN_OR_RETURN(plan::BoundExprPtr b,
-                          plan::BindExpr(*g, scope, "group statement"));
+                          plan::BindExpr(*key, scope, "group statement"));
       group_base.push_back(b->op == plan::ExprOp::kColumn ? b->column : -1);
       pre.push_back(std::move(b));
-      group_sql.push_back(sql::ToSql(*g));
+      group_sql.push_back(sql::ToSql(*key));
     }
     std::vector<AggSpec> specs;
     for (const sql::Expr* a : aggs) {

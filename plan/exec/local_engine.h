@@ -94,9 +94,11 @@ class LocalEngine {
   }
   // autocommit = 1 (the session variable).
   bool autocommit() const { return Autocommit(); }
-  // Per-statement memory budget in bytes (0: unlimited); over it a
-  // statement fails with 7006 and changes nothing.
-  void set_memory_budget(size_t bytes) { memory_budget_ = bytes; }
+  // Per-statement memory budget in bytes (0: only the node-wide cap); over
+  // it a statement fails with 7006 and changes nothing. The session
+  // variable xp_statement_memory_limit; it starts at
+  // exec::DefaultStatementMemory().
+  void set_memory_budget(size_t bytes);
   // From any thread: the running statement fails with 1317 at its next
   // batch (no effect when idle).
   void CancelRunning();
@@ -169,6 +171,7 @@ class LocalEngine {
   Result<plan::Value> ReadVariable(const sql::Expr& e) const;
   bool OnlyFullGroupBy() const;
   bool Autocommit() const;
+  size_t StatementMemoryLimit() const;
   // sql_mode makes x / 0 in stored values an error (strict mode with
   // ERROR_FOR_DIVISION_BY_ZERO).
   bool StrictDivisionByZero() const;
@@ -256,7 +259,6 @@ class LocalEngine {
   Result<QueryResult> InStatement(
       const std::function<Result<QueryResult>()>& run);
 
-  size_t memory_budget_ = 0;
   bool read_only_txn_ = false;  // the open transaction is READ ONLY
   sql::LockMode read_lock_ = sql::LockMode::kNone;
   sql::LockWait read_wait_ = sql::LockWait::kWait;

@@ -77,6 +77,9 @@ size_t NestedLoopJoinOperator::FillCandidates() {
 Result<const Batch*> NestedLoopJoinOperator::Next() {
   if (!built_) XP_RETURN_IF_ERROR(Build());
   for (;;) {
+    // One probe batch makes up to |build| candidate batches: a kill or a
+    // time limit is seen between them, not only when a source is read.
+    XP_RETURN_IF_ERROR(CheckCancelled());
     if (in_ == nullptr) {
       XP_ASSIGN_OR_RETURN(in_, probe_->Next());
       if (in_ == nullptr) return static_cast<const Batch*>(nullptr);

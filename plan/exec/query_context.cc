@@ -1,5 +1,9 @@
 #include "plan/exec/query_context.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <chrono>
 #include <string>
 
@@ -7,15 +11,65 @@ namespace xp::exec {
 
 namespace {
 thread_local QueryContext* g_current = nullptr;
+std::atomic<size_t> g_statement_default{0};
+std::atomic<size_t> g_node_cap{0};
+std::atomic<size_t> g_node_used{0};
 }  // namespace
+
+void SetMemoryLimits(size_t statement_default, size_t node_cap) {
+  g_statement_default.store(statement_default, std::memory_order_relaxed);
+  g_node_cap.store(node_cap, std::memory_order_relaxed);
+}
+
+size_t SetMemoryLimitsMb(int64_t statement_mb, int64_t node_mb) {
+  const size_t node =
+      node_mb < 0 ? AutoNodeMemoryCap() : static_cast<size_t>(node_mb) << 20;
+  SetMemoryLimits(static_cast<size_t>(std::max<int64_t>(statement_mb, 0)) << 20,
+                  node);
+  return node;
+}
+
+size_t DefaultStatementMemory() {
+  return g_statement_default.load(std::memory_order_relaxed);
+}
+
+size_t AutoNodeMemoryCap() {
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page = sysconf(_SC_PAGESIZE);
+  size_t cap = pages > 0 && page > 0
+                   ? static_cast<size_t>(pages) * static_cast<size_t>(page) / 2
+                   : size_t{4} << 30;
+  struct rlimit as {};
+  if (getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY)
+    cap = std::min(cap, static_cast<size_t>(as.rlim_cur) / 10 * 6);
+  return cap;
+}
+
+size_t NodeMemoryInUse() { return g_node_used.load(std::memory_order_relaxed); }
+
+QueryContext::~QueryContext() {
+  g_node_used.fetch_sub(used_, std::memory_order_relaxed);
+}
 
 Status QueryContext::Charge(size_t bytes) {
   used_ += bytes;
+  const size_t node =
+      g_node_used.fetch_add(bytes, std::memory_order_relaxed) + bytes;
   if (budget_ != 0 && used_ > budget_) {
     return Status::SqlError(
         kErrQueryMemory, "HY000",
         "Query exceeded its memory budget of " + std::to_string(budget_) +
-            " bytes (needed at least " + std::to_string(used_) + ")");
+            " bytes (needed at least " + std::to_string(used_) +
+            "; xp_statement_memory_limit)");
+  }
+  const size_t cap = g_node_cap.load(std::memory_order_relaxed);
+  if (cap != 0 && node > cap) {
+    return Status::SqlError(
+        kErrQueryMemory, "HY000",
+        "Query exceeded its memory budget: the statements running on this "
+        "node hold " +
+            std::to_string(node) + " bytes, over the node's limit of " +
+            std::to_string(cap) + " (this one " + std::to_string(used_) + ")");
   }
   return Status::OK();
 }

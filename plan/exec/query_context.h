@@ -5,6 +5,8 @@
 // (QueryContext::Bind), so operators need no extra plumbing; a thread runs
 // one query at a time.
 //   over budget -> error 7006 (HY000) "Query exceeded its memory budget ..."
+//     (its own budget, or the node-wide cap on what all running statements
+//     of the process hold together)
 //   cancelled   -> error 1317 (70100) "Query execution was interrupted"
 //   past its time limit (max_execution_time) -> error 3024 (HY000)
 #pragma once
@@ -31,10 +33,27 @@ struct ExecStats {
   std::vector<std::string> access_paths;
 };
 
+// Process-wide memory limits (the daemons' flags): the default budget of
+// a statement (a session may change its own with xp_statement_memory_limit)
+// and the cap on the sum of what all running statements hold; 0: none.
+void SetMemoryLimits(size_t statement_default, size_t node_cap);
+size_t DefaultStatementMemory();
+// The daemons' --statement_memory_limit_mb / --node_memory_limit_mb (node
+// -1: AutoNodeMemoryCap()); returns the node cap in effect.
+size_t SetMemoryLimitsMb(int64_t statement_mb, int64_t node_mb);
+// The node-wide cap a daemon uses unless told otherwise: half the machine's
+// memory, or 60% of the address-space limit (ulimit -v) when that is lower.
+size_t AutoNodeMemoryCap();
+// What running statements of this process hold now (charged, not freed).
+size_t NodeMemoryInUse();
+
 class QueryContext {
  public:
-  // budget_bytes 0: unlimited.
+  // budget_bytes 0: unlimited (the node-wide cap still applies).
   explicit QueryContext(size_t budget_bytes = 0) : budget_(budget_bytes) {}
+  ~QueryContext();
+  QueryContext(const QueryContext&) = delete;
+  QueryContext& operator=(const QueryContext&) = delete;
 
   // Thread-safe: the query fails with 1317 at its next batch.
   void Cancel() { cancelled_.store(true, std::memory_order_relaxed); }

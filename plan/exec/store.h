@@ -89,6 +89,11 @@ class StoreSession {
   // rows held by others waited for, refused (NOWAIT) or left out (SKIP
   // LOCKED). Stores without row locks ignore it.
   virtual void SetReadLock(sql::LockMode mode, sql::LockWait wait) {}
+  // From another thread, while a statement of this session runs (KILL, a
+  // client gone, shutdown): stop work the store started elsewhere for it
+  // (the compute node kills its requests on the data nodes). Must be
+  // thread-safe; the statement itself fails at its next batch (1317).
+  virtual void Interrupt() {}
   // START TRANSACTION WITH CONSISTENT SNAPSHOT: the open transaction's read
   // snapshot is taken now (default: at its first read).
   virtual Status Snapshot() { return Status::OK(); }

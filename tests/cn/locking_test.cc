@@ -5,54 +5,18 @@
 // counter on each data node; a row held FOR UPDATE or FOR SHARE makes the
 // others wait (1205 after innodb_lock_wait_timeout), refuse (NOWAIT: 3572)
 // or skip it (SKIP LOCKED).
-#include <gtest/gtest.h>
-#include <mysql.h>
-
-#include <cstdlib>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "tests/cn/mysql_test_client.h"
+
 namespace {
 
-MYSQL* Connect(const char* db = "lk") {
-  MYSQL* m = mysql_init(nullptr);
-  const char* port = std::getenv("XP_PORT");
-  if (port == nullptr ||
-      mysql_real_connect(m, "127.0.0.1", "root", "", db,
-                         static_cast<unsigned>(std::atoi(port)), nullptr,
-                         0) == nullptr) {
-    ADD_FAILURE() << "connect: " << mysql_error(m);
-    mysql_close(m);
-    return nullptr;
-  }
-  return m;
-}
+using xp::test::Must;
+using xp::test::Query;
 
-// Runs a statement: its first value ("" without one), *code its error (0).
-std::string Query(MYSQL* m, const std::string& sql, unsigned* code) {
-  *code = 0;
-  if (mysql_real_query(m, sql.data(), sql.size()) != 0) {
-    *code = mysql_errno(m);
-    return "";
-  }
-  MYSQL_RES* r = mysql_store_result(m);
-  if (r == nullptr) {
-    *code = mysql_errno(m);
-    return "";
-  }
-  std::string v;
-  if (MYSQL_ROW row = mysql_fetch_row(r)) v = row[0] ? row[0] : "NULL";
-  mysql_free_result(r);
-  return v;
-}
-
-std::string Must(MYSQL* m, const std::string& sql) {
-  unsigned code = 0;
-  std::string v = Query(m, sql, &code);
-  EXPECT_EQ(code, 0u) << sql << ": " << mysql_error(m);
-  return v;
-}
+MYSQL* Connect(const char* db = "lk") { return xp::test::Connect(db); }
 
 class LockingTest : public ::testing::Test {
  protected:
