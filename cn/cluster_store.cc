@@ -11,6 +11,7 @@
 #include <fstream>
 #include <functional>
 #include <iterator>
+#include <optional>
 #include <random>
 #include <set>
 
@@ -240,7 +241,8 @@ class ClusterSession : public exec::StoreSession {
       : store_(store),
         conns_(store->dn_count()),
         pending_(store->dn_count(), 0),
-        branches_(store->dn_count()) {}
+        branches_(store->dn_count()),
+        unjoined_(store->dn_count(), false) {}
   ~ClusterSession() override {
     if (in_txn_ || AnyBranch()) (void)Rollback();
   }
@@ -375,7 +377,16 @@ class ClusterSession : public exec::StoreSession {
       std::vector<std::vector<StmtResult>>* results = nullptr);
   // Starts branches on `dns` at one moment: no two-phase commit is half
   // visible in their snapshots (the store's commit gate).
-  Status StartBranches(const std::vector<size_t>& dns, Branch::Kind kind);
+  //
+  // A transaction's first statement starts its branches on every DN at
+  // once (one snapshot across the cluster); `needed` is the DN that
+  // statement uses: only its START must succeed. A DN that does not answer
+  // (or recently did not: ClusterStore::Quiet) is left out of the
+  // transaction instead of stalling it; using it later in the same
+  // transaction is 1429.
+  Status StartBranches(const std::vector<size_t>& dns, Branch::Kind kind,
+                       std::optional<size_t> needed = std::nullopt);
+  std::vector<bool> unjoined_;  // DNs left out of the open transaction
   // Before a request to `dn`: in an explicit transaction, branches on
   // every DN (started together on first use); for an autocommit write
   // that spans DNs (`xa`), an XA branch on this one.
@@ -438,6 +449,14 @@ class ClusterSession : public exec::StoreSession {
   std::vector<int> pending_;
   std::vector<Branch> branches_;
   bool in_txn_ = false;
+  // While the commit gate is held: replies are awaited at most this long
+  // (0: the normal DN timeout), so a DN that hangs holds the gate — and
+  // every other session's commit or snapshot — only briefly.
+  uint32_t gate_timeout_ms_ = 0;
+  static constexpr uint32_t kGateWaitMs = 2000;
+  // How long a reply from a DN may take now (the DN timeout, plus the lock
+  // wait for statements that may wait for locks, or the gate's bound).
+  std::chrono::milliseconds DnTimeout() const;
   // A branch's DN went away: the transaction can only roll back.
   bool lost_branch_ = false;
   bool stmt_write_ = false;  // the running statement is INSERT/UPDATE/DELETE
@@ -465,9 +484,18 @@ class ClusterSession : public exec::StoreSession {
   std::string xid_;
 };
 
+std::chrono::milliseconds ClusterSession::DnTimeout() const {
+  const uint32_t base = store_->options().dn_timeout_ms;
+  return std::chrono::milliseconds(
+      gate_timeout_ms_ != 0 ? int64_t{std::min(base, gate_timeout_ms_)}
+      : MayWaitForLocks()   ? base + lock_wait_ms_
+                            : int64_t{base});
+}
+
 Result<Client*> ClusterSession::Conn(size_t dn) {
   if (!conns_[dn]) {
-    XP_ASSIGN_OR_RETURN(std::unique_ptr<Client> fresh, store_->Connect(dn));
+    XP_ASSIGN_OR_RETURN(std::unique_ptr<Client> fresh,
+                        store_->Connect(dn, gate_timeout_ms_));
     SetConn(dn, std::move(fresh));
     // The DN is reachable again: commits that could not finish there do.
     store_->FinishUnfinished(dn);
@@ -475,9 +503,7 @@ Result<Client*> ClusterSession::Conn(size_t dn) {
   }
   // Whatever goes out next must not land behind a stream's unread replies.
   if (!streams_.empty()) XP_RETURN_IF_ERROR(Unblock(dn));
-  const uint32_t base = store_->options().dn_timeout_ms;
-  conns_[dn]->set_timeout(std::chrono::milliseconds(
-      MayWaitForLocks() ? base + lock_wait_ms_ : int64_t{base}));
+  conns_[dn]->set_timeout(DnTimeout());
   return conns_[dn].get();
 }
 
@@ -532,6 +558,7 @@ Status ClusterSession::DnError(size_t dn, const Status& st) {
     }
   }
   if (st.sql_code() != 0) return st;
+  if (st.IsTimedOut()) store_->SetQuiet(dn, true);
   SetConn(dn, nullptr);
   pending_[dn] = 0;
   if (branches_[dn].active()) {
@@ -593,7 +620,8 @@ Status ClusterSession::Pipeline(
 }
 
 Status ClusterSession::StartBranches(const std::vector<size_t>& dns,
-                                     Branch::Kind kind) {
+                                     Branch::Kind kind,
+                                     std::optional<size_t> needed) {
   if (kind == Branch::Kind::kXa && xid_.empty()) xid_ = store_->NewXid();
   const std::string start = kind == Branch::Kind::kXa
                                 ? "XA START '" + xid_ + "'"
@@ -602,15 +630,47 @@ Status ClusterSession::StartBranches(const std::vector<size_t>& dns,
   for (size_t dn : dns)
     if (!branches_[dn].active()) work.push_back({dn, {start}});
   if (work.empty()) return Status::OK();
+  if (needed && work.size() > 1) {
+    // Connections first, outside the gate, each given the gate's bound: a
+    // DN this statement does not need and that does not answer is left
+    // out now.
+    gate_timeout_ms_ = kGateWaitMs;
+    for (auto it = work.begin(); it != work.end();) {
+      Result<Client*> c = Conn(it->first);
+      if (c.ok() || it->first == *needed) {
+        ++it;
+        continue;
+      }
+      unjoined_[it->first] = true;
+      it = work.erase(it);
+    }
+    gate_timeout_ms_ = 0;
+  }
   Status st;
+  std::vector<std::vector<StmtResult>> results;
   {
     std::unique_lock<std::shared_mutex> gate(store_->commit_gate(),
                                              std::defer_lock);
-    if (work.size() > 1) gate.lock();
-    st = Pipeline(work);
+    if (work.size() > 1) {
+      gate.lock();
+      gate_timeout_ms_ = kGateWaitMs;
+    }
+    st = Pipeline(work, &results);
+    gate_timeout_ms_ = 0;
   }
-  for (auto& [dn, _] : work)
-    if (conns_[dn]) branches_[dn].kind = kind;
+  Status needed_st;
+  for (size_t i = 0; i < work.size(); ++i) {
+    const size_t dn = work[i].first;
+    const bool started = results[i].size() == 1;
+    if (started && conns_[dn]) {
+      branches_[dn].kind = kind;
+    } else if (needed && *needed != dn) {
+      unjoined_[dn] = true;  // left out; the transaction goes on
+    } else if (needed_st.ok()) {
+      needed_st = st.ok() ? Status::IOError("no branch") : st;
+    }
+  }
+  if (needed) st = needed_st;
   if (!st.ok()) {
     (void)EndBranches(false);
     return st;
@@ -622,8 +682,22 @@ Status ClusterSession::EnsureBranch(size_t dn, bool write, bool xa) {
   if (in_txn_) {
     if (!AnyBranch()) {
       std::vector<size_t> all;
-      for (size_t d = 0; d < branches_.size(); ++d) all.push_back(d);
-      XP_RETURN_IF_ERROR(StartBranches(all, Branch::Kind::kXa));
+      for (size_t d = 0; d < branches_.size(); ++d) {
+        if (d != dn && store_->Quiet(d)) {
+          unjoined_[d] = true;
+        } else {
+          all.push_back(d);
+        }
+      }
+      XP_RETURN_IF_ERROR(StartBranches(all, Branch::Kind::kXa, dn));
+    }
+    if (!branches_[dn].active() && unjoined_[dn]) {
+      return Status::SqlError(
+          1429, "HY000",
+          "Unable to connect to foreign data source: data node " +
+              std::to_string(dn) +
+              " did not answer when this transaction began, so it is not "
+              "part of it; ROLLBACK and retry");
     }
     if (!branches_[dn].active())
       return Status::SqlError(1402, "XA100",
@@ -715,7 +789,9 @@ Status ClusterSession::EndBranches(bool commit) {
     {
       // Phase two never overlaps a consistent snapshot being taken.
       std::shared_lock<std::shared_mutex> gate(store_->commit_gate());
+      gate_timeout_ms_ = kGateWaitMs;
       st = Pipeline(finish);
+      gate_timeout_ms_ = 0;
     }
     if (st.ok()) st = lost;
     if (out.ok() && !st.ok()) {
@@ -743,12 +819,14 @@ Status ClusterSession::EndBranches(bool commit) {
 Status ClusterSession::Commit() {
   Status st = EndBranches(true);
   in_txn_ = false;
+  unjoined_.assign(unjoined_.size(), false);
   return st;
 }
 
 Status ClusterSession::Rollback() {
   Status st = EndBranches(false);
   in_txn_ = false;
+  unjoined_.assign(unjoined_.size(), false);
   return st;
 }
 
@@ -1239,6 +1317,7 @@ Result<std::vector<std::pair<size_t, size_t>>> ClusterSession::StartRemote(
       XP_RETURN_IF_ERROR(StartBranches(stmt_dns_, Branch::Kind::kXa));
     } else {
       gate.lock();
+      gate_timeout_ms_ = kGateWaitMs;
       for (size_t dn : stmt_dns_) {
         XP_ASSIGN_OR_RETURN(Client * c, Conn(dn));
         XP_RETURN_IF_ERROR(Settle(dn));
@@ -1313,7 +1392,13 @@ Result<std::vector<std::pair<size_t, size_t>>> ClusterSession::StartRemote(
       branches_[dn] = Branch();
     }
   }
-  if (gate.owns_lock()) gate.unlock();
+  if (gate.owns_lock()) {
+    gate.unlock();
+    gate_timeout_ms_ = 0;
+    // The requests' own replies wait as long as usual.
+    for (size_t dn : call.dns)
+      if (conns_[dn]) conns_[dn]->set_timeout(DnTimeout());
+  }
   if (!first.ok()) {
     // What did go out is answered later; read before the next request.
     for (auto [dn, part] : order) ++pending_[dn];
@@ -2175,6 +2260,29 @@ ClusterStore::ClusterStore(ClusterOptions options)
   char buf[32];
   std::snprintf(buf, sizeof(buf), "xcn-%08x-", rd());
   xid_prefix_ = buf;
+  quiet_until_ms_ =
+      std::make_unique<std::atomic<int64_t>[]>(options_.dns.size());
+  for (size_t i = 0; i < options_.dns.size(); ++i) quiet_until_ms_[i] = 0;
+}
+
+namespace {
+int64_t SteadyMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
+bool ClusterStore::Quiet(size_t dn) const {
+  const int64_t until = quiet_until_ms_[dn].load(std::memory_order_relaxed);
+  return until != 0 && SteadyMs() < until;
+}
+
+void ClusterStore::SetQuiet(size_t dn, bool quiet) const {
+  // Quiet for 5 s: long enough that a hung DN costs other transactions
+  // nothing, short enough that one that answers again is used again soon.
+  quiet_until_ms_[dn].store(quiet ? SteadyMs() + 5000 : 0,
+                            std::memory_order_relaxed);
 }
 
 ClusterStore::~ClusterStore() {
@@ -2197,20 +2305,25 @@ std::string ClusterStore::Key(std::string_view db, std::string_view table) {
   return std::string(db) + "." + std::string(table);
 }
 
-Result<std::unique_ptr<Client>> ClusterStore::Connect(size_t dn) const {
+Result<std::unique_ptr<Client>> ClusterStore::Connect(
+    size_t dn, uint32_t timeout_ms) const {
   ClientOptions o;
   o.host = options_.dns[dn].host;
   o.port = options_.dns[dn].port;
   o.user = options_.user;
   o.password = options_.password;
-  o.timeout = std::chrono::milliseconds(options_.dn_timeout_ms);
+  o.timeout = std::chrono::milliseconds(
+      timeout_ms != 0 ? std::min(timeout_ms, options_.dn_timeout_ms)
+                      : options_.dn_timeout_ms);
   ServerError err;
   Result<std::unique_ptr<Client>> c = Client::Connect(o, &err);
   if (!c.ok()) {
     if (err.code != 0)
       return Status::SqlError(err.code, err.sql_state, err.msg);
+    if (c.status().IsTimedOut()) SetQuiet(dn, true);
     return Unreachable(dn, options_.dns[dn], c.status());
   }
+  SetQuiet(dn, false);  // it answered (authentication is a round trip)
   return c;
 }
 

@@ -125,7 +125,8 @@ class ClusterStore : public exec::Store {
   Status FromDn(uint32_t code, const std::string& sql_state,
                 const std::string& msg) const;
   // A new connection to DN `dn`; error 1429 when it cannot be reached.
-  Result<std::unique_ptr<Client>> Connect(size_t dn) const;
+  Result<std::unique_ptr<Client>> Connect(size_t dn,
+                                          uint32_t timeout_ms = 0) const;
   // Runs `sql` on DN `dn` over the store's own connection (DDL, catalog).
   Result<StmtResult> Admin(size_t dn, const std::string& sql);
   // Next AUTO_INCREMENT value(s) of a table: `count` consecutive values
@@ -141,6 +142,11 @@ class ClusterStore : public exec::Store {
   // while a session starts branches on several DNs, so a consistent read
   // across DNs never sees half of a committed transaction.
   std::shared_mutex& commit_gate() { return commit_gate_; }
+  // A DN whose reply timed out in the last few seconds (cleared when a
+  // connection to it authenticates again): a transaction's first statement
+  // leaves it out rather than waiting for it.
+  bool Quiet(size_t dn) const;
+  void SetQuiet(size_t dn, bool quiet) const;
   // The commit decision of a two-phase commit is a row of
   // `xp_system`.`commit_log` on DN 0, written by the committing session on
   // its own connection before phase two. `xid` committed everywhere: its record
@@ -187,6 +193,8 @@ class ClusterStore : public exec::Store {
   std::atomic<uint64_t> xid_counter_{0};
   std::atomic<size_t> round_robin_{0};
   std::shared_mutex commit_gate_;
+  // Per DN: until when (steady clock ms) it counts as quiet; 0: not.
+  mutable std::unique_ptr<std::atomic<int64_t>[]> quiet_until_ms_;
   std::mutex unfinished_mu_;
   std::map<std::string, std::set<size_t>> unfinished_;  // xid -> DNs left
   std::mutex forget_mu_;

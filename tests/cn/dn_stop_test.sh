@@ -39,6 +39,22 @@ echo "$out" | grep -q "^ERROR 1429" || fail "a scan over the stopped DN: $out"
   fail "a point query on the other DN must work"
 [ "$(q f -e "SELECT SUM(v) FROM s")" = "30" ] ||
   fail "a query on the SINGLE table (DN 0) must work"
+# Transactions that touch only DN 0 do not wait for DN 1: the first one
+# after it stopped answering leaves it out within the commit gate's 2 s
+# bound, the next ones at once — also while another client waits for it.
+timed 4 q f -e "BEGIN; UPDATE t SET v = v + 1 WHERE id = $on0; COMMIT"
+q f -e "SELECT v FROM t WHERE id = $on1" >/dev/null 2>&1 &
+waiter=$!
+for i in 1 2 3; do
+  timed 1 q f -e "BEGIN; UPDATE t SET v = v + 1 WHERE id = $on0; COMMIT"
+done
+wait "$waiter" || true
+[ "$(q f -e "SELECT v FROM t WHERE id = $on0")" = "$((on0 + 4))" ] ||
+  fail "the DN-0-only transactions did not all commit"
+out=$(timed 1 q f -e "BEGIN; UPDATE t SET v = v + 1 WHERE id = $on0; UPDATE t SET v = v + 1 WHERE id = $on1; COMMIT" 2>&1)
+echo "$out" | grep -q "^ERROR 1429 (HY000).*data node 1 did not answer when this transaction began" ||
+  fail "a transaction reaching the stopped DN: $out"
+q f -e "UPDATE t SET v = v - 4 WHERE id = $on0"
 out=$(timed 8 q f -e "UPDATE t SET v = v + 1 WHERE id = $on1" 2>&1)
 echo "$out" | grep -q "^ERROR 1429" || fail "a write to the stopped DN: $out"
 # DDL that cannot reach every DN fails whole: no table on some DNs only.
