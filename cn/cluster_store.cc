@@ -26,10 +26,27 @@
 namespace xp::cn {
 
 using plan::DataType;
+using plan::IndexSchema;
 using plan::LogicalNode;
 using plan::LogicalNodePtr;
 using plan::NodeKind;
 using plan::TableSchema;
+
+namespace {
+// Marks a catalog "table" entry whose hash partitioning the CN chose (the
+// entry's text names the partitioning explicitly, so a changed number of
+// DNs cannot move rows; the marker, a comment to the parser, keeps that it
+// was implicit).
+constexpr std::string_view kImplicitMarker =
+    "\n-- xp: partitioning chosen by the compute node";
+
+std::string TableEntry(const TableSchema& t, const Placement& p) {
+  std::string text = exec::CreateTableText(t);
+  if (p.implicit) text += kImplicitMarker;
+  return text;
+}
+
+}  // namespace
 using plan::Value;
 
 class StreamingRemote;
@@ -2589,6 +2606,8 @@ Status ClusterStore::Bootstrap() {
                                           : 0;
         (void)catalog_.DropTable(schema.database, schema.name, true);
         XP_RETURN_IF_ERROR(ApplyCreateTable(std::move(schema), id));
+        placements_[name].implicit =
+            body.find(kImplicitMarker) != std::string::npos;
       } else if (op == "view") {
         XP_ASSIGN_OR_RETURN(sql::StmtPtr st, sql::Parse(body));
         if (st->kind != sql::StmtKind::kCreateView)
@@ -2742,6 +2761,7 @@ Status ClusterStore::ApplyCreateTable(TableSchema schema, uint64_t id) {
             "Unknown column '" + c + "' in 'partition function'");
       p.columns.push_back(at);
     }
+    p.implicit = spec.kind == Kind::kNone;
     if (spec.kind == Kind::kNone) spec.kind = Kind::kHash;
     if (spec.partitions <= 0)
       spec.partitions = static_cast<int64_t>(dn_count());
@@ -2813,6 +2833,75 @@ Status ClusterStore::DropDatabase(std::string_view name, bool if_exists) {
   return first;
 }
 
+namespace {
+
+// A unique key (the primary key too) holds over the whole table only if
+// each partition's DN can check it alone: its columns include every
+// partition column. With no partition columns (rows spread round-robin) no
+// key is covered.
+bool CoversPartitionKey(const IndexSchema& idx, const std::vector<int>& cols) {
+  if (cols.empty()) return false;
+  for (int c : cols)
+    if (std::find(idx.columns.begin(), idx.columns.end(), c) ==
+        idx.columns.end())
+      return false;
+  return true;
+}
+
+Status UniqueNotCovered(const TableSchema& t, const IndexSchema& idx) {
+  return Status::SqlError(
+      1503, "HY000",
+      std::string("A ") + (idx.primary ? "PRIMARY KEY" : "UNIQUE INDEX") +
+          " must include all columns in the table's partitioning function "
+          "(prefixed columns are not considered): `" +
+          t.name + "`.`" + idx.name +
+          "` could only be checked within each partition. Give the table a "
+          "PARTITION BY over the key's columns, or create it with the key "
+          "and no PARTITION clause (it is then placed SINGLE)");
+}
+
+}  // namespace
+
+// Which unique keys can hold over the whole table decides the placement of
+// a table without a PARTITION clause: hash-partitioned by its primary key
+// unless another unique key does not include the primary key's columns —
+// then SINGLE (one DN checks every key). An explicit hash / key
+// partitioning that some unique key does not cover is refused (1503), as
+// MySQL refuses it. (Global index tables, which would keep such tables
+// partitioned, are not built yet.)
+Status ClusterStore::PlaceForUniqueKeys(TableSchema* schema) const {
+  using Kind = sql::PartitionSpec::Kind;
+  auto& spec = schema->partition;
+  if (spec.kind != Kind::kNone && spec.kind != Kind::kHash &&
+      spec.kind != Kind::kKey)
+    return Status::OK();
+  const int64_t parts =
+      spec.partitions > 0 ? spec.partitions : static_cast<int64_t>(dn_count());
+  if (parts <= 1) return Status::OK();
+  std::vector<int> cols;
+  if (spec.columns.empty()) {
+    if (!schema->indexes.empty() && schema->indexes[0].primary &&
+        !schema->hidden_primary_key)
+      cols = schema->indexes[0].columns;
+  } else {
+    for (const std::string& c : spec.columns) {
+      const int at = schema->FindColumn(c);
+      if (at >= 0) cols.push_back(at);  // else 1054 from ApplyCreateTable
+    }
+  }
+  for (const IndexSchema& idx : schema->indexes) {
+    if (!idx.unique && !idx.primary) continue;
+    if (idx.primary && schema->hidden_primary_key) continue;  // row ids
+    if (CoversPartitionKey(idx, cols)) continue;
+    if (spec.kind != Kind::kNone) return UniqueNotCovered(*schema, idx);
+    spec.kind = Kind::kSingle;
+    spec.columns.clear();
+    spec.partitions = 0;
+    return Status::OK();
+  }
+  return Status::OK();
+}
+
 Status ClusterStore::CreateTable(TableSchema schema, bool if_not_exists) {
   if (!catalog_.HasDatabase(schema.database))
     return Status::SqlError(1049, "42000",
@@ -2825,6 +2914,7 @@ Status ClusterStore::CreateTable(TableSchema schema, bool if_not_exists) {
   if (IsReservedName(schema.name))
     return Status::SqlError(1103, "42000",
                             "Incorrect table name '" + schema.name + "'");
+  XP_RETURN_IF_ERROR(PlaceForUniqueKeys(&schema));
   // The id is the sequence number its catalog entry is about to get.
   XP_RETURN_IF_ERROR(
       ApplyCreateTable(schema, static_cast<uint64_t>(log_seq_ + 1)));
@@ -2849,8 +2939,7 @@ Status ClusterStore::CreateTable(TableSchema schema, bool if_not_exists) {
     if (!st.ok()) break;
   }
   if (st.ok())
-    st = AppendLog("table", Key(t->database, t->name),
-                   exec::CreateTableText(*t));
+    st = AppendLog("table", Key(t->database, t->name), TableEntry(*t, p));
   if (!st.ok()) {
     for (size_t i = 0; i < made; ++i)
       (void)Admin(p.dn[i], "DROP TABLE IF EXISTS " + QuoteIdent(t->database) +
@@ -2923,6 +3012,13 @@ Status ClusterStore::AlterTable(TableSchema schema,
   std::vector<std::string> steps;  // per partition, %T = physical name
   for (const auto& idx : schema.indexes) {
     if (has(*old, idx.id)) continue;
+    if ((idx.unique || idx.primary) && p.kind == Placement::Kind::kHash &&
+        p.partitions() > 1 && !CoversPartitionKey(idx, p.columns)) {
+      XP_ASSIGN_OR_RETURN(bool empty, Empty(schema, p));
+      if (!p.implicit || p.id == 0 || !empty)
+        return UniqueNotCovered(schema, idx);
+      return PlaceSingle(std::move(schema), p, old);
+    }
     std::string cols;
     for (size_t k = 0; k < idx.columns.size(); ++k)
       cols +=
@@ -2946,7 +3042,55 @@ Status ClusterStore::AlterTable(TableSchema schema,
     }
   }
   XP_RETURN_IF_ERROR(AppendLog("table", Key(schema.database, schema.name),
-                               exec::CreateTableText(schema)));
+                               TableEntry(schema, p)));
+  *old = std::move(schema);
+  return Status::OK();
+}
+
+Result<bool> ClusterStore::Empty(const TableSchema& t, const Placement& p) {
+  for (size_t i = 0; i < p.partitions(); ++i) {
+    XP_ASSIGN_OR_RETURN(
+        StmtResult r,
+        Admin(p.dn[i], "SELECT 1 FROM " + QuoteIdent(t.database) + "." +
+                           QuoteIdent(p.name[i]) + " LIMIT 1"));
+    if (!r.sets.empty() && !r.sets[0].rows.empty()) return false;
+  }
+  return true;
+}
+
+Status ClusterStore::PlaceSingle(TableSchema schema, const Placement& from,
+                                 TableSchema* old) {
+  using Kind = sql::PartitionSpec::Kind;
+  schema.partition.kind = Kind::kSingle;
+  schema.partition.columns.clear();
+  schema.partition.partitions = 0;
+  Placement p;
+  p.kind = Placement::Kind::kSingle;
+  p.id = from.id;
+  p.name.push_back(PhysicalName(from.id, -1));
+  p.dn.push_back(0);
+  const std::string db = QuoteIdent(schema.database) + ".";
+  const std::string phys = db + QuoteIdent(p.name[0]);
+  XP_RETURN_IF_ERROR(Admin(0, "DROP TABLE IF EXISTS " + phys).status());
+  XP_RETURN_IF_ERROR(
+      Admin(0, "CREATE TABLE " + db +
+                   exec::CreateTableText(schema, p.name[0], false).substr(13))
+          .status());
+  // Logged before the partitions go: a failure after leaves garbage
+  // partitions the catalog no longer names, never a table without data.
+  Status st = AppendLog("table", Key(schema.database, schema.name),
+                        TableEntry(schema, p));
+  if (!st.ok()) {
+    (void)Admin(0, "DROP TABLE IF EXISTS " + phys);
+    return st;
+  }
+  for (size_t i = 0; i < from.partitions(); ++i)
+    (void)Admin(from.dn[i],
+                "DROP TABLE IF EXISTS " + db + QuoteIdent(from.name[i]));
+  LOG(INFO) << "table " << schema.database << "." << schema.name
+            << " placed SINGLE: a unique key it gained does not include its "
+               "partition key";
+  placements_[Key(schema.database, schema.name)] = std::move(p);
   *old = std::move(schema);
   return Status::OK();
 }

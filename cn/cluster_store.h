@@ -86,6 +86,10 @@ struct Placement {
   std::vector<int> columns;
   std::vector<std::string> name;  // partition i: physical table name
   std::vector<size_t> dn;         // partition i: its DN
+  // Hash partitioning the CN chose (no PARTITION clause was given): while
+  // the table is empty, adding a unique key it cannot check re-places it
+  // SINGLE instead of refusing (1503).
+  bool implicit = false;
   size_t partitions() const { return name.size(); }
 };
 
@@ -177,6 +181,13 @@ class ClusterStore : public exec::Store {
   Status AppendLog(const std::string& op, const std::string& name,
                    const std::string& body);
   Status ApplyCreateTable(plan::TableSchema schema, uint64_t id);
+  Status PlaceForUniqueKeys(plan::TableSchema* schema) const;
+  // Whether every partition of `t` is empty.
+  Result<bool> Empty(const plan::TableSchema& t, const Placement& p);
+  // An empty, implicitly partitioned table re-placed SINGLE with `schema`
+  // (the new definition) replacing *old.
+  Status PlaceSingle(plan::TableSchema schema, const Placement& from,
+                     plan::TableSchema* old);
   static std::string Key(std::string_view db, std::string_view table);
 
   const ClusterOptions options_;

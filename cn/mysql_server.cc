@@ -15,6 +15,7 @@
 #include <optional>
 
 #include "codec/mysql_packet.h"
+#include "plan/sql/parser.h"
 #include "plan/sql/printer.h"
 #include "plan/types/decimal.h"
 #include "plan/types/temporal.h"
@@ -373,6 +374,7 @@ class MysqlServer::Connection : public exec::ResultSink {
     uint16_t s = 0;
     if (engine_ && engine_->in_transaction()) s |= kStatusInTrans;
     if (autocommit_) s |= kStatusAutocommit;
+    if (more_results_) s |= kStatusMoreResults;
     return s;
   }
   void SetCommand(const char* command, std::string_view info) {
@@ -390,6 +392,10 @@ class MysqlServer::Connection : public exec::ResultSink {
   const uint32_t id_;
   std::atomic<bool> closing_{false};
   std::atomic<bool> busy_{false};  // a command other than Sleep runs
+  // Within a multi-statement COM_QUERY: more statements follow this one
+  // (SERVER_MORE_RESULTS_EXISTS in its OK / EOF).
+  bool more_results_ = false;
+  uint32_t errors_ = 0;  // ERR packets written (ends a multi-statement text)
   uint32_t caps_ = 0;
   uint8_t seq_ = 0;
   std::string out_;
@@ -531,6 +537,7 @@ void MysqlServer::Connection::WriteEof() {
 
 void MysqlServer::Connection::WriteError(uint32_t code, std::string_view state,
                                          std::string_view msg) {
+  ++errors_;
   BeginPacket();
   PutU8(&out_, 0xff);
   PutU16(&out_, static_cast<uint16_t>(code));
@@ -802,8 +809,25 @@ bool MysqlServer::Connection::Intercept(std::string_view sql) {
 }
 
 void MysqlServer::Connection::Query(std::string_view sql) {
-  if (Intercept(sql)) return;
   static const std::vector<plan::Value> kNone;
+  // CLIENT_MULTI_STATEMENTS: "a; b; c" runs each in turn, each answer
+  // flagged with more results but the last; the first error ends the text
+  // (as MySQL). Without the capability such a text is 1064.
+  if ((caps_ & kClientMultiStatements) != 0 &&
+      sql.find(';') != std::string_view::npos) {
+    Result<std::vector<std::string_view>> parts = sql::SplitStatements(sql);
+    if (parts.ok() && parts->size() > 1) {
+      for (size_t i = 0; i < parts->size(); ++i) {
+        more_results_ = i + 1 < parts->size();
+        const uint32_t errors = errors_;
+        if (!Intercept((*parts)[i])) RunStatement((*parts)[i], kNone, false);
+        if (errors_ != errors) break;
+      }
+      more_results_ = false;
+      return;
+    }
+  }
+  if (Intercept(sql)) return;
   RunStatement(sql, kNone, false);
 }
 

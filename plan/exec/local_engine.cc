@@ -60,6 +60,18 @@ void CollectAggregates(const sql::Expr& e, std::vector<const sql::Expr*>* out) {
   for (const auto& a : e.args) CollectAggregates(*a, out);
 }
 
+// A select item's column name as MySQL gives it: the alias; a plain
+// column's name; a string literal's value; else the expression as the
+// client wrote it (the canonical text when there is none).
+std::string ColumnName(const sql::SelectItem& item) {
+  if (!item.alias.empty()) return item.alias;
+  const sql::Expr& e = *item.expr;
+  if (e.kind == sql::ExprKind::kColumn) return e.text;
+  if (e.kind == sql::ExprKind::kLiteral && e.lit == sql::LiteralKind::kString)
+    return e.text;
+  return item.text.empty() ? sql::ToSql(e) : item.text;
+}
+
 // What a GROUP BY key names: `GROUP BY n` is the n-th select item (a
 // position inside a * is that column); an unqualified name that is no
 // column of FROM is a select-list alias (MySQL searches FROM first);
@@ -534,6 +546,8 @@ Result<plan::Value> LocalEngine::ReadVariable(const sql::Expr& e) const {
     if (fn == "VERSION") return system_variables_.at("version");
     if (fn == "CONNECTION_ID")
       return plan::Value(static_cast<int64_t>(connection_id_));
+    if (fn == "ROW_COUNT") return plan::Value(row_count_);
+    if (fn == "FOUND_ROWS") return plan::Value(found_rows_);
     return plan::Value(user_ + "@localhost");  // the USER()s
   }
   std::string name = e.text;
@@ -727,7 +741,21 @@ Result<QueryResult> LocalEngine::Execute(std::string_view sql_text,
   }
   params_ = &params;
   sink_ = sink;
+  streamed_rows_ = 0;
   const bool streams = stmt->kind == sql::StmtKind::kSelect;
+  // SELECT SQL_CALC_FOUND_ROWS ... LIMIT: FOUND_ROWS() is the count without
+  // the LIMIT, counted by a second statement after this one.
+  std::string count_sql;
+  if (streams) {
+    sql::SelectStmt& q = *static_cast<sql::SelectStatement&>(*stmt).query;
+    if (q.calc_found_rows && q.limit) {
+      sql::ExprPtr limit = std::move(q.limit);
+      sql::ExprPtr offset = std::move(q.offset_expr);
+      count_sql = "SELECT COUNT(*) FROM (" + sql::ToSql(q) + ") AS `found`";
+      q.limit = std::move(limit);
+      q.offset_expr = std::move(offset);
+    }
+  }
   Result<QueryResult> r = [&]() -> Result<QueryResult> {
     const sql::StmtKind kind = stmt->kind;
     if (kind == sql::StmtKind::kTransaction) return Transaction(*stmt);
@@ -761,9 +789,32 @@ Result<QueryResult> LocalEngine::Execute(std::string_view sql_text,
     running_ = nullptr;
   }
   last_stats_ = std::move(ctx.stats());
+  // ROW_COUNT(): rows a DML statement changed, 0 after DDL, -1 after a
+  // SELECT or an error; FOUND_ROWS(): rows the last SELECT returned.
+  if (!r.ok()) {
+    row_count_ = -1;
+  } else if (streams) {
+    row_count_ = -1;
+    found_rows_ = streamed_rows_ + static_cast<int64_t>(r->rows.size());
+  } else {
+    row_count_ = static_cast<int64_t>(r->rows_affected);
+  }
   if (r.ok() && sink != nullptr && !streams && !r->names.empty()) {
     XP_RETURN_IF_ERROR(SendText(*r, sink));
     r->rows.clear();
+  }
+  if (r.ok() && !count_sql.empty()) {
+    // Placeholders of the LIMIT come last: the count takes the others.
+    Result<sql::StmtPtr> counted = sql::Parse(count_sql);
+    const size_t k =
+        counted.ok() ? std::min<size_t>((*counted)->param_count, params.size())
+                     : 0;
+    const std::vector<plan::Value> prefix(
+        params.begin(), params.begin() + static_cast<long>(k));
+    Result<QueryResult> n = Execute(count_sql, prefix, nullptr);
+    if (n.ok() && !n->rows.empty() && n->rows[0][0])
+      found_rows_ = std::stoll(*n->rows[0][0]);
+    row_count_ = -1;
   }
   return r;
 }
@@ -2146,11 +2197,7 @@ Result<LocalEngine::SelectPlan> LocalEngine::PlanSelect(
     XP_ASSIGN_OR_RETURN(plan::BoundExprPtr b,
                         plan::BindExpr(*item.expr, scope));
     exprs.push_back(std::move(b));
-    // MySQL names a plain column by its name, other items by their text.
-    result.names.push_back(!item.alias.empty() ? item.alias
-                           : item.expr->kind == sql::ExprKind::kColumn
-                               ? item.expr->text
-                               : sql::ToSql(*item.expr));
+    result.names.push_back(ColumnName(item));
   }
   const size_t visible = exprs.size();
   // ORDER BY: a position, an alias of the select list, or an expression.
@@ -2839,7 +2886,9 @@ Result<QueryResult> LocalEngine::Select(const sql::SelectStmt& q) {
     for (;;) {
       XP_ASSIGN_OR_RETURN(const Batch* b, op->Next());
       if (b == nullptr) break;
-      if (b->num_rows() > 0) XP_RETURN_IF_ERROR(sink_->Rows(*b, visible));
+      if (b->num_rows() == 0) continue;
+      streamed_rows_ += static_cast<int64_t>(b->num_rows());
+      XP_RETURN_IF_ERROR(sink_->Rows(*b, visible));
     }
     return result;
   }

@@ -168,6 +168,9 @@ struct Expr {
 struct SelectItem {
   ExprPtr expr;
   std::string alias;  // empty: none
+  // The expression as the client wrote it (trimmed, at most 256 bytes):
+  // MySQL names an unaliased expression column by it. Empty when made up.
+  std::string text;
 };
 
 enum class JoinType : uint8_t { kInner, kLeft, kRight, kCross };
@@ -212,6 +215,7 @@ struct SelectStmt {
 
   // kSelect
   bool distinct = false;
+  bool calc_found_rows = false;  // SQL_CALC_FOUND_ROWS
   std::vector<SelectItem> items;
   TableRefPtr from;  // null: no FROM (or FROM DUAL)
   ExprPtr where;

@@ -1534,8 +1534,9 @@ class Parser {
     for (;;) {
       if (AcceptWord("DISTINCT") || AcceptWord("DISTINCTROW")) {
         s->distinct = true;
+      } else if (AcceptWord("SQL_CALC_FOUND_ROWS")) {
+        s->calc_found_rows = true;
       } else if (AcceptWord("ALL") || AcceptWord("STRAIGHT_JOIN") ||
-                 AcceptWord("SQL_CALC_FOUND_ROWS") ||
                  AcceptWord("SQL_NO_CACHE") || AcceptWord("SQL_CACHE") ||
                  AcceptWord("HIGH_PRIORITY") ||
                  AcceptWord("SQL_SMALL_RESULT") ||
@@ -1546,7 +1547,9 @@ class Parser {
     }
     do {
       SelectItem item;
+      const uint32_t from = Peek().offset;
       XP_SET_OR_RETURN(item.expr, SelectExpr());
+      item.text = WrittenText(from, Peek().offset);
       if (item.expr->kind == ExprKind::kStar) {
         // `*` and `t.*` take no alias.
       } else if (AcceptWord("AS")) {
@@ -2428,6 +2431,14 @@ class Parser {
   }
 
   std::string_view sql_;
+  // sql_[from, to) without the whitespace around it, at most 256 bytes.
+  std::string WrittenText(uint32_t from, uint32_t to) const {
+    if (from >= to || to > sql_.size()) return "";
+    std::string_view t = sql_.substr(from, to - from);
+    while (!t.empty() && std::isspace(static_cast<unsigned char>(t.back())))
+      t.remove_suffix(1);
+    return std::string(t.substr(0, 256));
+  }
   std::vector<Token> toks_;
   size_t pos_ = 0;
   int depth_ = 0;
@@ -2446,6 +2457,25 @@ Result<StmtPtr> Parse(std::string_view sql) {
   p.AcceptSemicolon();
   if (!p.AtEnd()) return p.ErrorHere();
   return stmt;
+}
+
+Result<std::vector<std::string_view>> SplitStatements(std::string_view sql) {
+  XP_ASSIGN_OR_RETURN(std::vector<Token> tokens, Tokenize(sql));
+  std::vector<std::string_view> out;
+  size_t begin = 0;
+  bool any = false;  // a token since the last ';'
+  for (const Token& t : tokens) {
+    if (t.Is(TokenKind::kEnd) || t.IsOp(";")) {
+      const size_t end = t.Is(TokenKind::kEnd) ? sql.size() : t.offset;
+      if (any) out.push_back(sql.substr(begin, end - begin));
+      begin = end + 1;
+      any = false;
+      if (t.Is(TokenKind::kEnd)) break;
+      continue;
+    }
+    any = true;
+  }
+  return out;
 }
 
 Result<std::vector<StmtPtr>> ParseScript(std::string_view sql) {

@@ -25,4 +25,9 @@ Result<StmtPtr> Parse(std::string_view sql);
 // Parses a statement list separated by ';' (multi-statement text, scripts).
 Result<std::vector<StmtPtr>> ParseScript(std::string_view sql);
 
+// The statements of a ';'-separated text as they were written (a ';' in a
+// string, quoted name or comment does not split; empty statements are
+// left out). 1064 when the text does not tokenize.
+Result<std::vector<std::string_view>> SplitStatements(std::string_view sql);
+
 }  // namespace xp::sql

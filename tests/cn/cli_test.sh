@@ -201,9 +201,22 @@ expect "nothing written in READ ONLY" "0" q shop -e "SELECT COUNT(*) FROM note W
 # the log replayed at restart) quoted, not pasted.
 q shop -e 'CREATE TABLE `we``ird` (`c``1` INT PRIMARY KEY, `v``2` INT, KEY `k``1` (`v``2`)); INSERT INTO `we``ird` VALUES (1, 2)'
 
+# Expression columns are named as written (MySQL), string literals by
+# their value.
+expect "column names as written" "NOW() IS NOT NULL	1+1	abc	x" \
+  bash -c "'$mysql' -h127.0.0.1 -P$port -uroot --batch -e \"SELECT NOW() IS NOT NULL, 1+1,  'abc', 2 AS x\" | head -1"
+# A DELIMITER makes the CLI send several statements in one COM_QUERY
+# (CLIENT_MULTI_STATEMENTS): each answers in turn.
+expect "multi-statement text" "1
+2" q shop -e 'DELIMITER //
+SELECT 1; SELECT 2//'
 q shop -e "CREATE VIEW big AS SELECT id, amount FROM orders WHERE amount >= 20"
 expect "view" "2	20.00
 5	100.00" q shop -e "SELECT * FROM big ORDER BY id"
+# Unique keys across partitions: re-placed SINGLE while empty, and the
+# CN's own choice of partitioning is remembered across a restart.
+q shop -e "CREATE TABLE uqr (id INT PRIMARY KEY, e INT); CREATE UNIQUE INDEX ue ON uqr (e); INSERT INTO uqr VALUES (1, 1)"
+q shop -e "CREATE TABLE imp (id INT PRIMARY KEY, e INT)"
 # The catalog lives on DN 0: a restarted compute node knows every table
 # and view.
 kill -TERM "$XP_CN_PID"
@@ -219,6 +232,15 @@ q shop -e "DROP VIEW big"
 q shop -e "SELECT * FROM big" 2>&1 | grep -q "^ERROR 1146" || fail "a dropped view is still there"
 q shop -e "INSERT INTO orders (cust, amount) VALUES (2, 1.00)"
 expect "AUTO_INCREMENT continues after restart" "6" q shop -e "SELECT MAX(id) FROM orders"
+for i in 2 3 4 5; do
+  q shop -e "INSERT INTO uqr VALUES ($i, 1)" 2>&1 | grep -q "^ERROR 1062" ||
+    fail "a unique key after restart lets a duplicate in (id $i)"
+done
+q shop -e "CREATE UNIQUE INDEX ie ON imp (e); INSERT INTO imp VALUES (1, 7)"
+for i in 2 3 4; do
+  q shop -e "INSERT INTO imp VALUES ($i, 7)" 2>&1 | grep -q "^ERROR 1062" ||
+    fail "a unique key added after restart lets a duplicate in (id $i)"
+done
 expect "backtick names after restart" "1	2" q shop -e 'SELECT `c``1`, `v``2` FROM `we``ird` WHERE `v``2` = 2'
 expect "tables of look-alike names after restart" "5	1	1" q shop -e "SELECT (SELECT COUNT(*) FROM customer), (SELECT COUNT(*) FROM customer_p1), (SELECT COUNT(*) FROM seqd)"
 q -e "DROP DATABASE shop"

@@ -331,3 +331,59 @@ TEST_F(ClientTest, PingSelectDbListFieldsStat) {
 }
 
 }  // namespace
+
+namespace {
+
+// CLIENT_MULTI_STATEMENTS (mysqli::multi_query, migration tools): each
+// statement of the text answers in turn; the first error ends the text;
+// without the capability such a text is a syntax error.
+TEST_F(ClientTest, MultiStatementsWithTheCapability) {
+  MYSQL* m = mysql_init(nullptr);
+  ASSERT_NE(mysql_real_connect(
+                m, "127.0.0.1", "root", "", "capi",
+                static_cast<unsigned>(std::atoi(std::getenv("XP_PORT"))),
+                nullptr, CLIENT_MULTI_STATEMENTS),
+            nullptr)
+      << mysql_error(m);
+  const std::string text =
+      "DROP TABLE IF EXISTS ms; CREATE TABLE ms (id INT PRIMARY KEY);"
+      "INSERT INTO ms VALUES (1), (2); SELECT COUNT(*) FROM ms;"
+      "SELECT 'x;y' /* ; */";
+  ASSERT_EQ(mysql_real_query(m, text.data(), text.size()), 0) << mysql_error(m);
+  std::vector<std::string> got;
+  for (;;) {
+    MYSQL_RES* r = mysql_store_result(m);
+    if (r != nullptr) {
+      MYSQL_ROW row = mysql_fetch_row(r);
+      got.push_back(row != nullptr && row[0] ? row[0] : "?");
+      mysql_free_result(r);
+    } else {
+      got.push_back("affected " + std::to_string(mysql_affected_rows(m)));
+    }
+    const int next = mysql_next_result(m);
+    ASSERT_LE(next, 0) << mysql_error(m);
+    if (next != 0) break;
+  }
+  EXPECT_EQ(got, (std::vector<std::string>{"affected 0", "affected 0",
+                                           "affected 2", "2", "x;y"}));
+  // An error ends the text: the statement after it does not run.
+  const std::string failing =
+      "INSERT INTO ms VALUES (3); SELECT * FROM no_such_table;"
+      "INSERT INTO ms VALUES (4)";
+  ASSERT_EQ(mysql_real_query(m, failing.data(), failing.size()), 0)
+      << mysql_error(m);
+  EXPECT_EQ(mysql_affected_rows(m), 1u);
+  EXPECT_GT(mysql_next_result(m), 0);
+  EXPECT_EQ(mysql_errno(m), 1146u) << mysql_error(m);
+  mysql_close(m);
+  EXPECT_EQ(Rows("SELECT id FROM ms ORDER BY id"),
+            (std::vector<std::string>{"1", "2", "3"}));
+  // Without CLIENT_MULTI_STATEMENTS: 1064, nothing runs.
+  const std::string two = "INSERT INTO ms VALUES (5); SELECT 1";
+  EXPECT_NE(mysql_real_query(db_, two.data(), two.size()), 0);
+  EXPECT_EQ(mysql_errno(db_), 1064u) << mysql_error(db_);
+  EXPECT_EQ(Rows("SELECT COUNT(*) FROM ms"), std::vector<std::string>{"3"});
+  Exec("DROP TABLE ms");
+}
+
+}  // namespace
