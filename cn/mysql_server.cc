@@ -395,6 +395,14 @@ class MysqlServer::Connection : public exec::ResultSink {
   // Within a multi-statement COM_QUERY: more statements follow this one
   // (SERVER_MORE_RESULTS_EXISTS in its OK / EOF).
   bool more_results_ = false;
+  // net_read_timeout / net_write_timeout as set on the socket (SO_RCVTIMEO
+  // / SO_SNDTIMEO; -1: not yet), wait_timeout for the next command.
+  int64_t read_timeout_s_ = -1, write_timeout_s_ = -1;
+  int64_t wait_timeout_s_ = 28800;
+  void ApplyNetTimeouts();
+  // Waits up to wait_timeout for the client's next command; false (after
+  // ERR 4031) when it stayed idle that long.
+  bool WaitForCommand();
   uint32_t errors_ = 0;  // ERR packets written (ends a multi-statement text)
   uint32_t caps_ = 0;
   uint8_t seq_ = 0;
@@ -650,12 +658,49 @@ bool MysqlServer::Connection::Handshake() {
   return Flush();
 }
 
+void MysqlServer::Connection::ApplyNetTimeouts() {
+  if (!engine_) return;
+  auto set = [this](int option, int64_t seconds, int64_t* applied) {
+    if (seconds == *applied) return;
+    timeval tv{};
+    tv.tv_sec = static_cast<time_t>(seconds);
+    ::setsockopt(fd_, SOL_SOCKET, option, &tv, sizeof(tv));
+    *applied = seconds;
+  };
+  set(SO_RCVTIMEO, engine_->IntegerVariable("net_read_timeout", 30),
+      &read_timeout_s_);
+  set(SO_SNDTIMEO, engine_->IntegerVariable("net_write_timeout", 60),
+      &write_timeout_s_);
+  wait_timeout_s_ = engine_->IntegerVariable("wait_timeout", 28800);
+}
+
+bool MysqlServer::Connection::WaitForCommand() {
+  if (in_pos_ < in_.size()) return true;  // already here (pipelined)
+  pollfd p{fd_, POLLIN, 0};
+  const int64_t ms = wait_timeout_s_ * 1000;
+  int n;
+  do {
+    n = ::poll(&p, 1, static_cast<int>(std::min<int64_t>(ms, INT32_MAX)));
+  } while (n < 0 && errno == EINTR);
+  if (n != 0) return true;  // data, or an error / hang-up the read sees
+  // Idle past wait_timeout: MySQL 8's notice, then the connection closes.
+  seq_ = 0;
+  WriteError(4031, "HY000",
+             "The client was disconnected by the server because of "
+             "inactivity. See wait_timeout and interactive_timeout for "
+             "configuring this behavior.");
+  (void)Flush();
+  return false;
+}
+
 void MysqlServer::Connection::Run() {
   int one = 1;
   ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
   if (!Handshake()) return;
   std::string packet;
-  while (!closing_ && ReadPacket(&packet)) {
+  for (;;) {
+    ApplyNetTimeouts();
+    if (closing_ || !WaitForCommand() || !ReadPacket(&packet)) break;
     if (packet.empty()) break;
     if (static_cast<uint8_t>(packet[0]) == kComQuit) break;
     Dispatch(packet);

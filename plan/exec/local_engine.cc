@@ -448,6 +448,12 @@ std::map<std::string, plan::Value> DefaultVariables() {
       // Seconds a statement waits for a row lock before 1205 (1 to
       // 1073741824, as InnoDB's).
       {"innodb_lock_wait_timeout", plan::Value(int64_t{50})},
+      // Seconds (as MySQL): a packet exchange with the client may stall
+      // this long reading / writing, a session may sit idle this long.
+      {"net_read_timeout", plan::Value(int64_t{30})},
+      {"net_write_timeout", plan::Value(int64_t{60})},
+      {"wait_timeout", plan::Value(int64_t{28800})},
+      {"interactive_timeout", plan::Value(int64_t{28800})},
       {"lower_case_table_names", plan::Value(int64_t{0})},
       // Optimizer passes to skip (plan/optimizer.h), comma-separated.
       {"xp_disabled_passes", plan::Value(std::string())},
@@ -472,6 +478,14 @@ LocalEngine::LocalEngine() : LocalEngine(nullptr) {}
 void LocalEngine::set_memory_budget(size_t bytes) {
   system_variables_["xp_statement_memory_limit"] =
       plan::Value(static_cast<int64_t>(bytes));
+}
+
+int64_t LocalEngine::IntegerVariable(const std::string& name,
+                                     int64_t fallback) const {
+  auto it = system_variables_.find(name);
+  if (it == system_variables_.end()) return fallback;
+  const int64_t* i = std::get_if<int64_t>(&it->second);
+  return i != nullptr ? *i : fallback;
 }
 
 size_t LocalEngine::StatementMemoryLimit() const {
@@ -636,6 +650,11 @@ Result<QueryResult> LocalEngine::Set(const sql::Statement& s) {
     }
     if (item.name == "innodb_lock_wait_timeout") {
       XP_SET_OR_RETURN(v, ClampInteger(item.name, v, 1, 1073741824));
+    } else if (item.name == "net_read_timeout" ||
+               item.name == "net_write_timeout" ||
+               item.name == "wait_timeout" ||
+               item.name == "interactive_timeout") {
+      XP_SET_OR_RETURN(v, ClampInteger(item.name, v, 1, 31536000));
     } else if (item.name == "xp_statement_memory_limit") {
       XP_SET_OR_RETURN(v, ClampInteger(item.name, v, 0, int64_t{1} << 50));
     }

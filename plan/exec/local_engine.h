@@ -99,6 +99,9 @@ class LocalEngine {
   // variable xp_statement_memory_limit; it starts at
   // exec::DefaultStatementMemory().
   void set_memory_budget(size_t bytes);
+  // A session variable's integer value (`fallback` when unknown or not an
+  // integer).
+  int64_t IntegerVariable(const std::string& name, int64_t fallback) const;
   // From any thread: the running statement fails with 1317 at its next
   // batch (no effect when idle).
   void CancelRunning();

@@ -2,7 +2,9 @@
 // cluster (tests/cn/with_cluster.sh): KILL QUERY ends a cross join running
 // on the compute node and a row-lock wait running on a data node within a
 // second, the session going on; KILL CONNECTION ends the connection; a
-// client that goes away mid-statement has its statement cancelled.
+// client that goes away mid-statement has its statement cancelled, one
+// that stops reading is cut off at net_write_timeout, an idle one at
+// wait_timeout.
 #include <sys/socket.h>
 
 #include <chrono>
@@ -156,6 +158,48 @@ TEST_F(CancelTest, AClientThatGoesAwayHasItsStatementCancelled) {
   EXPECT_FALSE(Listed(admin, id))
       << "the statement of a client that went away still runs";
   EXPECT_LT(MsSince(t), 1500);
+  mysql_close(victim);
+  mysql_close(admin);
+}
+
+// A client that sends a query and then reads nothing holds its session
+// only until net_write_timeout: the statement ends, its memory is freed,
+// the connection closes.
+TEST_F(CancelTest, AClientThatStopsReadingIsCutOffAtNetWriteTimeout) {
+  MYSQL* victim = Connect("ca");
+  MYSQL* admin = Connect("ca");
+  ASSERT_NE(victim, nullptr);
+  ASSERT_NE(admin, nullptr);
+  const unsigned long id = mysql_thread_id(victim);
+  Must(victim, "SET net_write_timeout = 1");
+  // 4 million rows: far more than the socket buffers hold.
+  const std::string big = "SELECT a.id, b.id, a.v FROM j a, j b";
+  ASSERT_EQ(mysql_send_query(victim, big.data(), big.size()), 0);
+  Clock::time_point t = Clock::now();
+  while (Listed(admin, id) && MsSince(t) < 15000)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_FALSE(Listed(admin, id))
+      << "a client that reads nothing still holds its session";
+  EXPECT_LT(MsSince(t), 8000);
+  mysql_close(victim);
+  mysql_close(admin);
+}
+
+// An idle session ends after wait_timeout (MySQL 8: ERR 4031, then close).
+TEST_F(CancelTest, AnIdleSessionEndsAtWaitTimeout) {
+  MYSQL* victim = Connect("ca");
+  MYSQL* admin = Connect("ca");
+  ASSERT_NE(victim, nullptr);
+  ASSERT_NE(admin, nullptr);
+  const unsigned long id = mysql_thread_id(victim);
+  Must(victim, "SET wait_timeout = 1");
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  EXPECT_FALSE(Listed(admin, id)) << "an idle session outlived wait_timeout";
+  unsigned code = 0;
+  Query(victim, "SELECT 1", &code);
+  EXPECT_TRUE(code == 4031u || code == 2013u || code == 2006u)
+      << code << " " << mysql_error(victim);
+  EXPECT_EQ(Must(admin, "SELECT @@wait_timeout"), "28800");
   mysql_close(victim);
   mysql_close(admin);
 }
