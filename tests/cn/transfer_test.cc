@@ -3,9 +3,6 @@
 // with two-phase commit) while reader threads sum every balance, outside
 // and inside transactions. The total never changes, so any read of another
 // total saw half of a transaction. Runs under tests/cn/with_cluster.sh.
-#include <gtest/gtest.h>
-#include <mysql.h>
-
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -14,43 +11,16 @@
 #include <thread>
 #include <vector>
 
+#include "tests/cn/mysql_test_client.h"
+
 namespace {
 
 constexpr int kAccounts = 20;
 constexpr long long kStart = 1000;
 
-MYSQL* Connect() {
-  MYSQL* m = mysql_init(nullptr);
-  const char* port = std::getenv("XP_PORT");
-  if (port == nullptr ||
-      mysql_real_connect(m, "127.0.0.1", "root", "", "bank",
-                         static_cast<unsigned>(std::atoi(port)), nullptr,
-                         0) == nullptr) {
-    ADD_FAILURE() << "connect: " << mysql_error(m);
-    mysql_close(m);
-    return nullptr;
-  }
-  return m;
-}
+using xp::test::Query;
 
-// Runs a statement; its first value (when it has a result), or "" on error
-// with *code set.
-std::string Query(MYSQL* m, const std::string& sql, unsigned* code) {
-  *code = 0;
-  if (mysql_real_query(m, sql.data(), sql.size()) != 0) {
-    *code = mysql_errno(m);
-    return "";
-  }
-  MYSQL_RES* r = mysql_store_result(m);
-  if (r == nullptr) {
-    *code = mysql_errno(m);
-    return "";
-  }
-  std::string v;
-  if (MYSQL_ROW row = mysql_fetch_row(r)) v = row[0] ? row[0] : "NULL";
-  mysql_free_result(r);
-  return v;
-}
+MYSQL* Connect() { return xp::test::Connect("bank"); }
 
 TEST(TransferTest, TotalsNeverChange) {
   {
