@@ -1597,6 +1597,14 @@ void EqualityConjuncts(const sql::Expr* e, const std::vector<Value>& params,
   out->emplace(name, std::move(*v));
 }
 
+// DEFAULT, or DEFAULT(col) of the column it is given for.
+bool IsDefaultOf(const sql::Expr& e, const std::string& column) {
+  if (e.kind == sql::ExprKind::kDefault) return true;
+  return e.kind == sql::ExprKind::kFunction && e.text == "DEFAULT" &&
+         e.args.size() == 1 && e.args[0]->kind == sql::ExprKind::kColumn &&
+         plan::NameEquals(e.args[0]->text, column);
+}
+
 bool HasSubquery(const sql::Expr* e) {
   if (e == nullptr) return false;
   if (e->subquery) return true;
@@ -1725,7 +1733,7 @@ Status ClusterSession::PushInsert(sql::InsertStatement& ins,
     }
     const size_t at = static_cast<size_t>(
         std::find(cols.begin(), cols.end(), auto_col) - cols.begin());
-    if (row[at]->kind == sql::ExprKind::kDefault) {
+    if (IsDefaultOf(*row[at], t->columns[static_cast<size_t>(auto_col)].name)) {
       ++need;
       continue;
     }
@@ -1779,9 +1787,10 @@ Status ClusterSession::PushInsert(sql::InsertStatement& ins,
       if (static_cast<int>(i) < static_cast<int>(cols.size()) &&
           cols[i] == auto_col) {
         // DEFAULT, NULL and 0 take the next value.
-        std::optional<Value> v = row[i]->kind == sql::ExprKind::kDefault
-                                     ? std::optional<Value>(Value())
-                                     : ConstantOf(*row[i], params);
+        std::optional<Value> v =
+            IsDefaultOf(*row[i], t->columns[static_cast<size_t>(auto_col)].name)
+                ? std::optional<Value>(Value())
+                : ConstantOf(*row[i], params);
         if (v && (v->index() == 0 ||
                   (v->index() == 1 && std::get<int64_t>(*v) == 0))) {
           generated = Value(next++);
@@ -1812,7 +1821,8 @@ Status ClusterSession::PushInsert(sql::InsertStatement& ins,
               it == cols.end()
                   ? nullptr
                   : row[static_cast<size_t>(it - cols.begin())].get();
-          if (given == nullptr || given->kind == sql::ExprKind::kDefault) {
+          if (given == nullptr ||
+              IsDefaultOf(*given, t->columns[static_cast<size_t>(c)].name)) {
             // Omitted or DEFAULT: the column's default decides the
             // partition, and the DN stores that same value.
             const auto& col = t->columns[static_cast<size_t>(c)];

@@ -41,6 +41,10 @@ DEFINE_bool(sync_wal, true,
 DEFINE_uint64(max_connections, 1024, "Connections beyond this get error 1040");
 DEFINE_int32(idle_timeout_ms, 28800000,
              "Idle connections are closed after this");
+DEFINE_int32(write_timeout_ms, 60000,
+             "A connection whose client takes none of its output for this "
+             "long (it stopped reading results) is closed and its running "
+             "statements cancelled (MySQL's net_write_timeout)");
 DEFINE_int64(statement_memory_limit_mb, 1024,
              "Memory one statement may hold (sorts, hash tables, join build "
              "sides, materialized results) before it fails with 7006; a "
@@ -154,6 +158,7 @@ int main(int argc, char** argv) {
   opts.max_frame_bytes = FLAGS_max_frame_bytes;
   opts.max_connections = FLAGS_max_connections;
   opts.idle_timeout = std::chrono::milliseconds(FLAGS_idle_timeout_ms);
+  opts.write_timeout = std::chrono::milliseconds(FLAGS_write_timeout_ms);
   opts.extra_capabilities.emplace_back("xprotocol.plan",
                                        xp::dn::PlanCapability());
   xp::dn::SqlDispatcher dispatcher(store->get());

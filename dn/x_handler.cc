@@ -461,7 +461,29 @@ bool MayWaitForLocks(std::string_view sql) {
   };
   std::string_view prev;
   while (i < sql.size()) {
-    if (!std::isalpha(static_cast<unsigned char>(sql[i]))) {
+    const char c = sql[i];
+    if (c == '\'' || c == '"' || c == '`') {
+      // A quoted string or name: its words are not keywords.
+      for (++i; i < sql.size() && sql[i] != c; ++i)
+        if (sql[i] == '\\' && c != '`') ++i;
+      ++i;
+      continue;
+    }
+    if (sql.compare(i, 3, "/*!") == 0) {  // executable: its text counts
+      i += 3;
+      continue;
+    }
+    if (sql.compare(i, 2, "/*") == 0) {  // comments separate words only
+      const size_t end = sql.find("*/", i + 2);
+      i = end == std::string_view::npos ? sql.size() : end + 2;
+      continue;
+    }
+    if (c == '#' || sql.compare(i, 3, "-- ") == 0) {
+      const size_t end = sql.find('\n', i);
+      i = end == std::string_view::npos ? sql.size() : end + 1;
+      continue;
+    }
+    if (!std::isalpha(static_cast<unsigned char>(c))) {
       ++i;
       continue;
     }

@@ -10,6 +10,8 @@
 #include <boost/asio/io_context.hpp>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
+#include <thread>
 
 #include "codec/xrow.h"
 #include "plan/exec/chunk.h"
@@ -229,6 +231,52 @@ TEST_F(XHandlerTest, LockingReadsLockWhatTheyRead) {
                 "SELECT * FROM d.t WHERE id = 2 FOR UPDATE NOWAIT")),
             0u);
   EXPECT_EQ(code(client_->Execute("UPDATE d.t SET v = 'w' WHERE id = 4")), 0u);
+}
+
+// A locking read whose keywords a comment splits still waits on a worker,
+// not on the connection's I/O thread: with one I/O thread, the holder's
+// COMMIT gets through while the read waits (it used to wait for the whole
+// lock timeout behind it).
+TEST_F(XHandlerTest, LockingReadWithACommentWaitsOffTheIoThread) {
+  Fill(3);
+  ServerOptions so;
+  so.threads = 1;
+  Server one(so, dispatcher_.get(), &users_);
+  ASSERT_TRUE(one.Start().ok());
+  auto connect = [&] {
+    ClientOptions o;
+    o.port = one.port();
+    o.user = "root";
+    o.timeout = std::chrono::milliseconds(20000);
+    auto c = Client::Connect(o);
+    EXPECT_TRUE(c.ok()) << c.status().ToString();
+    return c.ok() ? std::move(c).value() : nullptr;
+  };
+  auto holder = connect();
+  auto waiter = connect();
+  ASSERT_TRUE(holder && waiter);
+  ASSERT_TRUE(holder->Execute("BEGIN").ok());
+  ASSERT_TRUE(
+      holder->Execute("SELECT v FROM d.t WHERE id = 2 FOR UPDATE").ok());
+  ASSERT_TRUE(waiter->Execute("SET innodb_lock_wait_timeout = 10").ok());
+  ASSERT_TRUE(waiter->Execute("BEGIN").ok());
+  std::optional<Result<StmtResult>> got;
+  std::thread reader([&] {
+    got = waiter->Execute(
+        "SELECT v FROM d.t WHERE id = 2 FOR /* 'a' comment */ UPDATE");
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(holder->Execute("COMMIT").ok());
+  const auto commit_took = std::chrono::steady_clock::now() - start;
+  reader.join();
+  ASSERT_TRUE(got.has_value());
+  EXPECT_TRUE(got->ok()) << got->status().ToString();
+  EXPECT_LT(commit_took, std::chrono::seconds(5));
+  ASSERT_TRUE(waiter->Execute("COMMIT").ok());
+  holder.reset();
+  waiter.reset();
+  one.Stop();
 }
 
 TEST_F(XHandlerTest, CoveringIndexReadsRowsFromEntriesAlone) {

@@ -747,11 +747,55 @@ Result<BoundExprPtr> BindDateAdd(const sql::Expr& date, const sql::Expr& amount,
   return MakeFunc(Func::kDateAdd, std::move(args), t, static_cast<int>(unit));
 }
 
+Result<BoundExprPtr> BindDefault(const ColumnSchema& column) {
+  if (column.auto_increment) return MakeConst(Value(int64_t{0}), column.type);
+  if (column.default_value)
+    return MakeConst(*column.default_value, column.type);
+  if (column.default_now) {
+    const int64_t us = NowMicros();
+    return MakeConst(Value(us - us % 1000000), column.type);
+  }
+  if (column.nullable) return MakeConst(Value(), column.type);
+  return Status::SqlError(
+      1364, "HY000",
+      "Field '" + column.name + "' doesn't have a default value");
+}
+
+namespace {
+
+// DEFAULT(col): the default of a table column in scope, or of the
+// statement's target table (INSERT ... VALUES).
+Result<BoundExprPtr> BindDefaultOf(const sql::Expr& e, const Scope& scope,
+                                   std::string_view clause) {
+  if (e.args.size() != 1 || e.args[0]->kind != sql::ExprKind::kColumn)
+    return Status::SqlError(1064, "42000",
+                            "You have an error in your SQL syntax; DEFAULT() "
+                            "takes one column name");
+  const sql::Expr& c = *e.args[0];
+  Result<int> at = scope.Resolve(c.table, c.text, clause);
+  if (at.ok()) {
+    const ScopeColumn& col = scope.columns()[static_cast<size_t>(*at)];
+    if (col.origin == nullptr)
+      return NotSupported("DEFAULT() of a column that is not a table's");
+    return BindDefault(*col.origin);
+  }
+  const TableSchema* t = scope.default_table();
+  if (at.status().sql_code() != 1054 || t == nullptr ||
+      (!c.table.empty() && !NameEquals(c.table, t->name)))
+    return at.status();
+  const int k = t->FindColumn(c.text);
+  if (k < 0) return at.status();
+  return BindDefault(t->columns[static_cast<size_t>(k)]);
+}
+
+}  // namespace
+
 Result<BoundExprPtr> BindFunction(const sql::Expr& e, const Scope& scope,
                                   std::string_view clause) {
   const std::string& f = e.text;
   const size_t n = e.args.size();
   auto arg = [&](size_t i) { return BindExpr(*e.args[i], scope, clause); };
+  if (f == "DEFAULT") return BindDefaultOf(e, scope, clause);
   // Niladic.
   if (f == "CURDATE" || f == "CURRENT_DATE" || f == "UTC_DATE") {
     if (n != 0) return ParamCount(e);

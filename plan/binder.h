@@ -17,6 +17,7 @@
 
 #include "codec/status.h"
 #include "plan/expr.h"
+#include "plan/schema.h"
 #include "plan/sql/ast.h"
 
 namespace xp::plan {
@@ -31,6 +32,9 @@ struct ScopeColumn {
   // NATURAL columns as each side had them (the unqualified name is the
   // coalesced column).
   bool hidden = false;
+  // The table column it reads, when it is one (DEFAULT(col) reads its
+  // default); owned by the catalog, valid while the statement binds.
+  const ColumnSchema* origin = nullptr;
 };
 
 class Scope;
@@ -87,6 +91,10 @@ class Scope {
   Result<BoundExprPtr> BindColumn(const sql::Expr& column,
                                   std::string_view clause) const;
   void set_substitution(Substitution s) { substitute_ = std::move(s); }
+  // The table DEFAULT(col) names columns of where no column is in scope
+  // (INSERT ... VALUES).
+  void set_default_table(const TableSchema* t) { default_table_ = t; }
+  const TableSchema* default_table() const { return default_table_; }
   const Substitution& substitution() const { return substitute_; }
   const std::vector<ScopeColumn>& columns() const { return columns_; }
   // Index of [table.]name; 1054 unknown column, 1052 ambiguous. `clause`
@@ -101,7 +109,13 @@ class Scope {
   ConstantEvaluator constant_;
   VariableReader variables_;
   std::shared_ptr<OuterContext> outer_;
+  const TableSchema* default_table_ = nullptr;
 };
+
+// A column's default as a bound constant: its DEFAULT value, the current
+// time for DEFAULT CURRENT_TIMESTAMP, 0 for AUTO_INCREMENT, NULL when it is
+// nullable without one; 1364 when it is NOT NULL without one.
+Result<BoundExprPtr> BindDefault(const ColumnSchema& column);
 
 // MySQL error 1235 (ER_NOT_SUPPORTED_YET) naming `what`.
 Status NotSupported(const std::string& what);

@@ -171,6 +171,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   size_t out_compress_from_ = 0;
   bool reading_ = false;
   bool writing_ = false;
+  std::chrono::steady_clock::time_point write_started_;
+  std::chrono::steady_clock::time_point timer_deadline_;
   // ProcessInput() stopped with whole frames left (output or queue limit).
   bool input_blocked_ = false;
   size_t queued_bytes_ = 0;  // requests waiting behind busy sessions
@@ -374,6 +376,9 @@ void Connection::ArmTimer() {
   } else {
     deadline += server_->opts.idle_timeout;
   }
+  if (writing_)
+    deadline = std::min(deadline, write_started_ + server_->opts.write_timeout);
+  timer_deadline_ = deadline;
   timer_.expires_at(deadline);
   timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
     if (!ec) self->OnTimeout();
@@ -382,6 +387,13 @@ void Connection::ArmTimer() {
 
 void Connection::OnTimeout() {
   if (state_ == State::kClosed) return;
+  if (writing_ && std::chrono::steady_clock::now() - write_started_ >=
+                      server_->opts.write_timeout) {
+    // The client takes no output: nothing can reach it, so no error is
+    // sent; closing cancels what runs for it.
+    CloseNow();
+    return;
+  }
   if (writing_ || running_tasks_ > 0 || queued_bytes_ > 0 || !reading_) {
     // Busy on the client's behalf (or not waiting for it): not idle.
     ArmTimer();
@@ -455,6 +467,12 @@ void Connection::StartWrite() {
   task_bytes_in_sending_ = task_bytes_in_out_;
   task_bytes_in_out_ = 0;
   writing_ = true;
+  write_started_ = std::chrono::steady_clock::now();
+  // The timer must fire by the write's deadline; re-armed only when it
+  // would fire later than that (at most about once a second).
+  if (timer_deadline_ >
+      write_started_ + server_->opts.write_timeout + std::chrono::seconds(1))
+    ArmTimer();
   asio::async_write(
       socket_, asio::buffer(sending_.data(), sending_.size()),
       [self = shared_from_this()](const boost::system::error_code& ec, size_t) {

@@ -43,6 +43,10 @@ struct ServerOptions {
   std::chrono::milliseconds read_timeout{30'000};
   // No request for this long closes the connection (MySQL wait_timeout).
   std::chrono::milliseconds idle_timeout{28'800'000};
+  // A write the client does not take within this time (it stopped reading
+  // its results) closes the connection and cancels its requests (MySQL's
+  // net_write_timeout).
+  std::chrono::milliseconds write_timeout{60'000};
   // Authentication must complete within this time of connecting.
   std::chrono::milliseconds connect_timeout{30'000};
   // Replies of at least this many bytes are sent compressed once a client

@@ -510,6 +510,28 @@ TEST_F(ServerTest, IdleTimeout) {
   EXPECT_GE(waited, std::chrono::milliseconds(1000));  // not before it
 }
 
+TEST_F(ServerTest, WriteTimeoutClosesAClientThatStopsReading) {
+  // A client asks for a huge result and reads none of it: once the socket
+  // buffers are full, the write stalls; after write_timeout the connection
+  // closes and its request stops producing rows.
+  ServerOptions so;
+  so.write_timeout = std::chrono::milliseconds(1000);
+  StartServer(so);
+  auto c = Connect(Opts());
+  ASSERT_NE(c, nullptr);
+  ASSERT_TRUE(c->SendExecute("bg rows 100000000", {}, 0).ok());
+  const auto start = std::chrono::steady_clock::now();
+  while (server_->stats().connections_current > 0 &&
+         std::chrono::steady_clock::now() - start < std::chrono::seconds(30))
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(server_->stats().connections_current, 0u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const uint64_t produced = dispatcher_.rows_produced.load();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(dispatcher_.rows_produced.load(), produced);  // cancelled
+  EXPECT_LT(produced, 100000000u);
+}
+
 TEST_F(ServerTest, AsyncClientPipelinesAndMultiplexes) {
   boost::asio::io_context io;
   ClientOptions o = Opts();

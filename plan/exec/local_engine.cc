@@ -1711,6 +1711,7 @@ Result<QueryResult> LocalEngine::InsertRows(const sql::InsertStatement& ins,
   }
   plan::Scope no_columns;
   PrepareScope(&no_columns, nullptr);
+  no_columns.set_default_table(&schema);
   StrictDivision strict(StrictDivisionByZero());
   size_t row_number = 0;
   for (const auto& row : ins.rows) {
@@ -1779,7 +1780,8 @@ Result<LocalEngine::Matched> LocalEngine::MatchRows(
   if (where != nullptr) {
     plan::Scope scope;
     PrepareScope(&scope, nullptr);
-    for (const auto& c : schema.columns) scope.Add({qualifier, c.name, c.type});
+    for (const auto& c : schema.columns)
+      scope.Add({qualifier, c.name, c.type, false, &c});
     XP_ASSIGN_OR_RETURN(plan::BoundExprPtr pred,
                         plan::BindExpr(*where, scope, "where clause"));
     node = plan::MakeFilter(std::move(node), std::move(pred));
@@ -1866,7 +1868,8 @@ Result<QueryResult> LocalEngine::UpdateRows(
   // in MySQL), so each is evaluated over the partly updated rows.
   plan::Scope scope;
   PrepareScope(&scope, nullptr);
-  for (const auto& c : schema.columns) scope.Add({qualifier, c.name, c.type});
+  for (const auto& c : schema.columns)
+    scope.Add({qualifier, c.name, c.type, false, &c});
   if (values_of) {
     const plan::Scope::Substitution params = scope.substitution();
     scope.set_substitution(
@@ -1888,9 +1891,15 @@ Result<QueryResult> LocalEngine::UpdateRows(
     }
     targets.push_back(c);
     if (a.value->kind == sql::ExprKind::kDefault) {
+      // MySQL sets a NOT NULL column without a default to its type's
+      // implicit default here; NULL then fails the NOT NULL check.
       const auto& col = schema.columns[static_cast<size_t>(c)];
-      values.push_back(plan::MakeConst(
-          col.default_value ? *col.default_value : plan::Value(), col.type));
+      if (col.default_now || col.default_value) {
+        XP_ASSIGN_OR_RETURN(plan::BoundExprPtr d, plan::BindDefault(col));
+        values.push_back(std::move(d));
+      } else {
+        values.push_back(plan::MakeConst(plan::Value(), col.type));
+      }
       continue;
     }
     XP_ASSIGN_OR_RETURN(plan::BoundExprPtr b,
@@ -2461,7 +2470,7 @@ Result<LocalEngine::FromPlan> LocalEngine::PlanJoinUnit(
                           Schema(sql::QualifiedName{ref.schema, ref.name}));
       const std::string qualifier = ref.alias.empty() ? ref.name : ref.alias;
       for (const auto& c : table->columns)
-        u.columns.push_back({qualifier, c.name, c.type});
+        u.columns.push_back({qualifier, c.name, c.type, false, &c});
       u.node = plan::MakeTableScan(table);
       return u;
     }
