@@ -255,11 +255,11 @@ size_t PartitionOf(const std::vector<Value>& key,
 class ClusterSession : public exec::StoreSession {
  public:
   explicit ClusterSession(ClusterStore* store)
-      : store_(store),
+      : unjoined_(store->dn_count(), false),
+        store_(store),
         conns_(store->dn_count()),
         pending_(store->dn_count(), 0),
-        branches_(store->dn_count()),
-        unjoined_(store->dn_count(), false) {}
+        branches_(store->dn_count()) {}
   ~ClusterSession() override {
     if (in_txn_ || AnyBranch()) (void)Rollback();
   }

@@ -2,12 +2,15 @@
 
 #include <glog/logging.h>
 
+#include <algorithm>
 #include <chrono>
+#include <shared_mutex>
 
 #include "codec/xrow.h"
 #include "plan/exec/chunk.h"
 #include "plan/exec/local_engine.h"
 #include "plan/serde.h"
+#include "plan/sql/parser.h"
 #include "plan/types/temporal.h"
 #include "xprotocol/errors.h"
 #include "xprotocol/messages.h"
@@ -419,9 +422,9 @@ bool IsPointPlan(const Xp::Plan::Node& n, size_t* keys) {
 
 namespace {
 
-// Whether a statement may wait for row locks or the DDL lock: writes and
-// DDL do; reads (snapshot reads never wait) and session statements do not.
-bool MayWaitForLocks(std::string_view sql) {
+// The statement's first word, upper case (after blanks, comments and
+// opening parentheses); empty when it starts otherwise.
+std::string LeadingWord(std::string_view sql) {
   size_t i = 0;
   while (i < sql.size()) {
     const char c = sql[i];
@@ -429,11 +432,11 @@ bool MayWaitForLocks(std::string_view sql) {
       ++i;
     } else if (sql.compare(i, 2, "/*") == 0) {
       const size_t end = sql.find("*/", i + 2);
-      if (end == std::string_view::npos) return false;
+      if (end == std::string_view::npos) return "";
       i = end + 2;
     } else if (c == '#' || sql.compare(i, 3, "-- ") == 0) {
       const size_t end = sql.find('\n', i);
-      if (end == std::string_view::npos) return false;
+      if (end == std::string_view::npos) return "";
       i = end + 1;
     } else {
       break;
@@ -444,62 +447,108 @@ bool MayWaitForLocks(std::string_view sql) {
          std::isalpha(static_cast<unsigned char>(sql[i])))
     word +=
         static_cast<char>(std::toupper(static_cast<unsigned char>(sql[i++])));
+  return word;
+}
+
+// Whether a statement other than a SELECT may wait for row locks or the DDL
+// lock: writes and DDL do; session statements do not.
+bool MayWaitForLocks(const std::string& word) {
   static const char* kWaiting[] = {"INSERT", "UPDATE", "DELETE", "REPLACE",
                                    "CREATE", "ALTER",  "DROP",   "TRUNCATE",
                                    "RENAME", "LOAD",   "WITH",   "LOCK"};
   for (const char* w : kWaiting)
     if (word == w) return true;
-  // A locking read (FOR UPDATE / FOR SHARE / LOCK IN SHARE MODE) waits too;
-  // a false match (the words in a literal) only costs a thread hand-off.
-  if (word != "SELECT" && word != "TABLE" && word != "VALUES") return false;
-  auto is = [](std::string_view w, std::string_view upper) {
-    if (w.size() != upper.size()) return false;
-    for (size_t k = 0; k < w.size(); ++k)
-      if (std::toupper(static_cast<unsigned char>(w[k])) != upper[k])
-        return false;
-    return true;
-  };
-  std::string_view prev;
-  while (i < sql.size()) {
-    const char c = sql[i];
-    if (c == '\'' || c == '"' || c == '`') {
-      // A quoted string or name: its words are not keywords.
-      for (++i; i < sql.size() && sql[i] != c; ++i)
-        if (sql[i] == '\\' && c != '`') ++i;
-      ++i;
-      continue;
-    }
-    if (sql.compare(i, 3, "/*!") == 0) {  // executable: its text counts
-      i += 3;
-      continue;
-    }
-    if (sql.compare(i, 2, "/*") == 0) {  // comments separate words only
-      const size_t end = sql.find("*/", i + 2);
-      i = end == std::string_view::npos ? sql.size() : end + 2;
-      continue;
-    }
-    if (c == '#' || sql.compare(i, 3, "-- ") == 0) {
-      const size_t end = sql.find('\n', i);
-      i = end == std::string_view::npos ? sql.size() : end + 1;
-      continue;
-    }
-    if (!std::isalpha(static_cast<unsigned char>(c))) {
-      ++i;
-      continue;
-    }
-    const size_t start = i;
-    while (i < sql.size() && std::isalpha(static_cast<unsigned char>(sql[i])))
-      ++i;
-    const std::string_view w = sql.substr(start, i - start);
-    if ((is(prev, "FOR") && (is(w, "UPDATE") || is(w, "SHARE"))) ||
-        (is(prev, "SHARE") && is(w, "MODE")))
-      return true;
-    prev = w;
+  return false;
+}
+
+// Whether any expression of `q` (select list, WHERE, GROUP BY, HAVING,
+// ORDER BY, LIMIT) holds a subquery. Iterative: expressions may be long.
+bool HasSubquery(const sql::SelectStmt& q) {
+  std::vector<const sql::Expr*> todo;
+  for (const auto& item : q.items) todo.push_back(item.expr.get());
+  todo.push_back(q.where.get());
+  for (const auto& g : q.group_by) todo.push_back(g.get());
+  todo.push_back(q.having.get());
+  for (const auto& o : q.order_by) todo.push_back(o.expr.get());
+  todo.push_back(q.limit.get());
+  todo.push_back(q.offset_expr.get());
+  while (!todo.empty()) {
+    const sql::Expr* e = todo.back();
+    todo.pop_back();
+    if (e == nullptr) continue;
+    if (e->subquery) return true;
+    for (const auto& a : e->args) todo.push_back(a.get());
   }
   return false;
 }
 
+// Lower-case names of the columns that WHERE's top-level AND fixes to a
+// constant or placeholder (col = value or value = col).
+void FixedColumns(const sql::Expr* where, std::vector<std::string>* out) {
+  std::vector<const sql::Expr*> todo{where};
+  while (!todo.empty()) {
+    const sql::Expr* e = todo.back();
+    todo.pop_back();
+    if (e == nullptr || e->kind != sql::ExprKind::kBinary) continue;
+    if (e->bop == sql::BinaryOp::kAnd) {
+      for (const auto& a : e->args) todo.push_back(a.get());
+      continue;
+    }
+    if (e->bop != sql::BinaryOp::kEq || e->args.size() != 2) continue;
+    const sql::Expr* col = e->args[0].get();
+    const sql::Expr* val = e->args[1].get();
+    if (col->kind != sql::ExprKind::kColumn) std::swap(col, val);
+    if (col->kind != sql::ExprKind::kColumn ||
+        (val->kind != sql::ExprKind::kLiteral &&
+         val->kind != sql::ExprKind::kParam))
+      continue;
+    std::string name;
+    for (char c : col->text)
+      name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out->push_back(std::move(name));
+  }
+}
+
 }  // namespace
+
+// A read this thread answers itself: a SELECT without FROM, or of one table
+// whose WHERE fixes every column of its primary key or of a unique key (at
+// most one row), with no subquery and no locking. Anything else may scan
+// for long or wait for locks, so a worker runs it (killable, and the I/O
+// thread goes on serving its other connections).
+bool SqlDispatcher::IsPointSelect(const sql::Statement& stmt,
+                                  const std::string& database) {
+  if (stmt.kind != sql::StmtKind::kSelect) return false;
+  const sql::SelectStmt& q =
+      *static_cast<const sql::SelectStatement&>(stmt).query;
+  if (q.kind != sql::SelectStmt::Kind::kSelect || !q.with.empty() ||
+      q.lock != sql::LockMode::kNone || HasSubquery(q))
+    return false;
+  if (q.from == nullptr) return true;
+  if (q.from->kind != sql::TableRef::Kind::kTable) return false;
+  // A DDL running now holds the catalog: then a worker decides.
+  std::shared_lock<std::shared_mutex> lock(store_->ddl_mutex(),
+                                           std::try_to_lock);
+  if (!lock.owns_lock()) return false;
+  Result<const plan::TableSchema*> t = store_->catalog().FindTable(
+      q.from->schema.empty() ? database : q.from->schema, q.from->name);
+  if (!t.ok()) return false;  // a view, or an error the worker reports
+  std::vector<std::string> fixed;
+  FixedColumns(q.where.get(), &fixed);
+  for (const plan::IndexSchema& idx : (*t)->indexes) {
+    if (!idx.primary && !idx.unique) continue;
+    bool all = !idx.columns.empty();
+    for (int c : idx.columns) {
+      const std::string& name = (*t)->columns[static_cast<size_t>(c)].name;
+      all = all &&
+            std::any_of(fixed.begin(), fixed.end(), [&](const std::string& f) {
+              return plan::NameEquals(f, name);
+            });
+    }
+    if (all) return true;
+  }
+  return false;
+}
 
 void SqlDispatcher::Dispatch(Session& session, uint8_t type,
                              std::string_view payload, Reply& reply) {
@@ -510,21 +559,36 @@ void SqlDispatcher::Dispatch(Session& session, uint8_t type,
   if (!ReadSqlStatement(type, payload, reply, &stmt)) return;
   std::vector<plan::Value> params;
   if (!ArgValues(stmt.args(), reply, &params)) return;
-  const bool background = MayWaitForLocks(stmt.stmt());
-  auto run = [this, &session, text = std::move(*stmt.mutable_stmt()),
+  const std::string word = LeadingWord(stmt.stmt());
+  // A SELECT is parsed here (once) to see whether it is a point read.
+  std::shared_ptr<sql::StmtPtr> parsed;
+  bool background = MayWaitForLocks(word);
+  if (word == "SELECT" || word == "TABLE" || word == "VALUES") {
+    Result<sql::StmtPtr> p = sql::Parse(stmt.stmt());
+    if (p.ok()) {
+      exec::LocalEngine* engine = EngineFor(session, reply);
+      if (engine == nullptr) return;
+      background = !IsPointSelect(**p, engine->current_database());
+      parsed = std::make_shared<sql::StmtPtr>(std::move(*p));
+    }
+  }
+  auto run = [this, &session, parsed, text = std::move(*stmt.mutable_stmt()),
               params = std::move(params)](Reply& r) {
     exec::LocalEngine* engine = EngineFor(session, r);
     if (engine == nullptr) return;
     engine->set_interrupt(r.cancel_flag());
     XSink sink(r);
-    Result<exec::QueryResult> out = engine->Execute(text, params, &sink);
+    Result<exec::QueryResult> out =
+        parsed ? engine->Execute(std::move(*parsed), params, &sink)
+               : engine->Execute(text, params, &sink);
     engine->set_interrupt(nullptr);
     Finish(out, sink, r);
   };
   // Statements that may wait for row locks (up to the lock wait timeout)
-  // run on a worker thread: the connection's I/O thread serves other
-  // connections meanwhile, among them the one holding the lock. Reads and
-  // session statements never wait and stay here (no thread hand-off).
+  // or scan for long run on a worker thread: the connection's I/O thread
+  // serves other connections meanwhile, among them the one holding the
+  // lock, and a kill reaches them. Point reads and session statements stay
+  // here (no thread hand-off).
   if (background) {
     reply.Background(0, std::move(run));
   } else {

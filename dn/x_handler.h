@@ -95,6 +95,9 @@ class SqlDispatcher : public Dispatcher {
   // The session's engine, made at its first request; null after answering
   // an error (an unknown default schema).
   exec::LocalEngine* EngineFor(Session& session, Reply& reply);
+  // A SELECT the connection's thread may answer itself (at most one row
+  // by a primary or unique key, or no table).
+  bool IsPointSelect(const sql::Statement& stmt, const std::string& database);
 
   SqlStore* store_;
   DigestCache<Xp::Plan::Node> plan_cache_;

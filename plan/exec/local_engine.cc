@@ -738,6 +738,12 @@ Result<QueryResult> LocalEngine::Execute(std::string_view sql_text,
                                          const std::vector<plan::Value>& params,
                                          ResultSink* sink) {
   XP_ASSIGN_OR_RETURN(sql::StmtPtr stmt, sql::Parse(sql_text));
+  return Execute(std::move(stmt), params, sink);
+}
+
+Result<QueryResult> LocalEngine::Execute(sql::StmtPtr stmt,
+                                         const std::vector<plan::Value>& params,
+                                         ResultSink* sink) {
   if (stmt->param_count != params.size()) {
     return Status::SqlError(
         1210, "HY000",

@@ -84,6 +84,10 @@ class LocalEngine {
   Result<QueryResult> Execute(std::string_view sql,
                               const std::vector<plan::Value>& params,
                               ResultSink* sink);
+  // The same for a statement already parsed (sql::Parse).
+  Result<QueryResult> Execute(sql::StmtPtr stmt,
+                              const std::vector<plan::Value>& params,
+                              ResultSink* sink);
   // Parses `sql` and, for a SELECT, plans it (placeholders as NULL) to
   // report its columns; nothing runs. Errors as Execute would give them.
   Result<StatementShape> Describe(std::string_view sql);
