@@ -93,6 +93,19 @@ Status Unreachable(size_t dn, const DnEndpoint& ep, const Status& why) {
 }
 
 using sql::QuoteIdent;
+
+// The savepoint a statement spanning several DNs in a transaction sets on
+// each first (a name no client is expected to use).
+constexpr char kStatementSavepoint[] = "SAVEPOINT `xp$statement`";
+constexpr char kStatementRollback[] = "ROLLBACK TO SAVEPOINT `xp$statement`";
+
+// `st` with a note that the session's transaction was rolled back (`why`).
+Status RolledBack(const Status& st, const std::string& why) {
+  return Status::SqlError(
+      st.sql_code() ? st.sql_code() : 1180,
+      st.sql_state().empty() ? "HY000" : st.sql_state(),
+      st.message() + " (the transaction was rolled back: " + why + ")");
+}
 using sql::QuoteString;
 
 // A value as an SQL literal the DN parses back to the same value.
@@ -265,6 +278,25 @@ class ClusterSession : public exec::StoreSession {
   }
 
   Result<exec::TableStore*> Table(const TableSchema& schema) override;
+  // The transaction's branches start (on every DN, as at its first
+  // statement) and each DN keeps the savepoint for its part.
+  Status Savepoint(const std::string& name) override {
+    if (!in_txn_) return Status::OK();
+    if (!AnyBranch()) XP_RETURN_IF_ERROR(EnsureBranch(0, /*write=*/false));
+    return SavepointOnDns("SAVEPOINT ", name);
+  }
+  Status RollbackToSavepoint(const std::string& name) override {
+    if (!in_txn_ || !AnyBranch()) return NoSavepoint(name);
+    return SavepointOnDns("ROLLBACK TO SAVEPOINT ", name);
+  }
+  Status ReleaseSavepoint(const std::string& name) override {
+    if (!in_txn_ || !AnyBranch()) return NoSavepoint(name);
+    return SavepointOnDns("RELEASE SAVEPOINT ", name);
+  }
+  static Status NoSavepoint(const std::string& name) {
+    return Status::SqlError(1305, "42000",
+                            "SAVEPOINT " + name + " does not exist");
+  }
   // KILL / a client gone / shutdown: each DN connection's running request
   // is killed (SESS_KILL QUERY), so a long scan or lock wait there ends now
   // instead of when the CN next reads it.
@@ -436,6 +468,19 @@ class ClusterSession : public exec::StoreSession {
   Status MoveRows(sql::UpdateStatement& u, const TableSchema& t,
                   const Placement& p, const std::vector<size_t>& parts,
                   uint64_t* affected);
+  // A statement that writes on several DNs with more than one round trip
+  // is made undoable as one before it starts: in a transaction, a
+  // savepoint on each DN of the transaction; in autocommit, XA branches on
+  // `dns` that the statement's end commits or rolls back together.
+  Status GuardStatement(const std::vector<size_t>& dns);
+  // A guarded statement failed with `st`: in a transaction its writes are
+  // undone on every DN (ROLLBACK TO the savepoint) and the transaction goes
+  // on, as in MySQL; only when that fails is the whole transaction rolled
+  // back (and `st` says so).
+  Status FailStatement(const std::vector<size_t>& dns, const Status& st);
+  // SAVEPOINT / ROLLBACK TO / RELEASE: `verb` + name to every DN of the
+  // transaction.
+  Status SavepointOnDns(const std::string& verb, const std::string& name);
   // Writes `sql_by_partition` (partition -> statement) atomically.
   Status Write(const Placement& p,
                const std::map<size_t, std::string>& sql_by_partition,
@@ -1635,6 +1680,9 @@ Status ClusterSession::Write(const Placement& p,
   // One DN outside a transaction: the DN's own autocommit is atomic.
   // Several: XA branches, committed together at the statement's end.
   const bool xa = in_txn_ || dns.size() > 1 || AnyBranch();
+  // In a transaction, a statement on several DNs sets a savepoint first on
+  // each (in the same round trip), so a failure undoes it alone.
+  const bool guarded = in_txn_ && dns.size() > 1;
   uint64_t total = 0;
   Status st;
   for (size_t dn : dns) {
@@ -1647,6 +1695,7 @@ Status ClusterSession::Write(const Placement& p,
     std::vector<std::pair<size_t, std::vector<std::string>>> work;
     for (size_t dn : dns) {
       work.push_back({dn, {}});
+      if (guarded) work.back().second.push_back(kStatementSavepoint);
       for (auto& [part, sql] : sqls)
         if (p.dn[part] == dn) work.back().second.push_back(sql);
     }
@@ -1655,20 +1704,53 @@ Status ClusterSession::Write(const Placement& p,
     for (const auto& per_dn : results)
       for (const StmtResult& r : per_dn) total += r.rows_affected.value_or(0);
   }
-  if (!st.ok() && in_txn_ && dns.size() > 1) {
-    // Part of a multi-DN statement may have been applied: the
-    // transaction cannot keep it, so it ends (as a deadlock victim's).
-    (void)Rollback();
-    return Status::SqlError(
-        st.sql_code() ? st.sql_code() : 1180,
-        st.sql_state().empty() ? "HY000" : st.sql_state(),
-        st.message() +
-            " (the transaction was rolled back: the statement "
-            "spanned several data nodes)");
-  }
+  if (!st.ok() && guarded) return FailStatement(dns, st);
   XP_RETURN_IF_ERROR(st);
   *affected = total;
   return Status::OK();
+}
+
+Status ClusterSession::GuardStatement(const std::vector<size_t>& dns) {
+  if (!in_txn_) {
+    for (size_t dn : dns)
+      XP_RETURN_IF_ERROR(EnsureBranch(dn, /*write=*/true, /*xa=*/true));
+    return Status::OK();
+  }
+  for (size_t dn : dns) XP_RETURN_IF_ERROR(EnsureBranch(dn, /*write=*/true));
+  std::vector<std::pair<size_t, std::vector<std::string>>> work;
+  for (size_t dn = 0; dn < branches_.size(); ++dn)
+    if (branches_[dn].active()) work.push_back({dn, {kStatementSavepoint}});
+  return Pipeline(work);
+}
+
+Status ClusterSession::FailStatement(const std::vector<size_t>& dns,
+                                     const Status& st) {
+  // Outside a transaction the statement's XA branches roll back at its end.
+  if (!in_txn_) return st;
+  std::vector<std::pair<size_t, std::vector<std::string>>> work;
+  for (size_t dn : dns) work.push_back({dn, {kStatementRollback}});
+  if (Pipeline(work).ok()) return st;
+  // Part of the statement may stay applied somewhere: the transaction
+  // cannot keep it, so it ends (as a deadlock victim's).
+  (void)Rollback();
+  return RolledBack(st, "the statement spanned several data nodes");
+}
+
+Status ClusterSession::SavepointOnDns(const std::string& verb,
+                                      const std::string& name) {
+  std::vector<std::pair<size_t, std::vector<std::string>>> work;
+  for (size_t dn = 0; dn < branches_.size(); ++dn)
+    if (branches_[dn].active()) work.push_back({dn, {verb + QuoteIdent(name)}});
+  std::vector<std::vector<StmtResult>> results;
+  Status st = Pipeline(work, &results);
+  if (st.ok()) return st;
+  size_t done = 0;
+  for (const auto& r : results) done += r.size();
+  // Every DN saw the same savepoints, so they all fail alike (1305); a DN
+  // that failed alone leaves the transaction's parts out of step.
+  if (done == 0 || verb == "SAVEPOINT ") return st;
+  (void)Rollback();
+  return RolledBack(st, "its data nodes' savepoints were out of step");
 }
 
 Status ClusterSession::PushInsert(sql::InsertStatement& ins,
@@ -1981,6 +2063,12 @@ Status ClusterSession::PushUpdateDelete(sql::Statement& stmt,
                               "several partitions'");
     int64_t left = std::get<int64_t>(*n);
     uint64_t total = 0;
+    // One statement per partition, one after another: undone together if
+    // a later one fails.
+    std::set<size_t> dn_set;
+    for (size_t part : parts) dn_set.insert(p->dn[part]);
+    const std::vector<size_t> dns(dn_set.begin(), dn_set.end());
+    XP_RETURN_IF_ERROR(GuardStatement(dns));
     for (size_t part : parts) {
       if (left <= 0) break;
       (*limit)->kind = sql::ExprKind::kLiteral;
@@ -1989,7 +2077,11 @@ Status ClusterSession::PushUpdateDelete(sql::Statement& stmt,
       (*limit)->text = std::to_string(left);
       *physical = p->name[part];
       uint64_t done = 0;
-      XP_RETURN_IF_ERROR(Write(*p, {{part, sql::ToSql(stmt)}}, &done));
+      Status st = Write(*p, {{part, sql::ToSql(stmt)}}, &done);
+      if (!st.ok()) {
+        *physical = name.name;
+        return FailStatement(dns, st);
+      }
       total += done;
       left -= static_cast<int64_t>(done);
     }
@@ -2055,8 +2147,9 @@ Status ClusterSession::MoveRows(sql::UpdateStatement& u, const TableSchema& t,
   for (int c : p.columns)
     key_types.push_back(t.columns[static_cast<size_t>(c)].type);
   // One transaction over every DN: rows may go anywhere.
-  for (size_t dn = 0; dn < branches_.size(); ++dn)
-    XP_RETURN_IF_ERROR(EnsureBranch(dn, /*write=*/true, /*xa=*/true));
+  std::vector<size_t> all;
+  for (size_t dn = 0; dn < branches_.size(); ++dn) all.push_back(dn);
+  XP_RETURN_IF_ERROR(GuardStatement(all));
   uint64_t moved = 0;
   Status st;
   for (size_t part : parts) {
@@ -2136,10 +2229,7 @@ Status ClusterSession::MoveRows(sql::UpdateStatement& u, const TableSchema& t,
     }
     if (!st.ok()) break;
   }
-  if (!st.ok()) {
-    if (in_txn_) (void)Rollback();
-    return st;
-  }
+  if (!st.ok()) return FailStatement(all, st);
   *affected = moved;
   return Status::OK();
 }

@@ -251,6 +251,42 @@ class SqlSession : public exec::StoreSession {
   }
   bool in_transaction() const override { return txn_ && !implicit_; }
 
+  Status Savepoint(const std::string& name) override {
+    if (!in_transaction()) return Status::OK();
+    const size_t at = FindSavepoint(name);
+    if (at + 1 == savepoints_.size()) {
+      // The newest one again (what a compute node does before each
+      // statement): merged into its predecessor, so the stack stays flat.
+      XP_RETURN_IF_ERROR(txn_->PopSavePoint());
+      savepoints_.pop_back();
+    } else if (at < savepoints_.size()) {
+      savepoints_[at].clear();  // replaced: it stays only as a stack entry
+    }
+    txn_->SetSavePoint();
+    savepoints_.push_back(name);
+    return Status::OK();
+  }
+  Status RollbackToSavepoint(const std::string& name) override {
+    const size_t at = FindSavepoint(name);
+    if (!in_transaction() || at >= savepoints_.size()) return NoSavepoint(name);
+    while (savepoints_.size() > at) {
+      XP_RETURN_IF_ERROR(txn_->RollbackToSavePoint());
+      savepoints_.pop_back();
+    }
+    txn_->SetSavePoint();  // the savepoint stays; later ones are gone
+    savepoints_.push_back(name);
+    return Status::OK();
+  }
+  Status ReleaseSavepoint(const std::string& name) override {
+    const size_t at = FindSavepoint(name);
+    if (!in_transaction() || at >= savepoints_.size()) return NoSavepoint(name);
+    while (savepoints_.size() > at) {
+      XP_RETURN_IF_ERROR(txn_->PopSavePoint());
+      savepoints_.pop_back();
+    }
+    return Status::OK();
+  }
+
   Status Xa(const sql::XaStatement& x,
             std::vector<std::string>* recovered) override {
     using Op = sql::XaStatement::Op;
@@ -284,6 +320,7 @@ class SqlSession : public exec::StoreSession {
           return st;
         }
         std::lock_guard<std::mutex> lock(store_->prepared_mu_);
+        savepoints_.clear();
         store_->prepared_[xid] = std::move(txn_);
         xa_ = XaPhase::kNone;
         return Status::OK();
@@ -333,8 +370,22 @@ class SqlSession : public exec::StoreSession {
   const char* XaPhaseName() const {
     return xa_ == XaPhase::kActive ? "ACTIVE" : "IDLE";
   }
+  // The newest savepoint of that name (case-insensitive, as MySQL);
+  // savepoints_.size() when there is none.
+  size_t FindSavepoint(const std::string& name) const {
+    for (size_t i = savepoints_.size(); i-- > 0;)
+      if (!savepoints_[i].empty() && plan::NameEquals(savepoints_[i], name))
+        return i;
+    return savepoints_.size();
+  }
+  static Status NoSavepoint(const std::string& name) {
+    return Status::SqlError(1305, "42000",
+                            "SAVEPOINT " + name + " does not exist");
+  }
+
   Status End(bool commit) {
     tables_.clear();
+    savepoints_.clear();
     if (!txn_) return Status::OK();
     std::unique_ptr<Transaction> txn = std::move(txn_);
     implicit_ = false;
@@ -343,6 +394,9 @@ class SqlSession : public exec::StoreSession {
 
   SqlStore* store_;
   std::unique_ptr<Transaction> txn_;
+  // Named savepoints of the open transaction, oldest first, one storage
+  // savepoint each ("": a name set again later, kept only as a stack entry).
+  std::vector<std::string> savepoints_;
   bool implicit_ = false;      // opened by StatementBegin (autocommit)
   int64_t lock_wait_ms_ = -1;  // -1: the data node's --lock_wait_timeout_ms
   XaPhase xa_ = XaPhase::kNone;

@@ -1035,6 +1035,15 @@ Result<QueryResult> LocalEngine::Transaction(const sql::Statement& s) {
       read_only_txn_ = false;
       XP_RETURN_IF_ERROR(session_->Rollback());
       break;
+    case sql::TransactionStatement::Op::kSavepoint:
+      XP_RETURN_IF_ERROR(session_->Savepoint(t.savepoint));
+      break;
+    case sql::TransactionStatement::Op::kRollbackTo:
+      XP_RETURN_IF_ERROR(session_->RollbackToSavepoint(t.savepoint));
+      break;
+    case sql::TransactionStatement::Op::kRelease:
+      XP_RETURN_IF_ERROR(session_->ReleaseSavepoint(t.savepoint));
+      break;
   }
   return QueryResult();
 }
@@ -1930,6 +1939,10 @@ Result<QueryResult> LocalEngine::UpdateRows(
         XP_SET_OR_RETURN(converted[i],
                          plan::ConvertValue(ValueAt(*v, values[k]->type, i),
                                             col.type, col.name));
+        // Every store gets only rows its schema allows (strict mode).
+        if (converted[i].index() == 0 && !col.nullable)
+          return Status::SqlError(1048, "23000",
+                                  "Column '" + col.name + "' cannot be null");
       }
       Vector& dst = work.column(static_cast<size_t>(targets[k]));
       for (size_t i = 0; i < n; ++i) PutValue(converted[i], i, &dst);

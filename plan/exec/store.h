@@ -82,6 +82,20 @@ class StoreSession {
   virtual Status Commit() = 0;
   virtual Status Rollback() = 0;
   virtual bool in_transaction() const = 0;
+  // SAVEPOINT / ROLLBACK TO SAVEPOINT / RELEASE SAVEPOINT in the open
+  // transaction (outside one, SAVEPOINT does nothing, as in MySQL; an
+  // unknown name is 1305). Stores without them refuse with 1235.
+  virtual Status Savepoint(const std::string& name) {
+    return Status::SqlError(1235, "42000",
+                            "This version of MySQL doesn't yet support "
+                            "'SAVEPOINT on this store'");
+  }
+  virtual Status RollbackToSavepoint(const std::string& name) {
+    return Savepoint(name);
+  }
+  virtual Status ReleaseSavepoint(const std::string& name) {
+    return Savepoint(name);
+  }
   // While on, reads see the latest committed rows instead of the
   // transaction's snapshot (UPDATE / DELETE finding their rows).
   virtual void SetCurrentRead(bool on) {}

@@ -464,9 +464,19 @@ struct SetStatement : Statement {
 };
 
 struct TransactionStatement : Statement {
-  enum class Op : uint8_t { kBegin, kCommit, kRollback };
+  // kSavepoint: SAVEPOINT name; kRollbackTo: ROLLBACK TO [SAVEPOINT] name;
+  // kRelease: RELEASE SAVEPOINT name.
+  enum class Op : uint8_t {
+    kBegin,
+    kCommit,
+    kRollback,
+    kSavepoint,
+    kRollbackTo,
+    kRelease
+  };
   TransactionStatement() : Statement(StmtKind::kTransaction) {}
   Op op = Op::kBegin;
+  std::string savepoint;
   bool read_only = false;
   bool consistent_snapshot = false;
 };

@@ -404,7 +404,7 @@ class Parser {
     }
     if (t.IsWord("SET")) return Set();
     if (t.IsWord("BEGIN") || t.IsWord("START") || t.IsWord("COMMIT") ||
-        t.IsWord("ROLLBACK")) {
+        t.IsWord("ROLLBACK") || t.IsWord("SAVEPOINT") || t.IsWord("RELEASE")) {
       return Transaction();
     }
     if (t.IsWord("XA")) return Xa();
@@ -1206,10 +1206,22 @@ class Parser {
           }
         }
       } while (AcceptOp(","));
+    } else if (t.IsWord("SAVEPOINT")) {
+      s->op = TransactionStatement::Op::kSavepoint;
+      XP_SET_OR_RETURN(s->savepoint, Ident());
+    } else if (t.IsWord("RELEASE")) {
+      XP_RETURN_IF_ERROR(ExpectWord("SAVEPOINT"));
+      s->op = TransactionStatement::Op::kRelease;
+      XP_SET_OR_RETURN(s->savepoint, Ident());
     } else {
       s->op = t.IsWord("COMMIT") ? TransactionStatement::Op::kCommit
                                  : TransactionStatement::Op::kRollback;
       AcceptWord("WORK");
+      if (s->op == TransactionStatement::Op::kRollback && AcceptWord("TO")) {
+        AcceptWord("SAVEPOINT");
+        s->op = TransactionStatement::Op::kRollbackTo;
+        XP_SET_OR_RETURN(s->savepoint, Ident());
+      }
     }
     return StmtPtr(std::move(s));
   }

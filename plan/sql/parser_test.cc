@@ -294,6 +294,10 @@ TEST(ParserTest, SessionAndTransactionStatements) {
   EXPECT_EQ(Canon("start transaction read only"), "START TRANSACTION");
   EXPECT_EQ(Canon("COMMIT"), "COMMIT");
   EXPECT_EQ(Canon("ROLLBACK WORK"), "ROLLBACK");
+  EXPECT_EQ(Canon("savepoint sa_1"), "SAVEPOINT `sa_1`");
+  EXPECT_EQ(Canon("ROLLBACK WORK TO SAVEPOINT a"), "ROLLBACK TO SAVEPOINT `a`");
+  EXPECT_EQ(Canon("ROLLBACK TO `b c`"), "ROLLBACK TO SAVEPOINT `b c`");
+  EXPECT_EQ(Canon("RELEASE SAVEPOINT a"), "RELEASE SAVEPOINT `a`");
   EXPECT_EQ(
       Canon("SET autocommit=0, @@session.sql_mode = 'ANSI', @x := 5"),
       "SET @@session.autocommit = 0, @@session.sql_mode = 'ANSI', @`x` = 5");

@@ -678,9 +678,22 @@ std::string ToSql(const Statement& s) {
       return "USE " + QuoteIdent(static_cast<const UseStatement&>(s).database);
     case StmtKind::kTransaction: {
       const auto& t = static_cast<const TransactionStatement&>(s);
-      return t.op == TransactionStatement::Op::kBegin    ? "START TRANSACTION"
-             : t.op == TransactionStatement::Op::kCommit ? "COMMIT"
-                                                         : "ROLLBACK";
+      using Op = TransactionStatement::Op;
+      switch (t.op) {
+        case Op::kBegin:
+          return "START TRANSACTION";
+        case Op::kCommit:
+          return "COMMIT";
+        case Op::kRollback:
+          return "ROLLBACK";
+        case Op::kSavepoint:
+          return "SAVEPOINT " + QuoteIdent(t.savepoint);
+        case Op::kRollbackTo:
+          return "ROLLBACK TO SAVEPOINT " + QuoteIdent(t.savepoint);
+        case Op::kRelease:
+          return "RELEASE SAVEPOINT " + QuoteIdent(t.savepoint);
+      }
+      return "ROLLBACK";
     }
     case StmtKind::kExplain: {
       const auto& e = static_cast<const ExplainStatement&>(s);
