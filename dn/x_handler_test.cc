@@ -61,14 +61,27 @@ class XHandlerTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
-  std::unique_ptr<Client> Connect() {
+  // To the test's server, or to `port`.
+  std::unique_ptr<Client> Connect(
+      uint16_t port = 0,
+      std::chrono::milliseconds timeout = std::chrono::milliseconds(10000)) {
     ClientOptions o;
-    o.port = server_->port();
+    o.port = port != 0 ? port : server_->port();
     o.user = "root";
-    o.timeout = std::chrono::milliseconds(10000);
+    o.timeout = timeout;
     auto c = Client::Connect(o);
     EXPECT_TRUE(c.ok()) << c.status().ToString();
     return c.ok() ? std::move(c).value() : nullptr;
+  }
+
+  // A second server on the same store with one I/O thread, so that its
+  // connections share it.
+  std::unique_ptr<Server> StartOneIoThread() {
+    ServerOptions so;
+    so.threads = 1;
+    auto one = std::make_unique<Server>(so, dispatcher_.get(), &users_);
+    EXPECT_TRUE(one->Start().ok());
+    return one;
   }
 
   void Run(const std::string& sql) {
@@ -239,18 +252,9 @@ TEST_F(XHandlerTest, LockingReadsLockWhatTheyRead) {
 // lock timeout behind it).
 TEST_F(XHandlerTest, LockingReadWithACommentWaitsOffTheIoThread) {
   Fill(3);
-  ServerOptions so;
-  so.threads = 1;
-  Server one(so, dispatcher_.get(), &users_);
-  ASSERT_TRUE(one.Start().ok());
+  std::unique_ptr<Server> one = StartOneIoThread();
   auto connect = [&] {
-    ClientOptions o;
-    o.port = one.port();
-    o.user = "root";
-    o.timeout = std::chrono::milliseconds(20000);
-    auto c = Client::Connect(o);
-    EXPECT_TRUE(c.ok()) << c.status().ToString();
-    return c.ok() ? std::move(c).value() : nullptr;
+    return Connect(one->port(), std::chrono::milliseconds(20000));
   };
   auto holder = connect();
   auto waiter = connect();
@@ -276,7 +280,7 @@ TEST_F(XHandlerTest, LockingReadWithACommentWaitsOffTheIoThread) {
   ASSERT_TRUE(waiter->Execute("COMMIT").ok());
   holder.reset();
   waiter.reset();
-  one.Stop();
+  one->Stop();
 }
 
 // A long read from an X client runs on a worker: with one I/O thread, a
@@ -284,18 +288,9 @@ TEST_F(XHandlerTest, LockingReadWithACommentWaitsOffTheIoThread) {
 // wait for the whole join), and a point read still answers correctly.
 TEST_F(XHandlerTest, LongReadsRunOffTheIoThread) {
   Fill(400);
-  ServerOptions so;
-  so.threads = 1;
-  Server one(so, dispatcher_.get(), &users_);
-  ASSERT_TRUE(one.Start().ok());
+  std::unique_ptr<Server> one = StartOneIoThread();
   auto connect = [&] {
-    ClientOptions o;
-    o.port = one.port();
-    o.user = "root";
-    o.timeout = std::chrono::milliseconds(120000);
-    auto c = Client::Connect(o);
-    EXPECT_TRUE(c.ok()) << c.status().ToString();
-    return c.ok() ? std::move(c).value() : nullptr;
+    return Connect(one->port(), std::chrono::milliseconds(120000));
   };
   auto slow = connect();
   auto quick = connect();
@@ -324,7 +319,7 @@ TEST_F(XHandlerTest, LongReadsRunOffTheIoThread) {
   EXPECT_LT(quick_took, slow_took / 3);
   slow.reset();
   quick.reset();
-  one.Stop();
+  one->Stop();
 }
 
 TEST_F(XHandlerTest, CoveringIndexReadsRowsFromEntriesAlone) {
