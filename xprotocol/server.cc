@@ -123,7 +123,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
     for (const auto& q : s.queued) n += q.second.size() + 1;
     return n;
   }
+  // The login / read / idle deadline from now, then SetTimer().
   void ArmTimer();
+  // The timer at that deadline, or earlier at a pending write's.
+  void SetTimer();
   void OnTimeout();
   void ProcessInput();
   void HandleFrame(uint64_t sid, uint8_t type, std::string_view payload,
@@ -173,6 +176,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool writing_ = false;
   std::chrono::steady_clock::time_point write_started_;
   std::chrono::steady_clock::time_point timer_deadline_;
+  std::chrono::steady_clock::time_point idle_deadline_;  // see ArmTimer
   // ProcessInput() stopped with whole frames left (output or queue limit).
   bool input_blocked_ = false;
   size_t queued_bytes_ = 0;  // requests waiting behind busy sessions
@@ -376,6 +380,12 @@ void Connection::ArmTimer() {
   } else {
     deadline += server_->opts.idle_timeout;
   }
+  idle_deadline_ = deadline;
+  SetTimer();
+}
+
+void Connection::SetTimer() {
+  auto deadline = idle_deadline_;
   if (writing_)
     deadline = std::min(deadline, write_started_ + server_->opts.write_timeout);
   timer_deadline_ = deadline;
@@ -392,6 +402,10 @@ void Connection::OnTimeout() {
     // The client takes no output: nothing can reach it, so no error is
     // sent; closing cancels what runs for it.
     CloseNow();
+    return;
+  }
+  if (std::chrono::steady_clock::now() < idle_deadline_) {
+    SetTimer();  // armed for a write that has finished since
     return;
   }
   if (writing_ || running_tasks_ > 0 || queued_bytes_ > 0 || !reading_) {
@@ -472,7 +486,7 @@ void Connection::StartWrite() {
   // would fire later than that (at most about once a second).
   if (timer_deadline_ >
       write_started_ + server_->opts.write_timeout + std::chrono::seconds(1))
-    ArmTimer();
+    SetTimer();
   asio::async_write(
       socket_, asio::buffer(sending_.data(), sending_.size()),
       [self = shared_from_this()](const boost::system::error_code& ec, size_t) {

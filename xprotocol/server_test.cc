@@ -530,6 +530,14 @@ TEST_F(ServerTest, WriteTimeoutClosesAClientThatStopsReading) {
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   EXPECT_EQ(dispatcher_.rows_produced.load(), produced);  // cancelled
   EXPECT_LT(produced, 100000000u);
+  // A client that read its result and then waits longer than the write
+  // timeout is idle, not stalled: it keeps its connection.
+  auto idle = Connect(Opts());
+  ASSERT_NE(idle, nullptr);
+  ASSERT_TRUE(idle->Execute("rows 10").ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  auto again = idle->Execute("rows 10");
+  EXPECT_TRUE(again.ok()) << again.status().ToString();
 }
 
 TEST_F(ServerTest, AsyncClientPipelinesAndMultiplexes) {
