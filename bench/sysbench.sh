@@ -69,6 +69,11 @@ run() {  # run NAME PORT TEST -> prints the per-second figure
     echo 0
     return
   fi
+  # Errors sysbench retried (1213 / 1205 / 1020): the run goes on, but
+  # they are shown.
+  local ignored
+  ignored=$(echo "$out" | sed -n 's/.*ignored errors: *\([0-9]*\).*/\1/p')
+  echo "bench: port $port $test: ${ignored:-0} ignored (retried) errors" >&2
   echo "$out" | sed -n "s/.*$what: *[0-9]* *(\([0-9.]*\) per sec.*/\1/p"
 }
 
