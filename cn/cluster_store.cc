@@ -1650,14 +1650,6 @@ bool IsDefaultOf(const sql::Expr& e, const std::string& column) {
          plan::NameEquals(e.args[0]->text, column);
 }
 
-bool HasSubquery(const sql::Expr* e) {
-  if (e == nullptr) return false;
-  if (e->subquery) return true;
-  for (const auto& a : e->args)
-    if (HasSubquery(a.get())) return true;
-  return false;
-}
-
 }  // namespace
 
 Status ClusterSession::Push(sql::Statement& stmt, const std::string& database,
@@ -1994,7 +1986,7 @@ Status ClusterSession::PushUpdateDelete(sql::Statement& stmt,
   const Placement* p = store_->PlacementOf(*t);
   if (p == nullptr) return Status::Internal("no placement for " + t->name);
   *handled = true;
-  if (HasSubquery(where))
+  if (sql::HasSubquery(where))
     return Status::SqlError(1235, "42000",
                             "This version of MySQL doesn't yet support "
                             "'UPDATE / DELETE with a subquery through a "
@@ -2008,7 +2000,7 @@ Status ClusterSession::PushUpdateDelete(sql::Statement& stmt,
             plan::NameEquals(t->columns[static_cast<size_t>(c)].name, a.column))
           moves = true;
       }
-      if (HasSubquery(a.value.get()))
+      if (sql::HasSubquery(a.value.get()))
         return Status::SqlError(1235, "42000",
                                 "This version of MySQL doesn't yet support "
                                 "'UPDATE with a subquery through a compute "

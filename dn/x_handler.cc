@@ -462,29 +462,22 @@ bool MayWaitForLocks(const std::string& word) {
 }
 
 // Whether any expression of `q` (select list, WHERE, GROUP BY, HAVING,
-// ORDER BY, LIMIT) holds a subquery. Iterative: expressions may be long.
+// ORDER BY, LIMIT) holds a subquery.
 bool HasSubquery(const sql::SelectStmt& q) {
-  std::vector<const sql::Expr*> todo;
-  for (const auto& item : q.items) todo.push_back(item.expr.get());
-  todo.push_back(q.where.get());
-  for (const auto& g : q.group_by) todo.push_back(g.get());
-  todo.push_back(q.having.get());
-  for (const auto& o : q.order_by) todo.push_back(o.expr.get());
-  todo.push_back(q.limit.get());
-  todo.push_back(q.offset_expr.get());
-  while (!todo.empty()) {
-    const sql::Expr* e = todo.back();
-    todo.pop_back();
-    if (e == nullptr) continue;
-    if (e->subquery) return true;
-    for (const auto& a : e->args) todo.push_back(a.get());
-  }
-  return false;
+  for (const auto& item : q.items)
+    if (sql::HasSubquery(item.expr.get())) return true;
+  for (const auto& g : q.group_by)
+    if (sql::HasSubquery(g.get())) return true;
+  for (const auto& o : q.order_by)
+    if (sql::HasSubquery(o.expr.get())) return true;
+  return sql::HasSubquery(q.where.get()) || sql::HasSubquery(q.having.get()) ||
+         sql::HasSubquery(q.limit.get()) ||
+         sql::HasSubquery(q.offset_expr.get());
 }
 
-// Lower-case names of the columns that WHERE's top-level AND fixes to a
-// constant or placeholder (col = value or value = col).
-void FixedColumns(const sql::Expr* where, std::vector<std::string>* out) {
+// The columns WHERE's top-level AND fixes to a constant or placeholder
+// (col = value or value = col), as written.
+void FixedColumns(const sql::Expr* where, std::vector<std::string_view>* out) {
   std::vector<const sql::Expr*> todo{where};
   while (!todo.empty()) {
     const sql::Expr* e = todo.back();
@@ -498,14 +491,10 @@ void FixedColumns(const sql::Expr* where, std::vector<std::string>* out) {
     const sql::Expr* col = e->args[0].get();
     const sql::Expr* val = e->args[1].get();
     if (col->kind != sql::ExprKind::kColumn) std::swap(col, val);
-    if (col->kind != sql::ExprKind::kColumn ||
-        (val->kind != sql::ExprKind::kLiteral &&
-         val->kind != sql::ExprKind::kParam))
-      continue;
-    std::string name;
-    for (char c : col->text)
-      name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    out->push_back(std::move(name));
+    if (col->kind == sql::ExprKind::kColumn &&
+        (val->kind == sql::ExprKind::kLiteral ||
+         val->kind == sql::ExprKind::kParam))
+      out->push_back(col->text);
   }
 }
 
@@ -533,7 +522,7 @@ bool SqlDispatcher::IsPointSelect(const sql::Statement& stmt,
   Result<const plan::TableSchema*> t = store_->catalog().FindTable(
       q.from->schema.empty() ? database : q.from->schema, q.from->name);
   if (!t.ok()) return false;  // a view, or an error the worker reports
-  std::vector<std::string> fixed;
+  std::vector<std::string_view> fixed;
   FixedColumns(q.where.get(), &fixed);
   for (const plan::IndexSchema& idx : (*t)->indexes) {
     if (!idx.primary && !idx.unique) continue;
@@ -541,7 +530,7 @@ bool SqlDispatcher::IsPointSelect(const sql::Statement& stmt,
     for (int c : idx.columns) {
       const std::string& name = (*t)->columns[static_cast<size_t>(c)].name;
       all = all &&
-            std::any_of(fixed.begin(), fixed.end(), [&](const std::string& f) {
+            std::any_of(fixed.begin(), fixed.end(), [&](std::string_view f) {
               return plan::NameEquals(f, name);
             });
     }

@@ -16,4 +16,16 @@ Expr::~Expr() {
   }
 }
 
+bool HasSubquery(const Expr* e) {
+  std::vector<const Expr*> todo{e};
+  while (!todo.empty()) {
+    const Expr* x = todo.back();
+    todo.pop_back();
+    if (x == nullptr) continue;
+    if (x->subquery) return true;
+    for (const auto& a : x->args) todo.push_back(a.get());
+  }
+  return false;
+}
+
 }  // namespace xp::sql

@@ -525,4 +525,8 @@ struct TriggerStatement : Statement {  // CREATE / DROP TRIGGER
   bool empty_body = false;  // BEGIN END with nothing inside
 };
 
+// Whether `e` (null: no) holds a subquery anywhere (IN / EXISTS / scalar /
+// ANY / ALL). Iterative: long flat expressions are fine.
+bool HasSubquery(const Expr* e);
+
 }  // namespace xp::sql
