@@ -40,10 +40,44 @@ namespace {
 constexpr std::string_view kImplicitMarker =
     "\n-- xp: partitioning chosen by the compute node";
 
+// One line per global index of the table: its number and its index's
+// name (in hex: any byte may be in a name).
+constexpr std::string_view kGlobalMarker = "\n-- xp: global index ";
+
 std::string TableEntry(const TableSchema& t, const Placement& p) {
   std::string text = exec::CreateTableText(t);
   if (p.implicit) text += kImplicitMarker;
+  static const char kHex[] = "0123456789abcdef";
+  for (const GlobalIndex& g : p.global) {
+    text += std::string(kGlobalMarker) + std::to_string(g.number) + " ";
+    for (unsigned char c : g.index) {
+      text += kHex[c >> 4];
+      text += kHex[c & 15];
+    }
+  }
   return text;
+}
+
+// The global indexes a catalog entry names (number and index name only).
+std::vector<GlobalIndex> GlobalMarkers(const std::string& body) {
+  std::vector<GlobalIndex> out;
+  for (size_t at = body.find(kGlobalMarker); at != std::string::npos;
+       at = body.find(kGlobalMarker, at + 1)) {
+    size_t i = at + kGlobalMarker.size();
+    GlobalIndex g;
+    while (i < body.size() && std::isdigit(static_cast<unsigned char>(body[i])))
+      g.number = g.number * 10 + static_cast<uint32_t>(body[i++] - '0');
+    if (i < body.size() && body[i] == ' ') ++i;
+    auto nibble = [](char c) { return c >= 'a' ? c - 'a' + 10 : c - '0'; };
+    while (i + 1 < body.size() &&
+           std::isxdigit(static_cast<unsigned char>(body[i])) &&
+           std::isxdigit(static_cast<unsigned char>(body[i + 1]))) {
+      g.index += static_cast<char>(nibble(body[i]) * 16 + nibble(body[i + 1]));
+      i += 2;
+    }
+    out.push_back(std::move(g));
+  }
+  return out;
 }
 
 }  // namespace
@@ -158,6 +192,12 @@ void HashBytes(const Value& v, const DataType& t, std::string* out) {
       }
     }
   }
+}
+
+// Column c of a row of a text result.
+std::string Text(const ResultSet& set, const std::vector<std::string>& row,
+                 size_t c) {
+  return FieldText(set.columns[c], row[c], /*binary_as_hex=*/false);
 }
 
 const LogicalNode* Leaf(const LogicalNode& n) {
@@ -373,8 +413,13 @@ class ClusterSession : public exec::StoreSession {
     Xp::Plan::Node proto;
     std::map<size_t, std::vector<size_t>> by_dn;
     std::vector<size_t> dns;
-    uint64_t token = 0;  // byte credit per request (0: none)
+    uint64_t token = 0;                // byte credit per request (0: none)
+    const GlobalIndex* via = nullptr;  // a Get found through this index
   };
+  // A Get `via` a global index: each key looked up in the index (in the
+  // statement's snapshot or transaction, locking the entry for a locking
+  // read); `parts` / `keys` become the partitions holding the rows found.
+  Status LookUpGlobal(RemoteCall* call);
   Status Push(sql::Statement& stmt, const std::string& database,
               const std::vector<Value>& params, bool* handled,
               uint64_t* rows_affected, uint64_t* last_insert_id) override;
@@ -448,6 +493,7 @@ class ClusterSession : public exec::StoreSession {
     const Placement* placement = nullptr;
     std::vector<size_t> parts;
     std::vector<std::vector<int>> keys;
+    const GlobalIndex* via = nullptr;  // see RemoteCall
   };
   Result<Targets> TargetsOf(const LogicalNode& fragment);
   // Targets of the running statement's Remote nodes, found by Annotate.
@@ -461,13 +507,6 @@ class ClusterSession : public exec::StoreSession {
   Status PushUpdateDelete(sql::Statement& stmt, const std::string& database,
                           const std::vector<Value>& params, bool* handled,
                           uint64_t* affected);
-  // UPDATE that changes partition key columns: every matching row is read
-  // (old and new values, computed by its DN), deleted where it is (only if
-  // still unchanged: else 1213) and inserted into its new partition, all
-  // in one transaction over every DN.
-  Status MoveRows(sql::UpdateStatement& u, const TableSchema& t,
-                  const Placement& p, const std::vector<size_t>& parts,
-                  uint64_t* affected);
   // A statement that writes on several DNs with more than one round trip
   // is made undoable as one before it starts: in a transaction, a
   // savepoint on each DN of the transaction; in autocommit, XA branches on
@@ -485,6 +524,42 @@ class ClusterSession : public exec::StoreSession {
   Status Write(const Placement& p,
                const std::map<size_t, std::string>& sql_by_partition,
                uint64_t* affected);
+  // Statements for DNs, run in the order given on each DN; `affected` sums
+  // the rows of those `counted`. `atomic`: they hold or fail together even
+  // on one DN (a row and its global index entries).
+  struct DnWrite {
+    size_t dn;
+    std::string sql;
+    bool counted;
+  };
+  Status WriteAll(const std::vector<DnWrite>& writes, bool atomic,
+                  uint64_t* affected);
+  // Global index entries (cn/README.md "Global indexes"): `rows` (each the
+  // table's columns, nullopt where the DN's default applies: never a key
+  // column) as INSERT statements into the index partitions, one per
+  // partition, before `out`'s other statements.
+  Status IndexInserts(
+      const TableSchema& t, const Placement& p,
+      const std::vector<std::vector<std::optional<Value>>>& rows,
+      std::vector<DnWrite>* out);
+  // Rows of `sql` (a SELECT) read on DN `dn` in chunks (the batches
+  // borrow from `result`).
+  struct Rows {
+    StmtResult result;
+    std::vector<DataType> types;
+    std::vector<exec::Batch> batches;
+  };
+  Status ReadRows(size_t dn, const std::string& sql, Rows* out);
+  // UPDATE of a partition key column, UPDATE of a global index's key or
+  // primary key columns, DELETE from a table with global indexes: every
+  // matching row is read and locked (old and new values, computed by its
+  // DN); then, in one transaction over every DN, the index entries it had
+  // go, each row is deleted (DELETE; moved: deleted where it is and
+  // inserted into its new partition) or changed in place by its primary
+  // key, and its new entries are inserted (a key taken: 1062).
+  Status RewriteRows(sql::Statement& stmt, const TableSchema& t,
+                     const Placement& p, const std::vector<size_t>& parts,
+                     uint64_t* affected);
 
   friend class ClusterTable;
   friend class StreamingRemote;
@@ -1088,6 +1163,17 @@ Result<ClusterSession::Targets> ClusterSession::TargetsOf(
     return Status::Internal("no placement for " + t.leaf->table->name);
   XP_ASSIGN_OR_RETURN(t.parts,
                       TargetPartitions(fragment, *t.placement, &t.keys));
+  const LogicalNode& leaf = *t.leaf;
+  if (leaf.kind == NodeKind::kGet && !t.placement->global.empty() &&
+      leaf.index >= 0 && t.keys.empty() && !leaf.keys.empty()) {
+    const plan::IndexSchema& idx =
+        leaf.table->indexes[static_cast<size_t>(leaf.index)];
+    const GlobalIndex* g = t.placement->Global(idx.name);
+    bool full = g != nullptr;
+    for (const auto& k : leaf.keys)
+      full = full && k.size() == idx.columns.size();
+    if (full) t.via = g;
+  }
   return t;
 }
 
@@ -1106,6 +1192,37 @@ Status ClusterSession::Annotate(LogicalNode* n) {
   for (size_t i = 0; i < parts.size(); ++i)
     info += std::string(i ? ", " : " ") + p->name[parts[i]] + "@dn" +
             std::to_string(p->dn[parts[i]]);
+  if (targets.via != nullptr) {
+    // The partitions are those the index entries point at (found when the
+    // statement runs); the index's partitions are read first.
+    const GlobalIndex& g = *targets.via;
+    info = "to the partitions of the rows found by global index " +
+           QuoteIdent(g.index) + " (";
+    std::set<size_t> idx_parts;
+    for (const auto& key : leaf.keys) {
+      std::vector<Value> v;
+      std::vector<DataType> types;
+      for (size_t k = 0; k < g.columns.size(); ++k) {
+        const auto& col =
+            leaf.table->columns[static_cast<size_t>(g.columns[k])];
+        Result<Value> conv = plan::ConvertValue(key[k], col.type, col.name);
+        if (!conv.ok() || conv->index() == 0) break;
+        v.push_back(std::move(*conv));
+        types.push_back(col.type);
+      }
+      if (v.size() == g.columns.size())
+        idx_parts.insert(PartitionOf(v, types, g.partitions()));
+    }
+    bool first = true;
+    for (size_t i : idx_parts) {
+      info += (first ? "" : ", ") + g.name[i] + "@dn" + std::to_string(g.dn[i]);
+      first = false;
+      if (std::find(stmt_dns_.begin(), stmt_dns_.end(), g.dn[i]) ==
+          stmt_dns_.end())
+        stmt_dns_.push_back(g.dn[i]);
+    }
+    info += ")";
+  }
   if (ship_sql_ && fragment.children.empty() && !parts.empty()) {
     info += " as SQL: " + ScanSql(leaf, p->name[parts.empty() ? 0 : parts[0]],
                                   keys.empty() ? nullptr : &keys[parts[0]]);
@@ -1485,12 +1602,19 @@ Result<exec::OperatorPtr> ClusterSession::Remote(const LogicalNode& remote) {
   call.p = targets.placement;
   call.parts = std::move(targets.parts);
   call.keys = std::move(targets.keys);
+  call.via = targets.via;
   // A fragment that is only a scan may go as SQL text.
   call.as_sql = ship_sql_ && fragment.children.empty();
   if (!call.as_sql) XP_RETURN_IF_ERROR(plan::ToProto(fragment, &call.proto));
-  // Partitions grouped by DN: one request per partition.
-  for (size_t part : call.parts) call.by_dn[call.p->dn[part]].push_back(part);
-  for (auto& [dn, _] : call.by_dn) call.dns.push_back(dn);
+  // Partitions grouped by DN: one request per partition (a Get via a
+  // global index: once the index has said which).
+  auto group = [](RemoteCall* c) {
+    c->by_dn.clear();
+    c->dns.clear();
+    for (size_t part : c->parts) c->by_dn[c->p->dn[part]].push_back(part);
+    for (auto& [dn, _] : c->by_dn) c->dns.push_back(dn);
+  };
+  group(&call);
   if (call.leaf->kind != NodeKind::kGet) {
     // Scans can be big: streamed under a byte credit.
     call.token = kStreamCredit;
@@ -1498,8 +1622,13 @@ Result<exec::OperatorPtr> ClusterSession::Remote(const LogicalNode& remote) {
         std::make_unique<StreamingRemote>(this, std::move(call)));
   }
   // Point reads: small, answered on the DN's I/O thread; read whole.
-  auto fetch = [this, call = std::move(
-                          call)]() mutable -> Result<std::vector<StmtResult>> {
+  auto fetch =
+      [this, group,
+       call = std::move(call)]() mutable -> Result<std::vector<StmtResult>> {
+    if (call.via != nullptr) {
+      XP_RETURN_IF_ERROR(LookUpGlobal(&call));
+      group(&call);
+    }
     XP_ASSIGN_OR_RETURN(auto order, StartRemote(call));
     std::vector<StmtResult> results;
     Status first;
@@ -1526,6 +1655,77 @@ Result<exec::OperatorPtr> ClusterSession::Remote(const LogicalNode& remote) {
   };
   return exec::OperatorPtr(
       std::make_unique<RemoteOperator>(remote.types, std::move(fetch)));
+}
+
+Status ClusterSession::LookUpGlobal(RemoteCall* call) {
+  const GlobalIndex& g = *call->via;
+  const LogicalNode& leaf = *call->leaf;
+  const TableSchema& t = *leaf.table;
+  const Placement& p = *call->p;
+  // The index and the rows are read at one moment: outside a transaction
+  // the statement's DNs (the index's among them) start snapshots first.
+  if (!in_txn_ && !AnyBranch())
+    XP_RETURN_IF_ERROR(StartBranches(
+        stmt_dns_, stmt_write_ ? Branch::Kind::kXa : Branch::Kind::kPlain));
+  std::string cols;
+  for (int c : p.columns)
+    cols += (cols.empty() ? "" : ",") +
+            QuoteIdent(t.columns[static_cast<size_t>(c)].name);
+  const char* lock = read_lock_ == sql::LockMode::kShare    ? " FOR SHARE"
+                     : read_lock_ == sql::LockMode::kUpdate ? " FOR UPDATE"
+                                                            : "";
+  std::map<size_t, std::vector<std::string>> by_dn;
+  std::map<size_t, std::vector<int>> asked;  // DN -> key of each statement
+  for (size_t k = 0; k < leaf.keys.size(); ++k) {
+    std::vector<Value> key;
+    std::vector<DataType> types;
+    std::string where;
+    for (size_t i = 0; i < g.columns.size(); ++i) {
+      const auto& col = t.columns[static_cast<size_t>(g.columns[i])];
+      Result<Value> conv =
+          plan::ConvertValue(leaf.keys[k][i], col.type, col.name);
+      if (!conv.ok() || conv->index() == 0) break;  // matches no entry
+      where += std::string(i ? " AND " : " WHERE ") + QuoteIdent(col.name) +
+               " = " + Literal(*conv);
+      key.push_back(std::move(*conv));
+      types.push_back(col.type);
+    }
+    if (key.size() != g.columns.size()) continue;
+    const size_t part = PartitionOf(key, types, g.partitions());
+    const size_t dn = g.dn[part];
+    XP_RETURN_IF_ERROR(EnsureBranch(dn, false));
+    by_dn[dn].push_back("SELECT " + cols + " FROM " + QuoteIdent(t.database) +
+                        "." + QuoteIdent(g.name[part]) + where + lock);
+    asked[dn].push_back(static_cast<int>(k));
+  }
+  std::vector<std::pair<size_t, std::vector<std::string>>> work(by_dn.begin(),
+                                                                by_dn.end());
+  std::vector<std::vector<StmtResult>> results;
+  XP_RETURN_IF_ERROR(Pipeline(work, &results));
+  std::vector<DataType> types;
+  for (int c : p.columns)
+    types.push_back(t.columns[static_cast<size_t>(c)].type);
+  call->keys.assign(p.partitions(), {});
+  for (size_t i = 0; i < work.size(); ++i) {
+    const std::vector<int>& keys = asked[work[i].first];
+    for (size_t s = 0; s < results[i].size() && s < keys.size(); ++s) {
+      const StmtResult& r = results[i][s];
+      if (r.sets.empty() || r.sets[0].rows.empty()) continue;
+      const ResultSet& set = r.sets[0];
+      std::vector<Value> pk;
+      for (size_t c = 0; c < types.size(); ++c) {
+        XP_ASSIGN_OR_RETURN(
+            Value v,
+            plan::ConvertValue(Value(Text(set, set.rows[0], c)), types[c], ""));
+        pk.push_back(std::move(v));
+      }
+      call->keys[PartitionOf(pk, types, p.partitions())].push_back(keys[s]);
+    }
+  }
+  call->parts.clear();
+  for (size_t i = 0; i < call->keys.size(); ++i)
+    if (!call->keys[i].empty()) call->parts.push_back(i);
+  return Status::OK();
 }
 
 // ------------------------------------------------------------------ writes
@@ -1666,15 +1866,23 @@ Status ClusterSession::Push(sql::Statement& stmt, const std::string& database,
 Status ClusterSession::Write(const Placement& p,
                              const std::map<size_t, std::string>& sqls,
                              uint64_t* affected) {
+  std::vector<DnWrite> writes;
+  for (auto& [part, sql] : sqls) writes.push_back({p.dn[part], sql, true});
+  return WriteAll(writes, /*atomic=*/false, affected);
+}
+
+Status ClusterSession::WriteAll(const std::vector<DnWrite>& writes, bool atomic,
+                                uint64_t* affected) {
   std::set<size_t> dn_set;
-  for (auto& [part, _] : sqls) dn_set.insert(p.dn[part]);
+  for (const DnWrite& w : writes) dn_set.insert(w.dn);
   const std::vector<size_t> dns(dn_set.begin(), dn_set.end());
   // One DN outside a transaction: the DN's own autocommit is atomic.
-  // Several: XA branches, committed together at the statement's end.
-  const bool xa = in_txn_ || dns.size() > 1 || AnyBranch();
-  // In a transaction, a statement on several DNs sets a savepoint first on
-  // each (in the same round trip), so a failure undoes it alone.
-  const bool guarded = in_txn_ && dns.size() > 1;
+  // Several (or several statements that must hold together): XA
+  // branches, committed together at the statement's end.
+  const bool xa = in_txn_ || dns.size() > 1 || AnyBranch() || atomic;
+  // In a transaction, such a statement sets a savepoint first on each DN
+  // (in the same round trip), so a failure undoes it alone.
+  const bool guarded = in_txn_ && (dns.size() > 1 || atomic);
   uint64_t total = 0;
   Status st;
   for (size_t dn : dns) {
@@ -1683,18 +1891,27 @@ Status ClusterSession::Write(const Placement& p,
   }
   if (st.ok()) {
     // Every DN's statements go out before any answer is read: the DNs
-    // work in parallel.
+    // work in parallel; each DN runs its own in the order given.
     std::vector<std::pair<size_t, std::vector<std::string>>> work;
+    std::vector<std::vector<bool>> counted;
     for (size_t dn : dns) {
       work.push_back({dn, {}});
-      if (guarded) work.back().second.push_back(kStatementSavepoint);
-      for (auto& [part, sql] : sqls)
-        if (p.dn[part] == dn) work.back().second.push_back(sql);
+      counted.emplace_back();
+      if (guarded) {
+        work.back().second.push_back(kStatementSavepoint);
+        counted.back().push_back(false);
+      }
+      for (const DnWrite& w : writes) {
+        if (w.dn != dn) continue;
+        work.back().second.push_back(w.sql);
+        counted.back().push_back(w.counted);
+      }
     }
     std::vector<std::vector<StmtResult>> results;
     st = Pipeline(work, &results);
-    for (const auto& per_dn : results)
-      for (const StmtResult& r : per_dn) total += r.rows_affected.value_or(0);
+    for (size_t i = 0; i < results.size(); ++i)
+      for (size_t k = 0; k < results[i].size(); ++k)
+        if (counted[i][k]) total += results[i][k].rows_affected.value_or(0);
   }
   if (!st.ok() && guarded) return FailStatement(dns, st);
   XP_RETURN_IF_ERROR(st);
@@ -1852,6 +2069,13 @@ Status ClusterSession::PushInsert(sql::InsertStatement& ins,
   std::vector<DataType> key_types;
   for (int c : p->columns)
     key_types.push_back(t->columns[static_cast<size_t>(c)].type);
+  if (!p->global.empty() && (ins.replace || ins.ignore || !tail.empty()))
+    return Status::SqlError(
+        1235, "42000",
+        "This version of MySQL doesn't yet support 'INSERT IGNORE, REPLACE or "
+        "ON DUPLICATE KEY UPDATE on a table with a global index'");
+  // Global index keys: each row's values of their columns.
+  std::vector<std::vector<std::optional<Value>>> images;
   size_t row_no = 0;
   for (auto& row : ins.rows) {
     ++row_no;
@@ -1881,46 +2105,58 @@ Status ClusterSession::PushInsert(sql::InsertStatement& ins,
       generated = Value(next++);
       texts.push_back(Literal(*generated));
     }
+    // The value column `c` gets, converted to its type: generated, given
+    // as a constant, or its default (the DN stores that same value).
+    auto value_of = [&](int c, const char* what) -> Result<Value> {
+      const auto& col = t->columns[static_cast<size_t>(c)];
+      std::optional<Value> v;
+      if (c == auto_col && generated) {
+        v = generated;
+      } else {
+        auto it = std::find(cols.begin(), cols.end(), c);
+        const sql::Expr* given =
+            it == cols.end()
+                ? nullptr
+                : row[static_cast<size_t>(it - cols.begin())].get();
+        if (given == nullptr || IsDefaultOf(*given, col.name)) {
+          if (col.default_now)
+            return Status::SqlError(1235, "42000",
+                                    std::string("This version of MySQL doesn't "
+                                                "yet support 'a ") +
+                                        what +
+                                        " column defaulting to "
+                                        "CURRENT_TIMESTAMP'");
+          v = col.default_value ? *col.default_value : Value();
+        } else {
+          v = ConstantOf(*given, params);
+        }
+      }
+      if (!v)
+        return Status::SqlError(1235, "42000",
+                                std::string("This version of MySQL doesn't yet "
+                                            "support 'a ") +
+                                    what + " value that is not a constant'");
+      return plan::ConvertValue(*v, col.type, col.name);
+    };
     size_t part = store_->NextRoundRobin() % p->partitions();
     if (p->kind == Placement::Kind::kHash && !p->columns.empty()) {
       std::vector<Value> key;
-      for (size_t k = 0; k < p->columns.size(); ++k) {
-        const int c = p->columns[k];
-        std::optional<Value> v;
-        if (c == auto_col && generated) {
-          v = generated;
-        } else {
-          auto it = std::find(cols.begin(), cols.end(), c);
-          const sql::Expr* given =
-              it == cols.end()
-                  ? nullptr
-                  : row[static_cast<size_t>(it - cols.begin())].get();
-          if (given == nullptr ||
-              IsDefaultOf(*given, t->columns[static_cast<size_t>(c)].name)) {
-            // Omitted or DEFAULT: the column's default decides the
-            // partition, and the DN stores that same value.
-            const auto& col = t->columns[static_cast<size_t>(c)];
-            if (col.default_now)
-              return Status::SqlError(
-                  1235, "42000",
-                  "This version of MySQL doesn't yet support 'a partition "
-                  "key column defaulting to CURRENT_TIMESTAMP'");
-            v = col.default_value ? *col.default_value : Value();
-          } else {
-            v = ConstantOf(*given, params);
-          }
-        }
-        if (!v)
-          return Status::SqlError(
-              1235, "42000",
-              "This version of MySQL doesn't yet support 'a partition key "
-              "value that is not a constant'");
-        Result<Value> conv = plan::ConvertValue(
-            *v, key_types[k], t->columns[static_cast<size_t>(c)].name);
-        if (!conv.ok()) return conv.status();
-        key.push_back(std::move(*conv));
+      for (int c : p->columns) {
+        XP_ASSIGN_OR_RETURN(Value v, value_of(c, "partition key"));
+        key.push_back(std::move(v));
       }
       part = PartitionOf(key, key_types, p->partitions());
+    }
+    if (!p->global.empty()) {
+      std::vector<std::optional<Value>>& image =
+          images.emplace_back(t->columns.size());
+      for (const GlobalIndex& g : p->global)
+        for (const std::vector<int>* list : {&g.columns, &g.rest})
+          for (int c : *list) {
+            if (image[static_cast<size_t>(c)]) continue;
+            XP_ASSIGN_OR_RETURN(Value v, value_of(c, "global index key"));
+            image[static_cast<size_t>(c)] = std::move(v);
+          }
     }
     std::string tuple = "(";
     for (size_t i = 0; i < texts.size(); ++i)
@@ -1936,10 +2172,23 @@ Status ClusterSession::PushInsert(sql::InsertStatement& ins,
       s += (s.empty() ? "" : ",") + tuple;
     }
   }
+  uint64_t n = 0;
+  if (!p->global.empty()) {
+    // Index entries first, in the same transaction: a key another row
+    // has is the index partition's 1062, and nothing is written.
+    std::vector<DnWrite> writes;
+    XP_RETURN_IF_ERROR(IndexInserts(*t, *p, images, &writes));
+    for (auto& [part, tuples] : by_part)
+      writes.push_back({p->dn[part],
+                        head + QuoteIdent(p->name[part]) + col_list + tuples,
+                        true});
+    XP_RETURN_IF_ERROR(WriteAll(writes, /*atomic=*/true, &n));
+    *affected = n;
+    return Status::OK();
+  }
   std::map<size_t, std::string> sqls;
   for (auto& [part, tuples] : by_part)
     sqls[part] = head + QuoteIdent(p->name[part]) + col_list + tuples + tail;
-  uint64_t n = 0;
   XP_RETURN_IF_ERROR(Write(*p, sqls, &n));
   // A BROADCAST table counts each row once.
   *affected = p->kind == Placement::Kind::kBroadcast && p->partitions() > 0
@@ -2034,14 +2283,31 @@ Status ClusterSession::PushUpdateDelete(sql::Statement& stmt,
     for (size_t i = 0; i < p->partitions(); ++i) parts.push_back(i);
   }
   Inline(where, params);
+  if (!p->global.empty()) {
+    // A change to a global index key, or to a row an entry points at.
+    bool keyed = stmt.kind == sql::StmtKind::kDelete;
+    for (const GlobalIndex& g : p->global)
+      for (const std::vector<int>* l : {&g.columns, &g.rest})
+        for (int c : *l)
+          if (stmt.kind == sql::StmtKind::kUpdate)
+            for (auto& a : static_cast<sql::UpdateStatement&>(stmt).set)
+              keyed = keyed ||
+                      plan::NameEquals(t->columns[static_cast<size_t>(c)].name,
+                                       a.column);
+    if (keyed && (*limit != nullptr || ordered))
+      return Status::SqlError(1235, "42000",
+                              "This version of MySQL doesn't yet support "
+                              "'UPDATE / DELETE ... ORDER BY / LIMIT of a "
+                              "table with a global index'");
+    if (keyed) return RewriteRows(stmt, *t, *p, parts, affected);
+  }
   if (moves) {
     if (*limit != nullptr || ordered)
       return Status::SqlError(1235, "42000",
                               "This version of MySQL doesn't yet support "
                               "'UPDATE ... ORDER BY / LIMIT of a partition key "
                               "column'");
-    return MoveRows(static_cast<sql::UpdateStatement&>(stmt), *t, *p, parts,
-                    affected);
+    return RewriteRows(stmt, *t, *p, parts, affected);
   }
   if (*limit != nullptr && parts.size() > 1 &&
       p->kind == Placement::Kind::kHash) {
@@ -2116,113 +2382,272 @@ std::string LiteralAt(const exec::Vector& v, const DataType& t, size_t i) {
 
 }  // namespace
 
-Status ClusterSession::MoveRows(sql::UpdateStatement& u, const TableSchema& t,
-                                const Placement& p,
-                                const std::vector<size_t>& parts,
-                                uint64_t* affected) {
-  const std::string alias = u.table->alias.empty() ? t.name : u.table->alias;
+Status ClusterSession::ReadRows(size_t dn, const std::string& sql, Rows* out) {
+  Xp::Plan::ExecSql req;
+  req.set_stmt(sql);
+  req.set_chunk_result(true);
+  XP_ASSIGN_OR_RETURN(Client * c, Conn(dn));
+  XP_RETURN_IF_ERROR(Settle(dn));
+  Result<StmtResult> r = c->ExecuteSql(std::move(req));
+  if (!r.ok()) return DnError(dn, r.status());
+  out->result = std::move(*r);
+  if (out->result.sets.empty()) return Status::OK();
+  const ResultSet& set = out->result.sets[0];
+  for (const auto& m : set.columns) out->types.push_back(exec::ColumnType(m));
+  return exec::DecodeChunks(set.chunks, out->types.size(), &out->batches);
+}
+
+Status ClusterSession::IndexInserts(
+    const TableSchema& t, const Placement& p,
+    const std::vector<std::vector<std::optional<Value>>>& rows,
+    std::vector<DnWrite>* out) {
+  for (const GlobalIndex& g : p.global) {
+    std::vector<DataType> key_types;
+    for (int c : g.columns)
+      key_types.push_back(t.columns[static_cast<size_t>(c)].type);
+    std::map<size_t, std::string> tuples;  // index partition -> "(..),(..)"
+    for (const auto& row : rows) {
+      std::vector<Value> key;
+      bool null = false;
+      for (int c : g.columns) {
+        const std::optional<Value>& v = row[static_cast<size_t>(c)];
+        if (!v || v->index() == 0) null = true;
+        if (!null) key.push_back(*v);
+      }
+      if (null) continue;  // no entry: any number of rows may have it
+      std::string tuple;
+      for (const std::vector<int>* list : {&g.columns, &g.rest})
+        for (int c : *list) {
+          const std::optional<Value>& v = row[static_cast<size_t>(c)];
+          tuple += (tuple.empty() ? "(" : ",") + (v ? Literal(*v) : "NULL");
+        }
+      std::string& s = tuples[PartitionOf(key, key_types, g.partitions())];
+      s += (s.empty() ? "" : ",") + tuple + ")";
+    }
+    for (auto& [part, list] : tuples)
+      out->push_back({g.dn[part],
+                      "INSERT INTO " + QuoteIdent(t.database) + "." +
+                          QuoteIdent(g.name[part]) + " VALUES " + list,
+                      false});
+  }
+  return Status::OK();
+}
+
+Status ClusterSession::RewriteRows(sql::Statement& stmt, const TableSchema& t,
+                                   const Placement& p,
+                                   const std::vector<size_t>& parts,
+                                   uint64_t* affected) {
+  const bool remove = stmt.kind == sql::StmtKind::kDelete;
+  sql::UpdateStatement* u =
+      remove ? nullptr : &static_cast<sql::UpdateStatement&>(stmt);
+  const std::string alias =
+      remove ? static_cast<sql::DeleteStatement&>(stmt).alias
+             : (u->table->alias.empty() ? t.name : u->table->alias);
+  const sql::Expr* where =
+      remove ? static_cast<sql::DeleteStatement&>(stmt).where.get()
+             : u->where.get();
   const size_t n = t.columns.size();
-  // SELECT every column, then every column's new value.
+  // SELECT every column, then (UPDATE) every column's new value, locking
+  // the rows read: the changes below are made from these images.
   std::string list, news;
   for (size_t c = 0; c < n; ++c) {
     const std::string col =
         QuoteIdent(alias) + "." + QuoteIdent(t.columns[c].name);
     list += (c ? "," : "") + col;
+    if (remove) continue;
     std::string value = col;
-    for (const auto& a : u.set)
+    for (const auto& a : u->set)
       if (plan::NameEquals(a.column, t.columns[c].name))
         value = sql::ToSql(*a.value);
     news += "," + value;
   }
-  const std::string where = u.where ? " WHERE " + sql::ToSql(*u.where) : "";
-  std::vector<DataType> key_types;
-  for (int c : p.columns)
-    key_types.push_back(t.columns[static_cast<size_t>(c)].type);
-  // One transaction over every DN: rows may go anywhere.
+  const std::string where_sql = where ? " WHERE " + sql::ToSql(*where) : "";
+  // The columns that identify a row: its primary key, or all of them.
+  std::vector<size_t> ident;
+  if (!t.hidden_primary_key && !t.indexes.empty() && t.indexes[0].primary) {
+    for (int c : t.indexes[0].columns) ident.push_back(static_cast<size_t>(c));
+  } else {
+    for (size_t c = 0; c < n; ++c) ident.push_back(c);
+  }
+  auto value = [&](const exec::Batch& b, const std::vector<DataType>& types,
+                   size_t col, size_t row) -> Result<Value> {
+    const auto& schema = t.columns[col % n];
+    return plan::ConvertValue(exec::ValueAt(b.column(col), types[col], row),
+                              schema.type, schema.name);
+  };
+  auto partition = [&](const std::vector<int>& cols, size_t partitions,
+                       const exec::Batch& b, const std::vector<DataType>& types,
+                       size_t base, size_t row) -> Result<size_t> {
+    std::vector<Value> key;
+    std::vector<DataType> key_types;
+    for (int c : cols) {
+      XP_ASSIGN_OR_RETURN(Value v,
+                          value(b, types, base + static_cast<size_t>(c), row));
+      key.push_back(std::move(v));
+      key_types.push_back(t.columns[static_cast<size_t>(c)].type);
+    }
+    return PartitionOf(key, key_types, partitions);
+  };
+  // One transaction over every DN: rows and entries may go anywhere.
   std::vector<size_t> all;
   for (size_t dn = 0; dn < branches_.size(); ++dn) all.push_back(dn);
   XP_RETURN_IF_ERROR(GuardStatement(all));
-  uint64_t moved = 0;
+  // Per DN: first what goes away (entries, rows leaving), then what comes
+  // (entries, rows arriving or changed), so a key that moves between rows
+  // is free before it is taken.
+  struct Step {
+    std::string sql;
+    bool counted = false;
+    bool exactly_one = false;  // a row image: anything else is a conflict
+  };
+  std::map<size_t, std::vector<Step>> gone, come;
   Status st;
   for (size_t part : parts) {
     const size_t dn = p.dn[part];
-    const std::string phys =
-        QuoteIdent(t.database) + "." + QuoteIdent(p.name[part]);
-    Xp::Plan::ExecSql req;
-    req.set_stmt("SELECT " + list + news + " FROM " + phys + " AS " +
-                 QuoteIdent(alias) + where);
-    req.set_chunk_result(true);
-    Result<Client*> c = Conn(dn);
-    if (c.ok()) {
-      Status settled = Settle(dn);
-      if (!settled.ok()) c = settled;
-    }
-    if (!c.ok()) {
-      st = c.status();
-      break;
-    }
-    Result<StmtResult> r = (*c)->ExecuteSql(std::move(req));
-    if (!r.ok()) {
-      st = DnError(dn, r.status());
-      break;
-    }
-    if (r->sets.empty()) continue;
-    const ResultSet& set = r->sets[0];
-    std::vector<DataType> types;
-    for (const auto& m : set.columns) types.push_back(exec::ColumnType(m));
-    std::vector<exec::Batch> batches;
-    st = exec::DecodeChunks(set.chunks, types.size(), &batches);
-    for (size_t bi = 0; st.ok() && bi < batches.size(); ++bi) {
-      const exec::Batch& b = batches[bi];
+    const std::string db = QuoteIdent(t.database) + ".";
+    const std::string phys = db + QuoteIdent(p.name[part]);
+    Rows rows;
+    st = ReadRows(dn,
+                  "SELECT " + list + news + " FROM " + phys + " AS " +
+                      QuoteIdent(alias) + where_sql + " FOR UPDATE",
+                  &rows);
+    if (!st.ok()) break;
+    const std::vector<DataType>& types = rows.types;
+    for (size_t bi = 0; st.ok() && bi < rows.batches.size(); ++bi) {
+      const exec::Batch& b = rows.batches[bi];
       for (size_t row = 0; st.ok() && row < b.num_rows(); ++row) {
-        // Deleted only as it was read: a concurrent change is a conflict.
-        std::string del = "DELETE FROM " + phys + " WHERE ";
-        for (size_t col = 0; col < n; ++col)
-          del += (col ? " AND " : "") + QuoteIdent(t.columns[col].name) +
-                 " <=> " + LiteralAt(b.column(col), types[col], row);
-        Result<StmtResult> d = Run(dn, del);
-        if (!d.ok()) {
-          st = d.status();
-          break;
+        auto lit = [&](size_t col) {
+          return LiteralAt(b.column(col), types[col], row);
+        };
+        std::string match;
+        for (size_t c : ident)
+          match += (match.empty() ? " WHERE " : " AND ") +
+                   QuoteIdent(t.columns[c].name) + " <=> " + lit(c);
+        std::vector<bool> changed(n, false);
+        bool any = false;
+        for (size_t c = 0; !remove && c < n; ++c) {
+          changed[c] = lit(c) != lit(n + c);
+          any = any || changed[c];
         }
-        if (d->rows_affected.value_or(0) != 1) {
-          st = Status::SqlError(1213, "40001",
-                                "Deadlock found when trying to get lock; try "
-                                "restarting transaction (a row moving to "
-                                "another partition changed meanwhile)");
-          break;
-        }
-        std::vector<Value> key;
-        for (size_t k = 0; k < p.columns.size() && st.ok(); ++k) {
-          const size_t col = n + static_cast<size_t>(p.columns[k]);
-          Result<Value> conv = plan::ConvertValue(
-              exec::ValueAt(b.column(col), types[col], row), key_types[k],
-              t.columns[static_cast<size_t>(p.columns[k])].name);
-          if (conv.ok()) {
-            key.push_back(std::move(*conv));
-          } else {
-            st = conv.status();
+        // Global index entries whose key or row changes.
+        for (const GlobalIndex& g : p.global) {
+          bool moved = remove;
+          bool old_null = false, new_null = remove;
+          for (const std::vector<int>* l : {&g.columns, &g.rest})
+            for (int c : *l) moved = moved || changed[static_cast<size_t>(c)];
+          for (int c : g.columns) {
+            old_null = old_null || b.column(static_cast<size_t>(c)).IsNull(row);
+            if (!remove)
+              new_null =
+                  new_null || b.column(n + static_cast<size_t>(c)).IsNull(row);
+          }
+          if (!moved) continue;
+          const std::string gdb = db;
+          if (!old_null) {
+            Result<size_t> at =
+                partition(g.columns, g.partitions(), b, types, 0, row);
+            if (!at.ok()) {
+              st = at.status();
+              break;
+            }
+            std::string del = "DELETE FROM " + gdb + QuoteIdent(g.name[*at]);
+            for (size_t k = 0; k < g.columns.size(); ++k)
+              del += (k ? " AND " : " WHERE ") +
+                     QuoteIdent(
+                         t.columns[static_cast<size_t>(g.columns[k])].name) +
+                     " = " + lit(static_cast<size_t>(g.columns[k]));
+            gone[g.dn[*at]].push_back({del, false, true});
+          }
+          if (!new_null) {
+            Result<size_t> at =
+                partition(g.columns, g.partitions(), b, types, n, row);
+            if (!at.ok()) {
+              st = at.status();
+              break;
+            }
+            std::string ins =
+                "INSERT INTO " + gdb + QuoteIdent(g.name[*at]) + " VALUES (";
+            bool first = true;
+            for (const std::vector<int>* l : {&g.columns, &g.rest})
+              for (int c : *l) {
+                ins += (first ? "" : ",") + lit(n + static_cast<size_t>(c));
+                first = false;
+              }
+            come[g.dn[*at]].push_back({ins + ")", false, false});
           }
         }
         if (!st.ok()) break;
-        const size_t to = PartitionOf(key, key_types, p.partitions());
-        std::string ins = "INSERT INTO " + QuoteIdent(t.database) + "." +
-                          QuoteIdent(p.name[to]) + " VALUES (";
-        for (size_t col = 0; col < n; ++col)
-          ins += (col ? "," : "") +
-                 LiteralAt(b.column(n + col), types[n + col], row);
-        Result<StmtResult> i = Run(p.dn[to], ins + ")");
-        if (!i.ok()) {
-          st = i.status();
-          break;
+        if (remove) {
+          gone[dn].push_back({"DELETE FROM " + phys + match, true, true});
+          continue;
         }
-        ++moved;
+        if (!any) continue;
+        size_t to = part;
+        if (p.kind == Placement::Kind::kHash && !p.columns.empty()) {
+          Result<size_t> at =
+              partition(p.columns, p.partitions(), b, types, n, row);
+          if (!at.ok()) {
+            st = at.status();
+            break;
+          }
+          to = *at;
+        }
+        if (to == part) {
+          std::string upd = "UPDATE " + phys + " SET ";
+          bool first = true;
+          for (size_t c = 0; c < n; ++c) {
+            if (!changed[c]) continue;
+            upd += (first ? "" : ",") + QuoteIdent(t.columns[c].name) + "=" +
+                   lit(n + c);
+            first = false;
+          }
+          come[dn].push_back({upd + match, true, false});
+          continue;
+        }
+        // Deleted only as it was read; inserted into its new partition.
+        gone[dn].push_back({"DELETE FROM " + phys + match, false, true});
+        std::string ins =
+            "INSERT INTO " + db + QuoteIdent(p.name[to]) + " VALUES (";
+        for (size_t c = 0; c < n; ++c) ins += (c ? "," : "") + lit(n + c);
+        come[p.dn[to]].push_back({ins + ")", true, false});
       }
     }
     if (!st.ok()) break;
   }
+  uint64_t total = 0;
+  if (st.ok()) {
+    std::vector<std::pair<size_t, std::vector<std::string>>> work;
+    std::vector<std::vector<const Step*>> steps;
+    for (size_t dn : all) {
+      std::vector<const Step*> mine;
+      for (auto* m : {&gone, &come}) {
+        auto it = m->find(dn);
+        if (it == m->end()) continue;
+        for (const Step& s : it->second) mine.push_back(&s);
+      }
+      if (mine.empty()) continue;
+      work.push_back({dn, {}});
+      for (const Step* s : mine) work.back().second.push_back(s->sql);
+      steps.push_back(std::move(mine));
+    }
+    std::vector<std::vector<StmtResult>> results;
+    st = Pipeline(work, &results);
+    for (size_t i = 0; st.ok() && i < results.size(); ++i) {
+      for (size_t k = 0; k < results[i].size(); ++k) {
+        const uint64_t rows = results[i][k].rows_affected.value_or(0);
+        if (steps[i][k]->exactly_one && rows != 1) {
+          st = Status::SqlError(1213, "40001",
+                                "Deadlock found when trying to get lock; try "
+                                "restarting transaction (a row or index entry "
+                                "changed while the statement rewrote it)");
+          break;
+        }
+        if (steps[i][k]->counted) total += rows;
+      }
+    }
+  }
   if (!st.ok()) return FailStatement(all, st);
-  *affected = moved;
+  *affected = total;
   return Status::OK();
 }
 
@@ -2265,6 +2690,8 @@ class ClusterTable : public exec::TableStore {
   const TableSchema* t_;
   const Placement* p_;
   std::map<size_t, std::string> tuples_;  // partition -> "(..),(..)"
+  // The buffered rows' global index key values (ClusterSession::IndexInserts)
+  std::vector<std::vector<std::optional<Value>>> images_;
   size_t bytes_ = 0;
 };
 
@@ -2309,6 +2736,30 @@ Status ClusterTable::Insert(const std::vector<int>& columns,
     }
     part = PartitionOf(key, types, p_->partitions());
   }
+  if (!p_->global.empty()) {
+    if (session_->insert_verb_ != "INSERT")
+      return Status::SqlError(
+          1235, "42000",
+          "This version of MySQL doesn't yet support 'INSERT IGNORE or "
+          "REPLACE on a table with a global index'");
+    auto& image = images_.emplace_back(n);
+    for (const GlobalIndex& g : p_->global)
+      for (const std::vector<int>* list : {&g.columns, &g.rest})
+        for (int c : *list) {
+          const auto& col = t_->columns[static_cast<size_t>(c)];
+          const std::optional<Value>& v = row[static_cast<size_t>(c)];
+          if (!v && col.default_now)
+            return Status::SqlError(
+                1235, "42000",
+                "This version of MySQL doesn't yet support 'a global index "
+                "key column defaulting to CURRENT_TIMESTAMP'");
+          Value given =
+              v ? *v : (col.default_value ? *col.default_value : Value());
+          XP_ASSIGN_OR_RETURN(Value conv,
+                              plan::ConvertValue(given, col.type, col.name));
+          image[static_cast<size_t>(c)] = std::move(conv);
+        }
+  }
   std::string tuple = "(";
   bool first = true;
   for (size_t c = 0; c < n; ++c) {
@@ -2341,7 +2792,13 @@ Status ClusterTable::Flush() {
   tuples_.clear();
   bytes_ = 0;
   uint64_t n = 0;
-  return session_->Write(*p_, sqls, &n);
+  if (images_.empty()) return session_->Write(*p_, sqls, &n);
+  // Index entries first, in the same transaction (see PushInsert).
+  std::vector<ClusterSession::DnWrite> writes;
+  XP_RETURN_IF_ERROR(session_->IndexInserts(*t_, *p_, images_, &writes));
+  images_.clear();
+  for (auto& [part, sql] : sqls) writes.push_back({p_->dn[part], sql, true});
+  return session_->WriteAll(writes, /*atomic=*/true, &n);
 }
 
 Result<exec::TableStore*> ClusterSession::Table(const TableSchema& schema) {
@@ -2453,6 +2910,24 @@ Result<StmtResult> ClusterStore::Admin(size_t dn, const std::string& sql) {
   return Status::Internal("unreachable");
 }
 
+Result<StmtResult> ClusterStore::AdminChunks(size_t dn,
+                                             const std::string& sql) {
+  std::lock_guard<std::mutex> lock(admin_mu_);
+  if (!admin_[dn]) {
+    XP_ASSIGN_OR_RETURN(admin_[dn], Connect(dn));
+  }
+  Xp::Plan::ExecSql req;
+  req.set_stmt(sql);
+  req.set_chunk_result(true);
+  Result<StmtResult> r = admin_[dn]->ExecuteSql(std::move(req));
+  if (r.ok()) return r;
+  const ServerError e = admin_[dn]->last_error();
+  if (r.status().code() == Status::Code::kAborted && e.code != 0)
+    return FromDn(e.code, e.sql_state, e.msg);
+  admin_[dn].reset();
+  return Unreachable(dn, options_.dns[dn], r.status());
+}
+
 std::string ClusterStore::NewXid() {
   return xid_prefix_ + std::to_string(++xid_counter_);
 }
@@ -2507,13 +2982,6 @@ Status ClusterStore::ForgetCommit(const std::string& xid) {
                "DELETE FROM `xp_system`.`commit_log` WHERE xid IN (" + in + ")")
       .status();
 }
-
-namespace {
-std::string Text(const ResultSet& set, const std::vector<std::string>& row,
-                 size_t c) {
-  return FieldText(set.columns[c], row[c], /*binary_as_hex=*/false);
-}
-}  // namespace
 
 Result<std::unique_ptr<ClusterStore>> ClusterStore::Open(ClusterOptions o) {
   if (o.dns.empty()) return Status::InvalidArgument("no data nodes given");
@@ -2698,8 +3166,15 @@ Status ClusterStore::Bootstrap() {
                                           : 0;
         (void)catalog_.DropTable(schema.database, schema.name, true);
         XP_RETURN_IF_ERROR(ApplyCreateTable(std::move(schema), id));
-        placements_[name].implicit =
-            body.find(kImplicitMarker) != std::string::npos;
+        Placement& p = placements_[name];
+        p.implicit = body.find(kImplicitMarker) != std::string::npos;
+        p.global = GlobalMarkers(body);
+        XP_ASSIGN_OR_RETURN(
+            const TableSchema* t,
+            catalog_.FindTable(name.substr(0, dot), name.substr(dot + 1)));
+        for (GlobalIndex& g : p.global)
+          XP_RETURN_IF_ERROR(ResolveGlobal(*t, p, &g));
+        NameGlobal(*t, p);
       } else if (op == "view") {
         XP_ASSIGN_OR_RETURN(sql::StmtPtr st, sql::Parse(body));
         if (st->kind != sql::StmtKind::kCreateView)
@@ -2771,6 +3246,17 @@ Status ClusterStore::AppendLog(const std::string& op, const std::string& name,
   return Status::OK();
 }
 
+std::string GlobalIndexName(uint64_t table_id, uint32_t number, int partition) {
+  return PhysicalName(table_id, -1) + "_g" + std::to_string(number) + "_p" +
+         std::to_string(partition);
+}
+
+const GlobalIndex* Placement::Global(std::string_view index) const {
+  for (const GlobalIndex& g : global)
+    if (plan::NameEquals(g.index, index)) return &g;
+  return nullptr;
+}
+
 std::string PhysicalName(uint64_t table_id, int partition) {
   DCHECK_NE(table_id, 0u);
   std::string out(kPhysicalPrefix);
@@ -2802,6 +3288,35 @@ Status ClusterStore::FromDn(uint32_t code, const std::string& sql_state,
       out.append(msg, at, end - at);
       at = end;
       continue;
+    }
+    if (end + 2 < msg.size() && msg.compare(end, 2, "_g") == 0 &&
+        std::isdigit(static_cast<unsigned char>(msg[end + 2]))) {
+      // A global index's table: its key is the index ('t.email').
+      size_t e = end + 2;
+      uint32_t number = 0;
+      while (e < msg.size() && std::isdigit(static_cast<unsigned char>(msg[e])))
+        number = number * 10 + static_cast<uint32_t>(msg[e++] - '0');
+      std::string index;
+      {
+        std::lock_guard<std::mutex> lock(names_mu_);
+        auto it = global_names_.find({id, number});
+        if (it != global_names_.end()) index = it->second;
+      }
+      if (!index.empty()) {
+        if (e + 2 < msg.size() && msg.compare(e, 2, "_p") == 0) {
+          e += 2;
+          while (e < msg.size() &&
+                 std::isdigit(static_cast<unsigned char>(msg[e])))
+            ++e;
+        }
+        constexpr std::string_view kPrimary = ".PRIMARY";
+        if (msg.compare(e, kPrimary.size(), kPrimary) == 0)
+          e += kPrimary.size();
+        out.append(msg, at, hit - at);
+        out += index;
+        at = e;
+        continue;
+      }
     }
     if (end + 2 < msg.size() && msg.compare(end, 2, "_p") == 0 &&
         std::isdigit(static_cast<unsigned char>(msg[end + 2]))) {
@@ -2981,16 +3496,177 @@ Status ClusterStore::PlaceForUniqueKeys(TableSchema* schema) const {
       if (at >= 0) cols.push_back(at);  // else 1054 from ApplyCreateTable
     }
   }
+  // With a primary key that covers the partitioning, every other unique
+  // key gets a global index (NeededGlobal).
+  const bool global = !schema->hidden_primary_key && !schema->indexes.empty() &&
+                      schema->indexes[0].primary &&
+                      CoversPartitionKey(schema->indexes[0], cols);
   for (const IndexSchema& idx : schema->indexes) {
     if (!idx.unique && !idx.primary) continue;
     if (idx.primary && schema->hidden_primary_key) continue;  // row ids
-    if (CoversPartitionKey(idx, cols)) continue;
+    if (CoversPartitionKey(idx, cols) || global) continue;
     if (spec.kind != Kind::kNone) return UniqueNotCovered(*schema, idx);
     spec.kind = Kind::kSingle;
     spec.columns.clear();
     spec.partitions = 0;
     return Status::OK();
   }
+  return Status::OK();
+}
+
+std::vector<GlobalIndex> ClusterStore::NeededGlobal(const TableSchema& t,
+                                                    const Placement& p) const {
+  std::vector<GlobalIndex> out;
+  if (p.kind != Placement::Kind::kHash || p.partitions() <= 1 ||
+      p.columns.empty() || t.hidden_primary_key || p.id == 0)
+    return out;
+  uint32_t number = 0;
+  for (const GlobalIndex& g : p.global) number = std::max(number, g.number);
+  for (const IndexSchema& idx : t.indexes) {
+    if (idx.primary || !idx.unique || CoversPartitionKey(idx, p.columns) ||
+        p.Global(idx.name) != nullptr)
+      continue;
+    GlobalIndex g;
+    g.number = ++number;
+    g.index = idx.name;
+    if (ResolveGlobal(t, p, &g).ok()) out.push_back(std::move(g));
+  }
+  return out;
+}
+
+Status ClusterStore::ResolveGlobal(const TableSchema& t, const Placement& p,
+                                   GlobalIndex* g) const {
+  const IndexSchema* idx = nullptr;
+  for (const IndexSchema& i : t.indexes)
+    if (plan::NameEquals(i.name, g->index)) idx = &i;
+  if (idx == nullptr || t.indexes.empty() || !t.indexes[0].primary)
+    return Status::Corruption("global index " + g->index + " of " + t.name +
+                              " has no unique key or primary key");
+  g->columns = idx->columns;
+  g->rest.clear();
+  for (int c : t.indexes[0].columns)
+    if (std::find(g->columns.begin(), g->columns.end(), c) == g->columns.end())
+      g->rest.push_back(c);
+  g->name.clear();
+  g->dn.clear();
+  for (size_t i = 0; i < p.partitions(); ++i) {
+    g->name.push_back(GlobalIndexName(p.id, g->number, static_cast<int>(i)));
+    g->dn.push_back(i % dn_count());
+  }
+  return Status::OK();
+}
+
+void ClusterStore::NameGlobal(const TableSchema& t, const Placement& p) {
+  std::lock_guard<std::mutex> lock(names_mu_);
+  for (const GlobalIndex& g : p.global)
+    global_names_[{p.id, g.number}] = t.name + "." + g.index;
+}
+
+Status ClusterStore::CreateGlobal(const TableSchema& t, const GlobalIndex& g) {
+  // The entry table: the key's and the rest of the primary key's columns
+  // (NOT NULL, no defaults), keyed by the index key.
+  TableSchema e;
+  e.database = t.database;
+  for (const std::vector<int>* cols : {&g.columns, &g.rest}) {
+    for (int c : *cols) {
+      plan::ColumnSchema col = t.columns[static_cast<size_t>(c)];
+      col.nullable = false;
+      col.auto_increment = false;
+      col.default_value.reset();
+      col.default_now = false;
+      e.columns.push_back(std::move(col));
+    }
+  }
+  IndexSchema key;
+  key.name = "PRIMARY";
+  key.primary = key.unique = true;
+  for (size_t i = 0; i < g.columns.size(); ++i)
+    key.columns.push_back(static_cast<int>(i));
+  e.indexes.push_back(std::move(key));
+  const std::string db = QuoteIdent(t.database) + ".";
+  Status st;
+  size_t made = 0;
+  for (; made < g.partitions() && st.ok(); ++made) {
+    st = Admin(g.dn[made],
+               "DROP TABLE IF EXISTS " + db + QuoteIdent(g.name[made]))
+             .status();
+    if (st.ok())
+      st = Admin(g.dn[made],
+                 "CREATE TABLE " + db +
+                     exec::CreateTableText(e, g.name[made], false).substr(13))
+               .status();
+  }
+  if (!st.ok()) DropGlobal(t.database, g);
+  return st;
+}
+
+void ClusterStore::DropGlobal(const std::string& database,
+                              const GlobalIndex& g) {
+  for (size_t i = 0; i < g.partitions(); ++i)
+    (void)Admin(g.dn[i], "DROP TABLE IF EXISTS " + QuoteIdent(database) + "." +
+                             QuoteIdent(g.name[i]));
+}
+
+Status ClusterStore::Backfill(const TableSchema& t, const Placement& p,
+                              const GlobalIndex& g) {
+  // Every partition's entries (rows whose key has no NULL), sent to the
+  // index's partitions in batches; a key twice is the DN's 1062.
+  std::string list, not_null;
+  std::vector<DataType> key_types;
+  for (const std::vector<int>* cols : {&g.columns, &g.rest})
+    for (int c : *cols)
+      list += (list.empty() ? "" : ",") +
+              QuoteIdent(t.columns[static_cast<size_t>(c)].name);
+  for (int c : g.columns) {
+    not_null += (not_null.empty() ? "" : " AND ") +
+                QuoteIdent(t.columns[static_cast<size_t>(c)].name) +
+                " IS NOT NULL";
+    key_types.push_back(t.columns[static_cast<size_t>(c)].type);
+  }
+  const std::string db = QuoteIdent(t.database) + ".";
+  std::vector<std::string> tuples(g.partitions());
+  auto flush = [&](size_t part) -> Status {
+    if (tuples[part].empty()) return Status::OK();
+    Status st =
+        Admin(g.dn[part], "INSERT INTO " + db + QuoteIdent(g.name[part]) +
+                              " VALUES " + tuples[part])
+            .status();
+    tuples[part].clear();
+    return st;
+  };
+  for (size_t i = 0; i < p.partitions(); ++i) {
+    XP_ASSIGN_OR_RETURN(
+        StmtResult r,
+        AdminChunks(p.dn[i], "SELECT " + list + " FROM " + db +
+                                 QuoteIdent(p.name[i]) + " WHERE " + not_null));
+    if (r.sets.empty()) continue;
+    const ResultSet& set = r.sets[0];
+    std::vector<DataType> types;
+    for (const auto& m : set.columns) types.push_back(exec::ColumnType(m));
+    std::vector<exec::Batch> batches;
+    XP_RETURN_IF_ERROR(exec::DecodeChunks(set.chunks, types.size(), &batches));
+    for (const exec::Batch& b : batches) {
+      for (size_t row = 0; row < b.num_rows(); ++row) {
+        std::vector<Value> key;
+        for (size_t k = 0; k < g.columns.size(); ++k) {
+          XP_ASSIGN_OR_RETURN(
+              Value v,
+              plan::ConvertValue(exec::ValueAt(b.column(k), types[k], row),
+                                 key_types[k], ""));
+          key.push_back(std::move(v));
+        }
+        const size_t to = PartitionOf(key, key_types, g.partitions());
+        std::string& s = tuples[to];
+        s += s.empty() ? "(" : ",(";
+        for (size_t col = 0; col < types.size(); ++col)
+          s += (col ? "," : "") + LiteralAt(b.column(col), types[col], row);
+        s += ")";
+        if (s.size() > (1u << 20)) XP_RETURN_IF_ERROR(flush(to));
+      }
+    }
+  }
+  for (size_t part = 0; part < g.partitions(); ++part)
+    XP_RETURN_IF_ERROR(flush(part));
   return Status::OK();
 }
 
@@ -3012,9 +3688,14 @@ Status ClusterStore::CreateTable(TableSchema schema, bool if_not_exists) {
       ApplyCreateTable(schema, static_cast<uint64_t>(log_seq_ + 1)));
   XP_ASSIGN_OR_RETURN(const TableSchema* t,
                       catalog_.FindTable(schema.database, schema.name));
-  const Placement p = placements_[Key(schema.database, schema.name)];
+  Placement& placed = placements_[Key(schema.database, schema.name)];
+  placed.global = NeededGlobal(*t, placed);
+  const Placement p = placed;
   // Physical tables, undone on failure.
   Status st;
+  size_t globals = 0;
+  for (; globals < p.global.size() && st.ok(); ++globals)
+    st = CreateGlobal(*t, p.global[globals]);
   size_t made = 0;
   for (; made < p.partitions() && st.ok(); ++made) {
     // A physical table of that name is garbage the catalog does not know
@@ -3036,10 +3717,12 @@ Status ClusterStore::CreateTable(TableSchema schema, bool if_not_exists) {
     for (size_t i = 0; i < made; ++i)
       (void)Admin(p.dn[i], "DROP TABLE IF EXISTS " + QuoteIdent(t->database) +
                                "." + QuoteIdent(p.name[i]));
+    for (size_t i = 0; i < globals; ++i) DropGlobal(t->database, p.global[i]);
     placements_.erase(Key(schema.database, schema.name));
     (void)catalog_.DropTable(schema.database, schema.name, true);
     return st;
   }
+  NameGlobal(*t, p);
   return Status::OK();
 }
 
@@ -3065,6 +3748,7 @@ Status ClusterStore::DropTable(std::string_view database,
                     .status();
     if (first.ok() && !st.ok()) first = st;
   }
+  for (const GlobalIndex& g : p.global) DropGlobal(db, g);
   return first;
 }
 
@@ -3078,6 +3762,12 @@ Status ClusterStore::TruncateTable(std::string_view database,
                                            QuoteIdent(t->database) + "." +
                                            QuoteIdent(p->name[i]))
                            .status());
+  for (const GlobalIndex& g : p->global)
+    for (size_t i = 0; i < g.partitions(); ++i)
+      XP_RETURN_IF_ERROR(Admin(g.dn[i], "TRUNCATE TABLE " +
+                                            QuoteIdent(t->database) + "." +
+                                            QuoteIdent(g.name[i]))
+                             .status());
   std::lock_guard<std::mutex> lock(auto_mu_);
   auto_next_.erase(Key(t->database, t->name));
   return Status::OK();
@@ -3095,17 +3785,49 @@ Status ClusterStore::AlterTable(TableSchema schema,
                             "This version of MySQL doesn't yet support "
                             "'ALTER TABLE ... ADD/DROP COLUMN through a "
                             "compute node'");
-  const Placement p = *PlacementOf(*old);
+  Placement p = *PlacementOf(*old);
   auto has = [](const TableSchema& t, uint32_t id) {
     for (const auto& i : t.indexes)
       if (i.id == id) return true;
     return false;
   };
+  // Unique keys added that need a global index: made and filled first, so
+  // a duplicate key (1062) changes nothing.
+  std::vector<GlobalIndex> added = NeededGlobal(schema, p);
+  for (size_t i = 0; i < added.size(); ++i) {
+    {
+      // A duplicate's 1062 names the index ('t.key').
+      std::lock_guard<std::mutex> lock(names_mu_);
+      global_names_[{p.id, added[i].number}] =
+          schema.name + "." + added[i].index;
+    }
+    Status st = CreateGlobal(schema, added[i]);
+    if (st.ok()) st = Backfill(schema, p, added[i]);
+    if (!st.ok()) {
+      for (size_t k = 0; k <= i; ++k) DropGlobal(schema.database, added[k]);
+      return st;
+    }
+  }
+  std::vector<GlobalIndex> dropped;
+  for (auto it = p.global.begin(); it != p.global.end();) {
+    bool kept = false;
+    for (const auto& idx : schema.indexes)
+      kept = kept || (plan::NameEquals(idx.name, it->index) && idx.unique);
+    if (kept) {
+      XP_RETURN_IF_ERROR(ResolveGlobal(schema, p, &*it));
+      ++it;
+    } else {
+      dropped.push_back(std::move(*it));
+      it = p.global.erase(it);
+    }
+  }
+  for (GlobalIndex& g : added) p.global.push_back(std::move(g));
   std::vector<std::string> steps;  // per partition, %T = physical name
   for (const auto& idx : schema.indexes) {
     if (has(*old, idx.id)) continue;
     if ((idx.unique || idx.primary) && p.kind == Placement::Kind::kHash &&
-        p.partitions() > 1 && !CoversPartitionKey(idx, p.columns)) {
+        p.partitions() > 1 && !CoversPartitionKey(idx, p.columns) &&
+        p.Global(idx.name) == nullptr) {
       XP_ASSIGN_OR_RETURN(bool empty, Empty(schema, p));
       if (!p.implicit || p.id == 0 || !empty)
         return UniqueNotCovered(schema, idx);
@@ -3124,18 +3846,35 @@ Status ClusterStore::AlterTable(TableSchema schema,
   for (const auto& idx : old->indexes)
     if (!has(schema, idx.id))
       steps.push_back("DROP INDEX " + QuoteIdent(idx.name) + " ON %T");
+  auto undo_added = [&] {
+    for (const GlobalIndex& g : p.global)
+      if (PlacementOf(*old)->Global(g.index) == nullptr)
+        DropGlobal(schema.database, g);
+  };
   for (const std::string& step : steps) {
     for (size_t i = 0; i < p.partitions(); ++i) {
       std::string sql = step;
       const size_t at = sql.find("%T");
       sql.replace(at, 2,
                   QuoteIdent(schema.database) + "." + QuoteIdent(p.name[i]));
-      XP_RETURN_IF_ERROR(Admin(p.dn[i], sql).status());
+      Status st = Admin(p.dn[i], sql).status();
+      if (!st.ok()) {
+        undo_added();
+        return st;
+      }
     }
   }
-  XP_RETURN_IF_ERROR(AppendLog("table", Key(schema.database, schema.name),
-                               TableEntry(schema, p)));
+  Status st = AppendLog("table", Key(schema.database, schema.name),
+                        TableEntry(schema, p));
+  if (!st.ok()) {
+    undo_added();
+    return st;
+  }
+  // Logged: the dropped indexes' tables are garbage now.
+  for (const GlobalIndex& g : dropped) DropGlobal(schema.database, g);
   *old = std::move(schema);
+  placements_[Key(old->database, old->name)] = p;
+  NameGlobal(*old, p);
   return Status::OK();
 }
 

@@ -77,6 +77,26 @@ struct ClusterOptions {
 // physical tables (cn/README.md "Physical names").
 inline constexpr std::string_view kPhysicalPrefix = "__xp_";
 std::string PhysicalName(uint64_t table_id, int partition);  // -1: unsplit
+std::string GlobalIndexName(uint64_t table_id, uint32_t number, int partition);
+
+// A global secondary index (cn/README.md "Global indexes"): a unique key
+// of a hash-partitioned table that does not include the partition key is
+// kept, besides each partition's local index, as its own table — index key
+// -> primary key, PRIMARY KEY (index key) — hash-partitioned by the index
+// key, so one DN checks each key for the whole table. Rows whose key has a
+// NULL have no entry (a unique key allows any number of them). Partition i
+// is `__xp_<table id>_g<number>_p<i>` on DN i mod N.
+struct GlobalIndex {
+  uint32_t number = 0;       // unique within the table, kept in the catalog
+  std::string index;         // the index's name in the table's schema
+  std::vector<int> columns;  // table positions of the index key
+  // table positions of the primary key's columns not in the index key:
+  // an entry's columns are `columns` then `rest`
+  std::vector<int> rest;
+  std::vector<std::string> name;  // partition i: physical table name
+  std::vector<size_t> dn;         // partition i: its DN
+  size_t partitions() const { return name.size(); }
+};
 
 struct Placement {
   enum class Kind : uint8_t { kHash, kBroadcast, kSingle };
@@ -90,7 +110,10 @@ struct Placement {
   // the table is empty, adding a unique key it cannot check re-places it
   // SINGLE instead of refusing (1503).
   bool implicit = false;
+  std::vector<GlobalIndex> global;
   size_t partitions() const { return name.size(); }
+  // The global index kept for the index named `index`, or nullptr.
+  const GlobalIndex* Global(std::string_view index) const;
 };
 
 // Partition of a row whose partition-key values (converted to the key
@@ -133,6 +156,8 @@ class ClusterStore : public exec::Store {
                                           uint32_t timeout_ms = 0) const;
   // Runs `sql` on DN `dn` over the store's own connection (DDL, catalog).
   Result<StmtResult> Admin(size_t dn, const std::string& sql);
+  // The same, answered in chunks (exec::DecodeChunks reads them).
+  Result<StmtResult> AdminChunks(size_t dn, const std::string& sql);
   // Next AUTO_INCREMENT value(s) of a table: `count` consecutive values
   // from the returned first one; explicit values given by INSERTs move the
   // counter past them (Observe).
@@ -182,6 +207,17 @@ class ClusterStore : public exec::Store {
                    const std::string& body);
   Status ApplyCreateTable(plan::TableSchema schema, uint64_t id);
   Status PlaceForUniqueKeys(plan::TableSchema* schema) const;
+  // Global indexes: which unique keys of `t` need one on placement `p`
+  // (numbered after those `p` has); their physical tables made (empty) or
+  // dropped; one filled from the table's rows, 1062 on a duplicate key.
+  std::vector<GlobalIndex> NeededGlobal(const plan::TableSchema& t,
+                                        const Placement& p) const;
+  Status ResolveGlobal(const plan::TableSchema& t, const Placement& p,
+                       GlobalIndex* g) const;
+  Status CreateGlobal(const plan::TableSchema& t, const GlobalIndex& g);
+  void DropGlobal(const std::string& database, const GlobalIndex& g);
+  Status Backfill(const plan::TableSchema& t, const Placement& p,
+                  const GlobalIndex& g);
   // Whether every partition of `t` is empty.
   Result<bool> Empty(const plan::TableSchema& t, const Placement& p);
   // An empty, implicitly partitioned table re-placed SINGLE with `schema`
@@ -195,6 +231,9 @@ class ClusterStore : public exec::Store {
   std::map<std::string, Placement> placements_;  // under ddl_mutex()
   mutable std::mutex names_mu_;
   std::map<uint64_t, std::string> logical_names_;  // table id -> its name
+  // (table id, global index number) -> "table.index", for error messages
+  std::map<std::pair<uint64_t, uint32_t>, std::string> global_names_;
+  void NameGlobal(const plan::TableSchema& t, const Placement& p);
   std::mutex admin_mu_;
   std::vector<std::unique_ptr<Client>> admin_;  // per DN, lazily
   int64_t log_seq_ = 0;
