@@ -356,6 +356,7 @@ class ClusterSession : public exec::StoreSession {
     read_wait_ = sql::LockWait::kWait;
     stmt_dns_.clear();
     targets_.clear();
+    stmt_guarded_ = false;
     return Status::OK();
   }
   Status StatementEnd(bool ok) override {
@@ -517,6 +518,11 @@ class ClusterSession : public exec::StoreSession {
   // on, as in MySQL; only when that fails is the whole transaction rolled
   // back (and `st` says so).
   Status FailStatement(const std::vector<size_t>& dns, const Status& st);
+  // In a transaction, the running statement's savepoint is set (on
+  // guarded_dns_): its parts (InsertEachRow's UPDATEs) set none of their
+  // own, and any failure undoes the whole statement.
+  bool stmt_guarded_ = false;
+  std::vector<size_t> guarded_dns_;
   // SAVEPOINT / ROLLBACK TO / RELEASE: `verb` + name to every DN of the
   // transaction.
   Status SavepointOnDns(const std::string& verb, const std::string& name);
@@ -542,6 +548,39 @@ class ClusterSession : public exec::StoreSession {
       const TableSchema& t, const Placement& p,
       const std::vector<std::vector<std::optional<Value>>>& rows,
       std::vector<DnWrite>* out);
+  // INSERT IGNORE / REPLACE / ... ON DUPLICATE KEY UPDATE of a table with
+  // global indexes, one row after another in one guarded statement:
+  // IGNORE inserts the row's entries with IGNORE (a key taken: the row is
+  // skipped, its other entries removed), then the row; REPLACE deletes
+  // every row the new one collides with (by primary key or by any global
+  // key), entries included, then inserts; ON DUPLICATE KEY UPDATE finds
+  // the first row it collides with (primary key first, then the unique
+  // keys in order) and runs the assignments on it as an UPDATE by its
+  // primary key (`values`: the VALUES(col) placeholders), else inserts.
+  // `insert` is the INSERT text with %T for the physical table.
+  struct EachRow {
+    size_t part;
+    std::string tuple;
+    std::vector<Value> values;
+  };
+  Status InsertEachRow(
+      sql::InsertStatement& ins, const TableSchema& t, const Placement& p,
+      const std::string& insert, const std::vector<EachRow>& rows,
+      const std::vector<std::vector<std::optional<Value>>>& images,
+      uint64_t* affected);
+  // A row colliding with a new one: where it is, its primary key as a
+  // WHERE clause, and its values (every column).
+  struct Collision {
+    size_t part;
+    std::string where;
+    std::vector<std::optional<Value>> image;
+  };
+  // The rows `image` (a new row's key values, in partition `part`)
+  // collides with: by primary key, then by each global key; only the
+  // first with `first_only`. Locked (FOR UPDATE).
+  Status Collisions(const TableSchema& t, const Placement& p, size_t part,
+                    const std::vector<std::optional<Value>>& image,
+                    bool first_only, std::vector<Collision>* out);
   // Rows of `sql` (a SELECT) read on DN `dn` in chunks (the batches
   // borrow from `result`).
   struct Rows {
@@ -1882,7 +1921,7 @@ Status ClusterSession::WriteAll(const std::vector<DnWrite>& writes, bool atomic,
   const bool xa = in_txn_ || dns.size() > 1 || AnyBranch() || atomic;
   // In a transaction, such a statement sets a savepoint first on each DN
   // (in the same round trip), so a failure undoes it alone.
-  const bool guarded = in_txn_ && (dns.size() > 1 || atomic);
+  const bool guarded = in_txn_ && (dns.size() > 1 || atomic) && !stmt_guarded_;
   uint64_t total = 0;
   Status st;
   for (size_t dn : dns) {
@@ -1913,7 +1952,8 @@ Status ClusterSession::WriteAll(const std::vector<DnWrite>& writes, bool atomic,
       for (size_t k = 0; k < results[i].size(); ++k)
         if (counted[i][k]) total += results[i][k].rows_affected.value_or(0);
   }
-  if (!st.ok() && guarded) return FailStatement(dns, st);
+  if (!st.ok() && (guarded || (in_txn_ && stmt_guarded_)))
+    return FailStatement(dns, st);
   XP_RETURN_IF_ERROR(st);
   *affected = total;
   return Status::OK();
@@ -1926,10 +1966,17 @@ Status ClusterSession::GuardStatement(const std::vector<size_t>& dns) {
     return Status::OK();
   }
   for (size_t dn : dns) XP_RETURN_IF_ERROR(EnsureBranch(dn, /*write=*/true));
+  if (stmt_guarded_) return Status::OK();  // a part of a guarded statement
   std::vector<std::pair<size_t, std::vector<std::string>>> work;
-  for (size_t dn = 0; dn < branches_.size(); ++dn)
-    if (branches_[dn].active()) work.push_back({dn, {kStatementSavepoint}});
-  return Pipeline(work);
+  guarded_dns_.clear();
+  for (size_t dn = 0; dn < branches_.size(); ++dn) {
+    if (!branches_[dn].active()) continue;
+    work.push_back({dn, {kStatementSavepoint}});
+    guarded_dns_.push_back(dn);
+  }
+  XP_RETURN_IF_ERROR(Pipeline(work));
+  stmt_guarded_ = true;
+  return Status::OK();
 }
 
 Status ClusterSession::FailStatement(const std::vector<size_t>& dns,
@@ -1937,7 +1984,8 @@ Status ClusterSession::FailStatement(const std::vector<size_t>& dns,
   // Outside a transaction the statement's XA branches roll back at its end.
   if (!in_txn_) return st;
   std::vector<std::pair<size_t, std::vector<std::string>>> work;
-  for (size_t dn : dns) work.push_back({dn, {kStatementRollback}});
+  for (size_t dn : stmt_guarded_ ? guarded_dns_ : dns)
+    work.push_back({dn, {kStatementRollback}});
   if (Pipeline(work).ok()) return st;
   // Part of the statement may stay applied somewhere: the transaction
   // cannot keep it, so it ends (as a deadlock victim's).
@@ -2069,11 +2117,40 @@ Status ClusterSession::PushInsert(sql::InsertStatement& ins,
   std::vector<DataType> key_types;
   for (int c : p->columns)
     key_types.push_back(t->columns[static_cast<size_t>(c)].type);
-  if (!p->global.empty() && (ins.replace || ins.ignore || !tail.empty()))
-    return Status::SqlError(
-        1235, "42000",
-        "This version of MySQL doesn't yet support 'INSERT IGNORE, REPLACE or "
-        "ON DUPLICATE KEY UPDATE on a table with a global index'");
+  // A table with global indexes: IGNORE, REPLACE and ON DUPLICATE KEY
+  // UPDATE look for the rows a new one collides with, so they go row by
+  // row (InsertEachRow); VALUES(col) in the assignments becomes a
+  // placeholder for the row's value of col.
+  const bool each = !p->global.empty() &&
+                    (ins.replace || ins.ignore || !ins.on_duplicate.empty());
+  std::vector<int> values_of;  // placeholder k: VALUES(column values_of[k])
+  if (each) {
+    for (auto& [c, e] : ins.on_duplicate) {
+      std::vector<sql::Expr*> stack{e.get()};
+      while (!stack.empty()) {
+        sql::Expr* x = stack.back();
+        stack.pop_back();
+        if (x->kind == sql::ExprKind::kFunction && x->text == "VALUES" &&
+            x->args.size() == 1 && x->args[0]->kind == sql::ExprKind::kColumn) {
+          const int at = t->FindColumn(x->args[0]->text);
+          if (at < 0)
+            return Status::SqlError(
+                1054, "42S22",
+                "Unknown column '" + x->args[0]->text + "' in 'field list'");
+          x->kind = sql::ExprKind::kParam;
+          x->args.clear();
+          x->param_index = static_cast<int>(values_of.size());
+          values_of.push_back(at);
+          continue;
+        }
+        // Children right to left: they come off the stack left to right,
+        // the order the placeholders are printed (and parsed back) in.
+        for (auto it = x->args.rbegin(); it != x->args.rend(); ++it)
+          stack.push_back(it->get());
+      }
+    }
+  }
+  std::vector<EachRow> rows;
   // Global index keys: each row's values of their columns.
   std::vector<std::vector<std::optional<Value>>> images;
   size_t row_no = 0;
@@ -2162,6 +2239,15 @@ Status ClusterSession::PushInsert(sql::InsertStatement& ins,
     for (size_t i = 0; i < texts.size(); ++i)
       tuple += (i ? "," : "") + texts[i];
     tuple += ")";
+    if (each) {
+      EachRow r{part, tuple, {}};
+      for (int c : values_of) {
+        XP_ASSIGN_OR_RETURN(Value v, value_of(c, "VALUES() column"));
+        r.values.push_back(std::move(v));
+      }
+      rows.push_back(std::move(r));
+      continue;
+    }
     if (p->kind == Placement::Kind::kBroadcast) {
       for (size_t q = 0; q < p->partitions(); ++q) {
         std::string& s = by_part[q];
@@ -2173,6 +2259,9 @@ Status ClusterSession::PushInsert(sql::InsertStatement& ins,
     }
   }
   uint64_t n = 0;
+  if (each)
+    return InsertEachRow(ins, *t, *p, head + "%T" + col_list, rows, images,
+                         affected);
   if (!p->global.empty()) {
     // Index entries first, in the same transaction: a key another row
     // has is the index partition's 1062, and nothing is written.
@@ -2430,6 +2519,239 @@ Status ClusterSession::IndexInserts(
                           QuoteIdent(g.name[part]) + " VALUES " + list,
                       false});
   }
+  return Status::OK();
+}
+
+namespace {
+
+// `WHERE c = literal AND ...` over columns `cols` of `image`.
+std::string WhereOf(const TableSchema& t, const std::vector<int>& cols,
+                    const std::vector<std::optional<Value>>& image) {
+  std::string out;
+  for (int c : cols) {
+    const std::optional<Value>& v = image[static_cast<size_t>(c)];
+    out += (out.empty() ? " WHERE " : " AND ") +
+           QuoteIdent(t.columns[static_cast<size_t>(c)].name) + " = " +
+           (v ? Literal(*v) : "NULL");
+  }
+  return out;
+}
+
+// Whether every column of `cols` has a non-NULL value in `image`.
+bool HasKey(const std::vector<int>& cols,
+            const std::vector<std::optional<Value>>& image) {
+  for (int c : cols) {
+    const std::optional<Value>& v = image[static_cast<size_t>(c)];
+    if (!v || v->index() == 0) return false;
+  }
+  return true;
+}
+
+// Partition of the key `cols` of `image` among `partitions`.
+size_t PartitionOfImage(const TableSchema& t, const std::vector<int>& cols,
+                        const std::vector<std::optional<Value>>& image,
+                        size_t partitions) {
+  std::vector<Value> key;
+  std::vector<DataType> types;
+  for (int c : cols) {
+    key.push_back(*image[static_cast<size_t>(c)]);
+    types.push_back(t.columns[static_cast<size_t>(c)].type);
+  }
+  return PartitionOf(key, types, partitions);
+}
+
+}  // namespace
+
+Status ClusterSession::Collisions(
+    const TableSchema& t, const Placement& p, size_t part,
+    const std::vector<std::optional<Value>>& image, bool first_only,
+    std::vector<Collision>* out) {
+  const std::vector<int>& pk = t.indexes[0].columns;
+  const std::string db = QuoteIdent(t.database) + ".";
+  std::string list;
+  for (const auto& col : t.columns)
+    list += (list.empty() ? "" : ",") + QuoteIdent(col.name);
+  auto read = [&](size_t at, const std::string& where) -> Status {
+    for (const Collision& c : *out)
+      if (c.part == at && c.where == where) return Status::OK();
+    Rows rows;
+    XP_RETURN_IF_ERROR(ReadRows(p.dn[at],
+                                "SELECT " + list + " FROM " + db +
+                                    QuoteIdent(p.name[at]) + where +
+                                    " FOR UPDATE",
+                                &rows));
+    for (const exec::Batch& b : rows.batches) {
+      for (size_t row = 0; row < b.num_rows(); ++row) {
+        Collision c{at, "",
+                    std::vector<std::optional<Value>>(t.columns.size())};
+        for (size_t col = 0; col < t.columns.size(); ++col) {
+          XP_ASSIGN_OR_RETURN(
+              Value v, plan::ConvertValue(
+                           exec::ValueAt(b.column(col), rows.types[col], row),
+                           t.columns[col].type, t.columns[col].name));
+          c.image[col] = std::move(v);
+        }
+        c.where = WhereOf(t, pk, c.image);
+        for (const Collision& o : *out)
+          if (o.part == c.part && o.where == c.where) return Status::OK();
+        out->push_back(std::move(c));
+      }
+    }
+    return Status::OK();
+  };
+  if (HasKey(pk, image)) XP_RETURN_IF_ERROR(read(part, WhereOf(t, pk, image)));
+  for (const GlobalIndex& g : p.global) {
+    if (first_only && !out->empty()) return Status::OK();
+    if (!HasKey(g.columns, image)) continue;
+    const size_t gp = PartitionOfImage(t, g.columns, image, g.partitions());
+    std::string cols;
+    for (int c : pk)
+      cols += (cols.empty() ? "" : ",") +
+              QuoteIdent(t.columns[static_cast<size_t>(c)].name);
+    XP_ASSIGN_OR_RETURN(
+        StmtResult r,
+        Run(g.dn[gp], "SELECT " + cols + " FROM " + db +
+                          QuoteIdent(g.name[gp]) +
+                          WhereOf(t, g.columns, image) + " FOR UPDATE"));
+    if (r.sets.empty() || r.sets[0].rows.empty()) continue;
+    std::vector<std::optional<Value>> other(t.columns.size());
+    for (size_t k = 0; k < pk.size(); ++k) {
+      const auto& col = t.columns[static_cast<size_t>(pk[k])];
+      XP_ASSIGN_OR_RETURN(
+          Value v,
+          plan::ConvertValue(Value(Text(r.sets[0], r.sets[0].rows[0], k)),
+                             col.type, col.name));
+      other[static_cast<size_t>(pk[k])] = std::move(v);
+    }
+    const size_t at = p.columns.empty() ? part
+                                        : PartitionOfImage(t, p.columns, other,
+                                                           p.partitions());
+    XP_RETURN_IF_ERROR(read(at, WhereOf(t, pk, other)));
+  }
+  if (first_only && out->size() > 1) out->resize(1);
+  return Status::OK();
+}
+
+Status ClusterSession::InsertEachRow(
+    sql::InsertStatement& ins, const TableSchema& t, const Placement& p,
+    const std::string& insert, const std::vector<EachRow>& rows,
+    const std::vector<std::vector<std::optional<Value>>>& images,
+    uint64_t* affected) {
+  std::vector<size_t> all;
+  for (size_t dn = 0; dn < branches_.size(); ++dn) all.push_back(dn);
+  XP_RETURN_IF_ERROR(GuardStatement(all));
+  const std::string db = QuoteIdent(t.database) + ".";
+  auto physical = [&](const EachRow& row) {
+    std::string sql = insert;
+    sql.replace(sql.find("%T"), 2, QuoteIdent(p.name[row.part]));
+    return sql + row.tuple;
+  };
+  // The statement's entries of `image` as (DN, INSERT) and (DN, DELETE).
+  auto entries = [&](const std::vector<std::optional<Value>>& image,
+                     const char* verb,
+                     std::vector<std::pair<size_t, std::string>>* ins,
+                     std::vector<std::pair<size_t, std::string>>* del) {
+    for (const GlobalIndex& g : p.global) {
+      if (!HasKey(g.columns, image)) continue;
+      const size_t gp = PartitionOfImage(t, g.columns, image, g.partitions());
+      const std::string table = db + QuoteIdent(g.name[gp]);
+      std::string tuple;
+      for (const std::vector<int>* l : {&g.columns, &g.rest})
+        for (int c : *l)
+          tuple += (tuple.empty() ? "(" : ",") +
+                   Literal(*image[static_cast<size_t>(c)]);
+      if (ins != nullptr)
+        ins->push_back({g.dn[gp], std::string(verb) + " INTO " + table +
+                                      " VALUES " + tuple + ")"});
+      if (del != nullptr)
+        del->push_back(
+            {g.dn[gp], "DELETE FROM " + table + WhereOf(t, g.columns, image)});
+    }
+  };
+  auto run_all =
+      [&](const std::vector<std::pair<size_t, std::string>>& list) -> Status {
+    for (const auto& [dn, sql] : list)
+      XP_RETURN_IF_ERROR(Run(dn, sql).status());
+    return Status::OK();
+  };
+  uint64_t total = 0;
+  Status st;
+  for (size_t i = 0; st.ok() && i < rows.size(); ++i) {
+    const EachRow& row = rows[i];
+    const auto& image = images[i];
+    if (ins.ignore && !ins.replace && ins.on_duplicate.empty()) {
+      std::vector<std::pair<size_t, std::string>> adds, undo;
+      entries(image, "INSERT IGNORE", &adds, &undo);
+      bool skip = false;
+      size_t added = 0;
+      for (; st.ok() && !skip && added < adds.size(); ++added) {
+        Result<StmtResult> r = Run(adds[added].first, adds[added].second);
+        if (!r.ok()) {
+          st = r.status();
+        } else if (r->rows_affected.value_or(0) == 0) {
+          skip = true;  // the key is taken: this entry was not added
+          break;
+        }
+      }
+      if (st.ok() && !skip) {
+        Result<StmtResult> r = Run(p.dn[row.part], physical(row));
+        if (!r.ok()) {
+          st = r.status();
+        } else if (r->rows_affected.value_or(0) == 0) {
+          skip = true;
+        } else {
+          ++total;
+        }
+      }
+      if (st.ok() && skip) {
+        undo.resize(std::min(undo.size(), added));
+        st = run_all(undo);
+      }
+      continue;
+    }
+    std::vector<Collision> found;
+    st = Collisions(t, p, row.part, image, !ins.on_duplicate.empty(), &found);
+    if (!st.ok()) break;
+    if (!ins.on_duplicate.empty() && !found.empty()) {
+      // The assignments, on the row found, as an UPDATE by its key.
+      std::string sql = "UPDATE " + QuoteIdent(t.database) + "." +
+                        QuoteIdent(t.name) + " SET ";
+      for (size_t k = 0; k < ins.on_duplicate.size(); ++k)
+        sql += (k ? "," : "") + QuoteIdent(ins.on_duplicate[k].first) + "=" +
+               sql::ToSql(*ins.on_duplicate[k].second);
+      sql += found[0].where;
+      Result<sql::StmtPtr> u = sql::Parse(sql);
+      if (!u.ok()) {
+        st = u.status();
+        break;
+      }
+      bool handled = false;
+      uint64_t n = 0;
+      st = PushUpdateDelete(**u, t.database, row.values, &handled, &n);
+      total += n * 2;  // MySQL: 2 for a row updated, 0 if unchanged
+      continue;
+    }
+    // REPLACE: the rows in the way go, entries first.
+    for (const Collision& c : found) {
+      std::vector<std::pair<size_t, std::string>> del;
+      entries(c.image, "INSERT", nullptr, &del);
+      del.push_back({p.dn[c.part], "DELETE FROM " + db +
+                                       QuoteIdent(p.name[c.part]) + c.where});
+      st = run_all(del);
+      if (!st.ok()) break;
+      ++total;
+    }
+    if (!st.ok()) break;
+    std::vector<std::pair<size_t, std::string>> adds;
+    entries(image, "INSERT", &adds, nullptr);
+    std::string text = physical(row);
+    if (ins.replace) text.replace(0, 7, "INSERT");  // "REPLACE" -> "INSERT"
+    adds.push_back({p.dn[row.part], text});
+    st = run_all(adds);
+    if (st.ok()) ++total;
+  }
+  if (!st.ok()) return FailStatement(all, st);
+  *affected = total;
   return Status::OK();
 }
 
