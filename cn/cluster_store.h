@@ -20,7 +20,8 @@
 //  - Writes: INSERT ... VALUES rows are routed by partition key (one
 //    statement per partition), AUTO_INCREMENT values come from the CN;
 //    UPDATE / DELETE are pushed down as SQL to the partitions their WHERE
-//    can touch.
+//    can touch. A unique key without the partition key is a global index
+//    (GlobalIndex below), kept by every write in the row's transaction.
 //  - Transactions: each DN a session touches gets an XA branch; COMMIT is
 //    one-phase with one branch and two-phase (XA PREPARE everywhere, the
 //    decision logged on DN 0, XA COMMIT) with several. Prepared branches
