@@ -1749,16 +1749,21 @@ Status ClusterSession::LookUpGlobal(RemoteCall* call) {
     const std::vector<int>& keys = asked[work[i].first];
     for (size_t s = 0; s < results[i].size() && s < keys.size(); ++s) {
       const StmtResult& r = results[i][s];
-      if (r.sets.empty() || r.sets[0].rows.empty()) continue;
+      if (r.sets.empty()) continue;
       const ResultSet& set = r.sets[0];
-      std::vector<Value> pk;
-      for (size_t c = 0; c < types.size(); ++c) {
-        XP_ASSIGN_OR_RETURN(
-            Value v,
-            plan::ConvertValue(Value(Text(set, set.rows[0], c)), types[c], ""));
-        pk.push_back(std::move(v));
+      // One entry for a unique key; a GLOBAL one may name rows anywhere.
+      for (const auto& row : set.rows) {
+        std::vector<Value> pk;
+        for (size_t c = 0; c < types.size(); ++c) {
+          XP_ASSIGN_OR_RETURN(
+              Value v,
+              plan::ConvertValue(Value(Text(set, row, c)), types[c], ""));
+          pk.push_back(std::move(v));
+        }
+        std::vector<int>& at =
+            call->keys[PartitionOf(pk, types, p.partitions())];
+        if (at.empty() || at.back() != keys[s]) at.push_back(keys[s]);
       }
-      call->keys[PartitionOf(pk, types, p.partitions())].push_back(keys[s]);
     }
   }
   call->parts.clear();
@@ -2602,6 +2607,7 @@ Status ClusterSession::Collisions(
   if (HasKey(pk, image)) XP_RETURN_IF_ERROR(read(part, WhereOf(t, pk, image)));
   for (const GlobalIndex& g : p.global) {
     if (first_only && !out->empty()) return Status::OK();
+    if (!g.unique) continue;  // several rows may share its key
     if (!HasKey(g.columns, image)) continue;
     const size_t gp = PartitionOfImage(t, g.columns, image, g.partitions());
     std::string cols;
@@ -2655,6 +2661,8 @@ Status ClusterSession::InsertEachRow(
       if (!HasKey(g.columns, image)) continue;
       const size_t gp = PartitionOfImage(t, g.columns, image, g.partitions());
       const std::string table = db + QuoteIdent(g.name[gp]);
+      std::vector<int> entry = g.columns;
+      entry.insert(entry.end(), g.rest.begin(), g.rest.end());
       std::string tuple;
       for (const std::vector<int>* l : {&g.columns, &g.rest})
         for (int c : *l)
@@ -2665,7 +2673,7 @@ Status ClusterSession::InsertEachRow(
                                       " VALUES " + tuple + ")"});
       if (del != nullptr)
         del->push_back(
-            {g.dn[gp], "DELETE FROM " + table + WhereOf(t, g.columns, image)});
+            {g.dn[gp], "DELETE FROM " + table + WhereOf(t, entry, image)});
     }
   };
   auto run_all =
@@ -2872,12 +2880,17 @@ Status ClusterSession::RewriteRows(sql::Statement& stmt, const TableSchema& t,
               st = at.status();
               break;
             }
+            // The entry by its key and the row it names (a GLOBAL key that
+            // is not unique has one entry per row).
             std::string del = "DELETE FROM " + gdb + QuoteIdent(g.name[*at]);
-            for (size_t k = 0; k < g.columns.size(); ++k)
-              del += (k ? " AND " : " WHERE ") +
-                     QuoteIdent(
-                         t.columns[static_cast<size_t>(g.columns[k])].name) +
-                     " = " + lit(static_cast<size_t>(g.columns[k]));
+            bool first = true;
+            for (const std::vector<int>* l : {&g.columns, &g.rest})
+              for (int c : *l) {
+                del += (first ? " WHERE " : " AND ") +
+                       QuoteIdent(t.columns[static_cast<size_t>(c)].name) +
+                       " = " + lit(static_cast<size_t>(c));
+                first = false;
+              }
             gone[g.dn[*at]].push_back({del, false, true});
           }
           if (!new_null) {
@@ -3845,8 +3858,8 @@ std::vector<GlobalIndex> ClusterStore::NeededGlobal(const TableSchema& t,
   uint32_t number = 0;
   for (const GlobalIndex& g : p.global) number = std::max(number, g.number);
   for (const IndexSchema& idx : t.indexes) {
-    if (idx.primary || !idx.unique || CoversPartitionKey(idx, p.columns) ||
-        p.Global(idx.name) != nullptr)
+    if (idx.primary || p.Global(idx.name) != nullptr) continue;
+    if (!idx.global && (!idx.unique || CoversPartitionKey(idx, p.columns)))
       continue;
     GlobalIndex g;
     g.number = ++number;
@@ -3865,6 +3878,7 @@ Status ClusterStore::ResolveGlobal(const TableSchema& t, const Placement& p,
     return Status::Corruption("global index " + g->index + " of " + t.name +
                               " has no unique key or primary key");
   g->columns = idx->columns;
+  g->unique = idx->unique;
   g->rest.clear();
   for (int c : t.indexes[0].columns)
     if (std::find(g->columns.begin(), g->columns.end(), c) == g->columns.end())
@@ -3902,8 +3916,8 @@ Status ClusterStore::CreateGlobal(const TableSchema& t, const GlobalIndex& g) {
   IndexSchema key;
   key.name = "PRIMARY";
   key.primary = key.unique = true;
-  for (size_t i = 0; i < g.columns.size(); ++i)
-    key.columns.push_back(static_cast<int>(i));
+  const size_t keyed = g.unique ? g.columns.size() : e.columns.size();
+  for (size_t i = 0; i < keyed; ++i) key.columns.push_back(static_cast<int>(i));
   e.indexes.push_back(std::move(key));
   const std::string db = QuoteIdent(t.database) + ".";
   Status st;
@@ -4134,7 +4148,8 @@ Status ClusterStore::AlterTable(TableSchema schema,
   for (auto it = p.global.begin(); it != p.global.end();) {
     bool kept = false;
     for (const auto& idx : schema.indexes)
-      kept = kept || (plan::NameEquals(idx.name, it->index) && idx.unique);
+      kept = kept || (plan::NameEquals(idx.name, it->index) &&
+                      (idx.unique || idx.global));
     if (kept) {
       XP_RETURN_IF_ERROR(ResolveGlobal(schema, p, &*it));
       ++it;

@@ -81,15 +81,20 @@ std::string PhysicalName(uint64_t table_id, int partition);  // -1: unsplit
 std::string GlobalIndexName(uint64_t table_id, uint32_t number, int partition);
 
 // A global secondary index (cn/README.md "Global indexes"): a unique key
-// of a hash-partitioned table that does not include the partition key is
-// kept, besides each partition's local index, as its own table — index key
+// of a hash-partitioned table that does not include the partition key (or
+// any key declared GLOBAL) is kept, besides each partition's local index, as
+// its own table — index key
 // -> primary key, PRIMARY KEY (index key) — hash-partitioned by the index
 // key, so one DN checks each key for the whole table. Rows whose key has a
 // NULL have no entry (a unique key allows any number of them). Partition i
 // is `__xp_<table id>_g<number>_p<i>` on DN i mod N.
 struct GlobalIndex {
-  uint32_t number = 0;       // unique within the table, kept in the catalog
-  std::string index;         // the index's name in the table's schema
+  uint32_t number = 0;  // unique within the table, kept in the catalog
+  std::string index;    // the index's name in the table's schema
+  // A unique key's entries are keyed by it (PRIMARY KEY (columns)); a key
+  // declared GLOBAL that is not unique by it and the rest (several rows
+  // may share the key).
+  bool unique = true;
   std::vector<int> columns;  // table positions of the index key
   // table positions of the primary key's columns not in the index key:
   // an entry's columns are `columns` then `rest`

@@ -395,6 +395,7 @@ Result<TableSchema> BuildTableSchema(const sql::CreateTableStatement& stmt,
     IndexSchema idx;
     idx.primary = def.kind == sql::IndexDef::Kind::kPrimary;
     idx.unique = idx.primary || def.kind == sql::IndexDef::Kind::kUnique;
+    idx.global = def.global && !idx.primary;
     for (const sql::OrderItem& col : def.columns) {
       const int pos = t.FindColumn(col.expr->text);
       if (pos < 0) {

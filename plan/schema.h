@@ -40,6 +40,7 @@ struct IndexSchema {
   // Storage id, stable while the index exists (its entries' key prefix):
   // 0 for the primary key, never reused within a table otherwise.
   uint32_t id = 0;
+  bool global = false;  // declared GLOBAL (sql::IndexDef::global)
 };
 
 struct TableSchema {

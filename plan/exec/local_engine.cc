@@ -1141,8 +1141,10 @@ std::string CreateTableText(const plan::TableSchema& t, std::string_view name,
   }
   for (const auto& idx : t.indexes) {
     out += idx.primary  ? "  PRIMARY KEY ("
-           : idx.unique ? "  UNIQUE KEY " + sql::QuoteIdent(idx.name) + " ("
-                        : "  KEY " + sql::QuoteIdent(idx.name) + " (";
+           : idx.unique ? std::string(idx.global ? "  GLOBAL" : " ") +
+                              " UNIQUE KEY " + sql::QuoteIdent(idx.name) + " ("
+                        : std::string(idx.global ? "  GLOBAL" : " ") + " KEY " +
+                              sql::QuoteIdent(idx.name) + " (";
     for (size_t k = 0; k < idx.columns.size(); ++k) {
       if (k) out += ",";
       out +=
@@ -1410,6 +1412,7 @@ void AddIndex(const sql::IndexDef& def, plan::TableSchema* schema) {
   plan::IndexSchema idx;
   idx.name = def.name.empty() ? def.columns[0].expr->text : def.name;
   idx.unique = def.kind != sql::IndexDef::Kind::kIndex;
+  idx.global = def.global;
   for (const auto& col : def.columns) {
     idx.columns.push_back(schema->FindColumn(col.expr->text));
     idx.desc.push_back(col.desc);

@@ -346,6 +346,9 @@ struct ColumnDef {
 struct IndexDef {
   enum class Kind : uint8_t { kPrimary, kUnique, kIndex };
   Kind kind = Kind::kIndex;
+  // GLOBAL: kept by a compute node as a global index even when not unique
+  // (cn/README.md "global indexes"); one node treats it as any index.
+  bool global = false;
   std::string name;                // empty: derived later
   std::vector<OrderItem> columns;  // expr is a kColumn; DESC kept
 };

@@ -550,11 +550,16 @@ class Parser {
     }
     const bool temporary = AcceptWord("TEMPORARY");
     if (AcceptWord("TABLE")) return CreateTable(temporary);
+    // CREATE [UNIQUE] [GLOBAL] INDEX (GLOBAL before UNIQUE too).
+    bool global = AcceptWord("GLOBAL");
     const bool unique = AcceptWord("UNIQUE");
+    global = AcceptWord("GLOBAL") || global;
+    if (global && !PeekWord("INDEX")) return Error();
     AcceptWord("FULLTEXT");
     if (AcceptWord("INDEX")) {
       auto s = std::make_unique<CreateIndexStatement>();
       s->index.kind = unique ? IndexDef::Kind::kUnique : IndexDef::Kind::kIndex;
+      s->index.global = global;
       XP_SET_OR_RETURN(s->index.name, Ident());
       if (AcceptWord("USING")) Take();
       XP_RETURN_IF_ERROR(ExpectWord("ON"));
@@ -804,11 +809,20 @@ class Parser {
       s->indexes.push_back(std::move(idx));
       return Status::OK();
     }
-    if (PeekWord("UNIQUE") || PeekWord("KEY") || PeekWord("INDEX")) {
+    // [GLOBAL] [UNIQUE] [GLOBAL] {KEY | INDEX}: a column may be named
+    // `global`, so GLOBAL counts only before one of those words.
+    const bool global_first =
+        PeekWord("GLOBAL") &&
+        (PeekWord("UNIQUE", 1) || PeekWord("KEY", 1) || PeekWord("INDEX", 1));
+    if (global_first || PeekWord("UNIQUE") || PeekWord("KEY") ||
+        PeekWord("INDEX")) {
+      bool global = global_first && AcceptWord("GLOBAL");
       const bool unique = AcceptWord("UNIQUE");
+      global = AcceptWord("GLOBAL") || global;
       AcceptWord("KEY") || AcceptWord("INDEX");
       IndexDef idx;
       idx.kind = unique ? IndexDef::Kind::kUnique : IndexDef::Kind::kIndex;
+      idx.global = global;
       idx.name = name;
       if (PeekIdent()) XP_SET_OR_RETURN(idx.name, Ident());
       if (AcceptWord("USING")) Take();
@@ -1027,7 +1041,10 @@ class Parser {
       AlterAction a;
       if (AcceptWord("ADD")) {
         if (PeekWord("INDEX") || PeekWord("KEY") || PeekWord("UNIQUE") ||
-            PeekWord("PRIMARY") || PeekWord("CONSTRAINT")) {
+            PeekWord("PRIMARY") || PeekWord("CONSTRAINT") ||
+            (PeekWord("GLOBAL") &&
+             (PeekWord("INDEX", 1) || PeekWord("KEY", 1) ||
+              PeekWord("UNIQUE", 1)))) {
           CreateTableStatement tmp;
           XP_RETURN_IF_ERROR(TableElement(&tmp));
           if (tmp.indexes.empty()) return Error();

@@ -271,6 +271,19 @@ TEST(ParserTest, Ddl) {
             "CREATE INDEX `k_1` ON `sbtest1` (`k`)");
   EXPECT_EQ(Canon("CREATE UNIQUE INDEX t1i0 ON t1(a1,b1 DESC)"),
             "CREATE UNIQUE INDEX `t1i0` ON `t1` (`a1`, `b1` DESC)");
+  // GLOBAL (cn/README.md "global indexes"), before or after UNIQUE; a
+  // column may still be named `global`.
+  EXPECT_EQ(Canon("CREATE GLOBAL UNIQUE INDEX g ON t (a)"),
+            "CREATE UNIQUE GLOBAL INDEX `g` ON `t` (`a`)");
+  EXPECT_EQ(Canon("CREATE GLOBAL INDEX g ON t (a)"),
+            "CREATE GLOBAL INDEX `g` ON `t` (`a`)");
+  EXPECT_EQ(Canon("CREATE TABLE t (id INT PRIMARY KEY, global INT, GLOBAL "
+                  "KEY g (global), UNIQUE GLOBAL INDEX u (id, global))"),
+            "CREATE TABLE `t` (`id` INT PRIMARY KEY, `global` INT, GLOBAL KEY "
+            "`g` (`global`), GLOBAL UNIQUE KEY `u` (`id`, `global`))");
+  EXPECT_EQ(Canon("ALTER TABLE t ADD GLOBAL INDEX g (a)"),
+            "ALTER TABLE `t` ADD GLOBAL KEY `g` (`a`)");
+  EXPECT_FALSE(Parse("CREATE GLOBAL TABLE t (a INT)").ok());
   EXPECT_EQ(Canon("DROP INDEX k ON t"), "DROP INDEX `k` ON `t`");
   EXPECT_EQ(Canon("drop table if exists a, b.c"),
             "DROP TABLE IF EXISTS `a`, `b`.`c`");

@@ -506,6 +506,7 @@ std::string IndexSql(const IndexDef& i) {
   std::string out = i.kind == IndexDef::Kind::kPrimary  ? "PRIMARY KEY"
                     : i.kind == IndexDef::Kind::kUnique ? "UNIQUE KEY"
                                                         : "KEY";
+  if (i.global) out = "GLOBAL " + out;
   if (!i.name.empty() && i.kind != IndexDef::Kind::kPrimary)
     out += " " + QuoteIdent(i.name);
   return out + " (" + Order(i.columns) + ")";
@@ -651,8 +652,9 @@ std::string ToSql(const Statement& s) {
       const auto& c = static_cast<const CreateIndexStatement&>(s);
       return std::string("CREATE ") +
              (c.index.kind == IndexDef::Kind::kUnique ? "UNIQUE " : "") +
-             "INDEX " + QuoteIdent(c.index.name) + " ON " + Name(c.table) +
-             " (" + Order(c.index.columns) + ")";
+             (c.index.global ? "GLOBAL " : "") + "INDEX " +
+             QuoteIdent(c.index.name) + " ON " + Name(c.table) + " (" +
+             Order(c.index.columns) + ")";
     }
     case StmtKind::kDropIndex: {
       const auto& d = static_cast<const DropIndexStatement&>(s);
