@@ -1673,8 +1673,8 @@ Status EvalFunc(Node& n, const std::vector<const Vector*>& args, size_t rows) {
   }
 }
 
-// LIKE with % and _ and an escape character (default '\'); ASCII
-// case-insensitive unless either side is binary.
+}  // namespace
+
 bool LikeMatch(std::string_view s, std::string_view p, char esc, bool binary) {
   size_t si = 0, pi = 0, star_p = std::string_view::npos, star_s = 0;
   auto eq = [&](char a, char b) {
@@ -1715,6 +1715,8 @@ bool LikeMatch(std::string_view s, std::string_view p, char esc, bool binary) {
   while (pi < p.size() && p[pi] == '%') ++pi;
   return pi == p.size();
 }
+
+namespace {
 
 Status EvalLike(Node& n, const std::vector<const Vector*>& args, size_t rows) {
   const BoundExpr& e = *n.expr;

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <memory>
+#include <string_view>
 #include <vector>
 
 #include "codec/status.h"
@@ -39,6 +40,12 @@ class ExpressionEvaluator {
   std::unique_ptr<Node> root_;
   size_t capacity_;
 };
+
+// Whether `s` matches the LIKE pattern `p` (% any run, _ one character —
+// a whole UTF-8 sequence — `escape` quoting the next one); ASCII
+// case-insensitive unless `binary`. Iterative, O(|s| * |p|) at worst.
+bool LikeMatch(std::string_view s, std::string_view p, char escape = '\\',
+               bool binary = false);
 
 // Truthiness of a value for WHERE / AND / OR: NULL -> NULL, 0 -> false.
 // Writes 0/1 into out (kInt64) with out's NULL bitmap.

@@ -1,6 +1,8 @@
 #include "plan/exec/local_engine.h"
 
+#include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <deque>
@@ -9,6 +11,7 @@
 
 #include "plan/binder.h"
 #include "plan/exec/aggregate.h"
+#include "plan/exec/evaluator.h"
 #include "plan/exec/hash_join.h"
 #include "plan/exec/lower.h"
 #include "plan/exec/memory_store.h"
@@ -448,6 +451,9 @@ std::map<std::string, plan::Value> DefaultVariables() {
       // Seconds a statement waits for a row lock before 1205 (1 to
       // 1073741824, as InnoDB's).
       {"innodb_lock_wait_timeout", plan::Value(int64_t{50})},
+      // Seconds DDL waits for transactions that use its tables (metadata
+      // locks) before 1205; MySQL's default and range (1 to 31536000).
+      {"lock_wait_timeout", plan::Value(int64_t{31536000})},
       // Seconds (as MySQL): a packet exchange with the client may stall
       // this long reading / writing, a session may sit idle this long.
       {"net_read_timeout", plan::Value(int64_t{30})},
@@ -494,8 +500,80 @@ size_t LocalEngine::StatementMemoryLimit() const {
   return i != nullptr && *i > 0 ? static_cast<size_t>(*i) : 0;
 }
 
-// The session's destructor rolls back an open transaction.
-LocalEngine::~LocalEngine() = default;
+// The session's destructor rolls back an open transaction; then the
+// tables it used are free for DDL.
+LocalEngine::~LocalEngine() {
+  session_.reset();
+  ReleaseMetadataLocks();
+}
+
+void LocalEngine::ReleaseMetadataLocks() {
+  if (held_tables_.empty()) return;
+  store_->metadata_locks().Release(this);
+  held_tables_.clear();
+}
+
+void LocalEngine::NoteTable(const sql::QualifiedName& name) {
+  Result<const plan::TableSchema*> t = store_->catalog().FindTable(
+      name.schema.empty() ? database_ : name.schema, name.name);
+  if (t.ok()) used_tables_.emplace_back((*t)->database, (*t)->name);
+}
+
+Status LocalEngine::WaitForMetadataLocks(
+    const sql::Statement& s, std::unique_lock<std::shared_mutex>* ddl) {
+  std::vector<MetadataLocks::Table> tables;
+  std::vector<std::string> databases;
+  auto table = [&](const sql::QualifiedName& n) {
+    Result<const plan::TableSchema*> t = store_->catalog().FindTable(
+        n.schema.empty() ? database_ : n.schema, n.name);
+    if (t.ok()) tables.emplace_back((*t)->database, (*t)->name);
+  };
+  switch (s.kind) {
+    case sql::StmtKind::kDropTable:
+      for (const auto& n :
+           static_cast<const sql::DropTableStatement&>(s).tables)
+        table(n);
+      break;
+    case sql::StmtKind::kTruncate:
+      table(static_cast<const sql::TruncateStatement&>(s).table);
+      break;
+    case sql::StmtKind::kAlterTable:
+      table(static_cast<const sql::AlterTableStatement&>(s).table);
+      break;
+    case sql::StmtKind::kCreateIndex:
+      table(static_cast<const sql::CreateIndexStatement&>(s).table);
+      break;
+    case sql::StmtKind::kDropIndex:
+      table(static_cast<const sql::DropIndexStatement&>(s).table);
+      break;
+    case sql::StmtKind::kDropDatabase:
+      databases.push_back(static_cast<const sql::DatabaseStatement&>(s).name);
+      break;
+    default:
+      return Status::OK();
+  }
+  if (tables.empty() && databases.empty()) return Status::OK();
+  const auto deadline =
+      std::chrono::steady_clock::now() +
+      std::chrono::seconds(IntegerVariable("lock_wait_timeout", 31536000));
+  MetadataLocks& locks = store_->metadata_locks();
+  for (;;) {
+    uint64_t generation = 0;
+    if (!locks.Busy(this, tables, databases, &generation)) return Status::OK();
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) {
+      return Status::SqlError(
+          1205, "HY000",
+          "Lock wait timeout exceeded; try restarting transaction");
+    }
+    // KILL QUERY / a client gone / shutdown end the wait too.
+    XP_RETURN_IF_ERROR(CheckCancelled());
+    ddl->unlock();
+    locks.WaitForRelease(
+        generation, std::min(deadline, now + std::chrono::milliseconds(100)));
+    ddl->lock();
+  }
+}
 
 Status LocalEngine::SetDatabase(const std::string& name) {
   std::shared_lock<std::shared_mutex> lock(store_->ddl_mutex());
@@ -653,7 +731,8 @@ Result<QueryResult> LocalEngine::Set(const sql::Statement& s) {
     } else if (item.name == "net_read_timeout" ||
                item.name == "net_write_timeout" ||
                item.name == "wait_timeout" ||
-               item.name == "interactive_timeout") {
+               item.name == "interactive_timeout" ||
+               item.name == "lock_wait_timeout") {
       XP_SET_OR_RETURN(v, ClampInteger(item.name, v, 1, 31536000));
     } else if (item.name == "xp_statement_memory_limit") {
       XP_SET_OR_RETURN(v, ClampInteger(item.name, v, 0, int64_t{1} << 50));
@@ -672,7 +751,10 @@ Result<const plan::TableSchema*> LocalEngine::Schema(
   const std::string db = name.schema.empty() ? database_ : name.schema;
   if (store_->views().count(Key(db, name.name)))
     return NotSupported("writing through a view");
-  return store_->catalog().FindTable(db, name.name);
+  Result<const plan::TableSchema*> t =
+      store_->catalog().FindTable(db, name.name);
+  if (t.ok()) used_tables_.emplace_back((*t)->database, (*t)->name);
+  return t;
 }
 
 Result<TableStore*> LocalEngine::Table(const sql::QualifiedName& name) {
@@ -792,7 +874,9 @@ Result<QueryResult> LocalEngine::Execute(sql::StmtPtr stmt,
       // DDL commits the open transaction first (implicit commit) and runs
       // alone.
       if (session_->in_transaction()) XP_RETURN_IF_ERROR(session_->Commit());
+      ReleaseMetadataLocks();
       std::unique_lock<std::shared_mutex> lock(store_->ddl_mutex());
+      XP_RETURN_IF_ERROR(WaitForMetadataLocks(*stmt, &lock));
       return ExecuteStatement(std::move(stmt));
     }
     // START TRANSACTION READ ONLY: no writes until it ends (MySQL's
@@ -813,6 +897,7 @@ Result<QueryResult> LocalEngine::Execute(sql::StmtPtr stmt,
     std::lock_guard<std::mutex> lock(running_mu_);
     running_ = nullptr;
   }
+  if (!session_->in_transaction()) ReleaseMetadataLocks();
   last_stats_ = std::move(ctx.stats());
   // ROW_COUNT(): rows a DML statement changed, 0 after DDL, -1 after a
   // SELECT or an error; FOUND_ROWS(): rows the last SELECT returned.
@@ -868,6 +953,25 @@ Result<QueryResult> LocalEngine::RunStatement(
   const sql::StmtKind kind = stmt->kind;
   if (kind == sql::StmtKind::kInsert || kind == sql::StmtKind::kUpdate ||
       kind == sql::StmtKind::kDelete) {
+    // The tables it writes, for the metadata locks (a store that takes the
+    // statement whole does not bind them here).
+    if (kind == sql::StmtKind::kInsert) {
+      NoteTable(static_cast<const sql::InsertStatement&>(*stmt).table);
+    } else if (kind == sql::StmtKind::kDelete) {
+      NoteTable(static_cast<const sql::DeleteStatement&>(*stmt).table);
+    } else {
+      std::vector<const sql::TableRef*> refs{
+          static_cast<const sql::UpdateStatement&>(*stmt).table.get()};
+      while (!refs.empty()) {
+        const sql::TableRef* r = refs.back();
+        refs.pop_back();
+        if (r == nullptr) continue;
+        if (r->kind == sql::TableRef::Kind::kTable)
+          NoteTable(sql::QualifiedName{r->schema, r->name});
+        refs.push_back(r->left.get());
+        refs.push_back(r->right.get());
+      }
+    }
     bool handled = false;
     QueryResult pushed;
     XP_RETURN_IF_ERROR(session_->Push(*stmt, database_, params, &handled,
@@ -929,6 +1033,7 @@ Result<QueryResult> LocalEngine::CreateTableAsSelect(
 Result<QueryResult> LocalEngine::InStatement(
     const std::function<Result<QueryResult>()>& run) {
   std::shared_lock<std::shared_mutex> lock(store_->ddl_mutex());
+  used_tables_.clear();
   // autocommit = 0: every statement runs in a transaction, which COMMIT
   // or ROLLBACK ends.
   if (!Autocommit() && !session_->in_transaction()) {
@@ -951,6 +1056,14 @@ Result<QueryResult> LocalEngine::InStatement(
     }
   }();
   Status end = session_->StatementEnd(out.ok());
+  // The tables stay as they are until the transaction ends (still under
+  // the shared DDL lock, so no DDL slips in between).
+  if (session_->in_transaction()) {
+    for (MetadataLocks::Table& t : used_tables_) {
+      if (held_tables_.insert(t).second) store_->metadata_locks().Hold(this, t);
+    }
+  }
+  used_tables_.clear();
   if (out.ok() && !end.ok()) return end;
   // A deadlock victim loses its whole transaction (as in InnoDB), so the
   // other side can go on.
@@ -993,8 +1106,11 @@ Result<QueryResult> LocalEngine::ExecutePlan(
     }
     return result;
   });
-  std::lock_guard<std::mutex> lock(running_mu_);
-  running_ = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(running_mu_);
+    running_ = nullptr;
+  }
+  if (!session_->in_transaction()) ReleaseMetadataLocks();
   last_stats_ = std::move(ctx.stats());
   return r;
 }
@@ -1070,24 +1186,6 @@ Result<QueryResult> LocalEngine::Xa(const sql::Statement& s) {
 }
 
 namespace {
-
-bool LikeMatch(std::string_view s, std::string_view p) {
-  if (p.empty()) return s.empty();
-  if (p[0] == '%') {
-    for (size_t i = 0; i <= s.size(); ++i) {
-      if (LikeMatch(s.substr(i), p.substr(1))) return true;
-    }
-    return false;
-  }
-  if (s.empty()) return false;
-  if (p[0] == '\\' && p.size() > 1) {
-    return s[0] == p[1] && LikeMatch(s.substr(1), p.substr(2));
-  }
-  if (p[0] != '_' && std::tolower(static_cast<unsigned char>(p[0])) !=
-                         std::tolower(static_cast<unsigned char>(s[0])))
-    return false;
-  return LikeMatch(s.substr(1), p.substr(1));
-}
 
 std::string Quoted(const plan::Value& v, const plan::DataType& t) {
   if (v.index() == 0) return "NULL";

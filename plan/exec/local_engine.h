@@ -19,6 +19,8 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -268,6 +270,17 @@ class LocalEngine {
   // rollback on failure.
   Result<QueryResult> InStatement(
       const std::function<Result<QueryResult>()>& run);
+
+  // Metadata locks (metadata_locks.h): the tables the running statement
+  // used (Schema(), NoteTable()), and those the open transaction holds.
+  std::vector<MetadataLocks::Table> used_tables_;
+  std::set<MetadataLocks::Table> held_tables_;
+  void NoteTable(const sql::QualifiedName& name);
+  void ReleaseMetadataLocks();
+  // DDL `s` (under the exclusive `ddl` lock): waits until no other
+  // session's transaction holds its tables; 1205 after lock_wait_timeout.
+  Status WaitForMetadataLocks(const sql::Statement& s,
+                              std::unique_lock<std::shared_mutex>* ddl);
 
   bool read_only_txn_ = false;  // the open transaction is READ ONLY
   sql::LockMode read_lock_ = sql::LockMode::kNone;

@@ -6,6 +6,8 @@
 #include <chrono>
 #include <thread>
 
+#include "plan/exec/memory_store.h"
+
 namespace xp::exec {
 namespace {
 
@@ -152,6 +154,57 @@ TEST(LocalEngineTest, FailedMultiRowInsertChangesNothing) {
   EXPECT_EQ(ErrorCode(e, "INSERT INTO u VALUES (2), (3), (1), (4)"), 1062u);
   EXPECT_EQ(Query(e, "SELECT COUNT(*) FROM u"), (Rows{{"1"}}));
   Query(e, "INSERT INTO u VALUES (2)");  // its key was released
+}
+
+}  // namespace
+}  // namespace xp::exec
+
+namespace xp::exec {
+namespace {
+
+// Metadata locks (metadata_locks.h): DDL waits for other sessions'
+// transactions that used its table, up to lock_wait_timeout (1205); the
+// session's own transaction, reads included, never blocks its DDL; a
+// transaction's end frees the table.
+TEST(LocalEngineTest, DdlWaitsForTransactionsUsingItsTable) {
+  MemoryStore store;
+  ASSERT_TRUE(store.CreateDatabase("test", true).ok());
+  LocalEngine a(&store), b(&store);
+  Query(a, "CREATE TABLE t (id INT PRIMARY KEY, v INT)");
+  Query(a, "CREATE TABLE u (id INT PRIMARY KEY)");
+  Query(a, "BEGIN");
+  Query(a, "SELECT COUNT(*) FROM t");
+  Query(b, "SET lock_wait_timeout = 1");
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_EQ(ErrorCode(b, "CREATE INDEX iv ON t (v)"), 1205u);
+  EXPECT_GE(std::chrono::steady_clock::now() - t0,
+            std::chrono::milliseconds(900));
+  Query(b, "CREATE INDEX iu ON u (id)");  // another table: no wait
+  EXPECT_EQ(ErrorCode(b, "DROP DATABASE test"), 1205u);
+  // B's own open transaction does not block B's DDL.
+  Query(b, "BEGIN");
+  Query(b, "INSERT INTO u VALUES (1)");
+  Query(b, "DROP INDEX iu ON u");
+  // Waiting DDL goes on when the holder's transaction ends.
+  Query(b, "SET lock_wait_timeout = 60");
+  std::atomic<bool> done{false};
+  std::thread ddl([&] {
+    Query(b, "CREATE INDEX iv ON t (v)");
+    done = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_FALSE(done.load());
+  Query(a, "INSERT INTO t VALUES (1, 1)");  // not blocked by the waiter
+  Query(a, "COMMIT");
+  ddl.join();
+  EXPECT_TRUE(done.load());
+  // autocommit = 0 holds from the first statement to COMMIT.
+  Query(a, "SET autocommit = 0");
+  Query(a, "SELECT * FROM t");
+  Query(b, "SET lock_wait_timeout = 1");
+  EXPECT_EQ(ErrorCode(b, "TRUNCATE TABLE t"), 1205u);
+  Query(a, "COMMIT");
+  Query(b, "TRUNCATE TABLE t");
 }
 
 }  // namespace

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "codec/status.h"
+#include "plan/exec/metadata_locks.h"
 #include "plan/exec/operator.h"
 #include "plan/logical.h"
 #include "plan/schema.h"
@@ -151,6 +152,9 @@ class Store {
   virtual const plan::Catalog& catalog() const = 0;
   // Statements hold this shared, DDL holds it exclusively.
   std::shared_mutex& ddl_mutex() { return ddl_mutex_; }
+  // Tables held by open transactions, which DDL waits for
+  // (metadata_locks.h).
+  MetadataLocks& metadata_locks() { return metadata_locks_; }
 
   // MySQL's errors (1007 / 1008 / 1049 / 1050 / 1051).
   virtual Status CreateDatabase(std::string_view name, bool if_not_exists) = 0;
@@ -189,6 +193,7 @@ class Store {
 
  private:
   std::shared_mutex ddl_mutex_;
+  MetadataLocks metadata_locks_;
   std::map<std::string, std::shared_ptr<const sql::CreateViewStatement>> views_;
   std::map<std::string, std::string> triggers_;
 };

@@ -4,7 +4,10 @@
 // when the read is SELECT ... FOR UPDATE, in every xplan_mode and with a
 // counter on each data node; a row held FOR UPDATE or FOR SHARE makes the
 // others wait (1205 after innodb_lock_wait_timeout), refuse (NOWAIT: 3572)
-// or skip it (SKIP LOCKED).
+// or skip it (SKIP LOCKED). DDL waits for transactions that use its table
+// (metadata locks; 1205 after lock_wait_timeout).
+#include <atomic>
+#include <chrono>
 #include <string>
 #include <thread>
 #include <vector>
@@ -153,6 +156,71 @@ TEST_F(LockingTest, HeldRowsMakeOthersWaitRefuseOrSkip) {
   Must(other, "UPDATE held SET v = 0 WHERE id = 2");
   mysql_close(holder);
   mysql_close(other);
+}
+
+// Metadata locks: DDL on a table waits until no other transaction uses it.
+// Before them, a CREATE UNIQUE INDEX while another transaction held an
+// uncommitted duplicate filled the index from committed rows only; the
+// duplicate then committed past the new unique key (two 'd@x' rows under
+// UNIQUE). Hash-partitioned (a global index) and SINGLE (a DN's own index).
+TEST_F(LockingTest, DdlWaitsForTransactionsUsingItsTable) {
+  for (const std::string placement : {"", " SINGLE"}) {
+    SCOPED_TRACE("placement:" + placement);
+    MYSQL* holder = Connect();
+    MYSQL* other = Connect();
+    ASSERT_NE(holder, nullptr);
+    ASSERT_NE(other, nullptr);
+    Must(holder, "DROP TABLE IF EXISTS mdl");
+    Must(holder, "CREATE TABLE mdl (id INT PRIMARY KEY, email VARCHAR(50))" +
+                     placement);
+    Must(holder, "INSERT INTO mdl VALUES (1, 'd@x'), (5, 'e@x')");
+    Must(holder, "BEGIN");
+    Must(holder, "INSERT INTO mdl VALUES (2, 'd@x')");
+    unsigned code = 0;
+    Must(other, "SET lock_wait_timeout = 1");
+    const auto t0 = std::chrono::steady_clock::now();
+    Query(other, "CREATE UNIQUE INDEX ue ON mdl (email)", &code);
+    EXPECT_EQ(code, 1205u) << mysql_error(other);
+    EXPECT_GE(std::chrono::steady_clock::now() - t0,
+              std::chrono::milliseconds(900));
+    EXPECT_EQ(Must(other, "SELECT COUNT(*) FROM mdl"), "2");
+    // Waiting, the index is built once the holder commits: from both
+    // 'd@x' rows, so it fails with 1062 and changes nothing.
+    Must(other, "SET lock_wait_timeout = 60");
+    std::atomic<bool> done{false};
+    unsigned ddl_code = 0;
+    std::thread ddl([&] {
+      Query(other, "CREATE UNIQUE INDEX ue ON mdl (email)", &ddl_code);
+      done = true;
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(700));
+    EXPECT_FALSE(done.load()) << "CREATE INDEX did not wait";
+    // The holder's statements do not wait for the waiting DDL.
+    Must(holder, "INSERT INTO mdl VALUES (3, 'f@x')");
+    Must(holder, "COMMIT");
+    ddl.join();
+    EXPECT_EQ(ddl_code, 1062u) << mysql_error(other);
+    EXPECT_EQ(Must(other, "SELECT COUNT(*) FROM mdl WHERE email = 'd@x'"), "2");
+    Must(other, "INSERT INTO mdl VALUES (4, 'd@x')");  // no unique key
+    // A read holds the table too, until ROLLBACK; DROP TABLE waits.
+    Must(holder, "BEGIN");
+    EXPECT_EQ(Must(holder, "SELECT COUNT(*) FROM mdl"), "5");
+    Must(other, "SET lock_wait_timeout = 1");
+    Query(other, "DROP TABLE mdl", &code);
+    EXPECT_EQ(code, 1205u) << mysql_error(other);
+    Must(holder, "ROLLBACK");
+    // With the duplicates gone, the index builds; the holder's own DDL
+    // (an implicit commit first) never waits for itself.
+    Must(other, "DELETE FROM mdl WHERE id IN (2, 4)");
+    Must(holder, "BEGIN");
+    Must(holder, "SELECT COUNT(*) FROM mdl");
+    Must(holder, "CREATE UNIQUE INDEX ue ON mdl (email)");
+    Query(other, "INSERT INTO mdl VALUES (6, 'd@x')", &code);
+    EXPECT_EQ(code, 1062u) << mysql_error(other);
+    Must(other, "DROP TABLE mdl");
+    mysql_close(holder);
+    mysql_close(other);
+  }
 }
 
 }  // namespace
