@@ -19,6 +19,7 @@ namespace xp::plan {
 using Value = std::variant<std::monostate, int64_t, uint64_t, double, Decimal,
                            std::string>;
 
+// Values are wire numbers (xprotocol_plan.proto's ExprOp): append only.
 enum class ExprOp : uint8_t {
   kConst,   // value
   kColumn,  // column: index into the input batch
@@ -71,6 +72,7 @@ enum class ExprOp : uint8_t {
 
 // Scalar functions evaluated by kFunc (MySQL semantics; NULL in, NULL out
 // unless noted).
+// Values are wire numbers (xprotocol_plan.proto's Func): append only.
 enum class Func : uint8_t {
   kConcat,      // CONCAT(s, ...)
   kSubstring,   // SUBSTRING(s, pos[, len]); pos 1-based, negative from end

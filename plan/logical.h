@@ -35,6 +35,7 @@ namespace xp::plan {
 
 // kAnyValue: the value of the group's first row (NULL included), for
 // ANY_VALUE() and non-grouped columns without ONLY_FULL_GROUP_BY.
+// Values are wire numbers (xprotocol_plan.proto's AggFunc): append only.
 enum class AggFunc : uint8_t {
   kCountStar,
   kCount,
@@ -63,6 +64,7 @@ struct AggSpec {
 //              state column (AVG reads column and column + 1)
 // DISTINCT aggregates are complete only (a planner groups by the value
 // first instead).
+// Values are wire numbers (xprotocol_plan.proto's AggMode): append only.
 enum class AggMode : uint8_t { kComplete, kPartial, kFinal };
 
 inline constexpr size_t kGroupConcatMaxLen = 1024;  // group_concat_max_len
@@ -77,6 +79,7 @@ std::vector<DataType> AggOutputTypes(const AggSpec& spec, AggMode mode,
 //   kLeft:  as inner, plus unmatched probe rows with NULL build columns
 //   kSemi:  probe rows with at least one match (EXISTS / IN)
 //   kAnti:  probe rows without a match (NOT EXISTS)
+// Values are wire numbers (xprotocol_plan.proto's JoinKind): append only.
 enum class JoinKind : uint8_t { kInner, kLeft, kSemi, kAnti };
 
 // Whether a hash join can match columns of these types by their encoded
@@ -89,6 +92,7 @@ struct SortKey {
   bool desc = false;
 };
 
+// Values are wire numbers (xprotocol_plan.proto's NodeKind): append only.
 enum class NodeKind : uint8_t {
   kValues,
   kTableScan,

@@ -3,6 +3,7 @@
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
+#include <cstdint>
 #include <cstring>
 
 #include "plan/types/temporal.h"
@@ -15,13 +16,107 @@ namespace {
 
 constexpr int64_t kMaxTimeMicros =
     (838LL * 3600 + 59 * 60 + 59) * 1'000'000 + 999'999;
-constexpr uint32_t kNodeKinds = static_cast<uint32_t>(NodeKind::kUnionAll) + 1;
-constexpr uint32_t kExprOps = static_cast<uint32_t>(ExprOp::kIn) + 1;
-constexpr uint32_t kFuncs = static_cast<uint32_t>(Func::kNow) + 1;
-constexpr uint32_t kAggFuncs = static_cast<uint32_t>(AggFunc::kGroupConcat) + 1;
+// The C++ enums carry the wire numbers that xprotocol_plan.proto's enums
+// fix (so encoding is a cast): each value, and no C++ value past the last
+// wire number.
+static_assert(static_cast<int>(NodeKind::kValues) == P::NODE_VALUES);
+static_assert(static_cast<int>(NodeKind::kTableScan) == P::NODE_TABLE_SCAN);
+static_assert(static_cast<int>(NodeKind::kGet) == P::NODE_GET);
+static_assert(static_cast<int>(NodeKind::kRangeScan) == P::NODE_RANGE_SCAN);
+static_assert(static_cast<int>(NodeKind::kFilter) == P::NODE_FILTER);
+static_assert(static_cast<int>(NodeKind::kProject) == P::NODE_PROJECT);
+static_assert(static_cast<int>(NodeKind::kAggregate) == P::NODE_AGGREGATE);
+static_assert(static_cast<int>(NodeKind::kSort) == P::NODE_SORT);
+static_assert(static_cast<int>(NodeKind::kLimit) == P::NODE_LIMIT);
+static_assert(static_cast<int>(NodeKind::kJoin) == P::NODE_JOIN);
+static_assert(static_cast<int>(NodeKind::kUnionAll) == P::NODE_UNION_ALL);
+static_assert(static_cast<int>(NodeKind::kRemote) == P::NODE_REMOTE);
+static_assert(static_cast<int>(ExprOp::kConst) == P::EXPR_CONST);
+static_assert(static_cast<int>(ExprOp::kColumn) == P::EXPR_COLUMN);
+static_assert(static_cast<int>(ExprOp::kAdd) == P::EXPR_ADD);
+static_assert(static_cast<int>(ExprOp::kSub) == P::EXPR_SUB);
+static_assert(static_cast<int>(ExprOp::kMul) == P::EXPR_MUL);
+static_assert(static_cast<int>(ExprOp::kDiv) == P::EXPR_DIV);
+static_assert(static_cast<int>(ExprOp::kIntDiv) == P::EXPR_INT_DIV);
+static_assert(static_cast<int>(ExprOp::kMod) == P::EXPR_MOD);
+static_assert(static_cast<int>(ExprOp::kNeg) == P::EXPR_NEG);
+static_assert(static_cast<int>(ExprOp::kEq) == P::EXPR_EQ);
+static_assert(static_cast<int>(ExprOp::kNe) == P::EXPR_NE);
+static_assert(static_cast<int>(ExprOp::kLt) == P::EXPR_LT);
+static_assert(static_cast<int>(ExprOp::kLe) == P::EXPR_LE);
+static_assert(static_cast<int>(ExprOp::kGt) == P::EXPR_GT);
+static_assert(static_cast<int>(ExprOp::kGe) == P::EXPR_GE);
+static_assert(static_cast<int>(ExprOp::kNullSafeEq) == P::EXPR_NULL_SAFE_EQ);
+static_assert(static_cast<int>(ExprOp::kAnd) == P::EXPR_AND);
+static_assert(static_cast<int>(ExprOp::kOr) == P::EXPR_OR);
+static_assert(static_cast<int>(ExprOp::kXor) == P::EXPR_XOR);
+static_assert(static_cast<int>(ExprOp::kNot) == P::EXPR_NOT);
+static_assert(static_cast<int>(ExprOp::kIsNull) == P::EXPR_IS_NULL);
+static_assert(static_cast<int>(ExprOp::kIsNotNull) == P::EXPR_IS_NOT_NULL);
+static_assert(static_cast<int>(ExprOp::kCase) == P::EXPR_CASE);
+static_assert(static_cast<int>(ExprOp::kCoalesce) == P::EXPR_COALESCE);
+static_assert(static_cast<int>(ExprOp::kCast) == P::EXPR_CAST);
+static_assert(static_cast<int>(ExprOp::kAbs) == P::EXPR_ABS);
+static_assert(static_cast<int>(ExprOp::kSubquery) == P::EXPR_SUBQUERY);
+static_assert(static_cast<int>(ExprOp::kFunc) == P::EXPR_FUNC);
+static_assert(static_cast<int>(ExprOp::kLike) == P::EXPR_LIKE);
+static_assert(static_cast<int>(ExprOp::kIn) == P::EXPR_IN);
+static_assert(static_cast<int>(Func::kConcat) == P::FUNC_CONCAT);
+static_assert(static_cast<int>(Func::kSubstring) == P::FUNC_SUBSTRING);
+static_assert(static_cast<int>(Func::kLength) == P::FUNC_LENGTH);
+static_assert(static_cast<int>(Func::kCharLength) == P::FUNC_CHAR_LENGTH);
+static_assert(static_cast<int>(Func::kUpper) == P::FUNC_UPPER);
+static_assert(static_cast<int>(Func::kLower) == P::FUNC_LOWER);
+static_assert(static_cast<int>(Func::kTrim) == P::FUNC_TRIM);
+static_assert(static_cast<int>(Func::kLTrim) == P::FUNC_LTRIM);
+static_assert(static_cast<int>(Func::kRTrim) == P::FUNC_RTRIM);
+static_assert(static_cast<int>(Func::kReplace) == P::FUNC_REPLACE);
+static_assert(static_cast<int>(Func::kLeft) == P::FUNC_LEFT);
+static_assert(static_cast<int>(Func::kRight) == P::FUNC_RIGHT);
+static_assert(static_cast<int>(Func::kLocate) == P::FUNC_LOCATE);
+static_assert(static_cast<int>(Func::kRound) == P::FUNC_ROUND);
+static_assert(static_cast<int>(Func::kTruncate) == P::FUNC_TRUNCATE);
+static_assert(static_cast<int>(Func::kFloor) == P::FUNC_FLOOR);
+static_assert(static_cast<int>(Func::kCeil) == P::FUNC_CEIL);
+static_assert(static_cast<int>(Func::kPower) == P::FUNC_POWER);
+static_assert(static_cast<int>(Func::kSqrt) == P::FUNC_SQRT);
+static_assert(static_cast<int>(Func::kSign) == P::FUNC_SIGN);
+static_assert(static_cast<int>(Func::kExtract) == P::FUNC_EXTRACT);
+static_assert(static_cast<int>(Func::kDateAdd) == P::FUNC_DATE_ADD);
+static_assert(static_cast<int>(Func::kDateDiff) == P::FUNC_DATEDIFF);
+static_assert(static_cast<int>(Func::kDate) == P::FUNC_DATE);
+static_assert(static_cast<int>(Func::kCurDate) == P::FUNC_CURDATE);
+static_assert(static_cast<int>(Func::kNow) == P::FUNC_NOW);
+static_assert(static_cast<int>(AggFunc::kCountStar) == P::AGG_COUNT_STAR);
+static_assert(static_cast<int>(AggFunc::kCount) == P::AGG_COUNT);
+static_assert(static_cast<int>(AggFunc::kSum) == P::AGG_SUM);
+static_assert(static_cast<int>(AggFunc::kAvg) == P::AGG_AVG);
+static_assert(static_cast<int>(AggFunc::kMin) == P::AGG_MIN);
+static_assert(static_cast<int>(AggFunc::kMax) == P::AGG_MAX);
+static_assert(static_cast<int>(AggFunc::kAnyValue) == P::AGG_ANY_VALUE);
+static_assert(static_cast<int>(AggFunc::kGroupConcat) == P::AGG_GROUP_CONCAT);
+static_assert(static_cast<int>(AggMode::kComplete) == P::AGG_MODE_COMPLETE);
+static_assert(static_cast<int>(AggMode::kPartial) == P::AGG_MODE_PARTIAL);
+static_assert(static_cast<int>(AggMode::kFinal) == P::AGG_MODE_FINAL);
+static_assert(static_cast<int>(JoinKind::kInner) == P::JOIN_INNER);
+static_assert(static_cast<int>(JoinKind::kLeft) == P::JOIN_LEFT);
+static_assert(static_cast<int>(JoinKind::kSemi) == P::JOIN_SEMI);
+static_assert(static_cast<int>(JoinKind::kAnti) == P::JOIN_ANTI);
+static_assert(P::NodeKind_MAX == static_cast<int>(NodeKind::kRemote));
+static_assert(P::ExprOp_MAX == static_cast<int>(ExprOp::kIn));
+static_assert(P::Func_MAX == static_cast<int>(Func::kNow));
+static_assert(P::AggFunc_MAX == static_cast<int>(AggFunc::kGroupConcat));
+static_assert(P::AggMode_MAX == static_cast<int>(AggMode::kFinal));
+static_assert(P::JoinKind_MAX == static_cast<int>(JoinKind::kAnti));
+
+bool ValidWire(uint32_t v, bool (*is_valid)(int)) {
+  return v <= static_cast<uint32_t>(INT32_MAX) && is_valid(static_cast<int>(v));
+}
 
 const char* KindName(uint32_t k) {
-  return k < kNodeKinds ? NodeKindName(static_cast<NodeKind>(k)) : "?";
+  return ValidWire(k, P::NodeKind_IsValid)
+             ? NodeKindName(static_cast<NodeKind>(k))
+             : "?";
 }
 
 // ------------------------------------------------------------- encoding
@@ -412,7 +507,7 @@ Result<BoundExprPtr> Decoder::Expr(const P::Expr& in,
                                    const std::vector<DataType>& inputs,
                                    size_t depth) {
   XP_RETURN_IF_ERROR(Count(depth));
-  if (in.op() >= kExprOps)
+  if (!ValidWire(in.op(), P::ExprOp_IsValid))
     return Bad("unknown operator " + std::to_string(in.op()));
   const auto op = static_cast<ExprOp>(in.op());
   XP_ASSIGN_OR_RETURN(DataType type, Type(in.type()));
@@ -457,7 +552,8 @@ Result<BoundExprPtr> Decoder::Expr(const P::Expr& in,
       out = MakeCast(std::move(args[0]), type);
       break;
     case ExprOp::kFunc:
-      if (in.func() >= kFuncs) return Bad("unknown function");
+      if (!ValidWire(in.func(), P::Func_IsValid))
+        return Bad("unknown function");
       out = MakeFunc(static_cast<Func>(in.func()), std::move(args), type,
                      in.aux());
       XP_RETURN_IF_ERROR(CheckFunc(*out));
@@ -515,7 +611,7 @@ Result<LogicalNodePtr> Decoder::Node(const P::Node& in, size_t depth) {
   }
   node_ = id;
   kind_ = in.kind();
-  if (in.kind() >= kNodeKinds)
+  if (!ValidWire(in.kind(), P::NodeKind_IsValid))
     return Bad("unknown operator kind " + std::to_string(in.kind()));
   const auto kind = static_cast<NodeKind>(in.kind());
   size_t want = 1;
@@ -631,7 +727,7 @@ Result<LogicalNodePtr> Decoder::Node(const P::Node& in, size_t depth) {
       }
       break;
     case NodeKind::kAggregate: {
-      if (in.agg_mode() > static_cast<uint32_t>(AggMode::kFinal))
+      if (!ValidWire(in.agg_mode(), P::AggMode_IsValid))
         return Bad("unknown aggregation mode");
       n->agg_mode = static_cast<AggMode>(in.agg_mode());
       for (uint32_t g : in.group_columns()) {
@@ -639,7 +735,8 @@ Result<LogicalNodePtr> Decoder::Node(const P::Node& in, size_t depth) {
         n->group_columns.push_back(static_cast<int>(g));
       }
       for (const auto& a : in.aggs()) {
-        if (a.func() >= kAggFuncs) return Bad("unknown aggregate");
+        if (!ValidWire(a.func(), P::AggFunc_IsValid))
+          return Bad("unknown aggregate");
         AggSpec s;
         s.func = static_cast<AggFunc>(a.func());
         s.column = a.column();
@@ -681,7 +778,7 @@ Result<LogicalNodePtr> Decoder::Node(const P::Node& in, size_t depth) {
       n->offset = in.offset();
       break;
     case NodeKind::kJoin: {
-      if (in.join() > static_cast<uint32_t>(JoinKind::kAnti))
+      if (!ValidWire(in.join(), P::JoinKind_IsValid))
         return Bad("unknown join kind");
       n->join = static_cast<JoinKind>(in.join());
       const auto& probe = n->children[0]->types;

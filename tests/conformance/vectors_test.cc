@@ -18,6 +18,7 @@
 #include "codec/lz4.h"
 #include "xprotocol/messages.h"
 #include "xprotocol/proto/mysqlx_connection.pb.h"
+#include "xprotocol/proto/xprotocol_plan.pb.h"
 
 namespace xp {
 namespace {
@@ -179,3 +180,28 @@ TEST(ProtocolDoc, ByteExamplesMatchVectors) {
 
 }  // namespace
 }  // namespace xp
+
+// The plan's enumerations (node kinds, expression operators, functions,
+// aggregates, modes, joins) are wire numbers: this test fails when one is
+// changed, renamed or removed, or a new one is not yet recorded in the
+// golden file (append it there: numbers are never reused).
+TEST(PlanEnums, WireNumbersNeverChange) {
+  const auto* file = Xp::Plan::ExecPlan::descriptor()->file();
+  std::string now;
+  for (int e = 0; e < file->enum_type_count(); ++e) {
+    const auto* en = file->enum_type(e);
+    if (en->name() == "Format") continue;  // the version may move on
+    for (int v = 0; v < en->value_count(); ++v) {
+      now += en->name() + "." + en->value(v)->name() + " = " +
+             std::to_string(en->value(v)->number()) + "\n";
+    }
+  }
+  std::ifstream in(XP_PLAN_ENUMS_GOLDEN);
+  ASSERT_TRUE(in) << XP_PLAN_ENUMS_GOLDEN;
+  std::string golden, line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line[0] != '#') golden += line + "\n";
+  }
+  EXPECT_EQ(now, golden) << "the plan enums of xprotocol_plan.proto differ "
+                            "from " XP_PLAN_ENUMS_GOLDEN;
+}
