@@ -56,23 +56,6 @@ bool VerifyNative(const UserRecord& u, std::string_view scramble,
   return Sha1(key) == u.mysql41_hash;
 }
 
-std::string Lower(std::string_view s) {
-  std::string out;
-  bool space = false;
-  for (char c : s) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  while (!out.empty() && (out.back() == ';' || out.back() == ' '))
-    out.pop_back();
-  return out;
-}
-
 struct ColumnDef {
   uint8_t type = kTypeVarString;
   uint16_t flags = 0;
@@ -367,9 +350,14 @@ class MysqlServer::Connection : public exec::ResultSink {
   // Runs one statement and writes its whole answer.
   void RunStatement(std::string_view sql,
                     const std::vector<plan::Value>& params, bool binary);
+  void RunStatement(sql::StmtPtr stmt, const std::vector<plan::Value>& params,
+                    bool binary);
+  // One statement of COM_QUERY: parsed once, then answered here (SHOW
+  // PROCESSLIST, KILL: this server knows the connections) or run.
+  void RunText(std::string_view sql);
   // A result of text columns made here (SHOW PROCESSLIST).
   void WriteTextResult(const exec::QueryResult& r);
-  bool Intercept(std::string_view sql);
+  bool Intercept(const sql::Statement& stmt);
   uint16_t Status16() const {
     uint16_t s = 0;
     if (engine_ && engine_->in_transaction()) s |= kStatusInTrans;
@@ -803,11 +791,10 @@ void MysqlServer::Connection::Dispatch(std::string_view packet) {
   WriteError(1835, "HY000", "Malformed communication packet.");
 }
 
-bool MysqlServer::Connection::Intercept(std::string_view sql) {
-  // Only short statements can be one of these: no copy of every query.
-  if (sql.size() > 64) return false;
-  const std::string q = Lower(sql);
-  if (q == "show processlist" || q == "show full processlist") {
+bool MysqlServer::Connection::Intercept(const sql::Statement& stmt) {
+  if (stmt.kind == sql::StmtKind::kShow &&
+      static_cast<const sql::ShowStatement&>(stmt).what ==
+          sql::ShowStatement::What::kProcesslist) {
     exec::QueryResult r;
     r.names = {"Id", "User", "Host", "db", "Command", "Time", "State", "Info"};
     for (const ProcessInfo& p : server_->ProcessList()) {
@@ -822,39 +809,34 @@ bool MysqlServer::Connection::Intercept(std::string_view sql) {
     WriteTextResult(r);
     return true;
   }
-  if (q.rfind("kill ", 0) == 0) {
-    std::string rest = q.substr(5);
-    bool query_only = false;
-    if (rest.rfind("query ", 0) == 0) {
-      query_only = true;
-      rest = rest.substr(6);
-    } else if (rest.rfind("connection ", 0) == 0) {
-      rest = rest.substr(11);
-    }
-    char* end = nullptr;
-    const unsigned long id = std::strtoul(rest.c_str(), &end, 10);
-    if (rest.empty() || end == nullptr || *end != '\0') {
-      WriteError(1064, "42000",
-                 "You have an error in your SQL syntax near '" + rest + "'");
-      return true;
-    }
-    if (id == id_ && !query_only) {
-      WriteError(1317, "70100", "Query execution was interrupted");
-      closing_ = true;
-      return true;
-    }
-    if (server_->Kill(static_cast<uint32_t>(id), query_only)) {
-      WriteOk();
-    } else {
-      WriteError(1094, "HY000", "Unknown thread id: " + std::to_string(id));
-    }
+  if (stmt.kind != sql::StmtKind::kKill) return false;
+  const auto& kill = static_cast<const sql::KillStatement&>(stmt);
+  if (kill.id == static_cast<int64_t>(id_) && !kill.query_only) {
+    WriteError(1317, "70100", "Query execution was interrupted");
+    closing_ = true;
     return true;
   }
-  return false;
+  if (kill.id >= 0 && kill.id <= static_cast<int64_t>(UINT32_MAX) &&
+      server_->Kill(static_cast<uint32_t>(kill.id), kill.query_only)) {
+    WriteOk();
+  } else {
+    WriteError(1094, "HY000", "Unknown thread id: " + std::to_string(kill.id));
+  }
+  return true;
+}
+
+void MysqlServer::Connection::RunText(std::string_view sql) {
+  static const std::vector<plan::Value> kNone;
+  Result<sql::StmtPtr> stmt = sql::Parse(sql);
+  if (!stmt.ok()) {
+    WriteError(stmt.status());
+    return;
+  }
+  if (Intercept(**stmt)) return;
+  RunStatement(std::move(*stmt), kNone, false);
 }
 
 void MysqlServer::Connection::Query(std::string_view sql) {
-  static const std::vector<plan::Value> kNone;
   // CLIENT_MULTI_STATEMENTS: "a; b; c" runs each in turn, each answer
   // flagged with more results but the last; the first error ends the text
   // (as MySQL). Without the capability such a text is 1064.
@@ -865,22 +847,31 @@ void MysqlServer::Connection::Query(std::string_view sql) {
       for (size_t i = 0; i < parts->size(); ++i) {
         more_results_ = i + 1 < parts->size();
         const uint32_t errors = errors_;
-        if (!Intercept((*parts)[i])) RunStatement((*parts)[i], kNone, false);
+        RunText((*parts)[i]);
         if (errors_ != errors) break;
       }
       more_results_ = false;
       return;
     }
   }
-  if (Intercept(sql)) return;
-  RunStatement(sql, kNone, false);
+  RunText(sql);
 }
 
 void MysqlServer::Connection::RunStatement(
     std::string_view sql, const std::vector<plan::Value>& params, bool binary) {
+  Result<sql::StmtPtr> stmt = sql::Parse(sql);
+  if (!stmt.ok()) {
+    WriteError(stmt.status());
+    return;
+  }
+  RunStatement(std::move(*stmt), params, binary);
+}
+
+void MysqlServer::Connection::RunStatement(
+    sql::StmtPtr stmt, const std::vector<plan::Value>& params, bool binary) {
   binary_ = binary;
   columns_sent_ = false;
-  Result<exec::QueryResult> r = engine_->Execute(sql, params, this);
+  Result<exec::QueryResult> r = engine_->Execute(std::move(stmt), params, this);
   if (!r.ok()) {
     // After rows were sent the ERR packet ends the result set.
     WriteError(r.status());

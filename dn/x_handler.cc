@@ -422,45 +422,6 @@ bool IsPointPlan(const Xp::Plan::Node& n, size_t* keys) {
 
 namespace {
 
-// The statement's first word, upper case (after blanks, comments and
-// opening parentheses); empty when it starts otherwise.
-std::string LeadingWord(std::string_view sql) {
-  size_t i = 0;
-  while (i < sql.size()) {
-    const char c = sql[i];
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '(') {
-      ++i;
-    } else if (sql.compare(i, 2, "/*") == 0) {
-      const size_t end = sql.find("*/", i + 2);
-      if (end == std::string_view::npos) return "";
-      i = end + 2;
-    } else if (c == '#' || sql.compare(i, 3, "-- ") == 0) {
-      const size_t end = sql.find('\n', i);
-      if (end == std::string_view::npos) return "";
-      i = end + 1;
-    } else {
-      break;
-    }
-  }
-  std::string word;
-  while (i < sql.size() && word.size() < 12 &&
-         std::isalpha(static_cast<unsigned char>(sql[i])))
-    word +=
-        static_cast<char>(std::toupper(static_cast<unsigned char>(sql[i++])));
-  return word;
-}
-
-// Whether a statement other than a SELECT may wait for row locks or the DDL
-// lock: writes and DDL do; session statements do not.
-bool MayWaitForLocks(const std::string& word) {
-  static const char* kWaiting[] = {"INSERT", "UPDATE", "DELETE", "REPLACE",
-                                   "CREATE", "ALTER",  "DROP",   "TRUNCATE",
-                                   "RENAME", "LOAD",   "WITH",   "LOCK"};
-  for (const char* w : kWaiting)
-    if (word == w) return true;
-  return false;
-}
-
 // Whether any expression of `q` (select list, WHERE, GROUP BY, HAVING,
 // ORDER BY, LIMIT) holds a subquery.
 bool HasSubquery(const sql::SelectStmt& q) {
@@ -539,6 +500,30 @@ bool SqlDispatcher::IsPointSelect(const sql::Statement& stmt,
   return false;
 }
 
+// Statements the I/O thread answers itself: point reads, and session
+// statements that neither read tables nor wait for locks (transaction and
+// XA control, SET without a subquery). Everything else — writes, DDL
+// (which may wait for metadata locks), EXPLAIN, SHOW and USE (which wait
+// while a DDL holds the catalog), any scan — may take long, so a worker
+// runs it. A statement that does not parse is answered here with its
+// error.
+bool SqlDispatcher::RunsInline(const sql::Statement& stmt,
+                               const std::string& database) {
+  switch (stmt.kind) {
+    case sql::StmtKind::kSelect:
+      return IsPointSelect(stmt, database);
+    case sql::StmtKind::kTransaction:
+    case sql::StmtKind::kXa:
+      return true;
+    case sql::StmtKind::kSet:
+      for (const auto& item : static_cast<const sql::SetStatement&>(stmt).items)
+        if (sql::HasSubquery(item.value.get())) return false;
+      return true;
+    default:
+      return false;
+  }
+}
+
 void SqlDispatcher::Dispatch(Session& session, uint8_t type,
                              std::string_view payload, Reply& reply) {
   if (type == ClientMsg::EXEC_PLAN_READ)
@@ -548,18 +533,15 @@ void SqlDispatcher::Dispatch(Session& session, uint8_t type,
   if (!ReadSqlStatement(type, payload, reply, &stmt)) return;
   std::vector<plan::Value> params;
   if (!ArgValues(stmt.args(), reply, &params)) return;
-  const std::string word = LeadingWord(stmt.stmt());
-  // A SELECT is parsed here (once) to see whether it is a point read.
+  // Parsed here, once: what the statement is decides where it runs.
   std::shared_ptr<sql::StmtPtr> parsed;
-  bool background = MayWaitForLocks(word);
-  if (word == "SELECT" || word == "TABLE" || word == "VALUES") {
-    Result<sql::StmtPtr> p = sql::Parse(stmt.stmt());
-    if (p.ok()) {
-      exec::LocalEngine* engine = EngineFor(session, reply);
-      if (engine == nullptr) return;
-      background = !IsPointSelect(**p, engine->current_database());
-      parsed = std::make_shared<sql::StmtPtr>(std::move(*p));
-    }
+  bool background = false;
+  Result<sql::StmtPtr> p = sql::Parse(stmt.stmt());
+  if (p.ok()) {
+    exec::LocalEngine* engine = EngineFor(session, reply);
+    if (engine == nullptr) return;
+    background = !RunsInline(**p, engine->current_database());
+    parsed = std::make_shared<sql::StmtPtr>(std::move(*p));
   }
   auto run = [this, &session, parsed, text = std::move(*stmt.mutable_stmt()),
               params = std::move(params)](Reply& r) {

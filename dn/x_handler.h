@@ -98,6 +98,9 @@ class SqlDispatcher : public Dispatcher {
   // A SELECT the connection's thread may answer itself (at most one row
   // by a primary or unique key, or no table).
   bool IsPointSelect(const sql::Statement& stmt, const std::string& database);
+  // A statement the connection's thread answers itself (a point read or a
+  // quick session statement); the rest goes to a worker.
+  bool RunsInline(const sql::Statement& stmt, const std::string& database);
 
   SqlStore* store_;
   DigestCache<Xp::Plan::Node> plan_cache_;

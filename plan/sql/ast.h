@@ -269,6 +269,7 @@ enum class StmtKind : uint8_t {
   kRevoke,
   kCreateTrigger,
   kDropTrigger,
+  kKill,
 };
 
 struct Statement {
@@ -443,6 +444,14 @@ struct ShowStatement : Statement {
   std::string database;  // FROM db
   std::string like;      // LIKE 'pattern'
   ExprPtr where;
+};
+
+// KILL [CONNECTION | QUERY] id: a compute node's front end answers it (it
+// knows the connections); an engine alone refuses it.
+struct KillStatement : Statement {
+  KillStatement() : Statement(StmtKind::kKill) {}
+  bool query_only = false;  // KILL QUERY: the statement, not the connection
+  int64_t id = 0;
 };
 
 struct UseStatement : Statement {

@@ -408,6 +408,14 @@ class Parser {
       return Transaction();
     }
     if (t.IsWord("XA")) return Xa();
+    if (t.IsWord("KILL")) {
+      ++pos_;
+      auto s = std::make_unique<KillStatement>();
+      s->query_only = AcceptWord("QUERY");
+      if (!s->query_only) AcceptWord("CONNECTION");
+      XP_SET_OR_RETURN(s->id, IntLit());
+      return StmtPtr(std::move(s));
+    }
     if (t.IsWord("EXPLAIN")) return Explain();
     if (t.IsWord("GRANT") || t.IsWord("REVOKE")) return GrantRevoke();
     return Error();

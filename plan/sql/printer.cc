@@ -733,6 +733,11 @@ std::string ToSql(const Statement& s) {
       return std::string("DROP TRIGGER ") + (t.if_exists ? "IF EXISTS " : "") +
              Name(t.trigger);
     }
+    case StmtKind::kKill: {
+      const auto& k = static_cast<const KillStatement&>(s);
+      return std::string("KILL ") + (k.query_only ? "QUERY " : "") +
+             std::to_string(k.id);
+    }
     case StmtKind::kShow:
     case StmtKind::kXa:
     case StmtKind::kCreateUser:

@@ -104,8 +104,10 @@ TEST_F(CancelTest, KillQueryEndsALockWaitOnADataNode) {
   // The DN would wait 30 s for the row; the kill must reach it.
   Must(victim, "SET innodb_lock_wait_timeout = 30");
   long long ms = 0;
+  // KILL is a parsed statement: comments and spacing as anywhere (the
+  // text match before the parser took this one for a syntax error).
   EXPECT_EQ(KillWhileRunning(victim, admin, "UPDATE j SET v = 2 WHERE id = 7",
-                             "KILL QUERY", &ms),
+                             "kill /* the waiter */\n  QUERY", &ms),
             1317u)
       << mysql_error(victim);
   EXPECT_LT(ms, 1000) << "the killed lock wait answered after " << ms << " ms";
@@ -126,6 +128,11 @@ TEST_F(CancelTest, KillConnectionEndsItsStatementAndConnection) {
   long long ms = 0;
   const unsigned code =
       KillWhileRunning(victim, admin, kCrossJoin, "KILL CONNECTION", &ms);
+  unsigned unknown = 0;
+  Query(admin, "KILL 4000000000", &unknown);
+  EXPECT_EQ(unknown, 1094u) << mysql_error(admin);
+  Query(admin, "KILL QUERY x", &unknown);
+  EXPECT_EQ(unknown, 1064u) << mysql_error(admin);
   EXPECT_TRUE(code == 2013u || code == 1317u || code == 1927u)
       << code << " " << mysql_error(victim);
   EXPECT_LT(ms, 1000);
