@@ -1,0 +1,652 @@
+// The cluster store's DDL: tables and their placement, global index
+// tables and their backfill, AUTO_INCREMENT (cluster_session.h).
+
+#include "cn/cluster_session.h"
+
+namespace xp::cn {
+
+Status ClusterStore::ApplyCreateTable(TableSchema schema, uint64_t id) {
+  using Kind = sql::PartitionSpec::Kind;
+  Placement p;
+  const std::string name = schema.name;
+  auto& spec = schema.partition;
+  p.id = id;
+  if (spec.kind == Kind::kBroadcast) {
+    p.kind = Placement::Kind::kBroadcast;
+    for (size_t dn = 0; dn < dn_count(); ++dn) {
+      p.name.push_back(id != 0 ? PhysicalName(id, -1) : name);
+      p.dn.push_back(dn);
+    }
+  } else if (spec.kind == Kind::kSingle) {
+    p.kind = Placement::Kind::kSingle;
+    p.name.push_back(id != 0 ? PhysicalName(id, -1) : name);
+    p.dn.push_back(0);
+  } else {
+    p.kind = Placement::Kind::kHash;
+    if (spec.columns.empty()) {
+      if (!schema.indexes.empty() && schema.indexes[0].primary &&
+          !schema.hidden_primary_key) {
+        for (int c : schema.indexes[0].columns)
+          spec.columns.push_back(schema.columns[static_cast<size_t>(c)].name);
+      }
+      // No primary key: rows are spread round-robin (no key to prune on,
+      // and no UPDATE ever moves a row).
+    }
+    for (const std::string& c : spec.columns) {
+      const int at = schema.FindColumn(c);
+      if (at < 0)
+        return Status::SqlError(
+            1054, "42S22",
+            "Unknown column '" + c + "' in 'partition function'");
+      p.columns.push_back(at);
+    }
+    p.implicit = spec.kind == Kind::kNone;
+    if (spec.kind == Kind::kNone) spec.kind = Kind::kHash;
+    if (spec.partitions <= 0)
+      spec.partitions = static_cast<int64_t>(dn_count());
+    if (spec.partitions > 1024)
+      return Status::SqlError(1499, "HY000",
+                              "Too many partitions (including subpartitions) "
+                              "were defined");
+    for (int64_t i = 0; i < spec.partitions; ++i) {
+      p.name.push_back(id != 0 ? PhysicalName(id, static_cast<int>(i))
+                               : name + "_p" + std::to_string(i));
+      p.dn.push_back(static_cast<size_t>(i) % dn_count());
+    }
+  }
+  const std::string key = Key(schema.database, schema.name);
+  XP_RETURN_IF_ERROR(catalog_.CreateTable(std::move(schema), false));
+  placements_[key] = std::move(p);
+  if (id != 0) {
+    std::lock_guard<std::mutex> lock(names_mu_);
+    logical_names_[id] = name;
+  }
+  return Status::OK();
+}
+
+const Placement* ClusterStore::PlacementOf(const TableSchema& t) const {
+  auto it = placements_.find(Key(t.database, t.name));
+  return it == placements_.end() ? nullptr : &it->second;
+}
+
+Status ClusterStore::CreateDatabase(std::string_view name, bool if_not_exists) {
+  if (catalog_.HasDatabase(name)) {
+    if (if_not_exists) return Status::OK();
+    return Status::SqlError(
+        1007, "HY000",
+        "Can't create database '" + std::string(name) + "'; database exists");
+  }
+  if (name == kSystemDb)
+    return Status::SqlError(1044, "42000",
+                            "Access denied to database 'xp_system'");
+  for (size_t dn = 0; dn < dn_count(); ++dn)
+    XP_RETURN_IF_ERROR(
+        Admin(dn, "CREATE DATABASE IF NOT EXISTS " + QuoteIdent(name))
+            .status());
+  XP_RETURN_IF_ERROR(AppendLog("db", std::string(name), ""));
+  return catalog_.CreateDatabase(name, false);
+}
+
+Status ClusterStore::DropDatabase(std::string_view name, bool if_exists) {
+  if (!catalog_.HasDatabase(name)) {
+    if (if_exists) return Status::OK();
+    return Status::SqlError(1008, "HY000",
+                            "Can't drop database '" + std::string(name) +
+                                "'; database doesn't exist");
+  }
+  // Logged first: a failure below leaves physical tables the catalog no
+  // longer names (garbage), never catalog tables without their data.
+  XP_RETURN_IF_ERROR(AppendLog("dropdb", std::string(name), ""));
+  for (const std::string& t : catalog_.Tables(name)) {
+    placements_.erase(Key(name, t));
+    std::lock_guard<std::mutex> lock(auto_mu_);
+    auto_next_.erase(Key(name, t));
+  }
+  XP_RETURN_IF_ERROR(catalog_.DropDatabase(name, false));
+  Status first;
+  for (size_t dn = 0; dn < dn_count(); ++dn) {
+    Status st =
+        Admin(dn, "DROP DATABASE IF EXISTS " + QuoteIdent(name)).status();
+    if (first.ok() && !st.ok()) first = st;
+  }
+  return first;
+}
+
+namespace {
+
+// A unique key (the primary key too) holds over the whole table only if
+// each partition's DN can check it alone: its columns include every
+// partition column. With no partition columns (rows spread round-robin) no
+// key is covered.
+bool CoversPartitionKey(const IndexSchema& idx, const std::vector<int>& cols) {
+  if (cols.empty()) return false;
+  for (int c : cols)
+    if (std::find(idx.columns.begin(), idx.columns.end(), c) ==
+        idx.columns.end())
+      return false;
+  return true;
+}
+
+Status UniqueNotCovered(const TableSchema& t, const IndexSchema& idx) {
+  return Status::SqlError(
+      1503, "HY000",
+      std::string("A ") + (idx.primary ? "PRIMARY KEY" : "UNIQUE INDEX") +
+          " must include all columns in the table's partitioning function "
+          "(prefixed columns are not considered): `" +
+          t.name + "`.`" + idx.name +
+          "` could only be checked within each partition. Give the table a "
+          "PARTITION BY over the key's columns, or create it with the key "
+          "and no PARTITION clause (it is then placed SINGLE)");
+}
+
+}  // namespace
+
+// Which unique keys can hold over the whole table decides the placement of
+// a table without a PARTITION clause: hash-partitioned by its primary key
+// unless another unique key does not include the primary key's columns —
+// then SINGLE (one DN checks every key). An explicit hash / key
+// partitioning that some unique key does not cover is refused (1503), as
+// MySQL refuses it. (Global index tables, which would keep such tables
+// partitioned, are not built yet.)
+Status ClusterStore::PlaceForUniqueKeys(TableSchema* schema) const {
+  using Kind = sql::PartitionSpec::Kind;
+  auto& spec = schema->partition;
+  if (spec.kind != Kind::kNone && spec.kind != Kind::kHash &&
+      spec.kind != Kind::kKey)
+    return Status::OK();
+  const int64_t parts =
+      spec.partitions > 0 ? spec.partitions : static_cast<int64_t>(dn_count());
+  if (parts <= 1) return Status::OK();
+  std::vector<int> cols;
+  if (spec.columns.empty()) {
+    if (!schema->indexes.empty() && schema->indexes[0].primary &&
+        !schema->hidden_primary_key)
+      cols = schema->indexes[0].columns;
+  } else {
+    for (const std::string& c : spec.columns) {
+      const int at = schema->FindColumn(c);
+      if (at >= 0) cols.push_back(at);  // else 1054 from ApplyCreateTable
+    }
+  }
+  // With a primary key that covers the partitioning, every other unique
+  // key gets a global index (NeededGlobal).
+  const bool global = !schema->hidden_primary_key && !schema->indexes.empty() &&
+                      schema->indexes[0].primary &&
+                      CoversPartitionKey(schema->indexes[0], cols);
+  for (const IndexSchema& idx : schema->indexes) {
+    if (!idx.unique && !idx.primary) continue;
+    if (idx.primary && schema->hidden_primary_key) continue;  // row ids
+    if (CoversPartitionKey(idx, cols) || global) continue;
+    if (spec.kind != Kind::kNone) return UniqueNotCovered(*schema, idx);
+    spec.kind = Kind::kSingle;
+    spec.columns.clear();
+    spec.partitions = 0;
+    return Status::OK();
+  }
+  return Status::OK();
+}
+
+std::vector<GlobalIndex> ClusterStore::NeededGlobal(const TableSchema& t,
+                                                    const Placement& p) const {
+  std::vector<GlobalIndex> out;
+  if (p.kind != Placement::Kind::kHash || p.partitions() <= 1 ||
+      p.columns.empty() || t.hidden_primary_key || p.id == 0)
+    return out;
+  uint32_t number = 0;
+  for (const GlobalIndex& g : p.global) number = std::max(number, g.number);
+  for (const IndexSchema& idx : t.indexes) {
+    if (idx.primary || p.Global(idx.name) != nullptr) continue;
+    if (!idx.global && (!idx.unique || CoversPartitionKey(idx, p.columns)))
+      continue;
+    GlobalIndex g;
+    g.number = ++number;
+    g.index = idx.name;
+    if (ResolveGlobal(t, p, &g).ok()) out.push_back(std::move(g));
+  }
+  return out;
+}
+
+Status ClusterStore::ResolveGlobal(const TableSchema& t, const Placement& p,
+                                   GlobalIndex* g) const {
+  const IndexSchema* idx = nullptr;
+  for (const IndexSchema& i : t.indexes)
+    if (plan::NameEquals(i.name, g->index)) idx = &i;
+  if (idx == nullptr || t.indexes.empty() || !t.indexes[0].primary)
+    return Status::Corruption("global index " + g->index + " of " + t.name +
+                              " has no unique key or primary key");
+  g->columns = idx->columns;
+  g->unique = idx->unique;
+  g->rest.clear();
+  for (int c : t.indexes[0].columns)
+    if (std::find(g->columns.begin(), g->columns.end(), c) == g->columns.end())
+      g->rest.push_back(c);
+  g->name.clear();
+  g->dn.clear();
+  for (size_t i = 0; i < p.partitions(); ++i) {
+    g->name.push_back(GlobalIndexName(p.id, g->number, static_cast<int>(i)));
+    g->dn.push_back(i % dn_count());
+  }
+  return Status::OK();
+}
+
+void ClusterStore::NameGlobal(const TableSchema& t, const Placement& p) {
+  std::lock_guard<std::mutex> lock(names_mu_);
+  for (const GlobalIndex& g : p.global)
+    global_names_[{p.id, g.number}] = t.name + "." + g.index;
+}
+
+Status ClusterStore::CreateGlobal(const TableSchema& t, const GlobalIndex& g) {
+  // The entry table: the key's and the rest of the primary key's columns
+  // (NOT NULL, no defaults), keyed by the index key.
+  TableSchema e;
+  e.database = t.database;
+  for (const std::vector<int>* cols : {&g.columns, &g.rest}) {
+    for (int c : *cols) {
+      plan::ColumnSchema col = t.columns[static_cast<size_t>(c)];
+      col.nullable = false;
+      col.auto_increment = false;
+      col.default_value.reset();
+      col.default_now = false;
+      e.columns.push_back(std::move(col));
+    }
+  }
+  IndexSchema key;
+  key.name = "PRIMARY";
+  key.primary = key.unique = true;
+  const size_t keyed = g.unique ? g.columns.size() : e.columns.size();
+  for (size_t i = 0; i < keyed; ++i) key.columns.push_back(static_cast<int>(i));
+  e.indexes.push_back(std::move(key));
+  const std::string db = QuoteIdent(t.database) + ".";
+  Status st;
+  size_t made = 0;
+  for (; made < g.partitions() && st.ok(); ++made) {
+    st = Admin(g.dn[made],
+               "DROP TABLE IF EXISTS " + db + QuoteIdent(g.name[made]))
+             .status();
+    if (st.ok())
+      st = Admin(g.dn[made],
+                 "CREATE TABLE " + db +
+                     exec::CreateTableText(e, g.name[made], false).substr(13))
+               .status();
+  }
+  if (!st.ok()) DropGlobal(t.database, g);
+  return st;
+}
+
+void ClusterStore::DropGlobal(const std::string& database,
+                              const GlobalIndex& g) {
+  for (size_t i = 0; i < g.partitions(); ++i)
+    (void)Admin(g.dn[i], "DROP TABLE IF EXISTS " + QuoteIdent(database) + "." +
+                             QuoteIdent(g.name[i]));
+}
+
+Status ClusterStore::Backfill(const TableSchema& t, const Placement& p,
+                              const GlobalIndex& g) {
+  // Every partition's entries (rows whose key has no NULL), sent to the
+  // index's partitions in batches; a key twice is the DN's 1062.
+  std::string list, not_null;
+  std::vector<DataType> key_types;
+  for (const std::vector<int>* cols : {&g.columns, &g.rest})
+    for (int c : *cols)
+      list += (list.empty() ? "" : ",") +
+              QuoteIdent(t.columns[static_cast<size_t>(c)].name);
+  for (int c : g.columns) {
+    not_null += (not_null.empty() ? "" : " AND ") +
+                QuoteIdent(t.columns[static_cast<size_t>(c)].name) +
+                " IS NOT NULL";
+    key_types.push_back(t.columns[static_cast<size_t>(c)].type);
+  }
+  const std::string db = QuoteIdent(t.database) + ".";
+  std::vector<std::string> tuples(g.partitions());
+  auto flush = [&](size_t part) -> Status {
+    if (tuples[part].empty()) return Status::OK();
+    Status st =
+        Admin(g.dn[part], "INSERT INTO " + db + QuoteIdent(g.name[part]) +
+                              " VALUES " + tuples[part])
+            .status();
+    tuples[part].clear();
+    return st;
+  };
+  for (size_t i = 0; i < p.partitions(); ++i) {
+    XP_ASSIGN_OR_RETURN(
+        StmtResult r,
+        AdminChunks(p.dn[i], "SELECT " + list + " FROM " + db +
+                                 QuoteIdent(p.name[i]) + " WHERE " + not_null));
+    if (r.sets.empty()) continue;
+    const ResultSet& set = r.sets[0];
+    std::vector<DataType> types;
+    for (const auto& m : set.columns) types.push_back(exec::ColumnType(m));
+    std::vector<exec::Batch> batches;
+    XP_RETURN_IF_ERROR(exec::DecodeChunks(set.chunks, types.size(), &batches));
+    for (const exec::Batch& b : batches) {
+      for (size_t row = 0; row < b.num_rows(); ++row) {
+        std::vector<Value> key;
+        for (size_t k = 0; k < g.columns.size(); ++k) {
+          XP_ASSIGN_OR_RETURN(
+              Value v,
+              plan::ConvertValue(exec::ValueAt(b.column(k), types[k], row),
+                                 key_types[k], ""));
+          key.push_back(std::move(v));
+        }
+        const size_t to = PartitionOf(key, key_types, g.partitions());
+        std::string& s = tuples[to];
+        s += s.empty() ? "(" : ",(";
+        for (size_t col = 0; col < types.size(); ++col)
+          s += (col ? "," : "") + LiteralAt(b.column(col), types[col], row);
+        s += ")";
+        if (s.size() > (1u << 20)) XP_RETURN_IF_ERROR(flush(to));
+      }
+    }
+  }
+  for (size_t part = 0; part < g.partitions(); ++part)
+    XP_RETURN_IF_ERROR(flush(part));
+  return Status::OK();
+}
+
+Status ClusterStore::CreateTable(TableSchema schema, bool if_not_exists) {
+  if (!catalog_.HasDatabase(schema.database))
+    return Status::SqlError(1049, "42000",
+                            "Unknown database '" + schema.database + "'");
+  if (catalog_.FindTable(schema.database, schema.name).ok()) {
+    if (if_not_exists) return Status::OK();
+    return Status::SqlError(1050, "42S01",
+                            "Table '" + schema.name + "' already exists");
+  }
+  if (IsReservedName(schema.name))
+    return Status::SqlError(1103, "42000",
+                            "Incorrect table name '" + schema.name + "'");
+  XP_RETURN_IF_ERROR(PlaceForUniqueKeys(&schema));
+  // The id is the sequence number its catalog entry is about to get.
+  XP_RETURN_IF_ERROR(
+      ApplyCreateTable(schema, static_cast<uint64_t>(log_seq_ + 1)));
+  XP_ASSIGN_OR_RETURN(const TableSchema* t,
+                      catalog_.FindTable(schema.database, schema.name));
+  Placement& placed = placements_[Key(schema.database, schema.name)];
+  placed.global = NeededGlobal(*t, placed);
+  const Placement p = placed;
+  // Physical tables, undone on failure.
+  Status st;
+  size_t globals = 0;
+  for (; globals < p.global.size() && st.ok(); ++globals)
+    st = CreateGlobal(*t, p.global[globals]);
+  size_t made = 0;
+  for (; made < p.partitions() && st.ok(); ++made) {
+    // A physical table of that name is garbage the catalog does not know
+    // (a DDL that timed out on its DN, a DROP that did not reach it): it
+    // goes first, so no old rows come back.
+    const std::string phys =
+        QuoteIdent(t->database) + "." + QuoteIdent(p.name[made]);
+    st = Admin(p.dn[made], "DROP TABLE IF EXISTS " + phys).status();
+    if (st.ok())
+      st = Admin(p.dn[made],
+                 "CREATE TABLE " + QuoteIdent(t->database) + "." +
+                     exec::CreateTableText(*t, p.name[made], false).substr(13))
+               .status();
+    if (!st.ok()) break;
+  }
+  if (st.ok())
+    st = AppendLog("table", Key(t->database, t->name), TableEntry(*t, p));
+  if (!st.ok()) {
+    for (size_t i = 0; i < made; ++i)
+      (void)Admin(p.dn[i], "DROP TABLE IF EXISTS " + QuoteIdent(t->database) +
+                               "." + QuoteIdent(p.name[i]));
+    for (size_t i = 0; i < globals; ++i) DropGlobal(t->database, p.global[i]);
+    placements_.erase(Key(schema.database, schema.name));
+    (void)catalog_.DropTable(schema.database, schema.name, true);
+    return st;
+  }
+  NameGlobal(*t, p);
+  return Status::OK();
+}
+
+Status ClusterStore::DropTable(std::string_view database,
+                               std::string_view table) {
+  XP_ASSIGN_OR_RETURN(const TableSchema* t,
+                      catalog_.FindTable(database, table));
+  const std::string key = Key(t->database, t->name);
+  const Placement p = placements_[key];
+  XP_RETURN_IF_ERROR(AppendLog("droptable", key, ""));
+  placements_.erase(key);
+  {
+    // A table created again under this name counts from 1.
+    std::lock_guard<std::mutex> lock(auto_mu_);
+    auto_next_.erase(key);
+  }
+  const std::string db(database);
+  XP_RETURN_IF_ERROR(catalog_.DropTable(database, table, false));
+  Status first;
+  for (size_t i = 0; i < p.partitions(); ++i) {
+    Status st = Admin(p.dn[i], "DROP TABLE IF EXISTS " + QuoteIdent(db) + "." +
+                                   QuoteIdent(p.name[i]))
+                    .status();
+    if (first.ok() && !st.ok()) first = st;
+  }
+  for (const GlobalIndex& g : p.global) DropGlobal(db, g);
+  return first;
+}
+
+Status ClusterStore::TruncateTable(std::string_view database,
+                                   std::string_view table) {
+  XP_ASSIGN_OR_RETURN(const TableSchema* t,
+                      catalog_.FindTable(database, table));
+  const Placement* p = PlacementOf(*t);
+  for (size_t i = 0; i < p->partitions(); ++i)
+    XP_RETURN_IF_ERROR(Admin(p->dn[i], "TRUNCATE TABLE " +
+                                           QuoteIdent(t->database) + "." +
+                                           QuoteIdent(p->name[i]))
+                           .status());
+  for (const GlobalIndex& g : p->global)
+    for (size_t i = 0; i < g.partitions(); ++i)
+      XP_RETURN_IF_ERROR(Admin(g.dn[i], "TRUNCATE TABLE " +
+                                            QuoteIdent(t->database) + "." +
+                                            QuoteIdent(g.name[i]))
+                             .status());
+  std::lock_guard<std::mutex> lock(auto_mu_);
+  auto_next_.erase(Key(t->database, t->name));
+  return Status::OK();
+}
+
+Status ClusterStore::AlterTable(TableSchema schema,
+                                std::vector<int> column_source) {
+  XP_ASSIGN_OR_RETURN(TableSchema * old,
+                      catalog_.MutableTable(schema.database, schema.name));
+  bool same_columns = schema.columns.size() == old->columns.size();
+  for (size_t i = 0; same_columns && i < column_source.size(); ++i)
+    same_columns = column_source[i] == static_cast<int>(i);
+  if (!same_columns)
+    return Status::SqlError(1235, "42000",
+                            "This version of MySQL doesn't yet support "
+                            "'ALTER TABLE ... ADD/DROP COLUMN through a "
+                            "compute node'");
+  Placement p = *PlacementOf(*old);
+  auto has = [](const TableSchema& t, uint32_t id) {
+    for (const auto& i : t.indexes)
+      if (i.id == id) return true;
+    return false;
+  };
+  // Unique keys added that need a global index: made and filled first, so
+  // a duplicate key (1062) changes nothing.
+  std::vector<GlobalIndex> added = NeededGlobal(schema, p);
+  for (size_t i = 0; i < added.size(); ++i) {
+    {
+      // A duplicate's 1062 names the index ('t.key').
+      std::lock_guard<std::mutex> lock(names_mu_);
+      global_names_[{p.id, added[i].number}] =
+          schema.name + "." + added[i].index;
+    }
+    Status st = CreateGlobal(schema, added[i]);
+    if (st.ok()) st = Backfill(schema, p, added[i]);
+    if (!st.ok()) {
+      for (size_t k = 0; k <= i; ++k) DropGlobal(schema.database, added[k]);
+      return st;
+    }
+  }
+  std::vector<GlobalIndex> dropped;
+  for (auto it = p.global.begin(); it != p.global.end();) {
+    bool kept = false;
+    for (const auto& idx : schema.indexes)
+      kept = kept || (plan::NameEquals(idx.name, it->index) &&
+                      (idx.unique || idx.global));
+    if (kept) {
+      XP_RETURN_IF_ERROR(ResolveGlobal(schema, p, &*it));
+      ++it;
+    } else {
+      dropped.push_back(std::move(*it));
+      it = p.global.erase(it);
+    }
+  }
+  for (GlobalIndex& g : added) p.global.push_back(std::move(g));
+  std::vector<std::string> steps;  // per partition, %T = physical name
+  for (const auto& idx : schema.indexes) {
+    if (has(*old, idx.id)) continue;
+    if ((idx.unique || idx.primary) && p.kind == Placement::Kind::kHash &&
+        p.partitions() > 1 && !CoversPartitionKey(idx, p.columns) &&
+        p.Global(idx.name) == nullptr) {
+      XP_ASSIGN_OR_RETURN(bool empty, Empty(schema, p));
+      if (!p.implicit || p.id == 0 || !empty)
+        return UniqueNotCovered(schema, idx);
+      return PlaceSingle(std::move(schema), p, old);
+    }
+    std::string cols;
+    for (size_t k = 0; k < idx.columns.size(); ++k)
+      cols +=
+          (k ? "," : "") +
+          QuoteIdent(schema.columns[static_cast<size_t>(idx.columns[k])].name) +
+          (k < idx.desc.size() && idx.desc[k] ? " DESC" : "");
+    steps.push_back(
+        std::string(idx.unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ") +
+        QuoteIdent(idx.name) + " ON %T (" + cols + ")");
+  }
+  for (const auto& idx : old->indexes)
+    if (!has(schema, idx.id))
+      steps.push_back("DROP INDEX " + QuoteIdent(idx.name) + " ON %T");
+  auto undo_added = [&] {
+    for (const GlobalIndex& g : p.global)
+      if (PlacementOf(*old)->Global(g.index) == nullptr)
+        DropGlobal(schema.database, g);
+  };
+  for (const std::string& step : steps) {
+    for (size_t i = 0; i < p.partitions(); ++i) {
+      std::string sql = step;
+      const size_t at = sql.find("%T");
+      sql.replace(at, 2,
+                  QuoteIdent(schema.database) + "." + QuoteIdent(p.name[i]));
+      Status st = Admin(p.dn[i], sql).status();
+      if (!st.ok()) {
+        undo_added();
+        return st;
+      }
+    }
+  }
+  Status st = AppendLog("table", Key(schema.database, schema.name),
+                        TableEntry(schema, p));
+  if (!st.ok()) {
+    undo_added();
+    return st;
+  }
+  // Logged: the dropped indexes' tables are garbage now.
+  for (const GlobalIndex& g : dropped) DropGlobal(schema.database, g);
+  *old = std::move(schema);
+  placements_[Key(old->database, old->name)] = p;
+  NameGlobal(*old, p);
+  return Status::OK();
+}
+
+Result<bool> ClusterStore::Empty(const TableSchema& t, const Placement& p) {
+  for (size_t i = 0; i < p.partitions(); ++i) {
+    XP_ASSIGN_OR_RETURN(
+        StmtResult r,
+        Admin(p.dn[i], "SELECT 1 FROM " + QuoteIdent(t.database) + "." +
+                           QuoteIdent(p.name[i]) + " LIMIT 1"));
+    if (!r.sets.empty() && !r.sets[0].rows.empty()) return false;
+  }
+  return true;
+}
+
+Status ClusterStore::PlaceSingle(TableSchema schema, const Placement& from,
+                                 TableSchema* old) {
+  using Kind = sql::PartitionSpec::Kind;
+  schema.partition.kind = Kind::kSingle;
+  schema.partition.columns.clear();
+  schema.partition.partitions = 0;
+  Placement p;
+  p.kind = Placement::Kind::kSingle;
+  p.id = from.id;
+  p.name.push_back(PhysicalName(from.id, -1));
+  p.dn.push_back(0);
+  const std::string db = QuoteIdent(schema.database) + ".";
+  const std::string phys = db + QuoteIdent(p.name[0]);
+  XP_RETURN_IF_ERROR(Admin(0, "DROP TABLE IF EXISTS " + phys).status());
+  XP_RETURN_IF_ERROR(
+      Admin(0, "CREATE TABLE " + db +
+                   exec::CreateTableText(schema, p.name[0], false).substr(13))
+          .status());
+  // Logged before the partitions go: a failure after leaves garbage
+  // partitions the catalog no longer names, never a table without data.
+  Status st = AppendLog("table", Key(schema.database, schema.name),
+                        TableEntry(schema, p));
+  if (!st.ok()) {
+    (void)Admin(0, "DROP TABLE IF EXISTS " + phys);
+    return st;
+  }
+  for (size_t i = 0; i < from.partitions(); ++i)
+    (void)Admin(from.dn[i],
+                "DROP TABLE IF EXISTS " + db + QuoteIdent(from.name[i]));
+  LOG(INFO) << "table " << schema.database << "." << schema.name
+            << " placed SINGLE: a unique key it gained does not include its "
+               "partition key";
+  placements_[Key(schema.database, schema.name)] = std::move(p);
+  *old = std::move(schema);
+  return Status::OK();
+}
+
+Result<int64_t> ClusterStore::NextAutoIncrement(const TableSchema& t,
+                                                size_t count) {
+  const std::string key = Key(t.database, t.name);
+  std::lock_guard<std::mutex> lock(auto_mu_);
+  auto it = auto_next_.find(key);
+  if (it == auto_next_.end()) {
+    // First use since start: continue after the largest stored value.
+    int col = -1;
+    for (size_t i = 0; i < t.columns.size(); ++i)
+      if (t.columns[i].auto_increment) col = static_cast<int>(i);
+    int64_t max = 0;
+    const Placement* p = PlacementOf(t);
+    for (size_t i = 0; p != nullptr && i < p->partitions(); ++i) {
+      XP_ASSIGN_OR_RETURN(
+          StmtResult r,
+          Admin(p->dn[i],
+                "SELECT MAX(" +
+                    QuoteIdent(t.columns[static_cast<size_t>(col)].name) +
+                    ") FROM " + QuoteIdent(t.database) + "." +
+                    QuoteIdent(p->name[i])));
+      if (!r.sets.empty() && !r.sets[0].rows.empty() &&
+          !r.sets[0].rows[0][0].empty()) {
+        const std::string v = Text(r.sets[0], r.sets[0].rows[0], 0);
+        max = std::max<int64_t>(max, std::stoll(v));
+      }
+    }
+    it = auto_next_.emplace(key, max + 1).first;
+  }
+  const int64_t first = it->second;
+  it->second += static_cast<int64_t>(count);
+  return first;
+}
+
+void ClusterStore::ObserveAutoIncrement(const TableSchema& t, int64_t value) {
+  std::lock_guard<std::mutex> lock(auto_mu_);
+  auto it = auto_next_.find(Key(t.database, t.name));
+  if (it != auto_next_.end() && value >= it->second) it->second = value + 1;
+}
+
+Status ClusterStore::SaveView(const std::string& key,
+                              const sql::CreateViewStatement* view) {
+  if (view == nullptr) return AppendLog("dropview", key, "");
+  return AppendLog("view", key, sql::ToSql(*view));
+}
+
+std::unique_ptr<exec::StoreSession> ClusterStore::NewSession() {
+  return std::make_unique<ClusterSession>(this);
+}
+
+}  // namespace xp::cn

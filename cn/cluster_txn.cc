@@ -1,0 +1,354 @@
+// A cluster session's connections to DNs, its branches, statement
+// savepoints and two-phase commit (cluster_session.h).
+
+#include "cn/cluster_session.h"
+
+namespace xp::cn {
+
+std::chrono::milliseconds ClusterSession::DnTimeout() const {
+  const uint32_t base = store_->options().dn_timeout_ms;
+  return std::chrono::milliseconds(
+      gate_timeout_ms_ != 0 ? int64_t{std::min(base, gate_timeout_ms_)}
+      : MayWaitForLocks()   ? base + lock_wait_ms_
+                            : int64_t{base});
+}
+
+Result<Client*> ClusterSession::Conn(size_t dn) {
+  if (!conns_[dn]) {
+    XP_ASSIGN_OR_RETURN(std::unique_ptr<Client> fresh,
+                        store_->Connect(dn, gate_timeout_ms_));
+    SetConn(dn, std::move(fresh));
+    // The DN is reachable again: commits that could not finish there do.
+    store_->FinishUnfinished(dn);
+    if (lock_wait_set_) XP_RETURN_IF_ERROR(SendLockWait(dn));
+  }
+  // Whatever goes out next must not land behind a stream's unread replies.
+  if (!streams_.empty()) XP_RETURN_IF_ERROR(Unblock(dn));
+  conns_[dn]->set_timeout(DnTimeout());
+  return conns_[dn].get();
+}
+
+void ClusterSession::SetLocking(Xp::Plan::TxnContext* txn) const {
+  using Txn = Xp::Plan::TxnContext;
+  txn->set_lock(read_lock_ == sql::LockMode::kUpdate ? Txn::UPDATE
+                                                     : Txn::SHARE);
+  if (read_wait_ == sql::LockWait::kNowait) txn->set_lock_wait(Txn::NOWAIT);
+  if (read_wait_ == sql::LockWait::kSkipLocked)
+    txn->set_lock_wait(Txn::SKIP_LOCKED);
+}
+
+Status ClusterSession::SendLockWait(size_t dn) {
+  XP_RETURN_IF_ERROR(Settle(dn));
+  Result<StmtResult> r = conns_[dn]->Execute(
+      "SET innodb_lock_wait_timeout = " + std::to_string(lock_wait_ms_ / 1000));
+  return r.ok() ? Status::OK() : DnError(dn, r.status());
+}
+
+Status ClusterSession::SetLockWait(const Value& v) {
+  lock_wait_ms_ = std::get<int64_t>(v) * 1000;  // validated by the engine
+  lock_wait_set_ = true;
+  for (size_t dn = 0; dn < conns_.size(); ++dn)
+    if (conns_[dn]) XP_RETURN_IF_ERROR(SendLockWait(dn));
+  return Status::OK();
+}
+
+Status ClusterSession::Settle(size_t dn) {
+  while (pending_[dn] > 0 && conns_[dn]) {
+    --pending_[dn];
+    Result<StmtResult> r = conns_[dn]->ReadResult();
+    if (!r.ok() && conns_[dn]->last_error().code == 0)
+      return DnError(dn, r.status());  // the connection, not the statement
+  }
+  pending_[dn] = 0;
+  return Status::OK();
+}
+
+Status ClusterSession::DnError(size_t dn, const Status& st) {
+  if (st.code() == Status::Code::kAborted && conns_[dn]) {
+    const ServerError e = conns_[dn]->last_error();
+    if (e.code != 0) {
+      if (e.fatal) {
+        SetConn(dn, nullptr);
+        pending_[dn] = 0;
+        if (branches_[dn].active()) {
+          lost_branch_ = true;
+          branches_[dn] = Branch();
+        }
+      }
+      return store_->FromDn(e.code, e.sql_state, e.msg);
+    }
+  }
+  if (st.sql_code() != 0) return st;
+  if (st.IsTimedOut()) store_->SetQuiet(dn, true);
+  SetConn(dn, nullptr);
+  pending_[dn] = 0;
+  if (branches_[dn].active()) {
+    lost_branch_ = true;
+    branches_[dn] = Branch();
+  }
+  return Unreachable(dn, store_->options().dns[dn], st);
+}
+
+Result<StmtResult> ClusterSession::Run(size_t dn, const std::string& sql) {
+  XP_ASSIGN_OR_RETURN(Client * c, Conn(dn));
+  XP_RETURN_IF_ERROR(Settle(dn));
+  Result<StmtResult> r = c->Execute(sql);
+  if (!r.ok()) return DnError(dn, r.status());
+  return r;
+}
+
+Status ClusterSession::Pipeline(
+    const std::vector<std::pair<size_t, std::vector<std::string>>>& work,
+    std::vector<std::vector<StmtResult>>* results) {
+  if (results != nullptr) results->assign(work.size(), {});
+  Status first;
+  auto note = [&](const Status& st) {
+    if (first.ok() && !st.ok()) first = st;
+  };
+  std::vector<size_t> sent(work.size(), 0);
+  for (size_t i = 0; i < work.size(); ++i) {
+    const size_t dn = work[i].first;
+    Result<Client*> c = Conn(dn);
+    if (c.ok()) {
+      Status settled = Settle(dn);
+      if (!settled.ok()) c = settled;
+    }
+    if (!c.ok()) {
+      note(c.status());
+      continue;
+    }
+    for (const std::string& sql : work[i].second) {
+      Status st = (*c)->SendExecute(sql);
+      if (!st.ok()) {
+        note(DnError(dn, st));
+        break;
+      }
+      ++sent[i];
+    }
+  }
+  for (size_t i = 0; i < work.size(); ++i) {
+    const size_t dn = work[i].first;
+    for (size_t k = 0; k < sent[i] && conns_[dn]; ++k) {
+      Result<StmtResult> r = conns_[dn]->ReadResult();
+      if (!r.ok()) {
+        note(DnError(dn, r.status()));
+      } else if (results != nullptr) {
+        (*results)[i].push_back(std::move(*r));
+      }
+    }
+  }
+  return first;
+}
+
+Status ClusterSession::StartBranches(const std::vector<size_t>& dns,
+                                     Branch::Kind kind,
+                                     std::optional<size_t> needed) {
+  if (kind == Branch::Kind::kXa && xid_.empty()) xid_ = store_->NewXid();
+  const std::string start = kind == Branch::Kind::kXa
+                                ? "XA START '" + xid_ + "'"
+                                : "START TRANSACTION WITH CONSISTENT SNAPSHOT";
+  std::vector<std::pair<size_t, std::vector<std::string>>> work;
+  for (size_t dn : dns)
+    if (!branches_[dn].active()) work.push_back({dn, {start}});
+  if (work.empty()) return Status::OK();
+  if (needed && work.size() > 1) {
+    // Connections first, outside the gate, each given the gate's bound: a
+    // DN this statement does not need and that does not answer is left
+    // out now.
+    gate_timeout_ms_ = kGateWaitMs;
+    for (auto it = work.begin(); it != work.end();) {
+      Result<Client*> c = Conn(it->first);
+      if (c.ok() || it->first == *needed) {
+        ++it;
+        continue;
+      }
+      unjoined_[it->first] = true;
+      it = work.erase(it);
+    }
+    gate_timeout_ms_ = 0;
+  }
+  Status st;
+  std::vector<std::vector<StmtResult>> results;
+  {
+    std::unique_lock<std::shared_mutex> gate(store_->commit_gate(),
+                                             std::defer_lock);
+    if (work.size() > 1) {
+      gate.lock();
+      gate_timeout_ms_ = kGateWaitMs;
+    }
+    st = Pipeline(work, &results);
+    gate_timeout_ms_ = 0;
+  }
+  Status needed_st;
+  for (size_t i = 0; i < work.size(); ++i) {
+    const size_t dn = work[i].first;
+    const bool started = results[i].size() == 1;
+    if (started && conns_[dn]) {
+      branches_[dn].kind = kind;
+    } else if (needed && *needed != dn) {
+      unjoined_[dn] = true;  // left out; the transaction goes on
+    } else if (needed_st.ok()) {
+      needed_st = st.ok() ? Status::IOError("no branch") : st;
+    }
+  }
+  if (needed) st = needed_st;
+  if (!st.ok()) {
+    (void)EndBranches(false);
+    return st;
+  }
+  return Status::OK();
+}
+
+Status ClusterSession::EnsureBranch(size_t dn, bool write, bool xa) {
+  if (in_txn_) {
+    if (!AnyBranch()) {
+      std::vector<size_t> all;
+      for (size_t d = 0; d < branches_.size(); ++d) {
+        if (d != dn && store_->Quiet(d)) {
+          unjoined_[d] = true;
+        } else {
+          all.push_back(d);
+        }
+      }
+      XP_RETURN_IF_ERROR(StartBranches(all, Branch::Kind::kXa, dn));
+    }
+    if (!branches_[dn].active() && unjoined_[dn]) {
+      return Status::SqlError(
+          1429, "HY000",
+          "Unable to connect to foreign data source: data node " +
+              std::to_string(dn) +
+              " did not answer when this transaction began, so it is not "
+              "part of it; ROLLBACK and retry");
+    }
+    if (!branches_[dn].active())
+      return Status::SqlError(1402, "XA100",
+                              "XA_RBROLLBACK: Transaction branch was rolled "
+                              "back (data node " +
+                                  std::to_string(dn) + " was lost)");
+  } else if (xa && !branches_[dn].active()) {
+    XP_RETURN_IF_ERROR(StartBranches({dn}, Branch::Kind::kXa));
+  }
+  if (write) branches_[dn].wrote = true;
+  return Status::OK();
+}
+
+Status ClusterSession::EndBranches(bool commit) {
+  if (lost_branch_) commit = false;
+  bool only_plain = true;
+  for (const Branch& b : branches_)
+    if (b.kind == Branch::Kind::kXa) only_plain = false;
+  if (only_plain && !lost_branch_) {
+    // Read-only snapshots: their COMMIT goes out now and its reply is read
+    // before the connection's next request (Settle), not waited for.
+    for (size_t d = 0; d < branches_.size(); ++d) {
+      if (branches_[d].kind != Branch::Kind::kPlain) continue;
+      branches_[d] = Branch();
+      if (!conns_[d]) continue;
+      Status st = conns_[d]->SendExecute(commit ? "COMMIT" : "ROLLBACK");
+      if (st.ok()) {
+        ++pending_[d];
+      } else {
+        (void)DnError(d, st);
+      }
+    }
+    return Status::OK();
+  }
+  const std::string xid = xid_;
+  const std::string q = "'" + xid + "'";
+  std::vector<std::pair<size_t, std::vector<std::string>>> one_phase;
+  std::vector<size_t> writers;
+  for (size_t d = 0; d < branches_.size(); ++d) {
+    if (branches_[d].kind == Branch::Kind::kXa && branches_[d].wrote)
+      writers.push_back(d);
+  }
+  const bool two_phase = commit && writers.size() > 1;
+  for (size_t d = 0; d < branches_.size(); ++d) {
+    const Branch& b = branches_[d];
+    if (b.kind == Branch::Kind::kPlain) {
+      one_phase.push_back({d, {commit ? "COMMIT" : "ROLLBACK"}});
+    } else if (b.kind == Branch::Kind::kXa && !(two_phase && b.wrote)) {
+      one_phase.push_back(
+          {d,
+           {"XA END " + q,
+            commit ? "XA COMMIT " + q + " ONE PHASE" : "XA ROLLBACK " + q}});
+    }
+  }
+  Status out;
+  if (!two_phase) {
+    out = Pipeline(one_phase);
+  } else {
+    // Phase one: every writer prepares (read-only branches just end).
+    std::vector<std::pair<size_t, std::vector<std::string>>> prepare =
+        one_phase;
+    for (size_t d : writers)
+      prepare.push_back({d, {"XA END " + q, "XA PREPARE " + q}});
+    out = Pipeline(prepare);
+    Failpoint("before_commit_log");
+    if (out.ok()) {
+      // The decision is durable before any branch commits: a CN that dies
+      // from here on has its prepared branches committed at its restart.
+      out = Run(0, "INSERT INTO `xp_system`.`commit_log` (xid) VALUES ('" +
+                       xid + "')")
+                .status();
+    }
+    Failpoint("after_commit_log");
+    std::vector<std::pair<size_t, std::vector<std::string>>> finish;
+    for (size_t d : writers)
+      finish.push_back({d, {(out.ok() ? "XA COMMIT " : "XA ROLLBACK ") + q}});
+    Status lost;
+    if (out.ok() && FailpointSet("lose_dn1_in_phase_two") &&
+        conns_.size() > 1) {
+      // As if DN 1 went away just before its XA COMMIT.
+      finish.erase(std::remove_if(finish.begin(), finish.end(),
+                                  [](const auto& w) { return w.first == 1; }),
+                   finish.end());
+      SetConn(1, nullptr);
+      pending_[1] = 0;
+      lost = Status::IOError("failpoint: data node 1 lost in phase two");
+    }
+    Status st;
+    {
+      // Phase two never overlaps a consistent snapshot being taken.
+      std::shared_lock<std::shared_mutex> gate(store_->commit_gate());
+      gate_timeout_ms_ = kGateWaitMs;
+      st = Pipeline(finish);
+      gate_timeout_ms_ = 0;
+    }
+    if (st.ok()) st = lost;
+    if (out.ok() && !st.ok()) {
+      // Committed, but not everywhere yet: the branches left prepared are
+      // committed when their DN is reconnected (or at the next CN start).
+      LOG(WARNING) << "xid " << xid << ": phase two failed (" << st.ToString()
+                   << "); finished when the data node is back";
+      store_->Unfinished(xid, writers);
+    } else if (out.ok()) {
+      (void)store_->ForgetCommit(xid);
+    }
+  }
+  const bool lost = lost_branch_;
+  for (Branch& b : branches_) b = Branch();
+  xid_.clear();
+  lost_branch_ = false;
+  if (lost && out.ok())
+    return Status::SqlError(1402, "XA100",
+                            "XA_RBROLLBACK: Transaction branch was rolled back "
+                            "(a data node was lost); the transaction was "
+                            "rolled back");
+  return out;
+}
+
+Status ClusterSession::Commit() {
+  Status st = EndBranches(true);
+  in_txn_ = false;
+  unjoined_.assign(unjoined_.size(), false);
+  return st;
+}
+
+Status ClusterSession::Rollback() {
+  Status st = EndBranches(false);
+  in_txn_ = false;
+  unjoined_.assign(unjoined_.size(), false);
+  return st;
+}
+
+}  // namespace xp::cn

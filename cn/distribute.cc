@@ -1,0 +1,283 @@
+// The distribute pass (which parts of a plan run on DNs) and partition
+// pruning (cluster_session.h).
+
+#include "cn/cluster_session.h"
+
+namespace xp::cn {
+
+// ------------------------------------------------------------- distribute
+
+namespace {
+
+// Whether every aggregate can be split into partial + final states.
+bool Splittable(const LogicalNode& agg) {
+  for (const auto& a : agg.aggs) {
+    if (a.distinct || a.func == plan::AggFunc::kGroupConcat ||
+        a.func == plan::AggFunc::kAnyValue)
+      return false;
+  }
+  return true;
+}
+
+bool HasSubquery(const plan::BoundExpr& e) {
+  if (e.op == plan::ExprOp::kSubquery) return true;
+  for (const auto& a : e.args)
+    if (HasSubquery(*a)) return true;
+  return false;
+}
+
+// Whether a DN can run `n` (the root of a would-be fragment): everything
+// but subquery expressions serializes (plan/serde.h), and the DN's
+// validator takes expressions up to its nesting limit (the fragment's few
+// operators nest too). What a DN cannot take stays on the CN.
+bool ShippableExpr(const plan::BoundExpr& e) {
+  constexpr size_t kFragmentNodes = 8;
+  static const plan::PlanLimits kLimits;
+  size_t nodes = 0;
+  const size_t height = plan::Height(e, &nodes);
+  return !HasSubquery(e) && height + kFragmentNodes <= kLimits.max_depth &&
+         nodes * 2 <= kLimits.max_nodes;
+}
+
+bool Shippable(const LogicalNode& n) {
+  if (n.predicate && !ShippableExpr(*n.predicate)) return false;
+  for (const auto& e : n.exprs)
+    if (!ShippableExpr(*e)) return false;
+  return true;
+}
+
+// Moves `node` (whose child 0 is a Remote) into the fragment when a DN can
+// run it; returns the new subtree root.
+LogicalNodePtr Absorb(LogicalNodePtr node, bool sql_only) {
+  LogicalNode& remote = *node->children[0];
+  if (remote.remote_sealed || sql_only) return node;
+  switch (node->kind) {
+    case NodeKind::kFilter:
+    case NodeKind::kProject: {
+      LogicalNodePtr frag = std::move(remote.children[0]);
+      LogicalNodePtr r = std::move(node->children[0]);
+      node->children[0] = std::move(frag);
+      if (!Shippable(*node)) {
+        // Put things back.
+        r->children[0] = std::move(node->children[0]);
+        node->children[0] = std::move(r);
+        return node;
+      }
+      r->children[0] = std::move(node);
+      plan::DeriveTypes(r.get());
+      return r;
+    }
+    case NodeKind::kLimit: {
+      // Each DN returns its first offset + limit rows; the CN applies the
+      // limit again.
+      auto copy = plan::MakeLimit(std::move(remote.children[0]),
+                                  *node->limit + node->offset, 0);
+      remote.children[0] = std::move(copy);
+      remote.remote_sealed = true;
+      return node;
+    }
+    case NodeKind::kSort: {
+      if (!node->limit) return node;
+      auto copy = plan::MakeSort(std::move(remote.children[0]), node->sort_keys,
+                                 *node->limit + node->offset, 0);
+      if (!Shippable(*copy)) {
+        remote.children[0] = std::move(copy->children[0]);
+        return node;
+      }
+      remote.children[0] = std::move(copy);
+      remote.remote_sealed = true;
+      return node;
+    }
+    case NodeKind::kAggregate: {
+      if (node->agg_mode != plan::AggMode::kComplete || !Splittable(*node))
+        return node;
+      // DN: partial states; CN: the final aggregate over them.
+      std::vector<plan::AggSpec> partial = node->aggs;
+      auto part = plan::MakeAggregate(std::move(remote.children[0]),
+                                      node->group_columns, partial,
+                                      plan::AggMode::kPartial);
+      if (!Shippable(*part)) {
+        remote.children[0] = std::move(part->children[0]);
+        return node;
+      }
+      std::vector<int> groups;
+      for (size_t i = 0; i < node->group_columns.size(); ++i)
+        groups.push_back(static_cast<int>(i));
+      std::vector<plan::AggSpec> final_aggs = node->aggs;
+      int col = static_cast<int>(groups.size());
+      for (auto& a : final_aggs) {
+        a.column = col;
+        col += a.func == plan::AggFunc::kAvg ? 2 : 1;
+      }
+      remote.children[0] = std::move(part);
+      remote.remote_sealed = true;
+      plan::DeriveTypes(&remote);
+      auto fin = plan::MakeAggregate(std::move(node->children[0]), groups,
+                                     final_aggs, plan::AggMode::kFinal);
+      return fin;
+    }
+    default:
+      return node;
+  }
+}
+
+LogicalNodePtr DistributeNode(LogicalNodePtr node, bool sql_only) {
+  if (IsScan(node->kind)) {
+    auto r = std::make_unique<LogicalNode>();
+    r->kind = NodeKind::kRemote;
+    r->children.push_back(std::move(node));
+    plan::DeriveTypes(r.get());
+    return r;
+  }
+  if (node->kind == NodeKind::kRemote) return node;
+  for (auto& c : node->children) c = DistributeNode(std::move(c), sql_only);
+  if (node->children.size() == 1 &&
+      node->children[0]->kind == NodeKind::kRemote)
+    return Absorb(std::move(node), sql_only);
+  return node;
+}
+
+}  // namespace
+
+Status ClusterSession::Distribute(LogicalNodePtr* root) {
+  *root = DistributeNode(std::move(*root), ship_sql_);
+  return Annotate(root->get());
+}
+
+Result<ClusterSession::Targets> ClusterSession::TargetsOf(
+    const LogicalNode& fragment) {
+  Targets t;
+  t.leaf = Leaf(fragment);
+  t.placement = store_->PlacementOf(*t.leaf->table);
+  if (t.placement == nullptr)
+    return Status::Internal("no placement for " + t.leaf->table->name);
+  XP_ASSIGN_OR_RETURN(t.parts,
+                      TargetPartitions(fragment, *t.placement, &t.keys));
+  const LogicalNode& leaf = *t.leaf;
+  if (leaf.kind == NodeKind::kGet && !t.placement->global.empty() &&
+      leaf.index >= 0 && t.keys.empty() && !leaf.keys.empty()) {
+    const plan::IndexSchema& idx =
+        leaf.table->indexes[static_cast<size_t>(leaf.index)];
+    const GlobalIndex* g = t.placement->Global(idx.name);
+    bool full = g != nullptr;
+    for (const auto& k : leaf.keys)
+      full = full && k.size() == idx.columns.size();
+    if (full) t.via = g;
+  }
+  return t;
+}
+
+Status ClusterSession::Annotate(LogicalNode* n) {
+  for (auto& c : n->children) {
+    if (n->kind != NodeKind::kRemote) XP_RETURN_IF_ERROR(Annotate(c.get()));
+  }
+  if (n->kind != NodeKind::kRemote) return Status::OK();
+  const LogicalNode& fragment = *n->children[0];
+  XP_ASSIGN_OR_RETURN(Targets targets, TargetsOf(fragment));
+  const LogicalNode& leaf = *targets.leaf;
+  const Placement* p = targets.placement;
+  const std::vector<size_t>& parts = targets.parts;
+  const std::vector<std::vector<int>>& keys = targets.keys;
+  std::string info = "to";
+  for (size_t i = 0; i < parts.size(); ++i)
+    info += std::string(i ? ", " : " ") + p->name[parts[i]] + "@dn" +
+            std::to_string(p->dn[parts[i]]);
+  if (targets.via != nullptr) {
+    // The partitions are those the index entries point at (found when the
+    // statement runs); the index's partitions are read first.
+    const GlobalIndex& g = *targets.via;
+    info = "to the partitions of the rows found by global index " +
+           QuoteIdent(g.index) + " (";
+    std::set<size_t> idx_parts;
+    for (const auto& key : leaf.keys) {
+      std::vector<Value> v;
+      std::vector<DataType> types;
+      for (size_t k = 0; k < g.columns.size(); ++k) {
+        const auto& col =
+            leaf.table->columns[static_cast<size_t>(g.columns[k])];
+        Result<Value> conv = plan::ConvertValue(key[k], col.type, col.name);
+        if (!conv.ok() || conv->index() == 0) break;
+        v.push_back(std::move(*conv));
+        types.push_back(col.type);
+      }
+      if (v.size() == g.columns.size())
+        idx_parts.insert(PartitionOf(v, types, g.partitions()));
+    }
+    bool first = true;
+    for (size_t i : idx_parts) {
+      info += (first ? "" : ", ") + g.name[i] + "@dn" + std::to_string(g.dn[i]);
+      first = false;
+      if (std::find(stmt_dns_.begin(), stmt_dns_.end(), g.dn[i]) ==
+          stmt_dns_.end())
+        stmt_dns_.push_back(g.dn[i]);
+    }
+    info += ")";
+  }
+  if (ship_sql_ && fragment.children.empty() && !parts.empty()) {
+    info += " as SQL: " + ScanSql(leaf, p->name[parts.empty() ? 0 : parts[0]],
+                                  keys.empty() ? nullptr : &keys[parts[0]]);
+  } else {
+    info += " as plan";
+  }
+  n->remote_info = std::move(info);
+  for (size_t part : parts) {
+    if (std::find(stmt_dns_.begin(), stmt_dns_.end(), p->dn[part]) ==
+        stmt_dns_.end())
+      stmt_dns_.push_back(p->dn[part]);
+  }
+  // Remote() runs the node with these same targets.
+  targets_.insert_or_assign(n, std::move(targets));
+  return Status::OK();
+}
+
+Result<std::vector<size_t>> ClusterSession::TargetPartitions(
+    const LogicalNode& fragment, const Placement& p,
+    std::vector<std::vector<int>>* keys) {
+  std::vector<size_t> all;
+  const LogicalNode& leaf = *Leaf(fragment);
+  // A Get the optimizer emptied (contradictory keys) reads nothing.
+  if (leaf.kind == NodeKind::kGet && leaf.keys.empty())
+    return std::vector<size_t>{};
+  if (p.kind == Placement::Kind::kBroadcast) {
+    // Any copy will do: the first DN's, or the one this session already
+    // has a transaction branch on.
+    size_t pick = 0;
+    for (size_t i = 0; i < p.partitions(); ++i)
+      if (branches_[p.dn[i]].active()) pick = i;
+    return std::vector<size_t>{pick};
+  }
+  for (size_t i = 0; i < p.partitions(); ++i) all.push_back(i);
+  if (p.kind != Placement::Kind::kHash || p.columns.empty() ||
+      leaf.kind != NodeKind::kGet)
+    return all;
+  const TableSchema& t = *leaf.table;
+  const plan::IndexSchema& idx = t.indexes[static_cast<size_t>(leaf.index)];
+  // Where each partition column sits in the index key.
+  std::vector<size_t> at;
+  std::vector<DataType> types;
+  for (int c : p.columns) {
+    auto it = std::find(idx.columns.begin(), idx.columns.end(), c);
+    if (it == idx.columns.end()) return all;
+    at.push_back(static_cast<size_t>(it - idx.columns.begin()));
+    types.push_back(t.columns[static_cast<size_t>(c)].type);
+  }
+  keys->assign(p.partitions(), {});
+  for (size_t k = 0; k < leaf.keys.size(); ++k) {
+    std::vector<Value> v;
+    for (size_t a : at) {
+      if (a >= leaf.keys[k].size()) {  // a prefix key: every partition
+        keys->clear();
+        return all;
+      }
+      v.push_back(leaf.keys[k][a]);
+    }
+    (*keys)[PartitionOf(v, types, p.partitions())].push_back(
+        static_cast<int>(k));
+  }
+  std::vector<size_t> out;
+  for (size_t i = 0; i < keys->size(); ++i)
+    if (!(*keys)[i].empty()) out.push_back(i);
+  return out;
+}
+
+}  // namespace xp::cn
