@@ -1,0 +1,195 @@
+// Internal to the MySQL front end (mysql_server.h), shared by its files:
+// mysql_server.cc (accepting, the connection: packets, handshake, the
+// COM_* switch, prepared statements) and mysql_result.cc (result sets in
+// the text and binary protocols). Not a public interface.
+#pragma once
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cn/mysql_server.h"
+#include "codec/mysql_packet.h"
+#include "plan/sql/parser.h"
+
+namespace xp::cn {
+
+using namespace xp::mysql;  // NOLINT: protocol constants
+using plan::DataType;
+using plan::TypeId;
+
+inline constexpr uint8_t kCharsetUtf8mb4 = 45;  // utf8mb4_general_ci
+inline constexpr uint8_t kCharsetBinary = 63;
+
+struct ColumnDef {
+  uint8_t type = kTypeVarString;
+  uint16_t flags = 0;
+  uint8_t charset = kCharsetUtf8mb4;
+  uint32_t length = 0;
+  uint8_t decimals = 0;
+};
+
+ColumnDef DefOf(const DataType& t);
+
+void AppendColumnDef(std::string* out, std::string_view name,
+                     const ColumnDef& d);
+
+void AppendBinaryDate(std::string* out, int64_t days);
+
+void AppendBinaryDateTime(std::string* out, int64_t micros);
+
+void AppendBinaryTime(std::string* out, int64_t micros);
+
+// One value of a binary result row (the column is not NULL there).
+void AppendBinaryValue(std::string* out, const exec::Vector& v,
+                       const DataType& t, size_t i);
+
+// A COM_STMT_PREPARE'd statement.
+struct Prepared {
+  std::string sql;
+  uint16_t params = 0;
+  std::vector<uint16_t> param_types;  // from the last EXECUTE that sent them
+  std::vector<std::optional<std::string>> long_data;
+  std::vector<std::string> names;
+  std::vector<DataType> types;
+};
+
+class MysqlServer::Connection : public exec::ResultSink {
+ public:
+  Connection(MysqlServer* server, int fd, uint32_t id)
+      : server_(server), fd_(fd), id_(id) {
+    start_ = std::chrono::steady_clock::now();
+  }
+  ~Connection() override {
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+  void Run();
+  void Shutdown() {
+    closing_ = true;
+    ::shutdown(fd_, SHUT_RDWR);
+    std::lock_guard<std::mutex> lock(mu_);
+    if (engine_) engine_->CancelRunning();
+  }
+  void CancelQuery() {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (engine_) engine_->CancelRunning();
+  }
+  // A statement runs and the client has closed its end (or the socket
+  // failed): nobody will read the answer.
+  bool AbandonedWhileBusy() const {
+    if (!busy_.load(std::memory_order_relaxed) || closing_) return false;
+    pollfd p{fd_, POLLRDHUP, 0};
+    return ::poll(&p, 1, 0) > 0 &&
+           (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
+  }
+  ProcessInfo Info() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    ProcessInfo p;
+    p.id = id_;
+    p.user = user_;
+    p.db = db_;
+    p.command = command_;
+    p.info = info_;
+    p.time_s = std::chrono::duration_cast<std::chrono::seconds>(
+                   std::chrono::steady_clock::now() - start_)
+                   .count();
+    return p;
+  }
+
+  // exec::ResultSink: a SELECT's rows stream straight into packets.
+  Status Columns(const std::vector<std::string>& names,
+                 const std::vector<DataType>& types) override;
+  Status Rows(const exec::Batch& batch, size_t visible) override;
+
+ private:
+  bool ReadPacket(std::string* payload);
+  bool Fill(size_t need);
+  void BeginPacket() {
+    packet_start_ = out_.size();
+    out_.append(4, '\0');
+  }
+  void EndPacket();
+  bool Flush();
+  void WriteOk(uint64_t affected = 0, uint64_t insert_id = 0);
+  void WriteEof();
+  void WriteError(uint32_t code, std::string_view state, std::string_view msg);
+  void WriteError(const Status& st);
+  bool Handshake();
+  void Dispatch(std::string_view packet);
+  void Query(std::string_view sql);
+  void Prepare(std::string_view sql);
+  void Execute(mysql::Reader& r);
+  void FieldList(std::string_view table);
+  // Runs one statement and writes its whole answer.
+  void RunStatement(std::string_view sql,
+                    const std::vector<plan::Value>& params, bool binary);
+  void RunStatement(sql::StmtPtr stmt, const std::vector<plan::Value>& params,
+                    bool binary);
+  // One statement of COM_QUERY: parsed once, then answered here (SHOW
+  // PROCESSLIST, KILL: this server knows the connections) or run.
+  void RunText(std::string_view sql);
+  // A result of text columns made here (SHOW PROCESSLIST).
+  void WriteTextResult(const exec::QueryResult& r);
+  bool Intercept(const sql::Statement& stmt);
+  uint16_t Status16() const {
+    uint16_t s = 0;
+    if (engine_ && engine_->in_transaction()) s |= kStatusInTrans;
+    if (autocommit_) s |= kStatusAutocommit;
+    if (more_results_) s |= kStatusMoreResults;
+    return s;
+  }
+  void SetCommand(const char* command, std::string_view info) {
+    busy_.store(std::strcmp(command, "Sleep") != 0, std::memory_order_relaxed);
+    std::string db = engine_ ? engine_->current_database() : "";
+    std::lock_guard<std::mutex> lock(mu_);
+    db_ = std::move(db);
+    command_ = command;
+    info_ = std::string(info.substr(0, 1024));
+    start_ = std::chrono::steady_clock::now();
+  }
+
+  MysqlServer* server_;
+  int fd_;
+  const uint32_t id_;
+  std::atomic<bool> closing_{false};
+  std::atomic<bool> busy_{false};  // a command other than Sleep runs
+  // Within a multi-statement COM_QUERY: more statements follow this one
+  // (SERVER_MORE_RESULTS_EXISTS in its OK / EOF).
+  bool more_results_ = false;
+  // net_read_timeout / net_write_timeout as set on the socket (SO_RCVTIMEO
+  // / SO_SNDTIMEO; -1: not yet), wait_timeout for the next command.
+  int64_t read_timeout_s_ = -1, write_timeout_s_ = -1;
+  int64_t wait_timeout_s_ = 28800;
+  void ApplyNetTimeouts();
+  // Waits up to wait_timeout for the client's next command; false (after
+  // ERR 4031) when it stayed idle that long.
+  bool WaitForCommand();
+  uint32_t errors_ = 0;  // ERR packets written (ends a multi-statement text)
+  uint32_t caps_ = 0;
+  uint8_t seq_ = 0;
+  std::string out_;
+  size_t packet_start_ = 0;
+  std::string in_;  // bytes read from the socket, from in_pos_ on unused
+  size_t in_pos_ = 0;
+  std::unique_ptr<exec::LocalEngine> engine_;
+  bool autocommit_ = true;
+  mutable std::mutex mu_;  // engine_ pointer, processlist fields
+  // What SHOW PROCESSLIST shows of this connection (copied here by its own
+  // thread: the engine is not read from other threads).
+  std::string user_, command_ = "Connect", info_, db_;
+  std::chrono::steady_clock::time_point start_;
+  std::map<uint32_t, Prepared> stmts_;
+  uint32_t next_stmt_ = 1;
+  // The result set being streamed by the sink.
+  bool binary_ = false;
+  bool columns_sent_ = false;
+  std::vector<DataType> sink_types_;
+};
+
+}  // namespace xp::cn

@@ -1,0 +1,268 @@
+// LocalEngine: CREATE / ALTER / DROP / TRUNCATE TABLE, indexes, views.
+
+#include "plan/exec/engine_internal.h"
+
+namespace xp::exec {
+
+Result<QueryResult> LocalEngine::CreateTable(const sql::Statement& s) {
+  const auto& c = static_cast<const sql::CreateTableStatement&>(s);
+  if (c.as_select || !c.like.name.empty())
+    return NotSupported("CREATE TABLE ... AS/LIKE");
+  XP_ASSIGN_OR_RETURN(plan::TableSchema schema,
+                      plan::BuildTableSchema(c, database_));
+  if (store_->views().count(Key(schema.database, schema.name))) {
+    return Status::SqlError(1050, "42S01",
+                            "Table '" + schema.name + "' already exists");
+  }
+  XP_RETURN_IF_ERROR(store_->CreateTable(std::move(schema), c.if_not_exists));
+  return QueryResult();
+}
+
+namespace {
+
+// The identity map of a table's columns (an ALTER that keeps them).
+std::vector<int> SameColumns(const plan::TableSchema& t) {
+  std::vector<int> m(t.columns.size());
+  for (size_t i = 0; i < m.size(); ++i) m[i] = static_cast<int>(i);
+  return m;
+}
+
+Status CheckIndexColumns(const plan::TableSchema& schema,
+                         const sql::IndexDef& def) {
+  for (const auto& idx : schema.indexes) {
+    if (!def.name.empty() && plan::NameEquals(idx.name, def.name)) {
+      return Status::SqlError(1061, "42000",
+                              "Duplicate key name '" + def.name + "'");
+    }
+  }
+  for (const auto& col : def.columns) {
+    if (schema.FindColumn(col.expr->text) < 0) {
+      return Status::SqlError(
+          1072, "42000",
+          "Key column '" + col.expr->text + "' doesn't exist in table");
+    }
+  }
+  return Status::OK();
+}
+
+// Adds `def` to `schema` with a fresh storage id.
+void AddIndex(const sql::IndexDef& def, plan::TableSchema* schema) {
+  plan::IndexSchema idx;
+  idx.name = def.name.empty() ? def.columns[0].expr->text : def.name;
+  idx.unique = def.kind != sql::IndexDef::Kind::kIndex;
+  idx.global = def.global;
+  for (const auto& col : def.columns) {
+    idx.columns.push_back(schema->FindColumn(col.expr->text));
+    idx.desc.push_back(col.desc);
+  }
+  uint32_t id = 0;
+  for (const auto& other : schema->indexes) id = std::max(id, other.id);
+  idx.id = id + 1;
+  schema->indexes.push_back(std::move(idx));
+}
+
+Status DropIndexNamed(const std::string& name, plan::TableSchema* schema) {
+  for (size_t i = 0; i < schema->indexes.size(); ++i) {
+    if (!plan::NameEquals(schema->indexes[i].name, name)) continue;
+    schema->indexes.erase(schema->indexes.begin() +
+                          static_cast<std::ptrdiff_t>(i));
+    return Status::OK();
+  }
+  return Status::SqlError(
+      1091, "42000", "Can't DROP '" + name + "'; check that column/key exists");
+}
+
+}  // namespace
+
+Result<QueryResult> LocalEngine::CreateIndex(const sql::Statement& s) {
+  const auto& c = static_cast<const sql::CreateIndexStatement&>(s);
+  XP_ASSIGN_OR_RETURN(const plan::TableSchema* current, Schema(c.table));
+  plan::TableSchema schema = *current;
+  XP_RETURN_IF_ERROR(CheckIndexColumns(schema, c.index));
+  AddIndex(c.index, &schema);
+  std::vector<int> same = SameColumns(schema);
+  XP_RETURN_IF_ERROR(store_->AlterTable(std::move(schema), std::move(same)));
+  return QueryResult();
+}
+
+Result<QueryResult> LocalEngine::DropIndex(const sql::Statement& s) {
+  const auto& d = static_cast<const sql::DropIndexStatement&>(s);
+  XP_ASSIGN_OR_RETURN(const plan::TableSchema* current, Schema(d.table));
+  plan::TableSchema schema = *current;
+  XP_RETURN_IF_ERROR(DropIndexNamed(d.name, &schema));
+  std::vector<int> same = SameColumns(schema);
+  XP_RETURN_IF_ERROR(store_->AlterTable(std::move(schema), std::move(same)));
+  return QueryResult();
+}
+
+Result<QueryResult> LocalEngine::AlterTable(sql::Statement& s) {
+  auto& a = static_cast<sql::AlterTableStatement&>(s);
+  XP_ASSIGN_OR_RETURN(const plan::TableSchema* current, Schema(a.table));
+  plan::TableSchema schema = *current;
+  std::vector<int> source = SameColumns(schema);
+  for (auto& action : a.actions) {
+    switch (action.kind) {
+      case sql::AlterAction::Kind::kAddColumn: {
+        if (schema.FindColumn(action.column.name) >= 0) {
+          return Status::SqlError(
+              1060, "42S21",
+              "Duplicate column name '" + action.column.name + "'");
+        }
+        // The column alone through CREATE TABLE's rules.
+        sql::CreateTableStatement one;
+        one.table.name = schema.name;
+        one.columns.push_back(std::move(action.column));
+        XP_ASSIGN_OR_RETURN(plan::TableSchema t,
+                            plan::BuildTableSchema(one, schema.database));
+        if (!t.indexes.empty() && t.indexes[0].primary)
+          return NotSupported("ALTER TABLE ... ADD COLUMN ... PRIMARY KEY");
+        plan::ColumnSchema col = std::move(t.columns[0]);
+        if (col.auto_increment)
+          return NotSupported("ALTER TABLE ... ADD COLUMN ... AUTO_INCREMENT");
+        if (!col.nullable && !col.default_value && !col.default_now) {
+          // MySQL fills existing rows with the type's implicit default.
+          XP_ASSIGN_OR_RETURN(
+              plan::Value zero,
+              plan::ConvertValue(col.type.id == plan::TypeId::kString
+                                     ? plan::Value(std::string())
+                                     : plan::Value(int64_t{0}),
+                                 col.type, col.name));
+          col.default_value = std::move(zero);
+        }
+        const bool unique = !t.indexes.empty();
+        schema.columns.push_back(std::move(col));
+        source.push_back(-1);
+        if (unique) {
+          sql::IndexDef def;
+          def.kind = sql::IndexDef::Kind::kUnique;
+          auto e = std::make_unique<sql::Expr>();
+          e->kind = sql::ExprKind::kColumn;
+          e->text = schema.columns.back().name;
+          def.columns.push_back(sql::OrderItem{std::move(e), false});
+          AddIndex(def, &schema);
+        }
+        break;
+      }
+      case sql::AlterAction::Kind::kDropColumn: {
+        const int c = schema.FindColumn(action.name);
+        if (c < 0) {
+          return Status::SqlError(
+              1091, "42000",
+              "Can't DROP '" + action.name + "'; check that column/key exists");
+        }
+        if (schema.columns.size() == 1) {
+          return Status::SqlError(1090, "42000",
+                                  "You can't delete all columns with ALTER "
+                                  "TABLE; use DROP TABLE instead");
+        }
+        schema.columns.erase(schema.columns.begin() + c);
+        source.erase(source.begin() + c);
+        // Indexes lose the column (and go when it was their only one).
+        for (auto it = schema.indexes.begin(); it != schema.indexes.end();) {
+          for (size_t k = 0; k < it->columns.size();) {
+            if (it->columns[k] == c) {
+              it->columns.erase(it->columns.begin() +
+                                static_cast<std::ptrdiff_t>(k));
+              it->desc.erase(it->desc.begin() + static_cast<std::ptrdiff_t>(k));
+              continue;
+            }
+            if (it->columns[k] > c) --it->columns[k];
+            ++k;
+          }
+          it = it->columns.empty() ? schema.indexes.erase(it) : std::next(it);
+        }
+        if (schema.indexes.empty() || !schema.indexes[0].primary)
+          schema.hidden_primary_key = true;
+        break;
+      }
+      case sql::AlterAction::Kind::kAddIndex:
+        if (action.index.kind == sql::IndexDef::Kind::kPrimary)
+          return NotSupported("ALTER TABLE ... ADD PRIMARY KEY");
+        XP_RETURN_IF_ERROR(CheckIndexColumns(schema, action.index));
+        AddIndex(action.index, &schema);
+        break;
+      case sql::AlterAction::Kind::kDropIndex:
+        XP_RETURN_IF_ERROR(DropIndexNamed(action.name, &schema));
+        break;
+    }
+  }
+  XP_RETURN_IF_ERROR(store_->AlterTable(std::move(schema), std::move(source)));
+  return QueryResult();
+}
+
+Result<QueryResult> LocalEngine::Truncate(const sql::Statement& s) {
+  const auto& t = static_cast<const sql::TruncateStatement&>(s);
+  XP_ASSIGN_OR_RETURN(const plan::TableSchema* table, Schema(t.table));
+  XP_RETURN_IF_ERROR(store_->TruncateTable(table->database, table->name));
+  return QueryResult();
+}
+
+Result<QueryResult> LocalEngine::DropTable(const sql::Statement& s) {
+  const auto& d = static_cast<const sql::DropTableStatement&>(s);
+  // MySQL checks every name first and drops none when one is missing.
+  for (const auto& t : d.tables) {
+    const std::string db = t.schema.empty() ? database_ : t.schema;
+    if (!d.if_exists && !store_->catalog().FindTable(db, t.name).ok()) {
+      return Status::SqlError(1051, "42S02",
+                              "Unknown table '" + Key(db, t.name) + "'");
+    }
+  }
+  auto& triggers = store_->triggers();
+  for (const auto& t : d.tables) {
+    const std::string db = t.schema.empty() ? database_ : t.schema;
+    if (!store_->catalog().FindTable(db, t.name).ok()) continue;
+    for (auto it = triggers.begin(); it != triggers.end();) {
+      it = it->second == Key(db, t.name) ? triggers.erase(it) : std::next(it);
+    }
+    XP_RETURN_IF_ERROR(store_->DropTable(db, t.name));
+  }
+  return QueryResult();
+}
+
+Result<QueryResult> LocalEngine::CreateView(sql::StmtPtr s) {
+  auto& v = static_cast<sql::CreateViewStatement&>(*s);
+  const std::string db = v.view.schema.empty() ? database_ : v.view.schema;
+  if (!store_->catalog().HasDatabase(db)) {
+    return Status::SqlError(1049, "42000", "Unknown database '" + db + "'");
+  }
+  const std::string key = Key(db, v.view.name);
+  if (store_->catalog().FindTable(db, v.view.name).ok() ||
+      (store_->views().count(key) && !v.or_replace)) {
+    return Status::SqlError(1050, "42S01",
+                            "Table '" + v.view.name + "' already exists");
+  }
+  // Validate now, as MySQL does: names resolve and columns are distinct.
+  SelectPlan owner;
+  XP_RETURN_IF_ERROR(
+      PlanDerived(*v.query, v.columns, v.view.name, &owner).status());
+  XP_RETURN_IF_ERROR(store_->SaveView(key, &v));
+  s.release();
+  store_->views()[key] = std::shared_ptr<const sql::CreateViewStatement>(&v);
+  return QueryResult();
+}
+
+Result<QueryResult> LocalEngine::DropView(const sql::Statement& s) {
+  const auto& d = static_cast<const sql::DropViewStatement&>(s);
+  for (const auto& v : d.views) {
+    const std::string db = v.schema.empty() ? database_ : v.schema;
+    if (store_->views().count(Key(db, v.name))) continue;
+    if (store_->catalog().FindTable(db, v.name).ok()) {
+      return Status::SqlError(1347, "HY000",
+                              "'" + Key(db, v.name) + "' is not VIEW");
+    }
+    if (!d.if_exists) {
+      return Status::SqlError(1051, "42S02",
+                              "Unknown table '" + Key(db, v.name) + "'");
+    }
+  }
+  for (const auto& v : d.views) {
+    const std::string key =
+        Key(v.schema.empty() ? database_ : v.schema, v.name);
+    if (!store_->views().count(key)) continue;
+    XP_RETURN_IF_ERROR(store_->SaveView(key, nullptr));
+    store_->views().erase(key);
+  }
+  return QueryResult();
+}
+
+}  // namespace xp::exec

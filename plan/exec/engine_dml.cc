@@ -1,0 +1,396 @@
+// LocalEngine: INSERT, UPDATE and DELETE on the engine's own path (row at
+// a time through TableStore).
+
+#include "plan/exec/engine_internal.h"
+
+namespace xp::exec {
+
+namespace {
+
+// While alive, x / 0 in values being stored is error 1365 (when `on`).
+class StrictDivision {
+ public:
+  explicit StrictDivision(bool on) : ctx_(QueryContext::Current()) {
+    if (ctx_ != nullptr) ctx_->set_division_by_zero_error(on);
+  }
+  ~StrictDivision() {
+    if (ctx_ != nullptr) ctx_->set_division_by_zero_error(false);
+  }
+
+ private:
+  QueryContext* ctx_;
+};
+
+// ON DUPLICATE KEY UPDATE of the row `id`, given the row being inserted.
+using OnDuplicate = std::function<Status(
+    const RowId& id, const std::vector<int>& columns,
+    const std::vector<plan::Value>& values, QueryResult* r)>;
+
+std::vector<plan::DataType> ColumnTypes(const plan::TableSchema& t) {
+  std::vector<plan::DataType> types;
+  for (const auto& c : t.columns) types.push_back(c.type);
+  return types;
+}
+
+// One row of INSERT / INSERT IGNORE / REPLACE, counted as MySQL does (a
+// REPLACE that removes n rows affects n + 1; an ignored duplicate, 0).
+Status InsertRow(TableStore* table, const sql::InsertStatement& ins,
+                 const std::vector<int>& columns,
+                 const std::vector<plan::Value>& values, QueryResult* r,
+                 const OnDuplicate& on_duplicate) {
+  for (;;) {
+    uint64_t id = 0;
+    std::vector<RowId> conflicts;
+    Status st = table->Insert(columns, values, &id, &conflicts);
+    if (st.ok()) {
+      if (id != 0 && r->last_insert_id == 0) r->last_insert_id = id;
+      ++r->rows_affected;
+      return st;
+    }
+    if (st.sql_code() != 1062 || conflicts.empty()) return st;
+    if (!ins.on_duplicate.empty())  // the first colliding row is updated
+      return on_duplicate(conflicts[0], columns, values, r);
+    if (ins.ignore) return Status::OK();
+    if (!ins.replace) return st;
+    std::vector<std::vector<plan::Value>> old;
+    for (const RowId& c : conflicts) {
+      XP_ASSIGN_OR_RETURN(std::vector<plan::Value> row, table->Read(c));
+      old.push_back(std::move(row));
+    }
+    XP_RETURN_IF_ERROR(table->Delete(conflicts, old));
+    r->rows_affected += conflicts.size();
+  }
+}
+
+}  // namespace
+
+Result<QueryResult> LocalEngine::Insert(const sql::Statement& s) {
+  const auto& ins = static_cast<const sql::InsertStatement&>(s);
+  XP_ASSIGN_OR_RETURN(TableStore * table, Table(ins.table));
+  return InsertRows(ins, table);
+}
+
+Result<QueryResult> LocalEngine::InsertRows(const sql::InsertStatement& ins,
+                                            TableStore* table) {
+  const plan::TableSchema& schema = table->schema();
+  std::vector<int> positions;
+  for (const auto& name : ins.columns) {
+    const int p = schema.FindColumn(name);
+    if (p < 0) {
+      return Status::SqlError(1054, "42S22",
+                              "Unknown column '" + name + "' in 'field list'");
+    }
+    positions.push_back(p);
+  }
+  // ON DUPLICATE KEY UPDATE: the colliding row gets the assignments, with
+  // VALUES(col) naming the value the insert would have stored. MySQL
+  // counts 2 affected rows for an update, 0 when nothing changed.
+  std::vector<SetItem> set;
+  for (const auto& [column, expr] : ins.on_duplicate)
+    set.push_back({"", column, expr.get()});
+  OnDuplicate on_duplicate = [&](const RowId& id,
+                                 const std::vector<int>& columns,
+                                 const std::vector<plan::Value>& values,
+                                 QueryResult* result) -> Status {
+    auto values_of = [&](const sql::Expr& e) -> Result<plan::BoundExprPtr> {
+      if (e.kind != sql::ExprKind::kFunction || e.text != "VALUES" ||
+          e.args.size() != 1 || e.args[0]->kind != sql::ExprKind::kColumn)
+        return plan::BoundExprPtr();
+      const int c = schema.FindColumn(e.args[0]->text);
+      if (c < 0) {
+        return Status::SqlError(
+            1054, "42S22",
+            "Unknown column '" + e.args[0]->text + "' in 'field list'");
+      }
+      const auto& col = schema.columns[static_cast<size_t>(c)];
+      plan::Value v = col.default_value ? *col.default_value : plan::Value();
+      for (size_t i = 0; i < values.size(); ++i) {
+        const int at = columns.empty() ? static_cast<int>(i) : columns[i];
+        if (at == c) v = values[i];
+      }
+      XP_ASSIGN_OR_RETURN(plan::Value conv,
+                          plan::ConvertValue(v, col.type, col.name));
+      return plan::MakeConst(std::move(conv), col.type);
+    };
+    XP_ASSIGN_OR_RETURN(std::vector<plan::Value> row, table->Read(id));
+    Matched m;
+    m.batches = BatchesOf(ColumnTypes(schema), {row});
+    m.ids.push_back(id);
+    XP_ASSIGN_OR_RETURN(QueryResult u,
+                        UpdateRows(table, ins.table.name, set, m, values_of));
+    result->rows_affected += u.rows_affected * 2;
+    return Status::OK();
+  };
+  QueryResult r;
+  if (ins.select) {
+    // Materialise the source first: it may read the target table.
+    XP_ASSIGN_OR_RETURN(SelectPlan plan, PlanSelect(*ins.select));
+    const size_t want =
+        positions.empty() ? schema.columns.size() : positions.size();
+    if (plan.visible != want) {
+      return Status::SqlError(
+          1136, "21S01", "Column count doesn't match value count at row 1");
+    }
+    XP_ASSIGN_OR_RETURN(OperatorPtr op, Build(plan));
+    StrictDivision strict(StrictDivisionByZero());
+    std::vector<std::vector<plan::Value>> rows;
+    for (;;) {
+      XP_ASSIGN_OR_RETURN(const Batch* b, op->Next());
+      if (b == nullptr) break;
+      for (size_t i = 0; i < b->num_rows(); ++i) {
+        std::vector<plan::Value> row;
+        for (size_t c = 0; c < plan.visible; ++c) {
+          row.push_back(ValueAt(b->column(c), plan.types[c], i));
+        }
+        rows.push_back(std::move(row));
+      }
+    }
+    for (const auto& row : rows) {
+      XP_RETURN_IF_ERROR(
+          InsertRow(table, ins, positions, row, &r, on_duplicate));
+    }
+    return r;
+  }
+  plan::Scope no_columns;
+  PrepareScope(&no_columns, nullptr);
+  no_columns.set_default_table(&schema);
+  StrictDivision strict(StrictDivisionByZero());
+  size_t row_number = 0;
+  for (const auto& row : ins.rows) {
+    ++row_number;
+    const size_t want =
+        positions.empty() ? schema.columns.size() : positions.size();
+    // VALUES (): every column its default (with or without "()" as the
+    // column list).
+    if (row.size() != want && !(row.empty() && positions.empty())) {
+      return Status::SqlError(1136, "21S01",
+                              "Column count doesn't match value count at row " +
+                                  std::to_string(row_number));
+    }
+    std::vector<int> cols;
+    std::vector<plan::Value> values;
+    for (size_t i = 0; i < row.size(); ++i) {
+      if (row[i]->kind == sql::ExprKind::kDefault)
+        continue;  // the column default
+      cols.push_back(positions.empty() ? static_cast<int>(i) : positions[i]);
+      XP_ASSIGN_OR_RETURN(plan::BoundExprPtr b,
+                          plan::BindExpr(*row[i], no_columns));
+      XP_ASSIGN_OR_RETURN(plan::Value v, EvalBound(*b));
+      values.push_back(std::move(v));
+    }
+    XP_RETURN_IF_ERROR(InsertRow(table, ins, cols, values, &r, on_duplicate));
+  }
+  return r;
+}
+
+plan::OptimizerOptions LocalEngine::Options() const {
+  plan::OptimizerOptions options;
+  options.evaluate = EvalBound;
+  const plan::Value& off = system_variables_.at("xp_disabled_passes");
+  if (off.index() == 5) {
+    std::string name;
+    for (char c : std::get<std::string>(off) + ",") {
+      if (c == ',') {
+        if (!name.empty()) options.disabled.push_back(name);
+        name.clear();
+      } else if (c != ' ') {
+        name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      }
+    }
+  }
+  return options;
+}
+
+Result<LocalEngine::Matched> LocalEngine::MatchRows(
+    TableStore* table, const std::string& qualifier, const sql::Expr* where,
+    const sql::Expr* limit) {
+  // UPDATE / DELETE change the rows as they are now, not as the
+  // transaction's snapshot saw them (InnoDB's locking read).
+  // Each row read is locked exclusively before it is read, so no other
+  // transaction changes it between this read and the write.
+  session_->SetCurrentRead(true);
+  session_->SetReadLock(sql::LockMode::kUpdate, sql::LockWait::kWait);
+  struct Restore {
+    StoreSession* s;
+    ~Restore() {
+      s->SetReadLock(sql::LockMode::kNone, sql::LockWait::kWait);
+      s->SetCurrentRead(false);
+    }
+  } restore{session_.get()};
+  const plan::TableSchema& schema = table->schema();
+  plan::LogicalNodePtr node = plan::MakeTableScan(&schema);
+  if (where != nullptr) {
+    plan::Scope scope;
+    PrepareScope(&scope, nullptr);
+    for (const auto& c : schema.columns)
+      scope.Add({qualifier, c.name, c.type, false, &c});
+    XP_ASSIGN_OR_RETURN(plan::BoundExprPtr pred,
+                        plan::BindExpr(*where, scope, "where clause"));
+    node = plan::MakeFilter(std::move(node), std::move(pred));
+  }
+  if (limit != nullptr) {
+    XP_ASSIGN_OR_RETURN(uint64_t n, LimitNumber(*limit));
+    node = plan::MakeLimit(std::move(node), n, 0);
+  }
+  // Every column stays: the rows are rewritten whole, identified by the
+  // row ids the scan appends.
+  plan::OptimizerOptions options = Options();
+  options.disabled.push_back("projection_pruning");
+  XP_RETURN_IF_ERROR(plan::Optimize(&node, options));
+  XP_ASSIGN_OR_RETURN(OperatorPtr op,
+                      Lower(*node, [table](const plan::LogicalNode& scan) {
+                        return table->Scan(scan, /*row_ids=*/true);
+                      }));
+  Matched m;
+  const size_t width = schema.columns.size();
+  for (;;) {
+    XP_ASSIGN_OR_RETURN(const Batch* b, op->Next());
+    if (b == nullptr) break;
+    if (b->num_rows() == 0) continue;
+    if (b->num_columns() != width + 1)
+      return Status::Internal("scan without row ids");
+    const Vector& ids = b->column(width);
+    for (size_t i = 0; i < b->num_rows(); ++i)
+      m.ids.emplace_back(ids.data<std::string_view>()[i]);
+    m.batches.push_back(CopyOwned(*b));
+  }
+  return m;
+}
+
+Result<QueryResult> LocalEngine::Delete(const sql::Statement& s) {
+  const auto& d = static_cast<const sql::DeleteStatement&>(s);
+  if (!d.order_by.empty()) return NotSupported("DELETE ... ORDER BY");
+  XP_ASSIGN_OR_RETURN(TableStore * table, Table(d.table));
+  XP_ASSIGN_OR_RETURN(Matched m,
+                      MatchRows(table, d.alias.empty() ? d.table.name : d.alias,
+                                d.where.get(), d.limit.get()));
+  QueryResult r;
+  if (m.ids.empty()) return r;
+  const std::vector<plan::DataType> types = ColumnTypes(table->schema());
+  std::vector<std::vector<plan::Value>> old;
+  for (const Batch& b : m.batches) {
+    for (size_t i = 0; i < b.num_rows(); ++i) {
+      std::vector<plan::Value> row;
+      for (size_t c = 0; c < types.size(); ++c)
+        row.push_back(ValueAt(b.column(c), types[c], i));
+      old.push_back(std::move(row));
+    }
+  }
+  XP_RETURN_IF_ERROR(table->Delete(m.ids, old));
+  r.rows_affected = m.ids.size();
+  return r;
+}
+
+Result<QueryResult> LocalEngine::Update(const sql::Statement& s) {
+  const auto& u = static_cast<const sql::UpdateStatement&>(s);
+  if (u.table->kind != sql::TableRef::Kind::kTable)
+    return NotSupported("multi-table UPDATE");
+  if (!u.order_by.empty()) return NotSupported("UPDATE ... ORDER BY");
+  const sql::TableRef& ref = *u.table;
+  XP_ASSIGN_OR_RETURN(TableStore * table,
+                      Table(sql::QualifiedName{ref.schema, ref.name}));
+  const std::string qualifier = ref.alias.empty() ? ref.name : ref.alias;
+  std::vector<SetItem> set;
+  for (const auto& a : u.set) set.push_back({a.table, a.column, a.value.get()});
+  // Assignments are bound before any row is read (unknown columns fail
+  // even when nothing matches).
+  XP_RETURN_IF_ERROR(
+      UpdateRows(table, qualifier, set, Matched(), nullptr).status());
+  XP_ASSIGN_OR_RETURN(
+      Matched m, MatchRows(table, qualifier, u.where.get(), u.limit.get()));
+  return UpdateRows(table, qualifier, set, m, nullptr);
+}
+
+Result<QueryResult> LocalEngine::UpdateRows(
+    TableStore* table, const std::string& qualifier,
+    const std::vector<SetItem>& set, const Matched& matched,
+    const plan::Scope::Substitution& values_of) {
+  const plan::TableSchema& schema = table->schema();
+  // Assignments run left to right and later ones see earlier results (as
+  // in MySQL), so each is evaluated over the partly updated rows.
+  plan::Scope scope;
+  PrepareScope(&scope, nullptr);
+  for (const auto& c : schema.columns)
+    scope.Add({qualifier, c.name, c.type, false, &c});
+  if (values_of) {
+    const plan::Scope::Substitution params = scope.substitution();
+    scope.set_substitution(
+        [values_of, params](const sql::Expr& e) -> Result<plan::BoundExprPtr> {
+          XP_ASSIGN_OR_RETURN(plan::BoundExprPtr b, values_of(e));
+          if (b || !params) return b;
+          return params(e);
+        });
+  }
+  std::vector<int> targets;
+  std::vector<plan::BoundExprPtr> values;
+  for (const auto& a : set) {
+    const int c = schema.FindColumn(a.column);
+    if (c < 0 || (!a.table.empty() && a.table != qualifier)) {
+      const std::string shown =
+          a.table.empty() ? a.column : a.table + "." + a.column;
+      return Status::SqlError(1054, "42S22",
+                              "Unknown column '" + shown + "' in 'field list'");
+    }
+    targets.push_back(c);
+    if (a.value->kind == sql::ExprKind::kDefault) {
+      // MySQL sets a NOT NULL column without a default to its type's
+      // implicit default here; NULL then fails the NOT NULL check.
+      const auto& col = schema.columns[static_cast<size_t>(c)];
+      if (col.default_now || col.default_value) {
+        XP_ASSIGN_OR_RETURN(plan::BoundExprPtr d, plan::BindDefault(col));
+        values.push_back(std::move(d));
+      } else {
+        values.push_back(plan::MakeConst(plan::Value(), col.type));
+      }
+      continue;
+    }
+    XP_ASSIGN_OR_RETURN(plan::BoundExprPtr b,
+                        plan::BindExpr(*a.value, scope, "field list"));
+    values.push_back(std::move(b));
+  }
+  const std::vector<plan::DataType> types = ColumnTypes(schema);
+  std::vector<RowId> ids;
+  std::vector<std::vector<plan::Value>> old_rows, new_rows;
+  QueryResult r;
+  size_t row = 0;
+  StrictDivision strict(StrictDivisionByZero());
+  for (const Batch& stored : matched.batches) {
+    Batch work = CopyOwned(stored);
+    const size_t n = work.num_rows();
+    for (size_t k = 0; k < targets.size(); ++k) {
+      ExpressionEvaluator eval(*values[k], n);
+      XP_ASSIGN_OR_RETURN(const Vector* v, eval.Evaluate(work));
+      const auto& col = schema.columns[static_cast<size_t>(targets[k])];
+      std::vector<plan::Value> converted(n);
+      for (size_t i = 0; i < n; ++i) {
+        XP_SET_OR_RETURN(converted[i],
+                         plan::ConvertValue(ValueAt(*v, values[k]->type, i),
+                                            col.type, col.name));
+        // Every store gets only rows its schema allows (strict mode).
+        if (converted[i].index() == 0 && !col.nullable)
+          return Status::SqlError(1048, "23000",
+                                  "Column '" + col.name + "' cannot be null");
+      }
+      Vector& dst = work.column(static_cast<size_t>(targets[k]));
+      for (size_t i = 0; i < n; ++i) PutValue(converted[i], i, &dst);
+    }
+    for (size_t i = 0; i < n; ++i, ++row) {
+      std::vector<plan::Value> before, after;
+      bool changed = false;
+      for (size_t c = 0; c < types.size(); ++c) {
+        after.push_back(ValueAt(work.column(c), types[c], i));
+        before.push_back(ValueAt(stored.column(c), types[c], i));
+        if (!plan::SameValue(after.back(), before.back())) changed = true;
+      }
+      if (!changed) continue;
+      ids.push_back(matched.ids[row]);
+      old_rows.push_back(std::move(before));
+      new_rows.push_back(std::move(after));
+    }
+  }
+  if (!ids.empty()) XP_RETURN_IF_ERROR(table->Update(ids, old_rows, new_rows));
+  r.rows_affected = ids.size();
+  return r;
+}
+
+}  // namespace xp::exec

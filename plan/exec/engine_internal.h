@@ -1,0 +1,107 @@
+// Internal to LocalEngine (local_engine.h), shared by its files:
+// local_engine.cc (the session: variables, statement dispatch, the
+// statement bracket, transactions, metadata locks), engine_select.cc
+// (SELECT, set operations, subqueries), engine_from.cc (FROM: tables,
+// derived tables, joins), engine_dml.cc (INSERT / UPDATE / DELETE),
+// engine_ddl.cc (CREATE / ALTER / DROP, views), engine_show.cc (SHOW,
+// EXPLAIN) and engine_helpers.cc. Not a public interface.
+#pragma once
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <functional>
+#include <new>
+
+#include "plan/binder.h"
+#include "plan/exec/aggregate.h"
+#include "plan/exec/evaluator.h"
+#include "plan/exec/hash_join.h"
+#include "plan/exec/local_engine.h"
+#include "plan/exec/lower.h"
+#include "plan/exec/memory_store.h"
+#include "plan/exec/nested_loop_join.h"
+#include "plan/exec/operator.h"
+#include "plan/exec/sort.h"
+#include "plan/optimizer.h"
+#include "plan/serde.h"
+#include "plan/sql/parser.h"
+#include "plan/sql/printer.h"
+
+namespace xp::exec {
+
+using plan::NotSupported;
+
+std::string Key(std::string_view db, std::string_view table);
+
+// The value of a constant bound expression.
+Result<plan::Value> EvalBound(const plan::BoundExpr& e);
+
+bool IsAggregateCall(const sql::Expr& e);
+
+// The aggregate calls in `e` (not inside other aggregates or subqueries).
+void CollectAggregates(const sql::Expr& e, std::vector<const sql::Expr*>* out);
+
+// A select item's column name as MySQL gives it: the alias; a plain
+// column's name; a string literal's value; else the expression as the
+// client wrote it (the canonical text when there is none).
+std::string ColumnName(const sql::SelectItem& item);
+
+// What a GROUP BY key names: `GROUP BY n` is the n-th select item (a
+// position inside a * is that column); an unqualified name that is no
+// column of FROM is a select-list alias (MySQL searches FROM first);
+// anything else is itself. Grouping on an aggregate is 1056.
+Result<const sql::Expr*> GroupKey(const sql::Expr& g, const sql::SelectStmt& q,
+                                  const plan::Scope& scope,
+                                  std::deque<sql::Expr>* star_refs);
+
+Result<uint64_t> LimitNumber(const sql::Expr& e);
+
+size_t CountTables(const sql::TableRef& r);
+
+void SplitConjuncts(const sql::Expr& e, std::vector<const sql::Expr*>* out);
+
+// The units of an inner-join tree (tables, derived tables, outer joins) and
+// its ON conditions.
+void FlattenInner(const sql::TableRef& r,
+                  std::vector<const sql::TableRef*>* units,
+                  std::vector<const sql::Expr*>* on);
+
+// ORDER BY (as sort keys over op's columns) and LIMIT / OFFSET of `q`.
+Result<plan::LogicalNodePtr> SortAndLimit(plan::LogicalNodePtr node,
+                                          std::vector<SortKey> keys,
+                                          const sql::SelectStmt& q);
+
+// Makes a WITH clause's CTEs visible while it lives (planning of the query
+// it belongs to).
+class CteScope {
+ public:
+  CteScope(LocalEngine* e, const std::vector<sql::CommonTableExpr>& with)
+      : engine_(e), size_(e->ctes_.size()) {
+    for (const auto& c : with) engine_->ctes_.push_back(&c);
+  }
+  // Restores a saved set (a subquery planned again later).
+  CteScope(LocalEngine* e, const std::vector<const sql::CommonTableExpr*>& all)
+      : engine_(e), size_(e->ctes_.size()), saved_(e->ctes_) {
+    engine_->ctes_ = all;
+    restore_ = true;
+  }
+  ~CteScope() {
+    if (restore_) {
+      engine_->ctes_ = std::move(saved_);
+    } else {
+      engine_->ctes_.resize(size_);
+    }
+  }
+
+ private:
+  LocalEngine* engine_;
+  size_t size_;
+  std::vector<const sql::CommonTableExpr*> saved_;
+  bool restore_ = false;
+};
+
+}  // namespace xp::exec

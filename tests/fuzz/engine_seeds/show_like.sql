@@ -1,0 +1,1 @@
+SHOW TABLES LIKE '%a%a%a%a%a%b'

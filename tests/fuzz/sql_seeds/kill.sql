@@ -1,0 +1,1 @@
+KILL /* c */ QUERY 42
