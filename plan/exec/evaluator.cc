@@ -16,12 +16,8 @@
 
 namespace xp::exec {
 
-using plan::BoundExpr;
-using plan::DataType;
-using plan::ExprOp;
-using plan::TypeId;
-using int128 = __int128;
-
+// plan::BoundExpr, DataType, ExprOp, TypeId and int128 come from
+// evaluator_internal.h.
 using namespace evaluator_internal;  // NOLINT: the shared helpers
 
 namespace {
