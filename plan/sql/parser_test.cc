@@ -349,9 +349,19 @@ TEST(ParserTest, OtherStatementsParse) {
         "REVOKE ALL ON db.t FROM u",
         "SET TRANSACTION ISOLATION LEVEL READ COMMITTED",
         "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ"}) {
-    auto r = Parse(sql);
-    EXPECT_TRUE(r.ok()) << sql << ": " << r.status().ToString();
+    // Each prints as SQL that parses back to the same print (these printed
+    // as a comment before, which the fuzz target's round trip refused).
+    EXPECT_NE(Canon(sql), "<error>");
   }
+  EXPECT_EQ(Canon("show full tables in db where `Tables_in_db` like 'a%'"),
+            "SHOW FULL TABLES FROM `db` WHERE (`Tables_in_db` LIKE 'a%')");
+  EXPECT_EQ(Canon("KILL /* c */ QUERY 42"), "KILL QUERY 42");
+  EXPECT_EQ(Canon("kill connection 7"), "KILL 7");
+  EXPECT_EQ(Canon("XA START 'g', '', 5"), "XA START 'g', '', 5");
+  EXPECT_EQ(Canon("GRANT ALL PRIVILEGES ON *.* TO u WITH GRANT OPTION"),
+            "GRANT ALL ON *.* TO 'u'");
+  EXPECT_EQ(Canon("CREATE USER 'a@b'@'h' IDENTIFIED BY 'p'"),
+            "CREATE USER 'a@b'@'h' IDENTIFIED BY 'p'");
   auto xa = Parse("XA COMMIT 'g', 'b', 7");
   ASSERT_TRUE(xa.ok());
   const auto& x = static_cast<const XaStatement&>(**xa);

@@ -512,6 +512,90 @@ std::string IndexSql(const IndexDef& i) {
   return out + " (" + Order(i.columns) + ")";
 }
 
+std::string ShowSql(const ShowStatement& s) {
+  using W = ShowStatement::What;
+  std::string out = s.full ? "SHOW FULL " : "SHOW ";
+  switch (s.what) {
+    case W::kDatabases:
+      out += "DATABASES";
+      break;
+    case W::kTables:
+      out += "TABLES";
+      if (!s.database.empty()) out += " FROM " + QuoteIdent(s.database);
+      break;
+    case W::kColumns:
+      out += "COLUMNS FROM " + Name(s.table);
+      break;
+    case W::kCreateTable:
+      return out + "CREATE TABLE " + Name(s.table);
+    case W::kCreateView:
+      return out + "CREATE VIEW " + Name(s.table);
+    case W::kIndex:
+      out += "INDEX FROM " + Name(s.table);
+      break;
+    case W::kVariables:
+      out += "VARIABLES";
+      break;
+    case W::kStatus:
+      out += "STATUS";
+      break;
+    case W::kWarnings:
+      return out + "WARNINGS";
+    case W::kProcesslist:
+      return out + "PROCESSLIST";
+  }
+  if (!s.like.empty()) out += " LIKE " + QuoteString(s.like);
+  if (s.where) out += " WHERE " + ToSql(*s.where);
+  return out;
+}
+
+std::string XaSql(const XaStatement& x) {
+  using Op = XaStatement::Op;
+  static const char* kOps[] = {"START",  "END",      "PREPARE",
+                               "COMMIT", "ROLLBACK", "RECOVER"};
+  std::string out = std::string("XA ") + kOps[static_cast<int>(x.op)];
+  if (x.op == Op::kRecover) return out;
+  out += " " + QuoteString(x.gtrid);
+  if (!x.bqual.empty() || x.format_id != 1) out += ", " + QuoteString(x.bqual);
+  if (x.format_id != 1) out += ", " + std::to_string(x.format_id);
+  if (x.one_phase) out += " ONE PHASE";
+  return out;
+}
+
+// 'user'@'host' from the parser's user@host (split at the last '@').
+std::string UserSql(const std::string& u) {
+  const size_t at = u.rfind('@');
+  if (at == std::string::npos) return QuoteString(u);
+  return QuoteString(u.substr(0, at)) + "@" + QuoteString(u.substr(at + 1));
+}
+
+std::string AccountSql(const AccountStatement& a) {
+  std::string users;
+  for (size_t i = 0; i < a.users.size(); ++i)
+    users += (i ? ", " : "") + UserSql(a.users[i]);
+  switch (a.kind) {
+    case StmtKind::kCreateUser:
+      return std::string("CREATE USER ") +
+             (a.if_exists ? "IF NOT EXISTS " : "") + users +
+             (a.password.empty() ? ""
+                                 : " IDENTIFIED BY " + QuoteString(a.password));
+    case StmtKind::kDropUser:
+      return std::string("DROP USER ") + (a.if_exists ? "IF EXISTS " : "") +
+             users;
+    default: {
+      std::string privileges;
+      for (size_t i = 0; i < a.privileges.size(); ++i)
+        privileges += (i ? ", " : "") + a.privileges[i];
+      const std::string on = a.on.schema == "*" ? "*.*"
+                             : a.on.name == "*" ? QuoteIdent(a.on.schema) + ".*"
+                                                : Name(a.on);
+      const bool grant = a.kind == StmtKind::kGrant;
+      return std::string(grant ? "GRANT " : "REVOKE ") + privileges + " ON " +
+             on + (grant ? " TO " : " FROM ") + users;
+    }
+  }
+}
+
 }  // namespace
 
 std::string ToSql(const Statement& s) {
@@ -739,13 +823,14 @@ std::string ToSql(const Statement& s) {
              std::to_string(k.id);
     }
     case StmtKind::kShow:
+      return ShowSql(static_cast<const ShowStatement&>(s));
     case StmtKind::kXa:
+      return XaSql(static_cast<const XaStatement&>(s));
     case StmtKind::kCreateUser:
     case StmtKind::kDropUser:
     case StmtKind::kGrant:
     case StmtKind::kRevoke:
-      return "/* statement kind " + std::to_string(static_cast<int>(s.kind)) +
-             " */";
+      return AccountSql(static_cast<const AccountStatement&>(s));
   }
   return "?";
 }
