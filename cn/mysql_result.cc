@@ -18,26 +18,20 @@ ColumnDef DefOf(const DataType& t) {
     case TypeId::kUInt:
       d.charset = kCharsetBinary;
       d.flags = t.id == TypeId::kUInt ? kFlagUnsigned : 0;
-      switch (t.int_bytes) {
-        case 1:
-          d.type = kTypeTiny;
-          d.length = 4;
-          break;
-        case 2:
-          d.type = kTypeShort;
-          d.length = 6;
-          break;
-        case 3:
-          d.type = kTypeInt24;
-          d.length = 9;
-          break;
-        case 4:
-          d.type = kTypeLong;
-          d.length = 11;
-          break;
-        default:
-          d.type = kTypeLongLong;
-          d.length = 20;
+      {
+        // TINYINT .. BIGINT by width: MySQL's type and display width.
+        static constexpr struct {
+          uint8_t type;
+          uint32_t length;
+        } kInts[] = {{kTypeTiny, 4},
+                     {kTypeShort, 6},
+                     {kTypeInt24, 9},
+                     {kTypeLong, 11},
+                     {kTypeLongLong, 20}};
+        const size_t w =
+            t.int_bytes >= 1 && t.int_bytes <= 4 ? t.int_bytes - 1u : 4u;
+        d.type = kInts[w].type;
+        d.length = kInts[w].length;
       }
       break;
     case TypeId::kDouble:
