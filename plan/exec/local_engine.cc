@@ -88,10 +88,21 @@ void LocalEngine::ReleaseMetadataLocks() {
   held_tables_.clear();
 }
 
-void LocalEngine::NoteTable(const sql::QualifiedName& name) {
+const plan::TableSchema* LocalEngine::FindTable(
+    const sql::QualifiedName& name) const {
   Result<const plan::TableSchema*> t = store_->catalog().FindTable(
       name.schema.empty() ? database_ : name.schema, name.name);
-  if (t.ok()) used_tables_.emplace_back((*t)->database, (*t)->name);
+  return t.ok() ? *t : nullptr;
+}
+
+void LocalEngine::NoteTable(const plan::TableSchema& t) {
+  // Only a transaction holds tables past its statement: autocommit
+  // statements (the point-read hot path) record nothing.
+  if (session_->in_transaction()) used_tables_.emplace_back(t.database, t.name);
+}
+
+void LocalEngine::NoteTable(const sql::QualifiedName& name) {
+  if (const plan::TableSchema* t = FindTable(name)) NoteTable(*t);
 }
 
 Status LocalEngine::WaitForMetadataLocks(
@@ -99,9 +110,8 @@ Status LocalEngine::WaitForMetadataLocks(
   std::vector<MetadataLocks::Table> tables;
   std::vector<std::string> databases;
   auto table = [&](const sql::QualifiedName& n) {
-    Result<const plan::TableSchema*> t = store_->catalog().FindTable(
-        n.schema.empty() ? database_ : n.schema, n.name);
-    if (t.ok()) tables.emplace_back((*t)->database, (*t)->name);
+    if (const plan::TableSchema* t = FindTable(n))
+      tables.emplace_back(t->database, t->name);
   };
   switch (s.kind) {
     case sql::StmtKind::kDropTable:
@@ -328,7 +338,7 @@ Result<const plan::TableSchema*> LocalEngine::Schema(
     return NotSupported("writing through a view");
   Result<const plan::TableSchema*> t =
       store_->catalog().FindTable(db, name.name);
-  if (t.ok()) used_tables_.emplace_back((*t)->database, (*t)->name);
+  if (t.ok()) NoteTable(**t);
   return t;
 }
 

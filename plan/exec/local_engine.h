@@ -275,6 +275,9 @@ class LocalEngine {
   // used (Schema(), NoteTable()), and those the open transaction holds.
   std::vector<MetadataLocks::Table> used_tables_;
   std::set<MetadataLocks::Table> held_tables_;
+  // `name`'s schema (the session's database when unqualified), or null.
+  const plan::TableSchema* FindTable(const sql::QualifiedName& name) const;
+  void NoteTable(const plan::TableSchema& t);
   void NoteTable(const sql::QualifiedName& name);
   void ReleaseMetadataLocks();
   // DDL `s` (under the exclusive `ddl` lock): waits until no other
