@@ -50,22 +50,6 @@ bool IsReservedName(std::string_view name) {
   return true;
 }
 
-// Fault injection for the recovery test: XP_CN_FAILPOINT=<name> names the
-// point where something goes wrong.
-bool FailpointSet(const char* name) {
-  static const char* wanted = std::getenv("XP_CN_FAILPOINT");
-  return wanted != nullptr && std::strcmp(wanted, name) == 0;
-}
-
-// ... there the process exits at once, as a crash would.
-void Failpoint(const char* name) {
-  if (FailpointSet(name)) {
-    LOG(ERROR) << "failpoint " << name << ": exiting";
-    google::FlushLogFiles(google::GLOG_INFO);
-    std::_Exit(3);
-  }
-}
-
 Status Unreachable(size_t dn, const DnEndpoint& ep, const Status& why) {
   return Status::SqlError(
       1429, "HY000",

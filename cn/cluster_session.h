@@ -75,13 +75,6 @@ std::vector<GlobalIndex> GlobalMarkers(const std::string& body);
 // A name in the physical namespace (cluster_store.h): no user table has it.
 bool IsReservedName(std::string_view name);
 
-// Fault injection for the recovery test: XP_CN_FAILPOINT=<name> names the
-// point where something goes wrong.
-bool FailpointSet(const char* name);
-
-// ... there the process exits at once, as a crash would.
-void Failpoint(const char* name);
-
 Status Unreachable(size_t dn, const DnEndpoint& ep, const Status& why);
 
 // `st` with a note that the session's transaction was rolled back (`why`).
@@ -282,7 +275,7 @@ class ClusterSession : public exec::StoreSession {
       if (b.active()) return true;
     return false;
   }
-  Result<Client*> Conn(size_t dn);
+  Result<DnLink*> Conn(size_t dn);
   // Reads the replies `dn` still owes (pending_); server errors in them are
   // dropped, a broken connection is closed.
   Status Settle(size_t dn);
@@ -312,6 +305,10 @@ class ClusterSession : public exec::StoreSession {
   // that spans DNs (`xa`), an XA branch on this one.
   Status EnsureBranch(size_t dn, bool write, bool xa = false);
   Status EndBranches(bool commit);
+  // A crash failpoint (dn_link.h FailAction) at `point`: every DN link is
+  // dropped without a word, as a crashed CN's would be (what is prepared
+  // stays prepared for recovery), and the session forgets its branches.
+  Status Halt(std::string_view point);
   // Where a fragment goes: its scan, the table's placement, the target
   // partitions and (for a pruned Get) each partition's keys.
   struct Targets {
@@ -438,9 +435,9 @@ class ClusterSession : public exec::StoreSession {
   std::map<const TableSchema*, std::unique_ptr<exec::TableStore>> tables_;
   // Written by the session's thread only, under conns_mu_ (Interrupt reads
   // them from another thread).
-  std::vector<std::unique_ptr<Client>> conns_;
+  std::vector<std::unique_ptr<DnLink>> conns_;
   std::mutex conns_mu_;
-  void SetConn(size_t dn, std::unique_ptr<Client> c) {
+  void SetConn(size_t dn, std::unique_ptr<DnLink> c) {
     std::lock_guard<std::mutex> lock(conns_mu_);
     conns_[dn] = std::move(c);
   }

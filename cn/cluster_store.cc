@@ -47,7 +47,12 @@ size_t PartitionOf(const std::vector<Value>& key,
 // ------------------------------------------------------------------- store
 
 ClusterStore::ClusterStore(ClusterOptions options)
-    : options_(std::move(options)), admin_(options_.dns.size()) {
+    : options_(std::move(options)),
+      connector_(options_.connector
+                     ? options_.connector
+                     : ClientConnector(options_.dns, options_.user,
+                                       options_.password)),
+      admin_(options_.dns.size()) {
   std::random_device rd;
   char buf[32];
   std::snprintf(buf, sizeof(buf), "xcn-%08x-", rd());
@@ -97,18 +102,13 @@ std::string ClusterStore::Key(std::string_view db, std::string_view table) {
   return std::string(db) + "." + std::string(table);
 }
 
-Result<std::unique_ptr<Client>> ClusterStore::Connect(
+Result<std::unique_ptr<DnLink>> ClusterStore::Connect(
     size_t dn, uint32_t timeout_ms) const {
-  ClientOptions o;
-  o.host = options_.dns[dn].host;
-  o.port = options_.dns[dn].port;
-  o.user = options_.user;
-  o.password = options_.password;
-  o.timeout = std::chrono::milliseconds(
+  const std::chrono::milliseconds timeout(
       timeout_ms != 0 ? std::min(timeout_ms, options_.dn_timeout_ms)
                       : options_.dn_timeout_ms);
   ServerError err;
-  Result<std::unique_ptr<Client>> c = Client::Connect(o, &err);
+  Result<std::unique_ptr<DnLink>> c = connector_(dn, timeout, &err);
   if (!c.ok()) {
     if (err.code != 0)
       return Status::SqlError(err.code, err.sql_state, err.msg);
@@ -269,7 +269,7 @@ int64_t WallMs() {
 }  // namespace
 
 Status ClusterStore::TakeLease() {
-  Client* c = lease_conn_.get();
+  DnLink* c = lease_conn_.get();
   if (c == nullptr) {
     XP_ASSIGN_OR_RETURN(lease_conn_, Connect(0));
     c = lease_conn_.get();

@@ -41,17 +41,12 @@
 #include <thread>
 #include <vector>
 
+#include "cn/txn/dn_link.h"
 #include "codec/status.h"
 #include "plan/exec/store.h"
 #include "plan/schema.h"
-#include "xprotocol/client.h"
 
 namespace xp::cn {
-
-struct DnEndpoint {
-  std::string host;
-  uint16_t port = 0;
-};
 
 // "host:port[,host:port...]" -> endpoints.
 Result<std::vector<DnEndpoint>> ParseDnList(std::string_view list);
@@ -67,6 +62,12 @@ struct ClusterOptions {
   // each renewal (renewed every third of it); a CN that finds another's
   // unexpired lease refuses to start.
   uint32_t lease_ms = 10000;
+  // How links to the DNs are made; unset: xp::Client connections to `dns`
+  // as `user` (ClientConnector). Tests give FakeDn links (cn/txn/fake_dn.h).
+  DnConnector connector;
+  // Asked at each failpoint of the two-phase commit (dn_link.h); unset:
+  // none fails.
+  FailpointHook failpoint;
 };
 
 // Where a table's rows live. Physical tables on the DNs are named from the
@@ -157,8 +158,8 @@ class ClusterStore : public exec::Store {
   // 't.PRIMARY', MySQL 8's 'table.key' form).
   Status FromDn(uint32_t code, const std::string& sql_state,
                 const std::string& msg) const;
-  // A new connection to DN `dn`; error 1429 when it cannot be reached.
-  Result<std::unique_ptr<Client>> Connect(size_t dn,
+  // A new link to DN `dn`; error 1429 when it cannot be reached.
+  Result<std::unique_ptr<DnLink>> Connect(size_t dn,
                                           uint32_t timeout_ms = 0) const;
   // Runs `sql` on DN `dn` over the store's own connection (DDL, catalog).
   Result<StmtResult> Admin(size_t dn, const std::string& sql);
@@ -192,6 +193,10 @@ class ClusterStore : public exec::Store {
   // a session reconnects to the DN.
   void Unfinished(const std::string& xid, const std::vector<size_t>& dns);
   void FinishUnfinished(size_t dn);
+  // Whether the hook makes failpoint `point` fail.
+  bool Failing(std::string_view point) const {
+    return options_.failpoint && options_.failpoint(point) == FailAction::kFail;
+  }
 
  private:
   explicit ClusterStore(ClusterOptions options);
@@ -203,7 +208,7 @@ class ClusterStore : public exec::Store {
   // process (SIGTERM) if another CN took it over.
   Status TakeLease();
   void LeaseLoop();
-  std::unique_ptr<Client> lease_conn_;
+  std::unique_ptr<DnLink> lease_conn_;
   std::string lease_owner_;
   std::thread lease_thread_;
   std::mutex lease_mu_;
@@ -233,6 +238,7 @@ class ClusterStore : public exec::Store {
   static std::string Key(std::string_view db, std::string_view table);
 
   const ClusterOptions options_;
+  const DnConnector connector_;
   plan::InMemoryCatalog catalog_;
   std::map<std::string, Placement> placements_;  // under ddl_mutex()
   mutable std::mutex names_mu_;
@@ -241,7 +247,7 @@ class ClusterStore : public exec::Store {
   std::map<std::pair<uint64_t, uint32_t>, std::string> global_names_;
   void NameGlobal(const plan::TableSchema& t, const Placement& p);
   std::mutex admin_mu_;
-  std::vector<std::unique_ptr<Client>> admin_;  // per DN, lazily
+  std::vector<std::unique_ptr<DnLink>> admin_;  // per DN, lazily
   int64_t log_seq_ = 0;
   std::mutex auto_mu_;
   std::map<std::string, int64_t> auto_next_;  // "db.t" -> next value

@@ -13,9 +13,9 @@ std::chrono::milliseconds ClusterSession::DnTimeout() const {
                             : int64_t{base});
 }
 
-Result<Client*> ClusterSession::Conn(size_t dn) {
+Result<DnLink*> ClusterSession::Conn(size_t dn) {
   if (!conns_[dn]) {
-    XP_ASSIGN_OR_RETURN(std::unique_ptr<Client> fresh,
+    XP_ASSIGN_OR_RETURN(std::unique_ptr<DnLink> fresh,
                         store_->Connect(dn, gate_timeout_ms_));
     SetConn(dn, std::move(fresh));
     // The DN is reachable again: commits that could not finish there do.
@@ -90,7 +90,7 @@ Status ClusterSession::DnError(size_t dn, const Status& st) {
 }
 
 Result<StmtResult> ClusterSession::Run(size_t dn, const std::string& sql) {
-  XP_ASSIGN_OR_RETURN(Client * c, Conn(dn));
+  XP_ASSIGN_OR_RETURN(DnLink * c, Conn(dn));
   XP_RETURN_IF_ERROR(Settle(dn));
   Result<StmtResult> r = c->Execute(sql);
   if (!r.ok()) return DnError(dn, r.status());
@@ -108,7 +108,7 @@ Status ClusterSession::Pipeline(
   std::vector<size_t> sent(work.size(), 0);
   for (size_t i = 0; i < work.size(); ++i) {
     const size_t dn = work[i].first;
-    Result<Client*> c = Conn(dn);
+    Result<DnLink*> c = Conn(dn);
     if (c.ok()) {
       Status settled = Settle(dn);
       if (!settled.ok()) c = settled;
@@ -157,7 +157,7 @@ Status ClusterSession::StartBranches(const std::vector<size_t>& dns,
     // out now.
     gate_timeout_ms_ = kGateWaitMs;
     for (auto it = work.begin(); it != work.end();) {
-      Result<Client*> c = Conn(it->first);
+      Result<DnLink*> c = Conn(it->first);
       if (c.ok() || it->first == *needed) {
         ++it;
         continue;
@@ -233,11 +233,15 @@ Status ClusterSession::EnsureBranch(size_t dn, bool write, bool xa) {
 }
 
 Status ClusterSession::EndBranches(bool commit) {
-  if (lost_branch_) commit = false;
+  // A branch lost before the end: the transaction can only roll back. (One
+  // lost in phase two is not: the decision is logged and that branch is
+  // finished when its DN is back.)
+  const bool lost = lost_branch_;
+  if (lost) commit = false;
   bool only_plain = true;
   for (const Branch& b : branches_)
     if (b.kind == Branch::Kind::kXa) only_plain = false;
-  if (only_plain && !lost_branch_) {
+  if (only_plain && !lost) {
     // Read-only snapshots: their COMMIT goes out now and its reply is read
     // before the connection's next request (Settle), not waited for.
     for (size_t d = 0; d < branches_.size(); ++d) {
@@ -283,7 +287,7 @@ Status ClusterSession::EndBranches(bool commit) {
     for (size_t d : writers)
       prepare.push_back({d, {"XA END " + q, "XA PREPARE " + q}});
     out = Pipeline(prepare);
-    Failpoint("before_commit_log");
+    if (store_->Failing("before_commit_log")) return Halt("before_commit_log");
     if (out.ok()) {
       // The decision is durable before any branch commits: a CN that dies
       // from here on has its prepared branches committed at its restart.
@@ -291,20 +295,20 @@ Status ClusterSession::EndBranches(bool commit) {
                        xid + "')")
                 .status();
     }
-    Failpoint("after_commit_log");
+    if (store_->Failing("after_commit_log")) return Halt("after_commit_log");
     std::vector<std::pair<size_t, std::vector<std::string>>> finish;
     for (size_t d : writers)
       finish.push_back({d, {(out.ok() ? "XA COMMIT " : "XA ROLLBACK ") + q}});
-    Status lost;
-    if (out.ok() && FailpointSet("lose_dn1_in_phase_two") &&
-        conns_.size() > 1) {
+    Status lost_dn1;
+    if (out.ok() && conns_.size() > 1 &&
+        store_->Failing("lose_dn1_in_phase_two")) {
       // As if DN 1 went away just before its XA COMMIT.
       finish.erase(std::remove_if(finish.begin(), finish.end(),
                                   [](const auto& w) { return w.first == 1; }),
                    finish.end());
       SetConn(1, nullptr);
       pending_[1] = 0;
-      lost = Status::IOError("failpoint: data node 1 lost in phase two");
+      lost_dn1 = Status::IOError("failpoint: data node 1 lost in phase two");
     }
     Status st;
     {
@@ -314,7 +318,7 @@ Status ClusterSession::EndBranches(bool commit) {
       st = Pipeline(finish);
       gate_timeout_ms_ = 0;
     }
-    if (st.ok()) st = lost;
+    if (st.ok()) st = lost_dn1;
     if (out.ok() && !st.ok()) {
       // Committed, but not everywhere yet: the branches left prepared are
       // committed when their DN is reconnected (or at the next CN start).
@@ -325,7 +329,6 @@ Status ClusterSession::EndBranches(bool commit) {
       (void)store_->ForgetCommit(xid);
     }
   }
-  const bool lost = lost_branch_;
   for (Branch& b : branches_) b = Branch();
   xid_.clear();
   lost_branch_ = false;
@@ -335,6 +338,16 @@ Status ClusterSession::EndBranches(bool commit) {
                             "(a data node was lost); the transaction was "
                             "rolled back");
   return out;
+}
+
+Status ClusterSession::Halt(std::string_view point) {
+  for (size_t d = 0; d < conns_.size(); ++d) SetConn(d, nullptr);
+  pending_.assign(pending_.size(), 0);
+  branches_.assign(branches_.size(), Branch());
+  xid_.clear();
+  lost_branch_ = false;
+  return Status::IOError("failpoint " + std::string(point) +
+                         ": the session stopped as a crashed compute node");
 }
 
 Status ClusterSession::Commit() {

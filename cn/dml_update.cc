@@ -173,7 +173,7 @@ Status ClusterSession::ReadRows(size_t dn, const std::string& sql, Rows* out) {
   Xp::Plan::ExecSql req;
   req.set_stmt(sql);
   req.set_chunk_result(true);
-  XP_ASSIGN_OR_RETURN(Client * c, Conn(dn));
+  XP_ASSIGN_OR_RETURN(DnLink * c, Conn(dn));
   XP_RETURN_IF_ERROR(Settle(dn));
   Result<StmtResult> r = c->ExecuteSql(std::move(req));
   if (!r.ok()) return DnError(dn, r.status());

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <cstdlib>
 #include <fstream>
 #include <thread>
 #include <vector>
@@ -46,6 +47,10 @@ DEFINE_int64(node_memory_limit_mb, -1,
 DEFINE_int32(dn_timeout_ms, 10000,
              "A data node that does not answer within this fails the "
              "statement (error 1429); the CN reconnects on the next one");
+DEFINE_string(failpoint, "",
+              "Testing only: make the named two-phase-commit failpoint fail "
+              "(before_commit_log / after_commit_log: xcn exits there as a "
+              "crash would; lose_dn1_in_phase_two; cn/README.md)");
 
 namespace {
 volatile sig_atomic_t g_stop = 0;
@@ -142,6 +147,17 @@ int main(int argc, char** argv) {
   co.password = FLAGS_dn_password;
   co.dn_timeout_ms = static_cast<uint32_t>(FLAGS_dn_timeout_ms);
   co.lease_ms = static_cast<uint32_t>(std::max(FLAGS_catalog_lease_ms, 300));
+  if (!FLAGS_failpoint.empty()) {
+    co.failpoint = [](std::string_view point) {
+      if (point != FLAGS_failpoint) return xp::cn::FailAction::kNone;
+      if (point == "before_commit_log" || point == "after_commit_log") {
+        LOG(ERROR) << "failpoint " << point << ": exiting";
+        google::FlushLogFiles(google::GLOG_INFO);
+        std::_Exit(3);
+      }
+      return xp::cn::FailAction::kFail;
+    };
+  }
   auto store = xp::cn::ClusterStore::Open(co);
   if (!store.ok()) {
     LOG(ERROR) << "cannot open the cluster: " << store.status().ToString();

@@ -112,7 +112,7 @@ StreamingRemote::~StreamingRemote() {
   for (size_t i = cur_; i < reqs_.size(); ++i) {
     Request& r = reqs_[i];
     if (r.received) continue;
-    Client* c = s_->conns_[r.dn].get();
+    DnLink* c = s_->conns_[r.dn].get();
     if (c == nullptr) continue;
     if (std::find(killed.begin(), killed.end(), r.dn) == killed.end()) {
       Xp::Session::KillSession kill;
@@ -129,7 +129,7 @@ StreamingRemote::~StreamingRemote() {
 }
 
 Result<Message> StreamingRemote::ReadLive(Request& r) {
-  Client* c = s_->conns_[r.dn].get();
+  DnLink* c = s_->conns_[r.dn].get();
   if (c == nullptr || r.received)
     return Status::IOError("the data node connection is gone");
   for (;;) {
@@ -254,7 +254,7 @@ Result<std::vector<std::pair<size_t, size_t>>> ClusterSession::StartRemote(
       gate.lock();
       gate_timeout_ms_ = kGateWaitMs;
       for (size_t dn : stmt_dns_) {
-        XP_ASSIGN_OR_RETURN(Client * c, Conn(dn));
+        XP_ASSIGN_OR_RETURN(DnLink * c, Conn(dn));
         XP_RETURN_IF_ERROR(Settle(dn));
         Status st =
             c->SendExecute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
@@ -273,7 +273,7 @@ Result<std::vector<std::pair<size_t, size_t>>> ClusterSession::StartRemote(
   };
   std::vector<std::pair<size_t, size_t>> order;
   for (size_t dn : call.dns) {
-    Result<Client*> c = Conn(dn);
+    Result<DnLink*> c = Conn(dn);
     if (c.ok() && !gate.owns_lock()) {
       Status settled = Settle(dn);
       if (!settled.ok()) c = settled;

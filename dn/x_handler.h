@@ -25,10 +25,6 @@ namespace xp::dn {
 // operators: [...], functions: [...]} (docs/PROTOCOL.md §9.5).
 Mysqlx::Datatypes::Any PlanCapability();
 
-// The result metadata of a column of `type` named `name`.
-Mysqlx::Resultset::ColumnMetaData ColumnMetaDataFor(const std::string& name,
-                                                    const plan::DataType& type);
-
 // A node-wide cache of request bodies (plans, statement texts) by digest,
 // shared by every client.
 template <class T>

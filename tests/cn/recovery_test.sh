@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A compute node that dies in the middle of a two-phase commit (run under
-# tests/cn/with_cluster.sh). XP_CN_FAILPOINT makes xcn exit right after
+# tests/cn/with_cluster.sh). xcn --failpoint makes it exit right after
 # every branch is prepared — before the commit decision is logged (the
 # restarted CN must roll the branches back) or after it (it must commit
 # them). Either way no prepared branch is left and both DNs agree.
@@ -14,7 +14,7 @@ dn_prepared() {  # prepared xcn- branches on both DNs
 cn=
 trap '[ -n "$cn" ] && kill "$cn" 2>/dev/null || true' EXIT
 start_cn() {  # start_cn [FAILPOINT]
-  XP_CN_FAILPOINT=${1:-} "$XP_BIN/xcn" --port="$port" \
+  "$XP_BIN/xcn" --port="$port" --failpoint="${1:-}" \
     --dn="127.0.0.1:$XP_DN0_PORT,127.0.0.1:$XP_DN1_PORT" >>"$XP_WORK/cn-r.log" 2>&1 &
   cn=$!
   for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return; sleep 0.1; done

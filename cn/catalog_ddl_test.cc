@@ -1,0 +1,69 @@
+// DDL over fake data nodes (cn/txn/fake_dn.h): a table's partitions are
+// made on their DNs and recorded in the catalog log on DN 0, which a new
+// CN replays; a CREATE TABLE failing on one DN leaves no table anywhere.
+
+#include <gtest/gtest.h>
+
+#include "cn/testing/fake_cluster_test_base.h"
+
+namespace xp::cn {
+namespace {
+
+class CatalogTest : public testing::FakeClusterTest {
+ protected:
+  std::vector<std::string> TablesOn(size_t dn) {
+    auto rows = fake_.Query(dn, "SHOW TABLES FROM d");
+    EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+    std::vector<std::string> out;
+    if (rows.ok())
+      for (const auto& r : *rows) out.push_back(r[0]);
+    return out;
+  }
+};
+
+TEST_F(CatalogTest, PartitionsAreMadeOnTheirDnsAndReplayedByANewCn) {
+  Ok("CREATE TABLE t (id INT PRIMARY KEY, v INT) PARTITION BY HASH(id) "
+     "PARTITIONS 4");
+  EXPECT_EQ(TablesOn(0).size(), 2u);  // partitions 0 and 2
+  EXPECT_EQ(TablesOn(1).size(), 2u);  // 1 and 3
+  Ok("INSERT INTO t VALUES (1, 1), (2, 2), (3, 3)");
+  Open();
+  Ok("USE d");
+  EXPECT_EQ(Rows("SELECT SUM(v) FROM t"), std::vector<std::string>{"6"});
+  EXPECT_EQ(Rows("SHOW TABLES"), std::vector<std::string>{"t"});
+}
+
+TEST_F(CatalogTest, CreateTableFailingOnOneDnLeavesNoTable) {
+  DnFault f;
+  f.dn = 1;
+  f.prefix = "CREATE TABLE";
+  f.error = {1005, "HY000", "Can't create table (errno: 28)", false};
+  fake_.Inject(f);
+  Result<exec::QueryResult> r =
+      Sql("CREATE TABLE t (id INT PRIMARY KEY) PARTITION BY HASH(id) "
+          "PARTITIONS 2");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().sql_code(), 1005u);
+  EXPECT_TRUE(TablesOn(0).empty());
+  EXPECT_TRUE(TablesOn(1).empty());
+  EXPECT_EQ(Sql("SELECT * FROM t").status().sql_code(), 1146u);
+  Open();  // and no catalog entry a new CN would replay
+  EXPECT_EQ(Sql("SELECT * FROM d.t").status().sql_code(), 1146u);
+  Ok("CREATE TABLE d.t (id INT PRIMARY KEY) PARTITION BY HASH(id) PARTITIONS "
+     "2");
+  EXPECT_EQ(TablesOn(1).size(), 1u);
+}
+
+TEST_F(CatalogTest, AnUnreachableDnFailsDdlWith1429) {
+  fake_.SetDown(1, true);
+  Result<exec::QueryResult> r =
+      Sql("CREATE TABLE t (id INT PRIMARY KEY) PARTITION BY HASH(id) "
+          "PARTITIONS 2");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().sql_code(), 1429u);
+  fake_.SetDown(1, false);
+  EXPECT_TRUE(TablesOn(0).empty());
+}
+
+}  // namespace
+}  // namespace xp::cn

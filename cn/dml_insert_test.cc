@@ -1,0 +1,95 @@
+// Row routing over fake data nodes (cn/txn/fake_dn.h): INSERT ... VALUES
+// and INSERT ... SELECT send each DN one statement with just its rows, and
+// an UPDATE of the partition key moves the row to its new partition.
+
+#include <gtest/gtest.h>
+
+#include "cn/testing/fake_cluster_test_base.h"
+#include "plan/types/data_type.h"
+
+namespace xp::cn {
+namespace {
+
+class RoutingTest : public testing::FakeClusterTest {
+ protected:
+  void SetUp() override {
+    FakeClusterTest::SetUp();
+    Ok("CREATE TABLE t (id INT PRIMARY KEY, v INT) PARTITION BY HASH(id) "
+       "PARTITIONS 2");
+    fake_.ClearRequests();
+  }
+  // The partition the CN's hash gives `id`.
+  static size_t PartitionOfId(int64_t id) {
+    return PartitionOf({plan::Value(id)}, {plan::DataType::Int(4)}, 2);
+  }
+  void ExpectEachRowInItsPartition(const std::string& table) {
+    for (size_t dn = 0; dn < 2; ++dn)
+      for (const std::string& id :
+           IdsOn(dn, Physical(table, static_cast<int>(dn))))
+        EXPECT_EQ(PartitionOfId(std::stoll(id)), dn) << table << " id " << id;
+  }
+};
+
+TEST_F(RoutingTest, InsertValuesSendsEachDnOneStatementWithItsRows) {
+  std::string values;
+  for (int i = 1; i <= 30; ++i)
+    values +=
+        (i > 1 ? "," : "") + std::string("(") + std::to_string(i) + ", 0)";
+  EXPECT_EQ(Ok("INSERT INTO t VALUES " + values).rows_affected, 30u);
+  EXPECT_EQ(CountRequests(0, "INSERT INTO `d`."), 1u);
+  EXPECT_EQ(CountRequests(1, "INSERT INTO `d`."), 1u);
+  EXPECT_EQ(
+      IdsOn(0, Physical("t", 0)).size() + IdsOn(1, Physical("t", 1)).size(),
+      30u);
+  ExpectEachRowInItsPartition("t");
+}
+
+TEST_F(RoutingTest, InsertSelectRoutesEveryRow) {
+  Ok("INSERT INTO t VALUES (1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (6, 6)");
+  Ok("CREATE TABLE u (id INT PRIMARY KEY, v INT) PARTITION BY HASH(id) "
+     "PARTITIONS 2");
+  EXPECT_EQ(Ok("INSERT INTO u SELECT id + 100, v FROM t").rows_affected, 6u);
+  ExpectEachRowInItsPartition("u");
+  EXPECT_EQ(Rows("SELECT v FROM u WHERE id = 103"),
+            std::vector<std::string>{"3"});
+}
+
+TEST_F(RoutingTest, UpdateOfThePartitionKeyMovesTheRow) {
+  // Two ids with different partitions.
+  int64_t a = 1, b = 2;
+  while (PartitionOfId(b) == PartitionOfId(a)) ++b;
+  Ok("INSERT INTO t VALUES (" + std::to_string(a) + ", 7)");
+  const size_t from = PartitionOfId(a), to = PartitionOfId(b);
+  EXPECT_EQ(IdsOn(from, Physical("t", static_cast<int>(from))),
+            std::vector<std::string>{std::to_string(a)});
+  Ok("UPDATE t SET id = " + std::to_string(b) +
+     " WHERE id = " + std::to_string(a));
+  EXPECT_TRUE(IdsOn(from, Physical("t", static_cast<int>(from))).empty());
+  EXPECT_EQ(IdsOn(to, Physical("t", static_cast<int>(to))),
+            std::vector<std::string>{std::to_string(b)});
+  EXPECT_EQ(Rows("SELECT v FROM t WHERE id = " + std::to_string(b)),
+            std::vector<std::string>{"7"});
+  // Moved in one transaction over both DNs: nothing left open.
+  EXPECT_EQ(fake_.OpenTransactions(0) + fake_.OpenTransactions(1), 0u);
+}
+
+TEST_F(RoutingTest, AFailedPartOfAMultiDnInsertUndoesTheWhole) {
+  DnFault f;
+  f.dn = 1;
+  f.prefix = "INSERT";
+  f.error = {1114, "HY000", "The table is full", false};
+  fake_.Inject(f);
+  std::string values;
+  for (int i = 1; i <= 10; ++i)
+    values +=
+        (i > 1 ? "," : "") + std::string("(") + std::to_string(i) + ", 0)";
+  Result<exec::QueryResult> r = Sql("INSERT INTO t VALUES " + values);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().sql_code(), 1114u);
+  EXPECT_TRUE(IdsOn(0, Physical("t", 0)).empty());
+  EXPECT_TRUE(IdsOn(1, Physical("t", 1)).empty());
+  EXPECT_EQ(Rows("SELECT COUNT(*) FROM t"), std::vector<std::string>{"0"});
+}
+
+}  // namespace
+}  // namespace xp::cn

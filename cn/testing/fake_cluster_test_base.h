@@ -1,0 +1,98 @@
+// A compute node over FakeCluster data nodes (cn/txn/fake_dn.h) for unit
+// tests: a ClusterStore and SQL sessions on it, the way xcn runs them.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cn/cluster_store.h"
+#include "cn/txn/fake_dn.h"
+#include "plan/exec/local_engine.h"
+
+namespace xp::cn::testing {
+
+class FakeClusterTest : public ::testing::Test {
+ protected:
+  explicit FakeClusterTest(size_t dns = 2) : fake_(dns) {}
+  ~FakeClusterTest() override { Close(); }
+
+  // A CN (again) over the fake DNs: recovery runs, the catalog replays.
+  void Open(FailpointHook failpoint = nullptr) {
+    Close();
+    ClusterOptions o;
+    for (size_t i = 0; i < fake_.size(); ++i)
+      o.dns.push_back({"fake", static_cast<uint16_t>(i)});
+    o.lease_ms = 600000;  // renewed by no one during a test
+    o.connector = fake_.Connector();
+    o.failpoint = std::move(failpoint);
+    Result<std::unique_ptr<ClusterStore>> s = ClusterStore::Open(std::move(o));
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(*s);
+    session_ = std::make_unique<exec::LocalEngine>(store_.get());
+  }
+  void Close() {
+    session_.reset();
+    store_.reset();
+  }
+  void SetUp() override {
+    Open();
+    Ok("CREATE DATABASE d");
+    Ok("USE d");
+  }
+
+  Result<exec::QueryResult> Sql(const std::string& sql,
+                                exec::LocalEngine* on = nullptr) {
+    return (on != nullptr ? on : session_.get())->Execute(sql);
+  }
+  exec::QueryResult Ok(const std::string& sql,
+                       exec::LocalEngine* on = nullptr) {
+    Result<exec::QueryResult> r = Sql(sql, on);
+    EXPECT_TRUE(r.ok()) << sql << ": " << r.status().ToString();
+    return r.ok() ? std::move(*r) : exec::QueryResult();
+  }
+  // The rows of a query as "a,b" strings, in the order given.
+  std::vector<std::string> Rows(const std::string& sql) {
+    std::vector<std::string> out;
+    for (const auto& row : Ok(sql).rows) {
+      std::string line;
+      for (size_t i = 0; i < row.size(); ++i)
+        line += (i ? "," : "") + (row[i] ? *row[i] : std::string("NULL"));
+      out.push_back(line);
+    }
+    return out;
+  }
+  // The physical table of partition `part` of d.`table`, as the DN names
+  // it.
+  std::string Physical(const std::string& table, int part) {
+    Result<const plan::TableSchema*> t =
+        store_->catalog().FindTable("d", table);
+    EXPECT_TRUE(t.ok());
+    const Placement* p = store_->PlacementOf(**t);
+    return "`d`.`" + p->name[static_cast<size_t>(part)] + "`";
+  }
+  // The ids (first column) stored on DN `dn` in `physical`, ascending.
+  std::vector<std::string> IdsOn(size_t dn, const std::string& physical) {
+    auto rows = fake_.Query(dn, "SELECT id FROM " + physical + " ORDER BY id");
+    EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+    std::vector<std::string> out;
+    if (rows.ok())
+      for (const auto& r : *rows) out.push_back(r[0]);
+    return out;
+  }
+  // How many requests DN `dn` received that start with `prefix`.
+  size_t CountRequests(size_t dn, const std::string& prefix) const {
+    size_t n = 0;
+    for (const std::string& r : fake_.Requests(dn))
+      if (r.compare(0, prefix.size(), prefix) == 0) ++n;
+    return n;
+  }
+
+  FakeCluster fake_;
+  std::unique_ptr<ClusterStore> store_;
+  std::unique_ptr<exec::LocalEngine> session_;
+};
+
+}  // namespace xp::cn::testing

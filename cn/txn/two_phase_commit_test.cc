@@ -1,0 +1,220 @@
+// Two-phase commit over fake data nodes (cn/txn/fake_dn.h): a transaction
+// writing on two DNs commits on both or on neither, whichever step fails —
+// a DN's error or lost link at XA START / END / PREPARE, the commit log,
+// phase two — and a CN that stops before or after logging its decision has
+// it carried out by the next CN (recovery).
+
+#include <gtest/gtest.h>
+
+#include "cn/testing/fake_cluster_test_base.h"
+
+namespace xp::cn {
+namespace {
+
+class TwoPhaseCommitTest : public testing::FakeClusterTest {
+ protected:
+  void SetUp() override {
+    FakeClusterTest::SetUp();
+    Ok("CREATE TABLE t (id INT PRIMARY KEY, v INT) PARTITION BY HASH(id) "
+       "PARTITIONS 2");
+    std::string values;
+    for (int i = 1; i <= 20; ++i)
+      values +=
+          (i > 1 ? "," : "") + std::string("(") + std::to_string(i) + ", 0)";
+    Ok("INSERT INTO t VALUES " + values);
+    // One id on each DN (partition i is on DN i).
+    on0_ = IdsOn(0, Physical("t", 0)).at(0);
+    on1_ = IdsOn(1, Physical("t", 1)).at(0);
+    fake_.ClearRequests();
+  }
+  // The transaction under test: one row changed on each DN.
+  Status Transfer() {
+    for (const std::string& sql :
+         {std::string("BEGIN"), "UPDATE t SET v = v + 1 WHERE id = " + on0_,
+          "UPDATE t SET v = v - 1 WHERE id = " + on1_, std::string("COMMIT")}) {
+      Result<exec::QueryResult> r = Sql(sql);
+      if (!r.ok()) {
+        (void)Sql("ROLLBACK");
+        return r.status();
+      }
+    }
+    return Status::OK();
+  }
+  // v of the two rows, read on the DNs themselves.
+  std::string Values() {
+    auto a = fake_.Query(
+        0, "SELECT v FROM " + Physical("t", 0) + " WHERE id = " + on0_);
+    auto b = fake_.Query(
+        1, "SELECT v FROM " + Physical("t", 1) + " WHERE id = " + on1_);
+    EXPECT_TRUE(a.ok() && b.ok());
+    return (*a)[0][0] + "," + (*b)[0][0];
+  }
+  void ExpectNothingLeft() {
+    for (size_t dn = 0; dn < 2; ++dn) {
+      EXPECT_TRUE(fake_.Prepared(dn).empty()) << "dn" << dn;
+      EXPECT_EQ(fake_.OpenTransactions(dn), 0u) << "dn" << dn;
+    }
+  }
+  std::string on0_, on1_;
+};
+
+TEST_F(TwoPhaseCommitTest, CommitsOnBothDnsThroughPrepareAndTheLog) {
+  ASSERT_TRUE(Transfer().ok());
+  EXPECT_EQ(Values(), "1,-1");
+  for (size_t dn = 0; dn < 2; ++dn) {
+    EXPECT_EQ(CountRequests(dn, "XA PREPARE"), 1u) << "dn" << dn;
+    EXPECT_EQ(CountRequests(dn, "XA COMMIT"), 1u) << "dn" << dn;
+  }
+  EXPECT_EQ(CountRequests(0, "INSERT INTO `xp_system`.`commit_log`"), 1u);
+  ExpectNothingLeft();
+}
+
+TEST_F(TwoPhaseCommitTest, OneDnWrittenCommitsInOnePhase) {
+  Ok("BEGIN");
+  Ok("UPDATE t SET v = 5 WHERE id = " + on1_);
+  Ok("COMMIT");
+  EXPECT_EQ(Values(), "0,5");
+  EXPECT_EQ(CountRequests(1, "XA PREPARE"), 0u);
+  EXPECT_EQ(CountRequests(1, "XA COMMIT"), 1u);
+  EXPECT_EQ(CountRequests(0, "INSERT INTO `xp_system`.`commit_log`"), 0u);
+  ExpectNothingLeft();
+}
+
+// A step of the commit failing on one DN, with an error reply or a link
+// lost before or after the DN ran it: the transaction rolls back on both.
+struct Step {
+  size_t dn;
+  const char* prefix;
+  DnFault::Kind kind;
+};
+
+class FailingStepTest : public TwoPhaseCommitTest,
+                        public ::testing::WithParamInterface<Step> {};
+
+TEST_P(FailingStepTest, RollsBackOnBothDns) {
+  DnFault f;
+  f.dn = GetParam().dn;
+  f.prefix = GetParam().prefix;
+  f.kind = GetParam().kind;
+  f.error = {1614, "XA102", "XA_RBDEADLOCK: Transaction branch was rolled back",
+             false};
+  fake_.Inject(f);
+  Status st = Transfer();
+  EXPECT_FALSE(st.ok()) << "the commit reported success";
+  EXPECT_EQ(Values(), "0,0");
+  // A later statement on both DNs finds them in step (lost links are
+  // reconnected, leftovers undone).
+  EXPECT_EQ(Rows("SELECT COUNT(*), SUM(v) FROM t"),
+            std::vector<std::string>{"20,0"});
+  ExpectNothingLeft();
+  EXPECT_TRUE(Transfer().ok());
+  EXPECT_EQ(Values(), "1,-1");
+}
+
+std::string StepName(const ::testing::TestParamInfo<Step>& info) {
+  std::string name = "dn" + std::to_string(info.param.dn) + "_";
+  for (const char* p = info.param.prefix; *p; ++p)
+    name += std::isalnum(static_cast<unsigned char>(*p)) ? *p : '_';
+  switch (info.param.kind) {
+    case DnFault::Kind::kError:
+      return name + "_error";
+    case DnFault::Kind::kLostBefore:
+      return name + "_lost_before";
+    case DnFault::Kind::kLostAfter:
+      return name + "_lost_after";
+    case DnFault::Kind::kSilent:
+      return name + "_silent";
+  }
+  return name;
+}
+
+using K = DnFault::Kind;
+INSTANTIATE_TEST_SUITE_P(
+    EachStep, FailingStepTest,
+    ::testing::Values(
+        Step{0, "XA START", K::kError}, Step{1, "XA START", K::kError},
+        Step{1, "XA START", K::kLostBefore}, Step{1, "UPDATE", K::kError},
+        Step{1, "UPDATE", K::kLostAfter}, Step{0, "XA END", K::kError},
+        Step{1, "XA END", K::kLostBefore}, Step{0, "XA PREPARE", K::kError},
+        Step{1, "XA PREPARE", K::kError}, Step{0, "XA PREPARE", K::kLostBefore},
+        Step{1, "XA PREPARE", K::kLostAfter}, Step{1, "XA PREPARE", K::kSilent},
+        Step{0, "INSERT INTO `xp_system`.`commit_log`", K::kError},
+        Step{0, "INSERT INTO `xp_system`.`commit_log`", K::kLostBefore}),
+    StepName);
+
+// Phase two failing on a DN: the decision is logged, so COMMIT succeeds and
+// the branch left prepared commits once the DN is reached again.
+TEST_F(TwoPhaseCommitTest, PhaseTwoLostLinkIsFinishedOnReconnect) {
+  DnFault f;
+  f.dn = 1;
+  f.prefix = "XA COMMIT";
+  f.kind = DnFault::Kind::kLostBefore;
+  fake_.Inject(f);
+  Status st = Transfer();
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(Values(), "1,0");  // DN 1's branch is still prepared
+  EXPECT_EQ(fake_.Prepared(1).size(), 1u);
+  EXPECT_EQ(CountRequests(0, "XA COMMIT"), 1u);
+  // The next statement reconnects to DN 1, which finishes the branch.
+  EXPECT_EQ(Rows("SELECT SUM(v) FROM t"), std::vector<std::string>{"0"});
+  EXPECT_EQ(Values(), "1,-1");
+  ExpectNothingLeft();
+}
+
+TEST_F(TwoPhaseCommitTest, FailpointLosingDn1InPhaseTwo) {
+  Open([](std::string_view p) {
+    return p == "lose_dn1_in_phase_two" ? FailAction::kFail : FailAction::kNone;
+  });
+  Ok("USE d");
+  ASSERT_TRUE(Transfer().ok());
+  EXPECT_EQ(Values(), "1,0");
+  EXPECT_EQ(fake_.Prepared(1).size(), 1u);
+  EXPECT_EQ(Rows("SELECT SUM(v) FROM t"), std::vector<std::string>{"0"});
+  EXPECT_EQ(Values(), "1,-1");
+  ExpectNothingLeft();
+}
+
+// The CN stops (as a crash) with every branch prepared: before the decision
+// is logged the next CN rolls them back, after it commits them.
+class CrashTest : public TwoPhaseCommitTest,
+                  public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(CrashTest, NextComputeNodeFinishesTheTransaction) {
+  const std::string point = GetParam();
+  Open([point](std::string_view p) {
+    return p == point ? FailAction::kFail : FailAction::kNone;
+  });
+  Ok("USE d");
+  EXPECT_FALSE(Transfer().ok());
+  EXPECT_EQ(fake_.Prepared(0).size(), 1u);
+  EXPECT_EQ(fake_.Prepared(1).size(), 1u);
+  Open();  // the restarted CN
+  const bool logged = point == "after_commit_log";
+  EXPECT_EQ(Values(), logged ? "1,-1" : "0,0");
+  ExpectNothingLeft();
+  Ok("USE d");
+  EXPECT_EQ(Rows("SELECT COUNT(*) FROM t"), std::vector<std::string>{"20"});
+}
+
+INSTANTIATE_TEST_SUITE_P(BeforeAndAfterTheLog, CrashTest,
+                         ::testing::Values("before_commit_log",
+                                           "after_commit_log"));
+
+// Savepoints go to every DN of the transaction; ROLLBACK TO undoes the
+// writes after it there and the transaction goes on.
+TEST_F(TwoPhaseCommitTest, RollbackToSavepointOnBothDns) {
+  Ok("BEGIN");
+  Ok("UPDATE t SET v = 7 WHERE id = " + on0_);
+  Ok("SAVEPOINT s");
+  Ok("UPDATE t SET v = 8 WHERE id = " + on0_);
+  Ok("UPDATE t SET v = 9 WHERE id = " + on1_);
+  Ok("ROLLBACK TO SAVEPOINT s");
+  Ok("COMMIT");
+  EXPECT_EQ(Values(), "7,0");
+  EXPECT_EQ(CountRequests(0, "ROLLBACK TO SAVEPOINT"), 1u);
+  EXPECT_EQ(CountRequests(1, "ROLLBACK TO SAVEPOINT"), 1u);
+  ExpectNothingLeft();
+}
+
+}  // namespace
+}  // namespace xp::cn
