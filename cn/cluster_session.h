@@ -1,12 +1,12 @@
-// Internal to the compute node's cluster store (xp_cn), shared by its
+// Internal to the compute node's cluster (xp_cn_cluster), shared by its
 // files: cluster_store.cc (the store: connections, catalog log, lease,
-// recovery), catalog_ddl.cc (DDL, placement, global index tables),
-// cluster_txn.cc (a session's DN connections, branches, two-phase commit),
-// distribute.cc (the distribute pass and partition pruning),
-// remote_scan.cc (Remote operators: streamed scans, global index lookups),
-// dml_insert.cc (INSERT routing, row-at-a-time table writes) and
-// dml_update.cc (UPDATE / DELETE, global index maintenance). Not a public
-// interface: cluster_store.h is.
+// recovery), catalog/catalog_ddl.cc (DDL, placement, global index tables),
+// txn/cluster_txn.cc (a session's DN links, branches, two-phase commit),
+// planner/distribute.cc (the distribute pass and partition pruning),
+// exec/remote_scan.cc (Remote operators: streamed scans, global index
+// lookups), dml/dml_insert.cc (INSERT routing, row-at-a-time table writes)
+// and dml/dml_update.cc (UPDATE / DELETE, global index maintenance). Not a
+// public interface: cluster_store.h is.
 #pragma once
 
 #include <glog/logging.h>

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "cn/cluster_store.h"
-#include "cn/mysql_server.h"
+#include "cn/mysql/mysql_server.h"
 #include "plan/exec/query_context.h"
 
 DEFINE_int32(port, 3306, "MySQL protocol TCP port (127.0.0.1); 0 picks one");

@@ -1,7 +1,7 @@
 // MySQL client/server protocol primitives (bytes only, no I/O): the 4-byte
 // packet header, length-encoded integers and strings, and a bounds-checked
 // reader for untrusted payloads. Used by the compute node's front end
-// (cn/mysql_server.h) and its fuzz target.
+// (cn/mysql/mysql_server.h) and its fuzz target.
 #pragma once
 
 #include <cstdint>

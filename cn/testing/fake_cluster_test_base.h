@@ -43,6 +43,37 @@ class FakeClusterTest : public ::testing::Test {
     Ok("USE d");
   }
 
+  // "(first, v), (first + 1, v), ..." for `n` ids, v = id * v_per_id.
+  static std::string Tuples(int first, int n, int v_per_id) {
+    std::string out;
+    for (int i = first; i < first + n; ++i)
+      out += (i > first ? "," : "") + std::string("(") + std::to_string(i) +
+             ", " + std::to_string(i * v_per_id) + ")";
+    return out;
+  }
+  // d.`table` (id INT PRIMARY KEY, v INT), hash-partitioned in two (so
+  // partition i on DN i).
+  void MakeTable(const std::string& table) {
+    Ok("CREATE TABLE " + table +
+       " (id INT PRIMARY KEY, v INT) PARTITION BY HASH(id) PARTITIONS 2");
+  }
+
+  // The next request to `dn` starting with `prefix` is answered with
+  // error `code` (a fake DN fault).
+  void InjectError(size_t dn, const std::string& prefix, uint32_t code,
+                   const std::string& sql_state, const std::string& msg) {
+    DnFault f;
+    f.dn = dn;
+    f.prefix = prefix;
+    f.error = {code, sql_state, msg, false};
+    fake_.Inject(f);
+  }
+  // The MySQL error `sql` fails with (0: it succeeded).
+  uint32_t ErrorCode(const std::string& sql) {
+    Result<exec::QueryResult> r = Sql(sql);
+    return r.ok() ? 0 : r.status().sql_code();
+  }
+
   Result<exec::QueryResult> Sql(const std::string& sql,
                                 exec::LocalEngine* on = nullptr) {
     return (on != nullptr ? on : session_.get())->Execute(sql);

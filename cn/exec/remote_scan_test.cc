@@ -14,15 +14,9 @@ class StreamingTest : public testing::FakeClusterTest {
  protected:
   void SetUp() override {
     FakeClusterTest::SetUp();
-    Ok("CREATE TABLE big (id INT PRIMARY KEY, v INT) PARTITION BY HASH(id) "
-       "PARTITIONS 2");
-    for (int base = 0; base < 20000; base += 2000) {
-      std::string values;
-      for (int i = base; i < base + 2000; ++i)
-        values += (i > base ? "," : "") + std::string("(") + std::to_string(i) +
-                  ", 0)";
-      Ok("INSERT INTO big VALUES " + values);
-    }
+    MakeTable("big");
+    for (int base = 0; base < 20000; base += 2000)
+      Ok("INSERT INTO big VALUES " + Tuples(base, 2000, 0));
     Ok("CREATE TABLE one (id INT PRIMARY KEY, v INT)");
     Ok("INSERT INTO one VALUES (1, 0)");
     fake_.ClearRequests();
@@ -50,14 +44,8 @@ TEST_F(StreamingTest, AScanStoppedEarlyIsKilledAndTheLinkStaysInStep) {
 }
 
 TEST_F(StreamingTest, ADnErrorMidScanReachesTheClient) {
-  DnFault f;
-  f.dn = 1;
-  f.prefix = "PLAN";
-  f.error = {1317, "70100", "Query execution was interrupted", false};
-  fake_.Inject(f);
-  Result<exec::QueryResult> r = Sql("SELECT id FROM big");
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().sql_code(), 1317u);
+  InjectError(1, "PLAN", 1317, "70100", "Query execution was interrupted");
+  EXPECT_EQ(ErrorCode("SELECT id FROM big"), 1317u);
   EXPECT_EQ(Rows("SELECT COUNT(*) FROM big"),
             std::vector<std::string>{"20000"});
 }

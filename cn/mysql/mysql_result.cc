@@ -1,7 +1,7 @@
 // The MySQL front end's result sets: column definitions and rows in the
 // text and binary protocols (mysql_connection.h).
 
-#include "cn/mysql_connection.h"
+#include "cn/mysql/mysql_connection.h"
 #include "plan/types/decimal.h"
 #include "plan/types/temporal.h"
 

@@ -1,7 +1,7 @@
 // The MySQL protocol front end over an in-memory store, driven by
 // libmariadb and by raw sockets sending bad bytes: limits (connections,
 // prepared statements, packet size), malformed packets, wrong passwords.
-#include "cn/mysql_server.h"
+#include "cn/mysql/mysql_server.h"
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>

@@ -14,8 +14,7 @@ class RoutingTest : public testing::FakeClusterTest {
  protected:
   void SetUp() override {
     FakeClusterTest::SetUp();
-    Ok("CREATE TABLE t (id INT PRIMARY KEY, v INT) PARTITION BY HASH(id) "
-       "PARTITIONS 2");
+    MakeTable("t");
     fake_.ClearRequests();
   }
   // The partition the CN's hash gives `id`.
@@ -31,11 +30,7 @@ class RoutingTest : public testing::FakeClusterTest {
 };
 
 TEST_F(RoutingTest, InsertValuesSendsEachDnOneStatementWithItsRows) {
-  std::string values;
-  for (int i = 1; i <= 30; ++i)
-    values +=
-        (i > 1 ? "," : "") + std::string("(") + std::to_string(i) + ", 0)";
-  EXPECT_EQ(Ok("INSERT INTO t VALUES " + values).rows_affected, 30u);
+  EXPECT_EQ(Ok("INSERT INTO t VALUES " + Tuples(1, 30, 0)).rows_affected, 30u);
   EXPECT_EQ(CountRequests(0, "INSERT INTO `d`."), 1u);
   EXPECT_EQ(CountRequests(1, "INSERT INTO `d`."), 1u);
   EXPECT_EQ(
@@ -46,8 +41,7 @@ TEST_F(RoutingTest, InsertValuesSendsEachDnOneStatementWithItsRows) {
 
 TEST_F(RoutingTest, InsertSelectRoutesEveryRow) {
   Ok("INSERT INTO t VALUES (1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (6, 6)");
-  Ok("CREATE TABLE u (id INT PRIMARY KEY, v INT) PARTITION BY HASH(id) "
-     "PARTITIONS 2");
+  MakeTable("u");
   EXPECT_EQ(Ok("INSERT INTO u SELECT id + 100, v FROM t").rows_affected, 6u);
   ExpectEachRowInItsPartition("u");
   EXPECT_EQ(Rows("SELECT v FROM u WHERE id = 103"),
@@ -74,18 +68,8 @@ TEST_F(RoutingTest, UpdateOfThePartitionKeyMovesTheRow) {
 }
 
 TEST_F(RoutingTest, AFailedPartOfAMultiDnInsertUndoesTheWhole) {
-  DnFault f;
-  f.dn = 1;
-  f.prefix = "INSERT";
-  f.error = {1114, "HY000", "The table is full", false};
-  fake_.Inject(f);
-  std::string values;
-  for (int i = 1; i <= 10; ++i)
-    values +=
-        (i > 1 ? "," : "") + std::string("(") + std::to_string(i) + ", 0)";
-  Result<exec::QueryResult> r = Sql("INSERT INTO t VALUES " + values);
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().sql_code(), 1114u);
+  InjectError(1, "INSERT", 1114, "HY000", "The table is full");
+  EXPECT_EQ(ErrorCode("INSERT INTO t VALUES " + Tuples(1, 10, 0)), 1114u);
   EXPECT_TRUE(IdsOn(0, Physical("t", 0)).empty());
   EXPECT_TRUE(IdsOn(1, Physical("t", 1)).empty());
   EXPECT_EQ(Rows("SELECT COUNT(*) FROM t"), std::vector<std::string>{"0"});

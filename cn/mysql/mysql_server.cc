@@ -1,4 +1,4 @@
-#include "cn/mysql_server.h"
+#include "cn/mysql/mysql_server.h"
 
 #include <arpa/inet.h>
 #include <glog/logging.h>
@@ -14,7 +14,7 @@
 #include <cstring>
 #include <optional>
 
-#include "cn/mysql_connection.h"
+#include "cn/mysql/mysql_connection.h"
 #include "codec/mysql_packet.h"
 #include "plan/sql/parser.h"
 #include "plan/sql/printer.h"

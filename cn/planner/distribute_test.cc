@@ -13,13 +13,8 @@ class PruningTest : public testing::FakeClusterTest {
  protected:
   void SetUp() override {
     FakeClusterTest::SetUp();
-    Ok("CREATE TABLE t (id INT PRIMARY KEY, v INT) PARTITION BY HASH(id) "
-       "PARTITIONS 2");
-    std::string values;
-    for (int i = 1; i <= 20; ++i)
-      values += (i > 1 ? "," : "") + std::string("(") + std::to_string(i) +
-                ", " + std::to_string(i * 10) + ")";
-    Ok("INSERT INTO t VALUES " + values);
+    MakeTable("t");
+    Ok("INSERT INTO t VALUES " + Tuples(1, 20, 10));
     on0_ = IdsOn(0, Physical("t", 0));
     on1_ = IdsOn(1, Physical("t", 1));
     fake_.ClearRequests();

@@ -34,21 +34,16 @@ TEST_F(CatalogTest, PartitionsAreMadeOnTheirDnsAndReplayedByANewCn) {
 }
 
 TEST_F(CatalogTest, CreateTableFailingOnOneDnLeavesNoTable) {
-  DnFault f;
-  f.dn = 1;
-  f.prefix = "CREATE TABLE";
-  f.error = {1005, "HY000", "Can't create table (errno: 28)", false};
-  fake_.Inject(f);
-  Result<exec::QueryResult> r =
-      Sql("CREATE TABLE t (id INT PRIMARY KEY) PARTITION BY HASH(id) "
-          "PARTITIONS 2");
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().sql_code(), 1005u);
+  InjectError(1, "CREATE TABLE", 1005, "HY000",
+              "Can't create table (errno: 28)");
+  EXPECT_EQ(ErrorCode("CREATE TABLE t (id INT PRIMARY KEY) PARTITION BY "
+                      "HASH(id) PARTITIONS 2"),
+            1005u);
   EXPECT_TRUE(TablesOn(0).empty());
   EXPECT_TRUE(TablesOn(1).empty());
-  EXPECT_EQ(Sql("SELECT * FROM t").status().sql_code(), 1146u);
+  EXPECT_EQ(ErrorCode("SELECT * FROM t"), 1146u);
   Open();  // and no catalog entry a new CN would replay
-  EXPECT_EQ(Sql("SELECT * FROM d.t").status().sql_code(), 1146u);
+  EXPECT_EQ(ErrorCode("SELECT * FROM d.t"), 1146u);
   Ok("CREATE TABLE d.t (id INT PRIMARY KEY) PARTITION BY HASH(id) PARTITIONS "
      "2");
   EXPECT_EQ(TablesOn(1).size(), 1u);
@@ -56,11 +51,9 @@ TEST_F(CatalogTest, CreateTableFailingOnOneDnLeavesNoTable) {
 
 TEST_F(CatalogTest, AnUnreachableDnFailsDdlWith1429) {
   fake_.SetDown(1, true);
-  Result<exec::QueryResult> r =
-      Sql("CREATE TABLE t (id INT PRIMARY KEY) PARTITION BY HASH(id) "
-          "PARTITIONS 2");
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().sql_code(), 1429u);
+  EXPECT_EQ(ErrorCode("CREATE TABLE t (id INT PRIMARY KEY) PARTITION BY "
+                      "HASH(id) PARTITIONS 2"),
+            1429u);
   fake_.SetDown(1, false);
   EXPECT_TRUE(TablesOn(0).empty());
 }

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "cn/mysql_server.h"
+#include "cn/mysql/mysql_server.h"
 #include "codec/mysql_packet.h"
 #include "plan/sql/parser.h"
 
