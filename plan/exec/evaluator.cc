@@ -102,6 +102,22 @@ Status EvalConst(Node& n, size_t rows) {
   return Status::OK();
 }
 
+// o[i] = f(p[i], q[i]); a zero divisor makes the row NULL (or fails, as
+// DivisionByZero says, where the row was not NULL already).
+template <class T, class F>
+Status DivideRows(const T* p, const T* q, T* o, Vector& out, size_t rows, F f) {
+  for (size_t i = 0; i < rows; ++i) {
+    if (q[i] == 0) {
+      if (!out.IsNull(i)) XP_RETURN_IF_ERROR(DivisionByZero());
+      out.SetNull(i);
+      o[i] = 0;
+    } else {
+      o[i] = f(p[i], q[i]);
+    }
+  }
+  return Status::OK();
+}
+
 Status EvalArithmetic(Node& n, const Vector& a, const Vector& b, size_t rows) {
   const BoundExpr& e = *n.expr;
   const DataType& ta = e.args[0]->type;
@@ -144,16 +160,13 @@ Status EvalArithmetic(Node& n, const Vector& a, const Vector& b, size_t rows) {
         for (size_t i = 0; i < rows; ++i) o[i] = p[i] * q[i];
         break;
       case ExprOp::kDiv:
+        XP_RETURN_IF_ERROR(DivideRows(
+            p, q, o, out, rows, [](double x, double y) { return x / y; }));
+        break;
       case ExprOp::kMod:
-        for (size_t i = 0; i < rows; ++i) {
-          if (q[i] == 0.0) {
-            if (!out.IsNull(i)) XP_RETURN_IF_ERROR(DivisionByZero());
-            out.SetNull(i);
-            o[i] = 0;
-          } else {
-            o[i] = e.op == ExprOp::kDiv ? p[i] / q[i] : std::fmod(p[i], q[i]);
-          }
-        }
+        XP_RETURN_IF_ERROR(
+            DivideRows(p, q, o, out, rows,
+                       [](double x, double y) { return std::fmod(x, y); }));
         break;
       default:
         return Status::Internal("bad arithmetic operator");
@@ -233,16 +246,12 @@ Status EvalArithmetic(Node& n, const Vector& a, const Vector& b, size_t rows) {
       break;
     }
     case ExprOp::kIntDiv:
+      XP_RETURN_IF_ERROR(DivideRows(p, q, o, out, rows,
+                                    [](int128 x, int128 y) { return x / y; }));
+      break;
     case ExprOp::kMod:
-      for (size_t i = 0; i < rows; ++i) {
-        if (q[i] == 0) {
-          if (!out.IsNull(i)) XP_RETURN_IF_ERROR(DivisionByZero());
-          out.SetNull(i);
-          o[i] = 0;
-        } else {
-          o[i] = e.op == ExprOp::kIntDiv ? p[i] / q[i] : p[i] % q[i];
-        }
-      }
+      XP_RETURN_IF_ERROR(DivideRows(p, q, o, out, rows,
+                                    [](int128 x, int128 y) { return x % y; }));
       break;
     default:
       return Status::Internal("bad arithmetic operator");
@@ -300,40 +309,29 @@ Status EvalCompare(Node& n, const Vector& a, const Vector& b, size_t rows) {
     }
     return Status::OK();
   }
-  if (ta.is_temporal() && ta.id == tb.id) {  // the binder aligned the types
-    const int64_t* p = a.data<int64_t>();
-    const int64_t* q = b.data<int64_t>();
+  // o[i] from the three-way comparison of p[i] and q[i].
+  auto ordered = [&](const auto* p, const auto* q) {
     for (size_t i = 0; i < rows; ++i) {
       const int c = p[i] < q[i] ? -1 : p[i] > q[i] ? 1 : 0;
       o[i] = null_safe ? finish_null_safe(i, c) : CompareResult(e.op, c);
     }
     return Status::OK();
-  }
+  };
+  if (ta.is_temporal() && ta.id == tb.id)  // the binder aligned the types
+    return ordered(a.data<int64_t>(), b.data<int64_t>());
   if (IsExact(ta) && IsExact(tb)) {
     const int common = ScaleOf(ta) > ScaleOf(tb) ? ScaleOf(ta) : ScaleOf(tb);
     Vector& x = n.Scratch(0, PhysType::kInt128);
     Vector& y = n.Scratch(1, PhysType::kInt128);
     XP_RETURN_IF_ERROR(ToInt128(a, ta, common, rows, &x, e));
     XP_RETURN_IF_ERROR(ToInt128(b, tb, common, rows, &y, e));
-    const int128* p = x.data<int128>();
-    const int128* q = y.data<int128>();
-    for (size_t i = 0; i < rows; ++i) {
-      const int c = p[i] < q[i] ? -1 : p[i] > q[i] ? 1 : 0;
-      o[i] = null_safe ? finish_null_safe(i, c) : CompareResult(e.op, c);
-    }
-    return Status::OK();
+    return ordered(x.data<int128>(), y.data<int128>());
   }
   Vector& x = n.Scratch(0, PhysType::kDouble);
   Vector& y = n.Scratch(1, PhysType::kDouble);
   ToDouble(a, ta, rows, &x);
   ToDouble(b, tb, rows, &y);
-  const double* p = x.data<double>();
-  const double* q = y.data<double>();
-  for (size_t i = 0; i < rows; ++i) {
-    const int c = p[i] < q[i] ? -1 : p[i] > q[i] ? 1 : 0;
-    o[i] = null_safe ? finish_null_safe(i, c) : CompareResult(e.op, c);
-  }
-  return Status::OK();
+  return ordered(x.data<double>(), y.data<double>());
 }
 
 Status EvalLogic(Node& n, const std::vector<const Vector*>& args, size_t rows) {
@@ -538,33 +536,23 @@ Status EvalIn(Node& n, const Vector& x, size_t rows) {
       if (ci != l.ci.end() && CompareStrings(*ci, p[i], false) == 0) found(i);
     }
   }
-  if (!l.temporal.empty()) {
-    const int64_t* p = x.data<int64_t>();
-    for (size_t i = 0; i < rows; ++i) {
-      if (!x.IsNull(i) &&
-          std::binary_search(l.temporal.begin(), l.temporal.end(), p[i]))
+  // Rows of `v` (values `p`) found in the sorted list `sorted`.
+  auto search = [&](const Vector& v, const auto* p, const auto& sorted) {
+    for (size_t i = 0; i < rows; ++i)
+      if (!v.IsNull(i) &&
+          std::binary_search(sorted.begin(), sorted.end(), p[i]))
         found(i);
-    }
-  }
+  };
+  if (!l.temporal.empty()) search(x, x.data<int64_t>(), l.temporal);
   if (!l.exact.empty()) {
     Vector& w = n.Scratch(0, PhysType::kInt128);
     XP_RETURN_IF_ERROR(ToInt128(x, xt, l.scale, rows, &w, e));
-    const int128* p = w.data<int128>();
-    for (size_t i = 0; i < rows; ++i) {
-      if (!x.IsNull(i) &&
-          std::binary_search(l.exact.begin(), l.exact.end(), p[i]))
-        found(i);
-    }
+    search(x, w.data<int128>(), l.exact);
   }
   if (!l.approx.empty()) {
     Vector& d = n.Scratch(1, PhysType::kDouble);
     ToDouble(x, xt, rows, &d);
-    const double* p = d.data<double>();
-    for (size_t i = 0; i < rows; ++i) {
-      if (!d.IsNull(i) &&
-          std::binary_search(l.approx.begin(), l.approx.end(), p[i]))
-        found(i);
-    }
+    search(d, d.data<double>(), l.approx);
   }
   for (size_t i = 0; i < rows; ++i) {
     if (o[i] == 0 && (x.IsNull(i) || l.has_null)) out.SetNull(i);

@@ -243,10 +243,12 @@ class Parser {
     }
     return Error();
   }
-  // Any word, reserved or not (after '.', where MySQL allows keywords).
-  Result<std::string> AnyIdent() {
+  // Any word, reserved or not, quoted or not; with `strings` a string
+  // literal too.
+  Result<std::string> AnyWord(bool strings) {
     const Token& t = Peek();
-    if (t.Is(TokenKind::kQuotedIdent)) {
+    if (t.Is(TokenKind::kQuotedIdent) ||
+        (strings && t.Is(TokenKind::kString))) {
       ++pos_;
       return t.value;
     }
@@ -256,6 +258,8 @@ class Parser {
     }
     return Error();
   }
+  // After '.', where MySQL allows keywords.
+  Result<std::string> AnyIdent() { return AnyWord(false); }
   Result<QualifiedName> QualName() {
     QualifiedName q;
     XP_SET_OR_RETURN(q.name, Ident());
@@ -309,18 +313,7 @@ class Parser {
   }
   // A name that may be quoted with any quote char or be a plain word:
   // 'user'@'host', charset names, xids.
-  Result<std::string> NameOrString() {
-    const Token& t = Peek();
-    if (t.Is(TokenKind::kString) || t.Is(TokenKind::kQuotedIdent)) {
-      ++pos_;
-      return t.value;
-    }
-    if (t.Is(TokenKind::kIdent)) {
-      ++pos_;
-      return std::string(t.text);
-    }
-    return Error();
-  }
+  Result<std::string> NameOrString() { return AnyWord(true); }
 
   class DepthGuard {
    public:
@@ -1863,19 +1856,25 @@ class Parser {
     return root->height;
   }
 
-  // a OR b OR c is one node with three operands (as AND below): a long
-  // chain is a flat list, never a deep tree.
-  Result<ExprPtr> Or() {
-    XP_ASSIGN_OR_RETURN(ExprPtr left, Xor());
-    if (!PeekWord("OR") && !Peek().IsOp("||")) return left;
+  // a OR b OR c is one node with three operands (as AND): a long chain is
+  // a flat list, never a deep tree. `word` / `op` spell the operator,
+  // `next` parses an operand.
+  Result<ExprPtr> Chain(const char* word, const char* op, BinaryOp bop,
+                        Result<ExprPtr> (Parser::*next)()) {
+    XP_ASSIGN_OR_RETURN(ExprPtr left, (this->*next)());
+    if (!PeekWord(word) && !Peek().IsOp(op)) return left;
     auto e = NewExpr(ExprKind::kBinary, left->offset);
-    e->bop = BinaryOp::kOr;
+    e->bop = bop;
     e->args.push_back(std::move(left));
-    while (AcceptWord("OR") || AcceptOp("||")) {
-      XP_ASSIGN_OR_RETURN(ExprPtr right, Xor());
+    while (AcceptWord(word) || AcceptOp(op)) {
+      XP_ASSIGN_OR_RETURN(ExprPtr right, (this->*next)());
       e->args.push_back(std::move(right));
     }
     return e;
+  }
+
+  Result<ExprPtr> Or() {
+    return Chain("OR", "||", BinaryOp::kOr, &Parser::Xor);
   }
 
   Result<ExprPtr> Xor() {
@@ -1888,16 +1887,7 @@ class Parser {
   }
 
   Result<ExprPtr> And() {
-    XP_ASSIGN_OR_RETURN(ExprPtr left, Not());
-    if (!PeekWord("AND") && !Peek().IsOp("&&")) return left;
-    auto e = NewExpr(ExprKind::kBinary, left->offset);
-    e->bop = BinaryOp::kAnd;
-    e->args.push_back(std::move(left));
-    while (AcceptWord("AND") || AcceptOp("&&")) {
-      XP_ASSIGN_OR_RETURN(ExprPtr right, Not());
-      e->args.push_back(std::move(right));
-    }
-    return e;
+    return Chain("AND", "&&", BinaryOp::kAnd, &Parser::Not);
   }
 
   Result<ExprPtr> Not() {
