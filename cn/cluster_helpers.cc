@@ -1,6 +1,7 @@
 // Helpers shared by the cluster store's files (cluster_session.h).
 
 #include "cn/cluster_session.h"
+#include "codec/sql_errors.h"
 
 namespace xp::cn {
 
@@ -51,19 +52,18 @@ bool IsReservedName(std::string_view name) {
 }
 
 Status Unreachable(size_t dn, const DnEndpoint& ep, const Status& why) {
-  return Status::SqlError(
-      1429, "HY000",
-      "Unable to connect to foreign data source: data node " +
-          std::to_string(dn) + " (" + ep.host + ":" + std::to_string(ep.port) +
-          "): " + why.message());
+  return SqlError(ER_CONNECT_TO_FOREIGN_DATA_SOURCE,
+                  "Unable to connect to foreign data source: data node " +
+                      std::to_string(dn) + " (" + ep.host + ":" +
+                      std::to_string(ep.port) + "): " + why.message());
 }
 
 // `st` with a note that the session's transaction was rolled back (`why`).
 Status RolledBack(const Status& st, const std::string& why) {
-  return Status::SqlError(
-      st.sql_code() ? st.sql_code() : 1180,
-      st.sql_state().empty() ? "HY000" : st.sql_state(),
-      st.message() + " (the transaction was rolled back: " + why + ")");
+  const std::string msg =
+      st.message() + " (the transaction was rolled back: " + why + ")";
+  if (st.sql_code() == 0) return SqlError(ER_ERROR_DURING_COMMIT, msg);
+  return Status::SqlError(st.sql_code(), st.sql_state(), msg);
 }
 
 // A value as an SQL literal the DN parses back to the same value.

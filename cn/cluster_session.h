@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "cn/cluster_store.h"
+#include "codec/sql_errors.h"
 #include "plan/exec/chunk.h"
 #include "plan/exec/local_engine.h"
 #include "plan/serde.h"
@@ -152,8 +153,8 @@ class ClusterSession : public exec::StoreSession {
     return SavepointOnDns("RELEASE SAVEPOINT ", name);
   }
   static Status NoSavepoint(const std::string& name) {
-    return Status::SqlError(1305, "42000",
-                            "SAVEPOINT " + name + " does not exist");
+    return SqlError(ER_SP_DOES_NOT_EXIST,
+                    "SAVEPOINT " + name + " does not exist");
   }
   // KILL / a client gone / shutdown: each DN connection's running request
   // is killed (SESS_KILL QUERY), so a long scan or lock wait there ends now
@@ -203,9 +204,7 @@ class ClusterSession : public exec::StoreSession {
     return in_txn_ ? EnsureBranch(0, /*write=*/false) : Status::OK();
   }
   Status Xa(const sql::XaStatement&, std::vector<std::string>*) override {
-    return Status::SqlError(1235, "42000",
-                            "This version of MySQL doesn't yet support 'XA "
-                            "statements through a compute node'");
+    return NotSupportedYet("XA statements through a compute node");
   }
 
   Status Distribute(LogicalNodePtr* root) override;
@@ -254,10 +253,10 @@ class ClusterSession : public exec::StoreSession {
     } else if (m == "sql") {
       ship_sql_ = true;
     } else {
-      return Status::SqlError(1231, "42000",
-                              "Variable 'xplan_mode' can't be set to the value "
-                              "of '" +
-                                  (s ? *s : plan::ValueToString(v)) + "'");
+      return SqlError(ER_WRONG_VALUE_FOR_VAR,
+                      "Variable 'xplan_mode' can't be set to the value "
+                      "of '" +
+                          (s ? *s : plan::ValueToString(v)) + "'");
     }
     return Status::OK();
   }
@@ -513,9 +512,7 @@ class ClusterTable : public exec::TableStore {
 
  private:
   static Status Unsupported(const std::string& what) {
-    return Status::SqlError(
-        1235, "42000",
-        "This version of MySQL doesn't yet support '" + what + "'");
+    return NotSupportedYet(what);
   }
   ClusterSession* session_;
   const TableSchema* t_;

@@ -1,6 +1,7 @@
 #include "cn/cluster_store.h"
 
 #include "cn/cluster_session.h"
+#include "codec/sql_errors.h"
 
 namespace xp::cn {
 
@@ -85,7 +86,7 @@ void ClusterStore::SetQuiet(size_t dn, bool quiet) const {
 ClusterStore::~ClusterStore() {
   if (lease_thread_.joinable()) {
     {
-      std::lock_guard<std::mutex> lock(lease_mu_);
+      MutexLock lock(&lease_mu_);
       lease_stop_ = true;
     }
     lease_cv_.notify_all();
@@ -120,7 +121,7 @@ Result<std::unique_ptr<DnLink>> ClusterStore::Connect(
 }
 
 Result<StmtResult> ClusterStore::Admin(size_t dn, const std::string& sql) {
-  std::lock_guard<std::mutex> lock(admin_mu_);
+  MutexLock lock(&admin_mu_);
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (!admin_[dn]) {
       XP_ASSIGN_OR_RETURN(admin_[dn], Connect(dn));
@@ -138,7 +139,7 @@ Result<StmtResult> ClusterStore::Admin(size_t dn, const std::string& sql) {
 
 Result<StmtResult> ClusterStore::AdminChunks(size_t dn,
                                              const std::string& sql) {
-  std::lock_guard<std::mutex> lock(admin_mu_);
+  MutexLock lock(&admin_mu_);
   if (!admin_[dn]) {
     XP_ASSIGN_OR_RETURN(admin_[dn], Connect(dn));
   }
@@ -160,7 +161,7 @@ std::string ClusterStore::NewXid() {
 
 void ClusterStore::Unfinished(const std::string& xid,
                               const std::vector<size_t>& dns) {
-  std::lock_guard<std::mutex> lock(unfinished_mu_);
+  MutexLock lock(&unfinished_mu_);
   auto& left = unfinished_[xid];
   left.insert(dns.begin(), dns.end());
 }
@@ -168,7 +169,7 @@ void ClusterStore::Unfinished(const std::string& xid,
 void ClusterStore::FinishUnfinished(size_t dn) {
   std::vector<std::string> xids;
   {
-    std::lock_guard<std::mutex> lock(unfinished_mu_);
+    MutexLock lock(&unfinished_mu_);
     for (const auto& [xid, dns] : unfinished_)
       if (dns.count(dn)) xids.push_back(xid);
   }
@@ -178,7 +179,7 @@ void ClusterStore::FinishUnfinished(size_t dn) {
     if (!r.ok() && r.status().sql_code() != 1397) continue;
     bool done = false;
     {
-      std::lock_guard<std::mutex> lock(unfinished_mu_);
+      MutexLock lock(&unfinished_mu_);
       auto it = unfinished_.find(xid);
       if (it == unfinished_.end()) continue;
       it->second.erase(dn);
@@ -196,7 +197,7 @@ Status ClusterStore::ForgetCommit(const std::string& xid) {
   // by a crash is removed at the next start).
   std::vector<std::string> batch;
   {
-    std::lock_guard<std::mutex> lock(forget_mu_);
+    MutexLock lock(&forget_mu_);
     forget_.push_back(xid);
     if (forget_.size() < 64) return Status::OK();
     batch.swap(forget_);
@@ -295,8 +296,8 @@ Status ClusterStore::TakeLease() {
     const int64_t expires = std::stoll(Text(set, set.rows[0], 1));
     if (owner != lease_owner_ && expires > now && !OwnerGone(owner)) {
       (void)c->Execute("ROLLBACK");
-      return Status::SqlError(
-          1105, "HY000",
+      return SqlError(
+          ER_UNKNOWN_ERROR,
           "another compute node holds the cluster's catalog lease (owner '" +
               owner + "', " + std::to_string(expires - now) +
               " ms left): only one xcn may run on these data nodes; stop it, "
@@ -313,13 +314,17 @@ Status ClusterStore::TakeLease() {
 }
 
 void ClusterStore::LeaseLoop() {
-  std::unique_lock<std::mutex> lock(lease_mu_);
-  while (!lease_cv_.wait_for(lock,
-                             std::chrono::milliseconds(options_.lease_ms / 3),
-                             [this] { return lease_stop_; })) {
-    lock.unlock();
+  const std::chrono::milliseconds period(options_.lease_ms / 3);
+  for (;;) {
+    {
+      MutexLock lock(&lease_mu_);
+      const auto until = std::chrono::steady_clock::now() + period;
+      while (!lease_stop_ && lease_cv_.wait_until(lease_mu_, until) !=
+                                 std::cv_status::timeout) {
+      }
+      if (lease_stop_) return;
+    }
     Status st = TakeLease();
-    lock.lock();
     if (st.ok()) continue;
     if (st.sql_code() == 1105) {
       // Another CN took the cluster over (this one was stalled past its
@@ -506,7 +511,7 @@ Status ClusterStore::FromDn(uint32_t code, const std::string& sql_state,
       id = id * 10 + static_cast<uint64_t>(msg[end++] - '0');
     std::string logical;
     if (end > digits) {
-      std::lock_guard<std::mutex> lock(names_mu_);
+      MutexLock lock(&names_mu_);
       auto it = logical_names_.find(id);
       if (it != logical_names_.end()) logical = it->second;
     }
@@ -524,7 +529,7 @@ Status ClusterStore::FromDn(uint32_t code, const std::string& sql_state,
         number = number * 10 + static_cast<uint32_t>(msg[e++] - '0');
       std::string index;
       {
-        std::lock_guard<std::mutex> lock(names_mu_);
+        MutexLock lock(&names_mu_);
         auto it = global_names_.find({id, number});
         if (it != global_names_.end()) index = it->second;
       }

@@ -43,6 +43,7 @@
 
 #include "cn/txn/dn_link.h"
 #include "codec/status.h"
+#include "codec/thread_annotations.h"
 #include "plan/exec/store.h"
 #include "plan/schema.h"
 
@@ -211,9 +212,9 @@ class ClusterStore : public exec::Store {
   std::unique_ptr<DnLink> lease_conn_;
   std::string lease_owner_;
   std::thread lease_thread_;
-  std::mutex lease_mu_;
-  std::condition_variable lease_cv_;
-  bool lease_stop_ = false;
+  Mutex lease_mu_;
+  std::condition_variable_any lease_cv_;
+  bool lease_stop_ XP_GUARDED_BY(lease_mu_) = false;
   Status AppendLog(const std::string& op, const std::string& name,
                    const std::string& body);
   Status ApplyCreateTable(plan::TableSchema schema, uint64_t id);
@@ -241,26 +242,33 @@ class ClusterStore : public exec::Store {
   const DnConnector connector_;
   plan::InMemoryCatalog catalog_;
   std::map<std::string, Placement> placements_;  // under ddl_mutex()
-  mutable std::mutex names_mu_;
-  std::map<uint64_t, std::string> logical_names_;  // table id -> its name
+  mutable Mutex names_mu_;
+  // table id -> its name
+  std::map<uint64_t, std::string> logical_names_ XP_GUARDED_BY(names_mu_);
   // (table id, global index number) -> "table.index", for error messages
-  std::map<std::pair<uint64_t, uint32_t>, std::string> global_names_;
+  std::map<std::pair<uint64_t, uint32_t>, std::string> global_names_
+      XP_GUARDED_BY(names_mu_);
   void NameGlobal(const plan::TableSchema& t, const Placement& p);
-  std::mutex admin_mu_;
-  std::vector<std::unique_ptr<DnLink>> admin_;  // per DN, lazily
+  Mutex admin_mu_;
+  // per DN, lazily
+  std::vector<std::unique_ptr<DnLink>> admin_ XP_GUARDED_BY(admin_mu_);
   int64_t log_seq_ = 0;
-  std::mutex auto_mu_;
-  std::map<std::string, int64_t> auto_next_;  // "db.t" -> next value
+  Mutex auto_mu_;
+  // "db.t" -> next value
+  std::map<std::string, int64_t> auto_next_ XP_GUARDED_BY(auto_mu_);
   std::string xid_prefix_;
   std::atomic<uint64_t> xid_counter_{0};
   std::atomic<size_t> round_robin_{0};
   std::shared_mutex commit_gate_;
   // Per DN: until when (steady clock ms) it counts as quiet; 0: not.
   mutable std::unique_ptr<std::atomic<int64_t>[]> quiet_until_ms_;
-  std::mutex unfinished_mu_;
-  std::map<std::string, std::set<size_t>> unfinished_;  // xid -> DNs left
-  std::mutex forget_mu_;
-  std::vector<std::string> forget_;  // committed xids to drop from the log
+  Mutex unfinished_mu_;
+  // xid -> DNs left
+  std::map<std::string, std::set<size_t>> unfinished_
+      XP_GUARDED_BY(unfinished_mu_);
+  Mutex forget_mu_;
+  // committed xids to drop from the log
+  std::vector<std::string> forget_ XP_GUARDED_BY(forget_mu_);
 };
 
 }  // namespace xp::cn

@@ -5,6 +5,7 @@
 #include <functional>
 
 #include "codec/key.h"
+#include "codec/sql_errors.h"
 #include "dn/table.h"
 #include "plan/exec/memory_table.h"
 #include "plan/exec/query_context.h"
@@ -13,17 +14,14 @@ namespace xp::dn {
 
 namespace {
 
-Status XaError(uint32_t code, const char* state, const std::string& msg) {
-  return Status::SqlError(code, state, msg);
-}
-
-Status NoSuchXid() { return XaError(1397, "XAE04", "XAER_NOTA: Unknown XID"); }
+Status NoSuchXid() { return SqlError(ER_XAER_NOTA, "XAER_NOTA: Unknown XID"); }
 
 Status XaState(const char* state) {
-  return XaError(1399, "XAE07",
-                 std::string("XAER_RMFAIL: The command cannot be executed when "
-                             "global transaction is in the  ") +
-                     state + " state");
+  return SqlError(
+      ER_XAER_RMFAIL,
+      std::string("XAER_RMFAIL: The command cannot be executed when "
+                  "global transaction is in the  ") +
+          state + " state");
 }
 
 std::string XidOf(const sql::XaStatement& x) {
@@ -379,8 +377,8 @@ class SqlSession : public exec::StoreSession {
     return savepoints_.size();
   }
   static Status NoSavepoint(const std::string& name) {
-    return Status::SqlError(1305, "42000",
-                            "SAVEPOINT " + name + " does not exist");
+    return SqlError(ER_SP_DOES_NOT_EXIST,
+                    "SAVEPOINT " + name + " does not exist");
   }
 
   Status End(bool commit) {

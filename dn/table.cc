@@ -4,6 +4,7 @@
 #include <set>
 
 #include "codec/row.h"
+#include "codec/sql_errors.h"
 #include "plan/exec/query_context.h"
 
 namespace xp::dn {
@@ -71,10 +72,9 @@ std::string Shown(const StoredTable& t, size_t i,
 
 Status Duplicate(const StoredTable& t, size_t i,
                  const std::vector<plan::Value>& row) {
-  return Status::SqlError(1062, "23000",
-                          "Duplicate entry '" + Shown(t, i, row) +
-                              "' for key '" + t.schema->name + "." +
-                              t.schema->indexes[i].name + "'");
+  return SqlError(ER_DUP_ENTRY, "Duplicate entry '" + Shown(t, i, row) +
+                                    "' for key '" + t.schema->name + "." +
+                                    t.schema->indexes[i].name + "'");
 }
 
 std::string EncodeRow(const StoredTable& t,
@@ -243,10 +243,10 @@ Status LockUnchanged(Transaction* txn, const StoredTable& t,
     same = EncodeRow(t, now) == EncodeRow(t, row);
   }
   if (same) return Status::OK();
-  return Status::SqlError(1213, "40001",
-                          "Deadlock found when trying to get lock; try "
-                          "restarting transaction (the row changed since "
-                          "this transaction's snapshot)");
+  return SqlError(ER_LOCK_DEADLOCK,
+                  "Deadlock found when trying to get lock; try "
+                  "restarting transaction (the row changed since "
+                  "this transaction's snapshot)");
 }
 
 Status DeleteRow(Transaction* txn, const StoredTable& t, const std::string& pk,

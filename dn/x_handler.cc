@@ -6,6 +6,7 @@
 #include <chrono>
 #include <shared_mutex>
 
+#include "codec/sql_errors.h"
 #include "codec/xrow.h"
 #include "plan/exec/chunk.h"
 #include "plan/exec/local_engine.h"
@@ -136,14 +137,13 @@ Result<plan::Value> ArgValue(const Scalar& s, int /*position*/) {
     case Scalar::V_NULL:
       return plan::Value();
   }
-  return Status::SqlError(5016, "HY000", "Unknown argument type");
+  return SqlError(ER_X_BAD_ARGUMENT, "Unknown argument type");
 }
 
 Result<plan::Value> ArgValue(const Any& a, int position) {
   if (a.type() != Any::SCALAR) {
-    return Status::SqlError(
-        5016, "HY000",
-        "Argument " + std::to_string(position) + " must be a scalar");
+    return SqlError(ER_X_BAD_ARGUMENT, "Argument " + std::to_string(position) +
+                                           " must be a scalar");
   }
   return ArgValue(a.scalar(), position);
 }
@@ -224,7 +224,7 @@ void Finish(const Result<exec::QueryResult>& r, const XSink& sink, Reply& reply,
     if (st.code() == Status::Code::kSqlError) {
       reply.Error(st.sql_code(), st.sql_state(), st.message());
     } else {
-      reply.Error(1105, "HY000", st.ToString());
+      reply.Error(ER_UNKNOWN_ERROR, st.ToString());
     }
     return;
   }
@@ -474,7 +474,7 @@ void RunRequest(exec::LocalEngine* engine, const RunOptions& opts, Reply& reply,
     }
   }
   if (opts.require_transaction && !engine->in_transaction()) {
-    reply.Error(err::kXpTxnContext, "HY000",
+    reply.Error(ER_XP_TXN_CONTEXT,
                 "The request requires an open transaction and the session "
                 "has none");
     return;
@@ -495,16 +495,16 @@ void SqlDispatcher::ExecPlan(Session& session, std::string_view payload,
                              Reply& reply) {
   Xp::Plan::ExecPlan req;
   if (!ParseMessage(payload, &req)) {
-    reply.Error(err::kXBadMessage, "HY000",
-                "Invalid message: cannot parse Xp.Plan.ExecPlan", true);
+    reply.FatalError(ER_X_BAD_MESSAGE,
+                     "Invalid message: cannot parse Xp.Plan.ExecPlan");
     return;
   }
   if (req.has_format_version() &&
       req.format_version() > plan::kPlanFormatVersion) {
-    reply.Error(plan::kErrBadPlan, "HY000",
-                "Invalid plan: format " + std::to_string(req.format_version()) +
-                    " is newer than this data node's " +
-                    std::to_string(plan::kPlanFormatVersion));
+    reply.Error(ER_XP_BAD_PLAN, "Invalid plan: format " +
+                                    std::to_string(req.format_version()) +
+                                    " is newer than this data node's " +
+                                    std::to_string(plan::kPlanFormatVersion));
     return;
   }
   std::shared_ptr<const Xp::Plan::Node> node = plan_cache_.Resolve(
@@ -539,12 +539,12 @@ void SqlDispatcher::ExecSql(Session& session, std::string_view payload,
                             Reply& reply) {
   Xp::Plan::ExecSql req;
   if (!ParseMessage(payload, &req)) {
-    reply.Error(err::kXBadMessage, "HY000",
-                "Invalid message: cannot parse Xp.Plan.ExecSql", true);
+    reply.FatalError(ER_X_BAD_MESSAGE,
+                     "Invalid message: cannot parse Xp.Plan.ExecSql");
     return;
   }
   if (!req.has_stmt() && !req.has_digest()) {
-    reply.Error(err::kXBadMessage, "HY000",
+    reply.Error(ER_X_BAD_MESSAGE,
                 "Invalid message: ExecSql needs stmt or digest");
     return;
   }

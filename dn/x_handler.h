@@ -45,7 +45,7 @@ class DigestCache {
       auto owned = std::make_shared<const T>(std::move(*body));
       if (digest.empty()) return owned;
       if (digest_of(*owned) != digest) {
-        reply.Error(plan::kErrBadPlan, "HY000",
+        reply.Error(ER_XP_BAD_PLAN,
                     std::string("Invalid request: the digest is not the ") +
                         what + "'s digest");
         return nullptr;
@@ -58,7 +58,7 @@ class DigestCache {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = map_.find(digest);
     if (it == map_.end()) {
-      reply.Error(plan::kErrPlanCacheMiss, "HY000",
+      reply.Error(ER_XP_PLAN_CACHE_MISS,
                   std::string("Cache miss: send the whole ") + what +
                       " with digest '" + digest + "'");
       return nullptr;

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <optional>
 
+#include "codec/sql_errors.h"
 #include "plan/binder_internal.h"
 #include "plan/schema.h"
 #include "plan/sql/printer.h"
@@ -89,13 +90,13 @@ Result<DataType> CastType(const sql::TypeName& t) {
     const int64_t p = t.length < 0 ? 10 : t.length;
     const int64_t s = t.scale < 0 ? 0 : t.scale;
     if (p > 65) {
-      return Status::SqlError(1426, "42000",
-                              "Too-big precision " + std::to_string(p) +
-                                  " specified for 'CAST'. Maximum is 65.");
+      return SqlError(ER_TOO_BIG_PRECISION,
+                      "Too-big precision " + std::to_string(p) +
+                          " specified for 'CAST'. Maximum is 65.");
     }
     if (s > p) {
-      return Status::SqlError(
-          1427, "42000",
+      return SqlError(
+          ER_M_BIGGER_THAN_D,
           "For float(M,D), double(M,D) or decimal(M,D), M must be >= D "
           "(column 'CAST').");
     }
@@ -114,9 +115,9 @@ Result<DataType> CastType(const sql::TypeName& t) {
   if (t.name == "DATETIME" || t.name == "TIME") {
     const int64_t fsp = t.length < 0 ? 0 : t.length;
     if (fsp > 6) {
-      return Status::SqlError(1426, "42000",
-                              "Too-big precision " + std::to_string(fsp) +
-                                  " specified for 'CAST'. Maximum is 6.");
+      return SqlError(ER_TOO_BIG_PRECISION,
+                      "Too-big precision " + std::to_string(fsp) +
+                          " specified for 'CAST'. Maximum is 6.");
     }
     return t.name == "TIME" ? DataType::Time(static_cast<int>(fsp))
                             : DataType::DateTime(static_cast<int>(fsp));
@@ -155,10 +156,9 @@ BoundExprPtr AsDate(BoundExprPtr e) {
 }
 
 Status ParamCount(const sql::Expr& e) {
-  return Status::SqlError(
-      1582, "42000",
-      "Incorrect parameter count in the call to native function '" + e.text +
-          "'");
+  return SqlError(ER_WRONG_PARAMCOUNT_TO_NATIVE_FCT,
+                  "Incorrect parameter count in the call to native function '" +
+                      e.text + "'");
 }
 
 int64_t NowMicros() {
@@ -177,11 +177,7 @@ bool DateUnit(sql::IntervalUnit u) {
 
 using namespace binder_internal;  // NOLINT: the shared helpers
 
-Status NotSupported(const std::string& what) {
-  return Status::SqlError(
-      1235, "42000",
-      "This version of XProtocol doesn't yet support '" + what + "'");
-}
+Status NotSupported(const std::string& what) { return NotSupportedYet(what); }
 
 Result<int> Scope::Resolve(std::string_view table, std::string_view name,
                            std::string_view clause) const {
@@ -192,9 +188,9 @@ Result<int> Scope::Resolve(std::string_view table, std::string_view name,
     if (!table.empty() && c.table != table) continue;
     if (table.empty() && c.hidden) continue;
     if (found >= 0) {
-      return Status::SqlError(1052, "23000",
-                              "Column '" + std::string(name) + "' in " +
-                                  std::string(clause) + " is ambiguous");
+      return SqlError(ER_NON_UNIQ_ERROR, "Column '" + std::string(name) +
+                                             "' in " + std::string(clause) +
+                                             " is ambiguous");
     }
     found = static_cast<int>(i);
   }
@@ -202,9 +198,8 @@ Result<int> Scope::Resolve(std::string_view table, std::string_view name,
     const std::string full = table.empty()
                                  ? std::string(name)
                                  : std::string(table) + "." + std::string(name);
-    return Status::SqlError(
-        1054, "42S22",
-        "Unknown column '" + full + "' in '" + std::string(clause) + "'");
+    return SqlError(ER_BAD_FIELD_ERROR, "Unknown column '" + full + "' in '" +
+                                            std::string(clause) + "'");
   }
   return found;
 }
@@ -284,9 +279,8 @@ Result<BoundExprPtr> OuterContext::Bind(const sql::Expr& e,
     if (r.table == e.table && NameEquals(r.name, e.text)) return bound(r);
   }
   if (live == nullptr) {
-    return Status::SqlError(
-        1054, "42S22",
-        "Unknown column '" + e.text + "' in '" + std::string(clause) + "'");
+    return SqlError(ER_BAD_FIELD_ERROR, "Unknown column '" + e.text + "' in '" +
+                                            std::string(clause) + "'");
   }
   XP_ASSIGN_OR_RETURN(BoundExprPtr b, BindExpr(e, *live, clause));
   Ref r{e.table, e.text, -1, Value(), b->type};
@@ -355,9 +349,8 @@ Result<BoundExprPtr> BindLiteral(const sql::Expr& e) {
         const char* what = e.lit == sql::LiteralKind::kDate   ? "DATE"
                            : e.lit == sql::LiteralKind::kTime ? "TIME"
                                                               : "DATETIME";
-        return Status::SqlError(
-            1525, "HY000",
-            std::string("Incorrect ") + what + " value: '" + e.text + "'");
+        return SqlError(ER_WRONG_VALUE, std::string("Incorrect ") + what +
+                                            " value: '" + e.text + "'");
       }
       const size_t dot = e.text.find('.');
       const int fsp = dot == std::string::npos
@@ -605,8 +598,8 @@ Result<BoundExprPtr> BindExpr(const sql::Expr& e, const Scope& scope,
         return WithCollation(std::move(a), true);
       if (utf8 && (ends("_ci") || ends("_ai_ci")))
         return WithCollation(std::move(a), false);
-      return Status::SqlError(1273, "HY000",
-                              "Unknown collation: '" + e.text + "'");
+      return SqlError(ER_UNKNOWN_COLLATION,
+                      "Unknown collation: '" + e.text + "'");
     }
     case sql::ExprKind::kSysVar:
     case sql::ExprKind::kUserVar:
@@ -641,8 +634,8 @@ Result<BoundExprPtr> BindExpr(const sql::Expr& e, const Scope& scope,
       if (e.text == "ABS" || e.text == "NULLIF" || e.text == "IF") {
         const size_t want = e.text == "ABS" ? 1 : e.text == "NULLIF" ? 2 : 3;
         if (e.args.size() != want) {
-          return Status::SqlError(
-              1582, "42000",
+          return SqlError(
+              ER_WRONG_PARAMCOUNT_TO_NATIVE_FCT,
               "Incorrect parameter count in the call to native function '" +
                   e.text + "'");
         }
@@ -669,8 +662,8 @@ Result<BoundExprPtr> BindExpr(const sql::Expr& e, const Scope& scope,
       }
       if (e.text == "COALESCE" || e.text == "IFNULL") {
         if (e.text == "IFNULL" && e.args.size() != 2) {
-          return Status::SqlError(
-              1582, "42000",
+          return SqlError(
+              ER_WRONG_PARAMCOUNT_TO_NATIVE_FCT,
               "Incorrect parameter count in the call to native function "
               "'IFNULL'");
         }

@@ -1,6 +1,7 @@
 // The binder's function calls: scalar functions, DATE_ADD / DATE_SUB and
 // DEFAULT(col) (binder_internal.h).
 
+#include "codec/sql_errors.h"
 #include "plan/binder.h"
 #include "plan/binder_internal.h"
 
@@ -52,9 +53,8 @@ Result<BoundExprPtr> BindDefault(const ColumnSchema& column) {
     return MakeConst(Value(us - us % 1000000), column.type);
   }
   if (column.nullable) return MakeConst(Value(), column.type);
-  return Status::SqlError(
-      1364, "HY000",
-      "Field '" + column.name + "' doesn't have a default value");
+  return SqlError(ER_NO_DEFAULT_FOR_FIELD,
+                  "Field '" + column.name + "' doesn't have a default value");
 }
 
 namespace {
@@ -64,9 +64,9 @@ namespace {
 Result<BoundExprPtr> BindDefaultOf(const sql::Expr& e, const Scope& scope,
                                    std::string_view clause) {
   if (e.args.size() != 1 || e.args[0]->kind != sql::ExprKind::kColumn)
-    return Status::SqlError(1064, "42000",
-                            "You have an error in your SQL syntax; DEFAULT() "
-                            "takes one column name");
+    return SqlError(ER_PARSE_ERROR,
+                    "You have an error in your SQL syntax; DEFAULT() "
+                    "takes one column name");
   const sql::Expr& c = *e.args[0];
   Result<int> at = scope.Resolve(c.table, c.text, clause);
   if (at.ok()) {

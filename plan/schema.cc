@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "codec/sql_errors.h"
 #include "plan/types/temporal.h"
 
 namespace xp::plan {
@@ -32,10 +33,6 @@ bool NameEquals(std::string_view a, std::string_view b) {
 
 namespace {
 
-Status Err(uint32_t code, const char* state, const std::string& msg) {
-  return Status::SqlError(code, state, msg);
-}
-
 std::string ValueText(const Value& v) {
   return v.index() == 5 ? std::get<std::string>(v) : ValueToString(v);
 }
@@ -50,18 +47,18 @@ Result<Decimal> StrictNumber(const std::string& s, const DataType& type,
                ? Result<Decimal>(Status::InvalidArgument(""))
                : ParseDecimal(std::string_view(s).substr(b, e - b + 1));
   if (!d.ok()) {
-    return Err(1366, "HY000",
-               "Incorrect " +
-                   std::string(type.is_integer() ? "integer" : "decimal") +
-                   " value: '" + s + "' for column '" + std::string(column) +
-                   "' at row 1");
+    return SqlError(ER_TRUNCATED_WRONG_VALUE_FOR_FIELD,
+                    "Incorrect " +
+                        std::string(type.is_integer() ? "integer" : "decimal") +
+                        " value: '" + s + "' for column '" +
+                        std::string(column) + "' at row 1");
   }
   return d;
 }
 
 Status OutOfRangeFor(std::string_view column) {
-  return Err(
-      1264, "22003",
+  return SqlError(
+      ER_WARN_DATA_OUT_OF_RANGE,
       "Out of range value for column '" + std::string(column) + "' at row 1");
 }
 
@@ -128,37 +125,39 @@ Result<DataType> ResolveColumnType(const sql::TypeName& t,
     const int64_t p = t.length >= 0 ? t.length : 10;
     const int64_t s = t.scale >= 0 ? t.scale : 0;
     if (p > kMaxDecimalDigits) {
-      return Err(1426, "42000",
-                 "Too-big precision " + std::to_string(p) + " specified for '" +
-                     std::string(column) + "'. Maximum is " +
-                     std::to_string(kMaxDecimalDigits) + ".");
+      return SqlError(ER_TOO_BIG_PRECISION,
+                      "Too-big precision " + std::to_string(p) +
+                          " specified for '" + std::string(column) +
+                          "'. Maximum is " + std::to_string(kMaxDecimalDigits) +
+                          ".");
     }
     if (s > kMaxDecimalScale) {
-      return Err(1425, "42000",
-                 "Too big scale " + std::to_string(s) +
-                     " specified for column '" + std::string(column) +
-                     "'. Maximum is 30.");
+      return SqlError(ER_TOO_BIG_SCALE, "Too big scale " + std::to_string(s) +
+                                            " specified for column '" +
+                                            std::string(column) +
+                                            "'. Maximum is 30.");
     }
     if (s > p) {
-      return Err(1427, "42000",
-                 "For float(M,D), double(M,D) or decimal(M,D), M must be >= D "
-                 "(column '" +
-                     std::string(column) + "').");
+      return SqlError(
+          ER_M_BIGGER_THAN_D,
+          "For float(M,D), double(M,D) or decimal(M,D), M must be >= D "
+          "(column '" +
+              std::string(column) + "').");
     }
     out = DataType::Decimal(static_cast<int>(p == 0 ? 1 : p),
                             static_cast<int>(s));
   } else if (n == "CHAR" || n == "VARCHAR" || n == "BINARY" ||
              n == "VARBINARY") {
     if (n[0] == 'V' && t.length < 0)
-      return Err(1064, "42000", "VARCHAR needs a length");
+      return SqlError(ER_PARSE_ERROR, "VARCHAR needs a length");
     const int64_t len = t.length >= 0 ? t.length : 1;
     const bool binary = n == "BINARY" || n == "VARBINARY";
     const int64_t max = binary ? 65535 : 16383;
     if (len > max) {
-      return Err(1074, "42000",
-                 "Column length too big for column '" + std::string(column) +
-                     "' (max = " + std::to_string(max) +
-                     "); use BLOB or TEXT instead");
+      return SqlError(ER_TOO_BIG_FIELDLENGTH,
+                      "Column length too big for column '" +
+                          std::string(column) + "' (max = " +
+                          std::to_string(max) + "); use BLOB or TEXT instead");
     }
     out = DataType::String(static_cast<uint32_t>(len), binary);
   } else if (n == "TINYTEXT" || n == "TEXT" || n == "MEDIUMTEXT" ||
@@ -179,15 +178,15 @@ Result<DataType> ResolveColumnType(const sql::TypeName& t,
     out.timestamp = n == "TIMESTAMP";
     out.scale = static_cast<uint8_t>(t.length > 0 ? t.length : 0);
     if (t.length > 6) {
-      return Err(1426, "42000",
-                 "Too-big precision " + std::to_string(t.length) +
-                     " specified for '" + std::string(column) +
-                     "'. Maximum is 6.");
+      return SqlError(ER_TOO_BIG_PRECISION,
+                      "Too-big precision " + std::to_string(t.length) +
+                          " specified for '" + std::string(column) +
+                          "'. Maximum is 6.");
     }
   } else {
-    return Err(1064, "42000",
-               "Unknown column type '" + n + "' for column '" +
-                   std::string(column) + "'");
+    return SqlError(ER_PARSE_ERROR, "Unknown column type '" + n +
+                                        "' for column '" + std::string(column) +
+                                        "'");
   }
   if (out.id == TypeId::kString && !out.binary) {
     const std::string c = Lower(t.collation);
@@ -249,8 +248,8 @@ Result<Value> ConvertValue(const Value& v, const DataType& type,
       if (v.index() == 4) s = DecimalToString(std::get<Decimal>(v));
       if (s.size() > type.length) {
         // Characters are counted as bytes here; exact for ASCII.
-        return Err(
-            1406, "22001",
+        return SqlError(
+            ER_DATA_TOO_LONG,
             "Data too long for column '" + std::string(column) + "' at row 1");
       }
       return Value(std::move(s));
@@ -267,9 +266,10 @@ Result<Value> ConvertValue(const Value& v, const DataType& type,
         const char* what = type.id == TypeId::kDate   ? "date"
                            : type.id == TypeId::kTime ? "time"
                                                       : "datetime";
-        return Err(1292, "22007",
-                   std::string("Incorrect ") + what + " value: '" + s +
-                       "' for column '" + std::string(column) + "' at row 1");
+        return SqlError(ER_TRUNCATED_WRONG_VALUE,
+                        std::string("Incorrect ") + what + " value: '" + s +
+                            "' for column '" + std::string(column) +
+                            "' at row 1");
       }
       return Value(out);
     }
@@ -349,7 +349,8 @@ Result<TableSchema> BuildTableSchema(const sql::CreateTableStatement& stmt,
   int auto_columns = 0;
   for (const sql::ColumnDef& def : stmt.columns) {
     if (t.FindColumn(def.name) >= 0) {
-      return Err(1060, "42S21", "Duplicate column name '" + def.name + "'");
+      return SqlError(ER_DUP_FIELDNAME,
+                      "Duplicate column name '" + def.name + "'");
     }
     ColumnSchema c;
     c.name = def.name;
@@ -360,25 +361,26 @@ Result<TableSchema> BuildTableSchema(const sql::CreateTableStatement& stmt,
     auto_columns += def.auto_increment;
     if (def.auto_increment && !c.type.is_integer() &&
         c.type.id != TypeId::kDouble) {
-      return Err(1063, "42000",
-                 "Incorrect column specifier for column '" + def.name + "'");
+      return SqlError(
+          ER_WRONG_FIELD_SPEC,
+          "Incorrect column specifier for column '" + def.name + "'");
     }
     if (def.default_value) {
       bool now = false;
       auto lit = DefaultLiteral(*def.default_value, &now);
       if (!lit.ok())
-        return Err(1067, "42000",
-                   "Invalid default value for '" + def.name + "'");
+        return SqlError(ER_INVALID_DEFAULT,
+                        "Invalid default value for '" + def.name + "'");
       c.default_now = now;
       if (!now) {
         if (lit->index() == 0 && !c.nullable) {
-          return Err(1067, "42000",
-                     "Invalid default value for '" + def.name + "'");
+          return SqlError(ER_INVALID_DEFAULT,
+                          "Invalid default value for '" + def.name + "'");
         }
         auto conv = ConvertValue(*lit, c.type, def.name);
         if (!conv.ok())
-          return Err(1067, "42000",
-                     "Invalid default value for '" + def.name + "'");
+          return SqlError(ER_INVALID_DEFAULT,
+                          "Invalid default value for '" + def.name + "'");
         c.default_value = std::move(conv).value();
       }
     }
@@ -399,18 +401,19 @@ Result<TableSchema> BuildTableSchema(const sql::CreateTableStatement& stmt,
     for (const sql::OrderItem& col : def.columns) {
       const int pos = t.FindColumn(col.expr->text);
       if (pos < 0) {
-        return Err(
-            1072, "42000",
+        return SqlError(
+            ER_KEY_COLUMN_DOES_NOT_EXIST,
             "Key column '" + col.expr->text + "' doesn't exist in table");
       }
       idx.columns.push_back(pos);
       idx.desc.push_back(col.desc);
       if (idx.primary) {
         if (stmt.columns[static_cast<size_t>(pos)].explicit_null) {
-          return Err(1171, "42000",
-                     "All parts of a PRIMARY KEY must be NOT NULL; if you need "
-                     "NULL in a key, "
-                     "use UNIQUE instead");
+          return SqlError(
+              ER_PRIMARY_CANT_HAVE_NULL,
+              "All parts of a PRIMARY KEY must be NOT NULL; if you need "
+              "NULL in a key, "
+              "use UNIQUE instead");
         }
         t.columns[static_cast<size_t>(pos)].nullable = false;
       }
@@ -420,7 +423,8 @@ Result<TableSchema> BuildTableSchema(const sql::CreateTableStatement& stmt,
     } else if (!def.name.empty()) {
       for (const auto& other : indexes) {
         if (NameEquals(other.name, def.name)) {
-          return Err(1061, "42000", "Duplicate key name '" + def.name + "'");
+          return SqlError(ER_DUP_KEYNAME,
+                          "Duplicate key name '" + def.name + "'");
         }
       }
       idx.name = def.name;
@@ -432,12 +436,14 @@ Result<TableSchema> BuildTableSchema(const sql::CreateTableStatement& stmt,
   }
   int primaries = 0;
   for (const auto& idx : indexes) primaries += idx.primary;
-  if (primaries > 1) return Err(1068, "42000", "Multiple primary key defined");
+  if (primaries > 1)
+    return SqlError(ER_MULTIPLE_PRI_KEY, "Multiple primary key defined");
   if (auto_columns > 1) {
-    return Err(1075, "42000",
-               "Incorrect table definition; there can be only one auto column "
-               "and it must be "
-               "defined as a key");
+    return SqlError(
+        ER_WRONG_AUTO_KEY,
+        "Incorrect table definition; there can be only one auto column "
+        "and it must be "
+        "defined as a key");
   }
   if (auto_columns == 1) {
     bool keyed = false;
@@ -445,10 +451,10 @@ Result<TableSchema> BuildTableSchema(const sql::CreateTableStatement& stmt,
       keyed |= t.columns[static_cast<size_t>(idx.columns[0])].auto_increment;
     }
     if (!keyed) {
-      return Err(1075, "42000",
-                 "Incorrect table definition; there can be only one auto "
-                 "column and it must be "
-                 "defined as a key");
+      return SqlError(ER_WRONG_AUTO_KEY,
+                      "Incorrect table definition; there can be only one auto "
+                      "column and it must be "
+                      "defined as a key");
     }
   }
   // The primary key first.
@@ -491,9 +497,8 @@ Result<const TableSchema*> InMemoryCatalog::FindTable(
     if (t != db->second.end())
       return static_cast<const TableSchema*>(t->second.get());
   }
-  return Err(1146, "42S02",
-             "Table '" + std::string(database) + "." + std::string(table) +
-                 "' doesn't exist");
+  return SqlError(ER_NO_SUCH_TABLE, "Table '" + std::string(database) + "." +
+                                        std::string(table) + "' doesn't exist");
 }
 
 Result<TableSchema*> InMemoryCatalog::MutableTable(std::string_view database,
@@ -508,8 +513,8 @@ Status InMemoryCatalog::CreateDatabase(std::string_view name,
                                        bool if_not_exists) {
   if (HasDatabase(name)) {
     if (if_not_exists) return Status::OK();
-    return Err(
-        1007, "HY000",
+    return SqlError(
+        ER_DB_CREATE_EXISTS,
         "Can't create database '" + std::string(name) + "'; database exists");
   }
   databases_.emplace(std::string(name),
@@ -521,9 +526,9 @@ Status InMemoryCatalog::DropDatabase(std::string_view name, bool if_exists) {
   auto it = databases_.find(name);
   if (it == databases_.end()) {
     if (if_exists) return Status::OK();
-    return Err(1008, "HY000",
-               "Can't drop database '" + std::string(name) +
-                   "'; database doesn't exist");
+    return SqlError(ER_DB_DROP_EXISTS, "Can't drop database '" +
+                                           std::string(name) +
+                                           "'; database doesn't exist");
   }
   databases_.erase(it);
   return Status::OK();
@@ -532,11 +537,13 @@ Status InMemoryCatalog::DropDatabase(std::string_view name, bool if_exists) {
 Status InMemoryCatalog::CreateTable(TableSchema schema, bool if_not_exists) {
   auto db = databases_.find(schema.database);
   if (db == databases_.end()) {
-    return Err(1049, "42000", "Unknown database '" + schema.database + "'");
+    return SqlError(ER_BAD_DB_ERROR,
+                    "Unknown database '" + schema.database + "'");
   }
   if (db->second.count(schema.name)) {
     if (if_not_exists) return Status::OK();
-    return Err(1050, "42S01", "Table '" + schema.name + "' already exists");
+    return SqlError(ER_TABLE_EXISTS_ERROR,
+                    "Table '" + schema.name + "' already exists");
   }
   const std::string name = schema.name;
   db->second.emplace(name, std::make_unique<TableSchema>(std::move(schema)));
@@ -554,9 +561,9 @@ Status InMemoryCatalog::DropTable(std::string_view database,
     }
   }
   if (if_exists) return Status::OK();
-  return Err(1051, "42S02",
-             "Unknown table '" + std::string(database) + "." +
-                 std::string(table) + "'");
+  return SqlError(ER_BAD_TABLE_ERROR, "Unknown table '" +
+                                          std::string(database) + "." +
+                                          std::string(table) + "'");
 }
 
 }  // namespace xp::plan

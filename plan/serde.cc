@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "codec/sql_errors.h"
 #include "plan/types/temporal.h"
 
 namespace xp::plan {
@@ -161,9 +162,7 @@ void PutValue(const Value& v, P::Value* out) {
 
 Status PutExpr(const BoundExpr& e, P::Expr* out) {
   if (e.op == ExprOp::kSubquery)
-    return Status::SqlError(1235, "42000",
-                            "This version of XProtocol doesn't yet support "
-                            "'shipping a subquery inside a plan'");
+    return NotSupportedYet("shipping a subquery inside a plan");
   out->set_op(static_cast<uint32_t>(e.op));
   PutType(e.type, out->mutable_type());
   if (e.op == ExprOp::kConst) PutValue(e.value, out->mutable_value());
@@ -259,8 +258,7 @@ Status ToProto(const LogicalNode& n, P::Node* out) {
     case NodeKind::kUnionAll:
       break;
     case NodeKind::kRemote:
-      return Status::SqlError(1235, "42000",
-                              "a remote fragment is not shippable itself");
+      return NotSupportedYet("shipping a remote fragment itself");
   }
   return Status::OK();
 }
@@ -296,9 +294,9 @@ class Decoder {
 
  private:
   Status Bad(const std::string& what) const {
-    return Status::SqlError(kErrBadPlan, "HY000",
-                            "Invalid plan: node " + std::to_string(node_) +
-                                " (" + KindName(kind_) + "): " + what);
+    return SqlError(ER_XP_BAD_PLAN, "Invalid plan: node " +
+                                        std::to_string(node_) + " (" +
+                                        KindName(kind_) + "): " + what);
   }
   Status Count(size_t depth) {
     if (depth > limits_.max_depth)
@@ -673,12 +671,11 @@ Result<LogicalNodePtr> Decoder::Node(const P::Node& in, size_t depth) {
           const TableSchema* t,
           catalog_.FindTable(in.table().database(), in.table().name()));
       if (in.table().has_version() && in.table().version() != t->version) {
-        return Status::SqlError(kErrStaleSchema, "HY000",
-                                "Stale plan: table '" + t->database + "." +
-                                    t->name + "' is at version " +
-                                    std::to_string(t->version) +
-                                    ", the plan was built for version " +
-                                    std::to_string(in.table().version()));
+        return SqlError(ER_XP_STALE_SCHEMA,
+                        "Stale plan: table '" + t->database + "." + t->name +
+                            "' is at version " + std::to_string(t->version) +
+                            ", the plan was built for version " +
+                            std::to_string(in.table().version()));
       }
       n->table = t;
       for (uint32_t c : in.columns()) {
@@ -828,10 +825,9 @@ Result<LogicalNodePtr> FromProto(const P::Node& in, const Catalog& catalog,
                                  const std::vector<Value>& params,
                                  const PlanLimits& limits) {
   if (params.size() > limits.max_params)
-    return Status::SqlError(kErrBadPlan, "HY000",
-                            "Invalid plan: more than " +
-                                std::to_string(limits.max_params) +
-                                " parameters");
+    return SqlError(ER_XP_BAD_PLAN, "Invalid plan: more than " +
+                                        std::to_string(limits.max_params) +
+                                        " parameters");
   Decoder d(catalog, params, limits);
   return d.Node(in, 0);
 }
@@ -843,8 +839,7 @@ Result<LogicalNodePtr> Deserialize(std::string_view bytes,
   P::Node msg;
   if (bytes.size() > static_cast<size_t>(INT32_MAX) ||
       !msg.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
-    return Status::SqlError(kErrBadPlan, "HY000",
-                            "Invalid plan: not a Xp.Plan.Node message");
+    return SqlError(ER_XP_BAD_PLAN, "Invalid plan: not a Xp.Plan.Node message");
   return FromProto(msg, catalog, params, limits);
 }
 

@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "codec/sql_errors.h"
 #include "codec/status.h"
 #include "plan/logical.h"
 #include "plan/schema.h"
@@ -26,9 +27,11 @@ namespace xp::plan {
 inline constexpr uint32_t kPlanFormatVersion = 1;
 
 // Errors of the plan path (SQLSTATE HY000).
-inline constexpr uint32_t kErrBadPlan = 7010;        // fails validation
-inline constexpr uint32_t kErrStaleSchema = 7011;    // a table's version moved
-inline constexpr uint32_t kErrPlanCacheMiss = 7012;  // digest-only, unknown
+inline constexpr SqlErrorCode kErrBadPlan = ER_XP_BAD_PLAN;  // fails validation
+inline constexpr SqlErrorCode kErrStaleSchema =
+    ER_XP_STALE_SCHEMA;  // a table's version moved
+inline constexpr SqlErrorCode kErrPlanCacheMiss =
+    ER_XP_PLAN_CACHE_MISS;  // digest-only, unknown
 
 struct PlanLimits {
   size_t max_depth = 64;       // nodes and expressions, nested

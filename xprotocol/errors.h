@@ -1,38 +1,41 @@
-// Error codes the XProtocol framework sends (docs/PROTOCOL.md §8). MySQL and
-// X Plugin numbers where one exists; XProtocol's own in 7000..7099.
+// Short names of the errors the XProtocol framework sends (docs/PROTOCOL.md
+// §8); codes and SQLSTATEs are codec/sql_errors.h's.
 #pragma once
 
-#include <cstdint>
+#include "codec/sql_errors.h"
 
 namespace xp::err {
 
 // MySQL server errors.
-inline constexpr uint32_t kConCount = 1040;              // 08004
-inline constexpr uint32_t kAccessDenied = 1045;          // 28000
-inline constexpr uint32_t kUnknownCom = 1047;            // 08S01
-inline constexpr uint32_t kNetPacketTooLarge = 1153;     // 08S01
-inline constexpr uint32_t kNetReadInterrupted = 1159;    // 08S01
-inline constexpr uint32_t kNotSupportedAuthMode = 1251;  // 08004
-inline constexpr uint32_t kIdleTimeout = 4031;           // HY000
+inline constexpr SqlErrorCode kConCount = ER_CON_COUNT_ERROR;
+inline constexpr SqlErrorCode kAccessDenied = ER_ACCESS_DENIED_ERROR;
+inline constexpr SqlErrorCode kUnknownCom = ER_UNKNOWN_COM_ERROR;
+inline constexpr SqlErrorCode kNetPacketTooLarge = ER_NET_PACKET_TOO_LARGE;
+inline constexpr SqlErrorCode kNetReadInterrupted = ER_NET_READ_INTERRUPTED;
+inline constexpr SqlErrorCode kNotSupportedAuthMode =
+    ER_NOT_SUPPORTED_AUTH_MODE;
+inline constexpr SqlErrorCode kIdleTimeout = ER_CLIENT_INTERACTION_TIMEOUT;
 
 // X Plugin errors (SQLSTATE HY000).
-inline constexpr uint32_t kXBadMessage = 5000;
-inline constexpr uint32_t kXCapabilitiesPrepareFailed = 5001;
-inline constexpr uint32_t kXCapabilityNotFound = 5002;
-inline constexpr uint32_t kXInvalidProtocolData = 5003;
-inline constexpr uint32_t kXExpectNotOpen = 5158;
-inline constexpr uint32_t kXExpectNoErrorFailed = 5159;
-inline constexpr uint32_t kXExpectBadCondition = 5160;
-inline constexpr uint32_t kXExpectFieldExistsFailed = 5168;
-inline constexpr uint32_t kXCompressionInvalidAlgorithm = 5175;
-
-// XProtocol extensions (SQLSTATE HY000).
-inline constexpr uint32_t kXpSessionExists = 7001;
-inline constexpr uint32_t kXpUnknownSession = 7002;
-inline constexpr uint32_t kXpTooManySessions = 7003;
-inline constexpr uint32_t kXpCompression = 7004;
-inline constexpr uint32_t kXpExpectTooDeep = 7005;
-// A request's TxnContext does not match the session's transaction state.
-inline constexpr uint32_t kXpTxnContext = 7013;
+inline constexpr SqlErrorCode kXBadMessage = ER_X_BAD_MESSAGE;
+inline constexpr SqlErrorCode kXCapabilitiesPrepareFailed =
+    ER_X_CAPABILITIES_PREPARE_FAILED;
+inline constexpr SqlErrorCode kXCapabilityNotFound = ER_X_CAPABILITY_NOT_FOUND;
+inline constexpr SqlErrorCode kXInvalidProtocolData =
+    ER_X_INVALID_PROTOCOL_DATA;
+inline constexpr SqlErrorCode kXExpectNotOpen = ER_X_EXPECT_NOT_OPEN;
+inline constexpr SqlErrorCode kXExpectNoErrorFailed =
+    ER_X_EXPECT_NO_ERROR_FAILED;
+inline constexpr SqlErrorCode kXExpectBadCondition = ER_X_EXPECT_BAD_CONDITION;
+inline constexpr SqlErrorCode kXExpectFieldExistsFailed =
+    ER_X_EXPECT_FIELD_EXISTS_FAILED;
+inline constexpr SqlErrorCode kXCompressionInvalidAlgorithm =
+    ER_X_COMPRESSION_INVALID_ALGORITHM;
+inline constexpr SqlErrorCode kXpSessionExists = ER_XP_SESSION_EXISTS;
+inline constexpr SqlErrorCode kXpUnknownSession = ER_XP_UNKNOWN_SESSION;
+inline constexpr SqlErrorCode kXpTooManySessions = ER_XP_TOO_MANY_SESSIONS;
+inline constexpr SqlErrorCode kXpCompression = ER_XP_COMPRESSION;
+inline constexpr SqlErrorCode kXpExpectTooDeep = ER_XP_EXPECT_TOO_DEEP;
+inline constexpr SqlErrorCode kXpTxnContext = ER_XP_TXN_CONTEXT;
 
 }  // namespace xp::err

@@ -650,7 +650,7 @@ void Server::Impl::Submit(std::shared_ptr<BackgroundTask> t) {
     lock.unlock();
     {
       Reply reply(t);
-      reply.Error(1053, "08S01", "Server shutdown in progress");
+      reply.Error(ER_SERVER_SHUTDOWN, "Server shutdown in progress");
       t->failed = true;
     }
     t->work = nullptr;
@@ -681,7 +681,7 @@ void Server::Impl::WorkerLoop() {
       Reply reply(t);
       t->work(reply);
       if (!reply.finished()) {
-        reply.Error(err::kXBadMessage, "HY000",
+        reply.Error(ER_X_BAD_MESSAGE,
                     "Internal error: the request produced no final reply");
       }
       t->failed = reply.failed();
@@ -830,7 +830,7 @@ void Connection::HandlePreAuth(uint64_t sid, uint8_t type,
                                std::string_view payload) {
   Reply reply(this, sid);
   if (sid != 0) {
-    reply.Error(err::kXpUnknownSession, "HY000",
+    reply.Error(ER_XP_UNKNOWN_SESSION,
                 "Session " + std::to_string(sid) +
                     " does not exist: authenticate on session 0 first");
     return;
@@ -858,7 +858,7 @@ void Connection::HandlePreAuth(uint64_t sid, uint8_t type,
       break;
   }
   reply.Error(
-      err::kUnknownCom, "08S01",
+      ER_UNKNOWN_COM_ERROR,
       "Unexpected message " +
           MessageTypeName(Direction::kClientToServer, type) +
           (state_ == State::kAuthenticating ? " during authentication"
@@ -897,7 +897,7 @@ void Connection::HandleCapabilitiesSet(std::string_view payload, Reply& reply) {
   std::optional<bool> multiplex;
   auto prepare_failed = [&reply](const std::string& name,
                                  const std::string& why) {
-    reply.Error(err::kXCapabilitiesPrepareFailed, "HY000",
+    reply.Error(ER_X_CAPABILITIES_PREPARE_FAILED,
                 "Capability prepare failed for '" + name + "'" +
                     (why.empty() ? "" : ": " + why));
   };
@@ -917,7 +917,7 @@ void Connection::HandleCapabilitiesSet(std::string_view payload, Reply& reply) {
       std::optional<std::string> a =
           alg ? AnyAsString(*alg) : std::optional<std::string>();
       if (!a || (*a != "lz4_message" && *a != "LZ4_MESSAGE")) {
-        reply.Error(err::kXCompressionInvalidAlgorithm, "HY000",
+        reply.Error(ER_X_COMPRESSION_INVALID_ALGORITHM,
                     "Invalid or unsupported value for 'compression.algorithm'"
                     " (supported: lz4_message)");
         return;
@@ -938,7 +938,7 @@ void Connection::HandleCapabilitiesSet(std::string_view payload, Reply& reply) {
                               "framing can change only before authentication");
       }
     } else {
-      reply.Error(err::kXCapabilityNotFound, "HY000",
+      reply.Error(ER_X_CAPABILITY_NOT_FOUND,
                   "Capability '" + name + "' doesn't exist");
       return;
     }
@@ -963,7 +963,7 @@ void Connection::HandleAuthStart(std::string_view payload) {
   Reply reply(this, 0);
   const std::string& mech = start.mech_name();
   if (mech != "MYSQL41" && mech != "SHA256_MEMORY") {
-    reply.Error(err::kNotSupportedAuthMode, "08004",
+    reply.Error(ER_NOT_SUPPORTED_AUTH_MODE,
                 "Invalid authentication method " + mech +
                     (mech == "PLAIN" ? " (PLAIN needs TLS)" : ""));
     return;
@@ -995,11 +995,14 @@ void Connection::HandleAuthContinue(std::string_view payload) {
   if (!ok) {
     state_ = State::kConnecting;
     const bool fatal = ++auth_failures_ >= server_->opts.max_auth_failures;
-    reply.Error(err::kAccessDenied, "28000",
-                "Access denied for user '" + data.user +
-                    "'@'localhost' (using password: " +
-                    (data.response.empty() ? "NO" : "YES") + ")",
-                fatal);
+    const std::string denied = "Access denied for user '" + data.user +
+                               "'@'localhost' (using password: " +
+                               (data.response.empty() ? "NO" : "YES") + ")";
+    if (fatal) {
+      reply.FatalError(err::kAccessDenied, denied);
+    } else {
+      reply.Error(err::kAccessDenied, denied);
+    }
     return;
   }
   user_ = data.user;
@@ -1039,7 +1042,7 @@ void Connection::HandleReady(uint64_t sid, uint8_t type,
       HandleSessNew(sid, payload);
       return;
     }
-    Reply(this, sid).Error(err::kXpUnknownSession, "HY000",
+    Reply(this, sid).Error(ER_XP_UNKNOWN_SESSION,
                            "Session " + std::to_string(sid) +
                                " does not exist; open it with SESS_NEW");
     return;
@@ -1085,7 +1088,7 @@ void Connection::HandleRequest(SessionState& s, uint8_t type,
       return;
     case ClientMsg::EXPECT_OPEN:
       if (blocked) {
-        reply.Error(err::kXExpectNoErrorFailed, "HY000",
+        reply.Error(ER_X_EXPECT_NO_ERROR_FAILED,
                     "Expectation failed: no_error");
         s.expects.push_back(ExpectBlock{true, true});
         return;
@@ -1111,7 +1114,7 @@ void Connection::HandleRequest(SessionState& s, uint8_t type,
       return;
     }
     case ClientMsg::SESS_NEW:
-      reply.Error(err::kXpSessionExists, "HY000",
+      reply.Error(ER_XP_SESSION_EXISTS,
                   "Session " + std::to_string(sid) + " already exists");
       break;
     case ClientMsg::SESS_KILL:
@@ -1119,13 +1122,13 @@ void Connection::HandleRequest(SessionState& s, uint8_t type,
       return;
     default:
       if (blocked) {
-        reply.Error(err::kXExpectNoErrorFailed, "HY000",
+        reply.Error(ER_X_EXPECT_NO_ERROR_FAILED,
                     "Expectation failed: no_error");
         return;
       }
       server_->dispatcher->Dispatch(s.session, type, payload, reply);
       if (!reply.finished()) {
-        reply.Error(err::kXBadMessage, "HY000",
+        reply.Error(ER_X_BAD_MESSAGE,
                     "Internal error: the request produced no final reply");
       }
       break;
@@ -1143,9 +1146,8 @@ void Connection::HandleExpectOpen(SessionState& s, std::string_view payload,
   Mysqlx::Expect::Open open;
   if (!Decode(payload, &open, reply.session_id())) return;
   if (s.expects.size() >= kMaxExpectDepth) {
-    reply.Error(
-        err::kXpExpectTooDeep, "HY000",
-        "Expect blocks nested deeper than " + std::to_string(kMaxExpectDepth));
+    reply.Error(ER_XP_EXPECT_TOO_DEEP, "Expect blocks nested deeper than " +
+                                           std::to_string(kMaxExpectDepth));
     return;
   }
   ExpectBlock block;
@@ -1161,7 +1163,7 @@ void Connection::HandleExpectOpen(SessionState& s, std::string_view payload,
         break;
       case Mysqlx::Expect::Open::Condition::EXPECT_FIELD_EXIST:
         if (set && !ClientFieldExists(c.condition_value())) {
-          reply.Error(err::kXExpectFieldExistsFailed, "HY000",
+          reply.Error(ER_X_EXPECT_FIELD_EXISTS_FAILED,
                       "Expectation failed: field_exists = '" +
                           c.condition_value() + "'");
           return;
@@ -1171,7 +1173,7 @@ void Connection::HandleExpectOpen(SessionState& s, std::string_view payload,
         break;
       default:
         reply.Error(
-            err::kXExpectBadCondition, "HY000",
+            ER_X_EXPECT_BAD_CONDITION,
             "Unknown condition key " + std::to_string(c.condition_key()));
         return;
     }
@@ -1182,15 +1184,13 @@ void Connection::HandleExpectOpen(SessionState& s, std::string_view payload,
 
 void Connection::HandleExpectClose(SessionState& s, Reply& reply) {
   if (s.expects.empty()) {
-    reply.Error(err::kXExpectNotOpen, "HY000",
-                "Expect block currently not open");
+    reply.Error(ER_X_EXPECT_NOT_OPEN, "Expect block currently not open");
     return;
   }
   ExpectBlock b = s.expects.back();
   s.expects.pop_back();
   if (b.no_error && b.failed) {
-    reply.Error(err::kXExpectNoErrorFailed, "HY000",
-                "Expectation failed: no_error");
+    reply.Error(ER_X_EXPECT_NO_ERROR_FAILED, "Expectation failed: no_error");
   } else {
     reply.Ok();
   }
@@ -1214,7 +1214,7 @@ void Connection::HandleSessNew(uint64_t sid, std::string_view payload) {
   if (!Decode(payload, &req, sid)) return;
   Reply reply(this, sid);
   if (sessions_.size() >= server_->opts.max_sessions_per_connection) {
-    reply.Error(err::kXpTooManySessions, "HY000",
+    reply.Error(ER_XP_TOO_MANY_SESSIONS,
                 "Too many sessions on this connection (max " +
                     std::to_string(server_->opts.max_sessions_per_connection) +
                     ")");
@@ -1381,12 +1381,13 @@ bool ReadSqlStatement(uint8_t type, std::string_view payload, Reply& reply,
     return false;
   }
   if (!ParseMessage(payload, stmt)) {
-    reply.Error(err::kXBadMessage, "HY000",
-                "Invalid message: cannot parse Mysqlx.Sql.StmtExecute", true);
+    reply.FatalError(ER_X_BAD_MESSAGE,
+                     "Invalid message: cannot parse Mysqlx.Sql.StmtExecute");
     return false;
   }
   if (stmt->namespace_() != "sql") {
-    reply.Error(5162, "HY000", "Unknown namespace " + stmt->namespace_());
+    reply.Error(ER_X_INVALID_NAMESPACE,
+                "Unknown namespace " + stmt->namespace_());
     return false;
   }
   return true;

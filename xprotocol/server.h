@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "codec/frame.h"
+#include "codec/sql_errors.h"
 #include "codec/status.h"
 #include "xprotocol/auth.h"
 #include "xprotocol/proto/mysqlx_datatypes.pb.h"
@@ -127,6 +128,13 @@ class Reply {
   // fatal: the connection is closed once the reply is flushed.
   void Error(uint32_t code, std::string_view sql_state, std::string_view msg,
              bool fatal = false);
+  // An error of codec/sql_errors.h's table, with its SQLSTATE.
+  void Error(SqlErrorCode code, std::string_view msg) {
+    Error(code, SqlStateOf(code), msg);
+  }
+  void FatalError(SqlErrorCode code, std::string_view msg) {
+    Error(code, SqlStateOf(code), msg, true);
+  }
   // The standard answer to a message type nobody handles: 1047 ERROR.
   void Unsupported(uint8_t type);
 

@@ -2,6 +2,7 @@
 // tables and their backfill, AUTO_INCREMENT (cluster_session.h).
 
 #include "cn/cluster_session.h"
+#include "codec/sql_errors.h"
 
 namespace xp::cn {
 
@@ -35,9 +36,8 @@ Status ClusterStore::ApplyCreateTable(TableSchema schema, uint64_t id) {
     for (const std::string& c : spec.columns) {
       const int at = schema.FindColumn(c);
       if (at < 0)
-        return Status::SqlError(
-            1054, "42S22",
-            "Unknown column '" + c + "' in 'partition function'");
+        return SqlError(ER_BAD_FIELD_ERROR,
+                        "Unknown column '" + c + "' in 'partition function'");
       p.columns.push_back(at);
     }
     p.implicit = spec.kind == Kind::kNone;
@@ -45,9 +45,9 @@ Status ClusterStore::ApplyCreateTable(TableSchema schema, uint64_t id) {
     if (spec.partitions <= 0)
       spec.partitions = static_cast<int64_t>(dn_count());
     if (spec.partitions > 1024)
-      return Status::SqlError(1499, "HY000",
-                              "Too many partitions (including subpartitions) "
-                              "were defined");
+      return SqlError(ER_TOO_MANY_PARTITIONS_ERROR,
+                      "Too many partitions (including subpartitions) "
+                      "were defined");
     for (int64_t i = 0; i < spec.partitions; ++i) {
       p.name.push_back(id != 0 ? PhysicalName(id, static_cast<int>(i))
                                : name + "_p" + std::to_string(i));
@@ -58,7 +58,7 @@ Status ClusterStore::ApplyCreateTable(TableSchema schema, uint64_t id) {
   XP_RETURN_IF_ERROR(catalog_.CreateTable(std::move(schema), false));
   placements_[key] = std::move(p);
   if (id != 0) {
-    std::lock_guard<std::mutex> lock(names_mu_);
+    MutexLock lock(&names_mu_);
     logical_names_[id] = name;
   }
   return Status::OK();
@@ -72,13 +72,13 @@ const Placement* ClusterStore::PlacementOf(const TableSchema& t) const {
 Status ClusterStore::CreateDatabase(std::string_view name, bool if_not_exists) {
   if (catalog_.HasDatabase(name)) {
     if (if_not_exists) return Status::OK();
-    return Status::SqlError(
-        1007, "HY000",
+    return SqlError(
+        ER_DB_CREATE_EXISTS,
         "Can't create database '" + std::string(name) + "'; database exists");
   }
   if (name == kSystemDb)
-    return Status::SqlError(1044, "42000",
-                            "Access denied to database 'xp_system'");
+    return SqlError(ER_DBACCESS_DENIED_ERROR,
+                    "Access denied to database 'xp_system'");
   for (size_t dn = 0; dn < dn_count(); ++dn)
     XP_RETURN_IF_ERROR(
         Admin(dn, "CREATE DATABASE IF NOT EXISTS " + QuoteIdent(name))
@@ -90,16 +90,16 @@ Status ClusterStore::CreateDatabase(std::string_view name, bool if_not_exists) {
 Status ClusterStore::DropDatabase(std::string_view name, bool if_exists) {
   if (!catalog_.HasDatabase(name)) {
     if (if_exists) return Status::OK();
-    return Status::SqlError(1008, "HY000",
-                            "Can't drop database '" + std::string(name) +
-                                "'; database doesn't exist");
+    return SqlError(ER_DB_DROP_EXISTS, "Can't drop database '" +
+                                           std::string(name) +
+                                           "'; database doesn't exist");
   }
   // Logged first: a failure below leaves physical tables the catalog no
   // longer names (garbage), never catalog tables without their data.
   XP_RETURN_IF_ERROR(AppendLog("dropdb", std::string(name), ""));
   for (const std::string& t : catalog_.Tables(name)) {
     placements_.erase(Key(name, t));
-    std::lock_guard<std::mutex> lock(auto_mu_);
+    MutexLock lock(&auto_mu_);
     auto_next_.erase(Key(name, t));
   }
   XP_RETURN_IF_ERROR(catalog_.DropDatabase(name, false));
@@ -128,8 +128,8 @@ bool CoversPartitionKey(const IndexSchema& idx, const std::vector<int>& cols) {
 }
 
 Status UniqueNotCovered(const TableSchema& t, const IndexSchema& idx) {
-  return Status::SqlError(
-      1503, "HY000",
+  return SqlError(
+      ER_UNIQUE_KEY_NEED_ALL_FIELDS_IN_PF,
       std::string("A ") + (idx.primary ? "PRIMARY KEY" : "UNIQUE INDEX") +
           " must include all columns in the table's partitioning function "
           "(prefixed columns are not considered): `" +
@@ -230,7 +230,7 @@ Status ClusterStore::ResolveGlobal(const TableSchema& t, const Placement& p,
 }
 
 void ClusterStore::NameGlobal(const TableSchema& t, const Placement& p) {
-  std::lock_guard<std::mutex> lock(names_mu_);
+  MutexLock lock(&names_mu_);
   for (const GlobalIndex& g : p.global)
     global_names_[{p.id, g.number}] = t.name + "." + g.index;
 }
@@ -345,16 +345,16 @@ Status ClusterStore::Backfill(const TableSchema& t, const Placement& p,
 
 Status ClusterStore::CreateTable(TableSchema schema, bool if_not_exists) {
   if (!catalog_.HasDatabase(schema.database))
-    return Status::SqlError(1049, "42000",
-                            "Unknown database '" + schema.database + "'");
+    return SqlError(ER_BAD_DB_ERROR,
+                    "Unknown database '" + schema.database + "'");
   if (catalog_.FindTable(schema.database, schema.name).ok()) {
     if (if_not_exists) return Status::OK();
-    return Status::SqlError(1050, "42S01",
-                            "Table '" + schema.name + "' already exists");
+    return SqlError(ER_TABLE_EXISTS_ERROR,
+                    "Table '" + schema.name + "' already exists");
   }
   if (IsReservedName(schema.name))
-    return Status::SqlError(1103, "42000",
-                            "Incorrect table name '" + schema.name + "'");
+    return SqlError(ER_WRONG_TABLE_NAME,
+                    "Incorrect table name '" + schema.name + "'");
   XP_RETURN_IF_ERROR(PlaceForUniqueKeys(&schema));
   // The id is the sequence number its catalog entry is about to get.
   XP_RETURN_IF_ERROR(
@@ -409,7 +409,7 @@ Status ClusterStore::DropTable(std::string_view database,
   placements_.erase(key);
   {
     // A table created again under this name counts from 1.
-    std::lock_guard<std::mutex> lock(auto_mu_);
+    MutexLock lock(&auto_mu_);
     auto_next_.erase(key);
   }
   const std::string db(database);
@@ -441,7 +441,7 @@ Status ClusterStore::TruncateTable(std::string_view database,
                                             QuoteIdent(t->database) + "." +
                                             QuoteIdent(g.name[i]))
                              .status());
-  std::lock_guard<std::mutex> lock(auto_mu_);
+  MutexLock lock(&auto_mu_);
   auto_next_.erase(Key(t->database, t->name));
   return Status::OK();
 }
@@ -454,10 +454,8 @@ Status ClusterStore::AlterTable(TableSchema schema,
   for (size_t i = 0; same_columns && i < column_source.size(); ++i)
     same_columns = column_source[i] == static_cast<int>(i);
   if (!same_columns)
-    return Status::SqlError(1235, "42000",
-                            "This version of MySQL doesn't yet support "
-                            "'ALTER TABLE ... ADD/DROP COLUMN through a "
-                            "compute node'");
+    return NotSupportedYet(
+        "ALTER TABLE ... ADD/DROP COLUMN through a compute node");
   Placement p = *PlacementOf(*old);
   auto has = [](const TableSchema& t, uint32_t id) {
     for (const auto& i : t.indexes)
@@ -470,7 +468,7 @@ Status ClusterStore::AlterTable(TableSchema schema,
   for (size_t i = 0; i < added.size(); ++i) {
     {
       // A duplicate's 1062 names the index ('t.key').
-      std::lock_guard<std::mutex> lock(names_mu_);
+      MutexLock lock(&names_mu_);
       global_names_[{p.id, added[i].number}] =
           schema.name + "." + added[i].index;
     }
@@ -603,7 +601,7 @@ Status ClusterStore::PlaceSingle(TableSchema schema, const Placement& from,
 Result<int64_t> ClusterStore::NextAutoIncrement(const TableSchema& t,
                                                 size_t count) {
   const std::string key = Key(t.database, t.name);
-  std::lock_guard<std::mutex> lock(auto_mu_);
+  MutexLock lock(&auto_mu_);
   auto it = auto_next_.find(key);
   if (it == auto_next_.end()) {
     // First use since start: continue after the largest stored value.
@@ -634,7 +632,7 @@ Result<int64_t> ClusterStore::NextAutoIncrement(const TableSchema& t,
 }
 
 void ClusterStore::ObserveAutoIncrement(const TableSchema& t, int64_t value) {
-  std::lock_guard<std::mutex> lock(auto_mu_);
+  MutexLock lock(&auto_mu_);
   auto it = auto_next_.find(Key(t.database, t.name));
   if (it != auto_next_.end() && value >= it->second) it->second = value + 1;
 }

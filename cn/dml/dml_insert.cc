@@ -2,6 +2,7 @@
 // writes through (cluster_session.h).
 
 #include "cn/cluster_session.h"
+#include "codec/sql_errors.h"
 
 namespace xp::cn {
 
@@ -135,10 +136,9 @@ Status ClusterSession::PushInsert(sql::InsertStatement& ins,
     // The engine's path: it runs the SELECT and hands each row to
     // ClusterTable::Insert, which sends them with this verb.
     if (!ins.on_duplicate.empty())
-      return Status::SqlError(1235, "42000",
-                              "This version of MySQL doesn't yet support "
-                              "'INSERT ... SELECT ... ON DUPLICATE KEY UPDATE "
-                              "through a compute node'");
+      return NotSupportedYet(
+          "INSERT ... SELECT ... ON DUPLICATE KEY UPDATE through a compute "
+          "node");
     insert_verb_ = ins.replace  ? "REPLACE"
                    : ins.ignore ? "INSERT IGNORE"
                                 : "INSERT";
@@ -165,8 +165,8 @@ Status ClusterSession::PushInsert(sql::InsertStatement& ins,
     for (const std::string& c : ins.columns) {
       const int at = t->FindColumn(c);
       if (at < 0)
-        return Status::SqlError(1054, "42S22",
-                                "Unknown column '" + c + "' in 'field list'");
+        return SqlError(ER_BAD_FIELD_ERROR,
+                        "Unknown column '" + c + "' in 'field list'");
       cols.push_back(at);
     }
   }
@@ -179,8 +179,8 @@ Status ClusterSession::PushInsert(sql::InsertStatement& ins,
   size_t need = 0;
   for (auto& row : ins.rows) {
     if (row.size() != cols.size())
-      return Status::SqlError(
-          1136, "21S01", "Column count doesn't match value count at row 1");
+      return SqlError(ER_WRONG_VALUE_COUNT_ON_ROW,
+                      "Column count doesn't match value count at row 1");
     if (auto_col < 0) continue;
     if (!auto_listed) {
       ++need;
@@ -220,10 +220,8 @@ Status ClusterSession::PushInsert(sql::InsertStatement& ins,
       auto& [c, e] = ins.on_duplicate[i];
       for (int k : p->columns) {
         if (plan::NameEquals(t->columns[static_cast<size_t>(k)].name, c))
-          return Status::SqlError(
-              1235, "42000",
-              "This version of MySQL doesn't yet support 'ON DUPLICATE KEY "
-              "UPDATE of a partition key column'");
+          return NotSupportedYet(
+              "ON DUPLICATE KEY UPDATE of a partition key column");
       }
       Inline(e.get(), params);
       tail += (i ? "," : "") + QuoteIdent(c) + "=" + sql::ToSql(*e);
@@ -250,8 +248,8 @@ Status ClusterSession::PushInsert(sql::InsertStatement& ins,
             x->args.size() == 1 && x->args[0]->kind == sql::ExprKind::kColumn) {
           const int at = t->FindColumn(x->args[0]->text);
           if (at < 0)
-            return Status::SqlError(
-                1054, "42S22",
+            return SqlError(
+                ER_BAD_FIELD_ERROR,
                 "Unknown column '" + x->args[0]->text + "' in 'field list'");
           x->kind = sql::ExprKind::kParam;
           x->args.clear();
@@ -313,22 +311,16 @@ Status ClusterSession::PushInsert(sql::InsertStatement& ins,
                 : row[static_cast<size_t>(it - cols.begin())].get();
         if (given == nullptr || IsDefaultOf(*given, col.name)) {
           if (col.default_now)
-            return Status::SqlError(1235, "42000",
-                                    std::string("This version of MySQL doesn't "
-                                                "yet support 'a ") +
-                                        what +
-                                        " column defaulting to "
-                                        "CURRENT_TIMESTAMP'");
+            return NotSupportedYet(std::string("a ") + what +
+                                   " column defaulting to CURRENT_TIMESTAMP");
           v = col.default_value ? *col.default_value : Value();
         } else {
           v = ConstantOf(*given, params);
         }
       }
       if (!v)
-        return Status::SqlError(1235, "42000",
-                                std::string("This version of MySQL doesn't yet "
-                                            "support 'a ") +
-                                    what + " value that is not a constant'");
+        return NotSupportedYet(std::string("a ") + what +
+                               " value that is not a constant");
       return plan::ConvertValue(*v, col.type, col.name);
     };
     size_t part = store_->NextRoundRobin() % p->partitions();
@@ -445,10 +437,8 @@ Status ClusterTable::Insert(const std::vector<int>& columns,
   }
   if (!p_->global.empty()) {
     if (session_->insert_verb_ != "INSERT")
-      return Status::SqlError(
-          1235, "42000",
-          "This version of MySQL doesn't yet support 'INSERT IGNORE or "
-          "REPLACE on a table with a global index'");
+      return NotSupportedYet(
+          "INSERT IGNORE or REPLACE on a table with a global index");
     auto& image = images_.emplace_back(n);
     for (const GlobalIndex& g : p_->global)
       for (const std::vector<int>* list : {&g.columns, &g.rest})
@@ -456,10 +446,8 @@ Status ClusterTable::Insert(const std::vector<int>& columns,
           const auto& col = t_->columns[static_cast<size_t>(c)];
           const std::optional<Value>& v = row[static_cast<size_t>(c)];
           if (!v && col.default_now)
-            return Status::SqlError(
-                1235, "42000",
-                "This version of MySQL doesn't yet support 'a global index "
-                "key column defaulting to CURRENT_TIMESTAMP'");
+            return NotSupportedYet(
+                "a global index key column defaulting to CURRENT_TIMESTAMP");
           Value given =
               v ? *v : (col.default_value ? *col.default_value : Value());
           XP_ASSIGN_OR_RETURN(Value conv,

@@ -2,6 +2,7 @@
 // IGNORE / REPLACE / ON DUPLICATE KEY UPDATE row by row (cluster_session.h).
 
 #include "cn/cluster_session.h"
+#include "codec/sql_errors.h"
 
 namespace xp::cn {
 
@@ -17,9 +18,7 @@ Status ClusterSession::PushUpdateDelete(sql::Statement& stmt,
   if (stmt.kind == sql::StmtKind::kUpdate) {
     auto& u = static_cast<sql::UpdateStatement&>(stmt);
     if (u.table->kind != sql::TableRef::Kind::kTable)
-      return Status::SqlError(1235, "42000",
-                              "This version of MySQL doesn't yet support "
-                              "'multi-table UPDATE through a compute node'");
+      return NotSupportedYet("multi-table UPDATE through a compute node");
     name = {u.table->schema, u.table->name};
     where = u.where.get();
     limit = &u.limit;
@@ -44,10 +43,8 @@ Status ClusterSession::PushUpdateDelete(sql::Statement& stmt,
   if (p == nullptr) return Status::Internal("no placement for " + t->name);
   *handled = true;
   if (sql::HasSubquery(where))
-    return Status::SqlError(1235, "42000",
-                            "This version of MySQL doesn't yet support "
-                            "'UPDATE / DELETE with a subquery through a "
-                            "compute node'");
+    return NotSupportedYet(
+        "UPDATE / DELETE with a subquery through a compute node");
   bool moves = false;  // SET changes a partition key column
   if (stmt.kind == sql::StmtKind::kUpdate) {
     auto& u = static_cast<sql::UpdateStatement&>(stmt);
@@ -58,10 +55,7 @@ Status ClusterSession::PushUpdateDelete(sql::Statement& stmt,
           moves = true;
       }
       if (sql::HasSubquery(a.value.get()))
-        return Status::SqlError(1235, "42000",
-                                "This version of MySQL doesn't yet support "
-                                "'UPDATE with a subquery through a compute "
-                                "node'");
+        return NotSupportedYet("UPDATE with a subquery through a compute node");
       Inline(a.value.get(), params);
     }
   }
@@ -103,18 +97,15 @@ Status ClusterSession::PushUpdateDelete(sql::Statement& stmt,
                       plan::NameEquals(t->columns[static_cast<size_t>(c)].name,
                                        a.column);
     if (keyed && (*limit != nullptr || ordered))
-      return Status::SqlError(1235, "42000",
-                              "This version of MySQL doesn't yet support "
-                              "'UPDATE / DELETE ... ORDER BY / LIMIT of a "
-                              "table with a global index'");
+      return NotSupportedYet(
+          "UPDATE / DELETE ... ORDER BY / LIMIT of a table with a global "
+          "index");
     if (keyed) return RewriteRows(stmt, *t, *p, parts, affected);
   }
   if (moves) {
     if (*limit != nullptr || ordered)
-      return Status::SqlError(1235, "42000",
-                              "This version of MySQL doesn't yet support "
-                              "'UPDATE ... ORDER BY / LIMIT of a partition key "
-                              "column'");
+      return NotSupportedYet(
+          "UPDATE ... ORDER BY / LIMIT of a partition key column");
     return RewriteRows(stmt, *t, *p, parts, affected);
   }
   if (*limit != nullptr && parts.size() > 1 &&
@@ -123,10 +114,8 @@ Status ClusterSession::PushUpdateDelete(sql::Statement& stmt,
     // allowed what is left of n (any n rows, as MySQL without ORDER BY).
     std::optional<Value> n = ConstantOf(**limit, params);
     if (ordered || !n || n->index() != 1 || std::get<int64_t>(*n) < 0)
-      return Status::SqlError(1235, "42000",
-                              "This version of MySQL doesn't yet support "
-                              "'UPDATE / DELETE ... ORDER BY ... LIMIT over "
-                              "several partitions'");
+      return NotSupportedYet(
+          "UPDATE / DELETE ... ORDER BY ... LIMIT over several partitions");
     int64_t left = std::get<int64_t>(*n);
     uint64_t total = 0;
     // One statement per partition, one after another: undone together if
@@ -664,10 +653,10 @@ Status ClusterSession::RewriteRows(sql::Statement& stmt, const TableSchema& t,
       for (size_t k = 0; k < results[i].size(); ++k) {
         const uint64_t rows = results[i][k].rows_affected.value_or(0);
         if (steps[i][k]->exactly_one && rows != 1) {
-          st = Status::SqlError(1213, "40001",
-                                "Deadlock found when trying to get lock; try "
-                                "restarting transaction (a row or index entry "
-                                "changed while the statement rewrote it)");
+          st = SqlError(ER_LOCK_DEADLOCK,
+                        "Deadlock found when trying to get lock; try "
+                        "restarting transaction (a row or index entry "
+                        "changed while the statement rewrote it)");
           break;
         }
         if (steps[i][k]->counted) total += rows;

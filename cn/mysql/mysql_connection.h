@@ -15,6 +15,7 @@
 
 #include "cn/mysql/mysql_server.h"
 #include "codec/mysql_packet.h"
+#include "codec/sql_errors.h"
 #include "plan/sql/parser.h"
 
 namespace xp::cn {
@@ -73,11 +74,11 @@ class MysqlServer::Connection : public exec::ResultSink {
   void Shutdown() {
     closing_ = true;
     ::shutdown(fd_, SHUT_RDWR);
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     if (engine_) engine_->CancelRunning();
   }
   void CancelQuery() {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     if (engine_) engine_->CancelRunning();
   }
   // A statement runs and the client has closed its end (or the socket
@@ -89,7 +90,7 @@ class MysqlServer::Connection : public exec::ResultSink {
            (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
   }
   ProcessInfo Info() const {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     ProcessInfo p;
     p.id = id_;
     p.user = user_;
@@ -119,6 +120,10 @@ class MysqlServer::Connection : public exec::ResultSink {
   void WriteOk(uint64_t affected = 0, uint64_t insert_id = 0);
   void WriteEof();
   void WriteError(uint32_t code, std::string_view state, std::string_view msg);
+  // An error of codec/sql_errors.h's table, with its SQLSTATE.
+  void WriteError(SqlErrorCode code, std::string_view msg) {
+    WriteError(code, SqlStateOf(code), msg);
+  }
   void WriteError(const Status& st);
   bool Handshake();
   void Dispatch(std::string_view packet);
@@ -147,7 +152,7 @@ class MysqlServer::Connection : public exec::ResultSink {
   void SetCommand(const char* command, std::string_view info) {
     busy_.store(std::strcmp(command, "Sleep") != 0, std::memory_order_relaxed);
     std::string db = engine_ ? engine_->current_database() : "";
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     db_ = std::move(db);
     command_ = command;
     info_ = std::string(info.substr(0, 1024));
@@ -179,11 +184,16 @@ class MysqlServer::Connection : public exec::ResultSink {
   size_t in_pos_ = 0;
   std::unique_ptr<exec::LocalEngine> engine_;
   bool autocommit_ = true;
-  mutable std::mutex mu_;  // engine_ pointer, processlist fields
+  // engine_ (written under it; read by other threads only under it) and
+  // the processlist fields.
+  mutable Mutex mu_;
   // What SHOW PROCESSLIST shows of this connection (copied here by its own
   // thread: the engine is not read from other threads).
-  std::string user_, command_ = "Connect", info_, db_;
-  std::chrono::steady_clock::time_point start_;
+  std::string user_ XP_GUARDED_BY(mu_);
+  std::string command_ XP_GUARDED_BY(mu_) = "Connect";
+  std::string info_ XP_GUARDED_BY(mu_);
+  std::string db_ XP_GUARDED_BY(mu_);
+  std::chrono::steady_clock::time_point start_ XP_GUARDED_BY(mu_);
   std::map<uint32_t, Prepared> stmts_;
   uint32_t next_stmt_ = 1;
   // The result set being streamed by the sink.

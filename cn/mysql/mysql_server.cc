@@ -89,7 +89,7 @@ bool MysqlServer::Connection::ReadPacket(std::string* payload) {
                        static_cast<size_t>(static_cast<uint8_t>(h[2])) << 16;
     seq_ = static_cast<uint8_t>(h[3] + 1);
     if (payload->size() + len > server_->options_.max_packet_bytes) {
-      WriteError(1153, "08S01",
+      WriteError(ER_NET_PACKET_TOO_LARGE,
                  "Got a packet bigger than 'max_allowed_packet' bytes");
       Flush();
       return false;
@@ -193,9 +193,9 @@ void MysqlServer::Connection::WriteError(const Status& st) {
   if (st.sql_code() != 0) {
     WriteError(st.sql_code(), st.sql_state(), st.message());
   } else if (st.code() == Status::Code::kNotSupported) {
-    WriteError(1235, "42000", st.message());
+    WriteError(ER_NOT_SUPPORTED_YET, st.message());
   } else {
-    WriteError(1105, "HY000", st.ToString());
+    WriteError(ER_UNKNOWN_ERROR, st.ToString());
   }
 }
 
@@ -230,12 +230,12 @@ bool MysqlServer::Connection::Handshake() {
   if (!ReadPacket(&p)) return false;
   HandshakeResponse hr;
   if (!ParseHandshakeResponse(p, &hr)) {
-    WriteError(1043, "08S01", "Bad handshake");
+    WriteError(ER_HANDSHAKE_ERROR, "Bad handshake");
     Flush();
     return false;
   }
   if (hr.ssl_request) {
-    WriteError(1043, "08S01", "SSL is not supported by this server");
+    WriteError(ER_HANDSHAKE_ERROR, "SSL is not supported by this server");
     Flush();
     return false;
   }
@@ -256,12 +256,12 @@ bool MysqlServer::Connection::Handshake() {
     response = p;
   }
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     user_ = std::string(user);
   }
   std::optional<UserRecord> rec = server_->users_->Find(user);
   if (!rec || !VerifyNative(*rec, scramble, response)) {
-    WriteError(1045, "28000",
+    WriteError(ER_ACCESS_DENIED_ERROR,
                "Access denied for user '" + std::string(user) +
                    "'@'localhost' (using password: " +
                    (response.empty() ? "NO" : "YES") + ")");
@@ -282,7 +282,7 @@ bool MysqlServer::Connection::Handshake() {
     }
   }
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     engine_ = std::move(engine);
     command_ = "Sleep";
   }
@@ -317,7 +317,7 @@ bool MysqlServer::Connection::WaitForCommand() {
   if (n != 0) return true;  // data, or an error / hang-up the read sees
   // Idle past wait_timeout: MySQL 8's notice, then the connection closes.
   seq_ = 0;
-  WriteError(4031, "HY000",
+  WriteError(ER_CLIENT_INTERACTION_TIMEOUT,
              "The client was disconnected by the server because of "
              "inactivity. See wait_timeout and interactive_timeout for "
              "configuring this behavior.");
@@ -339,7 +339,7 @@ void MysqlServer::Connection::Run() {
     SetCommand("Sleep", "");
     if (!Flush()) break;
   }
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   engine_.reset();  // rolls back an open transaction
 }
 
@@ -376,7 +376,7 @@ void MysqlServer::Connection::Dispatch(std::string_view packet) {
       if (!r.U32(&id)) break;
       server_->Kill(id, false)
           ? WriteOk()
-          : WriteError(1094, "HY000",
+          : WriteError(ER_NO_SUCH_THREAD,
                        "Unknown thread id: " + std::to_string(id));
       return;
     }
@@ -419,7 +419,7 @@ void MysqlServer::Connection::Dispatch(std::string_view packet) {
       if (!r.U32(&id)) break;
       auto it = stmts_.find(id);
       if (it == stmts_.end()) {
-        WriteError(1243, "HY000",
+        WriteError(ER_UNKNOWN_STMT_HANDLER,
                    "Unknown prepared statement handler (" + std::to_string(id) +
                        ") given to mysqld_stmt_reset");
         return;
@@ -429,10 +429,10 @@ void MysqlServer::Connection::Dispatch(std::string_view packet) {
       return;
     }
     default:
-      WriteError(1047, "08S01", "Unknown command");
+      WriteError(ER_UNKNOWN_COM_ERROR, "Unknown command");
       return;
   }
-  WriteError(1835, "HY000", "Malformed communication packet.");
+  WriteError(ER_MALFORMED_PACKET, "Malformed communication packet.");
 }
 
 bool MysqlServer::Connection::Intercept(const sql::Statement& stmt) {
@@ -456,7 +456,7 @@ bool MysqlServer::Connection::Intercept(const sql::Statement& stmt) {
   if (stmt.kind != sql::StmtKind::kKill) return false;
   const auto& kill = static_cast<const sql::KillStatement&>(stmt);
   if (kill.id == static_cast<int64_t>(id_) && !kill.query_only) {
-    WriteError(1317, "70100", "Query execution was interrupted");
+    WriteError(ER_QUERY_INTERRUPTED, "Query execution was interrupted");
     closing_ = true;
     return true;
   }
@@ -464,7 +464,8 @@ bool MysqlServer::Connection::Intercept(const sql::Statement& stmt) {
       server_->Kill(static_cast<uint32_t>(kill.id), kill.query_only)) {
     WriteOk();
   } else {
-    WriteError(1094, "HY000", "Unknown thread id: " + std::to_string(kill.id));
+    WriteError(ER_NO_SUCH_THREAD,
+               "Unknown thread id: " + std::to_string(kill.id));
   }
   return true;
 }
@@ -556,12 +557,12 @@ void MysqlServer::Connection::Prepare(std::string_view sql) {
     return;
   }
   if (shape->params > 65535) {
-    WriteError(1390, "HY000",
+    WriteError(ER_PS_MANY_PARAM,
                "Prepared statement contains too many placeholders");
     return;
   }
   if (stmts_.size() >= server_->options_.max_prepared_statements) {
-    WriteError(1461, "42000",
+    WriteError(ER_MAX_PREPARED_STMT_COUNT_REACHED,
                "Can't create more than max_prepared_stmt_count statements "
                "(current value: " +
                    std::to_string(server_->options_.max_prepared_statements) +
@@ -634,14 +635,14 @@ void MysqlServer::Connection::Execute(Reader& r) {
   uint32_t id = 0, iterations = 0;
   uint8_t flags = 0;
   if (!r.U32(&id) || !r.U8(&flags) || !r.U32(&iterations)) {
-    WriteError(1835, "HY000", "Malformed communication packet.");
+    WriteError(ER_MALFORMED_PACKET, "Malformed communication packet.");
     return;
   }
   auto it = stmts_.find(id);
   if (it == stmts_.end()) {
-    WriteError(1243, "HY000",
-               "Unknown prepared statement handler (" + std::to_string(id) +
-                   ") given to mysqld_stmt_execute");
+    WriteError(ER_UNKNOWN_STMT_HANDLER, "Unknown prepared statement handler (" +
+                                            std::to_string(id) +
+                                            ") given to mysqld_stmt_execute");
     return;
   }
   Prepared& p = it->second;
@@ -649,7 +650,9 @@ void MysqlServer::Connection::Execute(Reader& r) {
   std::vector<BinaryValue> raw;
   if (std::optional<std::string> bad =
           ReadExecuteParams(r, p.params, &p.param_types, p.long_data, &raw)) {
-    WriteError(bad->rfind("No data", 0) == 0 ? 2031 : 1835, "HY000", *bad);
+    WriteError(bad->rfind("No data", 0) == 0 ? CR_PARAMS_NOT_BOUND
+                                             : ER_MALFORMED_PACKET,
+               *bad);
     return;
   }
   for (auto& d : p.long_data) d.reset();
@@ -702,13 +705,14 @@ void MysqlServer::AcceptLoop() {
     if (fd < 0) continue;
     std::shared_ptr<Connection> c;
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       if (conns_.size() >= options_.max_connections) {
         // The MySQL way: an ERR packet instead of the greeting, then close.
         std::string err;
         mysql::PutU8(&err, 0xff);
-        mysql::PutU16(&err, 1040);
-        err += "#08004Too many connections";
+        mysql::PutU16(&err, ER_CON_COUNT_ERROR);
+        err += std::string("#") + SqlStateOf(ER_CON_COUNT_ERROR) +
+               "Too many connections";
         std::string packet;
         mysql::PutU24(&packet, static_cast<uint32_t>(err.size()));
         mysql::PutU8(&packet, 0);
@@ -723,7 +727,7 @@ void MysqlServer::AcceptLoop() {
     }
     std::thread([this, c, id = c->Info().id] {
       c->Run();
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       conns_.erase(id);
       if (conns_.empty()) conns_cv_.notify_all();
     }).detach();
@@ -736,7 +740,7 @@ void MysqlServer::CancelAbandoned() {
   last_watch_ = now;
   std::vector<std::shared_ptr<Connection>> gone;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     for (auto& [id, c] : conns_)
       if (c->AbandonedWhileBusy()) gone.push_back(c);
   }
@@ -750,20 +754,20 @@ void MysqlServer::Stop() {
   if (acceptor_.joinable()) acceptor_.join();
   if (listen_fd_ >= 0) ::close(listen_fd_);
   listen_fd_ = -1;
-  std::unique_lock<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   for (auto& [id, c] : conns_) c->Shutdown();
-  conns_cv_.wait(lock, [this] { return conns_.empty(); });
+  while (!conns_.empty()) conns_cv_.wait(mu_);
 }
 
 size_t MysqlServer::connections() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return conns_.size();
 }
 
 std::vector<MysqlServer::ProcessInfo> MysqlServer::ProcessList() const {
   std::vector<std::shared_ptr<Connection>> cs;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     for (auto& [id, c] : conns_) cs.push_back(c);
   }
   std::vector<ProcessInfo> out;
@@ -774,7 +778,7 @@ std::vector<MysqlServer::ProcessInfo> MysqlServer::ProcessList() const {
 bool MysqlServer::Kill(uint32_t id, bool query_only) {
   std::shared_ptr<Connection> c;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     auto it = conns_.find(id);
     if (it == conns_.end()) return false;
     c = it->second;

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "codec/status.h"
+#include "codec/thread_annotations.h"
 #include "plan/exec/local_engine.h"
 #include "plan/exec/store.h"
 #include "xprotocol/auth.h"
@@ -88,10 +89,10 @@ class MysqlServer {
   uint16_t port_ = 0;
   std::thread acceptor_;
   std::atomic<bool> stopping_{false};
-  mutable std::mutex mu_;
-  std::map<uint32_t, std::shared_ptr<Connection>> conns_;
-  std::condition_variable conns_cv_;  // conns_ became empty
-  uint32_t next_id_ = 1;
+  mutable Mutex mu_;
+  std::map<uint32_t, std::shared_ptr<Connection>> conns_ XP_GUARDED_BY(mu_);
+  std::condition_variable_any conns_cv_;  // conns_ became empty
+  uint32_t next_id_ XP_GUARDED_BY(mu_) = 1;
 };
 
 }  // namespace xp::cn

@@ -2,6 +2,7 @@
 // savepoints and two-phase commit (cluster_session.h).
 
 #include "cn/cluster_session.h"
+#include "codec/sql_errors.h"
 
 namespace xp::cn {
 
@@ -213,18 +214,18 @@ Status ClusterSession::EnsureBranch(size_t dn, bool write, bool xa) {
       XP_RETURN_IF_ERROR(StartBranches(all, Branch::Kind::kXa, dn));
     }
     if (!branches_[dn].active() && unjoined_[dn]) {
-      return Status::SqlError(
-          1429, "HY000",
+      return SqlError(
+          ER_CONNECT_TO_FOREIGN_DATA_SOURCE,
           "Unable to connect to foreign data source: data node " +
               std::to_string(dn) +
               " did not answer when this transaction began, so it is not "
               "part of it; ROLLBACK and retry");
     }
     if (!branches_[dn].active())
-      return Status::SqlError(1402, "XA100",
-                              "XA_RBROLLBACK: Transaction branch was rolled "
-                              "back (data node " +
-                                  std::to_string(dn) + " was lost)");
+      return SqlError(ER_XA_RBROLLBACK,
+                      "XA_RBROLLBACK: Transaction branch was rolled "
+                      "back (data node " +
+                          std::to_string(dn) + " was lost)");
   } else if (xa && !branches_[dn].active()) {
     XP_RETURN_IF_ERROR(StartBranches({dn}, Branch::Kind::kXa));
   }
@@ -333,10 +334,10 @@ Status ClusterSession::EndBranches(bool commit) {
   xid_.clear();
   lost_branch_ = false;
   if (lost && out.ok())
-    return Status::SqlError(1402, "XA100",
-                            "XA_RBROLLBACK: Transaction branch was rolled back "
-                            "(a data node was lost); the transaction was "
-                            "rolled back");
+    return SqlError(ER_XA_RBROLLBACK,
+                    "XA_RBROLLBACK: Transaction branch was rolled back "
+                    "(a data node was lost); the transaction was "
+                    "rolled back");
   return out;
 }
 

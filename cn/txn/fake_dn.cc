@@ -10,6 +10,8 @@
 #include <mutex>
 #include <set>
 
+#include "codec/sql_errors.h"
+#include "codec/thread_annotations.h"
 #include "plan/exec/chunk.h"
 #include "plan/exec/local_engine.h"
 #include "plan/exec/memory_store.h"
@@ -42,13 +44,17 @@ Message Msg(uint8_t type, const google::protobuf::MessageLite& m) {
 }
 
 Message ErrorMsg(uint32_t code, const std::string& state,
-                 const std::string& msg, bool fatal = false) {
+                 const std::string& msg, bool fatal) {
   Mysqlx::Error e;
   e.set_code(code);
   e.set_sql_state(state);
   e.set_msg(msg);
   if (fatal) e.set_severity(Mysqlx::Error::FATAL);
   return Msg(ServerMsg::ERROR, e);
+}
+
+Message ErrorMsg(SqlErrorCode code, const std::string& msg) {
+  return ErrorMsg(code, SqlStateOf(code), msg, false);
 }
 
 Message StateNotice(Mysqlx::Notice::SessionStateChanged::Parameter p,
@@ -147,10 +153,11 @@ struct FakeNode {
 };
 
 struct FakeCluster::State {
-  std::mutex mu;
-  std::vector<FakeNode> nodes;
-  std::vector<DnFault> faults;
-  std::vector<int> seen;  // per fault: matching requests so far
+  Mutex mu;
+  // (links reach their node through a pointer, also only under `mu`)
+  std::vector<FakeNode> nodes XP_GUARDED_BY(mu);
+  std::vector<DnFault> faults XP_GUARDED_BY(mu);
+  std::vector<int> seen XP_GUARDED_BY(mu);  // per fault: requests matched
 };
 
 // A link's side on its DN: the session.
@@ -214,21 +221,22 @@ class FakeDnLink : public DnLink {
  public:
   FakeDnLink(std::shared_ptr<FakeCluster::State> state, size_t dn)
       : state_(std::move(state)), dn_(dn) {
+    MutexLock lock(&state_->mu);
     s_.node = &state_->nodes[dn];
     s_.node->links.insert(&s_);
   }
   ~FakeDnLink() override {
-    std::lock_guard<std::mutex> lock(state_->mu);
+    MutexLock lock(&state_->mu);
     if (!s_.broken) s_.End();
   }
 
   Status Send(uint8_t type, const google::protobuf::MessageLite& msg) override {
-    std::lock_guard<std::mutex> lock(state_->mu);
+    MutexLock lock(&state_->mu);
     if (s_.broken) return Status::IOError("fake DN: the link is broken");
     return Handle(type, msg.SerializeAsString());
   }
   Result<Message> Read() override {
-    std::lock_guard<std::mutex> lock(state_->mu);
+    MutexLock lock(&state_->mu);
     if (s_.broken) return Status::IOError("fake DN: the link is broken");
     if (s_.replies.empty() || s_.silent) {
       Break();
@@ -284,18 +292,21 @@ class FakeDnLink : public DnLink {
 
  private:
   // The link breaks (as a dropped connection): the DN ends the session.
-  void Break() {
+  void Break() XP_REQUIRES(state_->mu) {
     s_.broken = true;
     s_.replies.clear();
     s_.End();
   }
-  Status Handle(uint8_t type, const std::string& payload);
+  Status Handle(uint8_t type, const std::string& payload)
+      XP_REQUIRES(state_->mu);
   // The fault this request hits, or nullptr.
-  const DnFault* FaultFor(const std::string& text);
+  const DnFault* FaultFor(const std::string& text) XP_REQUIRES(state_->mu);
   void Run(const std::string& sql, bool chunks, bool credit,
-           const Xp::Plan::Node* plan, std::deque<Message>* out);
+           const Xp::Plan::Node* plan, std::deque<Message>* out)
+      XP_REQUIRES(state_->mu);
   // Transaction control: true when `stmt` was one (answered in *out).
-  bool Control(const sql::Statement& stmt, std::deque<Message>* out);
+  bool Control(const sql::Statement& stmt, std::deque<Message>* out)
+      XP_REQUIRES(state_->mu);
 
   std::shared_ptr<FakeCluster::State> state_;
   const size_t dn_;
@@ -358,7 +369,8 @@ Status FakeDnLink::Handle(uint8_t type, const std::string& payload) {
                               q.back().type == ServerMsg::TOKEN_DONE ||
                               q.back().type == ServerMsg::RESULTSET_FETCH_DONE))
           q.pop_back();
-        q.push_back(ErrorMsg(1317, "70100", "Query execution was interrupted"));
+        q.push_back(
+            ErrorMsg(ER_QUERY_INTERRUPTED, "Query execution was interrupted"));
       }
       return Status::OK();
     }
@@ -433,8 +445,9 @@ bool FakeDnLink::Control(const sql::Statement& stmt, std::deque<Message>* out) {
       case Op::kRollbackTo:
       case Op::kRelease:
         if (sp == s_.savepoints.end()) {
-          out->push_back(ErrorMsg(
-              1305, "42000", "SAVEPOINT " + t.savepoint + " does not exist"));
+          out->push_back(
+              ErrorMsg(ER_SP_DOES_NOT_EXIST,
+                       "SAVEPOINT " + t.savepoint + " does not exist"));
           return true;
         }
         if (t.op == Op::kRollbackTo) {
@@ -459,7 +472,7 @@ bool FakeDnLink::Control(const sql::Statement& stmt, std::deque<Message>* out) {
       break;
     case Op::kPrepare:
       if (s_.txn == 0 || s_.xa != x.gtrid) {
-        out->push_back(ErrorMsg(1397, "XAE04", "XAER_NOTA: Unknown XID"));
+        out->push_back(ErrorMsg(ER_XAER_NOTA, "XAER_NOTA: Unknown XID"));
         return true;
       }
       node.prepared[x.gtrid] = s_.txn;  // no longer the session's
@@ -478,7 +491,7 @@ bool FakeDnLink::Control(const sql::Statement& stmt, std::deque<Message>* out) {
         txn = it->second;
         node.prepared.erase(it);
       } else {
-        out->push_back(ErrorMsg(1397, "XAE04", "XAER_NOTA: Unknown XID"));
+        out->push_back(ErrorMsg(ER_XAER_NOTA, "XAER_NOTA: Unknown XID"));
         return true;
       }
       if (x.op == Op::kCommit)
@@ -528,9 +541,10 @@ void FakeDnLink::Run(const std::string& sql, bool chunks, bool credit,
   if (!r.ok()) {
     out->clear();
     const Status& st = r.status();
-    out->push_back(st.sql_code() != 0
-                       ? ErrorMsg(st.sql_code(), st.sql_state(), st.message())
-                       : ErrorMsg(1105, "HY000", st.ToString()));
+    out->push_back(
+        st.sql_code() != 0
+            ? ErrorMsg(st.sql_code(), st.sql_state(), st.message(), false)
+            : ErrorMsg(ER_UNKNOWN_ERROR, st.ToString()));
     return;
   }
   if (write || ddl)
@@ -552,19 +566,23 @@ void FakeDnLink::Run(const std::string& sql, bool chunks, bool credit,
 }  // namespace
 
 FakeCluster::FakeCluster(size_t dns) : state_(std::make_shared<State>()) {
+  MutexLock lock(&state_->mu);
   state_->nodes.resize(dns);
 }
 
 FakeCluster::~FakeCluster() = default;
 
-size_t FakeCluster::size() const { return state_->nodes.size(); }
+size_t FakeCluster::size() const {
+  MutexLock lock(&state_->mu);
+  return state_->nodes.size();
+}
 
 DnConnector FakeCluster::Connector() {
   std::shared_ptr<State> state = state_;
   return [state](size_t dn, std::chrono::milliseconds,
                  ServerError*) -> Result<std::unique_ptr<DnLink>> {
     {
-      std::lock_guard<std::mutex> lock(state->mu);
+      MutexLock lock(&state->mu);
       if (state->nodes[dn].down)
         return Status::IOError("fake DN " + std::to_string(dn) + " is down");
     }
@@ -573,35 +591,35 @@ DnConnector FakeCluster::Connector() {
 }
 
 void FakeCluster::Inject(const DnFault& fault) {
-  std::lock_guard<std::mutex> lock(state_->mu);
+  MutexLock lock(&state_->mu);
   state_->faults.push_back(fault);
   state_->seen.push_back(0);
 }
 
 void FakeCluster::ClearFaults() {
-  std::lock_guard<std::mutex> lock(state_->mu);
+  MutexLock lock(&state_->mu);
   state_->faults.clear();
   state_->seen.clear();
 }
 
 void FakeCluster::SetDown(size_t dn, bool down) {
-  std::lock_guard<std::mutex> lock(state_->mu);
+  MutexLock lock(&state_->mu);
   state_->nodes[dn].down = down;
 }
 
 std::vector<std::string> FakeCluster::Requests(size_t dn) const {
-  std::lock_guard<std::mutex> lock(state_->mu);
+  MutexLock lock(&state_->mu);
   return state_->nodes[dn].requests;
 }
 
 void FakeCluster::ClearRequests() {
-  std::lock_guard<std::mutex> lock(state_->mu);
+  MutexLock lock(&state_->mu);
   for (FakeNode& n : state_->nodes) n.requests.clear();
 }
 
 Result<std::vector<std::vector<std::string>>> FakeCluster::Query(
     size_t dn, const std::string& sql) {
-  std::lock_guard<std::mutex> lock(state_->mu);
+  MutexLock lock(&state_->mu);
   exec::MemoryStore committed;
   exec::LocalEngine engine(&committed);
   for (const FakeNode::Entry& e : state_->nodes[dn].log)
@@ -616,24 +634,24 @@ Result<std::vector<std::vector<std::string>>> FakeCluster::Query(
 }
 
 std::vector<std::string> FakeCluster::Prepared(size_t dn) const {
-  std::lock_guard<std::mutex> lock(state_->mu);
+  MutexLock lock(&state_->mu);
   std::vector<std::string> out;
   for (const auto& [xid, _] : state_->nodes[dn].prepared) out.push_back(xid);
   return out;
 }
 
 size_t FakeCluster::OpenTransactions(size_t dn) const {
-  std::lock_guard<std::mutex> lock(state_->mu);
+  MutexLock lock(&state_->mu);
   return state_->nodes[dn].open.size();
 }
 
 uint64_t FakeCluster::kills(size_t dn) const {
-  std::lock_guard<std::mutex> lock(state_->mu);
+  MutexLock lock(&state_->mu);
   return state_->nodes[dn].kills;
 }
 
 uint64_t FakeCluster::token_offers(size_t dn) const {
-  std::lock_guard<std::mutex> lock(state_->mu);
+  MutexLock lock(&state_->mu);
   return state_->nodes[dn].offers;
 }
 

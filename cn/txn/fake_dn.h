@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "cn/txn/dn_link.h"
+#include "codec/sql_errors.h"
 
 namespace xp::cn {
 
@@ -40,7 +41,7 @@ struct DnFault {
     kLostAfter,   // the request runs; the link breaks before its reply
     kSilent,      // never answered: the read times out, the link is dead
   } kind = Kind::kError;
-  ServerError error{1205, "HY000",
+  ServerError error{ER_LOCK_WAIT_TIMEOUT, SqlStateOf(ER_LOCK_WAIT_TIMEOUT),
                     "Lock wait timeout exceeded; try restarting transaction",
                     false};
 };

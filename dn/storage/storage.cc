@@ -8,6 +8,8 @@
 #include <rocksdb/utilities/transaction.h>
 #include <rocksdb/utilities/transaction_db.h>
 
+#include "codec/sql_errors.h"
+
 namespace xp::dn {
 
 namespace {
@@ -21,22 +23,19 @@ Status FromRocks(const rocksdb::Status& s) {
   if (s.ok()) return Status::OK();
   if (s.IsTimedOut() ||
       (s.IsBusy() && s.subcode() != rocksdb::Status::kDeadlock)) {
-    return Status::SqlError(
-        kErrLockWaitTimeout, "HY000",
-        "Lock wait timeout exceeded; try restarting transaction");
+    return SqlError(ER_LOCK_WAIT_TIMEOUT,
+                    "Lock wait timeout exceeded; try restarting transaction");
   }
   if (s.IsBusy() || s.IsDeadlock()) {
-    return Status::SqlError(
-        kErrDeadlock, "40001",
+    return SqlError(
+        ER_LOCK_DEADLOCK,
         "Deadlock found when trying to get lock; try restarting transaction");
   }
   if (s.IsCorruption()) return Status::Corruption(s.ToString());
   return Status::Internal("storage: " + s.ToString());
 }
 
-Status XaUnknown() {
-  return Status::SqlError(1397, "XAE04", "XAER_NOTA: Unknown XID");
-}
+Status XaUnknown() { return SqlError(ER_XAER_NOTA, "XAER_NOTA: Unknown XID"); }
 
 }  // namespace
 
@@ -142,9 +141,9 @@ Status Transaction::Locking(Op&& op, LockWait wait, bool* skipped) {
       *skipped = true;
       return Status::OK();
     }
-    return Status::SqlError(kErrLockNowait, "HY000",
-                            "Statement aborted because lock(s) could not be "
-                            "acquired immediately and NOWAIT is set.");
+    return SqlError(ER_LOCK_NOWAIT,
+                    "Statement aborted because lock(s) could not be "
+                    "acquired immediately and NOWAIT is set.");
   }
   const int64_t total =
       lock_wait_ms_ >= 0 ? lock_wait_ms_ : storage_->options_.lock_timeout_ms;

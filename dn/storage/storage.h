@@ -21,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "codec/sql_errors.h"
 #include "codec/status.h"
 
 namespace rocksdb {
@@ -34,8 +35,8 @@ class Snapshot;
 namespace xp::dn {
 
 // MySQL error codes storage reports.
-inline constexpr uint32_t kErrLockWaitTimeout = 1205;  // HY000
-inline constexpr uint32_t kErrDeadlock = 1213;         // 40001
+inline constexpr SqlErrorCode kErrLockWaitTimeout = ER_LOCK_WAIT_TIMEOUT;
+inline constexpr SqlErrorCode kErrDeadlock = ER_LOCK_DEADLOCK;
 
 struct StorageOptions {
   std::string path;
@@ -74,7 +75,7 @@ enum class ReadLock : uint8_t { kNone, kShared, kExclusive };
 // out (SKIP LOCKED).
 enum class LockWait : uint8_t { kWait, kNowait, kSkipLocked };
 
-inline constexpr uint32_t kErrLockNowait = 3572;
+inline constexpr SqlErrorCode kErrLockNowait = ER_LOCK_NOWAIT;
 
 class Transaction {
  public:

@@ -1,5 +1,6 @@
 // LocalEngine: CREATE / ALTER / DROP / TRUNCATE TABLE, indexes, views.
 
+#include "codec/sql_errors.h"
 #include "plan/exec/engine_internal.h"
 
 namespace xp::exec {
@@ -11,8 +12,8 @@ Result<QueryResult> LocalEngine::CreateTable(const sql::Statement& s) {
   XP_ASSIGN_OR_RETURN(plan::TableSchema schema,
                       plan::BuildTableSchema(c, database_));
   if (store_->views().count(Key(schema.database, schema.name))) {
-    return Status::SqlError(1050, "42S01",
-                            "Table '" + schema.name + "' already exists");
+    return SqlError(ER_TABLE_EXISTS_ERROR,
+                    "Table '" + schema.name + "' already exists");
   }
   XP_RETURN_IF_ERROR(store_->CreateTable(std::move(schema), c.if_not_exists));
   return QueryResult();
@@ -31,14 +32,13 @@ Status CheckIndexColumns(const plan::TableSchema& schema,
                          const sql::IndexDef& def) {
   for (const auto& idx : schema.indexes) {
     if (!def.name.empty() && plan::NameEquals(idx.name, def.name)) {
-      return Status::SqlError(1061, "42000",
-                              "Duplicate key name '" + def.name + "'");
+      return SqlError(ER_DUP_KEYNAME, "Duplicate key name '" + def.name + "'");
     }
   }
   for (const auto& col : def.columns) {
     if (schema.FindColumn(col.expr->text) < 0) {
-      return Status::SqlError(
-          1072, "42000",
+      return SqlError(
+          ER_KEY_COLUMN_DOES_NOT_EXIST,
           "Key column '" + col.expr->text + "' doesn't exist in table");
     }
   }
@@ -68,8 +68,8 @@ Status DropIndexNamed(const std::string& name, plan::TableSchema* schema) {
                           static_cast<std::ptrdiff_t>(i));
     return Status::OK();
   }
-  return Status::SqlError(
-      1091, "42000", "Can't DROP '" + name + "'; check that column/key exists");
+  return SqlError(ER_CANT_DROP_FIELD_OR_KEY,
+                  "Can't DROP '" + name + "'; check that column/key exists");
 }
 
 }  // namespace
@@ -104,9 +104,8 @@ Result<QueryResult> LocalEngine::AlterTable(sql::Statement& s) {
     switch (action.kind) {
       case sql::AlterAction::Kind::kAddColumn: {
         if (schema.FindColumn(action.column.name) >= 0) {
-          return Status::SqlError(
-              1060, "42S21",
-              "Duplicate column name '" + action.column.name + "'");
+          return SqlError(ER_DUP_FIELDNAME,
+                          "Duplicate column name '" + action.column.name + "'");
         }
         // The column alone through CREATE TABLE's rules.
         sql::CreateTableStatement one;
@@ -146,14 +145,14 @@ Result<QueryResult> LocalEngine::AlterTable(sql::Statement& s) {
       case sql::AlterAction::Kind::kDropColumn: {
         const int c = schema.FindColumn(action.name);
         if (c < 0) {
-          return Status::SqlError(
-              1091, "42000",
+          return SqlError(
+              ER_CANT_DROP_FIELD_OR_KEY,
               "Can't DROP '" + action.name + "'; check that column/key exists");
         }
         if (schema.columns.size() == 1) {
-          return Status::SqlError(1090, "42000",
-                                  "You can't delete all columns with ALTER "
-                                  "TABLE; use DROP TABLE instead");
+          return SqlError(ER_CANT_REMOVE_ALL_FIELDS,
+                          "You can't delete all columns with ALTER "
+                          "TABLE; use DROP TABLE instead");
         }
         schema.columns.erase(schema.columns.begin() + c);
         source.erase(source.begin() + c);
@@ -203,8 +202,8 @@ Result<QueryResult> LocalEngine::DropTable(const sql::Statement& s) {
   for (const auto& t : d.tables) {
     const std::string db = t.schema.empty() ? database_ : t.schema;
     if (!d.if_exists && !store_->catalog().FindTable(db, t.name).ok()) {
-      return Status::SqlError(1051, "42S02",
-                              "Unknown table '" + Key(db, t.name) + "'");
+      return SqlError(ER_BAD_TABLE_ERROR,
+                      "Unknown table '" + Key(db, t.name) + "'");
     }
   }
   auto& triggers = store_->triggers();
@@ -223,13 +222,13 @@ Result<QueryResult> LocalEngine::CreateView(sql::StmtPtr s) {
   auto& v = static_cast<sql::CreateViewStatement&>(*s);
   const std::string db = v.view.schema.empty() ? database_ : v.view.schema;
   if (!store_->catalog().HasDatabase(db)) {
-    return Status::SqlError(1049, "42000", "Unknown database '" + db + "'");
+    return SqlError(ER_BAD_DB_ERROR, "Unknown database '" + db + "'");
   }
   const std::string key = Key(db, v.view.name);
   if (store_->catalog().FindTable(db, v.view.name).ok() ||
       (store_->views().count(key) && !v.or_replace)) {
-    return Status::SqlError(1050, "42S01",
-                            "Table '" + v.view.name + "' already exists");
+    return SqlError(ER_TABLE_EXISTS_ERROR,
+                    "Table '" + v.view.name + "' already exists");
   }
   // Validate now, as MySQL does: names resolve and columns are distinct.
   SelectPlan owner;
@@ -247,12 +246,11 @@ Result<QueryResult> LocalEngine::DropView(const sql::Statement& s) {
     const std::string db = v.schema.empty() ? database_ : v.schema;
     if (store_->views().count(Key(db, v.name))) continue;
     if (store_->catalog().FindTable(db, v.name).ok()) {
-      return Status::SqlError(1347, "HY000",
-                              "'" + Key(db, v.name) + "' is not VIEW");
+      return SqlError(ER_WRONG_OBJECT, "'" + Key(db, v.name) + "' is not VIEW");
     }
     if (!d.if_exists) {
-      return Status::SqlError(1051, "42S02",
-                              "Unknown table '" + Key(db, v.name) + "'");
+      return SqlError(ER_BAD_TABLE_ERROR,
+                      "Unknown table '" + Key(db, v.name) + "'");
     }
   }
   for (const auto& v : d.views) {

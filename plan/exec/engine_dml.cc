@@ -1,6 +1,7 @@
 // LocalEngine: INSERT, UPDATE and DELETE on the engine's own path (row at
 // a time through TableStore).
 
+#include "codec/sql_errors.h"
 #include "plan/exec/engine_internal.h"
 
 namespace xp::exec {
@@ -77,8 +78,8 @@ Result<QueryResult> LocalEngine::InsertRows(const sql::InsertStatement& ins,
   for (const auto& name : ins.columns) {
     const int p = schema.FindColumn(name);
     if (p < 0) {
-      return Status::SqlError(1054, "42S22",
-                              "Unknown column '" + name + "' in 'field list'");
+      return SqlError(ER_BAD_FIELD_ERROR,
+                      "Unknown column '" + name + "' in 'field list'");
     }
     positions.push_back(p);
   }
@@ -98,8 +99,8 @@ Result<QueryResult> LocalEngine::InsertRows(const sql::InsertStatement& ins,
         return plan::BoundExprPtr();
       const int c = schema.FindColumn(e.args[0]->text);
       if (c < 0) {
-        return Status::SqlError(
-            1054, "42S22",
+        return SqlError(
+            ER_BAD_FIELD_ERROR,
             "Unknown column '" + e.args[0]->text + "' in 'field list'");
       }
       const auto& col = schema.columns[static_cast<size_t>(c)];
@@ -128,8 +129,8 @@ Result<QueryResult> LocalEngine::InsertRows(const sql::InsertStatement& ins,
     const size_t want =
         positions.empty() ? schema.columns.size() : positions.size();
     if (plan.visible != want) {
-      return Status::SqlError(
-          1136, "21S01", "Column count doesn't match value count at row 1");
+      return SqlError(ER_WRONG_VALUE_COUNT_ON_ROW,
+                      "Column count doesn't match value count at row 1");
     }
     XP_ASSIGN_OR_RETURN(OperatorPtr op, Build(plan));
     StrictDivision strict(StrictDivisionByZero());
@@ -163,9 +164,9 @@ Result<QueryResult> LocalEngine::InsertRows(const sql::InsertStatement& ins,
     // VALUES (): every column its default (with or without "()" as the
     // column list).
     if (row.size() != want && !(row.empty() && positions.empty())) {
-      return Status::SqlError(1136, "21S01",
-                              "Column count doesn't match value count at row " +
-                                  std::to_string(row_number));
+      return SqlError(ER_WRONG_VALUE_COUNT_ON_ROW,
+                      "Column count doesn't match value count at row " +
+                          std::to_string(row_number));
     }
     std::vector<int> cols;
     std::vector<plan::Value> values;
@@ -328,8 +329,8 @@ Result<QueryResult> LocalEngine::UpdateRows(
     if (c < 0 || (!a.table.empty() && a.table != qualifier)) {
       const std::string shown =
           a.table.empty() ? a.column : a.table + "." + a.column;
-      return Status::SqlError(1054, "42S22",
-                              "Unknown column '" + shown + "' in 'field list'");
+      return SqlError(ER_BAD_FIELD_ERROR,
+                      "Unknown column '" + shown + "' in 'field list'");
     }
     targets.push_back(c);
     if (a.value->kind == sql::ExprKind::kDefault) {
@@ -368,8 +369,8 @@ Result<QueryResult> LocalEngine::UpdateRows(
                                             col.type, col.name));
         // Every store gets only rows its schema allows (strict mode).
         if (converted[i].index() == 0 && !col.nullable)
-          return Status::SqlError(1048, "23000",
-                                  "Column '" + col.name + "' cannot be null");
+          return SqlError(ER_BAD_NULL_ERROR,
+                          "Column '" + col.name + "' cannot be null");
       }
       Vector& dst = work.column(static_cast<size_t>(targets[k]));
       for (size_t i = 0; i < n; ++i) PutValue(converted[i], i, &dst);

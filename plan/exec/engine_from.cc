@@ -1,6 +1,7 @@
 // LocalEngine: FROM clauses (tables, views, derived tables, joins with ON,
 // USING and NATURAL), lowering and running a SELECT.
 
+#include "codec/sql_errors.h"
 #include "plan/exec/engine_internal.h"
 
 namespace xp::exec {
@@ -10,11 +11,11 @@ Result<LocalEngine::FromPlan> LocalEngine::PlanDerived(
     const std::string& alias, SelectPlan* owner) {
   XP_ASSIGN_OR_RETURN(SelectPlan sub, PlanSelect(query));
   if (!column_names.empty() && column_names.size() != sub.visible) {
-    return Status::SqlError(1353, "HY000",
-                            "In definition of view, derived table or "
-                            "common table expression, SELECT list and "
-                            "column names list have different column "
-                            "counts");
+    return SqlError(ER_VIEW_WRONG_LIST,
+                    "In definition of view, derived table or "
+                    "common table expression, SELECT list and "
+                    "column names list have different column "
+                    "counts");
   }
   FromPlan u;
   std::vector<plan::BoundExprPtr> cols;
@@ -23,8 +24,8 @@ Result<LocalEngine::FromPlan> LocalEngine::PlanDerived(
         column_names.empty() ? sub.names[i] : column_names[i];
     for (const auto& c : u.columns) {
       if (c.name == name) {
-        return Status::SqlError(1060, "42S21",
-                                "Duplicate column name '" + name + "'");
+        return SqlError(ER_DUP_FIELDNAME,
+                        "Duplicate column name '" + name + "'");
       }
     }
     u.columns.push_back({alias, name, sub.types[i]});
@@ -60,8 +61,8 @@ Result<LocalEngine::FromPlan> LocalEngine::PlanJoinUnit(
                              ref.alias.empty() ? ref.name : ref.alias, owner);
         if (!v.ok() &&
             (v.status().sql_code() == 1146 || v.status().sql_code() == 1054)) {
-          return Status::SqlError(
-              1356, "HY000",
+          return SqlError(
+              ER_VIEW_INVALID,
               "View '" + qualified +
                   "' references invalid table(s) or column(s) or function(s) "
                   "or definer/invoker of view lack rights to use them");
@@ -130,13 +131,13 @@ Result<int> UsingColumn(const std::vector<plan::ScopeColumn>& columns,
   for (size_t i = 0; i < columns.size(); ++i) {
     if (columns[i].hidden || !plan::NameEquals(columns[i].name, name)) continue;
     if (found >= 0)
-      return Status::SqlError(
-          1052, "23000", "Column '" + name + "' in from clause is ambiguous");
+      return SqlError(ER_NON_UNIQ_ERROR,
+                      "Column '" + name + "' in from clause is ambiguous");
     found = static_cast<int>(i);
   }
   if (found < 0)
-    return Status::SqlError(1054, "42S22",
-                            "Unknown column '" + name + "' in 'from clause'");
+    return SqlError(ER_BAD_FIELD_ERROR,
+                    "Unknown column '" + name + "' in 'from clause'");
   return found;
 }
 
@@ -167,8 +168,7 @@ Result<LocalEngine::FromPlan> LocalEngine::PlanUsingJoin(
     XP_ASSIGN_OR_RETURN(int b, UsingColumn(r.columns, n));
     for (int seen : li)
       if (seen == a)
-        return Status::SqlError(1060, "42S21",
-                                "Duplicate column name '" + n + "'");
+        return SqlError(ER_DUP_FIELDNAME, "Duplicate column name '" + n + "'");
     li.push_back(a);
     ri.push_back(b);
   }
@@ -259,8 +259,8 @@ Result<LocalEngine::FromPlan> LocalEngine::PlanFrom(
       const std::string q = r->alias.empty() ? r->name : r->alias;
       for (const auto& seen : qualifiers) {
         if (seen == q) {
-          return Status::SqlError(1066, "42000",
-                                  "Not unique table/alias: '" + q + "'");
+          return SqlError(ER_NONUNIQ_TABLE,
+                          "Not unique table/alias: '" + q + "'");
         }
       }
       qualifiers.push_back(q);

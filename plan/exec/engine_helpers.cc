@@ -1,5 +1,6 @@
 // Helpers shared by LocalEngine's files (engine_internal.h).
 
+#include "codec/sql_errors.h"
 #include "plan/exec/engine_internal.h"
 
 namespace xp::exec {
@@ -81,9 +82,8 @@ Result<const sql::Expr*> GroupKey(const sql::Expr& g, const sql::SelectStmt& q,
       if (item != nullptr) break;
     }
     if (item == nullptr) {
-      return Status::SqlError(
-          1054, "42S22",
-          "Unknown column '" + g.text + "' in 'group statement'");
+      return SqlError(ER_BAD_FIELD_ERROR,
+                      "Unknown column '" + g.text + "' in 'group statement'");
     }
   } else if (g.kind == sql::ExprKind::kColumn && g.table.empty() &&
              !scope.Resolve("", g.text, "group statement").ok()) {
@@ -98,8 +98,8 @@ Result<const sql::Expr*> GroupKey(const sql::Expr& g, const sql::SelectStmt& q,
   std::vector<const sql::Expr*> aggs;
   CollectAggregates(*item, &aggs);
   if (!aggs.empty()) {
-    return Status::SqlError(1056, "42000",
-                            "Can't group on '" + sql::ToSql(*item) + "'");
+    return SqlError(ER_WRONG_GROUP_FIELD,
+                    "Can't group on '" + sql::ToSql(*item) + "'");
   }
   return item;
 }

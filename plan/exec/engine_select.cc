@@ -1,6 +1,7 @@
 // LocalEngine: SELECT blocks, set operations and subqueries planned into
 // the logical plan IR.
 
+#include "codec/sql_errors.h"
 #include "plan/exec/engine_internal.h"
 
 namespace xp::exec {
@@ -101,8 +102,8 @@ class SubqueryRun : public plan::SubqueryRunner {
       if (mode_ == Mode::kExists) return plan::Value(int64_t{1});
       seen += b->num_rows();
       if (seen > 1) {
-        return Status::SqlError(1242, "21000",
-                                "Subquery returns more than 1 row");
+        return SqlError(ER_SUBQUERY_NO_1_ROW,
+                        "Subquery returns more than 1 row");
       }
       v = ValueAt(b->column(0), column_type, 0);
     }
@@ -194,9 +195,7 @@ Result<plan::BoundExprPtr> LocalEngine::BindSubquery(const sql::Expr& e,
   }
   const bool compare = mode != Mode::kScalar && mode != Mode::kExists;
   if (compare && e.subquery->limit) {
-    return Status::SqlError(1235, "42000",
-                            "This version of XProtocol doesn't yet support "
-                            "'LIMIT & IN/ALL/ANY/SOME subquery'");
+    return NotSupportedYet("LIMIT & IN/ALL/ANY/SOME subquery");
   }
   std::vector<plan::BoundExprPtr> args;
   auto runner =
@@ -212,8 +211,7 @@ Result<plan::BoundExprPtr> LocalEngine::BindSubquery(const sql::Expr& e,
   XP_ASSIGN_OR_RETURN(SelectPlan plan, PlanSelect(*e.subquery, ctx));
   ctx->live = nullptr;
   if (mode != Mode::kExists && plan.visible != 1) {
-    return Status::SqlError(1241, "21000",
-                            "Operand should contain 1 column(s)");
+    return SqlError(ER_OPERAND_COLUMNS, "Operand should contain 1 column(s)");
   }
   runner->column_type = plan.types.empty() ? plan::DataType() : plan.types[0];
   runner->refs = ctx->refs;
@@ -241,8 +239,8 @@ Result<LocalEngine::SelectPlan> LocalEngine::PlanSelect(
   plan::LogicalNodePtr op;
   if (q.from) {
     if (CountTables(*q.from) > 61) {
-      return Status::SqlError(
-          1116, "HY000",
+      return SqlError(
+          ER_TOO_MANY_TABLES,
           "Too many tables; MySQL can only use 61 tables in a join");
     }
     std::vector<const sql::Expr*> where;
@@ -369,8 +367,8 @@ Result<LocalEngine::SelectPlan> LocalEngine::PlanSelect(
           }
           if (e.kind == sql::ExprKind::kColumn ||
               e.kind == sql::ExprKind::kStar) {
-            return Status::SqlError(
-                1055, "42000",
+            return SqlError(
+                ER_WRONG_FIELD_WITH_GROUP,
                 "'" + text + "' isn't in GROUP BY (ONLY_FULL_GROUP_BY)");
           }
           return plan::BoundExprPtr();
@@ -432,8 +430,8 @@ Result<LocalEngine::SelectPlan> LocalEngine::PlanSelect(
         any = true;
       }
       if (!any) {
-        return Status::SqlError(1051, "42S02",
-                                "Unknown table '" + item.expr->table + "'");
+        return SqlError(ER_BAD_TABLE_ERROR,
+                        "Unknown table '" + item.expr->table + "'");
       }
       continue;
     }
@@ -453,8 +451,8 @@ Result<LocalEngine::SelectPlan> LocalEngine::PlanSelect(
       const long long p =
           e.text.size() > 18 ? -1 : std::strtoll(e.text.c_str(), nullptr, 10);
       if (p < 1 || static_cast<size_t>(p) > visible) {
-        return Status::SqlError(
-            1054, "42S22", "Unknown column '" + e.text + "' in 'order clause'");
+        return SqlError(ER_BAD_FIELD_ERROR,
+                        "Unknown column '" + e.text + "' in 'order clause'");
       }
       index = static_cast<int>(p - 1);
     } else {
@@ -483,11 +481,10 @@ Result<LocalEngine::SelectPlan> LocalEngine::PlanSelect(
     // DISTINCT: group by every select-list column (first occurrence kept,
     // in input order). ORDER BY may only use the select list then.
     if (result.types.size() != visible) {
-      return Status::SqlError(
-          3065, "HY000",
-          "Expression of ORDER BY clause is not in SELECT list, "
-          "references column which is not in SELECT list; this is "
-          "incompatible with DISTINCT");
+      return SqlError(ER_FIELD_IN_ORDER_NOT_SELECT,
+                      "Expression of ORDER BY clause is not in SELECT list, "
+                      "references column which is not in SELECT list; this is "
+                      "incompatible with DISTINCT");
     }
     std::vector<int> all;
     for (size_t i = 0; i < visible; ++i) all.push_back(static_cast<int>(i));
@@ -515,8 +512,8 @@ Result<LocalEngine::SelectPlan> LocalEngine::PlanSetOp(
   for (const auto& operand : q.operands) {
     XP_ASSIGN_OR_RETURN(SelectPlan side, PlanSelect(*operand, outer));
     if (!sides.empty() && side.visible != sides[0].visible) {
-      return Status::SqlError(
-          1222, "21000",
+      return SqlError(
+          ER_WRONG_NUMBER_OF_COLUMNS_IN_SELECT,
           "The used SELECT statements have a different number of columns");
     }
     sides.push_back(std::move(side));
@@ -601,8 +598,8 @@ Result<LocalEngine::SelectPlan> LocalEngine::PlanSetOp(
       const long long p =
           e.text.size() > 18 ? -1 : std::strtoll(e.text.c_str(), nullptr, 10);
       if (p < 1 || static_cast<size_t>(p) > n) {
-        return Status::SqlError(
-            1054, "42S22", "Unknown column '" + e.text + "' in 'order clause'");
+        return SqlError(ER_BAD_FIELD_ERROR,
+                        "Unknown column '" + e.text + "' in 'order clause'");
       }
       keys.push_back(SortKey{static_cast<int>(p - 1), o.desc});
       continue;

@@ -1,5 +1,6 @@
 // LocalEngine: SHOW and EXPLAIN [ANALYZE].
 
+#include "codec/sql_errors.h"
 #include "plan/exec/engine_internal.h"
 
 namespace xp::exec {
@@ -112,7 +113,7 @@ Result<QueryResult> LocalEngine::Show(const sql::Statement& s) {
     case What::kTables: {
       const std::string db = show.database.empty() ? database_ : show.database;
       if (!catalog.HasDatabase(db))
-        return Status::SqlError(1049, "42000", "Unknown database '" + db + "'");
+        return SqlError(ER_BAD_DB_ERROR, "Unknown database '" + db + "'");
       r.names = {"Tables_in_" + db};
       if (show.full) r.names.push_back("Table_type");
       std::vector<std::pair<std::string, std::string>> all;

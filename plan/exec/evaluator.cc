@@ -8,6 +8,7 @@
 #include <cstring>
 #include <span>
 
+#include "codec/sql_errors.h"
 #include "plan/exec/evaluator_internal.h"
 #include "plan/exec/operator.h"
 #include "plan/exec/query_context.h"
@@ -173,8 +174,8 @@ Status EvalArithmetic(Node& n, const Vector& a, const Vector& b, size_t rows) {
     }
     for (size_t i = 0; i < rows; ++i) {
       if (!std::isfinite(o[i]) && !out.IsNull(i)) {
-        return Status::SqlError(
-            1690, "22003",
+        return SqlError(
+            ER_DATA_OUT_OF_RANGE,
             "DOUBLE value is out of range in '" + plan::ToString(e) + "'");
       }
     }
@@ -684,7 +685,7 @@ Status EvalLike(Node& n, const std::vector<const Vector*>& args, size_t rows) {
       }
       const std::string_view es = args[2]->data<std::string_view>()[i];
       if (es.size() > 1) {
-        return Status::SqlError(1210, "HY000", "Incorrect arguments to ESCAPE");
+        return SqlError(ER_WRONG_ARGUMENTS, "Incorrect arguments to ESCAPE");
       }
       esc = es.empty() ? '\\' : es[0];
     }

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "codec/sql_errors.h"
 #include "plan/exec/evaluator_internal.h"
 #include "plan/types/temporal.h"
 
@@ -65,9 +66,9 @@ Status OutOfRange(const DataType& t, const BoundExpr& e) {
   const char* what = t.id == TypeId::kUInt      ? "BIGINT UNSIGNED"
                      : t.id == TypeId::kDecimal ? "DECIMAL"
                                                 : "BIGINT";
-  return Status::SqlError(1690, "22003",
-                          std::string(what) + " value is out of range in '" +
-                              plan::ToString(e) + "'");
+  return SqlError(ER_DATA_OUT_OF_RANGE, std::string(what) +
+                                            " value is out of range in '" +
+                                            plan::ToString(e) + "'");
 }
 
 // Values of v as int128 at decimal `scale` into dst. REQUIRES: v is an

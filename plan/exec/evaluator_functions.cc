@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "codec/sql_errors.h"
 #include "plan/exec/evaluator_internal.h"
 #include "plan/exec/query_context.h"
 #include "plan/sql/ast.h"
@@ -351,8 +352,8 @@ Status EvalNumericFunc(Node& n, const std::vector<const Vector*>& args,
       if (std::isnan(r)) {
         out.SetNull(i);
       } else if (std::isinf(r)) {
-        return Status::SqlError(
-            1690, "22003",
+        return SqlError(
+            ER_DATA_OUT_OF_RANGE,
             "DOUBLE value is out of range in '" + plan::ToString(e) + "'");
       } else {
         o[i] = r;

@@ -1,5 +1,6 @@
 #include "plan/exec/local_engine.h"
 
+#include "codec/sql_errors.h"
 #include "plan/exec/engine_internal.h"
 
 namespace xp::exec {
@@ -147,9 +148,8 @@ Status LocalEngine::WaitForMetadataLocks(
     if (!locks.Busy(this, tables, databases, &generation)) return Status::OK();
     const auto now = std::chrono::steady_clock::now();
     if (now >= deadline) {
-      return Status::SqlError(
-          1205, "HY000",
-          "Lock wait timeout exceeded; try restarting transaction");
+      return SqlError(ER_LOCK_WAIT_TIMEOUT,
+                      "Lock wait timeout exceeded; try restarting transaction");
     }
     // KILL QUERY / a client gone / shutdown end the wait too.
     XP_RETURN_IF_ERROR(CheckCancelled());
@@ -163,7 +163,7 @@ Status LocalEngine::WaitForMetadataLocks(
 Status LocalEngine::SetDatabase(const std::string& name) {
   std::shared_lock<std::shared_mutex> lock(store_->ddl_mutex());
   if (!store_->catalog().HasDatabase(name))
-    return Status::SqlError(1049, "42000", "Unknown database '" + name + "'");
+    return SqlError(ER_BAD_DB_ERROR, "Unknown database '" + name + "'");
   database_ = name;
   return Status::OK();
 }
@@ -207,7 +207,7 @@ Result<plan::Value> LocalEngine::ReadVariable(const sql::Expr& e) const {
   if (e.kind == sql::ExprKind::kParam) {
     if (params_ == nullptr || e.param_index < 0 ||
         static_cast<size_t>(e.param_index) >= params_->size()) {
-      return Status::SqlError(1210, "HY000", "Incorrect arguments to EXECUTE");
+      return SqlError(ER_WRONG_ARGUMENTS, "Incorrect arguments to EXECUTE");
     }
     return (*params_)[static_cast<size_t>(e.param_index)];
   }
@@ -233,8 +233,8 @@ Result<plan::Value> LocalEngine::ReadVariable(const sql::Expr& e) const {
   }
   auto it = system_variables_.find(name);
   if (it == system_variables_.end()) {
-    return Status::SqlError(1193, "HY000",
-                            "Unknown system variable '" + name + "'");
+    return SqlError(ER_UNKNOWN_SYSTEM_VARIABLE,
+                    "Unknown system variable '" + name + "'");
   }
   return it->second;
 }
@@ -245,14 +245,14 @@ Result<QueryResult> LocalEngine::Trigger(const sql::Statement& s) {
       t.trigger.schema.empty() ? database_ : t.trigger.schema, t.trigger.name);
   if (s.kind == sql::StmtKind::kDropTrigger) {
     if (store_->triggers().erase(key) == 0 && !t.if_exists)
-      return Status::SqlError(1360, "HY000", "Trigger does not exist");
+      return SqlError(ER_TRG_DOES_NOT_EXIST, "Trigger does not exist");
     return QueryResult();
   }
   if (!t.empty_body) return NotSupported("triggers with a body");
   XP_ASSIGN_OR_RETURN(const plan::TableSchema* table, Schema(t.table));
   if (store_->triggers().count(key)) {
     if (t.if_exists) return QueryResult();  // IF NOT EXISTS
-    return Status::SqlError(1359, "HY000", "Trigger already exists");
+    return SqlError(ER_TRG_ALREADY_EXISTS, "Trigger already exists");
   }
   store_->triggers()[key] = Key(table->database, table->name);
   return QueryResult();
@@ -266,8 +266,8 @@ Result<plan::Value> ClampInteger(const std::string& name, const plan::Value& v,
   const int64_t* i = std::get_if<int64_t>(&v);
   const uint64_t* u = std::get_if<uint64_t>(&v);
   if (i == nullptr && u == nullptr) {
-    return Status::SqlError(
-        1232, "42000", "Incorrect argument type to variable '" + name + "'");
+    return SqlError(ER_WRONG_TYPE_FOR_VAR,
+                    "Incorrect argument type to variable '" + name + "'");
   }
   return plan::Value(i != nullptr ? std::clamp<int64_t>(*i, lo, hi)
                                   : static_cast<int64_t>(std::min<uint64_t>(
@@ -294,8 +294,8 @@ Result<QueryResult> LocalEngine::Set(const sql::Statement& s) {
     }
     auto it = system_variables_.find(item.name);
     if (it == system_variables_.end()) {
-      return Status::SqlError(1193, "HY000",
-                              "Unknown system variable '" + item.name + "'");
+      return SqlError(ER_UNKNOWN_SYSTEM_VARIABLE,
+                      "Unknown system variable '" + item.name + "'");
     }
     if (item.name == "sql_mode" && v.index() == 5) {
       // Upper case, no spaces, no empty entries: 'a,,b ' -> 'A,B'.
@@ -350,7 +350,7 @@ Result<TableStore*> LocalEngine::Table(const sql::QualifiedName& name) {
 bool LocalEngine::in_transaction() const { return session_->in_transaction(); }
 
 void LocalEngine::CancelRunning() {
-  std::lock_guard<std::mutex> lock(running_mu_);
+  MutexLock lock(&running_mu_);
   if (running_ == nullptr) return;
   running_->Cancel();
   session_->Interrupt();
@@ -412,11 +412,10 @@ Result<QueryResult> LocalEngine::Execute(sql::StmtPtr stmt,
                                          const std::vector<plan::Value>& params,
                                          ResultSink* sink) {
   if (stmt->param_count != params.size()) {
-    return Status::SqlError(
-        1210, "HY000",
-        "Incorrect arguments to EXECUTE: the statement has " +
-            std::to_string(stmt->param_count) + " placeholders, " +
-            std::to_string(params.size()) + " given");
+    return SqlError(ER_WRONG_ARGUMENTS,
+                    "Incorrect arguments to EXECUTE: the statement has " +
+                        std::to_string(stmt->param_count) + " placeholders, " +
+                        std::to_string(params.size()) + " given");
   }
   QueryContext ctx(StatementMemoryLimit());
   ctx.set_interrupt(interrupt_);
@@ -428,7 +427,7 @@ Result<QueryResult> LocalEngine::Execute(sql::StmtPtr stmt,
       std::get<int64_t>(limit) > 0)
     ctx.set_time_limit_ms(static_cast<uint64_t>(std::get<int64_t>(limit)));
   {
-    std::lock_guard<std::mutex> lock(running_mu_);
+    MutexLock lock(&running_mu_);
     running_ = &ctx;
   }
   params_ = &params;
@@ -469,9 +468,8 @@ Result<QueryResult> LocalEngine::Execute(sql::StmtPtr stmt,
     if (read_only_txn_ && session_->in_transaction() &&
         (kind == sql::StmtKind::kInsert || kind == sql::StmtKind::kUpdate ||
          kind == sql::StmtKind::kDelete))
-      return Status::SqlError(
-          1792, "25006",
-          "Cannot execute statement in a READ ONLY transaction.");
+      return SqlError(ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION,
+                      "Cannot execute statement in a READ ONLY transaction.");
     return InStatement([&]() -> Result<QueryResult> {
       return RunStatement(std::move(stmt), params);
     });
@@ -479,7 +477,7 @@ Result<QueryResult> LocalEngine::Execute(sql::StmtPtr stmt,
   params_ = nullptr;
   sink_ = nullptr;
   {
-    std::lock_guard<std::mutex> lock(running_mu_);
+    MutexLock lock(&running_mu_);
     running_ = nullptr;
   }
   if (!session_->in_transaction()) ReleaseMetadataLocks();
@@ -579,8 +577,8 @@ Result<QueryResult> LocalEngine::CreateTableAsSelect(
     std::unique_lock<std::shared_mutex> lock(store_->ddl_mutex());
     if (store_->catalog().FindTable(db, c.table.name).ok()) {
       if (c.if_not_exists) return QueryResult();
-      return Status::SqlError(1050, "42S01",
-                              "Table '" + c.table.name + "' already exists");
+      return SqlError(ER_TABLE_EXISTS_ERROR,
+                      "Table '" + c.table.name + "' already exists");
     }
     XP_ASSIGN_OR_RETURN(SelectPlan shape, PlanSelect(*c.as_select));
     plan::TableSchema t;
@@ -594,8 +592,8 @@ Result<QueryResult> LocalEngine::CreateTableAsSelect(
                      ? plan::DataType::String(0, true)
                      : shape.types[i];
       if (t.FindColumn(col.name) >= 0)
-        return Status::SqlError(1060, "42S21",
-                                "Duplicate column name '" + col.name + "'");
+        return SqlError(ER_DUP_FIELDNAME,
+                        "Duplicate column name '" + col.name + "'");
       t.columns.push_back(std::move(col));
     }
     t.hidden_primary_key = true;
@@ -635,9 +633,9 @@ Result<QueryResult> LocalEngine::InStatement(
       // Memory the budgets did not see ran out (the process's limit): this
       // statement fails and is undone; the node goes on (MySQL's
       // ER_OUTOFMEMORY).
-      return Status::SqlError(1037, "HY001",
-                              "Out of memory: the statement was stopped (its "
-                              "work was rolled back)");
+      return SqlError(ER_OUT_OF_RESOURCES,
+                      "Out of memory: the statement was stopped (its "
+                      "work was rolled back)");
     }
   }();
   Status end = session_->StatementEnd(out.ok());
@@ -666,7 +664,7 @@ Result<QueryResult> LocalEngine::ExecutePlan(
   ctx.set_collect_access_paths(collect_paths_);
   QueryContext::Bind bind(&ctx);
   {
-    std::lock_guard<std::mutex> lock(running_mu_);
+    MutexLock lock(&running_mu_);
     running_ = &ctx;
   }
   Result<QueryResult> r = InStatement([&]() -> Result<QueryResult> {
@@ -692,7 +690,7 @@ Result<QueryResult> LocalEngine::ExecutePlan(
     return result;
   });
   {
-    std::lock_guard<std::mutex> lock(running_mu_);
+    MutexLock lock(&running_mu_);
     running_ = nullptr;
   }
   if (!session_->in_transaction()) ReleaseMetadataLocks();
@@ -832,8 +830,8 @@ Result<QueryResult> LocalEngine::ExecuteStatement(sql::StmtPtr stmt) {
     case sql::StmtKind::kUse: {
       const auto& u = static_cast<const sql::UseStatement&>(*stmt);
       if (!store_->catalog().HasDatabase(u.database)) {
-        return Status::SqlError(1049, "42000",
-                                "Unknown database '" + u.database + "'");
+        return SqlError(ER_BAD_DB_ERROR,
+                        "Unknown database '" + u.database + "'");
       }
       database_ = u.database;
       return QueryResult();

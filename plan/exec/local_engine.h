@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "codec/status.h"
+#include "codec/thread_annotations.h"
 #include "plan/binder.h"
 #include "plan/exec/lower.h"
 #include "plan/exec/operator.h"
@@ -288,8 +289,8 @@ class LocalEngine {
   bool read_only_txn_ = false;  // the open transaction is READ ONLY
   sql::LockMode read_lock_ = sql::LockMode::kNone;
   sql::LockWait read_wait_ = sql::LockWait::kWait;
-  std::mutex running_mu_;
-  QueryContext* running_ = nullptr;  // guarded by running_mu_
+  Mutex running_mu_;
+  QueryContext* running_ XP_GUARDED_BY(running_mu_) = nullptr;
   const std::atomic<bool>* interrupt_ = nullptr;
   bool collect_paths_ = false;
   ExecStats last_stats_;

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <set>
 
+#include "codec/sql_errors.h"
 #include "plan/binder.h"
 #include "plan/exec/lower.h"
 
@@ -214,9 +215,7 @@ class MemorySession : public StoreSession {
   }
   bool in_transaction() const override { return in_transaction_; }
   Status Xa(const sql::XaStatement&, std::vector<std::string>*) override {
-    return Status::SqlError(1235, "42000",
-                            "This version of XProtocol doesn't yet support "
-                            "'XA transactions on the in-memory store'");
+    return NotSupportedYet("XA transactions on the in-memory store");
   }
 
  private:
@@ -263,8 +262,8 @@ Status MemoryStore::TruncateTable(std::string_view database,
                                   std::string_view table) {
   auto it = tables_.find(Key(database, table));
   if (it == tables_.end()) {
-    return Status::SqlError(
-        1146, "42S02", "Table '" + Key(database, table) + "' doesn't exist");
+    return SqlError(ER_NO_SUCH_TABLE,
+                    "Table '" + Key(database, table) + "' doesn't exist");
   }
   it->second->table().Truncate();
   return Status::OK();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "codec/sql_errors.h"
 #include "plan/exec/key_encoding.h"
 #include "plan/exec/operator.h"
 
@@ -40,12 +41,12 @@ Result<std::vector<Value>> AssembleRow(
   // No columns and no values (VALUES (), or every value DEFAULT): all
   // defaults.
   if (columns.empty() && !values.empty() && values.size() != n) {
-    return Status::SqlError(1136, "21S01",
-                            "Column count doesn't match value count at row 1");
+    return SqlError(ER_WRONG_VALUE_COUNT_ON_ROW,
+                    "Column count doesn't match value count at row 1");
   }
   if (!columns.empty() && columns.size() != values.size()) {
-    return Status::SqlError(1136, "21S01",
-                            "Column count doesn't match value count at row 1");
+    return SqlError(ER_WRONG_VALUE_COUNT_ON_ROW,
+                    "Column count doesn't match value count at row 1");
   }
   for (size_t i = 0; i < values.size(); ++i) {
     const size_t c = columns.empty() ? i : static_cast<size_t>(columns[i]);
@@ -75,14 +76,14 @@ Result<std::vector<Value>> AssembleRow(
       if (cols[c].default_value) {
         row[c] = *cols[c].default_value;
       } else if (!cols[c].nullable && !cols[c].default_now) {
-        return Status::SqlError(
-            1364, "HY000",
+        return SqlError(
+            ER_NO_DEFAULT_FOR_FIELD,
             "Field '" + cols[c].name + "' doesn't have a default value");
       }
     }
     if (row[c].index() == 0 && !cols[c].nullable && !cols[c].default_now) {
-      return Status::SqlError(1048, "23000",
-                              "Column '" + cols[c].name + "' cannot be null");
+      return SqlError(ER_BAD_NULL_ERROR,
+                      "Column '" + cols[c].name + "' cannot be null");
     }
   }
   return row;
@@ -161,9 +162,9 @@ Status MemoryTable::Insert(const std::vector<int>& columns,
         shown +=
             v.index() == 5 ? std::get<std::string>(v) : plan::ValueToString(v);
       }
-      return Status::SqlError(1062, "23000",
-                              "Duplicate entry '" + shown + "' for key '" +
-                                  schema_->name + "." + idx.name + "'");
+      return SqlError(ER_DUP_ENTRY, "Duplicate entry '" + shown +
+                                        "' for key '" + schema_->name + "." +
+                                        idx.name + "'");
     }
   }
   for (size_t i = 0; i < keys.size(); ++i) {

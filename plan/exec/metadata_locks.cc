@@ -3,13 +3,13 @@
 namespace xp::exec {
 
 void MetadataLocks::Hold(const void* owner, const Table& table) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   if (holders_[table].insert(owner).second) held_[owner].push_back(table);
 }
 
 void MetadataLocks::Release(const void* owner) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     auto it = held_.find(owner);
     if (it == held_.end()) return;
     for (const Table& t : it->second) {
@@ -27,7 +27,7 @@ void MetadataLocks::Release(const void* owner) {
 bool MetadataLocks::Busy(const void* owner, const std::vector<Table>& tables,
                          const std::vector<std::string>& databases,
                          uint64_t* generation) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   *generation = generation_;
   auto others = [owner](const std::set<const void*>& s) {
     return s.size() > 1 || (s.size() == 1 && *s.begin() != owner);
@@ -47,8 +47,10 @@ bool MetadataLocks::Busy(const void* owner, const std::vector<Table>& tables,
 
 void MetadataLocks::WaitForRelease(
     uint64_t generation, std::chrono::steady_clock::time_point until) {
-  std::unique_lock<std::mutex> lock(mu_);
-  released_.wait_until(lock, until, [&] { return generation_ != generation; });
+  MutexLock lock(&mu_);
+  while (generation_ == generation &&
+         released_.wait_until(mu_, until) != std::cv_status::timeout) {
+  }
 }
 
 }  // namespace xp::exec

@@ -29,6 +29,8 @@
 #include <utility>
 #include <vector>
 
+#include "codec/thread_annotations.h"
+
 namespace xp::exec {
 
 class MetadataLocks {
@@ -50,11 +52,11 @@ class MetadataLocks {
                       std::chrono::steady_clock::time_point until);
 
  private:
-  mutable std::mutex mu_;
-  std::condition_variable released_;
-  std::map<Table, std::set<const void*>> holders_;
-  std::map<const void*, std::vector<Table>> held_;
-  uint64_t generation_ = 0;
+  mutable Mutex mu_;
+  std::condition_variable_any released_;
+  std::map<Table, std::set<const void*>> holders_ XP_GUARDED_BY(mu_);
+  std::map<const void*, std::vector<Table>> held_ XP_GUARDED_BY(mu_);
+  uint64_t generation_ XP_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace xp::exec

@@ -7,6 +7,8 @@
 #include <chrono>
 #include <string>
 
+#include "codec/sql_errors.h"
+
 namespace xp::exec {
 
 namespace {
@@ -56,16 +58,15 @@ Status QueryContext::Charge(size_t bytes) {
   const size_t node =
       g_node_used.fetch_add(bytes, std::memory_order_relaxed) + bytes;
   if (budget_ != 0 && used_ > budget_) {
-    return Status::SqlError(
-        kErrQueryMemory, "HY000",
-        "Query exceeded its memory budget of " + std::to_string(budget_) +
-            " bytes (needed at least " + std::to_string(used_) +
-            "; xp_statement_memory_limit)");
+    return SqlError(ER_XP_QUERY_MEMORY,
+                    "Query exceeded its memory budget of " +
+                        std::to_string(budget_) + " bytes (needed at least " +
+                        std::to_string(used_) + "; xp_statement_memory_limit)");
   }
   const size_t cap = g_node_cap.load(std::memory_order_relaxed);
   if (cap != 0 && node > cap) {
-    return Status::SqlError(
-        kErrQueryMemory, "HY000",
+    return SqlError(
+        ER_XP_QUERY_MEMORY,
         "Query exceeded its memory budget: the statements running on this "
         "node hold " +
             std::to_string(node) + " bytes, over the node's limit of " +
@@ -105,13 +106,12 @@ Status ChargeMemory(size_t bytes) {
 Status CheckCancelled() {
   if (g_current == nullptr) return Status::OK();
   if (g_current->cancelled()) {
-    return Status::SqlError(kErrQueryInterrupted, "70100",
-                            "Query execution was interrupted");
+    return SqlError(ER_QUERY_INTERRUPTED, "Query execution was interrupted");
   }
   if (g_current->past_deadline()) {
-    return Status::SqlError(kErrQueryTimeout, "HY000",
-                            "Query execution was interrupted, maximum "
-                            "statement execution time exceeded");
+    return SqlError(ER_QUERY_TIMEOUT,
+                    "Query execution was interrupted, maximum "
+                    "statement execution time exceeded");
   }
   return Status::OK();
 }
@@ -135,7 +135,7 @@ void NoteAccessPath(std::string path) {
 
 Status DivisionByZero() {
   if (g_current != nullptr && g_current->division_by_zero_error())
-    return Status::SqlError(1365, "22012", "Division by 0");
+    return SqlError(ER_DIVISION_BY_ZERO, "Division by 0");
   return Status::OK();
 }
 

@@ -17,13 +17,14 @@
 #include <string>
 #include <vector>
 
+#include "codec/sql_errors.h"
 #include "codec/status.h"
 
 namespace xp::exec {
 
-inline constexpr uint32_t kErrQueryMemory = 7006;
-inline constexpr uint32_t kErrQueryInterrupted = 1317;
-inline constexpr uint32_t kErrQueryTimeout = 3024;
+inline constexpr SqlErrorCode kErrQueryMemory = ER_XP_QUERY_MEMORY;
+inline constexpr SqlErrorCode kErrQueryInterrupted = ER_QUERY_INTERRUPTED;
+inline constexpr SqlErrorCode kErrQueryTimeout = ER_QUERY_TIMEOUT;
 
 // How a statement ran (execution feedback, docs/PROTOCOL.md §9.4).
 struct ExecStats {

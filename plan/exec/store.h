@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "codec/sql_errors.h"
 #include "codec/status.h"
 #include "plan/exec/metadata_locks.h"
 #include "plan/exec/operator.h"
@@ -87,9 +88,7 @@ class StoreSession {
   // transaction (outside one, SAVEPOINT does nothing, as in MySQL; an
   // unknown name is 1305). Stores without them refuse with 1235.
   virtual Status Savepoint(const std::string& name) {
-    return Status::SqlError(1235, "42000",
-                            "This version of MySQL doesn't yet support "
-                            "'SAVEPOINT on this store'");
+    return NotSupportedYet("SAVEPOINT on this store");
   }
   virtual Status RollbackToSavepoint(const std::string& name) {
     return Savepoint(name);

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "codec/coding.h"
+#include "codec/sql_errors.h"
 
 namespace xp::sql {
 
@@ -396,8 +397,8 @@ Status SyntaxErrorAt(std::string_view sql, uint32_t offset, uint32_t line) {
   std::string_view near =
       offset < sql.size() ? sql.substr(offset) : std::string_view();
   if (near.size() > 80) near = near.substr(0, 80);
-  return Status::SqlError(
-      1064, "42000",
+  return SqlError(
+      ER_PARSE_ERROR,
       "You have an error in your SQL syntax; check the manual that corresponds "
       "to your MySQL server version for the right syntax to use near '" +
           std::string(near) + "' at line " + std::to_string(line));

@@ -6,6 +6,7 @@
 #include <string>
 #include <unordered_set>
 
+#include "codec/sql_errors.h"
 #include "plan/sql/lexer.h"
 
 namespace xp::sql {
@@ -213,10 +214,9 @@ class Parser {
   }
   // MySQL's ER_STACK_OVERRUN_NEED_MORE, for nesting beyond the limits.
   static Status TooDeep() {
-    return Status::SqlError(
-        1436, "HY000",
-        "Thread stack overrun: the statement nests deeper than the "
-        "parser allows");
+    return SqlError(ER_STACK_OVERRUN_NEED_MORE,
+                    "Thread stack overrun: the statement nests deeper than the "
+                    "parser allows");
   }
   Status ExpectWord(std::string_view w) {
     return AcceptWord(w) ? Status::OK() : Error();
@@ -1769,8 +1769,8 @@ class Parser {
     XP_SET_OR_RETURN(t->subquery, QueryExpr());
     XP_RETURN_IF_ERROR(ExpectOp(")"));
     if (!AcceptWord("AS") && !PeekIdent()) {
-      return Status::SqlError(1248, "42000",
-                              "Every derived table must have its own alias");
+      return SqlError(ER_DERIVED_MUST_HAVE_ALIAS,
+                      "Every derived table must have its own alias");
     }
     XP_SET_OR_RETURN(t->alias, Ident());
     if (Peek().IsOp("(")) XP_SET_OR_RETURN(t->column_aliases, ParenIdentList());
@@ -2478,8 +2478,7 @@ class Parser {
 Result<StmtPtr> Parse(std::string_view sql) {
   XP_ASSIGN_OR_RETURN(std::vector<Token> tokens, Tokenize(sql));
   Parser p(sql, std::move(tokens));
-  if (p.AtStatementEnd())
-    return Status::SqlError(1065, "42000", "Query was empty");
+  if (p.AtStatementEnd()) return SqlError(ER_EMPTY_QUERY, "Query was empty");
   XP_ASSIGN_OR_RETURN(StmtPtr stmt, p.Statement());
   p.AcceptSemicolon();
   if (!p.AtEnd()) return p.ErrorHere();

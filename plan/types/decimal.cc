@@ -3,6 +3,8 @@
 #include <array>
 #include <cstdlib>
 
+#include "codec/sql_errors.h"
+
 namespace xp::plan {
 
 namespace {
@@ -65,9 +67,8 @@ Status Align(const Decimal& a, const Decimal& b, int128* x, int128* y,
 int128 Pow10(int n) { return kPow10[n]; }
 
 Status DecimalOutOfRange(std::string_view expr) {
-  return Status::SqlError(
-      1690, "22003",
-      "DECIMAL value is out of range in '" + std::string(expr) + "'");
+  return SqlError(ER_DATA_OUT_OF_RANGE, "DECIMAL value is out of range in '" +
+                                            std::string(expr) + "'");
 }
 
 Result<Decimal> ParseDecimal(std::string_view text) {
@@ -171,7 +172,7 @@ Result<int64_t> DecimalToInt64(const Decimal& d) {
   const int128 v =
       d.scale == 0 ? d.unscaled : DivRound(d.unscaled, kPow10[d.scale]);
   if (v > INT64_MAX || v < INT64_MIN) {
-    return Status::SqlError(1690, "22003", "BIGINT value is out of range");
+    return SqlError(ER_DATA_OUT_OF_RANGE, "BIGINT value is out of range");
   }
   return static_cast<int64_t>(v);
 }
@@ -244,7 +245,7 @@ Result<std::optional<int64_t>> DecimalIntDiv(const Decimal& a,
   XP_RETURN_IF_ERROR(Align(a, b, &x, &y, &scale));
   const int128 q = x / y;
   if (q > INT64_MAX || q < INT64_MIN) {
-    return Status::SqlError(1690, "22003", "BIGINT value is out of range");
+    return SqlError(ER_DATA_OUT_OF_RANGE, "BIGINT value is out of range");
   }
   return std::optional<int64_t>(static_cast<int64_t>(q));
 }

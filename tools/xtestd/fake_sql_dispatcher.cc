@@ -169,7 +169,7 @@ void Echo(const Mysqlx::Sql::StmtExecute& stmt, Reply& reply) {
     Col c;
     std::string v;
     if (a.type() != Any::SCALAR) {
-      reply.Error(5016, "HY000", "Argument " + name + " must be a scalar");
+      reply.Error(ER_X_BAD_ARGUMENT, "Argument " + name + " must be a scalar");
       return;
     }
     const Scalar& s = a.scalar();
@@ -290,7 +290,7 @@ void FakeSqlDispatcher::Dispatch(Session& session, uint8_t type,
   const std::string sql = Normalize(stmt.stmt());
   const size_t placeholders = std::count(sql.begin(), sql.end(), '?');
   if (placeholders != static_cast<size_t>(stmt.args_size())) {
-    reply.Error(5015, "HY000",
+    reply.Error(ER_X_CMD_NUM_ARGUMENTS,
                 "Statement has " + std::to_string(placeholders) +
                     " placeholders but " + std::to_string(stmt.args_size()) +
                     " arguments were bound");
@@ -349,14 +349,14 @@ void FakeSqlDispatcher::Dispatch(Session& session, uint8_t type,
   if (sql.rfind("select * from ", 0) == 0) {
     std::string table = sql.substr(14);
     table = table.substr(0, table.find(' '));
-    reply.Error(1146, "42S02",
+    reply.Error(ER_NO_SUCH_TABLE,
                 "Table '" +
                     (session.schema().empty() ? "test" : session.schema()) +
                     "." + table + "' doesn't exist");
     return;
   }
   std::string near(stmt.stmt().substr(0, 80));
-  reply.Error(1064, "42000",
+  reply.Error(ER_PARSE_ERROR,
               "You have an error in your SQL syntax; check the manual that "
               "corresponds to your MySQL server version for the right syntax "
               "to use near '" +
