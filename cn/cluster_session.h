@@ -36,6 +36,7 @@
 #include "plan/sql/printer.h"
 #include "plan/types/decimal.h"
 #include "xprotocol/proto/xprotocol_session.pb.h"
+#include "xprotocol/result_stream.h"
 
 namespace xp::cn {
 
@@ -281,6 +282,8 @@ class ClusterSession : public exec::StoreSession {
   // A DN's error as this statement's; a broken connection is dropped (and
   // with it that DN's branch: the transaction can then only roll back).
   Status DnError(size_t dn, const Status& st);
+  // The link to `dn` is gone: its replies (and branch) with it.
+  void DropLink(size_t dn);
   Result<StmtResult> Run(size_t dn, const std::string& sql);
   // Sends each DN its statements back to back, then reads every answer:
   // one round trip for all of them. The first error is returned.
@@ -430,6 +433,7 @@ class ClusterSession : public exec::StoreSession {
   // Streams with replies still unread (see StreamingRemote::Unblock).
   std::vector<StreamingRemote*> streams_;
   Status Unblock(size_t dn);
+  void StreamsLost(size_t dn);
   ClusterStore* store_;
   std::map<const TableSchema*, std::unique_ptr<exec::TableStore>> tables_;
   // Written by the session's thread only, under conns_mu_ (Interrupt reads

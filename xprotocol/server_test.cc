@@ -19,6 +19,7 @@
 #include "xprotocol/proto/mysqlx_session.pb.h"
 #include "xprotocol/proto/mysqlx_sql.pb.h"
 #include "xprotocol/proto/xprotocol_session.pb.h"
+#include "xprotocol/result_stream.h"
 #include "xprotocol/session_pool.h"
 
 namespace xp {
@@ -830,6 +831,40 @@ TEST_F(ServerTest, SessionPoolSpreadsRequestsOverMultiplexedSessions) {
   // Two connections, at most 8 sessions each, were used: the server saw
   // 2 connections for 300 requests.
   EXPECT_EQ(server_->stats().connections_accepted, 2u);
+}
+
+}  // namespace
+}  // namespace xp
+
+namespace xp {
+namespace {
+
+TEST_F(ServerTest, ResultStreamOffersCreditAndKillsWhatItStopsReading) {
+  auto c = Connect(Opts());
+  ASSERT_NE(c, nullptr);
+  ASSERT_TRUE(c->SendExecute("bg credit=20000 rows 5000").ok());
+  ResultStream<Client> all(c.get(), 20000);
+  size_t rows = 0;
+  while (!all.done()) {
+    auto m = all.Next();
+    ASSERT_TRUE(m.ok()) << m.status().ToString();
+    if (m->type == ServerMsg::RESULTSET_ROW) ++rows;
+    EXPECT_NE(m->type, ServerMsg::TOKEN_DONE);
+  }
+  EXPECT_EQ(rows, 5000u);
+  EXPECT_GE(all.offers(), 5u);
+  // A reader that stops after a few rows: the request is killed, the rest
+  // drained, and the connection answers the next request.
+  const uint64_t before = dispatcher_.rows_produced.load();
+  ASSERT_TRUE(c->SendExecute("bg credit=1000 rows 100000").ok());
+  ResultStream<Client> early(c.get(), 1000);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(early.Next().ok());
+  ASSERT_TRUE(early.SendKill().ok());
+  ASSERT_TRUE(early.Drain().ok());
+  EXPECT_LT(dispatcher_.rows_produced.load() - before, 100000u);
+  auto r = c->Execute("after");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(FirstValue(*r), "after@");
 }
 
 }  // namespace

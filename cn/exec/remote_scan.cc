@@ -83,14 +83,24 @@ class StreamingRemote : public exec::Operator {
  private:
   struct Request {
     size_t dn, part;
+    // Its replies (credit answered as they are read): done() once every
+    // one is read (or buffered), or the DN's link was lost.
+    ResultStream<DnLink> stream;
     std::deque<Message> buffered;  // read ahead by Unblock
-    bool received = false;         // every reply is read (or buffered)
     bool consumed = false;         // ... and handed on
   };
-  // The next reply of request `r`: buffered, or read from its DN
-  // (ReadLive answers TOKEN_DONE with more credit).
+  // The next reply of request `r`: buffered, or read from its DN.
   Result<Message> NextMessage(Request& r);
   Result<Message> ReadLive(Request& r);
+
+ public:
+  // `dn`'s link was dropped: its requests' replies will never come.
+  void Lost(size_t dn) {
+    for (size_t i = cur_; i < reqs_.size(); ++i)
+      if (reqs_[i].dn == dn) reqs_[i].stream.Abandon();
+  }
+
+ private:
   Status Fail(Request& r, std::string_view payload);
 
   ClusterSession* s_;
@@ -111,49 +121,22 @@ StreamingRemote::~StreamingRemote() {
   std::vector<size_t> killed;
   for (size_t i = cur_; i < reqs_.size(); ++i) {
     Request& r = reqs_[i];
-    if (r.received) continue;
-    DnLink* c = s_->conns_[r.dn].get();
-    if (c == nullptr) continue;
+    if (r.stream.done()) continue;
     if (std::find(killed.begin(), killed.end(), r.dn) == killed.end()) {
-      Xp::Session::KillSession kill;
-      kill.set_session_id(0);
-      kill.set_kind(Xp::Session::KillSession::QUERY);
-      if (!c->Send(ClientMsg::SESS_KILL, kill).ok()) continue;
+      if (!r.stream.SendKill().ok()) continue;
       killed.push_back(r.dn);
     }
-    for (;;) {
-      Result<Message> m = NextMessage(r);
-      if (!m.ok() || r.received) break;
-    }
+    Status drained = r.stream.Drain();
+    if (!drained.ok()) (void)s_->DnError(r.dn, drained);  // out of step
   }
 }
 
 Result<Message> StreamingRemote::ReadLive(Request& r) {
-  DnLink* c = s_->conns_[r.dn].get();
-  if (c == nullptr || r.received)
+  if (r.stream.done())
     return Status::IOError("the data node connection is gone");
-  for (;;) {
-    Result<Message> m = c->Read();
-    if (!m.ok()) {
-      r.received = true;
-      return s_->DnError(r.dn, m.status());
-    }
-    if (m->type == ServerMsg::TOKEN_DONE) {
-      // More credit as the reader goes on.
-      Xp::Session::TokenOffer offer;
-      offer.set_bytes(call_.token);
-      Status st = c->Send(ClientMsg::TOKEN_OFFER, offer);
-      if (!st.ok()) {
-        r.received = true;
-        return s_->DnError(r.dn, st);
-      }
-      continue;
-    }
-    if (m->type == ServerMsg::SQL_STMT_EXECUTE_OK ||
-        m->type == ServerMsg::ERROR)
-      r.received = true;
-    return m;
-  }
+  Result<Message> m = r.stream.Next();
+  if (!m.ok()) return s_->DnError(r.dn, m.status());
+  return m;
 }
 
 Result<Message> StreamingRemote::NextMessage(Request& r) {
@@ -168,7 +151,7 @@ Status StreamingRemote::Unblock(size_t dn) {
     Request& r = reqs_[i];
     if (r.dn != dn) continue;
     // The rest of this request's replies, into memory.
-    while (!r.received && s_->conns_[dn]) {
+    while (!r.stream.done()) {
       XP_ASSIGN_OR_RETURN(Message m, ReadLive(r));
       r.buffered.push_back(std::move(m));
     }
@@ -181,7 +164,14 @@ Result<const exec::Batch*> StreamingRemote::Next() {
     started_ = true;
     s_->streams_.push_back(this);
     XP_ASSIGN_OR_RETURN(auto order, s_->StartRemote(call_));
-    for (auto [dn, part] : order) reqs_.push_back(Request{dn, part, {}});
+    for (auto [dn, part] : order) {
+      reqs_.push_back(
+          Request{dn,
+                  part,
+                  ResultStream<DnLink>(s_->conns_[dn].get(), call_.token),
+                  {}});
+      if (s_->conns_[dn] == nullptr) reqs_.back().stream.Abandon();
+    }
   }
   while (cur_ < reqs_.size()) {
     Request& r = reqs_[cur_];
@@ -228,6 +218,10 @@ Result<const exec::Batch*> StreamingRemote::Next() {
     }
   }
   return static_cast<const exec::Batch*>(nullptr);
+}
+
+void ClusterSession::StreamsLost(size_t dn) {
+  for (StreamingRemote* s : streams_) s->Lost(dn);
 }
 
 Status ClusterSession::Unblock(size_t dn) {
@@ -335,8 +329,10 @@ Result<std::vector<std::pair<size_t, size_t>>> ClusterSession::StartRemote(
       if (conns_[dn]) conns_[dn]->set_timeout(DnTimeout());
   }
   if (!first.ok()) {
-    // What did go out is answered later; read before the next request.
-    for (auto [dn, part] : order) ++pending_[dn];
+    // What did go out is answered later; read before the next request
+    // (not on a link dropped since: its replies went with it).
+    for (auto [dn, part] : order)
+      if (conns_[dn] != nullptr) ++pending_[dn];
     return first;
   }
   return order;

@@ -50,5 +50,25 @@ TEST_F(StreamingTest, ADnErrorMidScanReachesTheClient) {
             std::vector<std::string>{"20000"});
 }
 
+// Two partitions on each DN: two requests per DN in one stream. DN 1's
+// link breaks under the first: the statement fails (1429), the other
+// request's replies are never read from a new link, and the next
+// statement finds every DN in step.
+TEST_F(StreamingTest, ALinkLostMidScanLeavesNoRequestBehind) {
+  Ok("CREATE TABLE four (id INT PRIMARY KEY, v INT) PARTITION BY HASH(id) "
+     "PARTITIONS 4");
+  Ok("INSERT INTO four VALUES " + Tuples(0, 400, 1));
+  DnFault f;
+  f.dn = 1;
+  f.prefix = "PLAN";
+  f.kind = DnFault::Kind::kLostAfter;
+  fake_.Inject(f);
+  EXPECT_EQ(ErrorCode("SELECT id FROM four"), 1429u);
+  EXPECT_EQ(Rows("SELECT COUNT(*), SUM(v) FROM four"),
+            std::vector<std::string>{"400,79800"});
+  EXPECT_EQ(Rows("SELECT v FROM four WHERE id = 7"),
+            std::vector<std::string>{"7"});
+}
+
 }  // namespace
 }  // namespace xp::cn

@@ -68,26 +68,24 @@ Status ClusterSession::DnError(size_t dn, const Status& st) {
   if (st.code() == Status::Code::kAborted && conns_[dn]) {
     const ServerError e = conns_[dn]->last_error();
     if (e.code != 0) {
-      if (e.fatal) {
-        SetConn(dn, nullptr);
-        pending_[dn] = 0;
-        if (branches_[dn].active()) {
-          lost_branch_ = true;
-          branches_[dn] = Branch();
-        }
-      }
+      if (e.fatal) DropLink(dn);
       return store_->FromDn(e.code, e.sql_state, e.msg);
     }
   }
   if (st.sql_code() != 0) return st;
   if (st.IsTimedOut()) store_->SetQuiet(dn, true);
+  DropLink(dn);
+  return Unreachable(dn, store_->options().dns[dn], st);
+}
+
+void ClusterSession::DropLink(size_t dn) {
   SetConn(dn, nullptr);
   pending_[dn] = 0;
+  StreamsLost(dn);
   if (branches_[dn].active()) {
     lost_branch_ = true;
     branches_[dn] = Branch();
   }
-  return Unreachable(dn, store_->options().dns[dn], st);
 }
 
 Result<StmtResult> ClusterSession::Run(size_t dn, const std::string& sql) {
