@@ -301,9 +301,7 @@ void EqualityConjuncts(const sql::Expr* e, const std::vector<Value>& params,
   if (col->kind != sql::ExprKind::kColumn) return;
   std::optional<Value> v = ConstantOf(*val, params);
   if (!v) return;
-  std::string name;
-  for (char c : col->text) name += static_cast<char>(std::tolower(c));
-  out->emplace(name, std::move(*v));
+  out->emplace(sql::AsciiLower(col->text), std::move(*v));
 }
 
 // DEFAULT, or DEFAULT(col) of the column it is given for.

@@ -246,9 +246,7 @@ class ClusterSession : public exec::StoreSession {
     if (name == "innodb_lock_wait_timeout") return SetLockWait(v);
     if (name != "xplan_mode") return Status::OK();
     const std::string* s = std::get_if<std::string>(&v);
-    std::string m;
-    if (s != nullptr)
-      for (char c : *s) m += static_cast<char>(std::tolower(c));
+    const std::string m = s != nullptr ? sql::AsciiLower(*s) : "";
     if (m == "auto" || m == "plan") {
       ship_sql_ = false;
     } else if (m == "sql") {

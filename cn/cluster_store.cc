@@ -99,10 +99,6 @@ ClusterStore::~ClusterStore() {
         QuoteString(lease_owner_));
 }
 
-std::string ClusterStore::Key(std::string_view db, std::string_view table) {
-  return std::string(db) + "." + std::string(table);
-}
-
 Result<std::unique_ptr<DnLink>> ClusterStore::Connect(
     size_t dn, uint32_t timeout_ms) const {
   const std::chrono::milliseconds timeout(
@@ -374,7 +370,7 @@ Status ClusterStore::Bootstrap() {
         XP_RETURN_IF_ERROR(catalog_.CreateDatabase(name, true));
       } else if (op == "dropdb") {
         for (const std::string& t : catalog_.Tables(name))
-          placements_.erase(Key(name, t));
+          placements_.erase(plan::QualifiedKey(name, t));
         for (auto it = views().begin(); it != views().end();)
           it = it->first.rfind(name + ".", 0) == 0 ? views().erase(it)
                                                    : std::next(it);

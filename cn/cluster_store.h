@@ -236,7 +236,6 @@ class ClusterStore : public exec::Store {
   // (the new definition) replacing *old.
   Status PlaceSingle(plan::TableSchema schema, const Placement& from,
                      plan::TableSchema* old);
-  static std::string Key(std::string_view db, std::string_view table);
 
   const ClusterOptions options_;
   const DnConnector connector_;

@@ -295,6 +295,17 @@ size_t Height(const BoundExpr& e, size_t* nodes) {
   return best;
 }
 
+bool HasSubquery(const BoundExpr& e) {
+  std::vector<const BoundExpr*> todo{&e};
+  while (!todo.empty()) {
+    const BoundExpr* n = todo.back();
+    todo.pop_back();
+    if (n->op == ExprOp::kSubquery) return true;
+    for (const auto& a : n->args) todo.push_back(a.get());
+  }
+  return false;
+}
+
 void CollectColumns(const BoundExpr& e, std::vector<int>* out) {
   if (e.op == ExprOp::kColumn) out->push_back(e.column);
   for (const auto& a : e.args) CollectColumns(*a, out);

@@ -166,6 +166,8 @@ bool SameValue(const Value& a, const Value& b);
 // The height of e's tree (1 for a leaf), and when `nodes` is given its
 // node count; iterative.
 size_t Height(const BoundExpr& e, size_t* nodes = nullptr);
+// Whether `e` holds a subquery expression anywhere. Iterative.
+bool HasSubquery(const BoundExpr& e);
 // Every input column `e` reads (subquery arguments included), in tree order.
 void CollectColumns(const BoundExpr& e, std::vector<int>* out);
 // Rewrites each column reference i to map[i].

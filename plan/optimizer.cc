@@ -17,14 +17,6 @@ void ColumnsOf(const BoundExpr& e, std::set<int>* out) {
   out->insert(cols.begin(), cols.end());
 }
 
-bool HasSubquery(const BoundExpr& e) {
-  if (e.op == ExprOp::kSubquery) return true;
-  for (const auto& a : e.args) {
-    if (HasSubquery(*a)) return true;
-  }
-  return false;
-}
-
 // Replaces column references by (copies of) the given expressions.
 BoundExprPtr Substitute(const BoundExpr& e,
                         const std::vector<BoundExprPtr>& by) {

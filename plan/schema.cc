@@ -5,20 +5,16 @@
 #include <cstdlib>
 
 #include "codec/sql_errors.h"
+#include "plan/sql/printer.h"
 #include "plan/types/temporal.h"
 
 namespace xp::plan {
 
-namespace {
+namespace {}  // namespace
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
+std::string QualifiedKey(std::string_view db, std::string_view table) {
+  return std::string(db) + "." + std::string(table);
 }
-
-}  // namespace
 
 bool NameEquals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -189,7 +185,7 @@ Result<DataType> ResolveColumnType(const sql::TypeName& t,
                                         "'");
   }
   if (out.id == TypeId::kString && !out.binary) {
-    const std::string c = Lower(t.collation);
+    const std::string c = sql::AsciiLower(t.collation);
     out.binary = c == "binary" ||
                  (c.size() > 4 && c.compare(c.size() - 4, 4, "_bin") == 0);
   }

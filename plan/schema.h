@@ -59,6 +59,8 @@ struct TableSchema {
 
 // MySQL name comparison for columns and aliases (ASCII case-insensitive).
 bool NameEquals(std::string_view a, std::string_view b);
+// "db.table": how stores and sessions key a table by its names.
+std::string QualifiedKey(std::string_view db, std::string_view table);
 
 // The DataType a declared column type maps to. Errors: 1426 (precision over
 // 38), 1425 (scale over 30), 1427 (scale > precision), 1074 (VARCHAR too

@@ -54,7 +54,7 @@ Status ClusterStore::ApplyCreateTable(TableSchema schema, uint64_t id) {
       p.dn.push_back(static_cast<size_t>(i) % dn_count());
     }
   }
-  const std::string key = Key(schema.database, schema.name);
+  const std::string key = plan::QualifiedKey(schema.database, schema.name);
   XP_RETURN_IF_ERROR(catalog_.CreateTable(std::move(schema), false));
   placements_[key] = std::move(p);
   if (id != 0) {
@@ -65,7 +65,7 @@ Status ClusterStore::ApplyCreateTable(TableSchema schema, uint64_t id) {
 }
 
 const Placement* ClusterStore::PlacementOf(const TableSchema& t) const {
-  auto it = placements_.find(Key(t.database, t.name));
+  auto it = placements_.find(plan::QualifiedKey(t.database, t.name));
   return it == placements_.end() ? nullptr : &it->second;
 }
 
@@ -98,9 +98,9 @@ Status ClusterStore::DropDatabase(std::string_view name, bool if_exists) {
   // longer names (garbage), never catalog tables without their data.
   XP_RETURN_IF_ERROR(AppendLog("dropdb", std::string(name), ""));
   for (const std::string& t : catalog_.Tables(name)) {
-    placements_.erase(Key(name, t));
+    placements_.erase(plan::QualifiedKey(name, t));
     MutexLock lock(&auto_mu_);
-    auto_next_.erase(Key(name, t));
+    auto_next_.erase(plan::QualifiedKey(name, t));
   }
   XP_RETURN_IF_ERROR(catalog_.DropDatabase(name, false));
   Status first;
@@ -361,7 +361,8 @@ Status ClusterStore::CreateTable(TableSchema schema, bool if_not_exists) {
       ApplyCreateTable(schema, static_cast<uint64_t>(log_seq_ + 1)));
   XP_ASSIGN_OR_RETURN(const TableSchema* t,
                       catalog_.FindTable(schema.database, schema.name));
-  Placement& placed = placements_[Key(schema.database, schema.name)];
+  Placement& placed =
+      placements_[plan::QualifiedKey(schema.database, schema.name)];
   placed.global = NeededGlobal(*t, placed);
   const Placement p = placed;
   // Physical tables, undone on failure.
@@ -385,13 +386,14 @@ Status ClusterStore::CreateTable(TableSchema schema, bool if_not_exists) {
     if (!st.ok()) break;
   }
   if (st.ok())
-    st = AppendLog("table", Key(t->database, t->name), TableEntry(*t, p));
+    st = AppendLog("table", plan::QualifiedKey(t->database, t->name),
+                   TableEntry(*t, p));
   if (!st.ok()) {
     for (size_t i = 0; i < made; ++i)
       (void)Admin(p.dn[i], "DROP TABLE IF EXISTS " + QuoteIdent(t->database) +
                                "." + QuoteIdent(p.name[i]));
     for (size_t i = 0; i < globals; ++i) DropGlobal(t->database, p.global[i]);
-    placements_.erase(Key(schema.database, schema.name));
+    placements_.erase(plan::QualifiedKey(schema.database, schema.name));
     (void)catalog_.DropTable(schema.database, schema.name, true);
     return st;
   }
@@ -403,7 +405,7 @@ Status ClusterStore::DropTable(std::string_view database,
                                std::string_view table) {
   XP_ASSIGN_OR_RETURN(const TableSchema* t,
                       catalog_.FindTable(database, table));
-  const std::string key = Key(t->database, t->name);
+  const std::string key = plan::QualifiedKey(t->database, t->name);
   const Placement p = placements_[key];
   XP_RETURN_IF_ERROR(AppendLog("droptable", key, ""));
   placements_.erase(key);
@@ -442,7 +444,7 @@ Status ClusterStore::TruncateTable(std::string_view database,
                                             QuoteIdent(g.name[i]))
                              .status());
   MutexLock lock(&auto_mu_);
-  auto_next_.erase(Key(t->database, t->name));
+  auto_next_.erase(plan::QualifiedKey(t->database, t->name));
   return Status::OK();
 }
 
@@ -536,8 +538,9 @@ Status ClusterStore::AlterTable(TableSchema schema,
       }
     }
   }
-  Status st = AppendLog("table", Key(schema.database, schema.name),
-                        TableEntry(schema, p));
+  Status st =
+      AppendLog("table", plan::QualifiedKey(schema.database, schema.name),
+                TableEntry(schema, p));
   if (!st.ok()) {
     undo_added();
     return st;
@@ -545,7 +548,7 @@ Status ClusterStore::AlterTable(TableSchema schema,
   // Logged: the dropped indexes' tables are garbage now.
   for (const GlobalIndex& g : dropped) DropGlobal(schema.database, g);
   *old = std::move(schema);
-  placements_[Key(old->database, old->name)] = p;
+  placements_[plan::QualifiedKey(old->database, old->name)] = p;
   NameGlobal(*old, p);
   return Status::OK();
 }
@@ -581,8 +584,9 @@ Status ClusterStore::PlaceSingle(TableSchema schema, const Placement& from,
           .status());
   // Logged before the partitions go: a failure after leaves garbage
   // partitions the catalog no longer names, never a table without data.
-  Status st = AppendLog("table", Key(schema.database, schema.name),
-                        TableEntry(schema, p));
+  Status st =
+      AppendLog("table", plan::QualifiedKey(schema.database, schema.name),
+                TableEntry(schema, p));
   if (!st.ok()) {
     (void)Admin(0, "DROP TABLE IF EXISTS " + phys);
     return st;
@@ -593,14 +597,14 @@ Status ClusterStore::PlaceSingle(TableSchema schema, const Placement& from,
   LOG(INFO) << "table " << schema.database << "." << schema.name
             << " placed SINGLE: a unique key it gained does not include its "
                "partition key";
-  placements_[Key(schema.database, schema.name)] = std::move(p);
+  placements_[plan::QualifiedKey(schema.database, schema.name)] = std::move(p);
   *old = std::move(schema);
   return Status::OK();
 }
 
 Result<int64_t> ClusterStore::NextAutoIncrement(const TableSchema& t,
                                                 size_t count) {
-  const std::string key = Key(t.database, t.name);
+  const std::string key = plan::QualifiedKey(t.database, t.name);
   MutexLock lock(&auto_mu_);
   auto it = auto_next_.find(key);
   if (it == auto_next_.end()) {
@@ -633,7 +637,7 @@ Result<int64_t> ClusterStore::NextAutoIncrement(const TableSchema& t,
 
 void ClusterStore::ObserveAutoIncrement(const TableSchema& t, int64_t value) {
   MutexLock lock(&auto_mu_);
-  auto it = auto_next_.find(Key(t.database, t.name));
+  auto it = auto_next_.find(plan::QualifiedKey(t.database, t.name));
   if (it != auto_next_.end() && value >= it->second) it->second = value + 1;
 }
 

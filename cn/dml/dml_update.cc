@@ -68,9 +68,7 @@ Status ClusterSession::PushUpdateDelete(sql::Statement& stmt,
     std::vector<DataType> types;
     for (int c : p->columns) {
       const auto& col = t->columns[static_cast<size_t>(c)];
-      std::string lower;
-      for (char ch : col.name) lower += static_cast<char>(std::tolower(ch));
-      auto it = eq.find(lower);
+      auto it = eq.find(sql::AsciiLower(col.name));
       if (it == eq.end()) break;
       Result<Value> conv = plan::ConvertValue(it->second, col.type, col.name);
       if (!conv.ok()) break;

@@ -19,13 +19,6 @@ bool Splittable(const LogicalNode& agg) {
   return true;
 }
 
-bool HasSubquery(const plan::BoundExpr& e) {
-  if (e.op == plan::ExprOp::kSubquery) return true;
-  for (const auto& a : e.args)
-    if (HasSubquery(*a)) return true;
-  return false;
-}
-
 // Whether a DN can run `n` (the root of a would-be fragment): everything
 // but subquery expressions serializes (plan/serde.h), and the DN's
 // validator takes expressions up to its nesting limit (the fragment's few

@@ -74,6 +74,15 @@ class FakeClusterTest : public ::testing::Test {
     return r.ok() ? 0 : r.status().sql_code();
   }
 
+  // d.t with ids 1..20 (v = 0) and one id known on each DN (on0_, on1_).
+  void MakeRowsOnBothDns() {
+    MakeTable("t");
+    Ok("INSERT INTO t VALUES " + Tuples(1, 20, 0));
+    on0_ = IdsOn(0, Physical("t", 0)).at(0);
+    on1_ = IdsOn(1, Physical("t", 1)).at(0);
+    fake_.ClearRequests();
+  }
+
   Result<exec::QueryResult> Sql(const std::string& sql,
                                 exec::LocalEngine* on = nullptr) {
     return (on != nullptr ? on : session_.get())->Execute(sql);
@@ -122,6 +131,7 @@ class FakeClusterTest : public ::testing::Test {
   }
 
   FakeCluster fake_;
+  std::string on0_, on1_;  // MakeRowsOnBothDns
   std::unique_ptr<ClusterStore> store_;
   std::unique_ptr<exec::LocalEngine> session_;
 };

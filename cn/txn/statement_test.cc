@@ -15,20 +15,16 @@ class StatementTest : public testing::FakeClusterTest {
  protected:
   void SetUp() override {
     FakeClusterTest::SetUp();
-    MakeTable("t");
-    Ok("INSERT INTO t VALUES " + Tuples(1, 20, 0));
-    on0_ = IdsOn(0, Physical("t", 0)).at(0);
-    on1_ = IdsOn(1, Physical("t", 1)).at(0);
+    MakeRowsOnBothDns();
   }
   std::string Committed(const std::string& id) {
     const size_t dn = id == on0_ ? 0 : 1;
-    auto r = fake_.Query(dn, "SELECT v FROM " +
-                                 Physical("t", static_cast<int>(dn)) +
-                                 " WHERE id = " + id);
+    auto r =
+        fake_.Query(dn, "SELECT v FROM " + Physical("t", static_cast<int>(dn)) +
+                            " WHERE id = " + id);
     EXPECT_TRUE(r.ok());
     return r.ok() && !r->empty() ? (*r)[0][0] : "none";
   }
-  std::string on0_, on1_;
 };
 
 TEST_F(StatementTest, AFailedMultiDnStatementIsUndoneAndTheTransactionGoesOn) {

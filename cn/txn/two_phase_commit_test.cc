@@ -15,12 +15,7 @@ class TwoPhaseCommitTest : public testing::FakeClusterTest {
  protected:
   void SetUp() override {
     FakeClusterTest::SetUp();
-    MakeTable("t");
-    Ok("INSERT INTO t VALUES " + Tuples(1, 20, 0));
-    // One id on each DN (partition i is on DN i).
-    on0_ = IdsOn(0, Physical("t", 0)).at(0);
-    on1_ = IdsOn(1, Physical("t", 1)).at(0);
-    fake_.ClearRequests();
+    MakeRowsOnBothDns();
   }
   // The transaction under test: one row changed on each DN.
   Status Transfer() {
@@ -50,7 +45,6 @@ class TwoPhaseCommitTest : public testing::FakeClusterTest {
       EXPECT_EQ(fake_.OpenTransactions(dn), 0u) << "dn" << dn;
     }
   }
-  std::string on0_, on1_;
 };
 
 TEST_F(TwoPhaseCommitTest, CommitsOnBothDnsThroughPrepareAndTheLog) {

@@ -11,7 +11,7 @@ Result<QueryResult> LocalEngine::CreateTable(const sql::Statement& s) {
     return NotSupported("CREATE TABLE ... AS/LIKE");
   XP_ASSIGN_OR_RETURN(plan::TableSchema schema,
                       plan::BuildTableSchema(c, database_));
-  if (store_->views().count(Key(schema.database, schema.name))) {
+  if (store_->views().count(plan::QualifiedKey(schema.database, schema.name))) {
     return SqlError(ER_TABLE_EXISTS_ERROR,
                     "Table '" + schema.name + "' already exists");
   }
@@ -203,7 +203,7 @@ Result<QueryResult> LocalEngine::DropTable(const sql::Statement& s) {
     const std::string db = t.schema.empty() ? database_ : t.schema;
     if (!d.if_exists && !store_->catalog().FindTable(db, t.name).ok()) {
       return SqlError(ER_BAD_TABLE_ERROR,
-                      "Unknown table '" + Key(db, t.name) + "'");
+                      "Unknown table '" + plan::QualifiedKey(db, t.name) + "'");
     }
   }
   auto& triggers = store_->triggers();
@@ -211,7 +211,8 @@ Result<QueryResult> LocalEngine::DropTable(const sql::Statement& s) {
     const std::string db = t.schema.empty() ? database_ : t.schema;
     if (!store_->catalog().FindTable(db, t.name).ok()) continue;
     for (auto it = triggers.begin(); it != triggers.end();) {
-      it = it->second == Key(db, t.name) ? triggers.erase(it) : std::next(it);
+      it = it->second == plan::QualifiedKey(db, t.name) ? triggers.erase(it)
+                                                        : std::next(it);
     }
     XP_RETURN_IF_ERROR(store_->DropTable(db, t.name));
   }
@@ -224,7 +225,7 @@ Result<QueryResult> LocalEngine::CreateView(sql::StmtPtr s) {
   if (!store_->catalog().HasDatabase(db)) {
     return SqlError(ER_BAD_DB_ERROR, "Unknown database '" + db + "'");
   }
-  const std::string key = Key(db, v.view.name);
+  const std::string key = plan::QualifiedKey(db, v.view.name);
   if (store_->catalog().FindTable(db, v.view.name).ok() ||
       (store_->views().count(key) && !v.or_replace)) {
     return SqlError(ER_TABLE_EXISTS_ERROR,
@@ -244,18 +245,19 @@ Result<QueryResult> LocalEngine::DropView(const sql::Statement& s) {
   const auto& d = static_cast<const sql::DropViewStatement&>(s);
   for (const auto& v : d.views) {
     const std::string db = v.schema.empty() ? database_ : v.schema;
-    if (store_->views().count(Key(db, v.name))) continue;
+    if (store_->views().count(plan::QualifiedKey(db, v.name))) continue;
     if (store_->catalog().FindTable(db, v.name).ok()) {
-      return SqlError(ER_WRONG_OBJECT, "'" + Key(db, v.name) + "' is not VIEW");
+      return SqlError(ER_WRONG_OBJECT,
+                      "'" + plan::QualifiedKey(db, v.name) + "' is not VIEW");
     }
     if (!d.if_exists) {
       return SqlError(ER_BAD_TABLE_ERROR,
-                      "Unknown table '" + Key(db, v.name) + "'");
+                      "Unknown table '" + plan::QualifiedKey(db, v.name) + "'");
     }
   }
   for (const auto& v : d.views) {
     const std::string key =
-        Key(v.schema.empty() ? database_ : v.schema, v.name);
+        plan::QualifiedKey(v.schema.empty() ? database_ : v.schema, v.name);
     if (!store_->views().count(key)) continue;
     XP_RETURN_IF_ERROR(store_->SaveView(key, nullptr));
     store_->views().erase(key);

@@ -53,8 +53,8 @@ Result<LocalEngine::FromPlan> LocalEngine::PlanJoinUnit(
                              ref.alias.empty() ? ref.name : ref.alias, owner);
         }
       }
-      const std::string qualified =
-          Key(ref.schema.empty() ? database_ : ref.schema, ref.name);
+      const std::string qualified = plan::QualifiedKey(
+          ref.schema.empty() ? database_ : ref.schema, ref.name);
       auto view = store_->views().find(qualified);
       if (view != store_->views().end()) {
         auto v = PlanDerived(*view->second->query, view->second->columns,

@@ -5,10 +5,6 @@
 
 namespace xp::exec {
 
-std::string Key(std::string_view db, std::string_view table) {
-  return std::string(db) + "." + std::string(table);
-}
-
 // The value of a constant bound expression.
 Result<plan::Value> EvalBound(const plan::BoundExpr& e) {
   Batch one;

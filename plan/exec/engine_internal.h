@@ -35,8 +35,6 @@ namespace xp::exec {
 
 using plan::NotSupported;
 
-std::string Key(std::string_view db, std::string_view table);
-
 // The value of a constant bound expression.
 Result<plan::Value> EvalBound(const plan::BoundExpr& e);
 

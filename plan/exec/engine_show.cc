@@ -43,9 +43,7 @@ std::string CreateTableText(const plan::TableSchema& t, std::string_view name,
       type = "LONGBLOB";
     if (c.type.is_temporal() && c.type.scale > 0)
       type += "(" + std::to_string(c.type.scale) + ")";
-    for (auto& ch : type)
-      ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    out += "  " + sql::QuoteIdent(c.name) + " " + type;
+    out += "  " + sql::QuoteIdent(c.name) + " " + sql::AsciiLower(type);
     if (!c.nullable) out += " NOT NULL";
     if (c.auto_increment) out += " AUTO_INCREMENT";
     if (c.default_now) {

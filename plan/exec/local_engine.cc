@@ -241,7 +241,7 @@ Result<plan::Value> LocalEngine::ReadVariable(const sql::Expr& e) const {
 
 Result<QueryResult> LocalEngine::Trigger(const sql::Statement& s) {
   const auto& t = static_cast<const sql::TriggerStatement&>(s);
-  const std::string key = Key(
+  const std::string key = plan::QualifiedKey(
       t.trigger.schema.empty() ? database_ : t.trigger.schema, t.trigger.name);
   if (s.kind == sql::StmtKind::kDropTrigger) {
     if (store_->triggers().erase(key) == 0 && !t.if_exists)
@@ -254,7 +254,7 @@ Result<QueryResult> LocalEngine::Trigger(const sql::Statement& s) {
     if (t.if_exists) return QueryResult();  // IF NOT EXISTS
     return SqlError(ER_TRG_ALREADY_EXISTS, "Trigger already exists");
   }
-  store_->triggers()[key] = Key(table->database, table->name);
+  store_->triggers()[key] = plan::QualifiedKey(table->database, table->name);
   return QueryResult();
 }
 
@@ -334,7 +334,7 @@ Result<QueryResult> LocalEngine::Set(const sql::Statement& s) {
 Result<const plan::TableSchema*> LocalEngine::Schema(
     const sql::QualifiedName& name) {
   const std::string db = name.schema.empty() ? database_ : name.schema;
-  if (store_->views().count(Key(db, name.name)))
+  if (store_->views().count(plan::QualifiedKey(db, name.name)))
     return NotSupported("writing through a view");
   Result<const plan::TableSchema*> t =
       store_->catalog().FindTable(db, name.name);

@@ -12,10 +12,6 @@ namespace xp::exec {
 
 namespace {
 
-std::string Key(std::string_view db, std::string_view table) {
-  return std::string(db) + "." + std::string(table);
-}
-
 RowId IdOf(size_t position) {
   const uint64_t p = position;
   return RowId(reinterpret_cast<const char*>(&p), sizeof(p));
@@ -186,7 +182,8 @@ class MemorySession : public StoreSession {
  public:
   explicit MemorySession(MemoryStore* store) : store_(store) {}
   Result<TableStore*> Table(const plan::TableSchema& schema) override {
-    auto it = store_->tables_.find(Key(schema.database, schema.name));
+    auto it =
+        store_->tables_.find(plan::QualifiedKey(schema.database, schema.name));
     if (it == store_->tables_.end())
       return Status::Internal("table without storage");
     return static_cast<TableStore*>(it->second.get());
@@ -247,23 +244,26 @@ Status MemoryStore::CreateTable(plan::TableSchema schema, bool if_not_exists) {
   if (!existed) {
     XP_ASSIGN_OR_RETURN(const plan::TableSchema* stored,
                         catalog_.FindTable(db, name));
-    tables_[Key(db, name)] = std::make_unique<MemoryTableStore>(stored);
+    tables_[plan::QualifiedKey(db, name)] =
+        std::make_unique<MemoryTableStore>(stored);
   }
   return Status::OK();
 }
 
 Status MemoryStore::DropTable(std::string_view database,
                               std::string_view table) {
-  tables_.erase(Key(database, table));  // before the schema it points at
+  tables_.erase(
+      plan::QualifiedKey(database, table));  // before the schema it points at
   return catalog_.DropTable(database, table, true);
 }
 
 Status MemoryStore::TruncateTable(std::string_view database,
                                   std::string_view table) {
-  auto it = tables_.find(Key(database, table));
+  auto it = tables_.find(plan::QualifiedKey(database, table));
   if (it == tables_.end()) {
-    return SqlError(ER_NO_SUCH_TABLE,
-                    "Table '" + Key(database, table) + "' doesn't exist");
+    return SqlError(
+        ER_NO_SUCH_TABLE,
+        "Table '" + plan::QualifiedKey(database, table) + "' doesn't exist");
   }
   it->second->table().Truncate();
   return Status::OK();
@@ -271,7 +271,7 @@ Status MemoryStore::TruncateTable(std::string_view database,
 
 Status MemoryStore::AlterTable(plan::TableSchema schema,
                                std::vector<int> column_source) {
-  auto it = tables_.find(Key(schema.database, schema.name));
+  auto it = tables_.find(plan::QualifiedKey(schema.database, schema.name));
   XP_ASSIGN_OR_RETURN(plan::TableSchema * current,
                       catalog_.MutableTable(schema.database, schema.name));
   if (it == tables_.end()) return Status::Internal("table without storage");

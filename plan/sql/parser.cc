@@ -8,6 +8,7 @@
 
 #include "codec/sql_errors.h"
 #include "plan/sql/lexer.h"
+#include "plan/sql/printer.h"
 
 namespace xp::sql {
 
@@ -17,13 +18,6 @@ std::string Upper(std::string_view s) {
   std::string out(s);
   for (char& c : out)
     c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
 
@@ -1172,7 +1166,7 @@ class Parser {
         ++pos_;
       } else if (t.Is(TokenKind::kSysVar)) {
         std::string_view v = t.text.substr(2);
-        std::string lower = Lower(v);
+        std::string lower = AsciiLower(v);
         if (lower.rfind("global.", 0) == 0) {
           item.scope = SetStatement::Item::Scope::kGlobal;
           lower = lower.substr(7);
@@ -1190,7 +1184,7 @@ class Parser {
           AcceptWord("SESSION") || AcceptWord("LOCAL");
         }
         XP_ASSIGN_OR_RETURN(std::string name, AnyIdent());
-        item.name = Lower(name);
+        item.name = AsciiLower(name);
       }
       if (!AcceptOp("=") && !AcceptOp(":=")) return Error();
       if (PeekWord("ON") || PeekWord("DEFAULT") || PeekWord("BINARY")) {
@@ -2187,7 +2181,7 @@ class Parser {
       case TokenKind::kSysVar: {
         ++pos_;
         auto e = NewExpr(ExprKind::kSysVar, t.offset);
-        e->text = Lower(t.text.substr(2));
+        e->text = AsciiLower(t.text.substr(2));
         return e;
       }
       case TokenKind::kOp:

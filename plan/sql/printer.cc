@@ -28,6 +28,13 @@ bool IsPlainWord(std::string_view s) {
 
 }  // namespace
 
+std::string AsciiLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
 std::string QuoteString(std::string_view text) {
   std::string out = "'";
   for (char c : text) {

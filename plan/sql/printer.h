@@ -20,6 +20,9 @@ std::string ToSql(const Statement& s);
 
 // `name` back-quoted with ` doubled; 'text' quoted with ' and \ escaped.
 std::string QuoteIdent(std::string_view name);
+// `s` with ASCII letters in lower case (names compare so: plan/schema.h
+// NameEquals).
+std::string AsciiLower(std::string_view s);
 std::string QuoteString(std::string_view text);
 
 const char* BinaryOpSql(BinaryOp op);
