@@ -39,9 +39,11 @@
 namespace xp {
 
 // std::mutex as a capability. Lockable, so std::condition_variable_any
-// waits on it (the analysis sees the wait as holding it throughout).
+// waits on it; UniqueLock below gives std::condition_variable its
+// std::unique_lock (the analysis sees a wait as holding it throughout).
 class XP_CAPABILITY("mutex") Mutex {
  public:
+  std::mutex& native() { return m_; }
   void lock() XP_ACQUIRE() { m_.lock(); }
   void unlock() XP_RELEASE() { m_.unlock(); }
   bool try_lock() XP_THREAD_ANNOTATION(try_acquire_capability(true)) {
@@ -61,6 +63,23 @@ class XP_SCOPED_CAPABILITY MutexLock {
 
  private:
   Mutex* mu_;
+};
+
+// A MutexLock that can be released and taken again, and whose
+// std::unique_lock a std::condition_variable waits on (write the wait as
+// a loop over its condition, so the condition reads under the lock).
+class XP_SCOPED_CAPABILITY UniqueLock {
+ public:
+  explicit UniqueLock(Mutex* mu) XP_ACQUIRE(mu) : lock_(mu->native()) {}
+  ~UniqueLock() XP_RELEASE() {}
+  void Lock() XP_ACQUIRE() { lock_.lock(); }
+  void Unlock() XP_RELEASE() { lock_.unlock(); }
+  std::unique_lock<std::mutex>& native() { return lock_; }
+  UniqueLock(const UniqueLock&) = delete;
+  UniqueLock& operator=(const UniqueLock&) = delete;
+
+ private:
+  std::unique_lock<std::mutex> lock_;
 };
 
 }  // namespace xp

@@ -317,7 +317,7 @@ class SqlSession : public exec::StoreSession {
           xa_ = XaPhase::kNone;
           return st;
         }
-        std::lock_guard<std::mutex> lock(store_->prepared_mu_);
+        MutexLock lock(&store_->prepared_mu_);
         savepoints_.clear();
         store_->prepared_[xid] = std::move(txn_);
         xa_ = XaPhase::kNone;
@@ -336,7 +336,7 @@ class SqlSession : public exec::StoreSession {
         if (xa_ != XaPhase::kNone) return XaState(XaPhaseName());
         std::unique_ptr<Transaction> txn;
         {
-          std::lock_guard<std::mutex> lock(store_->prepared_mu_);
+          MutexLock lock(&store_->prepared_mu_);
           auto it = store_->prepared_.find(xid);
           if (it != store_->prepared_.end()) {
             txn = std::move(it->second);
@@ -351,7 +351,7 @@ class SqlSession : public exec::StoreSession {
       case Op::kRecover: {
         std::vector<std::string> all = store_->storage_->Prepared();
         {
-          std::lock_guard<std::mutex> lock(store_->prepared_mu_);
+          MutexLock lock(&store_->prepared_mu_);
           for (const auto& [name, txn] : store_->prepared_) all.push_back(name);
         }
         std::sort(all.begin(), all.end());
@@ -530,7 +530,7 @@ Status SqlStore::AlterTable(plan::TableSchema schema,
 }
 
 Result<uint64_t> SqlStore::NextAuto(const StoredTable& t, bool hidden) {
-  std::lock_guard<std::mutex> lock(counters_mu_);
+  MutexLock lock(&counters_mu_);
   Counters& c = counters_[t.id];
   if (hidden && !c.hidden_loaded) {
     // The last hidden row number in use.
@@ -579,7 +579,7 @@ Result<uint64_t> SqlStore::NextAuto(const StoredTable& t, bool hidden) {
 
 Status SqlStore::SeenAuto(const StoredTable& t, uint64_t used) {
   {
-    std::lock_guard<std::mutex> lock(counters_mu_);
+    MutexLock lock(&counters_mu_);
     Counters& c = counters_[t.id];
     if (c.auto_loaded) {
       if (used < c.next_auto) return Status::OK();
@@ -590,7 +590,7 @@ Status SqlStore::SeenAuto(const StoredTable& t, uint64_t used) {
   // Not loaded yet: loading reads the stored maximum, which after this
   // statement includes `used`; load now so the counter moves past it.
   XP_RETURN_IF_ERROR(NextAuto(t, false).status());
-  std::lock_guard<std::mutex> lock(counters_mu_);
+  MutexLock lock(&counters_mu_);
   Counters& c = counters_[t.id];
   --c.next_auto;  // NextAuto handed one out; take it back
   if (used >= c.next_auto) c.next_auto = used + 1;
@@ -606,7 +606,7 @@ Status SqlStore::SaveAuto(uint64_t table_id, uint64_t next) {
 }
 
 void SqlStore::ForgetCounters(uint64_t id, bool reset) {
-  std::lock_guard<std::mutex> lock(counters_mu_);
+  MutexLock lock(&counters_mu_);
   counters_.erase(id);
   if (reset) (void)storage_->DeleteAutonomous(AutoIncrementKey(id));
 }

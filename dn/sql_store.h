@@ -24,6 +24,7 @@
 #include <mutex>
 #include <string>
 
+#include "codec/thread_annotations.h"
 #include "dn/catalog.h"
 #include "dn/storage/storage.h"
 #include "dn/table.h"
@@ -72,11 +73,13 @@ class SqlStore : public exec::Store {
     bool auto_loaded = false, hidden_loaded = false;
     uint64_t next_auto = 1, next_hidden = 1;
   };
-  std::mutex counters_mu_;
-  std::map<uint64_t, Counters> counters_;  // by table id
+  Mutex counters_mu_;
+  std::map<uint64_t, Counters> counters_
+      XP_GUARDED_BY(counters_mu_);  // by table id
   // Transactions prepared by XA PREPARE in this process, by xid.
-  std::mutex prepared_mu_;
-  std::map<std::string, std::unique_ptr<Transaction>> prepared_;
+  Mutex prepared_mu_;
+  std::map<std::string, std::unique_ptr<Transaction>> prepared_
+      XP_GUARDED_BY(prepared_mu_);
 };
 
 }  // namespace xp::dn

@@ -11,6 +11,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "codec/thread_annotations.h"
 #include "dn/sql_store.h"
 #include "plan/exec/local_engine.h"
 #include "plan/serde.h"
@@ -50,12 +51,12 @@ class DigestCache {
                         what + "'s digest");
         return nullptr;
       }
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       if (map_.size() >= kEntries) map_.clear();
       map_[digest] = owned;
       return owned;
     }
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     auto it = map_.find(digest);
     if (it == map_.end()) {
       reply.Error(ER_XP_PLAN_CACHE_MISS,
@@ -67,8 +68,9 @@ class DigestCache {
   }
 
  private:
-  std::mutex mu_;
-  std::unordered_map<std::string, std::shared_ptr<const T>> map_;
+  Mutex mu_;
+  std::unordered_map<std::string, std::shared_ptr<const T>> map_
+      XP_GUARDED_BY(mu_);
 };
 
 // Also EXEC_PLAN_READ (docs/PROTOCOL.md §9.4): a plan, validated and run

@@ -19,7 +19,7 @@ if [ ! -f build-fuzz/build.ninja ]; then
     -DXP_FUZZ=ON -DXP_BUILD_TESTS=OFF -DXP_BUILD_BENCH=OFF -DXP_BUILD_TOOLS=OFF . >/dev/null
 fi
 cmake --build build-fuzz -j2 --target frame_fuzz sql_fuzz engine_fuzz plan_fuzz mysql_fuzz \
-  xp_cn_cluster xp_cn_mysql
+  xp_xprotocol xp_dn_sql xp_dn_x xp_cn_cluster xp_cn_mysql
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # Runs one fuzz target on a copy of its seeds; prints the last two lines on

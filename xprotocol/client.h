@@ -139,7 +139,8 @@ class Client {
 
   ClientOptions options_;
   std::unique_ptr<Io> io_;
-  std::mutex send_mu_;  // one writer on the socket at a time
+  // One writer on the socket at a time (it guards the socket, no member).
+  std::mutex send_mu_;
   frame::Framing framing_ = frame::Framing::kPlain;
   bool compression_ = false;
   bool broken_ = false;

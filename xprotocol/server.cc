@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "codec/lz4.h"
+#include "codec/thread_annotations.h"
 #include "xprotocol/errors.h"
 #include "xprotocol/messages.h"
 #include "xprotocol/proto/mysqlx_connection.pb.h"
@@ -80,10 +81,10 @@ struct BackgroundTask {
   bool failed = false;
 
   std::atomic<bool> cancelled{false};
-  std::mutex mu;  // guards credit
+  Mutex mu;
   std::condition_variable cv;
   const bool limited;
-  uint64_t credit;
+  uint64_t credit XP_GUARDED_BY(mu);
 };
 
 class Connection : public std::enable_shared_from_this<Connection> {
@@ -186,6 +187,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // not written yet. Workers wait on bp_cv_ while it is over the limit.
   size_t task_bytes_in_out_ = 0;      // strand only
   size_t task_bytes_in_sending_ = 0;  // strand only
+  // Guards no member (dead_ and unsent_task_bytes_ are atomics): it orders
+  // their changes with bp_cv_'s waits.
   std::mutex bp_mu_;
   std::condition_variable bp_cv_;
   std::atomic<size_t> unsent_task_bytes_{0};
@@ -205,7 +208,7 @@ struct Server::Impl {
 
   void DoAccept();
   void Remove(Connection* c) {
-    std::lock_guard<std::mutex> l(mu);
+    MutexLock l(&mu);
     conns.erase(c);
     current.store(conns.size());
   }
@@ -226,8 +229,9 @@ struct Server::Impl {
   uint16_t port = 0;
   bool running = false;
 
-  std::mutex mu;
-  std::unordered_map<Connection*, std::shared_ptr<Connection>> conns;
+  Mutex mu;
+  std::unordered_map<Connection*, std::shared_ptr<Connection>> conns
+      XP_GUARDED_BY(mu);
 
   std::atomic<uint64_t> next_client_id{1};
   std::atomic<uint64_t> accepted{0}, rejected{0}, current{0}, frames{0},
@@ -237,13 +241,13 @@ struct Server::Impl {
   void Submit(std::shared_ptr<BackgroundTask> t);
   void WorkerLoop();
   void StopWorkers();
-  std::mutex pool_mu;
+  Mutex pool_mu;
   std::condition_variable pool_cv;
-  std::deque<std::shared_ptr<BackgroundTask>> pool_queue;
-  std::unordered_set<BackgroundTask*> pool_active;
-  std::vector<std::thread> workers;
-  size_t idle_workers = 0;
-  bool pool_stopping = false;
+  std::deque<std::shared_ptr<BackgroundTask>> pool_queue XP_GUARDED_BY(pool_mu);
+  std::unordered_set<BackgroundTask*> pool_active XP_GUARDED_BY(pool_mu);
+  std::vector<std::thread> workers XP_GUARDED_BY(pool_mu);
+  size_t idle_workers XP_GUARDED_BY(pool_mu) = 0;
+  bool pool_stopping XP_GUARDED_BY(pool_mu) = false;
 };
 
 // ---------------------------------------------------------------- Reply
@@ -308,16 +312,16 @@ void Reply::MaybeFlush() {
   BackgroundTask& t = *task_;
   if (t.out.size() >= kHandoffBytes) conn_->Handoff(t, /*wait=*/true);
   if (!t.limited || finished_ || t.cancelled.load()) return;
-  std::unique_lock<std::mutex> lock(t.mu);
+  UniqueLock lock(&t.mu);
   if (t.sent + t.out.size() < t.credit) return;
-  lock.unlock();
+  lock.Unlock();
   // Out of credit: say so and wait for more (or a kill).
   Xp::Session::TokenDone done;
   done.set_bytes_sent(t.sent + t.out.size());
   Send(ServerMsg::TOKEN_DONE, done);
   conn_->Handoff(t, /*wait=*/false);
-  lock.lock();
-  t.cv.wait(lock, [&t] { return t.credit > t.sent || t.cancelled.load(); });
+  lock.Lock();
+  while (t.credit <= t.sent && !t.cancelled.load()) t.cv.wait(lock.native());
 }
 
 void Reply::Background(uint64_t credit_bytes,
@@ -580,7 +584,7 @@ void Connection::Finish(const std::shared_ptr<BackgroundTask>& t) {
 
 void Connection::Cancel(BackgroundTask& t) {
   {
-    std::lock_guard<std::mutex> lock(t.mu);
+    MutexLock lock(&t.mu);
     t.cancelled = true;
   }
   t.cv.notify_all();
@@ -638,16 +642,16 @@ void Connection::HandleTokenOffer(uint64_t sid, std::string_view payload) {
   if (!task) return;  // nothing running: ignored
   BackgroundTask& t = *task;
   {
-    std::lock_guard<std::mutex> lock(t.mu);
+    MutexLock lock(&t.mu);
     t.credit += offer.bytes();
   }
   t.cv.notify_all();
 }
 
 void Server::Impl::Submit(std::shared_ptr<BackgroundTask> t) {
-  std::unique_lock<std::mutex> lock(pool_mu);
+  UniqueLock lock(&pool_mu);
   if (pool_stopping) {
-    lock.unlock();
+    lock.Unlock();
     {
       Reply reply(t);
       reply.Error(ER_SERVER_SHUTDOWN, "Server shutdown in progress");
@@ -666,17 +670,17 @@ void Server::Impl::Submit(std::shared_ptr<BackgroundTask> t) {
 }
 
 void Server::Impl::WorkerLoop() {
-  std::unique_lock<std::mutex> lock(pool_mu);
+  UniqueLock lock(&pool_mu);
   for (;;) {
     ++idle_workers;
-    pool_cv.wait(lock, [this] { return pool_stopping || !pool_queue.empty(); });
+    while (!pool_stopping && pool_queue.empty()) pool_cv.wait(lock.native());
     --idle_workers;
     if (pool_queue.empty()) return;  // stopping
     std::shared_ptr<BackgroundTask> t = std::move(pool_queue.front());
     pool_queue.pop_front();
     pool_active.insert(t.get());
     if (pool_stopping) Connection::Cancel(*t);
-    lock.unlock();
+    lock.Unlock();
     {
       Reply reply(t);
       t->work(reply);
@@ -688,7 +692,7 @@ void Server::Impl::WorkerLoop() {
     }
     t->work = nullptr;
     t->conn->Finish(t);
-    lock.lock();
+    lock.Lock();
     pool_active.erase(t.get());
   }
 }
@@ -696,7 +700,7 @@ void Server::Impl::WorkerLoop() {
 void Server::Impl::StopWorkers() {
   std::vector<std::thread> threads;
   {
-    std::lock_guard<std::mutex> lock(pool_mu);
+    MutexLock lock(&pool_mu);
     pool_stopping = true;
     for (BackgroundTask* t : pool_active) Connection::Cancel(*t);
     for (auto& t : pool_queue) Connection::Cancel(*t);
@@ -1271,7 +1275,7 @@ void Server::Impl::DoAccept() {
         if (!ec) {
           std::shared_ptr<Connection> conn;
           {
-            std::lock_guard<std::mutex> l(mu);
+            MutexLock l(&mu);
             if (conns.size() < opts.max_connections) {
               conn = std::make_shared<Connection>(this, std::move(socket),
                                                   next_client_id++);
@@ -1350,7 +1354,7 @@ void Server::Stop() {
     s.acceptor->close(ec);
   });
   {
-    std::lock_guard<std::mutex> l(s.mu);
+    MutexLock l(&s.mu);
     for (auto& [_, c] : s.conns) {
       asio::post(c->executor(), [c = c] { c->CloseNow(); });
     }
@@ -1359,7 +1363,7 @@ void Server::Stop() {
   for (auto& io : s.ios) io->stop();
   for (auto& t : s.threads) t.join();
   s.threads.clear();
-  std::lock_guard<std::mutex> l(s.mu);
+  MutexLock l(&s.mu);
   s.conns.clear();
 }
 
