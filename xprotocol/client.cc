@@ -13,6 +13,7 @@
 #include "xprotocol/proto/mysqlx_session.pb.h"
 #include "xprotocol/proto/mysqlx_sql.pb.h"
 #include "xprotocol/proto/xprotocol_session.pb.h"
+#include "xprotocol/result_stream.h"
 
 namespace xp {
 
@@ -274,27 +275,31 @@ Status Client::SendExecute(std::string_view sql, const std::vector<Any>& args,
   return Send(ClientMsg::SQL_STMT_EXECUTE, stmt, session_id);
 }
 
-Result<StmtResult> Client::ReadResult(uint64_t session_id) {
-  ResultAssembler assembler;
-  for (;;) {
-    XP_ASSIGN_OR_RETURN(Message m, Read(session_id));
-    if (m.type == ServerMsg::TOKEN_DONE) {
-      Xp::Session::TokenOffer offer;
-      offer.set_bytes(options_.credit_bytes);
-      XP_RETURN_IF_ERROR(Send(ClientMsg::TOKEN_OFFER, offer, session_id));
-      ++tokens_offered_;
-      continue;
-    }
-    switch (assembler.Add(m.type, m.payload)) {
-      case ResultAssembler::Step::kMore:
-        break;
-      case ResultAssembler::Step::kDone:
-        return std::move(assembler.result());
-      case ResultAssembler::Step::kFailed:
-        if (m.type == ServerMsg::ERROR) return ServerFailure(m.payload);
-        return assembler.status();
-    }
+namespace {
+
+// One logical session of a Client as a ResultStream's connection.
+struct SessionConn {
+  Client* client;
+  uint64_t session_id;
+  Result<Message> Read() { return client->Read(session_id); }
+  Status Send(uint8_t type, const google::protobuf::MessageLite& msg) {
+    return client->Send(type, msg, session_id);
   }
+};
+
+}  // namespace
+
+Result<StmtResult> Client::ReadResult(uint64_t session_id) {
+  SessionConn conn{this, session_id};
+  ResultStream<SessionConn> stream(&conn, options_.credit_bytes);
+  ServerError error;
+  Result<StmtResult> r = ReadWholeResult(&stream, &error);
+  tokens_offered_ += stream.offers();
+  if (!r.ok() && (error.code != 0 || r.status().IsCorruption())) {
+    last_error_ = error;
+    if (r.status().IsCorruption() || error.fatal) broken_ = true;
+  }
+  return r;
 }
 
 Result<StmtResult> Client::Execute(std::string_view sql,

@@ -76,4 +76,25 @@ class ResultStream {
   uint64_t offers_ = 0;
 };
 
+// Every reply of the request `stream` reads, assembled; an Error reply is
+// Aborted with *error filled (ParseServerError: Corruption when it does
+// not parse).
+template <class Conn>
+Result<StmtResult> ReadWholeResult(ResultStream<Conn>* stream,
+                                   ServerError* error) {
+  ResultAssembler assembler;
+  for (;;) {
+    XP_ASSIGN_OR_RETURN(Message m, stream->Next());
+    switch (assembler.Add(m.type, m.payload)) {
+      case ResultAssembler::Step::kMore:
+        break;
+      case ResultAssembler::Step::kDone:
+        return std::move(assembler.result());
+      case ResultAssembler::Step::kFailed:
+        if (m.type != ServerMsg::ERROR) return assembler.status();
+        return ParseServerError(m.payload, error);
+    }
+  }
+}
+
 }  // namespace xp

@@ -24,6 +24,7 @@
 #include "xprotocol/proto/mysqlx_notice.pb.h"
 #include "xprotocol/proto/mysqlx_sql.pb.h"
 #include "xprotocol/proto/xprotocol_session.pb.h"
+#include "xprotocol/result_stream.h"
 #include "xprotocol/values.h"
 
 namespace xp::cn {
@@ -254,25 +255,8 @@ class FakeDnLink : public DnLink {
     return Send(ClientMsg::SQL_STMT_EXECUTE, req);
   }
   Result<StmtResult> ReadResult() override {
-    ResultAssembler assembler;
-    for (;;) {
-      XP_ASSIGN_OR_RETURN(Message m, Read());
-      if (m.type == ServerMsg::TOKEN_DONE) {
-        Xp::Session::TokenOffer offer;
-        offer.set_bytes(1u << 20);
-        XP_RETURN_IF_ERROR(Send(ClientMsg::TOKEN_OFFER, offer));
-        continue;
-      }
-      switch (assembler.Add(m.type, m.payload)) {
-        case ResultAssembler::Step::kMore:
-          break;
-        case ResultAssembler::Step::kDone:
-          return std::move(assembler.result());
-        case ResultAssembler::Step::kFailed:
-          if (m.type != ServerMsg::ERROR) return assembler.status();
-          return ParseServerError(m.payload, &last_error_);
-      }
-    }
+    ResultStream<FakeDnLink> stream(this, 1u << 20);
+    return ReadWholeResult(&stream, &last_error_);
   }
   Result<StmtResult> Execute(std::string_view sql) override {
     XP_RETURN_IF_ERROR(SendExecute(sql));
