@@ -14,7 +14,6 @@
 #include "plan/serde.h"
 #include "plan/sql/parser.h"
 #include "plan/types/temporal.h"
-#include "xprotocol/errors.h"
 #include "xprotocol/messages.h"
 #include "xprotocol/proto/mysqlx_notice.pb.h"
 #include "xprotocol/proto/mysqlx_sql.pb.h"

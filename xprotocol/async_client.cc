@@ -2,7 +2,7 @@
 
 #include <boost/asio.hpp>
 
-#include "xprotocol/errors.h"
+#include "codec/sql_errors.h"
 #include "xprotocol/proto/mysqlx_session.pb.h"
 #include "xprotocol/proto/mysqlx_sql.pb.h"
 #include "xprotocol/proto/xprotocol_session.pb.h"
@@ -77,7 +77,7 @@ void AsyncClient::Connect(Done done) {
                     }
                     self->Authenticate("MYSQL41", [self, done](Status st) {
                       if (st.ok() || self->failed_ ||
-                          self->last_error_.code != err::kAccessDenied) {
+                          self->last_error_.code != ER_ACCESS_DENIED_ERROR) {
                         return done(st);
                       }
                       self->Authenticate("SHA256_MEMORY", done);

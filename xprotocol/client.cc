@@ -8,7 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "xprotocol/errors.h"
+#include "codec/sql_errors.h"
 #include "xprotocol/messages.h"
 #include "xprotocol/proto/mysqlx_session.pb.h"
 #include "xprotocol/proto/mysqlx_sql.pb.h"
@@ -74,7 +74,7 @@ Status Client::Open() {
       return Authenticate("SHA256_MEMORY");
     case ClientOptions::Auth::kAuto: {
       Status st = Authenticate("MYSQL41");
-      if (st.ok() || last_error_.code != err::kAccessDenied || broken_)
+      if (st.ok() || last_error_.code != ER_ACCESS_DENIED_ERROR || broken_)
         return st;
       return Authenticate("SHA256_MEMORY");
     }

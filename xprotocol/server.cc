@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "codec/lz4.h"
+#include "codec/sql_errors.h"
 #include "codec/thread_annotations.h"
-#include "xprotocol/errors.h"
 #include "xprotocol/messages.h"
 #include "xprotocol/proto/mysqlx_connection.pb.h"
 #include "xprotocol/proto/mysqlx_expect.pb.h"
@@ -294,7 +294,7 @@ void Reply::Error(uint32_t code, std::string_view sql_state,
 }
 
 void Reply::Unsupported(uint8_t type) {
-  Error(err::kUnknownCom, "08S01",
+  Error(ER_UNKNOWN_COM_ERROR, "08S01",
         "Unexpected message received: " +
             MessageTypeName(Direction::kClientToServer, type) +
             " is not supported here");
@@ -418,14 +418,14 @@ void Connection::OnTimeout() {
     return;
   }
   if (state_ != State::kReady) {
-    Fatal(err::kNetReadInterrupted, "08S01",
+    Fatal(ER_NET_READ_INTERRUPTED, "08S01",
           "Timed out waiting for authentication");
   } else if (!in_.empty()) {
-    Fatal(err::kNetReadInterrupted, "08S01",
+    Fatal(ER_NET_READ_INTERRUPTED, "08S01",
           "Timed out reading a frame: " + std::to_string(in_.size()) +
               " bytes of an incomplete frame received");
   } else {
-    Fatal(err::kIdleTimeout, "HY000",
+    Fatal(ER_CLIENT_INTERACTION_TIMEOUT, "HY000",
           "The client was disconnected by the server because of inactivity");
   }
   FlushSync();
@@ -740,7 +740,7 @@ bool Connection::Decode(std::string_view payload, M* m, uint64_t sid) {
   if (ParseMessage(payload, m)) {
     return true;
   }
-  Fatal(err::kXBadMessage, "HY000",
+  Fatal(ER_X_BAD_MESSAGE, "HY000",
         "Invalid message: cannot parse " + m->GetTypeName() +
             " (missing required field or malformed protobuf)");
   return false;
@@ -760,10 +760,10 @@ void Connection::ProcessInput() {
     if (outcome == FrameParser::Outcome::kNeedMore) break;
     if (outcome == FrameParser::Outcome::kCorrupt) {
       if (parser_.oversized()) {
-        Fatal(err::kNetPacketTooLarge, "08S01",
+        Fatal(ER_NET_PACKET_TOO_LARGE, "08S01",
               "Got a packet bigger than max_frame_bytes: " + parser_.error());
       } else {
-        Fatal(err::kXBadMessage, "HY000", "Invalid frame: " + parser_.error());
+        Fatal(ER_X_BAD_MESSAGE, "HY000", "Invalid frame: " + parser_.error());
       }
       in_.Clear();
       return;
@@ -793,12 +793,12 @@ void Connection::HandleFrame(uint64_t sid, uint8_t type,
 
 void Connection::HandleCompression(std::string_view payload, bool inner) {
   if (!compression_) {
-    Fatal(err::kXpCompression, "HY000",
+    Fatal(ER_XP_COMPRESSION, "HY000",
           "Compression message received but compression was not negotiated");
     return;
   }
   if (inner) {
-    Fatal(err::kXpCompression, "HY000",
+    Fatal(ER_XP_COMPRESSION, "HY000",
           "Compression message nested inside a Compression message");
     return;
   }
@@ -808,7 +808,7 @@ void Connection::HandleCompression(std::string_view payload, bool inner) {
   Status st =
       lz4::DecompressFrame(c.payload(), server_->opts.max_frame_bytes, &plain);
   if (!st.ok()) {
-    Fatal(err::kXpCompression, "HY000",
+    Fatal(ER_XP_COMPRESSION, "HY000",
           "Cannot decompress Compression payload: " + st.ToString());
     return;
   }
@@ -818,7 +818,7 @@ void Connection::HandleCompression(std::string_view payload, bool inner) {
     Frame f;
     auto outcome = inner_parser.Parse(rest, &f);
     if (outcome != FrameParser::Outcome::kFrame) {
-      Fatal(err::kXpCompression, "HY000",
+      Fatal(ER_XP_COMPRESSION, "HY000",
             "Compression payload does not hold whole frames" +
                 (inner_parser.error().empty() ? std::string()
                                               : ": " + inner_parser.error()));
@@ -1003,9 +1003,9 @@ void Connection::HandleAuthContinue(std::string_view payload) {
                                "'@'localhost' (using password: " +
                                (data.response.empty() ? "NO" : "YES") + ")";
     if (fatal) {
-      reply.FatalError(err::kAccessDenied, denied);
+      reply.FatalError(ER_ACCESS_DENIED_ERROR, denied);
     } else {
-      reply.Error(err::kAccessDenied, denied);
+      reply.Error(ER_ACCESS_DENIED_ERROR, denied);
     }
     return;
   }
@@ -1242,12 +1242,12 @@ bool Connection::HandleSessKill(uint64_t sid, std::string_view payload,
   auto target = sessions_.find(kill.session_id());
   if (target == sessions_.end()) {
     reply->Error(
-        err::kXpUnknownSession, "HY000",
+        ER_XP_UNKNOWN_SESSION, "HY000",
         "Session " + std::to_string(kill.session_id()) + " does not exist");
     return true;
   }
   if (!query && (kill.session_id() == 0 || kill.session_id() == sid)) {
-    reply->Error(err::kXpUnknownSession, "HY000",
+    reply->Error(ER_XP_UNKNOWN_SESSION, "HY000",
                  "Session 0 and the sending session cannot be killed; close "
                  "them instead");
     return true;
@@ -1291,7 +1291,7 @@ void Server::Impl::DoAccept() {
             Buffer out;
             FrameWriter w(&out);
             WriteMessage(&w, ServerMsg::ERROR,
-                         MakeError(err::kConCount, "08004",
+                         MakeError(ER_CON_COUNT_ERROR, "08004",
                                    "Too many connections", true));
             boost::system::error_code wec;
             asio::write(socket, asio::buffer(out.data(), out.size()), wec);

@@ -9,10 +9,10 @@
 #include <thread>
 
 #include "codec/coding.h"
+#include "codec/sql_errors.h"
 #include "codec/xrow.h"
 #include "xprotocol/async_client.h"
 #include "xprotocol/client.h"
-#include "xprotocol/errors.h"
 #include "xprotocol/messages.h"
 #include "xprotocol/proto/mysqlx_expect.pb.h"
 #include "xprotocol/proto/mysqlx_resultset.pb.h"
@@ -37,7 +37,7 @@ class EchoDispatcher : public Dispatcher {
     Mysqlx::Sql::StmtExecute stmt;
     if (!stmt.ParseFromArray(payload.data(),
                              static_cast<int>(payload.size()))) {
-      return reply.Error(err::kXBadMessage, "HY000", "bad StmtExecute", true);
+      return reply.Error(ER_X_BAD_MESSAGE, "HY000", "bad StmtExecute", true);
     }
     std::string text = stmt.stmt();
     if (text.rfind("bg ", 0) == 0) {

@@ -5,8 +5,8 @@
 #include <cstdio>
 #include <string>
 
+#include "codec/sql_errors.h"
 #include "codec/xrow.h"
-#include "xprotocol/errors.h"
 #include "xprotocol/messages.h"
 #include "xprotocol/proto/mysqlx_notice.pb.h"
 #include "xprotocol/proto/mysqlx_resultset.pb.h"
