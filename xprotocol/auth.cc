@@ -7,6 +7,7 @@
 #include <cctype>
 
 #include "codec/coding.h"
+#include "codec/sql_errors.h"
 
 namespace xp {
 namespace {
@@ -113,6 +114,39 @@ bool ParseAuthData(std::string_view data, AuthData* out) {
   if (rest.find('\0') != std::string_view::npos) return false;
   out->response = std::string(rest);
   return !out->user.empty();
+}
+
+Result<std::string> AuthExchange::Start(std::string_view mech) {
+  if (mech != "MYSQL41" && mech != "SHA256_MEMORY") {
+    return SqlError(ER_NOT_SUPPORTED_AUTH_MODE,
+                    "Invalid authentication method " + std::string(mech) +
+                        (mech == "PLAIN" ? " (PLAIN needs TLS)" : ""));
+  }
+  mech_ = std::string(mech);
+  nonce_ = MakeNonce();
+  return nonce_;
+}
+
+Result<AuthData> AuthExchange::Continue(std::string_view auth_data,
+                                        bool* fatal) {
+  AuthData data;
+  bool ok = ParseAuthData(auth_data, &data);
+  std::optional<UserRecord> rec;
+  if (ok) rec = users_->Find(data.user);
+  if (ok && rec) {
+    ok = mech_ == "MYSQL41" ? VerifyMysql41(*rec, nonce_, data.response)
+                            : VerifySha256Memory(*rec, nonce_, data.response);
+  } else {
+    ok = false;
+  }
+  nonce_.clear();
+  *fatal = false;
+  if (ok) return data;
+  *fatal = ++failures_ >= max_failures_;
+  return SqlError(ER_ACCESS_DENIED_ERROR,
+                  "Access denied for user '" + data.user +
+                      "'@'localhost' (using password: " +
+                      (data.response.empty() ? "NO" : "YES") + ")");
 }
 
 }  // namespace xp

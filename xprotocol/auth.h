@@ -8,6 +8,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "codec/status.h"
+
 namespace xp {
 
 inline constexpr size_t kAuthNonceBytes = 20;
@@ -67,5 +69,29 @@ struct AuthData {
 };
 // Parses auth data; tolerates one trailing \0. False when malformed.
 bool ParseAuthData(std::string_view data, AuthData* out);
+
+// The server side of one authentication exchange (docs/PROTOCOL.md §4.2):
+// AuthenticateStart names a mechanism and gets a nonce, AuthenticateContinue
+// proves the password against it. Counts failures: the last allowed one is
+// fatal (the connection closes).
+class AuthExchange {
+ public:
+  AuthExchange(const UserStore* users, int max_failures)
+      : users_(users), max_failures_(max_failures) {}
+
+  // The nonce to send in AuthenticateContinue, or 1251 for a mechanism
+  // this server does not offer.
+  Result<std::string> Start(std::string_view mech);
+  // Checks the client's answer to Start()'s nonce: the account (user and
+  // schema) or 1045, with *fatal set when no attempt is left.
+  Result<AuthData> Continue(std::string_view auth_data, bool* fatal);
+
+ private:
+  const UserStore* const users_;
+  const int max_failures_;
+  int failures_ = 0;
+  std::string mech_;
+  std::string nonce_;
+};
 
 }  // namespace xp

@@ -79,5 +79,51 @@ TEST(AuthTest, UserStore) {
   EXPECT_FALSE(s.Find("bob").has_value());
 }
 
+TEST(AuthExchangeTest, ProvesThePasswordAgainstItsOwnNonce) {
+  InMemoryUserStore users;
+  users.Add("alice", "pw");
+  AuthExchange auth(&users, 3);
+  Result<std::string> nonce = auth.Start("MYSQL41");
+  ASSERT_TRUE(nonce.ok());
+  std::string data =
+      std::string("db") + '\0' + "alice" + '\0' + Mysql41Response("pw", *nonce);
+  bool fatal = true;
+  Result<AuthData> ok = auth.Continue(data, &fatal);
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(ok->user, "alice");
+  EXPECT_EQ(ok->schema, "db");
+  EXPECT_FALSE(fatal);
+  // The nonce is used up: the same answer again is refused.
+  Result<AuthData> replay = auth.Continue(data, &fatal);
+  EXPECT_FALSE(replay.ok());
+}
+
+TEST(AuthExchangeTest, RefusesOtherMechanismsAndCountsFailures) {
+  InMemoryUserStore users;
+  users.Add("alice", "pw");
+  AuthExchange auth(&users, 2);
+  Result<std::string> plain = auth.Start("PLAIN");
+  ASSERT_FALSE(plain.ok());
+  EXPECT_EQ(plain.status().sql_code(), 1251u);
+  EXPECT_NE(plain.status().message().find("TLS"), std::string::npos);
+  for (int attempt = 1; attempt <= 2; ++attempt) {
+    Result<std::string> nonce = auth.Start("SHA256_MEMORY");
+    ASSERT_TRUE(nonce.ok());
+    bool fatal = false;
+    Result<AuthData> r =
+        auth.Continue(std::string() + '\0' + "alice" + '\0' +
+                          Sha256MemoryResponse("wrong", *nonce),
+                      &fatal);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().sql_code(), 1045u);
+    EXPECT_EQ(r.status().message(),
+              "Access denied for user 'alice'@'localhost' (using password: "
+              "YES)");
+    EXPECT_EQ(fatal, attempt == 2);
+  }
+  bool fatal = false;
+  EXPECT_FALSE(auth.Continue("no separators", &fatal).ok());
+}
+
 }  // namespace
 }  // namespace xp

@@ -135,6 +135,8 @@ class Reply {
   void FatalError(SqlErrorCode code, std::string_view msg) {
     Error(code, SqlStateOf(code), msg, true);
   }
+  // A Status::SqlError's code, state and message (not fatal).
+  void Error(const Status& st);
   // The standard answer to a message type nobody handles: 1047 ERROR.
   void Unsupported(uint8_t type);
 
