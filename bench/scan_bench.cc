@@ -21,7 +21,7 @@
 #include "bench/bench_data.h"
 #include "codec/xrow.h"
 #include "plan/exec/chunk.h"
-#include "plan/exec/local_engine.h"
+#include "plan/session/sql_session.h"
 #include "xprotocol/client.h"
 #include "xprotocol/messages.h"
 
@@ -225,7 +225,7 @@ int main(int argc, char** argv) {
   Must(cl, "CREATE DATABASE IF NOT EXISTS sb");
   Must(cl, "USE sb");
   // The engine that builds the plans mirrors the tables.
-  xp::exec::LocalEngine mirror;
+  xp::session::SqlSession mirror;
   const std::vector<std::pair<std::string, std::string>> tables = {
       {"lineitem",
        "CREATE TABLE lineitem (orderkey BIGINT PRIMARY KEY, partkey INT NOT "

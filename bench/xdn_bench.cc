@@ -18,8 +18,8 @@
 #include <thread>
 #include <vector>
 
-#include "plan/exec/local_engine.h"
 #include "plan/serde.h"
+#include "plan/session/sql_session.h"
 #include "xprotocol/client.h"
 
 namespace {
@@ -171,7 +171,7 @@ int main(int argc, char** argv) {
 
   // Plan path vs SQL path, one client, DN CPU per query.
   if (a.pid != 0) {
-    xp::exec::LocalEngine mirror;  // plans the query like a CN would
+    xp::session::SqlSession mirror;  // plans the query like a CN would
     (void)mirror.Execute(
         "CREATE TABLE bench (id INT PRIMARY KEY, k INT NOT NULL, "
         "c CHAR(120) NOT NULL, pad CHAR(60) NOT NULL)");

@@ -6,7 +6,7 @@
 namespace xp::cn {
 
 std::string TableEntry(const TableSchema& t, const Placement& p) {
-  std::string text = exec::CreateTableText(t);
+  std::string text = session::CreateTableText(t);
   if (p.implicit) text += kImplicitMarker;
   static const char kHex[] = "0123456789abcdef";
   for (const GlobalIndex& g : p.global) {

@@ -1,6 +1,6 @@
 // The compute node's view of the cluster as an exec::Store (BRIEF §6): the
 // global catalog, table placement, and sessions whose tables live on the
-// data nodes. The SQL engine (plan/exec/local_engine.h) runs over it
+// data nodes. The SQL engine (plan/session/sql_session.h) runs over it
 // unchanged; what differs is where rows come from and go to:
 //
 //  - Catalog: databases and tables with their placement, cached in memory
@@ -44,8 +44,8 @@
 #include "cn/txn/dn_link.h"
 #include "codec/status.h"
 #include "codec/thread_annotations.h"
-#include "plan/exec/store.h"
 #include "plan/schema.h"
+#include "plan/store/store.h"
 
 namespace xp::cn {
 

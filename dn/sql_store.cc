@@ -7,8 +7,8 @@
 #include "codec/key.h"
 #include "codec/sql_errors.h"
 #include "dn/table.h"
-#include "plan/exec/memory_table.h"
 #include "plan/exec/query_context.h"
+#include "plan/store/memory_table.h"
 
 namespace xp::dn {
 
@@ -162,10 +162,10 @@ class SqlTable : public exec::TableStore {
   StoredTable t_;
 };
 
-class SqlSession : public exec::StoreSession {
+class RocksStoreSession : public exec::StoreSession {
  public:
-  explicit SqlSession(SqlStore* store) : store_(store) {}
-  ~SqlSession() override {
+  explicit RocksStoreSession(SqlStore* store) : store_(store) {}
+  ~RocksStoreSession() override {
     if (txn_) (void)txn_->Rollback();
   }
 
@@ -411,7 +411,7 @@ Result<std::unique_ptr<SqlStore>> SqlStore::Open(Storage* storage) {
 SqlStore::~SqlStore() = default;
 
 std::unique_ptr<exec::StoreSession> SqlStore::NewSession() {
-  return std::make_unique<SqlSession>(this);
+  return std::make_unique<RocksStoreSession>(this);
 }
 
 Status SqlStore::CreateDatabase(std::string_view name, bool if_not_exists) {

@@ -1,4 +1,4 @@
-// The data node's exec::Store (plan/exec/store.h) over RocksDB: the SQL
+// The data node's exec::Store (plan/store/store.h) over RocksDB: the SQL
 // engine's catalog, DDL and tables on dn/storage, dn/catalog and dn/table.
 //
 // Sessions: each has at most one storage transaction. Outside BEGIN a
@@ -28,7 +28,7 @@
 #include "dn/catalog.h"
 #include "dn/storage/storage.h"
 #include "dn/table.h"
-#include "plan/exec/store.h"
+#include "plan/store/store.h"
 
 namespace xp::dn {
 
@@ -53,7 +53,7 @@ class SqlStore : public exec::Store {
   const LocalCatalog& local_catalog() const { return *catalog_; }
 
  private:
-  friend class SqlSession;
+  friend class RocksStoreSession;
   friend class SqlTable;
   explicit SqlStore(Storage* storage) : storage_(storage) {}
   // Deletes every key of table `id` and compacts the range.

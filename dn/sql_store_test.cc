@@ -9,13 +9,13 @@
 #include <filesystem>
 #include <thread>
 
-#include "plan/exec/local_engine.h"
+#include "plan/session/sql_session.h"
 
 namespace xp::dn {
 namespace {
 
-using exec::LocalEngine;
-using exec::QueryResult;
+using session::QueryResult;
+using session::SqlSession;
 
 class SqlStoreTest : public ::testing::Test {
  protected:
@@ -46,17 +46,17 @@ class SqlStoreTest : public ::testing::Test {
     store_.reset();
     storage_.reset();
   }
-  std::unique_ptr<LocalEngine> Session() {
-    return std::make_unique<LocalEngine>(store_.get());
+  std::unique_ptr<SqlSession> Session() {
+    return std::make_unique<SqlSession>(store_.get());
   }
   // Runs `sql`, failing the test on error.
-  static QueryResult Ok(LocalEngine& e, const std::string& sql) {
+  static QueryResult Ok(SqlSession& e, const std::string& sql) {
     auto r = e.Execute(sql);
     EXPECT_TRUE(r.ok()) << sql << ": " << r.status().ToString();
     return r.ok() ? *r : QueryResult();
   }
   // The rows of a query, each row's cells joined by ','.
-  static std::vector<std::string> Rows(LocalEngine& e, const std::string& sql) {
+  static std::vector<std::string> Rows(SqlSession& e, const std::string& sql) {
     std::vector<std::string> out;
     for (const auto& row : Ok(e, sql).rows) {
       std::string s;
@@ -66,7 +66,7 @@ class SqlStoreTest : public ::testing::Test {
     }
     return out;
   }
-  static uint32_t Code(LocalEngine& e, const std::string& sql) {
+  static uint32_t Code(SqlSession& e, const std::string& sql) {
     auto r = e.Execute(sql);
     return r.ok() ? 0 : r.status().sql_code();
   }
@@ -173,7 +173,7 @@ TEST_F(SqlStoreTest, DeadlockIs1213AndRollsBackTheTransaction) {
   EXPECT_TRUE((a_code == 1213 && b_code == 0) ||
               (b_code == 1213 && a_code == 0))
       << a_code << " " << b_code;
-  LocalEngine& winner = a_code == 0 ? *a : *b;
+  SqlSession& winner = a_code == 0 ? *a : *b;
   Ok(winner, "COMMIT");
   EXPECT_EQ(Rows(winner, "SELECT v FROM t ORDER BY id"),
             a_code == 0 ? (V{"1", "1"}) : (V{"2", "2"}));

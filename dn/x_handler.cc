@@ -9,9 +9,9 @@
 #include "codec/sql_errors.h"
 #include "codec/xrow.h"
 #include "plan/exec/chunk.h"
-#include "plan/exec/local_engine.h"
 #include "plan/exec/x_result.h"
 #include "plan/serde.h"
+#include "plan/session/sql_session.h"
 #include "plan/sql/parser.h"
 #include "plan/types/temporal.h"
 #include "xprotocol/messages.h"
@@ -29,7 +29,7 @@ using Col = Mysqlx::Resultset::ColumnMetaData;
 // back an open transaction).
 struct EngineData : Session::Data {
   explicit EngineData(SqlStore* store) : engine(store) {}
-  exec::LocalEngine engine;
+  session::SqlSession engine;
 };
 
 // What an ExecPlan / ExecSql request asks of its reply.
@@ -49,7 +49,7 @@ struct RunOptions {
 // Streams a result set as X Protocol messages: Row messages, or one
 // RESULTSET_CHUNK per batch (`chunks`; plan/exec/chunk.h, LZ4 where it
 // pays).
-class XSink : public exec::ResultSink {
+class XSink : public session::ResultSink {
  public:
   explicit XSink(Reply& reply, const RunOptions& opts = {})
       : reply_(reply), chunks_(opts.chunks), compact_(opts.compact) {}
@@ -191,7 +191,7 @@ Any PlanCapability() {
                     {"plan_cache", AnyBool(true)}});
 }
 
-exec::LocalEngine* SqlDispatcher::EngineFor(Session& session, Reply& reply) {
+session::SqlSession* SqlDispatcher::EngineFor(Session& session, Reply& reply) {
   auto& data = session.data();
   if (!data) {
     auto fresh = std::make_unique<EngineData>(store_);
@@ -211,8 +211,8 @@ namespace {
 
 // The reply to a statement or plan that ran (or failed); `stats` and
 // `opts` add execution feedback to FetchDone when asked for.
-void Finish(const Result<exec::QueryResult>& r, const XSink& sink, Reply& reply,
-            const exec::ExecStats* stats = nullptr,
+void Finish(const Result<session::QueryResult>& r, const XSink& sink,
+            Reply& reply, const exec::ExecStats* stats = nullptr,
             const RunOptions* opts = nullptr) {
   if (!r.ok()) {
     const Status& st = r.status();
@@ -407,18 +407,18 @@ void SqlDispatcher::Dispatch(Session& session, uint8_t type,
   bool background = false;
   Result<sql::StmtPtr> p = sql::Parse(stmt.stmt());
   if (p.ok()) {
-    exec::LocalEngine* engine = EngineFor(session, reply);
+    session::SqlSession* engine = EngineFor(session, reply);
     if (engine == nullptr) return;
     background = !RunsInline(**p, engine->current_database());
     parsed = std::make_shared<sql::StmtPtr>(std::move(*p));
   }
   auto run = [this, &session, parsed, text = std::move(*stmt.mutable_stmt()),
               params = std::move(params)](Reply& r) {
-    exec::LocalEngine* engine = EngineFor(session, r);
+    session::SqlSession* engine = EngineFor(session, r);
     if (engine == nullptr) return;
     engine->set_interrupt(r.cancel_flag());
     XSink sink(r);
-    Result<exec::QueryResult> out =
+    Result<session::QueryResult> out =
         parsed ? engine->Execute(std::move(*parsed), params, &sink)
                : engine->Execute(text, params, &sink);
     engine->set_interrupt(nullptr);
@@ -462,10 +462,10 @@ RunOptions OptionsOf(const Req& req) {
 // request's options; the reply may be a background one (kills interrupt
 // the engine).
 template <class Run>
-void RunRequest(exec::LocalEngine* engine, const RunOptions& opts, Reply& reply,
-                Run run) {
+void RunRequest(session::SqlSession* engine, const RunOptions& opts,
+                Reply& reply, Run run) {
   if (opts.begin && !engine->in_transaction()) {
-    const Result<exec::QueryResult> begun = engine->Execute("BEGIN");
+    const Result<session::QueryResult> begun = engine->Execute("BEGIN");
     if (!begun.ok()) {
       XSink none(reply, opts);
       Finish(begun, none, reply);
@@ -482,7 +482,7 @@ void RunRequest(exec::LocalEngine* engine, const RunOptions& opts, Reply& reply,
   engine->set_collect_access_paths(opts.feedback);
   engine->set_read_lock(opts.lock, opts.lock_wait);
   XSink sink(reply, opts);
-  Result<exec::QueryResult> r = run(&sink);
+  Result<session::QueryResult> r = run(&sink);
   engine->set_read_lock(sql::LockMode::kNone, sql::LockWait::kWait);
   engine->set_interrupt(nullptr);
   Finish(r, sink, reply, &engine->last_stats(), &opts);
@@ -518,7 +518,7 @@ void SqlDispatcher::ExecPlan(Session& session, std::string_view payload,
   RunOptions opts = OptionsOf(req);
   auto run = [this, &session, node, params = std::move(params),
               opts = std::move(opts)](Reply& r) {
-    exec::LocalEngine* engine = EngineFor(session, r);
+    session::SqlSession* engine = EngineFor(session, r);
     if (engine == nullptr) return;
     RunRequest(engine, opts, r, [&](XSink* sink) {
       return engine->ExecutePlan(*node, params, sink);
@@ -558,7 +558,7 @@ void SqlDispatcher::ExecSql(Session& session, std::string_view payload,
   reply.Background(req.token(),
                    [this, &session, text, params = std::move(params),
                     opts = std::move(opts)](Reply& r) {
-                     exec::LocalEngine* engine = EngineFor(session, r);
+                     session::SqlSession* engine = EngineFor(session, r);
                      if (engine == nullptr) return;
                      RunRequest(engine, opts, r, [&](XSink* sink) {
                        return engine->Execute(*text, params, sink);

@@ -1,5 +1,5 @@
 // The data node's X Protocol handler: Sql.StmtExecute (namespace "sql")
-// runs through a per-session SQL engine (plan/exec/local_engine.h) over the
+// runs through a per-session SQL engine (plan/session/sql_session.h) over the
 // node's RocksDB store, and results go back as ColumnMetaData + Row messages
 // encoded in place from the executor's batches, with LOCAL notices for rows
 // affected and the last insert id (docs/PROTOCOL.md §8).
@@ -13,8 +13,8 @@
 
 #include "codec/thread_annotations.h"
 #include "dn/sql_store.h"
-#include "plan/exec/local_engine.h"
 #include "plan/serde.h"
+#include "plan/session/sql_session.h"
 #include "plan/types/data_type.h"
 #include "xprotocol/proto/mysqlx_resultset.pb.h"
 #include "xprotocol/proto/xprotocol_plan.pb.h"
@@ -92,7 +92,7 @@ class SqlDispatcher : public Dispatcher {
   void ExecSql(Session& session, std::string_view payload, Reply& reply);
   // The session's engine, made at its first request; null after answering
   // an error (an unknown default schema).
-  exec::LocalEngine* EngineFor(Session& session, Reply& reply);
+  session::SqlSession* EngineFor(Session& session, Reply& reply);
   // A SELECT the connection's thread may answer itself (at most one row
   // by a primary or unique key, or no table).
   bool IsPointSelect(const sql::Statement& stmt, const std::string& database);

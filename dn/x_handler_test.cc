@@ -15,8 +15,8 @@
 
 #include "codec/xrow.h"
 #include "plan/exec/chunk.h"
-#include "plan/exec/local_engine.h"
 #include "plan/serde.h"
+#include "plan/session/sql_session.h"
 #include "xprotocol/client.h"
 #include "xprotocol/messages.h"
 #include "xprotocol/proto/xprotocol_session.pb.h"
@@ -91,7 +91,7 @@ class XHandlerTest : public ::testing::Test {
 
   // The optimized plan of `select` as the data node receives it.
   Xp::Plan::Node PlanOf(const std::string& select) {
-    exec::LocalEngine engine(store_.get());
+    session::SqlSession engine(store_.get());
     auto bytes = engine.PlanBytes(select);
     EXPECT_TRUE(bytes.ok()) << bytes.status().ToString();
     Xp::Plan::Node n;

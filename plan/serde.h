@@ -26,12 +26,9 @@ namespace xp::plan {
 
 inline constexpr uint32_t kPlanFormatVersion = 1;
 
-// Errors of the plan path (SQLSTATE HY000).
-inline constexpr SqlErrorCode kErrBadPlan = ER_XP_BAD_PLAN;  // fails validation
-inline constexpr SqlErrorCode kErrStaleSchema =
-    ER_XP_STALE_SCHEMA;  // a table's version moved
-inline constexpr SqlErrorCode kErrPlanCacheMiss =
-    ER_XP_PLAN_CACHE_MISS;  // digest-only, unknown
+// Errors of the plan path (codec/sql_errors.h): ER_XP_BAD_PLAN (fails
+// validation), ER_XP_STALE_SCHEMA (a table's version moved),
+// ER_XP_PLAN_CACHE_MISS (digest-only, unknown).
 
 struct PlanLimits {
   size_t max_depth = 64;       // nodes and expressions, nested
@@ -49,10 +46,10 @@ Result<std::string> Serialize(const LogicalNode& node);
 std::string CanonicalBytes(const Xp::Plan::Node& node);
 
 // Decodes and validates. Tables resolve in `catalog` (1146 when missing,
-// kErrStaleSchema when TableRef.version differs from the catalog's); a
+// ER_XP_STALE_SCHEMA when TableRef.version differs from the catalog's); a
 // CONST with `param` takes params[param] (converted to the expression's
 // type), so one plan serves many executions. Anything else wrong is
-// kErrBadPlan with what and where ("node 3 (Filter): column 7 of 5").
+// ER_XP_BAD_PLAN with what and where ("node 3 (Filter): column 7 of 5").
 Result<LogicalNodePtr> FromProto(const Xp::Plan::Node& in,
                                  const Catalog& catalog,
                                  const std::vector<Value>& params = {},

@@ -89,7 +89,7 @@ TEST_F(SerdeTest, ParametersFillConstants) {
   auto r = FromProto(p, catalog_, {Value(std::string("42"))});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_NE(Explain(**r).find("42"), std::string::npos) << Explain(**r);
-  EXPECT_EQ(Code(p), kErrBadPlan);  // parameter 0 of 0
+  EXPECT_EQ(Code(p), ER_XP_BAD_PLAN);  // parameter 0 of 0
 
   // A Get key as a parameter (one plan for every point lookup).
   P::Node* scan = p.mutable_children(0)->mutable_children(0);
@@ -100,7 +100,7 @@ TEST_F(SerdeTest, ParametersFillConstants) {
   ASSERT_TRUE(get.ok()) << get.status().ToString();
   EXPECT_NE(Explain(**get).find("keys=(7)"), std::string::npos)
       << Explain(**get);
-  EXPECT_EQ(Code(p, {Value(std::string("not a number"))}), kErrBadPlan);
+  EXPECT_EQ(Code(p, {Value(std::string("not a number"))}), ER_XP_BAD_PLAN);
 }
 
 TEST_F(SerdeTest, RefusesBadPlans) {
@@ -108,24 +108,24 @@ TEST_F(SerdeTest, RefusesBadPlans) {
   {
     P::Node p = good;  // column out of range
     p.mutable_exprs(0)->set_column(9);
-    EXPECT_EQ(Code(p), kErrBadPlan);
+    EXPECT_EQ(Code(p), ER_XP_BAD_PLAN);
   }
   {
     P::Node p = good;  // column of the wrong type
     p.mutable_exprs(0)->mutable_type()->set_id(
         static_cast<uint32_t>(TypeId::kInt));
-    EXPECT_EQ(Code(p), kErrBadPlan);
+    EXPECT_EQ(Code(p), ER_XP_BAD_PLAN);
   }
   {
     P::Node p = good;  // a call typed unlike the binder's rules
     p.mutable_exprs(1)->mutable_type()->set_id(
         static_cast<uint32_t>(TypeId::kString));
-    EXPECT_EQ(Code(p), kErrBadPlan);
+    EXPECT_EQ(Code(p), ER_XP_BAD_PLAN);
   }
   {
     P::Node p = good;  // wrong arity
     p.mutable_exprs(1)->mutable_args()->RemoveLast();
-    EXPECT_EQ(Code(p), kErrBadPlan);
+    EXPECT_EQ(Code(p), ER_XP_BAD_PLAN);
   }
   {
     P::Node p = good;  // UPPER of a number
@@ -138,24 +138,24 @@ TEST_F(SerdeTest, RefusesBadPlans) {
     e->set_func(static_cast<uint32_t>(Func::kUpper));
     e->mutable_type()->set_id(static_cast<uint32_t>(TypeId::kString));
     *e->add_args() = arg;
-    EXPECT_EQ(Code(p), kErrBadPlan);
+    EXPECT_EQ(Code(p), ER_XP_BAD_PLAN);
   }
   {
     P::Node p = good;  // unknown operator kind
     p.set_kind(99);
-    EXPECT_EQ(Code(p), kErrBadPlan);
+    EXPECT_EQ(Code(p), ER_XP_BAD_PLAN);
   }
   {
     P::Node p = good;  // a Project without its input
     p.clear_children();
-    EXPECT_EQ(Code(p), kErrBadPlan);
+    EXPECT_EQ(Code(p), ER_XP_BAD_PLAN);
   }
   {
     P::Node p = good;  // a constant that is not of its type
     P::Expr* c = p.mutable_children(0)->mutable_predicate()->mutable_args(1);
     c->mutable_value()->clear_i();
     c->mutable_value()->set_s("x");
-    EXPECT_EQ(Code(p), kErrBadPlan);
+    EXPECT_EQ(Code(p), ER_XP_BAD_PLAN);
   }
   {
     P::Node p = good;  // a missing table
@@ -167,12 +167,12 @@ TEST_F(SerdeTest, RefusesBadPlans) {
     P::Node p = good;  // a table that changed since the plan was built
     p.mutable_children(0)->mutable_children(0)->mutable_table()->set_version(
         t_->version + 1);
-    EXPECT_EQ(Code(p), kErrStaleSchema);
+    EXPECT_EQ(Code(p), ER_XP_STALE_SCHEMA);
   }
   {
     P::Node p = good;  // declared output types that are not the operator's
     p.mutable_types(0)->set_id(static_cast<uint32_t>(TypeId::kDouble));
-    EXPECT_EQ(Code(p), kErrBadPlan);
+    EXPECT_EQ(Code(p), ER_XP_BAD_PLAN);
   }
   {
     P::Node p = good;  // a key wider than its index
@@ -183,7 +183,7 @@ TEST_F(SerdeTest, RefusesBadPlans) {
     k->add_values()->set_i(1);
     EXPECT_EQ(Code(p), 0u);
     k->add_values()->set_i(2);
-    EXPECT_EQ(Code(p), kErrBadPlan);
+    EXPECT_EQ(Code(p), ER_XP_BAD_PLAN);
   }
   // Too deep: NOT(NOT(...)) 100 times.
   {
@@ -197,12 +197,12 @@ TEST_F(SerdeTest, RefusesBadPlans) {
       e->mutable_type()->set_int_bytes(1);
       *e->add_args() = inner;
     }
-    EXPECT_EQ(Code(p), kErrBadPlan);
+    EXPECT_EQ(Code(p), ER_XP_BAD_PLAN);
   }
   // Not a plan at all.
   auto junk = Deserialize(std::string("\xff\xff\xff", 3), catalog_);
   ASSERT_FALSE(junk.ok());
-  EXPECT_EQ(junk.status().sql_code(), kErrBadPlan);
+  EXPECT_EQ(junk.status().sql_code(), ER_XP_BAD_PLAN);
 }
 
 }  // namespace

@@ -14,7 +14,7 @@ run() {
       -DXP_BUILD_BENCH=OFF . >/dev/null
   fi
   cmake --build "$dir" -j2 --target codec_test xprotocol_test plan_sql_test plan_types_test \
-    plan_exec_test plan_test "$@"
+    plan_exec_test plan_store_test plan_session_test plan_test "$@"
   local log
   log=$(mktemp)
   if ! ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \

@@ -264,10 +264,11 @@ Status ClusterStore::CreateGlobal(const TableSchema& t, const GlobalIndex& g) {
                "DROP TABLE IF EXISTS " + db + QuoteIdent(g.name[made]))
              .status();
     if (st.ok())
-      st = Admin(g.dn[made],
-                 "CREATE TABLE " + db +
-                     exec::CreateTableText(e, g.name[made], false).substr(13))
-               .status();
+      st =
+          Admin(g.dn[made],
+                "CREATE TABLE " + db +
+                    session::CreateTableText(e, g.name[made], false).substr(13))
+              .status();
   }
   if (!st.ok()) DropGlobal(t.database, g);
   return st;
@@ -379,9 +380,10 @@ Status ClusterStore::CreateTable(TableSchema schema, bool if_not_exists) {
         QuoteIdent(t->database) + "." + QuoteIdent(p.name[made]);
     st = Admin(p.dn[made], "DROP TABLE IF EXISTS " + phys).status();
     if (st.ok())
-      st = Admin(p.dn[made],
-                 "CREATE TABLE " + QuoteIdent(t->database) + "." +
-                     exec::CreateTableText(*t, p.name[made], false).substr(13))
+      st = Admin(
+               p.dn[made],
+               "CREATE TABLE " + QuoteIdent(t->database) + "." +
+                   session::CreateTableText(*t, p.name[made], false).substr(13))
                .status();
     if (!st.ok()) break;
   }
@@ -579,8 +581,9 @@ Status ClusterStore::PlaceSingle(TableSchema schema, const Placement& from,
   const std::string phys = db + QuoteIdent(p.name[0]);
   XP_RETURN_IF_ERROR(Admin(0, "DROP TABLE IF EXISTS " + phys).status());
   XP_RETURN_IF_ERROR(
-      Admin(0, "CREATE TABLE " + db +
-                   exec::CreateTableText(schema, p.name[0], false).substr(13))
+      Admin(0,
+            "CREATE TABLE " + db +
+                session::CreateTableText(schema, p.name[0], false).substr(13))
           .status());
   // Logged before the partitions go: a failure after leaves garbage
   // partitions the catalog no longer names, never a table without data.

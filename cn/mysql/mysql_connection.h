@@ -60,7 +60,7 @@ struct Prepared {
   std::vector<DataType> types;
 };
 
-class MysqlServer::Connection : public exec::ResultSink {
+class MysqlServer::Connection : public session::ResultSink {
  public:
   Connection(MysqlServer* server, int fd, uint32_t id)
       : server_(server), fd_(fd), id_(id) {
@@ -103,7 +103,7 @@ class MysqlServer::Connection : public exec::ResultSink {
     return p;
   }
 
-  // exec::ResultSink: a SELECT's rows stream straight into packets.
+  // session::ResultSink: a SELECT's rows stream straight into packets.
   Status Columns(const std::vector<std::string>& names,
                  const std::vector<DataType>& types) override;
   Status Rows(const exec::Batch& batch, size_t visible) override;
@@ -140,7 +140,7 @@ class MysqlServer::Connection : public exec::ResultSink {
   // PROCESSLIST, KILL: this server knows the connections) or run.
   void RunText(std::string_view sql);
   // A result of text columns made here (SHOW PROCESSLIST).
-  void WriteTextResult(const exec::QueryResult& r);
+  void WriteTextResult(const session::QueryResult& r);
   bool Intercept(const sql::Statement& stmt);
   uint16_t Status16() const {
     uint16_t s = 0;
@@ -182,7 +182,7 @@ class MysqlServer::Connection : public exec::ResultSink {
   size_t packet_start_ = 0;
   std::string in_;  // bytes read from the socket, from in_pos_ on unused
   size_t in_pos_ = 0;
-  std::unique_ptr<exec::LocalEngine> engine_;
+  std::unique_ptr<session::SqlSession> engine_;
   bool autocommit_ = true;
   // engine_ (written under it; read by other threads only under it) and
   // the processlist fields.

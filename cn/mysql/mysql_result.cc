@@ -255,7 +255,7 @@ Status MysqlServer::Connection::Rows(const exec::Batch& batch, size_t visible) {
   return closing_ ? Status::Aborted("connection closed") : Status::OK();
 }
 
-void MysqlServer::Connection::WriteTextResult(const exec::QueryResult& r) {
+void MysqlServer::Connection::WriteTextResult(const session::QueryResult& r) {
   BeginPacket();
   PutLenenc(&out_, r.names.size());
   EndPacket();

@@ -268,7 +268,7 @@ bool MysqlServer::Connection::Handshake() {
     Flush();
     return false;
   }
-  auto engine = std::make_unique<exec::LocalEngine>(server_->store_);
+  auto engine = std::make_unique<session::SqlSession>(server_->store_);
   if (server_->options_.memory_budget != 0)
     engine->set_memory_budget(server_->options_.memory_budget);
   engine->set_connection(id_, std::string(user));
@@ -439,7 +439,7 @@ bool MysqlServer::Connection::Intercept(const sql::Statement& stmt) {
   if (stmt.kind == sql::StmtKind::kShow &&
       static_cast<const sql::ShowStatement&>(stmt).what ==
           sql::ShowStatement::What::kProcesslist) {
-    exec::QueryResult r;
+    session::QueryResult r;
     r.names = {"Id", "User", "Host", "db", "Command", "Time", "State", "Info"};
     for (const ProcessInfo& p : server_->ProcessList()) {
       std::optional<std::string> info;
@@ -516,7 +516,8 @@ void MysqlServer::Connection::RunStatement(
     sql::StmtPtr stmt, const std::vector<plan::Value>& params, bool binary) {
   binary_ = binary;
   columns_sent_ = false;
-  Result<exec::QueryResult> r = engine_->Execute(std::move(stmt), params, this);
+  Result<session::QueryResult> r =
+      engine_->Execute(std::move(stmt), params, this);
   if (!r.ok()) {
     // After rows were sent the ERR packet ends the result set.
     WriteError(r.status());
@@ -534,7 +535,7 @@ void MysqlServer::Connection::RunStatement(
 
 void MysqlServer::Connection::FieldList(std::string_view table) {
   // The name is the client's bytes: quoted by the printer, never pasted.
-  Result<exec::QueryResult> r =
+  Result<session::QueryResult> r =
       engine_->Execute("SELECT * FROM " + sql::QuoteIdent(table) + " LIMIT 0");
   if (!r.ok()) {
     WriteError(r.status());
@@ -551,7 +552,7 @@ void MysqlServer::Connection::FieldList(std::string_view table) {
 }
 
 void MysqlServer::Connection::Prepare(std::string_view sql) {
-  Result<exec::StatementShape> shape = engine_->Describe(sql);
+  Result<session::StatementShape> shape = engine_->Describe(sql);
   if (!shape.ok()) {
     WriteError(shape.status());
     return;

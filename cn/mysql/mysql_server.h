@@ -2,7 +2,7 @@
 // mysql_native_password, text and binary (prepared statement) protocols,
 // OK / ERR packets with MySQL codes and SQLSTATEs, CLIENT_DEPRECATE_EOF,
 // SHOW PROCESSLIST and KILL. Every client connection gets a thread and an
-// exec::LocalEngine over the Store given (the cluster store in xcn, an
+// session::SqlSession over the Store given (the cluster store in xcn, an
 // in-memory one in tests), so SQL semantics are the engine's.
 //
 // Bad input: packets are bounded (max_packet_bytes, error 1153 then close),
@@ -24,8 +24,8 @@
 
 #include "codec/status.h"
 #include "codec/thread_annotations.h"
-#include "plan/exec/local_engine.h"
-#include "plan/exec/store.h"
+#include "plan/session/sql_session.h"
+#include "plan/store/store.h"
 #include "xprotocol/auth.h"
 
 namespace xp::cn {
@@ -58,7 +58,7 @@ class MysqlServer {
   size_t connections() const;
 
   // Called with each new engine before it serves (session defaults).
-  void set_session_init(std::function<void(exec::LocalEngine*)> init) {
+  void set_session_init(std::function<void(session::SqlSession*)> init) {
     session_init_ = std::move(init);
   }
 
@@ -84,7 +84,7 @@ class MysqlServer {
   const MysqlServerOptions options_;
   exec::Store* store_;
   const UserStore* users_;
-  std::function<void(exec::LocalEngine*)> session_init_;
+  std::function<void(session::SqlSession*)> session_init_;
   int listen_fd_ = -1;
   uint16_t port_ = 0;
   std::thread acceptor_;

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "codec/mysql_packet.h"
-#include "plan/exec/memory_store.h"
+#include "plan/store/memory_store.h"
 
 namespace xp::cn {
 namespace {

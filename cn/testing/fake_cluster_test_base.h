@@ -10,7 +10,7 @@
 
 #include "cn/cluster_store.h"
 #include "cn/txn/fake_dn.h"
-#include "plan/exec/local_engine.h"
+#include "plan/session/sql_session.h"
 
 namespace xp::cn::testing {
 
@@ -31,7 +31,7 @@ class FakeClusterTest : public ::testing::Test {
     Result<std::unique_ptr<ClusterStore>> s = ClusterStore::Open(std::move(o));
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(*s);
-    session_ = std::make_unique<exec::LocalEngine>(store_.get());
+    session_ = std::make_unique<session::SqlSession>(store_.get());
   }
   void Close() {
     session_.reset();
@@ -70,7 +70,7 @@ class FakeClusterTest : public ::testing::Test {
   }
   // The MySQL error `sql` fails with (0: it succeeded).
   uint32_t ErrorCode(const std::string& sql) {
-    Result<exec::QueryResult> r = Sql(sql);
+    Result<session::QueryResult> r = Sql(sql);
     return r.ok() ? 0 : r.status().sql_code();
   }
 
@@ -83,15 +83,15 @@ class FakeClusterTest : public ::testing::Test {
     fake_.ClearRequests();
   }
 
-  Result<exec::QueryResult> Sql(const std::string& sql,
-                                exec::LocalEngine* on = nullptr) {
+  Result<session::QueryResult> Sql(const std::string& sql,
+                                   session::SqlSession* on = nullptr) {
     return (on != nullptr ? on : session_.get())->Execute(sql);
   }
-  exec::QueryResult Ok(const std::string& sql,
-                       exec::LocalEngine* on = nullptr) {
-    Result<exec::QueryResult> r = Sql(sql, on);
+  session::QueryResult Ok(const std::string& sql,
+                          session::SqlSession* on = nullptr) {
+    Result<session::QueryResult> r = Sql(sql, on);
     EXPECT_TRUE(r.ok()) << sql << ": " << r.status().ToString();
-    return r.ok() ? std::move(*r) : exec::QueryResult();
+    return r.ok() ? std::move(*r) : session::QueryResult();
   }
   // The rows of a query as "a,b" strings, in the order given.
   std::vector<std::string> Rows(const std::string& sql) {
@@ -133,7 +133,7 @@ class FakeClusterTest : public ::testing::Test {
   FakeCluster fake_;
   std::string on0_, on1_;  // MakeRowsOnBothDns
   std::unique_ptr<ClusterStore> store_;
-  std::unique_ptr<exec::LocalEngine> session_;
+  std::unique_ptr<session::SqlSession> session_;
 };
 
 }  // namespace xp::cn::testing

@@ -13,12 +13,12 @@
 #include "codec/sql_errors.h"
 #include "codec/thread_annotations.h"
 #include "plan/exec/chunk.h"
-#include "plan/exec/local_engine.h"
-#include "plan/exec/memory_store.h"
 #include "plan/exec/operator.h"
 #include "plan/exec/x_result.h"
+#include "plan/session/sql_session.h"
 #include "plan/sql/parser.h"
 #include "plan/sql/printer.h"
+#include "plan/store/memory_store.h"
 #include "xprotocol/messages.h"
 #include "xprotocol/proto/mysqlx.pb.h"
 #include "xprotocol/proto/mysqlx_notice.pb.h"
@@ -72,7 +72,7 @@ Message StateNotice(Mysqlx::Notice::SessionStateChanged::Parameter p,
 
 // A result as reply messages: Row messages or chunks (`chunks`), with a
 // TOKEN_DONE after each chunk when the request gave a byte credit.
-class MessageSink : public exec::ResultSink {
+class MessageSink : public session::ResultSink {
  public:
   MessageSink(std::deque<Message>* out, bool chunks, bool credit)
       : out_(out), chunks_(chunks), credit_(credit) {}
@@ -164,18 +164,18 @@ struct FakeCluster::State {
 // A link's side on its DN: the session.
 struct FakeLinkState {
   FakeNode* node = nullptr;
-  std::unique_ptr<exec::LocalEngine> engine;  // over node->store; lazily
-  uint64_t txn = 0;                           // open transaction
-  std::string xa;                             // its xid when XA
+  std::unique_ptr<session::SqlSession> engine;  // over node->store; lazily
+  uint64_t txn = 0;                             // open transaction
+  std::string xa;                               // its xid when XA
   std::vector<std::pair<std::string, size_t>> savepoints;
   // Replies of each request not yet read, oldest first.
   std::deque<std::deque<Message>> replies;
   bool broken = false;
   bool silent = false;  // the next read times out
 
-  exec::LocalEngine* Engine() {
+  session::SqlSession* Engine() {
     if (!engine)
-      engine = std::make_unique<exec::LocalEngine>(node->store.get());
+      engine = std::make_unique<session::SqlSession>(node->store.get());
     return engine.get();
   }
   // The session ends: an open transaction that is not prepared rolls back.
@@ -191,9 +191,9 @@ struct FakeLinkState {
 void FakeNode::Rebuild() {
   store = std::make_unique<exec::MemoryStore>();
   for (FakeLinkState* l : links) l->engine.reset();
-  exec::LocalEngine replay(store.get());
+  session::SqlSession replay(store.get());
   for (const Entry& e : log) {
-    Result<exec::QueryResult> r = replay.Execute(e.sql);
+    Result<session::QueryResult> r = replay.Execute(e.sql);
     if (!r.ok())
       LOG(ERROR) << "fake DN: replaying '" << e.sql
                  << "' failed: " << r.status().ToString();
@@ -503,7 +503,7 @@ void FakeDnLink::Run(const std::string& sql, bool chunks, bool credit,
                      const Xp::Plan::Node* plan, std::deque<Message>* out) {
   FakeNode& node = *s_.node;
   MessageSink sink(out, chunks, credit);
-  Result<exec::QueryResult> r = Status::OK();
+  Result<session::QueryResult> r = Status::OK();
   bool write = false, ddl = false;
   if (plan != nullptr) {
     r = s_.Engine()->ExecutePlan(*plan, {}, &sink);
@@ -605,10 +605,10 @@ Result<std::vector<std::vector<std::string>>> FakeCluster::Query(
     size_t dn, const std::string& sql) {
   MutexLock lock(&state_->mu);
   exec::MemoryStore committed;
-  exec::LocalEngine engine(&committed);
+  session::SqlSession engine(&committed);
   for (const FakeNode::Entry& e : state_->nodes[dn].log)
     if (e.owner == 0) XP_RETURN_IF_ERROR(engine.Execute(e.sql).status());
-  XP_ASSIGN_OR_RETURN(exec::QueryResult r, engine.Execute(sql));
+  XP_ASSIGN_OR_RETURN(session::QueryResult r, engine.Execute(sql));
   std::vector<std::vector<std::string>> rows;
   for (const auto& row : r.rows) {
     rows.emplace_back();

@@ -5,7 +5,7 @@
 // MemoryStore, with faults injected per request.
 //
 // What a fake DN does as a real one does: every statement and plan runs
-// (the same LocalEngine as xdn); transactions and XA branches commit and
+// (the same SqlSession as xdn); transactions and XA branches commit and
 // roll back (savepoints too); a prepared branch outlives its link and XA
 // RECOVER lists it; a link that breaks rolls back its open transaction;
 // SESS_KILL QUERY ends the request whose replies are still unread with

@@ -22,7 +22,7 @@ class TwoPhaseCommitTest : public testing::FakeClusterTest {
     for (const std::string& sql :
          {std::string("BEGIN"), "UPDATE t SET v = v + 1 WHERE id = " + on0_,
           "UPDATE t SET v = v - 1 WHERE id = " + on1_, std::string("COMMIT")}) {
-      Result<exec::QueryResult> r = Sql(sql);
+      Result<session::QueryResult> r = Sql(sql);
       if (!r.ok()) {
         (void)Sql("ROLLBACK");
         return r.status();

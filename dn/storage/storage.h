@@ -34,10 +34,6 @@ class Snapshot;
 
 namespace xp::dn {
 
-// MySQL error codes storage reports.
-inline constexpr SqlErrorCode kErrLockWaitTimeout = ER_LOCK_WAIT_TIMEOUT;
-inline constexpr SqlErrorCode kErrDeadlock = ER_LOCK_DEADLOCK;
-
 struct StorageOptions {
   std::string path;
   bool sync_wal = true;             // fsync the WAL at every commit
@@ -74,8 +70,6 @@ enum class ReadLock : uint8_t { kNone, kShared, kExclusive };
 // (innodb_lock_wait_timeout), fail at once (NOWAIT: 3572) or leave the row
 // out (SKIP LOCKED).
 enum class LockWait : uint8_t { kWait, kNowait, kSkipLocked };
-
-inline constexpr SqlErrorCode kErrLockNowait = ER_LOCK_NOWAIT;
 
 class Transaction {
  public:

@@ -92,7 +92,7 @@ TEST_F(StorageTest, WriteConflictsAreLockWaitTimeouts) {
   ASSERT_TRUE(a->Put("row", "a").ok());
   Status st = b->Put("row", "b");  // waits 200 ms for a's lock
   ASSERT_FALSE(st.ok());
-  EXPECT_EQ(st.sql_code(), kErrLockWaitTimeout);
+  EXPECT_EQ(st.sql_code(), ER_LOCK_WAIT_TIMEOUT);
   EXPECT_EQ(st.sql_state(), "HY000");
   ASSERT_TRUE(b->Rollback().ok());
   ASSERT_TRUE(a->Commit().ok());
@@ -110,7 +110,7 @@ TEST_F(StorageTest, LockWaitsFollowTheTransactionsTimeoutAndInterrupt) {
   auto start = std::chrono::steady_clock::now();
   Status st = b->Put("row", "b");
   auto took = std::chrono::steady_clock::now() - start;
-  EXPECT_EQ(st.sql_code(), kErrLockWaitTimeout) << st.ToString();
+  EXPECT_EQ(st.sql_code(), ER_LOCK_WAIT_TIMEOUT) << st.ToString();
   EXPECT_GE(took, std::chrono::milliseconds(300));
   EXPECT_LT(took, std::chrono::milliseconds(5000));
   // An interrupt (KILL QUERY) ends a wait at the next slice with its error.
@@ -156,7 +156,7 @@ TEST_F(StorageTest, DeadlocksAre1213) {
   const bool a_failed = !from_a.ok(), b_failed = !from_b.ok();
   ASSERT_NE(a_failed, b_failed);
   const Status& victim = a_failed ? from_a : from_b;
-  EXPECT_EQ(victim.sql_code(), kErrDeadlock) << victim.ToString();
+  EXPECT_EQ(victim.sql_code(), ER_LOCK_DEADLOCK) << victim.ToString();
   EXPECT_EQ(victim.sql_state(), "40001");
 }
 

@@ -22,10 +22,6 @@
 
 namespace xp::exec {
 
-inline constexpr SqlErrorCode kErrQueryMemory = ER_XP_QUERY_MEMORY;
-inline constexpr SqlErrorCode kErrQueryInterrupted = ER_QUERY_INTERRUPTED;
-inline constexpr SqlErrorCode kErrQueryTimeout = ER_QUERY_TIMEOUT;
-
 // How a statement ran (execution feedback, docs/PROTOCOL.md §9.4).
 struct ExecStats {
   uint64_t rows_examined = 0;  // rows read from storage

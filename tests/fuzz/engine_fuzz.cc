@@ -9,13 +9,13 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "plan/exec/local_engine.h"
+#include "plan/session/sql_session.h"
 
 namespace {
 
-xp::exec::LocalEngine* Engine() {
-  static xp::exec::LocalEngine* engine = [] {
-    auto* e = new xp::exec::LocalEngine();
+xp::session::SqlSession* Engine() {
+  static xp::session::SqlSession* engine = [] {
+    auto* e = new xp::session::SqlSession();
     const char* setup[] = {
         "CREATE TABLE t1 (id INT PRIMARY KEY, a INT, b VARCHAR(10), "
         "c DECIMAL(6,2), d DATE, f DOUBLE)",

@@ -10,11 +10,11 @@
 #include <string_view>
 
 #include "plan/exec/chunk.h"
-#include "plan/exec/local_engine.h"
 #include "plan/exec/lower.h"
-#include "plan/exec/memory_store.h"
 #include "plan/exec/query_context.h"
 #include "plan/serde.h"
+#include "plan/session/sql_session.h"
+#include "plan/store/memory_store.h"
 
 namespace {
 
@@ -32,7 +32,7 @@ struct World {
     session = store.NewSession();
   }
   xp::exec::MemoryStore store;
-  xp::exec::LocalEngine engine;
+  xp::session::SqlSession engine;
   std::unique_ptr<xp::exec::StoreSession> session;
 };
 

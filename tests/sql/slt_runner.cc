@@ -1,4 +1,4 @@
-// sqllogictest runner over the in-memory engine (plan/exec/local_engine.h)
+// sqllogictest runner over the in-memory engine (plan/session/sql_session.h)
 // or, with --xdn PORT, over X Protocol against a running data node (each
 // file in a database of its own, dropped afterwards).
 // Prints one line per file with pass counts; statements the engine does not
@@ -31,9 +31,9 @@
 #include <vector>
 
 #include "plan/exec/chunk.h"
-#include "plan/exec/local_engine.h"
 #include "plan/exec/operator.h"
 #include "plan/serde.h"
+#include "plan/session/sql_session.h"
 #include "tests/sql/slt.h"
 #include "tests/sql/slt_check.h"
 #include "xprotocol/client.h"
@@ -109,7 +109,7 @@ class Target {
 class EngineTarget : public Target {
  public:
   xp::Result<Outcome> Run(const std::string& sql) override {
-    XP_ASSIGN_OR_RETURN(xp::exec::QueryResult r, engine_.Execute(sql));
+    XP_ASSIGN_OR_RETURN(xp::session::QueryResult r, engine_.Execute(sql));
     Outcome o;
     for (const auto& t : r.types) o.types.push_back(Letter(t));
     o.rows = std::move(r.rows);
@@ -117,7 +117,7 @@ class EngineTarget : public Target {
   }
 
  private:
-  xp::exec::LocalEngine engine_;
+  xp::session::SqlSession engine_;
 };
 
 class XTarget : public Target {
@@ -230,7 +230,7 @@ class XTarget : public Target {
     XP_RETURN_IF_ERROR(client_->Send(xp::ClientMsg::EXEC_PLAN_READ, req));
     auto r = client_->ReadResult();
     if (!r.ok() && known &&
-        client_->last_error().code == xp::plan::kErrPlanCacheMiss) {
+        client_->last_error().code == xp::ER_XP_PLAN_CACHE_MISS) {
       digests_.erase(digest);
       return RunPlan(bytes);
     }
@@ -242,7 +242,7 @@ class XTarget : public Target {
   std::string db_;
   bool plans_ = false;
   bool chunks_ = false;
-  xp::exec::LocalEngine mirror_;  // --plans: plans are made here
+  xp::session::SqlSession mirror_;  // --plans: plans are made here
   std::set<std::string> digests_;
 };
 

@@ -12,14 +12,14 @@
 #include <string>
 #include <vector>
 
-#include "plan/exec/local_engine.h"
+#include "plan/session/sql_session.h"
 
 namespace {
 
 std::string g_dump_dir;  // --dump_plans DIR
 int g_dumped = 0;
 
-bool Run(xp::exec::LocalEngine& engine, const std::string& sql) {
+bool Run(xp::session::SqlSession& engine, const std::string& sql) {
   size_t b = sql.find_first_not_of(" \t\r\n;");
   if (b == std::string::npos) return true;
   if (!g_dump_dir.empty()) {
@@ -72,7 +72,7 @@ int main(int argc, char** argv) {
     argv += 2;
     argc -= 2;
   }
-  xp::exec::LocalEngine engine;
+  xp::session::SqlSession engine;
   bool ok = true;
   if (argc > 1) {
     for (int i = 1; i < argc; ++i) ok &= Run(engine, argv[i]);

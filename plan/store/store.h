@@ -23,11 +23,11 @@
 
 #include "codec/sql_errors.h"
 #include "codec/status.h"
-#include "plan/exec/metadata_locks.h"
 #include "plan/exec/operator.h"
 #include "plan/logical.h"
 #include "plan/schema.h"
 #include "plan/sql/ast.h"
+#include "plan/store/metadata_locks.h"
 
 namespace xp::exec {
 

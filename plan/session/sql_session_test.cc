@@ -1,4 +1,4 @@
-#include "plan/exec/local_engine.h"
+#include "plan/session/sql_session.h"
 
 #include <gtest/gtest.h>
 
@@ -6,27 +6,27 @@
 #include <chrono>
 #include <thread>
 
-#include "plan/exec/memory_store.h"
+#include "plan/store/memory_store.h"
 
-namespace xp::exec {
+namespace xp::session {
 namespace {
 
 using Rows = std::vector<std::vector<std::optional<std::string>>>;
 
-Rows Query(LocalEngine& e, std::string_view sql) {
+Rows Query(SqlSession& e, std::string_view sql) {
   auto r = e.Execute(sql);
   EXPECT_TRUE(r.ok()) << sql << ": " << r.status().ToString();
   return r.ok() ? r->rows : Rows{};
 }
 
-uint32_t ErrorCode(LocalEngine& e, std::string_view sql) {
+uint32_t ErrorCode(SqlSession& e, std::string_view sql) {
   auto r = e.Execute(sql);
   EXPECT_FALSE(r.ok()) << sql;
   return r.ok() ? 0 : r.status().sql_code();
 }
 
-TEST(LocalEngineTest, CreateInsertSelect) {
-  LocalEngine e;
+TEST(SqlSessionTest, CreateInsertSelect) {
+  SqlSession e;
   Query(e,
         "CREATE TABLE t1(a INTEGER, b INTEGER, c VARCHAR(10), id INT "
         "AUTO_INCREMENT PRIMARY KEY)");
@@ -55,8 +55,8 @@ TEST(LocalEngineTest, CreateInsertSelect) {
   EXPECT_TRUE(r->rows.empty());
 }
 
-TEST(LocalEngineTest, ErrorsAreMysqlAndLeaveStateIntact) {
-  LocalEngine e;
+TEST(SqlSessionTest, ErrorsAreMysqlAndLeaveStateIntact) {
+  SqlSession e;
   Query(e, "CREATE TABLE t (id INT PRIMARY KEY, v INT NOT NULL)");
   EXPECT_EQ(ErrorCode(e, "CREATE TABLE t (a INT)"), 1050u);
   EXPECT_EQ(ErrorCode(e, "SELECT * FROM nope"), 1146u);
@@ -91,8 +91,8 @@ TEST(LocalEngineTest, ErrorsAreMysqlAndLeaveStateIntact) {
   EXPECT_EQ(ErrorCode(e, "SELECT * FROM test.t"), 1146u);
 }
 
-TEST(LocalEngineTest, MemoryBudgetFailsTheQueryCleanly) {
-  LocalEngine e;
+TEST(SqlSessionTest, MemoryBudgetFailsTheQueryCleanly) {
+  SqlSession e;
   Query(e, "CREATE TABLE big (k INT, s VARCHAR(100))");
   std::string ins = "INSERT INTO big VALUES ";
   for (int i = 0; i < 3000; ++i) {
@@ -108,11 +108,11 @@ TEST(LocalEngineTest, MemoryBudgetFailsTheQueryCleanly) {
   e.set_memory_budget(64 * 1024);
   auto r = e.Execute("SELECT k, s FROM big ORDER BY s, k DESC");
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().sql_code(), kErrQueryMemory);
+  EXPECT_EQ(r.status().sql_code(), ER_XP_QUERY_MEMORY);
   EXPECT_EQ(ErrorCode(e, "SELECT s, COUNT(*) FROM big GROUP BY s, k"),
-            kErrQueryMemory);
+            ER_XP_QUERY_MEMORY);
   EXPECT_EQ(ErrorCode(e, "SELECT COUNT(*) FROM big a, big b WHERE a.k = b.k"),
-            kErrQueryMemory);
+            ER_XP_QUERY_MEMORY);
   // Streaming queries stay within any budget; a larger budget succeeds.
   EXPECT_EQ(Query(e, "SELECT COUNT(*) FROM big WHERE k < 10"), (Rows{{"10"}}));
   e.set_memory_budget(16 << 20);
@@ -120,8 +120,8 @@ TEST(LocalEngineTest, MemoryBudgetFailsTheQueryCleanly) {
             (Rows{{"2999"}}));
 }
 
-TEST(LocalEngineTest, CancelInterruptsBetweenBatches) {
-  LocalEngine e;
+TEST(SqlSessionTest, CancelInterruptsBetweenBatches) {
+  SqlSession e;
   Query(e, "CREATE TABLE c (k INT)");
   std::string ins = "INSERT INTO c VALUES (0)";
   for (int i = 1; i < 5000; ++i) ins += ",(" + std::to_string(i) + ")";
@@ -141,14 +141,14 @@ TEST(LocalEngineTest, CancelInterruptsBetweenBatches) {
   done = true;
   canceller.join();
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().sql_code(), kErrQueryInterrupted);
+  EXPECT_EQ(r.status().sql_code(), ER_QUERY_INTERRUPTED);
   EXPECT_EQ(r.status().sql_state(), "70100");
   // The next statement runs normally.
   EXPECT_EQ(Query(e, "SELECT COUNT(*) FROM c"), (Rows{{"5000"}}));
 }
 
-TEST(LocalEngineTest, FailedMultiRowInsertChangesNothing) {
-  LocalEngine e;
+TEST(SqlSessionTest, FailedMultiRowInsertChangesNothing) {
+  SqlSession e;
   Query(e, "CREATE TABLE u (id INT PRIMARY KEY)");
   Query(e, "INSERT INTO u VALUES (1)");
   EXPECT_EQ(ErrorCode(e, "INSERT INTO u VALUES (2), (3), (1), (4)"), 1062u);
@@ -157,19 +157,19 @@ TEST(LocalEngineTest, FailedMultiRowInsertChangesNothing) {
 }
 
 }  // namespace
-}  // namespace xp::exec
+}  // namespace xp::session
 
-namespace xp::exec {
+namespace xp::session {
 namespace {
 
 // Metadata locks (metadata_locks.h): DDL waits for other sessions'
 // transactions that used its table, up to lock_wait_timeout (1205); the
 // session's own transaction, reads included, never blocks its DDL; a
 // transaction's end frees the table.
-TEST(LocalEngineTest, DdlWaitsForTransactionsUsingItsTable) {
-  MemoryStore store;
+TEST(SqlSessionTest, DdlWaitsForTransactionsUsingItsTable) {
+  exec::MemoryStore store;
   ASSERT_TRUE(store.CreateDatabase("test", true).ok());
-  LocalEngine a(&store), b(&store);
+  SqlSession a(&store), b(&store);
   Query(a, "CREATE TABLE t (id INT PRIMARY KEY, v INT)");
   Query(a, "CREATE TABLE u (id INT PRIMARY KEY)");
   Query(a, "BEGIN");
@@ -208,4 +208,4 @@ TEST(LocalEngineTest, DdlWaitsForTransactionsUsingItsTable) {
 }
 
 }  // namespace
-}  // namespace xp::exec
+}  // namespace xp::session

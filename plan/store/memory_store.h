@@ -11,8 +11,8 @@
 #include <memory>
 #include <string>
 
-#include "plan/exec/memory_table.h"
-#include "plan/exec/store.h"
+#include "plan/store/memory_table.h"
+#include "plan/store/store.h"
 
 namespace xp::exec {
 

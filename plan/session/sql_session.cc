@@ -1,9 +1,9 @@
-#include "plan/exec/local_engine.h"
+#include "plan/session/sql_session.h"
 
 #include "codec/sql_errors.h"
-#include "plan/exec/engine_internal.h"
+#include "plan/session/session_internal.h"
 
-namespace xp::exec {
+namespace xp::session {
 
 namespace {
 
@@ -55,22 +55,22 @@ std::map<std::string, plan::Value> DefaultVariables() {
 
 }  // namespace
 
-LocalEngine::LocalEngine() : LocalEngine(nullptr) {}
+SqlSession::SqlSession() : SqlSession(nullptr) {}
 
-void LocalEngine::set_memory_budget(size_t bytes) {
+void SqlSession::set_memory_budget(size_t bytes) {
   system_variables_["xp_statement_memory_limit"] =
       plan::Value(static_cast<int64_t>(bytes));
 }
 
-int64_t LocalEngine::IntegerVariable(const std::string& name,
-                                     int64_t fallback) const {
+int64_t SqlSession::IntegerVariable(const std::string& name,
+                                    int64_t fallback) const {
   auto it = system_variables_.find(name);
   if (it == system_variables_.end()) return fallback;
   const int64_t* i = std::get_if<int64_t>(&it->second);
   return i != nullptr ? *i : fallback;
 }
 
-size_t LocalEngine::StatementMemoryLimit() const {
+size_t SqlSession::StatementMemoryLimit() const {
   const plan::Value& v = system_variables_.at("xp_statement_memory_limit");
   const int64_t* i = std::get_if<int64_t>(&v);
   return i != nullptr && *i > 0 ? static_cast<size_t>(*i) : 0;
@@ -78,35 +78,35 @@ size_t LocalEngine::StatementMemoryLimit() const {
 
 // The session's destructor rolls back an open transaction; then the
 // tables it used are free for DDL.
-LocalEngine::~LocalEngine() {
+SqlSession::~SqlSession() {
   session_.reset();
   ReleaseMetadataLocks();
 }
 
-void LocalEngine::ReleaseMetadataLocks() {
+void SqlSession::ReleaseMetadataLocks() {
   if (held_tables_.empty()) return;
   store_->metadata_locks().Release(this);
   held_tables_.clear();
 }
 
-const plan::TableSchema* LocalEngine::FindTable(
+const plan::TableSchema* SqlSession::FindTable(
     const sql::QualifiedName& name) const {
   Result<const plan::TableSchema*> t = store_->catalog().FindTable(
       name.schema.empty() ? database_ : name.schema, name.name);
   return t.ok() ? *t : nullptr;
 }
 
-void LocalEngine::NoteTable(const plan::TableSchema& t) {
+void SqlSession::NoteTable(const plan::TableSchema& t) {
   // Only a transaction holds tables past its statement: autocommit
   // statements (the point-read hot path) record nothing.
   if (session_->in_transaction()) used_tables_.emplace_back(t.database, t.name);
 }
 
-void LocalEngine::NoteTable(const sql::QualifiedName& name) {
+void SqlSession::NoteTable(const sql::QualifiedName& name) {
   if (const plan::TableSchema* t = FindTable(name)) NoteTable(*t);
 }
 
-Status LocalEngine::WaitForMetadataLocks(
+Status SqlSession::WaitForMetadataLocks(
     const sql::Statement& s, std::unique_lock<std::shared_mutex>* ddl) {
   std::vector<MetadataLocks::Table> tables;
   std::vector<std::string> databases;
@@ -160,7 +160,7 @@ Status LocalEngine::WaitForMetadataLocks(
   }
 }
 
-Status LocalEngine::SetDatabase(const std::string& name) {
+Status SqlSession::SetDatabase(const std::string& name) {
   std::shared_lock<std::shared_mutex> lock(store_->ddl_mutex());
   if (!store_->catalog().HasDatabase(name))
     return SqlError(ER_BAD_DB_ERROR, "Unknown database '" + name + "'");
@@ -168,7 +168,7 @@ Status LocalEngine::SetDatabase(const std::string& name) {
   return Status::OK();
 }
 
-LocalEngine::LocalEngine(Store* store) : store_(store) {
+SqlSession::SqlSession(Store* store) : store_(store) {
   if (store_ == nullptr) {
     owned_store_ = std::make_unique<MemoryStore>();
     store_ = owned_store_.get();
@@ -178,7 +178,7 @@ LocalEngine::LocalEngine(Store* store) : store_(store) {
   system_variables_ = DefaultVariables();
 }
 
-bool LocalEngine::StrictDivisionByZero() const {
+bool SqlSession::StrictDivisionByZero() const {
   const auto& m = system_variables_.at("sql_mode");
   if (m.index() != 5) return false;
   const std::string& mode = std::get<std::string>(m);
@@ -187,7 +187,7 @@ bool LocalEngine::StrictDivisionByZero() const {
           mode.find("STRICT_ALL_TABLES") != std::string::npos);
 }
 
-bool LocalEngine::Autocommit() const {
+bool SqlSession::Autocommit() const {
   const plan::Value& v = system_variables_.at("autocommit");
   if (v.index() == 1) return std::get<int64_t>(v) != 0;
   if (v.index() != 5) return true;
@@ -197,13 +197,13 @@ bool LocalEngine::Autocommit() const {
   return word != "OFF" && word != "0" && word != "FALSE";
 }
 
-bool LocalEngine::OnlyFullGroupBy() const {
+bool SqlSession::OnlyFullGroupBy() const {
   const auto& mode = system_variables_.at("sql_mode");
   return mode.index() == 5 && std::get<std::string>(mode).find(
                                   "ONLY_FULL_GROUP_BY") != std::string::npos;
 }
 
-Result<plan::Value> LocalEngine::ReadVariable(const sql::Expr& e) const {
+Result<plan::Value> SqlSession::ReadVariable(const sql::Expr& e) const {
   if (e.kind == sql::ExprKind::kParam) {
     if (params_ == nullptr || e.param_index < 0 ||
         static_cast<size_t>(e.param_index) >= params_->size()) {
@@ -239,7 +239,7 @@ Result<plan::Value> LocalEngine::ReadVariable(const sql::Expr& e) const {
   return it->second;
 }
 
-Result<QueryResult> LocalEngine::Trigger(const sql::Statement& s) {
+Result<QueryResult> SqlSession::Trigger(const sql::Statement& s) {
   const auto& t = static_cast<const sql::TriggerStatement&>(s);
   const std::string key = plan::QualifiedKey(
       t.trigger.schema.empty() ? database_ : t.trigger.schema, t.trigger.name);
@@ -275,7 +275,7 @@ Result<plan::Value> ClampInteger(const std::string& name, const plan::Value& v,
 }
 }  // namespace
 
-Result<QueryResult> LocalEngine::Set(const sql::Statement& s) {
+Result<QueryResult> SqlSession::Set(const sql::Statement& s) {
   const auto& set = static_cast<const sql::SetStatement&>(s);
   plan::Scope scope;
   PrepareScope(&scope, nullptr);
@@ -331,7 +331,7 @@ Result<QueryResult> LocalEngine::Set(const sql::Statement& s) {
   return QueryResult();
 }
 
-Result<const plan::TableSchema*> LocalEngine::Schema(
+Result<const plan::TableSchema*> SqlSession::Schema(
     const sql::QualifiedName& name) {
   const std::string db = name.schema.empty() ? database_ : name.schema;
   if (store_->views().count(plan::QualifiedKey(db, name.name)))
@@ -342,14 +342,14 @@ Result<const plan::TableSchema*> LocalEngine::Schema(
   return t;
 }
 
-Result<TableStore*> LocalEngine::Table(const sql::QualifiedName& name) {
+Result<TableStore*> SqlSession::Table(const sql::QualifiedName& name) {
   XP_ASSIGN_OR_RETURN(const plan::TableSchema* schema, Schema(name));
   return session_->Table(*schema);
 }
 
-bool LocalEngine::in_transaction() const { return session_->in_transaction(); }
+bool SqlSession::in_transaction() const { return session_->in_transaction(); }
 
-void LocalEngine::CancelRunning() {
+void SqlSession::CancelRunning() {
   MutexLock lock(&running_mu_);
   if (running_ == nullptr) return;
   running_->Cancel();
@@ -396,21 +396,21 @@ Status SendText(const QueryResult& r, ResultSink* sink) {
 
 }  // namespace
 
-Result<QueryResult> LocalEngine::Execute(std::string_view sql_text) {
+Result<QueryResult> SqlSession::Execute(std::string_view sql_text) {
   static const std::vector<plan::Value> kNone;
   return Execute(sql_text, kNone, nullptr);
 }
 
-Result<QueryResult> LocalEngine::Execute(std::string_view sql_text,
-                                         const std::vector<plan::Value>& params,
-                                         ResultSink* sink) {
+Result<QueryResult> SqlSession::Execute(std::string_view sql_text,
+                                        const std::vector<plan::Value>& params,
+                                        ResultSink* sink) {
   XP_ASSIGN_OR_RETURN(sql::StmtPtr stmt, sql::Parse(sql_text));
   return Execute(std::move(stmt), params, sink);
 }
 
-Result<QueryResult> LocalEngine::Execute(sql::StmtPtr stmt,
-                                         const std::vector<plan::Value>& params,
-                                         ResultSink* sink) {
+Result<QueryResult> SqlSession::Execute(sql::StmtPtr stmt,
+                                        const std::vector<plan::Value>& params,
+                                        ResultSink* sink) {
   if (stmt->param_count != params.size()) {
     return SqlError(ER_WRONG_ARGUMENTS,
                     "Incorrect arguments to EXECUTE: the statement has " +
@@ -512,7 +512,7 @@ Result<QueryResult> LocalEngine::Execute(sql::StmtPtr stmt,
   return r;
 }
 
-Result<StatementShape> LocalEngine::Describe(std::string_view sql_text) {
+Result<StatementShape> SqlSession::Describe(std::string_view sql_text) {
   XP_ASSIGN_OR_RETURN(sql::StmtPtr stmt, sql::Parse(sql_text));
   StatementShape shape;
   shape.params = stmt->param_count;
@@ -531,7 +531,7 @@ Result<StatementShape> LocalEngine::Describe(std::string_view sql_text) {
   return shape;
 }
 
-Result<QueryResult> LocalEngine::RunStatement(
+Result<QueryResult> SqlSession::RunStatement(
     sql::StmtPtr stmt, const std::vector<plan::Value>& params) {
   const sql::StmtKind kind = stmt->kind;
   if (kind == sql::StmtKind::kInsert || kind == sql::StmtKind::kUpdate ||
@@ -565,7 +565,7 @@ Result<QueryResult> LocalEngine::RunStatement(
   return ExecuteStatement(std::move(stmt));
 }
 
-Result<QueryResult> LocalEngine::CreateTableAsSelect(
+Result<QueryResult> SqlSession::CreateTableAsSelect(
     sql::StmtPtr stmt, const std::vector<plan::Value>& params) {
   auto& c = static_cast<sql::CreateTableStatement&>(*stmt);
   if (!c.columns.empty() || !c.indexes.empty())
@@ -613,7 +613,7 @@ Result<QueryResult> LocalEngine::CreateTableAsSelect(
   return r;
 }
 
-Result<QueryResult> LocalEngine::InStatement(
+Result<QueryResult> SqlSession::InStatement(
     const std::function<Result<QueryResult>()>& run) {
   std::shared_lock<std::shared_mutex> lock(store_->ddl_mutex());
   used_tables_.clear();
@@ -656,7 +656,7 @@ Result<QueryResult> LocalEngine::InStatement(
   return out;
 }
 
-Result<QueryResult> LocalEngine::ExecutePlan(
+Result<QueryResult> SqlSession::ExecutePlan(
     const Xp::Plan::Node& plan, const std::vector<plan::Value>& params,
     ResultSink* sink) {
   QueryContext ctx(StatementMemoryLimit());
@@ -698,7 +698,7 @@ Result<QueryResult> LocalEngine::ExecutePlan(
   return r;
 }
 
-Result<std::string> LocalEngine::PlanBytes(std::string_view select) {
+Result<std::string> SqlSession::PlanBytes(std::string_view select) {
   XP_ASSIGN_OR_RETURN(sql::StmtPtr stmt, sql::Parse(select));
   if (stmt->kind != sql::StmtKind::kSelect)
     return Status::InvalidArgument("not a SELECT");
@@ -717,7 +717,7 @@ Result<std::string> LocalEngine::PlanBytes(std::string_view select) {
   return plan::Serialize(*plan.node);
 }
 
-Result<QueryResult> LocalEngine::Transaction(const sql::Statement& s) {
+Result<QueryResult> SqlSession::Transaction(const sql::Statement& s) {
   const auto& t = static_cast<const sql::TransactionStatement&>(s);
   switch (t.op) {
     case sql::TransactionStatement::Op::kBegin:
@@ -747,7 +747,7 @@ Result<QueryResult> LocalEngine::Transaction(const sql::Statement& s) {
   return QueryResult();
 }
 
-Result<QueryResult> LocalEngine::Xa(const sql::Statement& s) {
+Result<QueryResult> SqlSession::Xa(const sql::Statement& s) {
   const auto& x = static_cast<const sql::XaStatement&>(s);
   std::vector<std::string> xids;
   XP_RETURN_IF_ERROR(session_->Xa(x, &xids));
@@ -768,7 +768,7 @@ Result<QueryResult> LocalEngine::Xa(const sql::Statement& s) {
   return r;
 }
 
-Result<QueryResult> LocalEngine::ExecuteStatement(sql::StmtPtr stmt) {
+Result<QueryResult> SqlSession::ExecuteStatement(sql::StmtPtr stmt) {
   switch (stmt->kind) {
     case sql::StmtKind::kSelect: {
       const sql::SelectStmt& q =
@@ -841,4 +841,4 @@ Result<QueryResult> LocalEngine::ExecuteStatement(sql::StmtPtr stmt) {
   }
 }
 
-}  // namespace xp::exec
+}  // namespace xp::session

@@ -1,4 +1,4 @@
-#include "plan/exec/metadata_locks.h"
+#include "plan/store/metadata_locks.h"
 
 namespace xp::exec {
 

@@ -1,10 +1,10 @@
-// LocalEngine: SELECT blocks, set operations and subqueries planned into
+// SqlSession: SELECT blocks, set operations and subqueries planned into
 // the logical plan IR.
 
 #include "codec/sql_errors.h"
-#include "plan/exec/engine_internal.h"
+#include "plan/session/session_internal.h"
 
-namespace xp::exec {
+namespace xp::session {
 
 // A subquery planned by this engine. Bound once to discover its type and
 // the outer names it reads; each Run plans it again with those names bound
@@ -13,7 +13,7 @@ class SubqueryRun : public plan::SubqueryRunner {
  public:
   using Mode = plan::SubqueryRunner::Kind;
 
-  SubqueryRun(LocalEngine* engine, const sql::SelectStmt* query, Mode mode,
+  SubqueryRun(SqlSession* engine, const sql::SelectStmt* query, Mode mode,
               plan::ExprOp cmp)
       : engine_(engine),
         query_(query),
@@ -29,7 +29,7 @@ class SubqueryRun : public plan::SubqueryRunner {
 
   Result<std::unique_ptr<plan::LogicalNode>> UncorrelatedPlan() override {
     if (!refs.empty()) return std::unique_ptr<plan::LogicalNode>();
-    XP_ASSIGN_OR_RETURN(LocalEngine::SelectPlan plan, Plan({}, 0));
+    XP_ASSIGN_OR_RETURN(SqlSession::SelectPlan plan, Plan({}, 0));
     // Only the select list (ORDER BY extras dropped).
     if (plan.node->types.size() != plan.visible) {
       std::vector<plan::BoundExprPtr> cols;
@@ -53,7 +53,7 @@ class SubqueryRun : public plan::SubqueryRunner {
     const size_t first_ref = compare ? 1 : 0;
     plan::Value result;
     if (!compare) {
-      XP_ASSIGN_OR_RETURN(LocalEngine::SelectPlan plan, Plan(args, first_ref));
+      XP_ASSIGN_OR_RETURN(SqlSession::SelectPlan plan, Plan(args, first_ref));
       XP_SET_OR_RETURN(result, ScalarOrExists(plan));
     } else {
       XP_ASSIGN_OR_RETURN(const std::vector<Batch>* rows,
@@ -75,15 +75,15 @@ class SubqueryRun : public plan::SubqueryRunner {
     return k;
   }
 
-  Result<LocalEngine::SelectPlan> Plan(const std::vector<plan::Value>& args,
-                                       size_t first_ref) {
+  Result<SqlSession::SelectPlan> Plan(const std::vector<plan::Value>& args,
+                                      size_t first_ref) {
     values_.assign(args.begin() + static_cast<std::ptrdiff_t>(first_ref),
                    args.end());
     auto ctx = std::make_shared<plan::OuterContext>();
     ctx->refs = refs;
     ctx->values = &values_;
     CteScope with(engine_, ctes_);  // the CTEs visible where it was written
-    XP_ASSIGN_OR_RETURN(LocalEngine::SelectPlan plan,
+    XP_ASSIGN_OR_RETURN(SqlSession::SelectPlan plan,
                         engine_->PlanSelect(*query_, ctx));
     if (!plan.types.empty() && plan.types[0].phys() != column_type.phys()) {
       return Status::Internal("subquery changed type between runs");
@@ -91,7 +91,7 @@ class SubqueryRun : public plan::SubqueryRunner {
     return plan;
   }
 
-  Result<plan::Value> ScalarOrExists(LocalEngine::SelectPlan& plan) {
+  Result<plan::Value> ScalarOrExists(SqlSession::SelectPlan& plan) {
     XP_ASSIGN_OR_RETURN(OperatorPtr op, engine_->Build(plan));
     plan::Value v;
     size_t seen = 0;
@@ -117,7 +117,7 @@ class SubqueryRun : public plan::SubqueryRunner {
     const std::string key = KeyOf(args, first_ref);
     auto it = rows_.find(key);
     if (it != rows_.end()) return &it->second;
-    XP_ASSIGN_OR_RETURN(LocalEngine::SelectPlan plan, Plan(args, first_ref));
+    XP_ASSIGN_OR_RETURN(SqlSession::SelectPlan plan, Plan(args, first_ref));
     XP_ASSIGN_OR_RETURN(OperatorPtr op, engine_->Build(plan));
     std::vector<Batch> rows;
     for (;;) {
@@ -155,7 +155,7 @@ class SubqueryRun : public plan::SubqueryRunner {
     return plan::Value(int64_t{all ? 1 : 0});
   }
 
-  LocalEngine* engine_;
+  SqlSession* engine_;
   const sql::SelectStmt* query_;
   Mode mode_;
   plan::ExprOp cmp_;
@@ -165,7 +165,7 @@ class SubqueryRun : public plan::SubqueryRunner {
   std::vector<const sql::CommonTableExpr*> ctes_;
 };
 
-void LocalEngine::PrepareScope(
+void SqlSession::PrepareScope(
     plan::Scope* scope, const std::shared_ptr<plan::OuterContext>& outer) {
   scope->set_outer(outer);
   scope->set_subquery_binder([this](const sql::Expr& e, const plan::Scope& s) {
@@ -176,8 +176,8 @@ void LocalEngine::PrepareScope(
       [this](const sql::Expr& e) { return ReadVariable(e); });
 }
 
-Result<plan::BoundExprPtr> LocalEngine::BindSubquery(const sql::Expr& e,
-                                                     const plan::Scope& scope) {
+Result<plan::BoundExprPtr> SqlSession::BindSubquery(const sql::Expr& e,
+                                                    const plan::Scope& scope) {
   using Mode = SubqueryRun::Mode;
   const Mode mode = e.kind == sql::ExprKind::kSubquery ? Mode::kScalar
                     : e.kind == sql::ExprKind::kExists ? Mode::kExists
@@ -227,7 +227,7 @@ Result<plan::BoundExprPtr> LocalEngine::BindSubquery(const sql::Expr& e,
   return r;
 }
 
-Result<LocalEngine::SelectPlan> LocalEngine::PlanSelect(
+Result<SqlSession::SelectPlan> SqlSession::PlanSelect(
     const sql::SelectStmt& q, std::shared_ptr<plan::OuterContext> outer) {
   if (q.recursive) return NotSupported("WITH RECURSIVE");
   CteScope with(this, q.with);
@@ -500,7 +500,7 @@ Result<LocalEngine::SelectPlan> LocalEngine::PlanSelect(
   return plan;
 }
 
-Result<LocalEngine::SelectPlan> LocalEngine::PlanSetOp(
+Result<SqlSession::SelectPlan> SqlSession::PlanSetOp(
     const sql::SelectStmt& q,
     const std::shared_ptr<plan::OuterContext>& outer) {
   if (q.all && q.op != sql::SetOpKind::kUnion)
@@ -615,4 +615,4 @@ Result<LocalEngine::SelectPlan> LocalEngine::PlanSetOp(
   return plan;
 }
 
-}  // namespace xp::exec
+}  // namespace xp::session

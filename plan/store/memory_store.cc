@@ -1,4 +1,4 @@
-#include "plan/exec/memory_store.h"
+#include "plan/store/memory_store.h"
 
 #include <algorithm>
 #include <cstring>

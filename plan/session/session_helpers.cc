@@ -1,9 +1,9 @@
-// Helpers shared by LocalEngine's files (engine_internal.h).
+// Helpers shared by SqlSession's files (engine_internal.h).
 
 #include "codec/sql_errors.h"
-#include "plan/exec/engine_internal.h"
+#include "plan/session/session_internal.h"
 
-namespace xp::exec {
+namespace xp::session {
 
 // The value of a constant bound expression.
 Result<plan::Value> EvalBound(const plan::BoundExpr& e) {
@@ -162,4 +162,4 @@ Result<plan::LogicalNodePtr> SortAndLimit(plan::LogicalNodePtr node,
   return node;
 }
 
-}  // namespace xp::exec
+}  // namespace xp::session

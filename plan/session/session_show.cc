@@ -1,9 +1,9 @@
-// LocalEngine: SHOW and EXPLAIN [ANALYZE].
+// SqlSession: SHOW and EXPLAIN [ANALYZE].
 
 #include "codec/sql_errors.h"
-#include "plan/exec/engine_internal.h"
+#include "plan/session/session_internal.h"
 
-namespace xp::exec {
+namespace xp::session {
 
 namespace {
 
@@ -89,7 +89,7 @@ std::string CreateTableText(const plan::TableSchema& t, std::string_view name,
   return out;
 }
 
-Result<QueryResult> LocalEngine::Show(const sql::Statement& s) {
+Result<QueryResult> SqlSession::Show(const sql::Statement& s) {
   const auto& show = static_cast<const sql::ShowStatement&>(s);
   using What = sql::ShowStatement::What;
   const plan::Catalog& catalog = store_->catalog();
@@ -227,7 +227,7 @@ QueryResult ExplainResult(const std::string& text) {
 
 }  // namespace
 
-Result<QueryResult> LocalEngine::Explain(const sql::Statement& s) {
+Result<QueryResult> SqlSession::Explain(const sql::Statement& s) {
   const auto& e = static_cast<const sql::ExplainStatement&>(s);
   if (e.analyze) return ExplainAnalyze(e);
   if (!e.format.empty() && e.format != "TREE")
@@ -242,8 +242,7 @@ Result<QueryResult> LocalEngine::Explain(const sql::Statement& s) {
   return ExplainResult(plan::Explain(*plan.node));
 }
 
-Result<QueryResult> LocalEngine::ExplainAnalyze(
-    const sql::ExplainStatement& e) {
+Result<QueryResult> SqlSession::ExplainAnalyze(const sql::ExplainStatement& e) {
   if (e.statement->kind != sql::StmtKind::kSelect)
     return NotSupported("EXPLAIN ANALYZE of " + sql::ToSql(*e.statement));
   XP_ASSIGN_OR_RETURN(
@@ -283,4 +282,4 @@ Result<QueryResult> LocalEngine::ExplainAnalyze(
   return ExplainResult(text);
 }
 
-}  // namespace xp::exec
+}  // namespace xp::session

@@ -1,12 +1,12 @@
-// LocalEngine: FROM clauses (tables, views, derived tables, joins with ON,
+// SqlSession: FROM clauses (tables, views, derived tables, joins with ON,
 // USING and NATURAL), lowering and running a SELECT.
 
 #include "codec/sql_errors.h"
-#include "plan/exec/engine_internal.h"
+#include "plan/session/session_internal.h"
 
-namespace xp::exec {
+namespace xp::session {
 
-Result<LocalEngine::FromPlan> LocalEngine::PlanDerived(
+Result<SqlSession::FromPlan> SqlSession::PlanDerived(
     const sql::SelectStmt& query, const std::vector<std::string>& column_names,
     const std::string& alias, SelectPlan* owner) {
   XP_ASSIGN_OR_RETURN(SelectPlan sub, PlanSelect(query));
@@ -35,7 +35,7 @@ Result<LocalEngine::FromPlan> LocalEngine::PlanDerived(
   return u;
 }
 
-Result<LocalEngine::FromPlan> LocalEngine::PlanJoinUnit(
+Result<SqlSession::FromPlan> SqlSession::PlanJoinUnit(
     const sql::TableRef& ref, const std::shared_ptr<plan::OuterContext>& outer,
     SelectPlan* owner) {
   FromPlan u;
@@ -143,7 +143,7 @@ Result<int> UsingColumn(const std::vector<plan::ScopeColumn>& columns,
 
 }  // namespace
 
-Result<LocalEngine::FromPlan> LocalEngine::PlanUsingJoin(
+Result<SqlSession::FromPlan> SqlSession::PlanUsingJoin(
     const sql::TableRef& ref, const std::shared_ptr<plan::OuterContext>& outer,
     SelectPlan* owner) {
   XP_ASSIGN_OR_RETURN(FromPlan l, PlanJoinUnit(*ref.left, outer, owner));
@@ -240,7 +240,7 @@ Result<LocalEngine::FromPlan> LocalEngine::PlanUsingJoin(
   return out;
 }
 
-Result<LocalEngine::FromPlan> LocalEngine::PlanFrom(
+Result<SqlSession::FromPlan> SqlSession::PlanFrom(
     const sql::TableRef& ref, std::vector<const sql::Expr*> where,
     const std::shared_ptr<plan::OuterContext>& outer, SelectPlan* owner) {
   std::vector<const sql::TableRef*> unit_refs;
@@ -391,7 +391,7 @@ Result<LocalEngine::FromPlan> LocalEngine::PlanFrom(
   return out;
 }
 
-Result<OperatorPtr> LocalEngine::Scan(const plan::LogicalNode& scan) {
+Result<OperatorPtr> SqlSession::Scan(const plan::LogicalNode& scan) {
   if (scan.kind == plan::NodeKind::kRemote) return session_->Remote(scan);
   XP_ASSIGN_OR_RETURN(
       TableStore * table,
@@ -399,7 +399,7 @@ Result<OperatorPtr> LocalEngine::Scan(const plan::LogicalNode& scan) {
   return table->Scan(scan, /*row_ids=*/false);
 }
 
-Result<OperatorPtr> LocalEngine::Build(SelectPlan& plan) {
+Result<OperatorPtr> SqlSession::Build(SelectPlan& plan) {
   XP_RETURN_IF_ERROR(plan::Optimize(&plan.node, Options()));
   const plan::Value& roundtrip = system_variables_.at("xp_plan_roundtrip");
   if (roundtrip.index() == 1 && std::get<int64_t>(roundtrip) != 0) {
@@ -429,7 +429,7 @@ Result<OperatorPtr> LocalEngine::Build(SelectPlan& plan) {
       profile_);
 }
 
-Result<QueryResult> LocalEngine::Select(const sql::SelectStmt& q) {
+Result<QueryResult> SqlSession::Select(const sql::SelectStmt& q) {
   XP_ASSIGN_OR_RETURN(SelectPlan plan, PlanSelect(q));
   QueryResult result;
   result.names = plan.names;
@@ -467,4 +467,4 @@ Result<QueryResult> LocalEngine::Select(const sql::SelectStmt& q) {
   return result;
 }
 
-}  // namespace xp::exec
+}  // namespace xp::session

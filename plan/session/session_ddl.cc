@@ -1,11 +1,11 @@
-// LocalEngine: CREATE / ALTER / DROP / TRUNCATE TABLE, indexes, views.
+// SqlSession: CREATE / ALTER / DROP / TRUNCATE TABLE, indexes, views.
 
 #include "codec/sql_errors.h"
-#include "plan/exec/engine_internal.h"
+#include "plan/session/session_internal.h"
 
-namespace xp::exec {
+namespace xp::session {
 
-Result<QueryResult> LocalEngine::CreateTable(const sql::Statement& s) {
+Result<QueryResult> SqlSession::CreateTable(const sql::Statement& s) {
   const auto& c = static_cast<const sql::CreateTableStatement&>(s);
   if (c.as_select || !c.like.name.empty())
     return NotSupported("CREATE TABLE ... AS/LIKE");
@@ -74,7 +74,7 @@ Status DropIndexNamed(const std::string& name, plan::TableSchema* schema) {
 
 }  // namespace
 
-Result<QueryResult> LocalEngine::CreateIndex(const sql::Statement& s) {
+Result<QueryResult> SqlSession::CreateIndex(const sql::Statement& s) {
   const auto& c = static_cast<const sql::CreateIndexStatement&>(s);
   XP_ASSIGN_OR_RETURN(const plan::TableSchema* current, Schema(c.table));
   plan::TableSchema schema = *current;
@@ -85,7 +85,7 @@ Result<QueryResult> LocalEngine::CreateIndex(const sql::Statement& s) {
   return QueryResult();
 }
 
-Result<QueryResult> LocalEngine::DropIndex(const sql::Statement& s) {
+Result<QueryResult> SqlSession::DropIndex(const sql::Statement& s) {
   const auto& d = static_cast<const sql::DropIndexStatement&>(s);
   XP_ASSIGN_OR_RETURN(const plan::TableSchema* current, Schema(d.table));
   plan::TableSchema schema = *current;
@@ -95,7 +95,7 @@ Result<QueryResult> LocalEngine::DropIndex(const sql::Statement& s) {
   return QueryResult();
 }
 
-Result<QueryResult> LocalEngine::AlterTable(sql::Statement& s) {
+Result<QueryResult> SqlSession::AlterTable(sql::Statement& s) {
   auto& a = static_cast<sql::AlterTableStatement&>(s);
   XP_ASSIGN_OR_RETURN(const plan::TableSchema* current, Schema(a.table));
   plan::TableSchema schema = *current;
@@ -189,14 +189,14 @@ Result<QueryResult> LocalEngine::AlterTable(sql::Statement& s) {
   return QueryResult();
 }
 
-Result<QueryResult> LocalEngine::Truncate(const sql::Statement& s) {
+Result<QueryResult> SqlSession::Truncate(const sql::Statement& s) {
   const auto& t = static_cast<const sql::TruncateStatement&>(s);
   XP_ASSIGN_OR_RETURN(const plan::TableSchema* table, Schema(t.table));
   XP_RETURN_IF_ERROR(store_->TruncateTable(table->database, table->name));
   return QueryResult();
 }
 
-Result<QueryResult> LocalEngine::DropTable(const sql::Statement& s) {
+Result<QueryResult> SqlSession::DropTable(const sql::Statement& s) {
   const auto& d = static_cast<const sql::DropTableStatement&>(s);
   // MySQL checks every name first and drops none when one is missing.
   for (const auto& t : d.tables) {
@@ -219,7 +219,7 @@ Result<QueryResult> LocalEngine::DropTable(const sql::Statement& s) {
   return QueryResult();
 }
 
-Result<QueryResult> LocalEngine::CreateView(sql::StmtPtr s) {
+Result<QueryResult> SqlSession::CreateView(sql::StmtPtr s) {
   auto& v = static_cast<sql::CreateViewStatement&>(*s);
   const std::string db = v.view.schema.empty() ? database_ : v.view.schema;
   if (!store_->catalog().HasDatabase(db)) {
@@ -241,7 +241,7 @@ Result<QueryResult> LocalEngine::CreateView(sql::StmtPtr s) {
   return QueryResult();
 }
 
-Result<QueryResult> LocalEngine::DropView(const sql::Statement& s) {
+Result<QueryResult> SqlSession::DropView(const sql::Statement& s) {
   const auto& d = static_cast<const sql::DropViewStatement&>(s);
   for (const auto& v : d.views) {
     const std::string db = v.schema.empty() ? database_ : v.schema;
@@ -265,4 +265,4 @@ Result<QueryResult> LocalEngine::DropView(const sql::Statement& s) {
   return QueryResult();
 }
 
-}  // namespace xp::exec
+}  // namespace xp::session

@@ -1,10 +1,10 @@
-// LocalEngine: INSERT, UPDATE and DELETE on the engine's own path (row at
+// SqlSession: INSERT, UPDATE and DELETE on the engine's own path (row at
 // a time through TableStore).
 
 #include "codec/sql_errors.h"
-#include "plan/exec/engine_internal.h"
+#include "plan/session/session_internal.h"
 
-namespace xp::exec {
+namespace xp::session {
 
 namespace {
 
@@ -65,14 +65,14 @@ Status InsertRow(TableStore* table, const sql::InsertStatement& ins,
 
 }  // namespace
 
-Result<QueryResult> LocalEngine::Insert(const sql::Statement& s) {
+Result<QueryResult> SqlSession::Insert(const sql::Statement& s) {
   const auto& ins = static_cast<const sql::InsertStatement&>(s);
   XP_ASSIGN_OR_RETURN(TableStore * table, Table(ins.table));
   return InsertRows(ins, table);
 }
 
-Result<QueryResult> LocalEngine::InsertRows(const sql::InsertStatement& ins,
-                                            TableStore* table) {
+Result<QueryResult> SqlSession::InsertRows(const sql::InsertStatement& ins,
+                                           TableStore* table) {
   const plan::TableSchema& schema = table->schema();
   std::vector<int> positions;
   for (const auto& name : ins.columns) {
@@ -184,7 +184,7 @@ Result<QueryResult> LocalEngine::InsertRows(const sql::InsertStatement& ins,
   return r;
 }
 
-plan::OptimizerOptions LocalEngine::Options() const {
+plan::OptimizerOptions SqlSession::Options() const {
   plan::OptimizerOptions options;
   options.evaluate = EvalBound;
   const plan::Value& off = system_variables_.at("xp_disabled_passes");
@@ -202,9 +202,10 @@ plan::OptimizerOptions LocalEngine::Options() const {
   return options;
 }
 
-Result<LocalEngine::Matched> LocalEngine::MatchRows(
-    TableStore* table, const std::string& qualifier, const sql::Expr* where,
-    const sql::Expr* limit) {
+Result<SqlSession::Matched> SqlSession::MatchRows(TableStore* table,
+                                                  const std::string& qualifier,
+                                                  const sql::Expr* where,
+                                                  const sql::Expr* limit) {
   // UPDATE / DELETE change the rows as they are now, not as the
   // transaction's snapshot saw them (InnoDB's locking read).
   // Each row read is locked exclusively before it is read, so no other
@@ -258,7 +259,7 @@ Result<LocalEngine::Matched> LocalEngine::MatchRows(
   return m;
 }
 
-Result<QueryResult> LocalEngine::Delete(const sql::Statement& s) {
+Result<QueryResult> SqlSession::Delete(const sql::Statement& s) {
   const auto& d = static_cast<const sql::DeleteStatement&>(s);
   if (!d.order_by.empty()) return NotSupported("DELETE ... ORDER BY");
   XP_ASSIGN_OR_RETURN(TableStore * table, Table(d.table));
@@ -282,7 +283,7 @@ Result<QueryResult> LocalEngine::Delete(const sql::Statement& s) {
   return r;
 }
 
-Result<QueryResult> LocalEngine::Update(const sql::Statement& s) {
+Result<QueryResult> SqlSession::Update(const sql::Statement& s) {
   const auto& u = static_cast<const sql::UpdateStatement&>(s);
   if (u.table->kind != sql::TableRef::Kind::kTable)
     return NotSupported("multi-table UPDATE");
@@ -302,7 +303,7 @@ Result<QueryResult> LocalEngine::Update(const sql::Statement& s) {
   return UpdateRows(table, qualifier, set, m, nullptr);
 }
 
-Result<QueryResult> LocalEngine::UpdateRows(
+Result<QueryResult> SqlSession::UpdateRows(
     TableStore* table, const std::string& qualifier,
     const std::vector<SetItem>& set, const Matched& matched,
     const plan::Scope::Substitution& values_of) {
@@ -394,4 +395,4 @@ Result<QueryResult> LocalEngine::UpdateRows(
   return r;
 }
 
-}  // namespace xp::exec
+}  // namespace xp::session

@@ -1,4 +1,4 @@
-#include "plan/exec/memory_table.h"
+#include "plan/store/memory_table.h"
 
 #include <algorithm>
 

@@ -1,10 +1,10 @@
-// Internal to LocalEngine (local_engine.h), shared by its files:
-// local_engine.cc (the session: variables, statement dispatch, the
-// statement bracket, transactions, metadata locks), engine_select.cc
-// (SELECT, set operations, subqueries), engine_from.cc (FROM: tables,
-// derived tables, joins), engine_dml.cc (INSERT / UPDATE / DELETE),
-// engine_ddl.cc (CREATE / ALTER / DROP, views), engine_show.cc (SHOW,
-// EXPLAIN) and engine_helpers.cc. Not a public interface.
+// Internal to SqlSession (sql_session.h), shared by its files:
+// sql_session.cc (the session: variables, statement dispatch, the
+// statement bracket, transactions, metadata locks), plan_select.cc
+// (SELECT, set operations, subqueries), plan_from.cc (FROM: tables,
+// derived tables, joins), session_dml.cc (INSERT / UPDATE / DELETE),
+// session_ddl.cc (CREATE / ALTER / DROP, views), session_show.cc (SHOW,
+// EXPLAIN) and session_helpers.cc. Not a public interface.
 #pragma once
 
 #include <algorithm>
@@ -20,18 +20,49 @@
 #include "plan/exec/aggregate.h"
 #include "plan/exec/evaluator.h"
 #include "plan/exec/hash_join.h"
-#include "plan/exec/local_engine.h"
 #include "plan/exec/lower.h"
-#include "plan/exec/memory_store.h"
 #include "plan/exec/nested_loop_join.h"
 #include "plan/exec/operator.h"
 #include "plan/exec/sort.h"
 #include "plan/optimizer.h"
 #include "plan/serde.h"
+#include "plan/session/sql_session.h"
 #include "plan/sql/parser.h"
 #include "plan/sql/printer.h"
+#include "plan/store/memory_store.h"
 
-namespace xp::exec {
+namespace xp::session {
+
+// The executor's pieces the session puts together (this header is
+// internal to plan/session).
+using exec::AggFunc;
+using exec::AggSpec;
+using exec::Batch;
+using exec::BatchesOf;
+using exec::CellText;
+using exec::ChargeMemory;
+using exec::CheckCancelled;
+using exec::CopyOwned;
+using exec::DefaultStatementMemory;
+using exec::ExecStats;
+using exec::ExpressionEvaluator;
+using exec::JoinKind;
+using exec::LikeMatch;
+using exec::Lower;
+using exec::MemoryStore;
+using exec::MetadataLocks;
+using exec::Operator;
+using exec::OperatorProfile;
+using exec::OperatorPtr;
+using exec::PutValue;
+using exec::QueryContext;
+using exec::RowId;
+using exec::SortKey;
+using exec::Store;
+using exec::StoreSession;
+using exec::TableStore;
+using exec::ValueAt;
+using exec::Vector;
 
 using plan::NotSupported;
 
@@ -77,12 +108,12 @@ Result<plan::LogicalNodePtr> SortAndLimit(plan::LogicalNodePtr node,
 // it belongs to).
 class CteScope {
  public:
-  CteScope(LocalEngine* e, const std::vector<sql::CommonTableExpr>& with)
+  CteScope(SqlSession* e, const std::vector<sql::CommonTableExpr>& with)
       : engine_(e), size_(e->ctes_.size()) {
     for (const auto& c : with) engine_->ctes_.push_back(&c);
   }
   // Restores a saved set (a subquery planned again later).
-  CteScope(LocalEngine* e, const std::vector<const sql::CommonTableExpr*>& all)
+  CteScope(SqlSession* e, const std::vector<const sql::CommonTableExpr*>& all)
       : engine_(e), size_(e->ctes_.size()), saved_(e->ctes_) {
     engine_->ctes_ = all;
     restore_ = true;
@@ -96,10 +127,10 @@ class CteScope {
   }
 
  private:
-  LocalEngine* engine_;
+  SqlSession* engine_;
   size_t size_;
   std::vector<const sql::CommonTableExpr*> saved_;
   bool restore_ = false;
 };
 
-}  // namespace xp::exec
+}  // namespace xp::session

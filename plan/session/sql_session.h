@@ -1,7 +1,7 @@
 // A SQL session: the plan/ and plan/exec/ pieces put together over a Store
 // (store.h). With the default constructor it owns an in-memory store (tests,
 // the sqllogictest runner, embedded mode); the data node gives every client
-// session a LocalEngine over its shared RocksDB store.
+// session a SqlSession over its shared RocksDB store.
 //
 // Supported so far: CREATE/DROP DATABASE, CREATE/DROP TABLE, CREATE INDEX
 // (non-unique; validated, no access paths yet), USE, INSERT ... VALUES and
@@ -31,13 +31,13 @@
 #include "plan/exec/lower.h"
 #include "plan/exec/operator.h"
 #include "plan/exec/query_context.h"
-#include "plan/exec/store.h"
 #include "plan/logical.h"
 #include "plan/optimizer.h"
 #include "plan/schema.h"
+#include "plan/store/store.h"
 #include "xprotocol/proto/xprotocol_plan.pb.h"
 
-namespace xp::exec {
+namespace xp::session {
 
 struct QueryResult {
   std::vector<std::string> names;
@@ -56,7 +56,7 @@ class ResultSink {
   virtual ~ResultSink() = default;
   virtual Status Columns(const std::vector<std::string>& names,
                          const std::vector<plan::DataType>& types) = 0;
-  virtual Status Rows(const Batch& batch, size_t visible) = 0;
+  virtual Status Rows(const exec::Batch& batch, size_t visible) = 0;
 };
 
 // SHOW CREATE TABLE's text of `t`, named `name` (empty: t.name); with
@@ -73,14 +73,14 @@ struct StatementShape {
   std::vector<plan::DataType> types;
 };
 
-class LocalEngine {
+class SqlSession {
  public:
   // A session over its own in-memory store.
-  LocalEngine();
+  SqlSession();
   // A session over `store` (shared with other sessions; it must outlive
   // this one).
-  explicit LocalEngine(Store* store);
-  ~LocalEngine();
+  explicit SqlSession(exec::Store* store);
+  ~SqlSession();
   Result<QueryResult> Execute(std::string_view sql);
   // `params` are the values of the statement's ? placeholders (in order);
   // with a `sink`, result rows go there and QueryResult::rows stays empty.
@@ -125,7 +125,7 @@ class LocalEngine {
     read_wait_ = wait;
   }
   // How the last statement ran (rows examined, access paths).
-  const ExecStats& last_stats() const { return last_stats_; }
+  const exec::ExecStats& last_stats() const { return last_stats_; }
   // Inside an explicit transaction (BEGIN, XA START, autocommit = 0).
   bool in_transaction() const;
   const std::string& current_database() const { return database_; }
@@ -146,14 +146,14 @@ class LocalEngine {
   Result<QueryResult> DropTable(const sql::Statement& s);
   Result<QueryResult> Insert(const sql::Statement& s);
   Result<QueryResult> InsertRows(const sql::InsertStatement& ins,
-                                 TableStore* table);
+                                 exec::TableStore* table);
   Result<QueryResult> Delete(const sql::Statement& s);
   Result<QueryResult> Update(const sql::Statement& s);
   // Rows of a table picked by UPDATE / DELETE: whole rows (all columns, in
   // batches; a last column may hold the row ids) and their ids.
   struct Matched {
-    std::vector<Batch> batches;
-    std::vector<RowId> ids;
+    std::vector<exec::Batch> batches;
+    std::vector<exec::RowId> ids;
   };
   // SET col = expr, ... on the `matched` rows; `values_of` (optional) binds
   // VALUES(col) of ON DUPLICATE KEY UPDATE.
@@ -161,7 +161,7 @@ class LocalEngine {
     std::string table, column;
     const sql::Expr* value;
   };
-  Result<QueryResult> UpdateRows(TableStore* table,
+  Result<QueryResult> UpdateRows(exec::TableStore* table,
                                  const std::string& qualifier,
                                  const std::vector<SetItem>& set,
                                  const Matched& matched,
@@ -190,7 +190,8 @@ class LocalEngine {
   bool StrictDivisionByZero() const;
   // The rows of `table` where `where` holds (all when null), the first
   // `limit` of them (when given). `qualifier` names the table in `where`.
-  Result<Matched> MatchRows(TableStore* table, const std::string& qualifier,
+  Result<Matched> MatchRows(exec::TableStore* table,
+                            const std::string& qualifier,
                             const sql::Expr* where, const sql::Expr* limit);
   // A SELECT as an operator tree; the first `visible` output columns are
   // the select list.
@@ -225,8 +226,8 @@ class LocalEngine {
       std::shared_ptr<plan::OuterContext> outer = nullptr);
   // Optimizes a planned SELECT (the passes not disabled) and lowers it to
   // operators over this engine's tables.
-  Result<OperatorPtr> Build(SelectPlan& plan);
-  Result<OperatorPtr> Scan(const plan::LogicalNode& scan);
+  Result<exec::OperatorPtr> Build(SelectPlan& plan);
+  Result<exec::OperatorPtr> Scan(const plan::LogicalNode& scan);
   Result<SelectPlan> PlanSetOp(
       const sql::SelectStmt& q,
       const std::shared_ptr<plan::OuterContext>& outer);
@@ -243,7 +244,7 @@ class LocalEngine {
   Result<QueryResult> DropIndex(const sql::Statement& s);
   // A table's current schema (DDL) and its storage in this statement.
   Result<const plan::TableSchema*> Schema(const sql::QualifiedName& name);
-  Result<TableStore*> Table(const sql::QualifiedName& name);
+  Result<exec::TableStore*> Table(const sql::QualifiedName& name);
   // A derived table or view: `query` planned alone, its columns renamed by
   // `column_names` (when given) and qualified by `alias`.
   Result<FromPlan> PlanDerived(const sql::SelectStmt& query,
@@ -274,8 +275,8 @@ class LocalEngine {
 
   // Metadata locks (metadata_locks.h): the tables the running statement
   // used (Schema(), NoteTable()), and those the open transaction holds.
-  std::vector<MetadataLocks::Table> used_tables_;
-  std::set<MetadataLocks::Table> held_tables_;
+  std::vector<exec::MetadataLocks::Table> used_tables_;
+  std::set<exec::MetadataLocks::Table> held_tables_;
   // `name`'s schema (the session's database when unqualified), or null.
   const plan::TableSchema* FindTable(const sql::QualifiedName& name) const;
   void NoteTable(const plan::TableSchema& t);
@@ -290,21 +291,21 @@ class LocalEngine {
   sql::LockMode read_lock_ = sql::LockMode::kNone;
   sql::LockWait read_wait_ = sql::LockWait::kWait;
   Mutex running_mu_;
-  QueryContext* running_ XP_GUARDED_BY(running_mu_) = nullptr;
+  exec::QueryContext* running_ XP_GUARDED_BY(running_mu_) = nullptr;
   const std::atomic<bool>* interrupt_ = nullptr;
   bool collect_paths_ = false;
-  ExecStats last_stats_;
-  std::unique_ptr<Store> owned_store_;
-  Store* store_;
-  std::unique_ptr<StoreSession> session_;
+  exec::ExecStats last_stats_;
+  std::unique_ptr<exec::Store> owned_store_;
+  exec::Store* store_;
+  std::unique_ptr<exec::StoreSession> session_;
   std::string database_ = "test";
   uint64_t connection_id_ = 0;
   std::string user_ = "root";
   // While a statement runs: its ? values and where its rows go.
   const std::vector<plan::Value>* params_ = nullptr;
   // EXPLAIN ANALYZE: Build() counts every operator's rows and time here.
-  OperatorProfile* profile_ = nullptr;
+  exec::OperatorProfile* profile_ = nullptr;
   ResultSink* sink_ = nullptr;
 };
 
-}  // namespace xp::exec
+}  // namespace xp::session
