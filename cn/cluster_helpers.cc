@@ -2,6 +2,7 @@
 
 #include "cn/cluster_session.h"
 #include "codec/sql_errors.h"
+#include "plan/exec/key_encoding.h"
 
 namespace xp::cn {
 
@@ -105,12 +106,7 @@ void HashBytes(const Value& v, const DataType& t, std::string* out) {
       const std::string& s = std::get<std::string>(v);
       out->push_back('s');
       if (t.id == plan::TypeId::kString && !t.binary) {
-        // Case-insensitive, PAD SPACE: fold ASCII case, drop trailing spaces.
-        size_t n = s.size();
-        while (n > 0 && s[n - 1] == ' ') --n;
-        for (size_t i = 0; i < n; ++i)
-          out->push_back(static_cast<char>(
-              std::tolower(static_cast<unsigned char>(s[i]))));
+        exec::AppendFoldedString(s, out);
       } else {
         out->append(s);
       }

@@ -122,10 +122,27 @@ bool IsDefaultOf(const sql::Expr& e, const std::string& column);
 // Row i of `v` as an SQL literal that reads back as the same value.
 std::string LiteralAt(const exec::Vector& v, const DataType& t, size_t i);
 
+// A Remote node's fragment as the placement keeps it (the
+// plan::RemoteFragment of the nodes PlaceFragments makes).
+struct PlacedFragment : plan::RemoteFragment {
+  // Nothing above may move into the fragment any more (a partial
+  // aggregate, TopN or limit copy is inside).
+  bool sealed = false;
+  // Where and how the fragment goes, for EXPLAIN.
+  std::string info;
+  std::string Describe() const override { return info; }
+};
+// The PlacedFragment of a Remote node (made on first use; only the
+// placement makes Remote nodes).
+inline PlacedFragment& Placed(LogicalNode* remote) {
+  if (!remote->fragment) remote->fragment = std::make_shared<PlacedFragment>();
+  return static_cast<PlacedFragment&>(*remote->fragment);
+}
+
 class StreamingRemote;
 class ClusterTable;
 
-class ClusterSession : public exec::StoreSession {
+class ClusterSession : public exec::StoreSession, public exec::RemoteExecution {
  public:
   explicit ClusterSession(ClusterStore* store)
       : unjoined_(store->dn_count(), false),
@@ -208,7 +225,9 @@ class ClusterSession : public exec::StoreSession {
     return NotSupportedYet("XA statements through a compute node");
   }
 
-  Status Distribute(LogicalNodePtr* root) override;
+  exec::RemoteExecution* remote() override { return this; }
+  // The optimizer extension: cn/planner/distribute.cc.
+  Status PlaceFragments(LogicalNodePtr* root) override;
   void SetAnalyze(bool on) override {
     analyze_ = on;
     analysis_.clear();
@@ -217,9 +236,10 @@ class ClusterSession : public exec::StoreSession {
     auto it = analysis_.find(&remote);
     return it == analysis_.end() ? "" : it->second;
   }
-  // Fills each Remote node's remote_info (targets, plan or SQL).
+  // Fills each Remote node's PlacedFragment::info (targets, plan or SQL).
   Status Annotate(LogicalNode* n);
-  Result<exec::OperatorPtr> Remote(const LogicalNode& remote) override;
+  // The scan provider: cn/exec/remote_scan.cc.
+  Result<exec::OperatorPtr> RemoteScan(const LogicalNode& remote) override;
 
   // A Remote node's requests: the fragment, where it goes and how.
   struct RemoteCall {
@@ -239,9 +259,10 @@ class ClusterSession : public exec::StoreSession {
   // statement's snapshot or transaction, locking the entry for a locking
   // read); `parts` / `keys` become the partitions holding the rows found.
   Status LookUpGlobal(RemoteCall* call);
-  Status Push(sql::Statement& stmt, const std::string& database,
-              const std::vector<Value>& params, bool* handled,
-              uint64_t* rows_affected, uint64_t* last_insert_id) override;
+  // cn/dml/.
+  Status RouteDml(sql::Statement& stmt, const std::string& database,
+                  const std::vector<Value>& params, bool* handled,
+                  uint64_t* rows_affected, uint64_t* last_insert_id) override;
   Status OnVariable(const std::string& name, const Value& v) override {
     if (name == "innodb_lock_wait_timeout") return SetLockWait(v);
     if (name != "xplan_mode") return Status::OK();

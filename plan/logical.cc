@@ -324,8 +324,10 @@ std::string Describe(const LogicalNode& n) {
     }
     case NodeKind::kUnionAll:
       return "UnionAll";
-    case NodeKind::kRemote:
-      return n.remote_info.empty() ? "Remote" : "Remote " + n.remote_info;
+    case NodeKind::kRemote: {
+      const std::string d = n.fragment ? n.fragment->Describe() : "";
+      return d.empty() ? "Remote" : "Remote " + d;
+    }
   }
   return "?";
 }

@@ -118,6 +118,15 @@ struct ScanBound {
 struct LogicalNode;
 using LogicalNodePtr = std::unique_ptr<LogicalNode>;
 
+// A kRemote node's fragment as the extension that placed it sees it: the
+// plan itself only prints it in EXPLAIN.
+class RemoteFragment {
+ public:
+  virtual ~RemoteFragment() = default;
+  // Shown after "Remote" in EXPLAIN (where and how it runs); may be empty.
+  virtual std::string Describe() const = 0;
+};
+
 struct LogicalNode {
   NodeKind kind = NodeKind::kValues;
   std::vector<DataType> types;  // output columns
@@ -147,11 +156,9 @@ struct LogicalNode {
   // kJoin
   JoinKind join = JoinKind::kInner;
   std::vector<int> probe_keys, build_keys;  // empty: nested loop
-  // kRemote: nothing above may move into the fragment any more (a partial
-  // aggregate, TopN or limit copy is inside).
-  bool remote_sealed = false;
-  // kRemote: where and how the fragment goes, for EXPLAIN.
-  std::string remote_info;
+  // kRemote: what the optimizer extension that placed the fragment keeps
+  // of it (plan/optimizer.h; the compute node's placement).
+  std::shared_ptr<RemoteFragment> fragment;
 };
 
 LogicalNodePtr MakeValues(std::vector<DataType> types,

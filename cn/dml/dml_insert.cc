@@ -8,9 +8,11 @@ namespace xp::cn {
 
 // ------------------------------------------------------------------ writes
 
-Status ClusterSession::Push(sql::Statement& stmt, const std::string& database,
-                            const std::vector<Value>& params, bool* handled,
-                            uint64_t* rows_affected, uint64_t* last_insert_id) {
+Status ClusterSession::RouteDml(sql::Statement& stmt,
+                                const std::string& database,
+                                const std::vector<Value>& params, bool* handled,
+                                uint64_t* rows_affected,
+                                uint64_t* last_insert_id) {
   *handled = false;
   stmt_write_ = true;
   if (stmt.kind == sql::StmtKind::kInsert)

@@ -338,7 +338,8 @@ Result<std::vector<std::pair<size_t, size_t>>> ClusterSession::StartRemote(
   return order;
 }
 
-Result<exec::OperatorPtr> ClusterSession::Remote(const LogicalNode& remote) {
+Result<exec::OperatorPtr> ClusterSession::RemoteScan(
+    const LogicalNode& remote) {
   const LogicalNode& fragment = *remote.children[0];
   Targets targets;
   auto known = targets_.find(&remote);

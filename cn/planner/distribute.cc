@@ -43,7 +43,7 @@ bool Shippable(const LogicalNode& n) {
 // run it; returns the new subtree root.
 LogicalNodePtr Absorb(LogicalNodePtr node, bool sql_only) {
   LogicalNode& remote = *node->children[0];
-  if (remote.remote_sealed || sql_only) return node;
+  if (Placed(&remote).sealed || sql_only) return node;
   switch (node->kind) {
     case NodeKind::kFilter:
     case NodeKind::kProject: {
@@ -66,7 +66,7 @@ LogicalNodePtr Absorb(LogicalNodePtr node, bool sql_only) {
       auto copy = plan::MakeLimit(std::move(remote.children[0]),
                                   *node->limit + node->offset, 0);
       remote.children[0] = std::move(copy);
-      remote.remote_sealed = true;
+      Placed(&remote).sealed = true;
       return node;
     }
     case NodeKind::kSort: {
@@ -78,7 +78,7 @@ LogicalNodePtr Absorb(LogicalNodePtr node, bool sql_only) {
         return node;
       }
       remote.children[0] = std::move(copy);
-      remote.remote_sealed = true;
+      Placed(&remote).sealed = true;
       return node;
     }
     case NodeKind::kAggregate: {
@@ -103,7 +103,7 @@ LogicalNodePtr Absorb(LogicalNodePtr node, bool sql_only) {
         col += a.func == plan::AggFunc::kAvg ? 2 : 1;
       }
       remote.children[0] = std::move(part);
-      remote.remote_sealed = true;
+      Placed(&remote).sealed = true;
       plan::DeriveTypes(&remote);
       auto fin = plan::MakeAggregate(std::move(node->children[0]), groups,
                                      final_aggs, plan::AggMode::kFinal);
@@ -118,6 +118,7 @@ LogicalNodePtr DistributeNode(LogicalNodePtr node, bool sql_only) {
   if (IsScan(node->kind)) {
     auto r = std::make_unique<LogicalNode>();
     r->kind = NodeKind::kRemote;
+    r->fragment = std::make_shared<PlacedFragment>();
     r->children.push_back(std::move(node));
     plan::DeriveTypes(r.get());
     return r;
@@ -132,7 +133,7 @@ LogicalNodePtr DistributeNode(LogicalNodePtr node, bool sql_only) {
 
 }  // namespace
 
-Status ClusterSession::Distribute(LogicalNodePtr* root) {
+Status ClusterSession::PlaceFragments(LogicalNodePtr* root) {
   *root = DistributeNode(std::move(*root), ship_sql_);
   return Annotate(root->get());
 }
@@ -212,13 +213,13 @@ Status ClusterSession::Annotate(LogicalNode* n) {
   } else {
     info += " as plan";
   }
-  n->remote_info = std::move(info);
+  Placed(n).info = std::move(info);
   for (size_t part : parts) {
     if (std::find(stmt_dns_.begin(), stmt_dns_.end(), p->dn[part]) ==
         stmt_dns_.end())
       stmt_dns_.push_back(p->dn[part]);
   }
-  // Remote() runs the node with these same targets.
+  // RemoteScan() runs the node with these same targets.
   targets_.insert_or_assign(n, std::move(targets));
   return Status::OK();
 }

@@ -37,12 +37,18 @@ void EncodeKey(const Vector& v, const plan::DataType& t, size_t i,
       if (t.binary) {
         key->append(s);
       } else {
-        for (char c : s)
-          key->push_back(
-              static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+        AppendFoldedString(s, key);
       }
       break;
     }
+  }
+}
+
+void AppendFoldedString(std::string_view s, std::string* out) {
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  for (char c : s) {
+    out->push_back(
+        static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   }
 }
 

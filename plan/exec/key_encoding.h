@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "plan/exec/vector.h"
 #include "plan/types/data_type.h"
@@ -17,5 +18,11 @@ namespace xp::exec {
 // (PAD SPACE).
 void EncodeKey(const Vector& v, const plan::DataType& t, size_t i,
                std::string* key);
+
+// Appends the collation key of a string under the case-insensitive PAD
+// SPACE collation: trailing spaces dropped, ASCII case folded. Every hash
+// of a non-binary string (EncodeKey here, the compute node's partition
+// hash) goes through it, so equal strings hash alike everywhere.
+void AppendFoldedString(std::string_view s, std::string* out);
 
 }  // namespace xp::exec

@@ -392,7 +392,12 @@ Result<SqlSession::FromPlan> SqlSession::PlanFrom(
 }
 
 Result<OperatorPtr> SqlSession::Scan(const plan::LogicalNode& scan) {
-  if (scan.kind == plan::NodeKind::kRemote) return session_->Remote(scan);
+  if (scan.kind == plan::NodeKind::kRemote) {
+    if (session_->remote() == nullptr) {
+      return Status::Internal("a Remote node over a store without remotes");
+    }
+    return session_->remote()->RemoteScan(scan);
+  }
   XP_ASSIGN_OR_RETURN(
       TableStore * table,
       Table(sql::QualifiedName{scan.table->database, scan.table->name}));
@@ -400,30 +405,17 @@ Result<OperatorPtr> SqlSession::Scan(const plan::LogicalNode& scan) {
 }
 
 Result<OperatorPtr> SqlSession::Build(SelectPlan& plan) {
-  XP_RETURN_IF_ERROR(plan::Optimize(&plan.node, Options()));
+  plan::OptimizerOptions options = Options();
   const plan::Value& roundtrip = system_variables_.at("xp_plan_roundtrip");
-  if (roundtrip.index() == 1 && std::get<int64_t>(roundtrip) != 0) {
-    // Ship the plan to ourselves: IR -> bytes -> validated IR, which must
-    // be the same plan (same EXPLAIN, same bytes again), and run that.
-    // Plans holding a subquery expression are not shippable and run as
-    // they are.
-    Result<std::string> bytes = plan::Serialize(*plan.node);
-    if (bytes.ok()) {
-      XP_ASSIGN_OR_RETURN(plan::LogicalNodePtr decoded,
-                          plan::Deserialize(*bytes, store_->catalog()));
-      XP_ASSIGN_OR_RETURN(std::string again, plan::Serialize(*decoded));
-      if (again != *bytes ||
-          plan::Explain(*decoded) != plan::Explain(*plan.node)) {
-        return Status::Internal("plan round trip changed the plan:\n" +
-                                plan::Explain(*plan.node) + "\nbecame\n" +
-                                plan::Explain(*decoded));
-      }
-      plan.node = std::move(decoded);
-    } else if (bytes.status().sql_code() != 1235) {
-      return bytes.status();
-    }
+  options.roundtrip = roundtrip.index() == 1 && std::get<int64_t>(roundtrip);
+  options.catalog = &store_->catalog();
+  if (exec::RemoteExecution* remote = session_->remote()) {
+    options.extensions.push_back(
+        {"place_fragments", [remote](plan::LogicalNodePtr* root) {
+           return remote->PlaceFragments(root);
+         }});
   }
-  XP_RETURN_IF_ERROR(session_->Distribute(&plan.node));
+  XP_RETURN_IF_ERROR(plan::Optimize(&plan.node, options));
   return Lower(
       *plan.node, [this](const plan::LogicalNode& scan) { return Scan(scan); },
       profile_);

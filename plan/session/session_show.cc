@@ -250,11 +250,14 @@ Result<QueryResult> SqlSession::ExplainAnalyze(const sql::ExplainStatement& e) {
       PlanSelect(
           *static_cast<const sql::SelectStatement&>(*e.statement).query));
   OperatorProfile profile;
-  session_->SetAnalyze(true);
+  exec::RemoteExecution* remote = session_->remote();
+  if (remote != nullptr) remote->SetAnalyze(true);
   struct Off {
-    StoreSession* s;
-    ~Off() { s->SetAnalyze(false); }
-  } off{session_.get()};
+    exec::RemoteExecution* r;
+    ~Off() {
+      if (r != nullptr) r->SetAnalyze(false);
+    }
+  } off{remote};
   profile_ = &profile;
   Result<OperatorPtr> built = Build(plan);
   profile_ = nullptr;
@@ -273,8 +276,8 @@ Result<QueryResult> SqlSession::ExplainAnalyze(const sql::ExplainStatement& e) {
                       static_cast<unsigned long long>(it->second.rows),
                       static_cast<double>(it->second.nanos) / 1e6);
         std::string out = buf;
-        if (n.kind == plan::NodeKind::kRemote) {
-          const std::string more = session_->Analysis(n);
+        if (n.kind == plan::NodeKind::kRemote && remote != nullptr) {
+          const std::string more = remote->Analysis(n);
           if (!more.empty()) out += "\n" + more;
         }
         return out;

@@ -557,9 +557,11 @@ Result<QueryResult> SqlSession::RunStatement(
     }
     bool handled = false;
     QueryResult pushed;
-    XP_RETURN_IF_ERROR(session_->Push(*stmt, database_, params, &handled,
-                                      &pushed.rows_affected,
-                                      &pushed.last_insert_id));
+    if (exec::RemoteExecution* remote = session_->remote()) {
+      XP_RETURN_IF_ERROR(remote->RouteDml(*stmt, database_, params, &handled,
+                                          &pushed.rows_affected,
+                                          &pushed.last_insert_id));
+    }
     if (handled) return pushed;
   }
   return ExecuteStatement(std::move(stmt));

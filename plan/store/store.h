@@ -66,6 +66,32 @@ class TableStore {
       const std::vector<std::vector<plan::Value>>& old_rows) = 0;
 };
 
+// What a session of a store whose tables live on other nodes adds to the
+// SQL session, as explicit extension points: an optimizer extension that
+// places plan fragments (plan/optimizer.h), the scan provider for the
+// fragments placed, and the router of whole INSERT / UPDATE / DELETE
+// statements.
+class RemoteExecution {
+ public:
+  virtual ~RemoteExecution() = default;
+  // The optimizer extension, run after the built-in passes: the parts the
+  // store runs elsewhere become Remote nodes (plan/logical.h).
+  virtual Status PlaceFragments(plan::LogicalNodePtr* root) = 0;
+  // The scan provider: the operator for a Remote node.
+  virtual Result<OperatorPtr> RemoteScan(const plan::LogicalNode& remote) = 0;
+  // INSERT / UPDATE / DELETE as a whole (inside the statement's bracket;
+  // `database` names unqualified tables): *handled false leaves it to the
+  // session's row-at-a-time path.
+  virtual Status RouteDml(sql::Statement& stmt, const std::string& database,
+                          const std::vector<plan::Value>& params, bool* handled,
+                          uint64_t* rows_affected,
+                          uint64_t* last_insert_id) = 0;
+  // EXPLAIN ANALYZE: while on, Remote operators collect per-node feedback;
+  // Analysis() gives it for one Remote node (lines, '\n'-separated).
+  virtual void SetAnalyze(bool on) = 0;
+  virtual std::string Analysis(const plan::LogicalNode& remote) = 0;
+};
+
 class StoreSession {
  public:
   virtual ~StoreSession() = default;
@@ -116,29 +142,10 @@ class StoreSession {
   virtual Status Xa(const sql::XaStatement& xa,
                     std::vector<std::string>* recovered) = 0;
 
-  // Hooks for a store whose tables live elsewhere (the compute node's
-  // cluster store, cn/cluster_store.h); the defaults do nothing.
-  //
-  // Rewrites an optimized SELECT plan before it is lowered: parts the
-  // store runs itself become Remote nodes (plan/logical.h).
-  virtual Status Distribute(plan::LogicalNodePtr* root) { return Status::OK(); }
-  // The operator for a Remote node.
-  virtual Result<OperatorPtr> Remote(const plan::LogicalNode& remote) {
-    return Status::Internal("this store has no remote fragments");
-  }
-  // INSERT / UPDATE / DELETE as a whole (inside the statement's bracket;
-  // `database` names unqualified tables): *handled false leaves it to the
-  // engine's row-at-a-time path.
-  virtual Status Push(sql::Statement& stmt, const std::string& database,
-                      const std::vector<plan::Value>& params, bool* handled,
-                      uint64_t* rows_affected, uint64_t* last_insert_id) {
-    *handled = false;
-    return Status::OK();
-  }
-  // EXPLAIN ANALYZE: while on, Remote operators collect per-node feedback;
-  // Analysis() gives it for one Remote node (lines, '\n'-separated).
-  virtual void SetAnalyze(bool on) {}
-  virtual std::string Analysis(const plan::LogicalNode& remote) { return ""; }
+  // A store whose tables live elsewhere (the compute node's cluster,
+  // cn/cluster_session.h) runs parts of statements there: null for a store
+  // that holds its tables itself.
+  virtual RemoteExecution* remote() { return nullptr; }
   // SET of a session system variable; the store may refuse the value.
   virtual Status OnVariable(const std::string& name, const plan::Value& v) {
     return Status::OK();

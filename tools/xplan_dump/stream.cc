@@ -13,12 +13,12 @@
 #include <cstring>
 #include <fstream>
 #include <memory>
-#include <mutex>
 #include <thread>
 #include <vector>
 
 #include "codec/coding.h"
 #include "codec/lz4.h"
+#include "codec/thread_annotations.h"
 #include "tools/xplan_dump/plan_text.h"
 #include "xprotocol/client_codec.h"
 #include "xprotocol/messages.h"
@@ -422,13 +422,14 @@ bool WriteAll(int fd, const char* p, size_t n) {
   return true;
 }
 
-std::mutex g_out_mu;  // lines of different connections do not mix
+// Lines of different connections do not mix: stdout is printed under it.
+Mutex g_out_mu;
 
 struct ProxyConnection {
   int client = -1, server = -1;
-  std::mutex mu;  // the printer
-  std::unique_ptr<StreamPrinter> printer;
-  bool broken = false;  // stop decoding after a framing error
+  Mutex mu;
+  std::unique_ptr<StreamPrinter> printer XP_PT_GUARDED_BY(mu);
+  bool broken XP_GUARDED_BY(mu) = false;  // stop decoding after a framing error
 };
 
 // Copies one direction until it closes, then shuts down both sockets.
@@ -441,12 +442,12 @@ void Pump(ProxyConnection* c, bool to_client) {
     if (n <= 0) break;
     // Forwarded and printed under the connection's lock: a reply cannot be
     // printed before the request it answers.
-    std::lock_guard<std::mutex> lock(c->mu);
+    MutexLock lock(&c->mu);
     const uint64_t now = NowMicros();
     if (!WriteAll(to, buf.data(), static_cast<size_t>(n))) break;
     if (c->broken) continue;
     std::string error;
-    std::lock_guard<std::mutex> out(g_out_mu);
+    MutexLock out(&g_out_mu);
     if (!c->printer->Feed(to_client, now,
                           std::string_view(buf.data(), static_cast<size_t>(n)),
                           &error)) {
@@ -486,8 +487,8 @@ int RunProxy(const std::string& listen, const std::string& upstream,
   if (!port_file.empty()) std::ofstream(port_file) << port << "\n";
   std::fprintf(stderr, "xplan-dump: listening on port %d, forwarding to %s\n",
                port, upstream.c_str());
-  std::ofstream cap;
-  std::mutex cap_mu;
+  Mutex cap_mu;
+  std::ofstream cap;  // written by the connections' threads under cap_mu
   if (!capture.empty()) {
     cap.open(capture, std::ios::binary | std::ios::trunc);
     if (!cap) {
@@ -517,21 +518,24 @@ int RunProxy(const std::string& listen, const std::string& upstream,
       ++ended;
       continue;
     }
-    c->printer = std::make_unique<StreamPrinter>(
-        stdout, format, "[" + std::to_string(id) + "] ");
-    if (cap.is_open()) {
-      c->printer->on_frame = [&cap, &cap_mu, id](bool to_client,
-                                                 uint64_t micros, bool mux,
-                                                 std::string_view f) {
-        const std::string r =
-            CaptureRecord(to_client, mux, static_cast<uint32_t>(id), micros, f);
-        std::lock_guard<std::mutex> lock(cap_mu);
-        cap.write(r.data(), static_cast<std::streamsize>(r.size()));
-        cap.flush();
-      };
+    {
+      MutexLock setup(&c->mu);  // no thread reads it yet
+      c->printer = std::make_unique<StreamPrinter>(
+          stdout, format, "[" + std::to_string(id) + "] ");
+      if (cap.is_open()) {
+        c->printer->on_frame = [&cap, &cap_mu, id](bool to_client,
+                                                   uint64_t micros, bool mux,
+                                                   std::string_view f) {
+          const std::string r = CaptureRecord(
+              to_client, mux, static_cast<uint32_t>(id), micros, f);
+          MutexLock lock(&cap_mu);
+          cap.write(r.data(), static_cast<std::streamsize>(r.size()));
+          cap.flush();
+        };
+      }
     }
     {
-      std::lock_guard<std::mutex> out(g_out_mu);
+      MutexLock out(&g_out_mu);
       std::printf("[%d] connection opened\n", id);
       std::fflush(stdout);
     }
@@ -542,7 +546,7 @@ int RunProxy(const std::string& listen, const std::string& upstream,
       ::close(c->client);
       ::close(c->server);
       {
-        std::lock_guard<std::mutex> out(g_out_mu);
+        MutexLock out(&g_out_mu);
         std::printf("[%d] connection closed\n", id);
         std::fflush(stdout);
       }
