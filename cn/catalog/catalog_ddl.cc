@@ -1,6 +1,7 @@
 // The cluster store's DDL: tables and their placement, global index
 // tables and their backfill, AUTO_INCREMENT (cluster_session.h).
 
+#include "cn/catalog/physical_ddl.h"
 #include "cn/cluster_session.h"
 #include "codec/sql_errors.h"
 
@@ -80,9 +81,7 @@ Status ClusterStore::CreateDatabase(std::string_view name, bool if_not_exists) {
     return SqlError(ER_DBACCESS_DENIED_ERROR,
                     "Access denied to database 'xp_system'");
   for (size_t dn = 0; dn < dn_count(); ++dn)
-    XP_RETURN_IF_ERROR(
-        Admin(dn, "CREATE DATABASE IF NOT EXISTS " + QuoteIdent(name))
-            .status());
+    XP_RETURN_IF_ERROR(Admin(dn, CreateDatabaseSql(name)).status());
   XP_RETURN_IF_ERROR(AppendLog("db", std::string(name), ""));
   return catalog_.CreateDatabase(name, false);
 }
@@ -105,8 +104,7 @@ Status ClusterStore::DropDatabase(std::string_view name, bool if_exists) {
   XP_RETURN_IF_ERROR(catalog_.DropDatabase(name, false));
   Status first;
   for (size_t dn = 0; dn < dn_count(); ++dn) {
-    Status st =
-        Admin(dn, "DROP DATABASE IF EXISTS " + QuoteIdent(name)).status();
+    Status st = Admin(dn, DropDatabaseSql(name)).status();
     if (first.ok() && !st.ok()) first = st;
   }
   return first;
@@ -256,19 +254,13 @@ Status ClusterStore::CreateGlobal(const TableSchema& t, const GlobalIndex& g) {
   const size_t keyed = g.unique ? g.columns.size() : e.columns.size();
   for (size_t i = 0; i < keyed; ++i) key.columns.push_back(static_cast<int>(i));
   e.indexes.push_back(std::move(key));
-  const std::string db = QuoteIdent(t.database) + ".";
   Status st;
   size_t made = 0;
   for (; made < g.partitions() && st.ok(); ++made) {
-    st = Admin(g.dn[made],
-               "DROP TABLE IF EXISTS " + db + QuoteIdent(g.name[made]))
-             .status();
-    if (st.ok())
-      st =
-          Admin(g.dn[made],
-                "CREATE TABLE " + db +
-                    session::CreateTableText(e, g.name[made], false).substr(13))
-              .status();
+    st = Admin(g.dn[made], DropTableSql(t.database, g.name[made])).status();
+    Result<std::string> create = CreateTableSql(e, g.name[made]);
+    if (st.ok()) st = create.status();
+    if (st.ok()) st = Admin(g.dn[made], *create).status();
   }
   if (!st.ok()) DropGlobal(t.database, g);
   return st;
@@ -277,24 +269,19 @@ Status ClusterStore::CreateGlobal(const TableSchema& t, const GlobalIndex& g) {
 void ClusterStore::DropGlobal(const std::string& database,
                               const GlobalIndex& g) {
   for (size_t i = 0; i < g.partitions(); ++i)
-    (void)Admin(g.dn[i], "DROP TABLE IF EXISTS " + QuoteIdent(database) + "." +
-                             QuoteIdent(g.name[i]));
+    (void)Admin(g.dn[i], DropTableSql(database, g.name[i]));
 }
 
 Status ClusterStore::Backfill(const TableSchema& t, const Placement& p,
                               const GlobalIndex& g) {
   // Every partition's entries (rows whose key has no NULL), sent to the
   // index's partitions in batches; a key twice is the DN's 1062.
-  std::string list, not_null;
+  std::vector<std::string> list, not_null;
   std::vector<DataType> key_types;
   for (const std::vector<int>* cols : {&g.columns, &g.rest})
-    for (int c : *cols)
-      list += (list.empty() ? "" : ",") +
-              QuoteIdent(t.columns[static_cast<size_t>(c)].name);
+    for (int c : *cols) list.push_back(t.columns[static_cast<size_t>(c)].name);
   for (int c : g.columns) {
-    not_null += (not_null.empty() ? "" : " AND ") +
-                QuoteIdent(t.columns[static_cast<size_t>(c)].name) +
-                " IS NOT NULL";
+    not_null.push_back(t.columns[static_cast<size_t>(c)].name);
     key_types.push_back(t.columns[static_cast<size_t>(c)].type);
   }
   const std::string db = QuoteIdent(t.database) + ".";
@@ -310,9 +297,8 @@ Status ClusterStore::Backfill(const TableSchema& t, const Placement& p,
   };
   for (size_t i = 0; i < p.partitions(); ++i) {
     XP_ASSIGN_OR_RETURN(
-        StmtResult r,
-        AdminChunks(p.dn[i], "SELECT " + list + " FROM " + db +
-                                 QuoteIdent(p.name[i]) + " WHERE " + not_null));
+        StmtResult r, AdminChunks(p.dn[i], RowsWithKeySql(t.database, p.name[i],
+                                                          list, not_null)));
     if (r.sets.empty()) continue;
     const ResultSet& set = r.sets[0];
     std::vector<DataType> types;
@@ -376,15 +362,10 @@ Status ClusterStore::CreateTable(TableSchema schema, bool if_not_exists) {
     // A physical table of that name is garbage the catalog does not know
     // (a DDL that timed out on its DN, a DROP that did not reach it): it
     // goes first, so no old rows come back.
-    const std::string phys =
-        QuoteIdent(t->database) + "." + QuoteIdent(p.name[made]);
-    st = Admin(p.dn[made], "DROP TABLE IF EXISTS " + phys).status();
-    if (st.ok())
-      st = Admin(
-               p.dn[made],
-               "CREATE TABLE " + QuoteIdent(t->database) + "." +
-                   session::CreateTableText(*t, p.name[made], false).substr(13))
-               .status();
+    st = Admin(p.dn[made], DropTableSql(t->database, p.name[made])).status();
+    Result<std::string> create = CreateTableSql(*t, p.name[made]);
+    if (st.ok()) st = create.status();
+    if (st.ok()) st = Admin(p.dn[made], *create).status();
     if (!st.ok()) break;
   }
   if (st.ok())
@@ -392,8 +373,7 @@ Status ClusterStore::CreateTable(TableSchema schema, bool if_not_exists) {
                    TableEntry(*t, p));
   if (!st.ok()) {
     for (size_t i = 0; i < made; ++i)
-      (void)Admin(p.dn[i], "DROP TABLE IF EXISTS " + QuoteIdent(t->database) +
-                               "." + QuoteIdent(p.name[i]));
+      (void)Admin(p.dn[i], DropTableSql(t->database, p.name[i]));
     for (size_t i = 0; i < globals; ++i) DropGlobal(t->database, p.global[i]);
     placements_.erase(plan::QualifiedKey(schema.database, schema.name));
     (void)catalog_.DropTable(schema.database, schema.name, true);
@@ -420,9 +400,7 @@ Status ClusterStore::DropTable(std::string_view database,
   XP_RETURN_IF_ERROR(catalog_.DropTable(database, table, false));
   Status first;
   for (size_t i = 0; i < p.partitions(); ++i) {
-    Status st = Admin(p.dn[i], "DROP TABLE IF EXISTS " + QuoteIdent(db) + "." +
-                                   QuoteIdent(p.name[i]))
-                    .status();
+    Status st = Admin(p.dn[i], DropTableSql(db, p.name[i])).status();
     if (first.ok() && !st.ok()) first = st;
   }
   for (const GlobalIndex& g : p.global) DropGlobal(db, g);
@@ -435,16 +413,12 @@ Status ClusterStore::TruncateTable(std::string_view database,
                       catalog_.FindTable(database, table));
   const Placement* p = PlacementOf(*t);
   for (size_t i = 0; i < p->partitions(); ++i)
-    XP_RETURN_IF_ERROR(Admin(p->dn[i], "TRUNCATE TABLE " +
-                                           QuoteIdent(t->database) + "." +
-                                           QuoteIdent(p->name[i]))
-                           .status());
+    XP_RETURN_IF_ERROR(
+        Admin(p->dn[i], TruncateTableSql(t->database, p->name[i])).status());
   for (const GlobalIndex& g : p->global)
     for (size_t i = 0; i < g.partitions(); ++i)
-      XP_RETURN_IF_ERROR(Admin(g.dn[i], "TRUNCATE TABLE " +
-                                            QuoteIdent(t->database) + "." +
-                                            QuoteIdent(g.name[i]))
-                             .status());
+      XP_RETURN_IF_ERROR(
+          Admin(g.dn[i], TruncateTableSql(t->database, g.name[i])).status());
   MutexLock lock(&auto_mu_);
   auto_next_.erase(plan::QualifiedKey(t->database, t->name));
   return Status::OK();
@@ -498,7 +472,8 @@ Status ClusterStore::AlterTable(TableSchema schema,
     }
   }
   for (GlobalIndex& g : added) p.global.push_back(std::move(g));
-  std::vector<std::string> steps;  // per partition, %T = physical name
+  // Per partition: the statement for its physical table.
+  std::vector<std::function<std::string(const std::string& phys)>> steps;
   for (const auto& idx : schema.indexes) {
     if (has(*old, idx.id)) continue;
     if ((idx.unique || idx.primary) && p.kind == Placement::Kind::kHash &&
@@ -509,31 +484,23 @@ Status ClusterStore::AlterTable(TableSchema schema,
         return UniqueNotCovered(schema, idx);
       return PlaceSingle(std::move(schema), p, old);
     }
-    std::string cols;
-    for (size_t k = 0; k < idx.columns.size(); ++k)
-      cols +=
-          (k ? "," : "") +
-          QuoteIdent(schema.columns[static_cast<size_t>(idx.columns[k])].name) +
-          (k < idx.desc.size() && idx.desc[k] ? " DESC" : "");
-    steps.push_back(
-        std::string(idx.unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ") +
-        QuoteIdent(idx.name) + " ON %T (" + cols + ")");
+    steps.push_back([&schema, &idx](const std::string& phys) {
+      return CreateIndexSql(schema, idx, phys);
+    });
   }
   for (const auto& idx : old->indexes)
     if (!has(schema, idx.id))
-      steps.push_back("DROP INDEX " + QuoteIdent(idx.name) + " ON %T");
+      steps.push_back([&schema, &idx](const std::string& phys) {
+        return DropIndexSql(schema.database, idx.name, phys);
+      });
   auto undo_added = [&] {
     for (const GlobalIndex& g : p.global)
       if (PlacementOf(*old)->Global(g.index) == nullptr)
         DropGlobal(schema.database, g);
   };
-  for (const std::string& step : steps) {
+  for (const auto& step : steps) {
     for (size_t i = 0; i < p.partitions(); ++i) {
-      std::string sql = step;
-      const size_t at = sql.find("%T");
-      sql.replace(at, 2,
-                  QuoteIdent(schema.database) + "." + QuoteIdent(p.name[i]));
-      Status st = Admin(p.dn[i], sql).status();
+      Status st = Admin(p.dn[i], step(p.name[i])).status();
       if (!st.ok()) {
         undo_added();
         return st;
@@ -557,10 +524,8 @@ Status ClusterStore::AlterTable(TableSchema schema,
 
 Result<bool> ClusterStore::Empty(const TableSchema& t, const Placement& p) {
   for (size_t i = 0; i < p.partitions(); ++i) {
-    XP_ASSIGN_OR_RETURN(
-        StmtResult r,
-        Admin(p.dn[i], "SELECT 1 FROM " + QuoteIdent(t.database) + "." +
-                           QuoteIdent(p.name[i]) + " LIMIT 1"));
+    XP_ASSIGN_OR_RETURN(StmtResult r,
+                        Admin(p.dn[i], AnyRowSql(t.database, p.name[i])));
     if (!r.sets.empty() && !r.sets[0].rows.empty()) return false;
   }
   return true;
@@ -577,26 +542,21 @@ Status ClusterStore::PlaceSingle(TableSchema schema, const Placement& from,
   p.id = from.id;
   p.name.push_back(PhysicalName(from.id, -1));
   p.dn.push_back(0);
-  const std::string db = QuoteIdent(schema.database) + ".";
-  const std::string phys = db + QuoteIdent(p.name[0]);
-  XP_RETURN_IF_ERROR(Admin(0, "DROP TABLE IF EXISTS " + phys).status());
   XP_RETURN_IF_ERROR(
-      Admin(0,
-            "CREATE TABLE " + db +
-                session::CreateTableText(schema, p.name[0], false).substr(13))
-          .status());
+      Admin(0, DropTableSql(schema.database, p.name[0])).status());
+  XP_ASSIGN_OR_RETURN(std::string create, CreateTableSql(schema, p.name[0]));
+  XP_RETURN_IF_ERROR(Admin(0, create).status());
   // Logged before the partitions go: a failure after leaves garbage
   // partitions the catalog no longer names, never a table without data.
   Status st =
       AppendLog("table", plan::QualifiedKey(schema.database, schema.name),
                 TableEntry(schema, p));
   if (!st.ok()) {
-    (void)Admin(0, "DROP TABLE IF EXISTS " + phys);
+    (void)Admin(0, DropTableSql(schema.database, p.name[0]));
     return st;
   }
   for (size_t i = 0; i < from.partitions(); ++i)
-    (void)Admin(from.dn[i],
-                "DROP TABLE IF EXISTS " + db + QuoteIdent(from.name[i]));
+    (void)Admin(from.dn[i], DropTableSql(schema.database, from.name[i]));
   LOG(INFO) << "table " << schema.database << "." << schema.name
             << " placed SINGLE: a unique key it gained does not include its "
                "partition key";
@@ -620,11 +580,8 @@ Result<int64_t> ClusterStore::NextAutoIncrement(const TableSchema& t,
     for (size_t i = 0; p != nullptr && i < p->partitions(); ++i) {
       XP_ASSIGN_OR_RETURN(
           StmtResult r,
-          Admin(p->dn[i],
-                "SELECT MAX(" +
-                    QuoteIdent(t.columns[static_cast<size_t>(col)].name) +
-                    ") FROM " + QuoteIdent(t.database) + "." +
-                    QuoteIdent(p->name[i])));
+          Admin(p->dn[i], MaxSql(t.database, p->name[i],
+                                 t.columns[static_cast<size_t>(col)].name)));
       if (!r.sets.empty() && !r.sets[0].rows.empty() &&
           !r.sets[0].rows[0][0].empty()) {
         const std::string v = Text(r.sets[0], r.sets[0].rows[0], 0);
