@@ -23,6 +23,15 @@ class GlobalIndexWriteTest : public testing::FakeClusterTest {
     Ok("CREATE TABLE g (id INT PRIMARY KEY, u INT, v INT, UNIQUE KEY uk (u)) "
        "PARTITION BY HASH(id) PARTITIONS 2");
   }
+  // The smallest id above `a` whose row goes to another partition.
+  static int64_t OnAnotherPartition(int64_t a) {
+    auto part = [](int64_t id) {
+      return PartitionOf({plan::Value(id)}, {plan::DataType::Int(4)}, 2);
+    };
+    int64_t b = a + 1;
+    while (part(b) == part(a)) ++b;
+    return b;
+  }
   // Every entry of the index as "u:id", over all of its partitions, and
   // whether each is on the partition its key hashes to.
   std::set<std::string> Entries() {
@@ -76,13 +85,9 @@ TEST_F(GlobalIndexWriteTest, AnUpdateToATakenKeyIs1062AndChangesNothing) {
 }
 
 TEST_F(GlobalIndexWriteTest, OnDuplicateKeyUpdateFindsTheRowThroughTheIndex) {
-  // Find ids on different partitions: the collision on u is with a row the
-  // new one's id does not hash next to.
-  int64_t a = 1, b = 2;
-  auto part = [](int64_t id) {
-    return PartitionOf({plan::Value(id)}, {plan::DataType::Int(4)}, 2);
-  };
-  while (part(b) == part(a)) ++b;
+  // The collision on u is with a row on another partition than the new
+  // row's id.
+  const int64_t a = 1, b = OnAnotherPartition(a);
   Ok("INSERT INTO g VALUES (" + std::to_string(a) + ", 10, 1)");
   EXPECT_EQ(Ok("INSERT INTO g VALUES (" + std::to_string(b) +
                ", 10, 5) ON DUPLICATE KEY UPDATE v = v + VALUES(v)")
@@ -94,11 +99,7 @@ TEST_F(GlobalIndexWriteTest, OnDuplicateKeyUpdateFindsTheRowThroughTheIndex) {
 }
 
 TEST_F(GlobalIndexWriteTest, ReplaceRemovesTheRowItCollidesWith) {
-  int64_t a = 1, b = 2;
-  auto part = [](int64_t id) {
-    return PartitionOf({plan::Value(id)}, {plan::DataType::Int(4)}, 2);
-  };
-  while (part(b) == part(a)) ++b;
+  const int64_t a = 1, b = OnAnotherPartition(a);
   Ok("INSERT INTO g VALUES (" + std::to_string(a) + ", 10, 1)");
   Ok("REPLACE INTO g VALUES (" + std::to_string(b) + ", 10, 2)");
   EXPECT_EQ(Rows("SELECT id, u, v FROM g"),
