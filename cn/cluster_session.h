@@ -178,7 +178,7 @@ class ClusterSession : public exec::StoreSession, public exec::RemoteExecution {
   // is killed (SESS_KILL QUERY), so a long scan or lock wait there ends now
   // instead of when the CN next reads it.
   void Interrupt() override {
-    std::lock_guard<std::mutex> lock(conns_mu_);
+    MutexLock lock(&conns_mu_);
     for (auto& c : conns_)
       if (c) c->KillRunningQuery();
   }
@@ -455,12 +455,17 @@ class ClusterSession : public exec::StoreSession, public exec::RemoteExecution {
   void StreamsLost(size_t dn);
   ClusterStore* store_;
   std::map<const TableSchema*, std::unique_ptr<exec::TableStore>> tables_;
-  // Written by the session's thread only, under conns_mu_ (Interrupt reads
-  // them from another thread).
-  std::vector<std::unique_ptr<DnLink>> conns_;
-  std::mutex conns_mu_;
+  // The session's link to each DN (null: none now). Written only by the
+  // session's own thread, under conns_mu_, because Interrupt() reads them
+  // from another thread; the session's thread reads them through link()
+  // without the lock (it is the only writer).
+  Mutex conns_mu_;
+  std::vector<std::unique_ptr<DnLink>> conns_ XP_GUARDED_BY(conns_mu_);
+  DnLink* link(size_t dn) const XP_NO_THREAD_SAFETY_ANALYSIS {
+    return conns_[dn].get();
+  }
   void SetConn(size_t dn, std::unique_ptr<DnLink> c) {
-    std::lock_guard<std::mutex> lock(conns_mu_);
+    MutexLock lock(&conns_mu_);
     conns_[dn] = std::move(c);
   }
   // Replies a DN owes this session for requests sent without waiting (a

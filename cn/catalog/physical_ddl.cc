@@ -41,7 +41,11 @@ sql::ExprPtr Integer(int64_t v) {
 sql::SelectStmt SelectFrom(std::string_view db, std::string_view phys,
                            std::vector<sql::ExprPtr> items) {
   sql::SelectStmt q;
-  for (auto& e : items) q.items.push_back(sql::SelectItem{std::move(e)});
+  for (auto& e : items) {
+    sql::SelectItem item;
+    item.expr = std::move(e);
+    q.items.push_back(std::move(item));
+  }
   q.from = std::make_unique<sql::TableRef>();
   q.from->schema = std::string(db);
   q.from->name = std::string(phys);

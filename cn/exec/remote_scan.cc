@@ -165,12 +165,9 @@ Result<const exec::Batch*> StreamingRemote::Next() {
     s_->streams_.push_back(this);
     XP_ASSIGN_OR_RETURN(auto order, s_->StartRemote(call_));
     for (auto [dn, part] : order) {
-      reqs_.push_back(
-          Request{dn,
-                  part,
-                  ResultStream<DnLink>(s_->conns_[dn].get(), call_.token),
-                  {}});
-      if (s_->conns_[dn] == nullptr) reqs_.back().stream.Abandon();
+      reqs_.push_back(Request{
+          dn, part, ResultStream<DnLink>(s_->link(dn), call_.token), {}});
+      if (s_->link(dn) == nullptr) reqs_.back().stream.Abandon();
     }
   }
   while (cur_ < reqs_.size()) {
@@ -314,8 +311,8 @@ Result<std::vector<std::pair<size_t, size_t>>> ClusterSession::StartRemote(
   // The snapshots' STARTs come back first; only then may a commit's phase
   // two go on.
   for (size_t dn : snapshot_dns) {
-    if (!conns_[dn]) continue;
-    Result<StmtResult> r = conns_[dn]->ReadResult();
+    if (!link(dn)) continue;
+    Result<StmtResult> r = link(dn)->ReadResult();
     if (!r.ok()) {
       note(DnError(dn, r.status()));
       branches_[dn] = Branch();
@@ -326,13 +323,13 @@ Result<std::vector<std::pair<size_t, size_t>>> ClusterSession::StartRemote(
     gate_timeout_ms_ = 0;
     // The requests' own replies wait as long as usual.
     for (size_t dn : call.dns)
-      if (conns_[dn]) conns_[dn]->set_timeout(DnTimeout());
+      if (link(dn)) link(dn)->set_timeout(DnTimeout());
   }
   if (!first.ok()) {
     // What did go out is answered later; read before the next request
     // (not on a link dropped since: its replies went with it).
     for (auto [dn, part] : order)
-      if (conns_[dn] != nullptr) ++pending_[dn];
+      if (link(dn) != nullptr) ++pending_[dn];
     return first;
   }
   return order;
@@ -387,8 +384,8 @@ Result<exec::OperatorPtr> ClusterSession::RemoteScan(
     Status first;
     for (auto [dn, part] : order) {
       results.emplace_back();
-      if (!conns_[dn]) continue;
-      Result<StmtResult> r = conns_[dn]->ReadResult();
+      if (!link(dn)) continue;
+      Result<StmtResult> r = link(dn)->ReadResult();
       if (!r.ok()) {
         if (first.ok()) first = DnError(dn, r.status());
         continue;

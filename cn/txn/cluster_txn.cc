@@ -15,7 +15,7 @@ std::chrono::milliseconds ClusterSession::DnTimeout() const {
 }
 
 Result<DnLink*> ClusterSession::Conn(size_t dn) {
-  if (!conns_[dn]) {
+  if (!link(dn)) {
     XP_ASSIGN_OR_RETURN(std::unique_ptr<DnLink> fresh,
                         store_->Connect(dn, gate_timeout_ms_));
     SetConn(dn, std::move(fresh));
@@ -25,8 +25,8 @@ Result<DnLink*> ClusterSession::Conn(size_t dn) {
   }
   // Whatever goes out next must not land behind a stream's unread replies.
   if (!streams_.empty()) XP_RETURN_IF_ERROR(Unblock(dn));
-  conns_[dn]->set_timeout(DnTimeout());
-  return conns_[dn].get();
+  link(dn)->set_timeout(DnTimeout());
+  return link(dn);
 }
 
 void ClusterSession::SetLocking(Xp::Plan::TxnContext* txn) const {
@@ -40,7 +40,7 @@ void ClusterSession::SetLocking(Xp::Plan::TxnContext* txn) const {
 
 Status ClusterSession::SendLockWait(size_t dn) {
   XP_RETURN_IF_ERROR(Settle(dn));
-  Result<StmtResult> r = conns_[dn]->Execute(
+  Result<StmtResult> r = link(dn)->Execute(
       "SET innodb_lock_wait_timeout = " + std::to_string(lock_wait_ms_ / 1000));
   return r.ok() ? Status::OK() : DnError(dn, r.status());
 }
@@ -48,16 +48,16 @@ Status ClusterSession::SendLockWait(size_t dn) {
 Status ClusterSession::SetLockWait(const Value& v) {
   lock_wait_ms_ = std::get<int64_t>(v) * 1000;  // validated by the engine
   lock_wait_set_ = true;
-  for (size_t dn = 0; dn < conns_.size(); ++dn)
-    if (conns_[dn]) XP_RETURN_IF_ERROR(SendLockWait(dn));
+  for (size_t dn = 0; dn < store_->dn_count(); ++dn)
+    if (link(dn)) XP_RETURN_IF_ERROR(SendLockWait(dn));
   return Status::OK();
 }
 
 Status ClusterSession::Settle(size_t dn) {
-  while (pending_[dn] > 0 && conns_[dn]) {
+  while (pending_[dn] > 0 && link(dn)) {
     --pending_[dn];
-    Result<StmtResult> r = conns_[dn]->ReadResult();
-    if (!r.ok() && conns_[dn]->last_error().code == 0)
+    Result<StmtResult> r = link(dn)->ReadResult();
+    if (!r.ok() && link(dn)->last_error().code == 0)
       return DnError(dn, r.status());  // the connection, not the statement
   }
   pending_[dn] = 0;
@@ -65,8 +65,8 @@ Status ClusterSession::Settle(size_t dn) {
 }
 
 Status ClusterSession::DnError(size_t dn, const Status& st) {
-  if (st.code() == Status::Code::kAborted && conns_[dn]) {
-    const ServerError e = conns_[dn]->last_error();
+  if (st.code() == Status::Code::kAborted && link(dn)) {
+    const ServerError e = link(dn)->last_error();
     if (e.code != 0) {
       if (e.fatal) DropLink(dn);
       return store_->FromDn(e.code, e.sql_state, e.msg);
@@ -127,8 +127,8 @@ Status ClusterSession::Pipeline(
   }
   for (size_t i = 0; i < work.size(); ++i) {
     const size_t dn = work[i].first;
-    for (size_t k = 0; k < sent[i] && conns_[dn]; ++k) {
-      Result<StmtResult> r = conns_[dn]->ReadResult();
+    for (size_t k = 0; k < sent[i] && link(dn); ++k) {
+      Result<StmtResult> r = link(dn)->ReadResult();
       if (!r.ok()) {
         note(DnError(dn, r.status()));
       } else if (results != nullptr) {
@@ -182,7 +182,7 @@ Status ClusterSession::StartBranches(const std::vector<size_t>& dns,
   for (size_t i = 0; i < work.size(); ++i) {
     const size_t dn = work[i].first;
     const bool started = results[i].size() == 1;
-    if (started && conns_[dn]) {
+    if (started && link(dn)) {
       branches_[dn].kind = kind;
     } else if (needed && *needed != dn) {
       unjoined_[dn] = true;  // left out; the transaction goes on
@@ -246,8 +246,8 @@ Status ClusterSession::EndBranches(bool commit) {
     for (size_t d = 0; d < branches_.size(); ++d) {
       if (branches_[d].kind != Branch::Kind::kPlain) continue;
       branches_[d] = Branch();
-      if (!conns_[d]) continue;
-      Status st = conns_[d]->SendExecute(commit ? "COMMIT" : "ROLLBACK");
+      if (!link(d)) continue;
+      Status st = link(d)->SendExecute(commit ? "COMMIT" : "ROLLBACK");
       if (st.ok()) {
         ++pending_[d];
       } else {
@@ -299,7 +299,7 @@ Status ClusterSession::EndBranches(bool commit) {
     for (size_t d : writers)
       finish.push_back({d, {(out.ok() ? "XA COMMIT " : "XA ROLLBACK ") + q}});
     Status lost_dn1;
-    if (out.ok() && conns_.size() > 1 &&
+    if (out.ok() && store_->dn_count() > 1 &&
         store_->Failing("lose_dn1_in_phase_two")) {
       // As if DN 1 went away just before its XA COMMIT.
       finish.erase(std::remove_if(finish.begin(), finish.end(),
@@ -340,7 +340,7 @@ Status ClusterSession::EndBranches(bool commit) {
 }
 
 Status ClusterSession::Halt(std::string_view point) {
-  for (size_t d = 0; d < conns_.size(); ++d) SetConn(d, nullptr);
+  for (size_t d = 0; d < store_->dn_count(); ++d) SetConn(d, nullptr);
   pending_.assign(pending_.size(), 0);
   branches_.assign(branches_.size(), Branch());
   xid_.clear();
