@@ -1,4 +1,4 @@
-// Result transfer DN -> CN (BRIEF §9, issue 5 item 10): one 1,024-row
+// Result transfer DN -> CN (targets in bench/RESULTS.md): one 1,024-row
 // batch of a 6-column sysbench-shaped table (id, k, c CHAR(120), pad
 // CHAR(60), a DOUBLE and a DECIMAL) as X Protocol Row messages vs columnar
 // chunks vs LZ4 chunks. Counters: wire bytes per batch (bytes_per_batch)

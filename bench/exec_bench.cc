@@ -1,4 +1,4 @@
-// Executor operators over in-memory batches (issue 3 §7): rows per second
+// Executor operators over in-memory batches: rows per second
 // per core for filter, projection, hash aggregation and hash join. The input is
 // built once; each iteration runs the whole operator tree over it.
 #include <benchmark/benchmark.h>

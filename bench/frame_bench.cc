@@ -1,6 +1,6 @@
 // Micro-benchmarks of the wire hot paths: frame encode+decode of small
-// messages (target: >= 5 M messages/s per core, BRIEF §9), large rows (MB/s),
-// row value encoding, and lz4_message compression of result frames.
+// messages (target: >= 5 M messages/s per core, bench/RESULTS.md), large rows
+// (MB/s), row value encoding, and lz4_message compression of result frames.
 #include <benchmark/benchmark.h>
 
 #include "codec/frame.h"

@@ -1,6 +1,6 @@
-// Scan result transfer DN -> client through a real xdn (issue 5 item 10,
-// BRIEF §9): a full scan of a 6-column table shipped as an ExecPlan, its
-// result as X Protocol Row messages vs columnar chunks (LZ4 per column
+// Scan result transfer DN -> client through a real xdn (targets in
+// bench/RESULTS.md): a full scan of a 6-column table shipped as an ExecPlan,
+// its result as X Protocol Row messages vs columnar chunks (LZ4 per column
 // where it pays). Prints the bytes on the wire, their ratio, and the
 // client's decode rate into typed values (rows: field by field;
 // chunks: DecodeChunks into executor batches). Two tables:

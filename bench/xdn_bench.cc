@@ -1,4 +1,4 @@
-// End-to-end data node benchmark through the X Protocol client (issue 4):
+// End-to-end data node benchmark through the X Protocol client:
 // point get by primary key, 1000-row INSERTs, full scan and filtered scan,
 // against a running xdn (bench/xdn.sh starts one). Prints one fixed line per
 // workload. With --pid (the DN's process id) it also compares point gets

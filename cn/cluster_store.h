@@ -1,4 +1,4 @@
-// The compute node's view of the cluster as an exec::Store (BRIEF §6): the
+// The compute node's view of the cluster as an exec::Store (cn/README.md): the
 // global catalog, table placement, and sessions whose tables live on the
 // data nodes. The SQL engine (plan/session/sql_session.h) runs over it
 // unchanged; what differs is where rows come from and go to:

@@ -1,6 +1,6 @@
-// Memcomparable key encoding (issue 4, BRIEF §5): keys whose bytewise order
-// (memcmp, then length) is the SQL order of the values they encode, so that
-// an index range is a RocksDB key range.
+// Memcomparable key encoding (docs/ARCHITECTURE.md, `dn/`): keys whose bytewise
+// order (memcmp, then length) is the SQL order of the values they encode, so
+// that an index range is a RocksDB key range.
 //
 //   key    = table id (8 bytes BE) + index id (4 bytes BE) + field*
 //   field  = 0x01                                   NULL (first ascending)

@@ -1,5 +1,5 @@
-// Compact row encoding for stored rows (issue 4, BRIEF §5): the value of a
-// table's primary-key entry in RocksDB.
+// Compact row encoding for stored rows (docs/ARCHITECTURE.md, `dn/`): the value
+// of a table's primary-key entry in RocksDB.
 //
 //   row    = varint schema_version, varint column_count,
 //            NULL bitmap (column_count bits, LSB first, ceil(n/8) bytes),

@@ -1,4 +1,4 @@
-// Rows of a table in RocksDB (issue 4): the primary-key entry
+// Rows of a table in RocksDB: the primary-key entry
 //   key   = prefix(table id, 0) + primary-key columns (codec/key.h)
 //   value = the whole row (codec/row.h, with the schema version)
 // and one entry per secondary index

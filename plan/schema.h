@@ -1,7 +1,8 @@
 // Table schemas and the catalog seam the binder resolves names against
-// (BRIEF §4, §5). Building a schema from CREATE TABLE applies MySQL 8's
-// checks with its error codes; the Catalog interface is implemented in memory
-// here (tests, embedded mode) and over RocksDB by the data node.
+// (docs/ARCHITECTURE.md "A query in `plan/`"). Building a schema from CREATE
+// TABLE applies MySQL 8's checks with its error codes; the Catalog interface is
+// implemented in memory here (tests, embedded mode) and over RocksDB by the
+// data node.
 #pragma once
 
 #include <map>
@@ -48,7 +49,7 @@ struct TableSchema {
   std::string name;
   std::vector<ColumnSchema> columns;
   std::vector<IndexSchema> indexes;  // the primary key first, when present
-  // No PRIMARY KEY was declared: storage adds a hidden one (BRIEF §5).
+  // No PRIMARY KEY was declared: storage adds a hidden one (dn/README.md).
   bool hidden_primary_key = false;
   sql::PartitionSpec partition;
   uint64_t version = 1;

@@ -1,4 +1,4 @@
-// Plans on the wire (issue 5 item 3): the logical plan IR (plan/logical.h)
+// Plans on the wire (docs/PROTOCOL.md §9): the logical plan IR (plan/logical.h)
 // to and from Xp.Plan.Node (xprotocol/proto/xprotocol_plan.proto), with
 // the validation a data node runs on every plan it receives, and the
 // digest that names a plan in a plan cache. docs/PROTOCOL.md §9.

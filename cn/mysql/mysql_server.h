@@ -1,5 +1,5 @@
-// The compute node's MySQL protocol front end (BRIEF §6): handshake v10 with
-// mysql_native_password, text and binary (prepared statement) protocols,
+// The compute node's MySQL protocol front end (cn/README.md): handshake v10
+// with mysql_native_password, text and binary (prepared statement) protocols,
 // OK / ERR packets with MySQL codes and SQLSTATEs, CLIENT_DEPRECATE_EOF,
 // SHOW PROCESSLIST and KILL. Every client connection gets a thread and an
 // session::SqlSession over the Store given (the cluster store in xcn, an

@@ -1,6 +1,6 @@
 // The data node's storage: RocksDB (a TransactionDB with pessimistic row
 // locks) behind a small interface. This is the only code that includes
-// RocksDB (BRIEF §2).
+// RocksDB (docs/ARCHITECTURE.md).
 //
 // Transactions read from a snapshot taken at their first read (MySQL's
 // REPEATABLE READ for plain SELECT) and lock the keys they write; a write

@@ -1,7 +1,7 @@
-// Column batches for the vectorized executor (BRIEF §5 "Execution"): a Batch
-// holds up to kBatchSize rows as one Vector per column. A Vector is a
-// fixed-width array (64-byte aligned) plus a NULL bitmap; strings are
-// string_views into the vector's own arena, so a batch owns everything it
+// Column batches for the vectorized executor (docs/ARCHITECTURE.md "A query in
+// `plan/`"): a Batch holds up to kBatchSize rows as one Vector per column. A
+// Vector is a fixed-width array (64-byte aligned) plus a NULL bitmap; strings
+// are string_views into the vector's own arena, so a batch owns everything it
 // points at and moving it moves no bytes. Operators process whole vectors:
 // no per-row allocation, no virtual call per value.
 //

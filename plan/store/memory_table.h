@@ -1,5 +1,5 @@
 // An in-memory table: rows stored as column batches, with the write-path
-// rules of a MySQL table (BRIEF §4 item 5: the engine runs and is tested
+// rules of a MySQL table (the session runs and is tested
 // without RocksDB, and embedded mode keeps temporary results here).
 //   - values convert to the column types in strict mode (plan/schema.h);
 //   - omitted columns take their default, or NULL when nullable, else 1364;

@@ -1,4 +1,4 @@
-// SQL data types as the binder and executor see them (BRIEF §4 "Types").
+// SQL data types as the binder and executor see them.
 // Integer widths, string lengths and collations matter for result metadata
 // and range checks; the executor only needs the physical layout (phys()).
 #pragma once

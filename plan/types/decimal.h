@@ -1,7 +1,7 @@
 // Exact DECIMAL values and arithmetic with MySQL 8's result-scale rules
-// (BRIEF §4). A value is unscaled / 10^scale with |unscaled| < 10^38, so 38
-// significant digits are exact (MySQL's own limit is 65); results beyond
-// that are MySQL error 1690 (22003), never a silent wrap.
+// (docs/PROTOCOL.md §5.1). A value is unscaled / 10^scale with |unscaled| <
+// 10^38, so 38 significant digits are exact (MySQL's own limit is 65); results
+// beyond that are MySQL error 1690 (22003), never a silent wrap.
 //
 //   a + b, a - b   scale max(sa, sb)
 //   a * b          scale min(sa + sb, 30)

@@ -1,4 +1,4 @@
-// Work that can be stopped (issue 13.4c), with libmariadb against a real
+// Work that can be stopped, with libmariadb against a real
 // cluster (tests/cn/with_cluster.sh): KILL QUERY ends a cross join running
 // on the compute node and a row-lock wait running on a data node within a
 // second, the session going on; KILL CONNECTION ends the connection; a

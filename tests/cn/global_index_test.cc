@@ -1,8 +1,8 @@
-// Global secondary indexes through a compute node (issue 13.2), with
-// libmariadb against a real cluster (tests/cn/with_cluster.sh): a unique
-// key without the partition key holds over the whole table under 4 clients
-// inserting and changing keys at once; the 1062 names the table's key, not
-// a physical table; EXPLAIN names the index and a lookup reads one index
+// Global secondary indexes through a compute node (cn/README.md "global
+// indexes"), with libmariadb against a real cluster (tests/cn/with_cluster.sh):
+// a unique key without the partition key holds over the whole table under 4
+// clients inserting and changing keys at once; the 1062 names the table's key,
+// not a physical table; EXPLAIN names the index and a lookup reads one index
 // partition, then the one partition holding the row.
 #include <atomic>
 #include <random>

@@ -91,7 +91,7 @@ TEST_P(LongInputTest, FlatListsWorkAndDeepChainsFailAlone) {
   EXPECT_EQ(One("SHOW TABLES LIKE 'b_g'"), "big");
   StillServing();
 
-  // The inputs that killed a daemon (issue 13 item 0).
+  // The inputs that killed a daemon.
   EXPECT_EQ(One("SELECT 1" + Repeat("+1", 7999)), "ERROR 1436");
   StillServing();
   EXPECT_EQ(One("SELECT 0" + Repeat(" OR 0", 9999)), "0");

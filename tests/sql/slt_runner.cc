@@ -9,7 +9,7 @@
 // --chunks: as --plans, asking for columnar RESULTSET_CHUNK results.
 // --plans: every SELECT that can be a plan is planned here (on an in-memory
 //   mirror of the file's tables) and sent as EXEC_PLAN_READ instead of SQL
-//   (issue 5: the same results either way); repeated plans go by digest.
+//   (the same results either way); repeated plans go by digest.
 // --require-all: exit 1 unless every record passes or is a listed known
 //   failure that still fails the listed way (for CI);
 // --known FILE: known failures, one per line as
