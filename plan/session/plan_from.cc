@@ -409,6 +409,7 @@ Result<OperatorPtr> SqlSession::Build(SelectPlan& plan) {
   const plan::Value& roundtrip = system_variables_.at("xp_plan_roundtrip");
   options.roundtrip = roundtrip.index() == 1 && std::get<int64_t>(roundtrip);
   options.catalog = &store_->catalog();
+  options.timings = pass_timings_;
   if (exec::RemoteExecution* remote = session_->remote()) {
     options.extensions.push_back(
         {"place_fragments", [remote](plan::LogicalNodePtr* root) {

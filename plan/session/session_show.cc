@@ -218,7 +218,8 @@ QueryResult ExplainResult(const std::string& text) {
   r.types.push_back(plan::DataType::String());
   size_t start = 0;
   while (start < text.size()) {
-    const size_t end = text.find('\n', start);
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();  // no final newline
     r.rows.push_back({text.substr(start, end - start)});
     start = end + 1;
   }
@@ -258,9 +259,12 @@ Result<QueryResult> SqlSession::ExplainAnalyze(const sql::ExplainStatement& e) {
       if (r != nullptr) r->SetAnalyze(false);
     }
   } off{remote};
+  std::vector<plan::PassTiming> passes;
   profile_ = &profile;
+  pass_timings_ = &passes;
   Result<OperatorPtr> built = Build(plan);
   profile_ = nullptr;
+  pass_timings_ = nullptr;
   XP_RETURN_IF_ERROR(built.status());
   // Runs the query to its end; the rows are dropped.
   for (;;) {
@@ -282,7 +286,17 @@ Result<QueryResult> SqlSession::ExplainAnalyze(const sql::ExplainStatement& e) {
         }
         return out;
       });
-  return ExplainResult(text);
+  // The optimizer's passes as they ran (plan/optimizer.h), last.
+  std::string optimizer = "optimizer:";
+  for (size_t k = 0; k < passes.size(); ++k) {
+    char buf[96];
+    std::snprintf(buf, sizeof(buf), "%s %s %.3f ms", k ? "," : "",
+                  passes[k].name.c_str(),
+                  static_cast<double>(passes[k].nanos) / 1e6);
+    optimizer += buf;
+  }
+  const bool newline = text.empty() || text.back() == '\n';
+  return ExplainResult(text + (newline ? "" : "\n") + optimizer);
 }
 
 }  // namespace xp::session

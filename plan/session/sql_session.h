@@ -305,6 +305,8 @@ class SqlSession {
   const std::vector<plan::Value>* params_ = nullptr;
   // EXPLAIN ANALYZE: Build() counts every operator's rows and time here.
   exec::OperatorProfile* profile_ = nullptr;
+  // EXPLAIN ANALYZE: the optimizer passes of the statement being built.
+  std::vector<plan::PassTiming>* pass_timings_ = nullptr;
   ResultSink* sink_ = nullptr;
 };
 

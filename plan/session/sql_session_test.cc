@@ -55,6 +55,29 @@ TEST(SqlSessionTest, CreateInsertSelect) {
   EXPECT_TRUE(r->rows.empty());
 }
 
+// EXPLAIN ANALYZE ends with the optimizer's passes as they ran, timed;
+// a pass switched off is not among them.
+TEST(SqlSessionTest, ExplainAnalyzeListsTheOptimizerPasses) {
+  SqlSession e;
+  Query(e, "CREATE TABLE t (id INT PRIMARY KEY, v INT)");
+  Query(e, "INSERT INTO t VALUES (1, 1), (2, 2)");
+  Rows r = Query(e, "EXPLAIN ANALYZE SELECT v FROM t WHERE id = 2");
+  ASSERT_FALSE(r.empty());
+  const std::string last = r.back()[0].value_or("");
+  EXPECT_EQ(last.rfind("optimizer: constant_folding ", 0), 0u) << last;
+  for (const char* pass : {"predicate_pushdown", "decorrelation", "access_path",
+                           "projection_pruning", "plan_roundtrip"}) {
+    EXPECT_NE(last.find(std::string(", ") + pass + " "), std::string::npos)
+        << pass << " in " << last;
+  }
+  EXPECT_NE(r.front()[0].value_or("").find("actual rows=1"), std::string::npos);
+  Query(e, "SET xp_disabled_passes = 'access_path'");
+  r = Query(e, "EXPLAIN ANALYZE SELECT v FROM t WHERE id = 2");
+  ASSERT_FALSE(r.empty());
+  EXPECT_EQ(r.back()[0].value_or("").find("access_path"), std::string::npos)
+      << r.back()[0].value_or("");
+}
+
 TEST(SqlSessionTest, ErrorsAreMysqlAndLeaveStateIntact) {
   SqlSession e;
   Query(e, "CREATE TABLE t (id INT PRIMARY KEY, v INT NOT NULL)");

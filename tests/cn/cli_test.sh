@@ -86,6 +86,9 @@ out=$(q shop -e "EXPLAIN ANALYZE SELECT cust, SUM(amount) FROM orders GROUP BY c
 echo "$out" | grep -q "mode=final  (actual rows=3 " || fail "EXPLAIN ANALYZE rows on the CN: $out"
 echo "$out" | grep -Eq "dn[01] __xp_[0-9]+_p[01]: rows=[0-9]+ examined=[0-9]+ time=" ||
   fail "EXPLAIN ANALYZE per-DN feedback: $out"
+# Its last line: the optimizer passes as they ran, the CN's placement last.
+echo "$out" | tail -1 | grep -Eq "^optimizer: constant_folding [0-9.]+ ms, .*, place_fragments [0-9.]+ ms$" ||
+  fail "EXPLAIN ANALYZE optimizer passes: $out"
 
 # INSERT ... SELECT and CREATE TABLE ... AS SELECT across partitions.
 q shop -e "CREATE TABLE big_orders (id BIGINT PRIMARY KEY, amount DECIMAL(10,2)); INSERT INTO big_orders SELECT id, amount FROM orders WHERE amount > 10"
