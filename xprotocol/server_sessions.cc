@@ -19,7 +19,8 @@ std::shared_ptr<SessionState> SessionTable::Find(uint64_t sid) const {
 
 Status SessionTable::Open(uint64_t sid, const std::string& user,
                           const std::string& schema) {
-  if (sessions_.size() >= max_sessions_) {
+  // Session 0 is the connection's own (made at authentication): always.
+  if (sid != 0 && sessions_.size() >= max_sessions_) {
     return SqlError(ER_XP_TOO_MANY_SESSIONS,
                     "Too many sessions on this connection (max " +
                         std::to_string(max_sessions_) + ")");

@@ -41,7 +41,8 @@ class SessionTable {
       : client_id_(client_id), max_sessions_(max_sessions) {}
 
   std::shared_ptr<SessionState> Find(uint64_t sid) const;
-  // A new session `sid` of `user` in `schema`; 7003 past max_sessions.
+  // A new session `sid` of `user` in `schema`; 7003 past max_sessions
+  // (session 0, made at authentication, is never refused).
   Status Open(uint64_t sid, const std::string& user, const std::string& schema);
   // Drops a session and what waits in it.
   void Close(uint64_t sid);

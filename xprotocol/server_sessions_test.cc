@@ -60,5 +60,11 @@ TEST(SessionTableTest, KillChecks) {
   EXPECT_EQ(t.CheckKill(0, 9, true).sql_code(), 7002u);   // missing
 }
 
+TEST(SessionTableTest, SessionZeroIsNeverRefused) {
+  SessionTable t(1, /*max_sessions=*/0);
+  EXPECT_TRUE(t.Open(0, "u", "").ok());
+  EXPECT_EQ(t.Open(1, "u", "").sql_code(), 7003u);
+}
+
 }  // namespace
 }  // namespace xp
