@@ -137,6 +137,8 @@ class Reply {
   }
   // A Status::SqlError's code, state and message (not fatal).
   void Error(const Status& st);
+  // Ok() when `st` is OK, else Error(st).
+  void OkOrError(const Status& st);
   // The standard answer to a message type nobody handles: 1047 ERROR.
   void Unsupported(uint8_t type);
 

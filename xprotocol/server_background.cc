@@ -60,6 +60,14 @@ void Reply::Error(const Status& st) {
   Error(st.sql_code(), st.sql_state(), st.message());
 }
 
+void Reply::OkOrError(const Status& st) {
+  if (st.ok()) {
+    Ok();
+  } else {
+    Error(st);
+  }
+}
+
 void Reply::Unsupported(uint8_t type) {
   Error(ER_UNKNOWN_COM_ERROR, "08S01",
         "Unexpected message received: " +

@@ -212,11 +212,7 @@ void Connection::HandleRequest(SessionState& s, uint8_t type,
       return;
     case ClientMsg::EXPECT_CLOSE: {
       Status st = s.expects.Close();
-      if (st.ok()) {
-        reply.Ok();
-      } else {
-        reply.Error(st);
-      }
+      reply.OkOrError(st);
       break;
     }
     case ClientMsg::SESS_RESET:
@@ -263,11 +259,7 @@ void Connection::HandleExpectOpen(SessionState& s, std::string_view payload,
   Mysqlx::Expect::Open open;
   if (!Decode(payload, &open)) return;
   Status st = s.expects.Open(open);
-  if (st.ok()) {
-    reply.Ok();
-  } else {
-    reply.Error(st);
-  }
+  reply.OkOrError(st);
 }
 
 void Connection::HandleReset(SessionState& s, std::string_view payload,
@@ -289,11 +281,7 @@ void Connection::HandleSessNew(uint64_t sid, std::string_view payload) {
   Reply reply(this, sid);
   Status st = sessions_.Open(sid, user_,
                              req.has_schema() ? req.schema() : auth_schema_);
-  if (st.ok()) {
-    reply.Ok();
-  } else {
-    reply.Error(st);
-  }
+  reply.OkOrError(st);
 }
 
 bool Connection::HandleSessKill(uint64_t sid, std::string_view payload,

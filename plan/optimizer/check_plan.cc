@@ -58,9 +58,11 @@ Status Bad(const LogicalNode& n, const std::string& what) {
   return Status::Internal(std::string(NodeKindName(n.kind)) + ": " + what);
 }
 
+// `cols` is scratch space, reused across the walk (no allocation per
+// expression once it has grown).
 Status ColumnsWithin(const LogicalNode& n, const BoundExpr& e, size_t width,
-                     const char* where) {
-  std::vector<int> cols;
+                     const char* where, std::vector<int>& cols) {
+  cols.clear();
   CollectColumns(e, &cols);
   for (int c : cols) {
     if (c < 0 || static_cast<size_t>(c) >= width) {
@@ -80,7 +82,7 @@ Status IndexWithin(const LogicalNode& n, int i, size_t width,
   return Status::OK();
 }
 
-Status CheckNode(const LogicalNode& n) {
+Status CheckNode(const LogicalNode& n, std::vector<int>& cols) {
   const size_t want = ChildrenOf(n.kind);
   if (want == SIZE_MAX ? n.children.empty() : n.children.size() != want) {
     return Bad(n, std::to_string(n.children.size()) + " children");
@@ -109,11 +111,12 @@ Status CheckNode(const LogicalNode& n) {
       break;
     case NodeKind::kFilter:
       if (n.predicate == nullptr) return Bad(n, "no predicate");
-      XP_RETURN_IF_ERROR(ColumnsWithin(n, *n.predicate, in, "the predicate"));
+      XP_RETURN_IF_ERROR(
+          ColumnsWithin(n, *n.predicate, in, "the predicate", cols));
       break;
     case NodeKind::kProject:
       for (const auto& e : n.exprs) {
-        XP_RETURN_IF_ERROR(ColumnsWithin(n, *e, in, "an expression"));
+        XP_RETURN_IF_ERROR(ColumnsWithin(n, *e, in, "an expression", cols));
       }
       break;
     case NodeKind::kAggregate:
@@ -143,8 +146,8 @@ Status CheckNode(const LogicalNode& n) {
         XP_RETURN_IF_ERROR(IndexWithin(n, k, build, "build key"));
       }
       if (n.predicate != nullptr) {
-        XP_RETURN_IF_ERROR(
-            ColumnsWithin(n, *n.predicate, in + build, "the join condition"));
+        XP_RETURN_IF_ERROR(ColumnsWithin(n, *n.predicate, in + build,
+                                         "the join condition", cols));
       }
       break;
     }
@@ -165,10 +168,11 @@ Status CheckNode(const LogicalNode& n) {
 
 Status CheckPlan(const LogicalNode& root) {
   std::vector<const LogicalNode*> todo = {&root};
+  std::vector<int> cols;
   while (!todo.empty()) {
     const LogicalNode* n = todo.back();
     todo.pop_back();
-    XP_RETURN_IF_ERROR(CheckNode(*n));
+    XP_RETURN_IF_ERROR(CheckNode(*n, cols));
     for (const auto& c : n->children) todo.push_back(c.get());
   }
   return Status::OK();

@@ -225,17 +225,8 @@ Result<SqlSession::SelectPlan> SqlSession::PlanSelect(
   std::vector<SortKey> keys;
   for (const auto& o : q.order_by) {
     const sql::Expr& e = *o.expr;
-    int index = -1;
-    if (e.kind == sql::ExprKind::kLiteral &&
-        e.lit == sql::LiteralKind::kInteger) {
-      const long long p =
-          e.text.size() > 18 ? -1 : std::strtoll(e.text.c_str(), nullptr, 10);
-      if (p < 1 || static_cast<size_t>(p) > visible) {
-        return SqlError(ER_BAD_FIELD_ERROR,
-                        "Unknown column '" + e.text + "' in 'order clause'");
-      }
-      index = static_cast<int>(p - 1);
-    } else {
+    XP_ASSIGN_OR_RETURN(int index, OrderPosition(e, visible));
+    if (index < 0) {
       // An alias of the select list, or an expression written there too.
       const std::string text = sql::ToSql(e);
       for (size_t i = 0; i < q.items.size() && index < 0; ++i) {

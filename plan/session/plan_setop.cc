@@ -99,15 +99,9 @@ Result<SqlSession::SelectPlan> SqlSession::PlanSetOp(
   std::vector<SortKey> keys;
   for (const auto& o : q.order_by) {
     const sql::Expr& e = *o.expr;
-    if (e.kind == sql::ExprKind::kLiteral &&
-        e.lit == sql::LiteralKind::kInteger) {
-      const long long p =
-          e.text.size() > 18 ? -1 : std::strtoll(e.text.c_str(), nullptr, 10);
-      if (p < 1 || static_cast<size_t>(p) > n) {
-        return SqlError(ER_BAD_FIELD_ERROR,
-                        "Unknown column '" + e.text + "' in 'order clause'");
-      }
-      keys.push_back(SortKey{static_cast<int>(p - 1), o.desc});
+    XP_ASSIGN_OR_RETURN(const int position, OrderPosition(e, n));
+    if (position >= 0) {
+      keys.push_back(SortKey{position, o.desc});
       continue;
     }
     XP_ASSIGN_OR_RETURN(plan::BoundExprPtr b,

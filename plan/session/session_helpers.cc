@@ -162,4 +162,18 @@ Result<plan::LogicalNodePtr> SortAndLimit(plan::LogicalNodePtr node,
   return node;
 }
 
+Result<int> OrderPosition(const sql::Expr& e, size_t width) {
+  if (e.kind != sql::ExprKind::kLiteral ||
+      e.lit != sql::LiteralKind::kInteger) {
+    return -1;
+  }
+  const long long p =
+      e.text.size() > 18 ? -1 : std::strtoll(e.text.c_str(), nullptr, 10);
+  if (p < 1 || static_cast<size_t>(p) > width) {
+    return SqlError(ER_BAD_FIELD_ERROR,
+                    "Unknown column '" + e.text + "' in 'order clause'");
+  }
+  return static_cast<int>(p - 1);
+}
+
 }  // namespace xp::session

@@ -88,6 +88,9 @@ Result<const sql::Expr*> GroupKey(const sql::Expr& g, const sql::SelectStmt& q,
                                   std::deque<sql::Expr>* star_refs);
 
 Result<uint64_t> LimitNumber(const sql::Expr& e);
+// ORDER BY <n>: the 0-based result column an integer literal names (1054
+// when it is not 1..width); -1 for any other expression.
+Result<int> OrderPosition(const sql::Expr& e, size_t width);
 
 size_t CountTables(const sql::TableRef& r);
 
