@@ -4,9 +4,11 @@
 // txn/cluster_txn.cc (a session's DN links, branches, two-phase commit),
 // planner/distribute.cc (the distribute pass and partition pruning),
 // exec/remote_scan.cc (Remote operators: streamed scans, global index
-// lookups), dml/dml_insert.cc (INSERT routing, row-at-a-time table writes)
-// and dml/dml_update.cc (UPDATE / DELETE, global index maintenance). Not a
-// public interface: cluster_store.h is.
+// lookups), dml/dml_insert.cc (writes routed from the plan IR's write
+// nodes, the row-at-a-time table INSERT ... SELECT writes through) with
+// dml/row_router.h (the one row router) and dml/dml_update.cc (UPDATE /
+// DELETE, global index maintenance); planner/fragment_sql.h builds every
+// statement they send. Not a public interface: cluster_store.h is.
 #pragma once
 
 #include <glog/logging.h>
@@ -28,6 +30,8 @@
 #include <vector>
 
 #include "cn/cluster_store.h"
+#include "cn/dml/row_router.h"
+#include "cn/planner/fragment_sql.h"
 #include "codec/sql_errors.h"
 #include "plan/exec/chunk.h"
 #include "plan/serde.h"
@@ -82,9 +86,6 @@ Status Unreachable(size_t dn, const DnEndpoint& ep, const Status& why);
 // `st` with a note that the session's transaction was rolled back (`why`).
 Status RolledBack(const Status& st, const std::string& why);
 
-// A value as an SQL literal the DN parses back to the same value.
-std::string Literal(const Value& v);
-
 // The canonical bytes of a key value for hashing: equal SQL values of the
 // column's type give equal bytes.
 void HashBytes(const Value& v, const DataType& t, std::string* out);
@@ -100,27 +101,6 @@ bool IsScan(NodeKind k);
 void PatchTables(Xp::Plan::Node* n, const std::string& physical);
 
 Xp::Plan::Node* ProtoLeaf(Xp::Plan::Node* n);
-
-// SQL text of a scan: SELECT columns FROM table WHERE <key condition>.
-std::string ScanSql(const LogicalNode& scan, const std::string& physical,
-                    const std::vector<int>* key_subset);
-
-// A constant INSERT value: a literal, a placeholder, or a signed number.
-std::optional<Value> ConstantOf(const sql::Expr& e,
-                                const std::vector<Value>& params);
-
-// Replaces placeholders with literals (the statement then travels as text).
-void Inline(sql::Expr* e, const std::vector<Value>& params);
-
-// Conjuncts `col = constant` of a WHERE clause, by lower-case column name.
-void EqualityConjuncts(const sql::Expr* e, const std::vector<Value>& params,
-                       std::map<std::string, Value>* out);
-
-// DEFAULT, or DEFAULT(col) of the column it is given for.
-bool IsDefaultOf(const sql::Expr& e, const std::string& column);
-
-// Row i of `v` as an SQL literal that reads back as the same value.
-std::string LiteralAt(const exec::Vector& v, const DataType& t, size_t i);
 
 // A Remote node's fragment as the placement keeps it (the
 // plan::RemoteFragment of the nodes PlaceFragments makes).
@@ -160,15 +140,15 @@ class ClusterSession : public exec::StoreSession, public exec::RemoteExecution {
   Status Savepoint(const std::string& name) override {
     if (!in_txn_) return Status::OK();
     if (!AnyBranch()) XP_RETURN_IF_ERROR(EnsureBranch(0, /*write=*/false));
-    return SavepointOnDns("SAVEPOINT ", name);
+    return SavepointOnDns(sql::TransactionStatement::Op::kSavepoint, name);
   }
   Status RollbackToSavepoint(const std::string& name) override {
     if (!in_txn_ || !AnyBranch()) return NoSavepoint(name);
-    return SavepointOnDns("ROLLBACK TO SAVEPOINT ", name);
+    return SavepointOnDns(sql::TransactionStatement::Op::kRollbackTo, name);
   }
   Status ReleaseSavepoint(const std::string& name) override {
     if (!in_txn_ || !AnyBranch()) return NoSavepoint(name);
-    return SavepointOnDns("RELEASE SAVEPOINT ", name);
+    return SavepointOnDns(sql::TransactionStatement::Op::kRelease, name);
   }
   static Status NoSavepoint(const std::string& name) {
     return SqlError(ER_SP_DOES_NOT_EXIST,
@@ -260,9 +240,9 @@ class ClusterSession : public exec::StoreSession, public exec::RemoteExecution {
   // read); `parts` / `keys` become the partitions holding the rows found.
   Status LookUpGlobal(RemoteCall* call);
   // cn/dml/.
-  Status RouteDml(sql::Statement& stmt, const std::string& database,
-                  const std::vector<Value>& params, bool* handled,
-                  uint64_t* rows_affected, uint64_t* last_insert_id) override;
+  Status RouteWrite(plan::WriteNode& write, sql::Statement& stmt,
+                    const std::vector<Value>& params, bool* handled,
+                    uint64_t* rows_affected, uint64_t* last_insert_id) override;
   Status OnVariable(const std::string& name, const Value& v) override {
     if (name == "innodb_lock_wait_timeout") return SetLockWait(v);
     if (name != "xplan_mode") return Status::OK();
@@ -345,12 +325,24 @@ class ClusterSession : public exec::StoreSession, public exec::RemoteExecution {
   Result<std::vector<size_t>> TargetPartitions(
       const LogicalNode& fragment, const Placement& p,
       std::vector<std::vector<int>>* keys);
-  Status PushInsert(sql::InsertStatement& ins, const std::string& database,
+  // INSERT ... VALUES: the write node's rows through the row router, one
+  // statement per partition (with the statement's ON DUPLICATE KEY UPDATE).
+  Status PushInsert(plan::WriteNode& w, sql::InsertStatement& ins,
                     const std::vector<Value>& params, bool* handled,
                     uint64_t* affected, uint64_t* insert_id);
-  Status PushUpdateDelete(sql::Statement& stmt, const std::string& database,
+  // UPDATE / DELETE: pruned by the write node's source (TargetPartitions,
+  // as a read of the rows matched), then UpdateDeleteIn.
+  Status PushUpdateDelete(plan::WriteNode& w, sql::Statement& stmt,
                           const std::vector<Value>& params, bool* handled,
                           uint64_t* affected);
+  // `stmt` (UPDATE / DELETE of `t`) on partitions `parts`: the statement
+  // itself on each (its table renamed, placeholders inlined), partition
+  // after partition for a LIMIT (`limit_rows`) over several, or
+  // RewriteRows when rows move or global index entries change.
+  Status UpdateDeleteIn(sql::Statement& stmt, const TableSchema& t,
+                        const Placement& p, const std::vector<size_t>& parts,
+                        std::optional<uint64_t> limit_rows, bool ordered,
+                        const std::vector<Value>& params, uint64_t* affected);
   // A statement that writes on several DNs with more than one round trip
   // is made undoable as one before it starts: in a transaction, a
   // savepoint on each DN of the transaction; in autocommit, XA branches on
@@ -366,9 +358,10 @@ class ClusterSession : public exec::StoreSession, public exec::RemoteExecution {
   // own, and any failure undoes the whole statement.
   bool stmt_guarded_ = false;
   std::vector<size_t> guarded_dns_;
-  // SAVEPOINT / ROLLBACK TO / RELEASE: `verb` + name to every DN of the
+  // SAVEPOINT / ROLLBACK TO / RELEASE (`op`) `name` on every DN of the
   // transaction.
-  Status SavepointOnDns(const std::string& verb, const std::string& name);
+  Status SavepointOnDns(sql::TransactionStatement::Op op,
+                        const std::string& name);
   // Writes `sql_by_partition` (partition -> statement) atomically.
   Status Write(const Placement& p,
                const std::map<size_t, std::string>& sql_by_partition,
@@ -387,10 +380,31 @@ class ClusterSession : public exec::StoreSession, public exec::RemoteExecution {
   // table's columns, nullopt where the DN's default applies: never a key
   // column) as INSERT statements into the index partitions, one per
   // partition, before `out`'s other statements.
-  Status IndexInserts(
-      const TableSchema& t, const Placement& p,
-      const std::vector<std::vector<std::optional<Value>>>& rows,
-      std::vector<DnWrite>* out);
+  Status IndexInserts(const TableSchema& t, const Placement& p,
+                      const std::vector<plan::InsertRow>& rows,
+                      std::vector<DnWrite>* out);
+  // Whether every column of `cols` has a non-NULL value in `image`.
+  static bool HasKey(const std::vector<int>& cols,
+                     const plan::InsertRow& image);
+  // The partition of the key `cols` of `image` (values of the columns'
+  // types) among `partitions`.
+  static Result<size_t> PartitionOfImage(const TableSchema& t,
+                                         const std::vector<int>& cols,
+                                         const plan::InsertRow& image,
+                                         size_t partitions);
+  // A key of global index `g` (values in index order) as an image of the
+  // table's columns, converted to their types; nullopt when a value is
+  // NULL or does not convert (no entry has such a key).
+  static std::optional<plan::InsertRow> IndexKeyImage(
+      const TableSchema& t, const GlobalIndex& g,
+      const std::vector<Value>& key);
+  // The values of a global index entry of `image` (key, then the rest).
+  static std::vector<sql::ExprPtr> EntryValues(const GlobalIndex& g,
+                                               const plan::InsertRow& image);
+  // c1 = v1 AND ... over columns `cols` of `image`.
+  static sql::ExprPtr KeyWhere(const TableSchema& t,
+                               const std::vector<int>& cols,
+                               const plan::InsertRow& image);
   // INSERT IGNORE / REPLACE / ... ON DUPLICATE KEY UPDATE of a table with
   // global indexes, one row after another in one guarded statement:
   // IGNORE inserts the row's entries with IGNORE (a key taken: the row is
@@ -399,31 +413,21 @@ class ClusterSession : public exec::StoreSession, public exec::RemoteExecution {
   // key), entries included, then inserts; ON DUPLICATE KEY UPDATE finds
   // the first row it collides with (primary key first, then the unique
   // keys in order) and runs the assignments on it as an UPDATE by its
-  // primary key (`values`: the VALUES(col) placeholders), else inserts.
-  // `insert` is the INSERT text with %T for the physical table.
-  struct EachRow {
-    size_t part;
-    std::string tuple;
-    std::vector<Value> values;
-  };
-  Status InsertEachRow(
-      sql::InsertStatement& ins, const TableSchema& t, const Placement& p,
-      const std::string& insert, const std::vector<EachRow>& rows,
-      const std::vector<std::vector<std::optional<Value>>>& images,
-      uint64_t* affected);
-  // A row colliding with a new one: where it is, its primary key as a
-  // WHERE clause, and its values (every column).
+  // primary key (the row's values of VALUES(col)), else inserts.
+  Status InsertEachRow(plan::WriteNode& w, sql::InsertStatement& ins,
+                       RowRouter& router, uint64_t* affected);
+  // A row colliding with a new one: where it is and its values (every
+  // column).
   struct Collision {
     size_t part;
-    std::string where;
-    std::vector<std::optional<Value>> image;
+    plan::InsertRow image;
   };
   // The rows `image` (a new row's key values, in partition `part`)
   // collides with: by primary key, then by each global key; only the
   // first with `first_only`. Locked (FOR UPDATE).
   Status Collisions(const TableSchema& t, const Placement& p, size_t part,
-                    const std::vector<std::optional<Value>>& image,
-                    bool first_only, std::vector<Collision>* out);
+                    const plan::InsertRow& image, bool first_only,
+                    std::vector<Collision>* out);
   // Rows of `sql` (a SELECT) read on DN `dn` in chunks (the batches
   // borrow from `result`).
   struct Rows {
@@ -505,7 +509,9 @@ class ClusterSession : public exec::StoreSession, public exec::RemoteExecution {
   bool ship_sql_ = false;
   bool analyze_ = false;  // EXPLAIN ANALYZE: ask DNs for feedback
   std::map<const LogicalNode*, std::string> analysis_;
-  std::string insert_verb_ = "INSERT";  // of the running INSERT ... SELECT
+  // REPLACE / IGNORE of the running INSERT ... SELECT.
+  bool insert_replace_ = false;
+  bool insert_ignore_ = false;
   std::string xid_;
 };
 
@@ -516,7 +522,7 @@ class ClusterTable : public exec::TableStore {
  public:
   ClusterTable(ClusterSession* session, const TableSchema* t,
                const Placement* p)
-      : session_(session), t_(t), p_(p) {}
+      : session_(session), t_(t), p_(p), router_(session->store_, *t, *p) {}
   const TableSchema& schema() const override { return *t_; }
   Result<exec::OperatorPtr> Scan(const LogicalNode&, bool) override {
     return Unsupported("row-id scans of a partitioned table");
@@ -545,10 +551,7 @@ class ClusterTable : public exec::TableStore {
   ClusterSession* session_;
   const TableSchema* t_;
   const Placement* p_;
-  std::map<size_t, std::string> tuples_;  // partition -> "(..),(..)"
-  // The buffered rows' global index key values (ClusterSession::IndexInserts)
-  std::vector<std::vector<std::optional<Value>>> images_;
-  size_t bytes_ = 0;
+  RowRouter router_;  // the rows not yet sent
 };
 
 }  // namespace xp::cn

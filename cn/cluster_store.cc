@@ -93,10 +93,14 @@ ClusterStore::~ClusterStore() {
     lease_thread_.join();
   }
   // A clean stop hands the cluster over at once.
-  if (lease_conn_)
-    (void)lease_conn_->Execute(
-        "DELETE FROM `xp_system`.`cn_lease` WHERE id = 1 AND owner = " +
-        QuoteString(lease_owner_));
+  if (lease_conn_) {
+    std::vector<sql::ExprPtr> key;
+    key.push_back(IntegerExpr(1));
+    key.push_back(ValueExpr(Value(lease_owner_)));
+    (void)lease_conn_->Execute(DeleteSql(
+        kSystemDb, "cn_lease",
+        KeyMatch({"id", "owner"}, std::move(key), sql::BinaryOp::kEq)));
+  }
 }
 
 Result<std::unique_ptr<DnLink>> ClusterStore::Connect(
@@ -198,12 +202,11 @@ Status ClusterStore::ForgetCommit(const std::string& xid) {
     if (forget_.size() < 64) return Status::OK();
     batch.swap(forget_);
   }
-  std::string in;
-  for (const std::string& x : batch)
-    in += (in.empty() ? "" : ",") + QuoteString(x);
-  return Admin(0,
-               "DELETE FROM `xp_system`.`commit_log` WHERE xid IN (" + in + ")")
-      .status();
+  auto in = std::make_unique<sql::Expr>();
+  in->kind = sql::ExprKind::kIn;
+  in->args.push_back(ColumnExpr("xid"));
+  for (const std::string& x : batch) in->args.push_back(ValueExpr(Value(x)));
+  return Admin(0, DeleteSql(kSystemDb, "commit_log", std::move(in))).status();
 }
 
 Result<std::unique_ptr<ClusterStore>> ClusterStore::Open(ClusterOptions o) {
@@ -462,13 +465,13 @@ Status ClusterStore::Recover() {
 Status ClusterStore::AppendLog(const std::string& op, const std::string& name,
                                const std::string& body) {
   const int64_t seq = log_seq_ + 1;
-  XP_RETURN_IF_ERROR(
-      Admin(0,
-            "INSERT INTO `xp_system`.`catalog` (seq, op, name, body) "
-            "VALUES (" +
-                std::to_string(seq) + ", " + QuoteString(op) + ", " +
-                QuoteString(name) + ", " + QuoteString(body) + ")")
-          .status());
+  sql::InsertStatement entry =
+      InsertInto(kSystemDb, "catalog", {"seq", "op", "name", "body"});
+  entry.rows.emplace_back();
+  entry.rows.back().push_back(IntegerExpr(seq));
+  for (const std::string* text : {&op, &name, &body})
+    entry.rows.back().push_back(ValueExpr(Value(*text)));
+  XP_RETURN_IF_ERROR(Admin(0, sql::ToSql(entry)).status());
   log_seq_ = seq;
   return Status::OK();
 }

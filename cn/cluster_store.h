@@ -129,6 +129,27 @@ struct Placement {
 size_t PartitionOf(const std::vector<plan::Value>& key,
                    const std::vector<plan::DataType>& types, size_t partitions);
 
+// The partition-key extractor every router and pruner uses: the partition
+// (among `partitions`) of a row whose key columns `cols` (table positions
+// of `t`) have the values `value(c)` gives, each already of its column's
+// type (Result<Value> or Value).
+template <typename ValueOf>
+Result<size_t> PartitionOfKey(const plan::TableSchema& t,
+                              const std::vector<int>& cols, size_t partitions,
+                              ValueOf&& value) {
+  std::vector<plan::Value> key;
+  std::vector<plan::DataType> types;
+  key.reserve(cols.size());
+  types.reserve(cols.size());
+  for (int c : cols) {
+    Result<plan::Value> v = value(c);
+    if (!v.ok()) return v.status();
+    key.push_back(std::move(*v));
+    types.push_back(t.columns[static_cast<size_t>(c)].type);
+  }
+  return PartitionOf(key, types, partitions);
+}
+
 class ClusterStore : public exec::Store {
  public:
   // Connects to every DN, creates the system schema on DN 0 when missing,

@@ -48,6 +48,7 @@
   X(ER_NO_SUCH_THREAD, 1094, "HY000")                        \
   X(ER_WRONG_TABLE_NAME, 1103, "42000")                      \
   X(ER_UNKNOWN_ERROR, 1105, "HY000")                         \
+  X(ER_FIELD_SPECIFIED_TWICE, 1110, "42000")                 \
   X(ER_TOO_MANY_TABLES, 1116, "HY000")                       \
   X(ER_WRONG_VALUE_COUNT_ON_ROW, 1136, "21S01")              \
   X(ER_NO_SUCH_TABLE, 1146, "42S02")                         \

@@ -277,22 +277,20 @@ Status ClusterStore::Backfill(const TableSchema& t, const Placement& p,
   // Every partition's entries (rows whose key has no NULL), sent to the
   // index's partitions in batches; a key twice is the DN's 1062.
   std::vector<std::string> list, not_null;
-  std::vector<DataType> key_types;
   for (const std::vector<int>* cols : {&g.columns, &g.rest})
     for (int c : *cols) list.push_back(t.columns[static_cast<size_t>(c)].name);
-  for (int c : g.columns) {
+  for (int c : g.columns)
     not_null.push_back(t.columns[static_cast<size_t>(c)].name);
-    key_types.push_back(t.columns[static_cast<size_t>(c)].type);
-  }
-  const std::string db = QuoteIdent(t.database) + ".";
-  std::vector<std::string> tuples(g.partitions());
+  // Per index partition: the entries not sent yet, and their bytes.
+  std::vector<sql::InsertStatement> inserts;
+  std::vector<size_t> bytes(g.partitions(), 0);
+  for (size_t part = 0; part < g.partitions(); ++part)
+    inserts.push_back(InsertInto(t.database, g.name[part], {}));
   auto flush = [&](size_t part) -> Status {
-    if (tuples[part].empty()) return Status::OK();
-    Status st =
-        Admin(g.dn[part], "INSERT INTO " + db + QuoteIdent(g.name[part]) +
-                              " VALUES " + tuples[part])
-            .status();
-    tuples[part].clear();
+    if (inserts[part].rows.empty()) return Status::OK();
+    Status st = Admin(g.dn[part], sql::ToSql(inserts[part])).status();
+    inserts[part].rows.clear();
+    bytes[part] = 0;
     return st;
   };
   for (size_t i = 0; i < p.partitions(); ++i) {
@@ -307,21 +305,24 @@ Status ClusterStore::Backfill(const TableSchema& t, const Placement& p,
     XP_RETURN_IF_ERROR(exec::DecodeChunks(set.chunks, types.size(), &batches));
     for (const exec::Batch& b : batches) {
       for (size_t row = 0; row < b.num_rows(); ++row) {
-        std::vector<Value> key;
-        for (size_t k = 0; k < g.columns.size(); ++k) {
-          XP_ASSIGN_OR_RETURN(
-              Value v,
-              plan::ConvertValue(exec::ValueAt(b.column(k), types[k], row),
-                                 key_types[k], ""));
-          key.push_back(std::move(v));
+        // The entry's first columns are the key, in key order.
+        size_t k = 0;
+        XP_ASSIGN_OR_RETURN(
+            size_t to,
+            PartitionOfKey(t, g.columns, g.partitions(),
+                           [&](int c) -> Result<Value> {
+                             const size_t at = k++;
+                             return plan::ConvertValue(
+                                 exec::ValueAt(b.column(at), types[at], row),
+                                 t.columns[static_cast<size_t>(c)].type, "");
+                           }));
+        std::vector<sql::ExprPtr> entry;
+        for (size_t col = 0; col < types.size(); ++col) {
+          entry.push_back(CellExpr(b.column(col), types[col], row));
+          bytes[to] += exec::CellText(b.column(col), types[col], row).size();
         }
-        const size_t to = PartitionOf(key, key_types, g.partitions());
-        std::string& s = tuples[to];
-        s += s.empty() ? "(" : ",(";
-        for (size_t col = 0; col < types.size(); ++col)
-          s += (col ? "," : "") + LiteralAt(b.column(col), types[col], row);
-        s += ")";
-        if (s.size() > (1u << 20)) XP_RETURN_IF_ERROR(flush(to));
+        inserts[to].rows.push_back(std::move(entry));
+        if (bytes[to] > (1u << 20)) XP_RETURN_IF_ERROR(flush(to));
       }
     }
   }

@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "cn/planner/fragment_sql.h"
 #include "plan/session/sql_session.h"
 #include "plan/sql/ast.h"
 #include "plan/sql/parser.h"
@@ -20,36 +21,6 @@ std::string DatabaseSql(sql::StmtKind kind, std::string_view db) {
   s.name = std::string(db);
   s.if_exists = true;
   return sql::ToSql(s);
-}
-
-sql::ExprPtr Column(std::string_view name) {
-  auto e = std::make_unique<sql::Expr>();
-  e->kind = sql::ExprKind::kColumn;
-  e->text = std::string(name);
-  return e;
-}
-
-sql::ExprPtr Integer(int64_t v) {
-  auto e = std::make_unique<sql::Expr>();
-  e->kind = sql::ExprKind::kLiteral;
-  e->lit = sql::LiteralKind::kInteger;
-  e->text = std::to_string(v);
-  return e;
-}
-
-// SELECT <items> FROM db.phys
-sql::SelectStmt SelectFrom(std::string_view db, std::string_view phys,
-                           std::vector<sql::ExprPtr> items) {
-  sql::SelectStmt q;
-  for (auto& e : items) {
-    sql::SelectItem item;
-    item.expr = std::move(e);
-    q.items.push_back(std::move(item));
-  }
-  q.from = std::make_unique<sql::TableRef>();
-  q.from->schema = std::string(db);
-  q.from->name = std::string(phys);
-  return q;
 }
 
 }  // namespace
@@ -98,11 +69,9 @@ std::string CreateIndexSql(const plan::TableSchema& t,
       idx.unique ? sql::IndexDef::Kind::kUnique : sql::IndexDef::Kind::kIndex;
   s.index.name = idx.name;
   for (size_t k = 0; k < idx.columns.size(); ++k) {
-    auto col = std::make_unique<sql::Expr>();
-    col->kind = sql::ExprKind::kColumn;
-    col->text = t.columns[static_cast<size_t>(idx.columns[k])].name;
-    s.index.columns.push_back(
-        sql::OrderItem{std::move(col), k < idx.desc.size() && idx.desc[k]});
+    s.index.columns.push_back(sql::OrderItem{
+        ColumnExpr(t.columns[static_cast<size_t>(idx.columns[k])].name),
+        k < idx.desc.size() && idx.desc[k]});
   }
   return sql::ToSql(s);
 }
@@ -117,9 +86,9 @@ std::string DropIndexSql(std::string_view db, std::string_view index,
 
 std::string AnyRowSql(std::string_view db, std::string_view phys) {
   std::vector<sql::ExprPtr> items;
-  items.push_back(Integer(1));
+  items.push_back(IntegerExpr(1));
   sql::SelectStmt q = SelectFrom(db, phys, std::move(items));
-  q.limit = Integer(1);
+  q.limit = IntegerExpr(1);
   return sql::ToSql(q);
 }
 
@@ -128,7 +97,7 @@ std::string MaxSql(std::string_view db, std::string_view phys,
   auto max = std::make_unique<sql::Expr>();
   max->kind = sql::ExprKind::kFunction;
   max->text = "MAX";
-  max->args.push_back(Column(column));
+  max->args.push_back(ColumnExpr(column));
   std::vector<sql::ExprPtr> items;
   items.push_back(std::move(max));
   return sql::ToSql(SelectFrom(db, phys, std::move(items)));
@@ -138,24 +107,17 @@ std::string RowsWithKeySql(std::string_view db, std::string_view phys,
                            const std::vector<std::string>& columns,
                            const std::vector<std::string>& not_null) {
   std::vector<sql::ExprPtr> items;
-  for (const std::string& c : columns) items.push_back(Column(c));
+  for (const std::string& c : columns) items.push_back(ColumnExpr(c));
   sql::SelectStmt q = SelectFrom(db, phys, std::move(items));
   std::vector<sql::ExprPtr> conds;
   for (const std::string& c : not_null) {
     auto e = std::make_unique<sql::Expr>();
     e->kind = sql::ExprKind::kIsNull;
     e->negated = true;
-    e->args.push_back(Column(c));
+    e->args.push_back(ColumnExpr(c));
     conds.push_back(std::move(e));
   }
-  if (conds.size() == 1) {
-    q.where = std::move(conds[0]);
-  } else if (conds.size() > 1) {
-    q.where = std::make_unique<sql::Expr>();
-    q.where->kind = sql::ExprKind::kBinary;
-    q.where->bop = sql::BinaryOp::kAnd;
-    q.where->args = std::move(conds);
-  }
+  q.where = AllOf(std::move(conds));
   return sql::ToSql(q);
 }
 

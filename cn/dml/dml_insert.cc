@@ -1,24 +1,25 @@
-// INSERT routed by partition key, and the row-at-a-time table the engine
-// writes through (cluster_session.h).
+// Writes routed from the plan IR (plan/write.h): INSERT through the row
+// router, the row-at-a-time table INSERT ... SELECT writes through, and the
+// statement bracket of writes over several DNs (cluster_session.h).
 
 #include "cn/cluster_session.h"
+#include "cn/dml/row_router.h"
 #include "codec/sql_errors.h"
 
 namespace xp::cn {
 
 // ------------------------------------------------------------------ writes
 
-Status ClusterSession::RouteDml(sql::Statement& stmt,
-                                const std::string& database,
-                                const std::vector<Value>& params, bool* handled,
-                                uint64_t* rows_affected,
-                                uint64_t* last_insert_id) {
+Status ClusterSession::RouteWrite(plan::WriteNode& write, sql::Statement& stmt,
+                                  const std::vector<Value>& params,
+                                  bool* handled, uint64_t* rows_affected,
+                                  uint64_t* last_insert_id) {
   *handled = false;
   stmt_write_ = true;
-  if (stmt.kind == sql::StmtKind::kInsert)
-    return PushInsert(static_cast<sql::InsertStatement&>(stmt), database,
-                      params, handled, rows_affected, last_insert_id);
-  return PushUpdateDelete(stmt, database, params, handled, rows_affected);
+  if (write.kind == plan::WriteKind::kInsert)
+    return PushInsert(write, static_cast<sql::InsertStatement&>(stmt), params,
+                      handled, rows_affected, last_insert_id);
+  return PushUpdateDelete(write, stmt, params, handled, rows_affected);
 }
 
 Status ClusterSession::Write(const Placement& p,
@@ -112,11 +113,15 @@ Status ClusterSession::FailStatement(const std::vector<size_t>& dns,
   return RolledBack(st, "the statement spanned several data nodes");
 }
 
-Status ClusterSession::SavepointOnDns(const std::string& verb,
+Status ClusterSession::SavepointOnDns(sql::TransactionStatement::Op op,
                                       const std::string& name) {
+  sql::TransactionStatement s;
+  s.op = op;
+  s.savepoint = name;
+  const std::string text = sql::ToSql(s);
   std::vector<std::pair<size_t, std::vector<std::string>>> work;
   for (size_t dn = 0; dn < branches_.size(); ++dn)
-    if (branches_[dn].active()) work.push_back({dn, {verb + QuoteIdent(name)}});
+    if (branches_[dn].active()) work.push_back({dn, {text}});
   std::vector<std::vector<StmtResult>> results;
   Status st = Pipeline(work, &results);
   if (st.ok()) return st;
@@ -124,271 +129,61 @@ Status ClusterSession::SavepointOnDns(const std::string& verb,
   for (const auto& r : results) done += r.size();
   // Every DN saw the same savepoints, so they all fail alike (1305); a DN
   // that failed alone leaves the transaction's parts out of step.
-  if (done == 0 || verb == "SAVEPOINT ") return st;
+  if (done == 0 || op == sql::TransactionStatement::Op::kSavepoint) return st;
   (void)Rollback();
   return RolledBack(st, "its data nodes' savepoints were out of step");
 }
 
-Status ClusterSession::PushInsert(sql::InsertStatement& ins,
-                                  const std::string& database,
+Status ClusterSession::PushInsert(plan::WriteNode& w, sql::InsertStatement& ins,
                                   const std::vector<Value>& params,
                                   bool* handled, uint64_t* affected,
                                   uint64_t* insert_id) {
-  if (ins.select) {
+  if (w.from_query) {
     // The engine's path: it runs the SELECT and hands each row to
-    // ClusterTable::Insert, which sends them with this verb.
-    if (!ins.on_duplicate.empty())
+    // ClusterTable::Insert, which routes them like these.
+    if (w.on_duplicate)
       return NotSupportedYet(
           "INSERT ... SELECT ... ON DUPLICATE KEY UPDATE through a compute "
           "node");
-    insert_verb_ = ins.replace  ? "REPLACE"
-                   : ins.ignore ? "INSERT IGNORE"
-                                : "INSERT";
+    insert_replace_ = w.replace;
+    insert_ignore_ = w.ignore;
     return Status::OK();
   }
-  const std::string db = ins.table.schema.empty() ? database : ins.table.schema;
-  XP_ASSIGN_OR_RETURN(const TableSchema* t,
-                      store_->catalog().FindTable(db, ins.table.name));
-  const Placement* p = store_->PlacementOf(*t);
-  if (p == nullptr) return Status::Internal("no placement for " + t->name);
+  const TableSchema& t = *w.table;
+  const Placement* p = store_->PlacementOf(t);
+  if (p == nullptr) return Status::Internal("no placement for " + t.name);
   *handled = true;
-  // Column positions of the VALUES entries.
-  std::vector<int> cols;
-  // VALUES () (with or without "()" as the column list): every column its
-  // default.
-  const bool all_defaults =
-      ins.columns.empty() && !ins.rows.empty() &&
-      std::all_of(ins.rows.begin(), ins.rows.end(),
-                  [](const auto& row) { return row.empty(); });
-  if (ins.columns.empty() && !all_defaults) {
-    for (size_t i = 0; i < t->columns.size(); ++i)
-      cols.push_back(static_cast<int>(i));
-  } else {
-    for (const std::string& c : ins.columns) {
-      const int at = t->FindColumn(c);
-      if (at < 0)
-        return SqlError(ER_BAD_FIELD_ERROR,
-                        "Unknown column '" + c + "' in 'field list'");
-      cols.push_back(at);
+  for (auto& [c, e] : ins.on_duplicate) {
+    for (int k : p->columns) {
+      if (plan::NameEquals(t.columns[static_cast<size_t>(k)].name, c))
+        return NotSupportedYet(
+            "ON DUPLICATE KEY UPDATE of a partition key column");
     }
   }
-  int auto_col = -1;
-  for (size_t i = 0; i < t->columns.size(); ++i)
-    if (t->columns[i].auto_increment) auto_col = static_cast<int>(i);
-  const bool auto_listed = auto_col >= 0 && std::find(cols.begin(), cols.end(),
-                                                      auto_col) != cols.end();
-  // Rows needing a generated value, counted first so one range is taken.
-  size_t need = 0;
-  for (auto& row : ins.rows) {
-    if (row.size() != cols.size())
-      return SqlError(ER_WRONG_VALUE_COUNT_ON_ROW,
-                      "Column count doesn't match value count at row 1");
-    if (auto_col < 0) continue;
-    if (!auto_listed) {
-      ++need;
-      continue;
-    }
-    const size_t at = static_cast<size_t>(
-        std::find(cols.begin(), cols.end(), auto_col) - cols.begin());
-    if (IsDefaultOf(*row[at], t->columns[static_cast<size_t>(auto_col)].name)) {
-      ++need;
-      continue;
-    }
-    std::optional<Value> v = ConstantOf(*row[at], params);
-    if (v &&
-        (v->index() == 0 || (v->index() == 1 && std::get<int64_t>(*v) == 0)))
-      ++need;
-  }
-  int64_t next = 0;
-  if (need > 0) {
-    XP_ASSIGN_OR_RETURN(next, store_->NextAutoIncrement(*t, need));
-    *insert_id = static_cast<uint64_t>(next);
-  }
-  std::string head = std::string(ins.replace ? "REPLACE" : "INSERT") +
-                     (ins.ignore ? " IGNORE" : "") + " INTO " + QuoteIdent(db) +
-                     ".";
-  std::string col_list = " (";
-  for (size_t i = 0; i < cols.size(); ++i)
-    col_list += (i ? "," : "") +
-                QuoteIdent(t->columns[static_cast<size_t>(cols[i])].name);
-  if (auto_col >= 0 && !auto_listed)
-    col_list += (cols.empty() ? "" : ",") +
-                QuoteIdent(t->columns[static_cast<size_t>(auto_col)].name);
-  col_list += ") VALUES ";
-  std::string tail;
-  if (!ins.on_duplicate.empty()) {
-    tail = " ON DUPLICATE KEY UPDATE ";
-    for (size_t i = 0; i < ins.on_duplicate.size(); ++i) {
-      auto& [c, e] = ins.on_duplicate[i];
-      for (int k : p->columns) {
-        if (plan::NameEquals(t->columns[static_cast<size_t>(k)].name, c))
-          return NotSupportedYet(
-              "ON DUPLICATE KEY UPDATE of a partition key column");
-      }
-      Inline(e.get(), params);
-      tail += (i ? "," : "") + QuoteIdent(c) + "=" + sql::ToSql(*e);
-    }
-  }
-  std::map<size_t, std::string> by_part;
-  std::vector<DataType> key_types;
-  for (int c : p->columns)
-    key_types.push_back(t->columns[static_cast<size_t>(c)].type);
+  RowRouter router(store_, t, *p);
+  XP_RETURN_IF_ERROR(router.Number(&w.rows, insert_id));
   // A table with global indexes: IGNORE, REPLACE and ON DUPLICATE KEY
   // UPDATE look for the rows a new one collides with, so they go row by
-  // row (InsertEachRow); VALUES(col) in the assignments becomes a
-  // placeholder for the row's value of col.
-  const bool each = !p->global.empty() &&
-                    (ins.replace || ins.ignore || !ins.on_duplicate.empty());
-  std::vector<int> values_of;  // placeholder k: VALUES(column values_of[k])
-  if (each) {
-    for (auto& [c, e] : ins.on_duplicate) {
-      std::vector<sql::Expr*> stack{e.get()};
-      while (!stack.empty()) {
-        sql::Expr* x = stack.back();
-        stack.pop_back();
-        if (x->kind == sql::ExprKind::kFunction && x->text == "VALUES" &&
-            x->args.size() == 1 && x->args[0]->kind == sql::ExprKind::kColumn) {
-          const int at = t->FindColumn(x->args[0]->text);
-          if (at < 0)
-            return SqlError(
-                ER_BAD_FIELD_ERROR,
-                "Unknown column '" + x->args[0]->text + "' in 'field list'");
-          x->kind = sql::ExprKind::kParam;
-          x->args.clear();
-          x->param_index = static_cast<int>(values_of.size());
-          values_of.push_back(at);
-          continue;
-        }
-        // Children right to left: they come off the stack left to right,
-        // the order the placeholders are printed (and parsed back) in.
-        for (auto it = x->args.rbegin(); it != x->args.rend(); ++it)
-          stack.push_back(it->get());
-      }
-    }
-  }
-  std::vector<EachRow> rows;
-  // Global index keys: each row's values of their columns.
-  std::vector<std::vector<std::optional<Value>>> images;
-  size_t row_no = 0;
-  for (auto& row : ins.rows) {
-    ++row_no;
-    std::vector<std::string> texts(row.size());
-    std::optional<Value> generated;
-    for (size_t i = 0; i < row.size(); ++i) {
-      if (static_cast<int>(i) < static_cast<int>(cols.size()) &&
-          cols[i] == auto_col) {
-        // DEFAULT, NULL and 0 take the next value.
-        std::optional<Value> v =
-            IsDefaultOf(*row[i], t->columns[static_cast<size_t>(auto_col)].name)
-                ? std::optional<Value>(Value())
-                : ConstantOf(*row[i], params);
-        if (v && (v->index() == 0 ||
-                  (v->index() == 1 && std::get<int64_t>(*v) == 0))) {
-          generated = Value(next++);
-          texts[i] = Literal(*generated);
-          continue;
-        }
-        if (v && v->index() == 1)
-          store_->ObserveAutoIncrement(*t, std::get<int64_t>(*v));
-      }
-      Inline(row[i].get(), params);
-      texts[i] = sql::ToSql(*row[i]);
-    }
-    if (auto_col >= 0 && !auto_listed) {
-      generated = Value(next++);
-      texts.push_back(Literal(*generated));
-    }
-    // The value column `c` gets, converted to its type: generated, given
-    // as a constant, or its default (the DN stores that same value).
-    auto value_of = [&](int c, const char* what) -> Result<Value> {
-      const auto& col = t->columns[static_cast<size_t>(c)];
-      std::optional<Value> v;
-      if (c == auto_col && generated) {
-        v = generated;
-      } else {
-        auto it = std::find(cols.begin(), cols.end(), c);
-        const sql::Expr* given =
-            it == cols.end()
-                ? nullptr
-                : row[static_cast<size_t>(it - cols.begin())].get();
-        if (given == nullptr || IsDefaultOf(*given, col.name)) {
-          if (col.default_now)
-            return NotSupportedYet(std::string("a ") + what +
-                                   " column defaulting to CURRENT_TIMESTAMP");
-          v = col.default_value ? *col.default_value : Value();
-        } else {
-          v = ConstantOf(*given, params);
-        }
-      }
-      if (!v)
-        return NotSupportedYet(std::string("a ") + what +
-                               " value that is not a constant");
-      return plan::ConvertValue(*v, col.type, col.name);
-    };
-    size_t part = store_->NextRoundRobin() % p->partitions();
-    if (p->kind == Placement::Kind::kHash && !p->columns.empty()) {
-      std::vector<Value> key;
-      for (int c : p->columns) {
-        XP_ASSIGN_OR_RETURN(Value v, value_of(c, "partition key"));
-        key.push_back(std::move(v));
-      }
-      part = PartitionOf(key, key_types, p->partitions());
-    }
-    if (!p->global.empty()) {
-      std::vector<std::optional<Value>>& image =
-          images.emplace_back(t->columns.size());
-      for (const GlobalIndex& g : p->global)
-        for (const std::vector<int>* list : {&g.columns, &g.rest})
-          for (int c : *list) {
-            if (image[static_cast<size_t>(c)]) continue;
-            XP_ASSIGN_OR_RETURN(Value v, value_of(c, "global index key"));
-            image[static_cast<size_t>(c)] = std::move(v);
-          }
-    }
-    std::string tuple = "(";
-    for (size_t i = 0; i < texts.size(); ++i)
-      tuple += (i ? "," : "") + texts[i];
-    tuple += ")";
-    if (each) {
-      EachRow r{part, tuple, {}};
-      for (int c : values_of) {
-        XP_ASSIGN_OR_RETURN(Value v, value_of(c, "VALUES() column"));
-        r.values.push_back(std::move(v));
-      }
-      rows.push_back(std::move(r));
-      continue;
-    }
-    if (p->kind == Placement::Kind::kBroadcast) {
-      for (size_t q = 0; q < p->partitions(); ++q) {
-        std::string& s = by_part[q];
-        s += (s.empty() ? "" : ",") + tuple;
-      }
-    } else {
-      std::string& s = by_part[part];
-      s += (s.empty() ? "" : ",") + tuple;
-    }
+  // row.
+  if (!p->global.empty() && (w.replace || w.ignore || w.on_duplicate))
+    return InsertEachRow(w, ins, router, affected);
+  for (plan::InsertRow& row : w.rows)
+    XP_RETURN_IF_ERROR(router.Add(std::move(row)));
+  std::vector<DnWrite> writes;
+  // Index entries first, in the same transaction: a key another row has
+  // is the index partition's 1062, and nothing is written.
+  if (!p->global.empty())
+    XP_RETURN_IF_ERROR(IndexInserts(t, *p, router.images(), &writes));
+  for (auto& [c, e] : ins.on_duplicate) Inline(e.get(), params);
+  for (const auto& [part, rows] : router.rows()) {
+    sql::InsertStatement s = router.Statement(part, w.replace, w.ignore);
+    // The statement's own assignments, lent for printing.
+    s.on_duplicate.swap(ins.on_duplicate);
+    writes.push_back({p->dn[part], sql::ToSql(s), true});
+    s.on_duplicate.swap(ins.on_duplicate);
   }
   uint64_t n = 0;
-  if (each)
-    return InsertEachRow(ins, *t, *p, head + "%T" + col_list, rows, images,
-                         affected);
-  if (!p->global.empty()) {
-    // Index entries first, in the same transaction: a key another row
-    // has is the index partition's 1062, and nothing is written.
-    std::vector<DnWrite> writes;
-    XP_RETURN_IF_ERROR(IndexInserts(*t, *p, images, &writes));
-    for (auto& [part, tuples] : by_part)
-      writes.push_back({p->dn[part],
-                        head + QuoteIdent(p->name[part]) + col_list + tuples,
-                        true});
-    XP_RETURN_IF_ERROR(WriteAll(writes, /*atomic=*/true, &n));
-    *affected = n;
-    return Status::OK();
-  }
-  std::map<size_t, std::string> sqls;
-  for (auto& [part, tuples] : by_part)
-    sqls[part] = head + QuoteIdent(p->name[part]) + col_list + tuples + tail;
-  XP_RETURN_IF_ERROR(Write(*p, sqls, &n));
+  XP_RETURN_IF_ERROR(WriteAll(writes, /*atomic=*/!p->global.empty(), &n));
   // A BROADCAST table counts each row once.
   *affected = p->kind == Placement::Kind::kBroadcast && p->partitions() > 0
                   ? n / p->partitions()
@@ -402,100 +197,35 @@ Status ClusterTable::Insert(const std::vector<int>& columns,
                             std::vector<exec::RowId>* conflicts) {
   // Duplicates are found by the DNs when the rows are flushed (IGNORE and
   // REPLACE act there), so *conflicts stays empty.
-  const size_t n = t_->columns.size();
-  std::vector<std::optional<Value>> row(n);
+  if (!p_->global.empty() &&
+      (session_->insert_replace_ || session_->insert_ignore_))
+    return NotSupportedYet(
+        "INSERT IGNORE or REPLACE on a table with a global index");
+  std::vector<plan::InsertRow> one(1, plan::InsertRow(t_->columns.size()));
   for (size_t i = 0; i < values.size(); ++i)
-    row[columns.empty() ? i : static_cast<size_t>(columns[i])] = values[i];
-  for (size_t c = 0; c < n; ++c) {
-    const auto& col = t_->columns[c];
-    if (col.auto_increment) {
-      const bool generate =
-          !row[c] || row[c]->index() == 0 ||
-          (row[c]->index() == 1 && std::get<int64_t>(*row[c]) == 0);
-      if (generate) {
-        XP_ASSIGN_OR_RETURN(int64_t id,
-                            session_->store_->NextAutoIncrement(*t_, 1));
-        row[c] = Value(id);
-        if (*insert_id == 0) *insert_id = static_cast<uint64_t>(id);
-      } else if (row[c]->index() == 1) {
-        session_->store_->ObserveAutoIncrement(*t_, std::get<int64_t>(*row[c]));
-      }
-    }
-  }
-  size_t part = session_->store_->NextRoundRobin() % p_->partitions();
-  if (p_->kind == Placement::Kind::kHash && !p_->columns.empty()) {
-    std::vector<Value> key;
-    std::vector<DataType> types;
-    for (int c : p_->columns) {
-      const auto& col = t_->columns[static_cast<size_t>(c)];
-      const std::optional<Value>& v = row[static_cast<size_t>(c)];
-      Value given = v ? *v : (col.default_value ? *col.default_value : Value());
-      XP_ASSIGN_OR_RETURN(Value conv,
-                          plan::ConvertValue(given, col.type, col.name));
-      key.push_back(std::move(conv));
-      types.push_back(col.type);
-    }
-    part = PartitionOf(key, types, p_->partitions());
-  }
-  if (!p_->global.empty()) {
-    if (session_->insert_verb_ != "INSERT")
-      return NotSupportedYet(
-          "INSERT IGNORE or REPLACE on a table with a global index");
-    auto& image = images_.emplace_back(n);
-    for (const GlobalIndex& g : p_->global)
-      for (const std::vector<int>* list : {&g.columns, &g.rest})
-        for (int c : *list) {
-          const auto& col = t_->columns[static_cast<size_t>(c)];
-          const std::optional<Value>& v = row[static_cast<size_t>(c)];
-          if (!v && col.default_now)
-            return NotSupportedYet(
-                "a global index key column defaulting to CURRENT_TIMESTAMP");
-          Value given =
-              v ? *v : (col.default_value ? *col.default_value : Value());
-          XP_ASSIGN_OR_RETURN(Value conv,
-                              plan::ConvertValue(given, col.type, col.name));
-          image[static_cast<size_t>(c)] = std::move(conv);
-        }
-  }
-  std::string tuple = "(";
-  bool first = true;
-  for (size_t c = 0; c < n; ++c) {
-    tuple += first ? "" : ",";
-    first = false;
-    tuple += row[c] ? Literal(*row[c]) : "DEFAULT";
-  }
-  tuple += ")";
-  auto add = [&](size_t q) {
-    std::string& s = tuples_[q];
-    s += (s.empty() ? "" : ",") + tuple;
-    bytes_ += tuple.size();
-  };
-  if (p_->kind == Placement::Kind::kBroadcast) {
-    for (size_t q = 0; q < p_->partitions(); ++q) add(q);
-  } else {
-    add(part);
-  }
-  if (bytes_ > (1u << 20)) return Flush();
+    one[0][columns.empty() ? i : static_cast<size_t>(columns[i])] = values[i];
+  XP_RETURN_IF_ERROR(router_.Number(&one, insert_id));
+  XP_RETURN_IF_ERROR(router_.Add(std::move(one[0])));
+  if (router_.bytes() > (1u << 20)) return Flush();
   return Status::OK();
 }
 
 Status ClusterTable::Flush() {
-  if (tuples_.empty()) return Status::OK();
-  std::map<size_t, std::string> sqls;
-  for (auto& [part, tuples] : tuples_) {
-    sqls[part] = session_->insert_verb_ + " INTO " + QuoteIdent(t_->database) +
-                 "." + QuoteIdent(p_->name[part]) + " VALUES " + tuples;
-  }
-  tuples_.clear();
-  bytes_ = 0;
-  uint64_t n = 0;
-  if (images_.empty()) return session_->Write(*p_, sqls, &n);
-  // Index entries first, in the same transaction (see PushInsert).
+  if (router_.empty()) return Status::OK();
   std::vector<ClusterSession::DnWrite> writes;
-  XP_RETURN_IF_ERROR(session_->IndexInserts(*t_, *p_, images_, &writes));
-  images_.clear();
-  for (auto& [part, sql] : sqls) writes.push_back({p_->dn[part], sql, true});
-  return session_->WriteAll(writes, /*atomic=*/true, &n);
+  // Index entries first, in the same transaction (see PushInsert).
+  if (!p_->global.empty())
+    XP_RETURN_IF_ERROR(
+        session_->IndexInserts(*t_, *p_, router_.images(), &writes));
+  for (const auto& [part, rows] : router_.rows())
+    writes.push_back(
+        {p_->dn[part],
+         sql::ToSql(router_.Statement(part, session_->insert_replace_,
+                                      session_->insert_ignore_)),
+         true});
+  router_.Clear();
+  uint64_t n = 0;
+  return session_->WriteAll(writes, /*atomic=*/!p_->global.empty(), &n);
 }
 
 Result<exec::TableStore*> ClusterSession::Table(const TableSchema& schema) {

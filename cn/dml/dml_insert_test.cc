@@ -75,5 +75,35 @@ TEST_F(RoutingTest, AFailedPartOfAMultiDnInsertUndoesTheWhole) {
   EXPECT_EQ(Rows("SELECT COUNT(*) FROM t"), std::vector<std::string>{"0"});
 }
 
+// The session evaluates VALUES (plan/write.h): a partition key given as an
+// expression routes like a literal.
+TEST_F(RoutingTest, ComputedValuesRouteByTheirValue) {
+  Ok("INSERT INTO t VALUES (10 + 2, 1), (CAST(CONCAT('1', '3') AS SIGNED), "
+     "2 + 3)");
+  ExpectEachRowInItsPartition("t");
+  EXPECT_EQ(Rows("SELECT v FROM t WHERE id = 12"),
+            std::vector<std::string>{"1"});
+  EXPECT_EQ(Rows("SELECT v FROM t WHERE id = 13"),
+            std::vector<std::string>{"5"});
+}
+
+TEST_F(RoutingTest, AColumnListedTwiceIs1110) {
+  EXPECT_EQ(ErrorCode("INSERT INTO t (id, id) VALUES (1, 2)"), 1110u);
+  EXPECT_EQ(ErrorCode("INSERT INTO t (id, v) VALUES (1)"), 1136u);
+  EXPECT_EQ(fake_.Requests(0).size() + fake_.Requests(1).size(), 0u);
+}
+
+TEST_F(RoutingTest, AutoIncrementNumbersTheRowsInOrder) {
+  Ok("CREATE TABLE a (id INT AUTO_INCREMENT PRIMARY KEY, v INT)");
+  session::QueryResult r =
+      Ok("INSERT INTO a (id, v) VALUES (NULL, 1), (0, 2), (DEFAULT, 3)");
+  EXPECT_EQ(r.rows_affected, 3u);
+  EXPECT_EQ(r.last_insert_id, 1u);
+  EXPECT_EQ(Rows("SELECT id FROM a ORDER BY v"),
+            (std::vector<std::string>{"1", "2", "3"}));
+  Ok("INSERT INTO a VALUES (10, 4)");
+  EXPECT_EQ(Ok("INSERT INTO a (v) VALUES (5)").last_insert_id, 11u);
+}
+
 }  // namespace
 }  // namespace xp::cn

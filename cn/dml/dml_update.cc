@@ -6,152 +6,128 @@
 
 namespace xp::cn {
 
-Status ClusterSession::PushUpdateDelete(sql::Statement& stmt,
-                                        const std::string& database,
+Status ClusterSession::PushUpdateDelete(plan::WriteNode& w,
+                                        sql::Statement& stmt,
                                         const std::vector<Value>& params,
                                         bool* handled, uint64_t* affected) {
-  sql::QualifiedName name;
-  sql::Expr* where = nullptr;
-  sql::ExprPtr* limit = nullptr;
-  bool ordered = false;
-  std::string* physical = nullptr;
-  if (stmt.kind == sql::StmtKind::kUpdate) {
-    auto& u = static_cast<sql::UpdateStatement&>(stmt);
-    if (u.table->kind != sql::TableRef::Kind::kTable)
-      return NotSupportedYet("multi-table UPDATE through a compute node");
-    name = {u.table->schema, u.table->name};
-    where = u.where.get();
-    limit = &u.limit;
-    ordered = !u.order_by.empty();
-    physical = &u.table->name;
-    if (u.table->schema.empty()) u.table->schema = database;
-    if (u.table->alias.empty()) u.table->alias = u.table->name;
-  } else {
-    auto& d = static_cast<sql::DeleteStatement&>(stmt);
-    name = d.table;
-    where = d.where.get();
-    limit = &d.limit;
-    ordered = !d.order_by.empty();
-    physical = &d.table.name;
-    if (d.table.schema.empty()) d.table.schema = database;
-    if (d.alias.empty()) d.alias = d.table.name;
-  }
-  const std::string db = name.schema.empty() ? database : name.schema;
-  XP_ASSIGN_OR_RETURN(const TableSchema* t,
-                      store_->catalog().FindTable(db, name.name));
-  const Placement* p = store_->PlacementOf(*t);
-  if (p == nullptr) return Status::Internal("no placement for " + t->name);
+  const TableSchema& t = *w.table;
+  const Placement* p = store_->PlacementOf(t);
+  if (p == nullptr) return Status::Internal("no placement for " + t.name);
   *handled = true;
-  if (sql::HasSubquery(where))
+  // The session leaves a WHERE with a subquery unbound.
+  if (w.source == nullptr)
     return NotSupportedYet(
         "UPDATE / DELETE with a subquery through a compute node");
+  // The partitions the matched rows can be in, pruned as a read of them
+  // would be.
+  std::vector<size_t> parts;
+  if (p->kind == Placement::Kind::kBroadcast) {
+    for (size_t i = 0; i < p->partitions(); ++i) parts.push_back(i);
+  } else {
+    std::vector<std::vector<int>> keys;
+    XP_ASSIGN_OR_RETURN(parts, TargetPartitions(*w.source, *p, &keys));
+  }
+  std::optional<uint64_t> limit;
+  if (w.source->kind == NodeKind::kLimit) limit = w.source->limit;
+  return UpdateDeleteIn(stmt, t, *p, parts, limit, w.ordered, params, affected);
+}
+
+Status ClusterSession::UpdateDeleteIn(
+    sql::Statement& stmt, const TableSchema& t, const Placement& p,
+    const std::vector<size_t>& parts, std::optional<uint64_t> limit_rows,
+    bool ordered, const std::vector<Value>& params, uint64_t* affected) {
+  sql::Expr* where = nullptr;
+  sql::ExprPtr* limit = nullptr;
+  std::string* physical = nullptr;
+  std::string* schema = nullptr;
   bool moves = false;  // SET changes a partition key column
+  bool keyed = stmt.kind == sql::StmtKind::kDelete;  // see below
   if (stmt.kind == sql::StmtKind::kUpdate) {
     auto& u = static_cast<sql::UpdateStatement&>(stmt);
+    where = u.where.get();
+    limit = &u.limit;
+    physical = &u.table->name;
+    schema = &u.table->schema;
+    if (u.table->alias.empty()) u.table->alias = u.table->name;
     for (auto& a : u.set) {
-      for (int c : p->columns) {
-        if (p->kind == Placement::Kind::kHash &&
-            plan::NameEquals(t->columns[static_cast<size_t>(c)].name, a.column))
-          moves = true;
-      }
+      const int c = t.FindColumn(a.column);
+      if (c >= 0 && p.kind == Placement::Kind::kHash &&
+          std::find(p.columns.begin(), p.columns.end(), c) != p.columns.end())
+        moves = true;
+      // A change to a global index key, or to a row an entry points at.
+      for (const GlobalIndex& g : p.global)
+        for (const std::vector<int>* l : {&g.columns, &g.rest})
+          keyed = keyed || std::find(l->begin(), l->end(), c) != l->end();
       if (sql::HasSubquery(a.value.get()))
         return NotSupportedYet("UPDATE with a subquery through a compute node");
       Inline(a.value.get(), params);
     }
+  } else {
+    auto& d = static_cast<sql::DeleteStatement&>(stmt);
+    where = d.where.get();
+    limit = &d.limit;
+    physical = &d.table.name;
+    schema = &d.table.schema;
+    if (d.alias.empty()) d.alias = d.table.name;
   }
-  // Pruning: equalities on every partition column.
-  std::vector<size_t> parts;
-  if (p->kind == Placement::Kind::kHash && !p->columns.empty()) {
-    std::map<std::string, Value> eq;
-    EqualityConjuncts(where, params, &eq);
-    std::vector<Value> key;
-    std::vector<DataType> types;
-    for (int c : p->columns) {
-      const auto& col = t->columns[static_cast<size_t>(c)];
-      auto it = eq.find(sql::AsciiLower(col.name));
-      if (it == eq.end()) break;
-      Result<Value> conv = plan::ConvertValue(it->second, col.type, col.name);
-      if (!conv.ok()) break;
-      key.push_back(std::move(*conv));
-      types.push_back(col.type);
-    }
-    if (key.size() == p->columns.size()) {
-      parts.push_back(PartitionOf(key, types, p->partitions()));
-    }
-  }
-  if (parts.empty()) {
-    for (size_t i = 0; i < p->partitions(); ++i) parts.push_back(i);
-  }
+  *schema = t.database;
   Inline(where, params);
-  if (!p->global.empty()) {
-    // A change to a global index key, or to a row an entry points at.
-    bool keyed = stmt.kind == sql::StmtKind::kDelete;
-    for (const GlobalIndex& g : p->global)
-      for (const std::vector<int>* l : {&g.columns, &g.rest})
-        for (int c : *l)
-          if (stmt.kind == sql::StmtKind::kUpdate)
-            for (auto& a : static_cast<sql::UpdateStatement&>(stmt).set)
-              keyed = keyed ||
-                      plan::NameEquals(t->columns[static_cast<size_t>(c)].name,
-                                       a.column);
-    if (keyed && (*limit != nullptr || ordered))
+  if (!p.global.empty() && keyed) {
+    if (*limit != nullptr || ordered)
       return NotSupportedYet(
           "UPDATE / DELETE ... ORDER BY / LIMIT of a table with a global "
           "index");
-    if (keyed) return RewriteRows(stmt, *t, *p, parts, affected);
+    return RewriteRows(stmt, t, p, parts, affected);
   }
   if (moves) {
     if (*limit != nullptr || ordered)
       return NotSupportedYet(
           "UPDATE ... ORDER BY / LIMIT of a partition key column");
-    return RewriteRows(stmt, *t, *p, parts, affected);
+    return RewriteRows(stmt, t, p, parts, affected);
   }
+  const std::string name = *physical;
   if (*limit != nullptr && parts.size() > 1 &&
-      p->kind == Placement::Kind::kHash) {
+      p.kind == Placement::Kind::kHash) {
     // LIMIT n over several partitions: partition after partition, each
     // allowed what is left of n (any n rows, as MySQL without ORDER BY).
-    std::optional<Value> n = ConstantOf(**limit, params);
-    if (ordered || !n || n->index() != 1 || std::get<int64_t>(*n) < 0)
+    if (ordered || !limit_rows)
       return NotSupportedYet(
           "UPDATE / DELETE ... ORDER BY ... LIMIT over several partitions");
-    int64_t left = std::get<int64_t>(*n);
+    uint64_t left = *limit_rows;
     uint64_t total = 0;
     // One statement per partition, one after another: undone together if
     // a later one fails.
     std::set<size_t> dn_set;
-    for (size_t part : parts) dn_set.insert(p->dn[part]);
+    for (size_t part : parts) dn_set.insert(p.dn[part]);
     const std::vector<size_t> dns(dn_set.begin(), dn_set.end());
     XP_RETURN_IF_ERROR(GuardStatement(dns));
     for (size_t part : parts) {
-      if (left <= 0) break;
-      (*limit)->kind = sql::ExprKind::kLiteral;
-      (*limit)->lit = sql::LiteralKind::kInteger;
-      (*limit)->args.clear();
-      (*limit)->text = std::to_string(left);
-      *physical = p->name[part];
+      if (left == 0) break;
+      *limit = ValueExpr(Value(left));
+      *physical = p.name[part];
       uint64_t done = 0;
-      Status st = Write(*p, {{part, sql::ToSql(stmt)}}, &done);
+      Status st = Write(p, {{part, sql::ToSql(stmt)}}, &done);
       if (!st.ok()) {
-        *physical = name.name;
+        *physical = name;
         return FailStatement(dns, st);
       }
       total += done;
-      left -= static_cast<int64_t>(done);
+      left -= std::min(left, done);
     }
-    *physical = name.name;
+    *physical = name;
     *affected = total;
     return Status::OK();
   }
   std::map<size_t, std::string> sqls;
   for (size_t part : parts) {
-    *physical = p->name[part];
+    *physical = p.name[part];
     sqls[part] = sql::ToSql(stmt);
   }
-  *physical = name.name;
+  *physical = name;
   uint64_t n = 0;
-  XP_RETURN_IF_ERROR(Write(*p, sqls, &n));
-  *affected = p->kind == Placement::Kind::kBroadcast && p->partitions() > 0
-                  ? n / p->partitions()
+  XP_RETURN_IF_ERROR(Write(p, sqls, &n));
+  *affected = p.kind == Placement::Kind::kBroadcast && p.partitions() > 0
+                  ? n / p.partitions()
                   : n;
   return Status::OK();
 }
@@ -171,60 +147,29 @@ Status ClusterSession::ReadRows(size_t dn, const std::string& sql, Rows* out) {
   return exec::DecodeChunks(set.chunks, out->types.size(), &out->batches);
 }
 
-Status ClusterSession::IndexInserts(
-    const TableSchema& t, const Placement& p,
-    const std::vector<std::vector<std::optional<Value>>>& rows,
-    std::vector<DnWrite>* out) {
+Status ClusterSession::IndexInserts(const TableSchema& t, const Placement& p,
+                                    const std::vector<plan::InsertRow>& rows,
+                                    std::vector<DnWrite>* out) {
   for (const GlobalIndex& g : p.global) {
-    std::vector<DataType> key_types;
-    for (int c : g.columns)
-      key_types.push_back(t.columns[static_cast<size_t>(c)].type);
-    std::map<size_t, std::string> tuples;  // index partition -> "(..),(..)"
-    for (const auto& row : rows) {
-      std::vector<Value> key;
-      bool null = false;
-      for (int c : g.columns) {
-        const std::optional<Value>& v = row[static_cast<size_t>(c)];
-        if (!v || v->index() == 0) null = true;
-        if (!null) key.push_back(*v);
-      }
-      if (null) continue;  // no entry: any number of rows may have it
-      std::string tuple;
-      for (const std::vector<int>* list : {&g.columns, &g.rest})
-        for (int c : *list) {
-          const std::optional<Value>& v = row[static_cast<size_t>(c)];
-          tuple += (tuple.empty() ? "(" : ",") + (v ? Literal(*v) : "NULL");
-        }
-      std::string& s = tuples[PartitionOf(key, key_types, g.partitions())];
-      s += (s.empty() ? "" : ",") + tuple + ")";
+    std::map<size_t, sql::InsertStatement> by_part;  // index partition
+    for (const plan::InsertRow& row : rows) {
+      if (!HasKey(g.columns, row)) continue;  // no entry: any number may
+      XP_ASSIGN_OR_RETURN(size_t part,
+                          PartitionOfImage(t, g.columns, row, g.partitions()));
+      auto it = by_part.find(part);
+      if (it == by_part.end())
+        it = by_part.emplace(part, InsertInto(t.database, g.name[part], {}))
+                 .first;
+      it->second.rows.push_back(EntryValues(g, row));
     }
-    for (auto& [part, list] : tuples)
-      out->push_back({g.dn[part],
-                      "INSERT INTO " + QuoteIdent(t.database) + "." +
-                          QuoteIdent(g.name[part]) + " VALUES " + list,
-                      false});
+    for (auto& [part, s] : by_part)
+      out->push_back({g.dn[part], sql::ToSql(s), false});
   }
   return Status::OK();
 }
 
-namespace {
-
-// `WHERE c = literal AND ...` over columns `cols` of `image`.
-std::string WhereOf(const TableSchema& t, const std::vector<int>& cols,
-                    const std::vector<std::optional<Value>>& image) {
-  std::string out;
-  for (int c : cols) {
-    const std::optional<Value>& v = image[static_cast<size_t>(c)];
-    out += (out.empty() ? " WHERE " : " AND ") +
-           QuoteIdent(t.columns[static_cast<size_t>(c)].name) + " = " +
-           (v ? Literal(*v) : "NULL");
-  }
-  return out;
-}
-
-// Whether every column of `cols` has a non-NULL value in `image`.
-bool HasKey(const std::vector<int>& cols,
-            const std::vector<std::optional<Value>>& image) {
+bool ClusterSession::HasKey(const std::vector<int>& cols,
+                            const plan::InsertRow& image) {
   for (int c : cols) {
     const std::optional<Value>& v = image[static_cast<size_t>(c)];
     if (!v || v->index() == 0) return false;
@@ -232,43 +177,80 @@ bool HasKey(const std::vector<int>& cols,
   return true;
 }
 
-// Partition of the key `cols` of `image` among `partitions`.
-size_t PartitionOfImage(const TableSchema& t, const std::vector<int>& cols,
-                        const std::vector<std::optional<Value>>& image,
-                        size_t partitions) {
-  std::vector<Value> key;
-  std::vector<DataType> types;
-  for (int c : cols) {
-    key.push_back(*image[static_cast<size_t>(c)]);
-    types.push_back(t.columns[static_cast<size_t>(c)].type);
-  }
-  return PartitionOf(key, types, partitions);
+Result<size_t> ClusterSession::PartitionOfImage(const TableSchema& t,
+                                                const std::vector<int>& cols,
+                                                const plan::InsertRow& image,
+                                                size_t partitions) {
+  return PartitionOfKey(t, cols, partitions, [&](int c) -> Result<Value> {
+    const std::optional<Value>& v = image[static_cast<size_t>(c)];
+    return v ? *v : Value();
+  });
 }
 
-}  // namespace
+std::optional<plan::InsertRow> ClusterSession::IndexKeyImage(
+    const TableSchema& t, const GlobalIndex& g, const std::vector<Value>& key) {
+  plan::InsertRow image(t.columns.size());
+  for (size_t i = 0; i < g.columns.size(); ++i) {
+    if (i >= key.size()) return std::nullopt;
+    const auto& col = t.columns[static_cast<size_t>(g.columns[i])];
+    Result<Value> conv = plan::ConvertValue(key[i], col.type, col.name);
+    if (!conv.ok() || conv->index() == 0) return std::nullopt;
+    image[static_cast<size_t>(g.columns[i])] = std::move(*conv);
+  }
+  return image;
+}
 
-Status ClusterSession::Collisions(
-    const TableSchema& t, const Placement& p, size_t part,
-    const std::vector<std::optional<Value>>& image, bool first_only,
-    std::vector<Collision>* out) {
+std::vector<sql::ExprPtr> ClusterSession::EntryValues(
+    const GlobalIndex& g, const plan::InsertRow& image) {
+  std::vector<sql::ExprPtr> values;
+  for (const std::vector<int>* list : {&g.columns, &g.rest})
+    for (int c : *list) {
+      const std::optional<Value>& v = image[static_cast<size_t>(c)];
+      values.push_back(ValueExpr(v ? *v : Value()));
+    }
+  return values;
+}
+
+sql::ExprPtr ClusterSession::KeyWhere(const TableSchema& t,
+                                      const std::vector<int>& cols,
+                                      const plan::InsertRow& image) {
+  std::vector<std::string> names;
+  std::vector<sql::ExprPtr> values;
+  for (int c : cols) {
+    names.push_back(t.columns[static_cast<size_t>(c)].name);
+    const std::optional<Value>& v = image[static_cast<size_t>(c)];
+    values.push_back(ValueExpr(v ? *v : Value()));
+  }
+  return KeyMatch(names, std::move(values), sql::BinaryOp::kEq);
+}
+
+Status ClusterSession::Collisions(const TableSchema& t, const Placement& p,
+                                  size_t part, const plan::InsertRow& image,
+                                  bool first_only,
+                                  std::vector<Collision>* out) {
   const std::vector<int>& pk = t.indexes[0].columns;
-  const std::string db = QuoteIdent(t.database) + ".";
-  std::string list;
-  for (const auto& col : t.columns)
-    list += (list.empty() ? "" : ",") + QuoteIdent(col.name);
-  auto read = [&](size_t at, const std::string& where) -> Status {
+  auto same_row = [&](const Collision& a, size_t at, const plan::InsertRow& b) {
+    if (a.part != at) return false;
+    for (int c : pk)
+      if (!plan::SameValue(*a.image[static_cast<size_t>(c)],
+                           *b[static_cast<size_t>(c)]))
+        return false;
+    return true;
+  };
+  // The row with primary key `key` (values of `pk` in it) of partition at.
+  auto read = [&](size_t at, const plan::InsertRow& key) -> Status {
     for (const Collision& c : *out)
-      if (c.part == at && c.where == where) return Status::OK();
+      if (same_row(c, at, key)) return Status::OK();
+    std::vector<sql::ExprPtr> items;
+    for (const auto& col : t.columns) items.push_back(ColumnExpr(col.name));
+    sql::SelectStmt q = SelectFrom(t.database, p.name[at], std::move(items),
+                                   KeyWhere(t, pk, key));
+    q.lock = sql::LockMode::kUpdate;
     Rows rows;
-    XP_RETURN_IF_ERROR(ReadRows(p.dn[at],
-                                "SELECT " + list + " FROM " + db +
-                                    QuoteIdent(p.name[at]) + where +
-                                    " FOR UPDATE",
-                                &rows));
+    XP_RETURN_IF_ERROR(ReadRows(p.dn[at], sql::ToSql(q), &rows));
     for (const exec::Batch& b : rows.batches) {
       for (size_t row = 0; row < b.num_rows(); ++row) {
-        Collision c{at, "",
-                    std::vector<std::optional<Value>>(t.columns.size())};
+        Collision c{at, plan::InsertRow(t.columns.size())};
         for (size_t col = 0; col < t.columns.size(); ++col) {
           XP_ASSIGN_OR_RETURN(
               Value v, plan::ConvertValue(
@@ -276,31 +258,30 @@ Status ClusterSession::Collisions(
                            t.columns[col].type, t.columns[col].name));
           c.image[col] = std::move(v);
         }
-        c.where = WhereOf(t, pk, c.image);
+        bool known = false;
         for (const Collision& o : *out)
-          if (o.part == c.part && o.where == c.where) return Status::OK();
-        out->push_back(std::move(c));
+          known = known || same_row(o, at, c.image);
+        if (!known) out->push_back(std::move(c));
       }
     }
     return Status::OK();
   };
-  if (HasKey(pk, image)) XP_RETURN_IF_ERROR(read(part, WhereOf(t, pk, image)));
+  if (HasKey(pk, image)) XP_RETURN_IF_ERROR(read(part, image));
   for (const GlobalIndex& g : p.global) {
     if (first_only && !out->empty()) return Status::OK();
     if (!g.unique) continue;  // several rows may share its key
     if (!HasKey(g.columns, image)) continue;
-    const size_t gp = PartitionOfImage(t, g.columns, image, g.partitions());
-    std::string cols;
+    XP_ASSIGN_OR_RETURN(size_t gp,
+                        PartitionOfImage(t, g.columns, image, g.partitions()));
+    std::vector<sql::ExprPtr> items;
     for (int c : pk)
-      cols += (cols.empty() ? "" : ",") +
-              QuoteIdent(t.columns[static_cast<size_t>(c)].name);
-    XP_ASSIGN_OR_RETURN(
-        StmtResult r,
-        Run(g.dn[gp], "SELECT " + cols + " FROM " + db +
-                          QuoteIdent(g.name[gp]) +
-                          WhereOf(t, g.columns, image) + " FOR UPDATE"));
+      items.push_back(ColumnExpr(t.columns[static_cast<size_t>(c)].name));
+    sql::SelectStmt q = SelectFrom(t.database, g.name[gp], std::move(items),
+                                   KeyWhere(t, g.columns, image));
+    q.lock = sql::LockMode::kUpdate;
+    XP_ASSIGN_OR_RETURN(StmtResult r, Run(g.dn[gp], sql::ToSql(q)));
     if (r.sets.empty() || r.sets[0].rows.empty()) continue;
-    std::vector<std::optional<Value>> other(t.columns.size());
+    plan::InsertRow other(t.columns.size());
     for (size_t k = 0; k < pk.size(); ++k) {
       const auto& col = t.columns[static_cast<size_t>(pk[k])];
       XP_ASSIGN_OR_RETURN(
@@ -309,67 +290,96 @@ Status ClusterSession::Collisions(
                              col.type, col.name));
       other[static_cast<size_t>(pk[k])] = std::move(v);
     }
-    const size_t at = p.columns.empty() ? part
-                                        : PartitionOfImage(t, p.columns, other,
-                                                           p.partitions());
-    XP_RETURN_IF_ERROR(read(at, WhereOf(t, pk, other)));
+    size_t at = part;
+    if (!p.columns.empty()) {
+      XP_ASSIGN_OR_RETURN(
+          at, PartitionOfImage(t, p.columns, other, p.partitions()));
+    }
+    XP_RETURN_IF_ERROR(read(at, other));
   }
   if (first_only && out->size() > 1) out->resize(1);
   return Status::OK();
 }
 
-Status ClusterSession::InsertEachRow(
-    sql::InsertStatement& ins, const TableSchema& t, const Placement& p,
-    const std::string& insert, const std::vector<EachRow>& rows,
-    const std::vector<std::vector<std::optional<Value>>>& images,
-    uint64_t* affected) {
+Status ClusterSession::InsertEachRow(plan::WriteNode& w,
+                                     sql::InsertStatement& ins,
+                                     RowRouter& router, uint64_t* affected) {
+  const TableSchema& t = *w.table;
+  const Placement& p = *store_->PlacementOf(t);
+  // VALUES(col) in the assignments becomes a placeholder for the row's
+  // value of col: placeholder k is VALUES(column values_of[k]).
+  std::vector<int> values_of;
+  for (auto& [c, e] : ins.on_duplicate) {
+    std::vector<sql::Expr*> stack{e.get()};
+    while (!stack.empty()) {
+      sql::Expr* x = stack.back();
+      stack.pop_back();
+      if (x->kind == sql::ExprKind::kFunction && x->text == "VALUES" &&
+          x->args.size() == 1 && x->args[0]->kind == sql::ExprKind::kColumn) {
+        const int at = t.FindColumn(x->args[0]->text);
+        if (at < 0)
+          return SqlError(
+              ER_BAD_FIELD_ERROR,
+              "Unknown column '" + x->args[0]->text + "' in 'field list'");
+        x->kind = sql::ExprKind::kParam;
+        x->args.clear();
+        x->param_index = static_cast<int>(values_of.size());
+        values_of.push_back(at);
+        continue;
+      }
+      for (auto& a : x->args) stack.push_back(a.get());
+    }
+  }
   std::vector<size_t> all;
   for (size_t dn = 0; dn < branches_.size(); ++dn) all.push_back(dn);
   XP_RETURN_IF_ERROR(GuardStatement(all));
-  const std::string db = QuoteIdent(t.database) + ".";
-  auto physical = [&](const EachRow& row) {
-    std::string sql = insert;
-    sql.replace(sql.find("%T"), 2, QuoteIdent(p.name[row.part]));
-    return sql + row.tuple;
-  };
   // The statement's entries of `image` as (DN, INSERT) and (DN, DELETE).
-  auto entries = [&](const std::vector<std::optional<Value>>& image,
-                     const char* verb,
-                     std::vector<std::pair<size_t, std::string>>* ins,
-                     std::vector<std::pair<size_t, std::string>>* del) {
+  using Steps = std::vector<std::pair<size_t, std::string>>;
+  auto entries = [&](const plan::InsertRow& image, bool ignore, Steps* adds,
+                     Steps* dels) -> Status {
     for (const GlobalIndex& g : p.global) {
       if (!HasKey(g.columns, image)) continue;
-      const size_t gp = PartitionOfImage(t, g.columns, image, g.partitions());
-      const std::string table = db + QuoteIdent(g.name[gp]);
-      std::vector<int> entry = g.columns;
-      entry.insert(entry.end(), g.rest.begin(), g.rest.end());
-      std::string tuple;
-      for (const std::vector<int>* l : {&g.columns, &g.rest})
-        for (int c : *l)
-          tuple += (tuple.empty() ? "(" : ",") +
-                   Literal(*image[static_cast<size_t>(c)]);
-      if (ins != nullptr)
-        ins->push_back({g.dn[gp], std::string(verb) + " INTO " + table +
-                                      " VALUES " + tuple + ")"});
-      if (del != nullptr)
-        del->push_back(
-            {g.dn[gp], "DELETE FROM " + table + WhereOf(t, entry, image)});
+      XP_ASSIGN_OR_RETURN(
+          size_t gp, PartitionOfImage(t, g.columns, image, g.partitions()));
+      if (adds != nullptr) {
+        sql::InsertStatement s =
+            InsertInto(t.database, g.name[gp], {}, false, ignore);
+        s.rows.push_back(EntryValues(g, image));
+        adds->push_back({g.dn[gp], sql::ToSql(s)});
+      }
+      if (dels != nullptr) {
+        std::vector<int> entry = g.columns;
+        entry.insert(entry.end(), g.rest.begin(), g.rest.end());
+        dels->push_back({g.dn[gp], DeleteSql(t.database, g.name[gp],
+                                             KeyWhere(t, entry, image))});
+      }
     }
+    return Status::OK();
   };
-  auto run_all =
-      [&](const std::vector<std::pair<size_t, std::string>>& list) -> Status {
+  auto run_all = [&](const Steps& list) -> Status {
     for (const auto& [dn, sql] : list)
       XP_RETURN_IF_ERROR(Run(dn, sql).status());
     return Status::OK();
   };
+  const std::vector<int>& pk = t.indexes[0].columns;
   uint64_t total = 0;
   Status st;
-  for (size_t i = 0; st.ok() && i < rows.size(); ++i) {
-    const EachRow& row = rows[i];
-    const auto& image = images[i];
-    if (ins.ignore && !ins.replace && ins.on_duplicate.empty()) {
-      std::vector<std::pair<size_t, std::string>> adds, undo;
-      entries(image, "INSERT IGNORE", &adds, &undo);
+  for (size_t i = 0; st.ok() && i < w.rows.size(); ++i) {
+    const plan::InsertRow& row = w.rows[i];
+    Result<size_t> part = router.PartitionOfRow(row);
+    Result<plan::InsertRow> image = router.IndexImage(row);
+    if (!part.ok() || !image.ok()) {
+      st = part.ok() ? image.status() : part.status();
+      break;
+    }
+    // The row itself: INSERT IGNORE for IGNORE, else a plain INSERT once
+    // the rows in its way are gone.
+    const bool ignore = w.ignore && !w.replace && !w.on_duplicate;
+    const std::string insert =
+        sql::ToSql(InsertRowsStatement(t, p.name[*part], {row}, false, ignore));
+    if (ignore) {
+      Steps adds, undo;
+      st = entries(*image, true, &adds, &undo);
       bool skip = false;
       size_t added = 0;
       for (; st.ok() && !skip && added < adds.size(); ++added) {
@@ -382,7 +392,7 @@ Status ClusterSession::InsertEachRow(
         }
       }
       if (st.ok() && !skip) {
-        Result<StmtResult> r = Run(p.dn[row.part], physical(row));
+        Result<StmtResult> r = Run(p.dn[*part], insert);
         if (!r.ok()) {
           st = r.status();
         } else if (r->rows_affected.value_or(0) == 0) {
@@ -398,43 +408,56 @@ Status ClusterSession::InsertEachRow(
       continue;
     }
     std::vector<Collision> found;
-    st = Collisions(t, p, row.part, image, !ins.on_duplicate.empty(), &found);
+    st = Collisions(t, p, *part, *image, w.on_duplicate, &found);
     if (!st.ok()) break;
-    if (!ins.on_duplicate.empty() && !found.empty()) {
-      // The assignments, on the row found, as an UPDATE by its key.
-      std::string sql = "UPDATE " + QuoteIdent(t.database) + "." +
-                        QuoteIdent(t.name) + " SET ";
-      for (size_t k = 0; k < ins.on_duplicate.size(); ++k)
-        sql += (k ? "," : "") + QuoteIdent(ins.on_duplicate[k].first) + "=" +
-               sql::ToSql(*ins.on_duplicate[k].second);
-      sql += found[0].where;
-      Result<sql::StmtPtr> u = sql::Parse(sql);
-      if (!u.ok()) {
-        st = u.status();
-        break;
+    if (w.on_duplicate && !found.empty()) {
+      // The assignments, on the row found, as an UPDATE by its primary key
+      // with the row's VALUES(col) as the placeholders' values.
+      std::vector<Value> values;
+      for (int c : values_of) {
+        Result<Value> v = router.Stored(row, c, "VALUES() column");
+        if (!v.ok()) {
+          st = v.status();
+          break;
+        }
+        values.push_back(std::move(*v));
       }
-      bool handled = false;
+      if (!st.ok()) break;
+      sql::UpdateStatement u;
+      u.table = std::make_unique<sql::TableRef>();
+      u.table->name = t.name;
+      for (auto& [c, e] : ins.on_duplicate) {
+        Result<sql::ExprPtr> copy = CopyExpr(*e);
+        if (!copy.ok()) {
+          st = copy.status();
+          break;
+        }
+        u.set.push_back(sql::Assignment{"", c, std::move(*copy)});
+      }
+      if (!st.ok()) break;
+      u.where = KeyWhere(t, pk, found[0].image);
       uint64_t n = 0;
-      st = PushUpdateDelete(**u, t.database, row.values, &handled, &n);
+      st = UpdateDeleteIn(u, t, p, {found[0].part}, std::nullopt, false, values,
+                          &n);
       total += n * 2;  // MySQL: 2 for a row updated, 0 if unchanged
       continue;
     }
     // REPLACE: the rows in the way go, entries first.
     for (const Collision& c : found) {
-      std::vector<std::pair<size_t, std::string>> del;
-      entries(c.image, "INSERT", nullptr, &del);
-      del.push_back({p.dn[c.part], "DELETE FROM " + db +
-                                       QuoteIdent(p.name[c.part]) + c.where});
+      Steps del;
+      st = entries(c.image, false, nullptr, &del);
+      if (!st.ok()) break;
+      del.push_back({p.dn[c.part], DeleteSql(t.database, p.name[c.part],
+                                             KeyWhere(t, pk, c.image))});
       st = run_all(del);
       if (!st.ok()) break;
       ++total;
     }
     if (!st.ok()) break;
-    std::vector<std::pair<size_t, std::string>> adds;
-    entries(image, "INSERT", &adds, nullptr);
-    std::string text = physical(row);
-    if (ins.replace) text.replace(0, 7, "INSERT");  // "REPLACE" -> "INSERT"
-    adds.push_back({p.dn[row.part], text});
+    Steps adds;
+    st = entries(*image, false, &adds, nullptr);
+    if (!st.ok()) break;
+    adds.push_back({p.dn[*part], insert});
     st = run_all(adds);
     if (st.ok()) ++total;
   }
@@ -453,25 +476,36 @@ Status ClusterSession::RewriteRows(sql::Statement& stmt, const TableSchema& t,
   const std::string alias =
       remove ? static_cast<sql::DeleteStatement&>(stmt).alias
              : (u->table->alias.empty() ? t.name : u->table->alias);
-  const sql::Expr* where =
-      remove ? static_cast<sql::DeleteStatement&>(stmt).where.get()
-             : u->where.get();
+  sql::ExprPtr& where =
+      remove ? static_cast<sql::DeleteStatement&>(stmt).where : u->where;
   const size_t n = t.columns.size();
   // SELECT every column, then (UPDATE) every column's new value, locking
-  // the rows read: the changes below are made from these images.
-  std::string list, news;
-  for (size_t c = 0; c < n; ++c) {
-    const std::string col =
-        QuoteIdent(alias) + "." + QuoteIdent(t.columns[c].name);
-    list += (c ? "," : "") + col;
-    if (remove) continue;
-    std::string value = col;
-    for (const auto& a : u->set)
+  // the rows read: the changes below are made from these images. The
+  // statement's WHERE and SET values are lent to the query.
+  std::vector<sql::ExprPtr> items;
+  for (size_t c = 0; c < n; ++c)
+    items.push_back(ColumnExpr(t.columns[c].name, alias));
+  std::vector<std::pair<size_t, sql::ExprPtr*>> lent;  // item <- SET value
+  for (size_t c = 0; !remove && c < n; ++c) {
+    items.push_back(ColumnExpr(t.columns[c].name, alias));
+    for (auto& a : u->set)
       if (plan::NameEquals(a.column, t.columns[c].name))
-        value = sql::ToSql(*a.value);
-    news += "," + value;
+        lent.push_back({items.size() - 1, &a.value});
   }
-  const std::string where_sql = where ? " WHERE " + sql::ToSql(*where) : "";
+  sql::SelectStmt q =
+      SelectFrom(t.database, p.name[0], std::move(items), nullptr, alias);
+  q.lock = sql::LockMode::kUpdate;
+  // The last assignment of a column wins, as in the statement.
+  for (auto& [item, value] : lent) std::swap(q.items[item].expr, *value);
+  std::swap(q.where, where);
+  std::vector<std::string> selects;
+  for (size_t part : parts) {
+    q.from->name = p.name[part];
+    selects.push_back(sql::ToSql(q));
+  }
+  std::swap(q.where, where);
+  for (auto it = lent.rbegin(); it != lent.rend(); ++it)
+    std::swap(q.items[it->first].expr, *it->second);
   // The columns that identify a row: its primary key, or all of them.
   std::vector<size_t> ident;
   if (!t.hidden_primary_key && !t.indexes.empty() && t.indexes[0].primary) {
@@ -479,25 +513,6 @@ Status ClusterSession::RewriteRows(sql::Statement& stmt, const TableSchema& t,
   } else {
     for (size_t c = 0; c < n; ++c) ident.push_back(c);
   }
-  auto value = [&](const exec::Batch& b, const std::vector<DataType>& types,
-                   size_t col, size_t row) -> Result<Value> {
-    const auto& schema = t.columns[col % n];
-    return plan::ConvertValue(exec::ValueAt(b.column(col), types[col], row),
-                              schema.type, schema.name);
-  };
-  auto partition = [&](const std::vector<int>& cols, size_t partitions,
-                       const exec::Batch& b, const std::vector<DataType>& types,
-                       size_t base, size_t row) -> Result<size_t> {
-    std::vector<Value> key;
-    std::vector<DataType> key_types;
-    for (int c : cols) {
-      XP_ASSIGN_OR_RETURN(Value v,
-                          value(b, types, base + static_cast<size_t>(c), row));
-      key.push_back(std::move(v));
-      key_types.push_back(t.columns[static_cast<size_t>(c)].type);
-    }
-    return PartitionOf(key, key_types, partitions);
-  };
   // One transaction over every DN: rows and entries may go anywhere.
   std::vector<size_t> all;
   for (size_t dn = 0; dn < branches_.size(); ++dn) all.push_back(dn);
@@ -512,31 +527,41 @@ Status ClusterSession::RewriteRows(sql::Statement& stmt, const TableSchema& t,
   };
   std::map<size_t, std::vector<Step>> gone, come;
   Status st;
-  for (size_t part : parts) {
+  for (size_t i = 0; st.ok() && i < parts.size(); ++i) {
+    const size_t part = parts[i];
     const size_t dn = p.dn[part];
-    const std::string db = QuoteIdent(t.database) + ".";
-    const std::string phys = db + QuoteIdent(p.name[part]);
     Rows rows;
-    st = ReadRows(dn,
-                  "SELECT " + list + news + " FROM " + phys + " AS " +
-                      QuoteIdent(alias) + where_sql + " FOR UPDATE",
-                  &rows);
+    st = ReadRows(dn, selects[i], &rows);
     if (!st.ok()) break;
     const std::vector<DataType>& types = rows.types;
     for (size_t bi = 0; st.ok() && bi < rows.batches.size(); ++bi) {
       const exec::Batch& b = rows.batches[bi];
       for (size_t row = 0; st.ok() && row < b.num_rows(); ++row) {
         auto lit = [&](size_t col) {
-          return LiteralAt(b.column(col), types[col], row);
+          return CellExpr(b.column(col), types[col], row);
         };
-        std::string match;
-        for (size_t c : ident)
-          match += (match.empty() ? " WHERE " : " AND ") +
-                   QuoteIdent(t.columns[c].name) + " <=> " + lit(c);
+        // Column `col` of the row read (0..n-1 old, n..2n-1 new values),
+        // converted to its column's type.
+        auto value = [&](size_t col) -> Result<Value> {
+          const auto& schema = t.columns[col % n];
+          return plan::ConvertValue(
+              exec::ValueAt(b.column(col), types[col], row), schema.type,
+              schema.name);
+        };
+        // The row as read: its identifying columns, null-safe.
+        auto match = [&]() {
+          std::vector<std::string> names;
+          std::vector<sql::ExprPtr> values;
+          for (size_t c : ident) {
+            names.push_back(t.columns[c].name);
+            values.push_back(lit(c));
+          }
+          return KeyMatch(names, std::move(values), sql::BinaryOp::kNullSafeEq);
+        };
         std::vector<bool> changed(n, false);
         bool any = false;
         for (size_t c = 0; !remove && c < n; ++c) {
-          changed[c] = lit(c) != lit(n + c);
+          changed[c] = sql::ToSql(*lit(c)) != sql::ToSql(*lit(n + c));
           any = any || changed[c];
         }
         // Global index entries whose key or row changes.
@@ -552,55 +577,57 @@ Status ClusterSession::RewriteRows(sql::Statement& stmt, const TableSchema& t,
                   new_null || b.column(n + static_cast<size_t>(c)).IsNull(row);
           }
           if (!moved) continue;
-          const std::string gdb = db;
-          if (!old_null) {
+          // The entry's columns (key, then the rest) at `base` (0: old
+          // values, n: new).
+          auto entry = [&](size_t base, std::vector<std::string>* names) {
+            std::vector<sql::ExprPtr> values;
+            for (const std::vector<int>* l : {&g.columns, &g.rest})
+              for (int c : *l) {
+                if (names != nullptr)
+                  names->push_back(t.columns[static_cast<size_t>(c)].name);
+                values.push_back(lit(base + static_cast<size_t>(c)));
+              }
+            return values;
+          };
+          for (size_t base : {size_t{0}, n}) {
+            if (base == 0 ? old_null : new_null) continue;
             Result<size_t> at =
-                partition(g.columns, g.partitions(), b, types, 0, row);
+                PartitionOfKey(t, g.columns, g.partitions(),
+                               [&](int c) { return value(base + c); });
             if (!at.ok()) {
               st = at.status();
               break;
             }
-            // The entry by its key and the row it names (a GLOBAL key that
-            // is not unique has one entry per row).
-            std::string del = "DELETE FROM " + gdb + QuoteIdent(g.name[*at]);
-            bool first = true;
-            for (const std::vector<int>* l : {&g.columns, &g.rest})
-              for (int c : *l) {
-                del += (first ? " WHERE " : " AND ") +
-                       QuoteIdent(t.columns[static_cast<size_t>(c)].name) +
-                       " = " + lit(static_cast<size_t>(c));
-                first = false;
-              }
-            gone[g.dn[*at]].push_back({del, false, true});
-          }
-          if (!new_null) {
-            Result<size_t> at =
-                partition(g.columns, g.partitions(), b, types, n, row);
-            if (!at.ok()) {
-              st = at.status();
-              break;
+            if (base == 0) {
+              // The entry by its key and the row it names (a GLOBAL key
+              // that is not unique has one entry per row).
+              std::vector<std::string> names;
+              std::vector<sql::ExprPtr> values = entry(0, &names);
+              gone[g.dn[*at]].push_back(
+                  {DeleteSql(
+                       t.database, g.name[*at],
+                       KeyMatch(names, std::move(values), sql::BinaryOp::kEq)),
+                   false, true});
+            } else {
+              sql::InsertStatement s = InsertInto(t.database, g.name[*at], {});
+              s.rows.push_back(entry(n, nullptr));
+              come[g.dn[*at]].push_back({sql::ToSql(s), false, false});
             }
-            std::string ins =
-                "INSERT INTO " + gdb + QuoteIdent(g.name[*at]) + " VALUES (";
-            bool first = true;
-            for (const std::vector<int>* l : {&g.columns, &g.rest})
-              for (int c : *l) {
-                ins += (first ? "" : ",") + lit(n + static_cast<size_t>(c));
-                first = false;
-              }
-            come[g.dn[*at]].push_back({ins + ")", false, false});
           }
+          if (!st.ok()) break;
         }
         if (!st.ok()) break;
         if (remove) {
-          gone[dn].push_back({"DELETE FROM " + phys + match, true, true});
+          gone[dn].push_back(
+              {DeleteSql(t.database, p.name[part], match()), true, true});
           continue;
         }
         if (!any) continue;
         size_t to = part;
         if (p.kind == Placement::Kind::kHash && !p.columns.empty()) {
           Result<size_t> at =
-              partition(p.columns, p.partitions(), b, types, n, row);
+              PartitionOfKey(t, p.columns, p.partitions(),
+                             [&](int c) { return value(n + c); });
           if (!at.ok()) {
             st = at.status();
             break;
@@ -608,26 +635,24 @@ Status ClusterSession::RewriteRows(sql::Statement& stmt, const TableSchema& t,
           to = *at;
         }
         if (to == part) {
-          std::string upd = "UPDATE " + phys + " SET ";
-          bool first = true;
-          for (size_t c = 0; c < n; ++c) {
-            if (!changed[c]) continue;
-            upd += (first ? "" : ",") + QuoteIdent(t.columns[c].name) + "=" +
-                   lit(n + c);
-            first = false;
-          }
-          come[dn].push_back({upd + match, true, false});
+          std::vector<sql::Assignment> set;
+          for (size_t c = 0; c < n; ++c)
+            if (changed[c])
+              set.push_back(sql::Assignment{"", t.columns[c].name, lit(n + c)});
+          come[dn].push_back(
+              {UpdateSql(t.database, p.name[part], std::move(set), match()),
+               true, false});
           continue;
         }
         // Deleted only as it was read; inserted into its new partition.
-        gone[dn].push_back({"DELETE FROM " + phys + match, false, true});
-        std::string ins =
-            "INSERT INTO " + db + QuoteIdent(p.name[to]) + " VALUES (";
-        for (size_t c = 0; c < n; ++c) ins += (c ? "," : "") + lit(n + c);
-        come[p.dn[to]].push_back({ins + ")", true, false});
+        gone[dn].push_back(
+            {DeleteSql(t.database, p.name[part], match()), false, true});
+        sql::InsertStatement s = InsertInto(t.database, p.name[to], {});
+        s.rows.emplace_back();
+        for (size_t c = 0; c < n; ++c) s.rows.back().push_back(lit(n + c));
+        come[p.dn[to]].push_back({sql::ToSql(s), true, false});
       }
     }
-    if (!st.ok()) break;
   }
   uint64_t total = 0;
   if (st.ok()) {

@@ -417,44 +417,31 @@ Status ClusterSession::LookUpGlobal(RemoteCall* call) {
   if (!in_txn_ && !AnyBranch())
     XP_RETURN_IF_ERROR(StartBranches(
         stmt_dns_, stmt_write_ ? Branch::Kind::kXa : Branch::Kind::kPlain));
-  std::string cols;
-  for (int c : p.columns)
-    cols += (cols.empty() ? "" : ",") +
-            QuoteIdent(t.columns[static_cast<size_t>(c)].name);
-  const char* lock = read_lock_ == sql::LockMode::kShare    ? " FOR SHARE"
-                     : read_lock_ == sql::LockMode::kUpdate ? " FOR UPDATE"
-                                                            : "";
   std::map<size_t, std::vector<std::string>> by_dn;
   std::map<size_t, std::vector<int>> asked;  // DN -> key of each statement
   for (size_t k = 0; k < leaf.keys.size(); ++k) {
-    std::vector<Value> key;
-    std::vector<DataType> types;
-    std::string where;
-    for (size_t i = 0; i < g.columns.size(); ++i) {
-      const auto& col = t.columns[static_cast<size_t>(g.columns[i])];
-      Result<Value> conv =
-          plan::ConvertValue(leaf.keys[k][i], col.type, col.name);
-      if (!conv.ok() || conv->index() == 0) break;  // matches no entry
-      where += std::string(i ? " AND " : " WHERE ") + QuoteIdent(col.name) +
-               " = " + Literal(*conv);
-      key.push_back(std::move(*conv));
-      types.push_back(col.type);
-    }
-    if (key.size() != g.columns.size()) continue;
-    const size_t part = PartitionOf(key, types, g.partitions());
+    // The primary key of the rows with index key k, read (and locked as
+    // the statement's read locks) from the index partition of the key.
+    std::optional<plan::InsertRow> key = IndexKeyImage(t, g, leaf.keys[k]);
+    if (!key) continue;  // matches no entry
+    const plan::InsertRow& image = *key;
+    XP_ASSIGN_OR_RETURN(size_t part,
+                        PartitionOfImage(t, g.columns, image, g.partitions()));
     const size_t dn = g.dn[part];
     XP_RETURN_IF_ERROR(EnsureBranch(dn, false));
-    by_dn[dn].push_back("SELECT " + cols + " FROM " + QuoteIdent(t.database) +
-                        "." + QuoteIdent(g.name[part]) + where + lock);
+    std::vector<sql::ExprPtr> items;
+    for (int c : p.columns)
+      items.push_back(ColumnExpr(t.columns[static_cast<size_t>(c)].name));
+    sql::SelectStmt q = SelectFrom(t.database, g.name[part], std::move(items),
+                                   KeyWhere(t, g.columns, image));
+    q.lock = read_lock_;
+    by_dn[dn].push_back(sql::ToSql(q));
     asked[dn].push_back(static_cast<int>(k));
   }
   std::vector<std::pair<size_t, std::vector<std::string>>> work(by_dn.begin(),
                                                                 by_dn.end());
   std::vector<std::vector<StmtResult>> results;
   XP_RETURN_IF_ERROR(Pipeline(work, &results));
-  std::vector<DataType> types;
-  for (int c : p.columns)
-    types.push_back(t.columns[static_cast<size_t>(c)].type);
   call->keys.assign(p.partitions(), {});
   for (size_t i = 0; i < work.size(); ++i) {
     const std::vector<int>& keys = asked[work[i].first];
@@ -463,16 +450,19 @@ Status ClusterSession::LookUpGlobal(RemoteCall* call) {
       if (r.sets.empty()) continue;
       const ResultSet& set = r.sets[0];
       // One entry for a unique key; a GLOBAL one may name rows anywhere.
+      // Its columns are the partition key (the SELECT above), in order.
       for (const auto& row : set.rows) {
-        std::vector<Value> pk;
-        for (size_t c = 0; c < types.size(); ++c) {
-          XP_ASSIGN_OR_RETURN(
-              Value v,
-              plan::ConvertValue(Value(Text(set, row, c)), types[c], ""));
-          pk.push_back(std::move(v));
-        }
-        std::vector<int>& at =
-            call->keys[PartitionOf(pk, types, p.partitions())];
+        size_t c = 0;
+        XP_ASSIGN_OR_RETURN(
+            size_t part,
+            PartitionOfKey(t, p.columns, p.partitions(),
+                           [&](int col) -> Result<Value> {
+                             const size_t at = c++;
+                             return plan::ConvertValue(
+                                 Value(Text(set, row, at)),
+                                 t.columns[static_cast<size_t>(col)].type, "");
+                           }));
+        std::vector<int>& at = call->keys[part];
         if (at.empty() || at.back() != keys[s]) at.push_back(keys[s]);
       }
     }

@@ -1,5 +1,5 @@
 // The distribute pass (which parts of a plan run on DNs) and partition
-// pruning (cluster_session.h).
+// pruning, for reads and writes alike (cluster_session.h).
 
 #include "cn/cluster_session.h"
 
@@ -184,18 +184,11 @@ Status ClusterSession::Annotate(LogicalNode* n) {
            QuoteIdent(g.index) + " (";
     std::set<size_t> idx_parts;
     for (const auto& key : leaf.keys) {
-      std::vector<Value> v;
-      std::vector<DataType> types;
-      for (size_t k = 0; k < g.columns.size(); ++k) {
-        const auto& col =
-            leaf.table->columns[static_cast<size_t>(g.columns[k])];
-        Result<Value> conv = plan::ConvertValue(key[k], col.type, col.name);
-        if (!conv.ok() || conv->index() == 0) break;
-        v.push_back(std::move(*conv));
-        types.push_back(col.type);
-      }
-      if (v.size() == g.columns.size())
-        idx_parts.insert(PartitionOf(v, types, g.partitions()));
+      std::optional<plan::InsertRow> image = IndexKeyImage(*leaf.table, g, key);
+      if (!image) continue;  // a NULL key: no entry
+      XP_ASSIGN_OR_RETURN(size_t at, PartitionOfImage(*leaf.table, g.columns,
+                                                      *image, g.partitions()));
+      idx_parts.insert(at);
     }
     bool first = true;
     for (size_t i : idx_parts) {
@@ -224,6 +217,64 @@ Status ClusterSession::Annotate(LogicalNode* n) {
   return Status::OK();
 }
 
+namespace {
+
+// The constants a conjunct of `pred` restricts scan output column `col`
+// to (col = v, col IN (v, ...)), each converted to the table column's
+// type; nullopt when no conjunct does. Only constants of the column's own
+// kind count (as for key lookups: the optimizer's access_path), so the
+// hash of a value is the hash of what the column stores.
+std::optional<std::vector<Value>> Restriction(const plan::BoundExpr& pred,
+                                              int col,
+                                              const plan::ColumnSchema& c) {
+  auto usable = [&](const plan::BoundExpr& k) -> std::optional<Value> {
+    if (k.op != plan::ExprOp::kConst || k.value.index() == 0)
+      return std::nullopt;
+    const DataType& t = c.type;
+    const bool same =
+        (t.is_integer() && k.type.is_integer()) ||
+        (t.id == plan::TypeId::kString && k.type.id == plan::TypeId::kString) ||
+        (t.id == k.type.id && t.id == plan::TypeId::kDate);
+    if (!same) return std::nullopt;
+    Result<Value> v = plan::ConvertValue(k.value, t, c.name);
+    if (!v.ok()) return std::nullopt;
+    return *v;
+  };
+  auto is_col = [&](const plan::BoundExpr& e) {
+    return e.op == plan::ExprOp::kColumn && e.column == col;
+  };
+  std::vector<const plan::BoundExpr*> conjuncts{&pred};
+  while (!conjuncts.empty()) {
+    const plan::BoundExpr* e = conjuncts.back();
+    conjuncts.pop_back();
+    if (e->op == plan::ExprOp::kAnd) {
+      for (const auto& a : e->args) conjuncts.push_back(a.get());
+      continue;
+    }
+    if (e->op == plan::ExprOp::kEq && e->args.size() == 2) {
+      const plan::BoundExpr* k = nullptr;
+      if (is_col(*e->args[0])) k = e->args[1].get();
+      if (is_col(*e->args[1])) k = e->args[0].get();
+      if (k == nullptr) continue;
+      if (std::optional<Value> v = usable(*k))
+        return std::vector<Value>{std::move(*v)};
+      continue;
+    }
+    if (e->op == plan::ExprOp::kIn && is_col(*e->args[0])) {
+      std::vector<Value> values;
+      for (size_t i = 1; i < e->args.size(); ++i) {
+        std::optional<Value> v = usable(*e->args[i]);
+        if (!v) break;
+        values.push_back(std::move(*v));
+      }
+      if (values.size() + 1 == e->args.size()) return values;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 Result<std::vector<size_t>> ClusterSession::TargetPartitions(
     const LogicalNode& fragment, const Placement& p,
     std::vector<std::vector<int>>* keys) {
@@ -241,37 +292,85 @@ Result<std::vector<size_t>> ClusterSession::TargetPartitions(
     return std::vector<size_t>{pick};
   }
   for (size_t i = 0; i < p.partitions(); ++i) all.push_back(i);
-  if (p.kind != Placement::Kind::kHash || p.columns.empty() ||
-      leaf.kind != NodeKind::kGet)
-    return all;
+  if (p.kind != Placement::Kind::kHash || p.columns.empty()) return all;
   const TableSchema& t = *leaf.table;
-  const plan::IndexSchema& idx = t.indexes[static_cast<size_t>(leaf.index)];
-  // Where each partition column sits in the index key.
-  std::vector<size_t> at;
-  std::vector<DataType> types;
-  for (int c : p.columns) {
-    auto it = std::find(idx.columns.begin(), idx.columns.end(), c);
-    if (it == idx.columns.end()) return all;
-    at.push_back(static_cast<size_t>(it - idx.columns.begin()));
-    types.push_back(t.columns[static_cast<size_t>(c)].type);
-  }
-  keys->assign(p.partitions(), {});
-  for (size_t k = 0; k < leaf.keys.size(); ++k) {
-    std::vector<Value> v;
-    for (size_t a : at) {
-      if (a >= leaf.keys[k].size()) {  // a prefix key: every partition
-        keys->clear();
-        return all;
-      }
-      v.push_back(leaf.keys[k][a]);
+  if (leaf.kind == NodeKind::kGet) {
+    // Each key's partition, when the index holds every partition column.
+    const plan::IndexSchema& idx = t.indexes[static_cast<size_t>(leaf.index)];
+    std::vector<size_t> at;  // where each partition column is in the key
+    for (int c : p.columns) {
+      auto it = std::find(idx.columns.begin(), idx.columns.end(), c);
+      if (it == idx.columns.end()) break;
+      at.push_back(static_cast<size_t>(it - idx.columns.begin()));
     }
-    (*keys)[PartitionOf(v, types, p.partitions())].push_back(
-        static_cast<int>(k));
+    bool full = at.size() == p.columns.size();
+    for (const auto& key : leaf.keys)
+      for (size_t a : at) full = full && a < key.size();  // not a prefix
+    if (full) {
+      keys->assign(p.partitions(), {});
+      for (size_t k = 0; k < leaf.keys.size(); ++k) {
+        size_t i = 0;
+        XP_ASSIGN_OR_RETURN(
+            size_t part,
+            PartitionOfKey(t, p.columns, p.partitions(), [&](int) -> Value {
+              return leaf.keys[k][at[i++]];
+            }));
+        (*keys)[part].push_back(static_cast<int>(k));
+      }
+      std::vector<size_t> out;
+      for (size_t i = 0; i < keys->size(); ++i)
+        if (!(*keys)[i].empty()) out.push_back(i);
+      return out;
+    }
   }
-  std::vector<size_t> out;
-  for (size_t i = 0; i < keys->size(); ++i)
-    if (!(*keys)[i].empty()) out.push_back(i);
-  return out;
+  // Equalities and IN lists on every partition column in the filters just
+  // above the scan (no operator between that renumbers columns).
+  std::vector<const plan::BoundExpr*> preds;
+  for (const LogicalNode* n = &fragment; !n->children.empty();
+       n = n->children[0].get()) {
+    if (n->kind == NodeKind::kFilter && n->predicate) {
+      preds.push_back(n->predicate.get());
+    } else {
+      // Above a Project or Aggregate the columns are others; above a
+      // Limit or TopN a filter does not decide which rows it passes.
+      preds.clear();
+    }
+  }
+  std::vector<std::vector<Value>> choices;  // per partition column
+  size_t combinations = 1;
+  for (int c : p.columns) {
+    std::optional<std::vector<Value>> values;
+    for (size_t out = 0; out < leaf.columns.size() && !values; ++out) {
+      if (leaf.columns[out] != c) continue;
+      for (const plan::BoundExpr* pred : preds) {
+        values = Restriction(*pred, static_cast<int>(out),
+                             t.columns[static_cast<size_t>(c)]);
+        if (values) break;
+      }
+    }
+    if (!values || values->empty()) return all;
+    combinations *= std::max<size_t>(values->size(), 1);
+    if (combinations > 4 * p.partitions() + 64) return all;
+    choices.push_back(std::move(*values));
+  }
+  std::set<size_t> parts;
+  std::vector<size_t> pick(choices.size(), 0);  // one value per column
+  for (size_t n = 0; n < combinations; ++n) {
+    size_t rest = n;
+    for (size_t i = 0; i < choices.size(); ++i) {
+      pick[i] = rest % choices[i].size();
+      rest /= choices[i].size();
+    }
+    size_t i = 0;
+    XP_ASSIGN_OR_RETURN(
+        size_t part,
+        PartitionOfKey(t, p.columns, p.partitions(), [&](int) -> Value {
+          const size_t k = i++;
+          return choices[k][pick[k]];
+        }));
+    parts.insert(part);
+  }
+  return std::vector<size_t>(parts.begin(), parts.end());
 }
 
 }  // namespace xp::cn

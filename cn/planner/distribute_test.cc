@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "cn/testing/fake_cluster_test_base.h"
+#include "plan/types/data_type.h"
 
 namespace xp::cn {
 namespace {
@@ -96,6 +97,43 @@ TEST_F(PruningTest, WritesArePrunedLikeReads) {
   EXPECT_EQ(Rows("SELECT COUNT(*) FROM t WHERE v = 1"),
             std::vector<std::string>{"10"});
   EXPECT_EQ(IdsOn(1, Physical("t", 1)).size(), on1_.size() - 1);
+}
+
+TEST_F(PruningTest, WriteInListReachesOnlyTheDnsOfItsKeys) {
+  ASSERT_GE(on1_.size(), 2u);
+  EXPECT_EQ(Ok("DELETE FROM t WHERE id IN (" + on1_[0] + ", " + on1_[1] + ")")
+                .rows_affected,
+            2u);
+  EXPECT_EQ(CountRequests(0, "DELETE"), 0u);
+  EXPECT_EQ(CountRequests(1, "DELETE"), 1u);
+  EXPECT_EQ(Rows("SELECT COUNT(*) FROM t"), std::vector<std::string>{"18"});
+}
+
+// A partition key that no index starts with: the filter's equalities and
+// IN lists prune reads and writes alike.
+TEST_F(PruningTest, FilterOnAnUnindexedPartitionKeyPrunes) {
+  Ok("CREATE TABLE h (c INT, v INT) PARTITION BY HASH(c) PARTITIONS 2");
+  Ok("INSERT INTO h VALUES " + Tuples(1, 20, 1));
+  // The partition (and DN) c = 1 hashes to.
+  const size_t one =
+      PartitionOf({plan::Value(int64_t{1})}, {plan::DataType::Int(4)}, 2);
+  fake_.ClearRequests();
+  EXPECT_EQ(Rows("SELECT v FROM h WHERE c = 1"), std::vector<std::string>{"1"});
+  EXPECT_EQ(Reads(one), 1u);
+  EXPECT_EQ(Reads(1 - one), 0u);
+  fake_.ClearRequests();
+  Ok("UPDATE h SET v = 0 WHERE c = 1 AND v > 0");
+  EXPECT_EQ(CountRequests(one, "UPDATE"), 1u);
+  EXPECT_EQ(CountRequests(1 - one, "UPDATE"), 0u);
+  EXPECT_EQ(Rows("SELECT COUNT(*) FROM h WHERE v = 0"),
+            std::vector<std::string>{"1"});
+  // A filter above a LIMIT does not pick the partition.
+  fake_.ClearRequests();
+  EXPECT_EQ(Rows("SELECT COUNT(*) FROM (SELECT c FROM h LIMIT 30) x "
+                 "WHERE c = 1"),
+            std::vector<std::string>{"1"});
+  EXPECT_EQ(Reads(0), 1u);
+  EXPECT_EQ(Reads(1), 1u);
 }
 
 }  // namespace

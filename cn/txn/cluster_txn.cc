@@ -290,9 +290,10 @@ Status ClusterSession::EndBranches(bool commit) {
     if (out.ok()) {
       // The decision is durable before any branch commits: a CN that dies
       // from here on has its prepared branches committed at its restart.
-      out = Run(0, "INSERT INTO `xp_system`.`commit_log` (xid) VALUES ('" +
-                       xid + "')")
-                .status();
+      sql::InsertStatement log = InsertInto(kSystemDb, "commit_log", {"xid"});
+      log.rows.emplace_back();
+      log.rows.back().push_back(ValueExpr(Value(xid)));
+      out = Run(0, sql::ToSql(log)).status();
     }
     if (store_->Failing("after_commit_log")) return Halt("after_commit_log");
     std::vector<std::pair<size_t, std::vector<std::string>>> finish;

@@ -74,15 +74,7 @@ Result<QueryResult> SqlSession::Insert(const sql::Statement& s) {
 Result<QueryResult> SqlSession::InsertRows(const sql::InsertStatement& ins,
                                            TableStore* table) {
   const plan::TableSchema& schema = table->schema();
-  std::vector<int> positions;
-  for (const auto& name : ins.columns) {
-    const int p = schema.FindColumn(name);
-    if (p < 0) {
-      return SqlError(ER_BAD_FIELD_ERROR,
-                      "Unknown column '" + name + "' in 'field list'");
-    }
-    positions.push_back(p);
-  }
+  XP_ASSIGN_OR_RETURN(std::vector<int> positions, InsertColumns(ins, schema));
   // ON DUPLICATE KEY UPDATE: the colliding row gets the assignments, with
   // VALUES(col) naming the value the insert would have stored. MySQL
   // counts 2 affected rows for an update, 0 when nothing changed.
@@ -158,30 +150,127 @@ Result<QueryResult> SqlSession::InsertRows(const sql::InsertStatement& ins,
   StrictDivision strict(StrictDivisionByZero());
   size_t row_number = 0;
   for (const auto& row : ins.rows) {
-    ++row_number;
-    const size_t want =
-        positions.empty() ? schema.columns.size() : positions.size();
-    // VALUES (): every column its default (with or without "()" as the
-    // column list).
-    if (row.size() != want && !(row.empty() && positions.empty())) {
-      return SqlError(ER_WRONG_VALUE_COUNT_ON_ROW,
-                      "Column count doesn't match value count at row " +
-                          std::to_string(row_number));
-    }
+    XP_ASSIGN_OR_RETURN(
+        plan::InsertRow image,
+        EvaluateRow(row, positions, schema, no_columns, ++row_number));
     std::vector<int> cols;
     std::vector<plan::Value> values;
-    for (size_t i = 0; i < row.size(); ++i) {
-      if (row[i]->kind == sql::ExprKind::kDefault)
-        continue;  // the column default
-      cols.push_back(positions.empty() ? static_cast<int>(i) : positions[i]);
-      XP_ASSIGN_OR_RETURN(plan::BoundExprPtr b,
-                          plan::BindExpr(*row[i], no_columns));
-      XP_ASSIGN_OR_RETURN(plan::Value v, EvalBound(*b));
-      values.push_back(std::move(v));
+    for (size_t c = 0; c < image.size(); ++c) {
+      if (!image[c]) continue;  // the column default
+      cols.push_back(static_cast<int>(c));
+      values.push_back(std::move(*image[c]));
     }
     XP_RETURN_IF_ERROR(InsertRow(table, ins, cols, values, &r, on_duplicate));
   }
   return r;
+}
+
+Result<std::vector<int>> SqlSession::InsertColumns(
+    const sql::InsertStatement& ins, const plan::TableSchema& schema) {
+  std::vector<int> positions;
+  std::vector<bool> seen(schema.columns.size(), false);
+  for (const auto& name : ins.columns) {
+    const int p = schema.FindColumn(name);
+    if (p < 0) {
+      return SqlError(ER_BAD_FIELD_ERROR,
+                      "Unknown column '" + name + "' in 'field list'");
+    }
+    if (seen[static_cast<size_t>(p)])
+      return SqlError(ER_FIELD_SPECIFIED_TWICE,
+                      "Column '" + name + "' specified twice");
+    seen[static_cast<size_t>(p)] = true;
+    positions.push_back(p);
+  }
+  return positions;
+}
+
+Result<plan::InsertRow> SqlSession::EvaluateRow(
+    const std::vector<sql::ExprPtr>& row, const std::vector<int>& positions,
+    const plan::TableSchema& schema, const plan::Scope& scope,
+    size_t row_number) {
+  const size_t want =
+      positions.empty() ? schema.columns.size() : positions.size();
+  // VALUES (): every column its default (with or without "()" as the
+  // column list).
+  if (row.size() != want && !(row.empty() && positions.empty())) {
+    return SqlError(ER_WRONG_VALUE_COUNT_ON_ROW,
+                    "Column count doesn't match value count at row " +
+                        std::to_string(row_number));
+  }
+  plan::InsertRow image(schema.columns.size());
+  for (size_t i = 0; i < row.size(); ++i) {
+    if (row[i]->kind == sql::ExprKind::kDefault) continue;
+    XP_ASSIGN_OR_RETURN(plan::BoundExprPtr b, plan::BindExpr(*row[i], scope));
+    XP_ASSIGN_OR_RETURN(plan::Value v, EvalToStore(*b));
+    image[positions.empty() ? i : static_cast<size_t>(positions[i])] =
+        std::move(v);
+  }
+  return image;
+}
+
+Result<plan::WriteNode> SqlSession::BindWrite(const sql::Statement& s) {
+  plan::WriteNode w;
+  if (s.kind == sql::StmtKind::kInsert) {
+    const auto& ins = static_cast<const sql::InsertStatement&>(s);
+    XP_ASSIGN_OR_RETURN(w.table, Schema(ins.table));
+    w.kind = plan::WriteKind::kInsert;
+    w.ignore = ins.ignore;
+    w.replace = ins.replace;
+    w.on_duplicate = !ins.on_duplicate.empty();
+    w.from_query = ins.select != nullptr;
+    XP_ASSIGN_OR_RETURN(std::vector<int> positions,
+                        InsertColumns(ins, *w.table));
+    plan::Scope no_columns;
+    PrepareScope(&no_columns, nullptr);
+    no_columns.set_default_table(w.table);
+    StrictDivision strict(StrictDivisionByZero());
+    size_t row_number = 0;
+    for (const auto& row : ins.rows) {
+      XP_ASSIGN_OR_RETURN(
+          plan::InsertRow image,
+          EvaluateRow(row, positions, *w.table, no_columns, ++row_number));
+      w.rows.push_back(std::move(image));
+    }
+    return w;
+  }
+  const sql::Expr* where = nullptr;
+  const sql::Expr* limit = nullptr;
+  std::string qualifier;
+  if (s.kind == sql::StmtKind::kUpdate) {
+    const auto& u = static_cast<const sql::UpdateStatement&>(s);
+    if (u.table->kind != sql::TableRef::Kind::kTable)
+      return NotSupported("multi-table UPDATE");
+    XP_ASSIGN_OR_RETURN(
+        w.table, Schema(sql::QualifiedName{u.table->schema, u.table->name}));
+    w.kind = plan::WriteKind::kUpdate;
+    qualifier = u.table->alias.empty() ? u.table->name : u.table->alias;
+    for (const auto& a : u.set) {
+      const int c = w.table->FindColumn(a.column);
+      if (c < 0 || (!a.table.empty() && a.table != qualifier)) {
+        const std::string shown =
+            a.table.empty() ? a.column : a.table + "." + a.column;
+        return SqlError(ER_BAD_FIELD_ERROR,
+                        "Unknown column '" + shown + "' in 'field list'");
+      }
+      w.targets.push_back(c);
+    }
+    where = u.where.get();
+    limit = u.limit.get();
+    w.ordered = !u.order_by.empty();
+  } else {
+    const auto& d = static_cast<const sql::DeleteStatement&>(s);
+    XP_ASSIGN_OR_RETURN(w.table, Schema(d.table));
+    w.kind = plan::WriteKind::kDelete;
+    qualifier = d.alias.empty() ? d.table.name : d.alias;
+    where = d.where.get();
+    limit = d.limit.get();
+    w.ordered = !d.order_by.empty();
+  }
+  // A subquery stays unbound: the store decides whether it can run one.
+  if (!sql::HasSubquery(where)) {
+    XP_ASSIGN_OR_RETURN(w.source, MatchPlan(*w.table, qualifier, where, limit));
+  }
+  return w;
 }
 
 plan::OptimizerOptions SqlSession::Options() const {
@@ -219,7 +308,31 @@ Result<SqlSession::Matched> SqlSession::MatchRows(TableStore* table,
       s->SetCurrentRead(false);
     }
   } restore{session_.get()};
-  const plan::TableSchema& schema = table->schema();
+  XP_ASSIGN_OR_RETURN(plan::LogicalNodePtr node,
+                      MatchPlan(table->schema(), qualifier, where, limit));
+  XP_ASSIGN_OR_RETURN(OperatorPtr op,
+                      Lower(*node, [table](const plan::LogicalNode& scan) {
+                        return table->Scan(scan, /*row_ids=*/true);
+                      }));
+  Matched m;
+  const size_t width = table->schema().columns.size();
+  for (;;) {
+    XP_ASSIGN_OR_RETURN(const Batch* b, op->Next());
+    if (b == nullptr) break;
+    if (b->num_rows() == 0) continue;
+    if (b->num_columns() != width + 1)
+      return Status::Internal("scan without row ids");
+    const Vector& ids = b->column(width);
+    for (size_t i = 0; i < b->num_rows(); ++i)
+      m.ids.emplace_back(ids.data<std::string_view>()[i]);
+    m.batches.push_back(CopyOwned(*b));
+  }
+  return m;
+}
+
+Result<plan::LogicalNodePtr> SqlSession::MatchPlan(
+    const plan::TableSchema& schema, const std::string& qualifier,
+    const sql::Expr* where, const sql::Expr* limit) {
   plan::LogicalNodePtr node = plan::MakeTableScan(&schema);
   if (where != nullptr) {
     plan::Scope scope;
@@ -239,24 +352,7 @@ Result<SqlSession::Matched> SqlSession::MatchRows(TableStore* table,
   plan::OptimizerOptions options = Options();
   options.disabled.push_back("projection_pruning");
   XP_RETURN_IF_ERROR(plan::Optimize(&node, options));
-  XP_ASSIGN_OR_RETURN(OperatorPtr op,
-                      Lower(*node, [table](const plan::LogicalNode& scan) {
-                        return table->Scan(scan, /*row_ids=*/true);
-                      }));
-  Matched m;
-  const size_t width = schema.columns.size();
-  for (;;) {
-    XP_ASSIGN_OR_RETURN(const Batch* b, op->Next());
-    if (b == nullptr) break;
-    if (b->num_rows() == 0) continue;
-    if (b->num_columns() != width + 1)
-      return Status::Internal("scan without row ids");
-    const Vector& ids = b->column(width);
-    for (size_t i = 0; i < b->num_rows(); ++i)
-      m.ids.emplace_back(ids.data<std::string_view>()[i]);
-    m.batches.push_back(CopyOwned(*b));
-  }
-  return m;
+  return node;
 }
 
 Result<QueryResult> SqlSession::Delete(const sql::Statement& s) {

@@ -6,12 +6,26 @@
 namespace xp::session {
 
 // The value of a constant bound expression.
-Result<plan::Value> EvalBound(const plan::BoundExpr& e) {
+namespace {
+
+Result<plan::Value> EvalOne(const plan::BoundExpr& e, bool dates_as_text) {
   Batch one;
   one.SetRows(1);
   ExpressionEvaluator ev(e, 1);
   XP_ASSIGN_OR_RETURN(const Vector* v, ev.Evaluate(one));
+  if (dates_as_text && e.type.is_temporal() && !v->IsNull(0))
+    return plan::Value(CellText(*v, e.type, 0));
   return ValueAt(*v, e.type, 0);
+}
+
+}  // namespace
+
+Result<plan::Value> EvalBound(const plan::BoundExpr& e) {
+  return EvalOne(e, false);
+}
+
+Result<plan::Value> EvalToStore(const plan::BoundExpr& e) {
+  return EvalOne(e, true);
 }
 
 bool IsAggregateCall(const sql::Expr& e) {

@@ -68,6 +68,9 @@ using plan::NotSupported;
 
 // The value of a constant bound expression.
 Result<plan::Value> EvalBound(const plan::BoundExpr& e);
+// The same as a value any store reads back alike, whatever the column it
+// goes to: a date or time as its text (not the internal number).
+Result<plan::Value> EvalToStore(const plan::BoundExpr& e);
 
 bool IsAggregateCall(const sql::Expr& e);
 

@@ -558,9 +558,10 @@ Result<QueryResult> SqlSession::RunStatement(
     bool handled = false;
     QueryResult pushed;
     if (exec::RemoteExecution* remote = session_->remote()) {
-      XP_RETURN_IF_ERROR(remote->RouteDml(*stmt, database_, params, &handled,
-                                          &pushed.rows_affected,
-                                          &pushed.last_insert_id));
+      XP_ASSIGN_OR_RETURN(plan::WriteNode write, BindWrite(*stmt));
+      XP_RETURN_IF_ERROR(remote->RouteWrite(write, *stmt, params, &handled,
+                                            &pushed.rows_affected,
+                                            &pushed.last_insert_id));
     }
     if (handled) return pushed;
   }

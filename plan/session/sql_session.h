@@ -147,6 +147,20 @@ class SqlSession {
   Result<QueryResult> Insert(const sql::Statement& s);
   Result<QueryResult> InsertRows(const sql::InsertStatement& ins,
                                  exec::TableStore* table);
+  // INSERT / UPDATE / DELETE bound as the plan IR's write node (for a
+  // store that routes whole writes: exec::RemoteExecution::RouteWrite).
+  Result<plan::WriteNode> BindWrite(const sql::Statement& s);
+  // The schema positions of an INSERT's column list (all when empty):
+  // 1054 for an unknown column, 1110 for one listed twice.
+  Result<std::vector<int>> InsertColumns(const sql::InsertStatement& ins,
+                                         const plan::TableSchema& schema);
+  // VALUES row `row_number` (1-based) evaluated as a whole row of `schema`
+  // (nullopt: DEFAULT or not listed); 1136 when its width is wrong.
+  Result<plan::InsertRow> EvaluateRow(const std::vector<sql::ExprPtr>& row,
+                                      const std::vector<int>& positions,
+                                      const plan::TableSchema& schema,
+                                      const plan::Scope& scope,
+                                      size_t row_number);
   Result<QueryResult> Delete(const sql::Statement& s);
   Result<QueryResult> Update(const sql::Statement& s);
   // Rows of a table picked by UPDATE / DELETE: whole rows (all columns, in
@@ -193,6 +207,12 @@ class SqlSession {
   Result<Matched> MatchRows(exec::TableStore* table,
                             const std::string& qualifier,
                             const sql::Expr* where, const sql::Expr* limit);
+  // MatchRows' plan: `where` bound over every column of `schema`, the
+  // limit on top, optimized (without projection pruning).
+  Result<plan::LogicalNodePtr> MatchPlan(const plan::TableSchema& schema,
+                                         const std::string& qualifier,
+                                         const sql::Expr* where,
+                                         const sql::Expr* limit);
   // A SELECT as an operator tree; the first `visible` output columns are
   // the select list.
   struct SelectPlan {

@@ -28,6 +28,7 @@
 #include "plan/schema.h"
 #include "plan/sql/ast.h"
 #include "plan/store/metadata_locks.h"
+#include "plan/write.h"
 
 namespace xp::exec {
 
@@ -79,13 +80,17 @@ class RemoteExecution {
   virtual Status PlaceFragments(plan::LogicalNodePtr* root) = 0;
   // The scan provider: the operator for a Remote node.
   virtual Result<OperatorPtr> RemoteScan(const plan::LogicalNode& remote) = 0;
-  // INSERT / UPDATE / DELETE as a whole (inside the statement's bracket;
-  // `database` names unqualified tables): *handled false leaves it to the
-  // session's row-at-a-time path.
-  virtual Status RouteDml(sql::Statement& stmt, const std::string& database,
-                          const std::vector<plan::Value>& params, bool* handled,
-                          uint64_t* rows_affected,
-                          uint64_t* last_insert_id) = 0;
+  // INSERT / UPDATE / DELETE as a whole, inside the statement's bracket:
+  // `write` is the statement bound (plan/write.h) and routed from; `stmt`
+  // its tree, which the store may rewrite (table names) and print for the
+  // nodes it ships to, with `params` for the placeholders still in it (SET
+  // values, ON DUPLICATE KEY UPDATE). *handled false leaves the statement
+  // to the session's row-at-a-time path (INSERT ... SELECT: the rows come
+  // through TableStore::Insert).
+  virtual Status RouteWrite(plan::WriteNode& write, sql::Statement& stmt,
+                            const std::vector<plan::Value>& params,
+                            bool* handled, uint64_t* rows_affected,
+                            uint64_t* last_insert_id) = 0;
   // EXPLAIN ANALYZE: while on, Remote operators collect per-node feedback;
   // Analysis() gives it for one Remote node (lines, '\n'-separated).
   virtual void SetAnalyze(bool on) = 0;
