@@ -174,7 +174,7 @@ void ClusterStore::FinishUnfinished(size_t dn) {
       if (dns.count(dn)) xids.push_back(xid);
   }
   for (const std::string& xid : xids) {
-    Result<StmtResult> r = Admin(dn, "XA COMMIT '" + xid + "'");
+    Result<StmtResult> r = Admin(dn, XaSql(sql::XaStatement::Op::kCommit, xid));
     // 1397 (XAER_NOTA): that branch had committed after all.
     if (!r.ok() && r.status().sql_code() != 1397) continue;
     bool done = false;
@@ -450,8 +450,9 @@ Status ClusterStore::Recover() {
       if (xid.rfind("xcn-", 0) != 0) continue;
       const bool commit = decided.count(xid) > 0;
       XP_RETURN_IF_ERROR(
-          Admin(dn, std::string(commit ? "XA COMMIT '" : "XA ROLLBACK '") +
-                        xid + "'")
+          Admin(dn, XaSql(commit ? sql::XaStatement::Op::kCommit
+                                 : sql::XaStatement::Op::kRollback,
+                          xid))
               .status());
       ++(commit ? committed : rolled_back);
     }

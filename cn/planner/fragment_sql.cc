@@ -208,6 +208,23 @@ std::string UpdateSql(std::string_view db, std::string_view phys,
   return sql::ToSql(s);
 }
 
+std::string XaSql(sql::XaStatement::Op op, std::string_view xid,
+                  bool one_phase) {
+  sql::XaStatement s;
+  s.op = op;
+  s.gtrid = std::string(xid);
+  s.one_phase = one_phase;
+  return sql::ToSql(s);
+}
+
+std::string SetSessionSql(std::string_view name, const plan::Value& v) {
+  sql::SetStatement s;
+  s.items.emplace_back();
+  s.items.back().name = std::string(name);
+  s.items.back().value = ValueExpr(v);
+  return sql::ToSql(s);
+}
+
 std::string ScanSql(const plan::LogicalNode& scan, std::string_view phys,
                     const std::vector<int>* key_subset) {
   const plan::TableSchema& t = *scan.table;

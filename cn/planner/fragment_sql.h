@@ -57,6 +57,12 @@ std::string DeleteSql(std::string_view db, std::string_view phys,
 std::string UpdateSql(std::string_view db, std::string_view phys,
                       std::vector<sql::Assignment> set, sql::ExprPtr where);
 
+// XA <op> 'xid' [ONE PHASE].
+std::string XaSql(sql::XaStatement::Op op, std::string_view xid,
+                  bool one_phase = false);
+// SET @@session.<name> = v.
+std::string SetSessionSql(std::string_view name, const plan::Value& v);
+
 // SELECT the scan's columns FROM db.phys WHERE its key condition (a Get's
 // keys, only those numbered in `key_subset` when given; a RangeScan's
 // bounds compared as rows).

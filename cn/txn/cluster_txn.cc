@@ -40,8 +40,8 @@ void ClusterSession::SetLocking(Xp::Plan::TxnContext* txn) const {
 
 Status ClusterSession::SendLockWait(size_t dn) {
   XP_RETURN_IF_ERROR(Settle(dn));
-  Result<StmtResult> r = link(dn)->Execute(
-      "SET innodb_lock_wait_timeout = " + std::to_string(lock_wait_ms_ / 1000));
+  Result<StmtResult> r = link(dn)->Execute(SetSessionSql(
+      "innodb_lock_wait_timeout", Value(int64_t{lock_wait_ms_ / 1000})));
   return r.ok() ? Status::OK() : DnError(dn, r.status());
 }
 
@@ -144,7 +144,7 @@ Status ClusterSession::StartBranches(const std::vector<size_t>& dns,
                                      std::optional<size_t> needed) {
   if (kind == Branch::Kind::kXa && xid_.empty()) xid_ = store_->NewXid();
   const std::string start = kind == Branch::Kind::kXa
-                                ? "XA START '" + xid_ + "'"
+                                ? XaSql(sql::XaStatement::Op::kStart, xid_)
                                 : "START TRANSACTION WITH CONSISTENT SNAPSHOT";
   std::vector<std::pair<size_t, std::vector<std::string>>> work;
   for (size_t dn : dns)
@@ -257,7 +257,7 @@ Status ClusterSession::EndBranches(bool commit) {
     return Status::OK();
   }
   const std::string xid = xid_;
-  const std::string q = "'" + xid + "'";
+  using Op = sql::XaStatement::Op;
   std::vector<std::pair<size_t, std::vector<std::string>>> one_phase;
   std::vector<size_t> writers;
   for (size_t d = 0; d < branches_.size(); ++d) {
@@ -272,8 +272,8 @@ Status ClusterSession::EndBranches(bool commit) {
     } else if (b.kind == Branch::Kind::kXa && !(two_phase && b.wrote)) {
       one_phase.push_back(
           {d,
-           {"XA END " + q,
-            commit ? "XA COMMIT " + q + " ONE PHASE" : "XA ROLLBACK " + q}});
+           {XaSql(Op::kEnd, xid), commit ? XaSql(Op::kCommit, xid, true)
+                                         : XaSql(Op::kRollback, xid)}});
     }
   }
   Status out;
@@ -284,7 +284,7 @@ Status ClusterSession::EndBranches(bool commit) {
     std::vector<std::pair<size_t, std::vector<std::string>>> prepare =
         one_phase;
     for (size_t d : writers)
-      prepare.push_back({d, {"XA END " + q, "XA PREPARE " + q}});
+      prepare.push_back({d, {XaSql(Op::kEnd, xid), XaSql(Op::kPrepare, xid)}});
     out = Pipeline(prepare);
     if (store_->Failing("before_commit_log")) return Halt("before_commit_log");
     if (out.ok()) {
@@ -298,7 +298,8 @@ Status ClusterSession::EndBranches(bool commit) {
     if (store_->Failing("after_commit_log")) return Halt("after_commit_log");
     std::vector<std::pair<size_t, std::vector<std::string>>> finish;
     for (size_t d : writers)
-      finish.push_back({d, {(out.ok() ? "XA COMMIT " : "XA ROLLBACK ") + q}});
+      finish.push_back(
+          {d, {XaSql(out.ok() ? Op::kCommit : Op::kRollback, xid)}});
     Status lost_dn1;
     if (out.ok() && store_->dn_count() > 1 &&
         store_->Failing("lose_dn1_in_phase_two")) {
