@@ -149,6 +149,18 @@ Result<size_t> PartitionOfKey(const plan::TableSchema& t,
   }
   return PartitionOf(key, types, partitions);
 }
+// The same for a key read back in key order: `raw(i)` is the value of
+// cols[i] as read, converted here to the column's type.
+template <typename RawAt>
+Result<size_t> PartitionOfReadKey(const plan::TableSchema& t,
+                                  const std::vector<int>& cols,
+                                  size_t partitions, RawAt&& raw) {
+  size_t i = 0;
+  return PartitionOfKey(t, cols, partitions, [&](int c) -> Result<plan::Value> {
+    const auto& col = t.columns[static_cast<size_t>(c)];
+    return plan::ConvertValue(raw(i++), col.type, col.name);
+  });
+}
 
 class ClusterStore : public exec::Store {
  public:

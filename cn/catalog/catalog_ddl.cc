@@ -306,16 +306,11 @@ Status ClusterStore::Backfill(const TableSchema& t, const Placement& p,
     for (const exec::Batch& b : batches) {
       for (size_t row = 0; row < b.num_rows(); ++row) {
         // The entry's first columns are the key, in key order.
-        size_t k = 0;
         XP_ASSIGN_OR_RETURN(
             size_t to,
-            PartitionOfKey(t, g.columns, g.partitions(),
-                           [&](int c) -> Result<Value> {
-                             const size_t at = k++;
-                             return plan::ConvertValue(
-                                 exec::ValueAt(b.column(at), types[at], row),
-                                 t.columns[static_cast<size_t>(c)].type, "");
-                           }));
+            PartitionOfReadKey(t, g.columns, g.partitions(), [&](size_t at) {
+              return exec::ValueAt(b.column(at), types[at], row);
+            }));
         std::vector<sql::ExprPtr> entry;
         for (size_t col = 0; col < types.size(); ++col) {
           entry.push_back(CellExpr(b.column(col), types[col], row));

@@ -452,16 +452,11 @@ Status ClusterSession::LookUpGlobal(RemoteCall* call) {
       // One entry for a unique key; a GLOBAL one may name rows anywhere.
       // Its columns are the partition key (the SELECT above), in order.
       for (const auto& row : set.rows) {
-        size_t c = 0;
         XP_ASSIGN_OR_RETURN(
             size_t part,
-            PartitionOfKey(t, p.columns, p.partitions(),
-                           [&](int col) -> Result<Value> {
-                             const size_t at = c++;
-                             return plan::ConvertValue(
-                                 Value(Text(set, row, at)),
-                                 t.columns[static_cast<size_t>(col)].type, "");
-                           }));
+            PartitionOfReadKey(t, p.columns, p.partitions(), [&](size_t at) {
+              return Value(Text(set, row, at));
+            }));
         std::vector<int>& at = call->keys[part];
         if (at.empty() || at.back() != keys[s]) at.push_back(keys[s]);
       }

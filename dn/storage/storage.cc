@@ -83,11 +83,23 @@ Status KeyIterator::status() const { return FromRocks(it_->status()); }
 
 // ---------------------------------------------------------------- transaction
 
-Transaction::Transaction(Storage* storage, rocksdb::Transaction* txn)
-    : storage_(storage), txn_(txn) {}
+Transaction::Transaction(Storage* storage) : storage_(storage) {}
+
+rocksdb::Transaction* Transaction::Txn() {
+  if (txn_) return txn_.get();
+  rocksdb::WriteOptions wo;
+  wo.sync = storage_->options_.sync_wal;
+  rocksdb::TransactionOptions to;
+  to.deadlock_detect = true;
+  txn_.reset(storage_->db_->BeginTransaction(wo, to));
+  // The savepoints set while there was nothing to undo: the same (empty)
+  // states now.
+  for (; savepoints_ > 0; --savepoints_) txn_->SetSavePoint();
+  return txn_.get();
+}
 
 Transaction::~Transaction() {
-  if (!done_ && !prepared_) (void)txn_->Rollback();
+  if (txn_ && !done_ && !prepared_) (void)txn_->Rollback();
   // A prepared transaction belongs to the database now (it keeps its locks
   // and is finished by name: Storage::CommitPrepared / RollbackPrepared).
   if (prepared_ && !done_) (void)txn_.release();
@@ -110,8 +122,12 @@ Result<std::optional<std::string>> Transaction::Get(std::string_view key) {
     ro.snapshot = snapshot_;
   }
   std::string value;
-  // Reads through the transaction see its own writes, then the snapshot.
-  const rocksdb::Status s = txn_->Get(ro, S(key), &value);
+  // Reads through the transaction see its own writes, then the snapshot;
+  // before it has any, the snapshot alone (no transaction is made).
+  const rocksdb::Status s =
+      txn_ ? txn_->Get(ro, S(key), &value)
+           : storage_->db_->Get(ro, storage_->db_->DefaultColumnFamily(),
+                                S(key), &value);
   if (s.IsNotFound()) return std::optional<std::string>();
   XP_RETURN_IF_ERROR(FromRocks(s));
   return std::optional<std::string>(std::move(value));
@@ -132,7 +148,7 @@ template <typename Op>
 Status Transaction::Locking(Op&& op, LockWait wait, bool* skipped) {
   if (wait != LockWait::kWait) {  // NOWAIT / SKIP LOCKED: no wait at all
     if (slice_set_ != 0) {
-      txn_->SetLockTimeout(0);
+      Txn()->SetLockTimeout(0);
       slice_set_ = 0;
     }
     const rocksdb::Status s = op();
@@ -151,7 +167,7 @@ Status Transaction::Locking(Op&& op, LockWait wait, bool* skipped) {
   for (;;) {
     const int64_t slice = std::min(total - waited, kLockWaitSliceMs);
     if (slice != slice_set_) {
-      txn_->SetLockTimeout(slice);
+      Txn()->SetLockTimeout(slice);
       slice_set_ = slice;
     }
     const rocksdb::Status s = op();
@@ -177,7 +193,7 @@ Result<std::optional<std::string>> Transaction::LockedGet(std::string_view key,
   bool found = false, skipped = false;
   XP_RETURN_IF_ERROR(Locking(
       [&] {
-        rocksdb::Status s = txn_->GetForUpdate(ro, S(key), &value, exclusive);
+        rocksdb::Status s = Txn()->GetForUpdate(ro, S(key), &value, exclusive);
         found = s.ok();
         return s;
       },
@@ -201,7 +217,7 @@ std::unique_ptr<KeyIterator> Transaction::Scan(std::string_view lower,
       S(it->lower_), S(it->upper_));
   ro.iterate_lower_bound = &it->bounds_->first;
   if (!it->upper_.empty()) ro.iterate_upper_bound = &it->bounds_->second;
-  it->it_.reset(txn_->GetIterator(ro));
+  it->it_.reset(txn_ ? txn_->GetIterator(ro) : storage_->db_->NewIterator(ro));
   if (reverse) {
     if (it->upper_.empty()) {
       it->it_->SeekToLast();
@@ -217,15 +233,19 @@ std::unique_ptr<KeyIterator> Transaction::Scan(std::string_view lower,
 }
 
 Status Transaction::Put(std::string_view key, std::string_view value) {
-  return Locking([&] { return txn_->Put(S(key), S(value)); });
+  return Locking([&] { return Txn()->Put(S(key), S(value)); });
 }
 
 Status Transaction::Delete(std::string_view key) {
-  return Locking([&] { return txn_->Delete(S(key)); });
+  return Locking([&] { return Txn()->Delete(S(key)); });
 }
 
 Status Transaction::Commit() {
   if (done_) return Status::InvalidArgument("transaction already ended");
+  if (!txn_) {  // never read under a lock nor wrote: nothing to end
+    done_ = true;
+    return Status::OK();
+  }
   if (!prepared_ && txn_->GetNumPuts() == 0 && txn_->GetNumDeletes() == 0 &&
       txn_->GetNumMerges() == 0) {
     // Nothing written: releasing the locks is the whole commit (and no WAL
@@ -241,21 +261,35 @@ Status Transaction::Commit() {
 Status Transaction::Rollback() {
   if (done_) return Status::OK();
   done_ = true;
-  return FromRocks(txn_->Rollback());
+  return txn_ ? FromRocks(txn_->Rollback()) : Status::OK();
 }
 
-void Transaction::SetSavePoint() { txn_->SetSavePoint(); }
+void Transaction::SetSavePoint() {
+  if (txn_) {
+    txn_->SetSavePoint();
+  } else {
+    ++savepoints_;
+  }
+}
 
 Status Transaction::RollbackToSavePoint() {
-  return FromRocks(txn_->RollbackToSavePoint());
+  if (txn_) return FromRocks(txn_->RollbackToSavePoint());
+  if (savepoints_ == 0) return Status::NotFound("no savepoint");
+  --savepoints_;  // nothing was written since
+  return Status::OK();
 }
 
-Status Transaction::PopSavePoint() { return FromRocks(txn_->PopSavePoint()); }
+Status Transaction::PopSavePoint() {
+  if (txn_) return FromRocks(txn_->PopSavePoint());
+  if (savepoints_ == 0) return Status::NotFound("no savepoint");
+  --savepoints_;
+  return Status::OK();
+}
 
 Status Transaction::Prepare(std::string_view xid) {
   if (done_ || prepared_)
     return Status::InvalidArgument("transaction not active");
-  XP_RETURN_IF_ERROR(FromRocks(txn_->SetName(std::string(xid))));
+  XP_RETURN_IF_ERROR(FromRocks(Txn()->SetName(std::string(xid))));
   XP_RETURN_IF_ERROR(FromRocks(txn_->Prepare()));
   prepared_ = true;
   return Status::OK();
@@ -294,12 +328,7 @@ Storage::~Storage() {
 }
 
 std::unique_ptr<Transaction> Storage::Begin() {
-  rocksdb::WriteOptions wo;
-  wo.sync = options_.sync_wal;
-  rocksdb::TransactionOptions to;
-  to.deadlock_detect = true;
-  return std::unique_ptr<Transaction>(
-      new Transaction(this, db_->BeginTransaction(wo, to)));
+  return std::unique_ptr<Transaction>(new Transaction(this));
 }
 
 std::vector<std::string> Storage::Prepared() {

@@ -121,7 +121,11 @@ class Transaction {
 
  private:
   friend class Storage;
-  Transaction(Storage* storage, rocksdb::Transaction* txn);
+  explicit Transaction(Storage* storage);
+  // The RocksDB transaction, made on first need: a write, a locking read,
+  // a prepare. Until then reads go to the snapshot directly, so a
+  // read-only statement (autocommit SELECT, a plan's Get) never makes one.
+  rocksdb::Transaction* Txn();
   // Runs `op` (a RocksDB call that may wait for a lock) under the lock
   // wait rules above.
   template <typename Op>
@@ -131,7 +135,8 @@ class Transaction {
                                                bool exclusive, LockWait wait);
 
   Storage* storage_;
-  std::unique_ptr<rocksdb::Transaction> txn_;
+  std::unique_ptr<rocksdb::Transaction> txn_;  // see Txn()
+  size_t savepoints_ = 0;  // set before txn_ existed (nothing to undo)
   const rocksdb::Snapshot* snapshot_ = nullptr;
   bool current_read_ = false;
   bool done_ = false;

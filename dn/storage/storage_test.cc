@@ -68,6 +68,35 @@ TEST_F(StorageTest, CommitRollbackAndOwnWrites) {
   EXPECT_EQ(Read("b"), std::nullopt);
 }
 
+// A transaction makes its RocksDB transaction only at its first write or
+// locking read: reads before it see the snapshot, savepoints set before it
+// still undo what follows them.
+TEST_F(StorageTest, SavepointsBeforeTheFirstWriteStillUndo) {
+  PutCommitted("a", "1");
+  auto t = db_->Begin();
+  EXPECT_EQ(*t->Get("a"), std::optional<std::string>("1"));
+  t->SetSavePoint();  // statement 1: nothing written yet
+  t->SetSavePoint();  // statement 2
+  ASSERT_TRUE(t->Put("b", "2").ok());
+  EXPECT_EQ(*t->Get("b"), std::optional<std::string>("2"));
+  ASSERT_TRUE(t->RollbackToSavePoint().ok());  // statement 2 failed
+  EXPECT_EQ(*t->Get("b"), std::nullopt);
+  ASSERT_TRUE(t->Put("c", "3").ok());
+  ASSERT_TRUE(t->PopSavePoint().ok());   // statement 1 succeeded
+  EXPECT_FALSE(t->PopSavePoint().ok());  // no savepoint left
+  ASSERT_TRUE(t->Commit().ok());
+  EXPECT_EQ(Read("b"), std::nullopt);
+  EXPECT_EQ(Read("c"), std::optional<std::string>("3"));
+  // A read-only transaction ends cleanly either way, and a savepoint
+  // without a write pops.
+  auto r = db_->Begin();
+  r->SetSavePoint();
+  EXPECT_EQ(*r->Get("c"), std::optional<std::string>("3"));
+  EXPECT_EQ(r->Scan("", "", false)->Valid(), true);
+  ASSERT_TRUE(r->RollbackToSavePoint().ok());
+  ASSERT_TRUE(r->Commit().ok());
+}
+
 TEST_F(StorageTest, ReadsSeeTheSnapshotOfTheFirstRead) {
   PutCommitted("k", "old");
   auto reader = db_->Begin();
