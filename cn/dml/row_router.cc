@@ -29,6 +29,7 @@ Status RowRouter::Number(std::vector<plan::InsertRow>* rows, uint64_t* first) {
   if (auto_col < 0) return Status::OK();
   const auto& col = t_.columns[static_cast<size_t>(auto_col)];
   std::vector<size_t> need;
+  std::vector<int64_t> given;  // explicit values, observed once numbered
   for (size_t r = 0; r < rows->size(); ++r) {
     std::optional<plan::Value>& v = (*rows)[r][static_cast<size_t>(auto_col)];
     if (v && v->index() != 0) {
@@ -36,22 +37,26 @@ Status RowRouter::Number(std::vector<plan::InsertRow>* rows, uint64_t* first) {
                           plan::ConvertValue(*v, col.type, col.name));
       if (!IsZero(conv)) {
         if (conv.index() == 1) {
-          store_->ObserveAutoIncrement(t_, std::get<int64_t>(conv));
+          given.push_back(std::get<int64_t>(conv));
         } else if (conv.index() == 2 &&
                    std::get<uint64_t>(conv) <= uint64_t{INT64_MAX}) {
-          store_->ObserveAutoIncrement(
-              t_, static_cast<int64_t>(std::get<uint64_t>(conv)));
+          given.push_back(static_cast<int64_t>(std::get<uint64_t>(conv)));
         }
         continue;
       }
     }
     need.push_back(r);
   }
-  if (need.empty()) return Status::OK();
-  XP_ASSIGN_OR_RETURN(int64_t next, store_->NextAutoIncrement(t_, need.size()));
-  if (*first == 0) *first = static_cast<uint64_t>(next);
-  for (size_t r : need)
-    (*rows)[r][static_cast<size_t>(auto_col)].emplace(int64_t{next++});
+  // As InnoDB: the statement's generated values are one range taken up
+  // front; explicit values in it move the counter on for later statements.
+  if (!need.empty()) {
+    XP_ASSIGN_OR_RETURN(int64_t next,
+                        store_->NextAutoIncrement(t_, need.size()));
+    if (*first == 0) *first = static_cast<uint64_t>(next);
+    for (size_t r : need)
+      (*rows)[r][static_cast<size_t>(auto_col)].emplace(int64_t{next++});
+  }
+  for (int64_t v : given) store_->ObserveAutoIncrement(t_, v);
   return Status::OK();
 }
 
