@@ -72,6 +72,7 @@ Status ClusterSession::UpdateDeleteIn(
   }
   *schema = t.database;
   Inline(where, params);
+  if (*limit != nullptr) Inline(limit->get(), params);
   if (!p.global.empty() && keyed) {
     if (*limit != nullptr || ordered)
       return NotSupportedYet(

@@ -99,6 +99,20 @@ TEST_F(PruningTest, WritesArePrunedLikeReads) {
   EXPECT_EQ(IdsOn(1, Physical("t", 1)).size(), on1_.size() - 1);
 }
 
+// Placeholders of a prepared write (the key and the LIMIT) are values
+// before the statement goes to its one DN.
+TEST_F(PruningTest, PreparedWriteWithLimitGoesToItsKeysDn) {
+  Result<session::QueryResult> r = session_->Execute(
+      "DELETE FROM t WHERE id = ? LIMIT ?",
+      {plan::Value(int64_t{std::stoll(on1_[0])}), plan::Value(int64_t{1})},
+      nullptr);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->rows_affected, 1u);
+  EXPECT_EQ(CountRequests(0, "DELETE"), 0u);
+  EXPECT_EQ(CountRequests(1, "DELETE"), 1u);
+  EXPECT_EQ(Rows("SELECT COUNT(*) FROM t"), std::vector<std::string>{"19"});
+}
+
 TEST_F(PruningTest, WriteInListReachesOnlyTheDnsOfItsKeys) {
   ASSERT_GE(on1_.size(), 2u);
   EXPECT_EQ(Ok("DELETE FROM t WHERE id IN (" + on1_[0] + ", " + on1_[1] + ")")

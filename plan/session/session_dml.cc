@@ -344,7 +344,7 @@ Result<plan::LogicalNodePtr> SqlSession::MatchPlan(
     node = plan::MakeFilter(std::move(node), std::move(pred));
   }
   if (limit != nullptr) {
-    XP_ASSIGN_OR_RETURN(uint64_t n, LimitNumber(*limit));
+    XP_ASSIGN_OR_RETURN(uint64_t n, LimitNumber(*limit, params_));
     node = plan::MakeLimit(std::move(node), n, 0);
   }
   // Every column stays: the rows are rewritten whole, identified by the

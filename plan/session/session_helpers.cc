@@ -114,7 +114,17 @@ Result<const sql::Expr*> GroupKey(const sql::Expr& g, const sql::SelectStmt& q,
   return item;
 }
 
-Result<uint64_t> LimitNumber(const sql::Expr& e) {
+Result<uint64_t> LimitNumber(const sql::Expr& e,
+                             const std::vector<plan::Value>* params) {
+  if (e.kind == sql::ExprKind::kParam && params != nullptr &&
+      e.param_index >= 0 &&
+      static_cast<size_t>(e.param_index) < params->size()) {
+    const plan::Value& v = (*params)[static_cast<size_t>(e.param_index)];
+    if (const auto* i = std::get_if<int64_t>(&v); i != nullptr && *i >= 0)
+      return static_cast<uint64_t>(*i);
+    if (const auto* u = std::get_if<uint64_t>(&v)) return *u;
+    return SqlError(ER_WRONG_ARGUMENTS, "Incorrect arguments to LIMIT");
+  }
   if (e.kind != sql::ExprKind::kLiteral ||
       e.lit != sql::LiteralKind::kInteger) {
     return NotSupported("LIMIT with a placeholder");

@@ -90,7 +90,10 @@ Result<const sql::Expr*> GroupKey(const sql::Expr& g, const sql::SelectStmt& q,
                                   const plan::Scope& scope,
                                   std::deque<sql::Expr>* star_refs);
 
-Result<uint64_t> LimitNumber(const sql::Expr& e);
+// A LIMIT / OFFSET count: an integer literal, or (given `params`) a
+// placeholder holding a non-negative integer (else 1210).
+Result<uint64_t> LimitNumber(const sql::Expr& e,
+                             const std::vector<plan::Value>* params = nullptr);
 // ORDER BY <n>: the 0-based result column an integer literal names (1054
 // when it is not 1..width); -1 for any other expression.
 Result<int> OrderPosition(const sql::Expr& e, size_t width);
