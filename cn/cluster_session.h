@@ -174,6 +174,9 @@ class ClusterSession : public exec::StoreSession, public exec::RemoteExecution {
     stmt_dns_.clear();
     targets_.clear();
     stmt_guarded_ = false;
+    // Only an INSERT ... SELECT sets these (PushInsert); CREATE TABLE ...
+    // AS SELECT writes its rows as plain INSERTs.
+    insert_replace_ = insert_ignore_ = false;
     return Status::OK();
   }
   Status StatementEnd(bool ok) override {
@@ -542,7 +545,15 @@ class ClusterTable : public exec::TableStore {
                 const std::vector<std::vector<Value>>&) override {
     return Unsupported("row-at-a-time DELETE on a partitioned table");
   }
+  // Sends the rows buffered (one INSERT per partition), adding the rows
+  // the DNs report affected to affected_.
   Status Flush();
+  Result<std::optional<uint64_t>> FinishInserts() override {
+    XP_RETURN_IF_ERROR(Flush());
+    const uint64_t n = affected_;
+    affected_ = 0;
+    return std::optional<uint64_t>(n);
+  }
 
  private:
   static Status Unsupported(const std::string& what) {
@@ -551,7 +562,8 @@ class ClusterTable : public exec::TableStore {
   ClusterSession* session_;
   const TableSchema* t_;
   const Placement* p_;
-  RowRouter router_;  // the rows not yet sent
+  RowRouter router_;       // the rows not yet sent
+  uint64_t affected_ = 0;  // by the rows sent (a BROADCAST row once)
 };
 
 }  // namespace xp::cn

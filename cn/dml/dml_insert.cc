@@ -225,7 +225,12 @@ Status ClusterTable::Flush() {
          true});
   router_.Clear();
   uint64_t n = 0;
-  return session_->WriteAll(writes, /*atomic=*/!p_->global.empty(), &n);
+  XP_RETURN_IF_ERROR(
+      session_->WriteAll(writes, /*atomic=*/!p_->global.empty(), &n));
+  affected_ += p_->kind == Placement::Kind::kBroadcast && p_->partitions() > 0
+                   ? n / p_->partitions()
+                   : n;
+  return Status::OK();
 }
 
 Result<exec::TableStore*> ClusterSession::Table(const TableSchema& schema) {

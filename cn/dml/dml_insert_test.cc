@@ -48,6 +48,24 @@ TEST_F(RoutingTest, InsertSelectRoutesEveryRow) {
             std::vector<std::string>{"3"});
 }
 
+// IGNORE of one INSERT ... SELECT does not carry over to the next
+// statement that writes selected rows.
+TEST_F(RoutingTest, InsertSelectVerbEndsWithItsStatement) {
+  Ok("INSERT INTO t VALUES (1, 1), (2, 2)");
+  MakeTable("u");
+  Ok("INSERT INTO u VALUES (1, 0)");
+  // The DNs count what IGNORE and REPLACE did, as MySQL does.
+  EXPECT_EQ(Ok("INSERT IGNORE INTO u SELECT id, v FROM t").rows_affected, 1u);
+  EXPECT_EQ(Ok("REPLACE INTO u SELECT id, v + 10 FROM t").rows_affected, 4u);
+  EXPECT_EQ(Rows("SELECT v FROM u ORDER BY id"),
+            (std::vector<std::string>{"11", "12"}));
+  fake_.ClearRequests();
+  Ok("CREATE TABLE c AS SELECT id, v FROM t");
+  for (size_t dn = 0; dn < 2; ++dn)
+    EXPECT_EQ(CountRequests(dn, "INSERT IGNORE"), 0u) << dn;
+  EXPECT_EQ(Rows("SELECT COUNT(*) FROM c"), std::vector<std::string>{"2"});
+}
+
 TEST_F(RoutingTest, UpdateOfThePartitionKeyMovesTheRow) {
   // Two ids with different partitions.
   int64_t a = 1, b = 2;

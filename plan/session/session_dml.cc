@@ -142,6 +142,9 @@ Result<QueryResult> SqlSession::InsertRows(const sql::InsertStatement& ins,
       XP_RETURN_IF_ERROR(
           InsertRow(table, ins, positions, row, &r, on_duplicate));
     }
+    XP_ASSIGN_OR_RETURN(std::optional<uint64_t> written,
+                        table->FinishInserts());
+    if (written) r.rows_affected = *written;
     return r;
   }
   plan::Scope no_columns;

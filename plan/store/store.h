@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -65,6 +66,14 @@ class TableStore {
   virtual Status Delete(
       const std::vector<RowId>& ids,
       const std::vector<std::vector<plan::Value>>& old_rows) = 0;
+  // After the last Insert of a statement: a store that buffers rows and
+  // learns only when it writes them which ones a duplicate key stopped
+  // (IGNORE) or which replaced others (REPLACE) writes them now and
+  // returns the rows affected, as MySQL counts them; nullopt when each
+  // Insert call already counted (the default).
+  virtual Result<std::optional<uint64_t>> FinishInserts() {
+    return std::optional<uint64_t>();
+  }
 };
 
 // What a session of a store whose tables live on other nodes adds to the
