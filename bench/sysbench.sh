@@ -3,15 +3,21 @@
 # by default) against MariaDB (Debian's mariadb-server, defaults plus a 1 GiB
 # buffer pool, started here on 127.0.0.1), same tables, threads and
 # duration: oltp_point_select (QPS) and oltp_read_write (TPS), and the ratio
-# of each (targets >= 1.0). Installs sysbench and mariadb-server when
-# missing. Environment: THREADS (4), TIME (20 s per run), TABLES (4),
-# SIZE (10000 rows per table).
+# of each (targets >= 1.0), with the CPU each server process spent per
+# query (user + system time from /proc/PID/stat over the run). Installs
+# sysbench and mariadb-server when missing. Environment: THREADS (4),
+# TIME (20 s per run), TABLES (4), SIZE (10000 rows per table),
+# WORKLOADS ("point_select read_write"; also read_only, write_only),
+# PS_MODE (auto: prepared statements, as sysbench by default; disable:
+# the text protocol).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 threads=${THREADS:-4}
 time=${TIME:-20}
 tables=${TABLES:-4}
 size=${SIZE:-10000}
+workloads=${WORKLOADS:-point_select read_write}
+ps_mode=${PS_MODE:-auto}
 
 need=()
 command -v sysbench >/dev/null || need+=(sysbench)
@@ -59,11 +65,23 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 
-run() {  # run NAME PORT TEST -> prints the per-second figure
+cpu_ticks() {  # cpu_ticks PID... -> user + system clock ticks of each
+  local p
+  for p in "$@"; do
+    awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0
+  done
+}
+
+run() {  # run PORT TEST WHAT PIDS -> "per-second-figure queries" and CPU
   local port=$1 test=$2 what=$3 out
+  shift 3
+  local before after
+  before=$(cpu_ticks "$@")
   out=$(sysbench "$test" --mysql-host=127.0.0.1 --mysql-port="$port" \
     --mysql-user=root --mysql-db=sbtest --tables="$tables" \
-    --table-size="$size" --threads="$threads" --time="$time" run 2>&1)
+    --table-size="$size" --threads="$threads" --time="$time" \
+    --db-ps-mode="$ps_mode" run 2>&1)
+  after=$(cpu_ticks "$@")
   if echo "$out" | grep -q FATAL; then
     echo "$out" | grep FATAL | head -3 >&2
     echo 0
@@ -71,30 +89,50 @@ run() {  # run NAME PORT TEST -> prints the per-second figure
   fi
   # Errors sysbench retried (1213 / 1205 / 1020): the run goes on, but
   # they are shown.
-  local ignored
+  local ignored queries hz cpu
   ignored=$(echo "$out" | sed -n 's/.*ignored errors: *\([0-9]*\).*/\1/p')
   echo "bench: port $port $test: ${ignored:-0} ignored (retried) errors" >&2
-  echo "$out" | sed -n "s/.*$what: *[0-9]* *(\([0-9.]*\) per sec.*/\1/p"
+  queries=$(echo "$out" | sed -n 's/.*queries: *\([0-9]*\) *(.*/\1/p')
+  hz=$(getconf CLK_TCK)
+  # Microseconds of CPU per query for each process, in the order given.
+  cpu=$(paste <(echo "$before") <(echo "$after") |
+    awk -v q="${queries:-0}" -v hz="$hz" \
+      '{ v = 0; if (q > 0) v = ($2 - $1) * 1e6 / hz / q
+         sep = "/"; if (NR == 1) sep = ""
+         printf "%s%.0f", sep, v }')
+  echo "$(echo "$out" | sed -n "s/.*$what: *[0-9]* *(\([0-9.]*\) per sec.*/\1/p") $cpu"
 }
 
-declare -A result
+declare -A result cpu
+xcn_pids=$(cat "$work/cluster/cn.pid" "$work/cluster"/dn*.pid)
 for target in xcn mariadb; do
   port=$cn_port
-  [ $target = mariadb ] && port=$maria_port
+  pids=$xcn_pids
+  if [ $target = mariadb ]; then
+    port=$maria_port
+    pids=$maria_pid
+  fi
   mysql -h127.0.0.1 -P"$port" -uroot -e "CREATE DATABASE sbtest"
   echo "bench: $target: preparing $tables tables x $size rows" >&2
   sysbench oltp_read_write --mysql-host=127.0.0.1 --mysql-port="$port" \
     --mysql-user=root --mysql-db=sbtest --tables="$tables" \
     --table-size="$size" --threads="$threads" prepare >/dev/null
-  echo "bench: $target: oltp_point_select, $threads threads, $time s" >&2
-  result[$target,point]=$(run "$port" oltp_point_select queries)
-  echo "bench: $target: oltp_read_write, $threads threads, $time s" >&2
-  result[$target,rw]=$(run "$port" oltp_read_write transactions)
+  for w in $workloads; do
+    what=transactions
+    [ "$w" = point_select ] && what=queries
+    echo "bench: $target: oltp_$w, $threads threads, $time s, ps-mode $ps_mode" >&2
+    # shellcheck disable=SC2086  # one PID per word
+    read -r result[$target,$w] cpu[$target,$w] < <(run "$port" "oltp_$w" "$what" $pids)
+  done
 done
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
-printf "%-34s %12s %12s %8s\n" "workload ($threads threads, ${time}s)" "xcn (2 DNs)" "MariaDB" "ratio"
-printf "%-34s %12s %12s %8s\n" "oltp_point_select QPS" "${result[xcn,point]}" \
-  "${result[mariadb,point]}" "$(ratio "${result[xcn,point]}" "${result[mariadb,point]}")"
-printf "%-34s %12s %12s %8s\n" "oltp_read_write TPS" "${result[xcn,rw]}" \
-  "${result[mariadb,rw]}" "$(ratio "${result[xcn,rw]}" "${result[mariadb,rw]}")"
+printf "%-34s %12s %12s %8s   %s\n" "workload ($threads threads, ${time}s)" "xcn (2 DNs)" "MariaDB" "ratio" \
+  "CPU us/query xcn/dn0/dn1 | MariaDB"
+for w in $workloads; do
+  unit=TPS
+  [ "$w" = point_select ] && unit=QPS
+  printf "%-34s %12s %12s %8s   %s | %s\n" "oltp_$w $unit" "${result[xcn,$w]}" \
+    "${result[mariadb,$w]}" "$(ratio "${result[xcn,$w]}" "${result[mariadb,$w]}")" \
+    "${cpu[xcn,$w]}" "${cpu[mariadb,$w]}"
+done
