@@ -26,6 +26,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -72,5 +73,10 @@ Status Optimize(LogicalNodePtr* root, const OptimizerOptions& options);
 // agree with its inputs. Iterative. Internal error describing the first
 // problem.
 Status CheckPlan(const LogicalNode& root);
+
+// `k` as a key value of a column of type `t` (what a Get or a partition
+// pruner may look up): a non-NULL constant of the column's own kind
+// (integers, strings, dates), converted to `t`; nullopt otherwise.
+std::optional<Value> KeyConstant(const BoundExpr& k, const DataType& t);
 
 }  // namespace xp::plan

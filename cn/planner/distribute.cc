@@ -2,6 +2,7 @@
 // pruning, for reads and writes alike (cluster_session.h).
 
 #include "cn/cluster_session.h"
+#include "plan/optimizer.h"
 
 namespace xp::cn {
 
@@ -220,25 +221,15 @@ Status ClusterSession::Annotate(LogicalNode* n) {
 namespace {
 
 // The constants a conjunct of `pred` restricts scan output column `col`
-// to (col = v, col IN (v, ...)), each converted to the table column's
-// type; nullopt when no conjunct does. Only constants of the column's own
-// kind count (as for key lookups: the optimizer's access_path), so the
-// hash of a value is the hash of what the column stores.
+// to (col = v, col IN (v, ...)), each a key constant of the column
+// (plan::KeyConstant, the rule of the optimizer's key lookups), so the
+// hash of a value is the hash of what the column stores; nullopt when no
+// conjunct does.
 std::optional<std::vector<Value>> Restriction(const plan::BoundExpr& pred,
                                               int col,
                                               const plan::ColumnSchema& c) {
-  auto usable = [&](const plan::BoundExpr& k) -> std::optional<Value> {
-    if (k.op != plan::ExprOp::kConst || k.value.index() == 0)
-      return std::nullopt;
-    const DataType& t = c.type;
-    const bool same =
-        (t.is_integer() && k.type.is_integer()) ||
-        (t.id == plan::TypeId::kString && k.type.id == plan::TypeId::kString) ||
-        (t.id == k.type.id && t.id == plan::TypeId::kDate);
-    if (!same) return std::nullopt;
-    Result<Value> v = plan::ConvertValue(k.value, t, c.name);
-    if (!v.ok()) return std::nullopt;
-    return *v;
+  auto usable = [&](const plan::BoundExpr& k) {
+    return plan::KeyConstant(k, c.type);
   };
   auto is_col = [&](const plan::BoundExpr& e) {
     return e.op == plan::ExprOp::kColumn && e.column == col;

@@ -9,7 +9,23 @@
 #include "plan/optimizer/pass_util.h"
 #include "plan/optimizer/passes.h"
 
-namespace xp::plan::passes {
+namespace xp::plan {
+
+std::optional<Value> KeyConstant(const BoundExpr& k, const DataType& t) {
+  if (k.op != ExprOp::kConst || k.value.index() == 0) return std::nullopt;
+  // Only constants of the column's own kind (no conversions at the key).
+  // Strings: keys compare under the column's collation, so a Get may
+  // return a superset of a binary comparison; the filter stays above.
+  const bool same = (t.is_integer() && k.type.is_integer()) ||
+                    (t.id == TypeId::kString && k.type.id == TypeId::kString) ||
+                    (t.id == k.type.id && t.id == TypeId::kDate);
+  if (!same) return std::nullopt;
+  Result<Value> conv = ConvertValue(k.value, t, "key");
+  if (!conv.ok()) return std::nullopt;
+  return std::move(*conv);
+}
+
+namespace passes {
 
 namespace {
 
@@ -18,22 +34,11 @@ namespace {
 bool KeyEquality(const BoundExpr* c, const BoundExpr* k,
                  const LogicalNode& scan, int* column, Value* v) {
   if (c->op != ExprOp::kColumn) std::swap(c, k);
-  if (c->op != ExprOp::kColumn || k->op != ExprOp::kConst ||
-      k->value.index() == 0)
-    return false;
-  const DataType& t = c->type;
-  // Only constants of the column's own kind (no conversions at the key).
-  // Strings: keys compare under the column's collation, so a Get may
-  // return a superset of a binary comparison; the filter stays above.
-  const bool same =
-      (t.is_integer() && k->type.is_integer()) ||
-      (t.id == TypeId::kString && k->type.id == TypeId::kString) ||
-      (t.id == k->type.id && t.id == TypeId::kDate);
-  if (!same) return false;
-  auto conv = ConvertValue(k->value, t, "key");
-  if (!conv.ok()) return false;
+  if (c->op != ExprOp::kColumn) return false;
+  std::optional<Value> conv = KeyConstant(*k, c->type);
+  if (!conv) return false;
   *column = scan.columns[static_cast<size_t>(c->column)];
-  *v = *conv;
+  *v = std::move(*conv);
   return true;
 }
 
@@ -176,4 +181,5 @@ Status AccessPath(LogicalNodePtr* root, const OptimizerOptions&) {
   return Status::OK();
 }
 
-}  // namespace xp::plan::passes
+}  // namespace passes
+}  // namespace xp::plan
