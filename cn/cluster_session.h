@@ -132,6 +132,7 @@ class ClusterSession : public exec::StoreSession, public exec::RemoteExecution {
         branches_(store->dn_count()) {}
   ~ClusterSession() override {
     if (in_txn_ || AnyBranch()) (void)Rollback();
+    SetXid("");
   }
 
   Result<exec::TableStore*> Table(const TableSchema& schema) override;
@@ -195,7 +196,7 @@ class ClusterSession : public exec::StoreSession, public exec::RemoteExecution {
   Status Begin() override {
     if (in_txn_) XP_RETURN_IF_ERROR(Commit());
     in_txn_ = true;
-    xid_ = store_->NewXid();
+    SetXid(store_->NewXid());
     return Status::OK();
   }
   Status Commit() override;
@@ -515,7 +516,13 @@ class ClusterSession : public exec::StoreSession, public exec::RemoteExecution {
   // REPLACE / IGNORE of the running INSERT ... SELECT.
   bool insert_replace_ = false;
   bool insert_ignore_ = false;
-  std::string xid_;
+  std::string xid_;  // set through SetXid
+  // xid_ set or cleared: the store counts sessions with a transaction.
+  void SetXid(std::string xid) {
+    if (xid_.empty() != xid.empty())
+      store_->CountOpenTransaction(xid.empty() ? -1 : 1);
+    xid_ = std::move(xid);
+  }
 };
 
 // A table as the engine's row-at-a-time paths see it: inserts are routed

@@ -84,6 +84,7 @@ void ClusterStore::SetQuiet(size_t dn, bool quiet) const {
 }
 
 ClusterStore::~ClusterStore() {
+  detector_.reset();  // its thread first: it uses the store's connector
   if (lease_thread_.joinable()) {
     {
       MutexLock lock(&lease_mu_);
@@ -236,6 +237,14 @@ Result<std::unique_ptr<ClusterStore>> ClusterStore::Open(ClusterOptions o) {
   s->lease_thread_ = std::thread([p = s.get()] { p->LeaseLoop(); });
   XP_RETURN_IF_ERROR(s->Bootstrap());
   XP_RETURN_IF_ERROR(s->Recover());
+  if (s->options_.deadlock_check_ms > 0) {
+    ClusterStore* p = s.get();
+    s->detector_ = std::make_unique<DeadlockDetector>(
+        s->dn_count(), [p](size_t dn) { return p->Connect(dn); },
+        [p] { return p->open_txns_.load() >= 2; });
+    s->detector_->Start(
+        std::chrono::milliseconds(s->options_.deadlock_check_ms));
+  }
   return s;
 }
 

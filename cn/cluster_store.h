@@ -41,6 +41,7 @@
 #include <thread>
 #include <vector>
 
+#include "cn/txn/deadlock.h"
 #include "cn/txn/dn_link.h"
 #include "codec/status.h"
 #include "codec/thread_annotations.h"
@@ -69,6 +70,10 @@ struct ClusterOptions {
   // Asked at each failpoint of the two-phase commit (dn_link.h); unset:
   // none fails.
   FailpointHook failpoint;
+  // How often the deadlock detector (cn/txn/deadlock.h) looks for lock
+  // wait cycles through several DNs while two or more transactions are
+  // open; 0: never (DNs without row locks, as the unit tests' fakes).
+  uint32_t deadlock_check_ms = 100;
 };
 
 // Where a table's rows live. Physical tables on the DNs are named from the
@@ -227,6 +232,14 @@ class ClusterStore : public exec::Store {
   // a session reconnects to the DN.
   void Unfinished(const std::string& xid, const std::vector<size_t>& dns);
   void FinishUnfinished(size_t dn);
+  // Sessions with a transaction open (an xid) come and go; the deadlock
+  // detector looks for cycles while there are two or more.
+  void CountOpenTransaction(int delta) { open_txns_ += delta; }
+  // Lock waits the deadlock detector ended (each broke a cycle through
+  // several DNs).
+  uint64_t deadlocks_broken() const {
+    return detector_ ? detector_->aborted() : 0;
+  }
   // Whether the hook makes failpoint `point` fail.
   bool Failing(std::string_view point) const {
     return options_.failpoint && options_.failpoint(point) == FailAction::kFail;
@@ -292,6 +305,8 @@ class ClusterStore : public exec::Store {
   std::atomic<uint64_t> xid_counter_{0};
   std::atomic<size_t> round_robin_{0};
   std::shared_mutex commit_gate_;
+  std::atomic<int> open_txns_{0};
+  std::unique_ptr<DeadlockDetector> detector_;
   // Per DN: until when (steady clock ms) it counts as quiet; 0: not.
   mutable std::unique_ptr<std::atomic<int64_t>[]> quiet_until_ms_;
   Mutex unfinished_mu_;

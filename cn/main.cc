@@ -35,6 +35,12 @@ DEFINE_int32(catalog_lease_ms, 10000,
              "The catalog lease on data node 0 (one compute node per "
              "cluster): held this long after each renewal; another xcn "
              "refuses to start while it holds");
+DEFINE_uint32(deadlock_check_ms, 100,
+              "How often to look for deadlocks through several data nodes "
+              "(lock waits in a cycle no single node sees) while two or "
+              "more transactions are open; one waiter of each cycle fails "
+              "with 1213. 0: never (such cycles then last until "
+              "innodb_lock_wait_timeout, 1205)");
 DEFINE_int64(statement_memory_limit_mb, 1024,
              "Memory one statement may hold (sorts, hash tables, join build "
              "sides, materialized results) before it fails with 7006; a "
@@ -147,6 +153,7 @@ int main(int argc, char** argv) {
   co.password = FLAGS_dn_password;
   co.dn_timeout_ms = static_cast<uint32_t>(FLAGS_dn_timeout_ms);
   co.lease_ms = static_cast<uint32_t>(std::max(FLAGS_catalog_lease_ms, 300));
+  co.deadlock_check_ms = static_cast<uint32_t>(FLAGS_deadlock_check_ms);
   if (!FLAGS_failpoint.empty()) {
     co.failpoint = [](std::string_view point) {
       if (point != FLAGS_failpoint) return xp::cn::FailAction::kNone;

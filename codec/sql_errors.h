@@ -111,6 +111,7 @@
   X(ER_X_INVALID_PROTOCOL_DATA, 5003, "HY000")               \
   X(ER_X_CMD_NUM_ARGUMENTS, 5015, "HY000")                   \
   X(ER_X_BAD_ARGUMENT, 5016, "HY000")                        \
+  X(ER_X_INVALID_ADMIN_COMMAND, 5157, "HY000")               \
   X(ER_X_EXPECT_NOT_OPEN, 5158, "HY000")                     \
   X(ER_X_EXPECT_NO_ERROR_FAILED, 5159, "HY000")              \
   X(ER_X_EXPECT_BAD_CONDITION, 5160, "HY000")                \

@@ -294,6 +294,9 @@ class RocksStoreSession : public exec::StoreSession {
         if (xa_ != XaPhase::kNone) return XaState(XaPhaseName());
         if (in_transaction()) return XaState("ACTIVE");
         txn_ = store_->storage_->Begin();
+        // Known by its xid in lock waits, so a compute node can follow a
+        // wait cycle through several data nodes.
+        txn_->set_label(xid);
         // The snapshot is taken at XA START (as with START TRANSACTION WITH
         // CONSISTENT SNAPSHOT): a compute node starts its branches on
         // every data node at one moment and needs their snapshots to be

@@ -8,6 +8,7 @@
 
 #include "codec/sql_errors.h"
 #include "codec/xrow.h"
+#include "dn/admin_commands.h"
 #include "plan/exec/chunk.h"
 #include "plan/exec/x_result.h"
 #include "plan/serde.h"
@@ -399,7 +400,9 @@ void SqlDispatcher::Dispatch(Session& session, uint8_t type,
     return ExecPlan(session, payload, reply);
   if (type == ClientMsg::EXEC_SQL) return ExecSql(session, payload, reply);
   Mysqlx::Sql::StmtExecute stmt;
-  if (!ReadSqlStatement(type, payload, reply, &stmt)) return;
+  if (!ReadSqlStatement(type, payload, reply, &stmt, /*admin=*/true)) return;
+  if (stmt.namespace_() == kAdminNamespace)
+    return RunAdminCommand(store_->storage(), stmt, reply);
   std::vector<plan::Value> params;
   if (!ArgValues(stmt.args(), reply, &params)) return;
   // Parsed here, once: what the statement is decides where it runs.

@@ -124,7 +124,7 @@ ServerStats Server::stats() const {
 }
 
 bool ReadSqlStatement(uint8_t type, std::string_view payload, Reply& reply,
-                      Mysqlx::Sql::StmtExecute* stmt) {
+                      Mysqlx::Sql::StmtExecute* stmt, bool admin) {
   if (type != ClientMsg::SQL_STMT_EXECUTE) {
     reply.Unsupported(type);
     return false;
@@ -134,7 +134,8 @@ bool ReadSqlStatement(uint8_t type, std::string_view payload, Reply& reply,
                      "Invalid message: cannot parse Mysqlx.Sql.StmtExecute");
     return false;
   }
-  if (stmt->namespace_() != "sql") {
+  if (stmt->namespace_() != "sql" &&
+      !(admin && stmt->namespace_() == kAdminNamespace)) {
     reply.Error(ER_X_INVALID_NAMESPACE,
                 "Unknown namespace " + stmt->namespace_());
     return false;

@@ -176,12 +176,16 @@ class Dispatcher {
                         std::string_view payload, Reply& reply) = 0;
 };
 
+// The X Plugin's namespace of admin commands.
+inline constexpr std::string_view kAdminNamespace = "mysqlx";
+
 // For dispatchers of SQL: true with *stmt when `type` is a
-// Sql.StmtExecute in namespace "sql"; otherwise answers `reply` (1047 for
-// another message, FATAL 5000-range bad message when it does not parse,
-// 5162 for another namespace) and returns false.
+// Sql.StmtExecute in namespace "sql" (with `admin`, also "mysqlx": an admin
+// command, told apart by stmt->namespace_()); otherwise answers `reply`
+// (1047 for another message, FATAL 5000-range bad message when it does not
+// parse, 5162 for another namespace) and returns false.
 bool ReadSqlStatement(uint8_t type, std::string_view payload, Reply& reply,
-                      Mysqlx::Sql::StmtExecute* stmt);
+                      Mysqlx::Sql::StmtExecute* stmt, bool admin = false);
 
 struct ServerStats {
   uint64_t connections_accepted = 0;

@@ -25,7 +25,8 @@ class FakeClusterTest : public ::testing::Test {
     ClusterOptions o;
     for (size_t i = 0; i < fake_.size(); ++i)
       o.dns.push_back({"fake", static_cast<uint16_t>(i)});
-    o.lease_ms = 600000;  // renewed by no one during a test
+    o.lease_ms = 600000;      // renewed by no one during a test
+    o.deadlock_check_ms = 0;  // fake DNs have no locks
     o.connector = fake_.Connector();
     o.failpoint = std::move(failpoint);
     Result<std::unique_ptr<ClusterStore>> s = ClusterStore::Open(std::move(o));

@@ -142,7 +142,7 @@ Status ClusterSession::Pipeline(
 Status ClusterSession::StartBranches(const std::vector<size_t>& dns,
                                      Branch::Kind kind,
                                      std::optional<size_t> needed) {
-  if (kind == Branch::Kind::kXa && xid_.empty()) xid_ = store_->NewXid();
+  if (kind == Branch::Kind::kXa && xid_.empty()) SetXid(store_->NewXid());
   const std::string start = kind == Branch::Kind::kXa
                                 ? XaSql(sql::XaStatement::Op::kStart, xid_)
                                 : "START TRANSACTION WITH CONSISTENT SNAPSHOT";
@@ -331,7 +331,7 @@ Status ClusterSession::EndBranches(bool commit) {
     }
   }
   for (Branch& b : branches_) b = Branch();
-  xid_.clear();
+  SetXid("");
   lost_branch_ = false;
   if (lost && out.ok())
     return SqlError(ER_XA_RBROLLBACK,
@@ -345,7 +345,7 @@ Status ClusterSession::Halt(std::string_view point) {
   for (size_t d = 0; d < store_->dn_count(); ++d) SetConn(d, nullptr);
   pending_.assign(pending_.size(), 0);
   branches_.assign(branches_.size(), Branch());
-  xid_.clear();
+  SetXid("");
   lost_branch_ = false;
   return Status::IOError("failpoint " + std::string(point) +
                          ": the session stopped as a crashed compute node");

@@ -8,6 +8,9 @@
 #include <rocksdb/utilities/transaction.h>
 #include <rocksdb/utilities/transaction_db.h>
 
+#include <algorithm>
+#include <chrono>
+
 #include "codec/sql_errors.h"
 
 namespace xp::dn {
@@ -18,6 +21,12 @@ rocksdb::Slice S(std::string_view v) {
   return rocksdb::Slice(v.data(), v.size());
 }
 
+Status DeadlockVictim() {
+  return SqlError(
+      ER_LOCK_DEADLOCK,
+      "Deadlock found when trying to get lock; try restarting transaction");
+}
+
 // RocksDB status -> MySQL-style status.
 Status FromRocks(const rocksdb::Status& s) {
   if (s.ok()) return Status::OK();
@@ -26,16 +35,18 @@ Status FromRocks(const rocksdb::Status& s) {
     return SqlError(ER_LOCK_WAIT_TIMEOUT,
                     "Lock wait timeout exceeded; try restarting transaction");
   }
-  if (s.IsBusy() || s.IsDeadlock()) {
-    return SqlError(
-        ER_LOCK_DEADLOCK,
-        "Deadlock found when trying to get lock; try restarting transaction");
-  }
+  if (s.IsBusy() || s.IsDeadlock()) return DeadlockVictim();
   if (s.IsCorruption()) return Status::Corruption(s.ToString());
   return Status::Internal("storage: " + s.ToString());
 }
 
 Status XaUnknown() { return SqlError(ER_XAER_NOTA, "XAER_NOTA: Unknown XID"); }
+
+int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 }  // namespace
 
@@ -83,7 +94,8 @@ Status KeyIterator::status() const { return FromRocks(it_->status()); }
 
 // ---------------------------------------------------------------- transaction
 
-Transaction::Transaction(Storage* storage) : storage_(storage) {}
+Transaction::Transaction(Storage* storage)
+    : storage_(storage), started_us_(NowMicros()) {}
 
 rocksdb::Transaction* Transaction::Txn() {
   if (txn_) return txn_.get();
@@ -92,6 +104,11 @@ rocksdb::Transaction* Transaction::Txn() {
   rocksdb::TransactionOptions to;
   to.deadlock_detect = true;
   txn_.reset(storage_->db_->BeginTransaction(wo, to));
+  id_ = txn_->GetID();
+  {
+    MutexLock lock(&storage_->live_mu_);
+    storage_->live_[id_] = this;
+  }
   // The savepoints set while there was nothing to undo: the same (empty)
   // states now.
   for (; savepoints_ > 0; --savepoints_) txn_->SetSavePoint();
@@ -99,6 +116,10 @@ rocksdb::Transaction* Transaction::Txn() {
 }
 
 Transaction::~Transaction() {
+  if (id_ != 0) {
+    MutexLock lock(&storage_->live_mu_);
+    storage_->live_.erase(id_);
+  }
   if (txn_ && !done_ && !prepared_) (void)txn_->Rollback();
   // A prepared transaction belongs to the database now (it keeps its locks
   // and is finished by name: Storage::CommitPrepared / RollbackPrepared).
@@ -139,6 +160,11 @@ void Transaction::set_lock_wait(int64_t ms,
   interrupted_ = std::move(interrupted);
 }
 
+void Transaction::set_label(std::string label) {
+  MutexLock lock(&storage_->live_mu_);
+  label_ = std::move(label);
+}
+
 void Transaction::set_read_lock(ReadLock lock, LockWait wait) {
   read_lock_ = lock;
   read_wait_ = wait;
@@ -163,6 +189,7 @@ Status Transaction::Locking(Op&& op, LockWait wait, bool* skipped) {
   }
   const int64_t total =
       lock_wait_ms_ >= 0 ? lock_wait_ms_ : storage_->options_.lock_timeout_ms;
+  const uint64_t seq = ++wait_seq_;  // AbortLockWait ends this one only
   int64_t waited = 0;
   for (;;) {
     const int64_t slice = std::min(total - waited, kLockWaitSliceMs);
@@ -175,6 +202,7 @@ Status Transaction::Locking(Op&& op, LockWait wait, bool* skipped) {
     // (including NotFound) is the caller's.
     if (!s.IsTimedOut()) return s.IsNotFound() ? Status::OK() : FromRocks(s);
     waited += slice;
+    if (abort_seq_.load() == seq) return DeadlockVictim();
     if (waited >= total) return FromRocks(s);
     if (interrupted_) XP_RETURN_IF_ERROR(interrupted_());
   }
@@ -355,6 +383,45 @@ Status Storage::RollbackPrepared(std::string_view xid) {
   const rocksdb::Status s = t->Rollback();
   if (s.ok()) delete t;
   return FromRocks(s);
+}
+
+std::vector<LockWaitEdge> Storage::LockWaits() {
+  std::vector<LockWaitEdge> edges;
+  MutexLock lock(&live_mu_);
+  for (const auto& [id, t] : live_) {
+    // RocksDB keeps what a transaction waits for under its own mutex, so
+    // another thread may ask while the owner waits or goes on.
+    uint32_t cf = 0;
+    std::string key;
+    for (uint64_t holder : t->txn_->GetWaitingTxns(&cf, &key)) {
+      LockWaitEdge e;
+      e.waiter = id;
+      e.waiter_label = t->label_;
+      e.waiter_started_us = t->started_us_;
+      e.holder = holder;
+      auto h = live_.find(holder);
+      if (h != live_.end()) e.holder_label = h->second->label_;
+      edges.push_back(std::move(e));
+    }
+  }
+  return edges;
+}
+
+bool Storage::AbortLockWait(uint64_t waiter, uint64_t holder) {
+  MutexLock lock(&live_mu_);
+  auto it = live_.find(waiter);
+  if (it == live_.end()) return false;
+  Transaction* t = it->second;
+  // The wait's number first: if the wait seen below is a later one, the
+  // abort names the earlier one and is ignored (never a wrong victim).
+  const uint64_t wait = t->wait_seq_.load();
+  uint32_t cf = 0;
+  std::string key;
+  const std::vector<uint64_t> holders = t->txn_->GetWaitingTxns(&cf, &key);
+  if (std::find(holders.begin(), holders.end(), holder) == holders.end())
+    return false;
+  t->abort_seq_.store(wait);
+  return true;
 }
 
 Status Storage::CompactRange(std::string_view lower, std::string_view upper) {

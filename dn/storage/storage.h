@@ -12,17 +12,20 @@
 // on disk, so a committed write survives kill -9.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "codec/sql_errors.h"
 #include "codec/status.h"
+#include "codec/thread_annotations.h"
 
 namespace rocksdb {
 class Slice;
@@ -42,6 +45,19 @@ struct StorageOptions {
 };
 
 class Storage;
+
+// One lock wait as the node sees it now (Storage::LockWaits): transaction
+// `waiter` waits for a row lock `holder` holds. Ids are the storage's
+// transaction ids (unique in the process); labels are the XA xids the
+// transactions were started under ("" for a local transaction, and for a
+// holder recovered prepared from an earlier run, whose label is gone).
+struct LockWaitEdge {
+  uint64_t waiter = 0;
+  std::string waiter_label;
+  int64_t waiter_started_us = 0;  // wall clock, µs since the epoch
+  uint64_t holder = 0;
+  std::string holder_label;
+};
 
 // Ordered iteration over [lower, upper) in a transaction's view.
 class KeyIterator {
@@ -108,8 +124,8 @@ class Transaction {
   // Lock waits (innodb_lock_wait_timeout): each lock is waited for up to
   // `ms` (negative: the storage's lock_timeout_ms), in slices of
   // kLockWaitSliceMs; between slices `interrupted` (may be empty) is asked,
-  // and a non-OK answer (KILL QUERY, a deadlock victim, a time limit) ends
-  // the wait with that error. An expired wait is 1205.
+  // and a non-OK answer (KILL QUERY, a time limit) ends the wait with that
+  // error, as does Storage::AbortLockWait (1213). An expired wait is 1205.
   static constexpr int64_t kLockWaitSliceMs = 100;
   void set_lock_wait(int64_t ms, std::function<Status()> interrupted);
   // While set, Get() is a locking read of that kind: the row is locked
@@ -118,6 +134,9 @@ class Transaction {
   // their callers, which Get() each key they yield (locking_reads()).
   void set_read_lock(ReadLock lock, LockWait wait);
   bool locking_reads() const { return read_lock_ != ReadLock::kNone; }
+  // The name other nodes know this transaction by in lock waits (its XA
+  // xid; see LockWaitEdge).
+  void set_label(std::string label);
 
  private:
   friend class Storage;
@@ -146,6 +165,16 @@ class Transaction {
   int64_t lock_wait_ms_ = -1;
   int64_t slice_set_ = -1;  // the lock timeout RocksDB has now
   std::function<Status()> interrupted_;
+  // Lock-wait bookkeeping for the cluster's deadlock detector: the id
+  // under which Storage::live_ lists this transaction (0: not listed, no
+  // RocksDB transaction yet), its label and start time, the number of the
+  // current (or last) lock wait, and the number of a wait
+  // Storage::AbortLockWait ended.
+  uint64_t id_ = 0;
+  std::string label_;  // guarded by storage_->live_mu_ once listed
+  const int64_t started_us_;
+  std::atomic<uint64_t> wait_seq_{0};
+  std::atomic<uint64_t> abort_seq_{0};
 };
 
 class Storage {
@@ -173,6 +202,17 @@ class Storage {
   // The latest committed value (no transaction, no snapshot).
   Result<std::optional<std::string>> GetLatest(std::string_view key);
 
+  // Lock waits across nodes (docs/PROTOCOL.md §5.4):
+  // RocksDB finds the wait cycles inside this node itself (1213); a
+  // cycle through several nodes is found by a compute node from every
+  // node's waits, which it ends by aborting one waiter. A wait is not
+  // listed for the moment between two of its slices (kLockWaitSliceMs);
+  // the detector sees it at its next look.
+  std::vector<LockWaitEdge> LockWaits();
+  // Ends `waiter`'s lock wait with 1213 (a deadlock victim) if it is
+  // waiting for `holder` now; false when it is not (the wait is over).
+  bool AbortLockWait(uint64_t waiter, uint64_t holder);
+
   const StorageOptions& options() const { return options_; }
 
  private:
@@ -180,6 +220,9 @@ class Storage {
   Storage() = default;
   StorageOptions options_;
   std::unique_ptr<rocksdb::TransactionDB> db_;
+  // Transactions that have a RocksDB transaction, by its id.
+  Mutex live_mu_;
+  std::unordered_map<uint64_t, Transaction*> live_ XP_GUARDED_BY(live_mu_);
 };
 
 }  // namespace xp::dn

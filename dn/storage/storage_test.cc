@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <thread>
@@ -187,6 +188,52 @@ TEST_F(StorageTest, DeadlocksAre1213) {
   const Status& victim = a_failed ? from_a : from_b;
   EXPECT_EQ(victim.sql_code(), ER_LOCK_DEADLOCK) << victim.ToString();
   EXPECT_EQ(victim.sql_state(), "40001");
+}
+
+// What the cluster's deadlock detector sees and does (docs/PROTOCOL.md
+// §5.4): a wait is listed with both transactions' labels, and aborting it
+// ends it with 1213 while the holder keeps its lock.
+TEST_F(StorageTest, LockWaitsAreListedAndCanBeAborted) {
+  Reopen(/*lock_timeout_ms=*/20000);
+  PutCommitted("k", "0");
+  EXPECT_TRUE(db_->LockWaits().empty());
+  auto holder = db_->Begin();
+  holder->set_label("xid-holder");
+  ASSERT_TRUE(holder->Put("k", "1").ok());
+  auto waiter = db_->Begin();
+  waiter->set_label("xid-waiter");
+  ASSERT_TRUE(waiter->Put("other", "x").ok());  // a RocksDB txn exists
+  Status put;
+  const auto t0 = std::chrono::steady_clock::now();
+  std::thread t([&] { put = waiter->Put("k", "2"); });
+  std::vector<LockWaitEdge> waits;
+  for (int i = 0; i < 200 && waits.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    waits = db_->LockWaits();
+  }
+  ASSERT_EQ(waits.size(), 1u);
+  EXPECT_EQ(waits[0].waiter_label, "xid-waiter");
+  EXPECT_EQ(waits[0].holder_label, "xid-holder");
+  EXPECT_GT(waits[0].waiter_started_us, 0);
+  // Naming another holder aborts nothing; the right one does.
+  EXPECT_FALSE(db_->AbortLockWait(waits[0].waiter, waits[0].waiter));
+  bool aborted = false;
+  for (int i = 0; i < 50 && !aborted; ++i) {  // not between two slices
+    aborted = db_->AbortLockWait(waits[0].waiter, waits[0].holder);
+    if (!aborted) std::this_thread::sleep_for(std::chrono::milliseconds(7));
+  }
+  EXPECT_TRUE(aborted);
+  t.join();
+  EXPECT_EQ(put.sql_code(), 1213u) << put.ToString();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5));
+  EXPECT_TRUE(db_->LockWaits().empty());
+  // The waiter's next wait is not the aborted one: it waits again (and
+  // times out at its own limit).
+  waiter->set_lock_wait(150, nullptr);
+  EXPECT_EQ(waiter->Put("k", "3").sql_code(), 1205u);
+  ASSERT_TRUE(holder->Commit().ok());
+  ASSERT_TRUE(waiter->Rollback().ok());
+  EXPECT_EQ(Read("k"), std::optional<std::string>("1"));
 }
 
 TEST_F(StorageTest, ScansFollowKeyOrderWithinBounds) {
