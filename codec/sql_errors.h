@@ -87,6 +87,7 @@
   X(ER_XAER_RMFAIL, 1399, "XAE07")                           \
   X(ER_XA_RBROLLBACK, 1402, "XA100")                         \
   X(ER_DATA_TOO_LONG, 1406, "22001")                         \
+  X(ER_TABLE_DEF_CHANGED, 1412, "HY000")                     \
   X(ER_TOO_BIG_SCALE, 1425, "42000")                         \
   X(ER_TOO_BIG_PRECISION, 1426, "42000")                     \
   X(ER_M_BIGGER_THAN_D, 1427, "42000")                       \

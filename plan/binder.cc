@@ -607,7 +607,9 @@ Result<BoundExprPtr> BindExpr(const sql::Expr& e, const Scope& scope,
       if (!scope.variable_reader()) return NotSupported(sql::ToSql(e));
       XP_ASSIGN_OR_RETURN(Value v, scope.variable_reader()(e));
       const DataType t = TypeOfValue(v);
-      return MakeConst(std::move(v), t);
+      BoundExprPtr c = MakeConst(std::move(v), t);
+      if (e.kind == sql::ExprKind::kParam) c->param = e.param_index;
+      return c;
     }
     case sql::ExprKind::kCast: {
       XP_ASSIGN_OR_RETURN(BoundExprPtr a, BindExpr(*e.args[0], scope, clause));

@@ -249,6 +249,7 @@ BoundExprPtr Clone(const BoundExpr& e) {
   c->type = e.type;
   c->value = e.value;
   c->column = e.column;
+  c->param = e.param;
   c->has_else = e.has_else;
   c->non_constant = e.non_constant;
   c->subquery = e.subquery;

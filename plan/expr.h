@@ -126,6 +126,9 @@ struct BoundExpr {
   DataType type;
   Value value;      // kConst
   int column = -1;  // kColumn
+  // kConst: the statement's placeholder (`?` number) whose value it holds
+  // (-1: none), so a cached plan can take another execution's value.
+  int param = -1;
   bool has_else = false;
   // Not a constant for MySQL's typing rules although it reads no column: a
   // kConst standing for an enclosing query's column (a correlated

@@ -134,6 +134,8 @@ class MysqlServer::Connection : public session::ResultSink {
   // Runs one statement and writes its whole answer.
   void RunStatement(std::string_view sql,
                     const std::vector<plan::Value>& params, bool binary);
+  // The OK / ERR / end of result set that follows a statement's rows.
+  void Answer(const Result<session::QueryResult>& r);
   void RunStatement(sql::StmtPtr stmt, const std::vector<plan::Value>& params,
                     bool binary);
   // One statement of COM_QUERY: parsed once, then answered here (SHOW

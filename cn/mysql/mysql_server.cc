@@ -504,20 +504,20 @@ void MysqlServer::Connection::Query(std::string_view sql) {
 
 void MysqlServer::Connection::RunStatement(
     std::string_view sql, const std::vector<plan::Value>& params, bool binary) {
-  Result<sql::StmtPtr> stmt = sql::Parse(sql);
-  if (!stmt.ok()) {
-    WriteError(stmt.status());
-    return;
-  }
-  RunStatement(std::move(*stmt), params, binary);
+  binary_ = binary;
+  columns_sent_ = false;
+  // By text, so the engine's point-get cache may skip the parse.
+  Answer(engine_->Execute(sql, params, this));
 }
 
 void MysqlServer::Connection::RunStatement(
     sql::StmtPtr stmt, const std::vector<plan::Value>& params, bool binary) {
   binary_ = binary;
   columns_sent_ = false;
-  Result<session::QueryResult> r =
-      engine_->Execute(std::move(stmt), params, this);
+  Answer(engine_->Execute(std::move(stmt), params, this));
+}
+
+void MysqlServer::Connection::Answer(const Result<session::QueryResult>& r) {
   if (!r.ok()) {
     // After rows were sent the ERR packet ends the result set.
     WriteError(r.status());

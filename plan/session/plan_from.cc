@@ -410,6 +410,14 @@ Result<OperatorPtr> SqlSession::Build(SelectPlan& plan) {
   options.roundtrip = roundtrip.index() == 1 && std::get<int64_t>(roundtrip);
   options.catalog = &store_->catalog();
   options.timings = pass_timings_;
+  if (point_get_capture_ != nullptr) {
+    // The optimized plan as a cached point read would start from.
+    options.extensions.push_back(
+        {"keep_point_get", [this](plan::LogicalNodePtr* root) {
+           CapturePointGet(**root);
+           return Status::OK();
+         }});
+  }
   if (exec::RemoteExecution* remote = session_->remote()) {
     options.extensions.push_back(
         {"place_fragments", [remote](plan::LogicalNodePtr* root) {
@@ -423,12 +431,35 @@ Result<OperatorPtr> SqlSession::Build(SelectPlan& plan) {
 }
 
 Result<QueryResult> SqlSession::Select(const sql::SelectStmt& q) {
-  XP_ASSIGN_OR_RETURN(SelectPlan plan, PlanSelect(q));
+  SelectPlan plan;
+  const bool cached = point_get_plan_.has_value();
+  if (cached) {
+    // A cached point read (point_get_cache.cc), made outside the DDL lock
+    // this statement holds: a DDL in between (rare) is the client's retry.
+    if (store_->ddl_epoch() != point_get_epoch_)
+      return SqlError(ER_TABLE_DEF_CHANGED,
+                      "Table definition has changed, please retry "
+                      "transaction");
+    plan = std::move(*point_get_plan_);
+    point_get_plan_.reset();
+    NoteTable(*plan.node->children[0]->children[0]->table);
+  } else {
+    XP_SET_OR_RETURN(plan, PlanSelect(q));
+  }
   QueryResult result;
   result.names = plan.names;
   result.types = plan.types;
   const size_t visible = plan.visible;
-  XP_ASSIGN_OR_RETURN(OperatorPtr built, Build(plan));
+  Result<OperatorPtr> made = [&]() -> Result<OperatorPtr> {
+    if (!cached) return Build(plan);
+    // Optimized already: only placed (on a compute node) and lowered.
+    if (exec::RemoteExecution* remote = session_->remote())
+      XP_RETURN_IF_ERROR(remote->PlaceFragments(&plan.node));
+    return Lower(
+        *plan.node,
+        [this](const plan::LogicalNode& scan) { return Scan(scan); }, profile_);
+  }();
+  XP_ASSIGN_OR_RETURN(OperatorPtr built, std::move(made));
   Operator* op = built.get();
   if (sink_ != nullptr) {
     XP_RETURN_IF_ERROR(sink_->Columns(result.names, result.types));

@@ -199,9 +199,17 @@ Result<QueryResult> SqlSession::Show(const sql::Statement& s) {
     case What::kWarnings:
       r.names = {"Level", "Code", "Message"};
       break;
-    case What::kStatus:
+    case What::kStatus: {
       r.names = {"Variable_name", "Value"};
+      // This session's point-get cache (sql_session.h, CachedPointGet).
+      const std::pair<const char*, uint64_t> counters[] = {
+          {"Xp_point_get_cache_entries", point_gets_.size()},
+          {"Xp_point_get_cache_hits", point_get_hits_},
+          {"Xp_point_get_cache_misses", point_get_misses_}};
+      for (const auto& [name, n] : counters)
+        if (like(name)) text_row({name, std::to_string(n)});
       break;
+    }
     default:
       return NotSupported(sql::ToSql(s));
   }

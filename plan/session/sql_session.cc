@@ -404,7 +404,15 @@ Result<QueryResult> SqlSession::Execute(std::string_view sql_text) {
 Result<QueryResult> SqlSession::Execute(std::string_view sql_text,
                                         const std::vector<plan::Value>& params,
                                         ResultSink* sink) {
+  if (!params.empty()) {
+    // A point read planned before: no parse, bind or optimizer.
+    std::optional<Result<QueryResult>> cached =
+        ExecuteCachedPointGet(sql_text, params, sink);
+    if (cached) return std::move(*cached);
+  }
   XP_ASSIGN_OR_RETURN(sql::StmtPtr stmt, sql::Parse(sql_text));
+  if (PointGetCandidate(*stmt))
+    return ExecuteAndCapturePointGet(sql_text, std::move(stmt), params, sink);
   return Execute(std::move(stmt), params, sink);
 }
 
@@ -461,6 +469,7 @@ Result<QueryResult> SqlSession::Execute(sql::StmtPtr stmt,
       ReleaseMetadataLocks();
       std::unique_lock<std::shared_mutex> lock(store_->ddl_mutex());
       XP_RETURN_IF_ERROR(WaitForMetadataLocks(*stmt, &lock));
+      store_->BumpDdlEpoch();  // cached plans are planned again
       return ExecuteStatement(std::move(stmt));
     }
     // START TRANSACTION READ ONLY: no writes until it ends (MySQL's

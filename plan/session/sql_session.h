@@ -328,6 +328,58 @@ class SqlSession {
   // EXPLAIN ANALYZE: the optimizer passes of the statement being built.
   std::vector<plan::PassTiming>* pass_timings_ = nullptr;
   ResultSink* sink_ = nullptr;
+
+  // The point-get fast path (plan/session/point_get_cache.cc): a SELECT
+  // of one table's columns whose WHERE is `col = ?` on every column of its
+  // primary key (or of a unique key), run with placeholders, keeps its
+  // optimized plan (Project <- Filter <- Get, before a compute node places
+  // it) after its first execution. A later execution of the same text,
+  // with placeholders of the same kinds, in the same database and with no
+  // DDL since, takes a copy with the new values (the Get's keys through
+  // plan::KeyConstant, the rule the optimizer used) and skips parsing,
+  // binding and the optimizer. Whatever does not fit runs as usual.
+  struct CachedPointGet {
+    std::string database;
+    uint64_t ddl_epoch = 0;
+    std::vector<size_t> kinds;  // each placeholder's Value alternative
+    plan::LogicalNodePtr node;  // the optimized plan, unplaced
+    std::vector<std::string> names;
+    std::vector<plan::DataType> types;
+    size_t visible = 0;
+    // Get key position -> the placeholder whose value it is.
+    std::vector<int> key_params;
+  };
+  static constexpr size_t kPointGetEntries = 256;  // then it starts over
+  std::map<std::string, CachedPointGet, std::less<>> point_gets_;
+  // SHOW STATUS: executions that took a cached plan (hits), executions of
+  // a cacheable statement that planned it (misses: the first, other
+  // placeholder kinds, after DDL).
+  uint64_t point_get_hits_ = 0, point_get_misses_ = 0;
+  // Set while a statement runs: the plan Select() takes instead of
+  // planning (made for the DDL epoch beside it), or where Build() records
+  // the plan of a statement that may be cached.
+  std::optional<SelectPlan> point_get_plan_;
+  uint64_t point_get_epoch_ = 0;
+  CachedPointGet* point_get_capture_ = nullptr;
+  // Execute(text) through the cache: nullopt when the statement is not
+  // (or not yet) cached for these values.
+  std::optional<Result<QueryResult>> ExecuteCachedPointGet(
+      std::string_view text, const std::vector<plan::Value>& params,
+      ResultSink* sink);
+  // The first execution of a cacheable statement (or one whose entry did
+  // not fit): planned as usual, its plan kept.
+  Result<QueryResult> ExecuteAndCapturePointGet(
+      std::string_view text, sql::StmtPtr stmt,
+      const std::vector<plan::Value>& params, ResultSink* sink);
+  // Whether `stmt` is of the cacheable shape (syntax only).
+  static bool PointGetCandidate(const sql::Statement& stmt);
+  // Build()'s hook before placement: keeps `plan` in *point_get_capture_
+  // when it is Project <- Filter <- Get by a whole key on the statement's
+  // placeholders.
+  void CapturePointGet(const plan::LogicalNode& plan);
+  // A copy of `entry`'s plan with `params`; null when they do not fit.
+  plan::LogicalNodePtr PointGetPlan(const CachedPointGet& entry,
+                                    const std::vector<plan::Value>& params);
 };
 
 }  // namespace xp::session

@@ -55,6 +55,69 @@ TEST(SqlSessionTest, CreateInsertSelect) {
   EXPECT_TRUE(r->rows.empty());
 }
 
+// The point-get cache (sql_session.h, CachedPointGet) over the session's
+// own store: a composite primary key written in another order, a unique
+// key of a case-insensitive string (the filter above the Get stays, so
+// 'ABC' finds 'abc' as planning each time would), NULL and values of
+// another kind planned as usual; SHOW STATUS counts.
+TEST(SqlSessionTest, PointGetCacheAnswersAsPlanningWould) {
+  SqlSession e;
+  Query(e,
+        "CREATE TABLE pk2 (a INT, b INT, v VARCHAR(10), PRIMARY KEY (a, b))");
+  Query(e, "INSERT INTO pk2 VALUES (1, 1, 'x'), (1, 2, 'y'), (2, 1, 'z')");
+  Query(e,
+        "CREATE TABLE uk (id INT PRIMARY KEY, name VARCHAR(10), UNIQUE KEY "
+        "(name))");
+  Query(e, "INSERT INTO uk VALUES (1, 'abc'), (2, 'Def')");
+  auto run = [&](std::string_view sql, std::vector<plan::Value> params) {
+    auto r = e.Execute(sql, params, nullptr);
+    EXPECT_TRUE(r.ok()) << sql << ": " << r.status().ToString();
+    return r.ok() ? r->rows : Rows{};
+  };
+  auto status = [&](const std::string& name) {
+    Rows r = Query(e, "SHOW STATUS LIKE 'Xp_point_get_cache_" + name + "'");
+    return r.size() == 1 ? std::stoll(*r[0][1]) : -1;
+  };
+  const char* by_key = "SELECT v FROM pk2 WHERE b = ? AND a = ?";
+  for (int round = 0; round < 2; ++round) {
+    EXPECT_EQ(run(by_key, {plan::Value(int64_t{2}), plan::Value(int64_t{1})}),
+              (Rows{{"y"}}));
+    EXPECT_EQ(run(by_key, {plan::Value(int64_t{1}), plan::Value(int64_t{2})}),
+              (Rows{{"z"}}));
+    EXPECT_EQ(run(by_key, {plan::Value(int64_t{3}), plan::Value(int64_t{1})}),
+              (Rows{}));
+  }
+  EXPECT_EQ(status("misses"), 1);
+  EXPECT_EQ(status("hits"), 5);
+  EXPECT_EQ(status("entries"), 1);
+  // NULL matches nothing, and is not the cache's to answer.
+  EXPECT_EQ(run(by_key, {plan::Value(), plan::Value(int64_t{1})}), (Rows{}));
+  EXPECT_EQ(status("hits"), 5);
+  // Each against the same statement with the value written in (never
+  // cached: no placeholder).
+  const char* by_name = "SELECT id FROM uk WHERE name = ?";
+  for (const char* name : {"ABC", "def", "abc ", "x"}) {
+    EXPECT_EQ(
+        run(by_name, {plan::Value(std::string(name))}),
+        Query(e, std::string("SELECT id FROM uk WHERE name = '") + name + "'"))
+        << name;
+  }
+  EXPECT_EQ(run(by_name, {plan::Value(std::string("ABC"))}), (Rows{{"1"}}));
+  EXPECT_EQ(status("entries"), 2);
+  EXPECT_EQ(status("hits"), 9);
+  // A number for the string key: planned as such (MySQL compares as
+  // numbers: no name is 0... except names that read as 0, so none here).
+  EXPECT_EQ(run(by_name, {plan::Value(int64_t{0})}),
+            Query(e, "SELECT id FROM uk WHERE name = 0"));
+  // Statements of another shape are never cached.
+  EXPECT_EQ(run("SELECT v FROM pk2 WHERE a = ?", {plan::Value(int64_t{1})}),
+            (Rows{{"x"}, {"y"}}));
+  EXPECT_EQ(run("SELECT v FROM pk2 WHERE a = ? AND b = ? FOR UPDATE",
+                {plan::Value(int64_t{1}), plan::Value(int64_t{1})}),
+            (Rows{{"x"}}));
+  EXPECT_EQ(status("entries"), 2);
+}
+
 // EXPLAIN ANALYZE ends with the optimizer's passes as they ran, timed;
 // a pass switched off is not among them.
 TEST(SqlSessionTest, ExplainAnalyzeListsTheOptimizerPasses) {

@@ -13,6 +13,7 @@
 // key) and takes back in Read / Update / Delete within the same statement.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -172,6 +173,11 @@ class Store {
   virtual const plan::Catalog& catalog() const = 0;
   // Statements hold this shared, DDL holds it exclusively.
   std::shared_mutex& ddl_mutex() { return ddl_mutex_; }
+  // Moves on at every DDL statement (under the exclusive ddl_mutex()):
+  // plans kept across statements (a session's point-get cache) are good
+  // while it has not moved.
+  uint64_t ddl_epoch() const { return ddl_epoch_.load(); }
+  void BumpDdlEpoch() { ++ddl_epoch_; }
   // Tables held by open transactions, which DDL waits for
   // (metadata_locks.h).
   MetadataLocks& metadata_locks() { return metadata_locks_; }
@@ -213,6 +219,7 @@ class Store {
 
  private:
   std::shared_mutex ddl_mutex_;
+  std::atomic<uint64_t> ddl_epoch_{0};
   MetadataLocks metadata_locks_;
   std::map<std::string, std::shared_ptr<const sql::CreateViewStatement>> views_;
   std::map<std::string, std::string> triggers_;

@@ -1,7 +1,8 @@
 // libmariadb (the MariaDB C connector) against a real cluster: text and
 // binary (prepared statement) protocols for every column type, metadata at
 // prepare time, long data, statement reset, transactions through the API,
-// ping / select_db / list_fields / stat. Runs under tests/cn/with_cluster.sh
+// ping / select_db / list_fields / stat, prepared point reads through the
+// engine's point-get cache. Runs under tests/cn/with_cluster.sh
 // (XP_PORT names the compute node's port).
 #include <gtest/gtest.h>
 #include <mysql.h>
@@ -252,6 +253,105 @@ TEST_F(ClientTest, PreparedStatementsBindEveryType) {
   EXPECT_TRUE(nulls[0]);
   EXPECT_FALSE(nulls[1]);
   mysql_stmt_close(st);
+}
+
+// Prepared point reads by a whole key take the session's cached plan
+// after their first execution (SHOW STATUS counts hits and misses) and
+// answer exactly as planning each time would: every key, a missing one,
+// values no key can hold, another kind of value, after DDL, in another
+// database, after the table was dropped and made again with its columns
+// in another order.
+TEST_F(ClientTest, PreparedPointReadsThroughTheCacheStayRight) {
+  Exec("DROP TABLE IF EXISTS pg");
+  Exec("CREATE TABLE pg (id INT PRIMARY KEY, v VARCHAR(20), w INT)");
+  std::string rows;
+  for (int i = 1; i <= 20; ++i)
+    rows += (i > 1 ? ",(" : "(") + std::to_string(i) + ",'v" +
+            std::to_string(i) + "'," + std::to_string(i * 10) + ")";
+  Exec("INSERT INTO pg VALUES " + rows);
+  MYSQL_STMT* st = mysql_stmt_init(db_);
+  const std::string sel = "SELECT v, w FROM pg WHERE id = ?";
+  ASSERT_EQ(mysql_stmt_prepare(st, sel.data(), sel.size()), 0)
+      << mysql_stmt_error(st);
+  // Runs the statement with `param` bound as `type`; its rows "v|w".
+  auto run = [&](enum_field_types type, void* param, unsigned long len = 0) {
+    MYSQL_BIND p[1];
+    std::memset(p, 0, sizeof(p));
+    p[0].buffer_type = type, p[0].buffer = param;
+    p[0].buffer_length = len;
+    p[0].length = len ? &len : nullptr;
+    std::vector<std::string> out;
+    EXPECT_EQ(mysql_stmt_bind_param(st, p), 0);
+    EXPECT_EQ(mysql_stmt_execute(st), 0) << mysql_stmt_error(st);
+    char v[32];
+    long long w = 0;
+    unsigned long vlen = 0;
+    my_bool vnull = 0, wnull = 0;
+    MYSQL_BIND o[2];
+    std::memset(o, 0, sizeof(o));
+    o[0].buffer_type = MYSQL_TYPE_STRING, o[0].buffer = v;
+    o[0].buffer_length = sizeof(v), o[0].length = &vlen, o[0].is_null = &vnull;
+    o[1].buffer_type = MYSQL_TYPE_LONGLONG, o[1].buffer = &w;
+    o[1].is_null = &wnull;
+    EXPECT_EQ(mysql_stmt_bind_result(st, o), 0);
+    EXPECT_EQ(mysql_stmt_store_result(st), 0) << mysql_stmt_error(st);
+    while (mysql_stmt_fetch(st) == 0)
+      out.push_back((vnull ? std::string("NULL") : std::string(v, vlen)) + "|" +
+                    (wnull ? std::string("NULL") : std::to_string(w)));
+    mysql_stmt_free_result(st);
+    return out;
+  };
+  auto status = [&](const std::string& name) {
+    const std::vector<std::string> r =
+        Rows("SHOW STATUS LIKE 'Xp_point_get_cache_" + name + "'");
+    return r.size() == 1 ? std::stoll(r[0].substr(r[0].find('|') + 1)) : -1;
+  };
+  const long long hits0 = status("hits"), misses0 = status("misses");
+  for (int round = 0; round < 2; ++round) {
+    for (int id = 1; id <= 20; ++id) {
+      EXPECT_EQ(run(MYSQL_TYPE_LONG, &id),
+                (std::vector<std::string>{"v" + std::to_string(id) + "|" +
+                                          std::to_string(id * 10)}))
+          << id;
+    }
+  }
+  EXPECT_EQ(status("misses") - misses0, 1);  // the first execution planned
+  EXPECT_EQ(status("hits") - hits0, 39);
+  int missing = 999, negative = -1;
+  EXPECT_TRUE(run(MYSQL_TYPE_LONG, &missing).empty());
+  EXPECT_TRUE(run(MYSQL_TYPE_LONG, &negative).empty());
+  // Beyond INT: no key can hold it (the optimizer makes no Get; nor does
+  // the cache), and the answer is still "no row".
+  long long huge = 1LL << 40;
+  EXPECT_TRUE(run(MYSQL_TYPE_LONGLONG, &huge).empty());
+  // A string: another kind of value, planned as such.
+  char five[] = "5";
+  EXPECT_EQ(run(MYSQL_TYPE_STRING, five, 1),
+            (std::vector<std::string>{"v5|50"}));
+  // DDL since (an index): planned again, still right.
+  const long long misses1 = status("misses");
+  Exec("CREATE INDEX pg_v ON pg (v)");
+  int seven = 7;
+  EXPECT_EQ(run(MYSQL_TYPE_LONG, &seven), (std::vector<std::string>{"v7|70"}));
+  EXPECT_EQ(status("misses") - misses1, 1);
+  // Another database with its own pg: the same text reads that table.
+  Exec("CREATE DATABASE IF NOT EXISTS capi2");
+  Exec("DROP TABLE IF EXISTS capi2.pg");
+  Exec("CREATE TABLE capi2.pg (id INT PRIMARY KEY, v VARCHAR(20), w INT)");
+  Exec("INSERT INTO capi2.pg VALUES (7, 'other', -7)");
+  ASSERT_EQ(mysql_select_db(db_, "capi2"), 0) << mysql_error(db_);
+  EXPECT_EQ(run(MYSQL_TYPE_LONG, &seven),
+            (std::vector<std::string>{"other|-7"}));
+  ASSERT_EQ(mysql_select_db(db_, "capi"), 0) << mysql_error(db_);
+  EXPECT_EQ(run(MYSQL_TYPE_LONG, &seven), (std::vector<std::string>{"v7|70"}));
+  // The table dropped and made again, columns in another order.
+  Exec("DROP TABLE pg");
+  Exec("CREATE TABLE pg (w INT, v VARCHAR(20), id INT PRIMARY KEY)");
+  Exec("INSERT INTO pg VALUES (1, 'new7', 7)");
+  EXPECT_EQ(run(MYSQL_TYPE_LONG, &seven), (std::vector<std::string>{"new7|1"}));
+  EXPECT_EQ(run(MYSQL_TYPE_LONG, &seven), (std::vector<std::string>{"new7|1"}));
+  mysql_stmt_close(st);
+  Exec("DROP DATABASE capi2");
 }
 
 TEST_F(ClientTest, PrepareErrorsLongDataAndReset) {
