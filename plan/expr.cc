@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "codec/number_text.h"
+
 namespace xp::plan {
 
 namespace {
@@ -325,11 +327,8 @@ std::string ValueToString(const Value& v) {
       return std::to_string(std::get<int64_t>(v));
     case 2:
       return std::to_string(std::get<uint64_t>(v));
-    case 3: {
-      char buf[32];
-      std::snprintf(buf, sizeof(buf), "%.17g", std::get<double>(v));
-      return buf;
-    }
+    case 3:
+      return DoubleText(std::get<double>(v));
     case 4:
       return DecimalToString(std::get<Decimal>(v));
     default:

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "codec/coding.h"
+#include "codec/number_text.h"
 #include "codec/xrow.h"
 #include "xprotocol/auth.h"
 #include "xprotocol/client.h"
@@ -190,17 +191,13 @@ std::string FieldText(const Mysqlx::Resultset::ColumnMetaData& col,
     case Col::DOUBLE: {
       double v;
       st = xrow::GetDouble(f, &v);
-      char buf[64];
-      std::snprintf(buf, sizeof(buf), "%.17g", v);
-      out = buf;
+      out = DoubleText(v);
       break;
     }
     case Col::FLOAT: {
       float v;
       st = xrow::GetFloat(f, &v);
-      char buf[64];
-      std::snprintf(buf, sizeof(buf), "%.9g", v);
-      out = buf;
+      out = FloatText(v);
       break;
     }
     case Col::BYTES:

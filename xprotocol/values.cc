@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "codec/number_text.h"
+
 namespace xp {
 
 Scalar ScalarUint(uint64_t v) {
@@ -126,7 +128,6 @@ const Any* ObjectField(const Any& obj, std::string_view key) {
 }
 
 std::string ScalarToString(const Scalar& s) {
-  char buf[64];
   switch (s.type()) {
     case Scalar::V_SINT:
       return std::to_string(s.v_signed_int());
@@ -137,11 +138,9 @@ std::string ScalarToString(const Scalar& s) {
     case Scalar::V_OCTETS:
       return "x'" + s.v_octets().value() + "'";
     case Scalar::V_DOUBLE:
-      std::snprintf(buf, sizeof(buf), "%.17g", s.v_double());
-      return buf;
+      return DoubleText(s.v_double());
     case Scalar::V_FLOAT:
-      std::snprintf(buf, sizeof(buf), "%.9g", s.v_float());
-      return buf;
+      return FloatText(s.v_float());
     case Scalar::V_BOOL:
       return s.v_bool() ? "true" : "false";
     case Scalar::V_STRING:

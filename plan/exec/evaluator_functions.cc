@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "codec/number_text.h"
 #include "codec/sql_errors.h"
 #include "plan/exec/evaluator_internal.h"
 #include "plan/exec/query_context.h"
@@ -69,11 +70,8 @@ plan::Decimal RowAsDecimal(const Vector& v, const DataType& t, size_t i) {
       return plan::Decimal{v.data<uint64_t>()[i], 0};
     case TypeId::kDecimal:
       return plan::Decimal{v.data<int128>()[i], t.scale};
-    case TypeId::kDouble: {
-      char buf[64];
-      std::snprintf(buf, sizeof(buf), "%.17g", v.data<double>()[i]);
-      return StringToDecimal(buf);
-    }
+    case TypeId::kDouble:
+      return StringToDecimal(DoubleText(v.data<double>()[i]));
     case TypeId::kString:
       return StringToDecimal(v.data<std::string_view>()[i]);
     default:

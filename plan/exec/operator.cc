@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "codec/number_text.h"
 #include "plan/exec/query_context.h"
 #include "plan/types/temporal.h"
 
@@ -167,11 +168,9 @@ std::string CellText(const Vector& v, const plan::DataType& t, size_t i) {
       return std::to_string(v.data<int64_t>()[i]);
     case plan::TypeId::kUInt:
       return std::to_string(v.data<uint64_t>()[i]);
-    case plan::TypeId::kDouble: {
-      char buf[32];
-      std::snprintf(buf, sizeof(buf), "%.17g", v.data<double>()[i]);
-      return buf;
-    }
+    case plan::TypeId::kDouble:
+      return t.float_type ? FloatText(static_cast<float>(v.data<double>()[i]))
+                          : DoubleText(v.data<double>()[i]);
     case plan::TypeId::kDecimal:
       return plan::DecimalToString(
           plan::Decimal{v.data<__int128>()[i], t.scale});
