@@ -111,6 +111,10 @@ class MysqlServer::Connection : public session::ResultSink {
  private:
   bool ReadPacket(std::string* payload);
   bool Fill(size_t need);
+  // One recv into in_ with room for at least `want` more bytes: what recv
+  // returned (0: the client closed; -1 with errno, EAGAIN when the
+  // socket's receive timeout passed).
+  ssize_t ReadSome(size_t want);
   void BeginPacket() {
     packet_start_ = out_.size();
     out_.append(4, '\0');
@@ -169,10 +173,11 @@ class MysqlServer::Connection : public session::ResultSink {
   // Within a multi-statement COM_QUERY: more statements follow this one
   // (SERVER_MORE_RESULTS_EXISTS in its OK / EOF).
   bool more_results_ = false;
-  // net_read_timeout / net_write_timeout as set on the socket (SO_RCVTIMEO
-  // / SO_SNDTIMEO; -1: not yet), wait_timeout for the next command.
-  int64_t read_timeout_s_ = -1, write_timeout_s_ = -1;
-  int64_t wait_timeout_s_ = 28800;
+  // net_read_timeout for the rest of a command (poll in Fill; -1: none
+  // yet), net_write_timeout and wait_timeout as set on the socket
+  // (SO_SNDTIMEO; SO_RCVTIMEO, for the wait for the next command; -1: not
+  // yet).
+  int64_t read_timeout_s_ = -1, write_timeout_s_ = -1, wait_timeout_s_ = -1;
   void ApplyNetTimeouts();
   // Waits up to wait_timeout for the client's next command; false (after
   // ERR 4031) when it stayed idle that long.

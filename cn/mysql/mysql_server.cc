@@ -61,22 +61,37 @@ bool MysqlServer::Connection::Fill(size_t need) {
   // Bytes already read stay at in_[in_pos_..); read more until `need` are
   // there (as many as the socket has: one recv for a whole small command).
   while (in_.size() - in_pos_ < need) {
-    if (in_pos_ > 0 && in_pos_ == in_.size()) {
-      in_.clear();
-      in_pos_ = 0;
+    // The rest of a command comes within net_read_timeout (the socket's
+    // own receive timeout is wait_timeout, for the wait between commands).
+    if (read_timeout_s_ >= 0) {
+      pollfd p{fd_, POLLIN, 0};
+      int ready;
+      do {
+        ready = ::poll(&p, 1,
+                       static_cast<int>(std::min<int64_t>(
+                           read_timeout_s_ * 1000, INT32_MAX)));
+      } while (ready < 0 && errno == EINTR);
+      if (ready == 0) return false;
     }
-    const size_t have = in_.size();
-    const size_t want = std::max<size_t>(need - (have - in_pos_), 16384);
-    in_.resize(have + want);
-    const ssize_t n = ::recv(fd_, in_.data() + have, want, 0);
-    if (n <= 0) {
-      in_.resize(have);
-      if (n < 0 && errno == EINTR) continue;
-      return false;
-    }
-    in_.resize(have + static_cast<size_t>(n));
+    if (ReadSome(need - (in_.size() - in_pos_)) <= 0) return false;
   }
   return true;
+}
+
+ssize_t MysqlServer::Connection::ReadSome(size_t want) {
+  if (in_pos_ > 0 && in_pos_ == in_.size()) {
+    in_.clear();
+    in_pos_ = 0;
+  }
+  const size_t have = in_.size();
+  want = std::max<size_t>(want, 16384);
+  in_.resize(have + want);
+  ssize_t n;
+  do {
+    n = ::recv(fd_, in_.data() + have, want, 0);
+  } while (n < 0 && errno == EINTR);
+  in_.resize(have + static_cast<size_t>(std::max<ssize_t>(n, 0)));
+  return n;
 }
 
 bool MysqlServer::Connection::ReadPacket(std::string* payload) {
@@ -299,22 +314,20 @@ void MysqlServer::Connection::ApplyNetTimeouts() {
     ::setsockopt(fd_, SOL_SOCKET, option, &tv, sizeof(tv));
     *applied = seconds;
   };
-  set(SO_RCVTIMEO, engine_->IntegerVariable("net_read_timeout", 30),
-      &read_timeout_s_);
+  read_timeout_s_ = engine_->IntegerVariable("net_read_timeout", 30);
   set(SO_SNDTIMEO, engine_->IntegerVariable("net_write_timeout", 60),
       &write_timeout_s_);
-  wait_timeout_s_ = engine_->IntegerVariable("wait_timeout", 28800);
+  set(SO_RCVTIMEO, engine_->IntegerVariable("wait_timeout", 28800),
+      &wait_timeout_s_);
 }
 
 bool MysqlServer::Connection::WaitForCommand() {
   if (in_pos_ < in_.size()) return true;  // already here (pipelined)
-  pollfd p{fd_, POLLIN, 0};
-  const int64_t ms = wait_timeout_s_ * 1000;
-  int n;
-  do {
-    n = ::poll(&p, 1, static_cast<int>(std::min<int64_t>(ms, INT32_MAX)));
-  } while (n < 0 && errno == EINTR);
-  if (n != 0) return true;  // data, or an error / hang-up the read sees
+  // One blocking read, which the socket's receive timeout (wait_timeout)
+  // bounds: the next command mostly comes whole in it.
+  const ssize_t n = ReadSome(0);
+  if (n > 0) return true;
+  if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) return false;
   // Idle past wait_timeout: MySQL 8's notice, then the connection closes.
   seq_ = 0;
   WriteError(ER_CLIENT_INTERACTION_TIMEOUT,
@@ -472,6 +485,15 @@ bool MysqlServer::Connection::Intercept(const sql::Statement& stmt) {
 
 void MysqlServer::Connection::RunText(std::string_view sql) {
   static const std::vector<plan::Value> kNone;
+  // A point read the engine planned before (by its normal form) runs
+  // without a parse.
+  binary_ = false;
+  columns_sent_ = false;
+  if (std::optional<Result<session::QueryResult>> r =
+          engine_->ExecuteCachedText(sql, this)) {
+    Answer(*r);
+    return;
+  }
   Result<sql::StmtPtr> stmt = sql::Parse(sql);
   if (!stmt.ok()) {
     WriteError(stmt.status());

@@ -2,9 +2,11 @@
 // reads by a whole primary or unique key skip parsing, binding and the
 // optimizer after their first execution.
 
+#include <charconv>
 #include <shared_mutex>
 
 #include "plan/session/session_internal.h"
+#include "plan/sql/lexer.h"
 
 namespace xp::session {
 
@@ -227,6 +229,67 @@ Result<QueryResult> SqlSession::ExecuteAndCapturePointGet(
   if (point_gets_.size() >= kPointGetEntries) point_gets_.clear();
   point_gets_.insert_or_assign(std::string(text), std::move(entry));
   return r;
+}
+
+namespace {
+
+// `sql` with its integer and plain string literals as placeholders, their
+// values in *params; false when it has none, has a placeholder already,
+// or is no SELECT (nothing else is a point read).
+bool NormalForm(std::string_view sql, std::string* form,
+                std::vector<plan::Value>* params) {
+  size_t start = sql.find_first_not_of(" \t\r\n(");
+  if (start == std::string_view::npos || sql.size() - start < 6 ||
+      !plan::NameEquals(sql.substr(start, 6), "SELECT"))
+    return false;
+  Result<std::vector<sql::Token>> tokens = sql::Tokenize(sql);
+  if (!tokens.ok()) return false;
+  size_t copied = 0;
+  const sql::Token* prev = nullptr;
+  for (const sql::Token& t : *tokens) {
+    if (t.Is(sql::TokenKind::kParam)) return false;
+    // A literal with an introducer (_utf8mb4'x', N'x') stays as written.
+    const bool introduced =
+        prev != nullptr && !t.space_before && prev->Is(sql::TokenKind::kIdent);
+    std::optional<plan::Value> v;
+    if (t.Is(sql::TokenKind::kInteger) && !introduced) {
+      int64_t n = 0;
+      const auto r =
+          std::from_chars(t.text.data(), t.text.data() + t.text.size(), n);
+      if (r.ec == std::errc() && r.ptr == t.text.data() + t.text.size())
+        v = plan::Value(n);
+    } else if (t.Is(sql::TokenKind::kString) && !introduced) {
+      v = plan::Value(t.value);
+    }
+    prev = &t;
+    if (!v) continue;
+    form->append(sql.substr(copied, t.offset - copied));
+    form->push_back('?');
+    copied = t.offset + t.text.size();
+    params->push_back(std::move(*v));
+  }
+  form->append(sql.substr(copied));
+  return !params->empty();
+}
+
+}  // namespace
+
+std::optional<Result<QueryResult>> SqlSession::ExecuteCachedText(
+    std::string_view sql, ResultSink* sink) {
+  std::string form;
+  std::vector<plan::Value> params;
+  if (!NormalForm(sql, &form, &params)) return std::nullopt;
+  std::optional<Result<QueryResult>> cached =
+      ExecuteCachedPointGet(form, params, sink);
+  if (cached) return cached;
+  if (not_point_gets_.count(form) > 0) return std::nullopt;
+  Result<sql::StmtPtr> stmt = sql::Parse(form);
+  if (!stmt.ok() || !PointGetCandidate(**stmt)) {
+    if (not_point_gets_.size() >= kPointGetEntries) not_point_gets_.clear();
+    not_point_gets_.insert(std::move(form));
+    return std::nullopt;
+  }
+  return ExecuteAndCapturePointGet(form, std::move(*stmt), params, sink);
 }
 
 }  // namespace xp::session

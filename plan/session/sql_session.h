@@ -87,6 +87,13 @@ class SqlSession {
   Result<QueryResult> Execute(std::string_view sql,
                               const std::vector<plan::Value>& params,
                               ResultSink* sink);
+  // A client's text statement (no placeholders) when it is a point read
+  // the point-get cache takes: its integer and string literals become the
+  // values of its normal form (`... WHERE id = ?`, MySQL's digest form),
+  // which is planned once and then re-keyed like a prepared statement.
+  // nullopt (nothing ran) when the text is not such a statement.
+  std::optional<Result<QueryResult>> ExecuteCachedText(std::string_view sql,
+                                                       ResultSink* sink);
   // The same for a statement already parsed (sql::Parse).
   Result<QueryResult> Execute(sql::StmtPtr stmt,
                               const std::vector<plan::Value>& params,
@@ -351,6 +358,9 @@ class SqlSession {
   };
   static constexpr size_t kPointGetEntries = 256;  // then it starts over
   std::map<std::string, CachedPointGet, std::less<>> point_gets_;
+  // Normal forms of text statements that are not point reads (so they
+  // are not parsed twice); bounded as point_gets_.
+  std::set<std::string, std::less<>> not_point_gets_;
   // SHOW STATUS: executions that took a cached plan (hits), executions of
   // a cacheable statement that planned it (misses: the first, other
   // placeholder kinds, after DDL).

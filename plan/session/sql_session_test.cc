@@ -118,6 +118,48 @@ TEST(SqlSessionTest, PointGetCacheAnswersAsPlanningWould) {
   EXPECT_EQ(status("entries"), 2);
 }
 
+// Text statements reach the same cache through their normal form
+// (literals as placeholders): a point read runs, and runs again without a
+// parse; anything else is left to the caller (nothing runs).
+TEST(SqlSessionTest, TextPointReadsUseTheCacheByTheirNormalForm) {
+  SqlSession e;
+  Query(e, "CREATE TABLE t (id INT PRIMARY KEY, name VARCHAR(10))");
+  Query(e, "INSERT INTO t VALUES (1, 'one'), (2, 'two'), (3, 'three')");
+  auto text = [&](std::string_view sql) -> std::optional<Rows> {
+    std::optional<Result<QueryResult>> r = e.ExecuteCachedText(sql, nullptr);
+    if (!r) return std::nullopt;
+    EXPECT_TRUE(r->ok()) << sql << ": " << r->status().ToString();
+    return r->ok() ? (*r)->rows : Rows{};
+  };
+  for (int round = 0; round < 2; ++round) {
+    for (int id = 1; id <= 4; ++id) {
+      const std::string sql =
+          "SELECT name FROM t WHERE id = " + std::to_string(id);
+      std::optional<Rows> got = text(sql);
+      ASSERT_TRUE(got.has_value()) << sql;
+      EXPECT_EQ(*got, Query(e, sql)) << sql;
+    }
+  }
+  Rows status = Query(e, "SHOW STATUS LIKE 'Xp_point_get_cache_%'");
+  ASSERT_EQ(status.size(), 3u);
+  EXPECT_EQ(status[1][1], "7");  // hits: all but the first
+  EXPECT_EQ(status[2][1], "1");  // misses
+  // A string literal is a value too; one with an introducer stays as
+  // written (and leaves no value: not for the cache).
+  EXPECT_EQ(text("SELECT id FROM t WHERE 'two' = name"), (Rows{{"2"}}));
+  EXPECT_FALSE(text("SELECT id FROM t WHERE name = _utf8mb4'two'"));
+  // Not point reads: nothing runs.
+  EXPECT_FALSE(text("SELECT name FROM t WHERE id > 1"));
+  EXPECT_FALSE(text("SELECT name FROM t WHERE id = 1 ORDER BY name"));
+  EXPECT_FALSE(text("SELECT name FROM t WHERE id = -1"));
+  EXPECT_FALSE(text("SELECT 1"));
+  EXPECT_FALSE(text("UPDATE t SET name = 'x' WHERE id = 1"));
+  EXPECT_EQ(Query(e, "SELECT name FROM t WHERE id = 1"), (Rows{{"one"}}));
+  // Out of INT and of int64: as planning would answer (no row).
+  EXPECT_EQ(text("SELECT name FROM t WHERE id = 4294967296"), (Rows{}));
+  EXPECT_FALSE(text("SELECT name FROM t WHERE id = 99999999999999999999"));
+}
+
 // EXPLAIN ANALYZE ends with the optimizer's passes as they ran, timed;
 // a pass switched off is not among them.
 TEST(SqlSessionTest, ExplainAnalyzeListsTheOptimizerPasses) {

@@ -354,6 +354,34 @@ TEST_F(ClientTest, PreparedPointReadsThroughTheCacheStayRight) {
   Exec("DROP DATABASE capi2");
 }
 
+// The text protocol reaches the same cache through a statement's normal
+// form (literals as placeholders): the same answers, counted as hits.
+TEST_F(ClientTest, TextPointReadsThroughTheCacheStayRight) {
+  Exec("DROP TABLE IF EXISTS pt");
+  Exec("CREATE TABLE pt (id INT PRIMARY KEY, name VARCHAR(20))");
+  Exec("INSERT INTO pt VALUES (1, 'a'), (2, 'b'), (3, 'c'), (4, 'd')");
+  auto hits = [&] {
+    const std::vector<std::string> r =
+        Rows("SHOW STATUS LIKE 'Xp_point_get_cache_hits'");
+    return r.size() == 1 ? std::stoll(r[0].substr(r[0].find('|') + 1)) : -1;
+  };
+  const long long before = hits();
+  for (int round = 0; round < 3; ++round) {
+    for (int id = 1; id <= 5; ++id) {
+      const std::vector<std::string> want =
+          id <= 4 ? std::vector<std::string>{std::string(1, 'a' + id - 1)}
+                  : std::vector<std::string>{};
+      EXPECT_EQ(Rows("SELECT name FROM pt WHERE id = " + std::to_string(id)),
+                want)
+          << id;
+    }
+  }
+  EXPECT_EQ(hits() - before, 14);  // all but the first
+  EXPECT_EQ(Rows("SELECT id FROM pt WHERE name = 'c'"),
+            (std::vector<std::string>{"3"}));
+  Exec("DROP TABLE pt");
+}
+
 TEST_F(ClientTest, PrepareErrorsLongDataAndReset) {
   Exec("DROP TABLE IF EXISTS ld");
   Exec("CREATE TABLE ld (id INT PRIMARY KEY, body MEDIUMTEXT)");
