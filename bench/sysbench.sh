@@ -7,7 +7,9 @@
 # query (user + system time from /proc/PID/stat over the run). Installs
 # sysbench and mariadb-server when missing. Environment: THREADS (4),
 # TIME (20 s per run), TABLES (4), SIZE (10000 rows per table),
-# WORKLOADS ("point_select read_write"; also read_only, write_only),
+# WORKLOADS ("point_select read_write"; also read_only, write_only, and
+# bulk_insert: 1,000-row INSERT statements, each thread into its own
+# table, bench/sysbench/bulk_insert_rows.lua, reported in rows per second),
 # PS_MODE (auto: prepared statements, as sysbench by default; disable:
 # the text protocol).
 set -euo pipefail
@@ -120,9 +122,24 @@ for target in xcn mariadb; do
   for w in $workloads; do
     what=transactions
     [ "$w" = point_select ] && what=queries
-    echo "bench: $target: oltp_$w, $threads threads, $time s, ps-mode $ps_mode" >&2
+    test=oltp_$w
+    if [ "$w" = bulk_insert ]; then
+      test=bench/sysbench/bulk_insert_rows.lua
+      sysbench "$test" --mysql-host=127.0.0.1 --mysql-port="$port" \
+        --mysql-user=root --mysql-db=sbtest --threads="$threads" \
+        prepare >/dev/null
+    fi
+    echo "bench: $target: $test, $threads threads, $time s, ps-mode $ps_mode" >&2
     # shellcheck disable=SC2086  # one PID per word
-    read -r result[$target,$w] cpu[$target,$w] < <(run "$port" "oltp_$w" "$what" $pids)
+    read -r result[$target,$w] cpu[$target,$w] < <(run "$port" "$test" "$what" $pids)
+    if [ "$w" = bulk_insert ]; then
+      # Events are statements of 1,000 rows: rows per second, and CPU per
+      # row.
+      result[$target,$w]=$(awk -v s="${result[$target,$w]}" 'BEGIN { printf "%.0f", s * 1000 }')
+      cpu[$target,$w]=$(echo "${cpu[$target,$w]}" | awk -F/ '{ s = ""
+        for (i = 1; i <= NF; i++) { s = s (i > 1 ? "/" : "") sprintf("%.2f", $i / 1000) }
+        print s }')
+    fi
   done
 done
 
@@ -131,8 +148,10 @@ printf "%-34s %12s %12s %8s   %s\n" "workload ($threads threads, ${time}s)" "xcn
   "CPU us/query xcn/dn0/dn1 | MariaDB"
 for w in $workloads; do
   unit=TPS
+  name=oltp_$w
   [ "$w" = point_select ] && unit=QPS
-  printf "%-34s %12s %12s %8s   %s | %s\n" "oltp_$w $unit" "${result[xcn,$w]}" \
+  [ "$w" = bulk_insert ] && unit="rows/s" && name=bulk_insert_1000
+  printf "%-34s %12s %12s %8s   %s | %s\n" "$name $unit" "${result[xcn,$w]}" \
     "${result[mariadb,$w]}" "$(ratio "${result[xcn,$w]}" "${result[mariadb,$w]}")" \
     "${cpu[xcn,$w]}" "${cpu[mariadb,$w]}"
 done

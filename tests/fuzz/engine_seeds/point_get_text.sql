@@ -1,0 +1,1 @@
+SELECT b, a FROM t1 WHERE id = 3

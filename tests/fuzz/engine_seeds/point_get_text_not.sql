@@ -1,0 +1,1 @@
+SELECT id FROM t1 WHERE b = 'zz' AND 1 = 1
