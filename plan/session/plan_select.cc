@@ -262,7 +262,8 @@ Result<SqlSession::SelectPlan> SqlSession::PlanSelect(
     op = plan::MakeAggregate(std::move(op), std::move(all),
                              std::vector<AggSpec>{});
   }
-  XP_SET_OR_RETURN(op, SortAndLimit(std::move(op), std::move(keys), q));
+  XP_SET_OR_RETURN(op, SortAndLimit(std::move(op), std::move(keys), q,
+                                    describing_ ? nullptr : params_));
   plan.node = std::move(op);
   plan.names = std::move(result.names);
   plan.types = std::move(result.types);

@@ -110,7 +110,8 @@ Result<SqlSession::SelectPlan> SqlSession::PlanSetOp(
     exprs.push_back(std::move(b));
   }
   op = plan::MakeProject(std::move(op), std::move(exprs));
-  XP_SET_OR_RETURN(op, SortAndLimit(std::move(op), std::move(keys), q));
+  XP_SET_OR_RETURN(op, SortAndLimit(std::move(op), std::move(keys), q,
+                                    describing_ ? nullptr : params_));
   plan.node = std::move(op);
   return plan;
 }

@@ -170,12 +170,16 @@ void FlattenInner(const sql::TableRef& r,
 }
 
 // ORDER BY (as sort keys over op's columns) and LIMIT / OFFSET of `q`.
-Result<plan::LogicalNodePtr> SortAndLimit(plan::LogicalNodePtr node,
-                                          std::vector<SortKey> keys,
-                                          const sql::SelectStmt& q) {
+Result<plan::LogicalNodePtr> SortAndLimit(
+    plan::LogicalNodePtr node, std::vector<SortKey> keys,
+    const sql::SelectStmt& q, const std::vector<plan::Value>* params) {
   uint64_t limit = UINT64_MAX, offset = 0;
-  if (q.limit) XP_SET_OR_RETURN(limit, LimitNumber(*q.limit));
-  if (q.offset_expr) XP_SET_OR_RETURN(offset, LimitNumber(*q.offset_expr));
+  auto number = [params](const sql::Expr& e) -> Result<uint64_t> {
+    if (e.kind == sql::ExprKind::kParam && params == nullptr) return 0;
+    return LimitNumber(e, params);
+  };
+  if (q.limit) XP_SET_OR_RETURN(limit, number(*q.limit));
+  if (q.offset_expr) XP_SET_OR_RETURN(offset, number(*q.offset_expr));
   if (!keys.empty()) {
     return plan::MakeSort(
         std::move(node), std::move(keys),

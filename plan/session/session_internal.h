@@ -108,10 +108,12 @@ void FlattenInner(const sql::TableRef& r,
                   std::vector<const sql::TableRef*>* units,
                   std::vector<const sql::Expr*>* on);
 
-// ORDER BY (as sort keys over op's columns) and LIMIT / OFFSET of `q`.
-Result<plan::LogicalNodePtr> SortAndLimit(plan::LogicalNodePtr node,
-                                          std::vector<SortKey> keys,
-                                          const sql::SelectStmt& q);
+// ORDER BY (as sort keys over op's columns) and LIMIT / OFFSET of `q`,
+// placeholders there taking their values from `params` (null: no values,
+// the statement is only being described: no limit).
+Result<plan::LogicalNodePtr> SortAndLimit(
+    plan::LogicalNodePtr node, std::vector<SortKey> keys,
+    const sql::SelectStmt& q, const std::vector<plan::Value>* params);
 
 // Makes a WITH clause's CTEs visible while it lives (planning of the query
 // it belongs to).

@@ -531,8 +531,10 @@ Result<StatementShape> SqlSession::Describe(std::string_view sql_text) {
   QueryContext::Bind bind(&ctx);
   std::shared_lock<std::shared_mutex> lock(store_->ddl_mutex());
   params_ = &nulls;
+  describing_ = true;
   Result<SelectPlan> plan =
       PlanSelect(*static_cast<const sql::SelectStatement&>(*stmt).query);
+  describing_ = false;
   params_ = nullptr;
   XP_RETURN_IF_ERROR(plan.status());
   shape.names = plan->names;

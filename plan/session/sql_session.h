@@ -330,6 +330,8 @@ class SqlSession {
   std::string user_ = "root";
   // While a statement runs: its ? values and where its rows go.
   const std::vector<plan::Value>* params_ = nullptr;
+  // Describe() plans with every placeholder NULL, for the columns only.
+  bool describing_ = false;
   // EXPLAIN ANALYZE: Build() counts every operator's rows and time here.
   exec::OperatorProfile* profile_ = nullptr;
   // EXPLAIN ANALYZE: the optimizer passes of the statement being built.

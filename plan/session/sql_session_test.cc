@@ -160,6 +160,39 @@ TEST(SqlSessionTest, TextPointReadsUseTheCacheByTheirNormalForm) {
   EXPECT_FALSE(text("SELECT name FROM t WHERE id = 99999999999999999999"));
 }
 
+// LIMIT ? and OFFSET ? take the placeholders' values (was 1235); a
+// negative or non-integer one is 1210, as MySQL's prepared LIMIT.
+TEST(SqlSessionTest, LimitAndOffsetPlaceholders) {
+  SqlSession e;
+  Query(e, "CREATE TABLE t (id INT PRIMARY KEY)");
+  Query(e, "INSERT INTO t VALUES (1), (2), (3), (4), (5)");
+  auto run = [&](std::string_view sql, std::vector<plan::Value> params) {
+    auto r = e.Execute(sql, params, nullptr);
+    EXPECT_TRUE(r.ok()) << sql << ": " << r.status().ToString();
+    return r.ok() ? r->rows : Rows{};
+  };
+  EXPECT_EQ(
+      run("SELECT id FROM t ORDER BY id LIMIT ?", {plan::Value(int64_t{2})}),
+      (Rows{{"1"}, {"2"}}));
+  EXPECT_EQ(run("SELECT id FROM t ORDER BY id DESC LIMIT ? OFFSET ?",
+                {plan::Value(int64_t{2}), plan::Value(uint64_t{1})}),
+            (Rows{{"4"}, {"3"}}));
+  EXPECT_EQ(run("SELECT id FROM t ORDER BY id LIMIT ?, ?",
+                {plan::Value(int64_t{3}), plan::Value(int64_t{5})}),
+            (Rows{{"4"}, {"5"}}));
+  EXPECT_EQ(run("SELECT COUNT(*) FROM (SELECT id FROM t LIMIT ?) AS x",
+                {plan::Value(int64_t{0})}),
+            (Rows{{"0"}}));
+  auto bad = e.Execute("SELECT id FROM t LIMIT ?", {plan::Value(int64_t{-1})},
+                       nullptr);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().sql_code(), 1210u);
+  auto shape = e.Describe("SELECT id FROM t ORDER BY id LIMIT ? OFFSET ?");
+  ASSERT_TRUE(shape.ok()) << shape.status().ToString();
+  EXPECT_EQ(shape->params, 2u);
+  EXPECT_EQ(shape->names, (std::vector<std::string>{"id"}));
+}
+
 // EXPLAIN ANALYZE ends with the optimizer's passes as they ran, timed;
 // a pass switched off is not among them.
 TEST(SqlSessionTest, ExplainAnalyzeListsTheOptimizerPasses) {

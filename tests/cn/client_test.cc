@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace {
@@ -380,6 +381,42 @@ TEST_F(ClientTest, TextPointReadsThroughTheCacheStayRight) {
   EXPECT_EQ(Rows("SELECT id FROM pt WHERE name = 'c'"),
             (std::vector<std::string>{"3"}));
   Exec("DROP TABLE pt");
+}
+
+// LIMIT ? / OFFSET ? in a prepared SELECT over both DNs (was 1235): the
+// merge on the CN keeps the first rows in order.
+TEST_F(ClientTest, PreparedLimitAndOffset) {
+  Exec("DROP TABLE IF EXISTS pl");
+  Exec("CREATE TABLE pl (id INT PRIMARY KEY)");
+  Exec("INSERT INTO pl VALUES (1), (2), (3), (4), (5), (6), (7), (8)");
+  MYSQL_STMT* st = mysql_stmt_init(db_);
+  const std::string sel = "SELECT id FROM pl ORDER BY id LIMIT ? OFFSET ?";
+  ASSERT_EQ(mysql_stmt_prepare(st, sel.data(), sel.size()), 0)
+      << mysql_stmt_error(st);
+  for (const auto& [limit, offset, want] :
+       std::vector<std::tuple<int, int, std::string>>{
+           {3, 0, "1,2,3"}, {2, 5, "6,7"}, {10, 6, "7,8"}, {0, 0, ""}}) {
+    int l = limit, o = offset;
+    MYSQL_BIND p[2];
+    std::memset(p, 0, sizeof(p));
+    p[0].buffer_type = MYSQL_TYPE_LONG, p[0].buffer = &l;
+    p[1].buffer_type = MYSQL_TYPE_LONG, p[1].buffer = &o;
+    ASSERT_EQ(mysql_stmt_bind_param(st, p), 0);
+    ASSERT_EQ(mysql_stmt_execute(st), 0) << mysql_stmt_error(st);
+    int id = 0;
+    MYSQL_BIND r[1];
+    std::memset(r, 0, sizeof(r));
+    r[0].buffer_type = MYSQL_TYPE_LONG, r[0].buffer = &id;
+    ASSERT_EQ(mysql_stmt_bind_result(st, r), 0);
+    ASSERT_EQ(mysql_stmt_store_result(st), 0) << mysql_stmt_error(st);
+    std::string got;
+    while (mysql_stmt_fetch(st) == 0)
+      got += (got.empty() ? "" : ",") + std::to_string(id);
+    mysql_stmt_free_result(st);
+    EXPECT_EQ(got, want) << limit << " " << offset;
+  }
+  mysql_stmt_close(st);
+  Exec("DROP TABLE pl");
 }
 
 TEST_F(ClientTest, PrepareErrorsLongDataAndReset) {
