@@ -623,7 +623,7 @@ Result<BoundExprPtr> BindExpr(const sql::Expr& e, const Scope& scope,
            e.text == "CURRENT_USER" || e.text == "SESSION_USER" ||
            e.text == "SYSTEM_USER" || e.text == "VERSION" ||
            e.text == "CONNECTION_ID" || e.text == "ROW_COUNT" ||
-           e.text == "FOUND_ROWS")) {
+           e.text == "FOUND_ROWS" || e.text == "LAST_INSERT_ID")) {
         if (!scope.variable_reader()) return NotSupported(sql::ToSql(e));
         sql::Expr var;
         var.kind = sql::ExprKind::kSysVar;

@@ -225,6 +225,7 @@ Result<plan::Value> SqlSession::ReadVariable(const sql::Expr& e) const {
       return plan::Value(static_cast<int64_t>(connection_id_));
     if (fn == "ROW_COUNT") return plan::Value(row_count_);
     if (fn == "FOUND_ROWS") return plan::Value(found_rows_);
+    if (fn == "LAST_INSERT_ID") return plan::Value(last_insert_id_);
     return plan::Value(user_ + "@localhost");  // the USER()s
   }
   std::string name = e.text;
@@ -500,6 +501,9 @@ Result<QueryResult> SqlSession::Execute(sql::StmtPtr stmt,
     found_rows_ = streamed_rows_ + static_cast<int64_t>(r->rows.size());
   } else {
     row_count_ = static_cast<int64_t>(r->rows_affected);
+    // LAST_INSERT_ID(): the first AUTO_INCREMENT value the last INSERT
+    // that made one made (unchanged by statements that made none).
+    if (r->last_insert_id != 0) last_insert_id_ = r->last_insert_id;
   }
   if (r.ok() && sink != nullptr && !streams && !r->names.empty()) {
     XP_RETURN_IF_ERROR(SendText(*r, sink));

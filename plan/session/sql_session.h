@@ -203,9 +203,10 @@ class SqlSession {
   bool OnlyFullGroupBy() const;
   bool Autocommit() const;
   size_t StatementMemoryLimit() const;
-  int64_t row_count_ = -1;     // ROW_COUNT()
-  int64_t found_rows_ = 0;     // FOUND_ROWS()
-  int64_t streamed_rows_ = 0;  // rows the running SELECT sent to the sink
+  int64_t row_count_ = -1;       // ROW_COUNT()
+  int64_t found_rows_ = 0;       // FOUND_ROWS()
+  uint64_t last_insert_id_ = 0;  // LAST_INSERT_ID()
+  int64_t streamed_rows_ = 0;    // rows the running SELECT sent to the sink
   // sql_mode makes x / 0 in stored values an error (strict mode with
   // ERROR_FOR_DIVISION_BY_ZERO).
   bool StrictDivisionByZero() const;

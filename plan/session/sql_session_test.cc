@@ -193,6 +193,21 @@ TEST(SqlSessionTest, LimitAndOffsetPlaceholders) {
   EXPECT_EQ(shape->names, (std::vector<std::string>{"id"}));
 }
 
+// LAST_INSERT_ID(): the first AUTO_INCREMENT value of the last INSERT
+// that generated one; an INSERT that generated none leaves it (was 1235).
+TEST(SqlSessionTest, LastInsertId) {
+  SqlSession e;
+  EXPECT_EQ(Query(e, "SELECT LAST_INSERT_ID()"), (Rows{{"0"}}));
+  Query(e, "CREATE TABLE a (id INT AUTO_INCREMENT PRIMARY KEY, v INT)");
+  Query(e, "INSERT INTO a (v) VALUES (1), (2), (3)");
+  EXPECT_EQ(Query(e, "SELECT LAST_INSERT_ID()"), (Rows{{"1"}}));
+  Query(e, "INSERT INTO a VALUES (10, 4)");
+  EXPECT_EQ(Query(e, "SELECT LAST_INSERT_ID()"), (Rows{{"1"}}));
+  Query(e, "INSERT INTO a (v) VALUES (5)");
+  EXPECT_EQ(Query(e, "SELECT LAST_INSERT_ID(), LAST_INSERT_ID() + 1"),
+            (Rows{{"11", "12"}}));
+}
+
 // EXPLAIN ANALYZE ends with the optimizer's passes as they ran, timed;
 // a pass switched off is not among them.
 TEST(SqlSessionTest, ExplainAnalyzeListsTheOptimizerPasses) {

@@ -419,6 +419,21 @@ TEST_F(ClientTest, PreparedLimitAndOffset) {
   Exec("DROP TABLE pl");
 }
 
+// LAST_INSERT_ID() through the CN: ids handed out by the CN over both
+// DNs; the API's insert id agrees.
+TEST_F(ClientTest, LastInsertId) {
+  Exec("DROP TABLE IF EXISTS li");
+  Exec("CREATE TABLE li (id INT AUTO_INCREMENT PRIMARY KEY, v INT)");
+  Exec("INSERT INTO li (v) VALUES (1), (2), (3), (4)");
+  EXPECT_EQ(mysql_insert_id(db_), 1u);
+  EXPECT_EQ(Rows("SELECT LAST_INSERT_ID()"), (std::vector<std::string>{"1"}));
+  Exec("INSERT INTO li (v) VALUES (5)");
+  EXPECT_EQ(Rows("SELECT LAST_INSERT_ID()"), (std::vector<std::string>{"5"}));
+  EXPECT_EQ(Rows("SELECT v FROM li WHERE id = LAST_INSERT_ID()"),
+            (std::vector<std::string>{"5"}));
+  Exec("DROP TABLE li");
+}
+
 TEST_F(ClientTest, PrepareErrorsLongDataAndReset) {
   Exec("DROP TABLE IF EXISTS ld");
   Exec("CREATE TABLE ld (id INT PRIMARY KEY, body MEDIUMTEXT)");
