@@ -276,6 +276,7 @@ bool NormalForm(std::string_view sql, std::string* form,
 
 std::optional<Result<QueryResult>> SqlSession::ExecuteCachedText(
     std::string_view sql, ResultSink* sink) {
+  if (sql.size() > kPointGetTextBytes) return std::nullopt;
   std::string form;
   std::vector<plan::Value> params;
   if (!NormalForm(sql, &form, &params)) return std::nullopt;

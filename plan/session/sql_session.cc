@@ -412,7 +412,7 @@ Result<QueryResult> SqlSession::Execute(std::string_view sql_text,
     if (cached) return std::move(*cached);
   }
   XP_ASSIGN_OR_RETURN(sql::StmtPtr stmt, sql::Parse(sql_text));
-  if (PointGetCandidate(*stmt))
+  if (sql_text.size() <= kPointGetTextBytes && PointGetCandidate(*stmt))
     return ExecuteAndCapturePointGet(sql_text, std::move(stmt), params, sink);
   return Execute(std::move(stmt), params, sink);
 }

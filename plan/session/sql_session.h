@@ -360,6 +360,9 @@ class SqlSession {
     std::vector<int> key_params;
   };
   static constexpr size_t kPointGetEntries = 256;  // then it starts over
+  // Longer statement texts are never cached (nor lexed for it): a point
+  // read is short, and the cache stays within entries x this many bytes.
+  static constexpr size_t kPointGetTextBytes = 2048;
   std::map<std::string, CachedPointGet, std::less<>> point_gets_;
   // Normal forms of text statements that are not point reads (so they
   // are not parsed twice); bounded as point_gets_.

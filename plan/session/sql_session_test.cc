@@ -158,6 +158,12 @@ TEST(SqlSessionTest, TextPointReadsUseTheCacheByTheirNormalForm) {
   // Out of INT and of int64: as planning would answer (no row).
   EXPECT_EQ(text("SELECT name FROM t WHERE id = 4294967296"), (Rows{}));
   EXPECT_FALSE(text("SELECT name FROM t WHERE id = 99999999999999999999"));
+  // A long text is not the cache's, point read or not (its entries stay
+  // small).
+  std::string wide = "SELECT name";
+  while (wide.size() < 2100) wide += ", name";
+  EXPECT_FALSE(text(wide + " FROM t WHERE id = 1"));
+  EXPECT_EQ(Query(e, wide + " FROM t WHERE id = 1").size(), 1u);
 }
 
 // LIMIT ? and OFFSET ? take the placeholders' values (was 1235); a
