@@ -235,11 +235,6 @@ class ClusterStore : public exec::Store {
   // Sessions with a transaction open (an xid) come and go; the deadlock
   // detector looks for cycles while there are two or more.
   void CountOpenTransaction(int delta) { open_txns_ += delta; }
-  // Lock waits the deadlock detector ended (each broke a cycle through
-  // several DNs).
-  uint64_t deadlocks_broken() const {
-    return detector_ ? detector_->aborted() : 0;
-  }
   // Whether the hook makes failpoint `point` fail.
   bool Failing(std::string_view point) const {
     return options_.failpoint && options_.failpoint(point) == FailAction::kFail;

@@ -227,7 +227,6 @@ Result<size_t> DeadlockDetector::RunOnce() {
               << " (waiting on data node " << e.dn << " for " << e.holder
               << ") chosen as the victim";
   }
-  aborted_ += aborted;
   if (aborted == 0 && !first.ok()) return first;
   return aborted;
 }

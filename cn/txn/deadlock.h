@@ -11,7 +11,6 @@
 // after a deadlock inside one DN, so clients retry as they do on InnoDB.
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -60,8 +59,6 @@ class DeadlockDetector {
   // Returns how many waits it aborted. A DN that cannot be asked is left
   // out of this round (its cycles are found once it answers).
   Result<size_t> RunOnce();
-  // Waits aborted since the start (each ended a deadlock).
-  uint64_t aborted() const { return aborted_.load(); }
 
  private:
   void Loop(std::chrono::milliseconds period);
@@ -71,7 +68,6 @@ class DeadlockDetector {
   const Connect connect_;
   const std::function<bool()> worth_a_round_;
   std::vector<std::unique_ptr<DnLink>> links_;  // used by one thread
-  std::atomic<uint64_t> aborted_{0};
   std::thread thread_;
   Mutex mu_;
   std::condition_variable_any cv_;
