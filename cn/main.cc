@@ -2,9 +2,7 @@
 // it over the data nodes given with --dn (cn/cluster_store.h).
 #include <gflags/gflags.h>
 #include <glog/logging.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -15,6 +13,7 @@
 #include <vector>
 
 #include "cn/cluster_store.h"
+#include "cn/embedded/embedded_cluster.h"
 #include "cn/mysql/mysql_server.h"
 #include "plan/exec/query_context.h"
 
@@ -27,10 +26,17 @@ DEFINE_string(dn_password, "", "Password of --dn_user");
 DEFINE_string(user, "root", "The first client account");
 DEFINE_string(password, "", "Password of --user (empty: none)");
 DEFINE_int32(embedded_dns, 0,
-             "Start N data nodes with this CN (instead of --dn): xdn child "
-             "processes next to this binary, on free loopback ports, data in "
-             "--data_dir/dn<i>, stopped with the CN (not yet in-process)");
+             "Run N data nodes inside this process (the embedded placement, "
+             "instead of --dn): each with its own RocksDB in --data_dir/dn<i>, "
+             "reached over in-memory connections that carry the same frames "
+             "as TCP; no data node port is opened");
 DEFINE_string(data_dir, "./data", "Data directory of --embedded_dns");
+DEFINE_bool(sync_wal, true,
+            "--embedded_dns: fsync the data nodes' write-ahead logs at every "
+            "commit (as xdn --sync_wal)");
+DEFINE_int64(lock_wait_timeout_ms, 50000,
+             "--embedded_dns: a row lock wait longer than this fails with "
+             "1205 (as xdn --lock_wait_timeout_ms)");
 DEFINE_int32(catalog_lease_ms, 10000,
              "The catalog lease on data node 0 (one compute node per "
              "cluster): held this long after each renewal; another xcn "
@@ -62,58 +68,6 @@ namespace {
 volatile sig_atomic_t g_stop = 0;
 void OnSignal(int) { g_stop = 1; }
 
-// --embedded_dns: xdn children, each on a free port it reports in a file.
-std::vector<pid_t> g_children;
-
-void StopChildren() {
-  for (pid_t p : g_children) kill(p, SIGTERM);
-  for (pid_t p : g_children) waitpid(p, nullptr, 0);
-  g_children.clear();
-}
-
-bool StartEmbedded(int n, const std::string& dir, std::string* dn_list) {
-  char self[4096];
-  const ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
-  if (len <= 0) return false;
-  self[len] = '\0';
-  std::string bin(self);
-  bin = bin.substr(0, bin.rfind('/') + 1) + "xdn";
-  mkdir(dir.c_str(), 0755);
-  for (int i = 0; i < n; ++i) {
-    const std::string data = dir + "/dn" + std::to_string(i);
-    const std::string port_file = data + ".port";
-    unlink(port_file.c_str());
-    const pid_t pid = fork();
-    if (pid < 0) return false;
-    if (pid == 0) {
-      prctl(PR_SET_PDEATHSIG, SIGTERM);  // a data node never outlives us
-      const std::string a1 = "--data_dir=" + data,
-                        a2 = "--port_file=" + port_file, a3 = "--port=0",
-                        a4 = "--user=" + FLAGS_dn_user,
-                        a5 = "--password=" + FLAGS_dn_password;
-      execl(bin.c_str(), bin.c_str(), a1.c_str(), a2.c_str(), a3.c_str(),
-            a4.c_str(), a5.c_str(), static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    g_children.push_back(pid);
-    std::string port;
-    for (int t = 0; t < 300 && port.empty(); ++t) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      std::ifstream in(port_file);
-      std::getline(in, port);
-      if (waitpid(pid, nullptr, WNOHANG) == pid) {
-        LOG(ERROR) << bin << " (data node " << i << ") exited";
-        return false;
-      }
-    }
-    if (port.empty()) return false;
-    LOG(INFO) << "data node " << i << ": " << bin << " on 127.0.0.1:" << port
-              << ", data in " << data;
-    *dn_list +=
-        (dn_list->empty() ? "" : ",") + std::string("127.0.0.1:") + port;
-  }
-  return true;
-}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -129,26 +83,19 @@ int main(int argc, char** argv) {
   LOG(INFO) << "memory limits: " << FLAGS_statement_memory_limit_mb
             << " MiB per statement, " << (node_memory >> 20)
             << " MiB for all statements of this node";
-  std::string dn_list = FLAGS_dn;
   if (FLAGS_embedded_dns < 0 || FLAGS_embedded_dns > 64) {
     LOG(ERROR) << "--embedded_dns: 1..64 data nodes";
     return 2;
   }
-  if (FLAGS_embedded_dns > 0) {
-    dn_list.clear();
-    if (!StartEmbedded(FLAGS_embedded_dns, FLAGS_data_dir, &dn_list)) {
-      LOG(ERROR) << "--embedded_dns: the data nodes did not start";
-      StopChildren();
-      return 1;
-    }
-  }
-  auto dns = xp::cn::ParseDnList(dn_list);
-  if (!dns.ok()) {
-    LOG(ERROR) << dns.status().message();
-    return 2;
-  }
   xp::cn::ClusterOptions co;
-  co.dns = *dns;
+  if (FLAGS_embedded_dns == 0) {
+    auto dns = xp::cn::ParseDnList(FLAGS_dn);
+    if (!dns.ok()) {
+      LOG(ERROR) << dns.status().message();
+      return 2;
+    }
+    co.dns = *dns;
+  }
   co.user = FLAGS_dn_user;
   co.password = FLAGS_dn_password;
   co.dn_timeout_ms = static_cast<uint32_t>(FLAGS_dn_timeout_ms);
@@ -165,36 +112,61 @@ int main(int argc, char** argv) {
       return xp::cn::FailAction::kFail;
     };
   }
-  auto store = xp::cn::ClusterStore::Open(co);
-  if (!store.ok()) {
-    LOG(ERROR) << "cannot open the cluster: " << store.status().ToString();
-    StopChildren();
-    return 1;
+  std::unique_ptr<xp::cn::EmbeddedCluster> embedded;
+  std::unique_ptr<xp::cn::ClusterStore> own_store;
+  xp::cn::ClusterStore* store = nullptr;
+  if (FLAGS_embedded_dns > 0) {
+    xp::cn::EmbeddedOptions eo;
+    eo.data_nodes = FLAGS_embedded_dns;
+    eo.data_dir = FLAGS_data_dir;
+    eo.sync_wal = FLAGS_sync_wal;
+    eo.lock_wait_timeout_ms = FLAGS_lock_wait_timeout_ms;
+    eo.cluster = co;
+    LOG(INFO) << "embedded placement: " << eo.data_nodes
+              << " data node(s) in this process, data in " << eo.data_dir
+              << "/dn<i> (recovering their WALs and prepared transactions "
+                 "if any)";
+    auto c = xp::cn::OpenEmbedded(eo);
+    if (!c.ok()) {
+      LOG(ERROR) << "cannot open the embedded cluster: "
+                 << c.status().ToString();
+      return 1;
+    }
+    embedded = std::move(c).value();
+    store = embedded->store();
+  } else {
+    auto s = xp::cn::ClusterStore::Open(co);
+    if (!s.ok()) {
+      LOG(ERROR) << "cannot open the cluster: " << s.status().ToString();
+      return 1;
+    }
+    own_store = std::move(s).value();
+    store = own_store.get();
   }
   {
-    xp::Status st = (*store)->CreateDatabase("test", true);
+    xp::Status st = store->CreateDatabase("test", true);
     if (!st.ok()) LOG(WARNING) << "database test: " << st.ToString();
   }
   xp::InMemoryUserStore users;
   users.Add(FLAGS_user, FLAGS_password);
   xp::cn::MysqlServerOptions mo;
   mo.port = static_cast<uint16_t>(FLAGS_port);
-  xp::cn::MysqlServer server(mo, store->get(), &users);
+  xp::cn::MysqlServer server(mo, store, &users);
   xp::Status st = server.Start();
   if (!st.ok()) {
     LOG(ERROR) << st.ToString();
-    StopChildren();
     return 1;
   }
   LOG(INFO) << "xcn serving MySQL protocol on 127.0.0.1:" << server.port()
-            << " over " << co.dns.size() << " data node(s)";
+            << " over " << (embedded ? embedded->data_nodes() : co.dns.size())
+            << (embedded ? " in-process" : "") << " data node(s)";
   std::signal(SIGTERM, OnSignal);
   std::signal(SIGINT, OnSignal);
   std::signal(SIGPIPE, SIG_IGN);
   while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   LOG(INFO) << "shutting down";
   server.Stop();
-  store->reset();
-  StopChildren();
+  own_store.reset();
+  embedded.reset();  // the CN's store, then the data nodes
   return 0;
 }

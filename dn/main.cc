@@ -10,10 +10,8 @@
 #include <sstream>
 
 #include "codec/coding.h"
-#include "dn/sql_store.h"
-#include "dn/x_handler.h"
+#include "dn/data_node.h"
 #include "plan/exec/query_context.h"
-#include "xprotocol/server.h"
 
 DEFINE_string(bind, "127.0.0.1", "Address to listen on");
 DEFINE_int32(port, 33060, "X Protocol TCP port; 0 picks a free one");
@@ -117,72 +115,49 @@ int main(int argc, char** argv) {
                 xp::ToHex(r.sha256_hash).c_str());
     return 0;
   }
-  xp::InMemoryUserStore users;
-  users.Add(FLAGS_user, FLAGS_password);
-  if (!FLAGS_users_file.empty() && !LoadUsers(FLAGS_users_file, &users))
+  auto users = std::make_unique<xp::InMemoryUserStore>();
+  users->Add(FLAGS_user, FLAGS_password);
+  if (!FLAGS_users_file.empty() && !LoadUsers(FLAGS_users_file, users.get()))
     return 1;
 
-  xp::dn::StorageOptions so;
-  so.path = FLAGS_data_dir;
-  so.sync_wal = FLAGS_sync_wal;
-  so.lock_timeout_ms = FLAGS_lock_wait_timeout_ms;
-  LOG(INFO) << "opening " << so.path << " (recovering the WAL and prepared "
-            << "transactions if any)";
-  auto storage = xp::dn::Storage::Open(so);
-  if (!storage.ok()) {
-    LOG(ERROR) << "cannot open --data_dir " << so.path << ": "
-               << storage.status().ToString();
+  xp::dn::DataNodeOptions o;
+  o.storage.path = FLAGS_data_dir;
+  o.storage.sync_wal = FLAGS_sync_wal;
+  o.storage.lock_timeout_ms = FLAGS_lock_wait_timeout_ms;
+  o.default_database = FLAGS_default_database;
+  o.server.bind_address = FLAGS_bind;
+  o.server.port = static_cast<uint16_t>(FLAGS_port);
+  o.server.threads = FLAGS_threads;
+  o.server.max_frame_bytes = FLAGS_max_frame_bytes;
+  o.server.max_connections = FLAGS_max_connections;
+  o.server.idle_timeout = std::chrono::milliseconds(FLAGS_idle_timeout_ms);
+  o.server.write_timeout = std::chrono::milliseconds(FLAGS_write_timeout_ms);
+  LOG(INFO) << "opening " << FLAGS_data_dir
+            << " (recovering the WAL and prepared transactions if any)";
+  auto node = xp::dn::DataNode::Open(o, std::move(users));
+  if (!node.ok()) {
+    LOG(ERROR) << node.status().ToString();
     return 1;
   }
-  auto store = xp::dn::SqlStore::Open(storage->get());
-  if (!store.ok()) {
-    LOG(ERROR) << "cannot load the catalog of " << so.path << ": "
-               << store.status().ToString();
-    return 1;
-  }
-  const size_t prepared = (*storage)->Prepared().size();
+  const size_t prepared = (*node)->prepared_at_open();
   if (prepared > 0) {
     LOG(WARNING) << prepared
                  << " XA transaction(s) are prepared and wait for XA COMMIT "
                     "or XA ROLLBACK (XA RECOVER lists them)";
   }
-  if (!FLAGS_default_database.empty()) {
-    xp::Status st = (*store)->CreateDatabase(FLAGS_default_database, true);
-    if (!st.ok()) LOG(WARNING) << "default database: " << st.ToString();
-  }
-
-  xp::ServerOptions opts;
-  opts.bind_address = FLAGS_bind;
-  opts.port = static_cast<uint16_t>(FLAGS_port);
-  opts.threads = FLAGS_threads;
-  opts.max_frame_bytes = FLAGS_max_frame_bytes;
-  opts.max_connections = FLAGS_max_connections;
-  opts.idle_timeout = std::chrono::milliseconds(FLAGS_idle_timeout_ms);
-  opts.write_timeout = std::chrono::milliseconds(FLAGS_write_timeout_ms);
-  opts.extra_capabilities.emplace_back("xprotocol.plan",
-                                       xp::dn::PlanCapability());
-  xp::dn::SqlDispatcher dispatcher(store->get());
-  xp::Server server(opts, &dispatcher, &users);
-  xp::Status st = server.Start();
-  if (!st.ok()) {
-    LOG(ERROR) << "cannot listen on " << FLAGS_bind << ":" << FLAGS_port << ": "
-               << st.ToString();
-    return 1;
-  }
+  const uint16_t port = (*node)->server().port();
   if (!FLAGS_port_file.empty()) {
-    std::ofstream(FLAGS_port_file) << server.port() << "\n";
+    std::ofstream(FLAGS_port_file) << port << "\n";
   }
-  LOG(INFO) << "xdn serving X Protocol on " << FLAGS_bind << ":"
-            << server.port() << " (user '" << FLAGS_user << "', data "
-            << FLAGS_data_dir << ", sync_wal=" << FLAGS_sync_wal << ")";
+  LOG(INFO) << "xdn serving X Protocol on " << FLAGS_bind << ":" << port
+            << " (user '" << FLAGS_user << "', data " << FLAGS_data_dir
+            << ", sync_wal=" << FLAGS_sync_wal << ")";
   signal(SIGINT, OnSignal);
   signal(SIGTERM, OnSignal);
   while (!g_stop) pause();
   LOG(INFO) << "shutting down: closing connections (open transactions roll "
                "back), then RocksDB";
-  server.Stop();  // joins the workers: running statements finish first
-  store->reset();
-  storage->reset();
+  node->reset();  // joins the workers: running statements finish first
   LOG(INFO) << "xdn stopped";
   return 0;
 }

@@ -5,8 +5,18 @@
 # under ./data (kept across restarts) — then prints how to connect. The
 # cluster runs in the background: `scripts/xcluster stop` stops it,
 # `scripts/xcluster status` shows it. XP_PORT / XP_DN_PORT change the ports.
+# XP_PLACEMENT=embedded (or --placement embedded) runs the same cluster as
+# one process instead: xcn with the two data nodes inside it (no DN ports),
+# the faster choice on one machine; processes (the default) is the shape
+# that scales out to data nodes on other hosts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+placement=${XP_PLACEMENT:-processes}
+if [ "${1:-}" = --placement ]; then placement=${2:-}; fi
+case "$placement" in
+  processes|embedded) ;;
+  *) echo "run.sh: --placement processes|embedded" >&2; exit 2 ;;
+esac
 scripts/install-deps.sh
 scripts/build.sh
 port=${XP_PORT:-3306}
@@ -18,11 +28,18 @@ if grep -q ": running" <<<"$running"; then
   echo "a cluster from ./data is running already; restarting it"
   scripts/xcluster stop --data data >/dev/null
 fi
-scripts/xcluster start --dns 2 --port "$port" --dn_port "$dn_port" --data data >/dev/null
+scripts/xcluster start --placement "$placement" --dns 2 --port "$port" \
+  --dn_port "$dn_port" --data data >/dev/null
+if [ "$placement" = embedded ]; then
+  where="placement embedded: one xcn process (MySQL protocol on 127.0.0.1:$port)
+with two data nodes inside it"
+else
+  where="placement processes: xcn (MySQL protocol) on 127.0.0.1:$port over two
+xdn data nodes (127.0.0.1:$dn_port and :$((dn_port + 1)))"
+fi
 cat <<MSG
 
-XProtocol cluster running: xcn (MySQL protocol) on 127.0.0.1:$port over two
-xdn data nodes (127.0.0.1:$dn_port and :$((dn_port + 1))); data and logs in ./data.
+XProtocol cluster running, $where; data and logs in ./data.
 User root, empty password. Connect with:
 
   mysql -h127.0.0.1 -P$port -uroot

@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "codec/sql_errors.h"
+#include "xprotocol/memory_pipe.h"
 #include "xprotocol/messages.h"
 #include "xprotocol/proto/mysqlx_session.pb.h"
 #include "xprotocol/proto/mysqlx_sql.pb.h"
@@ -23,7 +24,14 @@ using tcp = asio::ip::tcp;
 struct Client::Io {
   asio::io_context ctx;
   tcp::socket socket{ctx};
+  std::shared_ptr<MemoryPipe> pipe;  // in memory: instead of the socket
 };
+
+namespace {
+// How long closing an in-memory client waits for the server side to end
+// (its background requests are cancelled by the close).
+constexpr std::chrono::seconds kPipeCloseGrace{10};
+}  // namespace
 
 Client::Client(const ClientOptions& options)
     : options_(options),
@@ -31,13 +39,16 @@ Client::Client(const ClientOptions& options)
       decoder_(options.max_frame_bytes) {}
 
 Client::~Client() {
+  if (io_->pipe) {
+    io_->pipe->ClientClose(kPipeCloseGrace);
+    return;
+  }
   boost::system::error_code ec;
   io_->socket.close(ec);
 }
 
-Result<std::unique_ptr<Client>> Client::Connect(const ClientOptions& options,
-                                                ServerError* error) {
-  std::unique_ptr<Client> c(new Client(options));
+Result<std::unique_ptr<Client>> Client::Finish(std::unique_ptr<Client> c,
+                                               ServerError* error) {
   Status st = c->Open();
   if (!st.ok()) {
     if (error != nullptr) *error = c->last_error_;
@@ -46,7 +57,43 @@ Result<std::unique_ptr<Client>> Client::Connect(const ClientOptions& options,
   return c;
 }
 
+Result<std::unique_ptr<Client>> Client::Connect(const ClientOptions& options,
+                                                ServerError* error) {
+  return Finish(std::unique_ptr<Client>(new Client(options)), error);
+}
+
+Result<std::unique_ptr<Client>> Client::ConnectOver(
+    std::shared_ptr<MemoryPipe> pipe, const ClientOptions& options,
+    ServerError* error) {
+  std::unique_ptr<Client> c(new Client(options));
+  c->io_->pipe = std::move(pipe);
+  return Finish(std::move(c), error);
+}
+
+long Client::RawSend(const void* data, size_t n) {
+  if (io_->pipe) {
+    if (!io_->pipe
+             ->ClientSend(std::string_view(static_cast<const char*>(data), n))
+             .ok()) {
+      errno = EPIPE;
+      return -1;
+    }
+    return static_cast<long>(n);
+  }
+  return ::send(io_->socket.native_handle(), data, n, MSG_NOSIGNAL);
+}
+
+long Client::RawRecv(uint8_t* buf, size_t cap) {
+  if (io_->pipe) {
+    const long n = io_->pipe->ClientRecv(buf, cap, options_.timeout);
+    if (n < 0) errno = EAGAIN;
+    return n;
+  }
+  return ::recv(io_->socket.native_handle(), buf, cap, 0);
+}
+
 Status Client::Open() {
+  if (io_->pipe) return Handshake();
   boost::system::error_code ec;
   tcp::resolver resolver(io_->ctx);
   auto endpoints =
@@ -59,7 +106,10 @@ Status Client::Open() {
   }
   io_->socket.set_option(tcp::no_delay(true), ec);
   ApplyTimeout();
+  return Handshake();
+}
 
+Status Client::Handshake() {
   XP_RETURN_IF_ERROR(SetCapabilities(HandshakeCapabilities(options_)));
   if (options_.compression) compression_ = true;
   if (options_.multiplex) {
@@ -127,6 +177,7 @@ Status Client::Send(uint8_t type, const google::protobuf::MessageLite& msg,
 }
 
 void Client::ApplyTimeout() {
+  if (io_->pipe) return;  // ClientRecv takes options_.timeout itself
   timeval tv{};
   tv.tv_sec = options_.timeout.count() / 1000;
   tv.tv_usec = (options_.timeout.count() % 1000) * 1000;
@@ -151,14 +202,17 @@ void Client::KillRunningQuery() {
            .ok())
     return;
   std::lock_guard<std::mutex> lock(send_mu_);
-  std::string_view bytes = frame.view();
-  const int fd = io_->socket.native_handle();
+  SendAll(frame.view());
+}
+
+bool Client::SendAll(std::string_view bytes) {
   while (!bytes.empty()) {
-    const ssize_t n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    const long n = RawSend(bytes.data(), bytes.size());
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
+    if (n <= 0) return false;
     bytes.remove_prefix(static_cast<size_t>(n));
   }
+  return true;
 }
 
 Status Client::SendBytes(std::string_view bytes) {
@@ -166,22 +220,13 @@ Status Client::SendBytes(std::string_view bytes) {
   if (broken_) return Status::IOError("connection is closed");
   // Plain send(2): Asio's blocking calls poll without the socket's
   // SO_SNDTIMEO / SO_RCVTIMEO, so they would wait forever.
-  const int fd = io_->socket.native_handle();
-  while (!bytes.empty()) {
-    const ssize_t n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      broken_ = true;
-      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-        return Status::TimedOut("the server took no data for " +
-                                std::to_string(options_.timeout.count()) +
-                                " ms");
-      return Status::IOError(std::string("write failed: ") +
-                             std::strerror(errno));
-    }
-    bytes.remove_prefix(static_cast<size_t>(n));
-  }
-  return Status::OK();
+  errno = 0;
+  if (SendAll(bytes)) return Status::OK();
+  broken_ = true;
+  if (errno == EAGAIN || errno == EWOULDBLOCK)
+    return Status::TimedOut("the server took no data for " +
+                            std::to_string(options_.timeout.count()) + " ms");
+  return Status::IOError(std::string("write failed: ") + std::strerror(errno));
 }
 
 Status Client::ReadSocketMessage() {
@@ -198,9 +243,8 @@ Status Client::ReadSocketMessage() {
     if (got) return Status::OK();
     if (broken_) return Status::IOError("connection is closed");
     in_.Reserve(std::max(decoder_.needed(), in_.size() + 64 * 1024));
-    const ssize_t n =
-        ::recv(io_->socket.native_handle(), in_.data() + in_.size(),
-               in_.capacity() - in_.size(), 0);
+    const long n =
+        RawRecv(in_.data() + in_.size(), in_.capacity() - in_.size());
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       broken_ = true;
@@ -389,8 +433,12 @@ Status Client::Close() {
   Status st = Send(ClientMsg::CON_CLOSE, Mysqlx::Connection::Close());
   if (st.ok()) st = ReadOk();
   broken_ = true;
-  boost::system::error_code ec;
-  io_->socket.close(ec);
+  if (io_->pipe) {
+    io_->pipe->ClientClose(kPipeCloseGrace);
+  } else {
+    boost::system::error_code ec;
+    io_->socket.close(ec);
+  }
   return st;
 }
 

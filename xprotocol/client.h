@@ -29,6 +29,8 @@
 
 namespace xp {
 
+class MemoryPipe;
+
 struct ClientOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 33060;
@@ -57,6 +59,11 @@ class Client {
   // Aborted and *error (if given) holds the server's answer.
   static Result<std::unique_ptr<Client>> Connect(const ClientOptions& options,
                                                  ServerError* error = nullptr);
+  // The same over an in-memory pipe to a server in this process (made by
+  // Server::ConnectInMemory, which is how to get one).
+  static Result<std::unique_ptr<Client>> ConnectOver(
+      std::shared_ptr<MemoryPipe> pipe, const ClientOptions& options,
+      ServerError* error = nullptr);
   ~Client();
 
   // The id from the CLIENT_ID_ASSIGNED notice.
@@ -132,7 +139,16 @@ class Client {
  private:
   void ApplyTimeout();  // options_.timeout -> SO_RCVTIMEO / SO_SNDTIMEO
   explicit Client(const ClientOptions& options);
+  static Result<std::unique_ptr<Client>> Finish(std::unique_ptr<Client> c,
+                                                ServerError* error);
   Status Open();
+  Status Handshake();  // capabilities and authentication
+  // Bytes to the server / up to `cap` bytes from it (the socket or the
+  // pipe): > 0, 0 at end of stream, < 0 with errno set.
+  long RawSend(const void* data, size_t n);
+  long RawRecv(uint8_t* buf, size_t cap);
+  // RawSend until all is sent; false (errno set) when it fails.
+  bool SendAll(std::string_view bytes);
   Status Authenticate(const char* mech);
   Status ReadSocketMessage();
   Status ServerFailure(std::string_view payload);

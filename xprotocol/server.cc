@@ -2,7 +2,10 @@
 // connections are in server_connection.h.
 #include "xprotocol/server.h"
 
+#include <thread>
+
 #include "codec/sql_errors.h"
+#include "xprotocol/client.h"
 #include "xprotocol/proto/mysqlx_sql.pb.h"
 #include "xprotocol/server_connection.h"
 
@@ -55,6 +58,18 @@ Server::~Server() { Stop(); }
 
 Status Server::Start() {
   Impl& s = *impl_;
+  if (!s.opts.listen) {
+    // No listener; one thread serves the in-memory connections' kicks
+    // (memory_pipe.h).
+    s.ios.clear();
+    s.ios.push_back(std::make_unique<asio::io_context>(1));
+    s.work.clear();
+    s.work.push_back(asio::make_work_guard(*s.ios[0]));
+    asio::io_context* ctx = s.ios[0].get();
+    s.threads.emplace_back([ctx] { ctx->run(); });
+    s.running = true;
+    return Status::OK();
+  }
   boost::system::error_code ec;
   auto addr = asio::ip::make_address(s.opts.bind_address, ec);
   if (ec)
@@ -87,6 +102,31 @@ Status Server::Start() {
 
 uint16_t Server::port() const { return impl_->port; }
 
+Result<std::unique_ptr<Client>> Server::ConnectInMemory(
+    const ClientOptions& options, ServerError* error) {
+  Impl& s = *impl_;
+  if (!s.running) return Status::IOError("the server is not running");
+  auto pipe = std::make_shared<MemoryPipe>(s.ios[0].get());
+  std::shared_ptr<Connection> conn;
+  {
+    MutexLock l(&s.mu);
+    if (s.conns.size() >= s.opts.max_connections) {
+      s.rejected++;
+      return Status::SqlError(ER_CON_COUNT_ERROR, "08004",
+                              "Too many connections");
+    }
+    conn = std::make_shared<Connection>(&s, pipe, s.next_client_id++);
+    s.conns[conn.get()] = conn;
+    s.current.store(s.conns.size());
+  }
+  s.accepted++;
+  pipe->set_server(conn);
+  // Runs on the pipe's context, i.e. once the client waits for its first
+  // reply.
+  asio::post(conn->executor(), [conn] { conn->Start(); });
+  return Client::ConnectOver(std::move(pipe), options, error);
+}
+
 void Server::Stop() {
   Impl& s = *impl_;
   if (!s.running) return;
@@ -94,15 +134,28 @@ void Server::Stop() {
   // Background requests first (cancelled; they end within a batch), while
   // the I/O threads still take their last output.
   s.pool.Stop();
-  asio::post(*s.ios[0], [&s] {
-    boost::system::error_code ec;
-    s.acceptor->close(ec);
-  });
+  if (s.acceptor) {
+    asio::post(*s.ios[0], [&s] {
+      boost::system::error_code ec;
+      s.acceptor->close(ec);
+    });
+  }
+  std::vector<std::shared_ptr<MemoryPipe>> pipes;
   {
     MutexLock l(&s.mu);
     for (auto& [_, c] : s.conns) {
       asio::post(c->executor(), [c = c] { c->CloseNow(); });
+      if (c->pipe()) pipes.push_back(c->pipe());
     }
+  }
+  // In-memory connections close on their pipe's context (kicked: run by
+  // their client if it is reading, else by the service thread); wait.
+  for (auto& p : pipes) p->Kick();
+  for (int i = 0; i < 5000; ++i) {
+    bool open = false;
+    for (auto& p : pipes) open = open || !p->server_gone();
+    if (!open) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   s.work.clear();
   for (auto& io : s.ios) io->stop();

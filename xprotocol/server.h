@@ -33,6 +33,9 @@
 namespace xp {
 
 struct ServerOptions {
+  // false: no TCP listener and no I/O threads; the server takes only
+  // in-memory connections (Server::ConnectInMemory).
+  bool listen = true;
   std::string bind_address = "127.0.0.1";
   uint16_t port = 0;  // 0: pick a free port; see Server::port()
   int threads = 2;
@@ -94,8 +97,11 @@ class Session {
   std::unique_ptr<Data> data_;
 };
 
+class Client;
 class Connection;
 struct BackgroundTask;
+struct ClientOptions;
+struct ServerError;
 
 // Where a request's replies go. Any number of non-final messages (metadata,
 // rows, notices) through Send(), then exactly one final reply (Ok, Error or
@@ -206,8 +212,16 @@ class Server {
 
   // Binds, listens and starts the threads. IOError when the port is taken.
   Status Start();
-  // The bound port (after Start()).
+  // The bound port (after Start()); 0 without a listener.
   uint16_t port() const;
+  // The embedded placement (BRIEF §2): a Client connected to this server
+  // through an in-memory pipe (memory_pipe.h) instead of a socket — the
+  // same frames, capabilities and authentication (options.host/port are
+  // not used). Requests answered inline run on the client's thread while
+  // it reads; background requests on this server's workers. Close or
+  // destroy the Client before the server. Requires Start().
+  Result<std::unique_ptr<Client>> ConnectInMemory(const ClientOptions& options,
+                                                  ServerError* error = nullptr);
   // Closes the listener and every connection; joins the threads. Idempotent.
   void Stop();
   ServerStats stats() const;

@@ -172,6 +172,7 @@ void Connection::Handoff(BackgroundTask& t, bool wait) {
     asio::post(executor(), [self = shared_from_this(), piece] {
       self->AppendOutput(piece->view());
     });
+    if (pipe_) pipe_->Kick();
   }
   if (!wait) return;
   std::unique_lock<std::mutex> lock(bp_mu_);
@@ -184,6 +185,7 @@ void Connection::Handoff(BackgroundTask& t, bool wait) {
 void Connection::Finish(const std::shared_ptr<BackgroundTask>& t) {
   Handoff(*t, /*wait=*/false);
   asio::post(executor(), [self = shared_from_this(), t] { self->TaskDone(t); });
+  if (pipe_) pipe_->Kick();
 }
 
 void Connection::Cancel(BackgroundTask& t) {

@@ -37,6 +37,7 @@
 #include "codec/frame.h"
 #include "codec/thread_annotations.h"
 #include "xprotocol/auth.h"
+#include "xprotocol/memory_pipe.h"
 #include "xprotocol/messages.h"
 #include "xprotocol/server.h"
 #include "xprotocol/server_sessions.h"
@@ -127,10 +128,16 @@ struct Server::Impl {
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(Server::Impl* server, tcp::socket socket, uint64_t client_id);
+  // Over an in-memory pipe (Server::ConnectInMemory): handlers run on the
+  // pipe's context, i.e. on the client's thread (memory_pipe.h).
+  Connection(Server::Impl* server, std::shared_ptr<MemoryPipe> pipe,
+             uint64_t client_id);
   void Start();
   // Runs on the strand.
   void CloseNow();
   auto executor() { return socket_.get_executor(); }
+  // Null over TCP.
+  const std::shared_ptr<MemoryPipe>& pipe() const { return pipe_; }
 
   // Called by the worker running `t`.
   void Handoff(BackgroundTask& t, bool wait);
@@ -141,6 +148,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
  private:
   friend class Reply;
   friend struct Server::Impl;
+
+  Connection(Server::Impl* server, std::shared_ptr<MemoryPipe> pipe,
+             tcp::socket socket, uint64_t client_id);
 
   enum class State { kConnecting, kAuthenticating, kReady, kClosing, kClosed };
 
@@ -195,6 +205,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void HandleTokenOffer(uint64_t sid, std::string_view payload);
 
   Server::Impl* const server_;
+  // The transport: the socket, or (in memory) a pipe and a socket that is
+  // never opened, there for its executor (the pipe's context).
+  const std::shared_ptr<MemoryPipe> pipe_;
   tcp::socket socket_;
   asio::steady_timer timer_;
   const uint64_t client_id_;

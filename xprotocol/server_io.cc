@@ -12,7 +12,16 @@ constexpr size_t kReadChunk = 64 * 1024;
 
 Connection::Connection(Server::Impl* server, tcp::socket socket,
                        uint64_t client_id)
+    : Connection(server, nullptr, std::move(socket), client_id) {}
+
+Connection::Connection(Server::Impl* server, std::shared_ptr<MemoryPipe> pipe,
+                       uint64_t client_id)
+    : Connection(server, pipe, tcp::socket(pipe->context()), client_id) {}
+
+Connection::Connection(Server::Impl* server, std::shared_ptr<MemoryPipe> pipe,
+                       tcp::socket socket, uint64_t client_id)
     : server_(server),
+      pipe_(std::move(pipe)),
       socket_(std::move(socket)),
       timer_(socket_.get_executor()),
       client_id_(client_id),
@@ -25,7 +34,7 @@ Connection::Connection(Server::Impl* server, tcp::socket socket,
 
 void Connection::Start() {
   boost::system::error_code ec;
-  socket_.set_option(tcp::no_delay(true), ec);
+  if (!pipe_) socket_.set_option(tcp::no_delay(true), ec);
   DoRead();
 }
 
@@ -35,8 +44,12 @@ void Connection::CloseNow() {
   state_ = State::kClosed;
   timer_.cancel();
   boost::system::error_code ec;
-  socket_.shutdown(tcp::socket::shutdown_both, ec);
-  socket_.close(ec);
+  if (pipe_) {
+    pipe_->ServerClose();
+  } else {
+    socket_.shutdown(tcp::socket::shutdown_both, ec);
+    socket_.close(ec);
+  }
   {
     std::lock_guard<std::mutex> lock(bp_mu_);
     dead_ = true;
@@ -109,6 +122,15 @@ void Connection::DoRead() {
   reading_ = true;
   ArmTimer();
   in_.Reserve(in_.size() + kReadChunk);
+  if (pipe_) {
+    pipe_->ServerRead(
+        in_.data() + in_.size(), in_.capacity() - in_.size(),
+        shared_from_this(),
+        [](void* c, const boost::system::error_code& ec, size_t n) {
+          static_cast<Connection*>(c)->OnRead(ec, n);
+        });
+    return;
+  }
   socket_.async_read_some(
       asio::buffer(in_.data() + in_.size(), in_.capacity() - in_.size()),
       [self = shared_from_this()](const boost::system::error_code& ec,
@@ -163,6 +185,15 @@ void Connection::StartWrite() {
   if (timer_deadline_ >
       write_started_ + server_->opts.write_timeout + std::chrono::seconds(1))
     SetTimer();
+  if (pipe_) {
+    // Taken at once; completed on the next turn, as a socket write would.
+    const bool ok = pipe_->ServerWrite(sending_.view());
+    asio::post(executor(), [self = shared_from_this(), ok] {
+      self->OnWritten(ok ? boost::system::error_code()
+                         : asio::error::broken_pipe);
+    });
+    return;
+  }
   asio::async_write(
       socket_, asio::buffer(sending_.data(), sending_.size()),
       [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
@@ -188,7 +219,11 @@ void Connection::FlushSync() {
   SealOutput();
   if (out_.empty()) return;
   boost::system::error_code ec;
-  asio::write(socket_, asio::buffer(out_.data(), out_.size()), ec);
+  if (pipe_) {
+    if (!pipe_->ServerWrite(out_.view())) ec = asio::error::broken_pipe;
+  } else {
+    asio::write(socket_, asio::buffer(out_.data(), out_.size()), ec);
+  }
   out_.Clear();
   out_compress_from_ = 0;
   TaskBytesWritten(task_bytes_in_out_);

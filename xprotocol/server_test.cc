@@ -105,6 +105,7 @@ class ServerTest : public ::testing::Test {
     users_.Add("root", "");
     users_.Add("alice", "secret");
     opts.port = 0;
+    opts.listen = !in_memory_;
     server_ = std::make_unique<Server>(opts, &dispatcher_, &users_);
     ASSERT_TRUE(server_->Start().ok());
   }
@@ -118,8 +119,14 @@ class ServerTest : public ::testing::Test {
     return o;
   }
 
+  // Over TCP, or in memory (Server::ConnectInMemory).
+  Result<std::unique_ptr<Client>> Dial(const ClientOptions& o,
+                                       ServerError* e = nullptr) {
+    return in_memory_ ? server_->ConnectInMemory(o, e) : Client::Connect(o, e);
+  }
+
   std::unique_ptr<Client> Connect(ClientOptions o) {
-    auto c = Client::Connect(o);
+    auto c = Dial(o);
     EXPECT_TRUE(c.ok()) << c.status().ToString();
     return c.ok() ? std::move(c).value() : nullptr;
   }
@@ -132,12 +139,29 @@ class ServerTest : public ::testing::Test {
     return std::string(v);
   }
 
+  bool in_memory_ = false;
   EchoDispatcher dispatcher_;
   InMemoryUserStore users_;
   std::unique_ptr<Server> server_;
 };
 
-TEST_F(ServerTest, LoginBothMechanismsAndQuery) {
+// The tests whose behaviour does not depend on the transport run over TCP
+// and over the in-memory pipe of the embedded placement.
+class BothTransports : public ServerTest,
+                       public ::testing::WithParamInterface<bool> {
+ protected:
+  void SetUp() override {
+    in_memory_ = GetParam();
+    ServerTest::SetUp();
+  }
+};
+INSTANTIATE_TEST_SUITE_P(Transport, BothTransports,
+                         ::testing::Values(false, true),
+                         [](const ::testing::TestParamInfo<bool>& i) {
+                           return i.param ? "InMemory" : "Tcp";
+                         });
+
+TEST_P(BothTransports, LoginBothMechanismsAndQuery) {
   for (auto mech :
        {ClientOptions::Auth::kMysql41, ClientOptions::Auth::kSha256Memory}) {
     ClientOptions o = Opts();
@@ -155,7 +179,7 @@ TEST_F(ServerTest, LoginBothMechanismsAndQuery) {
   ASSERT_NE(root, nullptr);
 }
 
-TEST_F(ServerTest, CapabilitiesAdvertised) {
+TEST_P(BothTransports, CapabilitiesAdvertised) {
   auto c = Connect(Opts());
   auto caps = c->GetCapabilities();
   ASSERT_TRUE(caps.ok());
@@ -169,7 +193,7 @@ TEST_F(ServerTest, CapabilitiesAdvertised) {
   EXPECT_EQ(m["xprotocol.max_frame_bytes"], std::to_string(64u << 20));
 }
 
-TEST_F(ServerTest, TlsRefusedAndUnknownCapability) {
+TEST_P(BothTransports, TlsRefusedAndUnknownCapability) {
   auto c = Connect(Opts());
   Status st = c->SetCapabilities({{"tls", AnyBool(true)}});
   EXPECT_FALSE(st.ok());
@@ -257,7 +281,7 @@ TEST_F(ServerTest, ThreeFailuresCloseTheConnection) {
   EXPECT_EQ(ec, boost::asio::error::eof);
 }
 
-TEST_F(ServerTest, UnsupportedMessageIsErrorNotFatal) {
+TEST_P(BothTransports, UnsupportedMessageIsErrorNotFatal) {
   auto c = Connect(Opts());
   Mysqlx::Session::Close dummy;  // any payload; CRUD_FIND is unsupported
   ASSERT_TRUE(c->Send(ClientMsg::CRUD_FIND, dummy).ok());
@@ -268,7 +292,7 @@ TEST_F(ServerTest, UnsupportedMessageIsErrorNotFatal) {
   EXPECT_TRUE(c->Execute("after").ok());
 }
 
-TEST_F(ServerTest, DecodeFailureIsFatal) {
+TEST_P(BothTransports, DecodeFailureIsFatal) {
   auto c = Connect(Opts());
   ASSERT_TRUE(
       c->SendBytes(std::string("\x03\x00\x00\x00\x02\xff\xff", 7)).ok());
@@ -283,7 +307,7 @@ TEST_F(ServerTest, DecodeFailureIsFatal) {
   EXPECT_NE(Connect(Opts()), nullptr);  // others still served
 }
 
-TEST_F(ServerTest, OversizedFrameIsFatalAndServerSurvives) {
+TEST_P(BothTransports, OversizedFrameIsFatalAndServerSurvives) {
   ServerOptions o;
   o.max_frame_bytes = 1024;
   StartServer(o);
@@ -303,7 +327,7 @@ TEST_F(ServerTest, OversizedFrameIsFatalAndServerSurvives) {
   EXPECT_TRUE(other->Execute("x").ok());
 }
 
-TEST_F(ServerTest, ExpectBlocks) {
+TEST_P(BothTransports, ExpectBlocks) {
   auto c = Connect(Opts());
   Mysqlx::Expect::Open open;
   auto* cond = open.add_cond();
@@ -339,7 +363,7 @@ TEST_F(ServerTest, ExpectBlocks) {
   EXPECT_EQ(c->last_error().code, 5158u);
 }
 
-TEST_F(ServerTest, ResetAndReauthenticate) {
+TEST_P(BothTransports, ResetAndReauthenticate) {
   auto c = Connect(Opts());
   EXPECT_TRUE(c->Reset(true).ok());
   EXPECT_TRUE(c->Execute("kept").ok());
@@ -364,7 +388,7 @@ TEST_F(ServerTest, ResetToAuthenticationRenewsTheLoginDeadline) {
   EXPECT_TRUE(caps.ok()) << caps.status().ToString();
 }
 
-TEST_F(ServerTest, PipelinedRequestsAnswerInOrder) {
+TEST_P(BothTransports, PipelinedRequestsAnswerInOrder) {
   auto c = Connect(Opts());
   for (int i = 0; i < 50; ++i)
     ASSERT_TRUE(c->SendExecute("q" + std::to_string(i)).ok());
@@ -381,7 +405,7 @@ TEST_F(ServerTest, PipelinedRequestsAnswerInOrder) {
   EXPECT_EQ(FirstValue(*last), "last@");
 }
 
-TEST_F(ServerTest, CompressionBothDirections) {
+TEST_P(BothTransports, CompressionBothDirections) {
   ClientOptions o = Opts();
   o.compression = true;
   o.compression_threshold = 64;
@@ -397,7 +421,7 @@ TEST_F(ServerTest, CompressionBothDirections) {
   EXPECT_EQ(FirstValue(*big), std::string(5000, 'z') + "@");
 }
 
-TEST_F(ServerTest, MultiplexedSessionsAreIndependent) {
+TEST_P(BothTransports, MultiplexedSessionsAreIndependent) {
   ClientOptions o = Opts();
   o.multiplex = true;
   o.schema = "base";
@@ -441,7 +465,7 @@ TEST_F(ServerTest, MultiplexedSessionsAreIndependent) {
   EXPECT_TRUE(c->Execute("still", {}, 0).ok());
 }
 
-TEST_F(ServerTest, MultiplexWithCompression) {
+TEST_P(BothTransports, MultiplexWithCompression) {
   ClientOptions o = Opts();
   o.multiplex = true;
   o.compression = true;
@@ -458,7 +482,7 @@ TEST_F(ServerTest, MultiplexWithCompression) {
   EXPECT_GT(c->compressed_messages_received(), 0u);
 }
 
-TEST_F(ServerTest, MaxConnections) {
+TEST_P(BothTransports, MaxConnections) {
   ServerOptions so;
   so.max_connections = 2;
   StartServer(so);
@@ -467,10 +491,12 @@ TEST_F(ServerTest, MaxConnections) {
   ASSERT_NE(a, nullptr);
   ASSERT_NE(b, nullptr);
   ServerError e;
-  auto c = Client::Connect(Opts(), &e);
+  auto c = Dial(Opts(), &e);
   EXPECT_FALSE(c.ok());
-  EXPECT_EQ(e.code, 1040u);
-  EXPECT_TRUE(e.fatal);
+  if (!in_memory_) {  // in memory, refused before any frame
+    EXPECT_EQ(e.code, 1040u);
+    EXPECT_TRUE(e.fatal);
+  }
   EXPECT_EQ(server_->stats().connections_rejected, 1u);
   a->Close();
   for (int i = 0; i < 100 && server_->stats().connections_current > 1; ++i) {
@@ -479,7 +505,7 @@ TEST_F(ServerTest, MaxConnections) {
   EXPECT_NE(Connect(Opts()), nullptr);
 }
 
-TEST_F(ServerTest, HalfFrameTimesOut) {
+TEST_P(BothTransports, HalfFrameTimesOut) {
   ServerOptions so;
   so.read_timeout = std::chrono::milliseconds(200);
   StartServer(so);
@@ -606,7 +632,28 @@ TEST_F(ServerTest, AsyncClientWrongPassword) {
   EXPECT_EQ(c->last_error().code, 1045u);
 }
 
-TEST_F(ServerTest, ConnectionCloseSaysOk) {
+TEST_P(BothTransports, RequestsRunWithoutTheClientWaitingForThem) {
+  // A request sent ahead (a COMMIT a client does not wait for) runs at
+  // once, also when it waits behind a background request of its session.
+  auto c = Connect(Opts());
+  ASSERT_NE(c, nullptr);
+  const uint64_t before = dispatcher_.rows_produced.load();
+  ASSERT_TRUE(c->SendExecute("bg rows 7").ok());
+  ASSERT_TRUE(c->SendExecute("rows 3").ok());
+  for (int i = 0; i < 500 && dispatcher_.rows_produced.load() < before + 10;
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(dispatcher_.rows_produced.load(), before + 10);
+  auto a = c->ReadResult();
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->sets.at(0).rows.size(), 7u);
+  auto b = c->ReadResult();
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(b->sets.at(0).rows.size(), 3u);
+}
+
+TEST_P(BothTransports, ConnectionCloseSaysOk) {
   auto c = Connect(Opts());
   EXPECT_TRUE(c->Close().ok());
 }
@@ -617,7 +664,7 @@ TEST_F(ServerTest, ConnectionCloseSaysOk) {
 namespace xp {
 namespace {
 
-TEST_F(ServerTest, BackgroundRequestsStreamAndKeepTheSessionOrder) {
+TEST_P(BothTransports, BackgroundRequestsStreamAndKeepTheSessionOrder) {
   auto c = Connect(Opts());
   ASSERT_NE(c, nullptr);
   ASSERT_TRUE(c->SendExecute("bg rows 20000").ok());
@@ -638,7 +685,7 @@ TEST_F(ServerTest, BackgroundRequestsStreamAndKeepTheSessionOrder) {
   EXPECT_EQ(server_->stats().background_requests, 2u);
 }
 
-TEST_F(ServerTest, FlowControlPausesUntilTokenOffer) {
+TEST_P(BothTransports, FlowControlPausesUntilTokenOffer) {
   auto c = Connect(Opts());
   ASSERT_NE(c, nullptr);
   constexpr uint64_t kCredit = 20000;
@@ -684,7 +731,7 @@ TEST_F(ServerTest, FlowControlPausesUntilTokenOffer) {
   EXPECT_GE(auto_client->tokens_offered(), 5u);
 }
 
-TEST_F(ServerTest, KillStopsTheRunningRequestOnly) {
+TEST_P(BothTransports, KillStopsTheRunningRequestOnly) {
   // Plain framing: a kill of the own session's query is not answered; the
   // query's error is the answer, and the session goes on.
   auto c = Connect(Opts());
@@ -720,7 +767,7 @@ TEST_F(ServerTest, KillStopsTheRunningRequestOnly) {
   EXPECT_TRUE(c->Execute("alive").ok());
 }
 
-TEST_F(ServerTest, MultiplexedSessionsInterleaveAndKillEachOther) {
+TEST_P(BothTransports, MultiplexedSessionsInterleaveAndKillEachOther) {
   ClientOptions o = Opts();
   o.multiplex = true;
   auto c = Connect(o);
@@ -747,7 +794,7 @@ TEST_F(ServerTest, MultiplexedSessionsInterleaveAndKillEachOther) {
   EXPECT_EQ(FirstValue(*q), "queued@");
 }
 
-TEST_F(ServerTest, ThousandAndTwentyFourSessionsOnOneConnection) {
+TEST_P(BothTransports, ThousandAndTwentyFourSessionsOnOneConnection) {
   ClientOptions o = Opts();
   o.multiplex = true;
   o.timeout = std::chrono::milliseconds(30000);
@@ -780,7 +827,7 @@ TEST_F(ServerTest, ThousandAndTwentyFourSessionsOnOneConnection) {
   }
 }
 
-TEST_F(ServerTest, StopEndsRunningBackgroundRequests) {
+TEST_P(BothTransports, StopEndsRunningBackgroundRequests) {
   auto c = Connect(Opts());
   ASSERT_NE(c, nullptr);
   ASSERT_TRUE(c->SendExecute("bg wait").ok());
@@ -865,6 +912,34 @@ TEST_F(ServerTest, ResultStreamOffersCreditAndKillsWhatItStopsReading) {
   auto r = c->Execute("after");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(FirstValue(*r), "after@");
+}
+
+}  // namespace
+}  // namespace xp
+
+namespace xp {
+namespace {
+
+TEST_F(ServerTest, InMemoryConnectionsEndWithTheirClientOrTheServer) {
+  in_memory_ = true;
+  StartServer(ServerOptions());
+  EXPECT_EQ(server_->port(), 0);  // no listener
+  {
+    auto c = Connect(Opts());
+    ASSERT_NE(c, nullptr);
+    // A background request still running when the client goes away is
+    // cancelled, and the connection is gone once the destructor returns.
+    ASSERT_TRUE(c->SendExecute("bg wait").ok());
+    EXPECT_EQ(server_->stats().connections_current, 1u);
+  }
+  EXPECT_EQ(server_->stats().connections_current, 0u);
+  // Stopping the server closes an idle in-memory client's connection: its
+  // next request fails instead of hanging.
+  auto idle = Connect(Opts());
+  ASSERT_NE(idle, nullptr);
+  server_->Stop();
+  EXPECT_FALSE(idle->Execute("anyone there").ok());
+  EXPECT_FALSE(server_->ConnectInMemory(Opts()).ok());
 }
 
 }  // namespace

@@ -9,6 +9,9 @@
 # WAL is not synced at commit (answers, not durability, are checked here),
 # and a lock wait ends after 1 s (a deadlock across two DNs, which neither
 # DN can see alone, resolves as 1205 quickly).
+# XP_PLACEMENT=embedded starts the same cluster as one process instead
+# (xcn --embedded_dns=2, data in $XP_WORK/dn0 and dn1); XP_DN*_PORT and
+# XP_DN*_PID are then empty.
 # Usage: tests/cn/with_cluster.sh BIN_DIR COMMAND [ARG...]
 set -uo pipefail
 bin=$1
@@ -22,25 +25,34 @@ cleanup() {
 }
 trap cleanup EXIT
 
-dn_ports=()
-for i in 0 1; do
+placement=${XP_PLACEMENT:-processes}
+dn_ports=("" "")
+dn0_pid=
+dn1_pid=
+[ "$placement" = embedded ] || for i in 0 1; do
   "$bin/xdn" --data_dir="$work/dn$i" --port=0 --port_file="$work/dn$i.port" \
     --user=root --password= --sync_wal=false --lock_wait_timeout_ms=1000 \
     >"$work/dn$i.log" 2>&1 &
   pids+=($!)
   eval "dn${i}_pid=$!"
 done
-for i in 0 1; do
+[ "$placement" = embedded ] || for i in 0 1; do
   for _ in $(seq 1 100); do [ -s "$work/dn$i.port" ] && break; sleep 0.1; done
   [ -s "$work/dn$i.port" ] || { echo "xdn $i did not start:"; cat "$work/dn$i.log"; exit 1; }
-  dn_ports+=("$(cat "$work/dn$i.port")")
+  dn_ports[$i]=$(cat "$work/dn$i.port")
 done
 
 # A free port for the CN: the kernel picks one for a listener we close.
 port=$(perl -MIO::Socket::INET -e \
   'my $s = IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1", LocalPort => 0) or die; print $s->sockport')
-"$bin/xcn" --port="$port" --dn="127.0.0.1:${dn_ports[0]},127.0.0.1:${dn_ports[1]}" \
-  --dn_timeout_ms=3000 >"$work/cn.log" 2>&1 &
+if [ "$placement" = embedded ]; then
+  "$bin/xcn" --port="$port" --embedded_dns=2 --data_dir="$work" \
+    --sync_wal=false --lock_wait_timeout_ms=1000 --dn_timeout_ms=3000 \
+    >"$work/cn.log" 2>&1 &
+else
+  "$bin/xcn" --port="$port" --dn="127.0.0.1:${dn_ports[0]},127.0.0.1:${dn_ports[1]}" \
+    --dn_timeout_ms=3000 >"$work/cn.log" 2>&1 &
+fi
 cn_pid=$!
 pids+=($cn_pid)
 for _ in $(seq 1 100); do

@@ -36,6 +36,8 @@ xcluster status --data "$data" >/dev/null || fail "status of a running cluster"
 mysql=$(command -v mysql || command -v mariadb)
 [ "$("$mysql" -h127.0.0.1 -P"$cn_port" -uroot -N -B -e "SELECT 1 + 1")" = 2 ] ||
   fail "the started cluster does not answer"
+"$mysql" -h127.0.0.1 -P"$cn_port" -uroot -e \
+  "CREATE TABLE test.x (id INT PRIMARY KEY, v INT); INSERT INTO test.x VALUES (1, 10), (2, 20), (3, 30)"
 
 kill -KILL "$(cat "$data/dn1.pid")"
 sleep 0.2
@@ -48,4 +50,18 @@ xcluster stop --data "$data" >/dev/null
 rc=0
 xcluster status --data "$data" >/dev/null || rc=$?
 [ $rc = 3 ] || fail "status after stop: exit $rc, want 3"
+
+# The same data directory in the embedded placement: one xcn process, the
+# data nodes inside it, the rows written by the processes placement there.
+out=$(xcluster start --bin "$bin" --placement embedded --dns 2 --port "$cn_port" \
+  --data "$data")
+grep -q "placement embedded" <<<"$out" || fail "start does not say its placement: $out"
+[ "$(ls "$data"/*.pid)" = "$data/cn.pid" ] || fail "embedded placement started more than xcn"
+xcluster status --data "$data" >/dev/null || fail "status of the embedded cluster"
+[ "$("$mysql" -h127.0.0.1 -P"$cn_port" -uroot -N -B -e "SELECT SUM(v) FROM test.x")" = 60 ] ||
+  fail "the embedded placement does not find the data"
+xcluster stop --data "$data" >/dev/null
+rc=0
+xcluster status --data "$data" >/dev/null || rc=$?
+[ $rc = 3 ] || fail "status after stopping the embedded cluster: exit $rc, want 3"
 echo "xcluster test passed"
