@@ -1,5 +1,5 @@
 // The in-memory transport of the embedded placement (BRIEF §2,
-// docs/PROTOCOL.md §4.4): one byte stream each way between a Client and a
+// docs/PROTOCOL.md §2.1): one byte stream each way between a Client and a
 // server Connection in the same process, carrying exactly the frames TCP
 // would (capabilities, authentication, plans, chunks, flow control, kill).
 //
