@@ -124,6 +124,7 @@ Result<std::unique_ptr<Client>> Server::ConnectInMemory(
   // Runs on the pipe's context, i.e. once the client waits for its first
   // reply.
   asio::post(conn->executor(), [conn] { conn->Start(); });
+  conn.reset();  // owned by the server and its handlers from here
   return Client::ConnectOver(std::move(pipe), options, error);
 }
 

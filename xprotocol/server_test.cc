@@ -933,6 +933,11 @@ TEST_F(ServerTest, InMemoryConnectionsEndWithTheirClientOrTheServer) {
     EXPECT_EQ(server_->stats().connections_current, 1u);
   }
   EXPECT_EQ(server_->stats().connections_current, 0u);
+  // So is the connection of a login that failed.
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_FALSE(Dial(Opts("alice", "wrong")).ok());
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(2));
+  EXPECT_EQ(server_->stats().connections_current, 0u);
   // Stopping the server closes an idle in-memory client's connection: its
   // next request fails instead of hanging.
   auto idle = Connect(Opts());

@@ -14,6 +14,7 @@
 
 #include "codec/coding.h"
 #include "codec/xrow.h"
+#include "dn/data_node.h"
 #include "plan/exec/chunk.h"
 #include "plan/exec/operator.h"
 #include "tools/xcli/script.h"
@@ -38,6 +39,11 @@ DEFINE_string(script, "",
               "Run this conformance script (docs/CONFORMANCE.md); exit 0 "
               "when every step holds");
 DEFINE_int32(timeout_ms, 10000, "Socket timeout for replies");
+DEFINE_string(embedded_dn, "",
+              "Instead of connecting to --host/--port, run a data node in "
+              "this process on this data directory (created when missing; "
+              "account --user/--password) and talk to it over the in-memory "
+              "transport (docs/PROTOCOL.md §2.1)");
 DEFINE_bool(verbose, false, "--script: print each step as it runs");
 
 namespace {
@@ -170,13 +176,31 @@ int main(int argc, char** argv) {
                  "xcli: --auth must be auto, MYSQL41 or SHA256_MEMORY\n");
     return 2;
   }
+  std::unique_ptr<xp::dn::DataNode> node;
+  if (!FLAGS_embedded_dn.empty()) {
+    xp::dn::DataNodeOptions no;
+    no.storage.path = FLAGS_embedded_dn;
+    no.server.listen = false;
+    auto users = std::make_unique<xp::InMemoryUserStore>();
+    users->Add(FLAGS_user, FLAGS_password);
+    auto n = xp::dn::DataNode::Open(no, std::move(users));
+    if (!n.ok()) {
+      std::fprintf(stderr, "xcli: %s\n", n.status().ToString().c_str());
+      return 1;
+    }
+    node = std::move(n).value();
+  }
+  auto connect = [&node](const xp::ClientOptions& co, xp::ServerError* err) {
+    return node ? node->ConnectInMemory(co, err) : xp::Client::Connect(co, err);
+  };
   if (!FLAGS_script.empty()) {
     xp::xcli::ScriptOptions so;
     so.client = o;
     so.verbose = FLAGS_verbose;
+    so.connect = connect;
     return xp::xcli::RunScript(FLAGS_script, so);
   }
-  auto c = xp::Client::Connect(o);
+  auto c = connect(o, nullptr);
   if (!c.ok()) {
     std::fprintf(stderr, "xcli: %s\n", c.status().message().c_str());
     return 1;

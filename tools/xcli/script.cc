@@ -253,7 +253,7 @@ class Runner {
     }
     multiplex_ = co.multiplex;
     ServerError err;
-    auto c = Client::Connect(co, &err);
+    auto c = o_.connect ? o_.connect(co, &err) : Client::Connect(co, &err);
     if (fails != 0) {
       if (c.ok()) {
         *why = "connected, expected error " + std::to_string(fails);

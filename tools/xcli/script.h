@@ -3,6 +3,8 @@
 // XProtocol server by `xcli --script FILE`.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <string>
 
 #include "xprotocol/client.h"
@@ -14,6 +16,11 @@ struct ScriptOptions {
   // account, schema, auth, multiplexing and compression).
   ClientOptions client;
   bool verbose = false;  // print each step as it runs
+  // How `connect` connects; unset: Client::Connect (TCP to client.host /
+  // port). xcli --embedded_dn connects in memory to a data node it runs.
+  std::function<Result<std::unique_ptr<Client>>(const ClientOptions&,
+                                                ServerError*)>
+      connect;
 };
 
 // Runs the script in `path`. Returns 0 when every step held; otherwise
