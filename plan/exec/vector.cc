@@ -1,8 +1,11 @@
 #include "plan/exec/vector.h"
 
+#include <algorithm>
+#include <array>
 #include <bit>
 #include <cstdlib>
 #include <new>
+#include <vector>
 
 namespace xp::exec {
 
@@ -22,7 +25,9 @@ void StringArena::Adopt(std::unique_ptr<char[]> block, size_t n) {
 
 char* StringArena::Allocate(size_t n) {
   if (n > left_) {
-    const size_t size = n > kChunk ? n : kChunk;
+    size_t size = chunks_.empty() ? kFirstChunk
+                                  : std::min(chunks_.back().size * 2, kChunk);
+    if (size < n) size = n;
     chunks_.push_back(Chunk{std::unique_ptr<char[]>(new char[size]), size});
     reserved_ += size;
     cur_ = chunks_.back().data.get();
@@ -35,13 +40,11 @@ char* StringArena::Allocate(size_t n) {
 }
 
 void StringArena::Reset() {
-  // Keep one standard-size chunk for reuse; free the rest.
+  // Keep the largest chunk up to the standard size for reuse; free the
+  // rest.
   Chunk keep{nullptr, 0};
   for (Chunk& c : chunks_) {
-    if (c.size == kChunk) {
-      keep = std::move(c);
-      break;
-    }
+    if (c.size <= kChunk && c.size > keep.size) keep = std::move(c);
   }
   chunks_.clear();
   reserved_ = keep.size;
@@ -50,14 +53,80 @@ void StringArena::Reset() {
   if (keep.data) chunks_.push_back(std::move(keep));
 }
 
-void Vector::AlignedFree::operator()(uint8_t* p) const { std::free(p); }
+namespace {
+
+// Freed value blocks, a few of each size, per thread: operators are built
+// per statement (a point read builds several, each with whole-batch
+// vectors of 16-32 KiB), and taking a block back from here costs nothing
+// where aligned_alloc and free of such sizes cost more than the read.
+// Blocks are uninitialised either way.
+class BlockCache {
+ public:
+  ~BlockCache() {
+    for (Slot& s : slots_)
+      for (void* p : s.free) std::free(p);
+  }
+  void* Take(size_t bytes) {
+    for (Slot& s : slots_) {
+      if (s.bytes == bytes && !s.free.empty()) {
+        void* p = s.free.back();
+        s.free.pop_back();
+        return p;
+      }
+    }
+    return nullptr;
+  }
+  bool Give(void* p, size_t bytes) {
+    for (Slot& s : slots_) {
+      if (s.bytes == 0) s.bytes = bytes;
+      if (s.bytes != bytes) continue;
+      if (s.free.size() >= kPerSize) return false;
+      s.free.push_back(p);
+      return true;
+    }
+    return false;
+  }
+
+ private:
+  static constexpr size_t kPerSize = 16;
+  struct Slot {
+    size_t bytes = 0;
+    std::vector<void*> free;
+  };
+  std::array<Slot, 4> slots_;
+};
+
+// The cache lives until its thread ends; vectors freed after that (by
+// other thread-local destructors) go straight to free().
+thread_local BlockCache* t_blocks = nullptr;
+struct BlockCacheOwner {
+  BlockCacheOwner() { t_blocks = &cache; }
+  ~BlockCacheOwner() { t_blocks = nullptr; }
+  BlockCache cache;
+};
+
+BlockCache* Blocks() {
+  thread_local BlockCacheOwner owner;
+  return t_blocks;
+}
+
+}  // namespace
+
+void Vector::AlignedFree::operator()(uint8_t* p) const {
+  BlockCache* cache = t_blocks;
+  if (cache == nullptr || !cache->Give(p, bytes)) std::free(p);
+}
 
 Vector::Vector(PhysType type, size_t capacity)
     : type_(type), capacity_(capacity), nulls_((capacity + 63) / 64) {
-  const size_t bytes = ((capacity * PhysTypeWidth(type) + 63) / 64) * 64;
-  void* p = std::aligned_alloc(64, bytes == 0 ? 64 : bytes);
+  size_t bytes = ((capacity * PhysTypeWidth(type) + 63) / 64) * 64;
+  if (bytes == 0) bytes = 64;
+  BlockCache* cache = Blocks();
+  void* p = cache != nullptr ? cache->Take(bytes) : nullptr;
+  if (p == nullptr) p = std::aligned_alloc(64, bytes);
   if (p == nullptr) throw std::bad_alloc();
-  data_.reset(static_cast<uint8_t*>(p));
+  data_ = std::unique_ptr<uint8_t[], AlignedFree>(static_cast<uint8_t*>(p),
+                                                  AlignedFree{bytes});
 }
 
 void Vector::Reset() {

@@ -44,6 +44,9 @@ class StringArena {
   size_t bytes_reserved() const { return reserved_; }
 
  private:
+  // Chunks grow from kFirstChunk to kChunk, so a batch of a few short
+  // strings does not take 64 KiB.
+  static constexpr size_t kFirstChunk = 1024;
   static constexpr size_t kChunk = 64 * 1024;
   struct Chunk {
     std::unique_ptr<char[]> data;
@@ -117,8 +120,13 @@ class Vector {
   size_t bytes_reserved() const;
 
  private:
+  // Gives the block back to this thread's block cache (vector.cc) or
+  // frees it.
   struct AlignedFree {
+    AlignedFree() : bytes(0) {}
+    explicit AlignedFree(size_t b) : bytes(b) {}
     void operator()(uint8_t* p) const;
+    size_t bytes;
   };
 
   PhysType type_;
