@@ -16,8 +16,9 @@
 // leaves the work to the thread running context() if there is one, else
 // has the server's service thread run it — so requests a client pipelines
 // and does not wait for (a COMMIT sent ahead) still run at once.
-// Timers of the server side (idle and write timeouts) fire only while
-// something runs context().
+// The server side keeps no timers (no timeouts apply in memory), so
+// context() has no reactor: waiting for work is a condition variable, and
+// a request handled on the client's thread makes no system call.
 #pragma once
 
 // clang-format off

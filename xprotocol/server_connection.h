@@ -135,7 +135,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Start();
   // Runs on the strand.
   void CloseNow();
-  auto executor() { return socket_.get_executor(); }
+  // The socket's strand, or the pipe's context.
+  const asio::any_io_executor& executor() const { return executor_; }
   // Null over TCP.
   const std::shared_ptr<MemoryPipe>& pipe() const { return pipe_; }
 
@@ -206,10 +207,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   Server::Impl* const server_;
   // The transport: the socket, or (in memory) a pipe and a socket that is
-  // never opened, there for its executor (the pipe's context).
+  // never opened. Over a pipe there is no timer either: the pipe's context
+  // then has no reactor (no epoll or timerfd calls per request), and its
+  // client, in the same process, does not need the server's timeouts.
   const std::shared_ptr<MemoryPipe> pipe_;
   tcp::socket socket_;
-  asio::steady_timer timer_;
+  const asio::any_io_executor executor_;
+  std::optional<asio::steady_timer> timer_;
   const uint64_t client_id_;
   // When authentication must be complete; renewed when a session reset
   // sends the connection back to authentication.

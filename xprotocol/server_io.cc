@@ -16,21 +16,24 @@ Connection::Connection(Server::Impl* server, tcp::socket socket,
 
 Connection::Connection(Server::Impl* server, std::shared_ptr<MemoryPipe> pipe,
                        uint64_t client_id)
-    : Connection(server, pipe, tcp::socket(pipe->context()), client_id) {}
+    : Connection(server, pipe, tcp::socket(*server->ios[0]), client_id) {}
 
 Connection::Connection(Server::Impl* server, std::shared_ptr<MemoryPipe> pipe,
                        tcp::socket socket, uint64_t client_id)
     : server_(server),
       pipe_(std::move(pipe)),
       socket_(std::move(socket)),
-      timer_(socket_.get_executor()),
+      executor_(pipe_ ? asio::any_io_executor(pipe_->context().get_executor())
+                      : socket_.get_executor()),
       client_id_(client_id),
       connect_deadline_(std::chrono::steady_clock::now() +
                         server->opts.connect_timeout),
       parser_(frame::Framing::kPlain, server->opts.max_frame_bytes),
       writer_(&out_),
       auth_(server->users, server->opts.max_auth_failures),
-      sessions_(client_id, server->opts.max_sessions_per_connection) {}
+      sessions_(client_id, server->opts.max_sessions_per_connection) {
+  if (!pipe_) timer_.emplace(executor_);
+}
 
 void Connection::Start() {
   boost::system::error_code ec;
@@ -42,7 +45,7 @@ void Connection::CloseNow() {
   if (state_ == State::kClosed) return;
   auto self = shared_from_this();
   state_ = State::kClosed;
-  timer_.cancel();
+  if (timer_) timer_->cancel();
   boost::system::error_code ec;
   if (pipe_) {
     pipe_->ServerClose();
@@ -60,6 +63,7 @@ void Connection::CloseNow() {
 }
 
 void Connection::ArmTimer() {
+  if (!timer_) return;  // in memory: no timeouts
   auto deadline = std::chrono::steady_clock::now();
   if (state_ != State::kReady) {
     deadline = connect_deadline_;
@@ -77,8 +81,9 @@ void Connection::SetTimer() {
   if (writing_)
     deadline = std::min(deadline, write_started_ + server_->opts.write_timeout);
   timer_deadline_ = deadline;
-  timer_.expires_at(deadline);
-  timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+  if (!timer_) return;
+  timer_->expires_at(deadline);
+  timer_->async_wait([self = shared_from_this()](boost::system::error_code ec) {
     if (!ec) self->OnTimeout();
   });
 }
