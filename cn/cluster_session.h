@@ -310,6 +310,9 @@ class ClusterSession : public exec::StoreSession, public exec::RemoteExecution {
   // that spans DNs (`xa`), an XA branch on this one.
   Status EnsureBranch(size_t dn, bool write, bool xa = false);
   Status EndBranches(bool commit);
+  Status CommitTwoPhase(
+      const std::string& xid, const std::vector<size_t>& writers,
+      std::vector<std::pair<size_t, std::vector<std::string>>> one_phase);
   // A crash failpoint (dn_link.h FailAction) at `point`: every DN link is
   // dropped without a word, as a crashed CN's would be (what is prepared
   // stays prepared for recovery), and the session forgets its branches.

@@ -168,6 +168,7 @@ void ClusterStore::Unfinished(const std::string& xid,
 }
 
 void ClusterStore::FinishUnfinished(size_t dn) {
+  ResolveInDoubt();
   std::vector<std::string> xids;
   {
     MutexLock lock(&unfinished_mu_);
@@ -190,6 +191,65 @@ void ClusterStore::FinishUnfinished(size_t dn) {
     LOG(INFO) << "xid " << xid << ": prepared branch on data node " << dn
               << " committed after its return";
     if (done) (void)ForgetCommit(xid);
+  }
+}
+
+Result<bool> ClusterStore::DecideInDoubt(const std::string& xid) {
+  sql::InsertStatement mark =
+      InsertInto(kSystemDb, "commit_log", {"xid", "aborted"});
+  mark.rows.emplace_back();
+  mark.rows.back().push_back(ValueExpr(Value(xid)));
+  mark.rows.back().push_back(ValueExpr(Value(int64_t{1})));
+  Result<StmtResult> r = Admin(0, sql::ToSql(mark));
+  if (r.ok()) return false;
+  if (r.status().sql_code() != ER_DUP_ENTRY) return r.status();
+  XP_ASSIGN_OR_RETURN(
+      StmtResult row,
+      Admin(0, "SELECT aborted FROM `xp_system`.`commit_log` WHERE xid = " +
+                   sql::QuoteString(xid)));
+  if (row.sets.empty() || row.sets[0].rows.size() != 1)
+    return Status::Internal("commit_log row of " + xid + " vanished");
+  return Text(row.sets[0], row.sets[0].rows[0], 0) == "0";
+}
+
+void ClusterStore::InDoubt(const std::string& xid,
+                           const std::vector<size_t>& dns) {
+  MutexLock lock(&unfinished_mu_);
+  in_doubt_[xid].insert(dns.begin(), dns.end());
+}
+
+void ClusterStore::ResolveInDoubt() {
+  std::map<std::string, std::set<size_t>> todo;
+  {
+    MutexLock lock(&unfinished_mu_);
+    if (in_doubt_.empty()) return;
+    todo = in_doubt_;
+  }
+  for (const auto& [xid, dns] : todo) {
+    Result<bool> committed = DecideInDoubt(xid);
+    if (!committed.ok()) return;  // DN 0 still cannot be asked
+    {
+      MutexLock lock(&unfinished_mu_);
+      in_doubt_.erase(xid);
+    }
+    LOG(INFO) << "xid " << xid << ": in doubt, decided "
+              << (*committed ? "committed" : "rolled back");
+    // The branches follow now where their DN answers. One that does not:
+    // a commit waits as Unfinished (done on reconnection); a rollback for
+    // the next CN start (recovery finds the marker). 1397: already gone.
+    std::vector<size_t> left;
+    for (size_t dn : dns) {
+      Result<StmtResult> r =
+          Admin(dn, XaSql(*committed ? sql::XaStatement::Op::kCommit
+                                     : sql::XaStatement::Op::kRollback,
+                          xid));
+      if (!r.ok() && r.status().sql_code() != 1397) left.push_back(dn);
+    }
+    if (*committed && !left.empty()) {
+      Unfinished(xid, left);
+    } else {
+      (void)ForgetCommit(xid);
+    }
   }
 }
 
@@ -357,8 +417,17 @@ Status ClusterStore::Bootstrap() {
   XP_RETURN_IF_ERROR(
       Admin(0,
             "CREATE TABLE IF NOT EXISTS `xp_system`.`commit_log` "
-            "(xid VARCHAR(128) PRIMARY KEY)")
+            "(xid VARCHAR(128) PRIMARY KEY, aborted TINYINT NOT NULL DEFAULT "
+            "0)")
           .status());
+  {
+    // Clusters made before the in-doubt markers have no `aborted` column.
+    Result<StmtResult> r =
+        Admin(0,
+              "ALTER TABLE `xp_system`.`commit_log` ADD COLUMN aborted "
+              "TINYINT NOT NULL DEFAULT 0");
+    if (!r.ok() && r.status().sql_code() != ER_DUP_FIELDNAME) return r.status();
+  }
   XP_ASSIGN_OR_RETURN(
       StmtResult log,
       Admin(0,
@@ -444,12 +513,14 @@ Status ClusterStore::Bootstrap() {
 }
 
 Status ClusterStore::Recover() {
-  std::set<std::string> decided;
-  XP_ASSIGN_OR_RETURN(StmtResult log,
-                      Admin(0, "SELECT xid FROM `xp_system`.`commit_log`"));
+  // xid -> committed, from the log: decisions and in-doubt markers.
+  std::map<std::string, bool> decided;
+  XP_ASSIGN_OR_RETURN(
+      StmtResult log,
+      Admin(0, "SELECT xid, aborted FROM `xp_system`.`commit_log`"));
   if (!log.sets.empty())
     for (const auto& row : log.sets[0].rows)
-      decided.insert(Text(log.sets[0], row, 0));
+      decided[Text(log.sets[0], row, 0)] = Text(log.sets[0], row, 1) == "0";
   size_t committed = 0, rolled_back = 0;
   for (size_t dn = 0; dn < dn_count(); ++dn) {
     XP_ASSIGN_OR_RETURN(StmtResult r, Admin(dn, "XA RECOVER"));
@@ -457,7 +528,12 @@ Status ClusterStore::Recover() {
     for (const auto& row : r.sets[0].rows) {
       const std::string xid = Text(r.sets[0], row, 3);
       if (xid.rfind("xcn-", 0) != 0) continue;
-      const bool commit = decided.count(xid) > 0;
+      if (!decided.count(xid)) {
+        // No row: the decision may be DN 0's commit still under way for
+        // the CN that died. The marker settles it either way.
+        XP_ASSIGN_OR_RETURN(decided[xid], DecideInDoubt(xid));
+      }
+      const bool commit = decided[xid];
       XP_RETURN_IF_ERROR(
           Admin(dn, XaSql(commit ? sql::XaStatement::Op::kCommit
                                  : sql::XaStatement::Op::kRollback,
@@ -466,7 +542,7 @@ Status ClusterStore::Recover() {
       ++(commit ? committed : rolled_back);
     }
   }
-  for (const std::string& xid : decided) XP_RETURN_IF_ERROR(ForgetCommit(xid));
+  for (const auto& [xid, _] : decided) XP_RETURN_IF_ERROR(ForgetCommit(xid));
   LOG(INFO) << "recovery: " << committed << " prepared branches committed, "
             << rolled_back << " rolled back";
   return Status::OK();

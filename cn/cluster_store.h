@@ -223,15 +223,29 @@ class ClusterStore : public exec::Store {
   bool Quiet(size_t dn) const;
   void SetQuiet(size_t dn, bool quiet) const;
   // The commit decision of a two-phase commit is a row of
-  // `xp_system`.`commit_log` on DN 0, written by the committing session on
-  // its own connection before phase two. `xid` committed everywhere: its record
-  // may go (in batches).
+  // `xp_system`.`commit_log` on DN 0 (aborted = 0), committed with DN 0's
+  // own branch or, when DN 0 has none, written on its own before phase
+  // two; rows with aborted = 1 are the markers of DecideInDoubt. `xid`
+  // committed everywhere: its record may go (in batches).
   Status ForgetCommit(const std::string& xid);
   // `xid` is decided (logged) but its branches on `dns` may still be
   // prepared (phase two failed there): FinishUnfinished commits them when
   // a session reconnects to the DN.
   void Unfinished(const std::string& xid, const std::vector<size_t>& dns);
   void FinishUnfinished(size_t dn);
+  // The outcome of `xid`, whose decision was DN 0's commit of its own
+  // branch (with the commit_log row inside) and whose answer never came:
+  // an "aborted" marker row for `xid` is inserted in commit_log on DN 0 —
+  // it waits for that branch's row lock while the branch is still
+  // committing, fails as a duplicate when the branch committed (true), and
+  // once in, no late commit of the branch can succeed (false). An error
+  // when DN 0 cannot be asked.
+  Result<bool> DecideInDoubt(const std::string& xid);
+  // DecideInDoubt could not ask DN 0: the branches of `xid` on `dns` stay
+  // prepared until it can (tried whenever a session reconnects to a DN,
+  // and by the next CN's recovery).
+  void InDoubt(const std::string& xid, const std::vector<size_t>& dns);
+  void ResolveInDoubt();
   // Sessions with a transaction open (an xid) come and go; the deadlock
   // detector looks for cycles while there are two or more.
   void CountOpenTransaction(int delta) { open_txns_ += delta; }
@@ -307,6 +321,9 @@ class ClusterStore : public exec::Store {
   Mutex unfinished_mu_;
   // xid -> DNs left
   std::map<std::string, std::set<size_t>> unfinished_
+      XP_GUARDED_BY(unfinished_mu_);
+  // xid -> DNs whose branch waits for DecideInDoubt
+  std::map<std::string, std::set<size_t>> in_doubt_
       XP_GUARDED_BY(unfinished_mu_);
   Mutex forget_mu_;
   // committed xids to drop from the log

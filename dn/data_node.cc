@@ -2,6 +2,9 @@
 
 #include <glog/logging.h>
 
+#include <filesystem>
+#include <system_error>
+
 namespace xp::dn {
 
 Result<std::unique_ptr<DataNode>> DataNode::Open(
@@ -9,6 +12,9 @@ Result<std::unique_ptr<DataNode>> DataNode::Open(
   std::unique_ptr<DataNode> node(new DataNode());
   node->users_ = std::move(users);
   const std::string path = options.storage.path;
+  std::error_code ec;
+  std::filesystem::create_directories(path, ec);  // RocksDB makes only the leaf
+  if (ec) return Status::IOError("cannot create " + path + ": " + ec.message());
   auto storage = Storage::Open(options.storage);
   if (!storage.ok()) {
     return Status::IOError("cannot open data directory " + path + ": " +

@@ -48,13 +48,37 @@ class TwoPhaseCommitTest : public testing::FakeClusterTest {
 };
 
 TEST_F(TwoPhaseCommitTest, CommitsOnBothDnsThroughPrepareAndTheLog) {
+  auto logged = [&] {
+    auto log = fake_.Query(0, "SELECT COUNT(*) FROM `xp_system`.`commit_log`");
+    EXPECT_TRUE(log.ok());
+    return log.ok() ? (*log)[0][0] : "";
+  };
+  const std::string before = logged();
+  const size_t inserts_before =
+      CountRequests(0, "INSERT INTO `xp_system`.`commit_log`");
   ASSERT_TRUE(Transfer().ok());
   EXPECT_EQ(Values(), "1,-1");
-  for (size_t dn = 0; dn < 2; ++dn) {
-    EXPECT_EQ(CountRequests(dn, "XA PREPARE"), 1u) << "dn" << dn;
-    EXPECT_EQ(CountRequests(dn, "XA COMMIT"), 1u) << "dn" << dn;
-  }
-  EXPECT_EQ(CountRequests(0, "INSERT INTO `xp_system`.`commit_log`"), 1u);
+  // DN 1 prepares; DN 0 logs the decision inside its own branch and
+  // commits in one phase (that commit is the decision); then DN 1 commits.
+  EXPECT_EQ(CountRequests(1, "XA PREPARE"), 1u);
+  EXPECT_EQ(CountRequests(1, "XA COMMIT"), 1u);
+  EXPECT_EQ(CountRequests(0, "XA PREPARE"), 0u);
+  EXPECT_EQ(CountRequests(0, "XA COMMIT 'xcn-"), 1u);
+  EXPECT_EQ(CountRequests(0, "INSERT INTO `xp_system`.`commit_log`"),
+            inserts_before + 1);
+  // The row committed with DN 0's branch (it stays until ForgetCommit's
+  // next batch).
+  EXPECT_EQ(std::stoi(logged()), std::stoi(before) + 1);
+  ExpectNothingLeft();
+}
+
+TEST_F(TwoPhaseCommitTest, AutocommitWriteOnBothDnsDecidesOnDn0) {
+  const size_t prepares =
+      CountRequests(0, "XA PREPARE") + CountRequests(1, "XA PREPARE");
+  Ok("UPDATE t SET v = v + 1 WHERE id IN (" + on0_ + ", " + on1_ + ")");
+  EXPECT_EQ(Values(), "1,1");
+  EXPECT_EQ(CountRequests(0, "XA PREPARE") + CountRequests(1, "XA PREPARE"),
+            prepares + 1);  // DN 1's only
   ExpectNothingLeft();
 }
 
@@ -124,12 +148,56 @@ INSTANTIATE_TEST_SUITE_P(
         Step{0, "XA START", K::kError}, Step{1, "XA START", K::kError},
         Step{1, "XA START", K::kLostBefore}, Step{1, "UPDATE", K::kError},
         Step{1, "UPDATE", K::kLostAfter}, Step{0, "XA END", K::kError},
-        Step{1, "XA END", K::kLostBefore}, Step{0, "XA PREPARE", K::kError},
-        Step{1, "XA PREPARE", K::kError}, Step{0, "XA PREPARE", K::kLostBefore},
+        Step{1, "XA END", K::kLostBefore}, Step{1, "XA PREPARE", K::kError},
         Step{1, "XA PREPARE", K::kLostAfter}, Step{1, "XA PREPARE", K::kSilent},
         Step{0, "INSERT INTO `xp_system`.`commit_log`", K::kError},
-        Step{0, "INSERT INTO `xp_system`.`commit_log`", K::kLostBefore}),
+        Step{0, "INSERT INTO `xp_system`.`commit_log`", K::kLostBefore},
+        // DN 0's one-phase commit (the decision) failing, or lost before
+        // DN 0 ran it: DN 0 did not commit (an in-doubt marker settles the
+        // lost case), so DN 1's prepared branch rolls back.
+        Step{0, "XA COMMIT", K::kError}, Step{0, "XA COMMIT", K::kLostBefore}),
     StepName);
+
+// DN 0 committed (the decision) but its answer was lost: the in-doubt
+// marker finds the decision row, so DN 1 commits too and COMMIT succeeds.
+TEST_F(TwoPhaseCommitTest, Dn0CommitAnswerLostIsFoundCommitted) {
+  DnFault f;
+  f.dn = 0;
+  f.prefix = "XA COMMIT";
+  f.kind = DnFault::Kind::kLostAfter;
+  fake_.Inject(f);
+  Status st = Transfer();
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(Values(), "1,-1");
+  ExpectNothingLeft();
+}
+
+// DN 0 cannot be asked at all after its commit went unanswered: DN 1's
+// branch stays prepared (COMMIT says the outcome is unknown) until DN 0
+// is reached again, then follows DN 0's outcome.
+TEST_F(TwoPhaseCommitTest, InDoubtWaitsForDn0) {
+  DnFault f;
+  f.dn = 0;
+  f.prefix = "XA COMMIT";
+  f.kind = DnFault::Kind::kLostAfter;
+  fake_.Inject(f);
+  DnFault down;  // nor can the marker be written (the admin link retries)
+  down.dn = 0;
+  down.prefix = "INSERT INTO `xp_system`.`commit_log` (`xid`, `aborted`)";
+  down.kind = DnFault::Kind::kLostBefore;
+  down.times = 2;
+  fake_.Inject(down);
+  Status st = Transfer();
+  EXPECT_FALSE(st.ok());
+  EXPECT_EQ(st.sql_code(), 1180) << st.ToString();
+  EXPECT_EQ(Values(), "1,0");  // DN 0 committed; DN 1 prepared
+  EXPECT_EQ(fake_.Prepared(1).size(), 1u);
+  // The next statement reaches the DNs again: DN 0's outcome is asked and
+  // DN 1 follows it.
+  EXPECT_EQ(Rows("SELECT SUM(v) FROM t"), std::vector<std::string>{"0"});
+  EXPECT_EQ(Values(), "1,-1");
+  ExpectNothingLeft();
+}
 
 // Phase two failing on a DN: the decision is logged, so COMMIT succeeds and
 // the branch left prepared commits once the DN is reached again.
@@ -175,7 +243,9 @@ TEST_P(CrashTest, NextComputeNodeFinishesTheTransaction) {
   });
   Ok("USE d");
   EXPECT_FALSE(Transfer().ok());
-  EXPECT_EQ(fake_.Prepared(0).size(), 1u);
+  // DN 0 is never prepared: before the decision its branch is open (and
+  // goes with the crashed CN's link), after it is committed.
+  EXPECT_EQ(fake_.Prepared(0).size(), 0u);
   EXPECT_EQ(fake_.Prepared(1).size(), 1u);
   Open();  // the restarted CN
   const bool logged = point == "after_commit_log";
