@@ -147,6 +147,7 @@ Result<StmtResult> ClusterStore::AdminChunks(size_t dn,
   Xp::Plan::ExecSql req;
   req.set_stmt(sql);
   req.set_chunk_result(true);
+  req.set_chunk_raw(options_.dns_in_process);
   Result<StmtResult> r = admin_[dn]->ExecuteSql(std::move(req));
   if (r.ok()) return r;
   const ServerError e = admin_[dn]->last_error();

@@ -74,6 +74,9 @@ struct ClusterOptions {
   // wait cycles through several DNs while two or more transactions are
   // open; 0: never (DNs without row locks, as the unit tests' fakes).
   uint32_t deadlock_check_ms = 100;
+  // The DNs run in this process (the embedded placement): chunks come
+  // without LZ4 (ExecPlan.chunk_raw), which costs more than it saves there.
+  bool dns_in_process = false;
 };
 
 // Where a table's rows live. Physical tables on the DNs are named from the

@@ -38,6 +38,7 @@ struct RunOptions {
   bool chunks = false;    // RESULTSET_CHUNK instead of Row messages
   bool feedback = false;  // execution feedback in FetchDone
   bool compact = false;   // ColumnMetaData without names
+  bool chunk_lz4 = true;  // chunk bodies LZ4-compressed where it pays
   bool require_transaction = false;
   bool begin = false;
   sql::LockMode lock = sql::LockMode::kNone;  // TxnContext.lock
@@ -53,7 +54,10 @@ struct RunOptions {
 class XSink : public session::ResultSink {
  public:
   explicit XSink(Reply& reply, const RunOptions& opts = {})
-      : reply_(reply), chunks_(opts.chunks), compact_(opts.compact) {}
+      : reply_(reply),
+        chunks_(opts.chunks),
+        lz4_(opts.chunk_lz4),
+        compact_(opts.compact) {}
 
   Status Columns(const std::vector<std::string>& names,
                  const std::vector<plan::DataType>& types) override {
@@ -75,7 +79,7 @@ class XSink : public session::ResultSink {
     rows_ += b.num_rows();
     if (chunks_) {
       field_.clear();
-      exec::EncodeChunk(b, visible, /*lz4=*/true, &field_);
+      exec::EncodeChunk(b, visible, lz4_, &field_);
       reply_.writer()->Append(ServerMsg::RESULTSET_CHUNK, field_,
                               reply_.session_id());
       reply_.MaybeFlush();
@@ -111,6 +115,7 @@ class XSink : public session::ResultSink {
  private:
   Reply& reply_;
   const bool chunks_;
+  const bool lz4_;
   const bool compact_;
   std::vector<plan::DataType> types_;
   std::string field_;
@@ -446,6 +451,7 @@ template <class Req>
 RunOptions OptionsOf(const Req& req) {
   RunOptions o;
   o.chunks = req.chunk_result();
+  o.chunk_lz4 = !req.chunk_raw();
   o.feedback = req.feedback();
   o.compact = req.compact_metadata();
   o.require_transaction = req.txn().require_transaction();

@@ -137,6 +137,7 @@ Status ClusterSession::ReadRows(size_t dn, const std::string& sql, Rows* out) {
   Xp::Plan::ExecSql req;
   req.set_stmt(sql);
   req.set_chunk_result(true);
+  req.set_chunk_raw(store_->options().dns_in_process);
   XP_ASSIGN_OR_RETURN(DnLink * c, Conn(dn));
   XP_RETURN_IF_ERROR(Settle(dn));
   Result<StmtResult> r = c->ExecuteSql(std::move(req));

@@ -59,6 +59,7 @@ Result<std::unique_ptr<EmbeddedCluster>> EmbeddedCluster::Open(
     co.dns.push_back(DnEndpoint{"in-process", static_cast<uint16_t>(i)});
   }
   co.connector = InMemoryConnector(nodes, co.user, co.password);
+  co.dns_in_process = true;
   XP_ASSIGN_OR_RETURN(c->store_, ClusterStore::Open(co));
   return c;
 }

@@ -282,6 +282,7 @@ Result<std::vector<std::pair<size_t, size_t>>> ClusterSession::StartRemote(
         Xp::Plan::ExecSql req;
         req.set_stmt(ScanSql(*call.leaf, p->name[part], subset));
         req.set_chunk_result(true);
+        req.set_chunk_raw(store_->options().dns_in_process);
         req.set_feedback(analyze_);
         req.set_token(call.token);
         if (read_lock_ != sql::LockMode::kNone) SetLocking(req.mutable_txn());
@@ -297,6 +298,7 @@ Result<std::vector<std::pair<size_t, size_t>>> ClusterSession::StartRemote(
           for (int k : *subset) *l->add_keys() = all_keys.Get(k);
         }
         req.set_chunk_result(true);
+        req.set_chunk_raw(store_->options().dns_in_process);
         req.set_feedback(analyze_);
         req.set_token(call.token);
         if (read_lock_ != sql::LockMode::kNone) SetLocking(req.mutable_txn());

@@ -78,8 +78,8 @@ int CompareValues(const plan::Value& a, const plan::Value& b,
       while (!x.empty() && x.back() == ' ') x.remove_suffix(1);
       while (!y.empty() && y.back() == ' ') y.remove_suffix(1);
       for (size_t i = 0; i < x.size() && i < y.size(); ++i) {
-        const int p = std::tolower(static_cast<unsigned char>(x[i]));
-        const int q = std::tolower(static_cast<unsigned char>(y[i]));
+        const int p = FoldCase(static_cast<unsigned char>(x[i]));
+        const int q = FoldCase(static_cast<unsigned char>(y[i]));
         if (p != q) return p < q ? -1 : 1;
       }
       return x.size() < y.size() ? -1 : x.size() > y.size();
@@ -284,8 +284,8 @@ int CompareText(const std::string& a, const std::string& b, bool binary) {
   if (binary) return a.compare(b) < 0 ? -1 : a == b ? 0 : 1;
   const size_t n = std::min(a.size(), b.size());
   for (size_t i = 0; i < n; ++i) {
-    const int x = std::tolower(static_cast<unsigned char>(a[i]));
-    const int y = std::tolower(static_cast<unsigned char>(b[i]));
+    const int x = FoldCase(static_cast<unsigned char>(a[i]));
+    const int y = FoldCase(static_cast<unsigned char>(b[i]));
     if (x != y) return x < y ? -1 : 1;
   }
   return a.size() == b.size() ? 0 : a.size() < b.size() ? -1 : 1;

@@ -10,6 +10,7 @@
 
 #include "codec/sql_errors.h"
 #include "plan/exec/evaluator_internal.h"
+#include "plan/exec/key_encoding.h"
 #include "plan/exec/operator.h"
 #include "plan/exec/query_context.h"
 #include "plan/sql/ast.h"
@@ -629,8 +630,8 @@ bool LikeMatch(std::string_view s, std::string_view p, char esc, bool binary) {
   size_t si = 0, pi = 0, star_p = std::string_view::npos, star_s = 0;
   auto eq = [&](char a, char b) {
     return binary ? a == b
-                  : std::tolower(static_cast<unsigned char>(a)) ==
-                        std::tolower(static_cast<unsigned char>(b));
+                  : FoldCase(static_cast<unsigned char>(a)) ==
+                        FoldCase(static_cast<unsigned char>(b));
   };
   while (si < s.size()) {
     if (pi < p.size() && p[pi] == '%') {

@@ -8,6 +8,7 @@
 
 #include "codec/sql_errors.h"
 #include "plan/exec/evaluator_internal.h"
+#include "plan/exec/key_encoding.h"
 #include "plan/types/temporal.h"
 
 namespace xp::exec::evaluator_internal {
@@ -297,8 +298,8 @@ int CompareStrings(std::string_view a, std::string_view b, bool binary) {
     while (!b.empty() && b.back() == ' ') b.remove_suffix(1);
     const size_t n = a.size() < b.size() ? a.size() : b.size();
     for (size_t i = 0; i < n; ++i) {
-      const int x = std::tolower(static_cast<unsigned char>(a[i]));
-      const int y = std::tolower(static_cast<unsigned char>(b[i]));
+      const int x = FoldCase(static_cast<unsigned char>(a[i]));
+      const int y = FoldCase(static_cast<unsigned char>(b[i]));
       if (x != y) return x < y ? -1 : 1;
     }
     return a.size() == b.size() ? 0 : a.size() < b.size() ? -1 : 1;

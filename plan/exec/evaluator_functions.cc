@@ -11,6 +11,7 @@
 #include "codec/number_text.h"
 #include "codec/sql_errors.h"
 #include "plan/exec/evaluator_internal.h"
+#include "plan/exec/key_encoding.h"
 #include "plan/exec/query_context.h"
 #include "plan/sql/ast.h"
 #include "plan/types/temporal.h"
@@ -312,8 +313,8 @@ size_t Find(std::string_view hay, std::string_view needle, size_t from,
     for (; k < needle.size(); ++k) {
       const char x = hay[i + k], y = needle[k];
       if (binary ? x != y
-                 : std::tolower(static_cast<unsigned char>(x)) !=
-                       std::tolower(static_cast<unsigned char>(y)))
+                 : FoldCase(static_cast<unsigned char>(x)) !=
+                       FoldCase(static_cast<unsigned char>(y)))
         break;
     }
     if (k == needle.size()) return i;
@@ -633,7 +634,7 @@ Status EvalStringFunc(Node& n, const std::vector<const Vector*>& args,
           c = static_cast<char>(
               e.func == plan::Func::kUpper
                   ? std::toupper(static_cast<unsigned char>(c))
-                  : std::tolower(static_cast<unsigned char>(c)));
+                  : FoldCase(static_cast<unsigned char>(c)));
         }
         break;
       case plan::Func::kTrim:

@@ -24,5 +24,10 @@ void EncodeKey(const Vector& v, const plan::DataType& t, size_t i,
 // of a non-binary string (EncodeKey here, the compute node's partition
 // hash) goes through it, so equal strings hash alike everywhere.
 void AppendFoldedString(std::string_view s, std::string* out);
+// The case fold of one byte under the case-insensitive collation: A-Z to
+// a-z (std::tolower in the "C" locale, inline).
+inline int FoldCase(unsigned char c) {
+  return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
 
 }  // namespace xp::exec
