@@ -39,6 +39,15 @@ class TwoPhaseCommitTest : public testing::FakeClusterTest {
     EXPECT_TRUE(a.ok() && b.ok());
     return (*a)[0][0] + "," + (*b)[0][0];
   }
+  // Makes DN `dn` fail the next `times` requests starting with `prefix`.
+  void Fault(size_t dn, const char* prefix, DnFault::Kind kind, int times = 1) {
+    DnFault f;
+    f.dn = dn;
+    f.prefix = prefix;
+    f.kind = kind;
+    f.times = times;
+    fake_.Inject(f);
+  }
   void ExpectNothingLeft() {
     for (size_t dn = 0; dn < 2; ++dn) {
       EXPECT_TRUE(fake_.Prepared(dn).empty()) << "dn" << dn;
@@ -161,11 +170,7 @@ INSTANTIATE_TEST_SUITE_P(
 // DN 0 committed (the decision) but its answer was lost: the in-doubt
 // marker finds the decision row, so DN 1 commits too and COMMIT succeeds.
 TEST_F(TwoPhaseCommitTest, Dn0CommitAnswerLostIsFoundCommitted) {
-  DnFault f;
-  f.dn = 0;
-  f.prefix = "XA COMMIT";
-  f.kind = DnFault::Kind::kLostAfter;
-  fake_.Inject(f);
+  Fault(0, "XA COMMIT", DnFault::Kind::kLostAfter);
   Status st = Transfer();
   EXPECT_TRUE(st.ok()) << st.ToString();
   EXPECT_EQ(Values(), "1,-1");
@@ -176,17 +181,10 @@ TEST_F(TwoPhaseCommitTest, Dn0CommitAnswerLostIsFoundCommitted) {
 // branch stays prepared (COMMIT says the outcome is unknown) until DN 0
 // is reached again, then follows DN 0's outcome.
 TEST_F(TwoPhaseCommitTest, InDoubtWaitsForDn0) {
-  DnFault f;
-  f.dn = 0;
-  f.prefix = "XA COMMIT";
-  f.kind = DnFault::Kind::kLostAfter;
-  fake_.Inject(f);
-  DnFault down;  // nor can the marker be written (the admin link retries)
-  down.dn = 0;
-  down.prefix = "INSERT INTO `xp_system`.`commit_log` (`xid`, `aborted`)";
-  down.kind = DnFault::Kind::kLostBefore;
-  down.times = 2;
-  fake_.Inject(down);
+  Fault(0, "XA COMMIT", DnFault::Kind::kLostAfter);
+  // Nor can the marker be written (the admin link tries twice).
+  Fault(0, "INSERT INTO `xp_system`.`commit_log` (`xid`, `aborted`)",
+        DnFault::Kind::kLostBefore, 2);
   Status st = Transfer();
   EXPECT_FALSE(st.ok());
   EXPECT_EQ(st.sql_code(), 1180) << st.ToString();
@@ -202,11 +200,7 @@ TEST_F(TwoPhaseCommitTest, InDoubtWaitsForDn0) {
 // Phase two failing on a DN: the decision is logged, so COMMIT succeeds and
 // the branch left prepared commits once the DN is reached again.
 TEST_F(TwoPhaseCommitTest, PhaseTwoLostLinkIsFinishedOnReconnect) {
-  DnFault f;
-  f.dn = 1;
-  f.prefix = "XA COMMIT";
-  f.kind = DnFault::Kind::kLostBefore;
-  fake_.Inject(f);
+  Fault(1, "XA COMMIT", DnFault::Kind::kLostBefore);
   Status st = Transfer();
   EXPECT_TRUE(st.ok()) << st.ToString();
   EXPECT_EQ(Values(), "1,0");  // DN 1's branch is still prepared
