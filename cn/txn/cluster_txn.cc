@@ -337,7 +337,9 @@ Status ClusterSession::CommitTwoPhase(
     if (dn0_decides) {
       // The decision: DN 0's branch, with the row, commits in one phase.
       gate.lock();
+      gate_timeout_ms_ = kGateWaitMs;  // a hung DN 0 is in doubt, below
       out = Pipeline({{0, {XaSql(Op::kCommit, xid, true)}}});
+      gate_timeout_ms_ = 0;
       if (!out.ok() && !link(0)) {
         // No answer: DN 0 may or may not have committed.
         Result<bool> committed = store_->DecideInDoubt(xid);

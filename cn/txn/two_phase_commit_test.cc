@@ -167,14 +167,20 @@ INSTANTIATE_TEST_SUITE_P(
         Step{0, "XA COMMIT", K::kError}, Step{0, "XA COMMIT", K::kLostBefore}),
     StepName);
 
-// DN 0 committed (the decision) but its answer was lost: the in-doubt
-// marker finds the decision row, so DN 1 commits too and COMMIT succeeds.
+// DN 0 committed (the decision) but its answer was lost, or never came
+// (the link timed out): the in-doubt marker finds the decision row, so
+// DN 1 commits too and COMMIT succeeds.
 TEST_F(TwoPhaseCommitTest, Dn0CommitAnswerLostIsFoundCommitted) {
-  Fault(0, "XA COMMIT", DnFault::Kind::kLostAfter);
-  Status st = Transfer();
-  EXPECT_TRUE(st.ok()) << st.ToString();
-  EXPECT_EQ(Values(), "1,-1");
-  ExpectNothingLeft();
+  int n = 0;
+  for (DnFault::Kind kind :
+       {DnFault::Kind::kLostAfter, DnFault::Kind::kSilent}) {
+    Fault(0, "XA COMMIT", kind);
+    Status st = Transfer();
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    ++n;
+    EXPECT_EQ(Values(), std::to_string(n) + ",-" + std::to_string(n));
+    ExpectNothingLeft();
+  }
 }
 
 // DN 0 cannot be asked at all after its commit went unanswered: DN 1's
