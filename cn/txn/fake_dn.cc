@@ -167,6 +167,7 @@ struct FakeLinkState {
   std::unique_ptr<session::SqlSession> engine;  // over node->store; lazily
   uint64_t txn = 0;                             // open transaction
   std::string xa;                               // its xid when XA
+  bool xa_idle = false;  // after XA END (PREPARE and ONE PHASE need it)
   std::vector<std::pair<std::string, size_t>> savepoints;
   // Replies of each request not yet read, oldest first.
   std::deque<std::deque<Message>> replies;
@@ -399,7 +400,17 @@ bool FakeDnLink::Control(const sql::Statement& stmt, std::deque<Message>* out) {
     s_.txn = node.next_txn++;
     node.open[s_.txn] = xid;
     s_.xa = std::move(xid);
+    s_.xa_idle = false;
     s_.savepoints.clear();
+  };
+  // As xdn (dn/sql_store.cc): XAER_RMFAIL for a command the branch's state
+  // does not allow.
+  auto rmfail = [&](const char* state) {
+    out->push_back(ErrorMsg(
+        ER_XAER_RMFAIL,
+        std::string("XAER_RMFAIL: The command cannot be executed when global "
+                    "transaction is in the  ") +
+            state + " state"));
   };
   if (stmt.kind == sql::StmtKind::kTransaction) {
     using Op = sql::TransactionStatement::Op;
@@ -453,10 +464,23 @@ bool FakeDnLink::Control(const sql::Statement& stmt, std::deque<Message>* out) {
       begin(x.gtrid);
       break;
     case Op::kEnd:
+      if (s_.txn == 0 || s_.xa != x.gtrid) {
+        out->push_back(ErrorMsg(ER_XAER_NOTA, "XAER_NOTA: Unknown XID"));
+        return true;
+      }
+      if (s_.xa_idle) {
+        rmfail("IDLE");
+        return true;
+      }
+      s_.xa_idle = true;
       break;
     case Op::kPrepare:
       if (s_.txn == 0 || s_.xa != x.gtrid) {
         out->push_back(ErrorMsg(ER_XAER_NOTA, "XAER_NOTA: Unknown XID"));
+        return true;
+      }
+      if (!s_.xa_idle) {
+        rmfail("ACTIVE");
         return true;
       }
       node.prepared[x.gtrid] = s_.txn;  // no longer the session's
@@ -467,6 +491,10 @@ bool FakeDnLink::Control(const sql::Statement& stmt, std::deque<Message>* out) {
     case Op::kRollback: {
       uint64_t txn = 0;
       if (s_.txn != 0 && s_.xa == x.gtrid) {
+        if (x.op == Op::kCommit && (!s_.xa_idle || !x.one_phase)) {
+          rmfail(s_.xa_idle ? "IDLE" : "ACTIVE");
+          return true;
+        }
         txn = s_.txn;
         s_.txn = 0;
         s_.xa.clear();
