@@ -24,14 +24,24 @@ rc=0
 out=$(xcluster status --data "$data") || rc=$?
 [ $rc = 3 ] || fail "status of a fresh directory: exit $rc ($out), want 3"
 
-# Two consecutive free ports for the DNs (retry until a pair is free).
-for _ in $(seq 1 50); do
-  dn_port=$(free_port)
-  (exec 3<>"/dev/tcp/127.0.0.1/$((dn_port + 1))") 2>/dev/null || break
+# Two consecutive free ports for the DNs. Another test running alongside
+# may take one between the check and the bind: start again on new ports.
+started=
+for _ in $(seq 1 5); do
+  for _ in $(seq 1 50); do
+    dn_port=$(free_port)
+    (exec 3<>"/dev/tcp/127.0.0.1/$((dn_port + 1))") 2>/dev/null || break
+  done
+  cn_port=$(free_port)
+  if xcluster start --bin "$bin" --dns 2 --port "$cn_port" --dn_port "$dn_port" \
+    --data "$data" >/dev/null 2>"$work/start.err"; then
+    started=1
+    break
+  fi
+  grep -q "Address already in use" "$work/start.err" || { cat "$work/start.err"; fail "start"; }
+  xcluster stop --data "$data" >/dev/null
 done
-cn_port=$(free_port)
-xcluster start --bin "$bin" --dns 2 --port "$cn_port" --dn_port "$dn_port" \
-  --data "$data" >/dev/null
+[ -n "$started" ] || fail "no free ports for the cluster in 5 tries"
 xcluster status --data "$data" >/dev/null || fail "status of a running cluster"
 mysql=$(command -v mysql || command -v mariadb)
 [ "$("$mysql" -h127.0.0.1 -P"$cn_port" -uroot -N -B -e "SELECT 1 + 1")" = 2 ] ||
