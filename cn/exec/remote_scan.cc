@@ -24,7 +24,10 @@ class RemoteOperator : public exec::Operator {
       for (const StmtResult& r : results_) {
         for (const ResultSet& set : r.sets) {
           std::vector<exec::Batch> b;
-          XP_RETURN_IF_ERROR(exec::DecodeChunks(set.chunks, types_.size(), &b));
+          // Batches for operators: a chunk of more than kBatchSize rows
+          // (valid on the wire, never sent by xdn) is refused, not overrun.
+          XP_RETURN_IF_ERROR(exec::DecodeChunks(set.chunks, types_.size(), &b,
+                                                exec::kBatchSize));
           for (auto& x : b) batches_.push_back(std::move(x));
         }
       }
@@ -176,7 +179,8 @@ Result<const exec::Batch*> StreamingRemote::Next() {
     switch (m.type) {
       case ServerMsg::RESULTSET_CHUNK: {
         payload_ = std::move(m.payload);
-        XP_RETURN_IF_ERROR(exec::DecodeChunk(payload_, &batch_, true));
+        XP_RETURN_IF_ERROR(
+            exec::DecodeChunk(payload_, &batch_, true, exec::kBatchSize));
         if (batch_.num_columns() != types().size())
           return Status::Corruption("a chunk of another width");
         if (batch_.num_rows() > 0) return &batch_;

@@ -239,7 +239,8 @@ void EncodeChunk(const Batch& batch, size_t columns, bool lz4,
   }
 }
 
-Status DecodeChunk(std::string_view in, Batch* out, bool borrow_strings) {
+Status DecodeChunk(std::string_view in, Batch* out, bool borrow_strings,
+                   size_t max_rows) {
   const size_t total = in.size();
   auto bad = [&](const std::string& what) {
     return Status::Corruption("chunk offset " +
@@ -251,8 +252,8 @@ Status DecodeChunk(std::string_view in, Batch* out, bool borrow_strings) {
   const uint8_t version = static_cast<uint8_t>(in[0]);
   in.remove_prefix(1);
   uint64_t rows, columns;
-  if (!GetVarint64(&in, &rows) || rows > kMaxChunkRows)
-    return bad("expected a row count up to " + std::to_string(kMaxChunkRows));
+  if (!GetVarint64(&in, &rows) || rows > max_rows)
+    return bad("expected a row count up to " + std::to_string(max_rows));
   if (!GetVarint64(&in, &columns) || columns > in.size() / 3)
     return bad("expected a column count that fits the chunk");
   std::vector<PhysType> types;
@@ -456,12 +457,13 @@ plan::DataType ColumnType(const Mysqlx::Resultset::ColumnMetaData& c) {
 }
 
 Status DecodeChunks(const std::vector<std::string>& chunks, size_t columns,
-                    std::vector<Batch>* out) {
+                    std::vector<Batch>* out, size_t max_rows) {
   out->clear();
   out->reserve(chunks.size());
   for (const std::string& chunk : chunks) {
     out->emplace_back();
-    XP_RETURN_IF_ERROR(DecodeChunk(chunk, &out->back(), /*borrow=*/true));
+    XP_RETURN_IF_ERROR(
+        DecodeChunk(chunk, &out->back(), /*borrow=*/true, max_rows));
     if (out->back().num_columns() != columns) {
       return Status::Corruption(
           "chunk of " + std::to_string(out->back().num_columns()) +

@@ -43,9 +43,11 @@ void EncodeChunk(const Batch& batch, size_t columns, bool lz4,
 // Decodes a chunk into *out (its vectors replaced). Corruption with the
 // offset and what was expected when the bytes are not a valid chunk. With
 // `borrow_strings`, values of uncompressed string columns point into `in`
-// (no copy; `in` must outlive *out); otherwise the batch owns them.
-Status DecodeChunk(std::string_view in, Batch* out,
-                   bool borrow_strings = false);
+// (no copy; `in` must outlive *out); otherwise the batch owns them. A chunk
+// of more than `max_rows` rows is Corruption: operators take batches of at
+// most kBatchSize rows, so a reader that feeds them passes that.
+Status DecodeChunk(std::string_view in, Batch* out, bool borrow_strings = false,
+                   size_t max_rows = kMaxChunkRows);
 
 // The SQL type a result column's metadata describes (what CellText and a
 // chunk's reader need).
@@ -55,6 +57,6 @@ plan::DataType ColumnType(const Mysqlx::Resultset::ColumnMetaData& c);
 // are not compressed (keep `chunks` alive while using the batches); each
 // chunk must have one column per `columns` entry.
 Status DecodeChunks(const std::vector<std::string>& chunks, size_t columns,
-                    std::vector<Batch>* out);
+                    std::vector<Batch>* out, size_t max_rows = kMaxChunkRows);
 
 }  // namespace xp::exec

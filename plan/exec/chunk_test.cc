@@ -201,3 +201,27 @@ TEST(ChunkTest, EmptyChunk) {
 
 }  // namespace
 }  // namespace xp::exec
+
+namespace xp::exec {
+namespace {
+
+TEST(ChunkTest, ReadersForOperatorsRefuseChunksOverABatch) {
+  // Valid on the wire (up to kMaxChunkRows), but more rows than operators
+  // take in a batch: a reader that feeds them asks for at most kBatchSize
+  // and gets an error instead of an overrun.
+  std::string bytes;
+  EncodeChunk(Sample(kBatchSize + 1), 5, false, &bytes);
+  Batch out;
+  ASSERT_TRUE(DecodeChunk(bytes, &out).ok());
+  EXPECT_EQ(out.num_rows(), kBatchSize + 1);
+  Status st = DecodeChunk(bytes, &out, false, kBatchSize);
+  EXPECT_TRUE(st.IsCorruption()) << st.ToString();
+  std::vector<Batch> batches;
+  EXPECT_FALSE(DecodeChunks({bytes}, 5, &batches, kBatchSize).ok());
+  bytes.clear();
+  EncodeChunk(Sample(kBatchSize), 5, false, &bytes);
+  EXPECT_TRUE(DecodeChunk(bytes, &out, false, kBatchSize).ok());
+}
+
+}  // namespace
+}  // namespace xp::exec

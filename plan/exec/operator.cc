@@ -83,7 +83,6 @@ FilterOperator::FilterOperator(OperatorPtr child, plan::BoundExprPtr predicate)
       predicate_(std::move(predicate)),
       eval_(*predicate_),
       truth_(PhysType::kInt64),
-      sel_(kBatchSize),
       out_(PhysTypes(child_->types())) {}
 
 Result<const Batch*> FilterOperator::Next() {
@@ -93,6 +92,8 @@ Result<const Batch*> FilterOperator::Next() {
     XP_ASSIGN_OR_RETURN(const Vector* v, eval_.Evaluate(*in));
     ToTruth(*v, predicate_->type, in->num_rows(), &truth_);
     const int64_t* t = truth_.data<int64_t>();
+    // Sized by what comes (a point read's batch has a row or two).
+    if (sel_.size() < in->num_rows()) sel_.resize(in->num_rows());
     size_t n = 0;
     for (size_t i = 0; i < in->num_rows(); ++i) {
       sel_[n] = static_cast<uint32_t>(i);
@@ -107,15 +108,11 @@ Result<const Batch*> FilterOperator::Next() {
 
 ProjectOperator::ProjectOperator(OperatorPtr child,
                                  std::vector<plan::BoundExprPtr> exprs)
-    : child_(std::move(child)),
-      exprs_(std::move(exprs)),
-      identity_(kBatchSize) {
+    : child_(std::move(child)), exprs_(std::move(exprs)) {
   for (const auto& e : exprs_) {
     evals_.push_back(std::make_unique<ExpressionEvaluator>(*e));
     types_.push_back(e->type);
   }
-  for (size_t i = 0; i < kBatchSize; ++i)
-    identity_[i] = static_cast<uint32_t>(i);
   out_ = Batch(PhysTypes(types_));
 }
 
@@ -126,7 +123,7 @@ Result<const Batch*> ProjectOperator::Next() {
   out_.Reset();
   for (size_t c = 0; c < evals_.size(); ++c) {
     XP_ASSIGN_OR_RETURN(const Vector* v, evals_[c]->Evaluate(*in));
-    Gather(*v, identity_.data(), n, &out_.column(c));
+    Gather(*v, IdentitySelection(), n, &out_.column(c));
   }
   out_.SetRows(n);
   return &out_;
@@ -136,7 +133,6 @@ LimitOperator::LimitOperator(OperatorPtr child, uint64_t limit, uint64_t offset)
     : child_(std::move(child)),
       remaining_(limit),
       skip_(offset),
-      sel_(kBatchSize),
       out_(PhysTypes(child_->types())) {}
 
 Result<const Batch*> LimitOperator::Next() {
@@ -154,6 +150,7 @@ Result<const Batch*> LimitOperator::Next() {
     if (n > remaining_) n = static_cast<size_t>(remaining_);
     remaining_ -= n;
     if (from == 0 && n == rows) return in;
+    if (sel_.size() < n) sel_.resize(n);
     for (size_t i = 0; i < n; ++i) sel_[i] = static_cast<uint32_t>(from + i);
     GatherBatch(*in, sel_.data(), n, &out_);
     return &out_;

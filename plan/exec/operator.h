@@ -76,7 +76,6 @@ class ProjectOperator : public Operator {
   std::vector<plan::BoundExprPtr> exprs_;
   std::vector<std::unique_ptr<ExpressionEvaluator>> evals_;
   std::vector<plan::DataType> types_;
-  std::vector<uint32_t> identity_;
   Batch out_;
 };
 

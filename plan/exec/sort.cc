@@ -21,17 +21,13 @@ void GatherOwned(const Vector& src, const uint32_t* sel, size_t n,
 }
 
 Batch CopyOwned(const Batch& in) {
-  static const std::vector<uint32_t> identity = [] {
-    std::vector<uint32_t> v(kBatchSize);
-    for (size_t i = 0; i < kBatchSize; ++i) v[i] = static_cast<uint32_t>(i);
-    return v;
-  }();
   std::vector<PhysType> phys;
   for (size_t c = 0; c < in.num_columns(); ++c)
     phys.push_back(in.column(c).type());
   Batch copy(phys, in.num_rows());
   for (size_t c = 0; c < in.num_columns(); ++c) {
-    GatherOwned(in.column(c), identity.data(), in.num_rows(), &copy.column(c));
+    GatherOwned(in.column(c), IdentitySelection(), in.num_rows(),
+                &copy.column(c));
   }
   copy.SetRows(in.num_rows());
   return copy;

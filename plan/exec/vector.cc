@@ -150,6 +150,15 @@ size_t Vector::bytes_reserved() const {
          arena_.bytes_reserved();
 }
 
+const uint32_t* IdentitySelection() {
+  static const std::array<uint32_t, kBatchSize> identity = [] {
+    std::array<uint32_t, kBatchSize> a{};
+    for (size_t i = 0; i < kBatchSize; ++i) a[i] = static_cast<uint32_t>(i);
+    return a;
+  }();
+  return identity.data();
+}
+
 void CopyValue(const Vector& src, size_t from, Vector* dst, size_t to) {
   if (src.IsNull(from)) {
     dst->SetNull(to);

@@ -138,6 +138,10 @@ class Vector {
   StringArena arena_;
 };
 
+// 0, 1, ... kBatchSize - 1: the selection that keeps every row (one
+// shared table, made once).
+const uint32_t* IdentitySelection();
+
 // Copies the value (or NULL mark) of row `from` of `src` into row `to` of
 // `dst`. Strings copy their view, not their bytes.
 // REQUIRES: same PhysType.
