@@ -2,15 +2,11 @@
 // it over the data nodes given with --dn (cn/cluster_store.h).
 #include <gflags/gflags.h>
 #include <glog/logging.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <csignal>
 #include <cstdlib>
-#include <fstream>
 #include <thread>
-#include <vector>
 
 #include "cn/cluster_store.h"
 #include "cn/embedded/embedded_cluster.h"

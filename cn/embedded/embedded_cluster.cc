@@ -1,10 +1,5 @@
 #include "cn/embedded/embedded_cluster.h"
 
-#include <sys/stat.h>
-
-#include <cerrno>
-#include <cstring>
-
 #include "dn/data_node.h"
 #include "xprotocol/client.h"
 
@@ -35,10 +30,6 @@ Result<std::unique_ptr<EmbeddedCluster>> EmbeddedCluster::Open(
     EmbeddedOptions options) {
   if (options.data_nodes < 1 || options.data_nodes > 64)
     return Status::InvalidArgument("an embedded cluster has 1..64 data nodes");
-  if (mkdir(options.data_dir.c_str(), 0755) != 0 && errno != EEXIST) {
-    return Status::IOError("cannot create " + options.data_dir + ": " +
-                           std::strerror(errno));
-  }
   std::unique_ptr<EmbeddedCluster> c(new EmbeddedCluster());
   ClusterOptions& co = options.cluster;
   std::vector<dn::DataNode*> nodes;
