@@ -68,13 +68,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-declare -A port_of pids_of
+declare -A port_of pids_of pw_of
 # The cluster, in each placement asked for.
 if [[ " $targets " = *" processes "* ]]; then
   port_of[processes]=$(free_port)
   dn_port=$(free_port)
   scripts/xcluster start --data "$work/cluster" --port "${port_of[processes]}" \
-    --dn_port "$dn_port" >/dev/null
+    --dn_port "$dn_port" >/dev/null 2>&1
+  pw_of[processes]=$(cat "$work/cluster/root.password")
   pids_of[processes]=$(cat "$work/cluster/cn.pid" "$work/cluster"/dn*.pid)
 fi
 if [[ " $targets " = *" embedded "* ]]; then
@@ -119,7 +120,7 @@ run() {  # run PORT TEST WHAT PIDS -> "per-second-figure queries" and CPU
   local before after
   before=$(cpu_ticks "$@")
   out=$(sysbench "$test" --mysql-host=127.0.0.1 --mysql-port="$port" \
-    --mysql-user=root --mysql-db=sbtest --tables="$tables" \
+    --mysql-user=root --mysql-password="${pw_of[$target]:-}" --mysql-db=sbtest --tables="$tables" \
     --table-size="$size" --threads="$threads" --time="$time" \
     --db-ps-mode="$ps_mode" run 2>&1)
   after=$(cpu_ticks "$@")
@@ -147,10 +148,10 @@ run() {  # run PORT TEST WHAT PIDS -> "per-second-figure queries" and CPU
 declare -A result cpu
 for target in $targets; do
   port=${port_of[$target]}
-  mysql -h127.0.0.1 -P"$port" -uroot -e "CREATE DATABASE sbtest"
+  MYSQL_PWD=${pw_of[$target]:-} mysql -h127.0.0.1 -P"$port" -uroot -e "CREATE DATABASE sbtest"
   echo "bench: $target: preparing $tables tables x $size rows" >&2
   sysbench oltp_read_write --mysql-host=127.0.0.1 --mysql-port="$port" \
-    --mysql-user=root --mysql-db=sbtest --tables="$tables" \
+    --mysql-user=root --mysql-password="${pw_of[$target]:-}" --mysql-db=sbtest --tables="$tables" \
     --table-size="$size" --threads="$threads" prepare >/dev/null
 done
 for w in $workloads; do
@@ -162,7 +163,7 @@ for w in $workloads; do
     if [ "$w" = bulk_insert ]; then
       test=bench/sysbench/bulk_insert_rows.lua
       sysbench "$test" --mysql-host=127.0.0.1 --mysql-port="$port" \
-        --mysql-user=root --mysql-db=sbtest --threads="$threads" \
+        --mysql-user=root --mysql-password="${pw_of[$target]:-}" --mysql-db=sbtest --threads="$threads" \
         prepare >/dev/null
     fi
     echo "bench: $target: $test, $threads threads, $time s, ps-mode $ps_mode" >&2

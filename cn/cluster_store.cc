@@ -494,6 +494,11 @@ Status ClusterStore::Bootstrap() {
             static_cast<sql::CreateViewStatement*>(st.release()));
       } else if (op == "dropview") {
         views().erase(name);
+      } else if (op == "account") {
+        XP_ASSIGN_OR_RETURN(exec::Account a, exec::Accounts::Decode(body));
+        accounts().Put(std::move(a));
+      } else if (op == "dropaccount") {
+        accounts().RemoveKey(name);
       } else if (op == "format") {
         named_by_id = true;
       } else if (op == "droptable") {
@@ -509,7 +514,8 @@ Status ClusterStore::Bootstrap() {
   if (!named_by_id)
     XP_RETURN_IF_ERROR(AppendLog("format", "physical_names", "table_id"));
   LOG(INFO) << "catalog: " << entries << " entries replayed, version "
-            << log_seq_ << ", " << catalog_.Databases().size() << " databases";
+            << log_seq_ << ", " << catalog_.Databases().size() << " databases, "
+            << accounts().All().size() << " accounts";
   return Status::OK();
 }
 

@@ -188,6 +188,8 @@ class ClusterStore : public exec::Store {
   Status AlterTable(plan::TableSchema schema,
                     std::vector<int> column_source) override;
   std::unique_ptr<exec::StoreSession> NewSession() override;
+  Status SaveAccount(const std::string& key,
+                     const exec::Account* account) override;
   Status SaveView(const std::string& key,
                   const sql::CreateViewStatement* view) override;
 

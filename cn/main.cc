@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <csignal>
 #include <cstdlib>
+#include <fstream>
 #include <thread>
 
 #include "cn/cluster_store.h"
@@ -19,8 +20,18 @@ DEFINE_string(dn, "127.0.0.1:33060",
               "lives on the (i mod N)-th");
 DEFINE_string(dn_user, "root", "Account on the data nodes");
 DEFINE_string(dn_password, "", "Password of --dn_user");
-DEFINE_string(user, "root", "The first client account");
-DEFINE_string(password, "", "Password of --user (empty: none)");
+DEFINE_string(user, "root",
+              "The first client account, made as 'USER'@'localhost' with "
+              "every privilege when the cluster has no accounts yet (its "
+              "first start); later starts use the accounts stored in the "
+              "cluster's catalog");
+DEFINE_string(password_file, "",
+              "File whose first line is the password of the first account "
+              "(else the environment variable XCN_PASSWORD, else "
+              "--password; empty: none)");
+DEFINE_string(password, "",
+              "Password of the first account; visible to every user of the "
+              "machine in ps, prefer --password_file or XCN_PASSWORD");
 DEFINE_int32(embedded_dns, 0,
              "Run N data nodes inside this process (the embedded placement, "
              "instead of --dn): each with its own RocksDB in --data_dir/dn<i>, "
@@ -70,7 +81,7 @@ int main(int argc, char** argv) {
   gflags::SetUsageMessage(
       "XProtocol compute node: MySQL protocol in front of data nodes.\n"
       "Usage: xcn --dn=HOST:PORT[,HOST:PORT...] [--port=3306] [--user=root "
-      "--password=PW]");
+      "--password_file=FILE]");
   gflags::ParseCommandLineFlags(&argc, &argv, true);
   const size_t node_memory = xp::exec::SetMemoryLimitsMb(
       FLAGS_statement_memory_limit_mb, FLAGS_node_memory_limit_mb);
@@ -143,11 +154,42 @@ int main(int argc, char** argv) {
     xp::Status st = store->CreateDatabase("test", true);
     if (!st.ok()) LOG(WARNING) << "database test: " << st.ToString();
   }
-  xp::InMemoryUserStore users;
-  users.Add(FLAGS_user, FLAGS_password);
+  {
+    std::string password = FLAGS_password;
+    if (!FLAGS_password_file.empty()) {
+      std::ifstream in(FLAGS_password_file);
+      if (!in) {
+        LOG(ERROR) << "--password_file: cannot read " << FLAGS_password_file;
+        return 2;
+      }
+      std::getline(in, password);
+    } else if (const char* env = std::getenv("XCN_PASSWORD")) {
+      password = env;
+    } else if (!password.empty()) {
+      LOG(WARNING) << "--password on the command line is visible to every "
+                      "user of this machine; use --password_file or "
+                      "XCN_PASSWORD";
+    }
+    bool created = false;
+    const xp::exec::AccountName first{FLAGS_user, "localhost"};
+    xp::Status st =
+        xp::exec::CreateFirstAccount(store, first, password, &created);
+    if (!st.ok()) {
+      LOG(ERROR) << "cannot create the first account: " << st.ToString();
+      return 1;
+    }
+    if (created) {
+      LOG(INFO) << "accounts: created " << first.Quoted()
+                << " with every privilege (first start)"
+                << (password.empty() ? ", no password" : "");
+    } else {
+      LOG(INFO) << "accounts: " << store->accounts().All().size()
+                << " in the catalog";
+    }
+  }
   xp::cn::MysqlServerOptions mo;
   mo.port = static_cast<uint16_t>(FLAGS_port);
-  xp::cn::MysqlServer server(mo, store, &users);
+  xp::cn::MysqlServer server(mo, store);
   xp::Status st = server.Start();
   if (!st.ok()) {
     LOG(ERROR) << st.ToString();

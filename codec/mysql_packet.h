@@ -53,6 +53,7 @@ enum : uint32_t {
   kClientPluginAuth = 1u << 19,
   kClientConnectAttrs = 1u << 20,
   kClientPluginAuthLenencData = 1u << 21,
+  kClientCanHandleExpiredPasswords = 1u << 22,
   kClientSessionTrack = 1u << 23,
   kClientDeprecateEof = 1u << 24,
 };

@@ -21,6 +21,7 @@
   X(ER_HANDSHAKE_ERROR, 1043, "08S01")                       \
   X(ER_DBACCESS_DENIED_ERROR, 1044, "42000")                 \
   X(ER_ACCESS_DENIED_ERROR, 1045, "28000")                   \
+  X(ER_NO_DB_ERROR, 1046, "3D000")                           \
   X(ER_UNKNOWN_COM_ERROR, 1047, "08S01")                     \
   X(ER_BAD_NULL_ERROR, 1048, "23000")                        \
   X(ER_BAD_DB_ERROR, 1049, "42000")                          \
@@ -46,12 +47,18 @@
   X(ER_CANT_REMOVE_ALL_FIELDS, 1090, "42000")                \
   X(ER_CANT_DROP_FIELD_OR_KEY, 1091, "42000")                \
   X(ER_NO_SUCH_THREAD, 1094, "HY000")                        \
+  X(ER_KILL_DENIED_ERROR, 1095, "HY000")                     \
   X(ER_WRONG_TABLE_NAME, 1103, "42000")                      \
   X(ER_UNKNOWN_ERROR, 1105, "HY000")                         \
   X(ER_FIELD_SPECIFIED_TWICE, 1110, "42000")                 \
   X(ER_TOO_MANY_TABLES, 1116, "HY000")                       \
   X(ER_WRONG_VALUE_COUNT_ON_ROW, 1136, "21S01")              \
+  X(ER_NONEXISTING_GRANT, 1141, "42000")                     \
+  X(ER_TABLEACCESS_DENIED_ERROR, 1142, "42000")              \
+  X(ER_COLUMNACCESS_DENIED_ERROR, 1143, "42000")             \
+  X(ER_ILLEGAL_GRANT_FOR_TABLE, 1144, "42000")               \
   X(ER_NO_SUCH_TABLE, 1146, "42S02")                         \
+  X(ER_NONEXISTING_TABLE_GRANT, 1147, "42000")               \
   X(ER_NET_PACKET_TOO_LARGE, 1153, "08S01")                  \
   X(ER_NET_READ_INTERRUPTED, 1159, "08S01")                  \
   X(ER_PRIMARY_CANT_HAVE_NULL, 1171, "42000")                \
@@ -60,7 +67,9 @@
   X(ER_LOCK_WAIT_TIMEOUT, 1205, "HY000")                     \
   X(ER_WRONG_ARGUMENTS, 1210, "HY000")                       \
   X(ER_LOCK_DEADLOCK, 1213, "40001")                         \
+  X(ER_WRONG_USAGE, 1221, "HY000")                           \
   X(ER_WRONG_NUMBER_OF_COLUMNS_IN_SELECT, 1222, "21000")     \
+  X(ER_SPECIFIC_ACCESS_DENIED_ERROR, 1227, "42000")          \
   X(ER_WRONG_VALUE_FOR_VAR, 1231, "42000")                   \
   X(ER_WRONG_TYPE_FOR_VAR, 1232, "42000")                    \
   X(ER_NOT_SUPPORTED_YET, 1235, "42000")                     \
@@ -83,10 +92,12 @@
   X(ER_DIVISION_BY_ZERO, 1365, "22012")                      \
   X(ER_TRUNCATED_WRONG_VALUE_FOR_FIELD, 1366, "HY000")       \
   X(ER_PS_MANY_PARAM, 1390, "HY000")                         \
+  X(ER_CANNOT_USER, 1396, "HY000")                           \
   X(ER_XAER_NOTA, 1397, "XAE04")                             \
   X(ER_XAER_RMFAIL, 1399, "XAE07")                           \
   X(ER_XA_RBROLLBACK, 1402, "XA100")                         \
   X(ER_DATA_TOO_LONG, 1406, "22001")                         \
+  X(ER_CANT_CREATE_USER_WITH_GRANT, 1410, "42000")           \
   X(ER_TABLE_DEF_CHANGED, 1412, "HY000")                     \
   X(ER_TOO_BIG_SCALE, 1425, "42000")                         \
   X(ER_TOO_BIG_PRECISION, 1426, "42000")                     \
@@ -96,13 +107,17 @@
   X(ER_MAX_PREPARED_STMT_COUNT_REACHED, 1461, "42000")       \
   X(ER_TOO_MANY_PARTITIONS_ERROR, 1499, "HY000")             \
   X(ER_UNIQUE_KEY_NEED_ALL_FIELDS_IN_PF, 1503, "HY000")      \
+  X(ER_PLUGIN_IS_NOT_LOADED, 1524, "HY000")                  \
   X(ER_WRONG_VALUE, 1525, "HY000")                           \
   X(ER_WRONG_PARAMCOUNT_TO_NATIVE_FCT, 1582, "42000")        \
   X(ER_DATA_OUT_OF_RANGE, 1690, "22003")                     \
+  X(ER_MUST_CHANGE_PASSWORD, 1820, "HY000")                  \
   X(ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION, 1792, "25006") \
   X(ER_MALFORMED_PACKET, 1835, "HY000")                      \
+  X(ER_MUST_CHANGE_PASSWORD_LOGIN, 1862, "HY000")            \
   X(ER_QUERY_TIMEOUT, 3024, "HY000")                         \
   X(ER_FIELD_IN_ORDER_NOT_SELECT, 3065, "HY000")             \
+  X(ER_ACCOUNT_HAS_BEEN_LOCKED, 3118, "HY000")               \
   X(ER_LOCK_NOWAIT, 3572, "HY000")                           \
   X(CR_PARAMS_NOT_BOUND, 2031, "HY000")                      \
   X(ER_CLIENT_INTERACTION_TIMEOUT, 4031, "HY000")            \

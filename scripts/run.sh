@@ -40,9 +40,12 @@ fi
 cat <<MSG
 
 XProtocol cluster running, $where; data and logs in ./data.
-User root, empty password. Connect with:
+User root; its password (made on the cluster's first start) is in
+./data/root.password, readable by you alone. Connect with:
 
-  mysql -h127.0.0.1 -P$port -uroot
+  MYSQL_PWD=\$(cat data/root.password) mysql -h127.0.0.1 -P$port -uroot
+
+and make accounts for applications (CREATE USER, GRANT; docs/SECURITY.md).
 
 Tables are hash-partitioned over the data nodes by primary key (PARTITION BY
 HASH(cols) PARTITIONS n, BROADCAST and SINGLE change that); EXPLAIN shows

@@ -1,50 +1,14 @@
 #include "xprotocol/auth.h"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include <cctype>
 
 #include "codec/coding.h"
+#include "codec/digest.h"
 #include "codec/sql_errors.h"
 
 namespace xp {
-namespace {
-
-std::string Digest(const EVP_MD* md, std::string_view a, std::string_view b) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  EVP_MD_CTX* c = EVP_MD_CTX_new();
-  EVP_DigestInit_ex(c, md, nullptr);
-  EVP_DigestUpdate(c, a.data(), a.size());
-  EVP_DigestUpdate(c, b.data(), b.size());
-  EVP_DigestFinal_ex(c, out, &n);
-  EVP_MD_CTX_free(c);
-  return std::string(reinterpret_cast<char*>(out), n);
-}
-
-std::string Sha1(std::string_view a, std::string_view b = {}) {
-  return Digest(EVP_sha1(), a, b);
-}
-
-std::string Sha256(std::string_view a, std::string_view b = {}) {
-  return Digest(EVP_sha256(), a, b);
-}
-
-std::string Xor(std::string_view a, std::string_view b) {
-  std::string out(a.size(), '\0');
-  for (size_t i = 0; i < a.size(); ++i) out[i] = a[i] ^ b[i];
-  return out;
-}
-
-bool ConstantTimeEqual(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
-
-}  // namespace
-
 UserRecord MakeUserRecord(std::string_view password) {
   UserRecord r;
   r.mysql41_hash = Sha1(Sha1(password));
@@ -70,7 +34,7 @@ std::string MakeNonce() {
 std::string Mysql41Response(std::string_view password, std::string_view nonce) {
   if (password.empty()) return "";
   const std::string h1 = Sha1(password);
-  const std::string scramble = Xor(h1, Sha1(nonce, Sha1(h1)));
+  const std::string scramble = XorBytes(h1, Sha1(nonce, Sha1(h1)));
   std::string hex = ToHex(scramble);
   for (char& c : hex) c = static_cast<char>(std::toupper(c));
   return "*" + hex;
@@ -79,7 +43,7 @@ std::string Mysql41Response(std::string_view password, std::string_view nonce) {
 std::string Sha256MemoryResponse(std::string_view password,
                                  std::string_view nonce) {
   const std::string h1 = Sha256(password);
-  return ToHex(Xor(Sha256(Sha256(h1), nonce), h1));
+  return ToHex(XorBytes(Sha256(Sha256(h1), nonce), h1));
 }
 
 bool VerifyMysql41(const UserRecord& u, std::string_view nonce,
@@ -89,7 +53,7 @@ bool VerifyMysql41(const UserRecord& u, std::string_view nonce,
   std::string scramble;
   if (!FromHex(response, &scramble) || scramble.size() != 20) return false;
   if (u.mysql41_hash.size() != 20) return false;
-  const std::string candidate = Xor(scramble, Sha1(nonce, u.mysql41_hash));
+  const std::string candidate = XorBytes(scramble, Sha1(nonce, u.mysql41_hash));
   return ConstantTimeEqual(Sha1(candidate), u.mysql41_hash);
 }
 
@@ -98,7 +62,8 @@ bool VerifySha256Memory(const UserRecord& u, std::string_view nonce,
   std::string scramble;
   if (!FromHex(response, &scramble) || scramble.size() != 32) return false;
   if (u.sha256_hash.size() != 32) return false;
-  const std::string candidate = Xor(scramble, Sha256(u.sha256_hash, nonce));
+  const std::string candidate =
+      XorBytes(scramble, Sha256(u.sha256_hash, nonce));
   return ConstantTimeEqual(Sha256(candidate), u.sha256_hash);
 }
 

@@ -597,6 +597,12 @@ void ClusterStore::ObserveAutoIncrement(const TableSchema& t, int64_t value) {
   if (it != auto_next_.end() && value >= it->second) it->second = value + 1;
 }
 
+Status ClusterStore::SaveAccount(const std::string& key,
+                                 const exec::Account* account) {
+  if (account == nullptr) return AppendLog("dropaccount", key, "");
+  return AppendLog("account", key, exec::Accounts::Encode(*account));
+}
+
 Status ClusterStore::SaveView(const std::string& key,
                               const sql::CreateViewStatement* view) {
   if (view == nullptr) return AppendLog("dropview", key, "");

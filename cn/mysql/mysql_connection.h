@@ -129,6 +129,9 @@ class MysqlServer::Connection : public session::ResultSink {
     WriteError(code, SqlStateOf(code), msg);
   }
   void WriteError(const Status& st);
+  // KILL [QUERY] of connection `id`, its answer written: another
+  // account's session needs SUPER or CONNECTION_ADMIN (1095).
+  void KillOther(uint32_t id, bool query_only);
   bool Handshake();
   void Dispatch(std::string_view packet);
   void Query(std::string_view sql);

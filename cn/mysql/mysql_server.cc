@@ -4,7 +4,6 @@
 #include <glog/logging.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <openssl/sha.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -15,6 +14,8 @@
 #include <optional>
 
 #include "cn/mysql/mysql_connection.h"
+#include "codec/coding.h"
+#include "codec/digest.h"
 #include "codec/mysql_packet.h"
 #include "plan/sql/parser.h"
 #include "plan/sql/printer.h"
@@ -38,21 +39,37 @@ constexpr uint32_t kServerCapabilities =
     kClientMultiResults | kClientPsMultiResults | kClientPluginAuth |
     kClientConnectAttrs | kClientPluginAuthLenencData | kClientDeprecateEof;
 
-std::string Sha1(std::string_view a) {
-  unsigned char md[SHA_DIGEST_LENGTH];
-  SHA1(reinterpret_cast<const unsigned char*>(a.data()), a.size(), md);
-  return std::string(reinterpret_cast<char*>(md), SHA_DIGEST_LENGTH);
+// mysql_native_password: response = SHA1(pw) XOR SHA1(scramble +
+// SHA1(SHA1(pw))); the account keeps "*" + hex(SHA1(SHA1(pw))).
+bool VerifyNative(const exec::Account& a, std::string_view scramble,
+                  std::string_view response) {
+  if (a.plugin != exec::kNativePasswordPlugin) return false;
+  if (a.verifier.empty()) return response.empty();
+  std::string stored;
+  if (response.size() != 20 || a.verifier.size() != 41 ||
+      !FromHex(std::string_view(a.verifier).substr(1), &stored))
+    return false;
+  const std::string key = XorBytes(response, Sha1(scramble, stored));
+  return ConstantTimeEqual(Sha1(key), stored);
 }
 
-// mysql_native_password: response = SHA1(pw) XOR SHA1(scramble +
-// SHA1(SHA1(pw))); the server keeps SHA1(SHA1(pw)).
-bool VerifyNative(const UserRecord& u, std::string_view scramble,
-                  std::string_view response) {
-  if (u.empty_password) return response.empty();
-  if (response.size() != SHA_DIGEST_LENGTH) return false;
-  std::string key = Sha1(std::string(scramble) + u.mysql41_hash);
-  for (size_t i = 0; i < key.size(); ++i) key[i] ^= response[i];
-  return Sha1(key) == u.mysql41_hash;
+// The client's address as accounts match it, and as messages show it
+// (loopback as 'localhost').
+void PeerHost(int fd, std::string* address, std::string* shown) {
+  sockaddr_storage ss{};
+  socklen_t len = sizeof(ss);
+  char buf[INET6_ADDRSTRLEN] = "";
+  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&ss), &len) == 0) {
+    if (ss.ss_family == AF_INET) {
+      ::inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(&ss)->sin_addr, buf,
+                  sizeof(buf));
+    } else if (ss.ss_family == AF_INET6) {
+      ::inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(&ss)->sin6_addr,
+                  buf, sizeof(buf));
+    }
+  }
+  *address = buf[0] != '\0' ? buf : "localhost";
+  *shown = exec::HostMatches("localhost", *address) ? "localhost" : *address;
 }
 
 }  // namespace
@@ -214,6 +231,27 @@ void MysqlServer::Connection::WriteError(const Status& st) {
   }
 }
 
+void MysqlServer::Connection::KillOther(uint32_t id, bool query_only) {
+  std::optional<ProcessInfo> target;
+  for (const ProcessInfo& p : server_->ProcessList())
+    if (p.id == id) target = p;
+  if (!target) {
+    WriteError(ER_NO_SUCH_THREAD, "Unknown thread id: " + std::to_string(id));
+    return;
+  }
+  // Another account's session needs SUPER or CONNECTION_ADMIN.
+  if (target->user != user_ && !engine_->HasGlobalPrivilege(exec::kPrivSuper) &&
+      !engine_->HasGlobalPrivilege(exec::kPrivConnectionAdmin)) {
+    WriteError(ER_KILL_DENIED_ERROR,
+               "You are not owner of thread " + std::to_string(id));
+    return;
+  }
+  server_->Kill(id, query_only)
+      ? WriteOk()
+      : WriteError(ER_NO_SUCH_THREAD,
+                   "Unknown thread id: " + std::to_string(id));
+}
+
 bool MysqlServer::Connection::Handshake() {
   const std::string scramble = [] {
     // 20 printable-safe bytes (no NUL: some clients stop at one).
@@ -274,12 +312,28 @@ bool MysqlServer::Connection::Handshake() {
     MutexLock lock(&mu_);
     user_ = std::string(user);
   }
-  std::optional<UserRecord> rec = server_->users_->Find(user);
-  if (!rec || !VerifyNative(*rec, scramble, response)) {
+  std::string address, shown;
+  PeerHost(fd_, &address, &shown);
+  const std::string who = "'" + std::string(user) + "'@'" + shown + "'";
+  exec::Accounts::Ptr account =
+      server_->store_->accounts().Match(user, address);
+  if (!account || !VerifyNative(*account, scramble, response)) {
     WriteError(ER_ACCESS_DENIED_ERROR,
-               "Access denied for user '" + std::string(user) +
-                   "'@'localhost' (using password: " +
+               "Access denied for user " + who + " (using password: " +
                    (response.empty() ? "NO" : "YES") + ")");
+    Flush();
+    return false;
+  }
+  if (account->locked) {
+    WriteError(ER_ACCOUNT_HAS_BEEN_LOCKED,
+               "Access denied for user " + who + ". Account is locked.");
+    Flush();
+    return false;
+  }
+  if (account->expired && (caps & kClientCanHandleExpiredPasswords) == 0) {
+    WriteError(ER_MUST_CHANGE_PASSWORD_LOGIN,
+               "Your password has expired. To log in you must change it "
+               "using a client that supports expired passwords.");
     Flush();
     return false;
   }
@@ -287,6 +341,7 @@ bool MysqlServer::Connection::Handshake() {
   if (server_->options_.memory_budget != 0)
     engine->set_memory_budget(server_->options_.memory_budget);
   engine->set_connection(id_, std::string(user));
+  engine->set_account(account->name, shown);
   if (server_->session_init_) server_->session_init_(engine.get());
   if (!db.empty()) {
     Status st = engine->SetDatabase(std::string(db));
@@ -387,10 +442,7 @@ void MysqlServer::Connection::Dispatch(std::string_view packet) {
     case kComProcessKill: {
       uint32_t id = 0;
       if (!r.U32(&id)) break;
-      server_->Kill(id, false)
-          ? WriteOk()
-          : WriteError(ER_NO_SUCH_THREAD,
-                       "Unknown thread id: " + std::to_string(id));
+      KillOther(id, false);
       return;
     }
     case kComFieldList: {
@@ -454,7 +506,10 @@ bool MysqlServer::Connection::Intercept(const sql::Statement& stmt) {
           sql::ShowStatement::What::kProcesslist) {
     session::QueryResult r;
     r.names = {"Id", "User", "Host", "db", "Command", "Time", "State", "Info"};
+    // Others' sessions only with PROCESS.
+    const bool all = engine_->HasGlobalPrivilege(exec::kPrivProcess);
     for (const ProcessInfo& p : server_->ProcessList()) {
+      if (!all && p.user != user_) continue;
       std::optional<std::string> info;
       if (!p.info.empty()) info = p.info;
       r.rows.push_back(
@@ -473,9 +528,8 @@ bool MysqlServer::Connection::Intercept(const sql::Statement& stmt) {
     closing_ = true;
     return true;
   }
-  if (kill.id >= 0 && kill.id <= static_cast<int64_t>(UINT32_MAX) &&
-      server_->Kill(static_cast<uint32_t>(kill.id), kill.query_only)) {
-    WriteOk();
+  if (kill.id >= 0 && kill.id <= static_cast<int64_t>(UINT32_MAX)) {
+    KillOther(static_cast<uint32_t>(kill.id), kill.query_only);
   } else {
     WriteError(ER_NO_SUCH_THREAD,
                "Unknown thread id: " + std::to_string(kill.id));
@@ -685,9 +739,8 @@ void MysqlServer::Connection::Execute(Reader& r) {
   RunStatement(p.sql, params, true);
 }
 
-MysqlServer::MysqlServer(MysqlServerOptions options, exec::Store* store,
-                         const UserStore* users)
-    : options_(std::move(options)), store_(store), users_(users) {}
+MysqlServer::MysqlServer(MysqlServerOptions options, exec::Store* store)
+    : options_(std::move(options)), store_(store) {}
 
 MysqlServer::~MysqlServer() { Stop(); }
 

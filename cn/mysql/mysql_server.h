@@ -1,9 +1,10 @@
 // The compute node's MySQL protocol front end (cn/README.md): handshake v10
-// with mysql_native_password, text and binary (prepared statement) protocols,
-// OK / ERR packets with MySQL codes and SQLSTATEs, CLIENT_DEPRECATE_EOF,
-// SHOW PROCESSLIST and KILL. Every client connection gets a thread and an
-// session::SqlSession over the Store given (the cluster store in xcn, an
-// in-memory one in tests), so SQL semantics are the engine's.
+// with mysql_native_password against the store's accounts (locked and
+// expired accounts as MySQL refuses them), text and binary (prepared statement)
+// protocols, OK / ERR packets with MySQL codes and SQLSTATEs,
+// CLIENT_DEPRECATE_EOF, SHOW PROCESSLIST and KILL. Every client connection gets
+// a thread and an session::SqlSession over the Store given (the cluster store
+// in xcn, an in-memory one in tests), so SQL semantics are the engine's.
 //
 // Bad input: packets are bounded (max_packet_bytes, error 1153 then close),
 // every field is read through a bounds-checked reader, and a malformed
@@ -46,9 +47,9 @@ struct MysqlServerOptions {
 
 class MysqlServer {
  public:
-  // `store` and `users` must outlive the server.
-  MysqlServer(MysqlServerOptions options, exec::Store* store,
-              const UserStore* users);
+  // `store` must outlive the server; clients log in as its accounts
+  // (store->accounts(), plan/store/accounts.h).
+  MysqlServer(MysqlServerOptions options, exec::Store* store);
   ~MysqlServer();
   // Binds and listens, then accepts on a thread of its own.
   Status Start();
@@ -83,7 +84,6 @@ class MysqlServer {
 
   const MysqlServerOptions options_;
   exec::Store* store_;
-  const UserStore* users_;
   std::function<void(session::SqlSession*)> session_init_;
   int listen_fd_ = -1;
   uint16_t port_ = 0;

@@ -23,10 +23,17 @@ class MysqlServerTest : public ::testing::Test {
  protected:
   void Start(MysqlServerOptions o = {}) {
     (void)store_.CreateDatabase("test", true);
-    users_.Add("root", "");
-    users_.Add("app", "secret");
+    exec::Account root;
+    root.name = exec::AccountName{"root", "localhost"};
+    root.global = exec::kPrivGlobalLevel | exec::kPrivGrantOption;
+    store_.accounts().Put(root);
+    exec::Account app;
+    app.name = exec::AccountName{"app", "%"};
+    app.verifier = *exec::MakeVerifier(exec::kNativePasswordPlugin, "secret");
+    app.databases["test"] = exec::kPrivDatabaseLevel;
+    store_.accounts().Put(app);
     o.port = 0;
-    server_ = std::make_unique<MysqlServer>(o, &store_, &users_);
+    server_ = std::make_unique<MysqlServer>(o, &store_);
     ASSERT_TRUE(server_->Start().ok());
   }
   void TearDown() override {
@@ -71,7 +78,6 @@ class MysqlServerTest : public ::testing::Test {
   }
 
   exec::MemoryStore store_;
-  InMemoryUserStore users_;
   std::unique_ptr<MysqlServer> server_;
   unsigned last_error_ = 0;
 };

@@ -56,9 +56,15 @@ Result<SqlSession::FromPlan> SqlSession::PlanJoinUnit(
       const std::string qualified = plan::QualifiedKey(
           ref.schema.empty() ? database_ : ref.schema, ref.name);
       auto view = store_->views().find(qualified);
+      const std::string db = ref.schema.empty() ? database_ : ref.schema;
       if (view != store_->views().end()) {
+        // The view is checked; its body runs with its definer's rights.
+        XP_RETURN_IF_ERROR(
+            CheckTable(exec::kPrivSelect, "SELECT", db, ref.name));
+        ++definer_depth_;
         auto v = PlanDerived(*view->second->query, view->second->columns,
                              ref.alias.empty() ? ref.name : ref.alias, owner);
+        --definer_depth_;
         if (!v.ok() &&
             (v.status().sql_code() == 1146 || v.status().sql_code() == 1054)) {
           return SqlError(
@@ -71,6 +77,8 @@ Result<SqlSession::FromPlan> SqlSession::PlanJoinUnit(
       }
       XP_ASSIGN_OR_RETURN(const plan::TableSchema* table,
                           Schema(sql::QualifiedName{ref.schema, ref.name}));
+      XP_RETURN_IF_ERROR(
+          CheckTable(exec::kPrivSelect, "SELECT", db, table->name));
       const std::string qualifier = ref.alias.empty() ? ref.name : ref.alias;
       for (const auto& c : table->columns)
         u.columns.push_back({qualifier, c.name, c.type, false, &c});
@@ -442,7 +450,13 @@ Result<QueryResult> SqlSession::Select(const sql::SelectStmt& q) {
                       "transaction");
     plan = std::move(*point_get_plan_);
     point_get_plan_.reset();
-    NoteTable(*plan.node->children[0]->children[0]->table);
+    const plan::TableSchema& table =
+        *plan.node->children[0]->children[0]->table;
+    // Planned before: the binder's privilege check is made here (grants
+    // may have changed since).
+    XP_RETURN_IF_ERROR(
+        CheckTable(exec::kPrivSelect, "SELECT", table.database, table.name));
+    NoteTable(table);
   } else {
     XP_SET_OR_RETURN(plan, PlanSelect(q));
   }

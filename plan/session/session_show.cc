@@ -101,10 +101,12 @@ Result<QueryResult> SqlSession::Show(const sql::Statement& s) {
     return show.like.empty() || LikeMatch(name, show.like);
   };
   switch (show.what) {
+    case What::kGrants:
+      return ShowGrants(show);
     case What::kDatabases: {
       r.names = {"Database"};
       for (const std::string& db : catalog.Databases()) {
-        if (like(db)) text_row({db});
+        if (like(db) && MaySeeDatabase(db)) text_row({db});
       }
       break;
     }
@@ -123,7 +125,7 @@ Result<QueryResult> SqlSession::Show(const sql::Statement& s) {
       }
       std::sort(all.begin(), all.end());
       for (const auto& [name, type] : all) {
-        if (!like(name)) continue;
+        if (!like(name) || !MaySeeTable(db, name)) continue;
         if (show.full) {
           text_row({name, type});
         } else {
@@ -143,6 +145,10 @@ Result<QueryResult> SqlSession::Show(const sql::Statement& s) {
           catalog.FindTable(name.schema.empty() ? database_ : name.schema,
                             name.name));
       const plan::TableSchema& t = *schema;
+      if (!MaySeeTable(t.database, t.name))
+        return SqlError(ER_TABLEACCESS_DENIED_ERROR,
+                        "SELECT command denied to user " + DeniedUser() +
+                            " for table '" + t.name + "'");
       if (show.what == What::kCreateTable) {
         r.names = {"Table", "Create Table"};
         text_row({t.name, CreateTableText(t)});

@@ -162,6 +162,9 @@ Status SqlSession::WaitForMetadataLocks(
 
 Status SqlSession::SetDatabase(const std::string& name) {
   std::shared_lock<std::shared_mutex> lock(store_->ddl_mutex());
+  sql::UseStatement use;
+  use.database = name;
+  XP_RETURN_IF_ERROR(CheckStatement(use));
   if (!store_->catalog().HasDatabase(name))
     return SqlError(ER_BAD_DB_ERROR, "Unknown database '" + name + "'");
   database_ = name;
@@ -226,7 +229,8 @@ Result<plan::Value> SqlSession::ReadVariable(const sql::Expr& e) const {
     if (fn == "ROW_COUNT") return plan::Value(row_count_);
     if (fn == "FOUND_ROWS") return plan::Value(found_rows_);
     if (fn == "LAST_INSERT_ID") return plan::Value(last_insert_id_);
-    return plan::Value(user_ + "@localhost");  // the USER()s
+    if (fn == "CURRENT_USER") return plan::Value(CurrentAccountText());
+    return plan::Value(user_ + "@" + client_host_);  // USER(), SESSION_USER()
   }
   std::string name = e.text;
   for (const char* prefix : {"session.", "global.", "local."}) {
@@ -379,6 +383,21 @@ bool IsDdl(sql::StmtKind k) {
   }
 }
 
+bool IsAccountStatement(sql::StmtKind k) {
+  switch (k) {
+    case sql::StmtKind::kCreateUser:
+    case sql::StmtKind::kDropUser:
+    case sql::StmtKind::kAlterUser:
+    case sql::StmtKind::kRenameUser:
+    case sql::StmtKind::kSetPassword:
+    case sql::StmtKind::kGrant:
+    case sql::StmtKind::kRevoke:
+      return true;
+    default:
+      return false;
+  }
+}
+
 // Sends a QueryResult's text rows to a sink (SHOW, EXPLAIN, XA RECOVER).
 Status SendText(const QueryResult& r, ResultSink* sink) {
   std::vector<plan::DataType> types(r.names.size(), plan::DataType::String());
@@ -458,11 +477,20 @@ Result<QueryResult> SqlSession::Execute(sql::StmtPtr stmt,
   }
   Result<QueryResult> r = [&]() -> Result<QueryResult> {
     const sql::StmtKind kind = stmt->kind;
+    XP_RETURN_IF_ERROR(CheckStatement(*stmt));
     if (kind == sql::StmtKind::kTransaction) return Transaction(*stmt);
     if (kind == sql::StmtKind::kXa) return Xa(*stmt);
     if (kind == sql::StmtKind::kCreateTable &&
         static_cast<const sql::CreateTableStatement&>(*stmt).as_select)
       return CreateTableAsSelect(std::move(stmt), params);
+    if (IsAccountStatement(kind)) {
+      // Account statements commit the open transaction first and run alone
+      // (their catalog entries are written in order with DDL's).
+      if (session_->in_transaction()) XP_RETURN_IF_ERROR(session_->Commit());
+      ReleaseMetadataLocks();
+      std::unique_lock<std::shared_mutex> lock(store_->ddl_mutex());
+      return AccountStatement(*stmt);
+    }
     if (IsDdl(kind)) {
       // DDL commits the open transaction first (implicit commit) and runs
       // alone.
@@ -553,6 +581,7 @@ Result<QueryResult> SqlSession::RunStatement(
       kind == sql::StmtKind::kDelete) {
     // The tables it writes, for the metadata locks (a store that takes the
     // statement whole does not bind them here).
+    XP_RETURN_IF_ERROR(CheckWriteTargets(*stmt));
     if (kind == sql::StmtKind::kInsert) {
       NoteTable(static_cast<const sql::InsertStatement&>(*stmt).table);
     } else if (kind == sql::StmtKind::kDelete) {
@@ -845,6 +874,8 @@ Result<QueryResult> SqlSession::ExecuteStatement(sql::StmtPtr stmt) {
       XP_RETURN_IF_ERROR(store_->DropDatabase(d.name, d.if_exists));
       return QueryResult();
     }
+    case sql::StmtKind::kFlush:
+      return QueryResult();  // nothing is cached that needs flushing
     case sql::StmtKind::kUse: {
       const auto& u = static_cast<const sql::UseStatement&>(*stmt);
       if (!store_->catalog().HasDatabase(u.database)) {

@@ -106,6 +106,15 @@ class SqlSession {
     connection_id_ = id;
     user_ = std::move(user);
   }
+  // The account the session runs as (CURRENT_USER) and the client's host
+  // (as USER() and messages show it). From then on every statement is
+  // checked against the account's privileges, read again whenever an
+  // account changes; a session never given one (the data node's engines,
+  // tests, embedded use) checks nothing.
+  void set_account(exec::AccountName account, std::string client_host);
+  // Whether the session's account holds global privilege(s) `want` (always
+  // for a session without an account).
+  bool HasGlobalPrivilege(uint64_t want);
   // autocommit = 1 (the session variable).
   bool autocommit() const { return Autocommit(); }
   // Per-statement memory budget in bytes (0: only the node-wide cap); over
@@ -314,6 +323,37 @@ class SqlSession {
   // session's transaction holds its tables; 1205 after lock_wait_timeout.
   Status WaitForMetadataLocks(const sql::Statement& s,
                               std::unique_lock<std::shared_mutex>* ddl);
+
+  // Privileges (session_accounts.cc). Privileges() is the session's
+  // account, re-read when accounts changed; null when nothing is checked.
+  const exec::Account* Privileges();
+  std::string CurrentAccountText() const;
+  std::string DeniedUser() const;  // 'user'@'client host', for messages
+  Status CheckTable(uint64_t want, std::string_view command,
+                    const std::string& db, const std::string& table);
+  Status CheckDatabase(uint64_t want, const std::string& db);
+  Status CheckGlobal(uint64_t want, std::string_view names);
+  bool MaySeeDatabase(const std::string& db);
+  bool MaySeeTable(const std::string& db, const std::string& table);
+  // What a statement needs before it runs (DDL, account statements, SET
+  // GLOBAL, an expired password); reads and writes check their tables.
+  Status CheckStatement(const sql::Statement& s);
+  // INSERT / UPDATE / DELETE: the privilege on each table written (and
+  // SELECT where a WHERE reads it).
+  Status CheckWriteTargets(const sql::Statement& s);
+  Result<QueryResult> AccountStatement(const sql::Statement& s);
+  Status GrantOrRevoke(
+      const sql::AccountStatement& s,
+      std::vector<std::pair<exec::AccountName, std::optional<exec::Account>>>*
+          changes);
+  Result<QueryResult> ShowGrants(const sql::ShowStatement& show);
+  std::optional<exec::AccountName> account_name_;
+  std::string client_host_ = "localhost";
+  exec::Accounts::Ptr account_;
+  uint64_t account_version_ = 0;
+  // > 0 while a view's body is planned: it runs with its definer's rights
+  // (the view itself was checked).
+  int definer_depth_ = 0;
 
   bool read_only_txn_ = false;  // the open transaction is READ ONLY
   sql::LockMode read_lock_ = sql::LockMode::kNone;

@@ -391,3 +391,127 @@ TEST(SqlSessionTest, DdlWaitsForTransactionsUsingItsTable) {
 
 }  // namespace
 }  // namespace xp::session
+
+namespace xp::session {
+namespace {
+
+// Accounts and privileges (session_accounts.cc) over one store: an admin
+// session (no account: checks nothing) makes accounts and grants; a user's
+// session is checked on every statement and sees grant changes at its next
+// statement.
+TEST(SqlSessionTest, PrivilegesAreCheckedPerStatement) {
+  exec::MemoryStore store;
+  ASSERT_TRUE(store.CreateDatabase("test", true).ok());
+  SqlSession admin(&store), user(&store);
+  Query(admin, "CREATE DATABASE shop");
+  Query(admin, "CREATE TABLE shop.orders (id INT PRIMARY KEY, v INT)");
+  Query(admin, "CREATE TABLE shop.items (id INT PRIMARY KEY)");
+  Query(admin, "CREATE DATABASE secret");
+  Query(admin, "CREATE TABLE secret.s (id INT PRIMARY KEY)");
+  Query(admin, "INSERT INTO shop.orders VALUES (1, 10), (2, 20)");
+  Query(admin, "CREATE USER 'app'@'localhost' IDENTIFIED BY 'pw'");
+  EXPECT_EQ(ErrorCode(admin, "CREATE USER app@localhost"), 1396u);
+  Query(admin, "CREATE USER IF NOT EXISTS app@localhost");
+  user.set_connection(7, "app");
+  user.set_account(exec::AccountName{"app", "localhost"}, "localhost");
+  // Nothing granted: every table and database is refused, and invisible.
+  EXPECT_EQ(ErrorCode(user, "SELECT * FROM shop.orders"), 1142u);
+  EXPECT_EQ(ErrorCode(user, "USE shop"), 1044u);
+  EXPECT_EQ(Query(user, "SHOW DATABASES"), Rows{});
+  EXPECT_EQ(Query(user, "SELECT CURRENT_USER(), USER()"),
+            (Rows{{"app@localhost", "app@localhost"}}));
+  EXPECT_EQ(Query(user, "SHOW GRANTS"),
+            (Rows{{"GRANT USAGE ON *.* TO `app`@`localhost`"}}));
+  // Database-level SELECT: reads there, nothing else.
+  Query(admin, "GRANT SELECT ON shop.* TO app@localhost");
+  Query(user, "USE shop");
+  EXPECT_EQ(Query(user, "SELECT v FROM orders WHERE id = 2"), (Rows{{"20"}}));
+  EXPECT_EQ(Query(user, "SELECT COUNT(*) FROM orders o JOIN items i"),
+            (Rows{{"0"}}));
+  EXPECT_EQ(ErrorCode(user, "INSERT INTO orders VALUES (3, 30)"), 1142u);
+  EXPECT_EQ(ErrorCode(user, "UPDATE orders SET v = 1"), 1142u);
+  EXPECT_EQ(ErrorCode(user, "DELETE FROM orders WHERE id = 1"), 1142u);
+  EXPECT_EQ(ErrorCode(user, "DROP TABLE orders"), 1142u);
+  EXPECT_EQ(ErrorCode(user, "CREATE TABLE t2 (id INT PRIMARY KEY)"), 1142u);
+  EXPECT_EQ(ErrorCode(user, "SELECT * FROM secret.s"), 1142u);
+  // A subquery on a table the user may not read is refused too.
+  EXPECT_EQ(ErrorCode(user, "SELECT (SELECT COUNT(*) FROM secret.s)"), 1142u);
+  EXPECT_EQ(Query(user, "SHOW DATABASES"), (Rows{{"shop"}}));
+  EXPECT_EQ(Query(user, "SHOW TABLES"), (Rows{{"items"}, {"orders"}}));
+  EXPECT_EQ(ErrorCode(user, "CREATE USER x"), 1227u);
+  EXPECT_EQ(ErrorCode(user, "GRANT SELECT ON shop.* TO app@localhost"), 1044u);
+  EXPECT_EQ(ErrorCode(user, "SET GLOBAL max_connections = 5"), 1227u);
+  // Table level: INSERT on one table only.
+  Query(admin, "GRANT INSERT ON shop.orders TO app@localhost");
+  Query(user, "INSERT INTO orders VALUES (3, 30)");
+  EXPECT_EQ(ErrorCode(user, "INSERT INTO items VALUES (1)"), 1142u);
+  EXPECT_EQ(Query(admin, "SHOW GRANTS FOR app@localhost"),
+            (Rows{{"GRANT USAGE ON *.* TO `app`@`localhost`"},
+                  {"GRANT SELECT ON `shop`.* TO `app`@`localhost`"},
+                  {"GRANT INSERT ON `shop`.`orders` TO `app`@`localhost`"}}));
+  // A revoke applies at the user's next statement; the point-read path
+  // (planned once, cached) is checked too.
+  EXPECT_EQ(Query(user, "SELECT v FROM orders WHERE id = 1"), (Rows{{"10"}}));
+  auto cached = user.Execute("SELECT v FROM orders WHERE id = ?",
+                             {plan::Value(int64_t{1})}, nullptr);
+  ASSERT_TRUE(cached.ok()) << cached.status().ToString();
+  cached = user.Execute("SELECT v FROM orders WHERE id = ?",
+                        {plan::Value(int64_t{2})}, nullptr);
+  ASSERT_TRUE(cached.ok()) << cached.status().ToString();
+  Query(admin, "REVOKE SELECT ON shop.* FROM app@localhost");
+  EXPECT_EQ(ErrorCode(user, "SELECT v FROM orders WHERE id = 1"), 1142u);
+  cached = user.Execute("SELECT v FROM orders WHERE id = ?",
+                        {plan::Value(int64_t{2})}, nullptr);
+  ASSERT_FALSE(cached.ok());
+  EXPECT_EQ(cached.status().sql_code(), 1142u);
+  EXPECT_EQ(ErrorCode(admin, "REVOKE SELECT ON shop.* FROM app@localhost"),
+            1141u);
+  EXPECT_EQ(ErrorCode(admin, "REVOKE DELETE ON shop.items FROM app@localhost"),
+            1147u);
+  // Levels hold only their privileges; GRANT does not make accounts.
+  EXPECT_EQ(ErrorCode(admin, "GRANT PROCESS ON shop.* TO app@localhost"),
+            1221u);
+  EXPECT_EQ(ErrorCode(admin,
+                      "GRANT CREATE USER ON shop.orders TO "
+                      "app@localhost"),
+            1144u);
+  EXPECT_EQ(ErrorCode(admin, "GRANT SELECT ON *.* TO nobody"), 1410u);
+  EXPECT_EQ(ErrorCode(admin,
+                      "GRANT SELECT (v) ON shop.orders TO "
+                      "app@localhost"),
+            1235u);
+  EXPECT_EQ(ErrorCode(admin, "GRANT SELECT ON shop.nope TO app@localhost"),
+            1146u);
+  // Views: the view's privilege, its body with the definer's rights.
+  Query(admin,
+        "CREATE VIEW shop.totals AS SELECT SUM(v) AS s FROM "
+        "shop.orders");
+  EXPECT_EQ(ErrorCode(user, "SELECT * FROM totals"), 1142u);
+  Query(admin, "GRANT SELECT ON shop.totals TO app@localhost");
+  EXPECT_EQ(Query(user, "SELECT * FROM totals"), (Rows{{"60"}}));
+  EXPECT_EQ(ErrorCode(user, "SELECT * FROM orders"), 1142u);
+  // Global privileges, GRANT OPTION handing them on.
+  Query(admin, "CREATE USER boss");
+  Query(admin, "GRANT ALL ON *.* TO boss WITH GRANT OPTION");
+  SqlSession b(&store);
+  b.set_account(exec::AccountName{"boss", "%"}, "10.0.0.1");
+  Query(b, "CREATE USER helper");
+  Query(b, "GRANT SELECT ON secret.* TO helper");
+  EXPECT_EQ(Query(b, "SHOW GRANTS FOR helper"),
+            (Rows{{"GRANT USAGE ON *.* TO `helper`@`%`"},
+                  {"GRANT SELECT ON `secret`.* TO `helper`@`%`"}}));
+  // Accounts: rename, lock, expire, drop.
+  Query(b, "RENAME USER helper TO helper2@'10.%'");
+  EXPECT_EQ(ErrorCode(b, "DROP USER helper"), 1396u);
+  Query(b, "ALTER USER app@localhost PASSWORD EXPIRE");
+  EXPECT_EQ(ErrorCode(user, "SELECT 1"), 1820u);
+  Query(user, "SET PASSWORD = 'new'");
+  EXPECT_EQ(Query(user, "SELECT 1"), (Rows{{"1"}}));
+  EXPECT_EQ(ErrorCode(user, "ALTER USER boss ACCOUNT LOCK"), 1227u);
+  Query(b, "DROP USER helper2@'10.%', app@localhost");
+  EXPECT_EQ(ErrorCode(user, "SELECT COUNT(*) FROM shop.orders"), 1142u);
+  EXPECT_EQ(store.accounts().All().size(), 1u);
+}
+
+}  // namespace
+}  // namespace xp::session

@@ -265,8 +265,12 @@ enum class StmtKind : uint8_t {
   kExplain,
   kCreateUser,
   kDropUser,
+  kAlterUser,
+  kRenameUser,
+  kSetPassword,
   kGrant,
   kRevoke,
+  kFlush,
   kCreateTrigger,
   kDropTrigger,
   kKill,
@@ -424,6 +428,18 @@ struct DropViewStatement : Statement {
   bool if_exists = false;
 };
 
+// One account of an account statement: 'user'@'host' and what it is
+// identified by.
+struct UserSpec {
+  std::string user;
+  std::string host = "%";   // 'user' alone means 'user'@'%'
+  bool current = false;     // CURRENT_USER / USER(): the session's account
+  bool identified = false;  // IDENTIFIED ...
+  std::string plugin;       // IDENTIFIED WITH plugin; empty: the default
+  std::string password;     // BY 'password', or AS 'verifier'
+  bool hashed = false;      // AS: `password` is the plugin's stored form
+};
+
 struct ShowStatement : Statement {
   enum class What : uint8_t {
     kDatabases,
@@ -436,6 +452,7 @@ struct ShowStatement : Statement {
     kStatus,
     kProcesslist,
     kCreateView,
+    kGrants,
   };
   ShowStatement() : Statement(StmtKind::kShow) {}
   What what = What::kDatabases;
@@ -444,6 +461,7 @@ struct ShowStatement : Statement {
   std::string database;  // FROM db
   std::string like;      // LIKE 'pattern'
   ExprPtr where;
+  std::optional<UserSpec> grants_for;  // SHOW GRANTS FOR account
 };
 
 // KILL [CONNECTION | QUERY] id: a compute node's front end answers it (it
@@ -517,13 +535,28 @@ struct ExplainStatement : Statement {
   StmtPtr statement;
 };
 
-struct AccountStatement : Statement {  // CREATE/DROP USER, GRANT, REVOKE
+struct PrivilegeSpec {
+  std::string name;                  // upper case; "ALL"
+  std::vector<std::string> columns;  // (col, ...): column level
+};
+
+// CREATE / ALTER / DROP / RENAME USER, SET PASSWORD, GRANT, REVOKE.
+struct AccountStatement : Statement {
   explicit AccountStatement(StmtKind k) : Statement(k) {}
-  std::vector<std::string> users;  // 'user'@'host' as user@host
-  std::string password;            // IDENTIFIED BY
-  bool if_exists = false;
-  std::vector<std::string> privileges;  // upper case; "ALL"
-  QualifiedName on;                     // schema.* : name "*"
+  std::vector<UserSpec> users;
+  std::vector<UserSpec> rename_to;  // RENAME USER users[i] TO rename_to[i]
+  bool if_exists = false;           // IF [NOT] EXISTS
+  std::vector<PrivilegeSpec> privileges;  // GRANT / REVOKE
+  QualifiedName on;                       // *.* : schema "*"; db.* : name "*"
+  bool grant_option = false;  // WITH GRANT OPTION / REVOKE ... GRANT OPTION
+  int lock = -1;              // ACCOUNT LOCK (1) / UNLOCK (0)
+  int expire = -1;            // PASSWORD EXPIRE (1) / NEVER or DEFAULT (0)
+};
+
+// FLUSH PRIVILEGES / TABLES / ... (accepted; nothing to flush).
+struct FlushStatement : Statement {
+  FlushStatement() : Statement(StmtKind::kFlush) {}
+  std::string what;
 };
 
 struct TriggerStatement : Statement {  // CREATE / DROP TRIGGER

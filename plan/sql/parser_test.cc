@@ -359,9 +359,31 @@ TEST(ParserTest, OtherStatementsParse) {
   EXPECT_EQ(Canon("kill connection 7"), "KILL 7");
   EXPECT_EQ(Canon("XA START 'g', '', 5"), "XA START 'g', '', 5");
   EXPECT_EQ(Canon("GRANT ALL PRIVILEGES ON *.* TO u WITH GRANT OPTION"),
-            "GRANT ALL ON *.* TO 'u'");
+            "GRANT ALL ON *.* TO 'u'@'%' WITH GRANT OPTION");
+  // Printed statements never carry a password.
   EXPECT_EQ(Canon("CREATE USER 'a@b'@'h' IDENTIFIED BY 'p'"),
-            "CREATE USER 'a@b'@'h' IDENTIFIED BY 'p'");
+            "CREATE USER 'a@b'@'h' IDENTIFIED BY '<secret>'");
+  EXPECT_EQ(Canon("create user if not exists u@localhost identified with "
+                  "mysql_native_password as '*ABC', v account lock password "
+                  "expire"),
+            "CREATE USER IF NOT EXISTS 'u'@'localhost' IDENTIFIED WITH "
+            "mysql_native_password AS '<secret>', 'v'@'%' ACCOUNT LOCK "
+            "PASSWORD EXPIRE");
+  EXPECT_EQ(Canon("ALTER USER USER() IDENTIFIED BY 'x'"),
+            "ALTER USER CURRENT_USER() IDENTIFIED BY '<secret>'");
+  EXPECT_EQ(Canon("RENAME USER a@'%' TO b@localhost"),
+            "RENAME USER 'a'@'%' TO 'b'@'localhost'");
+  EXPECT_EQ(Canon("SET PASSWORD FOR 'u'@'h' = 'pw'"),
+            "SET PASSWORD FOR 'u'@'h' = '<secret>'");
+  EXPECT_EQ(Canon("SET PASSWORD = 'pw'"), "SET PASSWORD = '<secret>'");
+  EXPECT_EQ(Canon("SHOW GRANTS FOR 'u'@'h'"), "SHOW GRANTS FOR 'u'@'h'");
+  EXPECT_EQ(Canon("SHOW GRANTS FOR CURRENT_USER"),
+            "SHOW GRANTS FOR CURRENT_USER()");
+  EXPECT_EQ(Canon("REVOKE ALL PRIVILEGES, GRANT OPTION FROM u"),
+            "REVOKE ALL PRIVILEGES, GRANT OPTION FROM 'u'@'%'");
+  EXPECT_EQ(Canon("GRANT SELECT (a, b), UPDATE ON t TO u"),
+            "GRANT SELECT (`a`, `b`), UPDATE ON `t` TO 'u'@'%'");
+  EXPECT_EQ(Canon("FLUSH PRIVILEGES"), "FLUSH PRIVILEGES");
   auto xa = Parse("XA COMMIT 'g', 'b', 7");
   ASSERT_TRUE(xa.ok());
   const auto& x = static_cast<const XaStatement&>(**xa);
@@ -370,10 +392,13 @@ TEST(ParserTest, OtherStatementsParse) {
   EXPECT_EQ(x.format_id, 7);
   auto grant = Parse("GRANT SELECT, INSERT ON db.* TO 'u'@'localhost'");
   const auto& g = static_cast<const AccountStatement&>(**grant);
-  EXPECT_EQ(g.privileges, (std::vector<std::string>{"SELECT", "INSERT"}));
+  ASSERT_EQ(g.privileges.size(), 2u);
+  EXPECT_EQ(g.privileges[1].name, "INSERT");
   EXPECT_EQ(g.on.schema, "db");
   EXPECT_EQ(g.on.name, "*");
-  EXPECT_EQ(g.users, std::vector<std::string>{"u@localhost"});
+  ASSERT_EQ(g.users.size(), 1u);
+  EXPECT_EQ(g.users[0].user, "u");
+  EXPECT_EQ(g.users[0].host, "localhost");
 }
 
 TEST(ParserTest, Triggers) {

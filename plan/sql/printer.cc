@@ -519,6 +519,8 @@ std::string IndexSql(const IndexDef& i) {
   return out + " (" + Order(i.columns) + ")";
 }
 
+std::string UserSql(const UserSpec& u, bool auth);
+
 std::string ShowSql(const ShowStatement& s) {
   using W = ShowStatement::What;
   std::string out = s.full ? "SHOW FULL " : "SHOW ";
@@ -550,6 +552,10 @@ std::string ShowSql(const ShowStatement& s) {
       return out + "WARNINGS";
     case W::kProcesslist:
       return out + "PROCESSLIST";
+    case W::kGrants:
+      out += "GRANTS";
+      if (s.grants_for) out += " FOR " + UserSql(*s.grants_for, false);
+      return out;
   }
   if (!s.like.empty()) out += " LIKE " + QuoteString(s.like);
   if (s.where) out += " WHERE " + ToSql(*s.where);
@@ -569,36 +575,71 @@ std::string XaSql(const XaStatement& x) {
   return out;
 }
 
-// 'user'@'host' from the parser's user@host (split at the last '@').
-std::string UserSql(const std::string& u) {
-  const size_t at = u.rfind('@');
-  if (at == std::string::npos) return QuoteString(u);
-  return QuoteString(u.substr(0, at)) + "@" + QuoteString(u.substr(at + 1));
+std::string UserSql(const UserSpec& u, bool auth) {
+  std::string out = u.current ? "CURRENT_USER()"
+                              : QuoteString(u.user) + "@" + QuoteString(u.host);
+  if (!auth || !u.identified) return out;
+  out += " IDENTIFIED";
+  if (!u.plugin.empty()) out += " WITH " + u.plugin;
+  // Secrets never appear in printed statements (logs, SHOW PROCESSLIST).
+  // (A string, so the print still parses.)
+  return out + (u.hashed ? " AS '<secret>'" : " BY '<secret>'");
+}
+
+std::string UserListSql(const std::vector<UserSpec>& users, bool auth) {
+  std::string out;
+  for (size_t i = 0; i < users.size(); ++i)
+    out += (i ? ", " : "") + UserSql(users[i], auth);
+  return out;
 }
 
 std::string AccountSql(const AccountStatement& a) {
-  std::string users;
-  for (size_t i = 0; i < a.users.size(); ++i)
-    users += (i ? ", " : "") + UserSql(a.users[i]);
   switch (a.kind) {
     case StmtKind::kCreateUser:
-      return std::string("CREATE USER ") +
-             (a.if_exists ? "IF NOT EXISTS " : "") + users +
-             (a.password.empty() ? ""
-                                 : " IDENTIFIED BY " + QuoteString(a.password));
+    case StmtKind::kAlterUser: {
+      const bool create = a.kind == StmtKind::kCreateUser;
+      std::string out = create ? "CREATE USER " : "ALTER USER ";
+      if (a.if_exists) out += create ? "IF NOT EXISTS " : "IF EXISTS ";
+      out += UserListSql(a.users, true);
+      if (a.lock >= 0) out += a.lock ? " ACCOUNT LOCK" : " ACCOUNT UNLOCK";
+      if (a.expire >= 0)
+        out += a.expire ? " PASSWORD EXPIRE" : " PASSWORD EXPIRE NEVER";
+      return out;
+    }
     case StmtKind::kDropUser:
       return std::string("DROP USER ") + (a.if_exists ? "IF EXISTS " : "") +
-             users;
+             UserListSql(a.users, false);
+    case StmtKind::kRenameUser: {
+      std::string out = "RENAME USER ";
+      for (size_t i = 0; i < a.users.size(); ++i)
+        out += (i ? ", " : "") + UserSql(a.users[i], false) + " TO " +
+               UserSql(a.rename_to[i], false);
+      return out;
+    }
+    case StmtKind::kSetPassword:
+      return "SET PASSWORD" +
+             (a.users[0].current ? std::string()
+                                 : " FOR " + UserSql(a.users[0], false)) +
+             " = '<secret>'";
     default: {
       std::string privileges;
-      for (size_t i = 0; i < a.privileges.size(); ++i)
-        privileges += (i ? ", " : "") + a.privileges[i];
-      const std::string on = a.on.schema == "*" ? "*.*"
+      for (size_t i = 0; i < a.privileges.size(); ++i) {
+        privileges += (i ? ", " : "") + a.privileges[i].name;
+        if (!a.privileges[i].columns.empty())
+          privileges += " (" + IdentList(a.privileges[i].columns) + ")";
+      }
+      const bool grant = a.kind == StmtKind::kGrant;
+      if (!grant && a.if_exists)
+        return "REVOKE ALL PRIVILEGES, GRANT OPTION FROM " +
+               UserListSql(a.users, false);
+      const std::string on = a.on.schema == "*"    ? "*.*"
+                             : a.on.schema.empty() ? QuoteIdent(a.on.name)
                              : a.on.name == "*" ? QuoteIdent(a.on.schema) + ".*"
                                                 : Name(a.on);
-      const bool grant = a.kind == StmtKind::kGrant;
       return std::string(grant ? "GRANT " : "REVOKE ") + privileges + " ON " +
-             on + (grant ? " TO " : " FROM ") + users;
+             (a.on.schema.empty() && a.on.name == "*" ? "*" : on) +
+             (grant ? " TO " : " FROM ") + UserListSql(a.users, grant) +
+             (grant && a.grant_option ? " WITH GRANT OPTION" : "");
     }
   }
 }
@@ -835,9 +876,14 @@ std::string ToSql(const Statement& s) {
       return XaSql(static_cast<const XaStatement&>(s));
     case StmtKind::kCreateUser:
     case StmtKind::kDropUser:
+    case StmtKind::kAlterUser:
+    case StmtKind::kRenameUser:
+    case StmtKind::kSetPassword:
     case StmtKind::kGrant:
     case StmtKind::kRevoke:
       return AccountSql(static_cast<const AccountStatement&>(s));
+    case StmtKind::kFlush:
+      return "FLUSH " + static_cast<const FlushStatement&>(s).what;
   }
   return "?";
 }

@@ -29,6 +29,7 @@
 #include "plan/logical.h"
 #include "plan/schema.h"
 #include "plan/sql/ast.h"
+#include "plan/store/accounts.h"
 #include "plan/store/metadata_locks.h"
 #include "plan/write.h"
 
@@ -209,6 +210,15 @@ class Store {
     return Status::OK();
   }
 
+  // Accounts and their privileges (accounts.h). Changes are made under the
+  // exclusive ddl_mutex() and recorded with SaveAccount first: a store that
+  // persists its catalog keeps `account` (nullptr: dropped) under `key`
+  // (Accounts::Key); the default keeps accounts in memory only.
+  Accounts& accounts() { return accounts_; }
+  virtual Status SaveAccount(const std::string& key, const Account* account) {
+    return Status::OK();
+  }
+
   // Views ("db.view" -> its CREATE VIEW statement). Guarded by ddl_mutex().
   std::map<std::string, std::shared_ptr<const sql::CreateViewStatement>>&
   views() {
@@ -221,8 +231,16 @@ class Store {
   std::shared_mutex ddl_mutex_;
   std::atomic<uint64_t> ddl_epoch_{0};
   MetadataLocks metadata_locks_;
+  Accounts accounts_;
   std::map<std::string, std::shared_ptr<const sql::CreateViewStatement>> views_;
   std::map<std::string, std::string> triggers_;
 };
+
+// On a store without accounts (a new cluster, or one from before accounts
+// existed): makes `name` with every privilege and GRANT OPTION and
+// `password` (mysql_native_password), saved as any account is. Does nothing
+// when the store has accounts; *created says which.
+Status CreateFirstAccount(Store* store, const AccountName& name,
+                          std::string_view password, bool* created);
 
 }  // namespace xp::exec

@@ -44,6 +44,12 @@ done
 [ -n "$started" ] || fail "no free ports for the cluster in 5 tries"
 xcluster status --data "$data" >/dev/null || fail "status of a running cluster"
 mysql=$(command -v mysql || command -v mariadb)
+# The first start made root's password, in a file only we can read.
+[ "$(stat -c %a "$data/root.password")" = 600 ] || fail "root.password is not mode 600"
+"$mysql" -h127.0.0.1 -P"$cn_port" -uroot -e "SELECT 1" >/dev/null 2>&1 &&
+  fail "root logs in without its password"
+export MYSQL_PWD
+MYSQL_PWD=$(cat "$data/root.password")
 [ "$("$mysql" -h127.0.0.1 -P"$cn_port" -uroot -N -B -e "SELECT 1 + 1")" = 2 ] ||
   fail "the started cluster does not answer"
 "$mysql" -h127.0.0.1 -P"$cn_port" -uroot -e \

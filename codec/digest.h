@@ -1,0 +1,19 @@
+// Message digests for password verifiers and challenge-response
+// authentication (OpenSSL's EVP), and a comparison that takes the same time
+// whatever the bytes. Bytes in, bytes out: no I/O.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace xp {
+
+// SHA1(a + b) / SHA256(a + b), raw bytes (20 / 32).
+std::string Sha1(std::string_view a, std::string_view b = {});
+std::string Sha256(std::string_view a, std::string_view b = {});
+// a XOR b, over the length of a (b at least as long).
+std::string XorBytes(std::string_view a, std::string_view b);
+// Equal in length and bytes, in time independent of where they differ.
+bool ConstantTimeEqual(std::string_view a, std::string_view b);
+
+}  // namespace xp

@@ -1,0 +1,352 @@
+#include "plan/store/accounts.h"
+
+#include <algorithm>
+#include <mutex>
+
+#include "codec/coding.h"
+#include "codec/digest.h"
+#include "codec/sql_errors.h"
+#include "plan/store/store.h"
+
+namespace xp::exec {
+namespace {
+
+struct PrivName {
+  const char* name;
+  uint64_t bit;
+};
+// MySQL's order (SHOW GRANTS lists them so).
+constexpr PrivName kPrivNames[] = {
+    {"SELECT", kPrivSelect},
+    {"INSERT", kPrivInsert},
+    {"UPDATE", kPrivUpdate},
+    {"DELETE", kPrivDelete},
+    {"CREATE", kPrivCreate},
+    {"DROP", kPrivDrop},
+    {"RELOAD", kPrivReload},
+    {"SHUTDOWN", kPrivShutdown},
+    {"PROCESS", kPrivProcess},
+    {"FILE", kPrivFile},
+    {"REFERENCES", kPrivReferences},
+    {"INDEX", kPrivIndex},
+    {"ALTER", kPrivAlter},
+    {"SHOW DATABASES", kPrivShowDatabases},
+    {"SUPER", kPrivSuper},
+    {"CREATE TEMPORARY TABLES", kPrivCreateTemporaryTables},
+    {"LOCK TABLES", kPrivLockTables},
+    {"EXECUTE", kPrivExecute},
+    {"REPLICATION SLAVE", kPrivReplicationSlave},
+    {"REPLICATION CLIENT", kPrivReplicationClient},
+    {"CREATE VIEW", kPrivCreateView},
+    {"SHOW VIEW", kPrivShowView},
+    {"CREATE ROUTINE", kPrivCreateRoutine},
+    {"ALTER ROUTINE", kPrivAlterRoutine},
+    {"CREATE USER", kPrivCreateUser},
+    {"EVENT", kPrivEvent},
+    {"TRIGGER", kPrivTrigger},
+    {"CONNECTION_ADMIN", kPrivConnectionAdmin},
+};
+
+char Lower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+std::string LowerCopy(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = Lower(c);
+  return out;
+}
+
+// SQL LIKE over bytes, case-insensitive: % any run, _ one byte. Iterative
+// (one backtrack point), so a long pattern cannot run deep.
+bool Like(std::string_view p, std::string_view s) {
+  size_t pi = 0, si = 0, star = std::string_view::npos, mark = 0;
+  while (si < s.size()) {
+    if (pi < p.size() && p[pi] == '%') {
+      star = pi++;
+      mark = si;
+    } else if (pi < p.size() &&
+               (p[pi] == '_' || Lower(p[pi]) == Lower(s[si]))) {
+      ++pi;
+      ++si;
+    } else if (star != std::string_view::npos) {
+      pi = star + 1;
+      si = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (pi < p.size() && p[pi] == '%') ++pi;
+  return pi == p.size();
+}
+
+bool IsLoopback(std::string_view host) {
+  return host == "127.0.0.1" || host == "::1" || host == "localhost" ||
+         host == "::ffff:127.0.0.1";
+}
+
+// Lower sorts first: literal hosts, then patterns, then '%' alone; a named
+// user before the anonymous one.
+int HostRank(std::string_view host) {
+  if (host == "%") return 2;
+  return host.find_first_of("%_") == std::string_view::npos ? 0 : 1;
+}
+
+}  // namespace
+
+uint64_t PrivilegeBit(std::string_view upper_name) {
+  for (const PrivName& p : kPrivNames)
+    if (upper_name == p.name) return p.bit;
+  if (upper_name == "GRANT OPTION") return kPrivGrantOption;
+  return 0;
+}
+
+std::string PrivilegeNames(uint64_t bits, uint64_t level) {
+  bits &= ~kPrivGrantOption;
+  if (bits == 0) return "USAGE";
+  if ((bits & level) == level) return "ALL PRIVILEGES";
+  std::string out;
+  for (const PrivName& p : kPrivNames) {
+    if ((bits & p.bit) == 0) continue;
+    if (!out.empty()) out += ", ";
+    out += p.name;
+  }
+  return out;
+}
+
+Result<std::string> MakeVerifier(std::string_view plugin,
+                                 std::string_view password) {
+  if (plugin != kNativePasswordPlugin) {
+    return SqlError(ER_PLUGIN_IS_NOT_LOADED,
+                    "Plugin '" + std::string(plugin) + "' is not loaded");
+  }
+  if (password.empty()) return std::string();
+  std::string hex = ToHex(Sha1(Sha1(password)));
+  for (char& c : hex)
+    if (c >= 'a' && c <= 'f') c = static_cast<char>(c - 'a' + 'A');
+  return "*" + hex;
+}
+
+bool ValidVerifier(std::string_view plugin, std::string_view verifier) {
+  if (plugin != kNativePasswordPlugin) return false;
+  if (verifier.empty()) return true;
+  std::string raw;
+  return verifier.size() == 41 && verifier[0] == '*' &&
+         FromHex(verifier.substr(1), &raw);
+}
+
+bool HostMatches(std::string_view pattern, std::string_view client) {
+  if (pattern == "localhost" || pattern == "127.0.0.1" || pattern == "::1")
+    return IsLoopback(client) &&
+           (pattern == "localhost" || pattern == client ||
+            (pattern == "127.0.0.1" && client == "::ffff:127.0.0.1"));
+  return Like(pattern, client);
+}
+
+std::string TableGrantKey(std::string_view db, std::string_view table) {
+  std::string key = LowerCopy(db);
+  key += '\0';  // no name holds it
+  return key + LowerCopy(table);
+}
+
+bool HasGlobal(const Account& a, uint64_t want) {
+  return (a.global & want) == want;
+}
+
+bool HasOnDatabase(const Account& a, std::string_view db, uint64_t want) {
+  uint64_t have = a.global;
+  auto it = a.databases.find(LowerCopy(db));
+  if (it != a.databases.end()) have |= it->second;
+  return (have & want) == want;
+}
+
+bool HasOnTable(const Account& a, std::string_view db, std::string_view table,
+                uint64_t want) {
+  uint64_t have = a.global;
+  auto d = a.databases.find(LowerCopy(db));
+  if (d != a.databases.end()) have |= d->second;
+  if ((have & want) == want) return true;
+  auto t = a.tables.find(TableGrantKey(db, table));
+  if (t != a.tables.end()) have |= t->second;
+  return (have & want) == want;
+}
+
+bool SeesDatabase(const Account& a, std::string_view db) {
+  if (a.global & (kPrivDatabaseLevel | kPrivShowDatabases)) return true;
+  auto d = a.databases.find(LowerCopy(db));
+  if (d != a.databases.end() && (d->second & ~kPrivGrantOption) != 0)
+    return true;
+  const std::string prefix = TableGrantKey(db, "");
+  for (auto t = a.tables.lower_bound(prefix);
+       t != a.tables.end() && t->first.compare(0, prefix.size(), prefix) == 0;
+       ++t)
+    if (t->second & ~kPrivGrantOption) return true;
+  return false;
+}
+
+bool SeesTable(const Account& a, std::string_view db, std::string_view table) {
+  uint64_t have = a.global;
+  auto d = a.databases.find(LowerCopy(db));
+  if (d != a.databases.end()) have |= d->second;
+  auto t = a.tables.find(TableGrantKey(db, table));
+  if (t != a.tables.end()) have |= t->second;
+  return (have & kPrivTableLevel) != 0;
+}
+
+std::string Accounts::Key(const AccountName& name) {
+  return name.user + "@" + LowerCopy(name.host);
+}
+
+Accounts::Ptr Accounts::Match(std::string_view user,
+                              std::string_view client_host) const {
+  std::shared_lock lock(mu_);
+  Ptr best;
+  auto better = [](const Account& a, const Account& b) {
+    const int ra = HostRank(a.name.host), rb = HostRank(b.name.host);
+    if (ra != rb) return ra < rb;
+    if (a.name.host.size() != b.name.host.size())
+      return a.name.host.size() > b.name.host.size();
+    return !a.name.user.empty() && b.name.user.empty();
+  };
+  for (const auto& [key, a] : accounts_) {
+    if (!a->name.user.empty() && a->name.user != user) continue;
+    if (!HostMatches(a->name.host, client_host)) continue;
+    if (!best || better(*a, *best)) best = a;
+  }
+  return best;
+}
+
+Accounts::Ptr Accounts::Find(const AccountName& name) const {
+  std::shared_lock lock(mu_);
+  auto it = accounts_.find(Key(name));
+  return it == accounts_.end() ? nullptr : it->second;
+}
+
+std::vector<Accounts::Ptr> Accounts::All() const {
+  std::shared_lock lock(mu_);
+  std::vector<Ptr> out;
+  for (const auto& [key, a] : accounts_) out.push_back(a);
+  return out;
+}
+
+bool Accounts::empty() const {
+  std::shared_lock lock(mu_);
+  return accounts_.empty();
+}
+
+void Accounts::Put(Account a) {
+  std::unique_lock lock(mu_);
+  const std::string key = Key(a.name);
+  accounts_[key] = std::make_shared<const Account>(std::move(a));
+  ++version_;
+}
+
+bool Accounts::RemoveKey(const std::string& key) {
+  std::unique_lock lock(mu_);
+  const bool removed = accounts_.erase(key) > 0;
+  if (removed) ++version_;
+  return removed;
+}
+
+// One field a line: "tag value..." with names and the verifier in hex, so
+// no byte of theirs can end a line.
+std::string Accounts::Encode(const Account& a) {
+  std::string out = "account v1\n";
+  out += "user " + ToHex(a.name.user) + "\n";
+  out += "host " + ToHex(a.name.host) + "\n";
+  out += "plugin " + ToHex(a.plugin) + "\n";
+  out += "verifier " + ToHex(a.verifier) + "\n";
+  out += "locked " + std::to_string(a.locked) + "\n";
+  out += "expired " + std::to_string(a.expired) + "\n";
+  out += "global " + std::to_string(a.global) + "\n";
+  for (const auto& [db, bits] : a.databases)
+    out += "db " + ToHex(db) + " " + std::to_string(bits) + "\n";
+  for (const auto& [t, bits] : a.tables)
+    out += "table " + ToHex(t) + " " + std::to_string(bits) + "\n";
+  return out;
+}
+
+Result<Account> Accounts::Decode(std::string_view text) {
+  Account a;
+  auto bad = [&](std::string_view why) {
+    return Status::Corruption("account record: " + std::string(why));
+  };
+  size_t at = 0;
+  bool header = false;
+  while (at < text.size()) {
+    size_t end = text.find('\n', at);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view line = text.substr(at, end - at);
+    at = end + 1;
+    if (line.empty()) continue;
+    const size_t sp = line.find(' ');
+    if (sp == std::string_view::npos) return bad("line without a value");
+    const std::string_view tag = line.substr(0, sp);
+    std::string_view rest = line.substr(sp + 1);
+    if (tag == "account") {
+      if (rest != "v1") return bad("unknown version");
+      header = true;
+      continue;
+    }
+    std::string value;
+    auto number = [&](std::string_view digits, uint64_t* out) {
+      if (digits.empty()) return false;
+      uint64_t v = 0;
+      for (char c : digits) {
+        if (c < '0' || c > '9') return false;
+        v = v * 10 + static_cast<uint64_t>(c - '0');
+      }
+      *out = v;
+      return true;
+    };
+    if (tag == "db" || tag == "table") {
+      const size_t sp2 = rest.find(' ');
+      uint64_t bits = 0;
+      if (sp2 == std::string_view::npos ||
+          !FromHex(rest.substr(0, sp2), &value) ||
+          !number(rest.substr(sp2 + 1), &bits))
+        return bad("bad grant line");
+      (tag == "db" ? a.databases : a.tables)[value] = bits;
+      continue;
+    }
+    uint64_t n = 0;
+    if (tag == "locked" || tag == "expired" || tag == "global") {
+      if (!number(rest, &n)) return bad("bad number");
+      if (tag == "locked") a.locked = n != 0;
+      if (tag == "expired") a.expired = n != 0;
+      if (tag == "global") a.global = n;
+      continue;
+    }
+    if (!FromHex(rest, &value)) return bad("bad hex");
+    if (tag == "user") {
+      a.name.user = value;
+    } else if (tag == "host") {
+      a.name.host = value;
+    } else if (tag == "plugin") {
+      a.plugin = value;
+    } else if (tag == "verifier") {
+      a.verifier = value;
+    } else {
+      return bad("unknown field");
+    }
+  }
+  if (!header) return bad("no header");
+  return a;
+}
+
+Status CreateFirstAccount(Store* store, const AccountName& name,
+                          std::string_view password, bool* created) {
+  std::unique_lock<std::shared_mutex> lock(store->ddl_mutex());
+  *created = false;
+  if (!store->accounts().empty()) return Status::OK();
+  Account a;
+  a.name = name;
+  XP_ASSIGN_OR_RETURN(a.verifier, MakeVerifier(a.plugin, password));
+  a.global = kPrivGlobalLevel | kPrivGrantOption;
+  XP_RETURN_IF_ERROR(store->SaveAccount(Accounts::Key(name), &a));
+  store->accounts().Put(std::move(a));
+  *created = true;
+  return Status::OK();
+}
+
+}  // namespace xp::exec

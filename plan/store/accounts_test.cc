@@ -1,0 +1,121 @@
+#include "plan/store/accounts.h"
+
+#include <gtest/gtest.h>
+
+namespace xp::exec {
+namespace {
+
+Account Make(std::string user, std::string host) {
+  Account a;
+  a.name = AccountName{std::move(user), std::move(host)};
+  return a;
+}
+
+TEST(AccountsTest, HostPatterns) {
+  EXPECT_TRUE(HostMatches("%", "10.1.2.3"));
+  EXPECT_TRUE(HostMatches("localhost", "127.0.0.1"));
+  EXPECT_TRUE(HostMatches("localhost", "::1"));
+  EXPECT_FALSE(HostMatches("localhost", "10.0.0.1"));
+  EXPECT_TRUE(HostMatches("10.0.%", "10.0.7.1"));
+  EXPECT_FALSE(HostMatches("10.0.%", "10.1.7.1"));
+  EXPECT_TRUE(HostMatches("10.0.0._", "10.0.0.7"));
+  EXPECT_FALSE(HostMatches("10.0.0._", "10.0.0.17"));
+  EXPECT_TRUE(HostMatches("DB.Example.COM", "db.example.com"));
+  // A pathological pattern is linear, not exponential.
+  EXPECT_FALSE(
+      HostMatches(std::string(5000, '%') + "x", std::string(5000, 'a')));
+}
+
+TEST(AccountsTest, MostSpecificHostWins) {
+  Accounts accounts;
+  accounts.Put(Make("u", "%"));
+  accounts.Put(Make("u", "10.0.%"));
+  accounts.Put(Make("u", "localhost"));
+  accounts.Put(Make("", "%"));  // anonymous
+  EXPECT_EQ(accounts.Match("u", "127.0.0.1")->name.host, "localhost");
+  EXPECT_EQ(accounts.Match("u", "10.0.3.4")->name.host, "10.0.%");
+  EXPECT_EQ(accounts.Match("u", "192.168.1.1")->name.host, "%");
+  EXPECT_EQ(accounts.Match("other", "192.168.1.1")->name.user, "");
+  accounts.Remove(AccountName{"", "%"});
+  EXPECT_EQ(accounts.Match("other", "192.168.1.1"), nullptr);
+  // User names are case-sensitive.
+  EXPECT_EQ(accounts.Match("U", "127.0.0.1"), nullptr);
+}
+
+TEST(AccountsTest, VersionMovesOnEveryChange) {
+  Accounts accounts;
+  const uint64_t v0 = accounts.version();
+  accounts.Put(Make("u", "%"));
+  EXPECT_GT(accounts.version(), v0);
+  const uint64_t v1 = accounts.version();
+  EXPECT_FALSE(accounts.Remove(AccountName{"nobody", "%"}));
+  EXPECT_EQ(accounts.version(), v1);
+  EXPECT_TRUE(accounts.Remove(AccountName{"u", "%"}));
+  EXPECT_GT(accounts.version(), v1);
+}
+
+TEST(AccountsTest, EncodeDecodeRoundTrip) {
+  Account a = Make(std::string("we\nird\0 user", 12), "h%");
+  a.verifier = *MakeVerifier(kNativePasswordPlugin, "secret");
+  a.locked = true;
+  a.global = kPrivProcess | kPrivGrantOption;
+  a.databases["d b"] = kPrivSelect | kPrivInsert;
+  a.tables[TableGrantKey("d", "t.x")] = kPrivUpdate;
+  Result<Account> back = Accounts::Decode(Accounts::Encode(a));
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->name, a.name);
+  EXPECT_EQ(back->verifier, a.verifier);
+  EXPECT_TRUE(back->locked);
+  EXPECT_FALSE(back->expired);
+  EXPECT_EQ(back->global, a.global);
+  EXPECT_EQ(back->databases, a.databases);
+  EXPECT_EQ(back->tables, a.tables);
+  // The record never holds the password.
+  EXPECT_EQ(Accounts::Encode(a).find("secret"), std::string::npos);
+  EXPECT_FALSE(Accounts::Decode("account v2\n").ok());
+  EXPECT_FALSE(Accounts::Decode("account v1\nglobal x\n").ok());
+  EXPECT_FALSE(Accounts::Decode("user 41\n").ok());
+}
+
+TEST(AccountsTest, VerifierIsMysqlNativeForm) {
+  // mysql_native_password's stored form of "password" (MySQL's
+  // authentication_string for it).
+  EXPECT_EQ(*MakeVerifier(kNativePasswordPlugin, "password"),
+            "*2470C0C06DEE42FD1618BB99005ADCA2EC9D1E19");
+  EXPECT_EQ(*MakeVerifier(kNativePasswordPlugin, ""), "");
+  EXPECT_EQ(MakeVerifier("no_such_plugin", "x").status().sql_code(), 1524u);
+  EXPECT_TRUE(ValidVerifier(kNativePasswordPlugin,
+                            "*2470C0C06DEE42FD1618BB99005ADCA2EC9D1E19"));
+  EXPECT_FALSE(ValidVerifier(kNativePasswordPlugin, "*2470"));
+}
+
+TEST(AccountsTest, PrivilegeLevels) {
+  Account a = Make("u", "%");
+  a.databases["shop"] = kPrivSelect;
+  a.tables[TableGrantKey("shop", "orders")] = kPrivInsert;
+  EXPECT_TRUE(HasOnTable(a, "shop", "orders", kPrivSelect | kPrivInsert));
+  EXPECT_TRUE(HasOnTable(a, "SHOP", "Orders", kPrivInsert));
+  EXPECT_FALSE(HasOnTable(a, "shop", "items", kPrivInsert));
+  EXPECT_TRUE(HasOnTable(a, "shop", "items", kPrivSelect));
+  EXPECT_FALSE(HasOnTable(a, "other", "orders", kPrivSelect));
+  EXPECT_TRUE(SeesDatabase(a, "shop"));
+  EXPECT_FALSE(SeesDatabase(a, "other"));
+  EXPECT_FALSE(HasGlobal(a, kPrivProcess));
+  Account t = Make("t", "%");
+  t.tables[TableGrantKey("other", "x")] = kPrivSelect;
+  EXPECT_TRUE(SeesDatabase(t, "other"));
+  EXPECT_TRUE(SeesTable(t, "other", "x"));
+  EXPECT_FALSE(SeesTable(t, "other", "y"));
+  a.global = kPrivSelect;
+  EXPECT_TRUE(SeesDatabase(a, "other"));
+  EXPECT_EQ(PrivilegeNames(kPrivSelect | kPrivInsert, kPrivTableLevel),
+            "SELECT, INSERT");
+  EXPECT_EQ(PrivilegeNames(kPrivTableLevel | kPrivGrantOption, kPrivTableLevel),
+            "ALL PRIVILEGES");
+  EXPECT_EQ(PrivilegeNames(0, kPrivGlobalLevel), "USAGE");
+  EXPECT_EQ(PrivilegeBit("CREATE VIEW"), kPrivCreateView);
+  EXPECT_EQ(PrivilegeBit("NOPE"), 0u);
+}
+
+}  // namespace
+}  // namespace xp::exec

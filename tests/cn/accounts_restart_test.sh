@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Accounts live in the cluster's catalog: the first start makes the first
+# account from --user and --password_file (never from the command line),
+# later starts keep every account, password, lock and grant made since
+# (the flags no longer matter), in both placements. Driven with the mysql
+# CLI.
+# Usage: tests/cn/accounts_restart_test.sh BIN_DIR
+set -eu
+bin=$1
+mysql=$(command -v mysql || command -v mariadb)
+work=$(mktemp -d)
+pids=()
+cn=
+trap 'for p in "${pids[@]}" $cn; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*" >&2; tail -20 "$work/cn.log" >&2; exit 1; }
+free_port() {
+  perl -MIO::Socket::INET -e \
+    'my $s = IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1", LocalPort => 0) or die; print $s->sockport'
+}
+port=$(free_port)
+for i in 0 1; do
+  "$bin/xdn" --data_dir="$work/dn$i" --port=0 --port_file="$work/dn$i.port" \
+    --user=root --password= --sync_wal=false >"$work/dn$i.log" 2>&1 &
+  pids+=($!)
+done
+for i in 0 1; do
+  for _ in $(seq 1 100); do [ -s "$work/dn$i.port" ] && break; sleep 0.1; done
+  [ -s "$work/dn$i.port" ] || fail "xdn $i did not start"
+done
+dns="127.0.0.1:$(cat "$work/dn0.port"),127.0.0.1:$(cat "$work/dn1.port")"
+start() {  # start PLACEMENT [FLAGS...]
+  local placement=$1
+  shift
+  if [ "$placement" = embedded ]; then
+    "$bin/xcn" --port="$port" --embedded_dns=2 --data_dir="$work/emb" "$@" >>"$work/cn.log" 2>&1 &
+  else
+    "$bin/xcn" --port="$port" --dn="$dns" "$@" >>"$work/cn.log" 2>&1 &
+  fi
+  cn=$!
+  for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return; sleep 0.1; done
+  fail "xcn did not start"
+}
+stop() { kill -TERM "$cn"; wait "$cn" || fail "xcn did not stop cleanly"; cn=; }
+q() {  # q USER PASSWORD SQL
+  MYSQL_PWD=$2 "$mysql" -h127.0.0.1 -P"$port" -u"$1" -N -B -e "$3"
+}
+
+for placement in processes embedded; do
+  printf 'first-secret\n' >"$work/pw"
+  chmod 600 "$work/pw"
+  start "$placement" --password_file="$work/pw"
+  grep -q "created 'root'@'localhost'" "$work/cn.log" || fail "$placement: no first account"
+  q root "" "SELECT 1" 2>/dev/null && fail "$placement: root without its password"
+  [ "$(q root first-secret "SELECT CURRENT_USER()")" = "root@localhost" ] ||
+    fail "$placement: root with the password of --password_file"
+  q root first-secret "CREATE DATABASE IF NOT EXISTS r; CREATE TABLE IF NOT EXISTS r.t (id INT PRIMARY KEY);
+    CREATE USER app IDENTIFIED BY 'app-pw'; GRANT SELECT, INSERT ON r.* TO app;
+    CREATE USER gone IDENTIFIED BY 'x' ACCOUNT LOCK; CREATE USER tmp; RENAME USER tmp TO tmp2;
+    SET PASSWORD FOR root@localhost = 'second-secret'"
+  q app app-pw "INSERT INTO r.t VALUES (1)"
+  stop
+  # Another password in the flags changes nothing now: the catalog rules.
+  printf 'ignored\n' >"$work/pw"
+  start "$placement" --password_file="$work/pw"
+  q root ignored "SELECT 1" 2>/dev/null && fail "$placement: the first account was made again"
+  [ "$(q root second-secret "SELECT COUNT(*) FROM r.t")" = 1 ] || fail "$placement: root after restart"
+  [ "$(q app app-pw "SELECT COUNT(*) FROM r.t")" = 1 ] || fail "$placement: app after restart"
+  q app app-pw "DELETE FROM r.t" 2>&1 | grep -q "ERROR 1142" || fail "$placement: app got DELETE"
+  q gone x "SELECT 1" 2>&1 | grep -q "ERROR 3118" || fail "$placement: the lock was lost"
+  [ "$(q tmp2 "" "SELECT CURRENT_USER()")" = "tmp2@%" ] || fail "$placement: the rename was lost"
+  q tmp "" "SELECT 1" 2>/dev/null && fail "$placement: the old name still logs in"
+  [ "$(q root second-secret "SHOW GRANTS FOR app" | tail -1)" = 'GRANT SELECT, INSERT ON `r`.* TO `app`@`%`' ] ||
+    fail "$placement: grants after restart"
+  stop
+done
+# The password never reaches the log or the catalog in the clear.
+grep -q "first-secret\|second-secret\|app-pw" "$work/cn.log" && fail "a password in the log"
+echo "accounts survive restarts in both placements"
