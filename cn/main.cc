@@ -32,6 +32,18 @@ DEFINE_string(password_file, "",
 DEFINE_string(password, "",
               "Password of the first account; visible to every user of the "
               "machine in ps, prefer --password_file or XCN_PASSWORD");
+DEFINE_uint32(max_connections, 1000,
+              "Client connections at once (those still in their handshake "
+              "included); more get error 1040");
+DEFINE_uint32(max_user_connections, 0,
+              "Connections at once per account; more get 1203 (0: no limit)");
+DEFINE_int32(connect_timeout, 10,
+             "Seconds a client has to finish its handshake (login) before "
+             "the connection closes");
+DEFINE_int32(failed_login_delay_ms, 1000,
+             "After 3 failed logins in a row of one user from one address, "
+             "each further attempt waits this long times the excess (at most "
+             "10 s), so passwords cannot be tried at line rate; 0: no delay");
 DEFINE_int32(embedded_dns, 0,
              "Run N data nodes inside this process (the embedded placement, "
              "instead of --dn): each with its own RocksDB in --data_dir/dn<i>, "
@@ -189,6 +201,10 @@ int main(int argc, char** argv) {
   }
   xp::cn::MysqlServerOptions mo;
   mo.port = static_cast<uint16_t>(FLAGS_port);
+  mo.max_connections = FLAGS_max_connections;
+  mo.max_user_connections = FLAGS_max_user_connections;
+  mo.connect_timeout_s = std::max(FLAGS_connect_timeout, 1);
+  mo.failed_login_delay_ms = std::max(FLAGS_failed_login_delay_ms, 0);
   xp::cn::MysqlServer server(mo, store);
   xp::Status st = server.Start();
   if (!st.ok()) {

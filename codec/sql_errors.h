@@ -64,6 +64,7 @@
   X(ER_PRIMARY_CANT_HAVE_NULL, 1171, "42000")                \
   X(ER_ERROR_DURING_COMMIT, 1180, "HY000")                   \
   X(ER_UNKNOWN_SYSTEM_VARIABLE, 1193, "HY000")               \
+  X(ER_TOO_MANY_USER_CONNECTIONS, 1203, "42000")             \
   X(ER_LOCK_WAIT_TIMEOUT, 1205, "HY000")                     \
   X(ER_WRONG_ARGUMENTS, 1210, "HY000")                       \
   X(ER_LOCK_DEADLOCK, 1213, "40001")                         \

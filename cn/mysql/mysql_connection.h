@@ -56,6 +56,8 @@ struct Prepared {
   uint16_t params = 0;
   std::vector<uint16_t> param_types;  // from the last EXECUTE that sent them
   std::vector<std::optional<std::string>> long_data;
+  size_t long_bytes = 0;       // in long_data
+  bool long_overflow = false;  // more was sent than max_allowed_packet
   std::vector<std::string> names;
   std::vector<DataType> types;
 };
@@ -89,6 +91,8 @@ class MysqlServer::Connection : public session::ResultSink {
     return ::poll(&p, 1, 0) > 0 &&
            (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
   }
+  // The account counted against max_user_connections ("" before login).
+  const std::string& account_key() const { return account_key_; }
   ProcessInfo Info() const {
     MutexLock lock(&mu_);
     ProcessInfo p;
@@ -181,6 +185,15 @@ class MysqlServer::Connection : public session::ResultSink {
   // (SO_SNDTIMEO; SO_RCVTIMEO, for the wait for the next command; -1: not
   // yet).
   int64_t read_timeout_s_ = -1, write_timeout_s_ = -1, wait_timeout_s_ = -1;
+  // Until authenticated: when the handshake must be done by, and the
+  // account counted against max_user_connections once it is.
+  bool authenticated_ = false;
+  std::chrono::steady_clock::time_point handshake_deadline_;
+  std::string account_key_;
+  // COM_STMT_SEND_LONG_DATA bytes held by all statements: at most
+  // max_allowed_packet (more is dropped and the EXECUTE fails with 1153).
+  size_t long_data_bytes_ = 0;
+  void DropLongData(Prepared* p);
   void ApplyNetTimeouts();
   // Waits up to wait_timeout for the client's next command; false (after
   // ERR 4031) when it stayed idle that long.

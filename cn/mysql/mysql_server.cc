@@ -12,6 +12,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <optional>
+#include <thread>
 
 #include "cn/mysql/mysql_connection.h"
 #include "codec/coding.h"
@@ -79,14 +80,21 @@ bool MysqlServer::Connection::Fill(size_t need) {
   // there (as many as the socket has: one recv for a whole small command).
   while (in_.size() - in_pos_ < need) {
     // The rest of a command comes within net_read_timeout (the socket's
-    // own receive timeout is wait_timeout, for the wait between commands).
-    if (read_timeout_s_ >= 0) {
+    // own receive timeout is wait_timeout, for the wait between commands);
+    // the whole handshake within connect_timeout.
+    int64_t wait_ms = read_timeout_s_ * 1000;
+    if (!authenticated_) {
+      wait_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    handshake_deadline_ - std::chrono::steady_clock::now())
+                    .count();
+      if (wait_ms <= 0) return false;
+    }
+    if (wait_ms >= 0) {
       pollfd p{fd_, POLLIN, 0};
       int ready;
       do {
         ready = ::poll(&p, 1,
-                       static_cast<int>(std::min<int64_t>(
-                           read_timeout_s_ * 1000, INT32_MAX)));
+                       static_cast<int>(std::min<int64_t>(wait_ms, INT32_MAX)));
       } while (ready < 0 && errno == EINTR);
       if (ready == 0) return false;
     }
@@ -101,7 +109,9 @@ ssize_t MysqlServer::Connection::ReadSome(size_t want) {
     in_pos_ = 0;
   }
   const size_t have = in_.size();
-  want = std::max<size_t>(want, 16384);
+  // Small reads until authenticated: an idle or hostile connection holds
+  // a few KiB.
+  want = std::max<size_t>(want, authenticated_ ? 16384 : 2048);
   in_.resize(have + want);
   ssize_t n;
   do {
@@ -120,6 +130,12 @@ bool MysqlServer::Connection::ReadPacket(std::string* payload) {
                        static_cast<size_t>(static_cast<uint8_t>(h[1])) << 8 |
                        static_cast<size_t>(static_cast<uint8_t>(h[2])) << 16;
     seq_ = static_cast<uint8_t>(h[3] + 1);
+    if (!authenticated_ &&
+        payload->size() + len > server_->options_.preauth_packet_bytes) {
+      WriteError(ER_HANDSHAKE_ERROR, "Bad handshake");
+      Flush();
+      return false;
+    }
     if (payload->size() + len > server_->options_.max_packet_bytes) {
       WriteError(ER_NET_PACKET_TOO_LARGE,
                  "Got a packet bigger than 'max_allowed_packet' bytes");
@@ -231,6 +247,13 @@ void MysqlServer::Connection::WriteError(const Status& st) {
   }
 }
 
+void MysqlServer::Connection::DropLongData(Prepared* p) {
+  for (auto& d : p->long_data) d.reset();
+  long_data_bytes_ -= p->long_bytes;
+  p->long_bytes = 0;
+  p->long_overflow = false;
+}
+
 void MysqlServer::Connection::KillOther(uint32_t id, bool query_only) {
   std::optional<ProcessInfo> target;
   for (const ProcessInfo& p : server_->ProcessList())
@@ -315,9 +338,17 @@ bool MysqlServer::Connection::Handshake() {
   std::string address, shown;
   PeerHost(fd_, &address, &shown);
   const std::string who = "'" + std::string(user) + "'@'" + shown + "'";
+  // Repeated failures of this user from this address slow every further
+  // attempt down (the right password too: the delay tells nothing).
+  const std::string login_key = std::string(user) + "@" + address;
+  const std::chrono::milliseconds delay = server_->LoginDelay(login_key);
+  if (delay.count() > 0) std::this_thread::sleep_for(delay);
   exec::Accounts::Ptr account =
       server_->store_->accounts().Match(user, address);
-  if (!account || !VerifyNative(*account, scramble, response)) {
+  const bool password_ok =
+      account && VerifyNative(*account, scramble, response);
+  server_->RecordLogin(login_key, password_ok);
+  if (!password_ok) {
     WriteError(ER_ACCESS_DENIED_ERROR,
                "Access denied for user " + who + " (using password: " +
                    (response.empty() ? "NO" : "YES") + ")");
@@ -337,6 +368,23 @@ bool MysqlServer::Connection::Handshake() {
     Flush();
     return false;
   }
+  {
+    const std::string key = exec::Accounts::Key(account->name);
+    MutexLock lock(&server_->mu_);
+    size_t& n = server_->per_account_[key];
+    if (server_->options_.max_user_connections != 0 &&
+        n >= server_->options_.max_user_connections) {
+      WriteError(ER_TOO_MANY_USER_CONNECTIONS,
+                 "User " + account->name.user +
+                     " already has more than 'max_user_connections' active "
+                     "connections");
+      Flush();
+      return false;
+    }
+    ++n;
+    account_key_ = key;
+  }
+  authenticated_ = true;
   auto engine = std::make_unique<session::SqlSession>(server_->store_);
   if (server_->options_.memory_budget != 0)
     engine->set_memory_budget(server_->options_.memory_budget);
@@ -396,6 +444,13 @@ bool MysqlServer::Connection::WaitForCommand() {
 void MysqlServer::Connection::Run() {
   int one = 1;
   ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+  // The handshake, writes included, within connect_timeout.
+  const int limit_s = std::max(server_->options_.connect_timeout_s, 1);
+  handshake_deadline_ =
+      std::chrono::steady_clock::now() + std::chrono::seconds(limit_s);
+  timeval tv{};
+  tv.tv_sec = limit_s;
+  ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
   if (!Handshake()) return;
   std::string packet;
   for (;;) {
@@ -429,7 +484,10 @@ void MysqlServer::Connection::Dispatch(std::string_view packet) {
     }
     case kComPing:
     case kComResetConnection:
-      if (cmd == kComResetConnection) stmts_.clear();
+      if (cmd == kComResetConnection) {
+        stmts_.clear();
+        long_data_bytes_ = 0;
+      }
       WriteOk();
       return;
     case kComStatistics:
@@ -469,14 +527,27 @@ void MysqlServer::Connection::Dispatch(std::string_view packet) {
       if (!r.U32(&id) || !r.U16(&param)) return;  // no reply, by protocol
       auto it = stmts_.find(id);
       if (it == stmts_.end() || param >= it->second.params) return;
-      auto& slot = it->second.long_data[param];
+      Prepared& p = it->second;
+      const std::string_view piece = r.Rest();
+      if (p.long_overflow || long_data_bytes_ + piece.size() >
+                                 server_->options_.max_packet_bytes) {
+        p.long_overflow = true;  // kept no further; EXECUTE says so
+        return;
+      }
+      auto& slot = p.long_data[param];
       if (!slot) slot.emplace();
-      slot->append(r.Rest());
+      slot->append(piece);
+      p.long_bytes += piece.size();
+      long_data_bytes_ += piece.size();
       return;
     }
     case kComStmtClose: {
       uint32_t id = 0;
-      if (r.U32(&id)) stmts_.erase(id);
+      if (!r.U32(&id)) return;
+      auto it = stmts_.find(id);
+      if (it == stmts_.end()) return;
+      DropLongData(&it->second);
+      stmts_.erase(it);
       return;  // no reply
     }
     case kComStmtReset: {
@@ -489,7 +560,7 @@ void MysqlServer::Connection::Dispatch(std::string_view packet) {
                        ") given to mysqld_stmt_reset");
         return;
       }
-      for (auto& d : it->second.long_data) d.reset();
+      DropLongData(&it->second);
       WriteOk();
       return;
     }
@@ -725,14 +796,24 @@ void MysqlServer::Connection::Execute(Reader& r) {
   Prepared& p = it->second;
   SetCommand("Execute", p.sql);
   std::vector<BinaryValue> raw;
-  if (std::optional<std::string> bad =
-          ReadExecuteParams(r, p.params, &p.param_types, p.long_data, &raw)) {
+  // Read first: the parameter types sent with this EXECUTE stay known.
+  std::optional<std::string> bad =
+      ReadExecuteParams(r, p.params, &p.param_types, p.long_data, &raw);
+  if (p.long_overflow) {
+    DropLongData(&p);
+    WriteError(ER_NET_PACKET_TOO_LARGE,
+               "Parameter of prepared statement which is set through "
+               "mysql_send_long_data() is longer than 'max_allowed_packet' "
+               "bytes");
+    return;
+  }
+  if (bad) {
     WriteError(bad->rfind("No data", 0) == 0 ? CR_PARAMS_NOT_BOUND
                                              : ER_MALFORMED_PACKET,
                *bad);
     return;
   }
-  for (auto& d : p.long_data) d.reset();
+  DropLongData(&p);
   std::vector<plan::Value> params;
   params.reserve(raw.size());
   for (BinaryValue& v : raw) params.push_back(ValueOf(std::move(v)));
@@ -805,9 +886,43 @@ void MysqlServer::AcceptLoop() {
       c->Run();
       MutexLock lock(&mu_);
       conns_.erase(id);
+      if (!c->account_key().empty()) {
+        auto it = per_account_.find(c->account_key());
+        if (it != per_account_.end() && --it->second == 0)
+          per_account_.erase(it);
+      }
       if (conns_.empty()) conns_cv_.notify_all();
     }).detach();
   }
+}
+
+std::chrono::milliseconds MysqlServer::LoginDelay(const std::string& key) {
+  MutexLock lock(&login_mu_);
+  auto it = failed_logins_.find(key);
+  if (it == failed_logins_.end()) return std::chrono::milliseconds(0);
+  const int excess = it->second - options_.failed_login_threshold + 1;
+  if (excess <= 0) return std::chrono::milliseconds(0);
+  return std::chrono::milliseconds(std::min<int64_t>(
+      static_cast<int64_t>(excess) * options_.failed_login_delay_ms,
+      options_.max_failed_login_delay_ms));
+}
+
+void MysqlServer::RecordLogin(const std::string& key, bool ok) {
+  MutexLock lock(&login_mu_);
+  if (ok) {
+    failed_logins_.erase(key);
+    return;
+  }
+  // Bounded: when full, entries below the threshold go first (they delay
+  // nothing yet), then all.
+  if (failed_logins_.size() >= 100000 && !failed_logins_.count(key)) {
+    for (auto it = failed_logins_.begin(); it != failed_logins_.end();)
+      it = it->second < options_.failed_login_threshold
+               ? failed_logins_.erase(it)
+               : std::next(it);
+    if (failed_logins_.size() >= 100000) failed_logins_.clear();
+  }
+  ++failed_logins_[key];
 }
 
 void MysqlServer::CancelAbandoned() {

@@ -36,8 +36,25 @@ struct MysqlServerOptions {
   uint16_t port = 3306;  // 0: any free port (see MysqlServer::port())
   std::string server_version = "8.0.35-xprotocol";
   size_t max_packet_bytes = 64u << 20;
-  // Connections beyond this get error 1040 (MySQL's max_connections).
+  // Connections beyond this get error 1040 (MySQL's max_connections);
+  // those still in their handshake count.
   size_t max_connections = 1000;
+  // Authenticated connections of one account beyond this get 1203 (0: no
+  // limit; MySQL's max_user_connections).
+  size_t max_user_connections = 0;
+  // The handshake (greeting to OK) must finish within this, or the
+  // connection closes (MySQL's connect_timeout).
+  int connect_timeout_s = 10;
+  // Until a connection is authenticated its packets are at most this long
+  // and it reads in small pieces: a few KiB per connection.
+  size_t preauth_packet_bytes = 16u << 10;
+  // After this many failed logins in a row of one user from one address,
+  // each further attempt (failed or not) waits failed_login_delay_ms times
+  // the excess, up to max_failed_login_delay_ms (MySQL's
+  // connection_control), so passwords cannot be tried at line rate.
+  int failed_login_threshold = 3;
+  int failed_login_delay_ms = 1000;
+  int max_failed_login_delay_ms = 10000;
   // Prepared statements per connection (max_prepared_stmt_count): 1461.
   size_t max_prepared_statements = 16382;
   // Per-statement memory budget of each session's engine (0: the
@@ -91,6 +108,14 @@ class MysqlServer {
   std::atomic<bool> stopping_{false};
   mutable Mutex mu_;
   std::map<uint32_t, std::shared_ptr<Connection>> conns_ XP_GUARDED_BY(mu_);
+  // Authenticated connections per account (max_user_connections).
+  std::map<std::string, size_t> per_account_ XP_GUARDED_BY(mu_);
+  // Failed logins in a row per user@address (failed_login_threshold).
+  Mutex login_mu_;
+  std::map<std::string, int> failed_logins_ XP_GUARDED_BY(login_mu_);
+  // How long a login of `key` waits first; Record a login's outcome.
+  std::chrono::milliseconds LoginDelay(const std::string& key);
+  void RecordLogin(const std::string& key, bool ok);
   std::condition_variable_any conns_cv_;  // conns_ became empty
   uint32_t next_id_ XP_GUARDED_BY(mu_) = 1;
 };

@@ -10,7 +10,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "codec/mysql_packet.h"
@@ -170,7 +172,8 @@ TEST_F(MysqlServerTest, BadBytesFailTheirConnectionAlone) {
   EXPECT_EQ(static_cast<uint8_t>(reply[0]), 0xff);
   EXPECT_EQ(ReadPacket(fd), "");  // closed
   ::close(fd);
-  // A packet over the limit: 1153, then closed.
+  // Before login a packet over a few KiB is a bad handshake (1043), then
+  // closed: an unauthenticated connection cannot make the server hold more.
   fd = Raw();
   std::string huge;
   mysql::PutU24(&huge, 0xffffff);
@@ -180,7 +183,8 @@ TEST_F(MysqlServerTest, BadBytesFailTheirConnectionAlone) {
   ASSERT_GE(reply.size(), 3u);
   EXPECT_EQ(static_cast<uint8_t>(reply[1]) | static_cast<uint8_t>(reply[2])
                                                  << 8,
-            1153);
+            1043);
+  EXPECT_EQ(ReadPacket(fd), "");  // closed
   ::close(fd);
   // Garbage after a proper login: malformed commands get errors, unknown
   // ones 1047, and the connection goes on.
@@ -210,11 +214,145 @@ TEST_F(MysqlServerTest, BadBytesFailTheirConnectionAlone) {
   reply = ReadPacket(fd);
   ASSERT_FALSE(reply.empty());
   EXPECT_EQ(reply[0], 0x00);
+  // After login, a packet over max_allowed_packet: 1153, then closed.
+  (void)!::send(fd, huge.data(), huge.size(), MSG_NOSIGNAL);
+  reply = ReadPacket(fd);
+  ASSERT_GE(reply.size(), 3u);
+  EXPECT_EQ(static_cast<uint8_t>(reply[1]) | static_cast<uint8_t>(reply[2])
+                                                 << 8,
+            1153);
   ::close(fd);
   // The other session never noticed.
   EXPECT_EQ(mysql_query(good, "SELECT 1"), 0);
   mysql_free_result(mysql_store_result(good));
   mysql_close(good);
+}
+
+// A flood of connections that never log in holds every slot only until
+// connect_timeout: then they are closed and a real client gets in. A
+// handshake sent a byte at a time does not stretch the deadline.
+TEST_F(MysqlServerTest, HandshakesMustFinishWithinConnectTimeout) {
+  MysqlServerOptions o;
+  o.max_connections = 8;
+  o.connect_timeout_s = 1;
+  Start(o);
+  std::vector<int> idle;
+  for (int i = 0; i < 8; ++i) idle.push_back(Raw());
+  EXPECT_EQ(Connect(), nullptr);
+  EXPECT_EQ(last_error_, 1040u);
+  const auto t0 = std::chrono::steady_clock::now();
+  MYSQL* m = nullptr;
+  while (m == nullptr &&
+         std::chrono::steady_clock::now() - t0 < std::chrono::seconds(5)) {
+    m = Connect();
+    if (m == nullptr)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_NE(m, nullptr) << "the flood still holds every slot";
+  EXPECT_EQ(mysql_query(m, "SELECT 1"), 0);
+  for (int fd : idle) {
+    EXPECT_EQ(ReadPacket(fd), "");  // closed by the server
+    ::close(fd);
+  }
+  // A byte every 300 ms: closed at the deadline, not kept alive by them.
+  const int slow = Raw();
+  const auto start = std::chrono::steady_clock::now();
+  bool closed = false;
+  for (int i = 0; i < 20 && !closed; ++i) {
+    closed = ::send(slow, "\x40", 1, MSG_NOSIGNAL) < 0;
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    char c;
+    closed = closed || ::recv(slow, &c, 1, MSG_DONTWAIT) == 0;
+  }
+  EXPECT_TRUE(closed);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(4));
+  ::close(slow);
+  mysql_close(m);
+}
+
+TEST_F(MysqlServerTest, LongDataIsCappedByMaxAllowedPacket) {
+  MysqlServerOptions o;
+  o.max_packet_bytes = 64 << 10;
+  Start(o);
+  MYSQL* m = Connect();
+  ASSERT_NE(m, nullptr);
+  MYSQL_STMT* st = mysql_stmt_init(m);
+  ASSERT_EQ(mysql_stmt_prepare(st, "SELECT LENGTH(?)", 16), 0);
+  MYSQL_BIND b{};
+  b.buffer_type = MYSQL_TYPE_STRING;
+  ASSERT_EQ(mysql_stmt_bind_param(st, &b), 0);
+  const std::string piece(30 << 10, 'x');
+  for (int i = 0; i < 3; ++i)  // 90 KiB in all: over the 64 KiB
+    ASSERT_EQ(mysql_stmt_send_long_data(st, 0, piece.data(), piece.size()), 0);
+  EXPECT_NE(mysql_stmt_execute(st), 0);
+  EXPECT_EQ(mysql_stmt_errno(st), 1153u);
+  // The statement and the connection go on; what fits is taken.
+  ASSERT_EQ(mysql_stmt_send_long_data(st, 0, piece.data(), piece.size()), 0);
+  ASSERT_EQ(mysql_stmt_execute(st), 0) << mysql_stmt_error(st);
+  long long n = 0;
+  MYSQL_BIND out{};
+  out.buffer_type = MYSQL_TYPE_LONGLONG;
+  out.buffer = &n;
+  ASSERT_EQ(mysql_stmt_bind_result(st, &out), 0);
+  ASSERT_EQ(mysql_stmt_fetch(st), 0);
+  EXPECT_EQ(n, 30 << 10);
+  mysql_stmt_close(st);
+  mysql_close(m);
+}
+
+TEST_F(MysqlServerTest, MaxUserConnectionsCountsAuthenticatedOnes) {
+  MysqlServerOptions o;
+  o.max_user_connections = 2;
+  Start(o);
+  MYSQL* a = Connect("app", "secret");
+  MYSQL* b = Connect("app", "secret");
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(Connect("app", "secret"), nullptr);
+  EXPECT_EQ(last_error_, 1203u);
+  MYSQL* root = Connect();  // another account: its own count
+  ASSERT_NE(root, nullptr);
+  mysql_close(a);
+  MYSQL* c = nullptr;
+  for (int i = 0; i < 50 && c == nullptr; ++i) {  // a's end is seen async
+    c = Connect("app", "secret");
+    if (c == nullptr)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_NE(c, nullptr);
+  if (c) mysql_close(c);
+  mysql_close(b);
+  mysql_close(root);
+}
+
+// After failed_login_threshold failures in a row, every further attempt of
+// that user from that address waits (the right password too); a success
+// clears the count.
+TEST_F(MysqlServerTest, RepeatedFailedLoginsAreSlowedDown) {
+  MysqlServerOptions o;
+  o.failed_login_threshold = 3;
+  o.failed_login_delay_ms = 300;
+  Start(o);
+  const auto timed = [&](const char* password) {
+    const auto t0 = std::chrono::steady_clock::now();
+    MYSQL* m = Connect("app", password);
+    if (m) mysql_close(m);
+    return std::chrono::steady_clock::now() - t0;
+  };
+  for (int i = 0; i < 3; ++i)
+    EXPECT_LT(timed("wrong"), std::chrono::milliseconds(250));
+  EXPECT_GE(timed("wrong"), std::chrono::milliseconds(300));
+  EXPECT_EQ(last_error_, 1045u);
+  EXPECT_GE(timed("wrong"), std::chrono::milliseconds(600));
+  EXPECT_GE(timed("secret"), std::chrono::milliseconds(900));  // succeeds
+  EXPECT_LT(timed("secret"), std::chrono::milliseconds(250));  // cleared
+  // Another user is not slowed by app's failures.
+  for (int i = 0; i < 5; ++i) (void)timed("wrong");
+  const auto t0 = std::chrono::steady_clock::now();
+  MYSQL* r = Connect();
+  EXPECT_NE(r, nullptr);
+  if (r) mysql_close(r);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0,
+            std::chrono::milliseconds(250));
 }
 
 }  // namespace

@@ -73,6 +73,26 @@ for placement in processes embedded; do
     fail "$placement: grants after restart"
   stop
 done
+# A flood of connections that never log in: real clients get 1040 while it
+# holds every slot, and get in once connect_timeout has closed them.
+printf 'pw\n' >"$work/pw2"
+port=$(free_port)
+"$bin/xcn" --port="$port" --embedded_dns=2 --data_dir="$work/flood" --password_file="$work/pw2" \
+  --max_connections=40 --connect_timeout=2 >>"$work/cn.log" 2>&1 &
+cn=$!
+for _ in $(seq 1 100); do q root pw "SELECT 1" >/dev/null 2>&1 && break; sleep 0.1; done
+fds=()
+for _ in $(seq 1 40); do exec {fd}<>"/dev/tcp/127.0.0.1/$port"; fds+=($fd); done
+q root pw "SELECT 1" 2>&1 | grep -q "1040" || fail "no 1040 while flooded"
+t0=$(date +%s%N)
+until q root pw "SELECT 1" >/dev/null 2>&1; do
+  [ $(( ($(date +%s%N) - t0) / 1000000 )) -lt 6000 ] || fail "still flooded after connect_timeout"
+  sleep 0.2
+done
+for fd in "${fds[@]}"; do exec {fd}<&-; done
+rss=$(awk '/VmRSS/ {print $2}' "/proc/$cn/status")
+stop
+echo "flood: served again after $(( ($(date +%s%N) - t0) / 1000000 )) ms (xcn RSS ${rss} KiB)"
 # The password never reaches the log or the catalog in the clear.
 grep -q "first-secret\|second-secret\|app-pw" "$work/cn.log" && fail "a password in the log"
 echo "accounts survive restarts in both placements"
