@@ -44,6 +44,15 @@ DEFINE_int32(failed_login_delay_ms, 1000,
              "After 3 failed logins in a row of one user from one address, "
              "each further attempt waits this long times the excess (at most "
              "10 s), so passwords cannot be tried at line rate; 0: no delay");
+DEFINE_string(ssl_dir, "",
+              "TLS for clients: DIR/server-cert.pem and DIR/server-key.pem, "
+              "made first (with a CA, DIR/ca.pem, for clients to verify "
+              "against) when DIR has none");
+DEFINE_string(ssl_cert, "",
+              "TLS certificate chain (PEM) for clients, instead of --ssl_dir");
+DEFINE_string(ssl_key, "", "The key of --ssl_cert (PEM)");
+DEFINE_bool(require_secure_transport, false,
+            "Refuse client connections without TLS (3159)");
 DEFINE_int32(embedded_dns, 0,
              "Run N data nodes inside this process (the embedded placement, "
              "instead of --dn): each with its own RocksDB in --data_dir/dn<i>, "
@@ -205,6 +214,24 @@ int main(int argc, char** argv) {
   mo.max_user_connections = FLAGS_max_user_connections;
   mo.connect_timeout_s = std::max(FLAGS_connect_timeout, 1);
   mo.failed_login_delay_ms = std::max(FLAGS_failed_login_delay_ms, 0);
+  mo.ssl_cert = FLAGS_ssl_cert;
+  mo.ssl_key = FLAGS_ssl_key;
+  if (mo.ssl_cert.empty() && !FLAGS_ssl_dir.empty()) {
+    auto files = xp::EnsureTlsFiles(FLAGS_ssl_dir);
+    if (!files.ok()) {
+      LOG(ERROR) << "--ssl_dir: " << files.status().ToString();
+      return 1;
+    }
+    mo.ssl_cert = files->cert;
+    mo.ssl_key = files->key;
+    LOG(INFO) << "TLS: certificate " << files->cert << ", clients verify "
+              << "against " << files->ca;
+  }
+  mo.require_secure_transport = FLAGS_require_secure_transport;
+  if (mo.require_secure_transport && mo.ssl_cert.empty()) {
+    LOG(ERROR) << "--require_secure_transport needs --ssl_dir or --ssl_cert";
+    return 2;
+  }
   xp::cn::MysqlServer server(mo, store);
   xp::Status st = server.Start();
   if (!st.ok()) {

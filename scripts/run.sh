@@ -45,7 +45,8 @@ User root; its password (made on the cluster's first start) is in
 
   MYSQL_PWD=\$(cat data/root.password) mysql -h127.0.0.1 -P$port -uroot
 
-and make accounts for applications (CREATE USER, GRANT; docs/SECURITY.md).
+(TLS: add --ssl-ca=data/tls/ca.pem --ssl-verify-server-cert) and make
+accounts for applications (CREATE USER, GRANT; docs/SECURITY.md).
 
 Tables are hash-partitioned over the data nodes by primary key (PARTITION BY
 HASH(cols) PARTITIONS n, BROADCAST and SINGLE change that); EXPLAIN shows

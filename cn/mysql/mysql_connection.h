@@ -69,6 +69,7 @@ class MysqlServer::Connection : public session::ResultSink {
     start_ = std::chrono::steady_clock::now();
   }
   ~Connection() override {
+    if (ssl_ != nullptr) SSL_free(ssl_);
     if (fd_ >= 0) ::close(fd_);
   }
 
@@ -190,6 +191,10 @@ class MysqlServer::Connection : public session::ResultSink {
   bool authenticated_ = false;
   std::chrono::steady_clock::time_point handshake_deadline_;
   std::string account_key_;
+  // TLS, once the client's SSL request started it (null: none).
+  SSL* ssl_ = nullptr;
+  bool StartTls();
+  ssize_t SslRead(char* buf, size_t want);
   // COM_STMT_SEND_LONG_DATA bytes held by all statements: at most
   // max_allowed_packet (more is dropped and the EXECUTE fails with 1153).
   size_t long_data_bytes_ = 0;

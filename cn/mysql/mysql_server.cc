@@ -4,12 +4,14 @@
 #include <glog/logging.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/err.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <condition_variable>
+#include <csignal>
 #include <cstring>
 #include <optional>
 #include <thread>
@@ -89,7 +91,8 @@ bool MysqlServer::Connection::Fill(size_t need) {
                     .count();
       if (wait_ms <= 0) return false;
     }
-    if (wait_ms >= 0) {
+    // Bytes TLS has decrypted already are not on the socket.
+    if (wait_ms >= 0 && !(ssl_ != nullptr && SSL_pending(ssl_) > 0)) {
       pollfd p{fd_, POLLIN, 0};
       int ready;
       do {
@@ -109,14 +112,20 @@ ssize_t MysqlServer::Connection::ReadSome(size_t want) {
     in_pos_ = 0;
   }
   const size_t have = in_.size();
-  // Small reads until authenticated: an idle or hostile connection holds
-  // a few KiB.
-  want = std::max<size_t>(want, authenticated_ ? 16384 : 2048);
+  // Until authenticated, exactly what is asked for: an idle or hostile
+  // connection holds a few KiB, and the bytes of a TLS handshake that
+  // follow an SSL request stay on the socket for TLS to read.
+  if (authenticated_) want = std::max<size_t>(want, 16384);
+  want = std::max<size_t>(want, 1);
   in_.resize(have + want);
   ssize_t n;
-  do {
-    n = ::recv(fd_, in_.data() + have, want, 0);
-  } while (n < 0 && errno == EINTR);
+  if (ssl_ != nullptr) {
+    n = SslRead(in_.data() + have, want);
+  } else {
+    do {
+      n = ::recv(fd_, in_.data() + have, want, 0);
+    } while (n < 0 && errno == EINTR);
+  }
   in_.resize(have + static_cast<size_t>(std::max<ssize_t>(n, 0)));
   return n;
 }
@@ -178,11 +187,46 @@ void MysqlServer::Connection::EndPacket() {
   if (out_.size() >= (256u << 10)) Flush();
 }
 
+ssize_t MysqlServer::Connection::SslRead(char* buf, size_t want) {
+  const int n =
+      SSL_read(ssl_, buf, static_cast<int>(std::min<size_t>(want, INT32_MAX)));
+  if (n > 0) return n;
+  const int e = SSL_get_error(ssl_, n);
+  if (e == SSL_ERROR_ZERO_RETURN) return 0;
+  // The socket's receive timeout (wait_timeout, net_read_timeout) shows as
+  // WANT_READ: the caller's EAGAIN.
+  errno = e == SSL_ERROR_WANT_READ ? EAGAIN : ECONNRESET;
+  ERR_clear_error();
+  return -1;
+}
+
+bool MysqlServer::Connection::StartTls() {
+  ssl_ = SSL_new(server_->ssl_ctx_.get());
+  if (ssl_ == nullptr || SSL_set_fd(ssl_, fd_) != 1) return false;
+  // The TLS handshake within what is left of connect_timeout.
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      handshake_deadline_ - std::chrono::steady_clock::now());
+  if (left.count() <= 0) return false;
+  timeval tv{};
+  tv.tv_sec = static_cast<time_t>(left.count() / 1000);
+  tv.tv_usec = static_cast<suseconds_t>((left.count() % 1000) * 1000);
+  ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  if (SSL_accept(ssl_) != 1) {
+    ERR_clear_error();
+    return false;
+  }
+  return true;
+}
+
 bool MysqlServer::Connection::Flush() {
   size_t off = 0;
   while (off < out_.size()) {
     const ssize_t n =
-        ::send(fd_, out_.data() + off, out_.size() - off, MSG_NOSIGNAL);
+        ssl_ != nullptr
+            ? SSL_write(ssl_, out_.data() + off,
+                        static_cast<int>(
+                            std::min<size_t>(out_.size() - off, INT32_MAX)))
+            : ::send(fd_, out_.data() + off, out_.size() - off, MSG_NOSIGNAL);
     if (n <= 0) {
       if (n < 0 && errno == EINTR) continue;
       out_.clear();
@@ -290,10 +334,12 @@ bool MysqlServer::Connection::Handshake() {
   PutU32(&out_, id_);
   out_.append(scramble, 0, 8);
   PutU8(&out_, 0);
-  PutU16(&out_, static_cast<uint16_t>(kServerCapabilities));
+  const uint32_t offered =
+      kServerCapabilities | (server_->ssl_ctx_ ? kClientSsl : 0u);
+  PutU16(&out_, static_cast<uint16_t>(offered));
   PutU8(&out_, kCharsetUtf8mb4);
   PutU16(&out_, kStatusAutocommit);
-  PutU16(&out_, static_cast<uint16_t>(kServerCapabilities >> 16));
+  PutU16(&out_, static_cast<uint16_t>(offered >> 16));
   PutU8(&out_, 21);
   out_.append(10, '\0');
   out_.append(scramble, 8, 12);
@@ -311,7 +357,24 @@ bool MysqlServer::Connection::Handshake() {
     return false;
   }
   if (hr.ssl_request) {
-    WriteError(ER_HANDSHAKE_ERROR, "SSL is not supported by this server");
+    if (!server_->ssl_ctx_) {
+      WriteError(ER_HANDSHAKE_ERROR, "SSL is not supported by this server");
+      Flush();
+      return false;
+    }
+    // TLS, then the real handshake response inside it.
+    if (!StartTls() || !ReadPacket(&p)) return false;
+    hr = HandshakeResponse();
+    if (!ParseHandshakeResponse(p, &hr) || hr.ssl_request) {
+      WriteError(ER_HANDSHAKE_ERROR, "Bad handshake");
+      Flush();
+      return false;
+    }
+  }
+  if (ssl_ == nullptr && server_->options_.require_secure_transport) {
+    WriteError(ER_SECURE_TRANSPORT_REQUIRED,
+               "Connections using insecure transport are prohibited while "
+               "--require_secure_transport=ON.");
     Flush();
     return false;
   }
@@ -345,8 +408,11 @@ bool MysqlServer::Connection::Handshake() {
   if (delay.count() > 0) std::this_thread::sleep_for(delay);
   exec::Accounts::Ptr account =
       server_->store_->accounts().Match(user, address);
-  const bool password_ok =
-      account && VerifyNative(*account, scramble, response);
+  // REQUIRE SSL: without TLS the account does not log in (as a wrong
+  // password would not).
+  const bool password_ok = account &&
+                           (!account->require_ssl || ssl_ != nullptr) &&
+                           VerifyNative(*account, scramble, response);
   server_->RecordLogin(login_key, password_ok);
   if (!password_ok) {
     WriteError(ER_ACCESS_DENIED_ERROR,
@@ -826,6 +892,12 @@ MysqlServer::MysqlServer(MysqlServerOptions options, exec::Store* store)
 MysqlServer::~MysqlServer() { Stop(); }
 
 Status MysqlServer::Start() {
+  if (!options_.ssl_cert.empty()) {
+    XP_ASSIGN_OR_RETURN(
+        ssl_ctx_, MakeServerTlsContext(options_.ssl_cert, options_.ssl_key));
+    // TLS writes with write(2): a client gone must not kill the process.
+    std::signal(SIGPIPE, SIG_IGN);
+  }
   listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (listen_fd_ < 0)
     return Status::IOError("socket: " + std::string(strerror(errno)));

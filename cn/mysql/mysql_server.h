@@ -28,6 +28,7 @@
 #include "plan/session/sql_session.h"
 #include "plan/store/store.h"
 #include "xprotocol/auth.h"
+#include "xprotocol/tls.h"
 
 namespace xp::cn {
 
@@ -60,6 +61,11 @@ struct MysqlServerOptions {
   // Per-statement memory budget of each session's engine (0: the
   // process default, exec::DefaultStatementMemory()).
   size_t memory_budget = 0;
+  // TLS (the SSL request of the handshake): the server's certificate chain
+  // and key, PEM files; none: clients asking for TLS are refused.
+  std::string ssl_cert, ssl_key;
+  // Connections without TLS are refused (3159).
+  bool require_secure_transport = false;
 };
 
 class MysqlServer {
@@ -101,6 +107,7 @@ class MysqlServer {
 
   const MysqlServerOptions options_;
   exec::Store* store_;
+  SslCtxPtr ssl_ctx_;  // set by Start() when options_.ssl_cert is
   std::function<void(session::SqlSession*)> session_init_;
   int listen_fd_ = -1;
   uint16_t port_ = 0;

@@ -8,9 +8,11 @@
 #include <mysql.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <string>
 #include <thread>
 #include <vector>
@@ -353,6 +355,85 @@ TEST_F(MysqlServerTest, RepeatedFailedLoginsAreSlowedDown) {
   if (r) mysql_close(r);
   EXPECT_LT(std::chrono::steady_clock::now() - t0,
             std::chrono::milliseconds(250));
+}
+
+// TLS through libmariadb: the server's generated CA verifies its
+// certificate for 127.0.0.1, queries and a large result cross it; without
+// TLS, require_secure_transport refuses (3159) and REQUIRE SSL accounts do
+// not log in.
+TEST_F(MysqlServerTest, TlsWithAGeneratedCertificate) {
+  const std::string dir =
+      ::testing::TempDir() + "/xp_tls_" + std::to_string(::getpid());
+  Result<TlsFiles> files = EnsureTlsFiles(dir);
+  ASSERT_TRUE(files.ok()) << files.status().ToString();
+  // Made once: a second call keeps them.
+  Result<TlsFiles> again = EnsureTlsFiles(dir);
+  ASSERT_TRUE(again.ok());
+  struct stat st {};
+  ASSERT_EQ(::stat(files->key.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  MysqlServerOptions o;
+  o.ssl_cert = files->cert;
+  o.ssl_key = files->key;
+  o.require_secure_transport = true;
+  exec::Account tls_only;
+  tls_only.name = exec::AccountName{"tlsonly", "%"};
+  tls_only.require_ssl = true;
+  tls_only.global = exec::kPrivSelect;
+  store_.accounts().Put(tls_only);
+  Start(o);
+  const auto tls_connect = [&](const char* user, const std::string& ca) {
+    MYSQL* m = mysql_init(nullptr);
+    mysql_optionsv(m, MYSQL_OPT_SSL_CA, ca.c_str());
+    bool verify = true;
+    mysql_optionsv(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify);
+    if (mysql_real_connect(m, "127.0.0.1", user, "", "test", server_->port(),
+                           nullptr, 0) == nullptr) {
+      last_error_ = mysql_errno(m);
+      mysql_close(m);
+      return static_cast<MYSQL*>(nullptr);
+    }
+    return m;
+  };
+  MYSQL* m = tls_connect("root", files->ca);
+  ASSERT_NE(m, nullptr) << last_error_;
+  ASSERT_NE(mysql_get_ssl_cipher(m), nullptr);
+  ASSERT_EQ(mysql_query(m,
+                        "CREATE TABLE big (id INT PRIMARY KEY, s "
+                        "VARCHAR(200))"),
+            0);
+  std::string insert = "INSERT INTO big VALUES ";
+  for (int i = 0; i < 3000; ++i)
+    insert += (i ? ",(" : "(") + std::to_string(i) + ", '" +
+              std::string(150, static_cast<char>('a' + i % 26)) + "')";
+  ASSERT_EQ(mysql_query(m, insert.c_str()), 0) << mysql_error(m);
+  ASSERT_EQ(mysql_query(m, "SELECT * FROM big"), 0);
+  MYSQL_RES* r = mysql_store_result(m);
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(mysql_num_rows(r), 3000u);
+  mysql_free_result(r);
+  mysql_close(m);
+  MYSQL* t = tls_connect("tlsonly", files->ca);
+  EXPECT_NE(t, nullptr) << last_error_;
+  if (t) mysql_close(t);
+  // Another CA does not verify this server.
+  Result<TlsFiles> other = EnsureTlsFiles(dir + "_other");
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(tls_connect("root", other->ca), nullptr);
+  // Without TLS: refused.
+  EXPECT_EQ(Connect(), nullptr);
+  EXPECT_EQ(last_error_, 3159u);
+  server_->Stop();
+  o.require_secure_transport = false;
+  server_ = std::make_unique<MysqlServer>(o, &store_);
+  ASSERT_TRUE(server_->Start().ok());
+  MYSQL* plain = Connect();
+  EXPECT_NE(plain, nullptr);
+  if (plain) mysql_close(plain);
+  EXPECT_EQ(Connect("tlsonly", ""), nullptr);
+  EXPECT_EQ(last_error_, 1045u);
+  std::filesystem::remove_all(dir);
+  std::filesystem::remove_all(dir + "_other");
 }
 
 }  // namespace

@@ -202,7 +202,7 @@ Status SqlSession::CheckStatement(const sql::Statement& s) {
       // Anyone may change their own password; others' need CREATE USER.
       const bool own_password_only = acc.users.size() == 1 &&
                                      self(acc.users[0]) && acc.lock < 0 &&
-                                     acc.expire < 0;
+                                     acc.expire < 0 && acc.require_ssl < 0;
       if (own_password_only) return Status::OK();
       return CheckGlobal(exec::kPrivCreateUser, "CREATE USER");
     }
@@ -319,6 +319,7 @@ Result<QueryResult> SqlSession::AccountStatement(const sql::Statement& stmt) {
         XP_RETURN_IF_ERROR(set_auth(u, &a));
         if (s.lock >= 0) a.locked = s.lock == 1;
         if (s.expire >= 0) a.expired = s.expire == 1;
+        if (s.require_ssl >= 0) a.require_ssl = s.require_ssl == 1;
         changes.emplace_back(name, std::move(a));
       }
       if (!exist.empty() && !s.if_exists) return failed("CREATE USER", exist);
@@ -338,6 +339,7 @@ Result<QueryResult> SqlSession::AccountStatement(const sql::Statement& stmt) {
         XP_RETURN_IF_ERROR(set_auth(u, &a));
         if (s.lock >= 0) a.locked = s.lock == 1;
         if (s.expire >= 0) a.expired = s.expire == 1;
+        if (s.require_ssl >= 0) a.require_ssl = s.require_ssl == 1;
         changes.emplace_back(name, std::move(a));
       }
       if (!missing.empty() && !s.if_exists)

@@ -551,6 +551,7 @@ struct AccountStatement : Statement {
   bool grant_option = false;  // WITH GRANT OPTION / REVOKE ... GRANT OPTION
   int lock = -1;              // ACCOUNT LOCK (1) / UNLOCK (0)
   int expire = -1;            // PASSWORD EXPIRE (1) / NEVER or DEFAULT (0)
+  int require_ssl = -1;       // REQUIRE SSL (1) / REQUIRE NONE (0)
 };
 
 // FLUSH PRIVILEGES / TABLES / ... (accepted; nothing to flush).

@@ -715,7 +715,16 @@ class Parser {
     if (AcceptWord("DEFAULT")) {  // DEFAULT ROLE: no roles yet
       return Error();
     }
-    if (AcceptWord("REQUIRE") && !AcceptWord("NONE")) return Error();
+    if (AcceptWord("REQUIRE")) {
+      // REQUIRE X509 / ISSUER / SUBJECT / CIPHER (client certificates):
+      // not offered, so a syntax error rather than a weaker account.
+      if (AcceptWord("NONE")) {
+        s->require_ssl = 0;
+      } else {
+        XP_RETURN_IF_ERROR(ExpectWord("SSL"));
+        s->require_ssl = 1;
+      }
+    }
     if (AcceptWord("WITH")) {
       // MAX_QUERIES_PER_HOUR n ...: accepted, not enforced (as with 0).
       while (PeekWord("MAX_QUERIES_PER_HOUR") ||

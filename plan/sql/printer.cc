@@ -601,6 +601,8 @@ std::string AccountSql(const AccountStatement& a) {
       std::string out = create ? "CREATE USER " : "ALTER USER ";
       if (a.if_exists) out += create ? "IF NOT EXISTS " : "IF EXISTS ";
       out += UserListSql(a.users, true);
+      if (a.require_ssl >= 0)
+        out += a.require_ssl ? " REQUIRE SSL" : " REQUIRE NONE";
       if (a.lock >= 0) out += a.lock ? " ACCOUNT LOCK" : " ACCOUNT UNLOCK";
       if (a.expire >= 0)
         out += a.expire ? " PASSWORD EXPIRE" : " PASSWORD EXPIRE NEVER";

@@ -258,6 +258,7 @@ std::string Accounts::Encode(const Account& a) {
   out += "verifier " + ToHex(a.verifier) + "\n";
   out += "locked " + std::to_string(a.locked) + "\n";
   out += "expired " + std::to_string(a.expired) + "\n";
+  if (a.require_ssl) out += "requiressl 1\n";
   out += "global " + std::to_string(a.global) + "\n";
   for (const auto& [db, bits] : a.databases)
     out += "db " + ToHex(db) + " " + std::to_string(bits) + "\n";
@@ -310,8 +311,10 @@ Result<Account> Accounts::Decode(std::string_view text) {
       continue;
     }
     uint64_t n = 0;
-    if (tag == "locked" || tag == "expired" || tag == "global") {
+    if (tag == "locked" || tag == "expired" || tag == "global" ||
+        tag == "requiressl") {
       if (!number(rest, &n)) return bad("bad number");
+      if (tag == "requiressl") a.require_ssl = n != 0;
       if (tag == "locked") a.locked = n != 0;
       if (tag == "expired") a.expired = n != 0;
       if (tag == "global") a.global = n;

@@ -88,9 +88,10 @@ struct Account {
   // mysql_native_password "*" + 40 upper-case hex digits of
   // SHA1(SHA1(password)); empty for an account without a password.
   std::string verifier;
-  bool locked = false;   // ACCOUNT LOCK
-  bool expired = false;  // PASSWORD EXPIRE: must set one before anything
-  uint64_t global = 0;   // privilege bits, kPrivGrantOption included
+  bool locked = false;       // ACCOUNT LOCK
+  bool expired = false;      // PASSWORD EXPIRE: must set one before anything
+  bool require_ssl = false;  // REQUIRE SSL: logs in over TLS only
+  uint64_t global = 0;       // privilege bits, kPrivGrantOption included
   std::map<std::string, uint64_t> databases;  // database (lower case)
   std::map<std::string, uint64_t> tables;     // TableGrantKey(db, table)
 };

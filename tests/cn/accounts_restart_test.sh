@@ -78,9 +78,18 @@ done
 printf 'pw\n' >"$work/pw2"
 port=$(free_port)
 "$bin/xcn" --port="$port" --embedded_dns=2 --data_dir="$work/flood" --password_file="$work/pw2" \
-  --max_connections=40 --connect_timeout=2 >>"$work/cn.log" 2>&1 &
+  --max_connections=40 --connect_timeout=2 --ssl_dir="$work/tls" >>"$work/cn.log" 2>&1 &
 cn=$!
 for _ in $(seq 1 100); do q root pw "SELECT 1" >/dev/null 2>&1 && break; sleep 0.1; done
+# TLS with the certificate xcn made, verified against its CA by the CLI.
+MYSQL_PWD=pw "$mysql" -h127.0.0.1 -P"$port" -uroot --ssl-ca="$work/tls/ca.pem" \
+  --ssl-verify-server-cert -e status | grep -q "Cipher in use" || fail "no TLS with --ssl-verify-server-cert"
+[ "$(stat -c %a "$work/tls/server-key.pem")" = 600 ] || fail "the TLS key is readable by others"
+q root pw "CREATE USER sec IDENTIFIED BY 's' REQUIRE SSL"
+MYSQL_PWD=s "$mysql" -h127.0.0.1 -P"$port" -usec --ssl-ca="$work/tls/ca.pem" --ssl-verify-server-cert \
+  -N -B -e "SELECT CURRENT_USER()" | grep -q "sec@%" || fail "REQUIRE SSL account over TLS"
+MYSQL_PWD=s "$mysql" -h127.0.0.1 -P"$port" -usec --skip-ssl -e "SELECT 1" 2>&1 | grep -q "1045" ||
+  fail "REQUIRE SSL account without TLS"
 fds=()
 for _ in $(seq 1 40); do exec {fd}<>"/dev/tcp/127.0.0.1/$port"; fds+=($fd); done
 q root pw "SELECT 1" 2>&1 | grep -q "1040" || fail "no 1040 while flooded"

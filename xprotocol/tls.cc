@@ -1,0 +1,148 @@
+#include "xprotocol/tls.h"
+
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/x509v3.h>
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <filesystem>
+
+namespace xp {
+namespace {
+
+std::string OpenSslError() {
+  char buf[256] = "";
+  const unsigned long e = ERR_get_error();
+  if (e != 0) ERR_error_string_n(e, buf, sizeof(buf));
+  ERR_clear_error();
+  return buf;
+}
+
+struct KeyFree {
+  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
+};
+struct CertFree {
+  void operator()(X509* c) const { X509_free(c); }
+};
+using KeyPtr = std::unique_ptr<EVP_PKEY, KeyFree>;
+using CertPtr = std::unique_ptr<X509, CertFree>;
+
+Status AddExtension(X509* cert, X509* issuer, int nid, const char* value) {
+  X509V3_CTX ctx;
+  X509V3_set_ctx_nodb(&ctx);
+  X509V3_set_ctx(&ctx, issuer, cert, nullptr, nullptr, 0);
+  X509_EXTENSION* ext =
+      X509V3_EXT_conf_nid(nullptr, &ctx, nid, const_cast<char*>(value));
+  if (ext == nullptr)
+    return Status::Internal("X509 extension: " + OpenSslError());
+  const int ok = X509_add_ext(cert, ext, -1);
+  X509_EXTENSION_free(ext);
+  return ok == 1 ? Status::OK() : Status::Internal("X509_add_ext");
+}
+
+// A certificate for `subject_key`, named `cn`, signed by `issuer_key`
+// (issued by `issuer`, or self-signed when null).
+Result<CertPtr> MakeCert(EVP_PKEY* subject_key, const char* cn, X509* issuer,
+                         EVP_PKEY* issuer_key, bool ca) {
+  CertPtr cert(X509_new());
+  X509_set_version(cert.get(), 2);
+  unsigned char serial[16];
+  RAND_bytes(serial, sizeof(serial));
+  serial[0] &= 0x7f;
+  BIGNUM* bn = BN_bin2bn(serial, sizeof(serial), nullptr);
+  BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert.get()));
+  BN_free(bn);
+  X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600);
+  X509_gmtime_adj(X509_getm_notAfter(cert.get()), 10L * 365 * 24 * 3600);
+  X509_set_pubkey(cert.get(), subject_key);
+  X509_NAME* name = X509_get_subject_name(cert.get());
+  X509_NAME_add_entry_by_txt(
+      name, "O", MBSTRING_ASC,
+      reinterpret_cast<const unsigned char*>("XProtocol"), -1, -1, 0);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                             reinterpret_cast<const unsigned char*>(cn), -1, -1,
+                             0);
+  X509* from = issuer != nullptr ? issuer : cert.get();
+  X509_set_issuer_name(cert.get(), X509_get_subject_name(from));
+  if (ca) {
+    XP_RETURN_IF_ERROR(AddExtension(cert.get(), from, NID_basic_constraints,
+                                    "critical,CA:TRUE"));
+    XP_RETURN_IF_ERROR(AddExtension(cert.get(), from, NID_key_usage,
+                                    "critical,keyCertSign,cRLSign"));
+  } else {
+    XP_RETURN_IF_ERROR(
+        AddExtension(cert.get(), from, NID_basic_constraints, "CA:FALSE"));
+    XP_RETURN_IF_ERROR(AddExtension(cert.get(), from, NID_subject_alt_name,
+                                    "DNS:localhost,IP:127.0.0.1,IP:::1"));
+    XP_RETURN_IF_ERROR(
+        AddExtension(cert.get(), from, NID_ext_key_usage, "serverAuth"));
+  }
+  XP_RETURN_IF_ERROR(
+      AddExtension(cert.get(), from, NID_subject_key_identifier, "hash"));
+  if (X509_sign(cert.get(), issuer_key, EVP_sha256()) == 0)
+    return Status::Internal("X509_sign: " + OpenSslError());
+  return cert;
+}
+
+Status WritePem(const std::string& path, X509* cert, EVP_PKEY* key) {
+  // Keys readable by the owner alone, from their first byte.
+  const mode_t old = ::umask(key != nullptr ? 077 : 022);
+  FILE* f = std::fopen(path.c_str(), "w");
+  ::umask(old);
+  if (f == nullptr) return Status::IOError("cannot write " + path);
+  const int ok = key != nullptr ? PEM_write_PrivateKey(f, key, nullptr, nullptr,
+                                                       0, nullptr, nullptr)
+                                : PEM_write_X509(f, cert);
+  const bool closed = std::fclose(f) == 0;
+  if (ok != 1 || !closed) return Status::IOError("cannot write " + path);
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<TlsFiles> EnsureTlsFiles(const std::string& dir) {
+  TlsFiles files{dir + "/ca.pem", dir + "/server-cert.pem",
+                 dir + "/server-key.pem"};
+  std::error_code ec;
+  if (std::filesystem::exists(files.cert, ec) &&
+      std::filesystem::exists(files.key, ec))
+    return files;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status::IOError("cannot create " + dir + ": " + ec.message());
+  KeyPtr ca_key(EVP_EC_gen("P-256"));
+  KeyPtr key(EVP_EC_gen("P-256"));
+  if (!ca_key || !key) return Status::Internal("EC key: " + OpenSslError());
+  XP_ASSIGN_OR_RETURN(CertPtr ca, MakeCert(ca_key.get(), "XProtocol local CA",
+                                           nullptr, ca_key.get(), true));
+  XP_ASSIGN_OR_RETURN(CertPtr cert, MakeCert(key.get(), "localhost", ca.get(),
+                                             ca_key.get(), false));
+  XP_RETURN_IF_ERROR(WritePem(dir + "/ca-key.pem", nullptr, ca_key.get()));
+  XP_RETURN_IF_ERROR(WritePem(files.ca, ca.get(), nullptr));
+  XP_RETURN_IF_ERROR(WritePem(files.key, nullptr, key.get()));
+  // The certificate last: its presence says the set is whole.
+  XP_RETURN_IF_ERROR(WritePem(files.cert, cert.get(), nullptr));
+  return files;
+}
+
+Result<SslCtxPtr> MakeServerTlsContext(const std::string& cert_file,
+                                       const std::string& key_file) {
+  SslCtxPtr ctx(SSL_CTX_new(TLS_server_method()));
+  if (!ctx) return Status::Internal("SSL_CTX_new: " + OpenSslError());
+  SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);
+  if (SSL_CTX_use_certificate_chain_file(ctx.get(), cert_file.c_str()) != 1)
+    return Status::InvalidArgument("TLS certificate " + cert_file + ": " +
+                                   OpenSslError());
+  if (SSL_CTX_use_PrivateKey_file(ctx.get(), key_file.c_str(),
+                                  SSL_FILETYPE_PEM) != 1)
+    return Status::InvalidArgument("TLS key " + key_file + ": " +
+                                   OpenSslError());
+  if (SSL_CTX_check_private_key(ctx.get()) != 1)
+    return Status::InvalidArgument("TLS key " + key_file +
+                                   " does not match certificate " + cert_file);
+  return ctx;
+}
+
+}  // namespace xp

@@ -1,0 +1,38 @@
+// TLS for both protocols (OpenSSL): server contexts from a certificate and
+// key, and the self-signed pair a node makes for itself when none is given
+// (MySQL's auto_generate_certs). docs/SECURITY.md.
+#pragma once
+
+#include <openssl/ssl.h>
+
+#include <memory>
+#include <string>
+
+#include "codec/status.h"
+
+namespace xp {
+
+struct SslCtxFree {
+  void operator()(SSL_CTX* c) const { SSL_CTX_free(c); }
+};
+using SslCtxPtr = std::unique_ptr<SSL_CTX, SslCtxFree>;
+
+// The files of a node's TLS directory.
+struct TlsFiles {
+  std::string ca;    // ca.pem: the certificate clients verify against
+  std::string cert;  // server-cert.pem: signed by ca.pem, for localhost,
+                     // 127.0.0.1 and ::1
+  std::string key;   // server-key.pem (mode 600)
+};
+
+// `dir`'s TLS files, made first when dir has no server-cert.pem: a new
+// CA (ca.pem, ca-key.pem) and a server certificate it signed (P-256 keys,
+// 10 years). Keys are written readable by the owner alone.
+Result<TlsFiles> EnsureTlsFiles(const std::string& dir);
+
+// A TLS 1.2+ server context over `cert_file` (PEM chain) and `key_file`;
+// an error naming the file that does not load.
+Result<SslCtxPtr> MakeServerTlsContext(const std::string& cert_file,
+                                       const std::string& key_file);
+
+}  // namespace xp
