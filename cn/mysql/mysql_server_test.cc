@@ -36,6 +36,12 @@ class MysqlServerTest : public ::testing::Test {
     app.verifier = *exec::MakeVerifier(exec::kNativePasswordPlugin, "secret");
     app.databases["test"] = exec::kPrivDatabaseLevel;
     store_.accounts().Put(app);
+    exec::Account sha2;  // MySQL 8's default plugin
+    sha2.name = exec::AccountName{"sha2", "%"};
+    sha2.plugin = exec::kCachingSha2Plugin;
+    sha2.verifier = *exec::MakeVerifier(sha2.plugin, "s2-pw");
+    sha2.databases["test"] = exec::kPrivSelect;
+    store_.accounts().Put(sha2);
     o.port = 0;
     server_ = std::make_unique<MysqlServer>(o, &store_);
     ASSERT_TRUE(server_->Start().ok());
@@ -110,6 +116,20 @@ TEST_F(MysqlServerTest, PasswordsAndQueries) {
   EXPECT_STREQ(mysql_sqlstate(m), "42000");
   EXPECT_EQ(mysql_query(m, "SELECT 1"), 0);  // the session goes on
   mysql_free_result(mysql_store_result(m));
+  mysql_close(m);
+  // caching_sha2_password (libmariadb's plugin, switched to from the
+  // greeting's mysql_native_password), right and wrong.
+  EXPECT_EQ(Connect("sha2", "wrong"), nullptr);
+  EXPECT_EQ(last_error_, 1045u);
+  EXPECT_EQ(Connect("sha2", ""), nullptr);
+  EXPECT_EQ(last_error_, 1045u);
+  m = Connect("sha2", "s2-pw");
+  ASSERT_NE(m, nullptr) << last_error_;
+  EXPECT_EQ(mysql_query(m, "SELECT CURRENT_USER()"), 0);
+  r = mysql_store_result(m);
+  ASSERT_NE(r, nullptr);
+  EXPECT_STREQ(mysql_fetch_row(r)[0], "sha2@%");
+  mysql_free_result(r);
   mysql_close(m);
 }
 

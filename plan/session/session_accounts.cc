@@ -316,6 +316,7 @@ Result<QueryResult> SqlSession::AccountStatement(const sql::Statement& stmt) {
         }
         Account a;
         a.name = name;
+        a.plugin = exec::kCachingSha2Plugin;  // MySQL 8's default
         XP_RETURN_IF_ERROR(set_auth(u, &a));
         if (s.lock >= 0) a.locked = s.lock == 1;
         if (s.expire >= 0) a.expired = s.expire == 1;

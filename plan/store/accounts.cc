@@ -116,23 +116,30 @@ std::string PrivilegeNames(uint64_t bits, uint64_t level) {
 
 Result<std::string> MakeVerifier(std::string_view plugin,
                                  std::string_view password) {
-  if (plugin != kNativePasswordPlugin) {
+  const bool native = plugin == kNativePasswordPlugin;
+  if (!native && plugin != kCachingSha2Plugin) {
     return SqlError(ER_PLUGIN_IS_NOT_LOADED,
                     "Plugin '" + std::string(plugin) + "' is not loaded");
   }
   if (password.empty()) return std::string();
-  std::string hex = ToHex(Sha1(Sha1(password)));
+  std::string hex =
+      native ? ToHex(Sha1(Sha1(password))) : ToHex(Sha256(Sha256(password)));
   for (char& c : hex)
     if (c >= 'a' && c <= 'f') c = static_cast<char>(c - 'a' + 'A');
-  return "*" + hex;
+  return (native ? "*" : "$XP$") + hex;
 }
 
 bool ValidVerifier(std::string_view plugin, std::string_view verifier) {
-  if (plugin != kNativePasswordPlugin) return false;
-  if (verifier.empty()) return true;
+  if (verifier.empty())
+    return plugin == kNativePasswordPlugin || plugin == kCachingSha2Plugin;
   std::string raw;
-  return verifier.size() == 41 && verifier[0] == '*' &&
-         FromHex(verifier.substr(1), &raw);
+  if (plugin == kNativePasswordPlugin)
+    return verifier.size() == 41 && verifier[0] == '*' &&
+           FromHex(verifier.substr(1), &raw);
+  if (plugin == kCachingSha2Plugin)
+    return verifier.size() == 68 && verifier.substr(0, 4) == "$XP$" &&
+           FromHex(verifier.substr(4), &raw);
+  return false;
 }
 
 bool HostMatches(std::string_view pattern, std::string_view client) {
@@ -344,6 +351,10 @@ Status CreateFirstAccount(Store* store, const AccountName& name,
   if (!store->accounts().empty()) return Status::OK();
   Account a;
   a.name = name;
+  // mysql_native_password: every client logs in with it. (libmariadb loads
+  // its caching_sha2_password plugin on first use, and threads connecting
+  // at once then fail with "it is already loaded": sysbench does.)
+  a.plugin = kNativePasswordPlugin;
   XP_ASSIGN_OR_RETURN(a.verifier, MakeVerifier(a.plugin, password));
   a.global = kPrivGlobalLevel | kPrivGrantOption;
   XP_RETURN_IF_ERROR(store->SaveAccount(Accounts::Key(name), &a));

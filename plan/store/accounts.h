@@ -72,6 +72,8 @@ uint64_t PrivilegeBit(std::string_view upper_name);
 std::string PrivilegeNames(uint64_t bits, uint64_t level);
 
 inline constexpr char kNativePasswordPlugin[] = "mysql_native_password";
+// The default for new accounts, as in MySQL 8.
+inline constexpr char kCachingSha2Plugin[] = "caching_sha2_password";
 
 struct AccountName {
   std::string user;
@@ -86,7 +88,8 @@ struct Account {
   std::string plugin = kNativePasswordPlugin;
   // The plugin's stored form of the password (never the password): for
   // mysql_native_password "*" + 40 upper-case hex digits of
-  // SHA1(SHA1(password)); empty for an account without a password.
+  // SHA1(SHA1(password)), for caching_sha2_password "$XP$" + 64 of
+  // SHA256(SHA256(password)); empty for an account without a password.
   std::string verifier;
   bool locked = false;       // ACCOUNT LOCK
   bool expired = false;      // PASSWORD EXPIRE: must set one before anything

@@ -87,6 +87,14 @@ TEST(AccountsTest, VerifierIsMysqlNativeForm) {
   EXPECT_TRUE(ValidVerifier(kNativePasswordPlugin,
                             "*2470C0C06DEE42FD1618BB99005ADCA2EC9D1E19"));
   EXPECT_FALSE(ValidVerifier(kNativePasswordPlugin, "*2470"));
+  // caching_sha2_password: SHA256(SHA256(password)), never the password.
+  const std::string sha2 = *MakeVerifier(kCachingSha2Plugin, "password");
+  EXPECT_EQ(sha2.substr(0, 4), "$XP$");
+  EXPECT_EQ(sha2.size(), 68u);
+  EXPECT_TRUE(ValidVerifier(kCachingSha2Plugin, sha2));
+  EXPECT_FALSE(ValidVerifier(kCachingSha2Plugin,
+                             "*2470C0C06DEE42FD1618BB99005ADCA2EC9D1E19"));
+  EXPECT_NE(sha2, *MakeVerifier(kCachingSha2Plugin, "Password"));
 }
 
 TEST(AccountsTest, PrivilegeLevels) {

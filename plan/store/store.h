@@ -238,8 +238,9 @@ class Store {
 
 // On a store without accounts (a new cluster, or one from before accounts
 // existed): makes `name` with every privilege and GRANT OPTION and
-// `password` (mysql_native_password), saved as any account is. Does nothing
-// when the store has accounts; *created says which.
+// `password` (mysql_native_password, which every client speaks; new
+// accounts default to caching_sha2_password), saved as any account is. Does
+// nothing when the store has accounts; *created says which.
 Status CreateFirstAccount(Store* store, const AccountName& name,
                           std::string_view password, bool* created);
 
