@@ -42,42 +42,6 @@ constexpr uint32_t kServerCapabilities =
     kClientMultiResults | kClientPsMultiResults | kClientPluginAuth |
     kClientConnectAttrs | kClientPluginAuthLenencData | kClientDeprecateEof;
 
-// mysql_native_password: response = SHA1(pw) XOR SHA1(scramble +
-// SHA1(SHA1(pw))); the account keeps "*" + hex(SHA1(SHA1(pw))).
-bool VerifyNative(const exec::Account& a, std::string_view scramble,
-                  std::string_view response) {
-  if (a.plugin != exec::kNativePasswordPlugin) return false;
-  if (a.verifier.empty()) return response.empty();
-  std::string stored;
-  if (response.size() != 20 || a.verifier.size() != 41 ||
-      !FromHex(std::string_view(a.verifier).substr(1), &stored))
-    return false;
-  const std::string key = XorBytes(response, Sha1(scramble, stored));
-  return ConstantTimeEqual(Sha1(key), stored);
-}
-
-// caching_sha2_password's scramble: response = SHA256(pw) XOR
-// SHA256(SHA256(SHA256(pw)) + scramble); the account keeps "$XP$" + hex of
-// SHA256(SHA256(pw)), enough to check it (the fast path, always).
-bool VerifyCachingSha2(const exec::Account& a, std::string_view scramble,
-                       std::string_view response) {
-  if (a.verifier.empty()) return response.empty();
-  std::string stored;
-  if (response.size() != 32 ||
-      !exec::ValidVerifier(exec::kCachingSha2Plugin, a.verifier) ||
-      !FromHex(std::string_view(a.verifier).substr(4), &stored))
-    return false;
-  const std::string stage1 = XorBytes(response, Sha256(stored, scramble));
-  return ConstantTimeEqual(Sha256(stage1), stored);
-}
-
-bool VerifyPassword(const exec::Account& a, std::string_view scramble,
-                    std::string_view response) {
-  if (a.plugin == exec::kCachingSha2Plugin)
-    return VerifyCachingSha2(a, scramble, response);
-  return VerifyNative(a, scramble, response);
-}
-
 // The client's address as accounts match it, and as messages show it
 // (loopback as 'localhost').
 void PeerHost(int fd, std::string* address, std::string* shown) {
@@ -329,7 +293,8 @@ void MysqlServer::Connection::KillOther(uint32_t id, bool query_only) {
     return;
   }
   // Another account's session needs SUPER or CONNECTION_ADMIN.
-  if (target->user != user_ && !engine_->HasGlobalPrivilege(exec::kPrivSuper) &&
+  if (target->user != Info().user &&
+      !engine_->HasGlobalPrivilege(exec::kPrivSuper) &&
       !engine_->HasGlobalPrivilege(exec::kPrivConnectionAdmin)) {
     WriteError(ER_KILL_DENIED_ERROR,
                "You are not owner of thread " + std::to_string(id));
@@ -439,7 +404,7 @@ bool MysqlServer::Connection::Handshake() {
   // password would not).
   const bool password_ok = account &&
                            (!account->require_ssl || ssl_ != nullptr) &&
-                           VerifyPassword(*account, scramble, response);
+                           exec::CheckScramble(*account, scramble, response);
   server_->RecordLogin(login_key, password_ok);
   if (!password_ok) {
     WriteError(ER_ACCESS_DENIED_ERROR,
@@ -680,8 +645,9 @@ bool MysqlServer::Connection::Intercept(const sql::Statement& stmt) {
     r.names = {"Id", "User", "Host", "db", "Command", "Time", "State", "Info"};
     // Others' sessions only with PROCESS.
     const bool all = engine_->HasGlobalPrivilege(exec::kPrivProcess);
+    const std::string me = Info().user;
     for (const ProcessInfo& p : server_->ProcessList()) {
-      if (!all && p.user != user_) continue;
+      if (!all && p.user != me) continue;
       std::optional<std::string> info;
       if (!p.info.empty()) info = p.info;
       r.rows.push_back(

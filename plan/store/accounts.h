@@ -103,6 +103,11 @@ struct Account {
 // does not have.
 Result<std::string> MakeVerifier(std::string_view plugin,
                                  std::string_view password);
+// Whether a client's answer to `scramble` (20 bytes) proves the account's
+// password under its plugin: mysql_native_password's SHA1 scramble or
+// caching_sha2_password's SHA256 one (its fast path). Any bytes are safe.
+bool CheckScramble(const Account& a, std::string_view scramble,
+                   std::string_view response);
 // Whether `verifier` has the plugin's stored form (for IDENTIFIED ... AS).
 bool ValidVerifier(std::string_view plugin, std::string_view verifier);
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "codec/digest.h"
+
 namespace xp::exec {
 namespace {
 
@@ -95,6 +97,33 @@ TEST(AccountsTest, VerifierIsMysqlNativeForm) {
   EXPECT_FALSE(ValidVerifier(kCachingSha2Plugin,
                              "*2470C0C06DEE42FD1618BB99005ADCA2EC9D1E19"));
   EXPECT_NE(sha2, *MakeVerifier(kCachingSha2Plugin, "Password"));
+}
+
+// The clients' side of both plugins, as MySQL's clients compute it.
+TEST(AccountsTest, ScramblesProveThePassword) {
+  const std::string scramble(20, 'n');
+  Account native = Make("n", "%");
+  native.verifier = *MakeVerifier(kNativePasswordPlugin, "pw");
+  const std::string h1 = Sha1("pw");
+  const std::string native_answer = XorBytes(h1, Sha1(scramble, Sha1(h1)));
+  EXPECT_TRUE(CheckScramble(native, scramble, native_answer));
+  EXPECT_FALSE(CheckScramble(native, std::string(20, 'm'), native_answer));
+  EXPECT_FALSE(CheckScramble(native, scramble, ""));
+  EXPECT_FALSE(CheckScramble(native, scramble, native_answer + "x"));
+  Account sha2 = Make("s", "%");
+  sha2.plugin = kCachingSha2Plugin;
+  sha2.verifier = *MakeVerifier(kCachingSha2Plugin, "pw");
+  const std::string s1 = Sha256("pw");
+  const std::string sha2_answer = XorBytes(s1, Sha256(Sha256(s1), scramble));
+  EXPECT_TRUE(CheckScramble(sha2, scramble, sha2_answer));
+  EXPECT_FALSE(CheckScramble(sha2, scramble, native_answer));
+  // The plugin decides: a native answer does not open a sha2 account.
+  native.plugin = kCachingSha2Plugin;
+  EXPECT_FALSE(CheckScramble(native, scramble, native_answer));
+  // No password: only the empty answer.
+  Account empty = Make("e", "%");
+  EXPECT_TRUE(CheckScramble(empty, scramble, ""));
+  EXPECT_FALSE(CheckScramble(empty, scramble, native_answer));
 }
 
 TEST(AccountsTest, PrivilegeLevels) {
