@@ -490,6 +490,13 @@ TEST(SqlSessionTest, PrivilegesAreCheckedPerStatement) {
   Query(admin, "GRANT SELECT ON shop.totals TO app@localhost");
   EXPECT_EQ(Query(user, "SELECT * FROM totals"), (Rows{{"60"}}));
   EXPECT_EQ(ErrorCode(user, "SELECT * FROM orders"), 1142u);
+  // Making a view needs SELECT on what it reads: no way around a grant.
+  Query(admin, "GRANT CREATE VIEW ON shop.* TO app@localhost");
+  EXPECT_EQ(ErrorCode(user,
+                      "CREATE VIEW shop.peek AS SELECT * FROM "
+                      "secret.s"),
+            1142u);
+  Query(user, "CREATE VIEW shop.mine AS SELECT s FROM shop.totals");
   // Global privileges, GRANT OPTION handing them on.
   Query(admin, "CREATE USER boss");
   Query(admin, "GRANT ALL ON *.* TO boss WITH GRANT OPTION");

@@ -197,6 +197,7 @@ bool HasGlobal(const Account& a, uint64_t want) {
 
 bool HasOnDatabase(const Account& a, std::string_view db, uint64_t want) {
   uint64_t have = a.global;
+  if ((have & want) == want) return true;  // the common case: no lookup
   auto it = a.databases.find(LowerCopy(db));
   if (it != a.databases.end()) have |= it->second;
   return (have & want) == want;
@@ -205,6 +206,7 @@ bool HasOnDatabase(const Account& a, std::string_view db, uint64_t want) {
 bool HasOnTable(const Account& a, std::string_view db, std::string_view table,
                 uint64_t want) {
   uint64_t have = a.global;
+  if ((have & want) == want) return true;  // the common case: no lookup
   auto d = a.databases.find(LowerCopy(db));
   if (d != a.databases.end()) have |= d->second;
   if ((have & want) == want) return true;
