@@ -166,8 +166,13 @@ Status SqlSession::CheckStatement(const sql::Statement& s) {
       return CheckTable(exec::kPrivIndex, "INDEX", db_of(t), t.name);
     }
     case K::kCreateView: {
-      const auto& v = static_cast<const sql::CreateViewStatement&>(s).view;
-      return CheckTable(exec::kPrivCreateView, "CREATE VIEW", db_of(v), v.name);
+      const auto& c = static_cast<const sql::CreateViewStatement&>(s);
+      XP_RETURN_IF_ERROR(CheckTable(exec::kPrivCreateView, "CREATE VIEW",
+                                    db_of(c.view), c.view.name));
+      // OR REPLACE may drop the view there: DROP too, as MySQL asks.
+      if (c.or_replace)
+        return CheckTable(exec::kPrivDrop, "DROP", db_of(c.view), c.view.name);
+      return Status::OK();
     }
     case K::kDropView: {
       for (const auto& v : static_cast<const sql::DropViewStatement&>(s).views)

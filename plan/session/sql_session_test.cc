@@ -497,6 +497,8 @@ TEST(SqlSessionTest, PrivilegesAreCheckedPerStatement) {
                       "secret.s"),
             1142u);
   Query(user, "CREATE VIEW shop.mine AS SELECT s FROM shop.totals");
+  EXPECT_EQ(ErrorCode(user, "CREATE OR REPLACE VIEW shop.mine AS SELECT 1"),
+            1142u);  // replacing is dropping: DROP needed too
   // Global privileges, GRANT OPTION handing them on.
   Query(admin, "CREATE USER boss");
   Query(admin, "GRANT ALL ON *.* TO boss WITH GRANT OPTION");
