@@ -434,21 +434,28 @@ bool MysqlServer::Connection::Handshake() {
     PutU8(&out_, 0x03);
     EndPacket();
   }
+  bool over_limit = false;
   {
+    // Decided under the server's lock, answered outside it (a slow client
+    // must not hold up the accept loop).
     const std::string key = exec::Accounts::Key(account->name);
     MutexLock lock(&server_->mu_);
-    size_t& n = server_->per_account_[key];
-    if (server_->options_.max_user_connections != 0 &&
-        n >= server_->options_.max_user_connections) {
-      WriteError(ER_TOO_MANY_USER_CONNECTIONS,
-                 "User " + account->name.user +
-                     " already has more than 'max_user_connections' active "
-                     "connections");
-      Flush();
-      return false;
+    const size_t limit = server_->options_.max_user_connections;
+    auto it = server_->per_account_.find(key);
+    over_limit =
+        limit != 0 && it != server_->per_account_.end() && it->second >= limit;
+    if (!over_limit) {
+      ++server_->per_account_[key];
+      account_key_ = key;
     }
-    ++n;
-    account_key_ = key;
+  }
+  if (over_limit) {
+    WriteError(ER_TOO_MANY_USER_CONNECTIONS,
+               "User " + account->name.user +
+                   " already has more than 'max_user_connections' active "
+                   "connections");
+    Flush();
+    return false;
   }
   authenticated_ = true;
   auto engine = std::make_unique<session::SqlSession>(server_->store_);
