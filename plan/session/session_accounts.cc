@@ -392,13 +392,19 @@ Result<QueryResult> SqlSession::AccountStatement(const sql::Statement& stmt) {
     default:
       return NotSupported(sql::ToSql(s));
   }
-  for (const auto& [name, a] : changes) {
-    XP_RETURN_IF_ERROR(
-        store_->SaveAccount(exec::Accounts::Key(name), a ? &*a : nullptr));
-    if (a) {
-      accounts.Put(*a);
-    } else {
-      accounts.Remove(name);
+  // Saved one entry at a time: accounts made or changed first, removals
+  // last, so a data node failing in between can leave an extra account
+  // (RENAME USER: both names) but never lose one.
+  for (const bool removals : {false, true}) {
+    for (const auto& [name, a] : changes) {
+      if (a.has_value() == removals) continue;
+      XP_RETURN_IF_ERROR(
+          store_->SaveAccount(exec::Accounts::Key(name), a ? &*a : nullptr));
+      if (a) {
+        accounts.Put(*a);
+      } else {
+        accounts.Remove(name);
+      }
     }
   }
   return r;
