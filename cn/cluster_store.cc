@@ -47,12 +47,24 @@ size_t PartitionOf(const std::vector<Value>& key,
 
 // ------------------------------------------------------------------- store
 
+namespace {
+// The account and TLS settings of the links to the DNs.
+ClientOptions DnClientOptions(const ClusterOptions& c) {
+  ClientOptions o;
+  o.user = c.user;
+  o.password = c.password;
+  o.ssl_mode = c.ssl_mode;
+  o.ssl_ca = c.ssl_ca;
+  return o;
+}
+}  // namespace
+
 ClusterStore::ClusterStore(ClusterOptions options)
     : options_(std::move(options)),
-      connector_(options_.connector
-                     ? options_.connector
-                     : ClientConnector(options_.dns, options_.user,
-                                       options_.password)),
+      connector_(
+          options_.connector
+              ? options_.connector
+              : ClientConnector(options_.dns, DnClientOptions(options_))),
       admin_(options_.dns.size()) {
   std::random_device rd;
   char buf[32];

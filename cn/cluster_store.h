@@ -57,6 +57,10 @@ struct ClusterOptions {
   std::vector<DnEndpoint> dns;
   std::string user = "root";
   std::string password;
+  // TLS to the DNs: by default only where a DN requires it
+  // (ClientOptions::SslMode); ssl_ca is what kVerifyCa checks against.
+  ClientOptions::SslMode ssl_mode = ClientOptions::SslMode::kWhenAsked;
+  std::string ssl_ca;
   // A DN that does not answer within this long fails the request (error
   // 1429); connecting is retried on the next request.
   uint32_t dn_timeout_ms = 10000;

@@ -6,20 +6,34 @@
 #include <algorithm>
 #include <csignal>
 #include <cstdlib>
-#include <fstream>
+#include <optional>
 #include <thread>
 
 #include "cn/cluster_store.h"
 #include "cn/embedded/embedded_cluster.h"
 #include "cn/mysql/mysql_server.h"
 #include "plan/exec/query_context.h"
+#include "xprotocol/tls.h"
 
 DEFINE_int32(port, 3306, "MySQL protocol TCP port (127.0.0.1); 0 picks one");
 DEFINE_string(dn, "127.0.0.1:33060",
               "Data nodes, HOST:PORT[,HOST:PORT...]; partition i of a table "
               "lives on the (i mod N)-th");
 DEFINE_string(dn_user, "root", "Account on the data nodes");
-DEFINE_string(dn_password, "", "Password of --dn_user");
+DEFINE_string(dn_password_file, "",
+              "File whose first line is the password of --dn_user (else the "
+              "environment variable XCN_DN_PASSWORD, else --dn_password)");
+DEFINE_string(dn_password, "",
+              "Password of --dn_user; visible in ps, prefer "
+              "--dn_password_file or XCN_DN_PASSWORD");
+DEFINE_string(dn_ssl_mode, "when_asked",
+              "TLS to the data nodes: disabled, when_asked (when a DN runs "
+              "with --require_secure_transport), required, verify_ca or "
+              "verify_identity (the last two check the DN's certificate "
+              "against --dn_ssl_ca)");
+DEFINE_string(dn_ssl_ca, "",
+              "CA certificate (PEM) the data nodes' certificates are checked "
+              "against");
 DEFINE_string(user, "root",
               "The first client account, made as 'USER'@'localhost' with "
               "every privilege when the cluster has no accounts yet (its "
@@ -96,6 +110,16 @@ namespace {
 volatile sig_atomic_t g_stop = 0;
 void OnSignal(int) { g_stop = 1; }
 
+std::optional<xp::ClientOptions::SslMode> ParseSslMode(const std::string& s) {
+  using Mode = xp::ClientOptions::SslMode;
+  if (s == "disabled") return Mode::kDisabled;
+  if (s == "when_asked") return Mode::kWhenAsked;
+  if (s == "required") return Mode::kRequired;
+  if (s == "verify_ca") return Mode::kVerifyCa;
+  if (s == "verify_identity") return Mode::kVerifyIdentity;
+  return std::nullopt;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -125,7 +149,34 @@ int main(int argc, char** argv) {
     co.dns = *dns;
   }
   co.user = FLAGS_dn_user;
-  co.password = FLAGS_dn_password;
+  {
+    bool visible = false;
+    auto pw = xp::ReadSecret(FLAGS_dn_password_file, "XCN_DN_PASSWORD",
+                             FLAGS_dn_password, &visible);
+    if (!pw.ok()) {
+      LOG(ERROR) << "--dn_password_file: " << pw.status().message();
+      return 2;
+    }
+    if (visible) {
+      LOG(WARNING) << "--dn_password on the command line is visible to "
+                      "every user of this machine; use --dn_password_file "
+                      "or XCN_DN_PASSWORD";
+    }
+    co.password = *pw;
+    auto mode = ParseSslMode(FLAGS_dn_ssl_mode);
+    if (!mode) {
+      LOG(ERROR) << "--dn_ssl_mode: disabled, when_asked, required, "
+                    "verify_ca or verify_identity";
+      return 2;
+    }
+    co.ssl_mode = *mode;
+    co.ssl_ca = FLAGS_dn_ssl_ca;
+    if (*mode >= xp::ClientOptions::SslMode::kVerifyCa && co.ssl_ca.empty()) {
+      LOG(ERROR) << "--dn_ssl_mode=" << FLAGS_dn_ssl_mode
+                 << " needs --dn_ssl_ca";
+      return 2;
+    }
+  }
   co.dn_timeout_ms = static_cast<uint32_t>(FLAGS_dn_timeout_ms);
   co.lease_ms = static_cast<uint32_t>(std::max(FLAGS_catalog_lease_ms, 300));
   co.deadlock_check_ms = static_cast<uint32_t>(FLAGS_deadlock_check_ms);
@@ -176,21 +227,19 @@ int main(int argc, char** argv) {
     if (!st.ok()) LOG(WARNING) << "database test: " << st.ToString();
   }
   {
-    std::string password = FLAGS_password;
-    if (!FLAGS_password_file.empty()) {
-      std::ifstream in(FLAGS_password_file);
-      if (!in) {
-        LOG(ERROR) << "--password_file: cannot read " << FLAGS_password_file;
-        return 2;
-      }
-      std::getline(in, password);
-    } else if (const char* env = std::getenv("XCN_PASSWORD")) {
-      password = env;
-    } else if (!password.empty()) {
+    bool visible = false;
+    auto secret = xp::ReadSecret(FLAGS_password_file, "XCN_PASSWORD",
+                                 FLAGS_password, &visible);
+    if (!secret.ok()) {
+      LOG(ERROR) << "--password_file: " << secret.status().message();
+      return 2;
+    }
+    if (visible) {
       LOG(WARNING) << "--password on the command line is visible to every "
                       "user of this machine; use --password_file or "
                       "XCN_PASSWORD";
     }
+    const std::string& password = *secret;
     bool created = false;
     const xp::exec::AccountName first{FLAGS_user, "localhost"};
     xp::Status st =
@@ -214,18 +263,19 @@ int main(int argc, char** argv) {
   mo.max_user_connections = FLAGS_max_user_connections;
   mo.connect_timeout_s = std::max(FLAGS_connect_timeout, 1);
   mo.failed_login_delay_ms = std::max(FLAGS_failed_login_delay_ms, 0);
-  mo.ssl_cert = FLAGS_ssl_cert;
-  mo.ssl_key = FLAGS_ssl_key;
-  if (mo.ssl_cert.empty() && !FLAGS_ssl_dir.empty()) {
-    auto files = xp::EnsureTlsFiles(FLAGS_ssl_dir);
+  {
+    auto files =
+        xp::ResolveTlsFiles(FLAGS_ssl_dir, FLAGS_ssl_cert, FLAGS_ssl_key);
     if (!files.ok()) {
-      LOG(ERROR) << "--ssl_dir: " << files.status().ToString();
+      LOG(ERROR) << "TLS: " << files.status().ToString();
       return 1;
     }
     mo.ssl_cert = files->cert;
     mo.ssl_key = files->key;
-    LOG(INFO) << "TLS: certificate " << files->cert << ", clients verify "
-              << "against " << files->ca;
+    if (!files->ca.empty()) {
+      LOG(INFO) << "TLS: certificate " << files->cert << ", clients verify "
+                << "against " << files->ca;
+    }
   }
   mo.require_secure_transport = FLAGS_require_secure_transport;
   if (mo.require_secure_transport && mo.ssl_cert.empty()) {

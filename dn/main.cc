@@ -12,6 +12,7 @@
 #include "codec/coding.h"
 #include "dn/data_node.h"
 #include "plan/exec/query_context.h"
+#include "xprotocol/tls.h"
 
 DEFINE_string(bind, "127.0.0.1", "Address to listen on");
 DEFINE_int32(port, 33060, "X Protocol TCP port; 0 picks a free one");
@@ -20,7 +21,13 @@ DEFINE_string(port_file, "",
 DEFINE_string(data_dir, "./data/dn0",
               "RocksDB data directory (created when missing)");
 DEFINE_string(user, "root", "Account a CN or tool logs in with");
-DEFINE_string(password, "", "Password of --user (kept only as hashes)");
+DEFINE_string(password_file, "",
+              "File whose first line is the password of --user (else the "
+              "environment variable XDN_PASSWORD, else --password); kept "
+              "only as hashes");
+DEFINE_string(password, "",
+              "Password of --user; visible in ps, prefer --password_file or "
+              "XDN_PASSWORD");
 DEFINE_string(users_file, "",
               "More accounts, one per line: name:MYSQL41_HASH:SHA256_HASH "
               "(hex of SHA1(SHA1(pw)) and SHA256(SHA256(pw)); '#' comments). "
@@ -54,6 +61,17 @@ DEFINE_int64(node_memory_limit_mb, -1,
              "memory or 60% of ulimit -v, whichever is lower; 0: no cap");
 DEFINE_int64(lock_wait_timeout_ms, 50000,
              "A row lock wait longer than this fails with 1205");
+DEFINE_string(ssl_dir, "",
+              "TLS: DIR/server-cert.pem and DIR/server-key.pem, made first "
+              "(with a CA, DIR/ca.pem, for clients to verify against) when "
+              "DIR has none; clients then may start TLS (the \"tls\" "
+              "capability) and log in with PLAIN");
+DEFINE_string(ssl_cert, "",
+              "TLS certificate chain (PEM), instead of --ssl_dir");
+DEFINE_string(ssl_key, "", "The key of --ssl_cert (PEM)");
+DEFINE_bool(require_secure_transport, false,
+            "Refuse logins over TCP without TLS (3159); a compute node then "
+            "starts TLS by itself");
 DEFINE_string(default_database, "test",
               "Database created at first start (empty: none)");
 
@@ -98,7 +116,8 @@ bool LoadUsers(const std::string& path, xp::InMemoryUserStore* users) {
 int main(int argc, char** argv) {
   gflags::SetUsageMessage(
       "XProtocol data node: SQL over RocksDB, served over X Protocol.\n"
-      "Usage: xdn --data_dir=DIR [--port=33060] [--user=root --password=PW]");
+      "Usage: xdn --data_dir=DIR [--port=33060] [--user=root "
+      "--password_file=FILE] [--ssl_dir=DIR]");
   gflags::ParseCommandLineFlags(&argc, &argv, true);
   const size_t node_memory = xp::exec::SetMemoryLimitsMb(
       FLAGS_statement_memory_limit_mb, FLAGS_node_memory_limit_mb);
@@ -108,15 +127,26 @@ int main(int argc, char** argv) {
             << " MiB per statement, " << (node_memory >> 20)
             << " MiB for all statements of this node";
 
+  bool visible = false;
+  auto password = xp::ReadSecret(FLAGS_password_file, "XDN_PASSWORD",
+                                 FLAGS_password, &visible);
+  if (!password.ok()) {
+    LOG(ERROR) << "--password_file: " << password.status().message();
+    return 2;
+  }
   if (!FLAGS_hash_user.empty()) {
-    const xp::UserRecord r = xp::MakeUserRecord(FLAGS_password);
+    const xp::UserRecord r = xp::MakeUserRecord(*password);
     std::printf("%s:%s:%s\n", FLAGS_hash_user.c_str(),
                 xp::ToHex(r.mysql41_hash).c_str(),
                 xp::ToHex(r.sha256_hash).c_str());
     return 0;
   }
   auto users = std::make_unique<xp::InMemoryUserStore>();
-  users->Add(FLAGS_user, FLAGS_password);
+  if (visible) {
+    LOG(WARNING) << "--password on the command line is visible to every user "
+                    "of this machine; use --password_file or XDN_PASSWORD";
+  }
+  users->Add(FLAGS_user, *password);
   if (!FLAGS_users_file.empty() && !LoadUsers(FLAGS_users_file, users.get()))
     return 1;
 
@@ -132,6 +162,23 @@ int main(int argc, char** argv) {
   o.server.max_connections = FLAGS_max_connections;
   o.server.idle_timeout = std::chrono::milliseconds(FLAGS_idle_timeout_ms);
   o.server.write_timeout = std::chrono::milliseconds(FLAGS_write_timeout_ms);
+  auto tls = xp::ResolveTlsFiles(FLAGS_ssl_dir, FLAGS_ssl_cert, FLAGS_ssl_key);
+  if (!tls.ok()) {
+    LOG(ERROR) << "TLS: " << tls.status().ToString();
+    return 1;
+  }
+  o.server.tls_cert_file = tls->cert;
+  o.server.tls_key_file = tls->key;
+  o.server.require_secure_transport = FLAGS_require_secure_transport;
+  if (FLAGS_require_secure_transport && tls->cert.empty()) {
+    LOG(ERROR) << "--require_secure_transport needs --ssl_dir or --ssl_cert";
+    return 2;
+  }
+  if (!tls->cert.empty()) {
+    LOG(INFO) << "TLS: certificate " << tls->cert
+              << (tls->ca.empty() ? "" : ", clients verify against " + tls->ca)
+              << (FLAGS_require_secure_transport ? " (required)" : "");
+  }
   LOG(INFO) << "opening " << FLAGS_data_dir
             << " (recovering the WAL and prepared transactions if any)";
   auto node = xp::dn::DataNode::Open(o, std::move(users));

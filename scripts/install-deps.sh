@@ -18,7 +18,7 @@ packages=(
 # sysbench); the run command needs the mysql CLI it tells you to use.
 packages+=(mariadb-client)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(libmariadb-dev sysbench)
+  packages+=(libmariadb-dev sysbench openssl)
 fi
 
 missing=()

@@ -35,6 +35,13 @@ AsyncClient::~AsyncClient() {
 
 void AsyncClient::Connect(Done done) {
   auto self = shared_from_this();
+  if (options_.auth == ClientOptions::Auth::kPlain ||
+      options_.ssl_mode >= ClientOptions::SslMode::kRequired) {
+    // A server that requires TLS answers the login with 3159.
+    return done(Status::NotSupported(
+        "AsyncClient does not do TLS (nor PLAIN, which needs it): use "
+        "Client"));
+  }
   io_->resolver.async_resolve(
       options_.host, std::to_string(options_.port),
       [self, done](const boost::system::error_code& ec,

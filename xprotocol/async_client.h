@@ -3,6 +3,8 @@
 // are pipelined: Execute() may be called again before earlier results have
 // arrived; each session's results complete in request order.
 //
+// No TLS: Connect() refuses ssl_mode kRequired and above.
+//
 // Threading: call every method on the client's executor and expect every
 // callback there (give it a strand if the io_context runs on several
 // threads). Keep the shared_ptr alive until Close() completes.

@@ -67,6 +67,15 @@ bool VerifySha256Memory(const UserRecord& u, std::string_view nonce,
   return ConstantTimeEqual(Sha256(candidate), u.sha256_hash);
 }
 
+bool VerifyPlain(const UserRecord& u, std::string_view password) {
+  if (password.empty()) return u.empty_password;
+  if (u.mysql41_hash.size() == 20)
+    return ConstantTimeEqual(Sha1(Sha1(password)), u.mysql41_hash);
+  if (u.sha256_hash.size() == 32)
+    return ConstantTimeEqual(Sha256(Sha256(password)), u.sha256_hash);
+  return false;
+}
+
 bool ParseAuthData(std::string_view data, AuthData* out) {
   size_t a = data.find('\0');
   if (a == std::string_view::npos) return false;
@@ -92,10 +101,26 @@ Result<std::string> AuthExchange::Start(std::string_view mech) {
   return nonce_;
 }
 
+Result<AuthData> AuthExchange::Plain(std::string_view auth_data, bool secure,
+                                     bool* fatal) {
+  *fatal = false;
+  if (!secure) {
+    return SqlError(ER_NOT_SUPPORTED_AUTH_MODE,
+                    "Invalid authentication method PLAIN (PLAIN needs TLS)");
+  }
+  AuthData data;
+  bool ok = ParseAuthData(auth_data, &data);
+  if (ok) {
+    std::optional<UserRecord> rec = users_->Find(data.user);
+    ok = rec && VerifyPlain(*rec, data.response);
+  }
+  return Outcome(std::move(data), ok, fatal);
+}
+
 Result<AuthData> AuthExchange::Continue(std::string_view auth_data,
                                         bool* fatal) {
   AuthData data;
-  bool ok = ParseAuthData(auth_data, &data);
+  bool ok = ParseAuthData(auth_data, &data) && !nonce_.empty();
   std::optional<UserRecord> rec;
   if (ok) rec = users_->Find(data.user);
   if (ok && rec) {
@@ -105,6 +130,10 @@ Result<AuthData> AuthExchange::Continue(std::string_view auth_data,
     ok = false;
   }
   nonce_.clear();
+  return Outcome(std::move(data), ok, fatal);
+}
+
+Result<AuthData> AuthExchange::Outcome(AuthData data, bool ok, bool* fatal) {
   *fatal = false;
   if (ok) return data;
   *fatal = ++failures_ >= max_failures_;

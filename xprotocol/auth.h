@@ -60,6 +60,8 @@ bool VerifyMysql41(const UserRecord& u, std::string_view nonce,
                    std::string_view response);
 bool VerifySha256Memory(const UserRecord& u, std::string_view nonce,
                         std::string_view response);
+// PLAIN: the password itself, checked against the kept hashes.
+bool VerifyPlain(const UserRecord& u, std::string_view password);
 
 // The client's AuthenticateContinue data: schema \0 user \0 response.
 struct AuthData {
@@ -72,21 +74,28 @@ bool ParseAuthData(std::string_view data, AuthData* out);
 
 // The server side of one authentication exchange (docs/PROTOCOL.md §4.2):
 // AuthenticateStart names a mechanism and gets a nonce, AuthenticateContinue
-// proves the password against it. Counts failures: the last allowed one is
-// fatal (the connection closes).
+// proves the password against it; or (PLAIN, over TLS only)
+// AuthenticateStart carries the password itself. Counts failures: the last
+// allowed one is fatal (the connection closes).
 class AuthExchange {
  public:
   AuthExchange(const UserStore* users, int max_failures)
       : users_(users), max_failures_(max_failures) {}
 
   // The nonce to send in AuthenticateContinue, or 1251 for a mechanism
-  // this server does not offer.
+  // this server does not offer (PLAIN goes to Plain()).
   Result<std::string> Start(std::string_view mech);
+  // PLAIN: AuthenticateStart's auth data (schema \0 user \0 password).
+  // `secure`: the transport is encrypted (or in-process); else 1251.
+  Result<AuthData> Plain(std::string_view auth_data, bool secure, bool* fatal);
   // Checks the client's answer to Start()'s nonce: the account (user and
   // schema) or 1045, with *fatal set when no attempt is left.
   Result<AuthData> Continue(std::string_view auth_data, bool* fatal);
 
  private:
+  // The answer for `data` once its proof was checked (`ok`).
+  Result<AuthData> Outcome(AuthData data, bool ok, bool* fatal);
+
   const UserStore* const users_;
   const int max_failures_;
   int failures_ = 0;

@@ -98,6 +98,32 @@ TEST(AuthExchangeTest, ProvesThePasswordAgainstItsOwnNonce) {
   EXPECT_FALSE(replay.ok());
 }
 
+TEST(AuthExchangeTest, PlainOnlyOverASecureTransport) {
+  InMemoryUserStore users;
+  users.Add("alice", "pw");
+  users.Add("anon", "");
+  AuthExchange auth(&users, 5);
+  const std::string good = std::string("db") + '\0' + "alice" + '\0' + "pw";
+  bool fatal = true;
+  Result<AuthData> clear = auth.Plain(good, /*secure=*/false, &fatal);
+  ASSERT_FALSE(clear.ok());
+  EXPECT_EQ(clear.status().sql_code(), 1251u);
+  EXPECT_FALSE(fatal);
+  Result<AuthData> ok = auth.Plain(good, /*secure=*/true, &fatal);
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(ok->user, "alice");
+  EXPECT_EQ(ok->schema, "db");
+  Result<AuthData> wrong = auth.Plain(
+      std::string("db") + '\0' + "alice" + '\0' + "pW", true, &fatal);
+  EXPECT_EQ(wrong.status().sql_code(), 1045u);
+  EXPECT_FALSE(
+      auth.Plain(std::string() + '\0' + "alice" + '\0', true, &fatal).ok());
+  EXPECT_TRUE(
+      auth.Plain(std::string() + '\0' + "anon" + '\0', true, &fatal).ok());
+  // A Continue without a Start proves nothing.
+  EXPECT_FALSE(auth.Continue(good, &fatal).ok());
+}
+
 TEST(AuthExchangeTest, RefusesOtherMechanismsAndCountsFailures) {
   InMemoryUserStore users;
   users.Add("alice", "pw");

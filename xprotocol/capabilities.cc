@@ -17,6 +17,7 @@ Mysqlx::Connection::Capabilities ServerCapabilities(
   };
   add("authentication.mechanisms",
       AnyArray({AnyString("MYSQL41"), AnyString("SHA256_MEMORY")}));
+  if (info.tls_available) add("tls", AnyBool(info.tls_active));
   add("doc.formats", AnyString("text"));
   add("node_type", AnyString("mysql"));
   add("client.pwd_expire_ok", AnyBool(false));
@@ -26,6 +27,8 @@ Mysqlx::Connection::Capabilities ServerCapabilities(
   add("xprotocol.multiplex", AnyBool(info.multiplexed));
   add("xprotocol.max_frame_bytes", AnyUint(info.max_frame_bytes));
   add("xprotocol.max_sessions", AnyUint(info.max_sessions));
+  if (info.require_secure_transport)
+    add("xprotocol.require_secure_transport", AnyBool(true));
   if (info.extra) {
     for (const auto& [name, value] : *info.extra) add(name, value);
   }
@@ -48,7 +51,17 @@ Result<CapabilityChange> ParseCapabilitiesSet(
     const std::string& name = cap.name();
     const Any& v = cap.value();
     if (name == "tls") {
-      if (AnyAsBool(v).value_or(true)) return PrepareFailed(name, "");
+      std::optional<bool> on = AnyAsBool(v);
+      if (!on) return PrepareFailed(name, "a boolean is expected");
+      if (*on == info.tls_active) continue;  // no change
+      if (!*on) return PrepareFailed(name, "TLS cannot be turned off");
+      // Without a certificate: MySQL's exact text, which connectors
+      // recognize as "this server has no TLS".
+      if (!info.tls_available) return PrepareFailed(name, "");
+      if (authenticated) {
+        return PrepareFailed(name, "TLS can start only before authentication");
+      }
+      change.start_tls = true;
     } else if (name == "session_connect_attrs") {
       if (v.type() != Any::OBJECT) {
         return PrepareFailed(name, "an object of string values is expected");

@@ -22,6 +22,13 @@ struct CapabilityInfo {
   bool multiplexed = false;  // the connection's framing now
   uint32_t max_frame_bytes = 0;
   uint32_t max_sessions = 0;
+  // TLS: the server has a certificate (and the transport is a socket); the
+  // connection runs over TLS already; logins need TLS (the server then
+  // lists "xprotocol.require_secure_transport": true, so a client knows to
+  // start TLS before it authenticates).
+  bool tls_available = false;
+  bool tls_active = false;
+  bool require_secure_transport = false;
   const std::vector<std::pair<std::string, Mysqlx::Datatypes::Any>>* extra =
       nullptr;
 };
@@ -32,11 +39,12 @@ Mysqlx::Connection::Capabilities ServerCapabilities(const CapabilityInfo& info);
 struct CapabilityChange {
   bool compression = false;         // lz4_message from now on
   std::optional<bool> multiplexed;  // the framing after the Ok
+  bool start_tls = false;           // the TLS handshake follows the Ok
 };
 
 // Checks every capability of `set`; the first refused one is the error
 // (5001 / 5002 / 5175, MySQL's codes). `authenticated`: framing can no
-// longer change.
+// longer change, nor TLS start.
 Result<CapabilityChange> ParseCapabilitiesSet(
     const Mysqlx::Connection::CapabilitiesSet& set, const CapabilityInfo& info,
     bool authenticated);

@@ -87,10 +87,43 @@ TEST(CapabilitiesTest, SetRefusesWhatItCannotDo) {
                 .status()
                 .sql_code(),
             5175u);
+  EXPECT_EQ(ParseCapabilitiesSet(SetOf("tls", AnyString("yes")), info, false)
+                .status()
+                .sql_code(),
+            5001u);
   auto version =
       ParseCapabilitiesSet(SetOf("xprotocol.version", AnyUint(2)), info, false);
   EXPECT_EQ(version.status().sql_code(), 5001u);
   EXPECT_NE(version.status().message().find("version 1"), std::string::npos);
+}
+
+TEST(CapabilitiesTest, TlsIsListedAndStartsOnlyBeforeAuthentication) {
+  CapabilityInfo info;
+  info.tls_available = true;
+  auto caps = ServerCapabilities(info);
+  ASSERT_NE(Find(caps, "tls"), nullptr);
+  EXPECT_EQ(AnyAsBool(*Find(caps, "tls")), false);
+  EXPECT_EQ(Find(caps, "xprotocol.require_secure_transport"), nullptr);
+  auto start = ParseCapabilitiesSet(SetOf("tls", AnyBool(true)), info, false);
+  ASSERT_TRUE(start.ok());
+  EXPECT_TRUE(start->start_tls);
+  // Not after authentication, not twice, never off once on.
+  EXPECT_EQ(ParseCapabilitiesSet(SetOf("tls", AnyBool(true)), info, true)
+                .status()
+                .sql_code(),
+            5001u);
+  info.tls_active = true;
+  info.require_secure_transport = true;
+  caps = ServerCapabilities(info);
+  EXPECT_EQ(AnyAsBool(*Find(caps, "tls")), true);
+  ASSERT_NE(Find(caps, "xprotocol.require_secure_transport"), nullptr);
+  auto again = ParseCapabilitiesSet(SetOf("tls", AnyBool(true)), info, false);
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(again->start_tls);
+  EXPECT_EQ(ParseCapabilitiesSet(SetOf("tls", AnyBool(false)), info, false)
+                .status()
+                .sql_code(),
+            5001u);
 }
 
 }  // namespace

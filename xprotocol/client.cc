@@ -1,9 +1,15 @@
 #include "xprotocol/client.h"
 
+#include <fcntl.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 
 #include <algorithm>
+#include <atomic>
 #include <boost/asio.hpp>
 #include <cerrno>
 #include <cstring>
@@ -22,9 +28,71 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
 struct Client::Io {
+  ~Io() {
+    if (ssl != nullptr) SSL_free(ssl);
+    if (ssl_ctx != nullptr) SSL_CTX_free(ssl_ctx);
+  }
+
   asio::io_context ctx;
   tcp::socket socket{ctx};
   std::shared_ptr<MemoryPipe> pipe;  // in memory: instead of the socket
+
+  // TLS (Client::MaybeStartTls). A reader and KillRunningQuery's writer may
+  // use the connection at once, and one SSL object takes one call at a
+  // time: every SSL call runs under ssl_mu. The socket is non-blocking
+  // then; waits for it happen in poll(), outside the lock, for at most
+  // timeout_ms.
+  SSL_CTX* ssl_ctx = nullptr;
+  SSL* ssl = nullptr;
+  std::mutex ssl_mu;
+  std::atomic<int> timeout_ms{30'000};
+
+  // Runs `op` (an SSL call on `ssl`) until it gets through: > 0 its result,
+  // 0 at the end of the stream, < 0 with errno set (EAGAIN: timed out,
+  // EPROTO: a TLS error, with its text in *why when given).
+  template <class Op>
+  long SslCall(Op op, std::string* why = nullptr) {
+    for (;;) {
+      int n, err;
+      {
+        std::lock_guard<std::mutex> lock(ssl_mu);
+        ERR_clear_error();
+        errno = 0;
+        n = op();
+        err = n > 0 ? SSL_ERROR_NONE : SSL_get_error(ssl, n);
+        if (err == SSL_ERROR_SSL && why != nullptr) {
+          char buf[256];
+          ERR_error_string_n(ERR_peek_error(), buf, sizeof(buf));
+          *why = buf;
+          const long verify = SSL_get_verify_result(ssl);
+          if (verify != X509_V_OK)
+            *why +=
+                std::string(" (") + X509_verify_cert_error_string(verify) + ")";
+        }
+      }
+      if (n > 0) return n;
+      short events = 0;
+      if (err == SSL_ERROR_WANT_READ) {
+        events = POLLIN;
+      } else if (err == SSL_ERROR_WANT_WRITE) {
+        events = POLLOUT;
+      } else if (err == SSL_ERROR_ZERO_RETURN) {
+        return 0;
+      } else if (err == SSL_ERROR_SYSCALL && errno != 0) {
+        return -1;
+      } else {
+        errno = EPROTO;
+        return -1;
+      }
+      pollfd p{socket.native_handle(), events, 0};
+      const int r = ::poll(&p, 1, timeout_ms.load());
+      if (r == 0) {
+        errno = EAGAIN;
+        return -1;
+      }
+      if (r < 0 && errno != EINTR) return -1;
+    }
+  }
 };
 
 namespace {
@@ -80,6 +148,10 @@ long Client::RawSend(const void* data, size_t n) {
     }
     return static_cast<long>(n);
   }
+  if (io_->ssl != nullptr) {
+    const int len = static_cast<int>(std::min<size_t>(n, 1 << 30));
+    return io_->SslCall([&] { return SSL_write(io_->ssl, data, len); });
+  }
   return ::send(io_->socket.native_handle(), data, n, MSG_NOSIGNAL);
 }
 
@@ -89,7 +161,77 @@ long Client::RawRecv(uint8_t* buf, size_t cap) {
     if (n < 0) errno = EAGAIN;
     return n;
   }
+  if (io_->ssl != nullptr) {
+    const int len = static_cast<int>(std::min<size_t>(cap, 1 << 30));
+    return io_->SslCall([&] { return SSL_read(io_->ssl, buf, len); });
+  }
   return ::recv(io_->socket.native_handle(), buf, cap, 0);
+}
+
+bool Client::tls() const { return io_->ssl != nullptr; }
+
+Status Client::MaybeStartTls() {
+  using Mode = ClientOptions::SslMode;
+  if (io_->pipe || options_.ssl_mode == Mode::kDisabled) return Status::OK();
+  const std::string where = options_.host + ":" + std::to_string(options_.port);
+  if (options_.ssl_mode == Mode::kWhenAsked) {
+    XP_ASSIGN_OR_RETURN(Mysqlx::Connection::Capabilities caps,
+                        GetCapabilities());
+    bool asked = false;
+    for (const auto& c : caps.capabilities()) {
+      if (c.name() == "xprotocol.require_secure_transport")
+        asked = AnyAsBool(c.value()).value_or(false);
+    }
+    if (!asked) return Status::OK();
+  }
+  Status st = SetCapabilities({{"tls", AnyBool(true)}});
+  if (!st.ok()) {
+    return Status::Aborted("TLS is required but " + where +
+                           " did not start it: " + st.message());
+  }
+  SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+  io_->ssl_ctx = ctx;
+  if (ctx == nullptr) return Status::Internal("SSL_CTX_new failed");
+  SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+  SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
+  if (options_.ssl_mode >= Mode::kVerifyCa) {
+    if (options_.ssl_ca.empty() ||
+        SSL_CTX_load_verify_locations(ctx, options_.ssl_ca.c_str(), nullptr) !=
+            1) {
+      broken_ = true;
+      return Status::InvalidArgument(
+          "cannot load the CA certificate '" + options_.ssl_ca +
+          "' the server's certificate is to be verified against");
+    }
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
+  }
+  io_->ssl = SSL_new(ctx);
+  const int fd = io_->socket.native_handle();
+  if (io_->ssl == nullptr || SSL_set_fd(io_->ssl, fd) != 1)
+    return Status::Internal("SSL_new failed");
+  boost::system::error_code ec;
+  asio::ip::make_address(options_.host, ec);
+  const bool is_ip = !ec;
+  if (options_.ssl_mode == Mode::kVerifyIdentity) {
+    // The certificate must name the host (a DNS name or an IP address).
+    const int ok = is_ip ? X509_VERIFY_PARAM_set1_ip_asc(
+                               SSL_get0_param(io_->ssl), options_.host.c_str())
+                         : SSL_set1_host(io_->ssl, options_.host.c_str());
+    if (ok != 1) return Status::Internal("cannot set the host to verify");
+  }
+  if (!is_ip) SSL_set_tlsext_host_name(io_->ssl, options_.host.c_str());
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+  io_->timeout_ms = static_cast<int>(options_.timeout.count());
+  std::string why;
+  errno = 0;
+  const long r = io_->SslCall([this] { return SSL_connect(io_->ssl); }, &why);
+  if (r > 0) return Status::OK();
+  broken_ = true;
+  if (r < 0 && errno == EAGAIN)
+    return Status::TimedOut("TLS handshake with " + where + " timed out");
+  return Status::IOError(
+      "TLS handshake with " + where +
+      " failed: " + (why.empty() ? std::string(std::strerror(errno)) : why));
 }
 
 Status Client::Open() {
@@ -110,6 +252,7 @@ Status Client::Open() {
 }
 
 Status Client::Handshake() {
+  XP_RETURN_IF_ERROR(MaybeStartTls());
   XP_RETURN_IF_ERROR(SetCapabilities(HandshakeCapabilities(options_)));
   if (options_.compression) compression_ = true;
   if (options_.multiplex) {
@@ -122,7 +265,10 @@ Status Client::Handshake() {
       return Authenticate("MYSQL41");
     case ClientOptions::Auth::kSha256Memory:
       return Authenticate("SHA256_MEMORY");
+    case ClientOptions::Auth::kPlain:
+      return Authenticate("PLAIN");
     case ClientOptions::Auth::kAuto: {
+      if (tls()) return Authenticate("PLAIN");
       Status st = Authenticate("MYSQL41");
       if (st.ok() || last_error_.code != ER_ACCESS_DENIED_ERROR || broken_)
         return st;
@@ -135,6 +281,11 @@ Status Client::Handshake() {
 Status Client::Authenticate(const char* mech) {
   Mysqlx::Session::AuthenticateStart start;
   start.set_mech_name(mech);
+  if (std::string_view(mech) == "PLAIN") {
+    start.set_auth_data(ClientAuthData(options_, mech, {}));
+    XP_RETURN_IF_ERROR(Send(ClientMsg::SESS_AUTHENTICATE_START, start));
+    return ReadAuthOutcome();
+  }
   XP_RETURN_IF_ERROR(Send(ClientMsg::SESS_AUTHENTICATE_START, start));
   XP_ASSIGN_OR_RETURN(Message m, Read());
   if (m.type == ServerMsg::ERROR) return ServerFailure(m.payload);
@@ -148,6 +299,10 @@ Status Client::Authenticate(const char* mech) {
   Mysqlx::Session::AuthenticateContinue cont;
   cont.set_auth_data(ClientAuthData(options_, mech, challenge.auth_data()));
   XP_RETURN_IF_ERROR(Send(ClientMsg::SESS_AUTHENTICATE_CONTINUE, cont));
+  return ReadAuthOutcome();
+}
+
+Status Client::ReadAuthOutcome() {
   for (;;) {
     XP_ASSIGN_OR_RETURN(Message r, Read());
     if (r.type == ServerMsg::ERROR) return ServerFailure(r.payload);
@@ -178,6 +333,7 @@ Status Client::Send(uint8_t type, const google::protobuf::MessageLite& msg,
 
 void Client::ApplyTimeout() {
   if (io_->pipe) return;  // ClientRecv takes options_.timeout itself
+  io_->timeout_ms = static_cast<int>(options_.timeout.count());
   timeval tv{};
   tv.tv_sec = options_.timeout.count() / 1000;
   tv.tv_usec = (options_.timeout.count() % 1000) * 1000;

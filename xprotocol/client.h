@@ -37,10 +37,26 @@ struct ClientOptions {
   std::string user;
   std::string password;
   std::string schema;
-  enum class Auth { kAuto, kMysql41, kSha256Memory };
-  // kAuto: MYSQL41, then SHA256_MEMORY after an access-denied error (as the
-  // MySQL connectors do).
+  enum class Auth { kAuto, kMysql41, kSha256Memory, kPlain };
+  // kAuto: over TLS PLAIN; else MYSQL41, then SHA256_MEMORY after an
+  // access-denied error (as the MySQL connectors do). kPlain needs TLS.
   Auth auth = Auth::kAuto;
+  // TLS over TCP (docs/PROTOCOL.md §4.1; in memory there is none):
+  //  kDisabled   never;
+  //  kWhenAsked  when the server lists "xprotocol.require_secure_transport"
+  //              (one CapabilitiesGet more per connection);
+  //  kRequired   always, an error if the server has no TLS;
+  //  kVerifyCa   and the server's certificate must chain to ssl_ca;
+  //  kVerifyIdentity  and also name `host`.
+  enum class SslMode {
+    kDisabled,
+    kWhenAsked,
+    kRequired,
+    kVerifyCa,
+    kVerifyIdentity
+  };
+  SslMode ssl_mode = SslMode::kWhenAsked;
+  std::string ssl_ca;        // PEM file of the CA(s) kVerifyCa trusts
   bool compression = false;  // negotiate lz4_message
   bool multiplex = false;    // negotiate 13-byte multiplexed frames
   uint32_t max_frame_bytes = frame::kDefaultMaxFrameBytes;
@@ -129,6 +145,8 @@ class Client {
   Status Close();
 
   bool multiplexed() const { return framing_ == frame::Framing::kMultiplexed; }
+  // The connection runs over TLS.
+  bool tls() const;
   bool compressed() const { return compression_; }
   uint64_t compressed_messages_received() const {
     return decoder_.compressed_messages();
@@ -143,6 +161,9 @@ class Client {
                                                 ServerError* error);
   Status Open();
   Status Handshake();  // capabilities and authentication
+  // CapabilitiesSet{tls: true}, then the client side of the TLS handshake,
+  // when options_.ssl_mode asks for it.
+  Status MaybeStartTls();
   // Bytes to the server / up to `cap` bytes from it (the socket or the
   // pipe): > 0, 0 at end of stream, < 0 with errno set.
   long RawSend(const void* data, size_t n);
@@ -150,6 +171,8 @@ class Client {
   // RawSend until all is sent; false (errno set) when it fails.
   bool SendAll(std::string_view bytes);
   Status Authenticate(const char* mech);
+  // AuthenticateOk (after the notices before it) or the error.
+  Status ReadAuthOutcome();
   Status ReadSocketMessage();
   Status ServerFailure(std::string_view payload);
 

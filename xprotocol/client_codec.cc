@@ -150,8 +150,13 @@ std::string ClientAuthData(const ClientOptions& options, std::string_view mech,
   data.push_back('\0');
   data += options.user;
   data.push_back('\0');
-  data += mech == "MYSQL41" ? Mysql41Response(options.password, nonce)
-                            : Sha256MemoryResponse(options.password, nonce);
+  if (mech == "PLAIN") {
+    data += options.password;
+  } else if (mech == "MYSQL41") {
+    data += Mysql41Response(options.password, nonce);
+  } else {
+    data += Sha256MemoryResponse(options.password, nonce);
+  }
   return data;
 }
 

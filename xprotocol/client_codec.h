@@ -166,7 +166,8 @@ class ResultAssembler {
 std::vector<std::pair<std::string, Any>> HandshakeCapabilities(
     const ClientOptions& options);
 
-// AuthenticateContinue data for `mech` ("MYSQL41" / "SHA256_MEMORY").
+// AuthenticateContinue data for `mech` ("MYSQL41" / "SHA256_MEMORY"), or
+// AuthenticateStart's for "PLAIN" (the password itself; `nonce` unused).
 std::string ClientAuthData(const ClientOptions& options, std::string_view mech,
                            std::string_view nonce);
 

@@ -8,6 +8,7 @@
 #include "xprotocol/client.h"
 #include "xprotocol/proto/mysqlx_sql.pb.h"
 #include "xprotocol/server_connection.h"
+#include "xprotocol/tls.h"
 
 namespace xp {
 
@@ -69,6 +70,15 @@ Status Server::Start() {
     s.threads.emplace_back([ctx] { ctx->run(); });
     s.running = true;
     return Status::OK();
+  }
+  if (!s.opts.tls_cert_file.empty()) {
+    XP_ASSIGN_OR_RETURN(
+        SslCtxPtr ctx,
+        MakeServerTlsContext(s.opts.tls_cert_file, s.opts.tls_key_file));
+    s.tls.emplace(ctx.release());  // the asio context owns it now
+  } else if (s.opts.require_secure_transport) {
+    return Status::InvalidArgument(
+        "require_secure_transport needs a TLS certificate and key");
   }
   boost::system::error_code ec;
   auto addr = asio::ip::make_address(s.opts.bind_address, ec);

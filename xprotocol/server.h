@@ -62,6 +62,14 @@ struct ServerOptions {
   // Requests waiting behind a busy session, in bytes per connection; past it
   // the connection stops reading until they drain.
   size_t max_queued_input = 16u << 20;
+  // TLS (docs/PROTOCOL.md §4.1): with a certificate chain and its key (PEM
+  // files), the "tls" capability is offered and a client may start TLS
+  // before it authenticates; PLAIN authentication is accepted over TLS.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  // Logins over TCP without TLS are refused (3159); in-memory connections
+  // are in-process and count as secure.
+  bool require_secure_transport = false;
   // Read-only capabilities the dispatcher adds to CapabilitiesGet (e.g. a
   // data node's "xprotocol.plan": the plan operators it runs).
   std::vector<std::pair<std::string, Mysqlx::Datatypes::Any>>

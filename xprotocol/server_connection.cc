@@ -63,27 +63,28 @@ void Connection::HandlePreAuth(uint64_t sid, uint8_t type,
                                             : " before authentication"));
 }
 
-namespace {
-CapabilityInfo InfoOf(const ServerOptions& opts, frame::Framing framing) {
+CapabilityInfo Connection::Capabilities() const {
+  const ServerOptions& opts = server_->opts;
   CapabilityInfo info;
-  info.multiplexed = framing == frame::Framing::kMultiplexed;
+  info.multiplexed = parser_.framing() == frame::Framing::kMultiplexed;
   info.max_frame_bytes = opts.max_frame_bytes;
   info.max_sessions = opts.max_sessions_per_connection;
+  info.tls_available = server_->tls.has_value() && pipe_ == nullptr;
+  info.tls_active = tls_ != nullptr;
+  info.require_secure_transport = opts.require_secure_transport;
   info.extra = &opts.extra_capabilities;
   return info;
 }
-}  // namespace
 
 void Connection::SendCapabilities(Reply& reply) {
-  reply.Final(ServerMsg::CONN_CAPABILITIES,
-              ServerCapabilities(InfoOf(server_->opts, parser_.framing())));
+  reply.Final(ServerMsg::CONN_CAPABILITIES, ServerCapabilities(Capabilities()));
 }
 
 void Connection::HandleCapabilitiesSet(std::string_view payload, Reply& reply) {
   Mysqlx::Connection::CapabilitiesSet set;
   if (!Decode(payload, &set)) return;
   Result<CapabilityChange> change =
-      ParseCapabilitiesSet(set, InfoOf(server_->opts, parser_.framing()),
+      ParseCapabilitiesSet(set, Capabilities(),
                            /*authenticated=*/state_ == State::kReady);
   if (!change.ok()) {
     reply.Error(change.status());
@@ -101,12 +102,26 @@ void Connection::HandleCapabilitiesSet(std::string_view payload, Reply& reply) {
     compression_ = true;
     out_compress_from_ = out_.size();
   }
+  if (change->start_tls) tls_pending_ = true;
 }
 
 void Connection::HandleAuthStart(std::string_view payload) {
   Mysqlx::Session::AuthenticateStart start;
   if (!Decode(payload, &start)) return;
   Reply reply(this, 0);
+  if (server_->opts.require_secure_transport && !secure()) {
+    reply.Error(ER_SECURE_TRANSPORT_REQUIRED,
+                "Connections using insecure transport are prohibited while "
+                "--require_secure_transport=ON: start TLS (the \"tls\" "
+                "capability) before authenticating");
+    return;
+  }
+  if (start.mech_name() == "PLAIN") {
+    bool fatal = false;
+    Result<AuthData> account = auth_.Plain(start.auth_data(), secure(), &fatal);
+    FinishAuth(std::move(account), fatal);
+    return;
+  }
   Result<std::string> nonce = auth_.Start(start.mech_name());
   if (!nonce.ok()) {
     reply.Error(nonce.status());
@@ -121,9 +136,13 @@ void Connection::HandleAuthStart(std::string_view payload) {
 void Connection::HandleAuthContinue(std::string_view payload) {
   Mysqlx::Session::AuthenticateContinue cont;
   if (!Decode(payload, &cont)) return;
-  Reply reply(this, 0);
   bool fatal = false;
   Result<AuthData> account = auth_.Continue(cont.auth_data(), &fatal);
+  FinishAuth(std::move(account), fatal);
+}
+
+void Connection::FinishAuth(Result<AuthData> account, bool fatal) {
+  Reply reply(this, 0);
   if (!account.ok()) {
     state_ = State::kConnecting;
     const Status& st = account.status();

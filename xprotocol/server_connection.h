@@ -21,6 +21,7 @@
 
 #include <atomic>
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -37,6 +38,7 @@
 #include "codec/frame.h"
 #include "codec/thread_annotations.h"
 #include "xprotocol/auth.h"
+#include "xprotocol/capabilities.h"
 #include "xprotocol/memory_pipe.h"
 #include "xprotocol/messages.h"
 #include "xprotocol/server.h"
@@ -101,6 +103,8 @@ struct Server::Impl {
   const ServerOptions opts;
   Dispatcher* const dispatcher;
   const UserStore* const users;
+  // Set by Start() when opts has a certificate.
+  std::optional<asio::ssl::context> tls;
 
   // One io_context per thread, each run by its own thread; a connection
   // lives on one of them (round robin) for its whole life, so a request's
@@ -168,6 +172,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void SetTimer();
   void OnTimeout();
   void ProcessInput();
+  // After the Ok of CapabilitiesSet{tls: true} went out: the server side of
+  // the TLS handshake; every later byte goes through tls_.
+  void StartTls();
+  // TLS is on, or the connection is in-process: PLAIN may be used.
+  bool secure() const { return pipe_ != nullptr || tls_ != nullptr; }
   void HandleCompression(std::string_view payload, bool inner);
   // Wraps not yet compressed output in a Compression message if it pays.
   void SealOutput();
@@ -189,12 +198,16 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void HandleCapabilitiesSet(std::string_view payload, Reply& reply);
   void HandleAuthStart(std::string_view payload);
   void HandleAuthContinue(std::string_view payload);
+  // The reply to a finished login attempt (either mechanism family).
+  void FinishAuth(Result<AuthData> account, bool fatal);
   void HandleExpectOpen(SessionState& s, std::string_view payload,
                         Reply& reply);
   void HandleReset(SessionState& s, std::string_view payload, Reply& reply);
   void HandleSessNew(uint64_t sid, std::string_view payload);
   // False when the kill is not answered (the sender's own running query).
   bool HandleSessKill(uint64_t sid, std::string_view payload, Reply* reply);
+  // What CapabilitiesGet lists and CapabilitiesSet is checked against.
+  CapabilityInfo Capabilities() const;
   void SendCapabilities(Reply& reply);
   void BackToAuthentication();
 
@@ -212,6 +225,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // client, in the same process, does not need the server's timeouts.
   const std::shared_ptr<MemoryPipe> pipe_;
   tcp::socket socket_;
+  // Over socket_ once the client started TLS (declared after it: destroyed
+  // first).
+  std::unique_ptr<asio::ssl::stream<tcp::socket&>> tls_;
   const asio::any_io_executor executor_;
   std::optional<asio::steady_timer> timer_;
   const uint64_t client_id_;
@@ -229,6 +245,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   size_t out_compress_from_ = 0;
   bool reading_ = false;
   bool writing_ = false;
+  // The client asked for TLS: no input is read until the Ok is written and
+  // the handshake (handshaking_) is done.
+  bool tls_pending_ = false;
+  bool handshaking_ = false;
   std::chrono::steady_clock::time_point write_started_;
   std::chrono::steady_clock::time_point timer_deadline_;
   std::chrono::steady_clock::time_point idle_deadline_;  // see ArmTimer

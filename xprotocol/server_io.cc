@@ -90,6 +90,15 @@ void Connection::SetTimer() {
 
 void Connection::OnTimeout() {
   if (state_ == State::kClosed) return;
+  if (handshaking_) {
+    // No error can be sent in the middle of a TLS handshake.
+    if (std::chrono::steady_clock::now() >= idle_deadline_) {
+      CloseNow();
+    } else {
+      SetTimer();
+    }
+    return;
+  }
   if (writing_ && std::chrono::steady_clock::now() - write_started_ >=
                       server_->opts.write_timeout) {
     // The client takes no output: nothing can reach it, so no error is
@@ -136,10 +145,16 @@ void Connection::DoRead() {
         });
     return;
   }
+  auto buf = asio::buffer(in_.data() + in_.size(), in_.capacity() - in_.size());
+  if (tls_) {
+    tls_->async_read_some(
+        buf, [self = shared_from_this()](const boost::system::error_code& ec,
+                                         size_t n) { self->OnRead(ec, n); });
+    return;
+  }
   socket_.async_read_some(
-      asio::buffer(in_.data() + in_.size(), in_.capacity() - in_.size()),
-      [self = shared_from_this()](const boost::system::error_code& ec,
-                                  size_t n) { self->OnRead(ec, n); });
+      buf, [self = shared_from_this()](const boost::system::error_code& ec,
+                                       size_t n) { self->OnRead(ec, n); });
 }
 
 void Connection::OnRead(const boost::system::error_code& ec, size_t n) {
@@ -156,9 +171,18 @@ void Connection::OnRead(const boost::system::error_code& ec, size_t n) {
 // connection can take more input, a write whenever output is pending. in_
 // is only touched while no read is pending (a read fills its tail).
 void Connection::Pump() {
-  if (state_ == State::kClosed) return;
+  if (state_ == State::kClosed || handshaking_) return;
   if (!reading_) ProcessInput();
   if (state_ == State::kClosed) return;
+  if (tls_pending_ && state_ != State::kClosing) {
+    // The Ok goes out in clear first; the handshake follows once it is
+    // written (OnWritten pumps again).
+    if (!writing_) FlushSync();
+    if (!writing_ && state_ != State::kClosing) {
+      StartTls();
+      return;
+    }
+  }
   StartWrite();
   if (state_ == State::kClosing) {
     if (!writing_) CloseNow();
@@ -168,8 +192,8 @@ void Connection::Pump() {
 }
 
 void Connection::MaybeRead() {
-  if (reading_ || input_blocked_ || state_ == State::kClosing ||
-      state_ == State::kClosed) {
+  if (reading_ || input_blocked_ || tls_pending_ || handshaking_ ||
+      state_ == State::kClosing || state_ == State::kClosed) {
     return;
   }
   DoRead();
@@ -199,10 +223,32 @@ void Connection::StartWrite() {
     });
     return;
   }
-  asio::async_write(
-      socket_, asio::buffer(sending_.data(), sending_.size()),
-      [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
-        self->OnWritten(ec);
+  auto done = [self = shared_from_this()](const boost::system::error_code& ec,
+                                          size_t) { self->OnWritten(ec); };
+  auto buf = asio::buffer(sending_.data(), sending_.size());
+  if (tls_) {
+    asio::async_write(*tls_, buf, std::move(done));
+  } else {
+    asio::async_write(socket_, buf, std::move(done));
+  }
+}
+
+void Connection::StartTls() {
+  tls_pending_ = false;
+  tls_ =
+      std::make_unique<asio::ssl::stream<tcp::socket&>>(socket_, *server_->tls);
+  handshaking_ = true;
+  ArmTimer();  // still before authentication: the connect deadline holds
+  tls_->async_handshake(
+      asio::ssl::stream_base::server,
+      [self = shared_from_this()](const boost::system::error_code& ec) {
+        self->handshaking_ = false;
+        if (ec || self->state_ == State::kClosed) {
+          // Nothing can be said to a peer that does not speak TLS.
+          self->CloseNow();
+          return;
+        }
+        self->Pump();
       });
 }
 
@@ -226,6 +272,8 @@ void Connection::FlushSync() {
   boost::system::error_code ec;
   if (pipe_) {
     if (!pipe_->ServerWrite(out_.view())) ec = asio::error::broken_pipe;
+  } else if (tls_) {
+    asio::write(*tls_, asio::buffer(out_.data(), out_.size()), ec);
   } else {
     asio::write(socket_, asio::buffer(out_.data(), out_.size()), ec);
   }
@@ -304,6 +352,16 @@ void Connection::ProcessInput() {
     off += f.wire_size;
     server_->frames++;
     HandleFrame(f.session_id, f.type, f.payload, /*inner=*/false);
+    if (tls_pending_) {
+      if (off < in_.size()) {
+        // The client must wait for the Ok before its TLS hello: what came
+        // on its heels is neither a frame nor TLS we could take.
+        tls_pending_ = false;
+        Fatal(ER_X_BAD_MESSAGE, "HY000",
+              "Data received after CapabilitiesSet{tls} before its Ok");
+      }
+      break;
+    }
   }
   if (state_ == State::kClosing || state_ == State::kClosed) {
     in_.Clear();

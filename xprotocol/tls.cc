@@ -1,14 +1,18 @@
 #include "xprotocol/tls.h"
 
+#include <fcntl.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/x509v3.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 
 namespace xp {
 namespace {
@@ -89,10 +93,13 @@ Result<CertPtr> MakeCert(EVP_PKEY* subject_key, const char* cn, X509* issuer,
 
 Status WritePem(const std::string& path, X509* cert, EVP_PKEY* key) {
   // Keys readable by the owner alone, from their first byte.
-  const mode_t old = ::umask(key != nullptr ? 077 : 022);
-  FILE* f = std::fopen(path.c_str(), "w");
-  ::umask(old);
-  if (f == nullptr) return Status::IOError("cannot write " + path);
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+                        key != nullptr ? 0600 : 0644);
+  FILE* f = fd < 0 ? nullptr : ::fdopen(fd, "w");
+  if (f == nullptr) {
+    if (fd >= 0) ::close(fd);
+    return Status::IOError("cannot write " + path);
+  }
   const int ok = key != nullptr ? PEM_write_PrivateKey(f, key, nullptr, nullptr,
                                                        0, nullptr, nullptr)
                                 : PEM_write_X509(f, cert);
@@ -110,21 +117,77 @@ Result<TlsFiles> EnsureTlsFiles(const std::string& dir) {
   if (std::filesystem::exists(files.cert, ec) &&
       std::filesystem::exists(files.key, ec))
     return files;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return Status::IOError("cannot create " + dir + ": " + ec.message());
+  // Made in a directory of its own, then renamed into place: nodes of one
+  // cluster starting at once with the same dir end up with one set.
+  namespace fs = std::filesystem;
+  const fs::path target(dir);
+  if (target.has_parent_path())
+    fs::create_directories(target.parent_path(), ec);
+  unsigned char r[8];
+  RAND_bytes(r, sizeof(r));
+  std::string tmp = dir + ".tmp-" + std::to_string(::getpid()) + "-";
+  for (unsigned char c : r) tmp += "0123456789abcdef"[c & 15];
+  fs::create_directory(tmp, ec);
+  if (ec) return Status::IOError("cannot create " + tmp + ": " + ec.message());
   KeyPtr ca_key(EVP_EC_gen("P-256"));
   KeyPtr key(EVP_EC_gen("P-256"));
   if (!ca_key || !key) return Status::Internal("EC key: " + OpenSslError());
-  XP_ASSIGN_OR_RETURN(CertPtr ca, MakeCert(ca_key.get(), "XProtocol local CA",
+  // A name of its own per CA: clients trusting several (clusters) tell
+  // them apart.
+  const std::string ca_name =
+      "XProtocol local CA " + tmp.substr(tmp.size() - 16);
+  XP_ASSIGN_OR_RETURN(CertPtr ca, MakeCert(ca_key.get(), ca_name.c_str(),
                                            nullptr, ca_key.get(), true));
   XP_ASSIGN_OR_RETURN(CertPtr cert, MakeCert(key.get(), "localhost", ca.get(),
                                              ca_key.get(), false));
-  XP_RETURN_IF_ERROR(WritePem(dir + "/ca-key.pem", nullptr, ca_key.get()));
-  XP_RETURN_IF_ERROR(WritePem(files.ca, ca.get(), nullptr));
-  XP_RETURN_IF_ERROR(WritePem(files.key, nullptr, key.get()));
-  // The certificate last: its presence says the set is whole.
-  XP_RETURN_IF_ERROR(WritePem(files.cert, cert.get(), nullptr));
+  XP_RETURN_IF_ERROR(WritePem(tmp + "/ca-key.pem", nullptr, ca_key.get()));
+  XP_RETURN_IF_ERROR(WritePem(tmp + "/ca.pem", ca.get(), nullptr));
+  XP_RETURN_IF_ERROR(WritePem(tmp + "/server-key.pem", nullptr, key.get()));
+  XP_RETURN_IF_ERROR(WritePem(tmp + "/server-cert.pem", cert.get(), nullptr));
+  // Replaces `dir` only when it is missing or empty.
+  if (::rename(tmp.c_str(), dir.c_str()) == 0) return files;
+  if (fs::exists(files.cert, ec) && fs::exists(files.key, ec)) {
+    fs::remove_all(tmp, ec);  // another process made the set first
+    return files;
+  }
+  // `dir` holds other files: move ours in, the certificate last (its
+  // presence says the set is whole).
+  for (const char* name :
+       {"ca-key.pem", "ca.pem", "server-key.pem", "server-cert.pem"}) {
+    fs::rename(tmp + "/" + name, dir + "/" + name, ec);
+    if (ec) return Status::IOError("cannot move TLS files into " + dir);
+  }
+  fs::remove_all(tmp, ec);
   return files;
+}
+
+Result<TlsFiles> ResolveTlsFiles(const std::string& dir,
+                                 const std::string& cert,
+                                 const std::string& key) {
+  if (!cert.empty() || !key.empty()) {
+    if (cert.empty() || key.empty())
+      return Status::InvalidArgument(
+          "a TLS certificate needs its key and a key its certificate");
+    return TlsFiles{"", cert, key};
+  }
+  if (dir.empty()) return TlsFiles{};
+  return EnsureTlsFiles(dir);
+}
+
+Result<std::string> ReadSecret(const std::string& file, const char* env,
+                               const std::string& command_line, bool* visible) {
+  *visible = false;
+  if (!file.empty()) {
+    std::ifstream in(file);
+    if (!in) return Status::IOError("cannot read " + file);
+    std::string line;
+    std::getline(in, line);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    return line;
+  }
+  if (const char* v = std::getenv(env)) return std::string(v);
+  *visible = !command_line.empty();
+  return command_line;
 }
 
 Result<SslCtxPtr> MakeServerTlsContext(const std::string& cert_file,

@@ -1,6 +1,7 @@
 // TLS for both protocols (OpenSSL): server contexts from a certificate and
 // key, and the self-signed pair a node makes for itself when none is given
-// (MySQL's auto_generate_certs). docs/SECURITY.md.
+// (MySQL's auto_generate_certs); and how the daemons take their secrets.
+// docs/SECURITY.md.
 #pragma once
 
 #include <openssl/ssl.h>
@@ -29,6 +30,19 @@ struct TlsFiles {
 // CA (ca.pem, ca-key.pem) and a server certificate it signed (P-256 keys,
 // 10 years). Keys are written readable by the owner alone.
 Result<TlsFiles> EnsureTlsFiles(const std::string& dir);
+
+// What a daemon serves TLS with: `cert` and `key` when given, else `dir`'s
+// files (EnsureTlsFiles) when a dir is given, else none (empty fields).
+Result<TlsFiles> ResolveTlsFiles(const std::string& dir,
+                                 const std::string& cert,
+                                 const std::string& key);
+
+// A secret a daemon takes from outside: the first line of `file` when one
+// is named, else the environment variable `env` when set, else
+// `command_line` (a flag's value, which every user of the machine sees in
+// ps: *visible is set then, for a warning).
+Result<std::string> ReadSecret(const std::string& file, const char* env,
+                               const std::string& command_line, bool* visible);
 
 // A TLS 1.2+ server context over `cert_file` (PEM chain) and `key_file`;
 // an error naming the file that does not load.

@@ -33,17 +33,13 @@ const ServerError& ClientLink::last_error() const {
   return client_->last_error();
 }
 
-DnConnector ClientConnector(std::vector<DnEndpoint> dns, std::string user,
-                            std::string password) {
-  return [dns = std::move(dns), user = std::move(user),
-          password = std::move(password)](
+DnConnector ClientConnector(std::vector<DnEndpoint> dns, ClientOptions base) {
+  return [dns = std::move(dns), base = std::move(base)](
              size_t dn, std::chrono::milliseconds timeout,
              ServerError* error) -> Result<std::unique_ptr<DnLink>> {
-    ClientOptions o;
+    ClientOptions o = base;
     o.host = dns[dn].host;
     o.port = dns[dn].port;
-    o.user = user;
-    o.password = password;
     o.timeout = timeout;
     XP_ASSIGN_OR_RETURN(std::unique_ptr<Client> c, Client::Connect(o, error));
     return std::unique_ptr<DnLink>(std::make_unique<ClientLink>(std::move(c)));

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "codec/status.h"
+#include "xprotocol/client.h"
 #include "xprotocol/client_codec.h"
 #include "xprotocol/proto/xprotocol_plan.pb.h"
 
@@ -87,9 +88,9 @@ struct DnEndpoint {
   uint16_t port = 0;
 };
 
-// Connects ClientLinks to `dns[dn]` as `user` / `password`.
-DnConnector ClientConnector(std::vector<DnEndpoint> dns, std::string user,
-                            std::string password);
+// Connects ClientLinks to `dns[dn]` with `base`'s account and TLS settings
+// (its host, port and timeout are set per link).
+DnConnector ClientConnector(std::vector<DnEndpoint> dns, ClientOptions base);
 
 // Where the CN's two-phase commit can be made to fail (tests; xcn's hidden
 // --failpoint flag). The hook is asked at each named point (docs: cn/README.md

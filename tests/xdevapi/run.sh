@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts an X Protocol server (xp-testserver, or xdn) on a free port with
-# the account alice/secret, runs an @mysql/xdevapi test file against it with
-# node's test runner, and stops the server by PID.
+# the account alice/secret and SERVER FLAGS (@WORK@ in them names its work
+# directory, which the test gets as XP_WORK), runs an @mysql/xdevapi test
+# file against it with node's test runner, and stops the server by PID.
 # Usage: tests/xdevapi/run.sh SERVER [TEST.js [SERVER FLAGS...]]
 #   (default test: xdevapi.test.js, the canned-table test for xp-testserver)
 set -euo pipefail
@@ -20,4 +21,4 @@ cleanup() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm
 trap cleanup EXIT
 for _ in $(seq 1 100); do [ -s "$work/port" ] && break; sleep 0.1; done
 [ -s "$work/port" ] || { echo "xp-testserver did not start"; cat "$work/server.log"; exit 1; }
-XP_PORT=$(cat "$work/port") node --test "$here/$test_file"
+XP_PORT=$(cat "$work/port") XP_WORK=$work node --test "$here/$test_file"

@@ -46,6 +46,11 @@ test('logs in with MYSQL41 and SHA256_MEMORY; a wrong password is 1045', async (
     (err) => err.info.code === 1045 && err.info.sqlState === '28000');
 });
 
+test('PLAIN is refused without TLS (the password would cross in clear)', async () => {
+  await assert.rejects(mysqlx.getSession(uri('shop', '&auth=PLAIN')),
+    (err) => err.info.code === 1251 && /PLAIN needs TLS/.test(err.info.msg));
+});
+
 test('DDL, DML with bound values, and every column type round-trips', async () => {
   const s = await mysqlx.getSession(uri());
   await s.sql('DROP TABLE IF EXISTS types').execute();
