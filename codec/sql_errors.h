@@ -120,6 +120,9 @@
   X(ER_FIELD_IN_ORDER_NOT_SELECT, 3065, "HY000")             \
   X(ER_ACCOUNT_HAS_BEEN_LOCKED, 3118, "HY000")               \
   X(ER_SECURE_TRANSPORT_REQUIRED, 3159, "HY000")             \
+  X(ER_UNKNOWN_AUTHID, 3523, "HY000")                        \
+  X(ER_ROLE_NOT_GRANTED, 3530, "HY000")                      \
+  X(ER_ROLE_GRANTED_TO_ITSELF, 3573, "HY000")                \
   X(ER_LOCK_NOWAIT, 3572, "HY000")                           \
   X(CR_PARAMS_NOT_BOUND, 2031, "HY000")                      \
   X(ER_CLIENT_INTERACTION_TIMEOUT, 4031, "HY000")            \

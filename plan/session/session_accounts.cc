@@ -20,22 +20,39 @@ const Account& NoPrivileges() {
   return none;
 }
 
-std::string Backticked(const AccountName& n) {
-  return "`" + n.user + "`@`" + n.host + "`";
-}
-
 AccountName NameOf(const sql::UserSpec& u) {
   return AccountName{u.user, u.host};
 }
 
 }  // namespace
 
+std::string Backticked(const AccountName& n) {
+  return "`" + n.user + "`@`" + n.host + "`";
+}
+
+Status AccountOperationFailed(std::string_view op,
+                              const std::vector<AccountName>& who) {
+  std::string list;
+  for (size_t i = 0; i < who.size(); ++i)
+    list += (i ? "," : "") + who[i].Quoted();
+  return SqlError(ER_CANNOT_USER,
+                  "Operation " + std::string(op) + " failed for " + list);
+}
+
+AccountName SqlSession::AccountOf(const sql::UserSpec& u) const {
+  if (u.current && account_name_) return *account_name_;
+  if (u.current) return AccountName{user_, "localhost"};
+  return NameOf(u);
+}
+
 void SqlSession::set_account(exec::AccountName account,
                              std::string client_host) {
   account_name_ = std::move(account);
   client_host_ = std::move(client_host);
   account_.reset();
+  base_account_.reset();
   account_version_ = 0;
+  active_roles_.reset();  // a login starts with the default roles
 }
 
 const Account* SqlSession::Privileges() {
@@ -44,8 +61,22 @@ const Account* SqlSession::Privileges() {
   const uint64_t v = accounts.version();
   if (v != account_version_) {
     // Grants changed since this session last looked: the next statement
-    // runs with the new ones (a dropped account has none).
-    account_ = accounts.Find(*account_name_);
+    // runs with the new ones (a dropped account has none), its active
+    // roles' included.
+    base_account_ = accounts.Find(*account_name_);
+    account_ = base_account_;
+    if (base_account_) {
+      std::vector<AccountName> active;
+      if (active_roles_) {
+        active = *active_roles_;
+      } else {
+        for (const auto& [key, role] : base_account_->default_roles)
+          active.push_back(role);
+      }
+      if (!active.empty())
+        account_ = std::make_shared<const Account>(
+            exec::WithRoles(accounts, *base_account_, active));
+    }
     account_version_ = v;
   }
   return account_ ? account_.get() : &NoPrivileges();
@@ -201,6 +232,14 @@ Status SqlSession::CheckStatement(const sql::Statement& s) {
     case K::kDropUser:
     case K::kRenameUser:
       return CheckGlobal(exec::kPrivCreateUser, "CREATE USER");
+    case K::kCreateRole:
+    case K::kDropRole:
+      return CheckGlobal(exec::kPrivCreateUser, "CREATE ROLE or CREATE USER");
+    case K::kSetDefaultRole: {
+      const auto& acc = static_cast<const sql::AccountStatement&>(s);
+      if (acc.users.size() == 1 && self(acc.users[0])) return Status::OK();
+      return CheckGlobal(exec::kPrivCreateUser, "CREATE USER");
+    }
     case K::kAlterUser:
     case K::kSetPassword: {
       const auto& acc = static_cast<const sql::AccountStatement&>(s);
@@ -276,22 +315,11 @@ Result<QueryResult> SqlSession::AccountStatement(const sql::Statement& stmt) {
   // Called under the store's exclusive DDL lock (Execute).
   const auto& s = static_cast<const sql::AccountStatement&>(stmt);
   exec::Accounts& accounts = store_->accounts();
-  const auto resolve = [this](const sql::UserSpec& u) -> AccountName {
-    if (u.current && account_name_) return *account_name_;
-    if (u.current) return AccountName{user_, "localhost"};
-    return NameOf(u);
-  };
-  const auto failed = [](std::string_view op,
-                         const std::vector<AccountName>& who) {
-    std::string list;
-    for (size_t i = 0; i < who.size(); ++i)
-      list += (i ? "," : "") + who[i].Quoted();
-    return SqlError(ER_CANNOT_USER,
-                    "Operation " + std::string(op) + " failed for " + list);
-  };
+  const auto resolve = [this](const sql::UserSpec& u) { return AccountOf(u); };
+  const auto failed = AccountOperationFailed;
   // Every change is made whole or not at all: the new accounts are worked
   // out first, then saved, then published.
-  std::vector<std::pair<AccountName, std::optional<Account>>> changes;
+  AccountChanges changes;
   const auto set_auth = [](const sql::UserSpec& u, Account* a) -> Status {
     if (!u.identified) return Status::OK();
     if (!u.plugin.empty()) a->plugin = u.plugin;
@@ -343,6 +371,7 @@ Result<QueryResult> SqlSession::AccountStatement(const sql::Statement& stmt) {
         }
         Account a = *old;
         XP_RETURN_IF_ERROR(set_auth(u, &a));
+        if (s.default_role) XP_RETURN_IF_ERROR(ChooseDefaultRoles(s, &a));
         if (s.lock >= 0) a.locked = s.lock == 1;
         if (s.expire >= 0) a.expired = s.expire == 1;
         if (s.require_ssl >= 0) a.require_ssl = s.require_ssl == 1;
@@ -354,19 +383,18 @@ Result<QueryResult> SqlSession::AccountStatement(const sql::Statement& stmt) {
                       missing);
       break;
     }
-    case sql::StmtKind::kDropUser: {
-      std::vector<AccountName> missing;
-      for (const sql::UserSpec& u : s.users) {
-        AccountName name = resolve(u);
-        if (!accounts.Find(name)) {
-          missing.push_back(name);
-          continue;
-        }
-        changes.emplace_back(name, std::nullopt);
-      }
-      if (!missing.empty() && !s.if_exists) return failed("DROP USER", missing);
+    case sql::StmtKind::kDropUser:
+      XP_RETURN_IF_ERROR(DropAccounts(s, "DROP USER", &changes));
       break;
-    }
+    case sql::StmtKind::kCreateRole:
+      XP_RETURN_IF_ERROR(CreateRoles(s, &changes));
+      break;
+    case sql::StmtKind::kDropRole:
+      XP_RETURN_IF_ERROR(DropAccounts(s, "DROP ROLE", &changes));
+      break;
+    case sql::StmtKind::kSetDefaultRole:
+      XP_RETURN_IF_ERROR(SetDefaultRoles(s, &changes));
+      break;
     case sql::StmtKind::kRenameUser: {
       std::vector<AccountName> bad;
       for (size_t i = 0; i < s.users.size(); ++i) {
@@ -381,13 +409,15 @@ Result<QueryResult> SqlSession::AccountStatement(const sql::Statement& stmt) {
         a.name = to;
         changes.emplace_back(from, std::nullopt);
         changes.emplace_back(to, std::move(a));
+        RenameRoleReferences(from, to, &changes);
       }
       if (!bad.empty()) return failed("RENAME USER", bad);
       break;
     }
     case sql::StmtKind::kGrant:
     case sql::StmtKind::kRevoke:
-      XP_RETURN_IF_ERROR(GrantOrRevoke(s, &changes));
+      XP_RETURN_IF_ERROR(s.roles.empty() ? GrantOrRevoke(s, &changes)
+                                         : GrantOrRevokeRoles(s, &changes));
       break;
     default:
       return NotSupported(sql::ToSql(s));
@@ -410,10 +440,8 @@ Result<QueryResult> SqlSession::AccountStatement(const sql::Statement& stmt) {
   return r;
 }
 
-Status SqlSession::GrantOrRevoke(
-    const sql::AccountStatement& s,
-    std::vector<std::pair<exec::AccountName, std::optional<exec::Account>>>*
-        changes) {
+Status SqlSession::GrantOrRevoke(const sql::AccountStatement& s,
+                                 AccountChanges* changes) {
   const bool grant = s.kind == sql::StmtKind::kGrant;
   exec::Accounts& accounts = store_->accounts();
   const Account* me = Privileges();
@@ -575,6 +603,21 @@ Result<QueryResult> SqlSession::ShowGrants(const sql::ShowStatement& show) {
                           "' on host '" + name.host + "'");
     }
   }
+  // USING roles: their privileges too (each must be granted).
+  const exec::Accounts::Ptr base = a;
+  if (!show.grants_using.empty()) {
+    std::vector<AccountName> roles;
+    for (const sql::UserSpec& u : show.grants_using) {
+      const AccountName role = AccountOf(u);
+      if (!base->roles.count(exec::Accounts::Key(role)))
+        return SqlError(
+            ER_ROLE_NOT_GRANTED,
+            Backticked(role) + " is not granted to " + Backticked(base->name));
+      roles.push_back(role);
+    }
+    a = std::make_shared<const Account>(
+        exec::WithRoles(store_->accounts(), *base, roles));
+  }
   QueryResult r;
   r.names = {"Grants for " + name.user + "@" + name.host};
   const auto line = [&](uint64_t bits, uint64_t level, const std::string& on) {
@@ -591,6 +634,17 @@ Result<QueryResult> SqlSession::ShowGrants(const sql::ShowStatement& show) {
     line(bits, exec::kPrivTableLevel,
          sql::QuoteIdent(key.substr(0, dot)) + "." +
              sql::QuoteIdent(key.substr(dot + 1)));
+  }
+  // The roles granted, as MySQL lists them: one line without and one with
+  // ADMIN OPTION.
+  for (const bool admin : {false, true}) {
+    std::string list;
+    for (const auto& [key, g] : base->roles)
+      if (g.admin == admin)
+        list += (list.empty() ? "" : ",") + Backticked(g.role);
+    if (!list.empty())
+      r.rows.push_back({"GRANT " + list + " TO " + Backticked(base->name) +
+                        (admin ? " WITH ADMIN OPTION" : "")});
   }
   return r;
 }

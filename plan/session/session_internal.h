@@ -66,6 +66,12 @@ using exec::Vector;
 
 using plan::NotSupported;
 
+// Accounts (session_accounts.cc): 1396 "Operation OP failed for 'u'@'h',..."
+Status AccountOperationFailed(std::string_view op,
+                              const std::vector<exec::AccountName>& who);
+// `user`@`host`, as SHOW GRANTS and role messages show accounts.
+std::string Backticked(const exec::AccountName& n);
+
 // The value of a constant bound expression.
 Result<plan::Value> EvalBound(const plan::BoundExpr& e);
 // The same as a value any store reads back alike, whatever the column it

@@ -235,6 +235,7 @@ Result<plan::Value> SqlSession::ReadVariable(const sql::Expr& e) const {
     if (fn == "FOUND_ROWS") return plan::Value(found_rows_);
     if (fn == "LAST_INSERT_ID") return plan::Value(last_insert_id_);
     if (fn == "CURRENT_USER") return plan::Value(CurrentAccountText());
+    if (fn == "CURRENT_ROLE") return plan::Value(CurrentRoleText());
     return plan::Value(user_ + "@" + client_host_);  // USER(), SESSION_USER()
   }
   std::string name = e.text;
@@ -397,6 +398,9 @@ bool IsAccountStatement(sql::StmtKind k) {
     case sql::StmtKind::kSetPassword:
     case sql::StmtKind::kGrant:
     case sql::StmtKind::kRevoke:
+    case sql::StmtKind::kCreateRole:
+    case sql::StmtKind::kDropRole:
+    case sql::StmtKind::kSetDefaultRole:
       return true;
     default:
       return false;
@@ -488,6 +492,8 @@ Result<QueryResult> SqlSession::Execute(sql::StmtPtr stmt,
     if (kind == sql::StmtKind::kCreateTable &&
         static_cast<const sql::CreateTableStatement&>(*stmt).as_select)
       return CreateTableAsSelect(std::move(stmt), params);
+    if (kind == sql::StmtKind::kSetRole)
+      return SetRole(static_cast<const sql::AccountStatement&>(*stmt));
     if (IsAccountStatement(kind)) {
       // Account statements commit the open transaction first and run alone
       // (their catalog entries are written in order with DDL's).

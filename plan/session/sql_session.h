@@ -112,6 +112,10 @@ class SqlSession {
   // account changes; a session never given one (the data node's engines,
   // tests, embedded use) checks nothing.
   void set_account(exec::AccountName account, std::string client_host);
+  // Accounts an account statement makes or changes (with the new form) or
+  // removes (nullopt), saved together once all are worked out.
+  using AccountChanges =
+      std::vector<std::pair<exec::AccountName, std::optional<exec::Account>>>;
   // Whether the session's account holds global privilege(s) `want` (always
   // for a session without an account).
   bool HasGlobalPrivilege(uint64_t want);
@@ -342,15 +346,41 @@ class SqlSession {
   // SELECT where a WHERE reads it).
   Status CheckWriteTargets(const sql::Statement& s);
   Result<QueryResult> AccountStatement(const sql::Statement& s);
-  Status GrantOrRevoke(
-      const sql::AccountStatement& s,
-      std::vector<std::pair<exec::AccountName, std::optional<exec::Account>>>*
-          changes);
+  // The account a UserSpec names (CURRENT_USER: the session's).
+  exec::AccountName AccountOf(const sql::UserSpec& u) const;
+  Status GrantOrRevoke(const sql::AccountStatement& s, AccountChanges* changes);
   Result<QueryResult> ShowGrants(const sql::ShowStatement& show);
+  // Roles (session_roles.cc): CREATE / DROP ROLE, GRANT / REVOKE of roles,
+  // default roles, SET ROLE, CURRENT_ROLE().
+  Status CreateRoles(const sql::AccountStatement& s, AccountChanges* changes);
+  // Drops s.users (DROP USER and DROP ROLE): each account, and every grant
+  // of it as a role to another.
+  Status DropAccounts(const sql::AccountStatement& s, std::string_view op,
+                      AccountChanges* changes);
+  Status GrantOrRevokeRoles(const sql::AccountStatement& s,
+                            AccountChanges* changes);
+  // SET DEFAULT ROLE ... TO users (and ALTER USER ... DEFAULT ROLE on `a`).
+  Status SetDefaultRoles(const sql::AccountStatement& s,
+                         AccountChanges* changes);
+  Status ChooseDefaultRoles(const sql::AccountStatement& s, exec::Account* a);
+  Result<QueryResult> SetRole(const sql::AccountStatement& s);
+  // Grants of `from` as a role become grants of `to` (RENAME USER).
+  void RenameRoleReferences(const exec::AccountName& from,
+                            const exec::AccountName& to,
+                            AccountChanges* changes);
+  // The roles `s` names (its RoleSet) out of those granted to `a`; 3530 for
+  // a named one that is not.
+  Result<std::vector<exec::AccountName>> ChosenRoles(
+      const sql::AccountStatement& s, const exec::Account& a);
+  // The active roles, as CURRENT_ROLE() shows them ("NONE" for none).
+  std::string CurrentRoleText() const;
   std::optional<exec::AccountName> account_name_;
   std::string client_host_ = "localhost";
-  exec::Accounts::Ptr account_;
-  uint64_t account_version_ = 0;
+  exec::Accounts::Ptr base_account_;  // the account alone
+  exec::Accounts::Ptr account_;       // with its active roles' privileges
+  uint64_t account_version_ = 0;      // 0: re-read at the next statement
+  // SET ROLE's choice; nullopt: the account's default roles.
+  std::optional<std::vector<exec::AccountName>> active_roles_;
   // > 0 while a view's body is planned: it runs with its definer's rights
   // (the view itself was checked).
   int definer_depth_ = 0;

@@ -522,5 +522,76 @@ TEST(SqlSessionTest, PrivilegesAreCheckedPerStatement) {
   EXPECT_EQ(store.accounts().All().size(), 1u);
 }
 
+TEST(SqlSessionTest, RolesAddPrivilegesWhileActive) {
+  exec::MemoryStore store;
+  ASSERT_TRUE(store.CreateDatabase("test", true).ok());
+  SqlSession admin(&store), user(&store), other(&store);
+  Query(admin, "CREATE DATABASE shop");
+  Query(admin, "CREATE TABLE shop.orders (id INT PRIMARY KEY, v INT)");
+  Query(admin, "INSERT INTO shop.orders VALUES (1, 10)");
+  Query(admin, "CREATE ROLE reader, 'writer'");
+  EXPECT_EQ(ErrorCode(admin, "CREATE ROLE reader"), 1396u);
+  Query(admin, "CREATE ROLE IF NOT EXISTS reader");
+  Query(admin, "GRANT SELECT ON shop.* TO reader");
+  Query(admin, "GRANT INSERT ON shop.orders TO writer");
+  Query(admin, "GRANT reader TO writer");  // writer brings reader's too
+  EXPECT_EQ(ErrorCode(admin, "GRANT writer TO reader"), 3573u);  // a loop
+  EXPECT_EQ(ErrorCode(admin, "GRANT nobody TO reader"), 3523u);
+  Query(admin, "CREATE USER app@localhost");
+  Query(admin, "GRANT writer TO app@localhost");
+  user.set_connection(7, "app");
+  user.set_account(exec::AccountName{"app", "localhost"}, "localhost");
+  // Granted but not active: nothing yet.
+  EXPECT_EQ(Query(user, "SELECT CURRENT_ROLE()"), (Rows{{"NONE"}}));
+  EXPECT_EQ(ErrorCode(user, "SELECT v FROM shop.orders"), 1142u);
+  EXPECT_EQ(ErrorCode(user, "SET ROLE reader"), 3530u);  // not granted
+  Query(user, "SET ROLE writer");
+  EXPECT_EQ(Query(user, "SELECT CURRENT_ROLE()"), (Rows{{"`writer`@`%`"}}));
+  EXPECT_EQ(Query(user, "SELECT v FROM shop.orders"), (Rows{{"10"}}));
+  Query(user, "INSERT INTO shop.orders VALUES (2, 20)");
+  EXPECT_EQ(ErrorCode(user, "DELETE FROM shop.orders"), 1142u);
+  Query(user, "SET ROLE NONE");
+  EXPECT_EQ(ErrorCode(user, "SELECT v FROM shop.orders"), 1142u);
+  Query(user, "SET ROLE ALL EXCEPT writer");
+  EXPECT_EQ(Query(user, "SELECT CURRENT_ROLE()"), (Rows{{"NONE"}}));
+  Query(user, "SET ROLE ALL");
+  EXPECT_EQ(Query(user, "SELECT COUNT(*) FROM shop.orders"), (Rows{{"2"}}));
+  // A role losing a privilege takes it from every session with it active.
+  Query(admin, "REVOKE SELECT ON shop.* FROM reader");
+  EXPECT_EQ(ErrorCode(user, "SELECT v FROM shop.orders"), 1142u);
+  Query(admin, "GRANT SELECT ON shop.* TO reader");
+  // Default roles are what a login starts with.
+  Query(admin, "SET DEFAULT ROLE ALL TO app@localhost");
+  other.set_connection(8, "app");
+  other.set_account(exec::AccountName{"app", "localhost"}, "localhost");
+  EXPECT_EQ(Query(other, "SELECT CURRENT_ROLE()"), (Rows{{"`writer`@`%`"}}));
+  EXPECT_EQ(Query(other, "SELECT COUNT(*) FROM shop.orders"), (Rows{{"2"}}));
+  EXPECT_EQ(ErrorCode(admin, "ALTER USER app@localhost DEFAULT ROLE reader"),
+            3530u);
+  EXPECT_EQ(Query(admin, "SHOW GRANTS FOR app@localhost"),
+            (Rows{{"GRANT USAGE ON *.* TO `app`@`localhost`"},
+                  {"GRANT `writer`@`%` TO `app`@`localhost`"}}));
+  EXPECT_EQ(Query(admin, "SHOW GRANTS FOR app@localhost USING writer"),
+            (Rows{{"GRANT USAGE ON *.* TO `app`@`localhost`"},
+                  {"GRANT SELECT ON `shop`.* TO `app`@`localhost`"},
+                  {"GRANT INSERT ON `shop`.`orders` TO `app`@`localhost`"},
+                  {"GRANT `writer`@`%` TO `app`@`localhost`"}}));
+  EXPECT_EQ(ErrorCode(admin, "SHOW GRANTS FOR app@localhost USING reader"),
+            3530u);
+  // Granting roles needs ADMIN OPTION on them (or CREATE USER / SUPER).
+  EXPECT_EQ(ErrorCode(user, "GRANT writer TO app@localhost"), 1227u);
+  Query(admin, "CREATE USER peer");
+  Query(admin, "GRANT writer TO app@localhost WITH ADMIN OPTION");
+  Query(user, "GRANT writer TO peer");
+  // Roles cannot log in... and dropping one takes it from every grantee.
+  EXPECT_TRUE(store.accounts().Find(exec::AccountName{"reader", "%"})->locked);
+  Query(admin, "DROP ROLE writer");
+  EXPECT_EQ(Query(admin, "SHOW GRANTS FOR app@localhost"),
+            (Rows{{"GRANT USAGE ON *.* TO `app`@`localhost`"}}));
+  EXPECT_EQ(ErrorCode(user, "SELECT v FROM shop.orders"), 1142u);
+  EXPECT_EQ(ErrorCode(admin, "DROP ROLE writer"), 1396u);
+  Query(admin, "DROP ROLE IF EXISTS writer");
+}
+
 }  // namespace
 }  // namespace xp::session

@@ -274,6 +274,10 @@ enum class StmtKind : uint8_t {
   kCreateTrigger,
   kDropTrigger,
   kKill,
+  kCreateRole,
+  kDropRole,
+  kSetRole,         // SET ROLE: the session's active roles
+  kSetDefaultRole,  // SET DEFAULT ROLE ... TO users
 };
 
 struct Statement {
@@ -462,6 +466,7 @@ struct ShowStatement : Statement {
   std::string like;      // LIKE 'pattern'
   ExprPtr where;
   std::optional<UserSpec> grants_for;  // SHOW GRANTS FOR account
+  std::vector<UserSpec> grants_using;  // ... USING role [, role]
 };
 
 // KILL [CONNECTION | QUERY] id: a compute node's front end answers it (it
@@ -540,8 +545,15 @@ struct PrivilegeSpec {
   std::vector<std::string> columns;  // (col, ...): column level
 };
 
-// CREATE / ALTER / DROP / RENAME USER, SET PASSWORD, GRANT, REVOKE.
+// CREATE / ALTER / DROP / RENAME USER, SET PASSWORD, GRANT, REVOKE;
+// CREATE / DROP ROLE (the roles in `users`), GRANT / REVOKE of roles (in
+// `roles`, no privileges), SET ROLE, SET DEFAULT ROLE ... TO users, ALTER
+// USER ... DEFAULT ROLE.
 struct AccountStatement : Statement {
+  // Which roles SET ROLE / DEFAULT ROLE name: `roles` (kList), none, the
+  // account's default ones (SET ROLE DEFAULT), every granted one, or every
+  // granted one but `roles`.
+  enum class RoleSet : uint8_t { kList, kNone, kDefault, kAll, kAllExcept };
   explicit AccountStatement(StmtKind k) : Statement(k) {}
   std::vector<UserSpec> users;
   std::vector<UserSpec> rename_to;  // RENAME USER users[i] TO rename_to[i]
@@ -552,6 +564,10 @@ struct AccountStatement : Statement {
   int lock = -1;              // ACCOUNT LOCK (1) / UNLOCK (0)
   int expire = -1;            // PASSWORD EXPIRE (1) / NEVER or DEFAULT (0)
   int require_ssl = -1;       // REQUIRE SSL (1) / REQUIRE NONE (0)
+  std::vector<UserSpec> roles;
+  RoleSet role_set = RoleSet::kList;
+  bool default_role = false;  // ALTER USER ... DEFAULT ROLE
+  bool admin_option = false;  // GRANT role ... WITH ADMIN OPTION
 };
 
 // FLUSH PRIVILEGES / TABLES / ... (accepted; nothing to flush).

@@ -233,7 +233,10 @@ Result<StmtPtr> Parser::Show() {
     return StmtPtr(std::move(s));
   } else if (AcceptWord("GRANTS")) {
     s->what = W::kGrants;
-    if (AcceptWord("FOR")) XP_SET_OR_RETURN(s->grants_for, Account());
+    if (AcceptWord("FOR")) {
+      XP_SET_OR_RETURN(s->grants_for, Account());
+      if (AcceptWord("USING")) XP_SET_OR_RETURN(s->grants_using, AccountList());
+    }
     return StmtPtr(std::move(s));
   } else {
     return Error();
@@ -250,6 +253,9 @@ Result<StmtPtr> Parser::Set() {
   ++pos_;
   if (PeekWord("PASSWORD") && (PeekWord("FOR", 1) || Peek(1).IsOp("=")))
     return (++pos_, SetPassword());
+  if (PeekWord("ROLE") && !Peek(1).IsOp("=")) return (++pos_, SetRole());
+  if (PeekWord("DEFAULT") && PeekWord("ROLE", 1))
+    return (pos_ += 2, SetDefaultRole());
   auto s = std::make_unique<SetStatement>();
   if (AcceptWord("NAMES")) {
     s->names = true;

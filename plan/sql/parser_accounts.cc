@@ -28,6 +28,62 @@ Result<UserSpec> Parser::Account() {
   return u;
 }
 
+Result<std::vector<UserSpec>> Parser::AccountList() {
+  std::vector<UserSpec> out;
+  do {
+    XP_ASSIGN_OR_RETURN(UserSpec u, Account());
+    out.push_back(std::move(u));
+  } while (AcceptOp(","));
+  return out;
+}
+
+Result<StmtPtr> Parser::RoleStatement(StmtKind kind) {
+  auto s = std::make_unique<AccountStatement>(kind);
+  if (AcceptWord("IF")) {
+    if (kind == StmtKind::kCreateRole) XP_RETURN_IF_ERROR(ExpectWord("NOT"));
+    XP_RETURN_IF_ERROR(ExpectWord("EXISTS"));
+    s->if_exists = true;
+  }
+  XP_SET_OR_RETURN(s->users, AccountList());
+  for (const UserSpec& u : s->users)
+    if (u.current || u.user.empty()) return Error();
+  return StmtPtr(std::move(s));
+}
+
+Status Parser::Roles(AccountStatement* s, bool allow_default) {
+  using RS = AccountStatement::RoleSet;
+  if (AcceptWord("NONE")) {
+    s->role_set = RS::kNone;
+  } else if (allow_default && AcceptWord("DEFAULT")) {
+    s->role_set = RS::kDefault;
+  } else if (AcceptWord("ALL")) {
+    s->role_set = RS::kAll;
+    if (allow_default && AcceptWord("EXCEPT")) {
+      s->role_set = RS::kAllExcept;
+      XP_SET_OR_RETURN(s->roles, AccountList());
+    }
+  } else {
+    if (PeekWord("DEFAULT")) return Error();  // only SET ROLE DEFAULT
+    s->role_set = RS::kList;
+    XP_SET_OR_RETURN(s->roles, AccountList());
+  }
+  return Status::OK();
+}
+
+Result<StmtPtr> Parser::SetRole() {
+  auto s = std::make_unique<AccountStatement>(StmtKind::kSetRole);
+  XP_RETURN_IF_ERROR(Roles(s.get(), /*allow_default=*/true));
+  return StmtPtr(std::move(s));
+}
+
+Result<StmtPtr> Parser::SetDefaultRole() {
+  auto s = std::make_unique<AccountStatement>(StmtKind::kSetDefaultRole);
+  XP_RETURN_IF_ERROR(Roles(s.get(), /*allow_default=*/false));
+  XP_RETURN_IF_ERROR(ExpectWord("TO"));
+  XP_SET_OR_RETURN(s->users, AccountList());
+  return StmtPtr(std::move(s));
+}
+
 // [IDENTIFIED {BY 'pw' | WITH plugin [BY 'pw' | AS 'verifier']}]
 Status Parser::AuthOption(UserSpec* u) {
   if (!AcceptWord("IDENTIFIED")) return Status::OK();
@@ -64,8 +120,11 @@ Result<StmtPtr> Parser::UserStatement(StmtKind kind) {
     XP_RETURN_IF_ERROR(AuthOption(&u));
     s->users.push_back(std::move(u));
   } while (AcceptOp(","));
-  if (AcceptWord("DEFAULT")) {  // DEFAULT ROLE: no roles yet
-    return Error();
+  if (AcceptWord("DEFAULT")) {
+    XP_RETURN_IF_ERROR(ExpectWord("ROLE"));
+    if (kind != StmtKind::kAlterUser) return Error();
+    s->default_role = true;
+    XP_RETURN_IF_ERROR(Roles(s.get(), /*allow_default=*/false));
   }
   if (AcceptWord("REQUIRE")) {
     // REQUIRE X509 / ISSUER / SUBJECT / CIPHER (client certificates):
@@ -117,6 +176,25 @@ Result<StmtPtr> Parser::GrantRevoke() {
   const bool grant = Take().IsWord("GRANT");
   auto s = std::make_unique<AccountStatement>(grant ? StmtKind::kGrant
                                                     : StmtKind::kRevoke);
+  // Roles (GRANT r1, r2 TO u) or privileges (GRANT p [(cols)], ... ON x TO
+  // u): told apart by whether ON comes before TO / FROM.
+  bool privileges = false;
+  for (size_t k = 0; !Peek(k).Is(TokenKind::kEnd) && !Peek(k).IsOp(";"); ++k) {
+    if (Peek(k).IsWord("ON")) privileges = true;
+    if (Peek(k).IsWord("ON") || Peek(k).IsWord("TO") || Peek(k).IsWord("FROM"))
+      break;
+  }
+  if (!privileges && !(PeekWord("ALL") && !grant)) {
+    XP_SET_OR_RETURN(s->roles, AccountList());
+    XP_RETURN_IF_ERROR(ExpectWord(grant ? "TO" : "FROM"));
+    XP_SET_OR_RETURN(s->users, AccountList());
+    if (grant && AcceptWord("WITH")) {
+      XP_RETURN_IF_ERROR(ExpectWord("ADMIN"));
+      XP_RETURN_IF_ERROR(ExpectWord("OPTION"));
+      s->admin_option = true;
+    }
+    return StmtPtr(std::move(s));
+  }
   do {
     PrivilegeSpec priv;
     while (Peek().Is(TokenKind::kIdent) && !PeekWord("ON") &&

@@ -71,6 +71,7 @@ Result<StmtPtr> Parser::Create() {
   }
   if (AcceptWord("TRIGGER")) return CreateTrigger();
   if (AcceptWord("USER")) return UserStatement(StmtKind::kCreateUser);
+  if (AcceptWord("ROLE")) return RoleStatement(StmtKind::kCreateRole);
   return Error();
 }
 
@@ -461,12 +462,10 @@ Result<StmtPtr> Parser::Drop() {
   if (AcceptWord("USER")) {
     auto s = std::make_unique<AccountStatement>(StmtKind::kDropUser);
     XP_SET_OR_RETURN(s->if_exists, IfExists());
-    do {
-      XP_ASSIGN_OR_RETURN(UserSpec u, Account());
-      s->users.push_back(std::move(u));
-    } while (AcceptOp(","));
+    XP_SET_OR_RETURN(s->users, AccountList());
     return StmtPtr(std::move(s));
   }
+  if (AcceptWord("ROLE")) return RoleStatement(StmtKind::kDropRole);
   return Error();
 }
 

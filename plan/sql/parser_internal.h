@@ -279,6 +279,16 @@ class Parser {
 
   // account := 'user'[@'host'] | CURRENT_USER[()] | USER()
   Result<UserSpec> Account();
+  // account [, account ...]
+  Result<std::vector<UserSpec>> AccountList();
+  // {CREATE ROLE [IF NOT EXISTS] | DROP ROLE [IF EXISTS]} role [, role]
+  Result<StmtPtr> RoleStatement(StmtKind kind);
+  // NONE | ALL [EXCEPT roles] | DEFAULT (with `allow_default`) | roles
+  Status Roles(AccountStatement* s, bool allow_default);
+  // SET ROLE {DEFAULT | NONE | ALL [EXCEPT roles] | roles}
+  Result<StmtPtr> SetRole();
+  // SET DEFAULT ROLE {NONE | ALL | roles} TO account [, account]
+  Result<StmtPtr> SetDefaultRole();
 
   // [IDENTIFIED {BY 'pw' | WITH plugin [BY 'pw' | AS 'verifier']}]
   Status AuthOption(UserSpec* u);

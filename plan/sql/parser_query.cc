@@ -76,7 +76,8 @@ Status Parser::LockingClauses(SelectStmt* q) {
 SelectPtr Parser::WrapAsDerived(SelectPtr q) {
   auto wrap = std::make_unique<SelectStmt>();
   wrap->offset = q->offset;
-  wrap->items.push_back(SelectItem{NewExpr(ExprKind::kStar, q->offset), "", ""});
+  wrap->items.push_back(
+      SelectItem{NewExpr(ExprKind::kStar, q->offset), "", ""});
   wrap->from = std::make_unique<TableRef>();
   wrap->from->kind = TableRef::Kind::kSubquery;
   wrap->from->offset = q->offset;

@@ -384,6 +384,30 @@ TEST(ParserTest, OtherStatementsParse) {
   EXPECT_EQ(Canon("GRANT SELECT (a, b), UPDATE ON t TO u"),
             "GRANT SELECT (`a`, `b`), UPDATE ON `t` TO 'u'@'%'");
   EXPECT_EQ(Canon("FLUSH PRIVILEGES"), "FLUSH PRIVILEGES");
+  // Roles.
+  EXPECT_EQ(Canon("CREATE ROLE IF NOT EXISTS app_read, 'w'@'h'"),
+            "CREATE ROLE IF NOT EXISTS 'app_read'@'%', 'w'@'h'");
+  EXPECT_EQ(Canon("DROP ROLE IF EXISTS r"), "DROP ROLE IF EXISTS 'r'@'%'");
+  EXPECT_EQ(Canon("GRANT r1, `r2`@'%' TO u WITH ADMIN OPTION"),
+            "GRANT 'r1'@'%', 'r2'@'%' TO 'u'@'%' WITH ADMIN OPTION");
+  EXPECT_EQ(Canon("REVOKE r1 FROM u, v"),
+            "REVOKE 'r1'@'%' FROM 'u'@'%', 'v'@'%'");
+  EXPECT_EQ(Canon("SET ROLE ALL EXCEPT r1"), "SET ROLE ALL EXCEPT 'r1'@'%'");
+  EXPECT_EQ(Canon("SET ROLE DEFAULT"), "SET ROLE DEFAULT");
+  EXPECT_EQ(Canon("SET ROLE NONE"), "SET ROLE NONE");
+  EXPECT_EQ(Canon("SET ROLE r1, r2"), "SET ROLE 'r1'@'%', 'r2'@'%'");
+  EXPECT_EQ(Canon("SET DEFAULT ROLE ALL TO u"),
+            "SET DEFAULT ROLE ALL TO 'u'@'%'");
+  EXPECT_EQ(Canon("ALTER USER u DEFAULT ROLE r1 ACCOUNT UNLOCK"),
+            "ALTER USER 'u'@'%' DEFAULT ROLE 'r1'@'%' ACCOUNT UNLOCK");
+  EXPECT_EQ(Canon("SHOW GRANTS FOR u USING r1, r2"),
+            "SHOW GRANTS FOR 'u'@'%' USING 'r1'@'%', 'r2'@'%'");
+  EXPECT_FALSE(Parse("SET DEFAULT ROLE DEFAULT TO u").ok());
+  EXPECT_FALSE(Parse("CREATE ROLE CURRENT_USER").ok());
+  // A role grant is not a privilege grant: ON tells them apart.
+  auto rg = Parse("GRANT SELECT TO u");
+  ASSERT_TRUE(rg.ok());
+  EXPECT_EQ(static_cast<const AccountStatement&>(**rg).roles.size(), 1u);
   auto xa = Parse("XA COMMIT 'g', 'b', 7");
   ASSERT_TRUE(xa.ok());
   const auto& x = static_cast<const XaStatement&>(**xa);

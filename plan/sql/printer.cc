@@ -520,6 +520,7 @@ std::string IndexSql(const IndexDef& i) {
 }
 
 std::string UserSql(const UserSpec& u, bool auth);
+std::string UserListSql(const std::vector<UserSpec>& users, bool auth);
 
 std::string ShowSql(const ShowStatement& s) {
   using W = ShowStatement::What;
@@ -555,6 +556,8 @@ std::string ShowSql(const ShowStatement& s) {
     case W::kGrants:
       out += "GRANTS";
       if (s.grants_for) out += " FOR " + UserSql(*s.grants_for, false);
+      if (!s.grants_using.empty())
+        out += " USING " + UserListSql(s.grants_using, false);
       return out;
   }
   if (!s.like.empty()) out += " LIKE " + QuoteString(s.like);
@@ -593,14 +596,45 @@ std::string UserListSql(const std::vector<UserSpec>& users, bool auth) {
   return out;
 }
 
+// NONE / ALL [EXCEPT roles] / DEFAULT / roles.
+std::string RoleSetSql(const AccountStatement& a) {
+  using RS = AccountStatement::RoleSet;
+  switch (a.role_set) {
+    case RS::kNone:
+      return "NONE";
+    case RS::kDefault:
+      return "DEFAULT";
+    case RS::kAll:
+      return "ALL";
+    case RS::kAllExcept:
+      return "ALL EXCEPT " + UserListSql(a.roles, false);
+    case RS::kList:
+      break;
+  }
+  return UserListSql(a.roles, false);
+}
+
 std::string AccountSql(const AccountStatement& a) {
   switch (a.kind) {
+    case StmtKind::kCreateRole:
+      return std::string("CREATE ROLE ") +
+             (a.if_exists ? "IF NOT EXISTS " : "") +
+             UserListSql(a.users, false);
+    case StmtKind::kDropRole:
+      return std::string("DROP ROLE ") + (a.if_exists ? "IF EXISTS " : "") +
+             UserListSql(a.users, false);
+    case StmtKind::kSetRole:
+      return "SET ROLE " + RoleSetSql(a);
+    case StmtKind::kSetDefaultRole:
+      return "SET DEFAULT ROLE " + RoleSetSql(a) + " TO " +
+             UserListSql(a.users, false);
     case StmtKind::kCreateUser:
     case StmtKind::kAlterUser: {
       const bool create = a.kind == StmtKind::kCreateUser;
       std::string out = create ? "CREATE USER " : "ALTER USER ";
       if (a.if_exists) out += create ? "IF NOT EXISTS " : "IF EXISTS ";
       out += UserListSql(a.users, true);
+      if (a.default_role) out += " DEFAULT ROLE " + RoleSetSql(a);
       if (a.require_ssl >= 0)
         out += a.require_ssl ? " REQUIRE SSL" : " REQUIRE NONE";
       if (a.lock >= 0) out += a.lock ? " ACCOUNT LOCK" : " ACCOUNT UNLOCK";
@@ -624,13 +658,18 @@ std::string AccountSql(const AccountStatement& a) {
                                  : " FOR " + UserSql(a.users[0], false)) +
              " = '<secret>'";
     default: {
+      const bool grant = a.kind == StmtKind::kGrant;
+      if (!a.roles.empty())
+        return std::string(grant ? "GRANT " : "REVOKE ") +
+               UserListSql(a.roles, false) + (grant ? " TO " : " FROM ") +
+               UserListSql(a.users, false) +
+               (a.admin_option ? " WITH ADMIN OPTION" : "");
       std::string privileges;
       for (size_t i = 0; i < a.privileges.size(); ++i) {
         privileges += (i ? ", " : "") + a.privileges[i].name;
         if (!a.privileges[i].columns.empty())
           privileges += " (" + IdentList(a.privileges[i].columns) + ")";
       }
-      const bool grant = a.kind == StmtKind::kGrant;
       if (!grant && a.if_exists)
         return "REVOKE ALL PRIVILEGES, GRANT OPTION FROM " +
                UserListSql(a.users, false);
@@ -883,6 +922,10 @@ std::string ToSql(const Statement& s) {
     case StmtKind::kSetPassword:
     case StmtKind::kGrant:
     case StmtKind::kRevoke:
+    case StmtKind::kCreateRole:
+    case StmtKind::kDropRole:
+    case StmtKind::kSetRole:
+    case StmtKind::kSetDefaultRole:
       return AccountSql(static_cast<const AccountStatement&>(s));
     case StmtKind::kFlush:
       return "FLUSH " + static_cast<const FlushStatement&>(s).what;

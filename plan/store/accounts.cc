@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <set>
 
 #include "codec/coding.h"
 #include "codec/digest.h"
@@ -237,6 +238,58 @@ bool SeesTable(const Account& a, std::string_view db, std::string_view table) {
   return (have & kPrivTableLevel) != 0;
 }
 
+namespace {
+// Visits `start` and the roles granted to it, transitively, each once
+// (iterative; a damaged catalog with a cycle still ends).
+template <class Visit>
+void ForEachReachable(const Accounts& accounts,
+                      const std::vector<AccountName>& start, Visit visit) {
+  std::vector<AccountName> todo(start.rbegin(), start.rend());
+  std::set<std::string> seen;
+  while (!todo.empty()) {
+    AccountName n = std::move(todo.back());
+    todo.pop_back();
+    if (!seen.insert(Accounts::Key(n)).second) continue;
+    Accounts::Ptr r = accounts.Find(n);
+    if (!r) continue;  // dropped since
+    if (!visit(*r)) return;
+    for (const auto& [key, g] : r->roles) todo.push_back(g.role);
+  }
+}
+}  // namespace
+
+Account WithRoles(const Accounts& accounts, const Account& a,
+                  const std::vector<AccountName>& active) {
+  Account out = a;
+  std::vector<AccountName> granted;
+  for (const AccountName& r : active)
+    if (a.roles.count(Accounts::Key(r))) granted.push_back(r);
+  ForEachReachable(accounts, granted, [&out](const Account& r) {
+    out.global |= r.global;
+    for (const auto& [db, bits] : r.databases) out.databases[db] |= bits;
+    for (const auto& [t, bits] : r.tables) out.tables[t] |= bits;
+    // What the role may grant on (its ADMIN OPTIONs) counts too.
+    for (const auto& [key, g] : r.roles) {
+      if (!g.admin) continue;
+      out.roles[key].role = g.role;
+      out.roles[key].admin = true;
+    }
+    return true;
+  });
+  return out;
+}
+
+bool ReachesRole(const Accounts& accounts, const AccountName& from,
+                 const AccountName& to) {
+  bool found = false;
+  const std::string want = Accounts::Key(to);
+  ForEachReachable(accounts, {from}, [&](const Account& r) {
+    found = Accounts::Key(r.name) == want;
+    return !found;
+  });
+  return found;
+}
+
 std::string Accounts::Key(const AccountName& name) {
   return name.user + "@" + LowerCopy(name.host);
 }
@@ -308,6 +361,11 @@ std::string Accounts::Encode(const Account& a) {
     out += "db " + ToHex(db) + " " + std::to_string(bits) + "\n";
   for (const auto& [t, bits] : a.tables)
     out += "table " + ToHex(t) + " " + std::to_string(bits) + "\n";
+  for (const auto& [key, g] : a.roles)
+    out += "role " + ToHex(g.role.user) + " " + ToHex(g.role.host) + " " +
+           std::to_string(g.admin) + "\n";
+  for (const auto& [key, r] : a.default_roles)
+    out += "defaultrole " + ToHex(r.user) + " " + ToHex(r.host) + "\n";
   return out;
 }
 
@@ -352,6 +410,28 @@ Result<Account> Accounts::Decode(std::string_view text) {
           !number(rest.substr(sp2 + 1), &bits))
         return bad("bad grant line");
       (tag == "db" ? a.databases : a.tables)[value] = bits;
+      continue;
+    }
+    if (tag == "role" || tag == "defaultrole") {
+      // user host [admin]
+      AccountName role;
+      const size_t sp1 = rest.find(' ');
+      if (sp1 == std::string_view::npos ||
+          !FromHex(rest.substr(0, sp1), &role.user))
+        return bad("bad role line");
+      std::string_view after = rest.substr(sp1 + 1);
+      const size_t b = after.find(' ');
+      if (!FromHex(after.substr(0, b), &role.host)) return bad("bad role line");
+      const std::string key = Key(role);
+      if (tag == "defaultrole") {
+        if (b != std::string_view::npos) return bad("bad role line");
+        a.default_roles[key] = role;
+        continue;
+      }
+      uint64_t admin = 0;
+      if (b == std::string_view::npos || !number(after.substr(b + 1), &admin))
+        return bad("bad role line");
+      a.roles[key] = Account::RoleGrant{role, admin != 0};
       continue;
     }
     uint64_t n = 0;

@@ -97,6 +97,18 @@ struct Account {
   uint64_t global = 0;       // privilege bits, kPrivGrantOption included
   std::map<std::string, uint64_t> databases;  // database (lower case)
   std::map<std::string, uint64_t> tables;     // TableGrantKey(db, table)
+  // Roles granted to this account (GRANT role TO it), by Accounts::Key of
+  // the role: its name, and whether this account may grant it on (WITH
+  // ADMIN OPTION). A role is an account like any other (CREATE ROLE makes a
+  // locked one without a password).
+  struct RoleGrant {
+    AccountName role;
+    bool admin = false;
+  };
+  std::map<std::string, RoleGrant> roles;
+  // The roles a session of this account starts with (SET DEFAULT ROLE), by
+  // Accounts::Key; each is in `roles`.
+  std::map<std::string, AccountName> default_roles;
 };
 
 // The verifier of `password` for `plugin`; 1524 for a plugin this server
@@ -127,6 +139,19 @@ bool SeesTable(const Account& a, std::string_view db, std::string_view table);
 
 // The key of a table in Account::tables: db \0 table, lower case.
 std::string TableGrantKey(std::string_view db, std::string_view table);
+
+class Accounts;
+// `a` with the privileges of `active` roles added — each one granted to `a`
+// (others are skipped), and the roles granted to those, transitively (a
+// role graph has no cycles; GRANT refuses them). What a session with those
+// roles active may do.
+Account WithRoles(const Accounts& accounts, const Account& a,
+                  const std::vector<AccountName>& active);
+// Whether `from` is `to`, or `to` is granted to `from` through roles,
+// transitively: granting role R to account U closes a cycle exactly when
+// ReachesRole(R, U).
+bool ReachesRole(const Accounts& accounts, const AccountName& from,
+                 const AccountName& to);
 
 class Accounts {
  public:

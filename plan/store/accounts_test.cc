@@ -63,6 +63,10 @@ TEST(AccountsTest, EncodeDecodeRoundTrip) {
   a.global = kPrivProcess | kPrivGrantOption;
   a.databases["d b"] = kPrivSelect | kPrivInsert;
   a.tables[TableGrantKey("d", "t.x")] = kPrivUpdate;
+  const AccountName r1{"r 1", "%"}, r2{"r2", "h"};
+  a.roles[Accounts::Key(r1)] = Account::RoleGrant{r1, true};
+  a.roles[Accounts::Key(r2)] = Account::RoleGrant{r2, false};
+  a.default_roles[Accounts::Key(r2)] = r2;
   Result<Account> back = Accounts::Decode(Accounts::Encode(a));
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   EXPECT_EQ(back->name, a.name);
@@ -72,11 +76,42 @@ TEST(AccountsTest, EncodeDecodeRoundTrip) {
   EXPECT_EQ(back->global, a.global);
   EXPECT_EQ(back->databases, a.databases);
   EXPECT_EQ(back->tables, a.tables);
+  ASSERT_EQ(back->roles.size(), 2u);
+  EXPECT_EQ(back->roles.at(Accounts::Key(r1)).role, r1);
+  EXPECT_TRUE(back->roles.at(Accounts::Key(r1)).admin);
+  EXPECT_FALSE(back->roles.at(Accounts::Key(r2)).admin);
+  ASSERT_EQ(back->default_roles.size(), 1u);
+  EXPECT_EQ(back->default_roles.begin()->second, r2);
+  EXPECT_FALSE(Accounts::Decode("account v1\nrole 41\n").ok());
   // The record never holds the password.
   EXPECT_EQ(Accounts::Encode(a).find("secret"), std::string::npos);
   EXPECT_FALSE(Accounts::Decode("account v2\n").ok());
   EXPECT_FALSE(Accounts::Decode("account v1\nglobal x\n").ok());
   EXPECT_FALSE(Accounts::Decode("user 41\n").ok());
+}
+
+TEST(AccountsTest, RolesAddTheirPrivilegesTransitively) {
+  Accounts accounts;
+  Account top = Make("top", "%"), mid = Make("mid", "%"),
+          low = Make("low", "%");
+  low.databases["d"] = kPrivSelect;
+  mid.tables[TableGrantKey("d", "t")] = kPrivInsert;
+  mid.roles[Accounts::Key(low.name)] = Account::RoleGrant{low.name, false};
+  top.global = kPrivProcess;
+  top.roles[Accounts::Key(mid.name)] = Account::RoleGrant{mid.name, false};
+  accounts.Put(low);
+  accounts.Put(mid);
+  accounts.Put(top);
+  Account eff = WithRoles(accounts, top, {mid.name});
+  EXPECT_TRUE(HasGlobal(eff, kPrivProcess));
+  EXPECT_TRUE(HasOnTable(eff, "d", "t", kPrivInsert | kPrivSelect));
+  EXPECT_FALSE(HasOnTable(eff, "d", "u", kPrivInsert));
+  // A role not granted to the account adds nothing.
+  Account plain = WithRoles(accounts, top, {low.name});
+  EXPECT_FALSE(HasOnDatabase(plain, "d", kPrivSelect));
+  EXPECT_TRUE(ReachesRole(accounts, top.name, low.name));
+  EXPECT_TRUE(ReachesRole(accounts, low.name, low.name));
+  EXPECT_FALSE(ReachesRole(accounts, low.name, top.name));
 }
 
 TEST(AccountsTest, VerifierIsMysqlNativeForm) {

@@ -56,7 +56,9 @@ for placement in processes embedded; do
   q root first-secret "CREATE DATABASE IF NOT EXISTS r; CREATE TABLE IF NOT EXISTS r.t (id INT PRIMARY KEY);
     CREATE USER app IDENTIFIED BY 'app-pw'; GRANT SELECT, INSERT ON r.* TO app;
     CREATE USER gone IDENTIFIED BY 'x' ACCOUNT LOCK; CREATE USER tmp; RENAME USER tmp TO tmp2;
-    SET PASSWORD FOR root@localhost = 'second-secret'"
+    SET PASSWORD FOR root@localhost = 'second-secret';
+    CREATE ROLE rw; GRANT SELECT, DELETE ON r.* TO rw; CREATE USER ru IDENTIFIED BY 'ru-pw';
+    GRANT rw TO ru; SET DEFAULT ROLE rw TO ru"
   q app app-pw "INSERT INTO r.t VALUES (1)"
   stop
   # Another password in the flags changes nothing now: the catalog rules.
@@ -69,6 +71,15 @@ for placement in processes embedded; do
   q gone x "SELECT 1" 2>&1 | grep -q "ERROR 3118" || fail "$placement: the lock was lost"
   [ "$(q tmp2 "" "SELECT CURRENT_USER()")" = "tmp2@%" ] || fail "$placement: the rename was lost"
   q tmp "" "SELECT 1" 2>/dev/null && fail "$placement: the old name still logs in"
+  # Roles: the grant, the role's privileges and the default role survive.
+  [ "$(q ru ru-pw "SELECT CURRENT_ROLE()")" = '`rw`@`%`' ] || fail "$placement: default role lost"
+  [ "$(q ru ru-pw "SELECT COUNT(*) FROM r.t")" = 1 ] || fail "$placement: the role's SELECT"
+  q ru ru-pw "SET ROLE NONE; SELECT COUNT(*) FROM r.t" 2>&1 | grep -q "ERROR 1142" ||
+    fail "$placement: SET ROLE NONE kept the role's privileges"
+  q ru ru-pw "INSERT INTO r.t VALUES (9)" 2>&1 | grep -q "ERROR 1142" || fail "$placement: ru got INSERT"
+  q rw "" "SELECT 1" 2>&1 | grep -q "ERROR 3118" || fail "$placement: a role logged in"
+  q root second-secret "SHOW GRANTS FOR ru" | grep -qx 'GRANT `rw`@`%` TO `ru`@`%`' ||
+    fail "$placement: SHOW GRANTS lost the role"
   [ "$(q root second-secret "SHOW GRANTS FOR app" | tail -1)" = 'GRANT SELECT, INSERT ON `r`.* TO `app`@`%`' ] ||
     fail "$placement: grants after restart"
   stop
