@@ -621,10 +621,10 @@ Result<BoundExprPtr> BindExpr(const sql::Expr& e, const Scope& scope,
       if (e.args.empty() &&
           (e.text == "DATABASE" || e.text == "SCHEMA" || e.text == "USER" ||
            e.text == "CURRENT_USER" || e.text == "SESSION_USER" ||
-           e.text == "CURRENT_ROLE" ||
-           e.text == "SYSTEM_USER" || e.text == "VERSION" ||
-           e.text == "CONNECTION_ID" || e.text == "ROW_COUNT" ||
-           e.text == "FOUND_ROWS" || e.text == "LAST_INSERT_ID")) {
+           e.text == "CURRENT_ROLE" || e.text == "SYSTEM_USER" ||
+           e.text == "VERSION" || e.text == "CONNECTION_ID" ||
+           e.text == "ROW_COUNT" || e.text == "FOUND_ROWS" ||
+           e.text == "LAST_INSERT_ID")) {
         if (!scope.variable_reader()) return NotSupported(sql::ToSql(e));
         sql::Expr var;
         var.kind = sql::ExprKind::kSysVar;
