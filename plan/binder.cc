@@ -201,6 +201,8 @@ Result<int> Scope::Resolve(std::string_view table, std::string_view name,
     return SqlError(ER_BAD_FIELD_ERROR, "Unknown column '" + full + "' in '" +
                                             std::string(clause) + "'");
   }
+  if (columns_[found].denied)
+    return SqlError(ER_COLUMNACCESS_DENIED_ERROR, *columns_[found].denied);
   return found;
 }
 

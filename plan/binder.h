@@ -35,6 +35,9 @@ struct ScopeColumn {
   // The table column it reads, when it is one (DEFAULT(col) reads its
   // default); owned by the catalog, valid while the statement binds.
   const ColumnSchema* origin = nullptr;
+  // Set when the session may not read the column (column privileges,
+  // docs/SECURITY.md): naming it, or `*` over it, is 1143 with this text.
+  std::shared_ptr<const std::string> denied;
 };
 
 class Scope;

@@ -77,11 +77,18 @@ Result<SqlSession::FromPlan> SqlSession::PlanJoinUnit(
       }
       XP_ASSIGN_OR_RETURN(const plan::TableSchema* table,
                           Schema(sql::QualifiedName{ref.schema, ref.name}));
-      XP_RETURN_IF_ERROR(
-          CheckTable(exec::kPrivSelect, "SELECT", db, table->name));
+      // Without SELECT on the table, SELECT on some of its columns lets
+      // the statement read those (the others are refused where named).
+      bool by_column = false;
+      XP_RETURN_IF_ERROR(CheckTableOrColumns(exec::kPrivSelect, "SELECT", db,
+                                             table->name, &by_column));
       const std::string qualifier = ref.alias.empty() ? ref.name : ref.alias;
-      for (const auto& c : table->columns)
+      for (const auto& c : table->columns) {
         u.columns.push_back({qualifier, c.name, c.type, false, &c});
+        if (by_column)
+          u.columns.back().denied = ColumnDenied(exec::kPrivSelect, "SELECT",
+                                                 db, table->name, c.name);
+      }
       u.node = plan::MakeTableScan(table);
       return u;
     }

@@ -196,6 +196,7 @@ Result<SqlSession::SelectPlan> SqlSession::PlanSelect(
         const auto& c = columns[i];
         if (!item.expr->table.empty() && c.table != item.expr->table) continue;
         if (item.expr->table.empty() && c.hidden) continue;
+        if (c.denied) return SqlError(ER_COLUMNACCESS_DENIED_ERROR, *c.denied);
         if (grouped) {
           sql::Expr ref;
           ref.kind = sql::ExprKind::kColumn;

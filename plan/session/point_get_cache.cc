@@ -180,6 +180,10 @@ std::optional<Result<QueryResult>> SqlSession::ExecuteCachedPointGet(
     ResultSink* sink) {
   auto it = point_gets_.find(text);
   if (it == point_gets_.end()) return std::nullopt;
+  // Column privileges are checked where the binder resolves each column,
+  // which the cached plan skips: such accounts plan every statement.
+  if (const exec::Account* a = Privileges(); a && !a->columns.empty())
+    return std::nullopt;
   const CachedPointGet& e = it->second;
   if (e.database != database_ || e.kinds.size() != params.size())
     return std::nullopt;

@@ -24,6 +24,21 @@ AccountName NameOf(const sql::UserSpec& u) {
   return AccountName{u.user, u.host};
 }
 
+// The unqualified or `qualifier`-qualified column names `roots` read
+// (subqueries aside: they are planned, and checked, on their own).
+// Iterative.
+std::vector<std::string> ColumnsRead(std::vector<const sql::Expr*> roots) {
+  std::vector<std::string> out;
+  while (!roots.empty()) {
+    const sql::Expr* e = roots.back();
+    roots.pop_back();
+    if (e == nullptr) continue;
+    if (e->kind == sql::ExprKind::kColumn) out.push_back(e->text);
+    for (const auto& a : e->args) roots.push_back(a.get());
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string Backticked(const AccountName& n) {
@@ -104,6 +119,50 @@ Status SqlSession::CheckTable(uint64_t want, std::string_view command,
   return SqlError(ER_TABLEACCESS_DENIED_ERROR,
                   std::string(command) + " command denied to user " +
                       DeniedUser() + " for table '" + table + "'");
+}
+
+Status SqlSession::CheckTableOrColumns(uint64_t want, std::string_view command,
+                                       const std::string& db,
+                                       const std::string& table,
+                                       bool* by_column) {
+  *by_column = false;
+  Status st = CheckTable(want, command, db, table);
+  if (st.ok()) return st;
+  const Account* a = Privileges();
+  if (!exec::HasOnSomeColumn(*a, db, table, want)) return st;
+  *by_column = true;
+  return Status::OK();
+}
+
+std::shared_ptr<const std::string> SqlSession::ColumnDenied(
+    uint64_t want, std::string_view command, const std::string& db,
+    const std::string& table, const std::string& column) {
+  const Account* a = Privileges();
+  if (a == nullptr || definer_depth_ > 0 ||
+      exec::HasOnColumn(*a, db, table, column, want))
+    return nullptr;
+  return std::make_shared<const std::string>(
+      std::string(command) + " command denied to user " + DeniedUser() +
+      " for column '" + column + "' in table '" + table + "'");
+}
+
+Status SqlSession::CheckColumns(uint64_t want, std::string_view command,
+                                const std::string& db, const std::string& table,
+                                const std::vector<std::string>& columns) {
+  for (const std::string& c : columns)
+    if (auto denied = ColumnDenied(want, command, db, table, c))
+      return SqlError(ER_COLUMNACCESS_DENIED_ERROR, *denied);
+  return Status::OK();
+}
+
+Status SqlSession::CheckReads(const std::string& db, const std::string& table,
+                              const std::vector<std::string>& columns) {
+  bool by_column = false;
+  XP_RETURN_IF_ERROR(
+      CheckTableOrColumns(exec::kPrivSelect, "SELECT", db, table, &by_column));
+  return by_column
+             ? CheckColumns(exec::kPrivSelect, "SELECT", db, table, columns)
+             : Status::OK();
 }
 
 Status SqlSession::CheckDatabase(uint64_t want, const std::string& db) {
@@ -264,14 +323,31 @@ Status SqlSession::CheckWriteTargets(const sql::Statement& s) {
     case sql::StmtKind::kInsert: {
       const auto& i = static_cast<const sql::InsertStatement&>(s);
       const std::string db = db_of(i.table.schema);
-      XP_RETURN_IF_ERROR(
-          CheckTable(exec::kPrivInsert, "INSERT", db, i.table.name));
+      bool by_column = false;
+      XP_RETURN_IF_ERROR(CheckTableOrColumns(exec::kPrivInsert, "INSERT", db,
+                                             i.table.name, &by_column));
+      if (by_column) {
+        // INSERT on each column given a value (all of them without a list).
+        std::vector<std::string> cols = i.columns;
+        if (cols.empty()) {
+          XP_ASSIGN_OR_RETURN(const plan::TableSchema* t, Schema(i.table));
+          for (const auto& c : t->columns) cols.push_back(c.name);
+        }
+        XP_RETURN_IF_ERROR(
+            CheckColumns(exec::kPrivInsert, "INSERT", db, i.table.name, cols));
+      }
       if (i.replace)
         XP_RETURN_IF_ERROR(
             CheckTable(exec::kPrivDelete, "DELETE", db, i.table.name));
-      if (!i.on_duplicate.empty())
-        XP_RETURN_IF_ERROR(
-            CheckTable(exec::kPrivUpdate, "UPDATE", db, i.table.name));
+      if (!i.on_duplicate.empty()) {
+        XP_RETURN_IF_ERROR(CheckTableOrColumns(exec::kPrivUpdate, "UPDATE", db,
+                                               i.table.name, &by_column));
+        std::vector<std::string> cols;
+        for (const auto& [col, value] : i.on_duplicate) cols.push_back(col);
+        if (by_column)
+          XP_RETURN_IF_ERROR(CheckColumns(exec::kPrivUpdate, "UPDATE", db,
+                                          i.table.name, cols));
+      }
       return Status::OK();
     }
     case sql::StmtKind::kDelete: {
@@ -281,11 +357,33 @@ Status SqlSession::CheckWriteTargets(const sql::Statement& s) {
           CheckTable(exec::kPrivDelete, "DELETE", db, d.table.name));
       if (d.where)
         XP_RETURN_IF_ERROR(
-            CheckTable(exec::kPrivSelect, "SELECT", db, d.table.name));
+            CheckReads(db, d.table.name, ColumnsRead({d.where.get()})));
       return Status::OK();
     }
     case sql::StmtKind::kUpdate: {
       const auto& u = static_cast<const sql::UpdateStatement&>(s);
+      if (u.table && u.table->kind == sql::TableRef::Kind::kTable) {
+        // One table: column privileges may do (UPDATE on each column set,
+        // SELECT on each column read).
+        const std::string db = db_of(u.table->schema);
+        const std::string& table = u.table->name;
+        bool by_column = false;
+        XP_RETURN_IF_ERROR(CheckTableOrColumns(exec::kPrivUpdate, "UPDATE", db,
+                                               table, &by_column));
+        std::vector<std::string> set;
+        std::vector<const sql::Expr*> read{u.where.get()};
+        for (const sql::Assignment& a : u.set) {
+          set.push_back(a.column);
+          read.push_back(a.value.get());
+        }
+        if (by_column)
+          XP_RETURN_IF_ERROR(
+              CheckColumns(exec::kPrivUpdate, "UPDATE", db, table, set));
+        std::vector<std::string> cols = ColumnsRead(std::move(read));
+        if (u.where || !cols.empty())
+          XP_RETURN_IF_ERROR(CheckReads(db, table, cols));
+        return Status::OK();
+      }
       std::vector<const sql::TableRef*> refs{u.table.get()};
       while (!refs.empty()) {
         const sql::TableRef* r = refs.back();
@@ -458,6 +556,7 @@ Status SqlSession::GrantOrRevoke(const sql::AccountStatement& s,
       a.global = 0;
       a.databases.clear();
       a.tables.clear();
+      a.columns.clear();
       changes->emplace_back(a.name, std::move(a));
     }
     return Status::OK();
@@ -485,9 +584,31 @@ Status SqlSession::GrantOrRevoke(const sql::AccountStatement& s,
                                ? exec::kPrivDatabaseLevel
                                : exec::kPrivTableLevel;
   uint64_t bits = 0;
+  std::map<std::string, uint64_t> column_bits;  // column (lower) -> bits
   for (const sql::PrivilegeSpec& p : s.privileges) {
-    if (!p.columns.empty())
-      return NotSupported("column-level privileges (GRANT ... (columns))");
+    if (!p.columns.empty()) {
+      if (level != Level::kTable)
+        return SqlError(ER_WRONG_USAGE,
+                        "Incorrect usage of COLUMN GRANT and NON-COLUMN GRANT");
+      const uint64_t bit = exec::PrivilegeBit(p.name);
+      if ((bit & exec::kPrivColumnLevel) == 0)
+        return SqlError(ER_ILLEGAL_GRANT_FOR_TABLE,
+                        "Illegal GRANT/REVOKE command; please consult the "
+                        "manual to see which privileges can be used");
+      auto schema = store_->catalog().FindTable(db, table);
+      for (const std::string& col : p.columns) {
+        if (schema.ok() &&
+            std::none_of((*schema)->columns.begin(), (*schema)->columns.end(),
+                         [&](const plan::ColumnSchema& c) {
+                           return sql::AsciiLower(c.name) ==
+                                  sql::AsciiLower(col);
+                         }))
+          return SqlError(ER_BAD_FIELD_ERROR,
+                          "Unknown column '" + col + "' in '" + table + "'");
+        column_bits[sql::AsciiLower(col)] |= bit;
+      }
+      continue;
+    }
     if (p.name == "ALL" || p.name == "ALL PRIVILEGES") {
       bits |= allowed;
       continue;
@@ -514,10 +635,12 @@ Status SqlSession::GrantOrRevoke(const sql::AccountStatement& s,
   // takes away), at that level or above.
   if (me != nullptr) {
     const uint64_t need = bits | exec::kPrivGrantOption;
-    const bool ok = level == Level::kGlobal ? exec::HasGlobal(*me, need)
-                    : level == Level::kDatabase
-                        ? exec::HasOnDatabase(*me, db, need)
-                        : exec::HasOnTable(*me, db, table, need);
+    bool ok = level == Level::kGlobal ? exec::HasGlobal(*me, need)
+              : level == Level::kDatabase
+                  ? exec::HasOnDatabase(*me, db, need)
+                  : exec::HasOnTable(*me, db, table, need);
+    for (const auto& [col, cb] : column_bits)
+      ok = ok && exec::HasOnColumn(*me, db, table, col, cb);
     if (!ok) {
       if (level == Level::kTable)
         return SqlError(ER_TABLEACCESS_DENIED_ERROR,
@@ -541,6 +664,12 @@ Status SqlSession::GrantOrRevoke(const sql::AccountStatement& s,
                           "' on host '" + name.host + "'");
     }
     Account a = *old;
+    XP_RETURN_IF_ERROR(
+        ApplyColumnGrants(grant, db, table, column_bits, name, &a));
+    if (bits == 0 && !column_bits.empty()) {
+      changes->emplace_back(name, std::move(a));  // columns only
+      continue;
+    }
     uint64_t* slot = nullptr;
     const std::string key = level == Level::kTable
                                 ? exec::TableGrantKey(db, table)
@@ -572,6 +701,28 @@ Status SqlSession::GrantOrRevoke(const sql::AccountStatement& s,
         (level == Level::kDatabase ? a.databases : a.tables).erase(key);
     }
     changes->emplace_back(name, std::move(a));
+  }
+  return Status::OK();
+}
+
+Status SqlSession::ApplyColumnGrants(
+    bool grant, const std::string& db, const std::string& table,
+    const std::map<std::string, uint64_t>& columns, const AccountName& name,
+    Account* a) {
+  for (const auto& [col, cb] : columns) {
+    const std::string key = exec::ColumnGrantKey(db, table, col);
+    if (grant) {
+      a->columns[key] |= cb;
+      continue;
+    }
+    auto it = a->columns.find(key);
+    if (it == a->columns.end() || (it->second & cb) == 0)
+      return SqlError(ER_NONEXISTING_TABLE_GRANT,
+                      "There is no such grant defined for user '" + name.user +
+                          "' on host '" + name.host + "' on table '" + table +
+                          "'");
+    it->second &= ~cb;
+    if (it->second == 0) a->columns.erase(it);
   }
   return Status::OK();
 }
@@ -620,20 +771,46 @@ Result<QueryResult> SqlSession::ShowGrants(const sql::ShowStatement& show) {
   }
   QueryResult r;
   r.names = {"Grants for " + name.user + "@" + name.host};
-  const auto line = [&](uint64_t bits, uint64_t level, const std::string& on) {
-    std::string out = "GRANT " + exec::PrivilegeNames(bits, level) + " ON " +
-                      on + " TO " + Backticked(a->name);
+  // `extra`: column privileges, "SELECT (`a`), UPDATE (`b`)".
+  const auto line = [&](uint64_t bits, uint64_t level, const std::string& on,
+                        const std::string& extra = {}) {
+    std::string names;
+    if ((bits & ~exec::kPrivGrantOption) != 0 || extra.empty())
+      names = exec::PrivilegeNames(bits, level);
+    if (!extra.empty()) names += (names.empty() ? "" : ", ") + extra;
+    std::string out =
+        "GRANT " + names + " ON " + on + " TO " + Backticked(a->name);
     if (bits & exec::kPrivGrantOption) out += " WITH GRANT OPTION";
     r.rows.push_back({out});
   };
   line(a->global, exec::kPrivGlobalLevel, "*.*");
   for (const auto& [db, bits] : a->databases)
     line(bits, exec::kPrivDatabaseLevel, sql::QuoteIdent(db) + ".*");
-  for (const auto& [key, bits] : a->tables) {
+  // Table lines, with the table's column privileges in them.
+  std::map<std::string, std::pair<uint64_t, std::string>> tables;
+  for (const auto& [key, bits] : a->tables) tables[key].first = bits;
+  for (const uint64_t bit : {exec::kPrivSelect, exec::kPrivInsert,
+                             exec::kPrivUpdate, exec::kPrivReferences}) {
+    std::map<std::string, std::string> cols;  // table key -> "`a`, `b`"
+    for (const auto& [key, bits] : a->columns) {
+      if ((bits & bit) == 0) continue;
+      const size_t cut = key.rfind('\0');
+      std::string& list = cols[key.substr(0, cut)];
+      list += (list.empty() ? "" : ", ") + sql::QuoteIdent(key.substr(cut + 1));
+    }
+    for (const auto& [table_key, list] : cols) {
+      std::string& extra = tables[table_key].second;
+      extra += (extra.empty() ? "" : ", ") +
+               exec::PrivilegeNames(bit, exec::kPrivTableLevel) + " (" + list +
+               ")";
+    }
+  }
+  for (const auto& [key, t] : tables) {
     const size_t dot = key.find('\0');
-    line(bits, exec::kPrivTableLevel,
+    line(t.first, exec::kPrivTableLevel,
          sql::QuoteIdent(key.substr(0, dot)) + "." +
-             sql::QuoteIdent(key.substr(dot + 1)));
+             sql::QuoteIdent(key.substr(dot + 1)),
+         t.second);
   }
   // The roles granted, as MySQL lists them: one line without and one with
   // ADMIN OPTION.

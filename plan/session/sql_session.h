@@ -335,6 +335,25 @@ class SqlSession {
   std::string DeniedUser() const;  // 'user'@'client host', for messages
   Status CheckTable(uint64_t want, std::string_view command,
                     const std::string& db, const std::string& table);
+  // CheckTable, or (with *by_column set) OK when some column of the table
+  // has `want`: each column is then checked where it is used.
+  Status CheckTableOrColumns(uint64_t want, std::string_view command,
+                             const std::string& db, const std::string& table,
+                             bool* by_column);
+  // The 1143 message for `column` when the session lacks `want` on it.
+  std::shared_ptr<const std::string> ColumnDenied(uint64_t want,
+                                                  std::string_view command,
+                                                  const std::string& db,
+                                                  const std::string& table,
+                                                  const std::string& column);
+  // 1143 unless `want` is held on each of `columns` (at any level).
+  Status CheckColumns(uint64_t want, std::string_view command,
+                      const std::string& db, const std::string& table,
+                      const std::vector<std::string>& columns);
+  // An UPDATE / DELETE reading `columns` of its table (WHERE, SET values):
+  // SELECT on the table, or on each of them.
+  Status CheckReads(const std::string& db, const std::string& table,
+                    const std::vector<std::string>& columns);
   Status CheckDatabase(uint64_t want, const std::string& db);
   Status CheckGlobal(uint64_t want, std::string_view names);
   bool MaySeeDatabase(const std::string& db);
@@ -349,6 +368,12 @@ class SqlSession {
   // The account a UserSpec names (CURRENT_USER: the session's).
   exec::AccountName AccountOf(const sql::UserSpec& u) const;
   Status GrantOrRevoke(const sql::AccountStatement& s, AccountChanges* changes);
+  // GRANT / REVOKE of column privileges (`columns`: column, lower case ->
+  // bits) on db.table to / from `a`.
+  Status ApplyColumnGrants(bool grant, const std::string& db,
+                           const std::string& table,
+                           const std::map<std::string, uint64_t>& columns,
+                           const exec::AccountName& name, exec::Account* a);
   Result<QueryResult> ShowGrants(const sql::ShowStatement& show);
   // Roles (session_roles.cc): CREATE / DROP ROLE, GRANT / REVOKE of roles,
   // default roles, SET ROLE, CURRENT_ROLE().

@@ -216,6 +216,30 @@ bool HasOnTable(const Account& a, std::string_view db, std::string_view table,
   return (have & want) == want;
 }
 
+std::string ColumnGrantKey(std::string_view db, std::string_view table,
+                           std::string_view column) {
+  std::string key = TableGrantKey(db, table);
+  key += '\0';
+  return key + LowerCopy(column);
+}
+
+bool HasOnColumn(const Account& a, std::string_view db, std::string_view table,
+                 std::string_view column, uint64_t want) {
+  if (HasOnTable(a, db, table, want)) return true;
+  auto c = a.columns.find(ColumnGrantKey(db, table, column));
+  return c != a.columns.end() && (c->second & want) == want;
+}
+
+bool HasOnSomeColumn(const Account& a, std::string_view db,
+                     std::string_view table, uint64_t want) {
+  const std::string prefix = TableGrantKey(db, table) + '\0';
+  for (auto c = a.columns.lower_bound(prefix);
+       c != a.columns.end() && c->first.compare(0, prefix.size(), prefix) == 0;
+       ++c)
+    if ((c->second & want) == want) return true;
+  return false;
+}
+
 bool SeesDatabase(const Account& a, std::string_view db) {
   if (a.global & (kPrivDatabaseLevel | kPrivShowDatabases)) return true;
   auto d = a.databases.find(LowerCopy(db));
@@ -226,7 +250,9 @@ bool SeesDatabase(const Account& a, std::string_view db) {
        t != a.tables.end() && t->first.compare(0, prefix.size(), prefix) == 0;
        ++t)
     if (t->second & ~kPrivGrantOption) return true;
-  return false;
+  auto c = a.columns.lower_bound(prefix);
+  return c != a.columns.end() &&
+         c->first.compare(0, prefix.size(), prefix) == 0;
 }
 
 bool SeesTable(const Account& a, std::string_view db, std::string_view table) {
@@ -235,7 +261,7 @@ bool SeesTable(const Account& a, std::string_view db, std::string_view table) {
   if (d != a.databases.end()) have |= d->second;
   auto t = a.tables.find(TableGrantKey(db, table));
   if (t != a.tables.end()) have |= t->second;
-  return (have & kPrivTableLevel) != 0;
+  return (have & kPrivTableLevel) != 0 || HasOnSomeColumn(a, db, table, 0);
 }
 
 namespace {
@@ -268,6 +294,7 @@ Account WithRoles(const Accounts& accounts, const Account& a,
     out.global |= r.global;
     for (const auto& [db, bits] : r.databases) out.databases[db] |= bits;
     for (const auto& [t, bits] : r.tables) out.tables[t] |= bits;
+    for (const auto& [c, bits] : r.columns) out.columns[c] |= bits;
     // What the role may grant on (its ADMIN OPTIONs) counts too.
     for (const auto& [key, g] : r.roles) {
       if (!g.admin) continue;
@@ -361,6 +388,8 @@ std::string Accounts::Encode(const Account& a) {
     out += "db " + ToHex(db) + " " + std::to_string(bits) + "\n";
   for (const auto& [t, bits] : a.tables)
     out += "table " + ToHex(t) + " " + std::to_string(bits) + "\n";
+  for (const auto& [c, bits] : a.columns)
+    out += "column " + ToHex(c) + " " + std::to_string(bits) + "\n";
   for (const auto& [key, g] : a.roles)
     out += "role " + ToHex(g.role.user) + " " + ToHex(g.role.host) + " " +
            std::to_string(g.admin) + "\n";
@@ -402,14 +431,16 @@ Result<Account> Accounts::Decode(std::string_view text) {
       *out = v;
       return true;
     };
-    if (tag == "db" || tag == "table") {
+    if (tag == "db" || tag == "table" || tag == "column") {
       const size_t sp2 = rest.find(' ');
       uint64_t bits = 0;
       if (sp2 == std::string_view::npos ||
           !FromHex(rest.substr(0, sp2), &value) ||
           !number(rest.substr(sp2 + 1), &bits))
         return bad("bad grant line");
-      (tag == "db" ? a.databases : a.tables)[value] = bits;
+      (tag == "db"      ? a.databases
+       : tag == "table" ? a.tables
+                        : a.columns)[value] = bits;
       continue;
     }
     if (tag == "role" || tag == "defaultrole") {

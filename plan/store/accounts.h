@@ -64,6 +64,8 @@ inline constexpr uint64_t kPrivDatabaseLevel =
     kPrivTableLevel | kPrivCreateTemporaryTables | kPrivLockTables |
     kPrivExecute | kPrivCreateRoutine | kPrivAlterRoutine | kPrivEvent;
 inline constexpr uint64_t kPrivGlobalLevel = (1ull << 28) - 1;
+inline constexpr uint64_t kPrivColumnLevel =
+    kPrivSelect | kPrivInsert | kPrivUpdate | kPrivReferences;
 
 // "SELECT", "CREATE VIEW", ... -> its bit; 0 for a name that is none.
 uint64_t PrivilegeBit(std::string_view upper_name);
@@ -97,6 +99,9 @@ struct Account {
   uint64_t global = 0;       // privilege bits, kPrivGrantOption included
   std::map<std::string, uint64_t> databases;  // database (lower case)
   std::map<std::string, uint64_t> tables;     // TableGrantKey(db, table)
+  // Column privileges (kPrivColumnLevel bits): ColumnGrantKey(db, table,
+  // column) -> bits.
+  std::map<std::string, uint64_t> columns;
   // Roles granted to this account (GRANT role TO it), by Accounts::Key of
   // the role: its name, and whether this account may grant it on (WITH
   // ADMIN OPTION). A role is an account like any other (CREATE ROLE makes a
@@ -134,11 +139,23 @@ bool HasOnTable(const Account& a, std::string_view db, std::string_view table,
                 uint64_t want);
 // Any privilege at all that reaches into `db` (USE, SHOW DATABASES).
 bool SeesDatabase(const Account& a, std::string_view db);
-// Any privilege on `db`.`table` (SHOW TABLES, SHOW COLUMNS).
+// Any privilege on `db`.`table` (SHOW TABLES, SHOW COLUMNS), a column's
+// included.
 bool SeesTable(const Account& a, std::string_view db, std::string_view table);
+// Column level: whether `want` is held on `column` (at any level), and
+// whether any column of the table has a grant of `want` at all (then the
+// table can be used with those columns).
+bool HasOnColumn(const Account& a, std::string_view db, std::string_view table,
+                 std::string_view column, uint64_t want);
+bool HasOnSomeColumn(const Account& a, std::string_view db,
+                     std::string_view table, uint64_t want);
 
 // The key of a table in Account::tables: db \0 table, lower case.
 std::string TableGrantKey(std::string_view db, std::string_view table);
+// The key of a column in Account::columns: db \0 table \0 column, lower
+// case; its first part is TableGrantKey(db, table) + '\0'.
+std::string ColumnGrantKey(std::string_view db, std::string_view table,
+                           std::string_view column);
 
 class Accounts;
 // `a` with the privileges of `active` roles added — each one granted to `a`

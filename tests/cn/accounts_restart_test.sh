@@ -58,7 +58,9 @@ for placement in processes embedded; do
     CREATE USER gone IDENTIFIED BY 'x' ACCOUNT LOCK; CREATE USER tmp; RENAME USER tmp TO tmp2;
     SET PASSWORD FOR root@localhost = 'second-secret';
     CREATE ROLE rw; GRANT SELECT, DELETE ON r.* TO rw; CREATE USER ru IDENTIFIED BY 'ru-pw';
-    GRANT rw TO ru; SET DEFAULT ROLE rw TO ru"
+    GRANT rw TO ru; SET DEFAULT ROLE rw TO ru;
+    CREATE TABLE IF NOT EXISTS r.c (id INT PRIMARY KEY, secret INT); INSERT INTO r.c VALUES (1, 42);
+    CREATE USER cu IDENTIFIED BY 'cu-pw'; GRANT SELECT (id), UPDATE (secret) ON r.c TO cu"
   q app app-pw "INSERT INTO r.t VALUES (1)"
   stop
   # Another password in the flags changes nothing now: the catalog rules.
@@ -80,6 +82,15 @@ for placement in processes embedded; do
   q rw "" "SELECT 1" 2>&1 | grep -q "ERROR 3118" || fail "$placement: a role logged in"
   q root second-secret "SHOW GRANTS FOR ru" | grep -qx 'GRANT `rw`@`%` TO `ru`@`%`' ||
     fail "$placement: SHOW GRANTS lost the role"
+  # Column privileges: the granted columns only, through the CN's planner.
+  [ "$(q cu cu-pw "SELECT id FROM r.c")" = 1 ] || fail "$placement: cu's column"
+  for sql in "SELECT secret FROM r.c" "SELECT * FROM r.c" "SELECT id FROM r.c WHERE secret = 42" \
+      "UPDATE r.c SET secret = 1 WHERE secret = 42"; do
+    q cu cu-pw "$sql" 2>&1 | grep -q "ERROR 1143" || fail "$placement: cu ran $sql"
+  done
+  q cu cu-pw "UPDATE r.c SET secret = 43 WHERE id = 1"
+  [ "$(q root second-secret "SELECT secret FROM r.c")" = 43 ] || fail "$placement: cu's UPDATE"
+  q root second-secret "UPDATE r.c SET secret = 42"
   [ "$(q root second-secret "SHOW GRANTS FOR app" | tail -1)" = 'GRANT SELECT, INSERT ON `r`.* TO `app`@`%`' ] ||
     fail "$placement: grants after restart"
   stop
