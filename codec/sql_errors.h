@@ -30,6 +30,7 @@
   X(ER_NON_UNIQ_ERROR, 1052, "23000")                        \
   X(ER_SERVER_SHUTDOWN, 1053, "08S01")                       \
   X(ER_BAD_FIELD_ERROR, 1054, "42S22")                       \
+  X(ER_UNKNOWN_TABLE, 1109, "42S02")                         \
   X(ER_WRONG_FIELD_WITH_GROUP, 1055, "42000")                \
   X(ER_WRONG_GROUP_FIELD, 1056, "42000")                     \
   X(ER_DUP_FIELDNAME, 1060, "42S21")                         \

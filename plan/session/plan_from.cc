@@ -57,6 +57,9 @@ Result<SqlSession::FromPlan> SqlSession::PlanJoinUnit(
           ref.schema.empty() ? database_ : ref.schema, ref.name);
       auto view = store_->views().find(qualified);
       const std::string db = ref.schema.empty() ? database_ : ref.schema;
+      if (sql::AsciiLower(db) == "information_schema")
+        return InformationSchemaTable(ref.name,
+                                      ref.alias.empty() ? ref.name : ref.alias);
       if (view != store_->views().end()) {
         // The view is checked; its body runs with its definer's rights.
         XP_RETURN_IF_ERROR(

@@ -66,6 +66,10 @@ using exec::Vector;
 
 using plan::NotSupported;
 
+// A value as SHOW CREATE TABLE writes a default: 'text' (dates in MySQL's
+// form) or NULL (session_show.cc).
+std::string Quoted(const plan::Value& v, const plan::DataType& t);
+
 // Accounts (session_accounts.cc): 1396 "Operation OP failed for 'u'@'h',..."
 Status AccountOperationFailed(std::string_view op,
                               const std::vector<exec::AccountName>& who);

@@ -5,8 +5,6 @@
 
 namespace xp::session {
 
-namespace {
-
 std::string Quoted(const plan::Value& v, const plan::DataType& t) {
   if (v.index() == 0) return "NULL";
   std::string text =
@@ -25,7 +23,7 @@ std::string Quoted(const plan::Value& v, const plan::DataType& t) {
   return out + "'";
 }
 
-}  // namespace
+namespace {}  // namespace
 
 std::string CreateTableText(const plan::TableSchema& t, std::string_view name,
                             bool with_partition) {

@@ -258,6 +258,10 @@ class SqlSession {
   Result<FromPlan> PlanUsingJoin(
       const sql::TableRef& ref,
       const std::shared_ptr<plan::OuterContext>& outer, SelectPlan* owner);
+  // information_schema.`name` (information_schema.cc): its rows as this
+  // session may see them, under `qualifier`; 1109 for no such table.
+  Result<FromPlan> InformationSchemaTable(const std::string& name,
+                                          const std::string& qualifier);
   Result<FromPlan> PlanJoinUnit(
       const sql::TableRef& ref,
       const std::shared_ptr<plan::OuterContext>& outer, SelectPlan* owner);

@@ -566,6 +566,25 @@ TEST(SqlSessionTest, ColumnPrivilegesLimitWhatIsReadAndWritten) {
             (Rows{{"GRANT USAGE ON *.* TO `clerk`@`%`"},
                   {"GRANT SELECT (`id`, `name`), INSERT (`id`, `name`), "
                    "UPDATE (`name`) ON `hr`.`emp` TO `clerk`@`%`"}}));
+  // information_schema shows the table and only the columns it may use.
+  EXPECT_EQ(Query(user,
+                  "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE FROM "
+                  "information_schema.TABLES"),
+            (Rows{{"hr", "emp", "BASE TABLE"}}));
+  EXPECT_EQ(
+      Query(user,
+            "SELECT COLUMN_NAME, DATA_TYPE FROM information_schema.columns "
+            "WHERE table_name = 'emp' ORDER BY ORDINAL_POSITION DESC"),
+      (Rows{{"name", "varchar"}, {"id", "int"}}));
+  EXPECT_EQ(Query(admin,
+                  "SELECT COUNT(*) FROM information_schema.COLUMNS c JOIN "
+                  "information_schema.TABLES t USING (TABLE_SCHEMA, "
+                  "TABLE_NAME) WHERE t.TABLE_SCHEMA = 'hr'"),
+            (Rows{{"3"}}));
+  EXPECT_EQ(
+      Query(user, "SELECT COUNT(*) FROM information_schema.COLUMN_PRIVILEGES"),
+      (Rows{{"5"}}));
+  EXPECT_EQ(ErrorCode(user, "SELECT * FROM information_schema.nope"), 1109u);
   Query(admin, "REVOKE SELECT (name) ON hr.emp FROM clerk");
   EXPECT_EQ(ErrorCode(user, "SELECT name FROM hr.emp"), 1143u);
   EXPECT_EQ(ErrorCode(admin, "REVOKE SELECT (salary) ON hr.emp FROM clerk"),

@@ -150,6 +150,13 @@ std::string PrivilegeNames(uint64_t bits, uint64_t level) {
   return out;
 }
 
+std::vector<std::string> PrivilegeList(uint64_t bits) {
+  std::vector<std::string> out;
+  for (const PrivName& p : kPrivNames)
+    if ((bits & p.bit) != 0 && p.bit != kPrivGrantOption) out.push_back(p.name);
+  return out;
+}
+
 Result<std::string> MakeVerifier(std::string_view plugin,
                                  std::string_view password) {
   const bool native = plugin == kNativePasswordPlugin;
@@ -223,6 +230,16 @@ std::string ColumnGrantKey(std::string_view db, std::string_view table,
   return key + LowerCopy(column);
 }
 
+bool HasAnyOnTable(const Account& a, std::string_view db,
+                   std::string_view table) {
+  uint64_t have = a.global;
+  auto d = a.databases.find(LowerCopy(db));
+  if (d != a.databases.end()) have |= d->second;
+  auto t = a.tables.find(TableGrantKey(db, table));
+  if (t != a.tables.end()) have |= t->second;
+  return (have & kPrivTableLevel) != 0;
+}
+
 bool HasOnColumn(const Account& a, std::string_view db, std::string_view table,
                  std::string_view column, uint64_t want) {
   if (HasOnTable(a, db, table, want)) return true;
@@ -256,12 +273,7 @@ bool SeesDatabase(const Account& a, std::string_view db) {
 }
 
 bool SeesTable(const Account& a, std::string_view db, std::string_view table) {
-  uint64_t have = a.global;
-  auto d = a.databases.find(LowerCopy(db));
-  if (d != a.databases.end()) have |= d->second;
-  auto t = a.tables.find(TableGrantKey(db, table));
-  if (t != a.tables.end()) have |= t->second;
-  return (have & kPrivTableLevel) != 0 || HasOnSomeColumn(a, db, table, 0);
+  return HasAnyOnTable(a, db, table) || HasOnSomeColumn(a, db, table, 0);
 }
 
 namespace {

@@ -72,6 +72,8 @@ uint64_t PrivilegeBit(std::string_view upper_name);
 // The names of `bits` in MySQL's order, comma separated; "ALL PRIVILEGES"
 // when `bits` holds the whole of `level`; "USAGE" when empty.
 std::string PrivilegeNames(uint64_t bits, uint64_t level);
+// Each privilege of `bits` by name, in MySQL's order (GRANT OPTION not).
+std::vector<std::string> PrivilegeList(uint64_t bits);
 
 inline constexpr char kNativePasswordPlugin[] = "mysql_native_password";
 // The default for new accounts, as in MySQL 8.
@@ -142,6 +144,9 @@ bool SeesDatabase(const Account& a, std::string_view db);
 // Any privilege on `db`.`table` (SHOW TABLES, SHOW COLUMNS), a column's
 // included.
 bool SeesTable(const Account& a, std::string_view db, std::string_view table);
+// Any privilege on the table itself (not only on some of its columns).
+bool HasAnyOnTable(const Account& a, std::string_view db,
+                   std::string_view table);
 // Column level: whether `want` is held on `column` (at any level), and
 // whether any column of the table has a grant of `want` at all (then the
 // table can be used with those columns).

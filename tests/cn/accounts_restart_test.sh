@@ -91,6 +91,19 @@ for placement in processes embedded; do
   q cu cu-pw "UPDATE r.c SET secret = 43 WHERE id = 1"
   [ "$(q root second-secret "SELECT secret FROM r.c")" = 43 ] || fail "$placement: cu's UPDATE"
   q root second-secret "UPDATE r.c SET secret = 42"
+  # information_schema lists what each account may see.
+  [ "$(q app app-pw "SELECT GROUP_CONCAT(TABLE_NAME ORDER BY TABLE_NAME) FROM information_schema.TABLES")" = c,t ] ||
+    fail "$placement: app's information_schema.TABLES"
+  [ "$(q cu cu-pw "SELECT GROUP_CONCAT(TABLE_NAME) FROM information_schema.TABLES")" = c ] ||
+    fail "$placement: cu's information_schema.TABLES"
+  [ "$(q cu cu-pw "SELECT GROUP_CONCAT(SCHEMA_NAME ORDER BY SCHEMA_NAME) FROM information_schema.SCHEMATA")" = information_schema,r ] ||
+    fail "$placement: cu's SCHEMATA"
+  [ "$(q cu cu-pw "SELECT GROUP_CONCAT(x ORDER BY x) FROM (SELECT CONCAT(COLUMN_NAME, ':', PRIVILEGE_TYPE) AS x FROM information_schema.COLUMN_PRIVILEGES) d")" = id:SELECT,secret:UPDATE ] ||
+    fail "$placement: cu's COLUMN_PRIVILEGES"
+  [ "$(q cu cu-pw "SELECT COUNT(*) FROM information_schema.SCHEMA_PRIVILEGES")" = 0 ] ||
+    fail "$placement: cu sees others' grants"
+  [ "$(q root second-secret "SELECT GROUP_CONCAT(PRIVILEGE_TYPE ORDER BY PRIVILEGE_TYPE) FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE = \"'app'@'%'\"")" = INSERT,SELECT ] ||
+    fail "$placement: root's SCHEMA_PRIVILEGES"
   [ "$(q root second-secret "SHOW GRANTS FOR app" | tail -1)" = 'GRANT SELECT, INSERT ON `r`.* TO `app`@`%`' ] ||
     fail "$placement: grants after restart"
   stop
