@@ -184,10 +184,7 @@ Result<SqlSession::FromPlan> SqlSession::InformationSchemaTable(
         const bool whole = me == nullptr || exec::HasAnyOnTable(*me, db, n);
         for (size_t c = 0; c < ts.columns.size(); ++c) {
           const plan::ColumnSchema& col = ts.columns[c];
-          if (!whole &&
-              !exec::HasOnColumn(*me, db, n, col.name, exec::kPrivSelect) &&
-              !exec::HasOnColumn(*me, db, n, col.name, exec::kPrivInsert) &&
-              !exec::HasOnColumn(*me, db, n, col.name, exec::kPrivUpdate))
+          if (!whole && exec::ColumnPrivileges(*me, db, n, col.name) == 0)
             continue;
           std::string key;
           for (const auto& idx : ts.indexes) {

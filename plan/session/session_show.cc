@@ -165,9 +165,16 @@ Result<QueryResult> SqlSession::Show(const sql::Statement& s) {
         break;
       }
       r.names = {"Field", "Type", "Null", "Key", "Default", "Extra"};
+      const exec::Account* me = Privileges();
+      const bool whole = me == nullptr || definer_depth_ > 0 ||
+                         exec::HasAnyOnTable(*me, t.database, t.name);
       for (size_t c = 0; c < t.columns.size(); ++c) {
         const auto& col = t.columns[c];
         if (!like(col.name)) continue;
+        // With column privileges only: the columns they name.
+        if (!whole &&
+            exec::ColumnPrivileges(*me, t.database, t.name, col.name) == 0)
+          continue;
         std::string key;
         for (const auto& idx : t.indexes) {
           if (idx.columns.empty() || idx.columns[0] != static_cast<int>(c) ||

@@ -585,6 +585,7 @@ TEST(SqlSessionTest, ColumnPrivilegesLimitWhatIsReadAndWritten) {
       Query(user, "SELECT COUNT(*) FROM information_schema.COLUMN_PRIVILEGES"),
       (Rows{{"5"}}));
   EXPECT_EQ(ErrorCode(user, "SELECT * FROM information_schema.nope"), 1109u);
+  EXPECT_EQ(Query(user, "SHOW COLUMNS FROM hr.emp").size(), 2u);
   Query(admin, "REVOKE SELECT (name) ON hr.emp FROM clerk");
   EXPECT_EQ(ErrorCode(user, "SELECT name FROM hr.emp"), 1143u);
   EXPECT_EQ(ErrorCode(admin, "REVOKE SELECT (salary) ON hr.emp FROM clerk"),

@@ -247,6 +247,12 @@ bool HasOnColumn(const Account& a, std::string_view db, std::string_view table,
   return c != a.columns.end() && (c->second & want) == want;
 }
 
+uint64_t ColumnPrivileges(const Account& a, std::string_view db,
+                          std::string_view table, std::string_view column) {
+  auto c = a.columns.find(ColumnGrantKey(db, table, column));
+  return c == a.columns.end() ? 0 : c->second;
+}
+
 bool HasOnSomeColumn(const Account& a, std::string_view db,
                      std::string_view table, uint64_t want) {
   const std::string prefix = TableGrantKey(db, table) + '\0';

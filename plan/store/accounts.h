@@ -154,6 +154,9 @@ bool HasOnColumn(const Account& a, std::string_view db, std::string_view table,
                  std::string_view column, uint64_t want);
 bool HasOnSomeColumn(const Account& a, std::string_view db,
                      std::string_view table, uint64_t want);
+// The column-level privileges granted on `column` itself.
+uint64_t ColumnPrivileges(const Account& a, std::string_view db,
+                          std::string_view table, std::string_view column);
 
 // The key of a table in Account::tables: db \0 table, lower case.
 std::string TableGrantKey(std::string_view db, std::string_view table);
