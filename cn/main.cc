@@ -150,18 +150,16 @@ int main(int argc, char** argv) {
   }
   co.user = FLAGS_dn_user;
   {
-    bool visible = false;
-    auto pw = xp::ReadSecret(FLAGS_dn_password_file, "XCN_DN_PASSWORD",
-                             FLAGS_dn_password, &visible);
+    std::string warning;
+    auto pw =
+        xp::ReadSecret({FLAGS_dn_password_file, "dn_password_file",
+                        "XCN_DN_PASSWORD", FLAGS_dn_password, "dn_password"},
+                       &warning);
     if (!pw.ok()) {
-      LOG(ERROR) << "--dn_password_file: " << pw.status().message();
+      LOG(ERROR) << pw.status().message();
       return 2;
     }
-    if (visible) {
-      LOG(WARNING) << "--dn_password on the command line is visible to "
-                      "every user of this machine; use --dn_password_file "
-                      "or XCN_DN_PASSWORD";
-    }
+    if (!warning.empty()) LOG(WARNING) << warning;
     co.password = *pw;
     auto mode = ParseSslMode(FLAGS_dn_ssl_mode);
     if (!mode) {
@@ -227,18 +225,15 @@ int main(int argc, char** argv) {
     if (!st.ok()) LOG(WARNING) << "database test: " << st.ToString();
   }
   {
-    bool visible = false;
-    auto secret = xp::ReadSecret(FLAGS_password_file, "XCN_PASSWORD",
-                                 FLAGS_password, &visible);
+    std::string warning;
+    auto secret = xp::ReadSecret({FLAGS_password_file, "password_file",
+                                  "XCN_PASSWORD", FLAGS_password, "password"},
+                                 &warning);
     if (!secret.ok()) {
-      LOG(ERROR) << "--password_file: " << secret.status().message();
+      LOG(ERROR) << secret.status().message();
       return 2;
     }
-    if (visible) {
-      LOG(WARNING) << "--password on the command line is visible to every "
-                      "user of this machine; use --password_file or "
-                      "XCN_PASSWORD";
-    }
+    if (!warning.empty()) LOG(WARNING) << warning;
     const std::string& password = *secret;
     bool created = false;
     const xp::exec::AccountName first{FLAGS_user, "localhost"};

@@ -127,11 +127,12 @@ int main(int argc, char** argv) {
             << " MiB per statement, " << (node_memory >> 20)
             << " MiB for all statements of this node";
 
-  bool visible = false;
-  auto password = xp::ReadSecret(FLAGS_password_file, "XDN_PASSWORD",
-                                 FLAGS_password, &visible);
+  std::string warning;
+  auto password = xp::ReadSecret({FLAGS_password_file, "password_file",
+                                  "XDN_PASSWORD", FLAGS_password, "password"},
+                                 &warning);
   if (!password.ok()) {
-    LOG(ERROR) << "--password_file: " << password.status().message();
+    LOG(ERROR) << password.status().message();
     return 2;
   }
   if (!FLAGS_hash_user.empty()) {
@@ -142,10 +143,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   auto users = std::make_unique<xp::InMemoryUserStore>();
-  if (visible) {
-    LOG(WARNING) << "--password on the command line is visible to every user "
-                    "of this machine; use --password_file or XDN_PASSWORD";
-  }
+  if (!warning.empty()) LOG(WARNING) << warning;
   users->Add(FLAGS_user, *password);
   if (!FLAGS_users_file.empty() && !LoadUsers(FLAGS_users_file, users.get()))
     return 1;

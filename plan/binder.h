@@ -37,7 +37,7 @@ struct ScopeColumn {
   const ColumnSchema* origin = nullptr;
   // Set when the session may not read the column (column privileges,
   // docs/SECURITY.md): naming it, or `*` over it, is 1143 with this text.
-  std::shared_ptr<const std::string> denied;
+  std::shared_ptr<const std::string> denied = nullptr;
 };
 
 class Scope;

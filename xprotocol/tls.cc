@@ -174,20 +174,25 @@ Result<TlsFiles> ResolveTlsFiles(const std::string& dir,
   return EnsureTlsFiles(dir);
 }
 
-Result<std::string> ReadSecret(const std::string& file, const char* env,
-                               const std::string& command_line, bool* visible) {
-  *visible = false;
-  if (!file.empty()) {
-    std::ifstream in(file);
-    if (!in) return Status::IOError("cannot read " + file);
+Result<std::string> ReadSecret(const SecretSource& src, std::string* warning) {
+  warning->clear();
+  if (!src.file.empty()) {
+    std::ifstream in(src.file);
+    if (!in)
+      return Status::IOError("--" + std::string(src.file_flag) +
+                             ": cannot read " + src.file);
     std::string line;
     std::getline(in, line);
     if (!line.empty() && line.back() == '\r') line.pop_back();
     return line;
   }
-  if (const char* v = std::getenv(env)) return std::string(v);
-  *visible = !command_line.empty();
-  return command_line;
+  if (const char* v = std::getenv(src.env)) return std::string(v);
+  if (!src.value.empty())
+    *warning = "--" + std::string(src.value_flag) +
+               " on the command line is visible to every user of this "
+               "machine; use --" +
+               src.file_flag + " or " + src.env;
+  return src.value;
 }
 
 Result<SslCtxPtr> MakeServerTlsContext(const std::string& cert_file,

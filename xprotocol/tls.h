@@ -37,12 +37,20 @@ Result<TlsFiles> ResolveTlsFiles(const std::string& dir,
                                  const std::string& cert,
                                  const std::string& key);
 
-// A secret a daemon takes from outside: the first line of `file` when one
-// is named, else the environment variable `env` when set, else
-// `command_line` (a flag's value, which every user of the machine sees in
-// ps: *visible is set then, for a warning).
-Result<std::string> ReadSecret(const std::string& file, const char* env,
-                               const std::string& command_line, bool* visible);
+// Where a daemon takes a secret from: the first line of `file` (flag
+// --`file_flag`) when one is named, else the environment variable `env`
+// when set, else `value` (flag --`value_flag`, which every user of the
+// machine sees in ps).
+struct SecretSource {
+  std::string file;
+  const char* file_flag;
+  const char* env;
+  std::string value;
+  const char* value_flag;
+};
+// The secret; *warning says why not to use the command line when the
+// value came from there (else it is left empty).
+Result<std::string> ReadSecret(const SecretSource& src, std::string* warning);
 
 // A TLS 1.2+ server context over `cert_file` (PEM chain) and `key_file`;
 // an error naming the file that does not load.

@@ -152,10 +152,11 @@ Result<SqlSession::FromPlan> SqlSession::InformationSchemaTable(
                                view ? Value() : Text("RocksDB"),
                                view ? Value() : Number(10),
                                view ? Value() : Text("Dynamic")};
-        for (int i = 0; i < 7; ++i) row.push_back(Value());
-        row.insert(row.end(),
-                   {Value(), Value(), Value(), view ? Value() : Text(collation),
-                    Value(), Text(""), Text(view ? "VIEW" : "")});
+        row.resize(row.size() + 10);  // TABLE_ROWS .. CHECK_TIME
+        row.push_back(view ? Value() : Text(collation));
+        row.push_back(Value());  // CHECKSUM
+        row.push_back(Text(""));
+        row.push_back(Text(view ? "VIEW" : ""));
         t.rows.push_back(std::move(row));
       }
     }
@@ -186,13 +187,7 @@ Result<SqlSession::FromPlan> SqlSession::InformationSchemaTable(
           const plan::ColumnSchema& col = ts.columns[c];
           if (!whole && exec::ColumnPrivileges(*me, db, n, col.name) == 0)
             continue;
-          std::string key;
-          for (const auto& idx : ts.indexes) {
-            if (idx.columns.empty() || idx.columns[0] != static_cast<int>(c) ||
-                !key.empty())
-              continue;
-            key = idx.primary ? "PRI" : idx.unique ? "UNI" : "MUL";
-          }
+          const std::string key = ColumnKey(ts, c);
           const auto [column_type, data_type] = TypeText(col.type);
           const std::vector<uint64_t> nums = TypeNumbers(column_type);
           const bool chars = IsCharType(data_type);
@@ -283,8 +278,13 @@ Result<SqlSession::FromPlan> SqlSession::InformationSchemaTable(
                     "Unknown table '" + name + "' in information_schema");
   }
   FromPlan u;
-  for (size_t i = 0; i < t.names.size(); ++i)
-    u.columns.push_back({qualifier, t.names[i], t.types[i]});
+  for (size_t i = 0; i < t.names.size(); ++i) {
+    plan::ScopeColumn c;
+    c.table = qualifier;
+    c.name = t.names[i];
+    c.type = t.types[i];
+    u.columns.push_back(std::move(c));
+  }
   u.node = plan::MakeValues(std::move(t.types), std::move(t.rows));
   return u;
 }

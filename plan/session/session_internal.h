@@ -66,6 +66,9 @@ using exec::Vector;
 
 using plan::NotSupported;
 
+// SHOW COLUMNS' Key (and COLUMNS.COLUMN_KEY) of column `c`: PRI, UNI or
+// MUL for the first index that starts with it, else empty.
+std::string ColumnKey(const plan::TableSchema& t, size_t c);
 // A value as SHOW CREATE TABLE writes a default: 'text' (dates in MySQL's
 // form) or NULL (session_show.cc).
 std::string Quoted(const plan::Value& v, const plan::DataType& t);

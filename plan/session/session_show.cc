@@ -5,6 +5,14 @@
 
 namespace xp::session {
 
+std::string ColumnKey(const plan::TableSchema& t, size_t c) {
+  for (const auto& idx : t.indexes) {
+    if (idx.columns.empty() || idx.columns[0] != static_cast<int>(c)) continue;
+    return idx.primary ? "PRI" : idx.unique ? "UNI" : "MUL";
+  }
+  return "";
+}
+
 std::string Quoted(const plan::Value& v, const plan::DataType& t) {
   if (v.index() == 0) return "NULL";
   std::string text =
@@ -175,13 +183,7 @@ Result<QueryResult> SqlSession::Show(const sql::Statement& s) {
         if (!whole &&
             exec::ColumnPrivileges(*me, t.database, t.name, col.name) == 0)
           continue;
-        std::string key;
-        for (const auto& idx : t.indexes) {
-          if (idx.columns.empty() || idx.columns[0] != static_cast<int>(c) ||
-              !key.empty())
-            continue;
-          key = idx.primary ? "PRI" : idx.unique ? "UNI" : "MUL";
-        }
+        const std::string key = ColumnKey(t, c);
         std::string type = col.type.ToString();
         for (auto& ch : type)
           ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
