@@ -171,11 +171,12 @@ Result<std::vector<AccountName>> SqlSession::ChosenRoles(
     named.push_back(name);
   }
   if (s.role_set == RS::kList) return named;
-  for (const auto& [key, g] : a.roles) {
+  for (const auto& entry : a.roles) {
+    const std::string& key = entry.first;
     const bool excepted = std::any_of(
         named.begin(), named.end(),
         [&](const AccountName& n) { return Accounts::Key(n) == key; });
-    if (!excepted) out.push_back(g.role);
+    if (!excepted) out.push_back(entry.second.role);
   }
   return out;
 }
