@@ -96,7 +96,9 @@ TEST_F(TlsTest, LargeStreamedResultsAndCompressionOverTls) {
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->sets.at(0).rows.size(), 50000u);
   EXPECT_GT(c->tokens_offered(), 0u);
-  EXPECT_GT(c->compressed_messages_received(), 0u);  // Inline (not background): the connection flushes every 1 MiB itself.
+  EXPECT_GT(c->compressed_messages_received(),
+            0u);  // Inline (not background): the connection flushes every 1 MiB
+                  // itself.
   auto inline_rows = c->Execute("rows 60000");
   ASSERT_TRUE(inline_rows.ok()) << inline_rows.status().ToString();
   EXPECT_EQ(inline_rows->sets.at(0).rows.size(), 60000u);
