@@ -4,7 +4,9 @@
 // (SELECT, set operations, subqueries), plan_from.cc (FROM: tables,
 // derived tables, joins), session_dml.cc (INSERT / UPDATE / DELETE),
 // session_ddl.cc (CREATE / ALTER / DROP, views), session_show.cc (SHOW,
-// EXPLAIN) and session_helpers.cc. Not a public interface.
+// EXPLAIN), session_variables.cc (variables, SET), session_accounts.cc,
+// session_roles.cc, information_schema.cc and session_helpers.cc. Not a public
+// interface.
 #pragma once
 
 #include <algorithm>
@@ -65,6 +67,10 @@ using exec::ValueAt;
 using exec::Vector;
 
 using plan::NotSupported;
+
+// MySQL 8's defaults for the variables a session reads most
+// (session_variables.cc).
+std::map<std::string, plan::Value> DefaultVariables();
 
 // SHOW COLUMNS' Key (and COLUMNS.COLUMN_KEY) of column `c`: PRI, UNI or
 // MUL for the first index that starts with it, else empty.
