@@ -37,13 +37,16 @@ Result<std::vector<UserSpec>> Parser::AccountList() {
   return out;
 }
 
+Result<bool> Parser::IfExistsClause(bool create) {
+  if (!AcceptWord("IF")) return false;
+  if (create) XP_RETURN_IF_ERROR(ExpectWord("NOT"));
+  XP_RETURN_IF_ERROR(ExpectWord("EXISTS"));
+  return true;
+}
+
 Result<StmtPtr> Parser::RoleStatement(StmtKind kind) {
   auto s = std::make_unique<AccountStatement>(kind);
-  if (AcceptWord("IF")) {
-    if (kind == StmtKind::kCreateRole) XP_RETURN_IF_ERROR(ExpectWord("NOT"));
-    XP_RETURN_IF_ERROR(ExpectWord("EXISTS"));
-    s->if_exists = true;
-  }
+  XP_SET_OR_RETURN(s->if_exists, IfExistsClause(kind == StmtKind::kCreateRole));
   XP_SET_OR_RETURN(s->users, AccountList());
   for (const UserSpec& u : s->users)
     if (u.current || u.user.empty()) return Error();
@@ -110,11 +113,7 @@ Status Parser::AuthOption(UserSpec* u) {
 //   [PASSWORD EXPIRE [DEFAULT | NEVER | INTERVAL n DAY]]
 Result<StmtPtr> Parser::UserStatement(StmtKind kind) {
   auto s = std::make_unique<AccountStatement>(kind);
-  if (AcceptWord("IF")) {
-    if (kind == StmtKind::kCreateUser) XP_RETURN_IF_ERROR(ExpectWord("NOT"));
-    XP_RETURN_IF_ERROR(ExpectWord("EXISTS"));
-    s->if_exists = true;
-  }
+  XP_SET_OR_RETURN(s->if_exists, IfExistsClause(kind == StmtKind::kCreateUser));
   do {
     XP_ASSIGN_OR_RETURN(UserSpec u, Account());
     XP_RETURN_IF_ERROR(AuthOption(&u));

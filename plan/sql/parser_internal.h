@@ -279,6 +279,8 @@ class Parser {
 
   // account := 'user'[@'host'] | CURRENT_USER[()] | USER()
   Result<UserSpec> Account();
+  // An optional IF EXISTS (with `create`: IF NOT EXISTS); true when present.
+  Result<bool> IfExistsClause(bool create);
   // account [, account ...]
   Result<std::vector<UserSpec>> AccountList();
   // {CREATE ROLE [IF NOT EXISTS] | DROP ROLE [IF EXISTS]} role [, role]
