@@ -67,6 +67,12 @@ DEFINE_string(ssl_cert, "",
 DEFINE_string(ssl_key, "", "The key of --ssl_cert (PEM)");
 DEFINE_bool(require_secure_transport, false,
             "Refuse client connections without TLS (3159)");
+DEFINE_string(caching_sha2_password_private_key_path, "",
+              "RSA private key (PEM) with which caching_sha2_password clients "
+              "without TLS encrypt their password on a full authentication; "
+              "its public key is sent to clients that ask. Default: a key "
+              "generated in memory when first needed (clients that pin the "
+              "server's public key need a fixed one)");
 DEFINE_int32(embedded_dns, 0,
              "Run N data nodes inside this process (the embedded placement, "
              "instead of --dn): each with its own RocksDB in --data_dir/dn<i>, "
@@ -273,6 +279,7 @@ int main(int argc, char** argv) {
     }
   }
   mo.require_secure_transport = FLAGS_require_secure_transport;
+  mo.rsa_private_key = FLAGS_caching_sha2_password_private_key_path;
   if (mo.require_secure_transport && mo.ssl_cert.empty()) {
     LOG(ERROR) << "--require_secure_transport needs --ssl_dir or --ssl_cert";
     return 2;

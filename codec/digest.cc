@@ -2,6 +2,9 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include <cstdlib>
 
 namespace xp {
 namespace {
@@ -37,6 +40,26 @@ std::string XorBytes(std::string_view a, std::string_view b) {
 bool ConstantTimeEqual(std::string_view a, std::string_view b) {
   return a.size() == b.size() &&
          CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string Pbkdf2Sha256(std::string_view password, std::string_view salt,
+                         int iterations) {
+  unsigned char out[32];
+  PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()),
+                    reinterpret_cast<const unsigned char*>(salt.data()),
+                    static_cast<int>(salt.size()), iterations, EVP_sha256(),
+                    sizeof(out), out);
+  return std::string(reinterpret_cast<char*>(out), sizeof(out));
+}
+
+std::string RandomBytes(size_t n) {
+  std::string out(n, '\0');
+  // Without entropy there is no safe salt or nonce: stop rather than
+  // hand out predictable bytes.
+  if (n > 0 && RAND_bytes(reinterpret_cast<unsigned char*>(out.data()),
+                          static_cast<int>(n)) != 1)
+    std::abort();
+  return out;
 }
 
 }  // namespace xp

@@ -1,5 +1,6 @@
 // Message digests for password verifiers and challenge-response
-// authentication (OpenSSL's EVP), and a comparison that takes the same time
+// authentication (OpenSSL's EVP), a salted key derivation, random bytes,
+// and a comparison that takes the same time
 // whatever the bytes. Bytes in, bytes out: no I/O.
 #pragma once
 
@@ -15,5 +16,11 @@ std::string Sha256(std::string_view a, std::string_view b = {});
 std::string XorBytes(std::string_view a, std::string_view b);
 // Equal in length and bytes, in time independent of where they differ.
 bool ConstantTimeEqual(std::string_view a, std::string_view b);
+// PBKDF2-HMAC-SHA256 of `password` with `salt`, `iterations` rounds: 32
+// raw bytes (a salted, slow verifier).
+std::string Pbkdf2Sha256(std::string_view password, std::string_view salt,
+                         int iterations);
+// `n` bytes from OpenSSL's CSPRNG.
+std::string RandomBytes(size_t n);
 
 }  // namespace xp

@@ -195,6 +195,12 @@ class MysqlServer::Connection : public session::ResultSink {
   SSL* ssl_ = nullptr;
   bool StartTls();
   ssize_t SslRead(char* buf, size_t want);
+  // caching_sha2_password's full path after its fast path did not prove
+  // the password: the password itself, in clear inside TLS or RSA-encrypted
+  // (sending the public key when asked). False when the connection failed;
+  // `password` unset when the client sent nothing usable.
+  bool Sha2FullAuthentication(const std::string& scramble,
+                              std::optional<std::string>* password);
   // COM_STMT_SEND_LONG_DATA bytes held by all statements: at most
   // max_allowed_packet (more is dropped and the EXECUTE fails with 1153).
   size_t long_data_bytes_ = 0;

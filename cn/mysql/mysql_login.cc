@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include <chrono>
+#include <optional>
 #include <thread>
 
 #include "cn/mysql/mysql_connection.h"
@@ -176,11 +177,30 @@ bool MysqlServer::Connection::Handshake() {
   const std::string login_key = std::string(user) + "@" + address;
   const std::chrono::milliseconds delay = server_->LoginDelay(login_key);
   if (delay.count() > 0) std::this_thread::sleep_for(delay);
+  // caching_sha2_password: its fast path when this server remembers the
+  // account's password, else the full path (also for a user without an
+  // account, so that both look the same).
+  bool fast = false, password_ok = false;
+  const std::string account_key =
+      account ? exec::Accounts::Key(account->name) : std::string();
+  if (want == exec::kCachingSha2Plugin && !response.empty()) {
+    fast = account && server_->sha2_.FastPath(account_key, account->verifier,
+                                              scramble, response);
+    password_ok = fast;
+    if (!fast) {
+      std::optional<std::string> password;
+      if (!Sha2FullAuthentication(scramble, &password)) return false;
+      password_ok =
+          account && password && exec::CheckPassword(*account, *password);
+      if (password_ok)
+        server_->sha2_.Remember(account_key, account->verifier, *password);
+    }
+  } else {
+    password_ok = account && exec::CheckScramble(*account, scramble, response);
+  }
   // REQUIRE SSL: without TLS the account does not log in (as a wrong
   // password would not).
-  const bool password_ok = account &&
-                           (!account->require_ssl || ssl_ != nullptr) &&
-                           exec::CheckScramble(*account, scramble, response);
+  password_ok = password_ok && (!account->require_ssl || ssl_ != nullptr);
   server_->RecordLogin(login_key, password_ok);
   if (!password_ok) {
     WriteError(ER_ACCESS_DENIED_ERROR,
@@ -202,9 +222,8 @@ bool MysqlServer::Connection::Handshake() {
     Flush();
     return false;
   }
-  if (account->plugin == exec::kCachingSha2Plugin && !response.empty()) {
-    // caching_sha2_password's fast path succeeded (the verifier checks the
-    // scramble itself: no full authentication is ever asked for).
+  if (fast) {
+    // caching_sha2_password's fast_auth_success, then the OK.
     BeginPacket();
     PutU8(&out_, 0x01);
     PutU8(&out_, 0x03);
@@ -214,7 +233,7 @@ bool MysqlServer::Connection::Handshake() {
   {
     // Decided under the server's lock, answered outside it (a slow client
     // must not hold up the accept loop).
-    const std::string key = exec::Accounts::Key(account->name);
+    const std::string& key = account_key;
     MutexLock lock(&server_->mu_);
     const size_t limit = server_->options_.max_user_connections;
     auto it = server_->per_account_.find(key);
@@ -255,6 +274,37 @@ bool MysqlServer::Connection::Handshake() {
   }
   WriteOk();
   return Flush();
+}
+
+bool MysqlServer::Connection::Sha2FullAuthentication(
+    const std::string& scramble, std::optional<std::string>* password) {
+  // perform_full_authentication: the client sends the password itself.
+  BeginPacket();
+  PutU8(&out_, 0x01);
+  PutU8(&out_, 0x04);
+  EndPacket();
+  std::string p;
+  if (!Flush() || !ReadPacket(&p)) return false;
+  if (ssl_ != nullptr) {
+    // In clear inside TLS, NUL-terminated.
+    if (!p.empty() && p.back() == '\0') p.pop_back();
+    *password = std::move(p);
+    return true;
+  }
+  // Without TLS: never in clear. A client without the server's public key
+  // asks for it (one byte, 2), then sends the password encrypted with it.
+  if (p == std::string_view("\x02", 1)) {
+    const std::string pem = server_->sha2_.PublicKeyPem();
+    if (pem.empty()) return true;  // no key: access denied
+    BeginPacket();
+    PutU8(&out_, 0x01);
+    out_.append(pem);
+    EndPacket();
+    if (!Flush() || !ReadPacket(&p)) return false;
+  }
+  auto plain = server_->sha2_.DecryptPassword(p, scramble);
+  if (plain.ok()) *password = std::move(plain).value();
+  return true;
 }
 
 std::chrono::milliseconds MysqlServer::LoginDelay(const std::string& key) {

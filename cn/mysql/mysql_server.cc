@@ -653,7 +653,9 @@ void MysqlServer::Connection::Execute(Reader& r) {
 }
 
 MysqlServer::MysqlServer(MysqlServerOptions options, exec::Store* store)
-    : options_(std::move(options)), store_(store) {}
+    : options_(std::move(options)),
+      store_(store),
+      sha2_(options_.rsa_private_key) {}
 
 MysqlServer::~MysqlServer() { Stop(); }
 
@@ -664,6 +666,7 @@ Status MysqlServer::Start() {
     // TLS writes with write(2): a client gone must not kill the process.
     std::signal(SIGPIPE, SIG_IGN);
   }
+  XP_RETURN_IF_ERROR(sha2_.Init());
   listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (listen_fd_ < 0)
     return Status::IOError("socket: " + std::string(strerror(errno)));

@@ -1,5 +1,6 @@
 // The compute node's MySQL protocol front end (cn/README.md): handshake v10
-// with mysql_native_password against the store's accounts (locked and
+// with mysql_native_password and caching_sha2_password (fast and full
+// paths, sha2_auth.h) against the store's accounts (locked and
 // expired accounts as MySQL refuses them), text and binary (prepared statement)
 // protocols, OK / ERR packets with MySQL codes and SQLSTATEs,
 // CLIENT_DEPRECATE_EOF, SHOW PROCESSLIST and KILL. Every client connection gets
@@ -23,6 +24,7 @@
 #include <thread>
 #include <vector>
 
+#include "cn/mysql/sha2_auth.h"
 #include "codec/status.h"
 #include "codec/thread_annotations.h"
 #include "plan/session/sql_session.h"
@@ -66,6 +68,9 @@ struct MysqlServerOptions {
   std::string ssl_cert, ssl_key;
   // Connections without TLS are refused (3159).
   bool require_secure_transport = false;
+  // caching_sha2_password's RSA private key (PEM) for full authentications
+  // without TLS; empty: a key generated in memory when first needed.
+  std::string rsa_private_key;
 };
 
 class MysqlServer {
@@ -108,6 +113,7 @@ class MysqlServer {
   const MysqlServerOptions options_;
   exec::Store* store_;
   SslCtxPtr ssl_ctx_;  // set by Start() when options_.ssl_cert is
+  Sha2Auth sha2_;      // caching_sha2_password's cache and RSA key
   std::function<void(session::SqlSession*)> session_init_;
   int listen_fd_ = -1;
   uint16_t port_ = 0;

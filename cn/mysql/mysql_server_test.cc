@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 #include <mysql.h>
 #include <netinet/in.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -17,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "codec/digest.h"
 #include "codec/mysql_packet.h"
 #include "plan/store/memory_store.h"
 
@@ -130,6 +133,126 @@ TEST_F(MysqlServerTest, PasswordsAndQueries) {
   ASSERT_NE(r, nullptr);
   EXPECT_STREQ(mysql_fetch_row(r)[0], "sha2@%");
   mysql_free_result(r);
+  mysql_close(m);
+}
+
+// caching_sha2_password as MySQL 8 runs it, driven byte by byte: the first
+// login of an account takes the full path (without TLS: the client asks for
+// the RSA public key and sends the password encrypted with it), later ones
+// the fast path, until the account's password changes. A password sent in
+// clear outside TLS is never accepted.
+TEST_F(MysqlServerTest, CachingSha2FullPathThenFastPath) {
+  Start();
+  struct Login {
+    int fd;
+    std::string scramble;
+  };
+  const auto begin = [&](const std::string& password) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(server_->port());
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)), 0);
+    const std::string g = ReadPacket(fd);
+    // version NUL, id (4), scramble[0..8), filler, caps, charset, status,
+    // caps, length, 10 reserved, scramble[8..20) NUL, plugin.
+    const size_t at = g.find('\0', 1) + 1 + 4;
+    std::string scramble =
+        g.substr(at, 8) + g.substr(at + 8 + 1 + 2 + 1 + 2 + 2 + 1 + 10, 12);
+    const std::string s1 = Sha256(password);
+    const std::string answer = XorBytes(s1, Sha256(Sha256(s1), scramble));
+    std::string hr;
+    mysql::PutU32(&hr, mysql::kClientProtocol41 |
+                           mysql::kClientSecureConnection |
+                           mysql::kClientPluginAuth);
+    mysql::PutU32(&hr, 1u << 24);
+    mysql::PutU8(&hr, 45);
+    hr.append(23, '\0');
+    hr.append("sha2");
+    hr.push_back('\0');
+    mysql::PutU8(&hr, static_cast<uint8_t>(answer.size()));
+    hr.append(answer);
+    hr.append("caching_sha2_password");
+    hr.push_back('\0');
+    SendPacket(fd, hr, 1);
+    return Login{fd, scramble};
+  };
+  const auto rsa_encrypt = [](const std::string& pem, std::string plain) {
+    BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+    EVP_PKEY* key = PEM_read_bio_PUBKEY(bio, nullptr, nullptr, nullptr);
+    BIO_free(bio);
+    std::string out;
+    if (key == nullptr) return out;
+    EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new(key, nullptr);
+    size_t n = static_cast<size_t>(EVP_PKEY_get_size(key));
+    out.resize(n);
+    if (EVP_PKEY_encrypt_init(ctx) != 1 ||
+        EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_OAEP_PADDING) != 1 ||
+        EVP_PKEY_encrypt(ctx, reinterpret_cast<unsigned char*>(out.data()), &n,
+                         reinterpret_cast<const unsigned char*>(plain.data()),
+                         plain.size()) != 1)
+      out.clear();
+    EVP_PKEY_CTX_free(ctx);
+    EVP_PKEY_free(key);
+    return out;
+  };
+  const auto obfuscate = [](std::string pw, const std::string& scramble) {
+    pw.push_back('\0');
+    for (size_t i = 0; i < pw.size(); ++i) pw[i] ^= scramble[i % 20];
+    return pw;
+  };
+  const std::string kFull("\x01\x04", 2), kFast("\x01\x03", 2);
+  // 1. Full path: public key on request, password RSA-encrypted.
+  Login l = begin("s2-pw");
+  EXPECT_EQ(ReadPacket(l.fd), kFull);
+  SendPacket(l.fd, std::string(1, '\x02'), 3);
+  const std::string key = ReadPacket(l.fd);
+  ASSERT_EQ(key.substr(0, 27), "\x01-----BEGIN PUBLIC KEY-----");
+  SendPacket(l.fd, rsa_encrypt(key.substr(1), obfuscate("s2-pw", l.scramble)),
+             5);
+  EXPECT_EQ(ReadPacket(l.fd)[0], '\0');  // OK
+  ::close(l.fd);
+  // 2. Now remembered: the fast path, no more round trips.
+  l = begin("s2-pw");
+  EXPECT_EQ(ReadPacket(l.fd), kFast);
+  EXPECT_EQ(ReadPacket(l.fd)[0], '\0');
+  ::close(l.fd);
+  // 3. A wrong scramble falls back to the full path; a password in clear
+  // without TLS is refused even when right, and so is a wrong one
+  // encrypted.
+  l = begin("wrong");
+  EXPECT_EQ(ReadPacket(l.fd), kFull);
+  SendPacket(l.fd, std::string("s2-pw\0", 6), 3);
+  std::string err = ReadPacket(l.fd);
+  ASSERT_GE(err.size(), 3u);
+  EXPECT_EQ(static_cast<uint8_t>(err[0]), 0xff);
+  EXPECT_EQ(static_cast<uint8_t>(err[1]) | static_cast<uint8_t>(err[2]) << 8,
+            1045);
+  ::close(l.fd);
+  l = begin("wrong");
+  EXPECT_EQ(ReadPacket(l.fd), kFull);
+  SendPacket(l.fd, rsa_encrypt(key.substr(1), obfuscate("wrong", l.scramble)),
+             3);
+  err = ReadPacket(l.fd);
+  ASSERT_GE(err.size(), 3u);
+  EXPECT_EQ(static_cast<uint8_t>(err[0]), 0xff);
+  ::close(l.fd);
+  // 4. A new password (a new verifier) forgets the old one: the old
+  // password's scramble takes the full path, and fails there.
+  exec::Account changed = *store_.accounts().Find({"sha2", "%"});
+  changed.verifier = *exec::MakeVerifier(changed.plugin, "new-pw");
+  store_.accounts().Put(changed);
+  l = begin("s2-pw");
+  EXPECT_EQ(ReadPacket(l.fd), kFull);
+  ::close(l.fd);
+  // libmariadb's plugin does the same exchange by itself.
+  EXPECT_EQ(Connect("sha2", "s2-pw"), nullptr);
+  MYSQL* m = Connect("sha2", "new-pw");
+  ASSERT_NE(m, nullptr) << last_error_;
+  mysql_close(m);
+  m = Connect("sha2", "new-pw");
+  ASSERT_NE(m, nullptr) << last_error_;
   mysql_close(m);
 }
 
@@ -402,13 +525,14 @@ TEST_F(MysqlServerTest, TlsWithAGeneratedCertificate) {
   tls_only.global = exec::kPrivSelect;
   store_.accounts().Put(tls_only);
   Start(o);
-  const auto tls_connect = [&](const char* user, const std::string& ca) {
+  const auto tls_connect = [&](const char* user, const std::string& ca,
+                               const char* password = "") {
     MYSQL* m = mysql_init(nullptr);
     mysql_optionsv(m, MYSQL_OPT_SSL_CA, ca.c_str());
     bool verify = true;
     mysql_optionsv(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify);
-    if (mysql_real_connect(m, "127.0.0.1", user, "", "test", server_->port(),
-                           nullptr, 0) == nullptr) {
+    if (mysql_real_connect(m, "127.0.0.1", user, password, "test",
+                           server_->port(), nullptr, 0) == nullptr) {
       last_error_ = mysql_errno(m);
       mysql_close(m);
       return static_cast<MYSQL*>(nullptr);
@@ -436,6 +560,15 @@ TEST_F(MysqlServerTest, TlsWithAGeneratedCertificate) {
   MYSQL* t = tls_connect("tlsonly", files->ca);
   EXPECT_NE(t, nullptr) << last_error_;
   if (t) mysql_close(t);
+  // caching_sha2_password's full path inside TLS (the password in clear
+  // there), then its fast path; a wrong password either way is 1045.
+  for (int i = 0; i < 2; ++i) {
+    t = tls_connect("sha2", files->ca, "s2-pw");
+    EXPECT_NE(t, nullptr) << last_error_;
+    if (t) mysql_close(t);
+  }
+  EXPECT_EQ(tls_connect("sha2", files->ca, "s2-px"), nullptr);
+  EXPECT_EQ(last_error_, 1045u);
   // Another CA does not verify this server.
   Result<TlsFiles> other = EnsureTlsFiles(dir + "_other");
   ASSERT_TRUE(other.ok());

@@ -107,27 +107,61 @@ bool VerifyNative(const Account& a, std::string_view scramble,
   return ConstantTimeEqual(Sha1(key), stored);
 }
 
-// caching_sha2_password's scramble: response = SHA256(pw) XOR
-// SHA256(SHA256(SHA256(pw)) + scramble); the account keeps "$XP$" + hex of
-// SHA256(SHA256(pw)), enough to check it (the fast path, always).
-bool VerifyCachingSha2(const Account& a, std::string_view scramble,
-                       std::string_view response) {
-  if (a.verifier.empty()) return response.empty();
-  std::string stored;
-  if (response.size() != 32 || !ValidVerifier(kCachingSha2Plugin, a.verifier) ||
-      !FromHex(std::string_view(a.verifier).substr(4), &stored))
-    return false;
-  const std::string stage1 = XorBytes(response, Sha256(stored, scramble));
-  return ConstantTimeEqual(Sha256(stage1), stored);
+// caching_sha2_password's stored form: "$XS$" + hex(16-byte salt) +
+// hex(PBKDF2-HMAC-SHA256(pw, salt, kSha2Rounds)) — salted and slow, checked
+// against a password only (the full path). Accounts written by earlier
+// versions keep "$XP$" + hex(SHA256(SHA256(pw))), checked the same way.
+constexpr int kSha2Rounds = 5000;
+constexpr size_t kSha2SaltBytes = 16;
+constexpr size_t kSha2VerifierSize = 4 + 2 * kSha2SaltBytes + 64;
+constexpr size_t kLegacySha2VerifierSize = 4 + 64;
+
+std::string UpperHex(std::string_view raw) {
+  std::string hex = ToHex(raw);
+  for (char& c : hex)
+    if (c >= 'a' && c <= 'f') c = static_cast<char>(c - 'a' + 'A');
+  return hex;
 }
 
 }  // namespace
 
 bool CheckScramble(const Account& a, std::string_view scramble,
                    std::string_view response) {
-  if (a.plugin == kCachingSha2Plugin)
-    return VerifyCachingSha2(a, scramble, response);
+  if (a.plugin == kCachingSha2Plugin)  // no password: only the empty answer
+    return a.verifier.empty() && response.empty();
   return VerifyNative(a, scramble, response);
+}
+
+std::string Sha2FastPathKey(std::string_view password) {
+  return Sha256(Sha256(password));
+}
+
+// response = SHA256(pw) XOR SHA256(SHA256(SHA256(pw)) + scramble).
+bool CheckSha2Scramble(std::string_view fast_key, std::string_view scramble,
+                       std::string_view response) {
+  if (response.size() != 32 || fast_key.size() != 32) return false;
+  const std::string stage1 = XorBytes(response, Sha256(fast_key, scramble));
+  return ConstantTimeEqual(Sha256(stage1), fast_key);
+}
+
+bool CheckPassword(const Account& a, std::string_view password) {
+  if (a.verifier.empty()) return password.empty();
+  if (!ValidVerifier(a.plugin, a.verifier)) return false;
+  std::string stored;
+  if (a.plugin == kNativePasswordPlugin) {
+    return FromHex(std::string_view(a.verifier).substr(1), &stored) &&
+           ConstantTimeEqual(Sha1(Sha1(password)), stored);
+  }
+  if (a.verifier.size() == kLegacySha2VerifierSize) {
+    return FromHex(std::string_view(a.verifier).substr(4), &stored) &&
+           ConstantTimeEqual(Sha2FastPathKey(password), stored);
+  }
+  std::string salt;
+  return FromHex(std::string_view(a.verifier).substr(4, 2 * kSha2SaltBytes),
+                 &salt) &&
+         FromHex(std::string_view(a.verifier).substr(4 + 2 * kSha2SaltBytes),
+                 &stored) &&
+         ConstantTimeEqual(Pbkdf2Sha256(password, salt, kSha2Rounds), stored);
 }
 
 uint64_t PrivilegeBit(std::string_view upper_name) {
@@ -165,11 +199,10 @@ Result<std::string> MakeVerifier(std::string_view plugin,
                     "Plugin '" + std::string(plugin) + "' is not loaded");
   }
   if (password.empty()) return std::string();
-  std::string hex =
-      native ? ToHex(Sha1(Sha1(password))) : ToHex(Sha256(Sha256(password)));
-  for (char& c : hex)
-    if (c >= 'a' && c <= 'f') c = static_cast<char>(c - 'a' + 'A');
-  return (native ? "*" : "$XP$") + hex;
+  if (native) return "*" + UpperHex(Sha1(Sha1(password)));
+  const std::string salt = RandomBytes(kSha2SaltBytes);
+  return "$XS$" + UpperHex(salt) +
+         UpperHex(Pbkdf2Sha256(password, salt, kSha2Rounds));
 }
 
 bool ValidVerifier(std::string_view plugin, std::string_view verifier) {
@@ -180,7 +213,10 @@ bool ValidVerifier(std::string_view plugin, std::string_view verifier) {
     return verifier.size() == 41 && verifier[0] == '*' &&
            FromHex(verifier.substr(1), &raw);
   if (plugin == kCachingSha2Plugin)
-    return verifier.size() == 68 && verifier.substr(0, 4) == "$XP$" &&
+    return ((verifier.size() == kSha2VerifierSize &&
+             verifier.substr(0, 4) == "$XS$") ||
+            (verifier.size() == kLegacySha2VerifierSize &&
+             verifier.substr(0, 4) == "$XP$")) &&
            FromHex(verifier.substr(4), &raw);
   return false;
 }

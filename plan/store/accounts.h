@@ -92,8 +92,10 @@ struct Account {
   std::string plugin = kNativePasswordPlugin;
   // The plugin's stored form of the password (never the password): for
   // mysql_native_password "*" + 40 upper-case hex digits of
-  // SHA1(SHA1(password)), for caching_sha2_password "$XP$" + 64 of
-  // SHA256(SHA256(password)); empty for an account without a password.
+  // SHA1(SHA1(password)), for caching_sha2_password "$XS$" + 32 hex digits
+  // of a random salt + 64 of PBKDF2-HMAC-SHA256(password, salt, 5000)
+  // (accounts of earlier versions: "$XP$" + 64 of SHA256(SHA256(password)));
+  // empty for an account without a password.
   std::string verifier;
   bool locked = false;       // ACCOUNT LOCK
   bool expired = false;      // PASSWORD EXPIRE: must set one before anything
@@ -123,10 +125,22 @@ struct Account {
 Result<std::string> MakeVerifier(std::string_view plugin,
                                  std::string_view password);
 // Whether a client's answer to `scramble` (20 bytes) proves the account's
-// password under its plugin: mysql_native_password's SHA1 scramble or
-// caching_sha2_password's SHA256 one (its fast path). Any bytes are safe.
+// password without more exchanges: mysql_native_password's SHA1 scramble;
+// for caching_sha2_password only an account without a password (its
+// scramble is checked against the server's cache, CheckSha2Scramble, or
+// the password itself is sent, CheckPassword). Any bytes are safe.
 bool CheckScramble(const Account& a, std::string_view scramble,
                    std::string_view response);
+// Whether `password` itself (caching_sha2_password's full path: over TLS or
+// RSA-encrypted) is the account's, under either plugin.
+bool CheckPassword(const Account& a, std::string_view password);
+// caching_sha2_password's fast path. What a server remembers of a password
+// once a full authentication proved it: SHA256(SHA256(password)), 32 bytes
+// (never stored); and whether a client's 32-byte answer to `scramble`,
+// SHA256(pw) XOR SHA256(SHA256(SHA256(pw)) + scramble), proves it.
+std::string Sha2FastPathKey(std::string_view password);
+bool CheckSha2Scramble(std::string_view fast_key, std::string_view scramble,
+                       std::string_view response);
 // Whether `verifier` has the plugin's stored form (for IDENTIFIED ... AS).
 bool ValidVerifier(std::string_view plugin, std::string_view verifier);
 

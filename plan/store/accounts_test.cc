@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "codec/coding.h"
 #include "codec/digest.h"
 
 namespace xp::exec {
@@ -124,14 +125,43 @@ TEST(AccountsTest, VerifierIsMysqlNativeForm) {
   EXPECT_TRUE(ValidVerifier(kNativePasswordPlugin,
                             "*2470C0C06DEE42FD1618BB99005ADCA2EC9D1E19"));
   EXPECT_FALSE(ValidVerifier(kNativePasswordPlugin, "*2470"));
-  // caching_sha2_password: SHA256(SHA256(password)), never the password.
+  // caching_sha2_password: a salted PBKDF2-HMAC-SHA256, never the
+  // password; a new salt every time.
   const std::string sha2 = *MakeVerifier(kCachingSha2Plugin, "password");
-  EXPECT_EQ(sha2.substr(0, 4), "$XP$");
-  EXPECT_EQ(sha2.size(), 68u);
+  EXPECT_EQ(sha2.substr(0, 4), "$XS$");
+  EXPECT_EQ(sha2.size(), 100u);
   EXPECT_TRUE(ValidVerifier(kCachingSha2Plugin, sha2));
+  EXPECT_NE(sha2, *MakeVerifier(kCachingSha2Plugin, "password"));
   EXPECT_FALSE(ValidVerifier(kCachingSha2Plugin,
                              "*2470C0C06DEE42FD1618BB99005ADCA2EC9D1E19"));
-  EXPECT_NE(sha2, *MakeVerifier(kCachingSha2Plugin, "Password"));
+  EXPECT_FALSE(ValidVerifier(kCachingSha2Plugin, sha2.substr(0, 99)));
+  // Earlier versions' form stays valid (accounts already stored).
+  EXPECT_TRUE(ValidVerifier(kCachingSha2Plugin, "$XP$" + std::string(64, 'A')));
+}
+
+TEST(AccountsTest, PasswordsCheckAgainstEitherVerifier) {
+  Account native = Make("n", "%");
+  native.verifier = *MakeVerifier(kNativePasswordPlugin, "pw");
+  EXPECT_TRUE(CheckPassword(native, "pw"));
+  EXPECT_FALSE(CheckPassword(native, "pW"));
+  EXPECT_FALSE(CheckPassword(native, ""));
+  Account sha2 = Make("s", "%");
+  sha2.plugin = kCachingSha2Plugin;
+  sha2.verifier = *MakeVerifier(kCachingSha2Plugin, "pw");
+  EXPECT_TRUE(CheckPassword(sha2, "pw"));
+  EXPECT_FALSE(CheckPassword(sha2, "pw "));
+  EXPECT_FALSE(CheckPassword(sha2, ""));
+  Account legacy = sha2;
+  legacy.verifier = "$XP$" + ToHex(Sha256(Sha256("pw")));
+  EXPECT_TRUE(CheckPassword(legacy, "pw"));
+  EXPECT_FALSE(CheckPassword(legacy, "px"));
+  Account empty = Make("e", "%");
+  empty.plugin = kCachingSha2Plugin;
+  EXPECT_TRUE(CheckPassword(empty, ""));
+  EXPECT_FALSE(CheckPassword(empty, "x"));
+  Account broken = sha2;
+  broken.verifier = "$XS$zz";
+  EXPECT_FALSE(CheckPassword(broken, "pw"));
 }
 
 // The clients' side of both plugins, as MySQL's clients compute it.
@@ -145,13 +175,23 @@ TEST(AccountsTest, ScramblesProveThePassword) {
   EXPECT_FALSE(CheckScramble(native, std::string(20, 'm'), native_answer));
   EXPECT_FALSE(CheckScramble(native, scramble, ""));
   EXPECT_FALSE(CheckScramble(native, scramble, native_answer + "x"));
+  // caching_sha2_password's fast path: against what a server remembers
+  // of the password after a full authentication.
+  const std::string fast_key = Sha2FastPathKey("pw");
+  const std::string s1 = Sha256("pw");
+  const std::string sha2_answer = XorBytes(s1, Sha256(Sha256(s1), scramble));
+  EXPECT_TRUE(CheckSha2Scramble(fast_key, scramble, sha2_answer));
+  EXPECT_FALSE(CheckSha2Scramble(fast_key, std::string(20, 'm'), sha2_answer));
+  EXPECT_FALSE(CheckSha2Scramble(Sha2FastPathKey("px"), scramble, sha2_answer));
+  EXPECT_FALSE(CheckSha2Scramble(fast_key, scramble, native_answer));
+  EXPECT_FALSE(CheckSha2Scramble(fast_key, scramble, ""));
+  // Never from the stored verifier alone: a sha2 account with a password
+  // needs the cache or the password itself.
   Account sha2 = Make("s", "%");
   sha2.plugin = kCachingSha2Plugin;
   sha2.verifier = *MakeVerifier(kCachingSha2Plugin, "pw");
-  const std::string s1 = Sha256("pw");
-  const std::string sha2_answer = XorBytes(s1, Sha256(Sha256(s1), scramble));
-  EXPECT_TRUE(CheckScramble(sha2, scramble, sha2_answer));
-  EXPECT_FALSE(CheckScramble(sha2, scramble, native_answer));
+  EXPECT_FALSE(CheckScramble(sha2, scramble, sha2_answer));
+  EXPECT_FALSE(CheckScramble(sha2, scramble, ""));
   // The plugin decides: a native answer does not open a sha2 account.
   native.plugin = kCachingSha2Plugin;
   EXPECT_FALSE(CheckScramble(native, scramble, native_answer));

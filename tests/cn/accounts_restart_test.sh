@@ -31,6 +31,7 @@ dns="127.0.0.1:$(cat "$work/dn0.port"),127.0.0.1:$(cat "$work/dn1.port")"
 start() {  # start PLACEMENT [FLAGS...]
   local placement=$1
   shift
+  set -- --ssl_dir="$work/tls" "$@"  # as the README cluster: TLS offered
   if [ "$placement" = embedded ]; then
     "$bin/xcn" --port="$port" --embedded_dns=2 --data_dir="$work/emb" "$@" >>"$work/cn.log" 2>&1 &
   else
@@ -68,7 +69,18 @@ for placement in processes embedded; do
   start "$placement" --password_file="$work/pw"
   q root ignored "SELECT 1" 2>/dev/null && fail "$placement: the first account was made again"
   [ "$(q root second-secret "SELECT COUNT(*) FROM r.t")" = 1 ] || fail "$placement: root after restart"
+  # caching_sha2_password (app's plugin, the default): a fresh CN knows no
+  # password yet, so the first login takes the full path — without TLS the
+  # CLI fetches the CN's RSA public key and sends the password encrypted —
+  # later ones its fast path (with or without TLS). The exchanges
+  # themselves are checked byte by byte in cn_mysql_server_test.
+  [ "$(MYSQL_PWD=app-pw "$mysql" -h127.0.0.1 -P"$port" -uapp --skip-ssl -N -B -e "SELECT 1")" = 1 ] ||
+    fail "$placement: caching_sha2_password's full path over RSA"
+  MYSQL_PWD=app-px "$mysql" -h127.0.0.1 -P"$port" -uapp --skip-ssl -e "SELECT 1" 2>&1 |
+    grep -q "ERROR 1045" || fail "$placement: a wrong password over RSA"
   [ "$(q app app-pw "SELECT COUNT(*) FROM r.t")" = 1 ] || fail "$placement: app after restart"
+  [ "$(MYSQL_PWD=app-pw "$mysql" -h127.0.0.1 -P"$port" -uapp --skip-ssl -N -B -e "SELECT 2")" = 2 ] ||
+    fail "$placement: caching_sha2_password's fast path"
   q app app-pw "DELETE FROM r.t" 2>&1 | grep -q "ERROR 1142" || fail "$placement: app got DELETE"
   q gone x "SELECT 1" 2>&1 | grep -q "ERROR 3118" || fail "$placement: the lock was lost"
   [ "$(q tmp2 "" "SELECT CURRENT_USER()")" = "tmp2@%" ] || fail "$placement: the rename was lost"

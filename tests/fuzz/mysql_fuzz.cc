@@ -5,14 +5,16 @@
 // parameters of COM_STMT_EXECUTE (every binary type), on arbitrary bytes.
 // Also the account record a catalog entry holds (Accounts::Decode). The
 // first byte picks the case: 0xf9 SSL request + response, 0xfb auth
-// switch answer, 0xfd account record, other odd values a handshake
-// response, even ones EXECUTE parameters (and their count).
+// switch answer, 0xf7 caching_sha2_password's full-path packet (RSA
+// decryption, cn/mysql/sha2_auth.h), 0xfd account record, other odd values
+// a handshake response, even ones EXECUTE parameters (and their count).
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
 
+#include "cn/mysql/sha2_auth.h"
 #include "codec/mysql_packet.h"
 #include "plan/store/accounts.h"
 
@@ -39,10 +41,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       a.plugin = plugin;
       a.verifier = *xp::exec::MakeVerifier(plugin, "secret");
       if (xp::exec::CheckScramble(a, scramble, rest)) std::abort();
+      if (xp::exec::CheckPassword(a, rest) != (rest == "secret")) std::abort();
+      if (xp::exec::CheckSha2Scramble(xp::exec::Sha2FastPathKey("secret"),
+                                      scramble, rest))
+        std::abort();
       a.verifier.clear();
       if (xp::exec::CheckScramble(a, scramble, rest) != rest.empty())
         std::abort();
     }
+    return 0;
+  }
+  if (data[0] == 0xf7) {
+    // Whatever a client sends where the encrypted password belongs.
+    static xp::cn::Sha2Auth auth;
+    (void)auth.DecryptPassword(rest, std::string(20, 'x'));
     return 0;
   }
   if (data[0] == 0xfd) {
