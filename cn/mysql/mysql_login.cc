@@ -143,17 +143,17 @@ bool MysqlServer::Connection::Handshake() {
     return false;
   }
   const uint32_t caps = hr.capabilities;
-  const std::string_view user = hr.user, db = hr.database,
-                         plugin = hr.auth_plugin, auth = hr.auth_response;
+  // Copies: `hr` views `p`, which the auth switch reads into again.
+  const std::string user(hr.user), db(hr.database), plugin(hr.auth_plugin);
   caps_ = caps & (kServerCapabilities | kClientSsl);
-  std::string response(auth);
+  std::string response(hr.auth_response);
   {
     MutexLock lock(&mu_);
-    user_ = std::string(user);
+    user_ = user;
   }
   std::string address, shown;
   PeerHost(fd_, &address, &shown);
-  const std::string who = "'" + std::string(user) + "'@'" + shown + "'";
+  const std::string who = "'" + user + "'@'" + shown + "'";
   exec::Accounts::Ptr account =
       server_->store_->accounts().Match(user, address);
   // The account's plugin decides (no account: the default, so that the
@@ -161,7 +161,7 @@ bool MysqlServer::Connection::Handshake() {
   // switched to it with the same scramble.
   const std::string want =
       account ? account->plugin : std::string(exec::kCachingSha2Plugin);
-  const std::string_view answered = plugin.empty() ? kNativePlugin : plugin;
+  const std::string answered = plugin.empty() ? kNativePlugin : plugin;
   if (answered != want) {
     BeginPacket();
     PutU8(&out_, 0xfe);
@@ -174,7 +174,7 @@ bool MysqlServer::Connection::Handshake() {
   }
   // Repeated failures of this user from this address slow every further
   // attempt down (the right password too: the delay tells nothing).
-  const std::string login_key = std::string(user) + "@" + address;
+  const std::string login_key = user + "@" + address;
   const std::chrono::milliseconds delay = server_->LoginDelay(login_key);
   if (delay.count() > 0) std::this_thread::sleep_for(delay);
   // caching_sha2_password: its fast path when this server remembers the
@@ -256,11 +256,11 @@ bool MysqlServer::Connection::Handshake() {
   auto engine = std::make_unique<session::SqlSession>(server_->store_);
   if (server_->options_.memory_budget != 0)
     engine->set_memory_budget(server_->options_.memory_budget);
-  engine->set_connection(id_, std::string(user));
+  engine->set_connection(id_, user);
   engine->set_account(account->name, shown);
   if (server_->session_init_) server_->session_init_(engine.get());
   if (!db.empty()) {
-    Status st = engine->SetDatabase(std::string(db));
+    Status st = engine->SetDatabase(db);
     if (!st.ok()) {
       WriteError(st);
       Flush();

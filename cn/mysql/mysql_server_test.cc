@@ -133,6 +133,20 @@ TEST_F(MysqlServerTest, PasswordsAndQueries) {
   ASSERT_NE(r, nullptr);
   EXPECT_STREQ(mysql_fetch_row(r)[0], "sha2@%");
   mysql_free_result(r);
+  // What the handshake response named survives the auth switch's second
+  // read (the user in USER() and messages, the database).
+  EXPECT_EQ(mysql_query(m, "SELECT USER(), DATABASE()"), 0);
+  r = mysql_store_result(m);
+  ASSERT_NE(r, nullptr);
+  row = mysql_fetch_row(r);
+  EXPECT_STREQ(row[0], "sha2@localhost");
+  EXPECT_STREQ(row[1], "test");
+  mysql_free_result(r);
+  EXPECT_NE(mysql_query(m, "INSERT INTO t VALUES (3, 'c')"), 0);
+  EXPECT_EQ(mysql_errno(m), 1142u);
+  EXPECT_STREQ(mysql_error(m),
+               "INSERT command denied to user 'sha2'@'localhost' for table "
+               "'t'");
   mysql_close(m);
 }
 
