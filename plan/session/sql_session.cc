@@ -601,6 +601,12 @@ Result<QueryResult> SqlSession::Transaction(const sql::Statement& s) {
       XP_RETURN_IF_ERROR(session_->Rollback());
       break;
     case sql::TransactionStatement::Op::kSavepoint:
+      // autocommit = 0: a SAVEPOINT opens the transaction like any other
+      // statement (it may be the first: SQLAlchemy's begin_nested()).
+      if (!Autocommit() && !session_->in_transaction()) {
+        read_only_txn_ = false;
+        XP_RETURN_IF_ERROR(session_->Begin());
+      }
       XP_RETURN_IF_ERROR(session_->Savepoint(t.savepoint));
       break;
     case sql::TransactionStatement::Op::kRollbackTo:
