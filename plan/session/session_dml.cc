@@ -1,6 +1,8 @@
 // SqlSession: INSERT, UPDATE and DELETE on the engine's own path (row at
 // a time through TableStore).
 
+#include <algorithm>
+
 #include "codec/sql_errors.h"
 #include "plan/session/session_internal.h"
 
@@ -138,9 +140,24 @@ Result<QueryResult> SqlSession::InsertRows(const sql::InsertStatement& ins,
         rows.push_back(std::move(row));
       }
     }
-    for (const auto& row : rows) {
-      XP_RETURN_IF_ERROR(
-          InsertRow(table, ins, positions, row, &r, on_duplicate));
+    // Columns left out that default to CURRENT_TIMESTAMP get the
+    // statement's time (as EvaluateRow gives VALUES rows).
+    std::vector<int> columns = positions;
+    std::vector<plan::Value> now_values;
+    for (size_t c = 0; c < schema.columns.size() && !positions.empty(); ++c) {
+      if (!schema.columns[c].default_now ||
+          std::find(positions.begin(), positions.end(), static_cast<int>(c)) !=
+              positions.end())
+        continue;
+      XP_ASSIGN_OR_RETURN(plan::BoundExprPtr d,
+                          plan::BindDefault(schema.columns[c]));
+      XP_ASSIGN_OR_RETURN(plan::Value v, EvalToStore(*d));
+      columns.push_back(static_cast<int>(c));
+      now_values.push_back(std::move(v));
+    }
+    for (auto& row : rows) {
+      row.insert(row.end(), now_values.begin(), now_values.end());
+      XP_RETURN_IF_ERROR(InsertRow(table, ins, columns, row, &r, on_duplicate));
     }
     XP_ASSIGN_OR_RETURN(std::optional<uint64_t> written,
                         table->FinishInserts());
@@ -207,6 +224,15 @@ Result<plan::InsertRow> SqlSession::EvaluateRow(
     XP_ASSIGN_OR_RETURN(plan::Value v, EvalToStore(*b));
     image[positions.empty() ? i : static_cast<size_t>(positions[i])] =
         std::move(v);
+  }
+  // DEFAULT CURRENT_TIMESTAMP is the statement's time, taken here: the
+  // stores (and the data nodes a compute node routes rows to) keep only
+  // constant defaults.
+  for (size_t c = 0; c < image.size(); ++c) {
+    if (image[c] || !schema.columns[c].default_now) continue;
+    XP_ASSIGN_OR_RETURN(plan::BoundExprPtr d,
+                        plan::BindDefault(schema.columns[c]));
+    XP_ASSIGN_OR_RETURN(image[c], EvalToStore(*d));
   }
   return image;
 }
