@@ -83,6 +83,7 @@
   X(ER_WARN_DATA_OUT_OF_RANGE, 1264, "22003")                \
   X(ER_UNKNOWN_COLLATION, 1273, "HY000")                     \
   X(ER_TRUNCATED_WRONG_VALUE, 1292, "22007")                 \
+  X(ER_INVALID_ON_UPDATE, 1294, "HY000")                     \
   X(ER_SP_DOES_NOT_EXIST, 1305, "42000")                     \
   X(ER_QUERY_INTERRUPTED, 1317, "70100")                     \
   X(ER_WRONG_OBJECT, 1347, "HY000")                          \

@@ -160,7 +160,8 @@ std::string EncodeTableSchema(const plan::TableSchema& t, uint64_t table_id) {
           static_cast<uint8_t>(d.binary), static_cast<uint8_t>(d.timestamp),
           static_cast<uint8_t>(c.nullable),
           static_cast<uint8_t>(c.auto_increment),
-          static_cast<uint8_t>(c.default_now),
+          // bit 0: DEFAULT CURRENT_TIMESTAMP, bit 1: ON UPDATE
+          static_cast<uint8_t>(c.default_now | (c.on_update_now << 1)),
           static_cast<uint8_t>(c.default_value.has_value())})
       out.push_back(static_cast<char>(b));
     PutVarint64(&out, d.length);
@@ -222,7 +223,8 @@ Status DecodeTableSchema(std::string_view in, plan::TableSchema* t,
     c.type.timestamp = f[6] != 0;
     c.nullable = f[7] != 0;
     c.auto_increment = f[8] != 0;
-    c.default_now = f[9] != 0;
+    c.default_now = (f[9] & 1) != 0;
+    c.on_update_now = (f[9] & 2) != 0;
     uint64_t len;
     if (!GetVarint64(&in, &len)) return Bad("length");
     c.type.length = static_cast<uint32_t>(len);

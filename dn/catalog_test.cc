@@ -54,7 +54,8 @@ TEST_F(CatalogTest, SchemasRoundTripThroughTheirEncoding) {
       "CREATE TABLE s (id BIGINT UNSIGNED AUTO_INCREMENT PRIMARY KEY, "
       "k INT NOT NULL DEFAULT 0, c CHAR(120) DEFAULT 'x', "
       "d DECIMAL(12,3) DEFAULT 1.5, f DOUBLE, ts TIMESTAMP(3) DEFAULT "
-      "CURRENT_TIMESTAMP(3), b VARBINARY(8), e ENUM('a','b'), "
+      "CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3), b VARBINARY(8), "
+      "e ENUM('a','b'), u DATETIME ON UPDATE NOW(), "
       "UNIQUE KEY uk (c, k DESC), KEY k_1 (k)) PARTITION BY HASH(id) "
       "PARTITIONS 4");
   const std::string enc = EncodeTableSchema(t, 77);
@@ -68,6 +69,9 @@ TEST_F(CatalogTest, SchemasRoundTripThroughTheirEncoding) {
   EXPECT_EQ(back.indexes[1].name, "uk");
   EXPECT_TRUE(back.indexes[1].desc[1]);
   EXPECT_EQ(back.partition.partitions, 4);
+  EXPECT_TRUE(back.columns[5].default_now && back.columns[5].on_update_now);
+  EXPECT_TRUE(!back.columns[8].default_now && back.columns[8].on_update_now);
+  EXPECT_FALSE(back.columns[1].on_update_now);
   // Every truncation is an error, never a crash.
   for (size_t n = 0; n < enc.size(); ++n) {
     plan::TableSchema x;

@@ -368,6 +368,10 @@ Result<TableSchema> BuildTableSchema(const sql::CreateTableStatement& stmt,
         return SqlError(ER_INVALID_DEFAULT,
                         "Invalid default value for '" + def.name + "'");
       c.default_now = now;
+      // CURRENT_TIMESTAMP is a default of DATETIME / TIMESTAMP columns only.
+      if (now && c.type.id != TypeId::kDateTime)
+        return SqlError(ER_INVALID_DEFAULT,
+                        "Invalid default value for '" + def.name + "'");
       if (!now) {
         if (lit->index() == 0 && !c.nullable) {
           return SqlError(ER_INVALID_DEFAULT,
@@ -379,6 +383,14 @@ Result<TableSchema> BuildTableSchema(const sql::CreateTableStatement& stmt,
                           "Invalid default value for '" + def.name + "'");
         c.default_value = std::move(conv).value();
       }
+    }
+    if (def.on_update) {
+      bool now = false;
+      if (!DefaultLiteral(*def.on_update, &now).ok() || !now ||
+          c.type.id != TypeId::kDateTime)
+        return SqlError(ER_INVALID_ON_UPDATE, "Invalid ON UPDATE clause for '" +
+                                                  def.name + "' column");
+      c.on_update_now = true;
     }
     const int pos = static_cast<int>(t.columns.size());
     if (def.primary_key) {

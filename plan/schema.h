@@ -29,6 +29,9 @@ struct ColumnSchema {
   // when nullable). default_now: DEFAULT CURRENT_TIMESTAMP.
   std::optional<Value> default_value;
   bool default_now = false;
+  // ON UPDATE CURRENT_TIMESTAMP: an UPDATE that changes a row sets the
+  // column to the statement's time unless it assigns the column itself.
+  bool on_update_now = false;
   std::vector<std::string> enum_values;  // ENUM / SET members
 };
 

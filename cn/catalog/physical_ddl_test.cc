@@ -26,7 +26,8 @@ TEST(PhysicalDdlTest, APartitionHasTheTablesDefinition) {
       "CREATE TABLE `odd name` (id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,"
       " name VARCHAR(20) COLLATE utf8mb4_bin NOT NULL DEFAULT 'a''b',"
       " note VARCHAR(10) DEFAULT NULL, price DECIMAL(10,2) DEFAULT 1.50,"
-      " at DATETIME DEFAULT CURRENT_TIMESTAMP, kind ENUM('x','y') DEFAULT 'y',"
+      " at DATETIME DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP, "
+      "kind ENUM('x','y') DEFAULT 'y',"
       " blob_ VARBINARY(8), PRIMARY KEY (id), UNIQUE KEY u (name, id),"
       " KEY k (price DESC)) PARTITION BY HASH(id) PARTITIONS 4");
   Result<std::string> sql = CreateTableSql(t, "__xp_7_p1");
@@ -51,6 +52,7 @@ TEST(PhysicalDdlTest, APartitionHasTheTablesDefinition) {
     };
     EXPECT_EQ(effective(b), effective(a)) << a.name;
     EXPECT_EQ(b.default_now, a.default_now) << a.name;
+    EXPECT_EQ(b.on_update_now, a.on_update_now) << a.name;
     // ENUM members are the compute node's check (the stored type is the
     // same string type, compared above); a partition does not repeat them.
   }

@@ -219,7 +219,7 @@ Result<SqlSession::FromPlan> SqlSession::InformationSchemaTable(
                chars ? Text(collation) : Value(),
                Text(column_type),
                Text(key),
-               Text(col.auto_increment ? "auto_increment" : ""),
+               Text(ColumnExtra(col)),
                Text("select,insert,update,references"),
                Text(""),
                Text(""),

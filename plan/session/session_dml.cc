@@ -476,6 +476,21 @@ Result<QueryResult> SqlSession::UpdateRows(
     values.push_back(std::move(b));
   }
   const std::vector<plan::DataType> types = ColumnTypes(schema);
+  // ON UPDATE CURRENT_TIMESTAMP columns the statement does not assign:
+  // the statement's time in every row it changes.
+  std::vector<std::pair<size_t, plan::Value>> stamped;
+  for (size_t c = 0; c < schema.columns.size(); ++c) {
+    const plan::ColumnSchema& col = schema.columns[c];
+    if (!col.on_update_now || std::find(targets.begin(), targets.end(),
+                                        static_cast<int>(c)) != targets.end())
+      continue;
+    plan::ColumnSchema now = col;
+    now.default_value.reset();
+    now.default_now = true;
+    // The constant as rows hold the type (what ValueAt reads back).
+    XP_ASSIGN_OR_RETURN(plan::BoundExprPtr d, plan::BindDefault(now));
+    stamped.emplace_back(c, d->value);
+  }
   std::vector<RowId> ids;
   std::vector<std::vector<plan::Value>> old_rows, new_rows;
   QueryResult r;
@@ -510,6 +525,7 @@ Result<QueryResult> SqlSession::UpdateRows(
         if (!plan::SameValue(after.back(), before.back())) changed = true;
       }
       if (!changed) continue;
+      for (const auto& [c, v] : stamped) after[c] = v;
       ids.push_back(matched.ids[row]);
       old_rows.push_back(std::move(before));
       new_rows.push_back(std::move(after));

@@ -75,6 +75,9 @@ std::map<std::string, plan::Value> DefaultVariables();
 // SHOW COLUMNS' Key (and COLUMNS.COLUMN_KEY) of column `c`: PRI, UNI or
 // MUL for the first index that starts with it, else empty.
 std::string ColumnKey(const plan::TableSchema& t, size_t c);
+// SHOW COLUMNS' Extra (and COLUMNS.EXTRA) as MySQL 8 gives it:
+// auto_increment, DEFAULT_GENERATED, on update CURRENT_TIMESTAMP.
+std::string ColumnExtra(const plan::ColumnSchema& c);
 // A value as SHOW CREATE TABLE writes a default: 'text' (dates in MySQL's
 // form) or NULL (session_show.cc).
 std::string Quoted(const plan::Value& v, const plan::DataType& t);

@@ -5,6 +5,14 @@
 
 namespace xp::session {
 
+std::string ColumnExtra(const plan::ColumnSchema& c) {
+  if (c.auto_increment) return "auto_increment";
+  std::string out = c.default_now ? "DEFAULT_GENERATED" : "";
+  if (c.on_update_now)
+    out += std::string(out.empty() ? "" : " ") + "on update CURRENT_TIMESTAMP";
+  return out;
+}
+
 std::string ColumnKey(const plan::TableSchema& t, size_t c) {
   for (const auto& idx : t.indexes) {
     if (idx.columns.empty() || idx.columns[0] != static_cast<int>(c)) continue;
@@ -59,6 +67,7 @@ std::string CreateTableText(const plan::TableSchema& t, std::string_view name,
     } else if (c.nullable) {
       out += " DEFAULT NULL";
     }
+    if (c.on_update_now) out += " ON UPDATE CURRENT_TIMESTAMP";
     out += ",\n";
   }
   for (const auto& idx : t.indexes) {
@@ -195,7 +204,7 @@ Result<QueryResult> SqlSession::Show(const sql::Statement& s) {
           def = def->substr(1, def->size() - 2);
         }
         text_row({col.name, type, col.nullable ? "YES" : "NO", key, def,
-                  col.auto_increment ? "auto_increment" : ""});
+                  ColumnExtra(col)});
       }
       break;
     }
