@@ -15,10 +15,12 @@ packages=(
 )
 
 # --test: also the client peers the tests drive (mysql CLI, libmariadb,
-# sysbench); the run command needs the mysql CLI it tells you to use.
+# sysbench, SQLAlchemy over pymysql); the run command needs the mysql CLI it
+# tells you to use.
 packages+=(mariadb-client)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(libmariadb-dev sysbench openssl)
+  packages+=(libmariadb-dev sysbench openssl python3 python3-sqlalchemy
+    python3-pymysql)
 fi
 
 missing=()
