@@ -154,10 +154,22 @@ Status ClusterSession::PushInsert(plan::WriteNode& w, sql::InsertStatement& ins,
   if (p == nullptr) return Status::Internal("no placement for " + t.name);
   *handled = true;
   for (auto& [c, e] : ins.on_duplicate) {
+    // `k = VALUES(k)` / `k = k` (ORMs' upserts assign every column so):
+    // the row a local key collides with has the new row's partition key
+    // already (every local unique key holds it), so the data node runs it
+    // as is; through a global index the row found may lie elsewhere, and
+    // the UPDATE that follows moves it as any UPDATE would.
+    const bool same =
+        (e->kind == sql::ExprKind::kColumn && e->table.empty() &&
+         plan::NameEquals(e->text, c)) ||
+        (e->kind == sql::ExprKind::kFunction && e->text == "VALUES" &&
+         e->args.size() == 1 && e->args[0]->kind == sql::ExprKind::kColumn &&
+         plan::NameEquals(e->args[0]->text, c));
     for (int k : p->columns) {
-      if (plan::NameEquals(t.columns[static_cast<size_t>(k)].name, c))
+      if (!same && plan::NameEquals(t.columns[static_cast<size_t>(k)].name, c))
         return NotSupportedYet(
-            "ON DUPLICATE KEY UPDATE of a partition key column");
+            "ON DUPLICATE KEY UPDATE of a partition key column to another "
+            "value");
     }
   }
   RowRouter router(store_, t, *p);

@@ -112,6 +112,18 @@ Result<SqlSession::FromPlan> SqlSession::InformationSchemaTable(
   std::vector<std::string> databases;
   for (const std::string& db : catalog.Databases())
     if (MaySeeDatabase(db)) databases.push_back(db);
+  // Every base table the session may see, with its schema.
+  const auto each_table =
+      [&](const std::function<void(const std::string&,
+                                   const plan::TableSchema&)>& fn) {
+        for (const std::string& db : databases) {
+          for (const auto& [n, view] : visible_tables(db)) {
+            if (view) continue;
+            auto schema = catalog.FindTable(db, n);
+            if (schema.ok()) fn(db, **schema);
+          }
+        }
+      };
   const std::string collation =
       std::get<std::string>(system_variables_.at("collation_server"));
 
@@ -226,6 +238,146 @@ Result<SqlSession::FromPlan> SqlSession::InformationSchemaTable(
                Value()});
         }
       }
+    }
+  } else if (table == "STATISTICS") {
+    for (const char* c : {"TABLE_CATALOG", "TABLE_SCHEMA", "TABLE_NAME"})
+      t.Text(c);
+    t.Number("NON_UNIQUE");
+    for (const char* c : {"INDEX_SCHEMA", "INDEX_NAME"}) t.Text(c);
+    t.Number("SEQ_IN_INDEX");
+    for (const char* c : {"COLUMN_NAME", "COLLATION"}) t.Text(c);
+    t.Number("CARDINALITY");
+    t.Number("SUB_PART");
+    for (const char* c : {"PACKED", "NULLABLE", "INDEX_TYPE", "COMMENT",
+                          "INDEX_COMMENT", "IS_VISIBLE", "EXPRESSION"})
+      t.Text(c);
+    each_table([&](const std::string& db, const plan::TableSchema& ts) {
+      for (const plan::IndexSchema& idx : ts.indexes) {
+        for (size_t k = 0; k < idx.columns.size(); ++k) {
+          const plan::ColumnSchema& col =
+              ts.columns[static_cast<size_t>(idx.columns[k])];
+          const bool desc = k < idx.desc.size() && idx.desc[k];
+          t.rows.push_back({Text("def"), Text(db), Text(ts.name),
+                            Number(idx.unique ? 0 : 1), Text(db),
+                            Text(idx.name), Number(k + 1), Text(col.name),
+                            Text(desc ? "D" : "A"), Value(), Value(), Value(),
+                            Text(col.nullable ? "YES" : ""), Text("BTREE"),
+                            Text(""), Text(""), Text("YES"), Value()});
+        }
+      }
+    });
+  } else if (table == "KEY_COLUMN_USAGE" || table == "TABLE_CONSTRAINTS") {
+    // Primary and unique keys (foreign keys are not kept).
+    const bool usage = table == "KEY_COLUMN_USAGE";
+    for (const char* c :
+         {"CONSTRAINT_CATALOG", "CONSTRAINT_SCHEMA", "CONSTRAINT_NAME"})
+      t.Text(c);
+    if (usage) {
+      for (const char* c :
+           {"TABLE_CATALOG", "TABLE_SCHEMA", "TABLE_NAME", "COLUMN_NAME"})
+        t.Text(c);
+      t.Number("ORDINAL_POSITION");
+      t.Number("POSITION_IN_UNIQUE_CONSTRAINT");
+      for (const char* c : {"REFERENCED_TABLE_SCHEMA", "REFERENCED_TABLE_NAME",
+                            "REFERENCED_COLUMN_NAME"})
+        t.Text(c);
+    } else {
+      for (const char* c :
+           {"TABLE_SCHEMA", "TABLE_NAME", "CONSTRAINT_TYPE", "ENFORCED"})
+        t.Text(c);
+    }
+    each_table([&](const std::string& db, const plan::TableSchema& ts) {
+      for (const plan::IndexSchema& idx : ts.indexes) {
+        if (!idx.unique) continue;
+        if (!usage) {
+          t.rows.push_back(
+              {Text("def"), Text(db), Text(idx.name), Text(db), Text(ts.name),
+               Text(idx.primary ? "PRIMARY KEY" : "UNIQUE"), Text("YES")});
+          continue;
+        }
+        for (size_t k = 0; k < idx.columns.size(); ++k) {
+          t.rows.push_back(
+              {Text("def"), Text(db), Text(idx.name), Text("def"), Text(db),
+               Text(ts.name),
+               Text(ts.columns[static_cast<size_t>(idx.columns[k])].name),
+               Number(k + 1), Value(), Value(), Value(), Value()});
+        }
+      }
+    });
+  } else if (table == "REFERENTIAL_CONSTRAINTS") {
+    for (const char* c :
+         {"CONSTRAINT_CATALOG", "CONSTRAINT_SCHEMA", "CONSTRAINT_NAME",
+          "UNIQUE_CONSTRAINT_CATALOG", "UNIQUE_CONSTRAINT_SCHEMA",
+          "UNIQUE_CONSTRAINT_NAME", "MATCH_OPTION", "UPDATE_RULE",
+          "DELETE_RULE", "TABLE_NAME", "REFERENCED_TABLE_NAME"})
+      t.Text(c);  // no foreign keys are kept: empty
+  } else if (table == "VIEWS") {
+    for (const char* c :
+         {"TABLE_CATALOG", "TABLE_SCHEMA", "TABLE_NAME", "VIEW_DEFINITION",
+          "CHECK_OPTION", "IS_UPDATABLE", "DEFINER", "SECURITY_TYPE",
+          "CHARACTER_SET_CLIENT", "COLLATION_CONNECTION"})
+      t.Text(c);
+    for (const std::string& db : databases) {
+      for (const auto& [n, view] : visible_tables(db)) {
+        if (!view) continue;
+        auto it = store_->views().find(db + "." + n);
+        if (it == store_->views().end() || !it->second->query) continue;
+        t.rows.push_back({Text("def"), Text(db), Text(n),
+                          Text(sql::ToSql(*it->second->query)), Text("NONE"),
+                          Text("NO"), Text(""), Text("DEFINER"),
+                          Text("utf8mb4"), Text(collation)});
+      }
+    }
+  } else if (table == "ROUTINES" || table == "TRIGGERS" || table == "EVENTS") {
+    // None exist here: MySQL 8's leading columns of each, no rows.
+    const std::vector<const char*> routines{
+        "SPECIFIC_NAME", "ROUTINE_CATALOG",    "ROUTINE_SCHEMA",
+        "ROUTINE_NAME",  "ROUTINE_TYPE",       "DATA_TYPE",
+        "ROUTINE_BODY",  "ROUTINE_DEFINITION", "DEFINER"};
+    const std::vector<const char*> triggers{
+        "TRIGGER_CATALOG",      "TRIGGER_SCHEMA",
+        "TRIGGER_NAME",         "EVENT_MANIPULATION",
+        "EVENT_OBJECT_CATALOG", "EVENT_OBJECT_SCHEMA",
+        "EVENT_OBJECT_TABLE",   "ACTION_STATEMENT",
+        "ACTION_TIMING",        "DEFINER"};
+    const std::vector<const char*> events{
+        "EVENT_CATALOG", "EVENT_SCHEMA",     "EVENT_NAME", "DEFINER",
+        "EVENT_BODY",    "EVENT_DEFINITION", "EVENT_TYPE", "STATUS"};
+    for (const char* c : table == "ROUTINES"   ? routines
+                         : table == "TRIGGERS" ? triggers
+                                               : events)
+      t.Text(c);
+  } else if (table == "ENGINES") {
+    for (const char* c :
+         {"ENGINE", "SUPPORT", "COMMENT", "TRANSACTIONS", "XA", "SAVEPOINTS"})
+      t.Text(c);
+    t.rows.push_back({Text("RocksDB"), Text("DEFAULT"),
+                      Text("RocksDB storage on the data nodes"), Text("YES"),
+                      Text("YES"), Text("YES")});
+  } else if (table == "CHARACTER_SETS" || table == "COLLATIONS") {
+    const bool sets = table == "CHARACTER_SETS";
+    if (sets) {
+      for (const char* c :
+           {"CHARACTER_SET_NAME", "DEFAULT_COLLATE_NAME", "DESCRIPTION"})
+        t.Text(c);
+      t.Number("MAXLEN");
+      t.rows.push_back({Text("utf8mb4"), Text("utf8mb4_0900_ai_ci"),
+                        Text("UTF-8 Unicode"), Number(4)});
+      t.rows.push_back({Text("binary"), Text("binary"),
+                        Text("Binary pseudo charset"), Number(1)});
+    } else {
+      for (const char* c : {"COLLATION_NAME", "CHARACTER_SET_NAME"}) t.Text(c);
+      t.Number("ID");
+      for (const char* c : {"IS_DEFAULT", "IS_COMPILED"}) t.Text(c);
+      t.Number("SORTLEN");
+      t.Text("PAD_ATTRIBUTE");
+      t.rows.push_back({Text("utf8mb4_0900_ai_ci"), Text("utf8mb4"),
+                        Number(255), Text("Yes"), Text("Yes"), Number(0),
+                        Text("NO PAD")});
+      t.rows.push_back({Text("utf8mb4_bin"), Text("utf8mb4"), Number(46),
+                        Text(""), Text("Yes"), Number(1), Text("PAD SPACE")});
+      t.rows.push_back({Text("binary"), Text("binary"), Number(63), Text("Yes"),
+                        Text("Yes"), Number(1), Text("NO PAD")});
     }
   } else if (table == "USER_PRIVILEGES" || table == "SCHEMA_PRIVILEGES" ||
              table == "TABLE_PRIVILEGES" || table == "COLUMN_PRIVILEGES") {
