@@ -256,7 +256,9 @@ Status ClusterSession::Collisions(const TableSchema& t, const Placement& p,
         for (size_t col = 0; col < t.columns.size(); ++col) {
           XP_ASSIGN_OR_RETURN(
               Value v, plan::ConvertValue(
-                           exec::ValueAt(b.column(col), rows.types[col], row),
+                           exec::InputValue(exec::ValueAt(b.column(col),
+                                                          rows.types[col], row),
+                                            rows.types[col]),
                            t.columns[col].type, t.columns[col].name));
           c.image[col] = std::move(v);
         }
@@ -422,7 +424,9 @@ Status ClusterSession::InsertEachRow(plan::WriteNode& w,
           st = v.status();
           break;
         }
-        values.push_back(std::move(*v));
+        // As a statement would give it (the placeholder converts it).
+        values.push_back(exec::InputValue(
+            std::move(*v), t.columns[static_cast<size_t>(c)].type));
       }
       if (!st.ok()) break;
       sql::UpdateStatement u;
@@ -547,8 +551,9 @@ Status ClusterSession::RewriteRows(sql::Statement& stmt, const TableSchema& t,
         auto value = [&](size_t col) -> Result<Value> {
           const auto& schema = t.columns[col % n];
           return plan::ConvertValue(
-              exec::ValueAt(b.column(col), types[col], row), schema.type,
-              schema.name);
+              exec::InputValue(exec::ValueAt(b.column(col), types[col], row),
+                               types[col]),
+              schema.type, schema.name);
         };
         // The row as read: its identifying columns, null-safe.
         auto match = [&]() {

@@ -201,6 +201,21 @@ plan::Value ValueAt(const Vector& v, const plan::DataType& t, size_t i) {
   return plan::Value();
 }
 
+plan::Value InputValue(plan::Value held, const plan::DataType& t) {
+  if (held.index() != 1) return held;
+  const int64_t v = std::get<int64_t>(held);
+  switch (t.id) {
+    case plan::TypeId::kDate:
+      return plan::FormatDate(v);
+    case plan::TypeId::kDateTime:
+      return plan::FormatDateTime(v, t.scale);
+    case plan::TypeId::kTime:
+      return plan::FormatTime(v, t.scale);
+    default:
+      return held;
+  }
+}
+
 Result<std::vector<std::vector<std::string>>> CollectAsText(Operator* op) {
   std::vector<std::vector<std::string>> rows;
   const auto& types = op->types();

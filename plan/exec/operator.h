@@ -118,6 +118,10 @@ Result<std::vector<std::vector<std::string>>> CollectAsText(Operator* op);
 std::string CellText(const Vector& v, const plan::DataType& type, size_t i);
 // Row i of a vector of `type` as a scalar Value (NULL -> monostate).
 plan::Value ValueAt(const Vector& v, const plan::DataType& type, size_t i);
+// A value as ValueAt gives it (how rows hold `type`) as a statement would
+// give it, the form plan::ConvertValue takes: dates, datetimes and times
+// (held as integers: days, microseconds) as their text, the rest as is.
+plan::Value InputValue(plan::Value held, const plan::DataType& type);
 // Stores `v` (NULL or the variant alternative of v's PhysType, as ValueAt
 // returns it) into row i; strings are copied into v's arena.
 void PutValue(const plan::Value& value, size_t i, Vector* v);

@@ -505,9 +505,11 @@ Result<QueryResult> SqlSession::UpdateRows(
       const auto& col = schema.columns[static_cast<size_t>(targets[k])];
       std::vector<plan::Value> converted(n);
       for (size_t i = 0; i < n; ++i) {
-        XP_SET_OR_RETURN(converted[i],
-                         plan::ConvertValue(ValueAt(*v, values[k]->type, i),
-                                            col.type, col.name));
+        XP_SET_OR_RETURN(
+            converted[i],
+            plan::ConvertValue(exec::InputValue(ValueAt(*v, values[k]->type, i),
+                                                values[k]->type),
+                               col.type, col.name));
         // Every store gets only rows its schema allows (strict mode).
         if (converted[i].index() == 0 && !col.nullable)
           return SqlError(ER_BAD_NULL_ERROR,

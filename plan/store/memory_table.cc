@@ -5,7 +5,6 @@
 #include "codec/sql_errors.h"
 #include "plan/exec/key_encoding.h"
 #include "plan/exec/operator.h"
-#include "plan/types/temporal.h"
 
 namespace xp::exec {
 
@@ -220,22 +219,12 @@ Status MemoryTable::ReplaceRows(const std::vector<std::vector<Value>>& rows) {
   MemoryTable fresh(schema_);
   fresh.next_auto_ = next_auto_;
   // The rows are as the table holds them (Rows()); Insert takes values as
-  // statements give them, where an integer is no date: temporal values go
-  // back through their text.
+  // statements give them.
   const std::vector<plan::DataType> t = types();
   for (const auto& row : rows) {
     std::vector<Value> in = row;
-    for (size_t c = 0; c < in.size() && c < t.size(); ++c) {
-      if (in[c].index() != 1) continue;
-      const int64_t v = std::get<int64_t>(in[c]);
-      if (t[c].id == plan::TypeId::kDate) {
-        in[c] = plan::FormatDate(v);
-      } else if (t[c].id == plan::TypeId::kDateTime) {
-        in[c] = plan::FormatDateTime(v, t[c].scale);
-      } else if (t[c].id == plan::TypeId::kTime) {
-        in[c] = plan::FormatTime(v, t[c].scale);
-      }
-    }
+    for (size_t c = 0; c < in.size() && c < t.size(); ++c)
+      in[c] = InputValue(std::move(in[c]), t[c]);
     XP_RETURN_IF_ERROR(fresh.Insert({}, in));
   }
   phys_ = std::move(fresh.phys_);  // the schema may have changed
