@@ -267,6 +267,9 @@ Result<Value> ConvertValue(const Value& v, const DataType& type,
                             "' for column '" + std::string(column) +
                             "' at row 1");
       }
+      // Stored at the column's precision, rounded as MySQL rounds.
+      if (type.id != TypeId::kDate)
+        out = RoundToFsp(out, type.scale, type.id == TypeId::kTime);
       return Value(out);
     }
     case TypeId::kNull:

@@ -128,6 +128,11 @@ TEST(SchemaTest, ConvertValueRangesAndStrictness) {
             1292u);
   DataType dt;
   dt.id = TypeId::kDateTime;
+  // DATETIME (no fraction) rounds as MySQL stores it; DATETIME(1) keeps it.
+  EXPECT_EQ(std::get<int64_t>(*ConvertValue(
+                Value(std::string("1970-01-01 00:00:01.5")), dt, "d")),
+            2000000);
+  dt.scale = 1;
   EXPECT_EQ(std::get<int64_t>(*ConvertValue(
                 Value(std::string("1970-01-01 00:00:01.5")), dt, "d")),
             1500000);

@@ -129,7 +129,10 @@ Status CastToTemporal(const Vector& a, const DataType& from, const DataType& to,
       ok = false;  // numbers as dates: not supported, NULL
     }
     if (ok) {
-      o[i] = v;
+      // At the target's precision, rounded as MySQL rounds.
+      o[i] = to.id == TypeId::kDate
+                 ? v
+                 : plan::RoundToFsp(v, to.scale, to.id == TypeId::kTime);
     } else {
       out->SetNull(i);
     }

@@ -137,6 +137,24 @@ std::string FormatDate(int64_t days) {
   return buf;
 }
 
+int64_t RoundToFsp(int64_t micros, int fsp, bool time) {
+  if (fsp >= 6) return micros;
+  int64_t unit = 1;
+  for (int i = fsp < 0 ? 0 : fsp; i < 6; ++i) unit *= 10;
+  if (time) {
+    const int64_t mag = micros < 0 ? -micros : micros;
+    const int64_t r = mag % unit;
+    const int64_t rounded = r * 2 >= unit ? mag - r + unit : mag - r;
+    return micros < 0 ? -rounded : rounded;
+  }
+  const int64_t r = micros - FloorDiv(micros, unit) * unit;  // 0 <= r < unit
+  // The last microsecond MySQL accepts: 9999-12-31 23:59:59.999999.
+  const int64_t max =
+      DaysFromCivil(9999, 12, 31) * kMicrosPerDay + kMicrosPerDay - 1;
+  if (r * 2 >= unit && micros - r + unit <= max) return micros - r + unit;
+  return micros - r;
+}
+
 std::string FormatDateTime(int64_t micros, int fsp) {
   const int64_t days = FloorDiv(micros, kMicrosPerDay);
   int64_t rest = micros - days * kMicrosPerDay;

@@ -30,6 +30,12 @@ std::string FormatDate(int64_t days);
 std::string FormatDateTime(int64_t micros, int fsp);
 std::string FormatTime(int64_t micros, int fsp);
 
+// A datetime (`time` false) or time value in microseconds rounded to `fsp`
+// fraction digits as MySQL stores it in a column of that precision: half
+// up, a time's magnitude (-10:00:00.5 -> -10:00:01). A datetime that would
+// round past 9999-12-31 23:59:59 is cut instead.
+int64_t RoundToFsp(int64_t micros, int fsp, bool time);
+
 // MySQL's numeric value of a date (YYYYMMDD) and datetime (YYYYMMDDhhmmss).
 int64_t DateAsNumber(int64_t days);
 int64_t DateTimeAsNumber(int64_t micros);

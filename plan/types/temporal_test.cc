@@ -39,5 +39,29 @@ TEST(TemporalTest, AddMonthsClampsTheDay) {
   EXPECT_EQ(DateAsNumber(DaysFromCivil(1995, 3, 15)), 19950315);
 }
 
+TEST(TemporalTest, RoundToFspRoundsHalfUpAsMysqlStores) {
+  int64_t v = 0;
+  const auto dt = [&](const char* s, int fsp) {
+    EXPECT_TRUE(ParseDateTime(s, false, &v)) << s;
+    return FormatDateTime(RoundToFsp(v, fsp, false), fsp);
+  };
+  EXPECT_EQ(dt("2021-01-01 23:59:59.5", 0), "2021-01-02 00:00:00");
+  EXPECT_EQ(dt("2021-01-01 23:59:59.499999", 0), "2021-01-01 23:59:59");
+  EXPECT_EQ(dt("2021-01-01 00:00:00.125", 2), "2021-01-01 00:00:00.13");
+  EXPECT_EQ(dt("2021-01-01 00:00:00.125", 6), "2021-01-01 00:00:00.125000");
+  // Before 1970 (negative microseconds) the fraction still counts up.
+  EXPECT_EQ(dt("1969-12-31 23:59:59.5", 0), "1970-01-01 00:00:00");
+  EXPECT_EQ(dt("1969-12-31 23:59:58.4", 0), "1969-12-31 23:59:58");
+  // Never past the last datetime.
+  EXPECT_EQ(dt("9999-12-31 23:59:59.9", 0), "9999-12-31 23:59:59");
+  const auto tm = [&](const char* s, int fsp) {
+    EXPECT_TRUE(ParseTime(s, &v)) << s;
+    return FormatTime(RoundToFsp(v, fsp, true), fsp);
+  };
+  EXPECT_EQ(tm("10:00:00.5", 0), "10:00:01");
+  EXPECT_EQ(tm("-10:00:00.55", 1), "-10:00:00.6");
+  EXPECT_EQ(tm("-10:00:00.54", 1), "-10:00:00.5");
+}
+
 }  // namespace
 }  // namespace xp::plan
