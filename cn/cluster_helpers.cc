@@ -9,6 +9,7 @@ namespace xp::cn {
 std::string TableEntry(const TableSchema& t, const Placement& p) {
   std::string text = session::CreateTableText(t);
   if (p.implicit) text += kImplicitMarker;
+  if (p.id != 0) text += std::string(kIdMarker) + std::to_string(p.id);
   static const char kHex[] = "0123456789abcdef";
   for (const GlobalIndex& g : p.global) {
     text += std::string(kGlobalMarker) + std::to_string(g.number) + " ";

@@ -63,6 +63,9 @@ inline constexpr std::string_view kImplicitMarker =
 // One line per global index of the table: its number and its index's
 // name (in hex: any byte may be in a name).
 inline constexpr std::string_view kGlobalMarker = "\n-- xp: global index ";
+// The id a table's physical names derive from, when an ALTER that copied
+// the table gave it a new one (entries without it keep the first entry's).
+inline constexpr std::string_view kIdMarker = "\n-- xp: physical id ";
 // Byte credit of a streamed request: what a DN sends before it waits for
 // the CN to read on (docs/PROTOCOL.md §7.1).
 inline constexpr uint64_t kStreamCredit = 1u << 20;

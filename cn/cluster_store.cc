@@ -480,11 +480,14 @@ Status ClusterStore::Bootstrap() {
             plan::BuildTableSchema(
                 static_cast<const sql::CreateTableStatement&>(*st),
                 name.substr(0, dot)));
-        // A later entry for the same table (ALTER) keeps its id.
+        // A later entry for the same table (ALTER) keeps its id, unless it
+        // names another (an ALTER that copied the table).
         auto known = placements_.find(name);
-        const uint64_t id = known != placements_.end() ? known->second.id
-                            : named_by_id ? static_cast<uint64_t>(log_seq_)
-                                          : 0;
+        uint64_t id = known != placements_.end() ? known->second.id
+                      : named_by_id ? static_cast<uint64_t>(log_seq_)
+                                    : 0;
+        if (const size_t at = body.find(kIdMarker); at != std::string::npos)
+          id = std::strtoull(body.c_str() + at + kIdMarker.size(), nullptr, 10);
         (void)catalog_.DropTable(schema.database, schema.name, true);
         XP_RETURN_IF_ERROR(ApplyCreateTable(std::move(schema), id));
         Placement& p = placements_[name];

@@ -300,6 +300,14 @@ class ClusterStore : public exec::Store {
   // (the new definition) replacing *old.
   Status PlaceSingle(plan::TableSchema schema, const Placement& from,
                      plan::TableSchema* old);
+  // ALTER TABLE that adds or drops columns (`column_source`: for each new
+  // column, its old position or -1): new physical tables under a new id,
+  // filled from the old ones, switched to by one catalog entry, the old
+  // ones dropped after. A failure before the entry leaves the table as
+  // it was.
+  Status CopyAlter(plan::TableSchema schema,
+                   const std::vector<int>& column_source,
+                   plan::TableSchema* old);
 
   const ClusterOptions options_;
   const DnConnector connector_;

@@ -427,9 +427,7 @@ Status ClusterStore::AlterTable(TableSchema schema,
   bool same_columns = schema.columns.size() == old->columns.size();
   for (size_t i = 0; same_columns && i < column_source.size(); ++i)
     same_columns = column_source[i] == static_cast<int>(i);
-  if (!same_columns)
-    return NotSupportedYet(
-        "ALTER TABLE ... ADD/DROP COLUMN through a compute node");
+  if (!same_columns) return CopyAlter(std::move(schema), column_source, old);
   Placement p = *PlacementOf(*old);
   auto has = [](const TableSchema& t, uint32_t id) {
     for (const auto& i : t.indexes)
@@ -515,6 +513,93 @@ Status ClusterStore::AlterTable(TableSchema schema,
   *old = std::move(schema);
   placements_[plan::QualifiedKey(old->database, old->name)] = p;
   NameGlobal(*old, p);
+  return Status::OK();
+}
+
+Status ClusterStore::CopyAlter(TableSchema schema,
+                               const std::vector<int>& column_source,
+                               TableSchema* old) {
+  const Placement& from = *PlacementOf(*old);
+  // Where each old column went (-1: dropped).
+  std::vector<int> moved(old->columns.size(), -1);
+  for (size_t c = 0; c < column_source.size(); ++c)
+    if (column_source[c] >= 0)
+      moved[static_cast<size_t>(column_source[c])] = static_cast<int>(c);
+  Placement p = from;
+  for (int& c : p.columns) {
+    c = moved[static_cast<size_t>(c)];
+    if (c < 0) return NotSupportedYet("dropping a partition key column");
+  }
+  for (GlobalIndex& g : p.global)
+    for (int c : g.columns)
+      if (moved[static_cast<size_t>(c)] < 0)
+        return NotSupportedYet("dropping a column of a global index");
+  if (!NeededGlobal(schema, p).empty())
+    return NotSupportedYet(
+        "ALTER TABLE adding a column with a unique key of its own through a "
+        "compute node");
+  // New physical names (the global indexes' too): the id the catalog entry
+  // is about to get.
+  p.id = static_cast<uint64_t>(log_seq_ + 1);
+  for (size_t i = 0; i < p.partitions(); ++i)
+    p.name[i] = PhysicalName(
+        p.id, p.kind == Placement::Kind::kHash ? static_cast<int>(i) : -1);
+  for (GlobalIndex& g : p.global)
+    XP_RETURN_IF_ERROR(ResolveGlobal(schema, p, &g));
+  std::vector<std::string> targets;
+  std::vector<std::string> sources;
+  for (size_t c = 0; c < column_source.size(); ++c) {
+    if (column_source[c] < 0) continue;  // new: its default
+    targets.push_back(schema.columns[c].name);
+    sources.push_back(old->columns[static_cast<size_t>(column_source[c])].name);
+  }
+  Status st;
+  size_t made = 0;
+  for (; made < p.partitions() && st.ok(); ++made) {
+    // A table of that name is garbage (as in CreateTable): it goes first.
+    st =
+        Admin(p.dn[made], DropTableSql(schema.database, p.name[made])).status();
+    Result<std::string> create = CreateTableSql(schema, p.name[made]);
+    if (st.ok()) st = create.status();
+    if (st.ok()) st = Admin(p.dn[made], *create).status();
+    if (!st.ok()) break;
+    std::vector<sql::ExprPtr> items;
+    for (const std::string& s : sources) items.push_back(ColumnExpr(s));
+    sql::InsertStatement copy =
+        InsertInto(schema.database, p.name[made], targets);
+    copy.select = std::make_unique<sql::SelectStmt>(
+        SelectFrom(old->database, from.name[made], std::move(items)));
+    st = Admin(p.dn[made], sql::ToSql(copy)).status();
+  }
+  // The global indexes' tables, filled from the new partitions.
+  size_t globals = 0;
+  for (; st.ok() && globals < p.global.size(); ++globals) {
+    st = CreateGlobal(schema, p.global[globals]);
+    if (st.ok()) st = Backfill(schema, p, p.global[globals]);
+  }
+  if (st.ok())
+    st = AppendLog("table", plan::QualifiedKey(schema.database, schema.name),
+                   TableEntry(schema, p));
+  if (!st.ok()) {
+    // Those made, and the one that failed half-way.
+    for (size_t i = 0; i <= made && i < p.partitions(); ++i)
+      (void)Admin(p.dn[i], DropTableSql(schema.database, p.name[i]));
+    for (size_t i = 0; i < globals && i < p.global.size(); ++i)
+      DropGlobal(schema.database, p.global[i]);
+    return st;
+  }
+  // Logged: the old physical tables are garbage now.
+  for (size_t i = 0; i < from.partitions(); ++i)
+    (void)Admin(from.dn[i], DropTableSql(old->database, from.name[i]));
+  for (const GlobalIndex& g : from.global) DropGlobal(old->database, g);
+  {
+    MutexLock lock(&names_mu_);
+    logical_names_[p.id] = schema.name;
+  }
+  const std::string key = plan::QualifiedKey(schema.database, schema.name);
+  *old = std::move(schema);
+  placements_[key] = std::move(p);
+  NameGlobal(*old, placements_[key]);
   return Status::OK();
 }
 

@@ -1,6 +1,8 @@
 // DDL over fake data nodes (cn/txn/fake_dn.h): a table's partitions are
 // made on their DNs and recorded in the catalog log on DN 0, which a new
-// CN replays; a CREATE TABLE failing on one DN leaves no table anywhere.
+// CN replays; a CREATE TABLE failing on one DN leaves no table anywhere;
+// an ALTER TABLE that copies the table switches to the copy in one catalog
+// entry, and leaves the table as it was when the copy fails.
 
 #include <gtest/gtest.h>
 
@@ -47,6 +49,39 @@ TEST_F(CatalogTest, CreateTableFailingOnOneDnLeavesNoTable) {
   Ok("CREATE TABLE d.t (id INT PRIMARY KEY) PARTITION BY HASH(id) PARTITIONS "
      "2");
   EXPECT_EQ(TablesOn(1).size(), 1u);
+}
+
+TEST_F(CatalogTest, AddAndDropColumnCopyTheTableOrLeaveItAsItWas) {
+  Ok("CREATE TABLE t (id INT PRIMARY KEY, name VARCHAR(10) UNIQUE, v INT) "
+     "PARTITION BY HASH(id) PARTITIONS 2");
+  Ok("INSERT INTO t VALUES (1, 'a', 1), (2, 'b', 2), (3, 'c', 3)");
+  const auto before0 = TablesOn(0), before1 = TablesOn(1);
+  // The copy into DN 1's new partition fails: nothing changes, nothing is
+  // left behind, and a new CN replays the old definition.
+  InjectError(1, "INSERT INTO", 1114, "HY000", "The table 't' is full");
+  EXPECT_EQ(ErrorCode("ALTER TABLE t ADD COLUMN w INT DEFAULT 7"), 1114u);
+  EXPECT_EQ(TablesOn(0), before0);
+  EXPECT_EQ(TablesOn(1), before1);
+  EXPECT_EQ(Rows("SELECT SUM(v) FROM t"), std::vector<std::string>{"6"});
+  EXPECT_EQ(ErrorCode("SELECT w FROM t"), 1054u);
+  Open();
+  Ok("USE d");
+  EXPECT_EQ(ErrorCode("SELECT w FROM t"), 1054u);
+  // Now it goes through: new physical tables (the global index's too)
+  // replace the old ones, for this CN and a new one.
+  Ok("ALTER TABLE t ADD COLUMN w INT DEFAULT 7");
+  Ok("ALTER TABLE t DROP COLUMN v");
+  EXPECT_EQ(TablesOn(0).size(), before0.size());
+  EXPECT_EQ(TablesOn(1).size(), before1.size());
+  EXPECT_NE(TablesOn(0), before0);
+  EXPECT_EQ(Rows("SELECT SUM(w) FROM t"), std::vector<std::string>{"21"});
+  EXPECT_EQ(ErrorCode("SELECT v FROM t"), 1054u);
+  Open();
+  Ok("USE d");
+  EXPECT_EQ(Rows("SELECT id FROM t WHERE name = 'b'"),
+            std::vector<std::string>{"2"});
+  EXPECT_EQ(ErrorCode("INSERT INTO t (id, name) VALUES (9, 'c')"), 1062u);
+  EXPECT_EQ(Rows("SELECT SUM(w) FROM t"), std::vector<std::string>{"21"});
 }
 
 TEST_F(CatalogTest, AnUnreachableDnFailsDdlWith1429) {
