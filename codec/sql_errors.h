@@ -54,6 +54,7 @@
   X(ER_FIELD_SPECIFIED_TWICE, 1110, "42000")                 \
   X(ER_TOO_MANY_TABLES, 1116, "HY000")                       \
   X(ER_WRONG_VALUE_COUNT_ON_ROW, 1136, "21S01")              \
+  X(ER_INVALID_USE_OF_NULL, 1138, "22004")                   \
   X(ER_NONEXISTING_GRANT, 1141, "42000")                     \
   X(ER_TABLEACCESS_DENIED_ERROR, 1142, "42000")              \
   X(ER_COLUMNACCESS_DENIED_ERROR, 1143, "42000")             \

@@ -469,6 +469,15 @@ Status SqlStore::AlterTable(plan::TableSchema schema,
                  HasPrimaryKey(old) != HasPrimaryKey(schema);
   for (size_t c = 0; c < old.columns.size() && !rewrite; ++c)
     rewrite = column_source[c] != static_cast<int>(c);
+  // A column whose type or NOT NULL changed (MODIFY / CHANGE): its values
+  // are converted, every row written anew.
+  for (size_t c = 0; c < column_source.size() && !rewrite; ++c) {
+    const int from = column_source[c];
+    rewrite = from >= 0 && (!(old.columns[static_cast<size_t>(from)].type ==
+                              schema.columns[c].type) ||
+                            (old.columns[static_cast<size_t>(from)].nullable &&
+                             !schema.columns[c].nullable));
+  }
   auto txn = storage_->Begin();
   if (rewrite) {
     // Columns dropped or moved: every row and index entry is written anew.
@@ -480,9 +489,16 @@ Status SqlStore::AlterTable(plan::TableSchema schema,
           for (size_t c = 0; c < column_source.size(); ++c) {
             const int from = column_source[c];
             const auto& d = schema.columns[c].default_value;
-            out.push_back(from >= 0 ? row[static_cast<size_t>(from)]
-                          : d       ? *d
-                                    : plan::Value());
+            if (from < 0) {
+              out.push_back(d ? *d : plan::Value());
+              continue;
+            }
+            XP_ASSIGN_OR_RETURN(
+                plan::Value v,
+                exec::ConvertHeld(row[static_cast<size_t>(from)],
+                                  old.columns[static_cast<size_t>(from)].type,
+                                  schema.columns[c]));
+            out.push_back(std::move(v));
           }
           rows.emplace_back(pk, std::move(out));
           return Status::OK();

@@ -424,9 +424,22 @@ Status ClusterStore::AlterTable(TableSchema schema,
                                 std::vector<int> column_source) {
   XP_ASSIGN_OR_RETURN(TableSchema * old,
                       catalog_.MutableTable(schema.database, schema.name));
+  // Columns added, dropped, moved, renamed or redefined (MODIFY / CHANGE):
+  // the table is copied.
   bool same_columns = schema.columns.size() == old->columns.size();
-  for (size_t i = 0; same_columns && i < column_source.size(); ++i)
-    same_columns = column_source[i] == static_cast<int>(i);
+  for (size_t i = 0; same_columns && i < column_source.size(); ++i) {
+    const plan::ColumnSchema& a = schema.columns[i];
+    const plan::ColumnSchema& b = old->columns[i];
+    same_columns =
+        column_source[i] == static_cast<int>(i) && a.name == b.name &&
+        a.type == b.type && a.nullable == b.nullable &&
+        a.auto_increment == b.auto_increment &&
+        a.default_now == b.default_now && a.on_update_now == b.on_update_now &&
+        a.enum_values == b.enum_values &&
+        a.default_value.has_value() == b.default_value.has_value() &&
+        (!a.default_value ||
+         plan::SameValue(*a.default_value, *b.default_value));
+  }
   if (!same_columns) return CopyAlter(std::move(schema), column_source, old);
   Placement p = *PlacementOf(*old);
   auto has = [](const TableSchema& t, uint32_t id) {
@@ -527,8 +540,13 @@ Status ClusterStore::CopyAlter(TableSchema schema,
       moved[static_cast<size_t>(column_source[c])] = static_cast<int>(c);
   Placement p = from;
   for (int& c : p.columns) {
+    const int was = c;
     c = moved[static_cast<size_t>(c)];
     if (c < 0) return NotSupportedYet("dropping a partition key column");
+    // Rows stay in their partitions: a key's value must hash the same.
+    if (!(schema.columns[static_cast<size_t>(c)].type ==
+          old->columns[static_cast<size_t>(was)].type))
+      return NotSupportedYet("changing the type of a partition key column");
   }
   for (GlobalIndex& g : p.global)
     for (int c : g.columns)

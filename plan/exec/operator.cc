@@ -3,7 +3,9 @@
 #include <cstdio>
 
 #include "codec/number_text.h"
+#include "codec/sql_errors.h"
 #include "plan/exec/query_context.h"
+#include "plan/schema.h"
 #include "plan/types/temporal.h"
 
 namespace xp::exec {
@@ -214,6 +216,18 @@ plan::Value InputValue(plan::Value held, const plan::DataType& t) {
     default:
       return held;
   }
+}
+
+Result<plan::Value> ConvertHeld(plan::Value held, const plan::DataType& from,
+                                const plan::ColumnSchema& to) {
+  if (held.index() == 0) {
+    if (!to.nullable)
+      return SqlError(ER_INVALID_USE_OF_NULL, "Invalid use of NULL value");
+    return held;
+  }
+  if (from == to.type) return held;
+  return plan::ConvertValue(InputValue(std::move(held), from), to.type,
+                            to.name);
 }
 
 Result<std::vector<std::vector<std::string>>> CollectAsText(Operator* op) {

@@ -14,6 +14,7 @@
 #include "codec/status.h"
 #include "plan/exec/evaluator.h"
 #include "plan/exec/vector.h"
+#include "plan/schema.h"
 #include "plan/types/data_type.h"
 
 namespace xp::exec {
@@ -122,6 +123,11 @@ plan::Value ValueAt(const Vector& v, const plan::DataType& type, size_t i);
 // give it, the form plan::ConvertValue takes: dates, datetimes and times
 // (held as integers: days, microseconds) as their text, the rest as is.
 plan::Value InputValue(plan::Value held, const plan::DataType& type);
+// A value as rows of `from` hold it, as rows of column `to` hold it (ALTER
+// TABLE MODIFY / CHANGE): converted as a statement's value would be, NULL
+// into a NOT NULL column refused (1138).
+Result<plan::Value> ConvertHeld(plan::Value held, const plan::DataType& from,
+                                const plan::ColumnSchema& to);
 // Stores `v` (NULL or the variant alternative of v's PhysType, as ValueAt
 // returns it) into row i; strings are copied into v's arena.
 void PutValue(const plan::Value& value, size_t i, Vector* v);

@@ -1,5 +1,7 @@
 // SqlSession: CREATE / ALTER / DROP / TRUNCATE TABLE, indexes, views.
 
+#include <algorithm>
+
 #include "codec/sql_errors.h"
 #include "plan/session/session_internal.h"
 
@@ -61,6 +63,74 @@ void AddIndex(const sql::IndexDef& def, plan::TableSchema* schema) {
   schema->indexes.push_back(std::move(idx));
 }
 
+// FIRST / AFTER col of an ALTER TABLE column action: column `at` moves
+// there, with its source and every index position following it.
+Status PlaceColumn(const sql::AlterAction& a, size_t at,
+                   plan::TableSchema* schema, std::vector<int>* source) {
+  if (!a.first && a.after.empty()) return Status::OK();
+  std::vector<size_t> order;  // new position -> old position
+  for (size_t i = 0; i < schema->columns.size(); ++i)
+    if (i != at) order.push_back(i);
+  size_t to = 0;
+  if (!a.first) {
+    size_t k = 0;
+    while (k < order.size() &&
+           !plan::NameEquals(schema->columns[order[k]].name, a.after))
+      ++k;
+    if (k == order.size())
+      return SqlError(ER_BAD_FIELD_ERROR, "Unknown column '" + a.after +
+                                              "' in '" + schema->name + "'");
+    to = k + 1;
+  }
+  order.insert(order.begin() + static_cast<std::ptrdiff_t>(to), at);
+  std::vector<int> moved(order.size());
+  std::vector<plan::ColumnSchema> columns;
+  std::vector<int> sources;
+  for (size_t n = 0; n < order.size(); ++n) {
+    moved[order[n]] = static_cast<int>(n);
+    columns.push_back(std::move(schema->columns[order[n]]));
+    sources.push_back((*source)[order[n]]);
+  }
+  schema->columns = std::move(columns);
+  *source = std::move(sources);
+  for (plan::IndexSchema& idx : schema->indexes)
+    for (int& c : idx.columns) c = moved[static_cast<size_t>(c)];
+  return Status::OK();
+}
+
+// A column definition of ALTER TABLE through CREATE TABLE's rules; its
+// inline UNIQUE (the only key it may bring) in *unique.
+Result<plan::ColumnSchema> AlterColumn(const plan::TableSchema& schema,
+                                       sql::ColumnDef def, bool* unique) {
+  sql::CreateTableStatement one;
+  one.table.name = schema.name;
+  one.columns.push_back(std::move(def));
+  XP_ASSIGN_OR_RETURN(plan::TableSchema t,
+                      plan::BuildTableSchema(one, schema.database));
+  if (!t.indexes.empty() && t.indexes[0].primary)
+    return NotSupported("ALTER TABLE ... COLUMN ... PRIMARY KEY");
+  *unique = !t.indexes.empty();
+  return std::move(t.columns[0]);
+}
+
+// A UNIQUE key of its own on column `name` (an inline UNIQUE).
+void AddUniqueOn(const std::string& name, plan::TableSchema* schema) {
+  sql::IndexDef def;
+  def.kind = sql::IndexDef::Kind::kUnique;
+  auto e = std::make_unique<sql::Expr>();
+  e->kind = sql::ExprKind::kColumn;
+  e->text = name;
+  def.columns.push_back(sql::OrderItem{std::move(e), false});
+  AddIndex(def, schema);
+}
+
+// `from` renamed `to` where the partitioning names it.
+void RenamePartitionColumn(const std::string& from, const std::string& to,
+                           plan::TableSchema* schema) {
+  for (std::string& c : schema->partition.columns)
+    if (plan::NameEquals(c, from)) c = to;
+}
+
 Status DropIndexNamed(const std::string& name, plan::TableSchema* schema) {
   for (size_t i = 0; i < schema->indexes.size(); ++i) {
     if (!plan::NameEquals(schema->indexes[i].name, name)) continue;
@@ -107,15 +177,10 @@ Result<QueryResult> SqlSession::AlterTable(sql::Statement& s) {
           return SqlError(ER_DUP_FIELDNAME,
                           "Duplicate column name '" + action.column.name + "'");
         }
-        // The column alone through CREATE TABLE's rules.
-        sql::CreateTableStatement one;
-        one.table.name = schema.name;
-        one.columns.push_back(std::move(action.column));
-        XP_ASSIGN_OR_RETURN(plan::TableSchema t,
-                            plan::BuildTableSchema(one, schema.database));
-        if (!t.indexes.empty() && t.indexes[0].primary)
-          return NotSupported("ALTER TABLE ... ADD COLUMN ... PRIMARY KEY");
-        plan::ColumnSchema col = std::move(t.columns[0]);
+        bool unique = false;
+        XP_ASSIGN_OR_RETURN(
+            plan::ColumnSchema col,
+            AlterColumn(schema, std::move(action.column), &unique));
         if (col.auto_increment)
           return NotSupported("ALTER TABLE ... ADD COLUMN ... AUTO_INCREMENT");
         if (!col.nullable && !col.default_value && !col.default_now) {
@@ -128,18 +193,56 @@ Result<QueryResult> SqlSession::AlterTable(sql::Statement& s) {
                                  col.type, col.name));
           col.default_value = std::move(zero);
         }
-        const bool unique = !t.indexes.empty();
         schema.columns.push_back(std::move(col));
         source.push_back(-1);
-        if (unique) {
-          sql::IndexDef def;
-          def.kind = sql::IndexDef::Kind::kUnique;
-          auto e = std::make_unique<sql::Expr>();
-          e->kind = sql::ExprKind::kColumn;
-          e->text = schema.columns.back().name;
-          def.columns.push_back(sql::OrderItem{std::move(e), false});
-          AddIndex(def, &schema);
+        if (unique) AddUniqueOn(schema.columns.back().name, &schema);
+        XP_RETURN_IF_ERROR(
+            PlaceColumn(action, schema.columns.size() - 1, &schema, &source));
+        break;
+      }
+      case sql::AlterAction::Kind::kModifyColumn:
+      case sql::AlterAction::Kind::kChangeColumn: {
+        const int c = schema.FindColumn(action.name);
+        if (c < 0) {
+          return SqlError(ER_BAD_FIELD_ERROR, "Unknown column '" + action.name +
+                                                  "' in '" + schema.name + "'");
         }
+        const std::string name = action.column.name;
+        const int other = schema.FindColumn(name);
+        if (other >= 0 && other != c)
+          return SqlError(ER_DUP_FIELDNAME,
+                          "Duplicate column name '" + name + "'");
+        bool unique = false;
+        XP_ASSIGN_OR_RETURN(
+            plan::ColumnSchema col,
+            AlterColumn(schema, std::move(action.column), &unique));
+        plan::ColumnSchema& was = schema.columns[static_cast<size_t>(c)];
+        if (col.auto_increment && !was.auto_increment)
+          return NotSupported("ALTER TABLE ... MODIFY ... AUTO_INCREMENT");
+        // A primary key column stays NOT NULL.
+        for (const plan::IndexSchema& idx : schema.indexes)
+          if (idx.primary &&
+              std::count(idx.columns.begin(), idx.columns.end(), c) > 0)
+            col.nullable = false;
+        RenamePartitionColumn(was.name, col.name, &schema);
+        was = std::move(col);
+        if (unique) AddUniqueOn(name, &schema);
+        XP_RETURN_IF_ERROR(
+            PlaceColumn(action, static_cast<size_t>(c), &schema, &source));
+        break;
+      }
+      case sql::AlterAction::Kind::kRenameColumn: {
+        const int c = schema.FindColumn(action.name);
+        if (c < 0) {
+          return SqlError(ER_BAD_FIELD_ERROR, "Unknown column '" + action.name +
+                                                  "' in '" + schema.name + "'");
+        }
+        const int other = schema.FindColumn(action.new_name);
+        if (other >= 0 && other != c)
+          return SqlError(ER_DUP_FIELDNAME,
+                          "Duplicate column name '" + action.new_name + "'");
+        RenamePartitionColumn(action.name, action.new_name, &schema);
+        schema.columns[static_cast<size_t>(c)].name = action.new_name;
         break;
       }
       case sql::AlterAction::Kind::kDropColumn: {

@@ -134,8 +134,11 @@ Result<QueryResult> SqlSession::InsertRows(const sql::InsertStatement& ins,
       if (b == nullptr) break;
       for (size_t i = 0; i < b->num_rows(); ++i) {
         std::vector<plan::Value> row;
+        // As a statement gives values (temporals as text): the store
+        // converts them to the target columns.
         for (size_t c = 0; c < plan.visible; ++c) {
-          row.push_back(ValueAt(b->column(c), plan.types[c], i));
+          row.push_back(exec::InputValue(
+              ValueAt(b->column(c), plan.types[c], i), plan.types[c]));
         }
         rows.push_back(std::move(row));
       }

@@ -393,11 +393,26 @@ struct TruncateStatement : Statement {
 };
 
 struct AlterAction {
-  enum class Kind : uint8_t { kAddColumn, kDropColumn, kAddIndex, kDropIndex };
+  enum class Kind : uint8_t {
+    kAddColumn,
+    kDropColumn,
+    kAddIndex,
+    kDropIndex,
+    kModifyColumn,  // MODIFY [COLUMN] def
+    kChangeColumn,  // CHANGE [COLUMN] old def
+    kRenameColumn,  // RENAME COLUMN old TO new
+  };
   Kind kind = Kind::kAddColumn;
-  ColumnDef column;  // kAddColumn
-  std::string name;  // kDropColumn / kDropIndex
-  IndexDef index;    // kAddIndex
+  ColumnDef column;  // kAddColumn / kModifyColumn / kChangeColumn
+  // kDropColumn / kDropIndex: what goes; kChangeColumn / kRenameColumn: the
+  // column's current name.
+  std::string name;
+  std::string new_name;  // kRenameColumn
+  IndexDef index;        // kAddIndex
+  // ADD / MODIFY / CHANGE: FIRST, or AFTER `after`; neither: last (ADD) or
+  // where it is (MODIFY / CHANGE).
+  bool first = false;
+  std::string after;
 };
 
 struct AlterTableStatement : Statement {

@@ -469,6 +469,15 @@ Result<StmtPtr> Parser::Drop() {
   return Error();
 }
 
+Status Parser::ColumnPlace(AlterAction* a) {
+  if (AcceptWord("FIRST")) {
+    a->first = true;
+  } else if (AcceptWord("AFTER")) {
+    XP_SET_OR_RETURN(a->after, Ident());
+  }
+  return Status::OK();
+}
+
 Result<StmtPtr> Parser::Alter() {
   ++pos_;
   if (AcceptWord("USER")) return UserStatement(StmtKind::kAlterUser);
@@ -492,11 +501,28 @@ Result<StmtPtr> Parser::Alter() {
         a.kind = AlterAction::Kind::kAddColumn;
         XP_SET_OR_RETURN(a.column.name, Ident());
         XP_RETURN_IF_ERROR(ColumnDefinition(&a.column));
-        if (AcceptWord("FIRST")) {
-        } else if (AcceptWord("AFTER")) {
-          XP_RETURN_IF_ERROR(Ident().status());
-        }
+        XP_RETURN_IF_ERROR(ColumnPlace(&a));
       }
+    } else if (AcceptWord("MODIFY")) {
+      AcceptWord("COLUMN");
+      a.kind = AlterAction::Kind::kModifyColumn;
+      XP_SET_OR_RETURN(a.column.name, Ident());
+      a.name = a.column.name;
+      XP_RETURN_IF_ERROR(ColumnDefinition(&a.column));
+      XP_RETURN_IF_ERROR(ColumnPlace(&a));
+    } else if (AcceptWord("CHANGE")) {
+      AcceptWord("COLUMN");
+      a.kind = AlterAction::Kind::kChangeColumn;
+      XP_SET_OR_RETURN(a.name, Ident());
+      XP_SET_OR_RETURN(a.column.name, Ident());
+      XP_RETURN_IF_ERROR(ColumnDefinition(&a.column));
+      XP_RETURN_IF_ERROR(ColumnPlace(&a));
+    } else if (PeekWord("RENAME") && PeekWord("COLUMN", 1)) {
+      pos_ += 2;
+      a.kind = AlterAction::Kind::kRenameColumn;
+      XP_SET_OR_RETURN(a.name, Ident());
+      XP_RETURN_IF_ERROR(ExpectWord("TO"));
+      XP_SET_OR_RETURN(a.new_name, Ident());
     } else if (AcceptWord("DROP")) {
       if (AcceptWord("INDEX") || AcceptWord("KEY")) {
         a.kind = AlterAction::Kind::kDropIndex;

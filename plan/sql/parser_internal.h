@@ -314,6 +314,8 @@ class Parser {
   Result<TypeName> Type(bool cast);
   Result<StmtPtr> Drop();
   Result<StmtPtr> Alter();
+  // [FIRST | AFTER col] after a column definition in ALTER TABLE.
+  Status ColumnPlace(AlterAction* a);
   Result<StmtPtr> Show();
   Result<StmtPtr> Set();
   Result<StmtPtr> Transaction();

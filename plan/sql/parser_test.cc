@@ -294,6 +294,14 @@ TEST(ParserTest, Ddl) {
             "ALTER TABLE `t` ADD COLUMN `x` INT DEFAULT 5, DROP COLUMN `y`, "
             "ADD KEY `i` (`x`), "
             "DROP INDEX `j`");
+  EXPECT_EQ(Canon("ALTER TABLE t MODIFY x BIGINT NOT NULL FIRST, CHANGE COLUMN "
+                  "y z VARCHAR(5) AFTER x, RENAME COLUMN a TO b, ADD w INT "
+                  "AFTER `b`"),
+            "ALTER TABLE `t` MODIFY COLUMN `x` BIGINT NOT NULL FIRST, CHANGE "
+            "COLUMN `y` `z` VARCHAR(5) AFTER `x`, RENAME COLUMN `a` TO `b`, "
+            "ADD COLUMN `w` INT AFTER `b`");
+  EXPECT_FALSE(Parse("ALTER TABLE t RENAME COLUMN a b").ok());
+  EXPECT_FALSE(Parse("ALTER TABLE t CHANGE a INT").ok());
   EXPECT_EQ(Canon("CREATE DATABASE IF NOT EXISTS sbtest"),
             "CREATE DATABASE IF NOT EXISTS `sbtest`");
   EXPECT_EQ(Canon("DROP SCHEMA s"), "DROP DATABASE `s`");

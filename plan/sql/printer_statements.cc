@@ -9,6 +9,12 @@ using namespace printer_internal;  // NOLINT: the shared helpers
 
 namespace {
 
+// " FIRST" / " AFTER `col`" of an ALTER TABLE column action, or nothing.
+std::string Place(const AlterAction& a) {
+  if (a.first) return " FIRST";
+  return a.after.empty() ? "" : " AFTER " + QuoteIdent(a.after);
+}
+
 std::string ColumnSql(const ColumnDef& c) {
   std::string out = QuoteIdent(c.name) + " " + ToSql(c.type);
   if (c.not_null) out += " NOT NULL";
@@ -318,7 +324,18 @@ std::string ToSql(const Statement& s) {
         const AlterAction& act = a.actions[i];
         switch (act.kind) {
           case AlterAction::Kind::kAddColumn:
-            out += "ADD COLUMN " + ColumnSql(act.column);
+            out += "ADD COLUMN " + ColumnSql(act.column) + Place(act);
+            break;
+          case AlterAction::Kind::kModifyColumn:
+            out += "MODIFY COLUMN " + ColumnSql(act.column) + Place(act);
+            break;
+          case AlterAction::Kind::kChangeColumn:
+            out += "CHANGE COLUMN " + QuoteIdent(act.name) + " " +
+                   ColumnSql(act.column) + Place(act);
+            break;
+          case AlterAction::Kind::kRenameColumn:
+            out += "RENAME COLUMN " + QuoteIdent(act.name) + " TO " +
+                   QuoteIdent(act.new_name);
             break;
           case AlterAction::Kind::kDropColumn:
             out += "DROP COLUMN " + QuoteIdent(act.name);

@@ -282,9 +282,17 @@ Status MemoryStore::AlterTable(plan::TableSchema schema,
     for (size_t c = 0; c < column_source.size(); ++c) {
       const int from = column_source[c];
       const auto& d = schema.columns[c].default_value;
-      out.push_back(from >= 0 ? std::move(row[static_cast<size_t>(from)])
-                    : d       ? *d
-                              : plan::Value());
+      if (from < 0) {
+        out.push_back(d ? *d : plan::Value());
+        continue;
+      }
+      // MODIFY / CHANGE: as the new column holds it.
+      XP_ASSIGN_OR_RETURN(
+          plan::Value v,
+          ConvertHeld(std::move(row[static_cast<size_t>(from)]),
+                      current->columns[static_cast<size_t>(from)].type,
+                      schema.columns[c]));
+      out.push_back(std::move(v));
     }
     row = std::move(out);
   }
