@@ -318,6 +318,8 @@ Result<Value> DefaultLiteral(const sql::Expr& e, bool* now) {
   }
 }
 
+}  // namespace
+
 // MySQL names an unnamed key after its first column, adding _2, _3, ...
 // when that name is taken.
 std::string UniqueIndexName(const std::vector<IndexSchema>& indexes,
@@ -334,8 +336,6 @@ std::string UniqueIndexName(const std::vector<IndexSchema>& indexes,
     if (!taken(n)) return n;
   }
 }
-
-}  // namespace
 
 Result<TableSchema> BuildTableSchema(const sql::CreateTableStatement& stmt,
                                      std::string_view current_database) {

@@ -72,6 +72,11 @@ std::string QualifiedKey(std::string_view db, std::string_view table);
 Result<DataType> ResolveColumnType(const sql::TypeName& t,
                                    std::string_view column);
 
+// MySQL's name for an unnamed key: its first column's, with _2, _3, ...
+// added while that is taken in `indexes`.
+std::string UniqueIndexName(const std::vector<IndexSchema>& indexes,
+                            const std::string& base);
+
 // Validates CREATE TABLE and builds its schema. Errors as MySQL: 1060
 // duplicate column, 1068 several primary keys, 1072 key column missing, 1061
 // duplicate key name, 1075 AUTO_INCREMENT not a key / more than one, 1067

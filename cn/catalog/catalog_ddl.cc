@@ -548,22 +548,23 @@ Status ClusterStore::CopyAlter(TableSchema schema,
           old->columns[static_cast<size_t>(was)].type))
       return NotSupportedYet("changing the type of a partition key column");
   }
-  for (GlobalIndex& g : p.global)
-    for (int c : g.columns)
-      if (moved[static_cast<size_t>(c)] < 0)
-        return NotSupportedYet("dropping a column of a global index");
-  if (!NeededGlobal(schema, p).empty())
-    return NotSupportedYet(
-        "ALTER TABLE adding a column with a unique key of its own through a "
-        "compute node");
   // New physical names (the global indexes' too): the id the catalog entry
-  // is about to get.
+  // is about to get. The global indexes are rebuilt from the new schema:
+  // those whose key went are gone, a new unique key may need one.
   p.id = static_cast<uint64_t>(log_seq_ + 1);
   for (size_t i = 0; i < p.partitions(); ++i)
     p.name[i] = PhysicalName(
         p.id, p.kind == Placement::Kind::kHash ? static_cast<int>(i) : -1);
+  std::erase_if(p.global, [&](const GlobalIndex& g) {
+    for (const plan::IndexSchema& idx : schema.indexes)
+      if (plan::NameEquals(idx.name, g.index) && (idx.unique || idx.global))
+        return false;
+    return true;
+  });
   for (GlobalIndex& g : p.global)
     XP_RETURN_IF_ERROR(ResolveGlobal(schema, p, &g));
+  for (GlobalIndex& g : NeededGlobal(schema, p))
+    p.global.push_back(std::move(g));
   std::vector<std::string> targets;
   std::vector<std::string> sources;
   for (size_t c = 0; c < column_source.size(); ++c) {

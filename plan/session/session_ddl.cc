@@ -50,7 +50,10 @@ Status CheckIndexColumns(const plan::TableSchema& schema,
 // Adds `def` to `schema` with a fresh storage id.
 void AddIndex(const sql::IndexDef& def, plan::TableSchema* schema) {
   plan::IndexSchema idx;
-  idx.name = def.name.empty() ? def.columns[0].expr->text : def.name;
+  // Unnamed: after its first column, _2, _3 ... when taken (as MySQL).
+  idx.name = def.name.empty() ? plan::UniqueIndexName(schema->indexes,
+                                                      def.columns[0].expr->text)
+                              : def.name;
   idx.unique = def.kind != sql::IndexDef::Kind::kIndex;
   idx.global = def.global;
   for (const auto& col : def.columns) {
