@@ -62,15 +62,16 @@ class MysqlServerTest : public ::testing::Test {
     }
     return m;
   }
-  // A raw TCP connection that has read the greeting.
-  int Raw() {
+  // A raw TCP connection that has read the greeting (into *greeting).
+  int Raw(std::string* greeting = nullptr) {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_port = htons(server_->port());
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)), 0);
-    ReadPacket(fd);
+    std::string g = ReadPacket(fd);
+    if (greeting != nullptr) *greeting = std::move(g);
     return fd;
   }
   static std::string ReadPacket(int fd) {
@@ -162,13 +163,8 @@ TEST_F(MysqlServerTest, CachingSha2FullPathThenFastPath) {
     std::string scramble;
   };
   const auto begin = [&](const std::string& password) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(server_->port());
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)), 0);
-    const std::string g = ReadPacket(fd);
+    std::string g;
+    const int fd = Raw(&g);
     // version NUL, id (4), scramble[0..8), filler, caps, charset, status,
     // caps, length, 10 reserved, scramble[8..20) NUL, plugin.
     const size_t at = g.find('\0', 1) + 1 + 4;
