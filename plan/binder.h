@@ -119,6 +119,9 @@ class Scope {
 // time for DEFAULT CURRENT_TIMESTAMP, 0 for AUTO_INCREMENT, NULL when it is
 // nullable without one; 1364 when it is NOT NULL without one.
 Result<BoundExprPtr> BindDefault(const ColumnSchema& column);
+// CURRENT_TIMESTAMP as a DATETIME / TIMESTAMP column holds it (microseconds,
+// whole seconds): what DEFAULT / ON UPDATE CURRENT_TIMESTAMP store.
+Value CurrentTimestamp();
 
 // MySQL error 1235 (ER_NOT_SUPPORTED_YET) naming `what`.
 Status NotSupported(const std::string& what);

@@ -44,14 +44,16 @@ Result<BoundExprPtr> BindDateAdd(const sql::Expr& date, const sql::Expr& amount,
   return MakeFunc(Func::kDateAdd, std::move(args), t, static_cast<int>(unit));
 }
 
+Value CurrentTimestamp() {
+  const int64_t us = NowMicros();
+  return Value(us - us % 1000000);
+}
+
 Result<BoundExprPtr> BindDefault(const ColumnSchema& column) {
   if (column.auto_increment) return MakeConst(Value(int64_t{0}), column.type);
   if (column.default_value)
     return MakeConst(*column.default_value, column.type);
-  if (column.default_now) {
-    const int64_t us = NowMicros();
-    return MakeConst(Value(us - us % 1000000), column.type);
-  }
+  if (column.default_now) return MakeConst(CurrentTimestamp(), column.type);
   if (column.nullable) return MakeConst(Value(), column.type);
   return SqlError(ER_NO_DEFAULT_FOR_FIELD,
                   "Field '" + column.name + "' doesn't have a default value");

@@ -152,11 +152,9 @@ Result<QueryResult> SqlSession::InsertRows(const sql::InsertStatement& ins,
           std::find(positions.begin(), positions.end(), static_cast<int>(c)) !=
               positions.end())
         continue;
-      XP_ASSIGN_OR_RETURN(plan::BoundExprPtr d,
-                          plan::BindDefault(schema.columns[c]));
-      XP_ASSIGN_OR_RETURN(plan::Value v, EvalToStore(*d));
       columns.push_back(static_cast<int>(c));
-      now_values.push_back(std::move(v));
+      now_values.push_back(
+          exec::InputValue(plan::CurrentTimestamp(), schema.columns[c].type));
     }
     for (auto& row : rows) {
       row.insert(row.end(), now_values.begin(), now_values.end());
@@ -233,9 +231,8 @@ Result<plan::InsertRow> SqlSession::EvaluateRow(
   // constant defaults.
   for (size_t c = 0; c < image.size(); ++c) {
     if (image[c] || !schema.columns[c].default_now) continue;
-    XP_ASSIGN_OR_RETURN(plan::BoundExprPtr d,
-                        plan::BindDefault(schema.columns[c]));
-    XP_ASSIGN_OR_RETURN(image[c], EvalToStore(*d));
+    image[c] =
+        exec::InputValue(plan::CurrentTimestamp(), schema.columns[c].type);
   }
   return image;
 }
@@ -487,12 +484,7 @@ Result<QueryResult> SqlSession::UpdateRows(
     if (!col.on_update_now || std::find(targets.begin(), targets.end(),
                                         static_cast<int>(c)) != targets.end())
       continue;
-    plan::ColumnSchema now = col;
-    now.default_value.reset();
-    now.default_now = true;
-    // The constant as rows hold the type (what ValueAt reads back).
-    XP_ASSIGN_OR_RETURN(plan::BoundExprPtr d, plan::BindDefault(now));
-    stamped.emplace_back(c, d->value);
+    stamped.emplace_back(c, plan::CurrentTimestamp());
   }
   std::vector<RowId> ids;
   std::vector<std::vector<plan::Value>> old_rows, new_rows;

@@ -9,6 +9,14 @@ using namespace printer_internal;  // NOLINT: the shared helpers
 
 namespace {
 
+// `a`, `b`.`c`, ...
+std::string NameList(const std::vector<QualifiedName>& names) {
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i)
+    out += (i ? ", " : "") + Name(names[i]);
+  return out;
+}
+
 // " FIRST" / " AFTER `col`" of an ALTER TABLE column action, or nothing.
 std::string Place(const AlterAction& a) {
   if (a.first) return " FIRST";
@@ -307,11 +315,8 @@ std::string ToSql(const Statement& s) {
     }
     case StmtKind::kDropTable: {
       const auto& d = static_cast<const DropTableStatement&>(s);
-      std::string out =
-          std::string("DROP TABLE ") + (d.if_exists ? "IF EXISTS " : "");
-      for (size_t i = 0; i < d.tables.size(); ++i)
-        out += (i ? ", " : "") + Name(d.tables[i]);
-      return out;
+      return std::string("DROP TABLE ") + (d.if_exists ? "IF EXISTS " : "") +
+             NameList(d.tables);
     }
     case StmtKind::kTruncate:
       return "TRUNCATE TABLE " +
@@ -372,11 +377,8 @@ std::string ToSql(const Statement& s) {
     }
     case StmtKind::kDropView: {
       const auto& d = static_cast<const DropViewStatement&>(s);
-      std::string out =
-          std::string("DROP VIEW ") + (d.if_exists ? "IF EXISTS " : "");
-      for (size_t i = 0; i < d.views.size(); ++i)
-        out += (i ? ", " : "") + Name(d.views[i]);
-      return out;
+      return std::string("DROP VIEW ") + (d.if_exists ? "IF EXISTS " : "") +
+             NameList(d.views);
     }
     case StmtKind::kUse:
       return "USE " + QuoteIdent(static_cast<const UseStatement&>(s).database);
