@@ -162,10 +162,13 @@ std::string EncodeTableSchema(const plan::TableSchema& t, uint64_t table_id) {
           static_cast<uint8_t>(c.auto_increment),
           // bit 0: DEFAULT CURRENT_TIMESTAMP, bit 1: ON UPDATE
           static_cast<uint8_t>(c.default_now | (c.on_update_now << 1)),
-          static_cast<uint8_t>(c.default_value.has_value())})
+          // bit 0: a default follows, bit 1: an added_value follows
+          static_cast<uint8_t>(c.default_value.has_value() |
+                               (c.added_value.has_value() << 1))})
       out.push_back(static_cast<char>(b));
     PutVarint64(&out, d.length);
     if (c.default_value) PutValue(&out, *c.default_value);
+    if (c.added_value) PutValue(&out, *c.added_value);
     PutVarint64(&out, c.enum_values.size());
     for (const auto& e : c.enum_values) PutString(&out, e);
   }
@@ -228,10 +231,16 @@ Status DecodeTableSchema(std::string_view in, plan::TableSchema* t,
     uint64_t len;
     if (!GetVarint64(&in, &len)) return Bad("length");
     c.type.length = static_cast<uint32_t>(len);
-    if (f[10]) {
+    if (f[10] > 3) return Bad("default flags");
+    if (f[10] & 1) {
       plan::Value v;
       if (!GetValue(&in, &v)) return Bad("default");
       c.default_value = std::move(v);
+    }
+    if (f[10] & 2) {
+      plan::Value v;
+      if (!GetValue(&in, &v)) return Bad("added value");
+      c.added_value = std::move(v);
     }
     if (!GetVarint64(&in, &n) || n > 65535) return Bad("enum count");
     c.enum_values.resize(n);

@@ -50,7 +50,7 @@ class CatalogTest : public ::testing::Test {
 };
 
 TEST_F(CatalogTest, SchemasRoundTripThroughTheirEncoding) {
-  const plan::TableSchema t = Schema(
+  plan::TableSchema t = Schema(
       "CREATE TABLE s (id BIGINT UNSIGNED AUTO_INCREMENT PRIMARY KEY, "
       "k INT NOT NULL DEFAULT 0, c CHAR(120) DEFAULT 'x', "
       "d DECIMAL(12,3) DEFAULT 1.5, f DOUBLE, ts TIMESTAMP(3) DEFAULT "
@@ -58,6 +58,8 @@ TEST_F(CatalogTest, SchemasRoundTripThroughTheirEncoding) {
       "e ENUM('a','b'), u DATETIME ON UPDATE NOW(), "
       "UNIQUE KEY uk (c, k DESC), KEY k_1 (k)) PARTITION BY HASH(id) "
       "PARTITIONS 4");
+  t.columns[1].added_value = plan::Value(int64_t{0});  // ADD COLUMN
+  t.columns[4].added_value = plan::Value();            // NULL
   const std::string enc = EncodeTableSchema(t, 77);
   plan::TableSchema back;
   uint64_t id = 0;
@@ -72,6 +74,10 @@ TEST_F(CatalogTest, SchemasRoundTripThroughTheirEncoding) {
   EXPECT_TRUE(back.columns[5].default_now && back.columns[5].on_update_now);
   EXPECT_TRUE(!back.columns[8].default_now && back.columns[8].on_update_now);
   EXPECT_FALSE(back.columns[1].on_update_now);
+  ASSERT_TRUE(back.columns[1].added_value && back.columns[4].added_value);
+  EXPECT_EQ(std::get<int64_t>(*back.columns[1].added_value), 0);
+  EXPECT_EQ(back.columns[4].added_value->index(), 0u);
+  EXPECT_FALSE(back.columns[2].added_value);
   // Every truncation is an error, never a crash.
   for (size_t n = 0; n < enc.size(); ++n) {
     plan::TableSchema x;

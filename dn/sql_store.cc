@@ -488,9 +488,8 @@ Status SqlStore::AlterTable(plan::TableSchema schema,
           std::vector<plan::Value> out;
           for (size_t c = 0; c < column_source.size(); ++c) {
             const int from = column_source[c];
-            const auto& d = schema.columns[c].default_value;
             if (from < 0) {
-              out.push_back(d ? *d : plan::Value());
+              out.push_back(schema.columns[c].AddedValue());
               continue;
             }
             XP_ASSIGN_OR_RETURN(

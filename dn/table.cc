@@ -300,8 +300,7 @@ Status DecodeInto(std::string_view stored, const StoredTable& t,
     const size_t c = static_cast<size_t>(columns[k]);
     exec::Vector& v = out->column(k);
     if (c >= row->cells.size()) {  // added after the row was written
-      const auto& d = t.schema->columns[c].default_value;
-      exec::PutValue(d ? *d : plan::Value(), n, &v);
+      exec::PutValue(t.schema->columns[c].AddedValue(), n, &v);
       continue;
     }
     PutCell(row->cells[c], kinds[c], n, &v);

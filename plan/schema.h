@@ -33,6 +33,18 @@ struct ColumnSchema {
   // column to the statement's time unless it assigns the column itself.
   bool on_update_now = false;
   std::vector<std::string> enum_values;  // ENUM / SET members
+  // Set by ALTER TABLE ... ADD COLUMN: the value rows written before the
+  // column existed hold (its default, the ALTER's time for DEFAULT
+  // CURRENT_TIMESTAMP, the type's implicit default for NOT NULL, or NULL),
+  // fixed then, so a later change of the DEFAULT does not reach those rows.
+  // Storage that adds columns without rewriting rows reads it.
+  std::optional<Value> added_value;
+
+  // added_value, or (catalogs from before it existed) the default, or NULL.
+  const Value& AddedValue() const {
+    static const Value kNull;
+    return added_value ? *added_value : default_value ? *default_value : kNull;
+  }
 };
 
 struct IndexSchema {

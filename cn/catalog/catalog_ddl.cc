@@ -4,6 +4,7 @@
 #include "cn/catalog/physical_ddl.h"
 #include "cn/cluster_session.h"
 #include "codec/sql_errors.h"
+#include "plan/exec/operator.h"
 
 namespace xp::cn {
 
@@ -565,13 +566,23 @@ Status ClusterStore::CopyAlter(TableSchema schema,
     XP_RETURN_IF_ERROR(ResolveGlobal(schema, p, &g));
   for (GlobalIndex& g : NeededGlobal(schema, p))
     p.global.push_back(std::move(g));
+  // Each column from where it was; a new one as existing rows hold it
+  // (ColumnSchema::added_value, the same on every partition).
   std::vector<std::string> targets;
-  std::vector<std::string> sources;
-  for (size_t c = 0; c < column_source.size(); ++c) {
-    if (column_source[c] < 0) continue;  // new: its default
-    targets.push_back(schema.columns[c].name);
-    sources.push_back(old->columns[static_cast<size_t>(column_source[c])].name);
-  }
+  auto sources = [&] {
+    std::vector<sql::ExprPtr> items;
+    for (size_t c = 0; c < column_source.size(); ++c) {
+      const plan::ColumnSchema& col = schema.columns[c];
+      items.push_back(
+          column_source[c] < 0
+              ? ValueExpr(exec::InputValue(col.AddedValue(), col.type))
+              : ColumnExpr(
+                    old->columns[static_cast<size_t>(column_source[c])].name));
+    }
+    return items;
+  };
+  for (const plan::ColumnSchema& col : schema.columns)
+    targets.push_back(col.name);
   Status st;
   size_t made = 0;
   for (; made < p.partitions() && st.ok(); ++made) {
@@ -582,12 +593,10 @@ Status ClusterStore::CopyAlter(TableSchema schema,
     if (st.ok()) st = create.status();
     if (st.ok()) st = Admin(p.dn[made], *create).status();
     if (!st.ok()) break;
-    std::vector<sql::ExprPtr> items;
-    for (const std::string& s : sources) items.push_back(ColumnExpr(s));
     sql::InsertStatement copy =
         InsertInto(schema.database, p.name[made], targets);
     copy.select = std::make_unique<sql::SelectStmt>(
-        SelectFrom(old->database, from.name[made], std::move(items)));
+        SelectFrom(old->database, from.name[made], sources()));
     st = Admin(p.dn[made], sql::ToSql(copy)).status();
   }
   // The global indexes' tables, filled from the new partitions.

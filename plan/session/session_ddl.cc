@@ -134,6 +134,19 @@ void RenamePartitionColumn(const std::string& from, const std::string& to,
     if (plan::NameEquals(c, from)) c = to;
 }
 
+// What rows that exist when `col` is added hold (ColumnSchema::added_value):
+// as MySQL fills them — the default, the statement's time, the type's
+// implicit default for NOT NULL (0, '', the first ENUM member), or NULL.
+Result<plan::Value> AddedValue(const plan::ColumnSchema& col) {
+  if (col.default_now) return plan::CurrentTimestamp();  // held as stored
+  if (col.default_value) return *col.default_value;
+  if (col.nullable) return plan::Value();
+  return plan::ConvertValue(col.type.id == plan::TypeId::kString
+                                ? plan::Value(std::string())
+                                : plan::Value(int64_t{0}),
+                            col.type, col.name);
+}
+
 Status DropIndexNamed(const std::string& name, plan::TableSchema* schema) {
   for (size_t i = 0; i < schema->indexes.size(); ++i) {
     if (!plan::NameEquals(schema->indexes[i].name, name)) continue;
@@ -186,16 +199,7 @@ Result<QueryResult> SqlSession::AlterTable(sql::Statement& s) {
             AlterColumn(schema, std::move(action.column), &unique));
         if (col.auto_increment)
           return NotSupported("ALTER TABLE ... ADD COLUMN ... AUTO_INCREMENT");
-        if (!col.nullable && !col.default_value && !col.default_now) {
-          // MySQL fills existing rows with the type's implicit default.
-          XP_ASSIGN_OR_RETURN(
-              plan::Value zero,
-              plan::ConvertValue(col.type.id == plan::TypeId::kString
-                                     ? plan::Value(std::string())
-                                     : plan::Value(int64_t{0}),
-                                 col.type, col.name));
-          col.default_value = std::move(zero);
-        }
+        XP_ASSIGN_OR_RETURN(col.added_value, AddedValue(col));
         schema.columns.push_back(std::move(col));
         source.push_back(-1);
         if (unique) AddUniqueOn(schema.columns.back().name, &schema);
@@ -228,6 +232,11 @@ Result<QueryResult> SqlSession::AlterTable(sql::Statement& s) {
               std::count(idx.columns.begin(), idx.columns.end(), c) > 0)
             col.nullable = false;
         RenamePartitionColumn(was.name, col.name, &schema);
+        // Rows that predate the column keep what they held (catalogs
+        // written before added_value existed read the default there).
+        col.added_value = was.added_value     ? std::move(was.added_value)
+                          : was.default_value ? was.default_value
+                                              : plan::Value();
         was = std::move(col);
         if (unique) AddUniqueOn(name, &schema);
         XP_RETURN_IF_ERROR(

@@ -281,9 +281,8 @@ Status MemoryStore::AlterTable(plan::TableSchema schema,
     std::vector<plan::Value> out;
     for (size_t c = 0; c < column_source.size(); ++c) {
       const int from = column_source[c];
-      const auto& d = schema.columns[c].default_value;
       if (from < 0) {
-        out.push_back(d ? *d : plan::Value());
+        out.push_back(schema.columns[c].AddedValue());
         continue;
       }
       // MODIFY / CHANGE: as the new column holds it.
