@@ -273,26 +273,6 @@ bool ArgValues(const Args& args, Reply& reply, std::vector<plan::Value>* out) {
   return true;
 }
 
-// Point lookups (Get leaves only, a bounded number of keys) are answered
-// on the connection's thread; anything that may scan runs in the
-// background, where it streams under flow control and can be killed.
-bool IsPointPlan(const Xp::Plan::Node& n, size_t* keys) {
-  switch (n.kind()) {
-    case static_cast<uint32_t>(plan::NodeKind::kTableScan):
-    case static_cast<uint32_t>(plan::NodeKind::kRangeScan):
-      return false;
-    case static_cast<uint32_t>(plan::NodeKind::kGet):
-      *keys += static_cast<size_t>(n.keys_size());
-      break;
-    default:
-      break;
-  }
-  for (const auto& c : n.children()) {
-    if (!IsPointPlan(c, keys)) return false;
-  }
-  return *keys <= 64;
-}
-
 }  // namespace
 
 namespace {
@@ -499,6 +479,83 @@ void RunRequest(session::SqlSession* engine, const RunOptions& opts,
 
 }  // namespace
 
+namespace {
+
+// Rows a plan answered inline may examine: a point read or a short range
+// (sysbench's ranges are 100 rows) costs about what a round trip to a
+// worker thread does, and its output is bounded by these rows.
+constexpr uint64_t kInlineRows = 256;
+
+// An integer key value of a bound (a constant or a parameter), as int128.
+std::optional<__int128> IntegerOf(const Xp::Plan::Value& v,
+                                  const std::vector<plan::Value>& params) {
+  if (v.has_param()) {
+    if (v.param() >= params.size()) return std::nullopt;
+    const plan::Value& p = params[v.param()];
+    if (const auto* i = std::get_if<int64_t>(&p)) return *i;
+    if (const auto* u = std::get_if<uint64_t>(&p)) return *u;
+    return std::nullopt;
+  }
+  if (v.has_i()) return v.i();
+  if (v.has_u()) return v.u();
+  return std::nullopt;
+}
+
+}  // namespace
+
+bool SqlDispatcher::IsSmallPlan(const Xp::Plan::Node& plan,
+                                const std::vector<plan::Value>& params) {
+  // A DDL running now holds the catalog: then a worker runs it.
+  std::shared_lock<std::shared_mutex> lock(store_->ddl_mutex(),
+                                           std::try_to_lock);
+  if (!lock.owns_lock()) return false;
+  uint64_t rows = 0;
+  std::vector<const Xp::Plan::Node*> todo{&plan};
+  while (!todo.empty()) {
+    const Xp::Plan::Node& n = *todo.back();
+    todo.pop_back();
+    switch (n.kind()) {
+      case static_cast<uint32_t>(plan::NodeKind::kTableScan):
+        return false;
+      case static_cast<uint32_t>(plan::NodeKind::kGet):
+        rows += static_cast<uint64_t>(n.keys_size());
+        break;
+      case static_cast<uint32_t>(plan::NodeKind::kRangeScan): {
+        if (!n.has_lower() || !n.has_upper() || !n.has_table() ||
+            n.lower().key().values_size() != 1 ||
+            n.upper().key().values_size() != 1)
+          return false;
+        Result<const plan::TableSchema*> t =
+            store_->catalog().FindTable(n.table().database(), n.table().name());
+        if (!t.ok() || n.index() < 0 ||
+            static_cast<size_t>(n.index()) >= (*t)->indexes.size())
+          return false;  // the worker reports it
+        const plan::IndexSchema& idx =
+            (*t)->indexes[static_cast<size_t>(n.index())];
+        if (!(idx.primary || idx.unique) || idx.columns.size() != 1 ||
+            !(*t)->columns[static_cast<size_t>(idx.columns[0])]
+                 .type.is_integer())
+          return false;
+        const std::optional<__int128> lo =
+            IntegerOf(n.lower().key().values(0), params);
+        const std::optional<__int128> hi =
+            IntegerOf(n.upper().key().values(0), params);
+        if (!lo || !hi) return false;
+        const __int128 width =
+            *hi - *lo + 1 - !n.lower().inclusive() - !n.upper().inclusive();
+        if (width > static_cast<__int128>(kInlineRows)) return false;
+        if (width > 0) rows += static_cast<uint64_t>(width);
+        break;
+      }
+      default:
+        break;
+    }
+    if (rows > kInlineRows) return false;
+    for (const auto& c : n.children()) todo.push_back(&c);
+  }
+  return true;
+}
+
 void SqlDispatcher::ExecPlan(Session& session, std::string_view payload,
                              Reply& reply) {
   Xp::Plan::ExecPlan req;
@@ -524,6 +581,10 @@ void SqlDispatcher::ExecPlan(Session& session, std::string_view payload,
   if (node == nullptr) return;
   std::vector<plan::Value> params;
   if (!ArgValues(req.parameters(), reply, &params)) return;
+  // A read of a few rows by key runs here (its output is small, so a token
+  // is never run out of); a locking one may wait, so it goes to a worker.
+  const bool here = req.txn().lock() == Xp::Plan::TxnContext::NONE &&
+                    IsSmallPlan(*node, params);
   RunOptions opts = OptionsOf(req);
   auto run = [this, &session, node, params = std::move(params),
               opts = std::move(opts)](Reply& r) {
@@ -533,10 +594,7 @@ void SqlDispatcher::ExecPlan(Session& session, std::string_view payload,
       return engine->ExecutePlan(*node, params, sink);
     });
   };
-  size_t keys = 0;
-  // A point read runs here; a locking one may wait, so it goes to a worker.
-  if (req.token() == 0 && req.txn().lock() == Xp::Plan::TxnContext::NONE &&
-      IsPointPlan(*node, &keys)) {
+  if (here) {
     run(reply);
   } else {
     reply.Background(req.token(), std::move(run));

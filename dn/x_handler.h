@@ -78,8 +78,8 @@ class DigestCache {
 // node-wide, and a later request may send the digest alone (7012 when the
 // node does not have it: the client resends the whole plan). EXEC_SQL
 // (§9.7) is a statement with the same options. Both run in the background
-// (streamed, killable, under flow control) unless a plan is a point lookup
-// without a token.
+// (streamed, killable, under flow control) unless a non-locking plan reads
+// a few rows by key (IsSmallPlan).
 class SqlDispatcher : public Dispatcher {
  public:
   // `store` must outlive the dispatcher.
@@ -99,6 +99,11 @@ class SqlDispatcher : public Dispatcher {
   // A statement the connection's thread answers itself (a point read or a
   // quick session statement); the rest goes to a worker.
   bool RunsInline(const sql::Statement& stmt, const std::string& database);
+  // A plan the connection's thread may answer itself: it examines at most
+  // kInlineRows rows (Get keys, and RangeScans over a unique one-column
+  // integer key with both bounds given, counted by their width).
+  bool IsSmallPlan(const Xp::Plan::Node& plan,
+                   const std::vector<plan::Value>& params);
 
   SqlStore* store_;
   DigestCache<Xp::Plan::Node> plan_cache_;

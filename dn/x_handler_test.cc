@@ -330,6 +330,70 @@ TEST_F(XHandlerTest, LongReadsRunOffTheIoThread) {
   one->Stop();
 }
 
+// Reads of a few rows by key are answered on the connection's thread;
+// anything that may examine more goes to a worker (stats count those).
+TEST_F(XHandlerTest, ShortKeyRangesRunOnTheIoThread) {
+  Fill(400);
+  Run("CREATE TABLE d.s (name VARCHAR(10) PRIMARY KEY, n INT)");
+  Run("INSERT INTO d.s VALUES ('a', 1), ('b', 2)");
+  const struct {
+    std::string select;
+    size_t rows;
+    bool worker;
+  } cases[] = {
+      {"SELECT v FROM d.t WHERE id = 7", 1, false},
+      {"SELECT v FROM d.t WHERE id BETWEEN 100 AND 199", 100, false},
+      {"SELECT SUM(k) FROM d.t WHERE id >= 1 AND id < 257", 1, false},
+      {"SELECT v FROM d.t WHERE id > 100 AND id <= 356 ORDER BY v", 256, false},
+      {"SELECT v FROM d.t WHERE id BETWEEN 100 AND 356", 257, true},
+      {"SELECT v FROM d.t WHERE id >= 390", 11, true},          // open above
+      {"SELECT v FROM d.t WHERE k BETWEEN 1 AND 2", 80, true},  // not unique
+      {"SELECT n FROM d.s WHERE name BETWEEN 'a' AND 'b'", 2, true},
+      {"SELECT COUNT(*) FROM d.t", 1, true},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.select);
+    Xp::Plan::ExecPlan req;
+    *req.mutable_plan() = PlanOf(c.select);
+    req.set_token(1 << 20);  // streamed as a CN asks: small ones still here
+    const uint64_t before = server_->stats().background_requests;
+    auto r = client_->ExecutePlan(req);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->sets.at(0).rows.size(), c.rows);
+    EXPECT_EQ(server_->stats().background_requests - before, c.worker ? 1 : 0);
+  }
+  // The bounds as parameters (as a cached plan ships them) count the same.
+  Xp::Plan::ExecPlan req;
+  *req.mutable_plan() = PlanOf("SELECT v FROM d.t WHERE id BETWEEN 1 AND 2");
+  Xp::Plan::Node* range = req.mutable_plan();
+  while (range->kind() != static_cast<uint32_t>(plan::NodeKind::kRangeScan)) {
+    ASSERT_EQ(range->children_size(), 1);
+    if (range->kind() == static_cast<uint32_t>(plan::NodeKind::kFilter)) {
+      Xp::Plan::Node child = range->children(0);  // the bounds say it all
+      *range = std::move(child);
+      continue;
+    }
+    range = range->mutable_children(0);
+  }
+  range->mutable_lower()->mutable_key()->mutable_values(0)->Clear();
+  range->mutable_lower()->mutable_key()->mutable_values(0)->set_param(0);
+  range->mutable_upper()->mutable_key()->mutable_values(0)->Clear();
+  range->mutable_upper()->mutable_key()->mutable_values(0)->set_param(1);
+  for (auto [hi, worker] : {std::pair{150, false}, std::pair{400, true}}) {
+    req.clear_parameters();
+    for (int64_t v : {int64_t{50}, int64_t{hi}}) {
+      Mysqlx::Datatypes::Scalar* p = req.add_parameters();
+      p->set_type(Mysqlx::Datatypes::Scalar::V_SINT);
+      p->set_v_signed_int(v);
+    }
+    const uint64_t before = server_->stats().background_requests;
+    auto r = client_->ExecutePlan(req);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->sets.at(0).rows.size(), static_cast<size_t>(hi - 49));
+    EXPECT_EQ(server_->stats().background_requests - before, worker ? 1 : 0);
+  }
+}
+
 TEST_F(XHandlerTest, CoveringIndexReadsRowsFromEntriesAlone) {
   Run("CREATE TABLE d.c (a INT, b BIGINT, m DECIMAL(10,2), x VARBINARY(8), "
       "t VARCHAR(8), PRIMARY KEY (a, b), INDEX i (m DESC, x))");
