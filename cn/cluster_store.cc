@@ -516,6 +516,8 @@ Status ClusterStore::Bootstrap() {
         accounts().RemoveKey(name);
       } else if (op == "format") {
         named_by_id = true;
+      } else if (op == "renametable") {
+        XP_RETURN_IF_ERROR(ApplyRename(name, body));
       } else if (op == "droptable") {
         placements_.erase(name);
         (void)catalog_.DropTable(name.substr(0, dot), name.substr(dot + 1),

@@ -191,6 +191,9 @@ class ClusterStore : public exec::Store {
                        std::string_view table) override;
   Status AlterTable(plan::TableSchema schema,
                     std::vector<int> column_source) override;
+  Status RenameTable(std::string_view database, std::string_view table,
+                     std::string_view to_database,
+                     std::string_view to_table) override;
   std::unique_ptr<exec::StoreSession> NewSession() override;
   Status SaveAccount(const std::string& key,
                      const exec::Account* account) override;
@@ -320,6 +323,9 @@ class ClusterStore : public exec::Store {
   std::map<std::pair<uint64_t, uint32_t>, std::string> global_names_
       XP_GUARDED_BY(names_mu_);
   void NameGlobal(const plan::TableSchema& t, const Placement& p);
+  // A logged rename ("db.table" keys) applied to the catalog, placements
+  // and names kept for messages (live and in replay).
+  Status ApplyRename(const std::string& key, const std::string& to_key);
   Mutex admin_mu_;
   // per DN, lazily
   std::vector<std::unique_ptr<DnLink>> admin_ XP_GUARDED_BY(admin_mu_);

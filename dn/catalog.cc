@@ -4,6 +4,7 @@
 
 #include "codec/coding.h"
 #include "codec/key.h"
+#include "codec/sql_errors.h"
 
 namespace xp::dn {
 
@@ -417,6 +418,33 @@ Status LocalCatalog::DropTable(std::string_view database,
   XP_RETURN_IF_ERROR(txn->Commit());
   ids_.erase(IdKey(database, table));
   return cache_.DropTable(database, table, if_exists);
+}
+
+Status LocalCatalog::RenameTable(std::string_view database,
+                                 std::string_view table,
+                                 std::string_view to_database,
+                                 std::string_view to_table) {
+  XP_ASSIGN_OR_RETURN(const plan::TableSchema* current,
+                      cache_.FindTable(database, table));
+  if (!cache_.HasDatabase(to_database))
+    return SqlError(ER_BAD_DB_ERROR,
+                    "Unknown database '" + std::string(to_database) + "'");
+  if (cache_.FindTable(to_database, to_table).ok())
+    return SqlError(ER_TABLE_EXISTS_ERROR,
+                    "Table '" + std::string(to_table) + "' already exists");
+  const uint64_t id = ids_.at(IdKey(database, table));
+  plan::TableSchema renamed = *current;
+  renamed.database = std::string(to_database);
+  renamed.name = std::string(to_table);
+  ++renamed.version;
+  auto txn = storage_->Begin();
+  XP_RETURN_IF_ERROR(txn->Delete(TableKey(database, table)));
+  XP_RETURN_IF_ERROR(txn->Put(TableKey(to_database, to_table),
+                              EncodeTableSchema(renamed, id)));
+  XP_RETURN_IF_ERROR(txn->Commit());
+  ids_.erase(IdKey(database, table));
+  ids_[IdKey(to_database, to_table)] = id;
+  return cache_.RenameTable(database, table, to_database, to_table);
 }
 
 Status LocalCatalog::AlterTable(plan::TableSchema schema, Transaction* txn) {

@@ -63,6 +63,10 @@ class LocalCatalog : public plan::Catalog {
   // With `txn`, the record is written in it (with the data changes) and the
   // caller commits it; the cache changes at once.
   Status AlterTable(plan::TableSchema schema, Transaction* txn = nullptr);
+  // The table's record under another database and name (same id, so its
+  // rows and index entries stay where they are), its version bumped.
+  Status RenameTable(std::string_view database, std::string_view table,
+                     std::string_view to_database, std::string_view to_table);
 
  private:
   explicit LocalCatalog(Storage* storage) : storage_(storage) {}

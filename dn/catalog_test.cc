@@ -120,6 +120,19 @@ TEST_F(CatalogTest, SurvivesRestartsWithMysqlErrors) {
   EXPECT_EQ((*catalog_->FindTable("app", "t1"))->columns.size(), 3u);
   EXPECT_EQ((*catalog_->FindTable("app", "t1"))->version, 2u);
   EXPECT_EQ(catalog_->FindTable("app", "t2").status().sql_code(), 1146u);
+  // RENAME keeps the id (the rows stay where they are), durably.
+  ASSERT_TRUE(catalog_->CreateDatabase("other", false).ok());
+  ASSERT_TRUE(catalog_->RenameTable("app", "t1", "other", "r1").ok());
+  EXPECT_EQ(catalog_->RenameTable("app", "t1", "other", "r2").sql_code(),
+            1146u);
+  EXPECT_EQ(catalog_->RenameTable("other", "r1", "nodb", "r2").sql_code(),
+            1049u);
+  Reopen();
+  EXPECT_EQ(catalog_->FindTable("app", "t1").status().sql_code(), 1146u);
+  ASSERT_TRUE(catalog_->FindTable("other", "r1").ok());
+  EXPECT_EQ((*catalog_->FindTable("other", "r1"))->version, 3u);
+  EXPECT_EQ(*catalog_->TableId("other", "r1"), *id1);
+  ASSERT_TRUE(catalog_->RenameTable("other", "r1", "app", "t1").ok());
   // New tables never reuse an id.
   ASSERT_TRUE(
       catalog_->CreateTable(Schema("CREATE TABLE t3 (a INT)"), false).ok());

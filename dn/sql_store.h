@@ -45,6 +45,11 @@ class SqlStore : public exec::Store {
   Status DropTable(std::string_view database, std::string_view table) override;
   Status TruncateTable(std::string_view database,
                        std::string_view table) override;
+  Status RenameTable(std::string_view database, std::string_view table,
+                     std::string_view to_database,
+                     std::string_view to_table) override {
+    return catalog_->RenameTable(database, table, to_database, to_table);
+  }
   Status AlterTable(plan::TableSchema schema,
                     std::vector<int> column_source) override;
   std::unique_ptr<exec::StoreSession> NewSession() override;

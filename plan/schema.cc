@@ -561,6 +561,28 @@ Status InMemoryCatalog::CreateTable(TableSchema schema, bool if_not_exists) {
   return Status::OK();
 }
 
+Status InMemoryCatalog::RenameTable(std::string_view database,
+                                    std::string_view table,
+                                    std::string_view to_database,
+                                    std::string_view to_table) {
+  XP_ASSIGN_OR_RETURN(TableSchema * t, MutableTable(database, table));
+  auto to = databases_.find(to_database);
+  if (to == databases_.end())
+    return SqlError(ER_BAD_DB_ERROR,
+                    "Unknown database '" + std::string(to_database) + "'");
+  if (FindTable(to_database, to_table).ok())
+    return SqlError(ER_TABLE_EXISTS_ERROR,
+                    "Table '" + std::string(to_table) + "' already exists");
+  auto from = databases_.find(database);
+  auto node = from->second.extract(t->name);
+  t->database = std::string(to_database);
+  t->name = std::string(to_table);
+  ++t->version;
+  node.key() = t->name;
+  to->second.insert(std::move(node));
+  return Status::OK();
+}
+
 Status InMemoryCatalog::DropTable(std::string_view database,
                                   std::string_view table, bool if_exists) {
   auto db = databases_.find(database);

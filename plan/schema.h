@@ -136,6 +136,11 @@ class InMemoryCatalog : public Catalog {
   // 1051 unknown table (unless if_exists).
   Status DropTable(std::string_view database, std::string_view table,
                    bool if_exists);
+  // The same schema (pointers to it stay valid) under another database and
+  // name, its version bumped: 1146 when missing, 1049 unknown target
+  // database, 1050 target exists.
+  Status RenameTable(std::string_view database, std::string_view table,
+                     std::string_view to_database, std::string_view to_table);
 
  private:
   std::map<std::string, std::map<std::string, std::unique_ptr<TableSchema>>,

@@ -530,6 +530,73 @@ Status ClusterStore::AlterTable(TableSchema schema,
   return Status::OK();
 }
 
+Status ClusterStore::RenameTable(std::string_view database,
+                                 std::string_view table,
+                                 std::string_view to_database,
+                                 std::string_view to_table) {
+  XP_ASSIGN_OR_RETURN(const TableSchema* t,
+                      catalog_.FindTable(database, table));
+  const std::string key = plan::QualifiedKey(t->database, t->name);
+  const std::string to_key = plan::QualifiedKey(to_database, to_table);
+  const Placement& p = placements_[key];
+  // Physical names come from the table's id (never from its name), so a
+  // rename within a database is the catalog's alone.
+  if (p.id == 0)
+    return NotSupportedYet(
+        "renaming a table created before physical names came from table "
+        "ids");
+  if (database != to_database) {
+    // The physical tables (the global indexes' too) move database first;
+    // on a failure those moved go back.
+    std::vector<std::pair<size_t, std::string>> phys;
+    for (size_t i = 0; i < p.partitions(); ++i)
+      phys.emplace_back(p.dn[i], p.name[i]);
+    for (const GlobalIndex& g : p.global)
+      for (size_t i = 0; i < g.partitions(); ++i)
+        phys.emplace_back(g.dn[i], g.name[i]);
+    for (size_t i = 0; i < phys.size(); ++i) {
+      Status st = Admin(phys[i].first,
+                        MoveTableSql(database, phys[i].second, to_database))
+                      .status();
+      if (!st.ok()) {
+        for (size_t k = 0; k < i; ++k)
+          (void)Admin(phys[k].first,
+                      MoveTableSql(to_database, phys[k].second, database));
+        return st;
+      }
+    }
+  }
+  XP_RETURN_IF_ERROR(AppendLog("renametable", key, to_key));
+  return ApplyRename(key, to_key);
+}
+
+Status ClusterStore::ApplyRename(const std::string& key,
+                                 const std::string& to_key) {
+  const size_t dot = key.find('.'), to_dot = to_key.find('.');
+  XP_RETURN_IF_ERROR(catalog_.RenameTable(
+      key.substr(0, dot), key.substr(dot + 1), to_key.substr(0, to_dot),
+      to_key.substr(to_dot + 1)));
+  auto node = placements_.extract(key);
+  if (node.empty()) return Status::Corruption("no placement for " + key);
+  node.key() = to_key;
+  Placement& p = placements_.insert(std::move(node)).position->second;
+  XP_ASSIGN_OR_RETURN(
+      const TableSchema* t,
+      catalog_.FindTable(to_key.substr(0, to_dot), to_key.substr(to_dot + 1)));
+  {
+    MutexLock lock(&names_mu_);
+    if (p.id != 0) logical_names_[p.id] = t->name;
+  }
+  NameGlobal(*t, p);
+  MutexLock lock(&auto_mu_);
+  auto next = auto_next_.extract(key);
+  if (!next.empty()) {
+    next.key() = to_key;
+    auto_next_.insert(std::move(next));
+  }
+  return Status::OK();
+}
+
 Status ClusterStore::CopyAlter(TableSchema schema,
                                const std::vector<int>& column_source,
                                TableSchema* old) {

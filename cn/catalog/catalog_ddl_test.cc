@@ -84,6 +84,38 @@ TEST_F(CatalogTest, AddAndDropColumnCopyTheTableOrLeaveItAsItWas) {
   EXPECT_EQ(Rows("SELECT SUM(w) FROM t"), std::vector<std::string>{"21"});
 }
 
+TEST_F(CatalogTest, RenamedTablesKeepTheirRowsAndAreReplayedByANewCn) {
+  Ok("CREATE TABLE t (id INT PRIMARY KEY, name VARCHAR(10) UNIQUE, v INT) "
+     "PARTITION BY HASH(id) PARTITIONS 2");
+  Ok("INSERT INTO t VALUES (1, 'a', 1), (2, 'b', 2), (3, 'c', 3)");
+  Ok("CREATE DATABASE e");
+  const auto before0 = TablesOn(0), before1 = TablesOn(1);
+  // Within a database only the catalog changes.
+  Ok("RENAME TABLE t TO u");
+  EXPECT_EQ(TablesOn(0), before0);
+  EXPECT_EQ(TablesOn(1), before1);
+  // Across databases the physical tables move; one failing moves the
+  // others back and nothing is logged.
+  InjectError(1, "RENAME TABLE", 1025, "HY000", "Error on rename");
+  EXPECT_EQ(ErrorCode("RENAME TABLE u TO e.w"), 1025u);
+  EXPECT_EQ(TablesOn(0), before0);
+  EXPECT_EQ(TablesOn(1), before1);
+  EXPECT_EQ(Rows("SELECT SUM(v) FROM u"), std::vector<std::string>{"6"});
+  Open();
+  Ok("USE d");
+  EXPECT_EQ(Rows("SELECT SUM(v) FROM u"), std::vector<std::string>{"6"});
+  EXPECT_EQ(ErrorCode("SELECT * FROM t"), 1146u);
+  Ok("ALTER TABLE u RENAME TO e.w");
+  EXPECT_EQ(TablesOn(0), std::vector<std::string>{});
+  EXPECT_EQ(TablesOn(1), std::vector<std::string>{});
+  Open();
+  EXPECT_EQ(Rows("SELECT SUM(v) FROM e.w"), std::vector<std::string>{"6"});
+  EXPECT_EQ(Rows("SELECT id FROM e.w WHERE name = 'b'"),
+            std::vector<std::string>{"2"});
+  EXPECT_EQ(ErrorCode("INSERT INTO e.w VALUES (9, 'c', 9)"), 1062u);
+  EXPECT_EQ(ErrorCode("SELECT * FROM d.u"), 1146u);
+}
+
 TEST_F(CatalogTest, AnUnreachableDnFailsDdlWith1429) {
   fake_.SetDown(1, true);
   EXPECT_EQ(ErrorCode("CREATE TABLE t (id INT PRIMARY KEY) PARTITION BY "

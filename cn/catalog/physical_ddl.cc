@@ -40,6 +40,13 @@ std::string DropTableSql(std::string_view db, std::string_view phys) {
   return sql::ToSql(s);
 }
 
+std::string MoveTableSql(std::string_view db, std::string_view phys,
+                         std::string_view to_db) {
+  sql::RenameTableStatement s;
+  s.renames.emplace_back(Name(db, phys), Name(to_db, phys));
+  return sql::ToSql(s);
+}
+
 std::string TruncateTableSql(std::string_view db, std::string_view phys) {
   sql::TruncateStatement s;
   s.table = Name(db, phys);

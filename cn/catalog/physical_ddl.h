@@ -18,6 +18,9 @@ std::string CreateDatabaseSql(std::string_view db);  // IF NOT EXISTS
 std::string DropDatabaseSql(std::string_view db);    // IF EXISTS
 std::string DropTableSql(std::string_view db, std::string_view phys);
 std::string TruncateTableSql(std::string_view db, std::string_view phys);
+// RENAME TABLE db.phys TO to_db.phys (a physical table changes database).
+std::string MoveTableSql(std::string_view db, std::string_view phys,
+                         std::string_view to_db);
 // CREATE TABLE db.phys with t's columns and indexes (SHOW CREATE TABLE's
 // definition, no partitioning: a partition is a plain table on its DN).
 Result<std::string> CreateTableSql(const plan::TableSchema& t,

@@ -545,8 +545,9 @@ void FakeDnLink::Run(const std::string& sql, bool chunks, bool credit,
       const sql::StmtKind k = (*stmt)->kind;
       write = k == sql::StmtKind::kInsert || k == sql::StmtKind::kUpdate ||
               k == sql::StmtKind::kDelete;
-      ddl =
-          k >= sql::StmtKind::kCreateDatabase && k <= sql::StmtKind::kDropView;
+      ddl = (k >= sql::StmtKind::kCreateDatabase &&
+             k <= sql::StmtKind::kDropView) ||
+            k == sql::StmtKind::kRenameTable;
       r = s_.Engine()->Execute(std::move(*stmt), {}, &sink);
     }
   }

@@ -121,6 +121,16 @@ Status SqlSession::CheckTable(uint64_t want, std::string_view command,
                       DeniedUser() + " for table '" + table + "'");
 }
 
+Status SqlSession::CheckRename(const sql::QualifiedName& from,
+                               const sql::QualifiedName& to) {
+  const std::string from_db = from.schema.empty() ? database_ : from.schema;
+  const std::string to_db = to.schema.empty() ? database_ : to.schema;
+  XP_RETURN_IF_ERROR(CheckTable(exec::kPrivAlter | exec::kPrivDrop,
+                                "ALTER, DROP", from_db, from.name));
+  return CheckTable(exec::kPrivCreate | exec::kPrivInsert, "CREATE, INSERT",
+                    to_db, to.name);
+}
+
 Status SqlSession::CheckTableOrColumns(uint64_t want, std::string_view command,
                                        const std::string& db,
                                        const std::string& table,
@@ -244,8 +254,19 @@ Status SqlSession::CheckStatement(const sql::Statement& s) {
       return CheckTable(exec::kPrivDrop, "DROP", db_of(t), t.name);
     }
     case K::kAlterTable: {
-      const auto& t = static_cast<const sql::AlterTableStatement&>(s).table;
-      return CheckTable(exec::kPrivAlter, "ALTER", db_of(t), t.name);
+      const auto& a = static_cast<const sql::AlterTableStatement&>(s);
+      XP_RETURN_IF_ERROR(
+          CheckTable(exec::kPrivAlter, "ALTER", db_of(a.table), a.table.name));
+      for (const sql::AlterAction& act : a.actions)
+        if (act.kind == sql::AlterAction::Kind::kRenameTable)
+          XP_RETURN_IF_ERROR(CheckRename(a.table, act.to));
+      return Status::OK();
+    }
+    case K::kRenameTable: {
+      for (const auto& [from, to] :
+           static_cast<const sql::RenameTableStatement&>(s).renames)
+        XP_RETURN_IF_ERROR(CheckRename(from, to));
+      return Status::OK();
     }
     case K::kCreateIndex: {
       const auto& t = static_cast<const sql::CreateIndexStatement&>(s).table;

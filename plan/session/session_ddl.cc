@@ -181,13 +181,81 @@ Result<QueryResult> SqlSession::DropIndex(const sql::Statement& s) {
   return QueryResult();
 }
 
+Result<QueryResult> SqlSession::RenameTable(const sql::Statement& s) {
+  XP_RETURN_IF_ERROR(
+      RenameTables(static_cast<const sql::RenameTableStatement&>(s).renames));
+  return QueryResult();
+}
+
+Status SqlSession::RenameTables(
+    const std::vector<std::pair<sql::QualifiedName, sql::QualifiedName>>&
+        renames) {
+  using Name = std::pair<std::string, std::string>;
+  std::vector<std::pair<Name, Name>> steps;
+  // Names the earlier steps took away (true) or made (false).
+  std::map<Name, bool> gone;
+  auto exists = [&](const Name& n) {
+    auto it = gone.find(n);
+    if (it != gone.end()) return !it->second;
+    return store_->catalog().FindTable(n.first, n.second).ok();
+  };
+  for (const auto& [from_ref, to_ref] : renames) {
+    const Name from{from_ref.schema.empty() ? database_ : from_ref.schema,
+                    from_ref.name};
+    const Name to{to_ref.schema.empty() ? database_ : to_ref.schema,
+                  to_ref.name};
+    if (store_->views().count(plan::QualifiedKey(from.first, from.second)))
+      return NotSupported("RENAME TABLE of a view");
+    if (!exists(from))
+      return SqlError(ER_NO_SUCH_TABLE,
+                      "Table '" + plan::QualifiedKey(from.first, from.second) +
+                          "' doesn't exist");
+    if (!store_->catalog().HasDatabase(to.first))
+      return SqlError(ER_BAD_DB_ERROR, "Unknown database '" + to.first + "'");
+    if (exists(to) ||
+        store_->views().count(plan::QualifiedKey(to.first, to.second)))
+      return SqlError(ER_TABLE_EXISTS_ERROR,
+                      "Table '" + to.second + "' already exists");
+    gone[from] = true;
+    gone[to] = false;
+    steps.emplace_back(from, to);
+  }
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const auto& [from, to] = steps[i];
+    Status st =
+        store_->RenameTable(from.first, from.second, to.first, to.second);
+    if (!st.ok()) {
+      // All or nothing: the steps done are undone, newest first.
+      while (i-- > 0)
+        (void)store_->RenameTable(steps[i].second.first, steps[i].second.second,
+                                  steps[i].first.first, steps[i].first.second);
+      return st;
+    }
+    // Triggers stay with their table.
+    const std::string key = plan::QualifiedKey(from.first, from.second);
+    for (auto& [trigger, table] : store_->triggers())
+      if (table == key) table = plan::QualifiedKey(to.first, to.second);
+  }
+  return Status::OK();
+}
+
 Result<QueryResult> SqlSession::AlterTable(sql::Statement& s) {
   auto& a = static_cast<sql::AlterTableStatement&>(s);
   XP_ASSIGN_OR_RETURN(const plan::TableSchema* current, Schema(a.table));
   plan::TableSchema schema = *current;
   std::vector<int> source = SameColumns(schema);
+  // RENAME TO comes after the other changes (as in MySQL).
+  std::optional<sql::QualifiedName> rename;
+  bool changes = false;
   for (auto& action : a.actions) {
+    if (action.kind == sql::AlterAction::Kind::kRenameTable) {
+      rename = action.to;
+      continue;
+    }
+    changes = true;
     switch (action.kind) {
+      case sql::AlterAction::Kind::kRenameTable:
+        break;
       case sql::AlterAction::Kind::kAddColumn: {
         if (schema.FindColumn(action.column.name) >= 0) {
           return SqlError(ER_DUP_FIELDNAME,
@@ -300,7 +368,14 @@ Result<QueryResult> SqlSession::AlterTable(sql::Statement& s) {
         break;
     }
   }
-  XP_RETURN_IF_ERROR(store_->AlterTable(std::move(schema), std::move(source)));
+  if (changes)
+    XP_RETURN_IF_ERROR(
+        store_->AlterTable(std::move(schema), std::move(source)));
+  if (rename) {
+    sql::QualifiedName from = a.table;
+    if (from.schema.empty()) from.schema = database_;
+    XP_RETURN_IF_ERROR(RenameTables({{std::move(from), std::move(*rename)}}));
+  }
   return QueryResult();
 }
 

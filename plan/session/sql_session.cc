@@ -76,6 +76,11 @@ Status SqlSession::WaitForMetadataLocks(
     case sql::StmtKind::kAlterTable:
       table(static_cast<const sql::AlterTableStatement&>(s).table);
       break;
+    case sql::StmtKind::kRenameTable:
+      for (const auto& [from, to] :
+           static_cast<const sql::RenameTableStatement&>(s).renames)
+        table(from);
+      break;
     case sql::StmtKind::kCreateIndex:
       table(static_cast<const sql::CreateIndexStatement&>(s).table);
       break;
@@ -185,6 +190,7 @@ bool IsDdl(sql::StmtKind k) {
     case sql::StmtKind::kDropTable:
     case sql::StmtKind::kTruncate:
     case sql::StmtKind::kAlterTable:
+    case sql::StmtKind::kRenameTable:
     case sql::StmtKind::kCreateIndex:
     case sql::StmtKind::kDropIndex:
     case sql::StmtKind::kCreateView:
@@ -659,6 +665,8 @@ Result<QueryResult> SqlSession::ExecuteStatement(sql::StmtPtr stmt) {
       return Truncate(*stmt);
     case sql::StmtKind::kAlterTable:
       return AlterTable(*stmt);
+    case sql::StmtKind::kRenameTable:
+      return RenameTable(*stmt);
     case sql::StmtKind::kShow:
       return Show(*stmt);
     case sql::StmtKind::kInsert:

@@ -207,6 +207,12 @@ class SqlSession {
   Result<QueryResult> ExplainAnalyze(const sql::ExplainStatement& e);
   Result<QueryResult> Trigger(const sql::Statement& s);
   Result<QueryResult> AlterTable(sql::Statement& s);
+  Result<QueryResult> RenameTable(const sql::Statement& s);
+  // RENAME TABLE's pairs in order, each checked against the names the
+  // earlier ones leave; all or nothing.
+  Status RenameTables(
+      const std::vector<std::pair<sql::QualifiedName, sql::QualifiedName>>&
+          renames);
   Result<QueryResult> Truncate(const sql::Statement& s);
   Result<QueryResult> Transaction(const sql::Statement& s);
   Result<QueryResult> Xa(const sql::Statement& s);
@@ -339,6 +345,10 @@ class SqlSession {
   std::string DeniedUser() const;  // 'user'@'client host', for messages
   Status CheckTable(uint64_t want, std::string_view command,
                     const std::string& db, const std::string& table);
+  // RENAME (TABLE, or ALTER TABLE ... RENAME): ALTER and DROP on the
+  // table, CREATE and INSERT on the new name (MySQL's rule).
+  Status CheckRename(const sql::QualifiedName& from,
+                     const sql::QualifiedName& to);
   // CheckTable, or (with *by_column set) OK when some column of the table
   // has `want`: each column is then checked where it is used.
   Status CheckTableOrColumns(uint64_t want, std::string_view command,

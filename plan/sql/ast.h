@@ -278,6 +278,7 @@ enum class StmtKind : uint8_t {
   kDropRole,
   kSetRole,         // SET ROLE: the session's active roles
   kSetDefaultRole,  // SET DEFAULT ROLE ... TO users
+  kRenameTable,
 };
 
 struct Statement {
@@ -392,6 +393,12 @@ struct TruncateStatement : Statement {
   QualifiedName table;
 };
 
+// RENAME TABLE a TO b [, c TO d ...]: done in order, all or nothing.
+struct RenameTableStatement : Statement {
+  RenameTableStatement() : Statement(StmtKind::kRenameTable) {}
+  std::vector<std::pair<QualifiedName, QualifiedName>> renames;
+};
+
 struct AlterAction {
   enum class Kind : uint8_t {
     kAddColumn,
@@ -401,6 +408,7 @@ struct AlterAction {
     kModifyColumn,  // MODIFY [COLUMN] def
     kChangeColumn,  // CHANGE [COLUMN] old def
     kRenameColumn,  // RENAME COLUMN old TO new
+    kRenameTable,   // RENAME [TO | AS] to (after the other actions)
   };
   Kind kind = Kind::kAddColumn;
   ColumnDef column;  // kAddColumn / kModifyColumn / kChangeColumn
@@ -408,6 +416,7 @@ struct AlterAction {
   // column's current name.
   std::string name;
   std::string new_name;  // kRenameColumn
+  QualifiedName to;      // kRenameTable
   IndexDef index;        // kAddIndex
   // ADD / MODIFY / CHANGE: FIRST, or AFTER `after`; neither: last (ADD) or
   // where it is (MODIFY / CHANGE).

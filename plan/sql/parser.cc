@@ -171,6 +171,18 @@ Result<StmtPtr> Parser::ParseStatement() {
     pos_ += 2;
     return RenameUser();
   }
+  if (t.IsWord("RENAME") && PeekWord("TABLE", 1)) {
+    pos_ += 2;
+    auto s = std::make_unique<RenameTableStatement>();
+    do {
+      QualifiedName from, to;
+      XP_SET_OR_RETURN(from, QualName());
+      XP_RETURN_IF_ERROR(ExpectWord("TO"));
+      XP_SET_OR_RETURN(to, QualName());
+      s->renames.emplace_back(std::move(from), std::move(to));
+    } while (AcceptOp(","));
+    return StmtPtr(std::move(s));
+  }
   if (t.IsWord("FLUSH")) {
     ++pos_;
     auto s = std::make_unique<FlushStatement>();

@@ -523,6 +523,12 @@ Result<StmtPtr> Parser::Alter() {
       XP_SET_OR_RETURN(a.name, Ident());
       XP_RETURN_IF_ERROR(ExpectWord("TO"));
       XP_SET_OR_RETURN(a.new_name, Ident());
+    } else if (PeekWord("RENAME") && !PeekWord("INDEX", 1) &&
+               !PeekWord("KEY", 1)) {
+      ++pos_;
+      AcceptWord("TO") || AcceptWord("AS");
+      a.kind = AlterAction::Kind::kRenameTable;
+      XP_SET_OR_RETURN(a.to, QualName());
     } else if (AcceptWord("DROP")) {
       if (AcceptWord("INDEX") || AcceptWord("KEY")) {
         a.kind = AlterAction::Kind::kDropIndex;

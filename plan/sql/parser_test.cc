@@ -301,6 +301,13 @@ TEST(ParserTest, Ddl) {
             "COLUMN `y` `z` VARCHAR(5) AFTER `x`, RENAME COLUMN `a` TO `b`, "
             "ADD COLUMN `w` INT AFTER `b`");
   EXPECT_FALSE(Parse("ALTER TABLE t RENAME COLUMN a b").ok());
+  EXPECT_EQ(Canon("RENAME TABLE a TO b, d.c TO e.c"),
+            "RENAME TABLE `a` TO `b`, `d`.`c` TO `e`.`c`");
+  EXPECT_EQ(Canon("ALTER TABLE t ADD x INT, RENAME AS d.u"),
+            "ALTER TABLE `t` ADD COLUMN `x` INT, RENAME TO `d`.`u`");
+  EXPECT_EQ(Canon("ALTER TABLE t RENAME u"), "ALTER TABLE `t` RENAME TO `u`");
+  EXPECT_FALSE(Parse("RENAME TABLE a b").ok());
+  EXPECT_FALSE(Parse("ALTER TABLE t RENAME INDEX a TO b").ok());
   EXPECT_FALSE(Parse("ALTER TABLE t CHANGE a INT").ok());
   EXPECT_EQ(Canon("CREATE DATABASE IF NOT EXISTS sbtest"),
             "CREATE DATABASE IF NOT EXISTS `sbtest`");

@@ -318,6 +318,14 @@ std::string ToSql(const Statement& s) {
       return std::string("DROP TABLE ") + (d.if_exists ? "IF EXISTS " : "") +
              NameList(d.tables);
     }
+    case StmtKind::kRenameTable: {
+      std::string out = "RENAME TABLE ";
+      const auto& r = static_cast<const RenameTableStatement&>(s);
+      for (size_t i = 0; i < r.renames.size(); ++i)
+        out += (i ? ", " : "") + Name(r.renames[i].first) + " TO " +
+               Name(r.renames[i].second);
+      return out;
+    }
     case StmtKind::kTruncate:
       return "TRUNCATE TABLE " +
              Name(static_cast<const TruncateStatement&>(s).table);
@@ -350,6 +358,9 @@ std::string ToSql(const Statement& s) {
             break;
           case AlterAction::Kind::kDropIndex:
             out += "DROP INDEX " + QuoteIdent(act.name);
+            break;
+          case AlterAction::Kind::kRenameTable:
+            out += "RENAME TO " + Name(act.to);
             break;
         }
       }

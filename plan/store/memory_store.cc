@@ -269,6 +269,22 @@ Status MemoryStore::TruncateTable(std::string_view database,
   return Status::OK();
 }
 
+Status MemoryStore::RenameTable(std::string_view database,
+                                std::string_view table,
+                                std::string_view to_database,
+                                std::string_view to_table) {
+  auto node = tables_.extract(plan::QualifiedKey(database, table));
+  if (node.empty()) return Status::Internal("table without storage");
+  Status st = catalog_.RenameTable(database, table, to_database, to_table);
+  if (!st.ok()) {
+    tables_.insert(std::move(node));
+    return st;
+  }
+  node.key() = plan::QualifiedKey(to_database, to_table);
+  tables_.insert(std::move(node));
+  return Status::OK();
+}
+
 Status MemoryStore::AlterTable(plan::TableSchema schema,
                                std::vector<int> column_source) {
   auto it = tables_.find(plan::QualifiedKey(schema.database, schema.name));

@@ -29,6 +29,9 @@ class MemoryStore : public Store {
   Status DropTable(std::string_view database, std::string_view table) override;
   Status TruncateTable(std::string_view database,
                        std::string_view table) override;
+  Status RenameTable(std::string_view database, std::string_view table,
+                     std::string_view to_database,
+                     std::string_view to_table) override;
   Status AlterTable(plan::TableSchema schema,
                     std::vector<int> column_source) override;
   std::unique_ptr<StoreSession> NewSession() override;

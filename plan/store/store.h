@@ -199,6 +199,12 @@ class Store {
   // are removed.
   virtual Status AlterTable(plan::TableSchema schema,
                             std::vector<int> column_source) = 0;
+  // RENAME TABLE: the table, its rows and indexes under another name (and
+  // database), as one change; the caller checked the names (the table
+  // exists, the target does not, its database does).
+  virtual Status RenameTable(std::string_view database, std::string_view table,
+                             std::string_view to_database,
+                             std::string_view to_table) = 0;
 
   virtual std::unique_ptr<StoreSession> NewSession() = 0;
 
