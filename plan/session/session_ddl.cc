@@ -136,7 +136,9 @@ void RenamePartitionColumn(const std::string& from, const std::string& to,
 
 // What rows that exist when `col` is added hold (ColumnSchema::added_value):
 // as MySQL fills them — the default, the statement's time, the type's
-// implicit default for NOT NULL (0, '', the first ENUM member), or NULL.
+// implicit default for NOT NULL (0, '', zero dates), or NULL. (MySQL gives
+// an ENUM its first member there; ColumnSchema does not tell ENUM from
+// SET, so both get ''.)
 Result<plan::Value> AddedValue(const plan::ColumnSchema& col) {
   if (col.default_now) return plan::CurrentTimestamp();  // held as stored
   if (col.default_value) return *col.default_value;
@@ -189,7 +191,8 @@ Result<QueryResult> SqlSession::RenameTable(const sql::Statement& s) {
 
 Status SqlSession::RenameTables(
     const std::vector<std::pair<sql::QualifiedName, sql::QualifiedName>>&
-        renames) {
+        renames,
+    bool check_only) {
   using Name = std::pair<std::string, std::string>;
   std::vector<std::pair<Name, Name>> steps;
   // Names the earlier steps took away (true) or made (false).
@@ -220,6 +223,7 @@ Status SqlSession::RenameTables(
     gone[to] = false;
     steps.emplace_back(from, to);
   }
+  if (check_only) return Status::OK();
   for (size_t i = 0; i < steps.size(); ++i) {
     const auto& [from, to] = steps[i];
     Status st =
@@ -244,14 +248,23 @@ Result<QueryResult> SqlSession::AlterTable(sql::Statement& s) {
   XP_ASSIGN_OR_RETURN(const plan::TableSchema* current, Schema(a.table));
   plan::TableSchema schema = *current;
   std::vector<int> source = SameColumns(schema);
-  // RENAME TO comes after the other changes (as in MySQL).
-  std::optional<sql::QualifiedName> rename;
+  // RENAME TO comes after the other changes (as in MySQL), and is checked
+  // before them so that the statement fails whole; to the same name it is
+  // nothing.
+  std::optional<std::pair<sql::QualifiedName, sql::QualifiedName>> rename;
+  for (const auto& action : a.actions) {
+    if (action.kind != sql::AlterAction::Kind::kRenameTable) continue;
+    sql::QualifiedName from = a.table, to = action.to;
+    if (from.schema.empty()) from.schema = database_;
+    if (to.schema.empty()) to.schema = database_;
+    rename.reset();
+    if (from.schema == to.schema && from.name == to.name) continue;
+    rename.emplace(std::move(from), std::move(to));
+  }
+  if (rename) XP_RETURN_IF_ERROR(RenameTables({*rename}, /*check_only=*/true));
   bool changes = false;
   for (auto& action : a.actions) {
-    if (action.kind == sql::AlterAction::Kind::kRenameTable) {
-      rename = action.to;
-      continue;
-    }
+    if (action.kind == sql::AlterAction::Kind::kRenameTable) continue;
     changes = true;
     switch (action.kind) {
       case sql::AlterAction::Kind::kRenameTable:
@@ -371,11 +384,7 @@ Result<QueryResult> SqlSession::AlterTable(sql::Statement& s) {
   if (changes)
     XP_RETURN_IF_ERROR(
         store_->AlterTable(std::move(schema), std::move(source)));
-  if (rename) {
-    sql::QualifiedName from = a.table;
-    if (from.schema.empty()) from.schema = database_;
-    XP_RETURN_IF_ERROR(RenameTables({{std::move(from), std::move(*rename)}}));
-  }
+  if (rename) XP_RETURN_IF_ERROR(RenameTables({*rename}));
   return QueryResult();
 }
 

@@ -209,10 +209,11 @@ class SqlSession {
   Result<QueryResult> AlterTable(sql::Statement& s);
   Result<QueryResult> RenameTable(const sql::Statement& s);
   // RENAME TABLE's pairs in order, each checked against the names the
-  // earlier ones leave; all or nothing.
+  // earlier ones leave; all or nothing. check_only: the checks alone.
   Status RenameTables(
       const std::vector<std::pair<sql::QualifiedName, sql::QualifiedName>>&
-          renames);
+          renames,
+      bool check_only = false);
   Result<QueryResult> Truncate(const sql::Statement& s);
   Result<QueryResult> Transaction(const sql::Statement& s);
   Result<QueryResult> Xa(const sql::Statement& s);
