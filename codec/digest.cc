@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include <array>
 #include <cstdlib>
 
 namespace xp {
@@ -29,6 +30,26 @@ std::string Sha1(std::string_view a, std::string_view b) {
 
 std::string Sha256(std::string_view a, std::string_view b) {
   return Digest(EVP_sha256(), a, b);
+}
+
+std::string Md5(std::string_view a) { return Digest(EVP_md5(), a, {}); }
+std::string Sha224(std::string_view a) { return Digest(EVP_sha224(), a, {}); }
+std::string Sha384(std::string_view a) { return Digest(EVP_sha384(), a, {}); }
+std::string Sha512(std::string_view a) { return Digest(EVP_sha512(), a, {}); }
+
+uint32_t Crc32(std::string_view a) {
+  static const auto kTable = [] {
+    std::array<uint32_t, 256> t{};
+    for (uint32_t i = 0; i < 256; ++i) {
+      uint32_t c = i;
+      for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+      t[i] = c;
+    }
+    return t;
+  }();
+  uint32_t c = 0xFFFFFFFFu;
+  for (unsigned char b : a) c = kTable[(c ^ b) & 0xFF] ^ (c >> 8);
+  return c ^ 0xFFFFFFFFu;
 }
 
 std::string XorBytes(std::string_view a, std::string_view b) {

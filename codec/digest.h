@@ -4,6 +4,7 @@
 // whatever the bytes. Bytes in, bytes out: no I/O.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -12,6 +13,13 @@ namespace xp {
 // SHA1(a + b) / SHA256(a + b), raw bytes (20 / 32).
 std::string Sha1(std::string_view a, std::string_view b = {});
 std::string Sha256(std::string_view a, std::string_view b = {});
+// MD5 / SHA-224 / SHA-384 / SHA-512 of `a`, raw bytes (SQL's MD5(), SHA2()).
+std::string Md5(std::string_view a);
+std::string Sha224(std::string_view a);
+std::string Sha384(std::string_view a);
+std::string Sha512(std::string_view a);
+// CRC-32 (ISO-HDLC, as zlib and SQL's CRC32()).
+uint32_t Crc32(std::string_view a);
 // a XOR b, over the length of a (b at least as long).
 std::string XorBytes(std::string_view a, std::string_view b);
 // Equal in length and bytes, in time independent of where they differ.

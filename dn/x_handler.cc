@@ -176,11 +176,15 @@ Any PlanCapability() {
         "AND",      "OR",   "XOR", "NOT",  "IS NULL", "IS NOT NULL", "CASE",
         "COALESCE", "CAST", "ABS", "LIKE", "IN",      "BETWEEN"})
     exprs.push_back(AnyString(n));
-  for (const char* n :
-       {"CONCAT", "SUBSTRING", "LENGTH",   "CHAR_LENGTH", "UPPER",   "LOWER",
-        "TRIM",   "LTRIM",     "RTRIM",    "REPLACE",     "LEFT",    "RIGHT",
-        "LOCATE", "ROUND",     "TRUNCATE", "FLOOR",       "CEIL",    "POWER",
-        "SQRT",   "SIGN",      "EXTRACT",  "DATE_ADD",    "DATEDIFF"})
+  for (const char* n : {"CONCAT",  "SUBSTRING", "LENGTH",    "CHAR_LENGTH",
+                        "UPPER",   "LOWER",     "TRIM",      "LTRIM",
+                        "RTRIM",   "REPLACE",   "LEFT",      "RIGHT",
+                        "LOCATE",  "ROUND",     "TRUNCATE",  "FLOOR",
+                        "CEIL",    "POWER",     "SQRT",      "SIGN",
+                        "EXTRACT", "DATE_ADD",  "DATEDIFF",  "REVERSE",
+                        "REPEAT",  "LPAD",      "RPAD",      "SUBSTRING_INDEX",
+                        "HEX",     "UNHEX",     "TO_BASE64", "FROM_BASE64",
+                        "MD5",     "SHA1",      "SHA2",      "CRC32"})
     funcs.push_back(AnyString(n));
   for (const char* n : {"COUNT", "COUNT DISTINCT", "SUM", "AVG", "MIN", "MAX",
                         "ANY_VALUE", "GROUP_CONCAT"})

@@ -134,6 +134,20 @@ Result<BoundExprPtr> BindFunction(const sql::Expr& e, const Scope& scope,
       {"RIGHT", Func::kRight, 2, 2, false},
       {"LOCATE", Func::kLocate, 2, 3, true},
       {"INSTR", Func::kLocate, 2, 2, true},
+      {"REVERSE", Func::kReverse, 1, 1, false},
+      {"REPEAT", Func::kRepeat, 2, 2, false},
+      {"LPAD", Func::kLPad, 3, 3, false},
+      {"RPAD", Func::kRPad, 3, 3, false},
+      {"SUBSTRING_INDEX", Func::kSubstringIndex, 3, 3, false},
+      {"HEX", Func::kHex, 1, 1, false},
+      {"UNHEX", Func::kUnhex, 1, 1, false},
+      {"TO_BASE64", Func::kToBase64, 1, 1, false},
+      {"FROM_BASE64", Func::kFromBase64, 1, 1, false},
+      {"MD5", Func::kMd5, 1, 1, false},
+      {"SHA1", Func::kSha1, 1, 1, false},
+      {"SHA", Func::kSha1, 1, 1, false},
+      {"SHA2", Func::kSha2, 2, 2, false},
+      {"CRC32", Func::kCrc32, 1, 1, true},
   };
   for (const StringFn& s : kStrings) {
     if (f != s.name) continue;
@@ -147,7 +161,13 @@ Result<BoundExprPtr> BindFunction(const sql::Expr& e, const Scope& scope,
       const bool numeric =
           (i >= 1 && (s.func == Func::kSubstring || s.func == Func::kLeft ||
                       s.func == Func::kRight)) ||
-          (i == 2 && s.func == Func::kLocate);
+          (i == 2 &&
+           (s.func == Func::kLocate || s.func == Func::kSubstringIndex)) ||
+          (i == 1 && (s.func == Func::kRepeat || s.func == Func::kLPad ||
+                      s.func == Func::kRPad || s.func == Func::kSha2)) ||
+          // HEX(n): the hexadecimal digits of the integer n.
+          (s.func == Func::kHex && b->type.id != TypeId::kString &&
+           b->type.id != TypeId::kNull && !b->type.is_temporal());
       if (numeric) {
         args.push_back(AsInt(std::move(b)));
         continue;
@@ -159,7 +179,34 @@ Result<BoundExprPtr> BindFunction(const sql::Expr& e, const Scope& scope,
       args.push_back(std::move(b));
     }
     if (f == "INSTR") std::swap(args[0], args[1]);  // INSTR(s, sub)
-    if (s.func == Func::kReplace) length = 65535;
+    switch (s.func) {
+      case Func::kReplace:
+      case Func::kRepeat:
+      case Func::kLPad:
+      case Func::kRPad:
+      case Func::kHex:
+      case Func::kToBase64:
+        length = 65535;
+        break;
+      case Func::kUnhex:
+      case Func::kFromBase64:
+        binary = true;  // bytes, whatever came in
+        break;
+      case Func::kMd5:
+        length = 32;
+        binary = false;
+        break;
+      case Func::kSha1:
+        length = 40;
+        binary = false;
+        break;
+      case Func::kSha2:
+        length = 128;
+        binary = false;
+        break;
+      default:
+        break;
+    }
     return MakeFunc(
         s.func, std::move(args),
         s.returns_int ? DataType::Int() : DataType::String(length, binary));

@@ -337,14 +337,47 @@ std::string ValueToString(const Value& v) {
 }
 
 const char* FuncName(Func f) {
-  static const char* kFuncNames[] = {
-      "CONCAT",  "SUBSTRING", "LENGTH",   "CHAR_LENGTH", "UPPER",    "LOWER",
-      "TRIM",    "LTRIM",     "RTRIM",    "REPLACE",     "LEFT",     "RIGHT",
-      "LOCATE",  "ROUND",     "TRUNCATE", "FLOOR",       "CEIL",     "POWER",
-      "SQRT",    "SIGN",      "EXTRACT",  "DATE_ADD",    "DATEDIFF", "DATE",
-      "CURDATE", "NOW"};
+  static const char* kFuncNames[] = {"CONCAT",
+                                     "SUBSTRING",
+                                     "LENGTH",
+                                     "CHAR_LENGTH",
+                                     "UPPER",
+                                     "LOWER",
+                                     "TRIM",
+                                     "LTRIM",
+                                     "RTRIM",
+                                     "REPLACE",
+                                     "LEFT",
+                                     "RIGHT",
+                                     "LOCATE",
+                                     "ROUND",
+                                     "TRUNCATE",
+                                     "FLOOR",
+                                     "CEIL",
+                                     "POWER",
+                                     "SQRT",
+                                     "SIGN",
+                                     "EXTRACT",
+                                     "DATE_ADD",
+                                     "DATEDIFF",
+                                     "DATE",
+                                     "CURDATE",
+                                     "NOW",
+                                     "REVERSE",
+                                     "REPEAT",
+                                     "LPAD",
+                                     "RPAD",
+                                     "SUBSTRING_INDEX",
+                                     "HEX",
+                                     "UNHEX",
+                                     "TO_BASE64",
+                                     "FROM_BASE64",
+                                     "MD5",
+                                     "SHA1",
+                                     "SHA2",
+                                     "CRC32"};
   static_assert(sizeof(kFuncNames) / sizeof(kFuncNames[0]) ==
-                static_cast<size_t>(Func::kNow) + 1);
+                static_cast<size_t>(Func::kCrc32) + 1);
   return kFuncNames[static_cast<int>(f)];
 }
 

@@ -100,6 +100,19 @@ enum class Func : uint8_t {
   kDate,      // DATE(x)
   kCurDate,   // statement start date
   kNow,       // statement start time
+  kReverse,
+  kRepeat,          // REPEAT(s, n)
+  kLPad,            // LPAD(s, n, pad)
+  kRPad,            // RPAD(s, n, pad)
+  kSubstringIndex,  // SUBSTRING_INDEX(s, delim, count)
+  kHex,             // HEX(s) of the bytes, or HEX(n) of an integer
+  kUnhex,           // binary; NULL for a non-hex digit
+  kToBase64,
+  kFromBase64,  // binary; NULL for bad input
+  kMd5,         // hex text
+  kSha1,        // hex text
+  kSha2,        // SHA2(s, bits): 224 / 256 (0) / 384 / 512, else NULL
+  kCrc32,       // integer
 };
 
 struct BoundExpr;

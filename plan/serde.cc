@@ -105,7 +105,12 @@ static_assert(static_cast<int>(JoinKind::kSemi) == P::JOIN_SEMI);
 static_assert(static_cast<int>(JoinKind::kAnti) == P::JOIN_ANTI);
 static_assert(P::NodeKind_MAX == static_cast<int>(NodeKind::kRemote));
 static_assert(P::ExprOp_MAX == static_cast<int>(ExprOp::kIn));
-static_assert(P::Func_MAX == static_cast<int>(Func::kNow));
+static_assert(static_cast<int>(Func::kReverse) == P::FUNC_REVERSE);
+static_assert(static_cast<int>(Func::kSubstringIndex) ==
+              P::FUNC_SUBSTRING_INDEX);
+static_assert(static_cast<int>(Func::kFromBase64) == P::FUNC_FROM_BASE64);
+static_assert(static_cast<int>(Func::kCrc32) == P::FUNC_CRC32);
+static_assert(P::Func_MAX == static_cast<int>(Func::kCrc32));
 static_assert(P::AggFunc_MAX == static_cast<int>(AggFunc::kGroupConcat));
 static_assert(P::AggMode_MAX == static_cast<int>(AggMode::kFinal));
 static_assert(P::JoinKind_MAX == static_cast<int>(JoinKind::kAnti));
@@ -493,6 +498,31 @@ Status Decoder::CheckFunc(const BoundExpr& e) const {
     case Func::kDateDiff:
       ok = n == 2 && e.args[0]->type.id == TypeId::kDate &&
            e.args[1]->type.id == TypeId::kDate && out == I;
+      break;
+    case Func::kReverse:
+    case Func::kUnhex:
+    case Func::kToBase64:
+    case Func::kFromBase64:
+    case Func::kMd5:
+    case Func::kSha1:
+      ok = n == 1 && phys(0) == S && out == S;
+      break;
+    case Func::kHex:
+      ok = n == 1 && (phys(0) == S || phys(0) == I) && out == S;
+      break;
+    case Func::kCrc32:
+      ok = n == 1 && phys(0) == S && out == I;
+      break;
+    case Func::kRepeat:
+    case Func::kSha2:
+      ok = n == 2 && phys(0) == S && phys(1) == I && out == S;
+      break;
+    case Func::kLPad:
+    case Func::kRPad:
+      ok = n == 3 && phys(0) == S && phys(1) == I && phys(2) == S && out == S;
+      break;
+    case Func::kSubstringIndex:
+      ok = n == 3 && all(0, 2, S) && phys(2) == I && out == S;
       break;
     default:  // DATE(), CURDATE(), NOW() are bound as casts and constants
       ok = false;

@@ -62,7 +62,7 @@ std::string ExprText(const P::Expr& e) {
     return e.has_param() ? ParamText(e.param()) : ValueText(e.value());
   if (e.op() == 1) return "#" + std::to_string(e.column());
   constexpr uint32_t kOps = static_cast<uint32_t>(xp::plan::ExprOp::kIn) + 1;
-  constexpr uint32_t kFuncs = static_cast<uint32_t>(xp::plan::Func::kNow) + 1;
+  constexpr uint32_t kFuncs = static_cast<uint32_t>(xp::plan::Func::kCrc32) + 1;
   const auto op = static_cast<xp::plan::ExprOp>(e.op());
   std::string name =
       e.op() < kOps ? xp::plan::ExprOpName(op) : "op" + std::to_string(e.op());
