@@ -14,7 +14,7 @@ std::string ToHex(std::string_view bytes) {
   return out;
 }
 
-static int HexValue(char c) {
+int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;

@@ -99,10 +99,13 @@ inline int64_t ZigZagDecode64(uint64_t v) {
   return static_cast<int64_t>((v >> 1) ^ (~(v & 1) + 1));
 }
 
-// Hex dump helpers, used by tools and golden vectors: "0a1b..." lower case.
+// Hex helpers (tools, golden vectors, SQL MD5() / SHA()): "0a1b..." lower
+// case.
 std::string ToHex(std::string_view bytes);
 // Accepts upper/lower case and ignores whitespace. Returns false on odd length
 // or a non-hex character.
 bool FromHex(std::string_view hex, std::string* out);
+// The value of one hex digit (either case), or -1.
+int HexValue(char c);
 
 }  // namespace xp

@@ -184,9 +184,12 @@ Result<BoundExprPtr> BindFunction(const sql::Expr& e, const Scope& scope,
       case Func::kRepeat:
       case Func::kLPad:
       case Func::kRPad:
+        length = 65535;
+        break;
       case Func::kHex:
       case Func::kToBase64:
         length = 65535;
+        binary = false;  // text, whatever came in
         break;
       case Func::kUnhex:
       case Func::kFromBase64:

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "codec/coding.h"
 #include "codec/digest.h"
 #include "codec/number_text.h"
 #include "codec/sql_errors.h"
@@ -580,13 +581,6 @@ void AppendHex(std::string_view bytes, std::string* out) {
   }
 }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // UNHEX: false for a character that is no hex digit.
 bool Unhex(std::string_view s, std::string* out) {
   out->clear();
@@ -651,13 +645,6 @@ bool FromBase64(std::string_view s, std::string* out) {
     }
   }
   return pad <= 2;
-}
-
-std::string HexOf(const std::string& raw) {
-  std::string out;
-  AppendHex(raw, &out);
-  for (char& c : out) c = static_cast<char>(std::tolower(c));
-  return out;
 }
 
 }  // namespace
@@ -905,21 +892,21 @@ Status EvalStringFunc(Node& n, const std::vector<const Vector*>& args,
         }
         break;
       case plan::Func::kMd5:
-        buf = HexOf(Md5(s));
+        buf = ToHex(Md5(s));
         break;
       case plan::Func::kSha1:
-        buf = HexOf(Sha1(s));
+        buf = ToHex(Sha1(s));
         break;
       case plan::Func::kSha2: {
         const int64_t bits = num(1, i);
         if (bits == 0 || bits == 256) {
-          buf = HexOf(Sha256(s));
+          buf = ToHex(Sha256(s));
         } else if (bits == 224) {
-          buf = HexOf(Sha224(s));
+          buf = ToHex(Sha224(s));
         } else if (bits == 384) {
-          buf = HexOf(Sha384(s));
+          buf = ToHex(Sha384(s));
         } else if (bits == 512) {
-          buf = HexOf(Sha512(s));
+          buf = ToHex(Sha512(s));
         } else {
           out.SetNull(i);
           continue;
