@@ -837,6 +837,9 @@ Status EvalStringFunc(Node& n, const std::vector<const Vector*>& args,
           buf.clear();
           break;
         }
+        // |count| without overflowing at INT64_MIN.
+        const uint64_t want = count > 0 ? static_cast<uint64_t>(count)
+                                        : 0 - static_cast<uint64_t>(count);
         if (count > 0) {
           size_t at = 0, found = 0;
           for (;;) {
@@ -845,14 +848,13 @@ Status EvalStringFunc(Node& n, const std::vector<const Vector*>& args,
               at = s.size();
               break;
             }
-            if (++found == static_cast<uint64_t>(count)) {
+            if (++found == want) {
               at = p;
               break;
             }
             at = p + delim.size();
           }
-          buf.assign(s.substr(
-              0, found == static_cast<uint64_t>(count) ? at : s.size()));
+          buf.assign(s.substr(0, found == want ? at : s.size()));
         } else {
           size_t end = s.size(), found = 0;
           size_t start = 0;
@@ -860,15 +862,14 @@ Status EvalStringFunc(Node& n, const std::vector<const Vector*>& args,
             if (end < delim.size()) break;
             const size_t p = s.rfind(delim, end - delim.size());
             if (p == std::string_view::npos) break;
-            if (++found == static_cast<uint64_t>(-count)) {
+            if (++found == want) {
               start = p + delim.size();
               break;
             }
             if (p == 0) break;
             end = p;
           }
-          buf.assign(found == static_cast<uint64_t>(-count) ? s.substr(start)
-                                                            : s);
+          buf.assign(found == want ? s.substr(start) : s);
         }
         break;
       }
