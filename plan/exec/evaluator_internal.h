@@ -88,6 +88,9 @@ Status EvalCast(Node& n, const Vector& a, size_t rows);
 Status EvalAbs(Node& n, const Vector& a, size_t rows);
 
 Status EvalFunc(Node& n, const std::vector<const Vector*>& args, size_t rows);
+// The string functions (evaluator_strings.cc): EvalFunc's for them.
+Status EvalStringFunc(Node& n, const std::vector<const Vector*>& args,
+                      size_t rows);
 
 // MySQL's string-to-number: leading space, the longest numeric prefix, 0 if
 // there is none.
