@@ -185,6 +185,19 @@ std::string EncodeTableSchema(const plan::TableSchema& t, uint64_t table_id) {
       out.push_back(static_cast<char>(k < i.desc.size() && i.desc[k]));
     }
   }
+  // Foreign keys follow (records written before them end here).
+  if (t.foreign_keys.empty()) return out;
+  PutVarint64(&out, t.foreign_keys.size());
+  for (const plan::ForeignKeySchema& fk : t.foreign_keys) {
+    PutString(&out, fk.name);
+    PutVarint64(&out, fk.columns.size());
+    for (int c : fk.columns) PutVarint64(&out, static_cast<uint64_t>(c));
+    PutString(&out, fk.ref_database);
+    PutString(&out, fk.ref_table);
+    for (const std::string& c : fk.ref_columns) PutString(&out, c);
+    out.push_back(static_cast<char>(fk.on_delete));
+    out.push_back(static_cast<char>(fk.on_update));
+  }
   return out;
 }
 
@@ -272,6 +285,33 @@ Status DecodeTableSchema(std::string_view in, plan::TableSchema* t,
       i.columns[k] = static_cast<int>(col);
       i.desc[k] = desc != 0;
     }
+  }
+  if (in.empty()) return Status::OK();
+  if (!GetVarint64(&in, &n) || n > 4096) return Bad("foreign key count");
+  t->foreign_keys.resize(n);
+  for (plan::ForeignKeySchema& fk : t->foreign_keys) {
+    if (!GetString(&in, &fk.name) || !GetVarint64(&in, &n) || n == 0 ||
+        n > 64)
+      return Bad("foreign key");
+    fk.columns.resize(n);
+    for (int& c : fk.columns) {
+      uint64_t col;
+      if (!GetVarint64(&in, &col) || col >= t->columns.size())
+        return Bad("foreign key column");
+      c = static_cast<int>(col);
+    }
+    fk.ref_columns.resize(n);
+    if (!GetString(&in, &fk.ref_database) || !GetString(&in, &fk.ref_table))
+      return Bad("referenced table");
+    for (std::string& c : fk.ref_columns)
+      if (!GetString(&in, &c)) return Bad("referenced column");
+    uint8_t del, upd;
+    const auto kLast = static_cast<uint8_t>(sql::ForeignKeyAction::kSetDefault);
+    if (!GetByte(&in, &del) || !GetByte(&in, &upd) || del > kLast ||
+        upd > kLast)
+      return Bad("foreign key actions");
+    fk.on_delete = static_cast<sql::ForeignKeyAction>(del);
+    fk.on_update = static_cast<sql::ForeignKeyAction>(upd);
   }
   if (!in.empty()) return Bad("trailing bytes");
   return Status::OK();

@@ -1,5 +1,6 @@
 #include "plan/schema.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
@@ -478,7 +479,95 @@ Result<TableSchema> BuildTableSchema(const sql::CreateTableStatement& stmt,
   uint32_t next_id = 1;
   for (auto& idx : t.indexes) idx.id = idx.primary ? 0 : next_id++;
   t.hidden_primary_key = primaries == 0;
+  for (const sql::ForeignKeyDef& def : stmt.foreign_keys)
+    XP_RETURN_IF_ERROR(AddForeignKey(def, &t));
   return t;
+}
+
+const IndexSchema* IndexLeadingWith(const TableSchema& t,
+                                    const std::vector<int>& columns) {
+  for (const IndexSchema& idx : t.indexes) {
+    if (idx.columns.size() < columns.size()) continue;
+    if (std::equal(columns.begin(), columns.end(), idx.columns.begin()))
+      return &idx;
+  }
+  return nullptr;
+}
+
+Status AddForeignKey(const sql::ForeignKeyDef& def, TableSchema* t) {
+  ForeignKeySchema fk;
+  if (!def.name.empty()) {
+    fk.name = def.name;
+  } else {
+    // InnoDB's <table>_ibfk_<n>, n one past the highest taken.
+    const std::string prefix = t->name + "_ibfk_";
+    uint64_t n = 0;
+    for (const ForeignKeySchema& other : t->foreign_keys) {
+      if (other.name.size() <= prefix.size() ||
+          !NameEquals(other.name.substr(0, prefix.size()), prefix))
+        continue;
+      const std::string digits = other.name.substr(prefix.size());
+      if (digits.find_first_not_of("0123456789") == std::string::npos &&
+          digits.size() < 10)
+        n = std::max<uint64_t>(n, std::stoull(digits));
+    }
+    fk.name = prefix + std::to_string(n + 1);
+  }
+  for (const ForeignKeySchema& other : t->foreign_keys)
+    if (NameEquals(other.name, fk.name))
+      return SqlError(ER_FK_DUP_NAME,
+                      "Duplicate foreign key constraint name '" + fk.name + "'");
+  if (def.columns.empty() || def.columns.size() != def.ref_columns.size())
+    return SqlError(ER_WRONG_FK_DEF, "Incorrect foreign key definition for '" +
+                                         fk.name +
+                                         "': Key reference and table "
+                                         "reference don't match");
+  for (const std::string& c : def.columns) {
+    const int at = t->FindColumn(c);
+    if (at < 0)
+      return SqlError(ER_KEY_COLUMN_DOES_NOT_EXIST,
+                      "Key column '" + c + "' doesn't exist in table");
+    fk.columns.push_back(at);
+  }
+  if (def.on_delete == sql::ForeignKeyAction::kSetDefault ||
+      def.on_update == sql::ForeignKeyAction::kSetDefault)
+    return SqlError(ER_CANNOT_ADD_FOREIGN, "Cannot add foreign key constraint");
+  if (def.on_delete == sql::ForeignKeyAction::kSetNull ||
+      def.on_update == sql::ForeignKeyAction::kSetNull) {
+    for (int c : fk.columns) {
+      const ColumnSchema& col = t->columns[static_cast<size_t>(c)];
+      if (!col.nullable)
+        return SqlError(ER_FK_COLUMN_NOT_NULL,
+                        "Column '" + col.name +
+                            "' cannot be NOT NULL: needed in a foreign key "
+                            "constraint '" +
+                            fk.name + "' SET NULL");
+    }
+  }
+  fk.ref_database =
+      def.ref_table.schema.empty() ? t->database : def.ref_table.schema;
+  fk.ref_table = def.ref_table.name;
+  fk.ref_columns = def.ref_columns;
+  fk.on_delete = def.on_delete;
+  fk.on_update = def.on_update;
+  if (IndexLeadingWith(*t, fk.columns) == nullptr) {
+    IndexSchema idx;
+    const std::string& base = !def.index_name.empty() ? def.index_name
+                              : !def.name.empty()
+                                  ? def.name
+                                  : t->columns[static_cast<size_t>(
+                                                   fk.columns[0])]
+                                        .name;
+    idx.name = UniqueIndexName(t->indexes, base);
+    idx.columns = fk.columns;
+    idx.desc.assign(fk.columns.size(), false);
+    uint32_t id = 0;
+    for (const IndexSchema& other : t->indexes) id = std::max(id, other.id);
+    idx.id = id + 1;
+    t->indexes.push_back(std::move(idx));
+  }
+  t->foreign_keys.push_back(std::move(fk));
+  return Status::OK();
 }
 
 std::vector<std::string> InMemoryCatalog::Databases() const {

@@ -59,11 +59,26 @@ struct IndexSchema {
   bool global = false;  // declared GLOBAL (sql::IndexDef::global)
 };
 
+// A FOREIGN KEY of the table that holds it (the child): each row's
+// `columns`, when none is NULL, match a row of the referenced (parent)
+// table's `ref_columns`. Enforced by the session (plan/session
+// session_foreign_keys.cc) unless foreign_key_checks = 0.
+struct ForeignKeySchema {
+  std::string name;          // the constraint's, unique in the database
+  std::vector<int> columns;  // positions in this table
+  std::string ref_database;
+  std::string ref_table;
+  std::vector<std::string> ref_columns;  // names in the referenced table
+  sql::ForeignKeyAction on_delete = sql::ForeignKeyAction::kNoAction;
+  sql::ForeignKeyAction on_update = sql::ForeignKeyAction::kNoAction;
+};
+
 struct TableSchema {
   std::string database;
   std::string name;
   std::vector<ColumnSchema> columns;
   std::vector<IndexSchema> indexes;  // the primary key first, when present
+  std::vector<ForeignKeySchema> foreign_keys;
   // No PRIMARY KEY was declared: storage adds a hidden one (dn/README.md).
   bool hidden_primary_key = false;
   sql::PartitionSpec partition;
@@ -95,6 +110,20 @@ std::string UniqueIndexName(const std::vector<IndexSchema>& indexes,
 // bad default, 1171 a PRIMARY KEY column declared NULL.
 Result<TableSchema> BuildTableSchema(const sql::CreateTableStatement& stmt,
                                      std::string_view current_database);
+
+// Adds FOREIGN KEY `def` to `t` as InnoDB does: its columns must exist
+// (1072) and match the referenced ones in number (1239); SET NULL needs
+// nullable columns (1830), SET DEFAULT is refused (1215); the name is
+// given or `<table>_ibfk_<n>` and unique in the table (1826); an index
+// leading with the columns is added when there is none (named as the
+// FOREIGN KEY's index, else its constraint, else its first column). The
+// referenced table is not looked at (the session checks it).
+Status AddForeignKey(const sql::ForeignKeyDef& def, TableSchema* t);
+
+// The index of `t` whose leading columns are `columns` (in that order), or
+// nullptr: the index a foreign key's lookups use.
+const IndexSchema* IndexLeadingWith(const TableSchema& t,
+                                    const std::vector<int>& columns);
 
 // Converts a constant to `type` as an INSERT into a column of that type
 // would (numbers from strings, integer range checks -> 1264 out of range).

@@ -64,6 +64,9 @@ Result<std::string> CreateTableSql(const plan::TableSchema& t,
   }
   auto& create = static_cast<sql::CreateTableStatement&>(*stmt);
   create.table = Name(t.database, phys);
+  // Foreign keys hold between logical tables: the compute node enforces
+  // them; a partition knows none.
+  create.foreign_keys.clear();
   return sql::ToSql(create);
 }
 

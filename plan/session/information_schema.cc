@@ -267,7 +267,7 @@ Result<SqlSession::FromPlan> SqlSession::InformationSchemaTable(
       }
     });
   } else if (table == "KEY_COLUMN_USAGE" || table == "TABLE_CONSTRAINTS") {
-    // Primary and unique keys (foreign keys are not kept).
+    // Primary and unique keys, then foreign keys.
     const bool usage = table == "KEY_COLUMN_USAGE";
     for (const char* c :
          {"CONSTRAINT_CATALOG", "CONSTRAINT_SCHEMA", "CONSTRAINT_NAME"})
@@ -303,6 +303,21 @@ Result<SqlSession::FromPlan> SqlSession::InformationSchemaTable(
                Number(k + 1), Value(), Value(), Value(), Value()});
         }
       }
+      for (const plan::ForeignKeySchema& fk : ts.foreign_keys) {
+        if (!usage) {
+          t.rows.push_back({Text("def"), Text(db), Text(fk.name), Text(db),
+                            Text(ts.name), Text("FOREIGN KEY"), Text("YES")});
+          continue;
+        }
+        for (size_t k = 0; k < fk.columns.size(); ++k) {
+          t.rows.push_back(
+              {Text("def"), Text(db), Text(fk.name), Text("def"), Text(db),
+               Text(ts.name),
+               Text(ts.columns[static_cast<size_t>(fk.columns[k])].name),
+               Number(k + 1), Number(k + 1), Text(fk.ref_database),
+               Text(fk.ref_table), Text(fk.ref_columns[k])});
+        }
+      }
     });
   } else if (table == "REFERENTIAL_CONSTRAINTS") {
     for (const char* c :
@@ -310,7 +325,28 @@ Result<SqlSession::FromPlan> SqlSession::InformationSchemaTable(
           "UNIQUE_CONSTRAINT_CATALOG", "UNIQUE_CONSTRAINT_SCHEMA",
           "UNIQUE_CONSTRAINT_NAME", "MATCH_OPTION", "UPDATE_RULE",
           "DELETE_RULE", "TABLE_NAME", "REFERENCED_TABLE_NAME"})
-      t.Text(c);  // no foreign keys are kept: empty
+      t.Text(c);
+    each_table([&](const std::string& db, const plan::TableSchema& ts) {
+      for (const plan::ForeignKeySchema& fk : ts.foreign_keys) {
+        // The referenced table's unique key the columns make, if any.
+        Value unique;
+        Result<const plan::TableSchema*> parent =
+            store_->catalog().FindTable(fk.ref_database, fk.ref_table);
+        if (parent.ok()) {
+          std::vector<int> cols;
+          for (const std::string& c : fk.ref_columns)
+            cols.push_back((*parent)->FindColumn(c));
+          for (const plan::IndexSchema& idx : (*parent)->indexes)
+            if (idx.unique && idx.columns == cols) unique = Text(idx.name);
+        }
+        t.rows.push_back({Text("def"), Text(db), Text(fk.name), Text("def"),
+                          Text(fk.ref_database), std::move(unique),
+                          Text("NONE"),
+                          Text(sql::ForeignKeyActionSql(fk.on_update)),
+                          Text(sql::ForeignKeyActionSql(fk.on_delete)),
+                          Text(ts.name), Text(fk.ref_table)});
+      }
+    });
   } else if (table == "VIEWS") {
     for (const char* c :
          {"TABLE_CATALOG", "TABLE_SCHEMA", "TABLE_NAME", "VIEW_DEFINITION",

@@ -17,6 +17,11 @@ Result<QueryResult> SqlSession::CreateTable(const sql::Statement& s) {
     return SqlError(ER_TABLE_EXISTS_ERROR,
                     "Table '" + schema.name + "' already exists");
   }
+  if (!(c.if_not_exists &&
+        store_->catalog().FindTable(schema.database, schema.name).ok())) {
+    for (const plan::ForeignKeySchema& fk : schema.foreign_keys)
+      XP_RETURN_IF_ERROR(CheckForeignKeyTarget(schema, fk));
+  }
   XP_RETURN_IF_ERROR(store_->CreateTable(std::move(schema), c.if_not_exists));
   return QueryResult();
 }
@@ -178,6 +183,7 @@ Result<QueryResult> SqlSession::DropIndex(const sql::Statement& s) {
   XP_ASSIGN_OR_RETURN(const plan::TableSchema* current, Schema(d.table));
   plan::TableSchema schema = *current;
   XP_RETURN_IF_ERROR(DropIndexNamed(d.name, &schema));
+  XP_RETURN_IF_ERROR(CheckIndexesKept(schema, d.name));
   std::vector<int> same = SameColumns(schema);
   XP_RETURN_IF_ERROR(store_->AlterTable(std::move(schema), std::move(same)));
   return QueryResult();
@@ -228,17 +234,50 @@ Status SqlSession::RenameTables(
     const auto& [from, to] = steps[i];
     Status st =
         store_->RenameTable(from.first, from.second, to.first, to.second);
+    if (st.ok()) st = ReferencesFollow(from, to);
     if (!st.ok()) {
       // All or nothing: the steps done are undone, newest first.
-      while (i-- > 0)
+      while (i-- > 0) {
         (void)store_->RenameTable(steps[i].second.first, steps[i].second.second,
                                   steps[i].first.first, steps[i].first.second);
+        (void)ReferencesFollow(steps[i].second, steps[i].first);
+      }
       return st;
     }
     // Triggers stay with their table.
     const std::string key = plan::QualifiedKey(from.first, from.second);
     for (auto& [trigger, table] : store_->triggers())
       if (table == key) table = plan::QualifiedKey(to.first, to.second);
+  }
+  return Status::OK();
+}
+
+Status SqlSession::ReferencesFollow(
+    const std::pair<std::string, std::string>& from,
+    const std::pair<std::string, std::string>& to) {
+  // Every foreign key that names the old name (the renamed table's own
+  // included) names the new one, as in MySQL.
+  const plan::Catalog& catalog = store_->catalog();
+  std::vector<plan::TableSchema> changed;
+  for (const std::string& db : catalog.Databases()) {
+    for (const std::string& name : catalog.Tables(db)) {
+      Result<const plan::TableSchema*> t = catalog.FindTable(db, name);
+      if (!t.ok()) continue;
+      std::optional<plan::TableSchema> copy;
+      for (size_t k = 0; k < (*t)->foreign_keys.size(); ++k) {
+        const plan::ForeignKeySchema& fk = (*t)->foreign_keys[k];
+        if (fk.ref_database != from.first || fk.ref_table != from.second)
+          continue;
+        if (!copy) copy = **t;
+        copy->foreign_keys[k].ref_database = to.first;
+        copy->foreign_keys[k].ref_table = to.second;
+      }
+      if (copy) changed.push_back(std::move(*copy));
+    }
+  }
+  for (plan::TableSchema& t : changed) {
+    std::vector<int> same = SameColumns(t);
+    XP_RETURN_IF_ERROR(store_->AlterTable(std::move(t), std::move(same)));
   }
   return Status::OK();
 }
@@ -263,12 +302,31 @@ Result<QueryResult> SqlSession::AlterTable(sql::Statement& s) {
   }
   if (rename) XP_RETURN_IF_ERROR(RenameTables({*rename}, /*check_only=*/true));
   bool changes = false;
+  // ADD FOREIGN KEY is resolved against the columns the other changes
+  // leave; existing foreign keys keep their old positions until the end.
+  std::vector<const sql::ForeignKeyDef*> added_keys;
+  std::vector<std::string> dropped_indexes;
   for (auto& action : a.actions) {
     if (action.kind == sql::AlterAction::Kind::kRenameTable) continue;
     changes = true;
     switch (action.kind) {
       case sql::AlterAction::Kind::kRenameTable:
         break;
+      case sql::AlterAction::Kind::kAddForeignKey:
+        added_keys.push_back(&action.foreign_key);
+        break;
+      case sql::AlterAction::Kind::kDropForeignKey: {
+        auto& fks = schema.foreign_keys;
+        auto it = std::find_if(fks.begin(), fks.end(), [&](const auto& fk) {
+          return plan::NameEquals(fk.name, action.name);
+        });
+        if (it == fks.end())
+          return SqlError(ER_CANT_DROP_FIELD_OR_KEY,
+                          "Can't DROP '" + action.name +
+                              "'; check that column/key exists");
+        fks.erase(it);
+        break;
+      }
       case sql::AlterAction::Kind::kAddColumn: {
         if (schema.FindColumn(action.column.name) >= 0) {
           return SqlError(ER_DUP_FIELDNAME,
@@ -378,7 +436,25 @@ Result<QueryResult> SqlSession::AlterTable(sql::Statement& s) {
         break;
       case sql::AlterAction::Kind::kDropIndex:
         XP_RETURN_IF_ERROR(DropIndexNamed(action.name, &schema));
+        dropped_indexes.push_back(action.name);
         break;
+    }
+  }
+  if (!current->foreign_keys.empty() || !added_keys.empty() ||
+      !ReferencesTo(*current).empty()) {
+    XP_RETURN_IF_ERROR(CheckColumnsUnused(*current, schema, source));
+    // The foreign keys kept follow their columns.
+    std::vector<int> now_at(current->columns.size(), -1);
+    for (size_t i = 0; i < source.size(); ++i)
+      if (source[i] >= 0) now_at[static_cast<size_t>(source[i])] = static_cast<int>(i);
+    for (plan::ForeignKeySchema& fk : schema.foreign_keys)
+      for (int& c : fk.columns) c = now_at[static_cast<size_t>(c)];
+    for (const std::string& name : dropped_indexes)
+      XP_RETURN_IF_ERROR(CheckIndexesKept(schema, name));
+    for (const sql::ForeignKeyDef* def : added_keys) {
+      XP_RETURN_IF_ERROR(plan::AddForeignKey(*def, &schema));
+      XP_RETURN_IF_ERROR(
+          CheckForeignKeyTarget(schema, schema.foreign_keys.back()));
     }
   }
   if (changes)
@@ -391,6 +467,7 @@ Result<QueryResult> SqlSession::AlterTable(sql::Statement& s) {
 Result<QueryResult> SqlSession::Truncate(const sql::Statement& s) {
   const auto& t = static_cast<const sql::TruncateStatement&>(s);
   XP_ASSIGN_OR_RETURN(const plan::TableSchema* table, Schema(t.table));
+  XP_RETURN_IF_ERROR(CheckNotReferenced(*table, {}, /*truncate=*/true));
   XP_RETURN_IF_ERROR(store_->TruncateTable(table->database, table->name));
   return QueryResult();
 }
@@ -404,6 +481,17 @@ Result<QueryResult> SqlSession::DropTable(const sql::Statement& s) {
       return SqlError(ER_BAD_TABLE_ERROR,
                       "Unknown table '" + plan::QualifiedKey(db, t.name) + "'");
     }
+  }
+  // A table another one's foreign key references goes only with it (3730).
+  std::vector<std::string> going;
+  for (const auto& t : d.tables)
+    going.push_back(
+        plan::QualifiedKey(t.schema.empty() ? database_ : t.schema, t.name));
+  for (const auto& t : d.tables) {
+    Result<const plan::TableSchema*> schema = store_->catalog().FindTable(
+        t.schema.empty() ? database_ : t.schema, t.name);
+    if (schema.ok())
+      XP_RETURN_IF_ERROR(CheckNotReferenced(**schema, going, false));
   }
   auto& triggers = store_->triggers();
   for (const auto& t : d.tables) {

@@ -37,10 +37,15 @@ std::vector<plan::DataType> ColumnTypes(const plan::TableSchema& t) {
 
 // One row of INSERT / INSERT IGNORE / REPLACE, counted as MySQL does (a
 // REPLACE that removes n rows affects n + 1; an ignored duplicate, 0).
+// REPLACE's removal of the rows a new row collides with (their foreign
+// keys act as on DELETE).
+using RemoveRows = std::function<Status(
+    std::vector<RowId> ids, std::vector<std::vector<plan::Value>> old)>;
+
 Status InsertRow(TableStore* table, const sql::InsertStatement& ins,
                  const std::vector<int>& columns,
                  const std::vector<plan::Value>& values, QueryResult* r,
-                 const OnDuplicate& on_duplicate) {
+                 const OnDuplicate& on_duplicate, const RemoveRows& remove) {
   for (;;) {
     uint64_t id = 0;
     std::vector<RowId> conflicts;
@@ -60,8 +65,8 @@ Status InsertRow(TableStore* table, const sql::InsertStatement& ins,
       XP_ASSIGN_OR_RETURN(std::vector<plan::Value> row, table->Read(c));
       old.push_back(std::move(row));
     }
-    XP_RETURN_IF_ERROR(table->Delete(conflicts, old));
     r->rows_affected += conflicts.size();
+    XP_RETURN_IF_ERROR(remove(std::move(conflicts), std::move(old)));
   }
 }
 
@@ -117,6 +122,26 @@ Result<QueryResult> SqlSession::InsertRows(const sql::InsertStatement& ins,
     return Status::OK();
   };
   QueryResult r;
+  RemoveRows remove = [&](std::vector<RowId> ids,
+                          std::vector<std::vector<plan::Value>> old) {
+    return DeleteRows(table, std::move(ids), std::move(old), 0);
+  };
+  // The rows written, whole, for the foreign keys' check at the end (so a
+  // row may reference one the same statement inserts after it).
+  const bool check_parents =
+      !schema.foreign_keys.empty() && ForeignKeyChecks();
+  std::vector<std::vector<plan::Value>> written;
+  auto insert = [&](const std::vector<int>& columns,
+                    const std::vector<plan::Value>& values) -> Status {
+    XP_RETURN_IF_ERROR(
+        InsertRow(table, ins, columns, values, &r, on_duplicate, remove));
+    if (check_parents) {
+      XP_ASSIGN_OR_RETURN(std::vector<plan::Value> row,
+                          InsertedRow(schema, columns, values));
+      written.push_back(std::move(row));
+    }
+    return Status::OK();
+  };
   if (ins.select) {
     // Materialise the source first: it may read the target table.
     XP_ASSIGN_OR_RETURN(SelectPlan plan, PlanSelect(*ins.select));
@@ -158,11 +183,12 @@ Result<QueryResult> SqlSession::InsertRows(const sql::InsertStatement& ins,
     }
     for (auto& row : rows) {
       row.insert(row.end(), now_values.begin(), now_values.end());
-      XP_RETURN_IF_ERROR(InsertRow(table, ins, columns, row, &r, on_duplicate));
+      XP_RETURN_IF_ERROR(insert(columns, row));
     }
-    XP_ASSIGN_OR_RETURN(std::optional<uint64_t> written,
+    XP_ASSIGN_OR_RETURN(std::optional<uint64_t> affected,
                         table->FinishInserts());
-    if (written) r.rows_affected = *written;
+    if (affected) r.rows_affected = *affected;
+    XP_RETURN_IF_ERROR(CheckParentRows(schema, written, nullptr));
     return r;
   }
   plan::Scope no_columns;
@@ -181,8 +207,11 @@ Result<QueryResult> SqlSession::InsertRows(const sql::InsertStatement& ins,
       cols.push_back(static_cast<int>(c));
       values.push_back(std::move(*image[c]));
     }
-    XP_RETURN_IF_ERROR(InsertRow(table, ins, cols, values, &r, on_duplicate));
+    XP_RETURN_IF_ERROR(insert(cols, values));
   }
+  XP_ASSIGN_OR_RETURN(std::optional<uint64_t> affected, table->FinishInserts());
+  if (affected) r.rows_affected = *affected;
+  XP_RETURN_IF_ERROR(CheckParentRows(schema, written, nullptr));
   return r;
 }
 
@@ -403,8 +432,8 @@ Result<QueryResult> SqlSession::Delete(const sql::Statement& s) {
       old.push_back(std::move(row));
     }
   }
-  XP_RETURN_IF_ERROR(table->Delete(m.ids, old));
   r.rows_affected = m.ids.size();
+  XP_RETURN_IF_ERROR(DeleteRows(table, std::move(m.ids), std::move(old), 0));
   return r;
 }
 
@@ -528,8 +557,9 @@ Result<QueryResult> SqlSession::UpdateRows(
       new_rows.push_back(std::move(after));
     }
   }
-  if (!ids.empty()) XP_RETURN_IF_ERROR(table->Update(ids, old_rows, new_rows));
   r.rows_affected = ids.size();
+  XP_RETURN_IF_ERROR(WriteUpdate(table, std::move(ids), std::move(old_rows),
+                                 std::move(new_rows), 0));
   return r;
 }
 

@@ -42,6 +42,11 @@ std::map<std::string, plan::Value> DefaultVariables() {
       {"wait_timeout", plan::Value(int64_t{28800})},
       {"interactive_timeout", plan::Value(int64_t{28800})},
       {"lower_case_table_names", plan::Value(int64_t{0})},
+      // 0: foreign keys are neither checked nor acted on (MySQL's, for
+      // loading dumps and for DDL in any order).
+      {"foreign_key_checks", plan::Value(int64_t{1})},
+      // Accepted as MySQL's hint; unique keys are always checked.
+      {"unique_checks", plan::Value(int64_t{1})},
       // Optimizer passes to skip (plan/optimizer.h), comma-separated.
       {"xp_disabled_passes", plan::Value(std::string())},
       // 1: every plan is serialized, validated and decoded before it runs
@@ -174,6 +179,28 @@ Result<QueryResult> SqlSession::Set(const sql::Statement& s) {
         }
       }
       v = plan::Value(mode);
+    }
+    if (item.name == "foreign_key_checks" || item.name == "unique_checks") {
+      // ON / OFF / TRUE / FALSE / 1 / 0, held as 1 / 0.
+      std::string word;
+      if (v.index() == 5) {
+        for (char c : std::get<std::string>(v))
+          word += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      } else if (v.index() == 1 || v.index() == 2) {
+        word = std::get_if<int64_t>(&v) != nullptr
+                   ? std::to_string(std::get<int64_t>(v))
+                   : std::to_string(std::get<uint64_t>(v));
+      }
+      if (word == "ON" || word == "TRUE" || word == "1") {
+        v = plan::Value(int64_t{1});
+      } else if (word == "OFF" || word == "FALSE" || word == "0") {
+        v = plan::Value(int64_t{0});
+      } else {
+        return SqlError(ER_WRONG_VALUE_FOR_VAR,
+                        "Variable '" + item.name +
+                            "' can't be set to the value of '" +
+                            (v.index() == 0 ? std::string("NULL") : word) + "'");
+      }
     }
     if (item.name == "innodb_lock_wait_timeout") {
       XP_SET_OR_RETURN(v, ClampInteger(item.name, v, 1, 1073741824));

@@ -324,7 +324,11 @@ Result<QueryResult> SqlSession::Execute(sql::StmtPtr stmt,
       std::unique_lock<std::shared_mutex> lock(store_->ddl_mutex());
       XP_RETURN_IF_ERROR(WaitForMetadataLocks(*stmt, &lock));
       store_->BumpDdlEpoch();  // cached plans are planned again
-      return ExecuteStatement(std::move(stmt));
+      Result<QueryResult> done = ExecuteStatement(std::move(stmt));
+      // And what a session cached while the DDL ran (its own checks read
+      // the catalog half way) is not kept either.
+      store_->BumpDdlEpoch();
+      return done;
     }
     // START TRANSACTION READ ONLY: no writes until it ends (MySQL's
     // ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION).

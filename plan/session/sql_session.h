@@ -200,6 +200,77 @@ class SqlSession {
                                  const std::vector<SetItem>& set,
                                  const Matched& matched,
                                  const plan::Scope::Substitution& values_of);
+  // Foreign keys (session_foreign_keys.cc). ForeignKeyChecks():
+  // foreign_key_checks is on.
+  bool ForeignKeyChecks() const;
+  // A foreign key of `child` that references some table.
+  struct ForeignKeyRef {
+    const plan::TableSchema* child;
+    const plan::ForeignKeySchema* fk;
+  };
+  // The foreign keys that reference `parent` (cached per DDL epoch).
+  const std::vector<ForeignKeyRef>& ReferencesTo(
+      const plan::TableSchema& parent);
+  // Writes to `t` need the checks (foreign_key_checks on, and t holds or
+  // is referenced by a foreign key): they take this engine's row path.
+  bool HasForeignKeyWork(const plan::TableSchema& t);
+  // The rows of `table` whose `columns` equal one of `keys` (held values
+  // of those columns' types), read as they are now under `lock`.
+  Result<Matched> LookupKeys(exec::TableStore* table,
+                             const std::vector<int>& columns,
+                             const std::vector<std::vector<plan::Value>>& keys,
+                             sql::LockMode lock);
+  // 1452 unless each of `rows` (whole rows of `child`, held values) finds
+  // its parent row for every foreign key; with `old_rows` (an UPDATE),
+  // references that did not change are not checked.
+  Status CheckParentRows(const plan::TableSchema& child,
+                         const std::vector<std::vector<plan::Value>>& rows,
+                         const std::vector<std::vector<plan::Value>>* old_rows);
+  // After rows of `parent` were deleted (new_rows null) or updated: the
+  // referencing rows' actions (1451, CASCADE, SET NULL); `depth` counts
+  // cascades (3008 past 15).
+  Status ChildrenFollow(const plan::TableSchema& parent,
+                        const std::vector<std::vector<plan::Value>>& old_rows,
+                        const std::vector<std::vector<plan::Value>>* new_rows,
+                        int depth);
+  // Deletes / updates rows of `table` and does what their foreign keys ask.
+  Status DeleteRows(exec::TableStore* table, std::vector<exec::RowId> ids,
+                    std::vector<std::vector<plan::Value>> old_rows, int depth);
+  Status WriteUpdate(exec::TableStore* table, std::vector<exec::RowId> ids,
+                     std::vector<std::vector<plan::Value>> old_rows,
+                     std::vector<std::vector<plan::Value>> new_rows,
+                     int depth);
+  // A row INSERT gave (`values` of `columns`, all when empty) as the table
+  // holds it, defaults filled in: what its foreign keys check.
+  Result<std::vector<plan::Value>> InsertedRow(
+      const plan::TableSchema& schema, const std::vector<int>& columns,
+      const std::vector<plan::Value>& values);
+  // DDL (foreign_key_checks on): fk's referenced table exists (1824), has
+  // its columns (3734) of compatible types (3780) and an index leading
+  // with them (1822). `child` may be the table being created.
+  Status CheckForeignKeyTarget(const plan::TableSchema& child,
+                               const plan::ForeignKeySchema& fk);
+  // DROP TABLE (3730) / TRUNCATE (1701) of `t` while another table's
+  // foreign key references it (`going`: "db.t" of the tables the same
+  // DROP removes).
+  Status CheckNotReferenced(const plan::TableSchema& t,
+                            const std::vector<std::string>& going,
+                            bool truncate);
+  // ALTER TABLE from `before` to `after` (`source`: each new column's old
+  // position, -1 added): a column a foreign key uses was dropped (1828),
+  // or a referenced one renamed or retyped (1833).
+  Status CheckColumnsUnused(const plan::TableSchema& before,
+                            const plan::TableSchema& after,
+                            const std::vector<int>& source);
+  // After index `dropped` went from `t`: each foreign key of t, and each
+  // referencing t, still has its index (1553).
+  Status CheckIndexesKept(const plan::TableSchema& t,
+                          const std::string& dropped);
+  // ReferencesTo's cache: referenced table ("db.t") -> foreign keys.
+  std::map<std::string, std::vector<ForeignKeyRef>> fk_parents_;
+  uint64_t fk_epoch_ = 0;
+  bool fk_known_ = false;
+
   Result<QueryResult> CreateView(sql::StmtPtr s);
   Result<QueryResult> DropView(const sql::Statement& s);
   Result<QueryResult> Set(const sql::Statement& s);
@@ -214,6 +285,10 @@ class SqlSession {
       const std::vector<std::pair<sql::QualifiedName, sql::QualifiedName>>&
           renames,
       bool check_only = false);
+  // After a table was renamed (database, name): foreign keys that named it
+  // name it anew.
+  Status ReferencesFollow(const std::pair<std::string, std::string>& from,
+                          const std::pair<std::string, std::string>& to);
   Result<QueryResult> Truncate(const sql::Statement& s);
   Result<QueryResult> Transaction(const sql::Statement& s);
   Result<QueryResult> Xa(const sql::Statement& s);

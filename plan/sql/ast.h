@@ -363,6 +363,27 @@ struct IndexDef {
   std::vector<OrderItem> columns;  // expr is a kColumn; DESC kept
 };
 
+// [CONSTRAINT name] FOREIGN KEY [index] (columns) REFERENCES table
+// (columns) [ON DELETE action] [ON UPDATE action]. NO ACTION is what an
+// unstated action means (InnoDB treats it as RESTRICT).
+enum class ForeignKeyAction : uint8_t {
+  kNoAction,
+  kRestrict,
+  kCascade,
+  kSetNull,
+  kSetDefault,
+};
+
+struct ForeignKeyDef {
+  std::string name;        // the constraint's; empty: derived later
+  std::string index_name;  // FOREIGN KEY index_name (...)
+  std::vector<std::string> columns;
+  QualifiedName ref_table;
+  std::vector<std::string> ref_columns;
+  ForeignKeyAction on_delete = ForeignKeyAction::kNoAction;
+  ForeignKeyAction on_update = ForeignKeyAction::kNoAction;
+};
+
 struct PartitionSpec {
   enum class Kind : uint8_t { kNone, kHash, kKey, kBroadcast, kSingle };
   Kind kind = Kind::kNone;
@@ -377,6 +398,7 @@ struct CreateTableStatement : Statement {
   bool temporary = false;
   std::vector<ColumnDef> columns;
   std::vector<IndexDef> indexes;
+  std::vector<ForeignKeyDef> foreign_keys;
   PartitionSpec partition;
   SelectPtr as_select;  // CREATE TABLE ... AS SELECT
   QualifiedName like;   // CREATE TABLE ... LIKE other (name empty: none)
@@ -409,15 +431,18 @@ struct AlterAction {
     kChangeColumn,  // CHANGE [COLUMN] old def
     kRenameColumn,  // RENAME COLUMN old TO new
     kRenameTable,   // RENAME [TO | AS] to (after the other actions)
+    kAddForeignKey,   // ADD [CONSTRAINT [name]] FOREIGN KEY ...
+    kDropForeignKey,  // DROP FOREIGN KEY name
   };
   Kind kind = Kind::kAddColumn;
   ColumnDef column;  // kAddColumn / kModifyColumn / kChangeColumn
-  // kDropColumn / kDropIndex: what goes; kChangeColumn / kRenameColumn: the
+  // kDropColumn / kDropIndex / kDropForeignKey: what goes; kChangeColumn / kRenameColumn: the
   // column's current name.
   std::string name;
   std::string new_name;  // kRenameColumn
   QualifiedName to;      // kRenameTable
   IndexDef index;        // kAddIndex
+  ForeignKeyDef foreign_key;  // kAddForeignKey
   // ADD / MODIFY / CHANGE: FIRST, or AFTER `after`; neither: last (ADD) or
   // where it is (MODIFY / CHANGE).
   bool first = false;

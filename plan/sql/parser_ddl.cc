@@ -273,9 +273,13 @@ Status Parser::TableElement(CreateTableStatement* s) {
   }
   if (AcceptWord("FOREIGN")) {
     XP_RETURN_IF_ERROR(ExpectWord("KEY"));
-    if (PeekIdent()) XP_RETURN_IF_ERROR(Ident().status());
-    XP_RETURN_IF_ERROR(ParenIdentList().status());
-    return SkipReferences();
+    ForeignKeyDef fk;
+    fk.name = name;
+    if (PeekIdent()) XP_SET_OR_RETURN(fk.index_name, Ident());
+    XP_SET_OR_RETURN(fk.columns, ParenIdentList());
+    XP_RETURN_IF_ERROR(References(&fk));
+    s->foreign_keys.push_back(std::move(fk));
+    return Status::OK();
   }
   if (AcceptWord("CHECK")) {
     XP_RETURN_IF_ERROR(ExpectOp("("));
@@ -289,19 +293,35 @@ Status Parser::TableElement(CreateTableStatement* s) {
   return Status::OK();
 }
 
-Status Parser::SkipReferences() {
+Status Parser::References(ForeignKeyDef* fk) {
   XP_RETURN_IF_ERROR(ExpectWord("REFERENCES"));
-  XP_RETURN_IF_ERROR(QualName().status());
-  if (Peek().IsOp("(")) XP_RETURN_IF_ERROR(ParenIdentList().status());
+  XP_SET_OR_RETURN(fk->ref_table, QualName());
+  if (Peek().IsOp("(")) XP_SET_OR_RETURN(fk->ref_columns, ParenIdentList());
+  if (AcceptWord("MATCH")) {
+    if (!AcceptWord("FULL") && !AcceptWord("PARTIAL"))
+      XP_RETURN_IF_ERROR(ExpectWord("SIMPLE"));
+  }
   while (AcceptWord("ON")) {
-    if (!AcceptWord("DELETE")) XP_RETURN_IF_ERROR(ExpectWord("UPDATE"));
+    const bool on_delete = AcceptWord("DELETE");
+    if (!on_delete) XP_RETURN_IF_ERROR(ExpectWord("UPDATE"));
+    ForeignKeyAction action;
     if (AcceptWord("SET")) {
-      Take();
+      if (AcceptWord("NULL")) {
+        action = ForeignKeyAction::kSetNull;
+      } else {
+        XP_RETURN_IF_ERROR(ExpectWord("DEFAULT"));
+        action = ForeignKeyAction::kSetDefault;
+      }
     } else if (AcceptWord("NO")) {
       XP_RETURN_IF_ERROR(ExpectWord("ACTION"));
+      action = ForeignKeyAction::kNoAction;
+    } else if (AcceptWord("CASCADE")) {
+      action = ForeignKeyAction::kCascade;
     } else {
-      Take();  // CASCADE / RESTRICT
+      XP_RETURN_IF_ERROR(ExpectWord("RESTRICT"));
+      action = ForeignKeyAction::kRestrict;
     }
+    (on_delete ? fk->on_delete : fk->on_update) = action;
   }
   return Status::OK();
 }
@@ -346,7 +366,10 @@ Status Parser::ColumnDefinition(ColumnDef* col) {
       XP_RETURN_IF_ERROR(ExpectWord("UPDATE"));
       XP_SET_OR_RETURN(col->on_update, CheckedUnary());
     } else if (PeekWord("REFERENCES")) {
-      XP_RETURN_IF_ERROR(SkipReferences());
+      // MySQL parses a column's own REFERENCES and ignores it (only the
+      // table-level FOREIGN KEY makes a constraint).
+      ForeignKeyDef ignored;
+      XP_RETURN_IF_ERROR(References(&ignored));
     } else if (AcceptWord("CHECK")) {
       XP_RETURN_IF_ERROR(ExpectOp("("));
       XP_RETURN_IF_ERROR(Expression().status());
@@ -489,13 +512,19 @@ Result<StmtPtr> Parser::Alter() {
     if (AcceptWord("ADD")) {
       if (PeekWord("INDEX") || PeekWord("KEY") || PeekWord("UNIQUE") ||
           PeekWord("PRIMARY") || PeekWord("CONSTRAINT") ||
+          PeekWord("FOREIGN") ||
           (PeekWord("GLOBAL") && (PeekWord("INDEX", 1) || PeekWord("KEY", 1) ||
                                   PeekWord("UNIQUE", 1)))) {
         CreateTableStatement tmp;
         XP_RETURN_IF_ERROR(TableElement(&tmp));
-        if (tmp.indexes.empty()) return Error();
-        a.kind = AlterAction::Kind::kAddIndex;
-        a.index = std::move(tmp.indexes[0]);
+        if (!tmp.foreign_keys.empty()) {
+          a.kind = AlterAction::Kind::kAddForeignKey;
+          a.foreign_key = std::move(tmp.foreign_keys[0]);
+        } else {
+          if (tmp.indexes.empty()) return Error();
+          a.kind = AlterAction::Kind::kAddIndex;
+          a.index = std::move(tmp.indexes[0]);
+        }
       } else {
         AcceptWord("COLUMN");
         a.kind = AlterAction::Kind::kAddColumn;
@@ -537,6 +566,10 @@ Result<StmtPtr> Parser::Alter() {
         XP_RETURN_IF_ERROR(ExpectWord("KEY"));
         a.kind = AlterAction::Kind::kDropIndex;
         a.name = "PRIMARY";
+      } else if (PeekWord("FOREIGN") && PeekWord("KEY", 1)) {
+        pos_ += 2;
+        a.kind = AlterAction::Kind::kDropForeignKey;
+        XP_SET_OR_RETURN(a.name, Ident());
       } else {
         AcceptWord("COLUMN");
         a.kind = AlterAction::Kind::kDropColumn;

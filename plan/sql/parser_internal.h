@@ -307,7 +307,8 @@ class Parser {
   void SkipTableOptions(PartitionSpec* partition = nullptr);
   Result<StmtPtr> CreateTable(bool temporary);
   Status TableElement(CreateTableStatement* s);
-  Status SkipReferences();
+  // REFERENCES table [(columns)] [MATCH ...] [ON DELETE | UPDATE action]...
+  Status References(ForeignKeyDef* fk);
   Status ColumnDefinition(ColumnDef* col);
 
   // Column and CAST types.

@@ -27,5 +27,10 @@ std::string QuoteString(std::string_view text);
 
 const char* BinaryOpSql(BinaryOp op);
 const char* IntervalUnitSql(IntervalUnit u);
+// "NO ACTION", "RESTRICT", "CASCADE", "SET NULL", "SET DEFAULT".
+const char* ForeignKeyActionSql(ForeignKeyAction a);
+// [CONSTRAINT `name`] FOREIGN KEY [`index`] (...) REFERENCES t (...) [ON
+// DELETE a] [ON UPDATE a] (an action printed unless NO ACTION).
+std::string ForeignKeySql(const ForeignKeyDef& fk);
 
 }  // namespace xp::sql

@@ -45,6 +45,40 @@ std::string IndexSql(const IndexDef& i) {
   return out + " (" + Order(i.columns) + ")";
 }
 
+}  // namespace
+
+const char* ForeignKeyActionSql(ForeignKeyAction a) {
+  switch (a) {
+    case ForeignKeyAction::kNoAction:
+      return "NO ACTION";
+    case ForeignKeyAction::kRestrict:
+      return "RESTRICT";
+    case ForeignKeyAction::kCascade:
+      return "CASCADE";
+    case ForeignKeyAction::kSetNull:
+      return "SET NULL";
+    case ForeignKeyAction::kSetDefault:
+      return "SET DEFAULT";
+  }
+  return "NO ACTION";
+}
+
+std::string ForeignKeySql(const ForeignKeyDef& fk) {
+  std::string out;
+  if (!fk.name.empty()) out += "CONSTRAINT " + QuoteIdent(fk.name) + " ";
+  out += "FOREIGN KEY ";
+  if (!fk.index_name.empty()) out += QuoteIdent(fk.index_name) + " ";
+  out += "(" + IdentList(fk.columns) + ") REFERENCES " + Name(fk.ref_table);
+  if (!fk.ref_columns.empty()) out += " (" + IdentList(fk.ref_columns) + ")";
+  if (fk.on_delete != ForeignKeyAction::kNoAction)
+    out += std::string(" ON DELETE ") + ForeignKeyActionSql(fk.on_delete);
+  if (fk.on_update != ForeignKeyAction::kNoAction)
+    out += std::string(" ON UPDATE ") + ForeignKeyActionSql(fk.on_update);
+  return out;
+}
+
+namespace {
+
 std::string UserSql(const UserSpec& u, bool auth);
 std::string UserListSql(const std::vector<UserSpec>& users, bool auth);
 
@@ -288,6 +322,7 @@ std::string ToSql(const Statement& s) {
           first = false;
         }
         for (const auto& idx : c.indexes) out += ", " + IndexSql(idx);
+        for (const auto& fk : c.foreign_keys) out += ", " + ForeignKeySql(fk);
         out += ")";
       }
       switch (c.partition.kind) {
@@ -361,6 +396,12 @@ std::string ToSql(const Statement& s) {
             break;
           case AlterAction::Kind::kRenameTable:
             out += "RENAME TO " + Name(act.to);
+            break;
+          case AlterAction::Kind::kAddForeignKey:
+            out += "ADD " + ForeignKeySql(act.foreign_key);
+            break;
+          case AlterAction::Kind::kDropForeignKey:
+            out += "DROP FOREIGN KEY " + QuoteIdent(act.name);
             break;
         }
       }
