@@ -183,10 +183,24 @@ class ClusterSession : public exec::StoreSession, public exec::RemoteExecution {
     insert_replace_ = insert_ignore_ = false;
     return Status::OK();
   }
+  // The rest of the statement runs guarded over every DN
+  // (GuardStatement): its reads and writes in one transaction, its locks
+  // held to its end, all undone when it fails.
+  Status AtomicStatement() override {
+    std::vector<size_t> all;
+    for (size_t dn = 0; dn < branches_.size(); ++dn) all.push_back(dn);
+    return GuardStatement(all);
+  }
   Status StatementEnd(bool ok) override {
     Status st = ok ? FlushInserts() : Status::OK();
     tables_.clear();
     if (!st.ok()) ok = false;
+    // A guarded statement that failed after its writes (the engine's
+    // checks) is undone in the transaction.
+    if (!ok && in_txn_ && stmt_guarded_) {
+      Status undo = UndoGuardedStatement();
+      if (st.ok()) st = undo;
+    }
     if (!in_txn_ && AnyBranch()) {
       Status end = ok ? Commit() : Rollback();
       if (st.ok()) st = end;
@@ -363,6 +377,9 @@ class ClusterSession : public exec::StoreSession, public exec::RemoteExecution {
   // on, as in MySQL; only when that fails is the whole transaction rolled
   // back (and `st` says so).
   Status FailStatement(const std::vector<size_t>& dns, const Status& st);
+  // ROLLBACK TO the statement's savepoint on guarded_dns_ (the whole
+  // transaction when that fails: then an error that says so).
+  Status UndoGuardedStatement();
   // In a transaction, the running statement's savepoint is set (on
   // guarded_dns_): its parts (InsertEachRow's UPDATEs) set none of their
   // own, and any failure undoes the whole statement.
@@ -456,6 +473,26 @@ class ClusterSession : public exec::StoreSession, public exec::RemoteExecution {
   Status RewriteRows(sql::Statement& stmt, const TableSchema& t,
                      const Placement& p, const std::vector<size_t>& parts,
                      uint64_t* affected);
+  // One statement of a row change for a DN: `counted` adds its rows to the
+  // statement's; `exactly_one`: it must change one row (the row image it
+  // was made from), anything else is a conflict.
+  struct RowStep {
+    std::string sql;
+    bool counted = false;
+    bool exactly_one = false;
+  };
+  using RowSteps = std::map<size_t, std::vector<RowStep>>;  // by DN
+  // The statements that change row `row` of `b` (of `types`: columns
+  // 0..n-1 the row's values in partition `part`, n..2n-1 its new values
+  // unless `remove`): what goes (its global index entries, the row when it
+  // is deleted or moves) into *gone, what comes into *come.
+  Status PlanRowChange(const TableSchema& t, const Placement& p, size_t part,
+                       const exec::Batch& b, const std::vector<DataType>& types,
+                       size_t row, bool remove, RowSteps* gone, RowSteps* come);
+  // Runs them, on each DN of `all` what goes before what comes; a step
+  // that must change one row and does not is a conflict (1213).
+  Status RunRowSteps(const std::vector<size_t>& all, const RowSteps& gone,
+                     const RowSteps& come, uint64_t* affected);
 
   friend class ClusterTable;
   friend class StreamingRemote;
@@ -540,24 +577,25 @@ class ClusterTable : public exec::TableStore {
                const Placement* p)
       : session_(session), t_(t), p_(p), router_(session->store_, *t, *p) {}
   const TableSchema& schema() const override { return *t_; }
-  Result<exec::OperatorPtr> Scan(const LogicalNode&, bool) override {
-    return Unsupported("row-id scans of a partitioned table");
-  }
+  // With row ids (the engine's UPDATE / DELETE and foreign key lookups):
+  // the scan placed on the DNs under the session's locks; a row's id is
+  // its primary key.
+  Result<exec::OperatorPtr> Scan(const LogicalNode& scan,
+                                 bool row_ids) override;
   Status Insert(const std::vector<int>& columns,
                 const std::vector<Value>& values, uint64_t* insert_id,
                 std::vector<exec::RowId>* conflicts) override;
   Result<std::vector<Value>> Read(const exec::RowId&) override {
     return Unsupported("row reads by id on a partitioned table");
   }
-  Status Update(const std::vector<exec::RowId>&,
-                const std::vector<std::vector<Value>>&,
-                const std::vector<std::vector<Value>>&) override {
-    return Unsupported("row-at-a-time UPDATE on a partitioned table");
-  }
-  Status Delete(const std::vector<exec::RowId>&,
-                const std::vector<std::vector<Value>>&) override {
-    return Unsupported("row-at-a-time DELETE on a partitioned table");
-  }
+  // Rows read by Scan changed / deleted by their primary key on every
+  // partition that holds them (moved when their partition key changes,
+  // global index entries kept), guarded as one statement.
+  Status Update(const std::vector<exec::RowId>& ids,
+                const std::vector<std::vector<Value>>& old_rows,
+                const std::vector<std::vector<Value>>& new_rows) override;
+  Status Delete(const std::vector<exec::RowId>& ids,
+                const std::vector<std::vector<Value>>& old_rows) override;
   // Sends the rows buffered (one INSERT per partition), adding the rows
   // the DNs report affected to affected_.
   Status Flush();
@@ -572,6 +610,9 @@ class ClusterTable : public exec::TableStore {
   static Status Unsupported(const std::string& what) {
     return NotSupportedYet(what);
   }
+  // Rewrites `old_rows` (to `new_rows`, or deleted when null).
+  Status Rewrite(const std::vector<std::vector<Value>>& old_rows,
+                 const std::vector<std::vector<Value>>* new_rows);
   ClusterSession* session_;
   const TableSchema* t_;
   const Placement* p_;

@@ -70,14 +70,14 @@
   X(ER_LOCK_WAIT_TIMEOUT, 1205, "HY000")                     \
   X(ER_WRONG_ARGUMENTS, 1210, "HY000")                       \
   X(ER_LOCK_DEADLOCK, 1213, "40001")                         \
-  X(ER_CANNOT_ADD_FOREIGN, 1215, "HY000") \
+  X(ER_CANNOT_ADD_FOREIGN, 1215, "HY000")                    \
   X(ER_WRONG_USAGE, 1221, "HY000")                           \
   X(ER_WRONG_NUMBER_OF_COLUMNS_IN_SELECT, 1222, "21000")     \
   X(ER_SPECIFIC_ACCESS_DENIED_ERROR, 1227, "42000")          \
   X(ER_WRONG_VALUE_FOR_VAR, 1231, "42000")                   \
   X(ER_WRONG_TYPE_FOR_VAR, 1232, "42000")                    \
   X(ER_NOT_SUPPORTED_YET, 1235, "42000")                     \
-  X(ER_WRONG_FK_DEF, 1239, "42000") \
+  X(ER_WRONG_FK_DEF, 1239, "42000")                          \
   X(ER_OPERAND_COLUMNS, 1241, "21000")                       \
   X(ER_SUBQUERY_NO_1_ROW, 1242, "21000")                     \
   X(ER_UNKNOWN_STMT_HANDLER, 1243, "HY000")                  \
@@ -110,29 +110,29 @@
   X(ER_M_BIGGER_THAN_D, 1427, "42000")                       \
   X(ER_CONNECT_TO_FOREIGN_DATA_SOURCE, 1429, "HY000")        \
   X(ER_STACK_OVERRUN_NEED_MORE, 1436, "HY000")               \
-  X(ER_ROW_IS_REFERENCED_2, 1451, "23000") \
-  X(ER_NO_REFERENCED_ROW_2, 1452, "23000") \
+  X(ER_ROW_IS_REFERENCED_2, 1451, "23000")                   \
+  X(ER_NO_REFERENCED_ROW_2, 1452, "23000")                   \
   X(ER_MAX_PREPARED_STMT_COUNT_REACHED, 1461, "42000")       \
   X(ER_TOO_MANY_PARTITIONS_ERROR, 1499, "HY000")             \
   X(ER_UNIQUE_KEY_NEED_ALL_FIELDS_IN_PF, 1503, "HY000")      \
   X(ER_PLUGIN_IS_NOT_LOADED, 1524, "HY000")                  \
   X(ER_WRONG_VALUE, 1525, "HY000")                           \
-  X(ER_DROP_INDEX_FK, 1553, "HY000") \
+  X(ER_DROP_INDEX_FK, 1553, "HY000")                         \
   X(ER_WRONG_PARAMCOUNT_TO_NATIVE_FCT, 1582, "42000")        \
   X(ER_DATA_OUT_OF_RANGE, 1690, "22003")                     \
-  X(ER_TRUNCATE_ILLEGAL_FK, 1701, "42000") \
+  X(ER_TRUNCATE_ILLEGAL_FK, 1701, "42000")                   \
   X(ER_MUST_CHANGE_PASSWORD, 1820, "HY000")                  \
   X(ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION, 1792, "25006") \
-  X(ER_FK_NO_INDEX_PARENT, 1822, "HY000") \
-  X(ER_FK_CANNOT_OPEN_PARENT, 1824, "HY000") \
-  X(ER_FK_DUP_NAME, 1826, "HY000") \
-  X(ER_FK_COLUMN_CANNOT_DROP, 1828, "HY000") \
-  X(ER_FK_COLUMN_NOT_NULL, 1830, "HY000") \
-  X(ER_FK_COLUMN_CANNOT_CHANGE, 1832, "HY000") \
-  X(ER_FK_COLUMN_CANNOT_CHANGE_CHILD, 1833, "HY000") \
+  X(ER_FK_NO_INDEX_PARENT, 1822, "HY000")                    \
+  X(ER_FK_CANNOT_OPEN_PARENT, 1824, "HY000")                 \
+  X(ER_FK_DUP_NAME, 1826, "HY000")                           \
+  X(ER_FK_COLUMN_CANNOT_DROP, 1828, "HY000")                 \
+  X(ER_FK_COLUMN_NOT_NULL, 1830, "HY000")                    \
+  X(ER_FK_COLUMN_CANNOT_CHANGE, 1832, "HY000")               \
+  X(ER_FK_COLUMN_CANNOT_CHANGE_CHILD, 1833, "HY000")         \
   X(ER_MALFORMED_PACKET, 1835, "HY000")                      \
   X(ER_MUST_CHANGE_PASSWORD_LOGIN, 1862, "HY000")            \
-  X(ER_FK_DEPTH_EXCEEDED, 3008, "HY000") \
+  X(ER_FK_DEPTH_EXCEEDED, 3008, "HY000")                     \
   X(ER_QUERY_TIMEOUT, 3024, "HY000")                         \
   X(ER_FIELD_IN_ORDER_NOT_SELECT, 3065, "HY000")             \
   X(ER_ACCOUNT_HAS_BEEN_LOCKED, 3118, "HY000")               \
@@ -142,9 +142,9 @@
   X(ER_ROLE_GRANTED_TO_ITSELF, 3573, "HY000")                \
   X(ER_LOCK_NOWAIT, 3572, "HY000")                           \
   X(CR_PARAMS_NOT_BOUND, 2031, "HY000")                      \
-  X(ER_FK_CANNOT_DROP_PARENT, 3730, "HY000") \
-  X(ER_FK_NO_COLUMN_PARENT, 3734, "HY000") \
-  X(ER_FK_INCOMPATIBLE_COLUMNS, 3780, "HY000") \
+  X(ER_FK_CANNOT_DROP_PARENT, 3730, "HY000")                 \
+  X(ER_FK_NO_COLUMN_PARENT, 3734, "HY000")                   \
+  X(ER_FK_INCOMPATIBLE_COLUMNS, 3780, "HY000")               \
   X(ER_CLIENT_INTERACTION_TIMEOUT, 4031, "HY000")            \
   X(ER_X_BAD_MESSAGE, 5000, "HY000")                         \
   X(ER_X_CAPABILITIES_PREPARE_FAILED, 5001, "HY000")         \

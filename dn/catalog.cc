@@ -290,8 +290,7 @@ Status DecodeTableSchema(std::string_view in, plan::TableSchema* t,
   if (!GetVarint64(&in, &n) || n > 4096) return Bad("foreign key count");
   t->foreign_keys.resize(n);
   for (plan::ForeignKeySchema& fk : t->foreign_keys) {
-    if (!GetString(&in, &fk.name) || !GetVarint64(&in, &n) || n == 0 ||
-        n > 64)
+    if (!GetString(&in, &fk.name) || !GetVarint64(&in, &n) || n == 0 || n > 64)
       return Bad("foreign key");
     fk.columns.resize(n);
     for (int& c : fk.columns) {

@@ -515,8 +515,9 @@ Status AddForeignKey(const sql::ForeignKeyDef& def, TableSchema* t) {
   }
   for (const ForeignKeySchema& other : t->foreign_keys)
     if (NameEquals(other.name, fk.name))
-      return SqlError(ER_FK_DUP_NAME,
-                      "Duplicate foreign key constraint name '" + fk.name + "'");
+      return SqlError(
+          ER_FK_DUP_NAME,
+          "Duplicate foreign key constraint name '" + fk.name + "'");
   if (def.columns.empty() || def.columns.size() != def.ref_columns.size())
     return SqlError(ER_WRONG_FK_DEF, "Incorrect foreign key definition for '" +
                                          fk.name +
@@ -552,12 +553,11 @@ Status AddForeignKey(const sql::ForeignKeyDef& def, TableSchema* t) {
   fk.on_update = def.on_update;
   if (IndexLeadingWith(*t, fk.columns) == nullptr) {
     IndexSchema idx;
-    const std::string& base = !def.index_name.empty() ? def.index_name
-                              : !def.name.empty()
-                                  ? def.name
-                                  : t->columns[static_cast<size_t>(
-                                                   fk.columns[0])]
-                                        .name;
+    const std::string& base =
+        !def.index_name.empty() ? def.index_name
+        : !def.name.empty()
+            ? def.name
+            : t->columns[static_cast<size_t>(fk.columns[0])].name;
     idx.name = UniqueIndexName(t->indexes, base);
     idx.columns = fk.columns;
     idx.desc.assign(fk.columns.size(), false);

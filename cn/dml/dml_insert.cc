@@ -113,6 +113,16 @@ Status ClusterSession::FailStatement(const std::vector<size_t>& dns,
   return RolledBack(st, "the statement spanned several data nodes");
 }
 
+Status ClusterSession::UndoGuardedStatement() {
+  std::vector<std::pair<size_t, std::vector<std::string>>> work;
+  for (size_t dn : guarded_dns_) work.push_back({dn, {kStatementRollback}});
+  stmt_guarded_ = false;
+  Status st = Pipeline(work);
+  if (st.ok()) return st;
+  (void)Rollback();
+  return RolledBack(st, "the failed statement could not be undone alone");
+}
+
 Status ClusterSession::SavepointOnDns(sql::TransactionStatement::Op op,
                                       const std::string& name) {
   sql::TransactionStatement s;

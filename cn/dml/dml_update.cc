@@ -512,6 +512,33 @@ Status ClusterSession::RewriteRows(sql::Statement& stmt, const TableSchema& t,
   std::swap(q.where, where);
   for (auto it = lent.rbegin(); it != lent.rend(); ++it)
     std::swap(q.items[it->first].expr, *it->second);
+  std::vector<size_t> all;
+  for (size_t dn = 0; dn < branches_.size(); ++dn) all.push_back(dn);
+  XP_RETURN_IF_ERROR(GuardStatement(all));
+  RowSteps gone, come;
+  Status st;
+  for (size_t i = 0; st.ok() && i < parts.size(); ++i) {
+    Rows rows;
+    st = ReadRows(p.dn[parts[i]], selects[i], &rows);
+    for (size_t bi = 0; st.ok() && bi < rows.batches.size(); ++bi) {
+      const exec::Batch& b = rows.batches[bi];
+      for (size_t row = 0; st.ok() && row < b.num_rows(); ++row)
+        st = PlanRowChange(t, p, parts[i], b, rows.types, row, remove, &gone,
+                           &come);
+    }
+  }
+  if (st.ok()) st = RunRowSteps(all, gone, come, affected);
+  if (!st.ok()) return FailStatement(all, st);
+  return Status::OK();
+}
+
+Status ClusterSession::PlanRowChange(const TableSchema& t, const Placement& p,
+                                     size_t part, const exec::Batch& b,
+                                     const std::vector<DataType>& types,
+                                     size_t row, bool remove, RowSteps* gone,
+                                     RowSteps* come) {
+  const size_t n = t.columns.size();
+  const size_t dn = p.dn[part];
   // The columns that identify a row: its primary key, or all of them.
   std::vector<size_t> ident;
   if (!t.hidden_primary_key && !t.indexes.empty() && t.indexes[0].primary) {
@@ -519,181 +546,146 @@ Status ClusterSession::RewriteRows(sql::Statement& stmt, const TableSchema& t,
   } else {
     for (size_t c = 0; c < n; ++c) ident.push_back(c);
   }
-  // One transaction over every DN: rows and entries may go anywhere.
-  std::vector<size_t> all;
-  for (size_t dn = 0; dn < branches_.size(); ++dn) all.push_back(dn);
-  XP_RETURN_IF_ERROR(GuardStatement(all));
+  auto lit = [&](size_t col) {
+    return CellExpr(b.column(col), types[col], row);
+  };
+  // Column `col` of the row read (0..n-1 old, n..2n-1 new values),
+  // converted to its column's type.
+  auto value = [&](size_t col) -> Result<Value> {
+    const auto& schema = t.columns[col % n];
+    return plan::ConvertValue(
+        exec::InputValue(exec::ValueAt(b.column(col), types[col], row),
+                         types[col]),
+        schema.type, schema.name);
+  };
+  // The row as read: its identifying columns, null-safe.
+  auto match = [&]() {
+    std::vector<std::string> names;
+    std::vector<sql::ExprPtr> values;
+    for (size_t c : ident) {
+      names.push_back(t.columns[c].name);
+      values.push_back(lit(c));
+    }
+    return KeyMatch(names, std::move(values), sql::BinaryOp::kNullSafeEq);
+  };
+  std::vector<bool> changed(n, false);
+  bool any = false;
+  for (size_t c = 0; !remove && c < n; ++c) {
+    changed[c] = sql::ToSql(*lit(c)) != sql::ToSql(*lit(n + c));
+    any = any || changed[c];
+  }
+  // Global index entries whose key or row changes.
+  for (const GlobalIndex& g : p.global) {
+    bool moved = remove;
+    bool old_null = false, new_null = remove;
+    for (const std::vector<int>* l : {&g.columns, &g.rest})
+      for (int c : *l) moved = moved || changed[static_cast<size_t>(c)];
+    for (int c : g.columns) {
+      old_null = old_null || b.column(static_cast<size_t>(c)).IsNull(row);
+      if (!remove)
+        new_null = new_null || b.column(n + static_cast<size_t>(c)).IsNull(row);
+    }
+    if (!moved) continue;
+    // The entry's columns (key, then the rest) at `base` (0: old
+    // values, n: new).
+    auto entry = [&](size_t base, std::vector<std::string>* names) {
+      std::vector<sql::ExprPtr> values;
+      for (const std::vector<int>* l : {&g.columns, &g.rest})
+        for (int c : *l) {
+          if (names != nullptr)
+            names->push_back(t.columns[static_cast<size_t>(c)].name);
+          values.push_back(lit(base + static_cast<size_t>(c)));
+        }
+      return values;
+    };
+    for (size_t base : {size_t{0}, n}) {
+      if (base == 0 ? old_null : new_null) continue;
+      Result<size_t> at = PartitionOfKey(
+          t, g.columns, g.partitions(), [&](int c) { return value(base + c); });
+      if (!at.ok()) return at.status();
+      if (base == 0) {
+        // The entry by its key and the row it names (a GLOBAL key
+        // that is not unique has one entry per row).
+        std::vector<std::string> names;
+        std::vector<sql::ExprPtr> values = entry(0, &names);
+        (*gone)[g.dn[*at]].push_back(
+            {DeleteSql(t.database, g.name[*at],
+                       KeyMatch(names, std::move(values), sql::BinaryOp::kEq)),
+             false, true});
+      } else {
+        sql::InsertStatement s = InsertInto(t.database, g.name[*at], {});
+        s.rows.push_back(entry(n, nullptr));
+        (*come)[g.dn[*at]].push_back({sql::ToSql(s), false, false});
+      }
+    }
+  }
+  if (remove) {
+    (*gone)[dn].push_back(
+        {DeleteSql(t.database, p.name[part], match()), true, true});
+    return Status::OK();
+  }
+  if (!any) return Status::OK();
+  size_t to = part;
+  if (p.kind == Placement::Kind::kHash && !p.columns.empty()) {
+    Result<size_t> at = PartitionOfKey(t, p.columns, p.partitions(),
+                                       [&](int c) { return value(n + c); });
+    if (!at.ok()) return at.status();
+    to = *at;
+  }
+  if (to == part) {
+    std::vector<sql::Assignment> set;
+    for (size_t c = 0; c < n; ++c)
+      if (changed[c])
+        set.push_back(sql::Assignment{"", t.columns[c].name, lit(n + c)});
+    (*come)[dn].push_back(
+        {UpdateSql(t.database, p.name[part], std::move(set), match()), true,
+         false});
+    return Status::OK();
+  }
+  // Deleted only as it was read; inserted into its new partition.
+  (*gone)[dn].push_back(
+      {DeleteSql(t.database, p.name[part], match()), false, true});
+  sql::InsertStatement s = InsertInto(t.database, p.name[to], {});
+  s.rows.emplace_back();
+  for (size_t c = 0; c < n; ++c) s.rows.back().push_back(lit(n + c));
+  (*come)[p.dn[to]].push_back({sql::ToSql(s), true, false});
+  return Status::OK();
+}
+
+Status ClusterSession::RunRowSteps(const std::vector<size_t>& all,
+                                   const RowSteps& gone, const RowSteps& come,
+                                   uint64_t* affected) {
   // Per DN: first what goes away (entries, rows leaving), then what comes
   // (entries, rows arriving or changed), so a key that moves between rows
   // is free before it is taken.
-  struct Step {
-    std::string sql;
-    bool counted = false;
-    bool exactly_one = false;  // a row image: anything else is a conflict
-  };
-  std::map<size_t, std::vector<Step>> gone, come;
-  Status st;
-  for (size_t i = 0; st.ok() && i < parts.size(); ++i) {
-    const size_t part = parts[i];
-    const size_t dn = p.dn[part];
-    Rows rows;
-    st = ReadRows(dn, selects[i], &rows);
-    if (!st.ok()) break;
-    const std::vector<DataType>& types = rows.types;
-    for (size_t bi = 0; st.ok() && bi < rows.batches.size(); ++bi) {
-      const exec::Batch& b = rows.batches[bi];
-      for (size_t row = 0; st.ok() && row < b.num_rows(); ++row) {
-        auto lit = [&](size_t col) {
-          return CellExpr(b.column(col), types[col], row);
-        };
-        // Column `col` of the row read (0..n-1 old, n..2n-1 new values),
-        // converted to its column's type.
-        auto value = [&](size_t col) -> Result<Value> {
-          const auto& schema = t.columns[col % n];
-          return plan::ConvertValue(
-              exec::InputValue(exec::ValueAt(b.column(col), types[col], row),
-                               types[col]),
-              schema.type, schema.name);
-        };
-        // The row as read: its identifying columns, null-safe.
-        auto match = [&]() {
-          std::vector<std::string> names;
-          std::vector<sql::ExprPtr> values;
-          for (size_t c : ident) {
-            names.push_back(t.columns[c].name);
-            values.push_back(lit(c));
-          }
-          return KeyMatch(names, std::move(values), sql::BinaryOp::kNullSafeEq);
-        };
-        std::vector<bool> changed(n, false);
-        bool any = false;
-        for (size_t c = 0; !remove && c < n; ++c) {
-          changed[c] = sql::ToSql(*lit(c)) != sql::ToSql(*lit(n + c));
-          any = any || changed[c];
-        }
-        // Global index entries whose key or row changes.
-        for (const GlobalIndex& g : p.global) {
-          bool moved = remove;
-          bool old_null = false, new_null = remove;
-          for (const std::vector<int>* l : {&g.columns, &g.rest})
-            for (int c : *l) moved = moved || changed[static_cast<size_t>(c)];
-          for (int c : g.columns) {
-            old_null = old_null || b.column(static_cast<size_t>(c)).IsNull(row);
-            if (!remove)
-              new_null =
-                  new_null || b.column(n + static_cast<size_t>(c)).IsNull(row);
-          }
-          if (!moved) continue;
-          // The entry's columns (key, then the rest) at `base` (0: old
-          // values, n: new).
-          auto entry = [&](size_t base, std::vector<std::string>* names) {
-            std::vector<sql::ExprPtr> values;
-            for (const std::vector<int>* l : {&g.columns, &g.rest})
-              for (int c : *l) {
-                if (names != nullptr)
-                  names->push_back(t.columns[static_cast<size_t>(c)].name);
-                values.push_back(lit(base + static_cast<size_t>(c)));
-              }
-            return values;
-          };
-          for (size_t base : {size_t{0}, n}) {
-            if (base == 0 ? old_null : new_null) continue;
-            Result<size_t> at =
-                PartitionOfKey(t, g.columns, g.partitions(),
-                               [&](int c) { return value(base + c); });
-            if (!at.ok()) {
-              st = at.status();
-              break;
-            }
-            if (base == 0) {
-              // The entry by its key and the row it names (a GLOBAL key
-              // that is not unique has one entry per row).
-              std::vector<std::string> names;
-              std::vector<sql::ExprPtr> values = entry(0, &names);
-              gone[g.dn[*at]].push_back(
-                  {DeleteSql(
-                       t.database, g.name[*at],
-                       KeyMatch(names, std::move(values), sql::BinaryOp::kEq)),
-                   false, true});
-            } else {
-              sql::InsertStatement s = InsertInto(t.database, g.name[*at], {});
-              s.rows.push_back(entry(n, nullptr));
-              come[g.dn[*at]].push_back({sql::ToSql(s), false, false});
-            }
-          }
-          if (!st.ok()) break;
-        }
-        if (!st.ok()) break;
-        if (remove) {
-          gone[dn].push_back(
-              {DeleteSql(t.database, p.name[part], match()), true, true});
-          continue;
-        }
-        if (!any) continue;
-        size_t to = part;
-        if (p.kind == Placement::Kind::kHash && !p.columns.empty()) {
-          Result<size_t> at =
-              PartitionOfKey(t, p.columns, p.partitions(),
-                             [&](int c) { return value(n + c); });
-          if (!at.ok()) {
-            st = at.status();
-            break;
-          }
-          to = *at;
-        }
-        if (to == part) {
-          std::vector<sql::Assignment> set;
-          for (size_t c = 0; c < n; ++c)
-            if (changed[c])
-              set.push_back(sql::Assignment{"", t.columns[c].name, lit(n + c)});
-          come[dn].push_back(
-              {UpdateSql(t.database, p.name[part], std::move(set), match()),
-               true, false});
-          continue;
-        }
-        // Deleted only as it was read; inserted into its new partition.
-        gone[dn].push_back(
-            {DeleteSql(t.database, p.name[part], match()), false, true});
-        sql::InsertStatement s = InsertInto(t.database, p.name[to], {});
-        s.rows.emplace_back();
-        for (size_t c = 0; c < n; ++c) s.rows.back().push_back(lit(n + c));
-        come[p.dn[to]].push_back({sql::ToSql(s), true, false});
-      }
+  std::vector<std::pair<size_t, std::vector<std::string>>> work;
+  std::vector<std::vector<const RowStep*>> steps;
+  for (size_t dn : all) {
+    std::vector<const RowStep*> mine;
+    for (const RowSteps* m : {&gone, &come}) {
+      auto it = m->find(dn);
+      if (it == m->end()) continue;
+      for (const RowStep& s : it->second) mine.push_back(&s);
     }
+    if (mine.empty()) continue;
+    work.push_back({dn, {}});
+    for (const RowStep* s : mine) work.back().second.push_back(s->sql);
+    steps.push_back(std::move(mine));
   }
+  std::vector<std::vector<StmtResult>> results;
+  XP_RETURN_IF_ERROR(Pipeline(work, &results));
   uint64_t total = 0;
-  if (st.ok()) {
-    std::vector<std::pair<size_t, std::vector<std::string>>> work;
-    std::vector<std::vector<const Step*>> steps;
-    for (size_t dn : all) {
-      std::vector<const Step*> mine;
-      for (auto* m : {&gone, &come}) {
-        auto it = m->find(dn);
-        if (it == m->end()) continue;
-        for (const Step& s : it->second) mine.push_back(&s);
-      }
-      if (mine.empty()) continue;
-      work.push_back({dn, {}});
-      for (const Step* s : mine) work.back().second.push_back(s->sql);
-      steps.push_back(std::move(mine));
-    }
-    std::vector<std::vector<StmtResult>> results;
-    st = Pipeline(work, &results);
-    for (size_t i = 0; st.ok() && i < results.size(); ++i) {
-      for (size_t k = 0; k < results[i].size(); ++k) {
-        const uint64_t rows = results[i][k].rows_affected.value_or(0);
-        if (steps[i][k]->exactly_one && rows != 1) {
-          st = SqlError(ER_LOCK_DEADLOCK,
+  for (size_t i = 0; i < results.size(); ++i) {
+    for (size_t k = 0; k < results[i].size(); ++k) {
+      const uint64_t rows = results[i][k].rows_affected.value_or(0);
+      if (steps[i][k]->exactly_one && rows != 1)
+        return SqlError(ER_LOCK_DEADLOCK,
                         "Deadlock found when trying to get lock; try "
                         "restarting transaction (a row or index entry "
                         "changed while the statement rewrote it)");
-          break;
-        }
-        if (steps[i][k]->counted) total += rows;
-      }
+      if (steps[i][k]->counted) total += rows;
     }
   }
-  if (!st.ok()) return FailStatement(all, st);
   *affected = total;
   return Status::OK();
 }

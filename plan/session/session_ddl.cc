@@ -321,9 +321,9 @@ Result<QueryResult> SqlSession::AlterTable(sql::Statement& s) {
           return plan::NameEquals(fk.name, action.name);
         });
         if (it == fks.end())
-          return SqlError(ER_CANT_DROP_FIELD_OR_KEY,
-                          "Can't DROP '" + action.name +
-                              "'; check that column/key exists");
+          return SqlError(
+              ER_CANT_DROP_FIELD_OR_KEY,
+              "Can't DROP '" + action.name + "'; check that column/key exists");
         fks.erase(it);
         break;
       }
@@ -446,7 +446,8 @@ Result<QueryResult> SqlSession::AlterTable(sql::Statement& s) {
     // The foreign keys kept follow their columns.
     std::vector<int> now_at(current->columns.size(), -1);
     for (size_t i = 0; i < source.size(); ++i)
-      if (source[i] >= 0) now_at[static_cast<size_t>(source[i])] = static_cast<int>(i);
+      if (source[i] >= 0)
+        now_at[static_cast<size_t>(source[i])] = static_cast<int>(i);
     for (plan::ForeignKeySchema& fk : schema.foreign_keys)
       for (int& c : fk.columns) c = now_at[static_cast<size_t>(c)];
     for (const std::string& name : dropped_indexes)

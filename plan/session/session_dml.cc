@@ -128,8 +128,7 @@ Result<QueryResult> SqlSession::InsertRows(const sql::InsertStatement& ins,
   };
   // The rows written, whole, for the foreign keys' check at the end (so a
   // row may reference one the same statement inserts after it).
-  const bool check_parents =
-      !schema.foreign_keys.empty() && ForeignKeyChecks();
+  const bool check_parents = !schema.foreign_keys.empty() && ForeignKeyChecks();
   std::vector<std::vector<plan::Value>> written;
   auto insert = [&](const std::vector<int>& columns,
                     const std::vector<plan::Value>& values) -> Status {

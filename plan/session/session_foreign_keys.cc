@@ -37,8 +37,7 @@ std::string ConstraintText(const plan::TableSchema& child,
   def.name = fk.name;
   for (int c : fk.columns)
     def.columns.push_back(child.columns[static_cast<size_t>(c)].name);
-  if (fk.ref_database != child.database)
-    def.ref_table.schema = fk.ref_database;
+  if (fk.ref_database != child.database) def.ref_table.schema = fk.ref_database;
   def.ref_table.name = fk.ref_table;
   def.ref_columns = fk.ref_columns;
   def.on_delete = fk.on_delete;
@@ -189,15 +188,15 @@ Result<SqlSession::Matched> SqlSession::LookupKeys(
     };
     auto constant = [&](size_t row, size_t k) {
       return plan::MakeConst(
-          keys[row][k],
-          schema.columns[static_cast<size_t>(columns[k])].type);
+          keys[row][k], schema.columns[static_cast<size_t>(columns[k])].type);
     };
     plan::BoundExprPtr pred;
     if (columns.size() == 1) {
       std::vector<plan::BoundExprPtr> args;
       args.push_back(column(0));
       for (size_t r = from; r < to; ++r) args.push_back(constant(r, 0));
-      XP_SET_OR_RETURN(pred, plan::MakeCall(plan::ExprOp::kIn, std::move(args)));
+      XP_SET_OR_RETURN(pred,
+                       plan::MakeCall(plan::ExprOp::kIn, std::move(args)));
     } else {
       std::vector<plan::BoundExprPtr> any;
       for (size_t r = from; r < to; ++r) {
@@ -307,8 +306,7 @@ Status SqlSession::CheckParentRows(const plan::TableSchema& child,
 
 Status SqlSession::ChildrenFollow(const plan::TableSchema& parent,
                                   const std::vector<Row>& old_rows,
-                                  const std::vector<Row>* new_rows,
-                                  int depth) {
+                                  const std::vector<Row>* new_rows, int depth) {
   if (!ForeignKeyChecks()) return Status::OK();
   // The list may change under a cascade's DDL-free writes only, but stays
   // a copy: a cascade below rebuilds nothing, yet keep it simple.
@@ -331,7 +329,8 @@ Status SqlSession::ChildrenFollow(const plan::TableSchema& parent,
       if (new_rows != nullptr) {
         // A key that stays (all its columns the same) changes nothing.
         Row after;
-        for (int c : pcols) after.push_back((*new_rows)[i][static_cast<size_t>(c)]);
+        for (int c : pcols)
+          after.push_back((*new_rows)[i][static_cast<size_t>(c)]);
         if (SameKey(*was, after)) continue;
         now = Convert(after, parent, pcols, child, fk.columns);
       }
@@ -345,8 +344,8 @@ Status SqlSession::ChildrenFollow(const plan::TableSchema& parent,
     }
     if (keys.empty()) continue;
     XP_ASSIGN_OR_RETURN(TableStore * table, session_->Table(child));
-    XP_ASSIGN_OR_RETURN(Matched m, LookupKeys(table, fk.columns, keys,
-                                              sql::LockMode::kUpdate));
+    XP_ASSIGN_OR_RETURN(
+        Matched m, LookupKeys(table, fk.columns, keys, sql::LockMode::kUpdate));
     // (Rows of a self-referencing table this statement removed are gone
     // already: the write came first.)
     std::vector<RowId> child_ids = std::move(m.ids);
@@ -367,9 +366,8 @@ Status SqlSession::ChildrenFollow(const plan::TableSchema& parent,
                       "of " +
                           std::to_string(kMaxCascadeDepth) + ".");
     if (action == sql::ForeignKeyAction::kCascade && new_rows == nullptr) {
-      XP_RETURN_IF_ERROR(
-          DeleteRows(table, std::move(child_ids), std::move(child_rows),
-                     depth + 1));
+      XP_RETURN_IF_ERROR(DeleteRows(table, std::move(child_ids),
+                                    std::move(child_rows), depth + 1));
       continue;
     }
     std::vector<Row> changed = child_rows;
@@ -379,8 +377,8 @@ Status SqlSession::ChildrenFollow(const plan::TableSchema& parent,
         continue;
       }
       std::optional<Row> key = KeyOf(row, fk.columns);
-      auto it = key ? becomes.find(Encoded({*key}, child_types)[0])
-                    : becomes.end();
+      auto it =
+          key ? becomes.find(Encoded({*key}, child_types)[0]) : becomes.end();
       if (it == becomes.end()) {
         // The new value does not fit the child's column.
         return SqlError(ER_ROW_IS_REFERENCED_2,
@@ -426,7 +424,8 @@ Result<Row> SqlSession::InsertedRow(const plan::TableSchema& schema,
     const size_t at = columns.empty() ? i : static_cast<size_t>(columns[i]);
     if (at >= row.size()) continue;
     const plan::ColumnSchema& col = schema.columns[at];
-    XP_SET_OR_RETURN(row[at], plan::ConvertValue(values[i], col.type, col.name));
+    XP_SET_OR_RETURN(row[at],
+                     plan::ConvertValue(values[i], col.type, col.name));
     given[at] = true;
   }
   for (size_t c = 0; c < row.size(); ++c)
@@ -475,9 +474,9 @@ Status SqlSession::CheckForeignKeyTarget(const plan::TableSchema& child,
     Result<const plan::TableSchema*> t =
         store_->catalog().FindTable(fk.ref_database, fk.ref_table);
     if (!t.ok())
-      return SqlError(ER_FK_CANNOT_OPEN_PARENT,
-                      "Failed to open the referenced table '" + fk.ref_table +
-                          "'");
+      return SqlError(
+          ER_FK_CANNOT_OPEN_PARENT,
+          "Failed to open the referenced table '" + fk.ref_table + "'");
     parent = *t;
   }
   std::vector<int> pcols;
@@ -494,7 +493,8 @@ Status SqlSession::CheckForeignKeyTarget(const plan::TableSchema& child,
   for (size_t k = 0; k < pcols.size(); ++k) {
     const plan::ColumnSchema& a =
         child.columns[static_cast<size_t>(fk.columns[k])];
-    const plan::ColumnSchema& b = parent->columns[static_cast<size_t>(pcols[k])];
+    const plan::ColumnSchema& b =
+        parent->columns[static_cast<size_t>(pcols[k])];
     if (!Compatible(a.type, b.type))
       return SqlError(ER_FK_INCOMPATIBLE_COLUMNS,
                       "Referencing column '" + a.name +
@@ -506,8 +506,8 @@ Status SqlSession::CheckForeignKeyTarget(const plan::TableSchema& child,
     return SqlError(ER_FK_NO_INDEX_PARENT,
                     "Failed to add the foreign key constraint. Missing index "
                     "for constraint '" +
-                        fk.name + "' in the referenced table '" +
-                        fk.ref_table + "'");
+                        fk.name + "' in the referenced table '" + fk.ref_table +
+                        "'");
   return Status::OK();
 }
 
@@ -575,20 +575,18 @@ Status SqlSession::CheckColumnsUnused(const plan::TableSchema& before,
         return SqlError(ER_FK_COLUMN_CANNOT_DROP,
                         "Cannot drop column '" + name +
                             "': needed in a foreign key constraint '" +
-                            ref.fk->name + "' of table '" +
-                            ref.child->name + "'");
+                            ref.fk->name + "' of table '" + ref.child->name +
+                            "'");
       const plan::ColumnSchema& col =
           after.columns[static_cast<size_t>(now_at[static_cast<size_t>(c)])];
       if (!plan::NameEquals(col.name, name) ||
-          !Compatible(col.type,
-                      before.columns[static_cast<size_t>(c)].type))
-        return SqlError(ER_FK_COLUMN_CANNOT_CHANGE_CHILD,
-                        "Cannot change column '" + name +
-                            "': used in a foreign key constraint '" +
-                            ref.fk->name + "' of table '" +
-                            plan::QualifiedKey(ref.child->database,
-                                               ref.child->name) +
-                            "'");
+          !Compatible(col.type, before.columns[static_cast<size_t>(c)].type))
+        return SqlError(
+            ER_FK_COLUMN_CANNOT_CHANGE_CHILD,
+            "Cannot change column '" + name +
+                "': used in a foreign key constraint '" + ref.fk->name +
+                "' of table '" +
+                plan::QualifiedKey(ref.child->database, ref.child->name) + "'");
     }
   }
   return Status::OK();
@@ -596,8 +594,8 @@ Status SqlSession::CheckColumnsUnused(const plan::TableSchema& before,
 
 Status SqlSession::CheckIndexesKept(const plan::TableSchema& t,
                                     const std::string& dropped) {
-  const Status needed = SqlError(ER_DROP_INDEX_FK,
-                                 "Cannot drop index '" + dropped +
+  const Status needed =
+      SqlError(ER_DROP_INDEX_FK, "Cannot drop index '" + dropped +
                                      "': needed in a foreign key constraint");
   for (const plan::ForeignKeySchema& fk : t.foreign_keys)
     if (plan::IndexLeadingWith(t, fk.columns) == nullptr) return needed;

@@ -185,7 +185,8 @@ Result<QueryResult> SqlSession::Set(const sql::Statement& s) {
       std::string word;
       if (v.index() == 5) {
         for (char c : std::get<std::string>(v))
-          word += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+          word +=
+              static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
       } else if (v.index() == 1 || v.index() == 2) {
         word = std::get_if<int64_t>(&v) != nullptr
                    ? std::to_string(std::get<int64_t>(v))
@@ -196,10 +197,10 @@ Result<QueryResult> SqlSession::Set(const sql::Statement& s) {
       } else if (word == "OFF" || word == "FALSE" || word == "0") {
         v = plan::Value(int64_t{0});
       } else {
-        return SqlError(ER_WRONG_VALUE_FOR_VAR,
-                        "Variable '" + item.name +
-                            "' can't be set to the value of '" +
-                            (v.index() == 0 ? std::string("NULL") : word) + "'");
+        return SqlError(
+            ER_WRONG_VALUE_FOR_VAR,
+            "Variable '" + item.name + "' can't be set to the value of '" +
+                (v.index() == 0 ? std::string("NULL") : word) + "'");
       }
     }
     if (item.name == "innodb_lock_wait_timeout") {

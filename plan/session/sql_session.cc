@@ -428,13 +428,57 @@ Result<QueryResult> SqlSession::RunStatement(
         refs.push_back(r->right.get());
       }
     }
+    // Foreign keys: the statement's reads and writes hold together, and
+    // UPDATE / DELETE take the engine's path, which sees each row (an
+    // INSERT may still be routed whole: its rows are checked after).
+    const sql::QualifiedName* target = nullptr;
+    if (kind == sql::StmtKind::kInsert) {
+      target = &static_cast<const sql::InsertStatement&>(*stmt).table;
+    } else if (kind == sql::StmtKind::kDelete) {
+      target = &static_cast<const sql::DeleteStatement&>(*stmt).table;
+    }
+    sql::QualifiedName updated;
+    if (kind == sql::StmtKind::kUpdate) {
+      const sql::TableRef& ref =
+          *static_cast<const sql::UpdateStatement&>(*stmt).table;
+      if (ref.kind == sql::TableRef::Kind::kTable) {
+        updated = sql::QualifiedName{ref.schema, ref.name};
+        target = &updated;
+      }
+    }
+    const plan::TableSchema* written =
+        target != nullptr ? FindTable(*target) : nullptr;
+    const bool foreign_keys = written != nullptr && HasForeignKeyWork(*written);
+    if (foreign_keys) XP_RETURN_IF_ERROR(session_->AtomicStatement());
     bool handled = false;
     QueryResult pushed;
-    if (exec::RemoteExecution* remote = session_->remote()) {
+    exec::RemoteExecution* remote = session_->remote();
+    if (remote != nullptr &&
+        (!foreign_keys || kind == sql::StmtKind::kInsert)) {
       XP_ASSIGN_OR_RETURN(plan::WriteNode write, BindWrite(*stmt));
+      // The rows an INSERT gives, for their references (the router takes
+      // them).
+      std::vector<plan::InsertRow> images;
+      if (foreign_keys && !written->foreign_keys.empty()) images = write.rows;
       XP_RETURN_IF_ERROR(remote->RouteWrite(write, *stmt, params, &handled,
                                             &pushed.rows_affected,
                                             &pushed.last_insert_id));
+      if (handled && !images.empty()) {
+        std::vector<std::vector<plan::Value>> rows;
+        for (const plan::InsertRow& image : images) {
+          std::vector<int> cols;
+          std::vector<plan::Value> values;
+          for (size_t c = 0; c < image.size(); ++c) {
+            if (!image[c]) continue;
+            cols.push_back(static_cast<int>(c));
+            values.push_back(*image[c]);
+          }
+          XP_ASSIGN_OR_RETURN(std::vector<plan::Value> row,
+                              InsertedRow(*written, cols, values));
+          rows.push_back(std::move(row));
+        }
+        XP_RETURN_IF_ERROR(CheckParentRows(*written, rows, nullptr));
+      }
     }
     if (handled) return pushed;
   }

@@ -238,8 +238,7 @@ class SqlSession {
                     std::vector<std::vector<plan::Value>> old_rows, int depth);
   Status WriteUpdate(exec::TableStore* table, std::vector<exec::RowId> ids,
                      std::vector<std::vector<plan::Value>> old_rows,
-                     std::vector<std::vector<plan::Value>> new_rows,
-                     int depth);
+                     std::vector<std::vector<plan::Value>> new_rows, int depth);
   // A row INSERT gave (`values` of `columns`, all when empty) as the table
   // holds it, defaults filled in: what its foreign keys check.
   Result<std::vector<plan::Value>> InsertedRow(

@@ -427,21 +427,21 @@ struct AlterAction {
     kDropColumn,
     kAddIndex,
     kDropIndex,
-    kModifyColumn,  // MODIFY [COLUMN] def
-    kChangeColumn,  // CHANGE [COLUMN] old def
-    kRenameColumn,  // RENAME COLUMN old TO new
-    kRenameTable,   // RENAME [TO | AS] to (after the other actions)
+    kModifyColumn,    // MODIFY [COLUMN] def
+    kChangeColumn,    // CHANGE [COLUMN] old def
+    kRenameColumn,    // RENAME COLUMN old TO new
+    kRenameTable,     // RENAME [TO | AS] to (after the other actions)
     kAddForeignKey,   // ADD [CONSTRAINT [name]] FOREIGN KEY ...
     kDropForeignKey,  // DROP FOREIGN KEY name
   };
   Kind kind = Kind::kAddColumn;
   ColumnDef column;  // kAddColumn / kModifyColumn / kChangeColumn
-  // kDropColumn / kDropIndex / kDropForeignKey: what goes; kChangeColumn / kRenameColumn: the
-  // column's current name.
+  // kDropColumn / kDropIndex / kDropForeignKey: what goes; kChangeColumn /
+  // kRenameColumn: the column's current name.
   std::string name;
-  std::string new_name;  // kRenameColumn
-  QualifiedName to;      // kRenameTable
-  IndexDef index;        // kAddIndex
+  std::string new_name;       // kRenameColumn
+  QualifiedName to;           // kRenameTable
+  IndexDef index;             // kAddIndex
   ForeignKeyDef foreign_key;  // kAddForeignKey
   // ADD / MODIFY / CHANGE: FIRST, or AFTER `after`; neither: last (ADD) or
   // where it is (MODIFY / CHANGE).

@@ -118,6 +118,11 @@ class StoreSession {
   // failed statement's writes are undone (statement rollback); outside an
   // explicit transaction (autocommit) a successful one commits.
   virtual Status StatementBegin() = 0;
+  // From here to its end the running statement's reads and writes hold
+  // together (one transaction over every node the store spans, read locks
+  // kept to its end, all undone when it fails): the engine asks before
+  // checking foreign keys. A store with one transaction has nothing to do.
+  virtual Status AtomicStatement() { return Status::OK(); }
   virtual Status StatementEnd(bool ok) = 0;
 
   // BEGIN / COMMIT / ROLLBACK. BEGIN inside a transaction commits it first
