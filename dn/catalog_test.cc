@@ -85,6 +85,40 @@ TEST_F(CatalogTest, SchemasRoundTripThroughTheirEncoding) {
   }
 }
 
+TEST_F(CatalogTest, ForeignKeysRoundTripThroughTheEncoding) {
+  plan::TableSchema t = Schema(
+      "CREATE TABLE c (id INT PRIMARY KEY, a INT, b VARCHAR(5), "
+      "CONSTRAINT fk_a FOREIGN KEY (a, b) REFERENCES other.p (x, y) ON "
+      "DELETE CASCADE ON UPDATE SET NULL, FOREIGN KEY (b) REFERENCES q (z))");
+  ASSERT_EQ(t.foreign_keys.size(), 2u);
+  const std::string enc = EncodeTableSchema(t, 5);
+  plan::TableSchema back;
+  uint64_t id = 0;
+  ASSERT_TRUE(DecodeTableSchema(enc, &back, &id).ok());
+  EXPECT_EQ(EncodeTableSchema(back, 5), enc);
+  ASSERT_EQ(back.foreign_keys.size(), 2u);
+  const plan::ForeignKeySchema& fk = back.foreign_keys[0];
+  EXPECT_EQ(fk.name, "fk_a");
+  EXPECT_EQ(fk.columns, (std::vector<int>{1, 2}));
+  EXPECT_EQ(fk.ref_database, "other");
+  EXPECT_EQ(fk.ref_table, "p");
+  EXPECT_EQ(fk.ref_columns, (std::vector<std::string>{"x", "y"}));
+  EXPECT_EQ(fk.on_delete, sql::ForeignKeyAction::kCascade);
+  EXPECT_EQ(fk.on_update, sql::ForeignKeyAction::kSetNull);
+  EXPECT_EQ(back.foreign_keys[1].name, "c_ibfk_1");
+  EXPECT_EQ(back.foreign_keys[1].ref_database, "app");
+  // A record from before foreign keys ends after its indexes: it reads as
+  // a table without any; every other truncation is an error.
+  plan::TableSchema without = t;
+  without.foreign_keys.clear();
+  const size_t old_end = EncodeTableSchema(without, 5).size();
+  for (size_t n = 0; n < enc.size(); ++n) {
+    plan::TableSchema x;
+    EXPECT_EQ(DecodeTableSchema(enc.substr(0, n), &x, &id).ok(), n == old_end)
+        << n;
+  }
+}
+
 TEST_F(CatalogTest, SurvivesRestartsWithMysqlErrors) {
   ASSERT_TRUE(catalog_->CreateDatabase("app", false).ok());
   EXPECT_EQ(catalog_->CreateDatabase("app", false).sql_code(), 1007u);

@@ -116,6 +116,36 @@ TEST_F(CatalogTest, RenamedTablesKeepTheirRowsAndAreReplayedByANewCn) {
   EXPECT_EQ(ErrorCode("SELECT * FROM d.u"), 1146u);
 }
 
+// Foreign keys live in the catalog (a partition knows none) and a new CN
+// replays them: enforced, and following renames.
+TEST_F(CatalogTest, ForeignKeysAreReplayedByANewCn) {
+  Ok("CREATE TABLE p (id INT PRIMARY KEY) PARTITION BY HASH(id) PARTITIONS 2");
+  Ok("CREATE TABLE c (id INT PRIMARY KEY, pid INT, CONSTRAINT fk FOREIGN KEY "
+     "(pid) REFERENCES p (id) ON DELETE CASCADE) PARTITION BY HASH(id) "
+     "PARTITIONS 2");
+  for (size_t dn = 0; dn < 2; ++dn) {
+    auto rows = fake_.Query(dn,
+                            "SELECT COUNT(*) FROM "
+                            "information_schema.referential_constraints");
+    ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+    EXPECT_EQ((*rows)[0][0], "0") << dn;
+  }
+  Ok("INSERT INTO p VALUES (1), (2)");
+  Ok("INSERT INTO c VALUES (10, 1), (11, 2)");
+  Ok("RENAME TABLE p TO p2");
+  Open();
+  Ok("USE d");
+  EXPECT_EQ(ErrorCode("INSERT INTO c VALUES (12, 3)"), 1452u);
+  EXPECT_EQ(ErrorCode("DROP TABLE p2"), 3730u);
+  Ok("DELETE FROM p2 WHERE id = 1");
+  EXPECT_EQ(Rows("SELECT id FROM c"), std::vector<std::string>{"11"});
+  Ok("ALTER TABLE c DROP FOREIGN KEY fk");
+  Open();
+  Ok("USE d");
+  Ok("INSERT INTO c VALUES (12, 3)");
+  Ok("DROP TABLE p2");
+}
+
 TEST_F(CatalogTest, AnUnreachableDnFailsDdlWith1429) {
   fake_.SetDown(1, true);
   EXPECT_EQ(ErrorCode("CREATE TABLE t (id INT PRIMARY KEY) PARTITION BY "

@@ -141,10 +141,7 @@ std::vector<Row> RowsOf(const std::vector<Batch>& batches,
 
 }  // namespace
 
-bool SqlSession::ForeignKeyChecks() const {
-  const plan::Value& v = system_variables_.at("foreign_key_checks");
-  return !(v.index() == 1 && std::get<int64_t>(v) == 0);
-}
+bool SqlSession::ForeignKeyChecks() const { return foreign_key_checks_; }
 
 const std::vector<SqlSession::ForeignKeyRef>& SqlSession::ReferencesTo(
     const plan::TableSchema& parent) {
@@ -165,6 +162,7 @@ const std::vector<SqlSession::ForeignKeyRef>& SqlSession::ReferencesTo(
     }
   }
   static const std::vector<ForeignKeyRef> kNone;
+  if (fk_parents_.empty()) return kNone;  // most databases: no key to build
   auto it = fk_parents_.find(plan::QualifiedKey(parent.database, parent.name));
   return it == fk_parents_.end() ? kNone : it->second;
 }

@@ -215,6 +215,8 @@ Result<QueryResult> SqlSession::Set(const sql::Statement& s) {
       XP_SET_OR_RETURN(v, ClampInteger(item.name, v, 0, int64_t{1} << 50));
     }
     XP_RETURN_IF_ERROR(session_->OnVariable(item.name, v));
+    if (item.name == "foreign_key_checks")
+      foreign_key_checks_ = std::get<int64_t>(v) != 0;
     it->second = std::move(v);
     // SET autocommit = 1 commits the open transaction.
     if (item.name == "autocommit" && Autocommit() && session_->in_transaction())

@@ -269,6 +269,7 @@ class SqlSession {
   std::map<std::string, std::vector<ForeignKeyRef>> fk_parents_;
   uint64_t fk_epoch_ = 0;
   bool fk_known_ = false;
+  bool foreign_key_checks_ = true;  // @@foreign_key_checks, as Set() keeps it
 
   Result<QueryResult> CreateView(sql::StmtPtr s);
   Result<QueryResult> DropView(const sql::Statement& s);

@@ -292,3 +292,55 @@ TEST_F(LockingTest, DeadlockThroughTwoDataNodesEndsAtOnce) {
 }
 
 }  // namespace
+
+// Foreign keys hold under concurrency: a transaction that inserted a child
+// row keeps its parent (shared lock) until it ends, so another's DELETE of
+// the parent waits (1205), and after the commit is refused (1451); a
+// parent deleted by an open transaction cannot gain a child meanwhile.
+// Parent and child rows are spread over both data nodes.
+TEST_F(LockingTest, ForeignKeyChecksHoldTheirRows) {
+  MYSQL* a = Connect();
+  MYSQL* b = Connect();
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  Must(a, "DROP TABLE IF EXISTS fk_child");
+  Must(a, "DROP TABLE IF EXISTS fk_parent");
+  Must(a, "CREATE TABLE fk_parent (id INT PRIMARY KEY)");
+  Must(a,
+       "CREATE TABLE fk_child (id INT PRIMARY KEY, pid INT, FOREIGN KEY "
+       "(pid) REFERENCES fk_parent (id) ON DELETE CASCADE)");
+  Must(a, "INSERT INTO fk_parent VALUES (1), (2), (3), (4)");
+  Must(b, "SET innodb_lock_wait_timeout = 1");
+  unsigned code = 0;
+  for (int pid = 1; pid <= 4; ++pid) {
+    const std::string p = std::to_string(pid);
+    Must(a, "BEGIN");
+    Must(a, "INSERT INTO fk_child VALUES (" + std::to_string(10 + pid) + ", " +
+                p + ")");
+    Query(b, "DELETE FROM fk_parent WHERE id = " + p, &code);
+    EXPECT_EQ(code, 1205u) << pid << ": " << mysql_error(b);
+    Must(a, "COMMIT");
+  }
+  // ON DELETE CASCADE takes the children along, on whichever node.
+  Must(b, "DELETE FROM fk_parent WHERE id IN (1, 2)");
+  EXPECT_EQ(Must(a, "SELECT COUNT(*) FROM fk_child"), "2");
+  // A parent another transaction deleted (uncommitted) holds no new child.
+  Must(a, "BEGIN");
+  Must(a, "DELETE FROM fk_parent WHERE id = 3");
+  Query(b, "INSERT INTO fk_child VALUES (30, 3)", &code);
+  EXPECT_EQ(code, 1205u) << mysql_error(b);
+  Must(a, "COMMIT");
+  Query(b, "INSERT INTO fk_child VALUES (30, 3)", &code);
+  EXPECT_EQ(code, 1452u) << mysql_error(b);
+  // A failed statement inside a transaction is undone alone.
+  Must(b, "BEGIN");
+  Must(b, "INSERT INTO fk_child VALUES (40, 4)");
+  Query(b, "INSERT INTO fk_child VALUES (41, 4), (42, 99)", &code);
+  EXPECT_EQ(code, 1452u) << mysql_error(b);
+  Must(b, "COMMIT");
+  EXPECT_EQ(Must(a, "SELECT GROUP_CONCAT(id ORDER BY id) FROM fk_child"),
+            "14,40");
+  Must(a, "DROP TABLE fk_child, fk_parent");
+  mysql_close(a);
+  mysql_close(b);
+}
