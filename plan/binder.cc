@@ -423,6 +423,86 @@ Result<BoundExprPtr> BindInList(const sql::Expr& e, const Scope& scope,
   return Call(ExprOp::kOr, std::move(eqs));
 }
 
+// The number of values `e` stands for: a row constructor's items, else 1.
+size_t Width(const sql::Expr& e) {
+  return e.kind == sql::ExprKind::kRow ? e.args.size() : 1;
+}
+
+Status OperandColumns(size_t n) {
+  return SqlError(ER_OPERAND_COLUMNS,
+                  "Operand should contain " + std::to_string(n) + " column(s)");
+}
+
+// (a1, ..., an) op (b1, ..., bn), as MySQL compares rows: = and <=> item
+// by item (all must hold), <> as NOT (=), and < <= > >= in order (the first
+// items that differ decide).
+Result<BoundExprPtr> BindRowComparison(const sql::Expr& l, ExprOp op,
+                                       const sql::Expr& r, const Scope& scope,
+                                       std::string_view clause) {
+  if (Width(l) != Width(r)) return OperandColumns(Width(l));
+  std::vector<BoundExprPtr> a, b;
+  for (size_t i = 0; i < l.args.size(); ++i) {
+    XP_ASSIGN_OR_RETURN(BoundExprPtr x, BindExpr(*l.args[i], scope, clause));
+    XP_ASSIGN_OR_RETURN(BoundExprPtr y, BindExpr(*r.args[i], scope, clause));
+    a.push_back(std::move(x));
+    b.push_back(std::move(y));
+  }
+  const size_t n = a.size();
+  if (op == ExprOp::kEq || op == ExprOp::kNullSafeEq || op == ExprOp::kNe) {
+    std::vector<BoundExprPtr> all;
+    for (size_t i = 0; i < n; ++i) {
+      XP_ASSIGN_OR_RETURN(BoundExprPtr eq,
+                          Call2(op == ExprOp::kNe ? ExprOp::kEq : op,
+                                std::move(a[i]), std::move(b[i])));
+      all.push_back(std::move(eq));
+    }
+    BoundExprPtr both;
+    if (all.size() == 1) {
+      both = std::move(all[0]);
+    } else {
+      XP_SET_OR_RETURN(both, Call(ExprOp::kAnd, std::move(all)));
+    }
+    if (op != ExprOp::kNe) return both;
+    std::vector<BoundExprPtr> args;
+    args.push_back(std::move(both));
+    return Call(ExprOp::kNot, std::move(args));
+  }
+  if (op != ExprOp::kLt && op != ExprOp::kLe && op != ExprOp::kGt &&
+      op != ExprOp::kGe)
+    return OperandColumns(1);
+  // From the last item back: acc = a_i strict b_i OR (a_i = b_i AND acc),
+  // the last item compared with `op` itself.
+  XP_ASSIGN_OR_RETURN(BoundExprPtr acc,
+                      Call2(op, Clone(*a[n - 1]), Clone(*b[n - 1])));
+  const ExprOp strict = op == ExprOp::kLe   ? ExprOp::kLt
+                        : op == ExprOp::kGe ? ExprOp::kGt
+                                            : op;
+  for (size_t k = n - 1; k-- > 0;) {
+    XP_ASSIGN_OR_RETURN(BoundExprPtr lt,
+                        Call2(strict, Clone(*a[k]), Clone(*b[k])));
+    XP_ASSIGN_OR_RETURN(BoundExprPtr eq,
+                        Call2(ExprOp::kEq, Clone(*a[k]), Clone(*b[k])));
+    XP_ASSIGN_OR_RETURN(BoundExprPtr rest,
+                        Call2(ExprOp::kAnd, std::move(eq), std::move(acc)));
+    XP_SET_OR_RETURN(acc, Call2(ExprOp::kOr, std::move(lt), std::move(rest)));
+  }
+  return acc;
+}
+
+// (a, b) IN ((x, y), ...): each item compared as (a, b) = (x, y), ORed.
+Result<BoundExprPtr> BindRowIn(const sql::Expr& e, const Scope& scope,
+                               std::string_view clause) {
+  std::vector<BoundExprPtr> any;
+  for (size_t i = 1; i < e.args.size(); ++i) {
+    XP_ASSIGN_OR_RETURN(
+        BoundExprPtr eq,
+        BindRowComparison(*e.args[0], ExprOp::kEq, *e.args[i], scope, clause));
+    any.push_back(std::move(eq));
+  }
+  if (any.size() == 1) return std::move(any[0]);
+  return Call(ExprOp::kOr, std::move(any));
+}
+
 }  // namespace
 
 Result<BoundExprPtr> BindExpr(const sql::Expr& e, const Scope& scope,
@@ -492,6 +572,9 @@ Result<BoundExprPtr> BindExpr(const sql::Expr& e, const Scope& scope,
       }
       const ExprOp op = BinaryToOp(e.bop);
       if (op == ExprOp::kConst) return NotSupported(sql::ToSql(e));
+      if (e.args.size() == 2 && (e.args[0]->kind == sql::ExprKind::kRow ||
+                                 e.args[1]->kind == sql::ExprKind::kRow))
+        return BindRowComparison(*e.args[0], op, *e.args[1], scope, clause);
       if (op == ExprOp::kAnd || op == ExprOp::kOr) {  // n operands, one node
         std::vector<BoundExprPtr> args;
         args.reserve(e.args.size());
@@ -537,7 +620,12 @@ Result<BoundExprPtr> BindExpr(const sql::Expr& e, const Scope& scope,
         if (!scope.subquery_binder()) return NotSupported(sql::ToSql(e));
         return scope.subquery_binder()(e, scope);
       }
-      XP_ASSIGN_OR_RETURN(BoundExprPtr acc, BindInList(e, scope, clause));
+      BoundExprPtr acc;
+      if (e.args[0]->kind == sql::ExprKind::kRow) {
+        XP_SET_OR_RETURN(acc, BindRowIn(e, scope, clause));
+      } else {
+        XP_SET_OR_RETURN(acc, BindInList(e, scope, clause));
+      }
       if (!e.negated) return acc;
       std::vector<BoundExprPtr> args;
       args.push_back(std::move(acc));
@@ -708,6 +796,9 @@ Result<BoundExprPtr> BindExpr(const sql::Expr& e, const Scope& scope,
       n.push_back(std::move(like));
       return Call(ExprOp::kNot, std::move(n));
     }
+    case sql::ExprKind::kRow:
+      // A row where one value belongs (comparisons and IN take rows above).
+      return OperandColumns(1);
     default:
       return NotSupported(sql::ToSql(e));
   }

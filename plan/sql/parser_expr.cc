@@ -546,6 +546,15 @@ Result<ExprPtr> Parser::Function(const std::string& name) {
   e->text = name;
   pos_ += 2;  // name (
   if (AcceptOp(")")) return e;
+  if (name == "ROW") {  // ROW(a, b, ...): a row constructor
+    e->kind = ExprKind::kRow;
+    do {
+      XP_ASSIGN_OR_RETURN(ExprPtr item, Expression());
+      e->args.push_back(std::move(item));
+    } while (AcceptOp(","));
+    XP_RETURN_IF_ERROR(ExpectOp(")"));
+    return e;
+  }
   if (name == "COUNT" && Peek().IsOp("*")) {
     e->args.push_back(NewExpr(ExprKind::kStar, Take().offset));
     XP_RETURN_IF_ERROR(ExpectOp(")"));

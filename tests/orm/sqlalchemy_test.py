@@ -1,9 +1,11 @@
 #!/usr/bin/python3
 """SQLAlchemy (Debian's python3-sqlalchemy over python3-pymysql) against a
 real cluster, as an application uses it: the schema by create_all(),
-reflected back by the inspector, the ORM's unit of work (inserts with
-autoincrement ids, relationships, updates, deletes, cascades), savepoints
-by begin_nested() around a failing statement, and drop_all().
+reflected back by the inspector (foreign keys included), the ORM's unit of
+work (inserts with autoincrement ids, relationships, updates, deletes,
+cascades), the database's own foreign key enforcement (1452 / 1451 as
+IntegrityError), savepoints by begin_nested() around a failing statement,
+and drop_all() (which must drop the children first).
 
 Usage: tests/orm/sqlalchemy_test.py PORT (run by tests/cn/with_cluster.sh).
 """
@@ -79,6 +81,11 @@ class SqlAlchemyTest(unittest.TestCase):
         self.assertIn(["author_id"], [i["column_names"] for i in indexes])
         book_cols = {c["name"]: c for c in insp.get_columns("sa_books")}
         self.assertIsInstance(book_cols["blurb"]["type"], sa.Text)
+        fks = insp.get_foreign_keys("sa_books")
+        self.assertEqual([(f["constrained_columns"], f["referred_table"],
+                           f["referred_columns"]) for f in fks],
+                         [(["author_id"], "sa_authors", ["id"])])
+        self.assertEqual(insp.get_foreign_keys("sa_authors"), [])
 
     def test_2_unit_of_work(self):
         with Session(self.engine) as s:
@@ -120,6 +127,32 @@ class SqlAlchemyTest(unittest.TestCase):
             s.commit()
             self.assertEqual(s.execute(sa.select(sa.func.count())
                                        .select_from(Book)).scalar(), 0)
+
+    def test_25_foreign_keys_are_enforced(self):
+        # Behind the ORM's back: the database itself refuses an orphan and
+        # the removal of a row still referenced.
+        with self.engine.connect() as c:
+            with self.assertRaises(sa.exc.IntegrityError) as e:
+                c.execute(sa.text("INSERT INTO sa_books (author_id, title) "
+                                  "VALUES (999999, 'orphan')"))
+            self.assertEqual(e.exception.orig.args[0], 1452)
+            c.rollback()
+            c.execute(sa.text("INSERT INTO sa_authors (name) VALUES ('fk')"))
+            aid = c.execute(sa.text(
+                "SELECT id FROM sa_authors WHERE name = 'fk'")).scalar()
+            c.execute(sa.text("INSERT INTO sa_books (author_id, title) "
+                              "VALUES (:a, 'kept')"), {"a": aid})
+            c.commit()
+            with self.assertRaises(sa.exc.IntegrityError) as e:
+                c.execute(sa.text("DELETE FROM sa_authors WHERE id = :a"),
+                          {"a": aid})
+            self.assertEqual(e.exception.orig.args[0], 1451)
+            c.rollback()
+            c.execute(sa.text("DELETE FROM sa_books WHERE author_id = :a"),
+                      {"a": aid})
+            c.execute(sa.text("DELETE FROM sa_authors WHERE id = :a"),
+                      {"a": aid})
+            c.commit()
 
     def test_3_savepoints(self):
         with Session(self.engine) as s:
