@@ -47,6 +47,47 @@ std::map<std::string, plan::Value> DefaultVariables() {
       {"foreign_key_checks", plan::Value(int64_t{1})},
       // Accepted as MySQL's hint; unique keys are always checked.
       {"unique_checks", plan::Value(int64_t{1})},
+      // Read and set by tools (mariadb-dump, connectors, ORMs) with
+      // MySQL 8's defaults; accepted, with no effect here (but
+      // transaction_read_only, which refuses writes as START TRANSACTION
+      // READ ONLY does).
+      {"sql_quote_show_create", plan::Value(int64_t{1})},
+      {"sql_notes", plan::Value(int64_t{1})},
+      {"sql_warnings", plan::Value(int64_t{0})},
+      {"sql_auto_is_null", plan::Value(int64_t{0})},
+      {"sql_safe_updates", plan::Value(int64_t{0})},
+      {"sql_big_selects", plan::Value(int64_t{1})},
+      {"sql_log_bin", plan::Value(int64_t{1})},
+      {"sql_select_limit", plan::Value(uint64_t{18446744073709551615ULL})},
+      {"max_join_size", plan::Value(uint64_t{18446744073709551615ULL})},
+      {"transaction_read_only", plan::Value(int64_t{0})},
+      {"tx_read_only", plan::Value(int64_t{0})},
+      {"tx_isolation", plan::Value(std::string("REPEATABLE-READ"))},
+      {"optimizer_switch",
+       plan::Value(std::string(
+           "index_merge=on,index_merge_union=on,index_merge_sort_union=on,"
+           "index_merge_intersection=on,engine_condition_pushdown=on,"
+           "index_condition_pushdown=on,mrr=on,mrr_cost_based=on,"
+           "block_nested_loop=on,batched_key_access=off,materialization=on,"
+           "semijoin=on,loosescan=on,firstmatch=on,duplicateweedout=on,"
+           "subquery_materialization_cost_based=on,use_index_extensions=on,"
+           "condition_fanout_filter=on,derived_merge=on,"
+           "use_invisible_indexes=off,skip_scan=on,hash_join=on,"
+           "subquery_to_derived=off,prefer_ordering_index=on,"
+           "hypergraph_optimizer=off,derived_condition_pushdown=on"))},
+      {"div_precision_increment", plan::Value(int64_t{4})},
+      {"group_concat_max_len", plan::Value(int64_t{1024})},
+      {"sort_buffer_size", plan::Value(int64_t{262144})},
+      {"max_sort_length", plan::Value(int64_t{1024})},
+      {"net_buffer_length", plan::Value(int64_t{16384})},
+      {"default_storage_engine", plan::Value(std::string("InnoDB"))},
+      {"storage_engine", plan::Value(std::string("InnoDB"))},
+      {"explicit_defaults_for_timestamp", plan::Value(int64_t{1})},
+      {"system_time_zone", plan::Value(std::string("UTC"))},
+      {"license", plan::Value(std::string("GPL"))},
+      {"init_connect", plan::Value(std::string())},
+      {"query_cache_size", plan::Value(int64_t{0})},
+      {"query_cache_type", plan::Value(std::string("OFF"))},
       // Optimizer passes to skip (plan/optimizer.h), comma-separated.
       {"xp_disabled_passes", plan::Value(std::string())},
       // 1: every plan is serialized, validated and decoded before it runs
@@ -180,7 +221,12 @@ Result<QueryResult> SqlSession::Set(const sql::Statement& s) {
       }
       v = plan::Value(mode);
     }
-    if (item.name == "foreign_key_checks" || item.name == "unique_checks") {
+    if (item.name == "foreign_key_checks" || item.name == "unique_checks" ||
+        item.name == "sql_quote_show_create" || item.name == "sql_notes" ||
+        item.name == "sql_warnings" || item.name == "sql_auto_is_null" ||
+        item.name == "sql_safe_updates" || item.name == "sql_big_selects" ||
+        item.name == "sql_log_bin" || item.name == "transaction_read_only" ||
+        item.name == "tx_read_only") {
       // ON / OFF / TRUE / FALSE / 1 / 0, held as 1 / 0.
       std::string word;
       if (v.index() == 5) {
@@ -217,6 +263,11 @@ Result<QueryResult> SqlSession::Set(const sql::Statement& s) {
     XP_RETURN_IF_ERROR(session_->OnVariable(item.name, v));
     if (item.name == "foreign_key_checks")
       foreign_key_checks_ = std::get<int64_t>(v) != 0;
+    if (item.name == "transaction_read_only" || item.name == "tx_read_only") {
+      read_only_session_ = std::get<int64_t>(v) != 0;
+      system_variables_["transaction_read_only"] = v;
+      system_variables_["tx_read_only"] = v;
+    }
     it->second = std::move(v);
     // SET autocommit = 1 commits the open transaction.
     if (item.name == "autocommit" && Autocommit() && session_->in_transaction())

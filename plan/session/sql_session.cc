@@ -332,7 +332,8 @@ Result<QueryResult> SqlSession::Execute(sql::StmtPtr stmt,
     }
     // START TRANSACTION READ ONLY: no writes until it ends (MySQL's
     // ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION).
-    if (read_only_txn_ && session_->in_transaction() &&
+    if (((read_only_txn_ && session_->in_transaction()) ||
+         read_only_session_) &&
         (kind == sql::StmtKind::kInsert || kind == sql::StmtKind::kUpdate ||
          kind == sql::StmtKind::kDelete))
       return SqlError(ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION,

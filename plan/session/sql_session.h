@@ -500,7 +500,8 @@ class SqlSession {
   // (the view itself was checked).
   int definer_depth_ = 0;
 
-  bool read_only_txn_ = false;  // the open transaction is READ ONLY
+  bool read_only_txn_ = false;      // the open transaction is READ ONLY
+  bool read_only_session_ = false;  // @@transaction_read_only: every one is
   sql::LockMode read_lock_ = sql::LockMode::kNone;
   sql::LockWait read_wait_ = sql::LockWait::kWait;
   Mutex running_mu_;
