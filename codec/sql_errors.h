@@ -30,6 +30,8 @@
   X(ER_NON_UNIQ_ERROR, 1052, "23000")                        \
   X(ER_SERVER_SHUTDOWN, 1053, "08S01")                       \
   X(ER_BAD_FIELD_ERROR, 1054, "42S22")                       \
+  X(ER_TABLE_NOT_LOCKED_FOR_WRITE, 1099, "HY000")            \
+  X(ER_TABLE_NOT_LOCKED, 1100, "HY000")                      \
   X(ER_UNKNOWN_TABLE, 1109, "42S02")                         \
   X(ER_WRONG_FIELD_WITH_GROUP, 1055, "42000")                \
   X(ER_WRONG_GROUP_FIELD, 1056, "42000")                     \

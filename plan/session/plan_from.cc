@@ -467,6 +467,8 @@ Result<QueryResult> SqlSession::Select(const sql::SelectStmt& q) {
     XP_RETURN_IF_ERROR(
         CheckTable(exec::kPrivSelect, "SELECT", table.database, table.name));
     NoteTable(table);
+    if (!locked_tables_.empty() || store_->table_locks().any())
+      XP_RETURN_IF_ERROR(TableLockFor(table, /*write=*/false));
   } else {
     XP_SET_OR_RETURN(plan, PlanSelect(q));
   }

@@ -234,6 +234,20 @@ Result<QueryResult> SqlSession::Show(const sql::Statement& s) {
     case What::kWarnings:
       r.names = {"Level", "Code", "Message"};
       break;
+    case What::kRoutineStatus:
+      // No stored functions or procedures exist: none to list.
+      r.names = {"Db",
+                 "Name",
+                 "Type",
+                 "Definer",
+                 "Modified",
+                 "Created",
+                 "Security_type",
+                 "Comment",
+                 "character_set_client",
+                 "collation_connection",
+                 "Database Collation"};
+      break;
     case What::kStatus: {
       r.names = {"Variable_name", "Value"};
       // This session's point-get cache (sql_session.h, CachedPointGet).

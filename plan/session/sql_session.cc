@@ -28,9 +28,19 @@ size_t SqlSession::StatementMemoryLimit() const {
 
 // The session's destructor rolls back an open transaction; then the
 // tables it used are free for DDL.
+std::unique_lock<std::shared_mutex> SqlSession::ExclusiveDdl() {
+  // Counted while waiting: a statement that holds the lock shared while it
+  // waits for a table lock gives way (TableLocks::WaitUsable).
+  ++store_->ddl_waiting();
+  std::unique_lock<std::shared_mutex> lock(store_->ddl_mutex());
+  --store_->ddl_waiting();
+  return lock;
+}
+
 SqlSession::~SqlSession() {
   session_.reset();
   ReleaseMetadataLocks();
+  UnlockTables();
 }
 
 void SqlSession::ReleaseMetadataLocks() {
@@ -162,7 +172,10 @@ Result<const plan::TableSchema*> SqlSession::Schema(
     return NotSupported("writing through a view");
   Result<const plan::TableSchema*> t =
       store_->catalog().FindTable(db, name.name);
-  if (t.ok()) NoteTable(**t);
+  if (!t.ok()) return t;
+  NoteTable(**t);
+  if (!locked_tables_.empty() || store_->table_locks().any())
+    XP_RETURN_IF_ERROR(TableLockFor(**t, /*write=*/false));
   return t;
 }
 
@@ -306,6 +319,9 @@ Result<QueryResult> SqlSession::Execute(sql::StmtPtr stmt,
     if (kind == sql::StmtKind::kCreateTable &&
         static_cast<const sql::CreateTableStatement&>(*stmt).as_select)
       return CreateTableAsSelect(std::move(stmt), params);
+    if (kind == sql::StmtKind::kLockTables ||
+        kind == sql::StmtKind::kUnlockTables)
+      return LockTables(*stmt);
     if (kind == sql::StmtKind::kSetRole)
       return SetRole(static_cast<const sql::AccountStatement&>(*stmt));
     if (IsAccountStatement(kind)) {
@@ -313,7 +329,7 @@ Result<QueryResult> SqlSession::Execute(sql::StmtPtr stmt,
       // (their catalog entries are written in order with DDL's).
       if (session_->in_transaction()) XP_RETURN_IF_ERROR(session_->Commit());
       ReleaseMetadataLocks();
-      std::unique_lock<std::shared_mutex> lock(store_->ddl_mutex());
+      std::unique_lock<std::shared_mutex> lock = ExclusiveDdl();
       return AccountStatement(*stmt);
     }
     if (IsDdl(kind)) {
@@ -321,7 +337,7 @@ Result<QueryResult> SqlSession::Execute(sql::StmtPtr stmt,
       // alone.
       if (session_->in_transaction()) XP_RETURN_IF_ERROR(session_->Commit());
       ReleaseMetadataLocks();
-      std::unique_lock<std::shared_mutex> lock(store_->ddl_mutex());
+      std::unique_lock<std::shared_mutex> lock = ExclusiveDdl();
       XP_RETURN_IF_ERROR(WaitForMetadataLocks(*stmt, &lock));
       store_->BumpDdlEpoch();  // cached plans are planned again
       Result<QueryResult> done = ExecuteStatement(std::move(stmt));
@@ -449,6 +465,9 @@ Result<QueryResult> SqlSession::RunStatement(
     }
     const plan::TableSchema* written =
         target != nullptr ? FindTable(*target) : nullptr;
+    if (written != nullptr &&
+        (!locked_tables_.empty() || store_->table_locks().any()))
+      XP_RETURN_IF_ERROR(TableLockFor(*written, /*write=*/true));
     const bool foreign_keys = written != nullptr && HasForeignKeyWork(*written);
     if (foreign_keys) XP_RETURN_IF_ERROR(session_->AtomicStatement());
     bool handled = false;
@@ -495,7 +514,7 @@ Result<QueryResult> SqlSession::CreateTableAsSelect(
   const std::string db = c.table.schema.empty() ? database_ : c.table.schema;
   {
     // The table's columns are the query's, as MySQL types them.
-    std::unique_lock<std::shared_mutex> lock(store_->ddl_mutex());
+    std::unique_lock<std::shared_mutex> lock = ExclusiveDdl();
     if (store_->catalog().FindTable(db, c.table.name).ok()) {
       if (c.if_not_exists) return QueryResult();
       return SqlError(ER_TABLE_EXISTS_ERROR,
@@ -528,7 +547,7 @@ Result<QueryResult> SqlSession::CreateTableAsSelect(
   });
   if (!r.ok()) {
     // CREATE TABLE ... AS SELECT is atomic: no table when the rows fail.
-    std::unique_lock<std::shared_mutex> lock(store_->ddl_mutex());
+    std::unique_lock<std::shared_mutex> lock = ExclusiveDdl();
     (void)store_->DropTable(db, c.table.name);
   }
   return r;
@@ -642,6 +661,7 @@ Result<QueryResult> SqlSession::Transaction(const sql::Statement& s) {
   const auto& t = static_cast<const sql::TransactionStatement&>(s);
   switch (t.op) {
     case sql::TransactionStatement::Op::kBegin:
+      UnlockTables();  // as MySQL: a transaction ends LOCK TABLES
       read_only_txn_ = false;
       XP_RETURN_IF_ERROR(session_->Begin());
       read_only_txn_ = t.read_only;

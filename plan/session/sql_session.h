@@ -500,6 +500,19 @@ class SqlSession {
   // (the view itself was checked).
   int definer_depth_ = 0;
 
+  // LOCK TABLES / UNLOCK TABLES (session_table_locks.cc): the tables this
+  // session locked (true: WRITE); empty when it holds none.
+  Result<QueryResult> LockTables(const sql::Statement& s);
+  void UnlockTables();
+  // Before a statement reads (write: writes) `t`: with LOCK TABLES held,
+  // 1100 for a table not locked and 1099 for writing a READ-locked one;
+  // otherwise waits while another session's lock forbids it (1205 after
+  // lock_wait_timeout).
+  Status TableLockFor(const plan::TableSchema& t, bool write);
+  // The store's DDL lock, exclusively (counted in ddl_waiting() while
+  // waiting for it).
+  std::unique_lock<std::shared_mutex> ExclusiveDdl();
+  std::map<exec::TableLocks::Table, bool> locked_tables_;
   bool read_only_txn_ = false;      // the open transaction is READ ONLY
   bool read_only_session_ = false;  // @@transaction_read_only: every one is
   sql::LockMode read_lock_ = sql::LockMode::kNone;

@@ -279,6 +279,8 @@ enum class StmtKind : uint8_t {
   kSetRole,         // SET ROLE: the session's active roles
   kSetDefaultRole,  // SET DEFAULT ROLE ... TO users
   kRenameTable,
+  kLockTables,
+  kUnlockTables,
 };
 
 struct Statement {
@@ -421,6 +423,18 @@ struct RenameTableStatement : Statement {
   std::vector<std::pair<QualifiedName, QualifiedName>> renames;
 };
 
+// LOCK TABLES t [[AS] alias] {READ [LOCAL] | [LOW_PRIORITY] WRITE}, ...;
+// UNLOCK TABLES has no items.
+struct LockTablesStatement : Statement {
+  explicit LockTablesStatement(StmtKind k) : Statement(k) {}
+  struct Item {
+    QualifiedName table;
+    std::string alias;
+    bool write = false;
+  };
+  std::vector<Item> items;
+};
+
 struct AlterAction {
   enum class Kind : uint8_t {
     kAddColumn,
@@ -506,8 +520,10 @@ struct ShowStatement : Statement {
     kProcesslist,
     kCreateView,
     kGrants,
+    kRoutineStatus,  // SHOW {FUNCTION | PROCEDURE} STATUS: `routine` says
   };
   ShowStatement() : Statement(StmtKind::kShow) {}
+  std::string routine;  // "FUNCTION" / "PROCEDURE"
   What what = What::kDatabases;
   bool full = false;
   QualifiedName table;   // COLUMNS / CREATE TABLE / INDEX

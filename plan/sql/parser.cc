@@ -183,6 +183,33 @@ Result<StmtPtr> Parser::ParseStatement() {
     } while (AcceptOp(","));
     return StmtPtr(std::move(s));
   }
+  if ((t.IsWord("LOCK") || t.IsWord("UNLOCK")) &&
+      (PeekWord("TABLES", 1) || PeekWord("TABLE", 1))) {
+    const bool lock = t.IsWord("LOCK");
+    pos_ += 2;
+    auto s = std::make_unique<LockTablesStatement>(
+        lock ? StmtKind::kLockTables : StmtKind::kUnlockTables);
+    if (!lock) return StmtPtr(std::move(s));
+    do {
+      LockTablesStatement::Item item;
+      XP_SET_OR_RETURN(item.table, QualName());
+      if (AcceptWord("AS")) {
+        XP_SET_OR_RETURN(item.alias, Ident());
+      } else if (PeekIdent() && !PeekWord("READ") && !PeekWord("WRITE") &&
+                 !PeekWord("LOW_PRIORITY")) {
+        XP_SET_OR_RETURN(item.alias, Ident());
+      }
+      if (AcceptWord("READ")) {
+        AcceptWord("LOCAL");
+      } else {
+        AcceptWord("LOW_PRIORITY");
+        XP_RETURN_IF_ERROR(ExpectWord("WRITE"));
+        item.write = true;
+      }
+      s->items.push_back(std::move(item));
+    } while (AcceptOp(","));
+    return StmtPtr(std::move(s));
+  }
   if (t.IsWord("FLUSH")) {
     ++pos_;
     auto s = std::make_unique<FlushStatement>();
@@ -237,6 +264,11 @@ Result<StmtPtr> Parser::Show() {
       XP_RETURN_IF_ERROR(ExpectWord("STATUS"));
       s->what = W::kStatus;
     }
+  } else if ((PeekWord("FUNCTION") || PeekWord("PROCEDURE")) &&
+             PeekWord("STATUS", 1)) {
+    s->what = W::kRoutineStatus;
+    s->routine = Upper(Take().text);
+    ++pos_;
   } else if (AcceptWord("WARNINGS") || AcceptWord("ERRORS")) {
     s->what = W::kWarnings;
     return StmtPtr(std::move(s));

@@ -509,6 +509,12 @@ Result<StmtPtr> Parser::Alter() {
   XP_SET_OR_RETURN(s->table, QualName());
   do {
     AlterAction a;
+    // DISABLE / ENABLE KEYS (dumps wrap their rows in them): nothing to do
+    // for this engine, as for InnoDB.
+    if ((PeekWord("DISABLE") || PeekWord("ENABLE")) && PeekWord("KEYS", 1)) {
+      pos_ += 2;
+      continue;
+    }
     if (AcceptWord("ADD")) {
       if (PeekWord("INDEX") || PeekWord("KEY") || PeekWord("UNIQUE") ||
           PeekWord("PRIMARY") || PeekWord("CONSTRAINT") ||

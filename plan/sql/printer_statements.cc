@@ -111,6 +111,9 @@ std::string ShowSql(const ShowStatement& s) {
       break;
     case W::kWarnings:
       return out + "WARNINGS";
+    case W::kRoutineStatus:
+      out += s.routine + " STATUS";
+      break;
     case W::kProcesslist:
       return out + "PROCESSLIST";
     case W::kGrants:
@@ -361,6 +364,19 @@ std::string ToSql(const Statement& s) {
                Name(r.renames[i].second);
       return out;
     }
+    case StmtKind::kLockTables: {
+      std::string out = "LOCK TABLES ";
+      const auto& l = static_cast<const LockTablesStatement&>(s);
+      for (size_t i = 0; i < l.items.size(); ++i) {
+        out += (i ? ", " : "") + Name(l.items[i].table);
+        if (!l.items[i].alias.empty())
+          out += " AS " + QuoteIdent(l.items[i].alias);
+        out += l.items[i].write ? " WRITE" : " READ";
+      }
+      return out;
+    }
+    case StmtKind::kUnlockTables:
+      return "UNLOCK TABLES";
     case StmtKind::kTruncate:
       return "TRUNCATE TABLE " +
              Name(static_cast<const TruncateStatement&>(s).table);

@@ -31,6 +31,7 @@
 #include "plan/sql/ast.h"
 #include "plan/store/accounts.h"
 #include "plan/store/metadata_locks.h"
+#include "plan/store/table_locks.h"
 #include "plan/write.h"
 
 namespace xp::exec {
@@ -187,6 +188,11 @@ class Store {
   // Tables held by open transactions, which DDL waits for
   // (metadata_locks.h).
   MetadataLocks& metadata_locks() { return metadata_locks_; }
+  // LOCK TABLES (table_locks.h).
+  TableLocks& table_locks() { return table_locks_; }
+  // DDL statements waiting for ddl_mutex() exclusively (table lock waits
+  // give up for them, TableLocks::WaitUsable).
+  std::atomic<int>& ddl_waiting() { return ddl_waiting_; }
 
   // MySQL's errors (1007 / 1008 / 1049 / 1050 / 1051).
   virtual Status CreateDatabase(std::string_view name, bool if_not_exists) = 0;
@@ -242,6 +248,8 @@ class Store {
   std::shared_mutex ddl_mutex_;
   std::atomic<uint64_t> ddl_epoch_{0};
   MetadataLocks metadata_locks_;
+  TableLocks table_locks_;
+  std::atomic<int> ddl_waiting_{0};
   Accounts accounts_;
   std::map<std::string, std::shared_ptr<const sql::CreateViewStatement>> views_;
   std::map<std::string, std::string> triggers_;

@@ -344,3 +344,45 @@ TEST_F(LockingTest, ForeignKeyChecksHoldTheirRows) {
   mysql_close(a);
   mysql_close(b);
 }
+
+// LOCK TABLES holds against other sessions: a WRITE lock keeps them from
+// reading and writing the table (1205 after lock_wait_timeout), a READ
+// lock lets them read but not write, and a waiting statement goes on as
+// soon as the holder unlocks (or disconnects).
+TEST_F(LockingTest, LockTablesKeepsOthersOut) {
+  MYSQL* a = Connect();
+  MYSQL* b = Connect();
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  Must(a, "DROP TABLE IF EXISTS tl");
+  Must(a, "CREATE TABLE tl (id INT PRIMARY KEY, v INT)");
+  Must(a, "INSERT INTO tl VALUES (1, 1), (2, 2)");
+  Must(b, "SET lock_wait_timeout = 1");
+  unsigned code = 0;
+  Must(a, "LOCK TABLES tl WRITE");
+  Query(b, "SELECT COUNT(*) FROM tl", &code);
+  EXPECT_EQ(code, 1205u) << mysql_error(b);
+  Query(b, "UPDATE tl SET v = 0", &code);
+  EXPECT_EQ(code, 1205u) << mysql_error(b);
+  Must(a, "LOCK TABLES tl READ");
+  EXPECT_EQ(Must(b, "SELECT SUM(v) FROM tl"), "3");
+  Query(b, "INSERT INTO tl VALUES (3, 3)", &code);
+  EXPECT_EQ(code, 1205u) << mysql_error(b);
+  // A writer waiting while the holder unlocks goes on.
+  Must(b, "SET lock_wait_timeout = 30");
+  std::thread unlock([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    Must(a, "UNLOCK TABLES");
+  });
+  const auto start = std::chrono::steady_clock::now();
+  Must(b, "INSERT INTO tl VALUES (3, 3)");
+  unlock.join();
+  EXPECT_GE(std::chrono::steady_clock::now() - start,
+            std::chrono::milliseconds(250));
+  // A session that goes away releases its locks.
+  Must(a, "LOCK TABLES tl WRITE");
+  mysql_close(a);
+  EXPECT_EQ(Must(b, "SELECT SUM(v) FROM tl"), "6");
+  Must(b, "DROP TABLE tl");
+  mysql_close(b);
+}
