@@ -237,6 +237,33 @@ LogicalNodePtr MakeUnionAll(std::vector<LogicalNodePtr> children) {
   return n;
 }
 
+LogicalNodePtr CopyNodeAlone(const LogicalNode& n) {
+  auto c = std::make_unique<LogicalNode>();
+  c->kind = n.kind;
+  c->types = n.types;
+  c->rows = n.rows;
+  c->table = n.table;
+  c->columns = n.columns;
+  c->index = n.index;
+  c->keys = n.keys;
+  c->lower = n.lower;
+  c->upper = n.upper;
+  c->reverse = n.reverse;
+  if (n.predicate) c->predicate = Clone(*n.predicate);
+  for (const auto& e : n.exprs) c->exprs.push_back(Clone(*e));
+  c->group_columns = n.group_columns;
+  c->aggs = n.aggs;
+  c->agg_mode = n.agg_mode;
+  c->sort_keys = n.sort_keys;
+  c->limit = n.limit;
+  c->offset = n.offset;
+  c->join = n.join;
+  c->probe_keys = n.probe_keys;
+  c->build_keys = n.build_keys;
+  c->fragment = n.fragment;
+  return c;
+}
+
 std::string Describe(const LogicalNode& n) {
   switch (n.kind) {
     case NodeKind::kValues:

@@ -183,6 +183,8 @@ LogicalNodePtr MakeJoin(LogicalNodePtr probe, LogicalNodePtr build,
                         std::vector<int> build_keys, BoundExprPtr predicate);
 // REQUIRES: children with equal types.
 LogicalNodePtr MakeUnionAll(std::vector<LogicalNodePtr> children);
+// A copy of `n` alone: every field but its children (expressions cloned).
+LogicalNodePtr CopyNodeAlone(const LogicalNode& n);
 
 // Recomputes a node's output types from its children and fields (after a
 // rewrite changed them).

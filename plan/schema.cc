@@ -484,6 +484,20 @@ Result<TableSchema> BuildTableSchema(const sql::CreateTableStatement& stmt,
   return t;
 }
 
+sql::ForeignKeyDef ForeignKeyDefOf(const TableSchema& t,
+                                   const ForeignKeySchema& fk) {
+  sql::ForeignKeyDef def;
+  def.name = fk.name;
+  for (int c : fk.columns)
+    def.columns.push_back(t.columns[static_cast<size_t>(c)].name);
+  if (fk.ref_database != t.database) def.ref_table.schema = fk.ref_database;
+  def.ref_table.name = fk.ref_table;
+  def.ref_columns = fk.ref_columns;
+  def.on_delete = fk.on_delete;
+  def.on_update = fk.on_update;
+  return def;
+}
+
 const IndexSchema* IndexLeadingWith(const TableSchema& t,
                                     const std::vector<int>& columns) {
   for (const IndexSchema& idx : t.indexes) {

@@ -120,6 +120,11 @@ Result<TableSchema> BuildTableSchema(const sql::CreateTableStatement& stmt,
 // referenced table is not looked at (the session checks it).
 Status AddForeignKey(const sql::ForeignKeyDef& def, TableSchema* t);
 
+// `fk` of `t` as a definition (what SHOW CREATE TABLE and error messages
+// print): the referenced table's database only when it is another.
+sql::ForeignKeyDef ForeignKeyDefOf(const TableSchema& t,
+                                   const ForeignKeySchema& fk);
+
 // The index of `t` whose leading columns are `columns` (in that order), or
 // nullptr: the index a foreign key's lookups use.
 const IndexSchema* IndexLeadingWith(const TableSchema& t,

@@ -59,21 +59,6 @@ class RowIdOperator : public exec::Operator {
   std::string key_;
 };
 
-// A copy of scan node `n` (a leaf).
-LogicalNodePtr CopyScan(const LogicalNode& n) {
-  auto c = std::make_unique<LogicalNode>();
-  c->kind = n.kind;
-  c->types = n.types;
-  c->table = n.table;
-  c->columns = n.columns;
-  c->index = n.index;
-  c->keys = n.keys;
-  c->lower = n.lower;
-  c->upper = n.upper;
-  c->reverse = n.reverse;
-  return c;
-}
-
 }  // namespace
 
 Result<exec::OperatorPtr> ClusterTable::Scan(const LogicalNode& scan,
@@ -89,7 +74,7 @@ Result<exec::OperatorPtr> ClusterTable::Scan(const LogicalNode& scan,
     return Status::Internal("a row-id scan reads every column");
   std::vector<size_t> ident;
   for (int c : t_->indexes[0].columns) ident.push_back(static_cast<size_t>(c));
-  LogicalNodePtr root = CopyScan(scan);
+  LogicalNodePtr root = plan::CopyNodeAlone(scan);
   XP_RETURN_IF_ERROR(session_->PlaceFragments(&root));
   XP_ASSIGN_OR_RETURN(
       exec::OperatorPtr op,

@@ -50,19 +50,6 @@ void SetParams(plan::BoundExpr* e, const std::vector<plan::Value>& params) {
   }
 }
 
-plan::LogicalNodePtr CopyNode(const plan::LogicalNode& n) {
-  auto c = std::make_unique<plan::LogicalNode>();
-  c->kind = n.kind;
-  c->types = n.types;
-  c->table = n.table;
-  c->columns = n.columns;
-  c->index = n.index;
-  c->keys = n.keys;
-  if (n.predicate) c->predicate = plan::Clone(*n.predicate);
-  for (const auto& e : n.exprs) c->exprs.push_back(plan::Clone(*e));
-  return c;
-}
-
 }  // namespace
 
 bool SqlSession::PointGetCandidate(const sql::Statement& stmt) {
@@ -138,9 +125,9 @@ void SqlSession::CapturePointGet(const plan::LogicalNode& root) {
     if (p < 0) return;
   entry.key_params = std::move(key_params);
   entry.ddl_epoch = store_->ddl_epoch();
-  auto project = CopyNode(root);
-  auto f = CopyNode(filter);
-  f->children.push_back(CopyNode(get));
+  auto project = plan::CopyNodeAlone(root);
+  auto f = plan::CopyNodeAlone(filter);
+  f->children.push_back(plan::CopyNodeAlone(get));
   project->children.push_back(std::move(f));
   entry.node = std::move(project);
 }
@@ -165,10 +152,10 @@ plan::LogicalNodePtr SqlSession::PointGetPlan(
     if (!v) return nullptr;
     key[k] = std::move(*v);
   }
-  auto project = CopyNode(*entry.node);
-  auto f = CopyNode(filter);
+  auto project = plan::CopyNodeAlone(*entry.node);
+  auto f = plan::CopyNodeAlone(filter);
   SetParams(f->predicate.get(), params);
-  auto g = CopyNode(get);
+  auto g = plan::CopyNodeAlone(get);
   g->keys[0] = std::move(key);
   f->children.push_back(std::move(g));
   project->children.push_back(std::move(f));

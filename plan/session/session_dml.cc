@@ -353,11 +353,20 @@ Result<SqlSession::Matched> SqlSession::MatchRows(TableStore* table,
                                                   const sql::Expr* where,
                                                   const sql::Expr* limit) {
   // UPDATE / DELETE change the rows as they are now, not as the
-  // transaction's snapshot saw them (InnoDB's locking read).
-  // Each row read is locked exclusively before it is read, so no other
-  // transaction changes it between this read and the write.
+  // transaction's snapshot saw them (InnoDB's locking read): each row read
+  // is locked exclusively before it is read, so no other transaction
+  // changes it between this read and the write.
+  XP_ASSIGN_OR_RETURN(plan::LogicalNodePtr node,
+                      MatchPlan(table->schema(), qualifier, where, limit));
+  Matched m;
+  XP_RETURN_IF_ERROR(ReadLocked(table, *node, sql::LockMode::kUpdate, &m));
+  return m;
+}
+
+Status SqlSession::ReadLocked(TableStore* table, const plan::LogicalNode& node,
+                              sql::LockMode lock, Matched* out) {
   session_->SetCurrentRead(true);
-  session_->SetReadLock(sql::LockMode::kUpdate, sql::LockWait::kWait);
+  session_->SetReadLock(lock, sql::LockWait::kWait);
   struct Restore {
     StoreSession* s;
     ~Restore() {
@@ -365,13 +374,10 @@ Result<SqlSession::Matched> SqlSession::MatchRows(TableStore* table,
       s->SetCurrentRead(false);
     }
   } restore{session_.get()};
-  XP_ASSIGN_OR_RETURN(plan::LogicalNodePtr node,
-                      MatchPlan(table->schema(), qualifier, where, limit));
   XP_ASSIGN_OR_RETURN(OperatorPtr op,
-                      Lower(*node, [table](const plan::LogicalNode& scan) {
+                      Lower(node, [table](const plan::LogicalNode& scan) {
                         return table->Scan(scan, /*row_ids=*/true);
                       }));
-  Matched m;
   const size_t width = table->schema().columns.size();
   for (;;) {
     XP_ASSIGN_OR_RETURN(const Batch* b, op->Next());
@@ -381,10 +387,10 @@ Result<SqlSession::Matched> SqlSession::MatchRows(TableStore* table,
       return Status::Internal("scan without row ids");
     const Vector& ids = b->column(width);
     for (size_t i = 0; i < b->num_rows(); ++i)
-      m.ids.emplace_back(ids.data<std::string_view>()[i]);
-    m.batches.push_back(CopyOwned(*b));
+      out->ids.emplace_back(ids.data<std::string_view>()[i]);
+    out->batches.push_back(CopyOwned(*b));
   }
-  return m;
+  return Status::OK();
 }
 
 Result<plan::LogicalNodePtr> SqlSession::MatchPlan(

@@ -33,17 +33,9 @@ using Row = std::vector<plan::Value>;
 // part of 1451 / 1452 that names the constraint.
 std::string ConstraintText(const plan::TableSchema& child,
                            const plan::ForeignKeySchema& fk) {
-  sql::ForeignKeyDef def;
-  def.name = fk.name;
-  for (int c : fk.columns)
-    def.columns.push_back(child.columns[static_cast<size_t>(c)].name);
-  if (fk.ref_database != child.database) def.ref_table.schema = fk.ref_database;
-  def.ref_table.name = fk.ref_table;
-  def.ref_columns = fk.ref_columns;
-  def.on_delete = fk.on_delete;
-  def.on_update = fk.on_update;
   return "(" + sql::QuoteIdent(child.database) + "." +
-         sql::QuoteIdent(child.name) + ", " + sql::ForeignKeySql(def) + ")";
+         sql::QuoteIdent(child.name) + ", " +
+         sql::ForeignKeySql(plan::ForeignKeyDefOf(child, fk)) + ")";
 }
 
 Status NoParent(const plan::TableSchema& child,
@@ -225,31 +217,7 @@ Result<SqlSession::Matched> SqlSession::LookupKeys(
     options.disabled.push_back("projection_pruning");
     XP_RETURN_IF_ERROR(plan::Optimize(&node, options));
     // The rows as they are now (not the snapshot's), locked.
-    session_->SetCurrentRead(true);
-    session_->SetReadLock(lock, sql::LockWait::kWait);
-    struct Restore {
-      StoreSession* s;
-      ~Restore() {
-        s->SetReadLock(sql::LockMode::kNone, sql::LockWait::kWait);
-        s->SetCurrentRead(false);
-      }
-    } restore{session_.get()};
-    XP_ASSIGN_OR_RETURN(OperatorPtr op,
-                        Lower(*node, [table](const plan::LogicalNode& scan) {
-                          return table->Scan(scan, /*row_ids=*/true);
-                        }));
-    const size_t width = schema.columns.size();
-    for (;;) {
-      XP_ASSIGN_OR_RETURN(const Batch* b, op->Next());
-      if (b == nullptr) break;
-      if (b->num_rows() == 0) continue;
-      if (b->num_columns() != width + 1)
-        return Status::Internal("scan without row ids");
-      const Vector& ids = b->column(width);
-      for (size_t i = 0; i < b->num_rows(); ++i)
-        all.ids.emplace_back(ids.data<std::string_view>()[i]);
-      all.batches.push_back(CopyOwned(*b));
-    }
+    XP_RETURN_IF_ERROR(ReadLocked(table, *node, lock, &all));
   }
   return all;
 }

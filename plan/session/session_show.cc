@@ -84,19 +84,8 @@ std::string CreateTableText(const plan::TableSchema& t, std::string_view name,
     }
     out += "),\n";
   }
-  for (const plan::ForeignKeySchema& fk : t.foreign_keys) {
-    sql::ForeignKeyDef def;
-    def.name = fk.name;
-    for (int c : fk.columns)
-      def.columns.push_back(t.columns[static_cast<size_t>(c)].name);
-    // The referenced table's database only when it is another.
-    if (fk.ref_database != t.database) def.ref_table.schema = fk.ref_database;
-    def.ref_table.name = fk.ref_table;
-    def.ref_columns = fk.ref_columns;
-    def.on_delete = fk.on_delete;
-    def.on_update = fk.on_update;
-    out += "  " + sql::ForeignKeySql(def) + ",\n";
-  }
+  for (const plan::ForeignKeySchema& fk : t.foreign_keys)
+    out += "  " + sql::ForeignKeySql(plan::ForeignKeyDefOf(t, fk)) + ",\n";
   out.resize(out.size() - 2);  // the last ",\n"
   out +=
       "\n) ENGINE=RocksDB DEFAULT CHARSET=utf8mb4 "

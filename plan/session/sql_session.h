@@ -310,6 +310,10 @@ class SqlSession {
   Result<Matched> MatchRows(exec::TableStore* table,
                             const std::string& qualifier,
                             const sql::Expr* where, const sql::Expr* limit);
+  // Runs `node` (over `table`, whose scans give row ids) reading the rows
+  // as they are now under `lock`; appends them (whole, with their ids).
+  Status ReadLocked(exec::TableStore* table, const plan::LogicalNode& node,
+                    sql::LockMode lock, Matched* out);
   // MatchRows' plan: `where` bound over every column of `schema`, the
   // limit on top, optimized (without projection pruning).
   Result<plan::LogicalNodePtr> MatchPlan(const plan::TableSchema& schema,
