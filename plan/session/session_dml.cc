@@ -35,22 +35,25 @@ std::vector<plan::DataType> ColumnTypes(const plan::TableSchema& t) {
   return types;
 }
 
-// One row of INSERT / INSERT IGNORE / REPLACE, counted as MySQL does (a
-// REPLACE that removes n rows affects n + 1; an ignored duplicate, 0).
 // REPLACE's removal of the rows a new row collides with (their foreign
 // keys act as on DELETE).
 using RemoveRows = std::function<Status(
     std::vector<RowId> ids, std::vector<std::vector<plan::Value>> old)>;
 
+// One row of INSERT / INSERT IGNORE / REPLACE, counted as MySQL does (a
+// REPLACE that removes n rows affects n + 1; an ignored duplicate, 0);
+// *inserted: the row itself went in.
 Status InsertRow(TableStore* table, const sql::InsertStatement& ins,
                  const std::vector<int>& columns,
                  const std::vector<plan::Value>& values, QueryResult* r,
-                 const OnDuplicate& on_duplicate, const RemoveRows& remove) {
+                 const OnDuplicate& on_duplicate, const RemoveRows& remove,
+                 bool* inserted) {
   for (;;) {
     uint64_t id = 0;
     std::vector<RowId> conflicts;
     Status st = table->Insert(columns, values, &id, &conflicts);
     if (st.ok()) {
+      *inserted = true;
       if (id != 0 && r->last_insert_id == 0) r->last_insert_id = id;
       ++r->rows_affected;
       return st;
@@ -132,9 +135,12 @@ Result<QueryResult> SqlSession::InsertRows(const sql::InsertStatement& ins,
   std::vector<std::vector<plan::Value>> written;
   auto insert = [&](const std::vector<int>& columns,
                     const std::vector<plan::Value>& values) -> Status {
-    XP_RETURN_IF_ERROR(
-        InsertRow(table, ins, columns, values, &r, on_duplicate, remove));
-    if (check_parents) {
+    bool inserted = false;
+    XP_RETURN_IF_ERROR(InsertRow(table, ins, columns, values, &r, on_duplicate,
+                                 remove, &inserted));
+    // A row that updated (ON DUPLICATE KEY) or was skipped (IGNORE) instead
+    // is not checked as inserted (the update checks what it changes).
+    if (check_parents && inserted) {
       XP_ASSIGN_OR_RETURN(std::vector<plan::Value> row,
                           InsertedRow(schema, columns, values));
       written.push_back(std::move(row));

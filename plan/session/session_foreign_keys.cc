@@ -381,6 +381,31 @@ Status SqlSession::WriteUpdate(TableStore* table, std::vector<RowId> ids,
   return CheckParentRows(schema, new_rows, &old_rows);
 }
 
+Status SqlSession::RoutedInsertKeepsKeys(const sql::InsertStatement& ins,
+                                         const plan::TableSchema& t) {
+  const bool referenced = !ReferencesTo(t).empty();
+  if (ins.replace && referenced)
+    return NotSupported(
+        "REPLACE into a table other tables' foreign keys reference, through "
+        "a compute node");
+  for (const auto& [column, value] : ins.on_duplicate) {
+    const int c = t.FindColumn(column);
+    if (c < 0) continue;
+    bool keyed = false;
+    for (const plan::ForeignKeySchema& fk : t.foreign_keys)
+      keyed = keyed || std::find(fk.columns.begin(), fk.columns.end(), c) !=
+                           fk.columns.end();
+    for (const ForeignKeyRef& ref : ReferencesTo(t))
+      for (const std::string& name : ref.fk->ref_columns)
+        keyed = keyed || plan::NameEquals(name, column);
+    if (keyed)
+      return NotSupported(
+          "ON DUPLICATE KEY UPDATE of a foreign key's column, through a "
+          "compute node");
+  }
+  return Status::OK();
+}
+
 Result<Row> SqlSession::InsertedRow(const plan::TableSchema& schema,
                                     const std::vector<int>& columns,
                                     const Row& values) {

@@ -469,6 +469,10 @@ Result<QueryResult> SqlSession::RunStatement(
         (!locked_tables_.empty() || store_->table_locks().any()))
       XP_RETURN_IF_ERROR(TableLockFor(*written, /*write=*/true));
     const bool foreign_keys = written != nullptr && HasForeignKeyWork(*written);
+    if (foreign_keys && session_->remote() != nullptr &&
+        kind == sql::StmtKind::kInsert)
+      XP_RETURN_IF_ERROR(RoutedInsertKeepsKeys(
+          static_cast<const sql::InsertStatement&>(*stmt), *written));
     if (foreign_keys) XP_RETURN_IF_ERROR(session_->AtomicStatement());
     bool handled = false;
     QueryResult pushed;

@@ -239,6 +239,12 @@ class SqlSession {
   Status WriteUpdate(exec::TableStore* table, std::vector<exec::RowId> ids,
                      std::vector<std::vector<plan::Value>> old_rows,
                      std::vector<std::vector<plan::Value>> new_rows, int depth);
+  // An INSERT routed whole (a compute node's) is checked by its rows, so
+  // one whose rows may change or remove referenced keys, or whose ON
+  // DUPLICATE KEY UPDATE assigns a referencing column, is refused (1235)
+  // rather than left unchecked.
+  Status RoutedInsertKeepsKeys(const sql::InsertStatement& ins,
+                               const plan::TableSchema& t);
   // A row INSERT gave (`values` of `columns`, all when empty) as the table
   // holds it, defaults filled in: what its foreign keys check.
   Result<std::vector<plan::Value>> InsertedRow(
