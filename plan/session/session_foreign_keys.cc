@@ -388,17 +388,36 @@ Status SqlSession::RoutedInsertKeepsKeys(const sql::InsertStatement& ins,
     return NotSupported(
         "REPLACE into a table other tables' foreign keys reference, through "
         "a compute node");
+  // The primary key is the table's only unique key: a duplicate is found
+  // by it, so `pk = VALUES(pk)` leaves it as it was.
+  size_t unique_keys = 0;
+  for (const plan::IndexSchema& idx : t.indexes) unique_keys += idx.unique;
+  const bool only_primary = unique_keys == 1 && !t.indexes.empty() &&
+                            t.indexes[0].primary && !t.hidden_primary_key;
   for (const auto& [column, value] : ins.on_duplicate) {
     const int c = t.FindColumn(column);
     if (c < 0) continue;
-    bool keyed = false;
+    // `col = VALUES(col)` (what ORMs' upserts send): the row takes the
+    // value the INSERT gave, which the check after the INSERT covers.
+    const bool from_values = value->kind == sql::ExprKind::kFunction &&
+                             value->text == "VALUES" &&
+                             value->args.size() == 1 &&
+                             value->args[0]->kind == sql::ExprKind::kColumn &&
+                             plan::NameEquals(value->args[0]->text, column);
+    bool referencing = false, referenced_column = false;
     for (const plan::ForeignKeySchema& fk : t.foreign_keys)
-      keyed = keyed || std::find(fk.columns.begin(), fk.columns.end(), c) !=
-                           fk.columns.end();
+      referencing =
+          referencing || std::find(fk.columns.begin(), fk.columns.end(), c) !=
+                             fk.columns.end();
     for (const ForeignKeyRef& ref : ReferencesTo(t))
       for (const std::string& name : ref.fk->ref_columns)
-        keyed = keyed || plan::NameEquals(name, column);
-    if (keyed)
+        referenced_column = referenced_column || plan::NameEquals(name, column);
+    const bool in_primary =
+        only_primary &&
+        std::find(t.indexes[0].columns.begin(), t.indexes[0].columns.end(),
+                  c) != t.indexes[0].columns.end();
+    if ((referencing && !from_values) ||
+        (referenced_column && !(from_values && in_primary)))
       return NotSupported(
           "ON DUPLICATE KEY UPDATE of a foreign key's column, through a "
           "compute node");

@@ -240,9 +240,12 @@ class SqlSession {
                      std::vector<std::vector<plan::Value>> old_rows,
                      std::vector<std::vector<plan::Value>> new_rows, int depth);
   // An INSERT routed whole (a compute node's) is checked by its rows, so
-  // one whose rows may change or remove referenced keys, or whose ON
-  // DUPLICATE KEY UPDATE assigns a referencing column, is refused (1235)
-  // rather than left unchecked.
+  // one whose rows may remove or change referenced keys (REPLACE, ON
+  // DUPLICATE KEY UPDATE of a referenced column other than `pk =
+  // VALUES(pk)` with the primary key the only unique key) or give a
+  // referencing column another value than the row's (ON DUPLICATE KEY
+  // UPDATE other than `col = VALUES(col)`) is refused (1235) rather than
+  // left unchecked.
   Status RoutedInsertKeepsKeys(const sql::InsertStatement& ins,
                                const plan::TableSchema& t);
   // A row INSERT gave (`values` of `columns`, all when empty) as the table
